@@ -1,0 +1,59 @@
+/* SystemC/TLM-2.0 wrapper of the RV32IM ISS (rv32_iss.h): a loosely-timed initiator.
+ * Interface contract between the CPU and the platform assembly (model/platform). */
+#ifndef HQ_RV32_CPU_H
+#define HQ_RV32_CPU_H
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace hq {
+
+struct CpuConfig {
+    double clock_hz = 100e6;          /* core clock */
+    sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+    bool dmi = true;                  /* use DMI for fetch and RAM data */
+    /* cycles per instruction by class */
+    unsigned cpi_alu = 1, cpi_mul = 3, cpi_div = 34, cpi_load = 2, cpi_store = 1,
+             cpi_branch_taken = 3, cpi_branch_not_taken = 1, cpi_jump = 3, cpi_csr = 2,
+             cpi_system = 3;
+    uint64_t max_insns = 0;           /* 0 = unlimited; on reaching it the run stops */
+    std::string trace_insns_path;     /* "" = no per-instruction trace */
+    int gdb_port = 0;                 /* >0: serve the GDB remote protocol on 127.0.0.1:port;
+                                         the CPU owns the stub (registers, memory through
+                                         socket->transport_dbg, breakpoints, step) */
+};
+
+class Rv32Cpu : public sc_core::sc_module {
+  public:
+    tlm_utils::simple_initiator_socket<Rv32Cpu> socket;
+    sc_core::sc_in<bool> irq_timer;    /* mip.MTIP */
+    sc_core::sc_in<bool> irq_software; /* mip.MSIP */
+    sc_core::sc_in<bool> irq_external; /* mip.MEIP */
+
+    Rv32Cpu(sc_core::sc_module_name name, const CpuConfig &cfg);
+    ~Rv32Cpu() override;
+
+    void set_reset_pc(uint32_t pc);
+    uint64_t instructions() const;
+    uint64_t cycles() const;
+    bool hit_insn_limit() const;
+
+    /* Exit request seen by the CPU (HTIF tohost write); the platform's finisher handles the
+     * test-finisher device itself. */
+    bool exited() const;
+    int exit_code() const;
+    void set_tohost_addr(uint32_t addr); /* 0 = none; from the ELF symbol "tohost" */
+
+  private:
+    struct Impl;
+    Impl *impl_;
+};
+
+} // namespace hq
+
+#endif

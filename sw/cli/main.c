@@ -1,0 +1,46 @@
+/* hqsim: the command-line front end. A thin layer over libhq (sw/lib) and the SystemC model. */
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"train", cmd_train, "train a float MLP or CNN on Fashion-MNIST"},
+    {"quantize", cmd_quantize, "quantize a model with a policy (uniform or heterogeneous)"},
+    {"eval", cmd_eval, "evaluate a model on the test set (float or integer reference)"},
+    {"info", cmd_info, "describe a model file"},
+    {"pack", cmd_pack, "pack a quantized model's weights into a DRAM layout"},
+    {"run", cmd_run, "run firmware or a model on the virtual platform"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: hqsim <command> [options]   (hqsim <command> --help for details)\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "hqsim: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,57 @@
+/* The in-memory network: topology, float parameters and (optionally) quantized parameters.
+ * Shared by the trainer, the quantizer, the layouts, the integer reference and the model.
+ * Layout conventions (they are part of the contract, see docs/arith.md):
+ *  - activations are stored HWC (channel last), uint8 in the integer path;
+ *  - every weighted layer is a GEMM: rows = output channels / neurons, cols = K inputs;
+ *    a conv's K index is (ky * k + kx) * in.c + c, i.e. im2col over HWC input;
+ *  - weight matrices are row-major [rows][cols].
+ */
+#ifndef HQ_MODEL_H
+#define HQ_MODEL_H
+
+#include <stdint.h>
+
+#define HQ_MAX_LAYERS 16
+
+typedef enum { HQ_LAYER_DENSE = 1, HQ_LAYER_CONV = 2, HQ_LAYER_MAXPOOL = 3 } hq_layer_kind;
+
+typedef struct {
+    int c, h, w; /* a dense layer's input/output is 1 x 1 x n... flattened HWC */
+} hq_shape;
+
+/* Quantized parameters of one weighted layer (NULL pointers where not applicable). */
+typedef struct {
+    int lo_bits;        /* 0: uniform layer (every weight on the high grid); else 1..4 */
+    int hi_bits;        /* bit-width of the high grid: 8 or 4 (uniform4 uses 4) */
+    int8_t *w;          /* [rows][cols] effective integer weight on the high grid */
+    uint8_t *is_hi;     /* [rows][cols] 1 = high-precision weight; NULL when lo_bits == 0 */
+    uint8_t *lo_shift;  /* [rows] low code c is worth c << lo_shift on the high grid */
+    float *w_scale;     /* [rows] real weight = w_scale * w */
+    int32_t *bias;      /* [rows] in units of in_act_scale * w_scale */
+    int32_t *rq_mult;   /* [rows] requantization multiplier (unused for the last layer) */
+    uint8_t *rq_shift;  /* [rows] requantization shift */
+} hq_qlayer;
+
+typedef struct {
+    hq_layer_kind kind;
+    hq_shape in, out;
+    int k, stride, pad; /* conv: square kernel, stride, zero padding; maxpool: window=stride=k */
+    int relu;           /* 1: ReLU after the layer (all hidden layers) */
+    int rows, cols;     /* GEMM view of a weighted layer */
+    float *w, *b;       /* float parameters [rows][cols], [rows]; NULL for maxpool */
+    float in_act_scale, out_act_scale; /* quantized models: activation scales */
+    hq_qlayer *q;       /* NULL for a float-only layer */
+} hq_layer;
+
+typedef struct {
+    int n_layers;
+    hq_layer layers[HQ_MAX_LAYERS];
+    hq_shape input;     /* 28 x 28 x 1 for Fashion-MNIST */
+    int n_classes;
+    char net[16];       /* "mlp" or "cnn" */
+    float width_mult;
+    char policy[160];   /* quantization policy spec, "" for a float model */
+    char layout[32];    /* weight layout name, "" when not packed */
+} hq_model;
+
+#endif
