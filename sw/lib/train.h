@@ -34,18 +34,30 @@ typedef struct {
     int limit;               /* >0: train on the first `limit` images only (tests) */
     hq_fake_quant_fn fake_quant; /* NULL for float training */
     void *fake_quant_ctx;
+    int lr_schedule;         /* added: 0 = constant lr, 1 = cosine decay from lr to 0 over the
+                                run, per batch (the default for both nets) */
 } hq_train_opts;
 
+/* Defaults (sw/lib/nn/nn_train.c): Adam, cosine decay, seed 1, all cores, quiet;
+ * "mlp": 15 epochs, batch 128, lr 1e-3; "cnn": see hq_train_opts_default's comment there. */
 void hq_train_opts_default(hq_train_opts *o, const char *net);
-/* Trains m in place. Bit-identical results for the same seed, options and thread count. */
+/* Trains m in place. Bit-identical results for the same seed and options, for any thread count.
+ * Returns 0, or -1 with a message in err (invalid options or model, dataset shape mismatch,
+ * out of memory, divergence). When fake_quant is set it is called before every batch for each
+ * weighted layer (layer_index = index in m->layers); w_q is a buffer of rows*cols floats owned
+ * by the trainer. */
 int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char *err,
              size_t errlen);
 /* Float inference: returns the number of correct predictions on the first n images
- * (n <= 0: all); preds (may be NULL) receives the predicted classes. */
+ * (n <= 0: all); preds (may be NULL) receives the predicted classes. Returns -1 for an
+ * invalid model, a dataset whose image size differs from the model input, or no memory. */
 int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds);
 /* Float forward of one batch up to (and including) layer `upto`, writing every layer's
  * output activations into acts[l] (may be NULL for layers you do not need) — used by
- * activation calibration and saliency statistics. */
+ * activation calibration and saliency statistics. The caller owns acts: acts has at least
+ * upto + 1 entries, and each non-NULL acts[l] holds n * out.c * out.h * out.w floats (HWC per
+ * image, after the layer's ReLU). Images are uint8 pixels, fed as pixel / 255. Returns 0, or
+ * -1 for invalid arguments or no memory. */
 int hq_forward_float_batch(const hq_model *m, const uint8_t *images, int n, int upto,
                            float **acts);
 

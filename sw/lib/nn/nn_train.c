@@ -1,0 +1,211 @@
+/* hq_train: mini-batch training with softmax cross-entropy, Adam or SGD+momentum, optional
+ * cosine learning-rate decay and a fake-quantization hook for QAT (straight-through). */
+#include "nn_layers.h"
+#include "nn_loss.h"
+#include "nn_net.h"
+#include "nn_optim.h"
+#include "nn_rng.h"
+#include "train.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The shuffling stream is derived from the seed but distinct from the init stream. */
+#define SHUFFLE_STREAM 0x53485546464c45ULL
+#define PI 3.14159265358979323846
+
+void hq_train_opts_default(hq_train_opts *o, const char *net)
+{
+    memset(o, 0, sizeof *o);
+    o->optimizer = NN_OPT_ADAM;
+    o->momentum = 0.9f;
+    o->weight_decay = 0.0f;
+    o->seed = 1;
+    o->threads = 0;
+    o->lr_schedule = 1;
+    if (net && !strcmp(net, "cnn")) {
+        o->epochs = 8;
+        o->batch = 64;
+        o->lr = 1e-3f;
+    } else { /* "mlp" */
+        o->epochs = 15;
+        o->batch = 128;
+        o->lr = 1e-3f;
+    }
+}
+
+static int check_opts(const hq_train_opts *o, char *err, size_t errlen)
+{
+    const char *bad = NULL;
+    char buf[96];
+    if (o->epochs < 1 || o->epochs > 100000)
+        snprintf(buf, sizeof buf, "epochs %d out of range [1, 100000]", o->epochs), bad = buf;
+    else if (o->batch < 1 || o->batch > 65536)
+        snprintf(buf, sizeof buf, "batch %d out of range [1, 65536]", o->batch), bad = buf;
+    else if (!(o->lr > 0.0f && o->lr <= 10.0f))
+        snprintf(buf, sizeof buf, "learning rate %g out of range (0, 10]", (double)o->lr), bad = buf;
+    else if (o->optimizer != NN_OPT_ADAM && o->optimizer != NN_OPT_SGD)
+        snprintf(buf, sizeof buf, "optimizer %d unknown (0 = Adam, 1 = SGD)", o->optimizer), bad = buf;
+    else if (!(o->momentum >= 0.0f && o->momentum < 1.0f))
+        snprintf(buf, sizeof buf, "momentum %g out of range [0, 1)", (double)o->momentum), bad = buf;
+    else if (!(o->weight_decay >= 0.0f && o->weight_decay < 1.0f))
+        snprintf(buf, sizeof buf, "weight decay %g out of range [0, 1)", (double)o->weight_decay),
+            bad = buf;
+    else if (o->threads < 0 || o->threads > 1024)
+        snprintf(buf, sizeof buf, "threads %d out of range [0, 1024]", o->threads), bad = buf;
+    else if (o->limit < 0)
+        snprintf(buf, sizeof buf, "limit %d is negative", o->limit), bad = buf;
+    else if (o->lr_schedule != 0 && o->lr_schedule != 1)
+        snprintf(buf, sizeof buf, "lr_schedule %d unknown (0 = constant, 1 = cosine)",
+                 o->lr_schedule), bad = buf;
+    if (!bad)
+        return 0;
+    snprintf(err, errlen, "hq_train: %s", bad);
+    return -1;
+}
+
+static int check_data(const hq_model *m, const hq_dataset *d, char *err, size_t errlen)
+{
+    if (!d || !d->images || !d->labels || d->n < 1) {
+        snprintf(err, errlen, "hq_train: empty or missing training set");
+        return -1;
+    }
+    if (d->rows * d->cols != nn_shape_size(m->input)) {
+        snprintf(err, errlen, "hq_train: images are %d x %d but the model expects %d x %d x %d",
+                 d->rows, d->cols, m->input.h, m->input.w, m->input.c);
+        return -1;
+    }
+    for (int i = 0; i < d->n; i++) {
+        if (d->labels[i] >= m->n_classes) {
+            snprintf(err, errlen, "hq_train: label %d of image %d out of range [0, %d)",
+                     d->labels[i], i, m->n_classes);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Everything one training run allocates. */
+typedef struct {
+    nn_net net;
+    nn_optim opt;
+    int *order;
+    uint8_t *labels;
+    float *wq[HQ_MAX_LAYERS];
+} train_state;
+
+static void state_free(train_state *s)
+{
+    nn_net_free(&s->net);
+    nn_optim_free(&s->opt);
+    free(s->order);
+    free(s->labels);
+    for (int l = 0; l < HQ_MAX_LAYERS; l++)
+        free(s->wq[l]);
+}
+
+static int state_alloc(train_state *s, const hq_model *m, const hq_train_opts *o, int n,
+                       int threads)
+{
+    memset(s, 0, sizeof *s);
+    int cap = o->batch < n ? o->batch : n;
+    if (nn_net_alloc(&s->net, m, cap, 1, threads))
+        return -1;
+    if (nn_optim_init(&s->opt, m, o->optimizer, o->momentum, o->weight_decay))
+        return -1;
+    s->order = malloc(sizeof(int) * (size_t)n);
+    s->labels = malloc((size_t)cap);
+    if (!s->order || !s->labels)
+        return -1;
+    for (int l = 0; o->fake_quant && l < m->n_layers; l++) {
+        const hq_layer *L = &m->layers[l];
+        if (L->w && !(s->wq[l] = malloc(sizeof(float) * (size_t)L->rows * L->cols)))
+            return -1;
+    }
+    return 0;
+}
+
+int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char *err,
+             size_t errlen)
+{
+    char tmp[8];
+    if (!err || !errlen) {
+        err = tmp;
+        errlen = sizeof tmp;
+    }
+    if (!o) {
+        snprintf(err, errlen, "hq_train: no options");
+        return -1;
+    }
+    if (check_opts(o, err, errlen))
+        return -1;
+    char why[200];
+    if (nn_model_check(m, why, sizeof why)) {
+        snprintf(err, errlen, "hq_train: %s", why);
+        return -1;
+    }
+    if (check_data(m, train, err, errlen))
+        return -1;
+
+    const int n = (o->limit > 0 && o->limit < train->n) ? o->limit : train->n;
+    const int threads = o->threads ? o->threads : omp_get_max_threads();
+    const int last = m->n_layers - 1;
+    train_state s;
+    if (state_alloc(&s, m, o, n, threads)) {
+        state_free(&s);
+        snprintf(err, errlen, "hq_train: out of memory (batch %d)", o->batch);
+        return -1;
+    }
+    const float *w_use[HQ_MAX_LAYERS] = {0};
+    for (int l = 0; l < m->n_layers; l++)
+        w_use[l] = s.wq[l] ? s.wq[l] : m->layers[l].w;
+    for (int i = 0; i < n; i++)
+        s.order[i] = i;
+    nn_rng rng;
+    nn_rng_seed(&rng, o->seed ^ SHUFFLE_STREAM);
+
+    const int batches = (n + o->batch - 1) / o->batch;
+    const double total_steps = (double)batches * o->epochs;
+    double t0 = omp_get_wtime();
+    long step = 0;
+    int rc = 0;
+    for (int e = 0; e < o->epochs && !rc; e++) {
+        nn_rng_shuffle(&rng, s.order, n);
+        double loss_sum = 0.0;
+        int correct = 0;
+        for (int b0 = 0; b0 < n; b0 += o->batch, step++) {
+            const int bn = n - b0 < o->batch ? n - b0 : o->batch;
+            float lr = o->lr;
+            if (o->lr_schedule == 1)
+                lr = (float)(o->lr * 0.5 * (1.0 + cos(PI * (double)step / total_steps)));
+            for (int l = 0; o->fake_quant && l < m->n_layers; l++) {
+                const hq_layer *L = &m->layers[l];
+                if (s.wq[l])
+                    o->fake_quant(o->fake_quant_ctx, l, L->w, s.wq[l], L->rows, L->cols);
+            }
+            for (int i = 0; i < bn; i++)
+                s.labels[i] = train->labels[s.order[b0 + i]];
+            nn_net_load_images(&s.net, m, train->images, s.order + b0, bn);
+            nn_net_forward(&s.net, m, w_use, bn, last);
+            loss_sum += nn_softmax_xent(s.net.act[last], s.labels, bn, m->n_classes,
+                                        1.0f / (float)bn, s.net.dact[last], &correct);
+            nn_net_backward(&s.net, m, w_use, bn);
+            nn_optim_step(&s.opt, m, s.net.gw, s.net.gb, lr, threads);
+        }
+        double loss = loss_sum / n;
+        if (!isfinite(loss)) {
+            snprintf(err, errlen,
+                     "hq_train: diverged in epoch %d (loss is not finite); lower the learning "
+                     "rate", e + 1);
+            rc = -1;
+        }
+        if (o->verbose)
+            fprintf(stderr, "epoch %3d/%d  loss %.4f  train acc %6.2f %%  %7.1f s\n", e + 1,
+                    o->epochs, loss, 100.0 * correct / n, omp_get_wtime() - t0);
+    }
+    state_free(&s);
+    return rc;
+}
