@@ -1,0 +1,104 @@
+/* Weight layouts in DRAM: packers, independent decoders and their cost metrics.
+ * docs/layouts.md is the byte-level contract (the SystemC decompressor and the RTL decoder
+ * implement the same format). One layer packs into one self-describing "layer image":
+ * a 16-byte header, the per-row lo_shift table, the layout's sections (each 16-byte aligned),
+ * and zero padding up to a multiple of the DRAM burst. */
+#ifndef HQ_LAYOUT_H
+#define HQ_LAYOUT_H
+
+#include "hq_model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    HQ_LAYOUT_DENSE = 0,
+    HQ_LAYOUT_COO = 1,
+    HQ_LAYOUT_BLOCK = 2,
+    HQ_LAYOUT_ROWGROUP = 3,
+    HQ_LAYOUT_ESCAPE = 4,
+    HQ_LAYOUT_COUNT
+} hq_layout_kind;
+
+#define HQ_LAYOUT_HEADER_BYTES 16
+#define HQ_LAYOUT_ALIGN 16       /* every section starts at a multiple of this offset */
+#define HQ_LAYOUT_DEFAULT_BURST 64
+#define HQ_LAYOUT_COO_DELTA_BITS 8 /* relative index width of a coo entry */
+
+typedef struct {
+    hq_layout_kind kind;
+    int block_n, block_m; /* block: N slots per M weights; 0 = automatic (see docs) */
+    int burst;            /* DRAM burst in bytes (power of two, 16..4096); 0 = default 64 */
+} hq_layout_opts;
+
+/* Where the bits of a layer image go. The six parts add up to 8 * bytes. */
+typedef struct {
+    hq_layout_kind kind; /* the layout actually used (uniform layers always use dense) */
+    int block_n, block_m;
+    size_t header_bits, shift_bits, code_bits, index_bits, hi_value_bits, padding_bits;
+    size_t bytes, bursts;  /* image size; bursts of opts.burst bytes to fetch it */
+    long weights, n_hi;
+    double bits_per_weight; /* 8 * bytes / weights: everything counted */
+    double hi_fraction;
+    double entropy_bpw;     /* order-0 entropy of the weight symbols (see docs/layouts.md) */
+} hq_layout_stats;
+
+typedef struct {
+    uint8_t *data;
+    size_t size;
+    hq_layout_stats st;
+} hq_layer_image;
+
+/* A layer as a decoder reconstructs it from the bytes alone. */
+typedef struct {
+    hq_layout_kind kind;
+    int rows, cols, lo_bits, hi_bits, block_n, block_m;
+    int8_t *w;         /* [rows][cols] effective weights on the high grid */
+    uint8_t *is_hi;    /* [rows][cols]; NULL when lo_bits == 0 */
+    uint8_t *lo_shift; /* [rows]; NULL when lo_bits == 0 */
+} hq_decoded_layer;
+
+const char *hq_layout_name(hq_layout_kind k);
+/* Returns 0, or -1 with a message listing the valid names. */
+int hq_layout_parse(const char *name, hq_layout_kind *k, char *err, size_t errlen);
+void hq_layout_opts_default(hq_layout_opts *o, hq_layout_kind kind);
+
+/* Packs one quantized rows x cols layer. A layer the layout cannot hold (e.g. high weights in
+ * dense, more than N high weights in a block, lo = 1 in escape) fails with a message. */
+int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
+                   hq_layer_image *out, char *err, size_t errlen);
+void hq_layer_image_free(hq_layer_image *img);
+
+/* Decodes a layer image (independent of the packer: it reads only the bytes). Checks every
+ * field; returns 0, or -1 with a message naming the offending field. */
+int hq_layout_decode(const uint8_t *data, size_t size, hq_decoded_layer *out, char *err,
+                     size_t errlen);
+void hq_decoded_layer_free(hq_decoded_layer *d);
+/* 1 if the decoded layer equals q exactly (weights, high flags, shifts, bit-widths). */
+int hq_decoded_equals(const hq_decoded_layer *d, const hq_qlayer *q, int rows, int cols);
+
+/* Order-0 empirical entropy, in bits per weight, of the layer's symbols: a low weight's
+ * symbol is its low code, a high weight's symbol is ("high", value). */
+double hq_layout_entropy_bpw(const hq_qlayer *q, int rows, int cols);
+/* Largest number of high weights in any aligned block of m along a row. */
+int hq_layout_max_hi_per_block(const hq_qlayer *q, int rows, int cols, int m);
+
+/* A whole model: one image per weighted layer, concatenated in layer order. */
+typedef struct {
+    int n;                          /* weighted layers */
+    int layer_index[HQ_MAX_LAYERS]; /* index into hq_model.layers */
+    hq_layer_image img[HQ_MAX_LAYERS];
+    size_t weight_bytes, weights;   /* all layer images; all weights */
+    size_t rq_bytes;                /* bias + rq_mult + rq_shift: 9 bytes per output row */
+    long n_hi;
+    double bits_per_weight;         /* 8 * weight_bytes / weights */
+    double hi_fraction;
+} hq_packed_model;
+
+/* Packs every weighted layer of a quantized model. Block N:M come from opts, else from the
+ * layer's nm:N:M structure in m->policy, else M = 32 and N = the largest count found. */
+int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm,
+                         char *err, size_t errlen);
+void hq_packed_model_free(hq_packed_model *pm);
+
+#endif

@@ -1,0 +1,69 @@
+/* Packs every weighted layer of a quantized model with one layout. */
+#include "layout/layout.h"
+#include "quant/policy.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int is_weighted(const hq_layer *L)
+{
+    return L->kind == HQ_LAYER_DENSE || L->kind == HQ_LAYER_CONV;
+}
+
+int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm,
+                         char *err, size_t errlen)
+{
+    memset(pm, 0, sizeof *pm);
+    int n_weighted = 0;
+    for (int i = 0; i < m->n_layers; i++)
+        n_weighted += is_weighted(&m->layers[i]);
+    hq_policy pol;
+    char perr[256];
+    int have_policy = m->policy[0] && !hq_policy_parse(&pol, m->policy, perr, sizeof perr);
+    for (int i = 0, wi = 0; i < m->n_layers; i++) {
+        const hq_layer *L = &m->layers[i];
+        if (!is_weighted(L))
+            continue;
+        if (!L->q) {
+            snprintf(err, errlen, "layer %d is not quantized (run hqsim quantize first)", i);
+            hq_packed_model_free(pm);
+            return -1;
+        }
+        hq_layout_opts lo = *o;
+        if (!lo.block_m && !lo.block_n && have_policy) {
+            hq_layer_policy lp = hq_policy_for_layer(&pol, wi, n_weighted);
+            if (!lp.uniform_bits && lp.structure == HQ_STRUCT_NM) {
+                lo.block_n = lp.n;
+                lo.block_m = lp.m;
+            }
+        }
+        char lerr[256];
+        if (hq_layout_pack(L->q, L->rows, L->cols, &lo, &pm->img[pm->n], lerr, sizeof lerr)) {
+            snprintf(err, errlen, "layer %d (%d x %d): %s", i, L->rows, L->cols, lerr);
+            hq_packed_model_free(pm);
+            return -1;
+        }
+        const hq_layout_stats *st = &pm->img[pm->n].st;
+        pm->layer_index[pm->n++] = i;
+        pm->weight_bytes += st->bytes;
+        pm->weights += (size_t)st->weights;
+        pm->n_hi += st->n_hi;
+        /* bias (int32) for every layer, rq_mult (int32) + rq_shift (u8) for hidden ones */
+        pm->rq_bytes += (size_t)L->rows * (wi == n_weighted - 1 ? 4 : 9);
+        wi++;
+    }
+    if (!pm->n) {
+        snprintf(err, errlen, "model has no weighted layer");
+        return -1;
+    }
+    pm->bits_per_weight = 8.0 * (double)pm->weight_bytes / (double)pm->weights;
+    pm->hi_fraction = (double)pm->n_hi / (double)pm->weights;
+    return 0;
+}
+
+void hq_packed_model_free(hq_packed_model *pm)
+{
+    for (int i = 0; i < pm->n; i++)
+        hq_layer_image_free(&pm->img[i]);
+    memset(pm, 0, sizeof *pm);
+}
