@@ -7,6 +7,8 @@
  * minimise the row's squared error, the ideal low level coming from a Lloyd fit. */
 #include "quant/quantizer.h"
 
+#include "ptq.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,16 +92,18 @@ static float fit_low_level(const float *w, const unsigned char *skip, int n, int
 }
 
 /* Chooses w_scale and lo_shift of one row and writes its integer weights. */
-static void quant_row(const float *w, int cols, int lo, int hi, unsigned char *is_hi,
-                      int8_t *out, float *w_scale, uint8_t *lo_shift)
+static void quant_row(const float *w, int cols, int lo, int hi, float fixed_scale,
+                      unsigned char *is_hi, int8_t *out, float *w_scale, uint8_t *lo_shift)
 {
     int qmax = hi == 4 ? 7 : 127, cmax = code_max(lo), smax = hq_quant_max_lo_shift(lo);
     float mx = 0;
     for (int j = 0; j < cols; j++)
         if (fabsf(w[j]) > mx)
             mx = fabsf(w[j]);
-    if (mx == 0) { /* all-zero row: any grid is exact (binary uses its smallest level) */
-        *w_scale = lo == 1 ? 1e-12f : 1.0f;
+    if (fixed_scale > 0)
+        mx = fixed_scale * qmax; /* shared grid (last layer): only lo_shift is per row */
+    if (mx == 0) { /* all-zero row: as ptq.h, scale 1/qmax (binary keeps its smallest level) */
+        *w_scale = 1.0f / (float)qmax;
         *lo_shift = 0;
         for (int j = 0; j < cols; j++) {
             is_hi[j] = 0;
@@ -112,7 +116,7 @@ static void quant_row(const float *w, int cols, int lo, int hi, unsigned char *i
     int best_s = 0;
     double best_err = INFINITY;
     for (int s = 0; s <= smax; s++) {
-        float scale = a_star / (float)(1 << s);
+        float scale = fixed_scale > 0 ? fixed_scale : a_star / (float)(1 << s);
         if (scale < cover)
             scale = cover;
         float a = scale * (float)(1 << s);
@@ -131,10 +135,10 @@ static void quant_row(const float *w, int cols, int lo, int hi, unsigned char *i
             best_err = err;
             best_s = s;
         }
-        if (a_star / (float)(1 << s) < cover)
+        if (fixed_scale == 0 && a_star / (float)(1 << s) < cover)
             break; /* larger shifts only coarsen the low level further */
     }
-    float scale = a_star / (float)(1 << best_s);
+    float scale = fixed_scale > 0 ? fixed_scale : a_star / (float)(1 << best_s);
     if (scale < cover)
         scale = cover;
     float a = scale * (float)(1 << best_s);
@@ -155,24 +159,22 @@ static void quant_row(const float *w, int cols, int lo, int hi, unsigned char *i
     }
 }
 
-static void quant_uniform_hi(const float *w, int rows, int cols, int bits, hq_qlayer *q)
+static void quant_uniform_hi(const float *w, int rows, int cols, int bits, int per_tensor,
+                             hq_qlayer *q)
 {
     int qmax = bits == 4 ? 7 : 127;
-    for (int r = 0; r < rows; r++) {
-        const float *wr = w + (long)r * cols;
-        float mx = 0;
-        for (int j = 0; j < cols; j++)
-            if (fabsf(wr[j]) > mx)
-                mx = fabsf(wr[j]);
-        float scale = mx > 0 ? mx / qmax : 1.0f;
-        q->w_scale[r] = scale;
-        for (int j = 0; j < cols; j++)
-            q->w[(long)r * cols + j] = (int8_t)high_value(wr[j], scale, qmax);
-    }
+    hq_layer view = {.rows = rows, .cols = cols, .w = (float *)w};
+    hq_ptq_weight_scales(&view, qmax, per_tensor, q->w_scale);
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < cols; j++) {
+            long i = (long)r * cols + j;
+            q->w[i] = (int8_t)hq_ptq_round_weight(w[i], q->w_scale[r], qmax);
+        }
 }
 
 int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
-                   const hq_layer_policy *lp, hq_qlayer *q, char *err, size_t errlen)
+                   const hq_layer_policy *lp, int per_tensor, hq_qlayer *q, char *err,
+                   size_t errlen)
 {
     int lo = hq_quant_lo_bits(lp), hi = hq_quant_hi_bits(lp);
     if (rows <= 0 || cols <= 0) {
@@ -185,7 +187,7 @@ int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
         return -1;
     }
     if (lo == 0) {
-        quant_uniform_hi(w, rows, cols, hi, q);
+        quant_uniform_hi(w, rows, cols, hi, per_tensor, q);
         return 0;
     }
     long n = (long)rows * cols;
@@ -226,8 +228,15 @@ int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
             return -1;
         }
     }
+    float fixed = 0;
+    if (per_tensor) {
+        for (long i = 0; i < n; i++)
+            if (fabsf(w[i]) > fixed)
+                fixed = fabsf(w[i]);
+        fixed = fixed > 0 ? fixed / (hi == 4 ? 7 : 127) : 1.0f / 127;
+    }
     for (int r = 0; r < rows; r++)
-        quant_row(w + (long)r * cols, cols, lo, hi, q->is_hi + (long)r * cols,
+        quant_row(w + (long)r * cols, cols, lo, hi, fixed, q->is_hi + (long)r * cols,
                   q->w + (long)r * cols, &q->w_scale[r], &q->lo_shift[r]);
     return 0;
 }
