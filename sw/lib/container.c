@@ -181,6 +181,9 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
     if (!finite_positive(l->in_act_scale) || (!last && !finite_positive(l->out_act_scale)))
         return errf(err, errlen, "layer %d: activation scales %g -> %g must be finite and "
                     "positive", li, l->in_act_scale, l->out_act_scale);
+    if (!last && !l->relu)
+        return errf(err, errlen, "layer %d: a quantized hidden layer needs a ReLU (uint8 "
+                    "activations have no negative values)", li);
     int wmax = (1 << (q->hi_bits - 1)) - 1;
     int cmax = q->lo_bits > 1 ? (1 << (q->lo_bits - 1)) - 1 : 1;
     for (int r = 0; r < l->rows; r++) {

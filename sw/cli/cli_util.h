@@ -1,0 +1,43 @@
+/* Helpers shared by the hqsim subcommands: strict option-value parsing with clear messages,
+ * a monotonic clock, and dataset/model loading that reports errors the same way everywhere. */
+#ifndef HQ_CLI_UTIL_H
+#define HQ_CLI_UTIL_H
+
+#include "dataset.h"
+#include "hq_model.h"
+
+#include <stddef.h>
+
+/* Returns argv[*i + 1] and advances *i, or prints "hqsim <cmd>: <flag> needs a value" and
+ * returns NULL. */
+const char *cli_value(const char *cmd, int argc, char **argv, int *i);
+
+/* Parse a whole string as a number within [min, max]; on failure print
+ * "hqsim <cmd>: <flag> expects ... in [min, max], got '<s>'" and return -1. */
+int cli_int(const char *cmd, const char *flag, const char *s, long long min, long long max,
+            long long *out);
+int cli_double(const char *cmd, const char *flag, const char *s, double min, double max,
+               double *out);
+
+/* Prints "hqsim <cmd>: unknown option '<arg>' (see hqsim <cmd> --help)" and returns 2. */
+int cli_unknown(const char *cmd, const char *arg);
+/* Prints "hqsim <cmd>: <msg> (see hqsim <cmd> --help)" and returns 2. */
+int cli_usage_error(const char *cmd, const char *msg);
+
+int cli_is_help(const char *arg);
+double cli_now(void); /* seconds, monotonic */
+
+/* Load with the error printed as "hqsim <cmd>: <message>"; return 0 or -1. */
+int cli_load_split(const char *cmd, hq_split split, hq_dataset *d);
+int cli_load_model(const char *cmd, const char *path, hq_model *m);
+int cli_save_model(const char *cmd, const hq_model *m, const char *path);
+
+/* 1 when every weighted layer holds quantized parameters (integer reference applies). */
+int cli_model_is_quantized(const hq_model *m);
+/* 1 when every weighted layer holds float parameters. */
+int cli_model_has_float(const hq_model *m);
+
+/* "784-256-128-10" for an MLP; "conv16-pool2-conv32-pool2-128-10" style otherwise. */
+void cli_topology(const hq_model *m, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,121 @@
+/* hqsim eval: accuracy of a model on the Fashion-MNIST test set, through the integer
+ * reference (quantized models) or the float forward pass (float models, or --float). */
+#include "cli_util.h"
+#include "commands.h"
+#include "container.h"
+#include "reference.h"
+#include "train.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMD "eval"
+
+static void help(void)
+{
+    printf("usage: hqsim eval MODEL.hqm [options]\n"
+           "\n"
+           "Classifies the Fashion-MNIST test images. A quantized model runs through the\n"
+           "bit-exact integer reference (docs/arith.md); a float model through the float\n"
+           "forward pass.\n"
+           "\n"
+           "options:\n"
+           "  --limit N      first N test images only (default: all 10,000)\n"
+           "  --float        use the float path even if the model is quantized\n"
+           "  --threads N    worker threads (default: all cores)\n"
+           "  --json         print one JSON object: model, net, policy, path (integer|float),\n"
+           "                 images, correct, accuracy (fraction), seconds (inference),\n"
+           "                 total_seconds (whole command)\n"
+           "  -h, --help     this help\n");
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    double t_start = cli_now();
+    const char *path = NULL;
+    long long limit = 0, threads = 0;
+    int json = 0, force_float = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (cli_is_help(a)) {
+            help();
+            return 0;
+        } else if (!strcmp(a, "--limit")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 1, 10000, &limit))
+                return 2;
+        } else if (!strcmp(a, "--threads")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 0, 256, &threads))
+                return 2;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--float")) {
+            force_float = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_unknown(CMD, a);
+        } else if (path) {
+            return cli_usage_error(CMD, "exactly one model file expected");
+        } else {
+            path = a;
+        }
+    }
+    if (!path)
+        return cli_usage_error(CMD, "a model file is required");
+
+    hq_model m;
+    if (cli_load_model(CMD, path, &m))
+        return 1;
+    int integer = cli_model_is_quantized(&m) && !force_float;
+    if (!integer && !cli_model_has_float(&m)) {
+        fprintf(stderr, "hqsim eval: %s: %s\n", path,
+                force_float ? "--float given but the model holds no float weights"
+                            : "the model holds neither complete float nor quantized weights");
+        hq_model_free(&m);
+        return 1;
+    }
+    hq_dataset test;
+    if (cli_load_split(CMD, HQ_SPLIT_TEST, &test)) {
+        hq_model_free(&m);
+        return 1;
+    }
+    int n = limit > 0 && limit < test.n ? (int)limit : test.n;
+    char err[1024] = "";
+    double t0 = cli_now();
+    int correct;
+    if (integer) {
+        correct = hq_ref_eval(&m, &test, n, NULL, (int)threads, err, sizeof err);
+    } else {
+        correct = hq_eval_float(&m, &test, n, NULL);
+        if (correct < 0)
+            snprintf(err, sizeof err, "float evaluation failed");
+    }
+    double t_inf = cli_now() - t0;
+    int rc = 0;
+    if (correct < 0) {
+        fprintf(stderr, "hqsim eval: %s: %s\n", path, err);
+        rc = 1;
+    } else if (json) {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:f}", "model", path,
+                              "net", m.net, "policy", m.policy, "path",
+                              integer ? "integer" : "float", "images", n, "correct", correct,
+                              "accuracy", (double)correct / n, "seconds", t_inf, "total_seconds",
+                              cli_now() - t_start);
+        char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+        if (s) {
+            printf("%s\n", s);
+            free(s);
+        } else {
+            fprintf(stderr, "hqsim eval: cannot build the JSON output\n");
+            rc = 1;
+        }
+        json_decref(o);
+    } else {
+        printf("%s: %s path, %s: %.2f %% (%d / %d test images) in %.3f s\n", path,
+               integer ? "integer" : "float", m.policy[0] ? m.policy : "float model",
+               100.0 * correct / n, correct, n, t_inf);
+    }
+    hq_dataset_free(&test);
+    hq_model_free(&m);
+    return rc;
+}

@@ -1,0 +1,147 @@
+/* hqsim quantize: apply a quantization policy to a float model and save the result. */
+#include "cli_util.h"
+#include "commands.h"
+#include "container.h"
+#include "ptq.h"
+#include "train.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMD "quantize"
+
+/* ---- the policy table: one row per policy family ------------------------------------------
+ * A row matches a --policy spec equal to its name, or (when it takes parameters) starting
+ * with "<name>:". The function quantizes the float model m in place, using the calibration
+ * images and options given, and sets m->policy. */
+typedef int (*policy_fn)(hq_model *m, const char *spec, const hq_dataset *calib,
+                         const hq_calib_opts *calib_opts, char *err, size_t errlen);
+
+static int policy_uniform8(hq_model *m, const char *spec, const hq_dataset *calib,
+                           const hq_calib_opts *calib_opts, char *err, size_t errlen)
+{
+    (void)spec;
+    return hq_ptq_uniform(m, calib, 8, calib_opts, err, errlen);
+}
+
+static const struct {
+    const char *name;
+    int takes_params;
+    policy_fn fn;
+    const char *summary;
+} policies[] = {
+    {"uniform8", 0, policy_uniform8, "int8 weights, per-output-channel symmetric scales"},
+};
+#define N_POLICIES (sizeof policies / sizeof policies[0])
+
+static int find_policy(const char *spec)
+{
+    for (size_t i = 0; i < N_POLICIES; i++) {
+        size_t n = strlen(policies[i].name);
+        if (!strcmp(spec, policies[i].name) ||
+            (policies[i].takes_params && !strncmp(spec, policies[i].name, n) && spec[n] == ':'))
+            return (int)i;
+    }
+    return -1;
+}
+/* ------------------------------------------------------------------------------------------ */
+
+static void help(void)
+{
+    printf("usage: hqsim quantize MODEL.hqm --policy SPEC -o OUT.hqm [options]\n"
+           "\n"
+           "Post-training quantization: calibrates activation scales on training images,\n"
+           "quantizes the weights with the policy, derives integer biases and requantization\n"
+           "multipliers (docs/arith.md) and writes a model the integer reference can run.\n"
+           "\n"
+           "options:\n"
+           "  --policy SPEC      quantization policy (required), one of:\n");
+    for (size_t i = 0; i < N_POLICIES; i++)
+        printf("                       %-12s %s\n", policies[i].name, policies[i].summary);
+    printf("  -o, --output FILE  quantized model to write (required)\n"
+           "  --calib N          calibration images, the first N training images (default %d)\n"
+           "  --percentile P     clip activations at this percentile, 100 = max (default %g)\n"
+           "  --quiet            no per-layer calibration lines\n"
+           "  -h, --help         this help\n",
+           HQ_CALIB_DEFAULT_IMAGES, HQ_CALIB_DEFAULT_PERCENTILE);
+}
+
+int cmd_quantize(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL, *spec = NULL;
+    hq_calib_opts co;
+    hq_calib_opts_default(&co);
+    co.verbose = 1;
+    long long calib_n = co.n_images;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (cli_is_help(a)) {
+            help();
+            return 0;
+        } else if (!strcmp(a, "--policy")) {
+            if (!(spec = cli_value(CMD, argc, argv, &i)))
+                return 2;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!(out = cli_value(CMD, argc, argv, &i)))
+                return 2;
+        } else if (!strcmp(a, "--calib")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 1, 60000, &calib_n))
+                return 2;
+        } else if (!strcmp(a, "--percentile")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) ||
+                cli_double(CMD, a, v, 50, 100, &co.percentile))
+                return 2;
+        } else if (!strcmp(a, "--quiet")) {
+            co.verbose = 0;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_unknown(CMD, a);
+        } else if (in) {
+            return cli_usage_error(CMD, "exactly one input model expected");
+        } else {
+            in = a;
+        }
+    }
+    co.n_images = (int)calib_n;
+    if (!in)
+        return cli_usage_error(CMD, "an input model is required");
+    if (!spec)
+        return cli_usage_error(CMD, "--policy is required");
+    if (!out)
+        return cli_usage_error(CMD, "-o OUT.hqm is required");
+    int p = find_policy(spec);
+    if (p < 0) {
+        fprintf(stderr, "hqsim quantize: unknown policy '%s'; known:", spec);
+        for (size_t i = 0; i < N_POLICIES; i++)
+            fprintf(stderr, " %s", policies[i].name);
+        fprintf(stderr, "\n");
+        return 2;
+    }
+
+    hq_model m;
+    if (cli_load_model(CMD, in, &m))
+        return 1;
+    if (!cli_model_has_float(&m)) {
+        fprintf(stderr, "hqsim quantize: %s holds no float weights to quantize\n", in);
+        hq_model_free(&m);
+        return 1;
+    }
+    hq_dataset train;
+    if (cli_load_split(CMD, HQ_SPLIT_TRAIN, &train)) {
+        hq_model_free(&m);
+        return 1;
+    }
+    char err[1024];
+    double t0 = cli_now();
+    int rc = policies[p].fn(&m, spec, &train, &co, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "hqsim quantize: %s\n", err);
+    else
+        rc = cli_save_model(CMD, &m, out);
+    if (!rc)
+        printf("quantized %s with %s (%d calibration images, p%g) in %.2f s: wrote %s\n", in,
+               m.policy, co.n_images, co.percentile, cli_now() - t0, out);
+    hq_dataset_free(&train);
+    hq_model_free(&m);
+    return rc ? 1 : 0;
+}

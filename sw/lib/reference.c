@@ -1,0 +1,459 @@
+/* Integer reference inference (docs/arith.md): int16-widened GEMM kernels, im2col, requant,
+ * maxpool, and the batched, OpenMP-parallel network driver. */
+#include "reference.h"
+
+#include "hq_arith.h"
+
+#include <omp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The GEMM is compiled for several x86-64 levels and picked at load time (ifunc), so one
+ * portable binary uses AVX-512/AVX2 where the CPU has them; no -march=native needed. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define HQ_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define HQ_VECTOR_CLONES
+#endif
+
+#define REF_BATCH 64 /* images per work item: dense GEMM inputs stay in L1/L2 */
+#define REF_KPAD 16  /* K padded to a multiple of this many int16 */
+
+typedef struct {
+    int kp;          /* padded K */
+    int positions;   /* output positions per input (dense: 1, conv: out.h * out.w) */
+    int16_t *w16;    /* [rows][kp] widened effective weights */
+} ref_layer;
+
+struct hq_ref_net {
+    const hq_model *m;
+    ref_layer L[HQ_MAX_LAYERS];
+    size_t max_elems;   /* largest activation tensor of one image */
+    size_t gemm_in_cap; /* int16 GEMM input entries needed for one batch */
+    size_t acc_cap;     /* int32 accumulators needed for one batch */
+};
+
+typedef struct {
+    uint8_t *act[2];
+    int16_t *a16;
+    int32_t *acc;
+    int32_t *logits;
+} ref_scratch;
+
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static size_t elems(hq_shape s)
+{
+    return (size_t)s.c * (size_t)s.h * (size_t)s.w;
+}
+
+static int pad_k(int k)
+{
+    return (k + REF_KPAD - 1) / REF_KPAD * REF_KPAD;
+}
+
+static int is_weighted(const hq_layer *l)
+{
+    return l->kind == HQ_LAYER_DENSE || l->kind == HQ_LAYER_CONV;
+}
+
+/* ------------------------------------------------------------------ kernels */
+
+HQ_VECTOR_CLONES
+void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp, int32_t *acc)
+{
+    int i = 0;
+    /* Four input rows share each weight load; the k loop vectorises into widening
+     * multiply-adds (4 reductions). */
+    for (; i + 4 <= n; i += 4) {
+        const int16_t *a0 = a + (size_t)i * kp, *a1 = a0 + kp, *a2 = a1 + kp, *a3 = a2 + kp;
+        int32_t *o = acc + (size_t)i * rows;
+        for (int r = 0; r < rows; r++) {
+            const int16_t *wr = w + (size_t)r * kp;
+            int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int k = 0; k < kp; k++) {
+                int32_t x = wr[k];
+                s0 += a0[k] * x;
+                s1 += a1[k] * x;
+                s2 += a2[k] * x;
+                s3 += a3[k] * x;
+            }
+            o[r] = s0;
+            o[rows + r] = s1;
+            o[2 * rows + r] = s2;
+            o[3 * rows + r] = s3;
+        }
+    }
+    for (; i < n; i++) {
+        const int16_t *ai = a + (size_t)i * kp;
+        for (int r = 0; r < rows; r++) {
+            const int16_t *wr = w + (size_t)r * kp;
+            int32_t s = 0;
+            for (int k = 0; k < kp; k++)
+                s += ai[k] * wr[k];
+            acc[(size_t)i * rows + r] = s;
+        }
+    }
+}
+
+/* Dense input: one GEMM row per input vector, zero-padded to kp. */
+static void widen_rows(const uint8_t *in, int n, int cols, int kp, int16_t *a16)
+{
+    for (int i = 0; i < n; i++) {
+        const uint8_t *src = in + (size_t)i * cols;
+        int16_t *dst = a16 + (size_t)i * kp;
+        for (int k = 0; k < cols; k++)
+            dst[k] = src[k];
+        for (int k = cols; k < kp; k++)
+            dst[k] = 0;
+    }
+}
+
+/* im2col of one HWC image: row p = oy * out.w + ox, column (ky*k + kx)*C + c; padding reads 0. */
+static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16)
+{
+    const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
+    for (int oy = 0; oy < L->out.h; oy++)
+        for (int ox = 0; ox < L->out.w; ox++) {
+            int16_t *dst = a16 + ((size_t)oy * L->out.w + ox) * kp;
+            for (int ky = 0; ky < k; ky++) {
+                int y = oy * L->stride - L->pad + ky;
+                for (int kx = 0; kx < k; kx++) {
+                    int x = ox * L->stride - L->pad + kx;
+                    int16_t *d = dst + (ky * k + kx) * C;
+                    if (y < 0 || y >= H || x < 0 || x >= W) {
+                        for (int c = 0; c < C; c++)
+                            d[c] = 0;
+                    } else {
+                        const uint8_t *s = img + ((size_t)y * W + x) * C;
+                        for (int c = 0; c < C; c++)
+                            d[c] = s[c];
+                    }
+                }
+            }
+            for (int c = L->cols; c < kp; c++)
+                dst[c] = 0;
+        }
+}
+
+static int32_t add_wrap(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np, uint8_t *out)
+{
+    for (size_t p = 0; p < np; p++)
+        for (int r = 0; r < rows; r++)
+            out[p * rows + r] = hq_requant_relu(acc[p * rows + r], q->rq_mult[r], q->rq_shift[r]);
+}
+
+void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out)
+{
+    const int C = L->in.c, W = L->in.w, k = L->k;
+    for (int i = 0; i < n; i++) {
+        const uint8_t *img = in + (size_t)i * elems(L->in);
+        uint8_t *o = out + (size_t)i * elems(L->out);
+        for (int oy = 0; oy < L->out.h; oy++)
+            for (int ox = 0; ox < L->out.w; ox++)
+                for (int c = 0; c < C; c++) {
+                    uint8_t best = 0;
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++) {
+                            uint8_t v = img[((size_t)(oy * k + ky) * W + ox * k + kx) * C + c];
+                            if (v > best)
+                                best = v;
+                        }
+                    o[((size_t)oy * L->out.w + ox) * C + c] = best;
+                }
+    }
+}
+
+/* ------------------------------------------------------------------ unprepared layer paths */
+
+static int16_t *widen_weights(const hq_layer *L, int kp)
+{
+    int16_t *w16 = calloc((size_t)L->rows * kp, sizeof *w16);
+    if (!w16)
+        return NULL;
+    for (int r = 0; r < L->rows; r++)
+        for (int c = 0; c < L->cols; c++)
+            w16[(size_t)r * kp + c] = L->q->w[(size_t)r * L->cols + c];
+    return w16;
+}
+
+static int positions_of(const hq_layer *L)
+{
+    return L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1;
+}
+
+/* acc for n inputs with prepared weights; a16 holds max(n, positions) * kp entries. */
+static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, int n,
+                      int16_t *a16, int32_t *acc)
+{
+    const int rows = L->rows;
+    if (L->kind == HQ_LAYER_DENSE) {
+        widen_rows(in, n, L->cols, R->kp, a16);
+        hq_ref_gemm_i16(a16, n, R->w16, rows, R->kp, acc);
+    } else {
+        size_t per_in = elems(L->in), per_out = (size_t)R->positions * rows;
+        for (int i = 0; i < n; i++) {
+            im2col(L, in + (size_t)i * per_in, R->kp, a16);
+            hq_ref_gemm_i16(a16, R->positions, R->w16, rows, R->kp, acc + (size_t)i * per_out);
+        }
+    }
+    size_t np = (size_t)n * R->positions;
+    const int32_t *bias = L->q->bias;
+    for (size_t p = 0; p < np; p++)
+        for (int r = 0; r < rows; r++)
+            acc[p * rows + r] = add_wrap(acc[p * rows + r], bias[r]);
+}
+
+void hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc)
+{
+    ref_layer R = {pad_k(L->cols), positions_of(L), NULL};
+    R.w16 = widen_weights(L, R.kp);
+    int gemm_rows = L->kind == HQ_LAYER_DENSE ? n : R.positions;
+    int16_t *a16 = malloc((size_t)gemm_rows * R.kp * sizeof *a16);
+    if (!R.w16 || !a16) {
+        fprintf(stderr, "hq_ref_layer_acc: out of memory\n");
+        abort();
+    }
+    layer_acc(L, &R, in, n, a16, acc);
+    free(a16);
+    free(R.w16);
+}
+
+void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t *acc)
+{
+    const hq_qlayer *q = L->q;
+    const int rows = L->rows, cols = L->cols, P = positions_of(L);
+    int16_t *col = malloc((size_t)P * cols * sizeof *col);
+    if (!col) {
+        fprintf(stderr, "hq_ref_layer_acc_split: out of memory\n");
+        abort();
+    }
+    for (int i = 0; i < n; i++) {
+        const uint8_t *img = in + (size_t)i * elems(L->in);
+        if (L->kind == HQ_LAYER_CONV) {
+            /* Reuse im2col with kp = cols (no padding). */
+            im2col(L, img, cols, col);
+        } else {
+            for (int k = 0; k < cols; k++)
+                col[k] = img[k];
+        }
+        for (int p = 0; p < P; p++) {
+            const int16_t *x = col + (size_t)p * cols;
+            for (int r = 0; r < rows; r++) {
+                const int8_t *w = q->w + (size_t)r * cols;
+                const uint8_t *hi = q->is_hi ? q->is_hi + (size_t)r * cols : NULL;
+                int sh = q->lo_bits > 0 ? q->lo_shift[r] : 0;
+                uint32_t lo = 0, hv = 0; /* int32 registers that wrap */
+                for (int k = 0; k < cols; k++) {
+                    if (q->lo_bits == 0 || hi[k])
+                        hv += (uint32_t)(w[k] * x[k]);
+                    else
+                        lo += (uint32_t)(w[k] / (1 << sh) * x[k]); /* the low code c (exact) */
+                }
+                int32_t merged = hq_merge_partials((int32_t)lo, (int32_t)hv, sh);
+                acc[((size_t)i * P + p) * rows + r] = add_wrap(merged, q->bias[r]);
+            }
+        }
+    }
+    free(col);
+}
+
+/* ------------------------------------------------------------------ prepared network */
+
+hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen)
+{
+    hq_ref_net *net = calloc(1, sizeof *net);
+    if (!net) {
+        errf(err, errlen, "out of memory");
+        return NULL;
+    }
+    net->m = m;
+    net->max_elems = elems(m->input);
+    for (int i = 0; i < m->n_layers; i++) {
+        const hq_layer *L = &m->layers[i];
+        if (elems(L->out) > net->max_elems)
+            net->max_elems = elems(L->out);
+        if (!is_weighted(L))
+            continue;
+        if (!L->q) {
+            errf(err, errlen, "layer %d is not quantized: the integer reference needs a "
+                 "quantized model (hqsim quantize)", i);
+            hq_ref_free(net);
+            return NULL;
+        }
+        ref_layer *R = &net->L[i];
+        R->kp = pad_k(L->cols);
+        R->positions = positions_of(L);
+        R->w16 = widen_weights(L, R->kp);
+        if (!R->w16) {
+            errf(err, errlen, "out of memory");
+            hq_ref_free(net);
+            return NULL;
+        }
+        int gemm_rows = L->kind == HQ_LAYER_DENSE ? REF_BATCH : R->positions;
+        size_t in_need = (size_t)gemm_rows * R->kp;
+        size_t acc_need = (size_t)REF_BATCH * R->positions * L->rows;
+        if (in_need > net->gemm_in_cap)
+            net->gemm_in_cap = in_need;
+        if (acc_need > net->acc_cap)
+            net->acc_cap = acc_need;
+    }
+    return net;
+}
+
+void hq_ref_free(hq_ref_net *net)
+{
+    if (!net)
+        return;
+    for (int i = 0; i < HQ_MAX_LAYERS; i++)
+        free(net->L[i].w16);
+    free(net);
+}
+
+static int scratch_alloc(const hq_ref_net *net, ref_scratch *s)
+{
+    memset(s, 0, sizeof *s);
+    size_t act = (size_t)REF_BATCH * net->max_elems;
+    s->act[0] = malloc(act);
+    s->act[1] = malloc(act);
+    s->a16 = malloc(net->gemm_in_cap * sizeof *s->a16);
+    s->acc = malloc(net->acc_cap * sizeof *s->acc);
+    s->logits = malloc((size_t)REF_BATCH * net->m->n_classes * sizeof *s->logits);
+    return s->act[0] && s->act[1] && s->a16 && s->acc && s->logits ? 0 : -1;
+}
+
+static void scratch_free(ref_scratch *s)
+{
+    free(s->act[0]);
+    free(s->act[1]);
+    free(s->a16);
+    free(s->acc);
+    free(s->logits);
+}
+
+/* One layer on n <= REF_BATCH inputs. */
+static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
+                      int32_t *out_acc, ref_scratch *s)
+{
+    const hq_layer *L = &net->m->layers[li];
+    if (L->kind == HQ_LAYER_MAXPOOL) {
+        hq_ref_maxpool_u8(L, in, n, out_u8);
+        return;
+    }
+    const ref_layer *R = &net->L[li];
+    int last = li == net->m->n_layers - 1;
+    int32_t *acc = last ? out_acc : s->acc;
+    layer_acc(L, R, in, n, s->a16, acc);
+    if (!last)
+        hq_ref_requant(L->q, L->rows, acc, (size_t)n * R->positions, out_u8);
+}
+
+void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
+                      int32_t *out_acc)
+{
+    ref_scratch s;
+    if (scratch_alloc(net, &s)) {
+        fprintf(stderr, "hq_ref_run_layer: out of memory\n");
+        abort();
+    }
+    const hq_layer *L = &net->m->layers[li];
+    size_t in_step = elems(L->in), out_step = elems(L->out);
+    for (int i = 0; i < n; i += REF_BATCH) {
+        int b = n - i < REF_BATCH ? n - i : REF_BATCH;
+        run_layer(net, li, in + (size_t)i * in_step, b, out_u8 ? out_u8 + (size_t)i * out_step : NULL,
+                  out_acc ? out_acc + (size_t)i * out_step : NULL, &s);
+    }
+    scratch_free(&s);
+}
+
+static void infer_batch(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits,
+                        int *preds, ref_scratch *s)
+{
+    const hq_model *m = net->m;
+    const uint8_t *cur = images;
+    int which = 0;
+    for (int li = 0; li < m->n_layers; li++) {
+        uint8_t *next = s->act[which];
+        run_layer(net, li, cur, n, next, logits, s);
+        cur = next;
+        which ^= 1;
+    }
+    if (preds)
+        for (int i = 0; i < n; i++)
+            preds[i] = hq_argmax_i32(logits + (size_t)i * m->n_classes, m->n_classes);
+}
+
+void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits,
+                  int *preds, int threads)
+{
+    const hq_model *m = net->m;
+    int n_batches = (n + REF_BATCH - 1) / REF_BATCH;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    if (threads > n_batches)
+        threads = n_batches > 0 ? n_batches : 1;
+    size_t in_step = elems(m->input), nc = (size_t)m->n_classes;
+    int oom = 0;
+#pragma omp parallel num_threads(threads) reduction(| : oom)
+    {
+        ref_scratch s;
+        if (scratch_alloc(net, &s)) {
+            oom = 1;
+        } else {
+#pragma omp for schedule(dynamic, 1)
+            for (int bi = 0; bi < n_batches; bi++) {
+                int i = bi * REF_BATCH, b = n - i < REF_BATCH ? n - i : REF_BATCH;
+                int32_t *lg = logits ? logits + (size_t)i * nc : s.logits;
+                infer_batch(net, images + (size_t)i * in_step, b, lg, preds ? preds + i : NULL,
+                            &s);
+            }
+        }
+        scratch_free(&s);
+    }
+    if (oom) {
+        fprintf(stderr, "hq_ref_infer: out of memory for scratch buffers\n");
+        abort();
+    }
+}
+
+int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int threads, char *err,
+                size_t errlen)
+{
+    if (n <= 0 || n > d->n)
+        n = d->n;
+    if ((size_t)d->rows * d->cols != elems(m->input) || m->input.c != 1)
+        return errf(err, errlen, "dataset images are %dx%d, the model expects %dx%dx%d", d->rows,
+                    d->cols, m->input.h, m->input.w, m->input.c);
+    hq_ref_net *net = hq_ref_prepare(m, err, errlen);
+    if (!net)
+        return -1;
+    int *p = preds ? preds : malloc((size_t)n * sizeof *p);
+    if (!p) {
+        hq_ref_free(net);
+        return errf(err, errlen, "out of memory");
+    }
+    hq_ref_infer(net, d->images, n, NULL, p, threads);
+    int correct = 0;
+    for (int i = 0; i < n; i++)
+        correct += p[i] == d->labels[i];
+    if (!preds)
+        free(p);
+    hq_ref_free(net);
+    return correct;
+}
