@@ -1,0 +1,174 @@
+#include "platform/config_reader.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace hq {
+
+nlohmann::json load_json_file(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw ConfigError(path + ": cannot open file");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error &e) {
+        throw ConfigError(path + ": invalid JSON: " + e.what());
+    }
+}
+
+ConfigObject::ConfigObject(const nlohmann::json &obj, std::string file, std::string path)
+    : obj_(obj), file_(std::move(file)), path_(std::move(path))
+{
+    if (!obj_.is_object())
+        throw ConfigError(file_ + ": " + (path_.empty() ? "top level" : path_) +
+                          ": must be a JSON object");
+}
+
+std::string ConfigObject::key_path(const char *key) const
+{
+    return path_.empty() ? std::string(key) : path_ + "." + key;
+}
+
+void ConfigObject::fail(const char *key, const std::string &msg) const
+{
+    throw ConfigError(file_ + ": " + (key ? key_path(key) : (path_.empty() ? "top level" : path_)) +
+                      ": " + msg);
+}
+
+void ConfigObject::allow_only(std::initializer_list<const char *> allowed) const
+{
+    for (auto it = obj_.begin(); it != obj_.end(); ++it) {
+        bool ok = false;
+        for (const char *a : allowed)
+            ok = ok || it.key() == a;
+        if (!ok) {
+            std::string list;
+            for (const char *a : allowed)
+                list += std::string(list.empty() ? "" : ", ") + a;
+            fail(it.key().c_str(), "unknown key (allowed: " + list + ")");
+        }
+    }
+}
+
+const nlohmann::json &ConfigObject::at(const char *key) const
+{
+    auto it = obj_.find(key);
+    if (it == obj_.end())
+        fail(key, "missing required key");
+    return *it;
+}
+
+uint64_t ConfigObject::u64(const char *key, uint64_t min, uint64_t max) const
+{
+    const nlohmann::json &v = at(key);
+    uint64_t x = 0;
+    if (v.is_number_unsigned()) {
+        x = v.get<uint64_t>();
+    } else if (v.is_number_integer()) {
+        fail(key, "must not be negative, got " + v.dump());
+    } else if (v.is_number_float()) {
+        double d = v.get<double>();
+        if (!(d >= 0) || d != std::floor(d) || d > 1.8e19)
+            fail(key, "must be a non-negative integer, got " + v.dump());
+        x = static_cast<uint64_t>(d);
+    } else if (v.is_string()) {
+        const std::string s = v.get<std::string>();
+        errno = 0;
+        char *end = nullptr;
+        unsigned long long r = std::strtoull(s.c_str(), &end, 0);
+        if (s.empty() || s[0] == '-' || *end || errno)
+            fail(key, "must be an integer (decimal or 0x hex), got \"" + s + "\"");
+        x = r;
+    } else {
+        fail(key, "must be an integer, got " + v.dump());
+    }
+    if (x < min || x > max) {
+        std::ostringstream m;
+        m << "must be in [" << min << ", " << max << "], got " << x;
+        fail(key, m.str());
+    }
+    return x;
+}
+
+uint64_t ConfigObject::u64_or(const char *key, uint64_t dflt, uint64_t min, uint64_t max) const
+{
+    return has(key) ? u64(key, min, max) : dflt;
+}
+
+double ConfigObject::number(const char *key, double min, double max) const
+{
+    const nlohmann::json &v = at(key);
+    if (!v.is_number())
+        fail(key, "must be a number, got " + v.dump());
+    double d = v.get<double>();
+    if (!(d >= min && d <= max)) {
+        std::ostringstream m;
+        m << "must be in [" << min << ", " << max << "], got " << d;
+        fail(key, m.str());
+    }
+    return d;
+}
+
+double ConfigObject::number_or(const char *key, double dflt, double min, double max) const
+{
+    return has(key) ? number(key, min, max) : dflt;
+}
+
+bool ConfigObject::boolean_or(const char *key, bool dflt) const
+{
+    if (!has(key))
+        return dflt;
+    const nlohmann::json &v = at(key);
+    if (!v.is_boolean())
+        fail(key, "must be true or false, got " + v.dump());
+    return v.get<bool>();
+}
+
+std::string ConfigObject::string(const char *key) const
+{
+    const nlohmann::json &v = at(key);
+    if (!v.is_string())
+        fail(key, "must be a string, got " + v.dump());
+    return v.get<std::string>();
+}
+
+std::string ConfigObject::string_or(const char *key, const std::string &dflt) const
+{
+    return has(key) ? string(key) : dflt;
+}
+
+ConfigObject ConfigObject::object(const char *key) const
+{
+    const nlohmann::json &v = at(key);
+    if (!v.is_object())
+        fail(key, "must be a JSON object");
+    return ConfigObject(v, file_, key_path(key));
+}
+
+ConfigObject ConfigObject::object_or_empty(const char *key) const
+{
+    static const nlohmann::json empty = nlohmann::json::object();
+    return has(key) ? object(key) : ConfigObject(empty, file_, key_path(key));
+}
+
+const nlohmann::json &ConfigObject::array(const char *key) const
+{
+    const nlohmann::json &v = at(key);
+    if (!v.is_array())
+        fail(key, "must be a JSON array");
+    return v;
+}
+
+std::string ConfigObject::resolve_path(const std::string &p) const
+{
+    if (p.empty() || p[0] == '/')
+        return p;
+    size_t slash = file_.rfind('/');
+    return slash == std::string::npos ? p : file_.substr(0, slash + 1) + p;
+}
+
+} // namespace hq
