@@ -1,0 +1,476 @@
+/* The RV32IM interpreter: fetch through DMI or the bus, pre-decoded dispatch, loads and
+ * stores with DMI fast paths, traps and interrupts (see rv32_iss.h). */
+#include "rv32_iss_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+static void clear_dmi_caches(rv32_iss *s);
+
+rv32_iss *rv32_iss_create(const rv32_bus *bus)
+{
+    rv32_iss *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->bus = *bus;
+    s->misaligned_traps = 1;
+    clear_dmi_caches(s);
+    unsigned ones[RV32_CLASS_COUNT];
+    for (int i = 0; i < RV32_CLASS_COUNT; i++)
+        ones[i] = 1;
+    rv32_iss_set_cpi(s, ones);
+    for (unsigned i = 0; i < RV32_ICACHE_ENTRIES; i++)
+        rv32_decode(0, &s->icache[i]);
+    rv32_iss_reset(s, 0);
+    return s;
+}
+
+void rv32_iss_destroy(rv32_iss *s) { free(s); }
+
+void rv32_iss_reset(rv32_iss *s, uint32_t pc)
+{
+    memset(s->x, 0, sizeof s->x);
+    s->pc = pc;
+    s->instret = s->cycles = 0;
+    s->mip = 0;
+    s->exited = s->exit_code = 0;
+    s->stop_requested = 0;
+    s->step_over_breakpoint = 0;
+    rv32_csr_reset(s);
+}
+
+void rv32_iss_set_cpi(rv32_iss *s, const unsigned cpi[RV32_CLASS_COUNT])
+{
+    for (int op = 0; op < RV32_OP_COUNT; op++)
+        s->op_cycles[op] = cpi[rv32_op_class((rv32_op)op)];
+    s->cpi_branch_not_taken = cpi[RV32_CLASS_BRANCH_NOT_TAKEN];
+    s->cpi_trap = cpi[RV32_CLASS_SYSTEM];
+}
+
+void rv32_iss_set_misaligned_traps(rv32_iss *s, int trap) { s->misaligned_traps = trap; }
+void rv32_iss_set_tohost(rv32_iss *s, uint32_t addr) { s->tohost = addr; }
+void rv32_iss_request_stop(rv32_iss *s) { s->stop_requested = 1; }
+void rv32_iss_add_cycles(rv32_iss *s, uint64_t n) { s->cycles += n; }
+
+int rv32_iss_add_dmi(rv32_iss *s, uint32_t base, uint64_t size, uint8_t *host, unsigned access)
+{
+    if (size == 0 || !host || (uint64_t)base + size - 1 > 0xffffffffu)
+        return -1;
+    uint32_t last = (uint32_t)(base + size - 1);
+    for (unsigned i = 0; i < s->n_dmi; i++) /* refresh a region granted again */
+        if (s->dmi[i].base == base && s->dmi[i].last == last) {
+            s->dmi[i].host = host;
+            s->dmi[i].access = access;
+            clear_dmi_caches(s);
+            return 0;
+        }
+    if (s->n_dmi == RV32_MAX_DMI)
+        return -1;
+    s->dmi[s->n_dmi++] = (rv32_dmi_region){base, last, host, access};
+    return 0;
+}
+
+static void clear_dmi_caches(rv32_iss *s)
+{
+    static const struct rv32_dmi_cache empty = {1, 0, NULL};
+    s->fetch_cache = s->load_cache = s->store_cache = empty;
+}
+
+void rv32_iss_invalidate_dmi(rv32_iss *s, uint64_t lo, uint64_t hi)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < s->n_dmi; i++)
+        if (s->dmi[i].last < lo || s->dmi[i].base > hi)
+            s->dmi[n++] = s->dmi[i];
+    s->n_dmi = n;
+    clear_dmi_caches(s);
+}
+
+void rv32_iss_set_irq(rv32_iss *s, uint32_t mask, int level)
+{
+    s->mip = level ? (s->mip | mask) : (s->mip & ~mask);
+    s->irq_check = 1;
+}
+
+int rv32_iss_add_breakpoint(rv32_iss *s, uint32_t pc)
+{
+    for (unsigned i = 0; i < s->n_breakpoints; i++)
+        if (s->breakpoints[i] == pc)
+            return 0;
+    if (s->n_breakpoints == RV32_MAX_BREAKPOINTS)
+        return -1;
+    s->breakpoints[s->n_breakpoints++] = pc;
+    return 0;
+}
+
+int rv32_iss_remove_breakpoint(rv32_iss *s, uint32_t pc)
+{
+    for (unsigned i = 0; i < s->n_breakpoints; i++)
+        if (s->breakpoints[i] == pc) {
+            s->breakpoints[i] = s->breakpoints[--s->n_breakpoints];
+            return 0;
+        }
+    return -1;
+}
+
+void rv32_iss_set_trace(rv32_iss *s, rv32_trace_fn fn, void *ctx)
+{
+    s->trace = fn;
+    s->trace_ctx = ctx;
+}
+
+uint32_t rv32_iss_get_pc(const rv32_iss *s) { return s->pc; }
+void rv32_iss_set_pc(rv32_iss *s, uint32_t pc) { s->pc = pc; }
+uint32_t rv32_iss_get_reg(const rv32_iss *s, unsigned i) { return i && i < 32 ? s->x[i] : 0; }
+void rv32_iss_set_reg(rv32_iss *s, unsigned i, uint32_t v)
+{
+    if (i && i < 32)
+        s->x[i] = v;
+}
+uint64_t rv32_iss_instret(const rv32_iss *s) { return s->instret; }
+uint64_t rv32_iss_cycles(const rv32_iss *s) { return s->cycles; }
+int rv32_iss_exited(const rv32_iss *s) { return s->exited; }
+int rv32_iss_exit_code(const rv32_iss *s) { return s->exit_code; }
+
+/* Host pointer for [addr, addr + len) if one DMI region with the right access holds it;
+ * the region becomes the cached one for this kind of access. */
+static uint8_t *dmi_find(rv32_iss *s, uint32_t addr, unsigned len, unsigned acc,
+                         struct rv32_dmi_cache *cache)
+{
+    for (unsigned i = 0; i < s->n_dmi; i++) {
+        const rv32_dmi_region *r = &s->dmi[i];
+        uint32_t off = addr - r->base;
+        if (off <= r->last - r->base && r->last - r->base - off >= len - 1 && (r->access & acc)) {
+            *cache = (struct rv32_dmi_cache){r->base, r->last - r->base, r->host};
+            return r->host + off;
+        }
+    }
+    return NULL;
+}
+
+/* The cached region's host pointer for an access of len bytes, or NULL. */
+static inline uint8_t *dmi_hit(const struct rv32_dmi_cache *c, uint32_t addr, uint32_t len)
+{
+    uint32_t off = addr - c->base;
+    return (off <= c->span && c->span - off >= len - 1) ? c->host + off : NULL;
+}
+
+static inline uint32_t get_le(const uint8_t *p, unsigned len)
+{
+    if (len == 4) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    if (len == 2) {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    return *p;
+}
+
+static inline void put_le(uint8_t *p, unsigned len, uint32_t v)
+{
+    if (len == 4)
+        memcpy(p, &v, 4);
+    else if (len == 2) {
+        uint16_t h = (uint16_t)v;
+        memcpy(p, &h, 2);
+    } else
+        *p = (uint8_t)v;
+}
+
+/* One aligned (or byte) access: DMI or bus. Returns 0 or nonzero for an access fault. */
+static int read_mem(rv32_iss *s, uint32_t addr, unsigned len, uint32_t *v, rv32_access kind)
+{
+    uint8_t *p = dmi_find(s, addr, len, RV32_DMI_READ, &s->load_cache);
+    if (LIKELY(p != NULL)) {
+        *v = get_le(p, len);
+        return 0;
+    }
+    uint8_t buf[4] = {0};
+    if (s->bus.read(s->bus.ctx, addr, buf, len, kind) != 0)
+        return 1;
+    *v = get_le(buf, len);
+    return 0;
+}
+
+static int write_mem(rv32_iss *s, uint32_t addr, unsigned len, uint32_t v)
+{
+    uint8_t *p = dmi_find(s, addr, len, RV32_DMI_WRITE, &s->store_cache);
+    if (LIKELY(p != NULL)) {
+        put_le(p, len, v);
+        return 0;
+    }
+    uint8_t buf[4];
+    put_le(buf, len, v);
+    return s->bus.write(s->bus.ctx, addr, buf, len) != 0;
+}
+
+/* Load with alignment handling; returns 0, or the exception cause to raise. */
+static int load(rv32_iss *s, uint32_t addr, unsigned len, uint32_t *v)
+{
+    if (LIKELY((addr & (len - 1)) == 0))
+        return read_mem(s, addr, len, v, RV32_ACCESS_LOAD) ? RV32_EXC_LOAD_ACCESS : 0;
+    if (s->misaligned_traps)
+        return RV32_EXC_LOAD_MISALIGNED;
+    uint32_t r = 0;
+    for (unsigned i = 0; i < len; i++) {
+        uint32_t b;
+        if (read_mem(s, addr + i, 1, &b, RV32_ACCESS_LOAD))
+            return RV32_EXC_LOAD_ACCESS;
+        r |= b << (8 * i);
+    }
+    *v = r;
+    return 0;
+}
+
+static int store(rv32_iss *s, uint32_t addr, unsigned len, uint32_t v)
+{
+    if (LIKELY((addr & (len - 1)) == 0))
+        return write_mem(s, addr, len, v) ? RV32_EXC_STORE_ACCESS : 0;
+    if (s->misaligned_traps)
+        return RV32_EXC_STORE_MISALIGNED;
+    for (unsigned i = 0; i < len; i++)
+        if (write_mem(s, addr + i, 1, v >> (8 * i)))
+            return RV32_EXC_STORE_ACCESS;
+    return 0;
+}
+
+static int is_breakpoint(const rv32_iss *s, uint32_t pc)
+{
+    for (unsigned i = 0; i < s->n_breakpoints; i++)
+        if (s->breakpoints[i] == pc)
+            return 1;
+    return 0;
+}
+
+static int writes_rd(rv32_op op)
+{
+    int c = rv32_op_class(op);
+    return op != RV32_OP_ILLEGAL && c != RV32_CLASS_STORE && c != RV32_CLASS_BRANCH_TAKEN &&
+           (c != RV32_CLASS_SYSTEM);
+}
+
+static uint32_t div_s(uint32_t a, uint32_t b)
+{
+    if (b == 0) return 0xffffffffu;
+    if (a == 0x80000000u && b == 0xffffffffu) return a; /* overflow */
+    return (uint32_t)((int32_t)a / (int32_t)b);
+}
+static uint32_t rem_s(uint32_t a, uint32_t b)
+{
+    if (b == 0) return a;
+    if (a == 0x80000000u && b == 0xffffffffu) return 0;
+    return (uint32_t)((int32_t)a % (int32_t)b);
+}
+
+rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
+{
+    uint64_t insn_end = s->instret + max_insns < s->instret ? UINT64_MAX : s->instret + max_insns;
+    uint32_t *const x = s->x;
+    int step_over = s->step_over_breakpoint;
+    s->step_over_breakpoint = 0;
+    s->stop_requested = 0;
+
+    for (;;) {
+        if (UNLIKELY(s->irq_check)) {
+            s->irq_check = 0;
+            rv32_trap_take_interrupt(s);
+        }
+        if (UNLIKELY(s->instret >= insn_end || s->cycles >= cycle_limit))
+            return RV32_STOP_LIMIT;
+        uint32_t pc = s->pc;
+        if (UNLIKELY(s->n_breakpoints != 0) && !step_over && is_breakpoint(s, pc)) {
+            s->step_over_breakpoint = 1;
+            return RV32_STOP_BREAKPOINT;
+        }
+        step_over = 0;
+
+        /* fetch */
+        uint32_t raw;
+        const uint8_t *fp = dmi_hit(&s->fetch_cache, pc, 4);
+        if (UNLIKELY(fp == NULL))
+            fp = dmi_find(s, pc, 4, RV32_DMI_READ, &s->fetch_cache);
+        if (LIKELY(fp != NULL && (pc & 3) == 0)) {
+            memcpy(&raw, fp, 4);
+        } else if (pc & 3) {
+            rv32_trap_exception(s, RV32_EXC_INSN_MISALIGNED, pc);
+            continue;
+        } else {
+            uint8_t buf[4];
+            if (s->bus.read(s->bus.ctx, pc, buf, 4, RV32_ACCESS_FETCH) != 0) {
+                rv32_trap_exception(s, RV32_EXC_INSN_ACCESS, pc);
+                continue;
+            }
+            memcpy(&raw, buf, 4);
+            if (UNLIKELY(s->stop_requested))
+                return RV32_STOP_REQUESTED;
+        }
+        rv32_dinsn *d = &s->icache[(pc >> 2) & (RV32_ICACHE_ENTRIES - 1)];
+        if (UNLIKELY(d->raw != raw))
+            rv32_decode(raw, d);
+
+        const uint32_t a = x[d->rs1], b = x[d->rs2];
+        const int32_t imm = d->imm;
+        uint32_t npc = pc + 4;
+        unsigned cost = s->op_cycles[d->op];
+        int exc = -1;
+        uint32_t tval = 0;
+        rv32_stop stop = RV32_STOP_LIMIT;
+        int stopping = 0;
+
+        switch ((rv32_op)d->op) {
+        case RV32_OP_LUI: x[d->rd] = (uint32_t)imm; break;
+        case RV32_OP_AUIPC: x[d->rd] = pc + (uint32_t)imm; break;
+        case RV32_OP_JAL:
+            npc = pc + (uint32_t)imm;
+            if (npc & 3) { exc = RV32_EXC_INSN_MISALIGNED; tval = npc; break; }
+            x[d->rd] = pc + 4;
+            break;
+        case RV32_OP_JALR:
+            npc = (a + (uint32_t)imm) & ~1u;
+            if (npc & 3) { exc = RV32_EXC_INSN_MISALIGNED; tval = npc; break; }
+            x[d->rd] = pc + 4;
+            break;
+#define BRANCH(cond)                                                                           \
+    if (cond) {                                                                                \
+        npc = pc + (uint32_t)imm;                                                              \
+        if (npc & 3) { exc = RV32_EXC_INSN_MISALIGNED; tval = npc; }                           \
+    } else                                                                                     \
+        cost = s->cpi_branch_not_taken;                                                        \
+    break;
+        case RV32_OP_BEQ: BRANCH(a == b)
+        case RV32_OP_BNE: BRANCH(a != b)
+        case RV32_OP_BLT: BRANCH((int32_t)a < (int32_t)b)
+        case RV32_OP_BGE: BRANCH((int32_t)a >= (int32_t)b)
+        case RV32_OP_BLTU: BRANCH(a < b)
+        case RV32_OP_BGEU: BRANCH(a >= b)
+#undef BRANCH
+#define LOAD(len, conv)                                                                        \
+    {                                                                                          \
+        uint32_t addr = a + (uint32_t)imm, v = 0;                                              \
+        const uint8_t *p = ((addr & (len - 1)) == 0) ? dmi_hit(&s->load_cache, addr, len)     \
+                                                      : NULL;                                  \
+        if (LIKELY(p != NULL))                                                                 \
+            v = get_le(p, len);                                                                \
+        else if ((exc = load(s, addr, len, &v)) != 0) {                                        \
+            tval = addr;                                                                       \
+            break;                                                                             \
+        } else {                                                                               \
+            exc = -1;                                                                          \
+            if (UNLIKELY(s->stop_requested)) { stopping = 1; stop = RV32_STOP_REQUESTED; }     \
+        }                                                                                      \
+        x[d->rd] = conv;                                                                       \
+        break;                                                                                 \
+    }
+        case RV32_OP_LB: LOAD(1, (uint32_t)(int32_t)(int8_t)v)
+        case RV32_OP_LH: LOAD(2, (uint32_t)(int32_t)(int16_t)v)
+        case RV32_OP_LW: LOAD(4, v)
+        case RV32_OP_LBU: LOAD(1, v)
+        case RV32_OP_LHU: LOAD(2, v)
+#undef LOAD
+#define STORE(len)                                                                             \
+    {                                                                                          \
+        uint32_t addr = a + (uint32_t)imm;                                                     \
+        uint8_t *p = ((addr & (len - 1)) == 0) ? dmi_hit(&s->store_cache, addr, len) : NULL;   \
+        if (LIKELY(p != NULL))                                                                 \
+            put_le(p, len, b);                                                                 \
+        else if ((exc = store(s, addr, len, b)) != 0) {                                        \
+            tval = addr;                                                                       \
+            break;                                                                             \
+        } else {                                                                               \
+            exc = -1;                                                                          \
+            if (UNLIKELY(s->stop_requested)) { stopping = 1; stop = RV32_STOP_REQUESTED; }     \
+        }                                                                                      \
+        if (UNLIKELY(addr == s->tohost) && len == 4 && s->tohost && (b & 1)) {                 \
+            s->exited = 1;                                                                     \
+            s->exit_code = (int)(b >> 1);                                                      \
+            stopping = 1;                                                                      \
+            stop = RV32_STOP_EXIT;                                                             \
+        }                                                                                      \
+        break;                                                                                 \
+    }
+        case RV32_OP_SB: STORE(1)
+        case RV32_OP_SH: STORE(2)
+        case RV32_OP_SW: STORE(4)
+#undef STORE
+        case RV32_OP_ADDI: x[d->rd] = a + (uint32_t)imm; break;
+        case RV32_OP_SLTI: x[d->rd] = (int32_t)a < imm; break;
+        case RV32_OP_SLTIU: x[d->rd] = a < (uint32_t)imm; break;
+        case RV32_OP_XORI: x[d->rd] = a ^ (uint32_t)imm; break;
+        case RV32_OP_ORI: x[d->rd] = a | (uint32_t)imm; break;
+        case RV32_OP_ANDI: x[d->rd] = a & (uint32_t)imm; break;
+        case RV32_OP_SLLI: x[d->rd] = a << imm; break;
+        case RV32_OP_SRLI: x[d->rd] = a >> imm; break;
+        case RV32_OP_SRAI: x[d->rd] = (uint32_t)((int32_t)a >> imm); break;
+        case RV32_OP_ADD: x[d->rd] = a + b; break;
+        case RV32_OP_SUB: x[d->rd] = a - b; break;
+        case RV32_OP_SLL: x[d->rd] = a << (b & 31); break;
+        case RV32_OP_SLT: x[d->rd] = (int32_t)a < (int32_t)b; break;
+        case RV32_OP_SLTU: x[d->rd] = a < b; break;
+        case RV32_OP_XOR: x[d->rd] = a ^ b; break;
+        case RV32_OP_SRL: x[d->rd] = a >> (b & 31); break;
+        case RV32_OP_SRA: x[d->rd] = (uint32_t)((int32_t)a >> (b & 31)); break;
+        case RV32_OP_OR: x[d->rd] = a | b; break;
+        case RV32_OP_AND: x[d->rd] = a & b; break;
+        case RV32_OP_MUL: x[d->rd] = a * b; break;
+        case RV32_OP_MULH:
+            x[d->rd] = (uint32_t)((uint64_t)((int64_t)(int32_t)a * (int64_t)(int32_t)b) >> 32);
+            break;
+        case RV32_OP_MULHSU:
+            x[d->rd] = (uint32_t)((uint64_t)((int64_t)(int32_t)a * (int64_t)(uint64_t)b) >> 32);
+            break;
+        case RV32_OP_MULHU: x[d->rd] = (uint32_t)(((uint64_t)a * b) >> 32); break;
+        case RV32_OP_DIV: x[d->rd] = div_s(a, b); break;
+        case RV32_OP_DIVU: x[d->rd] = b ? a / b : 0xffffffffu; break;
+        case RV32_OP_REM: x[d->rd] = rem_s(a, b); break;
+        case RV32_OP_REMU: x[d->rd] = b ? a % b : a; break;
+        case RV32_OP_FENCE: case RV32_OP_FENCE_I: break; /* one hart, raw-checked icache */
+        case RV32_OP_ECALL: exc = RV32_EXC_ECALL_M; break;
+        case RV32_OP_EBREAK: exc = RV32_EXC_BREAKPOINT; tval = pc; break;
+        case RV32_OP_MRET:
+            s->instret++;
+            s->cycles += cost;
+            rv32_trap_mret(s);
+            if (s->trace)
+                s->trace(s->trace_ctx, s->instret, pc, raw, 0, 0);
+            continue;
+        case RV32_OP_WFI:
+            if ((s->mip & s->mie) == 0) {
+                stopping = 1;
+                stop = RV32_STOP_WFI;
+            }
+            break;
+        case RV32_OP_CSRRW: case RV32_OP_CSRRS: case RV32_OP_CSRRC:
+        case RV32_OP_CSRRWI: case RV32_OP_CSRRSI: case RV32_OP_CSRRCI:
+            s->pc = pc;
+            if (rv32_csr_exec(s, d) != 0) {
+                exc = RV32_EXC_ILLEGAL;
+                tval = raw;
+            }
+            break;
+        case RV32_OP_ILLEGAL:
+        default: exc = RV32_EXC_ILLEGAL; tval = raw; break;
+        }
+
+        if (UNLIKELY(exc >= 0)) {
+            s->pc = pc;
+            rv32_trap_exception(s, (uint32_t)exc, tval);
+            continue;
+        }
+        s->pc = npc;
+        s->instret++;
+        s->cycles += cost;
+        if (UNLIKELY(s->trace != NULL)) {
+            int w = writes_rd((rv32_op)d->op) && d->rd != RV32_REG_SINK;
+            s->trace(s->trace_ctx, s->instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);
+        }
+        if (UNLIKELY(stopping))
+            return stop;
+    }
+}

@@ -1,0 +1,147 @@
+/* RV32IM + Zicsr instruction-set simulator, machine mode only. Plain C, no SystemC:
+ * the SystemC wrapper (rv32_cpu.cpp) and the host runner (tests/iss) both drive it.
+ *
+ * Memory goes through a callback interface (rv32_bus); regions the host can address
+ * directly (DMI) are registered with rv32_iss_add_dmi() and served without a callback.
+ * Instructions are pre-decoded into a direct-mapped cache validated by the raw word, so
+ * self-modifying code needs no explicit flush. */
+#ifndef HQ_RV32_ISS_H
+#define HQ_RV32_ISS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Kinds of bus access (slow path). */
+typedef enum { RV32_ACCESS_FETCH = 0, RV32_ACCESS_LOAD = 1, RV32_ACCESS_STORE = 2 } rv32_access;
+
+/* Bus callbacks. read/write return 0 on success, nonzero for an access fault (the ISS then
+ * takes the matching access-fault trap). read_time returns mtime for the `time` CSR; when
+ * NULL, `time` reads the cycle counter. */
+typedef struct {
+    void *ctx;
+    int (*read)(void *ctx, uint32_t addr, void *buf, unsigned len, rv32_access kind);
+    int (*write)(void *ctx, uint32_t addr, const void *buf, unsigned len);
+    uint64_t (*read_time)(void *ctx);
+} rv32_bus;
+
+/* Why rv32_iss_run() returned. */
+typedef enum {
+    RV32_STOP_LIMIT = 0,  /* instruction or cycle budget used up */
+    RV32_STOP_WFI,        /* wfi with no interrupt pending: the caller waits for one */
+    RV32_STOP_EXIT,       /* HTIF tohost write of an odd value: rv32_iss_exit_code() */
+    RV32_STOP_BREAKPOINT, /* pc reached a debugger breakpoint (not executed) */
+    RV32_STOP_REQUESTED   /* rv32_iss_request_stop() was called from a bus callback */
+} rv32_stop;
+
+/* Instruction classes of the cycles-per-instruction table. */
+typedef enum {
+    RV32_CLASS_ALU = 0,
+    RV32_CLASS_MUL,
+    RV32_CLASS_DIV,
+    RV32_CLASS_LOAD,
+    RV32_CLASS_STORE,
+    RV32_CLASS_BRANCH_TAKEN,
+    RV32_CLASS_BRANCH_NOT_TAKEN,
+    RV32_CLASS_JUMP,
+    RV32_CLASS_CSR,
+    RV32_CLASS_SYSTEM, /* ecall, ebreak, mret, wfi, fence, and trap entry */
+    RV32_CLASS_COUNT
+} rv32_class;
+
+/* Interrupt lines = their mip bit. */
+#define RV32_IRQ_MSI (1u << 3)
+#define RV32_IRQ_MTI (1u << 7)
+#define RV32_IRQ_MEI (1u << 11)
+
+/* DMI access rights. */
+#define RV32_DMI_READ 1u
+#define RV32_DMI_WRITE 2u
+#define RV32_MAX_DMI 8
+
+/* Exception causes (mcause, interrupt bit clear). */
+enum {
+    RV32_EXC_INSN_MISALIGNED = 0,
+    RV32_EXC_INSN_ACCESS = 1,
+    RV32_EXC_ILLEGAL = 2,
+    RV32_EXC_BREAKPOINT = 3,
+    RV32_EXC_LOAD_MISALIGNED = 4,
+    RV32_EXC_LOAD_ACCESS = 5,
+    RV32_EXC_STORE_MISALIGNED = 6,
+    RV32_EXC_STORE_ACCESS = 7,
+    RV32_EXC_ECALL_M = 11
+};
+
+typedef struct rv32_iss rv32_iss;
+
+rv32_iss *rv32_iss_create(const rv32_bus *bus);
+void rv32_iss_destroy(rv32_iss *s);
+
+/* Architectural reset: pc, x1..x31 = 0, CSRs to reset values; counters restart. */
+void rv32_iss_reset(rv32_iss *s, uint32_t pc);
+
+/* Cycles per instruction for each rv32_class (default: 1 everywhere). */
+void rv32_iss_set_cpi(rv32_iss *s, const unsigned cpi[RV32_CLASS_COUNT]);
+
+/* Misaligned loads/stores: trap (default, 1) or perform them as byte accesses (0). */
+void rv32_iss_set_misaligned_traps(rv32_iss *s, int trap);
+
+/* HTIF: a 32-bit store of an odd value v to addr ends the run with exit code v >> 1.
+ * 0 disables. */
+void rv32_iss_set_tohost(rv32_iss *s, uint32_t addr);
+
+/* Direct memory: [base, base + size) is at host. Returns 0, or -1 if the table is full. */
+int rv32_iss_add_dmi(rv32_iss *s, uint32_t base, uint64_t size, uint8_t *host, unsigned access);
+/* Drop every DMI region that overlaps [lo, hi] (inclusive, as TLM invalidations are). */
+void rv32_iss_invalidate_dmi(rv32_iss *s, uint64_t lo, uint64_t hi);
+
+/* Interrupt lines: set the mip bits in mask to the given level. */
+void rv32_iss_set_irq(rv32_iss *s, uint32_t mask, int level);
+
+/* Execute until max_insns more instructions retired, the cycle counter reaches
+ * cycle_limit, or an event (rv32_stop). */
+rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit);
+
+/* Ask a running rv32_iss_run() to return RV32_STOP_REQUESTED after the current access;
+ * callable from bus callbacks. */
+void rv32_iss_request_stop(rv32_iss *s);
+
+/* Add stall cycles (e.g. memory latency reported by a bus target, or time slept in wfi). */
+void rv32_iss_add_cycles(rv32_iss *s, uint64_t n);
+
+/* Debugger breakpoints (checked before an instruction executes). The next run after a stop
+ * at a breakpoint steps over it. Return 0, or -1 (table full / not found). */
+int rv32_iss_add_breakpoint(rv32_iss *s, uint32_t pc);
+int rv32_iss_remove_breakpoint(rv32_iss *s, uint32_t pc);
+
+/* Optional per-instruction trace, called after each retired instruction; rd is the
+ * destination register (0 when none) and rd_value its new value. */
+typedef void (*rv32_trace_fn)(void *ctx, uint64_t instret, uint32_t pc, uint32_t insn,
+                              unsigned rd, uint32_t rd_value);
+void rv32_iss_set_trace(rv32_iss *s, rv32_trace_fn fn, void *ctx);
+
+/* State access. */
+uint32_t rv32_iss_get_pc(const rv32_iss *s);
+void rv32_iss_set_pc(rv32_iss *s, uint32_t pc);
+uint32_t rv32_iss_get_reg(const rv32_iss *s, unsigned i);     /* x0..x31 */
+void rv32_iss_set_reg(rv32_iss *s, unsigned i, uint32_t value); /* writes to x0 ignored */
+/* CSR access as an instruction would do it; return 0, or -1 for a missing CSR (read) or a
+ * missing / read-only one (write). */
+int rv32_iss_read_csr(rv32_iss *s, unsigned csr, uint32_t *value);
+int rv32_iss_write_csr(rv32_iss *s, unsigned csr, uint32_t value);
+uint64_t rv32_iss_instret(const rv32_iss *s); /* retired instructions since reset */
+uint64_t rv32_iss_cycles(const rv32_iss *s);  /* cycles since reset (CPI + stalls) */
+int rv32_iss_exited(const rv32_iss *s);
+int rv32_iss_exit_code(const rv32_iss *s);
+
+/* Mnemonic of a raw instruction word ("illegal" when it does not decode). */
+const char *rv32_mnemonic(uint32_t insn);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
