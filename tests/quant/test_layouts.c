@@ -1,0 +1,255 @@
+/* Round trips of every layout (packer -> independent decoder == quantized matrix) on random
+ * matrices, edge shapes and block occupancies; byte accounting; the pinned `block` format
+ * against hand-computed bytes; and decoder errors on corrupted images. */
+#include "layout/layout.h"
+#include "test_util.h"
+
+static size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+static void roundtrip(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int n, int m,
+                      int burst, const char *what)
+{
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, kind);
+    o.block_n = n;
+    o.block_m = m;
+    o.burst = burst;
+    hq_layer_image img;
+    char err[256] = "";
+    int rc = hq_layout_pack(q, rows, cols, &o, &img, err, sizeof err);
+    CHECK(rc == 0, "%s %s %dx%d lo=%d hi=%d: pack failed: %s", what, hq_layout_name(kind), rows,
+          cols, q->lo_bits, q->hi_bits, err);
+    if (rc)
+        return;
+    const hq_layout_stats *st = &img.st;
+    size_t parts = st->header_bits + st->shift_bits + st->code_bits + st->index_bits +
+                   st->hi_value_bits + st->padding_bits;
+    CHECK(parts == 8 * img.size, "%s: parts %zu != 8 * %zu bytes", what, parts, img.size);
+    CHECK(img.size % (size_t)burst == 0 && st->bursts * (size_t)burst == img.size,
+          "%s: %zu bytes not a whole number of %d-byte bursts", what, img.size, burst);
+    CHECK(st->code_bits + st->index_bits + st->hi_value_bits <= 8 * img.size, "%s", what);
+    hq_decoded_layer d;
+    rc = hq_layout_decode(img.data, img.size, &d, err, sizeof err);
+    CHECK(rc == 0, "%s %s: decode failed: %s", what, hq_layout_name(kind), err);
+    if (!rc) {
+        CHECK(hq_decoded_equals(&d, q, rows, cols), "%s %s %dx%d lo=%d hi=%d: decoded != packed",
+              what, hq_layout_name(kind), rows, cols, q->lo_bits, q->hi_bits);
+        hq_decoded_layer_free(&d);
+    }
+    /* a truncated image must be rejected, never read past its end */
+    rc = hq_layout_decode(img.data, img.size - 1, &d, err, sizeof err);
+    CHECK(rc != 0, "%s: decoding a truncated image succeeded", what);
+    hq_layer_image_free(&img);
+}
+
+static void random_roundtrips(void)
+{
+    static const int shapes[][2] = {{1, 1},  {1, 100}, {100, 1}, {7, 33},
+                                    {16, 64}, {5, 31},  {3, 300}, {2, 257}};
+    static const int nms[][2] = {{1, 32}, {2, 16}, {1, 8}, {3, 5}, {4, 4}};
+    uint64_t s = 12345;
+    for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
+        for (int lo = 1; lo <= 4; lo++)
+            for (int hi = 4; hi <= 8; hi += 4) {
+                if (lo >= hi)
+                    continue;
+                int rows = shapes[si][0], cols = shapes[si][1];
+                for (size_t k = 0; k < sizeof nms / sizeof nms[0]; k++)
+                    for (int mode = 0; mode < 3; mode++) {
+                        int n = nms[k][0], m = nms[k][1];
+                        hq_qlayer *q = t_random_q(&s, rows, cols, lo, hi, n, m, mode);
+                        roundtrip(q, rows, cols, HQ_LAYOUT_COO, 0, 0, 64, "coo");
+                        roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, n, m, 64, "block");
+                        roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, 0, m, 16, "block auto-N");
+                        if (lo >= 2)
+                            roundtrip(q, rows, cols, HQ_LAYOUT_ESCAPE, 0, 0, 32, "escape");
+                        if (mode == 1) /* no high weights: dense and rowgroup hold it too */ {
+                            roundtrip(q, rows, cols, HQ_LAYOUT_DENSE, 0, 0, 64, "dense low");
+                            roundtrip(q, rows, cols, HQ_LAYOUT_ROWGROUP, 0, 0, 64, "rowgroup");
+                        }
+                        hq_qlayer_free(q);
+                    }
+                /* uniform layers always pack dense, whatever the requested layout */
+                hq_qlayer *u = t_random_q(&s, rows, cols, 0, hi, 0, 0, 0);
+                roundtrip(u, rows, cols, HQ_LAYOUT_DENSE, 0, 0, 64, "uniform");
+                roundtrip(u, rows, cols, HQ_LAYOUT_BLOCK, 0, 0, 64, "uniform as block");
+                hq_qlayer_free(u);
+            }
+}
+
+/* Whole high rows (struct=row) for rowgroup, with some high-row weights that are 0. */
+static void rowgroup_roundtrips(void)
+{
+    uint64_t s = 777;
+    for (int lo = 1; lo <= 4; lo++)
+        for (int rows = 1; rows <= 20; rows += 19) {
+            int cols = 45;
+            hq_qlayer *q = t_random_q(&s, rows, cols, lo, 8, 0, 0, 1);
+            for (int r = 0; r < rows; r += 3)
+                for (int j = 0; j < cols; j++) {
+                    long i = (long)r * cols + j;
+                    int v = t_randint(&s, -127, 127);
+                    if (v == 0 && lo == 1)
+                        v = 1;
+                    q->w[i] = (int8_t)v;
+                    q->is_hi[i] = v != 0;
+                }
+            roundtrip(q, rows, cols, HQ_LAYOUT_ROWGROUP, 0, 0, 64, "rowgroup rows");
+            roundtrip(q, rows, cols, HQ_LAYOUT_COO, 0, 0, 64, "coo rows");
+            hq_qlayer_free(q);
+        }
+}
+
+static int pack_fails(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int n, int m,
+                      const char *needle)
+{
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, kind);
+    o.block_n = n;
+    o.block_m = m;
+    hq_layer_image img;
+    char err[256] = "";
+    if (!hq_layout_pack(q, rows, cols, &o, &img, err, sizeof err)) {
+        hq_layer_image_free(&img);
+        return 0;
+    }
+    return strstr(err, needle) != NULL;
+}
+
+static void pack_errors(void)
+{
+    uint64_t s = 99;
+    hq_qlayer *q = t_random_q(&s, 4, 64, 2, 8, 2, 32, 2); /* exactly 2 per block */
+    CHECK(pack_fails(q, 4, 64, HQ_LAYOUT_BLOCK, 1, 32, "N=1"), "block overflow not reported");
+    CHECK(pack_fails(q, 4, 64, HQ_LAYOUT_DENSE, 0, 0, "dense cannot"), "dense accepted hi");
+    CHECK(pack_fails(q, 4, 64, HQ_LAYOUT_ROWGROUP, 0, 0, "struct=row"), "rowgroup mixed rows");
+    CHECK(pack_fails(q, 4, 64, HQ_LAYOUT_BLOCK, 0, 1, "M=1"), "block M=1 accepted");
+    q->w[0] = 0; /* a high weight of value 0 breaks the contract */
+    q->is_hi[0] = 1;
+    CHECK(pack_fails(q, 4, 64, HQ_LAYOUT_COO, 0, 0, "0 cannot be high"), "zero high accepted");
+    hq_qlayer_free(q);
+    hq_qlayer *b = t_random_q(&s, 2, 40, 1, 8, 1, 32, 0);
+    CHECK(pack_fails(b, 2, 40, HQ_LAYOUT_ESCAPE, 0, 0, "spare"), "escape accepted binary");
+    b->w[1] = 3; /* not a binary code << shift */
+    b->is_hi[1] = 0;
+    b->lo_shift[0] = 0;
+    CHECK(pack_fails(b, 2, 40, HQ_LAYOUT_COO, 0, 0, "not a lo=1 code"), "bad low accepted");
+    hq_qlayer_free(b);
+}
+
+/* docs/layouts.md `block`, ternary + int8, nm:1:32: bytes computed by hand. */
+static void pinned_block_bytes(void)
+{
+    hq_qlayer *q = t_alloc_q(1, 32, 2, 8);
+    q->lo_shift[0] = 2;
+    for (int j = 0; j < 32; j++)
+        q->w[j] = (int8_t)((j % 3 - 1) * 4); /* codes -1, 0, +1, -1, ... */
+    q->w[5] = -100;
+    q->is_hi[5] = 1;
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, HQ_LAYOUT_BLOCK);
+    o.block_n = 1;
+    o.block_m = 32;
+    hq_layer_image img;
+    char err[256];
+    CHECK(!hq_layout_pack(q, 1, 32, &o, &img, err, sizeof err), "%s", err);
+    /* header 16 B, shift table 1 B padded to 16, then the 9-byte block */
+    const uint8_t *h = img.data, *blk = img.data + 32;
+    CHECK(h[0] == 2 && h[1] == 2 && h[2] == 8 && h[3] == 1 && h[4] == 32 && h[5] == 0,
+          "header fields");
+    CHECK(h[6] == 1 && h[8] == 32 && h[10] == 1, "rows/cols/version");
+    CHECK(h[12] == 64 && img.size == 64, "total size %zu", img.size);
+    CHECK(h[16] == 2, "lo_shift table");
+    uint8_t want[9] = {0};
+    for (int j = 0; j < 32; j++) {
+        unsigned pat = j == 5 ? 2u : (unsigned)((j % 3 - 1) & 3);
+        want[(2 * j) / 8] |= (uint8_t)(pat << ((2 * j) % 8));
+    }
+    want[8] = (uint8_t)(int8_t)-100;
+    CHECK(!memcmp(blk, want, 9), "block bytes differ from the pinned format");
+    CHECK(img.st.bits_per_weight == 8.0 * 64 / 32, "bits/weight %g", img.st.bits_per_weight);
+    hq_layer_image_free(&img);
+    hq_qlayer_free(q);
+}
+
+/* Image size of `block` from the documented formula, for a big layer. */
+static void block_size_formula(void)
+{
+    uint64_t s = 5;
+    int rows = 256, cols = 784;
+    hq_qlayer *q = t_random_q(&s, rows, cols, 2, 8, 1, 32, 0);
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, HQ_LAYOUT_BLOCK);
+    o.block_n = 1;
+    o.block_m = 32;
+    hq_layer_image img;
+    char err[256];
+    CHECK(!hq_layout_pack(q, rows, cols, &o, &img, err, sizeof err), "%s", err);
+    size_t expect = align_up(align_up(16 + (size_t)rows, 16) + (size_t)rows * 25 * 9, 64);
+    CHECK(img.size == expect, "block image %zu bytes, formula %zu", img.size, expect);
+    CHECK(img.st.bits_per_weight < 2.32, "ternary+int8 nm:1:32 block %.4f b/w",
+          img.st.bits_per_weight);
+    hq_layer_image_free(&img);
+    hq_qlayer_free(q);
+}
+
+static void corrupt_images(void)
+{
+    uint64_t s = 31;
+    hq_qlayer *q = t_random_q(&s, 3, 64, 2, 8, 1, 32, 2);
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, HQ_LAYOUT_BLOCK);
+    o.block_n = 1;
+    o.block_m = 32;
+    hq_layer_image img;
+    hq_decoded_layer d;
+    char err[256];
+    CHECK(!hq_layout_pack(q, 3, 64, &o, &img, err, sizeof err), "%s", err);
+    size_t blk = 32; /* header 16 + 3-byte shift table padded to 16 */
+    uint8_t saved = img.data[blk];
+    img.data[blk] = 0xAA; /* four markers in one block with N = 1 */
+    CHECK(hq_layout_decode(img.data, img.size, &d, err, sizeof err) && strstr(err, "more than"),
+          "marker overflow not detected: %s", err);
+    img.data[blk] = saved;
+    img.data[10] = 9;
+    CHECK(hq_layout_decode(img.data, img.size, &d, err, sizeof err) && strstr(err, "version"),
+          "bad version not detected");
+    img.data[10] = 1;
+    img.data[0] = 17;
+    CHECK(hq_layout_decode(img.data, img.size, &d, err, sizeof err) && strstr(err, "layout id"),
+          "bad layout id not detected");
+    img.data[0] = 2;
+    img.data[16] = 7; /* ternary 1 << 7 does not fit int8 */
+    CHECK(hq_layout_decode(img.data, img.size, &d, err, sizeof err) && strstr(err, "lo_shift"),
+          "bad shift not detected");
+    img.data[16] = q->lo_shift[0];
+    CHECK(!hq_layout_decode(img.data, img.size, &d, err, sizeof err), "restored image: %s", err);
+    hq_decoded_layer_free(&d);
+    CHECK(hq_layout_decode(img.data, 10, &d, err, sizeof err), "short image accepted");
+    hq_layer_image_free(&img);
+    hq_qlayer_free(q);
+}
+
+static void entropy_bound(void)
+{
+    /* half code 0, a quarter +1, a quarter high value 50: H = 1.5 bits */
+    hq_qlayer *q = t_alloc_q(1, 8, 2, 8);
+    int8_t w[8] = {0, 0, 0, 0, 1, 1, 50, 50};
+    memcpy(q->w, w, 8);
+    q->is_hi[6] = q->is_hi[7] = 1;
+    double h = hq_layout_entropy_bpw(q, 1, 8);
+    CHECK(h > 1.5 - 1e-12 && h < 1.5 + 1e-12, "entropy %g, expected 1.5", h);
+    hq_qlayer_free(q);
+}
+
+int main(void)
+{
+    random_roundtrips();
+    rowgroup_roundtrips();
+    pack_errors();
+    pinned_block_bytes();
+    block_size_formula();
+    corrupt_images();
+    entropy_bound();
+    return t_report("test_layouts");
+}
