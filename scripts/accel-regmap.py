@@ -5,9 +5,9 @@ One source, three consumers: a C header (firmware in C11, the SystemC model in C
 Verilog-2005 include for the RTL, and the register/descriptor tables of docs/regmap.md.
 
 usage: scripts/accel-regmap.py [--out DIR] [--check] [--md FILE]
-  --out DIR   write hq_accel_regmap.h and hq_accel_regmap.vh into DIR
-              (default: configs/accel/gen next to the JSON)
-  --check     do not write: exit 1 if the files in DIR (and --md) differ from what would be made
+  --out DIR   write hq_accel_regmap.h and hq_accel_regmap.vh into DIR instead of their homes
+              (model/accel/ for the C header, configs/accel/gen/ for the Verilog include)
+  --check     do not write: exit 1 if the files (and --md) differ from what would be made
   --md FILE   also refresh the generated tables between the markers in FILE
 """
 import argparse
@@ -130,13 +130,15 @@ def markdown(rm):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", default=SRC)
-    ap.add_argument("--out", default=os.path.join(ROOT, "configs", "accel", "gen"))
+    ap.add_argument("--out")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--md")
     a = ap.parse_args()
     rm = load(a.json)
-    outputs = {os.path.join(a.out, "hq_accel_regmap.h"): c_header(rm),
-               os.path.join(a.out, "hq_accel_regmap.vh"): verilog_include(rm)}
+    cdir = a.out or os.path.join(ROOT, "model", "accel")
+    vdir = a.out or os.path.join(ROOT, "configs", "accel", "gen")
+    outputs = {os.path.join(cdir, "hq_accel_regmap.h"): c_header(rm),
+               os.path.join(vdir, "hq_accel_regmap.vh"): verilog_include(rm)}
     if a.md:
         text = open(a.md).read() if os.path.exists(a.md) else ""
         if MD_BEGIN not in text or MD_END not in text:

@@ -1,0 +1,39 @@
+/* The descriptor unit's decode and checks: 64 bytes of DRAM -> a validated layer command.
+ * Every field is checked against the others and the array before any data moves, so a bad
+ * descriptor stops the command with a status code (docs/regmap.md), never a wrong result. */
+#ifndef HQ_ACCEL_DESCRIPTOR_H
+#define HQ_ACCEL_DESCRIPTOR_H
+
+#include "accel/accel_config.h"
+#include "accel/hq_accel_regmap.h"
+
+#include <cstdint>
+#include <string>
+
+namespace hq::accel {
+
+struct LayerDesc {
+    hq_accel_desc raw{};
+    /* derived */
+    unsigned conv_h = 1, conv_w = 1;   /* GEMM output positions per image (before pooling) */
+    uint32_t in_bytes = 0, out_bytes = 0; /* per image */
+    bool weighted() const { return raw.op == HQ_ACCEL_OP_DENSE || raw.op == HQ_ACCEL_OP_CONV; }
+    bool relu() const { return raw.flags & HQ_ACCEL_FLAG_RELU; }
+    unsigned pool() const { return raw.pool > 1 ? raw.pool : 1; }
+};
+
+struct DescCheck {
+    unsigned code = HQ_ACCEL_ERR_NONE; /* ERR_* */
+    std::string message;
+};
+
+/* Little-endian bytes -> struct (host-endian independent). */
+hq_accel_desc desc_from_bytes(const uint8_t *b);
+void desc_to_bytes(const hq_accel_desc &d, uint8_t *b);
+
+/* Decodes and validates against the array configuration. */
+DescCheck check_descriptor(const hq_accel_desc &raw, const AccelConfig &cfg, LayerDesc *out);
+
+} // namespace hq::accel
+
+#endif

@@ -1,0 +1,48 @@
+#include "accel/dma_engine.h"
+
+namespace hq::accel {
+
+bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uint32_t len,
+                         sc_core::sc_time *t, uint64_t *bad_addr)
+{
+    if (len == 0)
+        return true;
+    /* The bus is 32-bit: a transfer that wraps past 4 GiB is outside memory by definition. */
+    if (addr + len > (1ull << 32)) {
+        *bad_addr = addr;
+        return false;
+    }
+    tlm::tlm_generic_payload gp;
+    gp.set_command(cmd);
+    gp.set_address(addr);
+    gp.set_data_ptr(data);
+    gp.set_data_length(len);
+    gp.set_streaming_width(len);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = *t;
+    socket_->b_transport(gp, delay);
+    transactions_++;
+    if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) {
+        *bad_addr = addr;
+        return false;
+    }
+    *t = delay;
+    (cmd == tlm::TLM_READ_COMMAND ? bytes_read_ : bytes_written_) += len;
+    return true;
+}
+
+bool DmaEngine::read(uint64_t addr, uint8_t *dst, uint32_t len, sc_core::sc_time *t,
+                     uint64_t *bad_addr)
+{
+    return transfer(tlm::TLM_READ_COMMAND, addr, dst, len, t, bad_addr);
+}
+
+bool DmaEngine::write(uint64_t addr, const uint8_t *src, uint32_t len, sc_core::sc_time *t,
+                      uint64_t *bad_addr)
+{
+    return transfer(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint8_t *>(src), len, t, bad_addr);
+}
+
+} // namespace hq::accel

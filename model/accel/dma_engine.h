@@ -1,0 +1,38 @@
+/* The accelerator's bus master. Each call is ONE TLM transaction however many bursts it
+ * spans; the DRAM target computes its latency from the burst/row sequence. Calls carry the
+ * accelerator's local time so the memory sees when the request really starts. */
+#ifndef HQ_ACCEL_DMA_ENGINE_H
+#define HQ_ACCEL_DMA_ENGINE_H
+
+#include <systemc>
+#include <tlm>
+
+#include <cstdint>
+
+namespace hq::accel {
+
+class DmaEngine {
+  public:
+    explicit DmaEngine(tlm::tlm_initiator_socket<32> &socket) : socket_(socket) {}
+
+    /* Moves len bytes starting at local offset `*t` (from sc_time_stamp()); on return *t is
+     * when the last byte arrived. Returns false on a bus error (address outside memory),
+     * with the failing address in *bad_addr. */
+    bool read(uint64_t addr, uint8_t *dst, uint32_t len, sc_core::sc_time *t, uint64_t *bad_addr);
+    bool write(uint64_t addr, const uint8_t *src, uint32_t len, sc_core::sc_time *t,
+               uint64_t *bad_addr);
+
+    uint64_t bytes_read() const { return bytes_read_; }
+    uint64_t bytes_written() const { return bytes_written_; }
+    uint64_t transactions() const { return transactions_; }
+
+  private:
+    bool transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uint32_t len,
+                  sc_core::sc_time *t, uint64_t *bad_addr);
+    tlm::tlm_initiator_socket<32> &socket_;
+    uint64_t bytes_read_ = 0, bytes_written_ = 0, transactions_ = 0;
+};
+
+} // namespace hq::accel
+
+#endif

@@ -1,0 +1,21 @@
+/* The DMA's address generation that lowers a convolution to GEMM: for every output position
+ * (oy, ox) of every image it gathers the K = KERNEL^2 * IN_C input bytes at
+ * (oy*STRIDE + ky - PAD, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c
+ * (sw/lib/hq_model.h), zero outside the map. Operands are widened to int16 rows of kp
+ * entries, the format of the GEMM kernel. A dense layer is the 1 x 1 case. */
+#ifndef HQ_ACCEL_IM2COL_H
+#define HQ_ACCEL_IM2COL_H
+
+#include "accel/descriptor.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace hq::accel {
+
+/* in: batch images of d.in_bytes each, packed; out: [batch * conv_h * conv_w][kp]. */
+void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp, std::vector<int16_t> *out);
+
+} // namespace hq::accel
+
+#endif

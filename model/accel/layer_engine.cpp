@@ -1,0 +1,344 @@
+#include "accel/layer_engine.h"
+
+#include "accel/im2col.h"
+#include "accel/output_unit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace hq::accel {
+
+LayerEngine::LayerEngine(const AccelConfig &cfg, const EnergyTable &energy, DmaEngine &dma)
+    : cfg_(cfg), energy_(energy), dma_(dma), array_(make_pe_array(cfg)),
+      cache_(cfg.tile_rows, cfg.tile_cols, cfg.lane_group)
+{
+}
+
+LayerEngine::~LayerEngine() = default;
+
+/* Per-run state: the schedule clock and the trace. */
+struct LayerEngine::Run {
+    LayerEngine &e;
+    LayerResult &r;
+    double start_ps, period_ps;
+    uint32_t layer_id;
+    std::vector<TraceEvent> *trace;
+
+    void event(Unit u, uint64_t c0, uint64_t c1)
+    {
+        if (trace && c1 > c0 && trace->size() < 2000000)
+            trace->push_back({u, layer_id, start_ps + c0 * period_ps, (c1 - c0) * period_ps});
+    }
+    /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. */
+    bool dma(bool write, uint32_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end)
+    {
+        sc_core::sc_time t(at * period_ps, sc_core::SC_PS);
+        uint64_t bad = 0;
+        bool ok = write ? e.dma_.write(addr, buf, len, &t, &bad) : e.dma_.read(addr, buf, len, &t, &bad);
+        if (!ok) {
+            fail(HQ_ACCEL_ERR_BAD_ADDR, "DMA " + std::string(write ? "write" : "read") + " of " +
+                                            std::to_string(len) + " bytes at 0x" + hex(addr) +
+                                            " failed: address outside memory",
+                 bad);
+            return false;
+        }
+        *end = std::max<uint64_t>(at, (uint64_t)std::ceil(t.to_seconds() * 1e12 / period_ps - 1e-6));
+        if (write)
+            r.stats.dram_written += len;
+        else
+            r.stats.dram_read += len;
+        r.stats.dram_transactions++;
+        return true;
+    }
+    /* Images are either packed (one transaction) or strided (one each). */
+    bool dma_images(bool write, uint32_t addr, uint32_t stride, uint32_t per_image, unsigned n,
+                    uint8_t *buf, uint64_t at, uint64_t *end)
+    {
+        if (n == 1 || stride == per_image)
+            return dma(write, addr, buf, per_image * n, at, end);
+        uint64_t t = at;
+        for (unsigned i = 0; i < n; i++)
+            if (!dma(write, addr + i * stride, buf + (size_t)i * per_image, per_image, t, &t))
+                return false;
+        *end = t;
+        return true;
+    }
+    void fail(unsigned code, std::string msg, uint64_t addr = 0)
+    {
+        r.err = code;
+        r.message = std::move(msg);
+        r.err_addr = addr;
+    }
+    static std::string hex(uint64_t v)
+    {
+        char b[20];
+        std::snprintf(b, sizeof b, "%08llx", (unsigned long long)v);
+        return b;
+    }
+};
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps,
+                             uint32_t layer_id, std::vector<TraceEvent> *trace)
+{
+    LayerResult r;
+    LayerStats &st = r.stats;
+    st.index = index;
+    st.start_ps = start_ps;
+    Run run{*this, r, start_ps, cfg_.cycle_ps(), layer_id, trace};
+
+    /* Descriptor fetch and decode. */
+    uint8_t raw[HQ_ACCEL_DESC_BYTES];
+    uint64_t t = 0;
+    if (!run.dma(false, desc_addr, raw, sizeof raw, 0, &t))
+        return r;
+    st.stall_dram += t;
+    st.control += cfg_.desc_fetch_cycles;
+    run.event(Unit::Control, 0, t + cfg_.desc_fetch_cycles);
+    t += cfg_.desc_fetch_cycles;
+    st.cycles = t;
+    LayerDesc d;
+    DescCheck chk = check_descriptor(desc_from_bytes(raw), cfg_, &d);
+    if (chk.code) {
+        run.fail(chk.code, "descriptor " + std::to_string(index) + " at 0x" + Run::hex(desc_addr) +
+                               ": " + chk.message);
+        return r;
+    }
+    const hq_accel_desc &D = d.raw;
+    st.op = D.op;
+    st.layout = D.layout;
+    st.rows = D.rows;
+    st.cols = D.cols;
+    st.batch = D.batch;
+    const uint64_t positions = (uint64_t)d.conv_h * d.conv_w;
+    const uint64_t n_vec = D.batch * positions;
+    st.vectors = D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec;
+
+    /* Buffer capacities: a layer that does not fit is refused, not silently split. */
+    const uint64_t in_total = (uint64_t)D.batch * d.in_bytes;
+    const uint64_t pre_pool = D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec * D.rows * (d.relu() ? 1 : 4);
+    const uint64_t out_total = std::max<uint64_t>((uint64_t)D.batch * d.out_bytes, pre_pool);
+    const unsigned nbuf = cfg_.double_buffer ? 2 : 1;
+    auto overflow = [&](const char *what, uint64_t need, uint64_t have) {
+        run.fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
+                 "descriptor " + std::to_string(index) + ": " + what + " needs " +
+                     std::to_string(need) + " bytes, the buffer holds " + std::to_string(have) +
+                     " (reduce the batch or enlarge the buffer in the timing config)");
+    };
+    if (in_total > cfg_.act_buffer) {
+        overflow("input activations", in_total, cfg_.act_buffer);
+        return r;
+    }
+    if (out_total > cfg_.out_buffer) {
+        overflow("output activations", out_total, cfg_.out_buffer);
+        return r;
+    }
+    if (d.weighted() && (uint64_t)nbuf * cfg_.tile_rows * D.cols > cfg_.weight_buffer) {
+        overflow("a decoded weight row tile (x buffers)", (uint64_t)nbuf * cfg_.tile_rows * D.cols,
+                 cfg_.weight_buffer);
+        return r;
+    }
+
+    /* Inputs (and row parameters) in. */
+    uint64_t t_in = t;
+    in_.resize(in_total);
+    std::vector<RowParams> params;
+    if (d.weighted()) {
+        params_raw_.resize((size_t)D.rows * HQ_ACCEL_ROW_PARAM_BYTES);
+        if (!run.dma(false, D.param_addr, params_raw_.data(), (uint32_t)params_raw_.size(), t_in, &t_in))
+            return r;
+        params.resize(D.rows);
+        unsigned bad_row = 0;
+        if (decode_row_params(params_raw_.data(), D.rows, params.data(), &bad_row)) {
+            run.fail(HQ_ACCEL_ERR_BAD_DESC, "descriptor " + std::to_string(index) + ": row " +
+                                                std::to_string(bad_row) +
+                                                " parameters out of range (rq_mult < 0, "
+                                                "rq_shift > 62 or lo_shift > 7)");
+            return r;
+        }
+    }
+    if (!run.dma_images(false, D.in_addr, D.in_stride, d.in_bytes, D.batch, in_.data(), t_in, &t_in))
+        return r;
+    run.event(Unit::DmaIn, t, t_in);
+    st.stall_dram += t_in - t;
+    t = t_in;
+
+    uint8_t *out_bytes = nullptr;
+    uint64_t t_done = t;
+    if (D.op == HQ_ACCEL_OP_MAXPOOL) {
+        pooled_.resize((size_t)D.batch * d.out_bytes);
+        for (unsigned b = 0; b < D.batch; b++)
+            maxpool_u8(in_.data() + (size_t)b * d.in_bytes, D.in_h, D.in_w, D.in_c, d.pool(),
+                       pooled_.data() + (size_t)b * d.out_bytes);
+        uint64_t c = ceil_div(in_total, cfg_.out_per_cycle);
+        st.output += c;
+        run.event(Unit::Output, t, t + c);
+        t_done = t + c;
+        out_bytes = pooled_.data();
+        st.sram_bytes += in_total * 2 + pooled_.size();
+    } else {
+        WeightFormat f;
+        f.layout = D.layout;
+        f.rows = D.rows;
+        f.cols = D.cols;
+        f.lo_bits = D.lo_bits;
+        f.hi_bits = D.hi_bits;
+        f.block_n = D.block_n;
+        f.block_m = D.block_m;
+        const size_t want = expected_weight_bytes(f);
+        const size_t stride = row_stride_bytes(f);
+        if (!stride) {
+            run.fail(HQ_ACCEL_ERR_LAYOUT, std::string("descriptor ") + std::to_string(index) +
+                                              ": no decompressor for layout " +
+                                              layout_name(D.layout) + " in this model yet");
+            return r;
+        }
+        if (want != D.weight_bytes) {
+            run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": WEIGHT_BYTES " +
+                                               std::to_string(D.weight_bytes) + " but the " +
+                                               layout_name(D.layout) + " stream of this shape is " +
+                                               std::to_string(want) + " bytes");
+            return r;
+        }
+        WeightCache::Entry &ent = cache_.entry(D.weight_addr, f, D.weight_bytes);
+        const PreparedWeights &w = ent.w;
+        const uint64_t chunk = std::max<uint64_t>(1, cfg_.acc_buffer / (4ull * cfg_.tile_rows));
+        st.row_tiles = w.row_tiles;
+        st.k_tiles = w.k_tiles;
+        std::vector<uint64_t> compute_end(w.row_tiles, 0);
+        uint64_t load_end_prev = t, compute_end_prev = t;
+        bool all_hit = true;
+        for (unsigned rt = 0; rt < w.row_tiles; rt++) {
+            const unsigned r0 = rt * cfg_.tile_rows, nr = std::min(cfg_.tile_rows, (unsigned)D.rows - r0);
+            /* The streamer may refill a buffer once the tile that used it has computed. */
+            uint64_t load_start = load_end_prev;
+            if (rt >= nbuf)
+                load_start = std::max(load_start, compute_end[rt - nbuf]);
+            const size_t off = r0 * stride, len = nr * stride;
+            fetched_.resize(len);
+            uint64_t fetch_end = 0;
+            if (!run.dma(false, D.weight_addr + (uint32_t)off, fetched_.data(), (uint32_t)len,
+                         load_start, &fetch_end))
+                return r;
+            st.weight_bytes += len;
+            bool hit = false;
+            std::string err = cache_.update_tile(ent, rt, fetched_.data(), off, len, &hit);
+            if (!err.empty()) {
+                run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + err,
+                         D.weight_addr + off);
+                return r;
+            }
+            all_hit = all_hit && hit;
+            const uint64_t decode =
+                (uint64_t)std::ceil((double)nr * D.cols / cfg_.dec_weights_per_cycle[D.layout]);
+            const uint64_t load_end = std::max(fetch_end, load_start + decode);
+            const bool dram_bound = fetch_end - load_start >= decode;
+            run.event(Unit::Weights, load_start, fetch_end);
+            run.event(Unit::Decoder, load_start, load_start + decode);
+            const uint64_t compute_start = std::max(load_end, compute_end_prev);
+            (dram_bound ? st.stall_dram : st.stall_decoder) += compute_start - compute_end_prev;
+            uint64_t comp = 0, stall = 0;
+            for (unsigned kt = 0; kt < w.k_tiles; kt++)
+                for (uint64_t v0 = 0; v0 < n_vec; v0 += chunk) {
+                    TileCycles tc = array_->tile_cycles(w.tile(rt, kt), std::min(chunk, n_vec - v0));
+                    comp += tc.compute;
+                    stall += tc.outlier_stall;
+                }
+            st.compute += comp;
+            st.stall_outlier += stall;
+            compute_end[rt] = compute_start + comp + stall;
+            run.event(Unit::Array, compute_start, compute_end[rt]);
+            compute_end_prev = compute_end[rt];
+            load_end_prev = load_end;
+        }
+        st.cache_hit = all_hit;
+
+        /* Functional compute, tile by tile through the reference kernel. */
+        im2col_operands(d, in_.data(), w.kp, &operands_);
+        const bool relu = d.relu();
+        if (relu)
+            out_u8_.resize(n_vec * D.rows);
+        else
+            out_i32_.resize(n_vec * D.rows);
+        std::vector<uint8_t> lo_shift(D.rows);
+        for (unsigned i = 0; i < D.rows; i++)
+            lo_shift[i] = params[i].lo_shift;
+        for (unsigned rt = 0; rt < w.row_tiles; rt++) {
+            const unsigned r0 = rt * cfg_.tile_rows, nr = std::min(cfg_.tile_rows, (unsigned)D.rows - r0);
+            acc_.resize(n_vec * nr);
+            array_->compute(w, lo_shift.data(), operands_.data(), (unsigned)n_vec, r0, nr, acc_.data());
+            finish_accumulators(acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
+                                out_u8_.data(), out_i32_.data());
+        }
+        /* The output path drains each row tile while the next one computes; only the last
+         * tile's drain is exposed. */
+        const unsigned last_nr = D.rows - (w.row_tiles - 1) * cfg_.tile_rows;
+        const uint64_t drain = ceil_div(n_vec * last_nr, cfg_.out_per_cycle);
+        st.output += drain;
+        run.event(Unit::Output, compute_end_prev, compute_end_prev + drain);
+        t_done = compute_end_prev + drain;
+        if (relu && d.pool() > 1) {
+            pooled_.resize((size_t)D.batch * d.out_bytes);
+            for (unsigned b = 0; b < D.batch; b++)
+                maxpool_u8(out_u8_.data() + (size_t)b * positions * D.rows, d.conv_h, d.conv_w,
+                           D.rows, d.pool(), pooled_.data() + (size_t)b * d.out_bytes);
+            out_bytes = pooled_.data();
+        } else {
+            out_bytes = relu ? out_u8_.data() : reinterpret_cast<uint8_t *>(out_i32_.data());
+        }
+        if (!relu) /* logits go out little-endian */
+            for (size_t i = 0; i < out_i32_.size(); i++) {
+                uint32_t v = (uint32_t)out_i32_[i];
+                uint8_t *p = reinterpret_cast<uint8_t *>(&out_i32_[i]);
+                p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+            }
+
+        /* Statistics and energy. */
+        const uint64_t weights = (uint64_t)D.rows * D.cols;
+        const uint64_t n_hi = w.uniform ? weights : w.n_hi();
+        st.macs = weights * n_vec;
+        st.macs_hi = n_hi * n_vec;
+        st.macs_lo = st.macs - st.macs_hi;
+        st.decoder_symbols = w.symbols();
+        const double busy = (double)(st.compute + st.stall_outlier);
+        const double peak = (double)array_->peak_macs_per_cycle();
+        if (busy > 0) {
+            st.util_array = (double)(w.uniform ? st.macs : st.macs_lo) / (busy * peak);
+            double hi_units = cfg_.arch == Arch::Split       ? cfg_.hi_macs
+                              : cfg_.arch == Arch::LaneGroup ? peak / cfg_.lane_group
+                                                             : 0;
+            st.util_hi = hi_units > 0 ? (double)st.macs_hi / (busy * hi_units) : 0;
+        }
+        if (cfg_.arch == Arch::Uniform8)
+            st.energy_mac_pj = st.macs * energy_.mac_pj[8];
+        else
+            st.energy_mac_pj = st.macs_lo * energy_.mac_pj[D.lo_bits ? D.lo_bits : 8] +
+                               st.macs_hi * energy_.mac_pj[D.hi_bits];
+        /* SRAM: inputs written once and read once per row tile, decoded weights written and
+         * read once, outputs written and read once. */
+        st.sram_bytes += in_total * (1 + w.row_tiles) + 2 * weights + 2 * out_total;
+    }
+
+    /* Results out. */
+    uint64_t t_end = t_done;
+    if (!run.dma_images(true, D.out_addr, D.out_stride, d.out_bytes, D.batch, out_bytes, t_done, &t_end))
+        return r;
+    run.event(Unit::DmaOut, t_done, t_end);
+    st.stall_dram += t_end - t_done;
+    st.cycles = t_end;
+
+    st.energy_sram_pj = st.sram_bytes * energy_.sram_byte_pj;
+    const uint64_t dram_bytes = st.dram_read + st.dram_written;
+    st.energy_dram_pj = dram_bytes * energy_.dram_byte_pj +
+                        std::ceil((double)dram_bytes / energy_.dram_row_bytes) * energy_.dram_activate_pj;
+    st.energy_decoder_pj = st.decoder_symbols * energy_.decoder_symbol_pj;
+    st.energy_pj = st.energy_mac_pj + st.energy_sram_pj + st.energy_dram_pj + st.energy_decoder_pj;
+    return r;
+}
+
+} // namespace hq::accel

@@ -1,0 +1,57 @@
+#include "accel/output_unit.h"
+
+#include "hq_arith.h"
+
+#include <algorithm>
+
+namespace hq::accel {
+
+int decode_row_params(const uint8_t *b, unsigned rows, RowParams *out, unsigned *bad_row)
+{
+    for (unsigned r = 0; r < rows; r++, b += 12) {
+        auto u32 = [&](int o) {
+            return (uint32_t)b[o] | (uint32_t)b[o + 1] << 8 | (uint32_t)b[o + 2] << 16 |
+                   (uint32_t)b[o + 3] << 24;
+        };
+        out[r].bias = (int32_t)u32(0);
+        out[r].rq_mult = (int32_t)u32(4);
+        out[r].rq_shift = b[8];
+        out[r].lo_shift = b[9];
+        if (out[r].rq_mult < 0 || out[r].rq_shift > HQ_RQ_MAX_SHIFT || out[r].lo_shift > 7) {
+            *bad_row = r;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
+                         unsigned rows, const RowParams *p, bool relu, uint8_t *u8, int32_t *i32)
+{
+    for (unsigned v = 0; v < n_vec; v++)
+        for (unsigned i = 0; i < nr; i++) {
+            const RowParams &rp = p[r0 + i];
+            int32_t a = (int32_t)((uint32_t)acc[(size_t)v * nr + i] + (uint32_t)rp.bias);
+            size_t o = (size_t)v * rows + r0 + i;
+            if (relu)
+                u8[o] = hq_requant_relu(a, rp.rq_mult, rp.rq_shift);
+            else
+                i32[o] = a;
+        }
+}
+
+void maxpool_u8(const uint8_t *in, unsigned h, unsigned w, unsigned c, unsigned pool, uint8_t *out)
+{
+    const unsigned oh = h / pool, ow = w / pool;
+    for (unsigned y = 0; y < oh; y++)
+        for (unsigned x = 0; x < ow; x++)
+            for (unsigned ch = 0; ch < c; ch++) {
+                uint8_t m = 0;
+                for (unsigned dy = 0; dy < pool; dy++)
+                    for (unsigned dx = 0; dx < pool; dx++)
+                        m = std::max(m, in[((size_t)(y * pool + dy) * w + x * pool + dx) * c + ch]);
+                out[((size_t)y * ow + x) * c + ch] = m;
+            }
+}
+
+} // namespace hq::accel

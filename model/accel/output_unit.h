@@ -1,0 +1,29 @@
+/* The accumulate / requantize / ReLU unit (docs/arith.md, sw/lib/hq_arith.h) and the
+ * max-pooling stage of the output path. */
+#ifndef HQ_ACCEL_OUTPUT_UNIT_H
+#define HQ_ACCEL_OUTPUT_UNIT_H
+
+#include <cstdint>
+
+namespace hq::accel {
+
+/* One layer's per-row parameters as read from PARAM_ADDR (12 bytes each in memory). */
+struct RowParams {
+    int32_t bias, rq_mult;
+    uint8_t rq_shift, lo_shift;
+};
+/* Decodes `rows` records; returns -1 (and the bad row in *bad_row) when a field is outside the
+ * contract (rq_mult < 0, rq_shift > 62, lo_shift > 7). */
+int decode_row_params(const uint8_t *bytes, unsigned rows, RowParams *out, unsigned *bad_row);
+
+/* acc[v][i] for rows [r0, r0+nr): add the bias, then either requantize with ReLU into
+ * u8[v * rows + r0 + i] or (logits) store int32 into i32[v * rows + r0 + i]. */
+void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
+                         unsigned rows, const RowParams *p, bool relu, uint8_t *u8, int32_t *i32);
+
+/* Max pooling, window = stride = pool, floor (trailing rows/cols dropped); uint8 HWC. */
+void maxpool_u8(const uint8_t *in, unsigned h, unsigned w, unsigned c, unsigned pool, uint8_t *out);
+
+} // namespace hq::accel
+
+#endif
