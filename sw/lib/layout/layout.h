@@ -101,4 +101,15 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
                          char *err, size_t errlen);
 void hq_packed_model_free(hq_packed_model *pm);
 
+/* The layout a model is costed with: m->layout when set, else `block` if any layer has
+ * high-precision weights and `dense` otherwise. */
+hq_layout_kind hq_layout_of_model(const hq_model *m);
+/* Checks that every layer of m packs with layout `name` and records it in m->layout.
+ * pm (may be NULL) receives the packed model. Returns 0, or -1 with a message. */
+int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err,
+                     size_t errlen);
+/* bits/weight of the whole model in its layout (default burst) and its high fraction. */
+int hq_layout_model_bits(const hq_model *m, double *bits_per_weight, double *hi_fraction,
+                         char *err, size_t errlen);
+
 #endif

@@ -67,3 +67,50 @@ void hq_packed_model_free(hq_packed_model *pm)
         hq_layer_image_free(&pm->img[i]);
     memset(pm, 0, sizeof *pm);
 }
+
+hq_layout_kind hq_layout_of_model(const hq_model *m)
+{
+    hq_layout_kind k;
+    char err[128];
+    if (m->layout[0] && !hq_layout_parse(m->layout, &k, err, sizeof err))
+        return k;
+    for (int i = 0; i < m->n_layers; i++) {
+        const hq_qlayer *q = m->layers[i].q;
+        if (q && q->lo_bits && q->is_hi)
+            for (long j = 0; j < (long)m->layers[i].rows * m->layers[i].cols; j++)
+                if (q->is_hi[j])
+                    return HQ_LAYOUT_BLOCK;
+    }
+    return HQ_LAYOUT_DENSE;
+}
+
+int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err,
+                     size_t errlen)
+{
+    hq_layout_kind k;
+    if (hq_layout_parse(name, &k, err, errlen))
+        return -1;
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, k);
+    hq_packed_model local;
+    if (hq_layout_pack_model(m, &o, pm ? pm : &local, err, errlen))
+        return -1;
+    if (!pm)
+        hq_packed_model_free(&local);
+    snprintf(m->layout, sizeof m->layout, "%s", hq_layout_name(k));
+    return 0;
+}
+
+int hq_layout_model_bits(const hq_model *m, double *bits_per_weight, double *hi_fraction,
+                         char *err, size_t errlen)
+{
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, hq_layout_of_model(m));
+    hq_packed_model pm;
+    if (hq_layout_pack_model(m, &o, &pm, err, errlen))
+        return -1;
+    *bits_per_weight = pm.bits_per_weight;
+    *hi_fraction = pm.hi_fraction;
+    hq_packed_model_free(&pm);
+    return 0;
+}
