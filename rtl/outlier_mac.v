@@ -1,0 +1,96 @@
+// The outlier path of one lane group: picks the group's next pending high-precision weight,
+// selects its activation and multiplies on the group's single shared MAC. A group holding h > 1
+// outliers in a beat needs h cycles: `more` asks the array to hold the beat one more cycle.
+// Outliers are served in position order (LO >= 2, marker lanes) or slot order (LO = 1).
+`default_nettype none
+module outlier_mac #(
+    parameter LO  = 2,
+    parameter HI  = 8,
+    parameter G   = 32,
+    parameter M   = 32,
+    parameter N   = 1,
+    parameter GIB = 0,                 // index of this group inside its block (LO = 1)
+    parameter P   = $clog2(M),
+    parameter CW  = $clog2(M + 1)
+) (
+    input  wire                  clk,
+    input  wire                  load,      // a new beat enters: forget served outliers
+    input  wire                  hold,      // the beat stays: mark this cycle's outlier served
+    input  wire [G*8-1:0]        act,
+    input  wire [G-1:0]          marker,    // LO >= 2: lane holds a high-precision weight
+    input  wire [CW-1:0]         rank0,     // LO >= 2: slot of the group's first outlier
+    input  wire [N*HI-1:0]       slot_val,
+    input  wire [N*P-1:0]        slot_pos,  // LO = 1
+    input  wire [N-1:0]          slot_used, // LO = 1
+    output wire signed [HI+8:0]  prod,
+    output wire                  more       // another outlier is pending after this one
+);
+    localparam IW = (G > 1) ? $clog2(G) : 1;
+    reg  [7:0]           a_sel;
+    reg  signed [HI-1:0] w_sel;
+
+    generate
+        if (LO == 1) begin : g_slots
+            localparam SW = (N > 1) ? $clog2(N) : 1;
+            reg  [N-1:0] served;
+            wire [N-1:0] cand;
+            genvar s;
+            for (s = 0; s < N; s = s + 1) begin : g_cand
+                if (G == M) begin : g_whole
+                    assign cand[s] = slot_used[s];
+                end else begin : g_part
+                    assign cand[s] = slot_used[s] &&
+                                     (slot_pos[s*P + IW +: P - IW] == GIB[P-IW-1:0]);
+                end
+            end
+            wire [N-1:0] pending = cand & ~served;
+            wire [N-1:0] first   = pending & (~pending + {{(N-1){1'b0}}, 1'b1});
+            reg  [SW-1:0] sidx;
+            integer i;
+            always @* begin
+                sidx = {SW{1'b0}};
+                for (i = N - 1; i >= 0; i = i - 1)
+                    if (pending[i]) sidx = i[SW-1:0];
+                a_sel = act[slot_pos[sidx*P +: IW]*8 +: 8];
+                w_sel = (|pending) ? $signed(slot_val[sidx*HI +: HI]) : {HI{1'b0}};
+            end
+            assign more = |(pending & (pending - {{(N-1){1'b0}}, 1'b1}));
+            wire unused_marker_inputs = ^{marker, rank0};
+            always @(posedge clk) begin
+                if (load)      served <= {N{1'b0}};
+                else if (hold) served <= served | first;
+            end
+        end else begin : g_markers
+            reg  [G-1:0]  served;
+            reg  [CW-1:0] count;              // outliers of this group served in this beat
+            wire [G-1:0]  pending = marker & ~served;
+            wire [G-1:0]  first   = pending & (~pending + {{(G-1){1'b0}}, 1'b1});
+            wire [CW-1:0] rank    = rank0 + count;
+            localparam [CW-1:0] NSLOTS = N[CW-1:0];
+            reg  [IW-1:0] lidx;
+            integer i;
+            always @* begin
+                lidx = {IW{1'b0}};
+                for (i = G - 1; i >= 0; i = i - 1)
+                    if (pending[i]) lidx = i[IW-1:0];
+                a_sel = act[lidx*8 +: 8];
+                // A malformed block with more than N markers has no value for the extras: 0.
+                w_sel = ((|pending) && rank < NSLOTS) ? $signed(slot_val[rank*HI +: HI]) : {HI{1'b0}};
+            end
+            assign more = |(pending & (pending - {{(G-1){1'b0}}, 1'b1}));
+            wire unused_slot_inputs = ^{slot_pos, slot_used};
+            always @(posedge clk) begin
+                if (load) begin
+                    served <= {G{1'b0}};
+                    count  <= {CW{1'b0}};
+                end else if (hold) begin
+                    served <= served | first;
+                    count  <= count + {{(CW-1){1'b0}}, 1'b1};
+                end
+            end
+        end
+    endgenerate
+
+    pe_highprec #(.HI(HI)) u_mac (.act(a_sel), .w(w_sel), .prod(prod));
+endmodule
+`default_nettype wire

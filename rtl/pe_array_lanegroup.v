@@ -1,0 +1,77 @@
+// The heterogeneous PE array: LANES low-bit lanes in LANES/G lane groups, each group sharing
+// one outlier MAC. One beat = LANES consecutive weights of one row (LANES/M packed `block`
+// layout blocks) against LANES activations. A beat takes 1 cycle, plus one cycle per outlier
+// beyond the first in its busiest group (`beat_done` is low while a group still has one).
+// Outputs are combinational; the low sum is valid in the beat's first cycle, the high sum in
+// every cycle of the beat.
+`default_nettype none
+module pe_array_lanegroup #(
+    parameter LANES = 64,
+    parameter G     = 32,
+    parameter M     = 32,
+    parameter N     = 1,
+    parameter LO    = 2,
+    parameter HI    = 8,
+    parameter LW    = (LO <= 2) ? 9 : 8 + LO,
+    parameter P     = $clog2(M),
+    parameter BITS  = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
+    parameter BBYTES = (BITS + 7) / 8,
+    parameter WBEAT = (LANES / M) * BBYTES * 8,  // derived: packed weight bits per beat
+    parameter LSW   = LW + $clog2(LANES),        // derived: low-sum width
+    parameter HSW   = HI + 9 + $clog2(LANES / G) // derived: high-sum width
+) (
+    input  wire                  clk,
+    input  wire                  load,       // a new beat is registered into wgt/act this edge
+    input  wire                  busy,       // wgt/act hold a beat
+    input  wire [WBEAT-1:0]      wgt,
+    input  wire [LANES*8-1:0]    act,
+    output wire signed [LSW-1:0] lo_sum,
+    output wire signed [HSW-1:0] hi_sum,
+    output wire                  beat_done   // this is the beat's last cycle
+);
+    localparam NB  = LANES / M;   // blocks per beat
+    localparam NGB = M / G;       // groups per block
+    localparam NG  = LANES / G;   // groups
+    localparam CW  = $clog2(M + 1);
+    localparam GSW = LW + $clog2(G);
+
+    wire [NG*GSW-1:0]     grp_lo;
+    wire [NG*(HI+9)-1:0]  grp_hi;
+    wire [NG-1:0]         grp_more;
+    wire                  hold = busy && (|grp_more);
+
+    genvar b, g;
+    generate
+        for (b = 0; b < NB; b = b + 1) begin : g_block
+            wire [M*LO-1:0]   codes;
+            wire [M-1:0]      skip;
+            wire [N*HI-1:0]   slot_val;
+            wire [N*P-1:0]    slot_pos;
+            wire [N-1:0]      slot_used;
+            wire [NGB*CW-1:0] rank0;
+            block_decoder #(.LO(LO), .HI(HI), .M(M), .N(N), .G(G)) u_dec (
+                .blk(wgt[b*BBYTES*8 +: BITS]), .codes(codes), .skip(skip),
+                .slot_val(slot_val), .slot_pos(slot_pos), .slot_used(slot_used),
+                .grp_rank0(rank0));
+            for (g = 0; g < NGB; g = g + 1) begin : g_group
+                localparam GI = b * NGB + g;
+                lane_group #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(g), .LW(LW)) u_grp (
+                    .clk(clk), .load(load), .hold(hold),
+                    .act(act[GI*G*8 +: G*8]), .codes(codes[g*G*LO +: G*LO]),
+                    .skip(skip[g*G +: G]), .rank0(rank0[g*CW +: CW]),
+                    .slot_val(slot_val), .slot_pos(slot_pos), .slot_used(slot_used),
+                    .lo_sum(grp_lo[GI*GSW +: GSW]), .hi_prod(grp_hi[GI*(HI+9) +: HI+9]),
+                    .more(grp_more[GI]));
+            end
+        end
+        if (WBEAT > NB * BITS) begin : g_pad
+            // byte padding after each block carries no information
+            wire unused_pad = ^wgt;
+        end
+    endgenerate
+
+    adder_tree #(.N(NG), .W(GSW))  u_lo_tree (.in(grp_lo), .sum(lo_sum));
+    adder_tree #(.N(NG), .W(HI+9)) u_hi_tree (.in(grp_hi), .sum(hi_sum));
+    assign beat_done = ~(|grp_more);
+endmodule
+`default_nettype wire

@@ -1,0 +1,28 @@
+// Low-bit PE: product of an unsigned 8-bit activation and a signed LO-bit weight code.
+// Binary (LO=1, bit 1 = +1, bit 0 = -1) and ternary (LO=2) need no multiplier: the PE adds,
+// subtracts or skips. LO=3..4 use a small multiplier. `skip` removes the lane from the low sum
+// (its weight is high-precision and goes to the group's outlier MAC instead).
+`default_nettype none
+module pe_lowbit #(
+    parameter LO = 2,
+    parameter OW = 9              // output width; 9 covers +-255 (LO <= 2)
+) (
+    input  wire [7:0]           act,
+    input  wire [LO-1:0]        code,
+    input  wire                 skip,
+    output wire signed [OW-1:0] prod
+);
+    wire signed [OW-1:0] pos = $signed({{(OW-8){1'b0}}, act});
+    generate
+        if (LO == 1) begin : g_binary
+            assign prod = skip ? {OW{1'b0}} : (code[0] ? pos : -pos);
+        end else if (LO == 2) begin : g_ternary
+            // 01 = +1, 11 = -1, 00 = 0, 10 = marker (skipped through `skip`)
+            assign prod = (skip || !code[0]) ? {OW{1'b0}} : (code[1] ? -pos : pos);
+        end else begin : g_multi
+            wire signed [LO-1:0] c = code;
+            assign prod = skip ? {OW{1'b0}} : pos * c;
+        end
+    endgenerate
+endmodule
+`default_nettype wire

@@ -1,0 +1,232 @@
+// Tile top: one activation vector against a stream of weight rows, with valid/ready streams.
+//
+//   s_act : the tile's activations, LANES bytes per beat, s_act_last on the last beat
+//           (beats past K carry zeros). Loaded into the activation buffer first.
+//   s_row : one beat per output row (bias, requantization, lo_shift; s_row_last = last row
+//           of the tile), taken together with the row's first weight beat.
+//   s_wgt : per row, as many beats as activation beats; s_wgt_last on the row's last beat.
+//           UNIFORM = 0: LANES/M packed `block` layout blocks per beat (docs/layouts.md);
+//           UNIFORM = 1: LANES int8 weights per beat (the baseline array).
+//   m_out : one beat per row: the merged int32 accumulator (bias included) and the
+//           requantized ReLU output; m_out_last marks the tile's last row.
+//
+// Pipeline (docs/pe-array.md): accept -> B compute (1 + stall cycles per beat) -> C sums ->
+// accumulate -> merge -> product -> round/clamp into the output FIFO.
+`default_nettype none
+module pe_tile #(
+    parameter UNIFORM   = 0,     // 1: uniform int8 array instead of lane groups
+    parameter LANES     = 64,
+    parameter G         = 32,
+    parameter M         = 32,
+    parameter N         = 1,
+    parameter LO        = 2,
+    parameter HI        = 8,
+    parameter NB_MAX    = 16,    // max beats per row: K <= NB_MAX * LANES
+    parameter OUT_DEPTH = 8,     // output FIFO entries (> pipeline depth for full rate)
+    parameter P         = $clog2(M),
+    parameter BITS      = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
+    parameter WBEAT     = (UNIFORM != 0) ? LANES * HI : (LANES / M) * ((BITS + 7) / 8) * 8
+) (
+    input  wire                 clk,
+    input  wire                 rst,
+    input  wire                 s_act_valid,
+    output wire                 s_act_ready,
+    input  wire [LANES*8-1:0]   s_act_data,
+    input  wire                 s_act_last,
+    input  wire                 s_row_valid,
+    output wire                 s_row_ready,
+    input  wire [31:0]          s_row_bias,
+    input  wire [31:0]          s_row_mult,
+    input  wire [5:0]           s_row_shift,
+    input  wire [4:0]           s_row_lo_shift,
+    input  wire                 s_row_last,
+    input  wire                 s_wgt_valid,
+    output wire                 s_wgt_ready,
+    input  wire [WBEAT-1:0]     s_wgt_data,
+    input  wire                 s_wgt_last,
+    output wire                 m_out_valid,
+    input  wire                 m_out_ready,
+    output wire [31:0]          m_out_acc,
+    output wire [7:0]           m_out_y,
+    output wire                 m_out_last,
+    output reg  [2:0]           err      // sticky: [0] too many act beats, [1] row length
+                                         // != act beats, [2] mult >= 2^31 or shift > 62
+);
+    localparam AW  = (NB_MAX > 1) ? $clog2(NB_MAX) : 1;
+    localparam CNW = $clog2(NB_MAX + 1);
+    localparam LW  = (LO <= 2) ? 9 : 8 + LO;
+    localparam LSW = (UNIFORM != 0) ? 1 : LW + $clog2(LANES);
+    localparam HSW = (UNIFORM != 0) ? HI + 9 + $clog2(LANES) : HI + 9 + $clog2(LANES / G);
+    localparam QW  = $clog2(OUT_DEPTH + 1);
+    localparam PW  = 32 + 31 + 6 + 5 + 1;   // row parameters: bias, mult, shift, lo_shift, last
+    localparam [AW-1:0]  LAST_ADDR = NB_MAX[AW-1:0] - 1'b1;
+    localparam [CNW-1:0] NB_LIM    = NB_MAX[CNW-1:0];
+
+    // ---- control state ----
+    reg            loading;      // filling the activation buffer
+    reg  [CNW-1:0] act_idx;      // next activation beat to write
+    reg  [CNW-1:0] nb;           // activation beats of the current tile
+    reg  [CNW-1:0] beat_idx;     // next weight beat within the row
+    reg  [QW-1:0]  rows_pending; // rows accepted (last beat) and not yet output
+
+    // ---- stage B: the beat being computed ----
+    reg              b_valid, b_fresh, b_row_first, b_row_end;
+    reg [WBEAT-1:0]  wgt_q;
+    wire [LANES*8-1:0] act_q;
+    reg [PW-1:0]     b_par;
+    wire             beat_done;
+    wire             b_tile_end = b_valid && b_row_end && b_par[0];
+
+    wire room      = rows_pending < OUT_DEPTH[QW-1:0];
+    // B takes a new beat when empty or in the current beat's last cycle, except after the
+    // tile's last beat: the next tile's activations must be loaded first.
+    wire b_free    = !b_valid || (beat_done && !(b_row_end && b_par[0]));
+    wire row_first = (beat_idx == {CNW{1'b0}});
+    wire can_take  = !loading && !rst && b_free && room;
+    assign s_wgt_ready = can_take && (!row_first || s_row_valid);
+    assign s_row_ready = can_take && row_first && s_wgt_valid;
+    assign s_act_ready = loading && !rst;
+    wire fire_w = s_wgt_valid && s_wgt_ready;
+    wire fire_a = s_act_valid && s_act_ready;
+    wire fire_o;
+
+    act_buffer #(.W(LANES*8), .NB_MAX(NB_MAX)) u_act (
+        .clk(clk), .wr_en(fire_a && act_idx < NB_LIM), .wr_addr(act_idx[AW-1:0]),
+        .wr_data(s_act_data), .rd_en(fire_w),
+        .rd_addr((beat_idx < NB_LIM) ? beat_idx[AW-1:0] : LAST_ADDR),
+        .rd_data(act_q));
+
+    always @(posedge clk) begin
+        if (rst) begin
+            loading      <= 1'b1;
+            act_idx      <= {CNW{1'b0}};
+            nb           <= {CNW{1'b0}};
+            beat_idx     <= {CNW{1'b0}};
+            rows_pending <= {QW{1'b0}};
+            b_valid      <= 1'b0;
+            b_fresh      <= 1'b0;
+            err          <= 3'b0;
+        end else begin
+            if (fire_a) begin
+                if (act_idx >= NB_LIM) err[0] <= 1'b1;
+                if (s_act_last) begin
+                    nb       <= (act_idx >= NB_LIM) ? NB_LIM : act_idx + 1'b1;
+                    act_idx  <= {CNW{1'b0}};
+                    loading  <= 1'b0;
+                    beat_idx <= {CNW{1'b0}};
+                end else if (act_idx < NB_LIM) begin
+                    act_idx  <= act_idx + 1'b1;
+                end
+            end
+            if (fire_w) begin
+                if (s_wgt_last != (beat_idx + 1'b1 == nb)) err[1] <= 1'b1;
+                beat_idx <= s_wgt_last ? {CNW{1'b0}} : beat_idx + 1'b1;
+                if (row_first && (s_row_mult[31] || s_row_shift > 6'd62)) err[2] <= 1'b1;
+            end
+            // the tile's last beat finished: the activation buffer may take the next tile
+            if (b_tile_end && beat_done)
+                loading <= 1'b1;
+            if (fire_w)
+                b_valid <= 1'b1;
+            else if (b_valid && beat_done)
+                b_valid <= 1'b0;
+            b_fresh <= fire_w;
+            rows_pending <= rows_pending + {{(QW-1){1'b0}}, fire_w && s_wgt_last}
+                                         - {{(QW-1){1'b0}}, fire_o};
+        end
+    end
+
+    always @(posedge clk) begin
+        if (fire_w) begin
+            wgt_q       <= s_wgt_data;
+            b_row_first <= row_first;
+            b_row_end   <= s_wgt_last;
+            if (row_first)
+                b_par <= {s_row_bias, s_row_mult[30:0], s_row_shift, s_row_lo_shift, s_row_last};
+        end
+    end
+
+    // ---- the PE array (combinational on stage B) ----
+    wire signed [LSW-1:0] lo_sum;
+    wire signed [HSW-1:0] hi_sum;
+    generate
+        if (UNIFORM != 0) begin : g_uniform
+            pe_array_uniform8 #(.LANES(LANES), .HI(HI)) u_array (
+                .wgt(wgt_q), .act(act_q), .sum(hi_sum));
+            assign lo_sum    = 1'b0;
+            assign beat_done = 1'b1;
+        end else begin : g_lanegroup
+            pe_array_lanegroup #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_array (
+                .clk(clk), .load(fire_w), .busy(b_valid), .wgt(wgt_q), .act(act_q),
+                .lo_sum(lo_sum), .hi_sum(hi_sum), .beat_done(beat_done));
+        end
+    endgenerate
+
+    // ---- stage C: registered partial sums ----
+    reg                    c_valid, c_lo_en, c_first, c_last;
+    reg signed [LSW-1:0]   c_lo;
+    reg signed [HSW-1:0]   c_hi;
+    reg [PW-1:0]           c_par;
+    always @(posedge clk) begin
+        c_valid <= !rst && b_valid;
+        c_lo    <= lo_sum;
+        c_hi    <= hi_sum;
+        c_lo_en <= b_fresh;
+        c_first <= b_fresh && b_row_first;
+        c_last  <= b_row_end && beat_done;
+        c_par   <= b_par;
+    end
+
+    // ---- accumulate (int32, wrapping) ----
+    reg signed [31:0] acc_lo, acc_hi;
+    reg               d_valid;
+    reg [PW-1:0]      d_par;
+    wire signed [31:0] c_lo32 = c_lo_en ? {{(32-LSW){c_lo[LSW-1]}}, c_lo} : 32'sd0;
+    wire signed [31:0] c_hi32 = {{(32-HSW){c_hi[HSW-1]}}, c_hi};
+    always @(posedge clk) begin
+        d_valid <= !rst && c_valid && c_last;
+        if (c_valid) begin
+            acc_lo <= (c_first ? 32'sd0 : acc_lo) + c_lo32;
+            acc_hi <= (c_first ? 32'sd0 : acc_hi) + c_hi32;
+            if (c_last)
+                d_par <= c_par;
+        end
+    end
+
+    // ---- merge: acc = (acc_lo << lo_shift) + acc_hi + bias ----
+    reg               e_valid, e_last;
+    reg signed [31:0] e_acc;
+    reg [30:0]        e_mult;
+    reg [5:0]         e_shift;
+    always @(posedge clk) begin
+        e_valid <= !rst && d_valid;
+        if (d_valid) begin
+            e_acc   <= (acc_lo <<< d_par[5:1]) + acc_hi + $signed(d_par[PW-1:PW-32]);
+            e_mult  <= d_par[PW-33:12];
+            e_shift <= d_par[11:6];
+            e_last  <= d_par[0];
+        end
+    end
+
+    // ---- requantize + ReLU, then the output FIFO ----
+    wire       f_valid;
+    wire [7:0] f_y;
+    reg [31:0] f_acc;
+    reg        f_last;
+    requant_relu u_rq (.clk(clk), .in_valid(e_valid && !rst), .acc(e_acc), .mult(e_mult),
+                       .shift(e_shift), .out_valid(f_valid), .y(f_y));
+    always @(posedge clk) begin
+        if (e_valid) begin
+            f_acc  <= e_acc;
+            f_last <= e_last;
+        end
+    end
+
+    wire fifo_empty;
+    sync_fifo #(.W(41), .DEPTH(OUT_DEPTH)) u_out (
+        .clk(clk), .rst(rst), .wr_en(f_valid && !rst), .wr_data({f_last, f_y, f_acc}),
+        .rd_en(fire_o), .rd_data({m_out_last, m_out_y, m_out_acc}), .empty(fifo_empty));
+    assign m_out_valid = !fifo_empty;
+    assign fire_o      = m_out_valid && m_out_ready;
+endmodule
+`default_nettype wire

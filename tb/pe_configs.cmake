@@ -1,0 +1,34 @@
+# The PE tile configurations of rtl/configs.json, for the benches (tb/) and tests (tests/rtl/).
+set(HQ_PE_CONFIG_FILE ${CMAKE_SOURCE_DIR}/rtl/configs.json)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${HQ_PE_CONFIG_FILE})
+file(READ ${HQ_PE_CONFIG_FILE} HQ_PE_CONFIG_JSON)
+set(HQ_PE_KEYS uniform lanes g m n lo hi nb_max)
+
+# hq_pe_configs(<out>): the configuration names.
+function(hq_pe_configs out)
+  string(JSON n LENGTH "${HQ_PE_CONFIG_JSON}")
+  math(EXPR last "${n} - 1")
+  set(names)
+  foreach(i RANGE ${last})
+    string(JSON name MEMBER "${HQ_PE_CONFIG_JSON}" ${i})
+    if(NOT name MATCHES "^_")
+      list(APPEND names ${name})
+    endif()
+  endforeach()
+  set(${out} ${names} PARENT_SCOPE)
+endfunction()
+
+# hq_pe_config(<name> <prefix>): sets <prefix>_<key> for every key of the configuration.
+function(hq_pe_config name prefix)
+  foreach(key ${HQ_PE_KEYS})
+    string(JSON v GET "${HQ_PE_CONFIG_JSON}" ${name} ${key})
+    set(${prefix}_${key} ${v} PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# hq_pe_verilog_params(<name> <out>): the -G parameter overrides of pe_tile for verilator.
+function(hq_pe_verilog_params name out)
+  hq_pe_config(${name} c)
+  set(${out} -GUNIFORM=${c_uniform} -GLANES=${c_lanes} -GG=${c_g} -GM=${c_m} -GN=${c_n}
+      -GLO=${c_lo} -GHI=${c_hi} -GNB_MAX=${c_nb_max} PARENT_SCOPE)
+endfunction()
