@@ -84,6 +84,23 @@ unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload &trans)
     return got;
 }
 
+unsigned Router::debug_access(uint64_t addr, uint8_t *data, unsigned len, bool write)
+{
+    unsigned done = 0;
+    while (done < len) { /* a range may span several regions */
+        tlm::tlm_generic_payload t;
+        t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        t.set_address(addr + done);
+        t.set_data_ptr(data + done);
+        t.set_data_length(len - done);
+        const unsigned n = transport_dbg(0, t);
+        if (n == 0)
+            break;
+        done += n;
+    }
+    return done;
+}
+
 bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload &trans, tlm::tlm_dmi &dmi)
 {
     const uint64_t addr = trans.get_address();

@@ -50,6 +50,10 @@ class Router : public sc_core::sc_module {
                 uint64_t size, sc_core::sc_time latency = sc_core::SC_ZERO_TIME,
                 bool allow_dmi = true);
 
+    /* Debug (untimed, side-effect free) access at a global address, as a loader or debugger
+     * needs it; returns the number of bytes transferred (short when it leaves the map). */
+    unsigned debug_access(uint64_t addr, uint8_t *data, unsigned len, bool write);
+
     const AddressMap &address_map() const { return map_; }
     const RouterPortStats &port_stats(unsigned port) const { return ports_.at(port).stats; }
     uint64_t unmapped_accesses() const { return unmapped_; }

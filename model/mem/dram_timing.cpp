@@ -37,7 +37,7 @@ std::string DramParams::validate() const
     if (tCCD < burst_length / 2)
         return "tCCD must be at least burst_length / 2 (one burst on the data bus)";
     if (tCL > 1000 || tCWL > 1000 || tRCD > 1000 || tRP > 1000 || tRAS > 1000 || tWR > 1000 ||
-        tCCD > 1000)
+        tRTP > 1000 || tCCD > 1000)
         return "timings must be at most 1000 cycles";
     if (energy_activate_nj < 0 || energy_read_nj < 0 || energy_write_nj < 0)
         return "energies must not be negative";
@@ -108,8 +108,7 @@ uint64_t DramTiming::burst(uint64_t now, uint64_t burst_addr, bool write)
     const uint64_t done = data + p_.burst_length / 2;
     c.bus_free = done;
     c.next_col = col + p_.tCCD;
-    if (write)
-        b.pre_ready = std::max(b.pre_ready, done + p_.tWR);
+    b.pre_ready = std::max(b.pre_ready, write ? done + p_.tWR : col + p_.tRTP);
     stats_.data_bus_cycles += p_.burst_length / 2;
     if (write) {
         stats_.write_bursts++;

@@ -21,7 +21,7 @@ struct DramParams {
     uint64_t rows = 32768;       /* rows per bank (addresses beyond wrap around) */
     unsigned burst_length = 8;   /* beats per burst (BL8) */
     /* datasheet timings, in tCK */
-    unsigned tCL = 11, tCWL = 8, tRCD = 11, tRP = 11, tRAS = 28, tWR = 12, tCCD = 4;
+    unsigned tCL = 11, tCWL = 8, tRCD = 11, tRP = 11, tRAS = 28, tWR = 12, tRTP = 6, tCCD = 4;
     /* energy per command (nJ), for the whole channel */
     double energy_activate_nj = 0; /* one ACT + its PRE */
     double energy_read_nj = 0;     /* one read burst */
@@ -72,7 +72,8 @@ class DramTiming {
         bool open = false;
         uint64_t row = 0;
         uint64_t act_ready = 0; /* earliest ACT (after tRP of the last PRE) */
-        uint64_t pre_ready = 0; /* earliest PRE (tRAS after ACT, tWR after write data) */
+        uint64_t pre_ready = 0; /* earliest PRE: tRAS after ACT, tRTP after a read command,
+                                   tWR after write data */
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
     };
     struct Channel {

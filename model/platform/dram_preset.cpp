@@ -23,7 +23,7 @@ DramParams read_dram_preset(const ConfigObject &o)
 {
     o.allow_only({"part", "source", "notes", "clock_hz", "bus_width_bits", "channels", "banks",
                   "rows", "row_bytes", "burst_length", "tCL", "tCWL", "tRCD", "tRP", "tRAS",
-                  "tWR", "tCCD", "power"});
+                  "tWR", "tRTP", "tCCD", "power"});
     DramParams p;
     p.part = o.string("part");
     (void)o.string("source"); /* required: where the figures come from */
@@ -40,6 +40,7 @@ DramParams read_dram_preset(const ConfigObject &o)
     p.tRP = unsigned(o.u64("tRP", 1, 1000));
     p.tRAS = unsigned(o.u64("tRAS", 1, 1000));
     p.tWR = unsigned(o.u64("tWR", 0, 1000));
+    p.tRTP = unsigned(o.u64("tRTP", 1, 1000));
     p.tCCD = unsigned(o.u64("tCCD", 1, 1000));
     if (o.has("power")) {
         const ConfigObject pw = o.object("power");

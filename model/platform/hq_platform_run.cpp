@@ -1,0 +1,158 @@
+/* hq_platform_run: the C-callable entry of the platform. The hqsim executable has its own
+ * main(), so this file provides the sc_main that SystemC's library calls and enters it
+ * through sc_core::sc_elab_and_sim(). */
+#include "platform/hq_platform.h"
+
+#include "cpu/rv32_cpu.h"
+#include "platform/elf_loader.h"
+#include "platform/platform.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+namespace {
+
+const hq_run_options *g_opt;
+hq_run_result *g_res;
+std::string g_err;
+
+void load_firmware(hq::Router &bus, const hq::ElfImage &img, const std::string &path)
+{
+    for (const hq::ElfSegment &s : img.segments) {
+        std::vector<uint8_t> bytes(s.data);
+        bytes.resize(s.mem_size, 0); /* .bss */
+        const unsigned n = bus.debug_access(s.addr, bytes.data(), unsigned(bytes.size()), true);
+        if (n != bytes.size()) {
+            char msg[160];
+            std::snprintf(msg, sizeof msg,
+                          ": segment [0x%08x, 0x%08x) is not inside the platform's memory "
+                          "(stops at 0x%08x)",
+                          s.addr, unsigned(s.addr + s.mem_size), unsigned(s.addr + n));
+            throw hq::ElfError(path + msg);
+        }
+    }
+}
+
+void fill_dram_totals(const nlohmann::json &devs, hq_run_result &r)
+{
+    for (auto it = devs.begin(); it != devs.end(); ++it) {
+        const nlohmann::json &d = it.value();
+        if (!d.is_object() || d.value("type", "") != "dram")
+            continue;
+        r.dram_bytes_read += d.value("bytes_read", uint64_t(0));
+        r.dram_bytes_written += d.value("bytes_written", uint64_t(0));
+        r.dram_row_hits += d.value("row_hits", uint64_t(0));
+        r.dram_row_misses += d.value("row_misses", uint64_t(0));
+        r.dram_row_conflicts += d.value("row_conflicts", uint64_t(0));
+        r.dram_peak_bytes_per_s += d.value("peak_bandwidth_bytes_per_s", 0.0);
+        r.dram_achieved_bytes_per_s += d.value("achieved_bandwidth_bytes_per_s", 0.0);
+        r.dram_energy_nj += d.value("energy_nj", 0.0);
+    }
+}
+
+int run_platform()
+{
+    const hq_run_options &o = *g_opt;
+    hq_run_result &r = *g_res;
+    hq::PlatformConfig cfg = hq::load_platform_config(o.platform_path);
+    if (o.quantum_ns > 0)
+        cfg.cpu.quantum = sc_core::sc_time(o.quantum_ns, sc_core::SC_NS);
+    cfg.cpu.max_insns = o.max_insns;
+    cfg.cpu.trace_insns_path = o.trace_insns_path ? o.trace_insns_path : "";
+    cfg.cpu.gdb_port = o.gdb_port;
+    const hq::ElfImage img = hq::read_elf(o.fw_path);
+
+    hq::PlatformOptions popt;
+    popt.uart_out_path = o.uart_out_path ? o.uart_out_path : "";
+    hq::Platform plat("platform", cfg, popt);
+    hq::Rv32Cpu cpu("cpu", cfg.cpu);
+    cpu.socket.bind(plat.router().target_socket);
+    cpu.irq_timer.bind(plat.cpu_timer_irq());
+    cpu.irq_software.bind(plat.cpu_software_irq());
+    cpu.irq_external.bind(plat.cpu_external_irq());
+    tlm::tlm_global_quantum::instance().set(cfg.cpu.quantum);
+
+    load_firmware(plat.router(), img, o.fw_path);
+    cpu.set_reset_pc(cfg.reset_pc ? cfg.reset_pc : img.entry);
+    cpu.set_tohost_addr(img.tohost);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    const auto t1 = std::chrono::steady_clock::now();
+
+    r.host_seconds = std::chrono::duration<double>(t1 - t0).count();
+    r.sim_time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    r.instructions = cpu.instructions();
+    r.cycles = cpu.cycles();
+    r.mips = r.host_seconds > 0 ? double(r.instructions) / r.host_seconds / 1e6 : 0;
+    r.exit_code = -1;
+    if (plat.device_exit_code() >= 0) {
+        r.stop = HQ_STOP_FINISHER;
+        r.exit_code = plat.device_exit_code();
+    } else if (cpu.exited()) {
+        r.stop = HQ_STOP_TOHOST;
+        r.exit_code = cpu.exit_code();
+    } else if (cpu.hit_insn_limit()) {
+        r.stop = HQ_STOP_INSN_LIMIT;
+    } else {
+        r.stop = HQ_STOP_IDLE;
+    }
+    const nlohmann::json devs = plat.stats();
+    fill_dram_totals(devs, r);
+    r.devices_json = strdup(devs.dump().c_str());
+    return 0;
+}
+
+} // namespace
+
+int sc_main(int, char *[])
+{
+    try {
+        return run_platform();
+    } catch (const std::exception &e) {
+        g_err = e.what();
+    } catch (...) {
+        g_err = "unknown error";
+    }
+    return 1;
+}
+
+extern "C" int hq_platform_run(const hq_run_options *opt, hq_run_result *res, char *err,
+                               size_t errlen)
+{
+    static bool ran = false;
+    auto set_err = [&](const std::string &m) {
+        if (err && errlen)
+            std::snprintf(err, errlen, "%s", m.c_str());
+        return -1;
+    };
+    std::memset(res, 0, sizeof *res);
+    res->exit_code = -1;
+    if (ran)
+        return set_err("the platform can run only once per process (SystemC cannot restart)");
+    if (!opt || !opt->fw_path || !opt->platform_path)
+        return set_err("firmware and platform paths are required");
+    ran = true;
+    setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    g_opt = opt;
+    g_res = res;
+    char arg0[] = "hqsim";
+    char *argv[] = {arg0, nullptr};
+    const int rc = sc_core::sc_elab_and_sim(1, argv);
+    if (rc != 0)
+        return set_err(g_err.empty() ? "simulation failed" : g_err);
+    return 0;
+}
+
+extern "C" void hq_run_result_free(hq_run_result *res)
+{
+    if (res) {
+        std::free(res->devices_json);
+        res->devices_json = nullptr;
+    }
+}
