@@ -13,7 +13,7 @@ Clint::Clint(sc_core::sc_module_name name, double mtime_hz)
 {
     socket.register_b_transport(this, &Clint::b_transport);
     socket.register_transport_dbg(this, &Clint::transport_dbg);
-    SC_METHOD(timer_process);
+    SC_METHOD(drive_irqs);
     sensitive << timer_ev_;
     dont_initialize();
 }
@@ -42,10 +42,11 @@ void Clint::schedule(const sc_time &now)
     timer_ev_.notify(when > base ? when - base : sc_core::SC_ZERO_TIME);
 }
 
-void Clint::timer_process()
+void Clint::drive_irqs()
 {
     const bool level = mtime_at(sc_core::sc_time_stamp()) >= mtimecmp_;
     irq_timer.write(level);
+    irq_software.write(msip_);
     if (!level)
         schedule(sc_core::sc_time_stamp());
 }
@@ -103,18 +104,17 @@ void Clint::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
     delay = sc_core::SC_ZERO_TIME;
     if (off < 4) {
         msip_ = v & 1;
-        irq_software.write(msip_);
     } else if (off >= MTIMECMP && off < MTIMECMP + 8) {
         mtimecmp_ = merge(mtimecmp_, MTIMECMP);
-        irq_timer.write(mt >= mtimecmp_);
-        schedule(now);
     } else if (off >= MTIME && off < MTIME + 8) {
         const uint64_t nv = merge(mt, MTIME);
         mtime_offset_ += static_cast<int64_t>(nv - mt);
-        irq_timer.write(mtime_at(now) >= mtimecmp_);
-        schedule(now);
     }
-    wait(sc_core::SC_ZERO_TIME); /* let the signal update before the initiator continues */
+    /* drive_irqs runs as soon as this thread yields; after the delta the signals hold the
+     * new levels, so the initiator sees them when this call returns */
+    timer_ev_.cancel();
+    timer_ev_.notify();
+    wait(sc_core::SC_ZERO_TIME);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -33,7 +33,7 @@ class Clint : public sc_core::sc_module {
     void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
     unsigned transport_dbg(tlm::tlm_generic_payload &trans);
     bool read(uint64_t off, unsigned len, uint64_t now_mtime, uint64_t &v) const;
-    void timer_process();
+    void drive_irqs(); /* the only writer of both outputs (SystemC signals allow one) */
     void schedule(const sc_core::sc_time &now);
 
     double hz_;

@@ -15,6 +15,7 @@ Plic::Plic(sc_core::sc_module_name name, unsigned num_sources)
     socket.register_b_transport(this, &Plic::b_transport);
     socket.register_transport_dbg(this, &Plic::transport_dbg);
     SC_METHOD(sample_lines);
+    sensitive << update_ev_;
     for (auto &s : sources)
         sensitive << s;
 }
@@ -24,7 +25,9 @@ void Plic::sample_lines()
     for (unsigned id = 1; id <= n_; id++)
         if (sources[id - 1].read() && !in_service_[id])
             pending_[id] = true;
-    update_irq();
+    const bool level = best() != 0;
+    if (irq.read() != level)
+        irq.write(level);
 }
 
 unsigned Plic::best() const
@@ -37,13 +40,6 @@ unsigned Plic::best() const
             id_best = id;
         }
     return id_best;
-}
-
-void Plic::update_irq()
-{
-    const bool level = best() != 0;
-    if (irq.read() != level)
-        irq.write(level);
 }
 
 uint32_t Plic::read_word(uint64_t off, bool claim)
@@ -110,8 +106,8 @@ void Plic::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay)
         return;
     }
     uint32_t v = 0;
-    /* Claims and completes change MEIP: let the initiator observe it on return. */
-    const bool syncs = off == CLAIM || off == THRESHOLD || (off >= ENABLE && off < ENABLE + 0x80);
+    /* Claims and register writes may change MEIP: let the initiator observe it on return. */
+    const bool syncs = off == CLAIM || trans.is_write();
     if (syncs) {
         wait(delay);
         delay = sc_core::SC_ZERO_TIME;

@@ -40,14 +40,16 @@ class Plic : public sc_core::sc_module {
     unsigned transport_dbg(tlm::tlm_generic_payload &trans);
     uint32_t read_word(uint64_t off, bool claim);
     void write_word(uint64_t off, uint32_t v);
-    void sample_lines();     /* SC_METHOD on any source change */
+    void sample_lines();     /* SC_METHOD on a source change or a register write; the only
+                                writer of irq */
     unsigned best() const;   /* highest-priority claimable id, 0 = none */
-    void update_irq();
+    void update_irq() { update_ev_.notify(); }
 
     unsigned n_;
     std::vector<uint32_t> priority_; /* index = id */
     std::vector<bool> pending_, enabled_, in_service_;
     uint32_t threshold_ = 0;
+    sc_core::sc_event update_ev_;
 };
 
 } // namespace hq

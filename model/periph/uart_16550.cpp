@@ -17,6 +17,9 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
     }
     socket.register_b_transport(this, &Uart16550::b_transport);
     socket.register_transport_dbg(this, &Uart16550::transport_dbg);
+    SC_METHOD(drive_irq);
+    sensitive << irq_ev_;
+    dont_initialize();
 }
 
 Uart16550::~Uart16550()
@@ -88,10 +91,10 @@ void Uart16550::write_reg(unsigned off, uint8_t v)
     update_irq();
 }
 
-void Uart16550::update_irq()
+void Uart16550::drive_irq()
 {
     const bool level = (ier_ & IER_ETBEI) && thre_pending_;
-    if (irq.get_interface() && irq.read() != level)
+    if (irq.read() != level)
         irq.write(level);
 }
 

@@ -24,6 +24,7 @@ class Uart16550 : public sc_core::sc_module {
     ~Uart16550() override;
 
     uint64_t chars_sent() const { return sent_; }
+    void flush() { std::fflush(out_); }
 
     enum Reg { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6,
                SCR = 7 };
@@ -31,17 +32,20 @@ class Uart16550 : public sc_core::sc_module {
                      IIR_NONE = 0x01, IIR_THRE = 0x02, IIR_FIFO = 0xc0 };
 
   private:
+    SC_HAS_PROCESS(Uart16550);
     void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
     unsigned transport_dbg(tlm::tlm_generic_payload &trans);
     uint8_t read_reg(unsigned off, bool side_effects);
     void write_reg(unsigned off, uint8_t v);
-    void update_irq();
+    void update_irq() { irq_ev_.notify(); }
+    void drive_irq(); /* SC_METHOD: the only writer of irq */
     void end_of_simulation() override;
 
     std::FILE *out_;
     bool own_file_;
     uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, fcr_ = 0, dll_ = 0, dlm_ = 0;
     bool thre_pending_ = false;
+    sc_core::sc_event irq_ev_;
     uint64_t sent_ = 0;
 };
 
