@@ -32,12 +32,12 @@ const char *layout_name(unsigned layout)
 
 uint32_t AccelConfig::supported_layouts() const
 {
-    /* uniform8 multiplies int8 weights as they are; the heterogeneous arrays need the
-     * low/high split that only the heterogeneous layouts carry. */
+    /* uniform8 has no decompressor for the heterogeneous layouts: it multiplies dense
+     * int8 (or low-only) weights. The heterogeneous arrays take every layout; a dense int8
+     * layer (e.g. a uniform8 first/last layer) runs with every weight on the outlier path. */
     if (arch == Arch::Uniform8)
         return 1u << HQ_ACCEL_LAYOUT_DENSE;
-    return (1u << HQ_ACCEL_LAYOUT_COO) | (1u << HQ_ACCEL_LAYOUT_BLOCK) |
-           (1u << HQ_ACCEL_LAYOUT_ROWGROUP) | (1u << HQ_ACCEL_LAYOUT_ESCAPE);
+    return (1u << kLayoutCount) - 1;
 }
 
 void load_timing_config(const std::string &path, AccelConfig *cfg)

@@ -1,25 +1,35 @@
-/* `dense` layout: int8 row-major [rows][cols], one weight per byte, every weight on the high
- * grid (the uniform int8 baseline). One symbol = one weight. */
+/* `dense`: every weight as one fixed-width code, row-major, no index. A uniform layer
+ * (lo = 0) stores hi-bit values; a low-only layer lo-bit codes (the marker is invalid).
+ * One symbol = one weight. */
+#include "accel/bit_reader.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
 
-std::string decode_dense(const WeightFormat &f, const uint8_t *bytes, size_t n, DecodedWeights *out)
+std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeights *out)
 {
-    size_t count = (size_t)f.rows * f.cols;
-    if (n != count)
-        return "dense weight stream is " + std::to_string(n) + " bytes, expected rows*cols = " +
-               std::to_string(count);
-    int lim = (1 << (f.hi_bits - 1)) - 1;
+    const unsigned b = h.lo ? h.lo : h.hi;
+    const size_t count = (size_t)h.rows * h.cols;
+    std::string err;
+    if (!image_section(h.payload, count * b, h.total, "dense codes", &err))
+        return err;
+    const uint8_t *sec = img + h.payload;
+    const int qmax = (1 << (h.hi - 1)) - 1;
     for (size_t i = 0; i < count; i++) {
-        int v = (int8_t)bytes[i];
-        if (v < -lim || v > lim)
-            return "dense weight " + std::to_string(i) + " = " + std::to_string(v) +
-                   " is outside the int" + std::to_string(f.hi_bits) + " grid";
-        out->hi[i] = (int8_t)v;
-        out->is_hi[i] = 1;
+        uint32_t pat = read_bits(sec, i * b, b);
+        if (h.lo) {
+            if (h.lo >= 2 && pat == marker_pattern(h.lo))
+                return "dense: row " + std::to_string(i / h.cols) + " col " + std::to_string(i % h.cols) +
+                       " holds the marker code";
+            out->lo[i] = (int8_t)low_code(pat, h.lo);
+        } else {
+            int v = read_signed_bits(sec, i * b, b);
+            if (v < -qmax)
+                return "dense: row " + std::to_string(i / h.cols) + " value " + std::to_string(v) +
+                       " outside the int" + std::to_string(h.hi) + " grid";
+            out->hi[i] = (int8_t)v;
+        }
     }
-    out->n_hi = count;
     out->symbols = count;
     return "";
 }

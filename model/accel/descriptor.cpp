@@ -121,11 +121,14 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
                                                 " array");
         if (d.hi_bits != 4 && d.hi_bits != 8)
             return bad(HQ_ACCEL_ERR_BAD_DESC, "HI_BITS must be 4 or 8, got " + s(d.hi_bits));
-        if (d.lo_bits > 4 || (d.layout != HQ_ACCEL_LAYOUT_DENSE && d.lo_bits == 0))
+        if (d.lo_bits > 4 || (d.layout != HQ_ACCEL_LAYOUT_DENSE && d.lo_bits == 0) ||
+            (d.lo_bits && d.lo_bits >= d.hi_bits))
             return bad(HQ_ACCEL_ERR_BAD_DESC, "LO_BITS " + s(d.lo_bits) + " invalid for layout " +
-                                                  layout_name(d.layout));
-        if (d.layout == HQ_ACCEL_LAYOUT_DENSE && d.lo_bits != 0)
-            return bad(HQ_ACCEL_ERR_BAD_DESC, "the dense layout holds uniform layers (LO_BITS 0)");
+                                                  layout_name(d.layout) + " and HI_BITS " +
+                                                  s(d.hi_bits));
+        if (d.weight_bytes < 16 || d.weight_bytes % 16)
+            return bad(HQ_ACCEL_ERR_WEIGHTS, "WEIGHT_BYTES " + s(d.weight_bytes) +
+                                                 " is not a layer image size (multiple of 16)");
         out->out_bytes = (uint32_t)d.out_h * d.out_w * d.out_c * (out->relu() ? 1 : 4);
     }
     if (d.batch > 1 && (d.in_stride < out->in_bytes || d.out_stride < out->out_bytes))

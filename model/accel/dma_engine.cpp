@@ -33,6 +33,25 @@ bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uin
     return true;
 }
 
+bool DmaEngine::peek(uint64_t addr, uint8_t *dst, uint32_t len, uint64_t *bad_addr)
+{
+    if (addr + len > (1ull << 32)) {
+        *bad_addr = addr;
+        return false;
+    }
+    tlm::tlm_generic_payload gp;
+    gp.set_command(tlm::TLM_READ_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(dst);
+    gp.set_data_length(len);
+    gp.set_streaming_width(len);
+    if (socket_->transport_dbg(gp) != len) {
+        *bad_addr = addr;
+        return false;
+    }
+    return true;
+}
+
 bool DmaEngine::read(uint64_t addr, uint8_t *dst, uint32_t len, sc_core::sc_time *t,
                      uint64_t *bad_addr)
 {

@@ -22,6 +22,10 @@ class DmaEngine {
     bool write(uint64_t addr, const uint8_t *src, uint32_t len, sc_core::sc_time *t,
                uint64_t *bad_addr);
 
+    /* Untimed, uncounted read (TLM debug transport): the functional copy the model decodes
+     * weights from; the timed transfers are issued separately by the schedule. */
+    bool peek(uint64_t addr, uint8_t *dst, uint32_t len, uint64_t *bad_addr);
+
     uint64_t bytes_read() const { return bytes_read_; }
     uint64_t bytes_written() const { return bytes_written_; }
     uint64_t transactions() const { return transactions_; }

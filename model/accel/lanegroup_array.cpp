@@ -11,10 +11,10 @@ class LaneGroupArray : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::LaneGroup; }
-    void compute(const PreparedWeights &w, const uint8_t *lo_shift, const int16_t *acts,
-                 unsigned n_vec, unsigned r0, unsigned nr, int32_t *acc) const override
+    void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+                 unsigned nr, int32_t *acc) const override
     {
-        compute_split_partials(w, lo_shift, acts, n_vec, r0, nr, acc);
+        compute_split_partials(w, acts, n_vec, r0, nr, acc);
     }
     TileCycles tile_cycles(const TileStats &t, uint64_t n_vec) const override
     {

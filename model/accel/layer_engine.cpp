@@ -158,7 +158,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             run.fail(HQ_ACCEL_ERR_BAD_DESC, "descriptor " + std::to_string(index) + ": row " +
                                                 std::to_string(bad_row) +
                                                 " parameters out of range (rq_mult < 0, "
-                                                "rq_shift > 62 or lo_shift > 7)");
+                                                "rq_shift > 62 or reserved bytes set)");
             return r;
         }
     }
@@ -190,50 +190,48 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         f.hi_bits = D.hi_bits;
         f.block_n = D.block_n;
         f.block_m = D.block_m;
-        const size_t want = expected_weight_bytes(f);
-        const size_t stride = row_stride_bytes(f);
-        if (!stride) {
-            run.fail(HQ_ACCEL_ERR_LAYOUT, std::string("descriptor ") + std::to_string(index) +
-                                              ": no decompressor for layout " +
-                                              layout_name(D.layout) + " in this model yet");
+        /* Functional copy of the image (debug transport), decoded unless unchanged. */
+        image_.resize(D.weight_bytes);
+        uint64_t bad = 0;
+        if (!dma_.peek(D.weight_addr, image_.data(), D.weight_bytes, &bad)) {
+            run.fail(HQ_ACCEL_ERR_BAD_ADDR, "descriptor " + std::to_string(index) +
+                                                ": weight image at 0x" + Run::hex(D.weight_addr) +
+                                                " (" + std::to_string(D.weight_bytes) +
+                                                " bytes) is outside memory",
+                     bad);
             return r;
         }
-        if (want != D.weight_bytes) {
-            run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": WEIGHT_BYTES " +
-                                               std::to_string(D.weight_bytes) + " but the " +
-                                               layout_name(D.layout) + " stream of this shape is " +
-                                               std::to_string(want) + " bytes");
+        bool hit = false;
+        std::string derr;
+        const PreparedWeights *wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);
+        if (!wp) {
+            run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + derr,
+                     D.weight_addr);
             return r;
         }
-        WeightCache::Entry &ent = cache_.entry(D.weight_addr, f, D.weight_bytes);
-        const PreparedWeights &w = ent.w;
+        const PreparedWeights &w = *wp;
+        st.cache_hit = hit;
         const uint64_t chunk = std::max<uint64_t>(1, cfg_.acc_buffer / (4ull * cfg_.tile_rows));
         st.row_tiles = w.row_tiles;
         st.k_tiles = w.k_tiles;
         std::vector<uint64_t> compute_end(w.row_tiles, 0);
         uint64_t load_end_prev = t, compute_end_prev = t;
-        bool all_hit = true;
         for (unsigned rt = 0; rt < w.row_tiles; rt++) {
             const unsigned r0 = rt * cfg_.tile_rows, nr = std::min(cfg_.tile_rows, (unsigned)D.rows - r0);
             /* The streamer may refill a buffer once the tile that used it has computed. */
             uint64_t load_start = load_end_prev;
             if (rt >= nbuf)
                 load_start = std::max(load_start, compute_end[rt - nbuf]);
-            const size_t off = r0 * stride, len = nr * stride;
-            fetched_.resize(len);
+            /* The image streams in row order; a row tile's share of it (header and shift
+             * table with the first) is proportional to its rows. */
+            const uint64_t off = (uint64_t)D.weight_bytes * r0 / D.rows;
+            const uint64_t end = (uint64_t)D.weight_bytes * (r0 + nr) / D.rows;
+            fetched_.resize(end - off);
             uint64_t fetch_end = 0;
-            if (!run.dma(false, D.weight_addr + (uint32_t)off, fetched_.data(), (uint32_t)len,
+            if (!run.dma(false, D.weight_addr + (uint32_t)off, fetched_.data(), (uint32_t)(end - off),
                          load_start, &fetch_end))
                 return r;
-            st.weight_bytes += len;
-            bool hit = false;
-            std::string err = cache_.update_tile(ent, rt, fetched_.data(), off, len, &hit);
-            if (!err.empty()) {
-                run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + err,
-                         D.weight_addr + off);
-                return r;
-            }
-            all_hit = all_hit && hit;
+            st.weight_bytes += end - off;
             const uint64_t decode =
                 (uint64_t)std::ceil((double)nr * D.cols / cfg_.dec_weights_per_cycle[D.layout]);
             const uint64_t load_end = std::max(fetch_end, load_start + decode);
@@ -256,7 +254,6 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             compute_end_prev = compute_end[rt];
             load_end_prev = load_end;
         }
-        st.cache_hit = all_hit;
 
         /* Functional compute, tile by tile through the reference kernel. */
         im2col_operands(d, in_.data(), w.kp, &operands_);
@@ -265,13 +262,10 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             out_u8_.resize(n_vec * D.rows);
         else
             out_i32_.resize(n_vec * D.rows);
-        std::vector<uint8_t> lo_shift(D.rows);
-        for (unsigned i = 0; i < D.rows; i++)
-            lo_shift[i] = params[i].lo_shift;
         for (unsigned rt = 0; rt < w.row_tiles; rt++) {
             const unsigned r0 = rt * cfg_.tile_rows, nr = std::min(cfg_.tile_rows, (unsigned)D.rows - r0);
             acc_.resize(n_vec * nr);
-            array_->compute(w, lo_shift.data(), operands_.data(), (unsigned)n_vec, r0, nr, acc_.data());
+            array_->compute(w, operands_.data(), (unsigned)n_vec, r0, nr, acc_.data());
             finish_accumulators(acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
                                 out_u8_.data(), out_i32_.data());
         }
@@ -300,15 +294,15 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
 
         /* Statistics and energy. */
         const uint64_t weights = (uint64_t)D.rows * D.cols;
-        const uint64_t n_hi = w.uniform ? weights : w.n_hi();
+        const uint64_t n_hi = w.n_hi;
         st.macs = weights * n_vec;
         st.macs_hi = n_hi * n_vec;
         st.macs_lo = st.macs - st.macs_hi;
-        st.decoder_symbols = w.symbols();
+        st.decoder_symbols = w.symbols;
         const double busy = (double)(st.compute + st.stall_outlier);
         const double peak = (double)array_->peak_macs_per_cycle();
         if (busy > 0) {
-            st.util_array = (double)(w.uniform ? st.macs : st.macs_lo) / (busy * peak);
+            st.util_array = (double)(cfg_.arch == Arch::Uniform8 ? st.macs : st.macs_lo) / (busy * peak);
             double hi_units = cfg_.arch == Arch::Split       ? cfg_.hi_macs
                               : cfg_.arch == Arch::LaneGroup ? peak / cfg_.lane_group
                                                              : 0;

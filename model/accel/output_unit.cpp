@@ -16,8 +16,7 @@ int decode_row_params(const uint8_t *b, unsigned rows, RowParams *out, unsigned 
         out[r].bias = (int32_t)u32(0);
         out[r].rq_mult = (int32_t)u32(4);
         out[r].rq_shift = b[8];
-        out[r].lo_shift = b[9];
-        if (out[r].rq_mult < 0 || out[r].rq_shift > HQ_RQ_MAX_SHIFT || out[r].lo_shift > 7) {
+        if (out[r].rq_mult < 0 || out[r].rq_shift > HQ_RQ_MAX_SHIFT || b[9] || b[10] || b[11]) {
             *bad_row = r;
             return -1;
         }

@@ -10,10 +10,10 @@ namespace hq::accel {
 /* One layer's per-row parameters as read from PARAM_ADDR (12 bytes each in memory). */
 struct RowParams {
     int32_t bias, rq_mult;
-    uint8_t rq_shift, lo_shift;
+    uint8_t rq_shift;
 };
 /* Decodes `rows` records; returns -1 (and the bad row in *bad_row) when a field is outside the
- * contract (rq_mult < 0, rq_shift > 62, lo_shift > 7). */
+ * contract (rq_mult < 0, rq_shift > 62) or a reserved byte is not 0. */
 int decode_row_params(const uint8_t *bytes, unsigned rows, RowParams *out, unsigned *bad_row);
 
 /* acc[v][i] for rows [r0, r0+nr): add the bias, then either requantize with ReLU into

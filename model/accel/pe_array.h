@@ -25,8 +25,8 @@ class PeArray {
     virtual Arch arch() const = 0;
     /* acc[v][i] (v < n_vec, i < nr) = weights of rows [r0, r0+nr) . acts[v], without bias:
      * acts is [n_vec][w.kp] int16 (zero-padded). */
-    virtual void compute(const PreparedWeights &w, const uint8_t *lo_shift, const int16_t *acts,
-                         unsigned n_vec, unsigned r0, unsigned nr, int32_t *acc) const = 0;
+    virtual void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec,
+                         unsigned r0, unsigned nr, int32_t *acc) const = 0;
     virtual TileCycles tile_cycles(const TileStats &t, uint64_t n_vec) const = 0;
     /* MACs the array can issue per cycle (for utilization). */
     uint64_t peak_macs_per_cycle() const { return (uint64_t)cfg_.tile_rows * cfg_.tile_cols; }
@@ -39,9 +39,8 @@ std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg);
 
 /* Shared by split and lanegroup: low partial sums over the low codes, high partial sums over
  * the high values, merged with hq_merge_partials (docs/arith.md). */
-void compute_split_partials(const PreparedWeights &w, const uint8_t *lo_shift,
-                            const int16_t *acts, unsigned n_vec, unsigned r0, unsigned nr,
-                            int32_t *acc);
+void compute_split_partials(const PreparedWeights &w, const int16_t *acts, unsigned n_vec,
+                            unsigned r0, unsigned nr, int32_t *acc);
 
 } // namespace hq::accel
 

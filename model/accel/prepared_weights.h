@@ -17,26 +17,22 @@ struct TileStats {
 };
 
 struct PreparedWeights {
-    unsigned rows = 0, cols = 0, kp = 0;  /* kp: cols rounded up to 16 */
-    bool uniform = true;                  /* every weight in `hi` (dense int8 layer) */
-    std::vector<int16_t> lo, hi;          /* [rows][kp]; lo empty for a uniform layer */
+    unsigned rows = 0, cols = 0, kp = 0; /* kp: cols rounded up to 16 */
+    unsigned lo_bits = 0, hi_bits = 8;
+    bool uniform() const { return lo_bits == 0; }
+    std::vector<int16_t> lo, hi;         /* [rows][kp]; lo empty for a uniform layer */
+    std::vector<uint8_t> lo_shift;       /* [rows] */
     unsigned tile_rows = 0, tile_cols = 0, row_tiles = 0, k_tiles = 0;
-    std::vector<TileStats> tiles;         /* [row_tiles][k_tiles] */
-    std::vector<uint64_t> tile_hi, tile_symbols; /* [row_tiles]: high weights, decoder symbols */
-    uint64_t n_hi() const;
-    uint64_t symbols() const;
+    std::vector<TileStats> tiles;        /* [row_tiles][k_tiles] */
+    uint64_t n_hi = 0, symbols = 0;
     const TileStats &tile(unsigned rt, unsigned kt) const { return tiles[(size_t)rt * k_tiles + kt]; }
 };
 
-/* Sizes p for a rows x cols layer on an array of tile_rows x tile_cols (zeroed). */
-void init_prepared(unsigned rows, unsigned cols, bool uniform, unsigned tile_rows,
-                   unsigned tile_cols, PreparedWeights *p);
-/* Fills row tile rt of p from d, which holds exactly that tile's rows, and recomputes the
- * tile statistics with lane groups of lane_group columns. */
-void prepare_row_tile(const DecodedWeights &d, unsigned rt, unsigned lane_group, PreparedWeights *p);
-/* Both, for a whole decoded matrix. */
-void prepare_weights(const DecodedWeights &d, bool uniform, unsigned tile_rows,
-                     unsigned tile_cols, unsigned lane_group, PreparedWeights *p);
+/* Widens d into p for an array of tile_rows x tile_cols with lane groups of lane_group
+ * columns (lane_group divides tile_cols, so a group never straddles two K tiles). A uniform
+ * layer counts every weight as high (that is how split/lanegroup arrays must run it). */
+void prepare_weights(const DecodedWeights &d, unsigned tile_rows, unsigned tile_cols,
+                     unsigned lane_group, PreparedWeights *p);
 
 } // namespace hq::accel
 

@@ -16,11 +16,10 @@ extern "C" {
 
 namespace hq::accel {
 
-void compute_split_partials(const PreparedWeights &w, const uint8_t *lo_shift,
-                            const int16_t *acts, unsigned n_vec, unsigned r0, unsigned nr,
-                            int32_t *acc)
+void compute_split_partials(const PreparedWeights &w, const int16_t *acts, unsigned n_vec,
+                            unsigned r0, unsigned nr, int32_t *acc)
 {
-    if (w.uniform) { /* no low plane: the high path carries every weight */
+    if (w.uniform()) { /* no low plane: the high path carries every weight */
         hq_ref_gemm_i16(acts, (int)n_vec, w.hi.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp, acc);
         return;
     }
@@ -31,7 +30,7 @@ void compute_split_partials(const PreparedWeights &w, const uint8_t *lo_shift,
     for (unsigned v = 0; v < n_vec; v++)
         for (unsigned i = 0; i < nr; i++) {
             size_t k = (size_t)v * nr + i;
-            acc[k] = hq_merge_partials(acc[k], hi[k], lo_shift[r0 + i]);
+            acc[k] = hq_merge_partials(acc[k], hi[k], w.lo_shift[r0 + i]);
         }
 }
 
@@ -39,10 +38,10 @@ class SplitArray : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::Split; }
-    void compute(const PreparedWeights &w, const uint8_t *lo_shift, const int16_t *acts,
-                 unsigned n_vec, unsigned r0, unsigned nr, int32_t *acc) const override
+    void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+                 unsigned nr, int32_t *acc) const override
     {
-        compute_split_partials(w, lo_shift, acts, n_vec, r0, nr, acc);
+        compute_split_partials(w, acts, n_vec, r0, nr, acc);
     }
     TileCycles tile_cycles(const TileStats &t, uint64_t n_vec) const override
     {

@@ -3,21 +3,18 @@
  *     cycles(tile) = n_vec + pipeline_depth. */
 #include "accel/pe_array.h"
 
-extern "C" {
-#include "reference.h"
-}
-
 namespace hq::accel {
 
 class Uniform8Array : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::Uniform8; }
-    void compute(const PreparedWeights &w, const uint8_t *, const int16_t *acts, unsigned n_vec,
-                 unsigned r0, unsigned nr, int32_t *acc) const override
+    void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+                 unsigned nr, int32_t *acc) const override
     {
-        /* A uniform layer has every weight in `hi`. */
-        hq_ref_gemm_i16(acts, (int)n_vec, w.hi.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp, acc);
+        /* int8 weights (every weight in `hi`); a low-only dense layer (uniform2/uniform1)
+         * has its codes shifted onto the int8 grid by the same merge. */
+        compute_split_partials(w, acts, n_vec, r0, nr, acc);
     }
     TileCycles tile_cycles(const TileStats &, uint64_t n_vec) const override
     {

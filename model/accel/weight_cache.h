@@ -1,8 +1,8 @@
-/* Decoded-weight cache. Decoding is host work the hardware would redo on every pass; the
- * model keeps each layer's decoded (prepared) weights and, tile by tile, compares the bytes
- * the streamer just fetched from DRAM with the bytes they were decoded from: equal bytes
- * reuse the decoded tile, any change re-decodes it. Timing is unaffected (the hardware
- * decompressor runs either way); only host time is saved. */
+/* Decoded-weight cache. Decoding is host work the hardware redoes on every pass; the model
+ * keeps each layer's decoded (prepared) weights together with the image bytes they were
+ * decoded from, and on every use compares the bytes now in DRAM with them: equal bytes reuse
+ * the decoded weights, any change re-decodes. Timing is unaffected (the hardware decompressor
+ * runs either way); only host time is saved. */
 #ifndef HQ_ACCEL_WEIGHT_CACHE_H
 #define HQ_ACCEL_WEIGHT_CACHE_H
 
@@ -18,30 +18,26 @@ namespace hq::accel {
 
 class WeightCache {
   public:
-    struct Entry {
-        uint32_t addr = 0;
-        WeightFormat fmt;
-        std::vector<uint8_t> raw;           /* the stream as last fetched */
-        std::vector<uint8_t> tile_valid;    /* [row_tiles] */
-        PreparedWeights w;
-    };
     WeightCache(unsigned tile_rows, unsigned tile_cols, unsigned lane_group, size_t max_entries = 32)
         : tile_rows_(tile_rows), tile_cols_(tile_cols), lane_group_(lane_group), max_(max_entries)
     {
     }
 
-    /* The entry for a layer's weight stream (created empty, all tiles invalid, if new). */
-    Entry &entry(uint32_t addr, const WeightFormat &f, size_t stream_bytes);
-
-    /* Row tile rt's stream bytes [off, off+len) just arrived in `fetched`: reuse the decoded
-     * tile if the bytes are unchanged, else decode it. Returns "" or the decoder's error. */
-    std::string update_tile(Entry &e, unsigned rt, const uint8_t *fetched, size_t off, size_t len,
-                            bool *hit);
+    /* The prepared weights of the image `bytes` found at `addr`, decoding it unless the same
+     * bytes were decoded before. Returns nullptr with the decoder's message in *err. */
+    const PreparedWeights *get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
+                               size_t n, bool *hit, std::string *err);
 
     uint64_t hits() const { return hits_; }
     uint64_t misses() const { return misses_; }
 
   private:
+    struct Entry {
+        uint32_t addr = 0;
+        WeightFormat fmt;
+        std::vector<uint8_t> raw;
+        PreparedWeights w;
+    };
     unsigned tile_rows_, tile_cols_, lane_group_;
     size_t max_;
     std::list<Entry> entries_; /* most recently used first */
