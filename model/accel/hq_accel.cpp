@@ -87,7 +87,7 @@ void HqAccel::command_thread()
             continue;
         commands_++;
         csr_.set_busy();
-        busy_sig_.write(true);
+        irq_ev_.notify(sc_core::SC_ZERO_TIME); /* update_irq drives the busy/irq signals */
         unsigned err = HQ_ACCEL_ERR_NONE;
         uint32_t err_desc = 0, err_addr = 0;
         for (uint32_t i = 0; i < count; i++) {

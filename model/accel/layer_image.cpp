@@ -79,6 +79,8 @@ std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n
                ") disagrees with the descriptor (layout " + num(f.layout) + ", " + num(f.rows) +
                "x" + num(f.cols) + ", lo " + num(f.lo_bits) + ", hi " + num(f.hi_bits) +
                ", N:M " + num(f.block_n) + ":" + num(f.block_m) + ")";
+    if (h.total != n)
+        return "image header size " + num(h.total) + " != WEIGHT_BYTES " + num(n);
     const size_t count = (size_t)h.rows * h.cols;
     out->rows = h.rows;
     out->cols = h.cols;
