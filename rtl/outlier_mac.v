@@ -54,7 +54,7 @@ module outlier_mac #(
                 a_sel = act[slot_pos[sidx*P +: IW]*8 +: 8];
                 w_sel = (|pending) ? $signed(slot_val[sidx*HI +: HI]) : {HI{1'b0}};
             end
-            assign more = |(pending & (pending - {{(N-1){1'b0}}, 1'b1}));
+            assign more = |(pending & ~first);
             wire unused_marker_inputs = ^{marker, rank0};
             always @(posedge clk) begin
                 if (load)      served <= {N{1'b0}};
@@ -70,14 +70,15 @@ module outlier_mac #(
             reg  [IW-1:0] lidx;
             integer i;
             always @* begin
+                // binary index of the one-hot `first` (an OR per index bit, no priority chain)
                 lidx = {IW{1'b0}};
-                for (i = G - 1; i >= 0; i = i - 1)
-                    if (pending[i]) lidx = i[IW-1:0];
+                for (i = 0; i < G; i = i + 1)
+                    lidx = lidx | ({IW{first[i]}} & i[IW-1:0]);
                 a_sel = act[lidx*8 +: 8];
                 // A malformed block with more than N markers has no value for the extras: 0.
                 w_sel = ((|pending) && rank < NSLOTS) ? $signed(slot_val[rank*HI +: HI]) : {HI{1'b0}};
             end
-            assign more = |(pending & (pending - {{(G-1){1'b0}}, 1'b1}));
+            assign more = |(pending & ~first);
             wire unused_slot_inputs = ^{slot_pos, slot_used};
             always @(posedge clk) begin
                 if (load) begin

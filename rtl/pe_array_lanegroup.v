@@ -71,7 +71,7 @@ module pe_array_lanegroup #(
     endgenerate
 
     adder_tree #(.N(NG), .W(GSW))  u_lo_tree (.in(grp_lo), .sum(lo_sum));
-    adder_tree #(.N(NG), .W(HI+9)) u_hi_tree (.in(grp_hi), .sum(hi_sum));
+    outlier_sum #(.NG(NG), .PW(HI+9))  u_hi_sum (.prod(grp_hi), .sum(hi_sum));
     assign beat_done = ~(|grp_more);
 endmodule
 `default_nettype wire
