@@ -253,6 +253,9 @@ int hq_model_validate(const hq_model *m, char *err, size_t errlen)
              (l->in.c != prev.c || l->in.h != prev.h || l->in.w != prev.w)))
             return errf(err, errlen, "layer %d: input %dx%dx%d does not match the previous "
                         "output %dx%dx%d", i, l->in.c, l->in.h, l->in.w, prev.c, prev.h, prev.w);
+        if (any_q && i > 0 && l->in_act_scale != m->layers[i - 1].out_act_scale)
+            return errf(err, errlen, "layer %d: input scale %g differs from the output scale %g "
+                        "of layer %d", i, l->in_act_scale, m->layers[i - 1].out_act_scale, i - 1);
         if (l->kind == HQ_LAYER_MAXPOOL) {
             if (last)
                 return errf(err, errlen, "the last layer is a maxpool");

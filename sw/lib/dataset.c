@@ -98,12 +98,14 @@ static int read_gz(const char *path, uint8_t **out, size_t *len, char *err, size
 static int parse_images(hq_dataset *d, const char *path, const uint8_t *buf, size_t len,
                         char *err, size_t errlen)
 {
-    if (len < 16)
+    if (len < 4)
         return fail(err, errlen, path, "truncated IDX header (%zu bytes, need 16)", len);
     uint32_t magic = be32(buf);
     if (magic != IDX_MAGIC_IMAGES)
         return fail(err, errlen, path, "wrong magic 0x%08x (expected 0x%08x, an IDX image file)",
                     magic, IDX_MAGIC_IMAGES);
+    if (len < 16)
+        return fail(err, errlen, path, "truncated IDX header (%zu bytes, need 16)", len);
     uint32_t n = be32(buf + 4), rows = be32(buf + 8), cols = be32(buf + 12);
     if (n == 0 || rows == 0 || cols == 0 || rows > 1024 || cols > 1024 || n > (1u << 24))
         return fail(err, errlen, path, "implausible dimensions %u x %u x %u", n, rows, cols);
@@ -127,12 +129,14 @@ static int parse_images(hq_dataset *d, const char *path, const uint8_t *buf, siz
 static int parse_labels(hq_dataset *d, const char *path, const uint8_t *buf, size_t len,
                         char *err, size_t errlen)
 {
-    if (len < 8)
+    if (len < 4)
         return fail(err, errlen, path, "truncated IDX header (%zu bytes, need 8)", len);
     uint32_t magic = be32(buf);
     if (magic != IDX_MAGIC_LABELS)
         return fail(err, errlen, path, "wrong magic 0x%08x (expected 0x%08x, an IDX label file)",
                     magic, IDX_MAGIC_LABELS);
+    if (len < 8)
+        return fail(err, errlen, path, "truncated IDX header (%zu bytes, need 8)", len);
     uint32_t n = be32(buf + 4);
     if (len - 8 < n)
         return fail(err, errlen, path, "truncated: header announces %u labels, file holds %zu", n,

@@ -1,0 +1,283 @@
+/* .hqm container: exact round trips (float, uniform, heterogeneous; MLP and CNN), precise
+ * errors for wrong magic / future version / truncation / corruption, a small fuzz (every
+ * truncation, random bit flips with and without a repaired CRC), chunk extension rules, and
+ * refusal to save invalid models. */
+#include "check.h"
+#include "container.h"
+#include "test_models.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static int same_bytes(const void *a, const void *b, size_t n)
+{
+    return (!a && !b) || (a && b && memcmp(a, b, n) == 0);
+}
+
+static void check_same_model(const hq_model *a, const hq_model *b)
+{
+    CHECK_EQ_INT(a->n_layers, b->n_layers);
+    CHECK(!strcmp(a->net, b->net) && !strcmp(a->policy, b->policy) &&
+          !strcmp(a->layout, b->layout));
+    CHECK(a->width_mult == b->width_mult && a->n_classes == b->n_classes);
+    CHECK(!memcmp(&a->input, &b->input, sizeof a->input));
+    for (int i = 0; i < a->n_layers && i < b->n_layers; i++) {
+        const hq_layer *x = &a->layers[i], *y = &b->layers[i];
+        CHECK(x->kind == y->kind && x->k == y->k && x->stride == y->stride && x->pad == y->pad &&
+              x->relu == y->relu && x->rows == y->rows && x->cols == y->cols);
+        CHECK(!memcmp(&x->in, &y->in, sizeof x->in) && !memcmp(&x->out, &y->out, sizeof x->out));
+        CHECK(x->in_act_scale == y->in_act_scale && x->out_act_scale == y->out_act_scale);
+        size_t nw = hq_layer_weights(x), r = (size_t)x->rows;
+        CHECK(same_bytes(x->w, y->w, nw * 4) && same_bytes(x->b, y->b, r * 4));
+        CHECK(!x->q == !y->q);
+        if (x->q && y->q) {
+            const hq_qlayer *p = x->q, *q = y->q;
+            CHECK(p->lo_bits == q->lo_bits && p->hi_bits == q->hi_bits);
+            CHECK(same_bytes(p->w, q->w, nw) && same_bytes(p->is_hi, q->is_hi, nw));
+            CHECK(same_bytes(p->lo_shift, q->lo_shift, r));
+            CHECK(same_bytes(p->w_scale, q->w_scale, r * 4) && same_bytes(p->bias, q->bias, r * 4));
+            CHECK(same_bytes(p->rq_mult, q->rq_mult, r * 4));
+            CHECK(same_bytes(p->rq_shift, q->rq_shift, r));
+        }
+    }
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Recompute length and CRC after a deliberate edit, so the parser itself is exercised. */
+static void reseal(uint8_t *buf, size_t len)
+{
+    put32(buf + 16, (uint32_t)len);
+    put32(buf + 20, 0);
+    put32(buf + len - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, (uInt)(len - 4)));
+}
+
+static void expect_read_error(const uint8_t *buf, size_t len, const char *needle)
+{
+    hq_model m;
+    char err[512] = "";
+    CHECK(hq_container_read_mem(&m, buf, len, err, sizeof err) == -1);
+    CHECK(m.n_layers == 0 && m.layers[0].w == NULL);
+    if (needle)
+        CHECK_MSG(err, needle);
+}
+
+/* Insert a chunk with the given tag just before the CRC, fixing count, length and CRC. */
+static uint8_t *with_extra_chunk(const uint8_t *buf, size_t len, const char *tag, size_t *outlen)
+{
+    size_t add = 8 + 3;
+    uint8_t *o = malloc(len + add);
+    memcpy(o, buf, len - 4);
+    memcpy(o + len - 4, tag, 4);
+    put32(o + len, 3);
+    memcpy(o + len + 4, "abc", 3);
+    uint32_t count = (uint32_t)o[12] | (uint32_t)o[13] << 8;
+    put32(o + 12, count + 1);
+    *outlen = len + add;
+    reseal(o, *outlen);
+    return o;
+}
+
+static void test_round_trips(void)
+{
+    for (int kind = 0; kind < 2; kind++)
+        for (int quant = 0; quant < 3; quant++) {
+            hq_model m, back;
+            tm_build(&m, kind, quant);
+            if (kind == 1 && quant == 2)
+                strcpy(m.layout, "block");
+            char err[512] = "";
+            CHECK(hq_model_validate(&m, err, sizeof err) == 0);
+            if (err[0])
+                fprintf(stderr, "validate: %s\n", err);
+            uint8_t *buf = NULL;
+            size_t len = 0;
+            CHECK(hq_container_write_mem(&m, &buf, &len, err, sizeof err) == 0);
+            CHECK(hq_container_read_mem(&back, buf, len, err, sizeof err) == 0);
+            check_same_model(&m, &back);
+            /* Writing the loaded model again gives the same bytes. */
+            uint8_t *buf2 = NULL;
+            size_t len2 = 0;
+            CHECK(hq_container_write_mem(&back, &buf2, &len2, err, sizeof err) == 0);
+            CHECK(len2 == len && buf2 && !memcmp(buf, buf2, len));
+            free(buf2);
+            hq_container_free_model(&back);
+            hq_container_free_model(&m);
+            free(buf);
+        }
+}
+
+static void test_errors_and_fuzz(void)
+{
+    hq_model m;
+    tm_build(&m, 1, 2);
+    uint8_t *buf;
+    size_t len;
+    char err[512];
+    CHECK(hq_container_write_mem(&m, &buf, &len, err, sizeof err) == 0);
+    hq_container_free_model(&m);
+    uint8_t *t = malloc(len + 64);
+
+    memcpy(t, buf, len);
+    t[1] = 'X';
+    expect_read_error(t, len, "wrong magic");
+
+    memcpy(t, buf, len);
+    t[8] = HQM_VERSION_MAJOR + 1;
+    reseal(t, len);
+    expect_read_error(t, len, "newer hqsim");
+
+    expect_read_error(buf, 10, "too short");
+    expect_read_error(buf, len - 1, "truncated");
+    memcpy(t, buf, len);
+    memset(t + len, 0, 8);
+    expect_read_error(t, len + 8, "header says");
+
+    memcpy(t, buf, len);
+    t[len / 2] ^= 0x10;
+    expect_read_error(t, len, "checksum mismatch");
+
+    /* Every truncation fails with a message, never a crash. */
+    for (size_t n = 0; n < len; n++)
+        expect_read_error(buf, n, NULL);
+
+    /* Random bit flips: the CRC catches them. */
+    for (int trial = 0; trial < 2000; trial++) {
+        memcpy(t, buf, len);
+        int flips = test_range(1, 4);
+        for (int f = 0; f < flips; f++)
+            t[test_rand() % len] ^= (uint8_t)(1u << test_range(0, 7));
+        if (memcmp(t, buf, len))
+            expect_read_error(t, len, NULL);
+    }
+
+    /* Flips behind a repaired CRC reach the parser and validator: each either loads a model
+     * that passes validation or fails with a message (ASan run: no invalid access). */
+    int loaded = 0, rejected = 0;
+    for (int trial = 0; trial < 3000; trial++) {
+        memcpy(t, buf, len);
+        size_t pos = 24 + test_rand() % (len - 28);
+        if (trial % 3 == 0)
+            t[pos] = (uint8_t)test_rand(); /* random byte */
+        else
+            t[pos] ^= (uint8_t)(1u << test_range(0, 7));
+        reseal(t, len);
+        hq_model b;
+        char e[512] = "";
+        if (hq_container_read_mem(&b, t, len, e, sizeof e) == 0) {
+            CHECK(hq_model_validate(&b, e, sizeof e) == 0);
+            hq_container_free_model(&b);
+            loaded++;
+        } else {
+            CHECK(e[0] != 0);
+            rejected++;
+        }
+    }
+    printf("repaired-CRC fuzz: %d loaded (changed values within range), %d rejected\n", loaded,
+           rejected);
+    CHECK(rejected > 0);
+
+    /* Unknown ancillary chunks are skipped, unknown critical ones refused. */
+    size_t elen;
+    uint8_t *e = with_extra_chunk(buf, len, "note", &elen);
+    hq_model b;
+    CHECK(hq_container_read_mem(&b, e, elen, err, sizeof err) == 0);
+    hq_container_free_model(&b);
+    free(e);
+    e = with_extra_chunk(buf, len, "XTRA", &elen);
+    expect_read_error(e, elen, "unknown critical chunk 'XTRA'");
+    free(e);
+    free(t);
+    free(buf);
+}
+
+static void expect_invalid(hq_model *m, const char *needle)
+{
+    uint8_t *buf = NULL;
+    size_t len;
+    char err[512] = "";
+    CHECK(hq_container_write_mem(m, &buf, &len, err, sizeof err) == -1);
+    CHECK_MSG(err, needle);
+    free(buf);
+}
+
+static void test_validation(void)
+{
+    hq_model m;
+    tm_build(&m, 0, 2);
+    hq_qlayer *q = m.layers[0].q;
+    int8_t saved = q->w[0];
+    q->w[0] = -128;
+    expect_invalid(&m, "outside the 8-bit grid");
+    q->w[0] = saved;
+    /* A low-precision weight that is not code << lo_shift. */
+    for (int c = 0; c < m.layers[0].cols; c++)
+        if (!q->is_hi[c]) {
+            saved = q->w[c];
+            q->w[c] = (int8_t)((1 << q->lo_shift[0]) * 5 + (q->lo_shift[0] ? 1 : 0));
+            expect_invalid(&m, "low-precision weight");
+            q->w[c] = saved;
+            break;
+        }
+    hq_qlayer *last = m.layers[1].q;
+    last->w_scale[1] *= 2;
+    expect_invalid(&m, "classifier");
+    last->w_scale[1] /= 2;
+    q->rq_shift[3] = 63;
+    expect_invalid(&m, "requant");
+    q->rq_shift[3] = 30;
+    m.layers[1].in_act_scale = 0.5f;
+    expect_invalid(&m, "differs from the output scale");
+    m.layers[1].in_act_scale = m.layers[0].out_act_scale;
+    m.layers[0].relu = 0;
+    expect_invalid(&m, "needs a ReLU");
+    m.layers[0].relu = 1;
+    m.layers[0].rows = 21;
+    expect_invalid(&m, "does not match");
+    m.layers[0].rows = 20;
+    m.layers[0].w[5] = 0.0f / 0.0f;
+    expect_invalid(&m, "not finite");
+    m.layers[0].w[5] = 0.0f;
+    char err[256];
+    CHECK(hq_model_validate(&m, err, sizeof err) == 0);
+    hq_container_free_model(&m);
+}
+
+static void test_files(void)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "/tmp/hq_test_container_%d.hqm", (int)getpid());
+    hq_model m, back;
+    tm_build(&m, 1, 1);
+    CHECK(hq_model_save(&m, path, err, sizeof err) == 0);
+    CHECK(hq_model_load(&back, path, err, sizeof err) == 0);
+    check_same_model(&m, &back);
+    hq_container_free_model(&back);
+    hq_container_free_model(&m);
+    remove(path);
+    CHECK(hq_model_load(&back, path, err, sizeof err) == -1);
+    CHECK_MSG(err, path);
+    CHECK_MSG(err, "cannot open");
+    FILE *f = fopen(path, "w");
+    fputs("not a model, just some text\n", f);
+    fclose(f);
+    CHECK(hq_model_load(&back, path, err, sizeof err) == -1);
+    CHECK_MSG(err, "wrong magic");
+    remove(path);
+}
+
+int main(void)
+{
+    test_round_trips();
+    test_errors_and_fuzz();
+    test_validation();
+    test_files();
+    return check_report("test_container");
+}

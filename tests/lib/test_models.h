@@ -1,0 +1,121 @@
+/* Small random networks for the container and reference tests: an MLP and a CNN (conv with
+ * padding and stride, maxpool, dense), float and quantized, uniform or heterogeneous. */
+#ifndef HQ_TEST_MODELS_H
+#define HQ_TEST_MODELS_H
+
+#include "check.h"
+#include "container.h"
+#include "hq_model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static hq_layer *tm_add(hq_model *m, hq_layer_kind kind, int out_c, int k, int stride, int pad)
+{
+    hq_shape prev = m->n_layers ? m->layers[m->n_layers - 1].out : m->input;
+    hq_layer *L = &m->layers[m->n_layers++];
+    memset(L, 0, sizeof *L);
+    L->kind = kind;
+    L->in = prev;
+    if (kind == HQ_LAYER_DENSE) {
+        L->in = (hq_shape){prev.c * prev.h * prev.w, 1, 1};
+        L->out = (hq_shape){out_c, 1, 1};
+        L->rows = out_c;
+        L->cols = L->in.c;
+    } else if (kind == HQ_LAYER_CONV) {
+        L->k = k;
+        L->stride = stride;
+        L->pad = pad;
+        L->out = (hq_shape){out_c, (prev.h + 2 * pad - k) / stride + 1,
+                            (prev.w + 2 * pad - k) / stride + 1};
+        L->rows = out_c;
+        L->cols = k * k * prev.c;
+    } else {
+        L->k = L->stride = k;
+        L->out = (hq_shape){prev.c, prev.h / k, prev.w / k};
+    }
+    L->relu = 1;
+    return L;
+}
+
+/* Random integer parameters for layer L; lo_bits > 0 makes it heterogeneous. */
+static void tm_quantize(hq_layer *L, int last, int lo_bits)
+{
+    hq_qlayer *q = hq_qlayer_alloc(L, lo_bits, 8);
+    L->q = q;
+    float shared = 0.001f + (float)(test_rand() % 1000) * 1e-5f;
+    double typical_acc = sqrt((double)L->cols) * 127.0 * 64.0;
+    for (int r = 0; r < L->rows; r++) {
+        int cmax = lo_bits > 1 ? (1 << (lo_bits - 1)) - 1 : 1, shmax = 0;
+        while ((cmax << (shmax + 1)) <= 127)
+            shmax++;
+        int sh = lo_bits ? test_range(0, shmax) : 0;
+        if (lo_bits)
+            q->lo_shift[r] = (uint8_t)sh;
+        for (int c = 0; c < L->cols; c++) {
+            size_t j = (size_t)r * L->cols + c;
+            int hi = !lo_bits || test_range(0, 9) == 0;
+            if (lo_bits)
+                q->is_hi[j] = (uint8_t)hi;
+            int code = lo_bits == 1 ? (test_range(0, 1) ? 1 : -1) : test_range(-cmax, cmax);
+            q->w[j] = (int8_t)(hi ? test_range(-127, 127) : code * (1 << sh));
+        }
+        q->w_scale[r] = last ? shared : 0.001f + (float)(test_rand() % 1000) * 1e-5f;
+        q->bias[r] = test_range(-20000, 20000);
+        /* Requant so that typical accumulators land inside [0, 255]. */
+        q->rq_mult[r] = (int32_t)((1u << 30) + (uint32_t)(test_rand() % (1u << 30)));
+        q->rq_shift[r] = (uint8_t)(31 + (int)ceil(log2(typical_acc / 128.0)) +
+                                   test_range(-1, 1));
+    }
+    L->in_act_scale = 0.02f;
+    L->out_act_scale = last ? 0.0f : 0.02f;
+}
+
+static void tm_floats(hq_layer *L)
+{
+    size_t nw = hq_layer_weights(L);
+    L->w = malloc(nw * sizeof *L->w);
+    L->b = malloc((size_t)L->rows * sizeof *L->b);
+    for (size_t j = 0; j < nw; j++)
+        L->w[j] = (float)((double)(test_rand() % 20001) / 10000.0 - 1.0) / sqrtf((float)L->cols);
+    for (int r = 0; r < L->rows; r++)
+        L->b[r] = (float)((double)(test_rand() % 2001) / 10000.0 - 0.1);
+}
+
+/* kind 0: MLP 6x6 -> 20 -> 10; kind 1: CNN 8x8x2 -> conv3 pad1 (4) -> pool2 -> conv3 s2 pad1
+ * (6) -> dense 10. quant: 0 float only, 1 float + uniform int8, 2 float + heterogeneous. */
+static void tm_build(hq_model *m, int kind, int quant)
+{
+    memset(m, 0, sizeof *m);
+    strcpy(m->net, kind ? "cnn" : "mlp");
+    m->width_mult = 1.0f;
+    m->n_classes = 10;
+    if (kind == 0) {
+        m->input = (hq_shape){1, 6, 6};
+        tm_add(m, HQ_LAYER_DENSE, 20, 0, 0, 0);
+        tm_add(m, HQ_LAYER_DENSE, 10, 0, 0, 0)->relu = 0;
+    } else {
+        m->input = (hq_shape){2, 8, 8};
+        tm_add(m, HQ_LAYER_CONV, 4, 3, 1, 1);
+        tm_add(m, HQ_LAYER_MAXPOOL, 0, 2, 2, 0);
+        tm_add(m, HQ_LAYER_CONV, 6, 3, 2, 1);
+        tm_add(m, HQ_LAYER_DENSE, 10, 0, 0, 0)->relu = 0;
+    }
+    for (int i = 0; i < m->n_layers; i++) {
+        hq_layer *L = &m->layers[i];
+        if (L->kind == HQ_LAYER_MAXPOOL) {
+            L->in_act_scale = L->out_act_scale = 0.02f;
+            continue;
+        }
+        tm_floats(L);
+        if (quant) {
+            int last = i == m->n_layers - 1;
+            tm_quantize(L, last, quant == 2 ? 1 + i % 4 : 0);
+        }
+    }
+    if (quant)
+        strcpy(m->policy, quant == 2 ? "test-hetero" : "uniform8");
+}
+
+#endif
