@@ -26,7 +26,7 @@ static pack_buffers *get_pack_buffers(void)
         tls_pack.a = aligned_alloc(64, sizeof(float) * MC * KC);
         tls_pack.b = aligned_alloc(64, sizeof(float) * KC * NC);
         if (!tls_pack.a || !tls_pack.b)
-            abort(); /* 1.1 MB: failing here means the machine is out of memory */
+            abort(); /* 320 kB: failing here means the machine is out of memory */
     }
     return &tls_pack;
 }
@@ -125,6 +125,54 @@ static void macro_tile(int trans_a, int trans_b, int M, int N, int K, const floa
     }
 }
 
+/* Split-K for products with few output tiles and a long K (weight gradients of convs, where
+ * K = batch x positions): the K range is cut into chunks that depend on the shape only, each
+ * chunk's partial product is computed by one thread, and the partials are summed in chunk
+ * order. The result is therefore the same for any thread count. */
+#define SPLIT_MIN_K 4096
+#define SPLIT_MAX_CHUNKS 32
+#define SPLIT_MAX_TILES 4
+
+static int split_chunk(int tiles, int K)
+{
+    if (tiles > SPLIT_MAX_TILES || K < SPLIT_MIN_K)
+        return 0;
+    int chunk = SPLIT_MIN_K / 2;
+    while ((K + chunk - 1) / chunk > SPLIT_MAX_CHUNKS)
+        chunk *= 2;
+    return chunk; /* a multiple of KC, so the K blocking inside a chunk stays aligned */
+}
+
+static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
+                        const float *B, int ldb, float *C, int ldc, int accumulate, int nt,
+                        int tiles_n, int tiles, int chunk)
+{
+    int chunks = (K + chunk - 1) / chunk;
+    float *part = malloc(sizeof(float) * (size_t)chunks * M * N);
+    if (!part)
+        abort(); /* at most 32 x 4 tiles = 8 MB; as for the packing buffers */
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
+    for (int t = 0; t < tiles * chunks; t++) {
+        int ch = t / tiles, tile = t % tiles;
+        int k0 = ch * chunk, kc = K - k0 < chunk ? K - k0 : chunk;
+        const float *a = trans_a ? A + (size_t)k0 * lda : A + k0;
+        const float *b = trans_b ? B + k0 : B + (size_t)k0 * ldb;
+        macro_tile(trans_a, trans_b, M, N, kc, a, lda, b, ldb, part + (size_t)ch * M * N, N, 0,
+                   (tile / tiles_n) * MC, (tile % tiles_n) * NC);
+    }
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int i = 0; i < M; i++) {
+        float *c = C + (size_t)i * ldc;
+        for (int j = 0; j < N; j++) {
+            float sum = accumulate ? c[j] : 0.0f;
+            for (int ch = 0; ch < chunks; ch++)
+                sum += part[((size_t)ch * M + i) * N + j];
+            c[j] = sum;
+        }
+    }
+    free(part);
+}
+
 void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
              const float *B, int ldb, float *C, int ldc, int accumulate, int threads)
 {
@@ -139,12 +187,20 @@ void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int 
     int tiles_m = (M + MC - 1) / MC, tiles_n = (N + NC - 1) / NC;
     int tiles = tiles_m * tiles_n;
     int nt = threads < 1 ? 1 : threads;
+    /* Small products are not worth waking the thread team. */
+    if ((double)M * N * K < 65536.0)
+        nt = 1;
+    int chunk = split_chunk(tiles, K);
+    if (chunk) {
+        gemm_split_k(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate, nt, tiles_n,
+                     tiles, chunk);
+        return;
+    }
     if (nt > tiles)
         nt = tiles;
-    /* Small products are not worth waking the thread team. */
-    if ((double)M * N * K < 32768.0)
-        nt = 1;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    /* Dynamic scheduling keeps both cores busy when one is preempted (shared machines); any
+     * thread computes a given tile the same way, so the result does not change. */
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
     for (int t = 0; t < tiles; t++)
         macro_tile(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate,
                    (t / tiles_n) * MC, (t % tiles_n) * NC);

@@ -1,5 +1,6 @@
 /* Layer kernels. Every parallel loop gives each output element to exactly one thread and
- * keeps the summation order fixed, so results do not depend on the thread count. */
+ * keeps the summation order fixed, so results do not depend on the thread count (dynamic
+ * scheduling only changes which thread does a piece of work, not how). */
 #include "nn_layers.h"
 
 #include "nn_gemm.h"
@@ -49,7 +50,7 @@ void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k, s = L->stride, pad = L->pad;
     const int OH = L->out.h, OW = L->out.w, K = L->cols;
     const long in_size = (long)C * H * W;
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && n > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (threads > 1 && n > 1)
     for (int img = 0; img < n; img++) {
         const float *xi = x + img * in_size;
         float *ci = col + (long)img * OH * OW * K;
@@ -61,10 +62,13 @@ void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads
                     for (int kx = 0; kx < k; kx++) {
                         int ix = ox * s - pad + kx;
                         float *dst = row + (ky * k + kx) * C;
-                        if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+                        if (iy < 0 || iy >= H || ix < 0 || ix >= W) {
                             memset(dst, 0, sizeof(float) * C);
-                        else
+                        } else if (C == 1) { /* first layer: a library call per pixel is slow */
+                            dst[0] = xi[(long)iy * W + ix];
+                        } else {
                             memcpy(dst, xi + ((long)iy * W + ix) * C, sizeof(float) * C);
+                        }
                     }
                 }
             }
@@ -79,7 +83,7 @@ static void col2im(const hq_layer *L, const float *dcol, float *dx, int n, int t
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k, s = L->stride, pad = L->pad;
     const int OH = L->out.h, OW = L->out.w, K = L->cols;
     const long in_size = (long)C * H * W;
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && n > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (threads > 1 && n > 1)
     for (int img = 0; img < n; img++) {
         float *xi = dx + img * in_size;
         const float *ci = dcol + (long)img * OH * OW * K;
@@ -133,25 +137,31 @@ void nn_maxpool_forward(const hq_layer *L, const float *x, float *y, int32_t *ar
     const int C = L->in.c, W = L->in.w, k = L->k;
     const int OH = L->out.h, OW = L->out.w;
     const long in_size = nn_shape_size(L->in), out_size = nn_shape_size(L->out);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && n > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (threads > 1 && n > 1)
     for (int img = 0; img < n; img++) {
-        const float *xi = x + img * in_size;
-        float *yi = y + img * out_size;
-        int32_t *ai = argmax + img * out_size;
+        const float *restrict xi = x + img * in_size;
         for (int oy = 0; oy < OH; oy++) {
             for (int ox = 0; ox < OW; ox++) {
+                long o = img * out_size + ((long)oy * OW + ox) * C;
+                float *restrict yo = y + o;
+                int32_t *restrict ao = argmax + o;
+                /* Channels are contiguous (HWC): scan the window pixel by pixel, comparing
+                 * whole channel vectors; strict > keeps the first maximum in scan order. */
+                int32_t first = ((oy * k) * W + ox * k) * C;
                 for (int c = 0; c < C; c++) {
-                    int32_t best = ((oy * k) * W + ox * k) * C + c;
-                    for (int ky = 0; ky < k; ky++) {
-                        for (int kx = 0; kx < k; kx++) {
-                            int32_t idx = ((oy * k + ky) * W + ox * k + kx) * C + c;
-                            if (xi[idx] > xi[best])
-                                best = idx;
+                    yo[c] = xi[first + c];
+                    ao[c] = first + c;
+                }
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        int32_t base = ((oy * k + ky) * W + ox * k + kx) * C;
+                        const float *restrict xp = xi + base;
+                        for (int c = 0; c < C; c++) { /* branch-free, so it vectorizes */
+                            int32_t mask = -(int32_t)(xp[c] > yo[c]);
+                            ao[c] = (ao[c] & ~mask) | ((base + c) & mask);
+                            yo[c] = xp[c] > yo[c] ? xp[c] : yo[c];
                         }
                     }
-                    long o = ((long)oy * OW + ox) * C + c;
-                    yi[o] = xi[best];
-                    ai[o] = best;
                 }
             }
         }
@@ -162,7 +172,7 @@ void nn_maxpool_backward(const hq_layer *L, const float *dy, const int32_t *argm
                          int n, int threads)
 {
     const long in_size = nn_shape_size(L->in), out_size = nn_shape_size(L->out);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && n > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (threads > 1 && n > 1)
     for (int img = 0; img < n; img++) {
         float *xi = dx + img * in_size;
         memset(xi, 0, sizeof(float) * in_size);
