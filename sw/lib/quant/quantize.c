@@ -129,6 +129,8 @@ static int calibrate_quantized(hq_model *m, const hq_dataset *train, const hq_qu
     hq_calib_opts_default(&co);
     co.n_images = o->calib_images;
     co.verbose = o->verbose;
+    if (o->percentile > 0)
+        co.percentile = o->percentile;
     if (!rc)
         rc = hq_ptq_calibrate(m, train, &co, err, errlen);
     for (int l = 0; l < m->n_layers; l++)

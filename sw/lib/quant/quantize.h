@@ -13,6 +13,7 @@
 
 typedef struct {
     int calib_images;        /* activation calibration and saliency statistics (default 1000) */
+    double percentile;       /* activation clipping percentile; 0 = ptq.h default */
     int qat_epochs;          /* 0: PTQ only */
     float qat_lr;            /* 0: the trainer's default learning rate / 10 */
     int qat_limit;           /* >0: QAT on the first qat_limit training images (tests) */
