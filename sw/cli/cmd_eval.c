@@ -3,6 +3,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "container.h"
+#include "layout/layout.h"
 #include "reference.h"
 #include "train.h"
 
@@ -27,7 +28,8 @@ static void help(void)
            "  --threads N    worker threads (default: all cores)\n"
            "  --json         print one JSON object: model, net, policy, path (integer|float),\n"
            "                 images, correct, accuracy (fraction), seconds (inference),\n"
-           "                 total_seconds (whole command)\n"
+           "                 total_seconds (whole command); quantized models add layout,\n"
+           "                 bits_per_weight (all layers, all metadata) and hi_fraction\n"
            "  -h, --help     this help\n");
 }
 
@@ -101,6 +103,12 @@ int cmd_eval(int argc, char **argv)
                               integer ? "integer" : "float", "images", n, "correct", correct,
                               "accuracy", (double)correct / n, "seconds", t_inf, "total_seconds",
                               cli_now() - t_start);
+        double bpw, hi_frac;
+        if (o && integer && !hq_layout_model_bits(&m, &bpw, &hi_frac, err, sizeof err)) {
+            json_object_set_new(o, "layout", json_string(hq_layout_name(hq_layout_of_model(&m))));
+            json_object_set_new(o, "bits_per_weight", json_real(bpw));
+            json_object_set_new(o, "hi_fraction", json_real(hi_frac));
+        }
         char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
         if (s) {
             printf("%s\n", s);

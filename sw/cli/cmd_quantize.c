@@ -2,7 +2,10 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "container.h"
+#include "layout/layout.h"
+#include "layout/maps.h"
 #include "ptq.h"
+#include "quant/quantize.h"
 #include "train.h"
 
 #include <stdio.h>
@@ -59,6 +62,15 @@ static void help(void)
            "  --policy SPEC      quantization policy (required), one of:\n");
     for (size_t i = 0; i < N_POLICIES; i++)
         printf("                       %-12s %s\n", policies[i].name, policies[i].summary);
+    printf("                       lo=..,hi=..,frac=..,select=..,struct=.. heterogeneous, and\n"
+           "                       uniform4, uniform2, uniform1, with ;first=/;last=/;L<i>=\n"
+           "                       per-layer overrides (sw/lib/quant/README.md)\n"
+           "  --qat-epochs N     quantization-aware fine-tuning epochs first (default 0: PTQ)\n"
+           "  --qat-lr X         QAT learning rate (default: the training default / 10)\n"
+           "  --seed S           QAT shuffling seed (default 1)\n"
+           "  --layout L         check the model packs in layout L (dense, coo, block, rowgroup,\n"
+           "                     escape), record it and print its bits/weight\n"
+           "  --maps DIR         write one PNG weight map per layer into DIR\n");
     printf("  -o, --output FILE  quantized model to write (required)\n"
            "  --calib N          calibration images, the first N training images (default %d)\n"
            "  --percentile P     clip activations at this percentile, 100 = max (default %g)\n"
@@ -73,7 +85,9 @@ int cmd_quantize(int argc, char **argv)
     hq_calib_opts co;
     hq_calib_opts_default(&co);
     co.verbose = 1;
-    long long calib_n = co.n_images;
+    long long calib_n = co.n_images, qat_epochs = 0, seed = 1;
+    double qat_lr = 0;
+    const char *layout = NULL, *maps = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (cli_is_help(a)) {
@@ -91,6 +105,21 @@ int cmd_quantize(int argc, char **argv)
         } else if (!strcmp(a, "--percentile")) {
             if (!(v = cli_value(CMD, argc, argv, &i)) ||
                 cli_double(CMD, a, v, 50, 100, &co.percentile))
+                return 2;
+        } else if (!strcmp(a, "--qat-epochs")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 0, 1000, &qat_epochs))
+                return 2;
+        } else if (!strcmp(a, "--qat-lr")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_double(CMD, a, v, 1e-7, 1, &qat_lr))
+                return 2;
+        } else if (!strcmp(a, "--seed")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 0, 1LL << 62, &seed))
+                return 2;
+        } else if (!strcmp(a, "--layout")) {
+            if (!(layout = cli_value(CMD, argc, argv, &i)))
+                return 2;
+        } else if (!strcmp(a, "--maps")) {
+            if (!(maps = cli_value(CMD, argc, argv, &i)))
                 return 2;
         } else if (!strcmp(a, "--quiet")) {
             co.verbose = 0;
@@ -110,7 +139,19 @@ int cmd_quantize(int argc, char **argv)
     if (!out)
         return cli_usage_error(CMD, "-o OUT.hqm is required");
     int p = find_policy(spec);
-    if (p < 0) {
+    hq_policy hpol; /* every other spec, and any QAT, goes to sw/lib/quant */
+    char perr[512];
+    int hetero = p < 0 || qat_epochs > 0;
+    if (hetero && hq_policy_parse(&hpol, spec, perr, sizeof perr)) {
+        fprintf(stderr, "hqsim quantize: --policy: %s\n", perr);
+        return 2;
+    }
+    hq_layout_kind lk;
+    if (layout && hq_layout_parse(layout, &lk, perr, sizeof perr)) {
+        fprintf(stderr, "hqsim quantize: --layout: %s\n", perr);
+        return 2;
+    }
+    if (p < 0 && !hetero) {
         fprintf(stderr, "hqsim quantize: unknown policy '%s'; known:", spec);
         for (size_t i = 0; i < N_POLICIES; i++)
             fprintf(stderr, " %s", policies[i].name);
@@ -133,7 +174,28 @@ int cmd_quantize(int argc, char **argv)
     }
     char err[1024];
     double t0 = cli_now();
-    int rc = policies[p].fn(&m, spec, &train, &co, err, sizeof err);
+    int rc;
+    if (hetero) {
+        hq_quant_opts qo;
+        hq_quant_opts_default(&qo);
+        qo.calib_images = co.n_images;
+        qo.percentile = co.percentile;
+        qo.qat_epochs = (int)qat_epochs;
+        qo.qat_lr = (float)qat_lr;
+        qo.seed = (unsigned long long)seed;
+        qo.verbose = co.verbose;
+        rc = hq_quantize_model(&m, spec, &train, &qo, err, sizeof err);
+    } else {
+        rc = policies[p].fn(&m, spec, &train, &co, err, sizeof err);
+    }
+    hq_packed_model pm;
+    if (!rc && layout && !(rc = hq_layout_assign(&m, layout, &pm, err, sizeof err))) {
+        printf("layout %s: %.4f bits/weight (all metadata), %.3f %% high weights\n", m.layout,
+               pm.bits_per_weight, 100 * pm.hi_fraction);
+        hq_packed_model_free(&pm);
+    }
+    if (!rc && maps)
+        rc = hq_map_write_model(&m, maps, co.verbose, err, sizeof err);
     if (rc)
         fprintf(stderr, "hqsim quantize: %s\n", err);
     else
