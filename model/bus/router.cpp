@@ -47,7 +47,8 @@ void Router::b_transport(int, tlm::tlm_generic_payload &trans, sc_time &delay)
 
     /* Occupancy: the port's data path carries ceil(len / width) beats; a transaction that
      * arrives while an earlier one (from any initiator) still holds it waits. */
-    const sc_time arrive = sc_core::sc_time_stamp() + delay;
+    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time arrive = now + delay;
     const sc_time start = std::max(arrive, p.busy_until);
     const uint64_t beats = (static_cast<uint64_t>(len) + cfg_.width_bytes - 1) / cfg_.width_bytes;
     const sc_time occupancy = cycle_ * static_cast<double>(std::max<uint64_t>(beats, 1));
@@ -56,11 +57,16 @@ void Router::b_transport(int, tlm::tlm_generic_payload &trans, sc_time &delay)
     p.stats.bytes += len;
     p.stats.busy += occupancy;
     p.stats.contention += start - arrive;
-    delay += (start - arrive) + p.latency + occupancy;
+    delay += (start - arrive) + p.latency;
 
     trans.set_address(addr - r->base);
     initiator_socket[r->port]->b_transport(trans, delay);
     trans.set_address(addr);
+    /* The data streams through the port while the target serves it: the transaction ends
+     * when the slower of the two is done. */
+    const sc_time bus_done = start + p.latency + occupancy;
+    if (now + delay < bus_done)
+        delay = bus_done - now;
     if (!p.allow_dmi)
         trans.set_dmi_allowed(false);
 }

@@ -17,8 +17,9 @@ namespace {
 void require_window(const DeviceContext &ctx, uint64_t min_size)
 {
     if (ctx.size < min_size)
-        ctx.params.fail(nullptr, "device '" + ctx.name + "' needs \"size\" >= " +
-                                     std::to_string(min_size) + " bytes");
+        ctx.fail("size", "device '" + ctx.name + "' (" + ctx.type +
+                             ") needs a register window (\"base\", \"size\") of at least " +
+                             std::to_string(min_size) + " bytes");
 }
 
 class SramDevice : public Device {

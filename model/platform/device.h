@@ -5,8 +5,11 @@
  * model/accel) registers itself from its own .cpp with a static object:
  *
  *   static hq::DeviceRegistration reg("hq_accel", [](const hq::DeviceContext &ctx) {
- *       return std::unique_ptr<hq::Device>(new AccelDevice(ctx));
+ *       return std::unique_ptr<hq::Device>(new AccelDevice(ctx.name.c_str(), ctx));
  *   });
+ *
+ * (a module that is itself the Device takes sc_module_name as its first constructor
+ * parameter, as SystemC requires; a plain adapter can own its modules instead.)
  *
  * The builder then maps the device's target_socket() at [base, base+size), binds its
  * initiator_socket() (DMA) to the router as one more initiator, and calls wire() so it can
@@ -41,11 +44,18 @@ class Wiring {
 /* What a factory gets: the config entry, already checked for the generic keys. */
 struct DeviceContext {
     std::string name;     /* unique instance name (also the SystemC module name) */
+    std::string key_path; /* "devices[3]", for error messages */
     std::string type;
     uint64_t base = 0;    /* mapped window; size == 0 for devices without registers */
     uint64_t size = 0;
     unsigned irq = 0;     /* interrupt-controller source, 0 = none */
     ConfigObject params;  /* the entry's "params" object ({} when absent) */
+    /* Throws ConfigError "FILE: devices[i].<key>: msg" for problems outside "params". */
+    [[noreturn]] void fail(const std::string &key, const std::string &msg) const
+    {
+        throw ConfigError(params.file() + ": " + key_path + (key.empty() ? "" : "." + key) +
+                          ": " + msg);
+    }
     double cpu_clock_hz = 0;
     double bus_clock_hz = 0;
     /* Platform-wide run options a device may honour (e.g. the UART's output file). */

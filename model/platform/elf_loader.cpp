@@ -79,8 +79,15 @@ ElfImage read_elf(const std::string &path)
     f.elf = elf_begin(f.fd, ELF_C_READ, nullptr);
     if (!f.elf)
         fail(path, std::string("cannot read: ") + elf_errmsg(-1));
-    if (elf_kind(f.elf) != ELF_K_ELF)
+    if (elf_kind(f.elf) != ELF_K_ELF) {
+        /* libelf does not recognise an ELF cut inside its header: say so, not "not ELF" */
+        unsigned char id[SELFMAG];
+        if (st.st_size >= SELFMAG && pread(f.fd, id, SELFMAG, 0) == SELFMAG &&
+            !std::memcmp(id, ELFMAG, SELFMAG))
+            fail(path, "truncated ELF file (" + std::to_string(st.st_size) +
+                           " bytes, shorter than its ELF header)");
         fail(path, "not an ELF file");
+    }
     size_t file_size = 0;
     const char *raw = elf_rawfile(f.elf, &file_size);
     if (!raw || file_size < EI_NIDENT)
@@ -101,11 +108,11 @@ ElfImage read_elf(const std::string &path)
     if (eh.e_type != ET_EXEC)
         fail(path, "not an executable (e_type " + std::to_string(eh.e_type) +
                        "); link it with a linker script");
+    if (eh.e_phoff + uint64_t(eh.e_phnum) * eh.e_phentsize > file_size)
+        fail(path, "truncated: program headers extend past the end of the file");
     size_t nph = 0;
     if (elf_getphdrnum(f.elf, &nph) != 0)
-        fail(path, std::string("truncated or corrupt program headers: ") + elf_errmsg(-1));
-    if (eh.e_phoff + uint64_t(nph) * eh.e_phentsize > file_size)
-        fail(path, "truncated: program headers extend past the end of the file");
+        fail(path, std::string("corrupt program headers: ") + elf_errmsg(-1));
 
     ElfImage img;
     img.entry = uint32_t(eh.e_entry);

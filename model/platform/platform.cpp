@@ -20,6 +20,7 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig &cfg,
                               e.type + "' (known: " + known + ")");
         }
         DeviceContext ctx{e.name,
+                          e.key_path,
                           e.type,
                           e.base,
                           e.size,
