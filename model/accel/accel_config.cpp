@@ -53,27 +53,26 @@ void load_timing_config(const std::string &path, AccelConfig *cfg)
     }
     cfg->clock_hz = top.number_or("clock_hz", cfg->clock_hz, 1e6, 10e9);
     ConfigObject arr = top.object_or_empty("array");
-    arr.allow_only({"comment", "tile_rows", "tile_cols", "lane_group", "hi_macs",
-                    "pipeline_depth", "merge_depth"});
-    cfg->tile_rows = (unsigned)arr.u64_or("tile_rows", cfg->tile_rows, 1, 255);
-    cfg->tile_cols = (unsigned)arr.u64_or("tile_cols", cfg->tile_cols, 8, 2040);
-    if (cfg->tile_cols % 8)
-        arr.fail("tile_cols", "must be a multiple of 8");
+    arr.allow_only({"comment", "pe_tiles", "rows_per_tile", "lanes", "lane_group", "hi_macs",
+                    "nb_max", "pipeline_latency"});
+    cfg->pe_tiles = (unsigned)arr.u64_or("pe_tiles", cfg->pe_tiles, 1, 255);
+    cfg->rows_per_tile = (unsigned)arr.u64_or("rows_per_tile", cfg->rows_per_tile, 1, 255);
+    if (cfg->tile_rows() > 255)
+        arr.fail("rows_per_tile", "pe_tiles * rows_per_tile must be at most 255");
+    cfg->lanes = (unsigned)arr.u64_or("lanes", cfg->lanes, 8, 2040);
+    if (cfg->lanes % 8)
+        arr.fail("lanes", "must be a multiple of 8");
     cfg->lane_group = (unsigned)arr.u64_or("lane_group", cfg->lane_group, 1, 255);
-    if (cfg->tile_cols % cfg->lane_group)
-        arr.fail("lane_group", "must divide tile_cols");
+    if (cfg->lanes % cfg->lane_group)
+        arr.fail("lane_group", "must divide lanes");
     cfg->hi_macs = (unsigned)arr.u64_or("hi_macs", cfg->hi_macs, 1, 4096);
-    cfg->pipeline_depth = (unsigned)arr.u64_or("pipeline_depth", cfg->pipeline_depth, 0, 1000);
-    cfg->merge_depth = (unsigned)arr.u64_or("merge_depth", cfg->merge_depth, 0, 1000);
+    cfg->nb_max = (unsigned)arr.u64_or("nb_max", cfg->nb_max, 1, 4096);
+    cfg->pipeline_latency = (unsigned)arr.u64_or("pipeline_latency", cfg->pipeline_latency, 1, 1000);
     ConfigObject buf = top.object_or_empty("buffers");
-    buf.allow_only({"comment", "weight_bytes", "act_bytes", "out_bytes", "acc_bytes",
-                    "double_buffer"});
+    buf.allow_only({"comment", "weight_bytes", "act_bytes", "out_bytes", "double_buffer"});
     cfg->weight_buffer = (uint32_t)buf.u64_or("weight_bytes", cfg->weight_buffer, 64, 1u << 30);
     cfg->act_buffer = (uint32_t)buf.u64_or("act_bytes", cfg->act_buffer, 64, 1u << 30);
     cfg->out_buffer = (uint32_t)buf.u64_or("out_bytes", cfg->out_buffer, 64, 1u << 30);
-    cfg->acc_buffer = (uint32_t)buf.u64_or("acc_bytes", cfg->acc_buffer, 64, 1u << 30);
-    if (cfg->acc_buffer < 4u * cfg->tile_rows)
-        buf.fail("acc_bytes", "must hold at least one vector of tile_rows int32 accumulators");
     cfg->double_buffer = buf.boolean_or("double_buffer", cfg->double_buffer);
     ConfigObject dec = top.object_or_empty("decompressor");
     dec.allow_only({"comment", "dense", "coo", "block", "rowgroup", "escape"});

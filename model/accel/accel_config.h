@@ -23,21 +23,24 @@ const char *layout_name(unsigned layout);
 struct AccelConfig {
     Arch arch = Arch::LaneGroup;
     double clock_hz = 200e6;
-    /* PE array: a tile is tile_rows output channels x tile_cols inputs (K). */
-    unsigned tile_rows = 16, tile_cols = 64;
-    unsigned lane_group = 8;        /* lanegroup: low-bit lanes sharing one outlier MAC */
-    unsigned hi_macs = 8;           /* split: MACs of the high-precision unit */
-    unsigned pipeline_depth = 4;    /* array fill/drain cycles per tile pass */
-    unsigned merge_depth = 2;       /* split/lanegroup: extra cycles to merge partials */
-    unsigned out_per_cycle = 16;    /* requantize/ReLU/pool results per cycle */
+    /* PE array: pe_tiles copies of the RTL tile (rtl/pe_tile.v, docs/pe-array.md) work in
+     * parallel on different output rows of the same activation vector. Each has `lanes`
+     * lanes (weights per beat), lane groups of lane_group lanes sharing one outlier MAC
+     * (lanegroup) or a high-precision unit of hi_macs MACs (split), and an activation buffer
+     * of nb_max beats (K <= nb_max * lanes). The weight buffer holds a row tile of
+     * pe_tiles * rows_per_tile rows. */
+    unsigned pe_tiles = 4, rows_per_tile = 4, lanes = 64, lane_group = 16, hi_macs = 2;
+    unsigned nb_max = 64;
+    unsigned pipeline_latency = 6;  /* last busy cycle of a row -> its output (RTL: 6) */
+    unsigned out_per_cycle = 16;    /* output-path (requantize/pool/write) results per cycle */
     unsigned desc_fetch_cycles = 8; /* decode one descriptor after its bytes arrive */
-    /* Buffers (bytes). Double buffering lets a weight tile load while the last computes. */
-    uint32_t weight_buffer = 64 * 1024, act_buffer = 256 * 1024, out_buffer = 128 * 1024,
-             acc_buffer = 64 * 1024;
+    /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
+    uint32_t weight_buffer = 64 * 1024, act_buffer = 256 * 1024, out_buffer = 256 * 1024;
     bool double_buffer = true;
     /* Decompressor throughput in weights per cycle, per layout (LAYOUT_*), and the symbol
      * each layout decodes per step (for energy). */
     std::array<double, kLayoutCount> dec_weights_per_cycle{{8, 8, 32, 16, 32}};
+    unsigned tile_rows() const { return pe_tiles * rows_per_tile; }
     /* Layouts the array accepts (bit n = LAYOUT n). */
     uint32_t supported_layouts() const;
     double cycle_ps() const { return 1e12 / clock_hz; }

@@ -25,7 +25,7 @@ struct LayerStats {
     uint64_t macs = 0, macs_lo = 0, macs_hi = 0;
     uint64_t dram_read = 0, dram_written = 0, weight_bytes = 0, dram_transactions = 0;
     uint64_t sram_bytes = 0, decoder_symbols = 0;
-    uint64_t row_tiles = 0, k_tiles = 0;
+    uint64_t row_tiles = 0, beats = 0; /* weight row tiles; beats per row (K / lanes) */
     double util_array = 0;       /* useful MACs / (array MACs x array-busy cycles) */
     double util_hi = 0;          /* split: high unit; lanegroup: outlier MACs */
     double energy_pj = 0, energy_mac_pj = 0, energy_sram_pj = 0, energy_dram_pj = 0,

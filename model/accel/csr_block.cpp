@@ -4,8 +4,8 @@ namespace hq::accel {
 
 static uint32_t hw_config(const AccelConfig &c)
 {
-    return (uint32_t)c.arch | (c.tile_rows & 0xFF) << 8 | ((c.tile_cols / 8) & 0xFF) << 16 |
-           (c.lane_group & 0xFF) << 24;
+    return (uint32_t)c.arch | (c.pe_tiles & 0xFF) << 4 | ((c.lanes / 8) & 0xFF) << 12 |
+           (c.lane_group & 0xFF) << 20 | (c.rows_per_tile & 0xF) << 28;
 }
 
 bool CsrBlock::read(uint32_t off, uint32_t *v)

@@ -1,9 +1,13 @@
-/* lanegroup: each row of the array is cut into groups of G low-bit lanes that share one
- * outlier MAC. A group whose G weights hold m > 1 high-precision weights needs m cycles per
- * vector, and the whole array advances in lockstep:
- *     cycles(tile) = n_vec + pipeline_depth + merge_depth,
- *     outlier_stall(tile) = n_vec * (max(1, max_group(tile)) - 1). */
+/* lanegroup (rtl/pe_tile.v, rtl/lane_group.v): each beat of `lanes` weights is cut into
+ * groups of lane_group low-bit lanes sharing one outlier MAC; a group holding h > 1 high
+ * weights in a beat needs h cycles, and the whole tile waits for its slowest group
+ * (docs/pe-array.md):
+ *     row_cost = sum over beats of (1 + max over groups of max(0, h_g - 1)).
+ * A uniform int8 layer counts every weight as high. tests/accel checks this against the RTL
+ * bench's own implementation of the formula (tb/vecgen). */
 #include "accel/pe_array.h"
+
+#include <algorithm>
 
 namespace hq::accel {
 
@@ -11,34 +15,26 @@ class LaneGroupArray : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::LaneGroup; }
-    void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
-                 unsigned nr, int32_t *acc) const override
+    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override
     {
-        compute_split_partials(w, acts, n_vec, r0, nr, acc);
-    }
-    TileCycles tile_cycles(const TileStats &t, uint64_t n_vec) const override
-    {
-        uint64_t per_vec = t.max_group > 1 ? t.max_group : 1;
-        return {n_vec + cfg_.pipeline_depth + cfg_.merge_depth, n_vec * (per_vec - 1)};
+        uint32_t cost = 0;
+        for (unsigned b0 = 0; b0 < k; b0 += cfg_.lanes) {
+            unsigned worst = 0;
+            for (unsigned g0 = b0; g0 < std::min(k, b0 + cfg_.lanes); g0 += cfg_.lane_group) {
+                unsigned h = 0;
+                for (unsigned i = g0; i < std::min(k, g0 + cfg_.lane_group); i++)
+                    h += is_hi[i];
+                worst = std::max(worst, h);
+            }
+            cost += 1 + (worst > 1 ? worst - 1 : 0);
+        }
+        return cost;
     }
 };
 
 std::unique_ptr<PeArray> make_lanegroup_array(const AccelConfig &cfg)
 {
     return std::make_unique<LaneGroupArray>(cfg);
-}
-
-std::unique_ptr<PeArray> make_uniform8_array(const AccelConfig &cfg);
-std::unique_ptr<PeArray> make_split_array(const AccelConfig &cfg);
-
-std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg)
-{
-    switch (cfg.arch) {
-    case Arch::Uniform8: return make_uniform8_array(cfg);
-    case Arch::Split: return make_split_array(cfg);
-    case Arch::LaneGroup: return make_lanegroup_array(cfg);
-    }
-    return nullptr;
 }
 
 } // namespace hq::accel

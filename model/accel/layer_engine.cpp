@@ -11,7 +11,7 @@ namespace hq::accel {
 
 LayerEngine::LayerEngine(const AccelConfig &cfg, const EnergyTable &energy, DmaEngine &dma)
     : cfg_(cfg), energy_(energy), dma_(dma), array_(make_pe_array(cfg)),
-      cache_(cfg.tile_rows, cfg.tile_cols, cfg.lane_group)
+      cache_(*array_)
 {
 }
 
@@ -138,9 +138,14 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         overflow("output activations", out_total, cfg_.out_buffer);
         return r;
     }
-    if (d.weighted() && (uint64_t)nbuf * cfg_.tile_rows * D.cols > cfg_.weight_buffer) {
-        overflow("a decoded weight row tile (x buffers)", (uint64_t)nbuf * cfg_.tile_rows * D.cols,
+    const unsigned TR = cfg_.tile_rows();
+    if (d.weighted() && (uint64_t)nbuf * TR * D.cols > cfg_.weight_buffer) {
+        overflow("a decoded weight row tile (x buffers)", (uint64_t)nbuf * TR * D.cols,
                  cfg_.weight_buffer);
+        return r;
+    }
+    if (d.weighted() && array_->beats(D.cols) > cfg_.nb_max) {
+        overflow("one activation vector (K)", D.cols, (uint64_t)cfg_.nb_max * cfg_.lanes);
         return r;
     }
 
@@ -211,13 +216,13 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         }
         const PreparedWeights &w = *wp;
         st.cache_hit = hit;
-        const uint64_t chunk = std::max<uint64_t>(1, cfg_.acc_buffer / (4ull * cfg_.tile_rows));
-        st.row_tiles = w.row_tiles;
-        st.k_tiles = w.k_tiles;
-        std::vector<uint64_t> compute_end(w.row_tiles, 0);
+        const unsigned row_tiles = (D.rows + TR - 1) / TR;
+        st.row_tiles = row_tiles;
+        st.beats = w.nbeats;
+        std::vector<uint64_t> compute_end(row_tiles, 0);
         uint64_t load_end_prev = t, compute_end_prev = t;
-        for (unsigned rt = 0; rt < w.row_tiles; rt++) {
-            const unsigned r0 = rt * cfg_.tile_rows, nr = std::min(cfg_.tile_rows, (unsigned)D.rows - r0);
+        for (unsigned rt = 0; rt < row_tiles; rt++) {
+            const unsigned r0 = rt * TR, nr = std::min(TR, (unsigned)D.rows - r0);
             /* The streamer may refill a buffer once the tile that used it has computed. */
             uint64_t load_start = load_end_prev;
             if (rt >= nbuf)
@@ -240,16 +245,10 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             run.event(Unit::Decoder, load_start, load_start + decode);
             const uint64_t compute_start = std::max(load_end, compute_end_prev);
             (dram_bound ? st.stall_dram : st.stall_decoder) += compute_start - compute_end_prev;
-            uint64_t comp = 0, stall = 0;
-            for (unsigned kt = 0; kt < w.k_tiles; kt++)
-                for (uint64_t v0 = 0; v0 < n_vec; v0 += chunk) {
-                    TileCycles tc = array_->tile_cycles(w.tile(rt, kt), std::min(chunk, n_vec - v0));
-                    comp += tc.compute;
-                    stall += tc.outlier_stall;
-                }
-            st.compute += comp;
-            st.stall_outlier += stall;
-            compute_end[rt] = compute_start + comp + stall;
+            const TileCycles tc = array_->row_tile_cycles(w, r0, nr, n_vec);
+            st.compute += tc.compute;
+            st.stall_outlier += tc.outlier_stall;
+            compute_end[rt] = compute_start + tc.compute + tc.outlier_stall;
             run.event(Unit::Array, compute_start, compute_end[rt]);
             compute_end_prev = compute_end[rt];
             load_end_prev = load_end;
@@ -262,8 +261,8 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             out_u8_.resize(n_vec * D.rows);
         else
             out_i32_.resize(n_vec * D.rows);
-        for (unsigned rt = 0; rt < w.row_tiles; rt++) {
-            const unsigned r0 = rt * cfg_.tile_rows, nr = std::min(cfg_.tile_rows, (unsigned)D.rows - r0);
+        for (unsigned rt = 0; rt < row_tiles; rt++) {
+            const unsigned r0 = rt * TR, nr = std::min(TR, (unsigned)D.rows - r0);
             acc_.resize(n_vec * nr);
             array_->compute(w, operands_.data(), (unsigned)n_vec, r0, nr, acc_.data());
             finish_accumulators(acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
@@ -271,7 +270,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         }
         /* The output path drains each row tile while the next one computes; only the last
          * tile's drain is exposed. */
-        const unsigned last_nr = D.rows - (w.row_tiles - 1) * cfg_.tile_rows;
+        const unsigned last_nr = D.rows - (row_tiles - 1) * TR;
         const uint64_t drain = ceil_div(n_vec * last_nr, cfg_.out_per_cycle);
         st.output += drain;
         run.event(Unit::Output, compute_end_prev, compute_end_prev + drain);
@@ -303,7 +302,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         const double peak = (double)array_->peak_macs_per_cycle();
         if (busy > 0) {
             st.util_array = (double)(cfg_.arch == Arch::Uniform8 ? st.macs : st.macs_lo) / (busy * peak);
-            double hi_units = cfg_.arch == Arch::Split       ? cfg_.hi_macs
+            double hi_units = cfg_.arch == Arch::Split       ? (double)cfg_.hi_macs * cfg_.pe_tiles
                               : cfg_.arch == Arch::LaneGroup ? peak / cfg_.lane_group
                                                              : 0;
             st.util_hi = hi_units > 0 ? (double)st.macs_hi / (busy * hi_units) : 0;
@@ -315,7 +314,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
                                st.macs_hi * energy_.mac_pj[D.hi_bits];
         /* SRAM: inputs written once and read once per row tile, decoded weights written and
          * read once, outputs written and read once. */
-        st.sram_bytes += in_total * (1 + w.row_tiles) + 2 * weights + 2 * out_total;
+        st.sram_bytes += in_total * (1 + row_tiles) + 2 * weights + 2 * out_total;
     }
 
     /* Results out. */

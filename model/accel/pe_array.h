@@ -1,6 +1,12 @@
-/* The PE-array microarchitectures. Each computes a row tile functionally (all K, all vectors,
- * through the reference GEMM kernel: no SystemC event per MAC) and turns a tile into cycles
- * with its own timing model (configs/timing/<name>.json; docs/accel.md gives the formulas). */
+/* The PE-array microarchitectures. The array is `pe_tiles` copies of the RTL tile
+ * (rtl/pe_tile.v): each loads one activation vector (nbeats beats of `lanes` bytes) and then
+ * streams its weight rows, one beat of `lanes` weights per cycle plus stall cycles, the timing
+ * of docs/pe-array.md:
+ *     per vector: period = nbeats + S + 1,  S = sum over its rows of row_cost(row),
+ *     after the last vector: pipeline_latency - 1 more cycles until its last output.
+ * row_cost is where the microarchitectures differ (uniform8_array.cpp, split_array.cpp,
+ * lanegroup_array.cpp). Compute is functional per row tile, through the reference GEMM
+ * kernel: no SystemC event per MAC. */
 #ifndef HQ_ACCEL_PE_ARRAY_H
 #define HQ_ACCEL_PE_ARRAY_H
 
@@ -12,10 +18,10 @@
 
 namespace hq::accel {
 
-/* Cycles of one pass of `n_vec` activation vectors over one (row tile, K tile). */
+/* Cycles of a row tile over n_vec activation vectors. */
 struct TileCycles {
-    uint64_t compute = 0;       /* issue cycles incl. pipeline fill/drain */
-    uint64_t outlier_stall = 0; /* extra cycles because of high-precision weights */
+    uint64_t compute = 0;       /* cycles the array would need without outlier stalls */
+    uint64_t outlier_stall = 0; /* extra cycles caused by high-precision weights */
 };
 
 class PeArray {
@@ -23,24 +29,25 @@ class PeArray {
     explicit PeArray(const AccelConfig &cfg) : cfg_(cfg) {}
     virtual ~PeArray() = default;
     virtual Arch arch() const = 0;
+    /* Busy cycles of one row (is_hi[0..k)) per activation vector. */
+    virtual uint32_t row_cost(const uint8_t *is_hi, unsigned k) const = 0;
     /* acc[v][i] (v < n_vec, i < nr) = weights of rows [r0, r0+nr) . acts[v], without bias:
      * acts is [n_vec][w.kp] int16 (zero-padded). */
     virtual void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec,
-                         unsigned r0, unsigned nr, int32_t *acc) const = 0;
-    virtual TileCycles tile_cycles(const TileStats &t, uint64_t n_vec) const = 0;
-    /* MACs the array can issue per cycle (for utilization). */
-    uint64_t peak_macs_per_cycle() const { return (uint64_t)cfg_.tile_rows * cfg_.tile_cols; }
+                         unsigned r0, unsigned nr, int32_t *acc) const;
+
+    unsigned beats(unsigned k) const { return (k + cfg_.lanes - 1) / cfg_.lanes; }
+    /* Rows [r0, r0+nr) are dealt to the PE tiles in turn (row r0+i to tile i % pe_tiles);
+     * the tiles work in lockstep on the same vector, so the slowest sets the pace. */
+    TileCycles row_tile_cycles(const PreparedWeights &w, unsigned r0, unsigned nr,
+                               uint64_t n_vec) const;
+    uint64_t peak_macs_per_cycle() const { return (uint64_t)cfg_.pe_tiles * cfg_.lanes; }
 
   protected:
     const AccelConfig &cfg_;
 };
 
 std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg);
-
-/* Shared by split and lanegroup: low partial sums over the low codes, high partial sums over
- * the high values, merged with hq_merge_partials (docs/arith.md). */
-void compute_split_partials(const PreparedWeights &w, const int16_t *acts, unsigned n_vec,
-                            unsigned r0, unsigned nr, int32_t *acc);
 
 } // namespace hq::accel
 

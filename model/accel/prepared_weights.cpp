@@ -1,11 +1,10 @@
 #include "accel/prepared_weights.h"
 
-#include <algorithm>
+#include "accel/pe_array.h"
 
 namespace hq::accel {
 
-void prepare_weights(const DecodedWeights &d, unsigned tile_rows, unsigned tile_cols,
-                     unsigned lane_group, PreparedWeights *p)
+void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeights *p)
 {
     p->rows = d.rows;
     p->cols = d.cols;
@@ -15,11 +14,8 @@ void prepare_weights(const DecodedWeights &d, unsigned tile_rows, unsigned tile_
     p->lo_shift = d.lo_shift;
     p->hi.assign((size_t)d.rows * p->kp, 0);
     p->lo.assign(p->uniform() ? 0 : (size_t)d.rows * p->kp, 0);
-    p->tile_rows = tile_rows;
-    p->tile_cols = tile_cols;
-    p->row_tiles = (d.rows + tile_rows - 1) / tile_rows;
-    p->k_tiles = (d.cols + tile_cols - 1) / tile_cols;
-    p->tiles.assign((size_t)p->row_tiles * p->k_tiles, TileStats{});
+    p->nbeats = array.beats(d.cols);
+    p->row_cost.assign(d.rows, 0);
     for (unsigned r = 0; r < d.rows; r++) {
         const size_t s = (size_t)r * d.cols, t = (size_t)r * p->kp;
         for (unsigned c = 0; c < d.cols; c++) {
@@ -27,15 +23,7 @@ void prepare_weights(const DecodedWeights &d, unsigned tile_rows, unsigned tile_
             if (!p->uniform())
                 p->lo[t + c] = d.lo[s + c];
         }
-        const unsigned rt = r / tile_rows;
-        for (unsigned g0 = 0; g0 < d.cols; g0 += lane_group) {
-            unsigned cnt = 0, g1 = std::min(d.cols, g0 + lane_group);
-            for (unsigned c = g0; c < g1; c++)
-                cnt += d.is_hi[s + c];
-            TileStats &ts = p->tiles[(size_t)rt * p->k_tiles + g0 / tile_cols];
-            ts.n_hi += cnt;
-            ts.max_group = std::max(ts.max_group, cnt);
-        }
+        p->row_cost[r] = array.row_cost(d.is_hi.data() + s, d.cols);
     }
     p->n_hi = d.n_hi;
     p->symbols = d.symbols;

@@ -1,54 +1,29 @@
-/* split: a tile_rows x tile_cols low-bit array plus a high-precision unit of hi_macs MACs fed
- * by the outlier stream; their partial sums merge in the accumulator (OLAccel style). Per
- * vector the high unit needs ceil(n_hi(tile) / hi_macs) cycles; when that exceeds one cycle
- * the low array waits:
- *     cycles(tile) = n_vec + pipeline_depth + merge_depth,
- *     outlier_stall(tile) = n_vec * (max(1, ceil(n_hi / hi_macs)) - 1). */
+/* split (OLAccel style): per PE tile, `lanes` low-bit lanes plus a high-precision unit of
+ * hi_macs MACs fed by the outlier stream; partial sums merge in the accumulator. A beat whose
+ * h high weights need more than one pass of the high unit holds the low lanes:
+ *     row_cost = sum over beats of max(1, ceil(h_beat / hi_macs)).
+ * (No RTL for this array yet: the rule is the model's.) A uniform int8 layer runs entirely on
+ * the high unit. */
 #include "accel/pe_array.h"
 
-#include "hq_arith.h"
-
-extern "C" {
-#include "reference.h"
-}
-
-#include <vector>
+#include <algorithm>
 
 namespace hq::accel {
-
-void compute_split_partials(const PreparedWeights &w, const int16_t *acts, unsigned n_vec,
-                            unsigned r0, unsigned nr, int32_t *acc)
-{
-    if (w.uniform()) { /* no low plane: the high path carries every weight */
-        hq_ref_gemm_i16(acts, (int)n_vec, w.hi.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp, acc);
-        return;
-    }
-    std::vector<int32_t> hi((size_t)n_vec * nr);
-    hq_ref_gemm_i16(acts, (int)n_vec, w.lo.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp, acc);
-    hq_ref_gemm_i16(acts, (int)n_vec, w.hi.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp,
-                    hi.data());
-    for (unsigned v = 0; v < n_vec; v++)
-        for (unsigned i = 0; i < nr; i++) {
-            size_t k = (size_t)v * nr + i;
-            acc[k] = hq_merge_partials(acc[k], hi[k], w.lo_shift[r0 + i]);
-        }
-}
 
 class SplitArray : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::Split; }
-    void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
-                 unsigned nr, int32_t *acc) const override
+    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override
     {
-        compute_split_partials(w, acts, n_vec, r0, nr, acc);
-    }
-    TileCycles tile_cycles(const TileStats &t, uint64_t n_vec) const override
-    {
-        uint64_t per_vec = (t.n_hi + cfg_.hi_macs - 1) / cfg_.hi_macs;
-        if (per_vec < 1)
-            per_vec = 1;
-        return {n_vec + cfg_.pipeline_depth + cfg_.merge_depth, n_vec * (per_vec - 1)};
+        uint32_t cost = 0;
+        for (unsigned b0 = 0; b0 < k; b0 += cfg_.lanes) {
+            unsigned h = 0;
+            for (unsigned i = b0; i < std::min(k, b0 + cfg_.lanes); i++)
+                h += is_hi[i];
+            cost += std::max(1u, (h + cfg_.hi_macs - 1) / cfg_.hi_macs);
+        }
+        return cost;
     }
 };
 

@@ -37,7 +37,7 @@ const PreparedWeights *WeightCache::get(uint32_t addr, const WeightFormat &f, co
     e.addr = addr;
     e.fmt = f;
     e.raw.assign(bytes, bytes + n);
-    prepare_weights(d, tile_rows_, tile_cols_, lane_group_, &e.w);
+    prepare_weights(d, array_, &e.w);
     return &e.w;
 }
 

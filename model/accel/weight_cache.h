@@ -18,8 +18,8 @@ namespace hq::accel {
 
 class WeightCache {
   public:
-    WeightCache(unsigned tile_rows, unsigned tile_cols, unsigned lane_group, size_t max_entries = 32)
-        : tile_rows_(tile_rows), tile_cols_(tile_cols), lane_group_(lane_group), max_(max_entries)
+    explicit WeightCache(const PeArray &array, size_t max_entries = 32)
+        : array_(array), max_(max_entries)
     {
     }
 
@@ -38,7 +38,7 @@ class WeightCache {
         std::vector<uint8_t> raw;
         PreparedWeights w;
     };
-    unsigned tile_rows_, tile_cols_, lane_group_;
+    const PeArray &array_; /* row costs depend on the array's timing rule */
     size_t max_;
     std::list<Entry> entries_; /* most recently used first */
     uint64_t hits_ = 0, misses_ = 0;

@@ -8,6 +8,8 @@
 #include "accel/pe_array.h"
 #include "accel/prepared_weights.h"
 
+#include "pe_vectors.h"
+
 using namespace hq::accel;
 using hqt::LayerSpec;
 
@@ -15,9 +17,10 @@ static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch
 {
     AccelConfig cfg;
     cfg.arch = arch;
-    cfg.tile_rows = 4 + rng() % 13;
-    cfg.tile_cols = 8 * (1 + rng() % 8);
-    cfg.lane_group = cfg.tile_cols % 8 == 0 ? 8 : 4;
+    cfg.pe_tiles = 1 + rng() % 4;
+    cfg.rows_per_tile = 1 + rng() % 5;
+    cfg.lanes = 8 * (1 + rng() % 8);
+    cfg.lane_group = 8;
     hq_layer L;
     hqt::make_layer(s, rng, &L);
     std::vector<uint8_t> img = hqt::pack_layer(L, s);
@@ -29,8 +32,9 @@ static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch
     DecodedWeights dw;
     std::string err = decode_weights(f, img.data(), img.size(), &dw);
     CHECK(err.empty(), "decode: %s", err.c_str());
+    auto pe = make_pe_array(cfg);
     PreparedWeights w;
-    prepare_weights(dw, cfg.tile_rows, cfg.tile_cols, cfg.lane_group, &w);
+    prepare_weights(dw, *pe, &w);
 
     std::vector<uint8_t> in((size_t)batch * d.in_bytes);
     for (auto &v : in)
@@ -41,10 +45,9 @@ static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch
     std::vector<int32_t> ref(n_vec * L.rows), split(n_vec * L.rows);
     hq_ref_layer_acc(&L, in.data(), batch, ref.data());
     hq_ref_layer_acc_split(&L, in.data(), batch, split.data());
-    auto pe = make_pe_array(cfg);
     size_t bad = 0;
-    for (unsigned r0 = 0; r0 < (unsigned)L.rows; r0 += cfg.tile_rows) {
-        unsigned nr = std::min<unsigned>(cfg.tile_rows, L.rows - r0);
+    for (unsigned r0 = 0; r0 < (unsigned)L.rows; r0 += cfg.tile_rows()) {
+        unsigned nr = std::min<unsigned>(cfg.tile_rows(), L.rows - r0);
         std::vector<int32_t> acc(n_vec * nr);
         pe->compute(w, ops.data(), (unsigned)n_vec, r0, nr, acc.data());
         for (size_t v = 0; v < n_vec; v++)
@@ -56,59 +59,102 @@ static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch
     CHECK(bad == 0, "%s on %s %s lo=%d hi=%d (%dx%d, tile %ux%u): %zu of %zu accumulators differ",
           arch_name(arch), s.kind == HQ_LAYER_CONV ? "conv" : "dense",
           hq_layout_name(s.lo ? s.layout : HQ_LAYOUT_DENSE), s.lo, s.hi, L.rows, L.cols,
-          cfg.tile_rows, cfg.tile_cols, bad, n_vec * L.rows);
+          cfg.tile_rows(), cfg.lanes, bad, n_vec * L.rows);
     hqt::free_layer(&L);
 }
 
 static void timing_formulas()
 {
     AccelConfig cfg;
-    cfg.tile_rows = 4;
-    cfg.tile_cols = 16;
+    cfg.pe_tiles = 2;
+    cfg.rows_per_tile = 2;
+    cfg.lanes = 16;
     cfg.lane_group = 4;
     cfg.hi_macs = 2;
-    cfg.pipeline_depth = 5;
-    cfg.merge_depth = 3;
-    /* A 6 x 40 layer: row 1 has three outliers in columns 4..7 (one lane group), row 5 one
-     * outlier in column 33; everything else low. Tiles: 2 row tiles x 3 K tiles. */
+    cfg.pipeline_latency = 6;
+    /* A 4 x 40 layer (3 beats of 16): row 1 has three outliers in columns 4..7 (one lane
+     * group of beat 0), row 3 one outlier in column 33; everything else low. */
     DecodedWeights d;
-    d.rows = 6;
+    d.rows = 4;
     d.cols = 40;
     d.lo_bits = 2;
-    d.lo.assign(240, 1);
-    d.hi.assign(240, 0);
-    d.is_hi.assign(240, 0);
-    d.lo_shift.assign(6, 2);
+    d.lo.assign(160, 1);
+    d.hi.assign(160, 0);
+    d.is_hi.assign(160, 0);
+    d.lo_shift.assign(4, 2);
     for (int c : {4, 5, 7}) {
         d.is_hi[1 * 40 + c] = 1;
         d.hi[1 * 40 + c] = 50;
         d.lo[1 * 40 + c] = 0;
     }
-    d.is_hi[5 * 40 + 33] = 1;
+    d.is_hi[3 * 40 + 33] = 1;
     d.n_hi = 4;
-    PreparedWeights w;
-    prepare_weights(d, cfg.tile_rows, cfg.tile_cols, cfg.lane_group, &w);
-    CHECK(w.row_tiles == 2 && w.k_tiles == 3, "tiles %u x %u", w.row_tiles, w.k_tiles);
-    CHECK(w.tile(0, 0).n_hi == 3 && w.tile(0, 0).max_group == 3, "tile(0,0) %u/%u",
-          w.tile(0, 0).n_hi, w.tile(0, 0).max_group);
-    CHECK(w.tile(1, 2).n_hi == 1 && w.tile(1, 2).max_group == 1, "tile(1,2) %u/%u",
-          w.tile(1, 2).n_hi, w.tile(1, 2).max_group);
-    CHECK(w.tile(0, 1).n_hi == 0 && w.tile(1, 0).n_hi == 0, "empty tiles not empty");
     const uint64_t n = 100;
-    cfg.arch = Arch::Uniform8;
-    TileCycles u = make_pe_array(cfg)->tile_cycles(w.tile(0, 0), n);
-    CHECK(u.compute == 105 && u.outlier_stall == 0, "uniform8 %llu/%llu", (unsigned long long)u.compute,
-          (unsigned long long)u.outlier_stall);
-    cfg.arch = Arch::LaneGroup; /* 3 outliers in one group: 3 cycles per vector */
-    TileCycles g = make_pe_array(cfg)->tile_cycles(w.tile(0, 0), n);
-    CHECK(g.compute == 108 && g.outlier_stall == 200, "lanegroup %llu/%llu",
-          (unsigned long long)g.compute, (unsigned long long)g.outlier_stall);
-    g = make_pe_array(cfg)->tile_cycles(w.tile(1, 2), n);
-    CHECK(g.outlier_stall == 0, "one outlier per group must not stall");
-    cfg.arch = Arch::Split; /* 3 outliers on 2 high MACs: 2 cycles per vector */
-    TileCycles sp = make_pe_array(cfg)->tile_cycles(w.tile(0, 0), n);
-    CHECK(sp.compute == 108 && sp.outlier_stall == 100, "split %llu/%llu",
-          (unsigned long long)sp.compute, (unsigned long long)sp.outlier_stall);
+    struct Want {
+        Arch arch;
+        uint32_t cost[4];
+    };
+    /* uniform8: 3 beats per row; lanegroup: +2 for row 1 (a group of 3); split: row 1's
+     * beat 0 holds 3 outliers on 2 high MACs: 2 cycles. */
+    for (Want want : {Want{Arch::Uniform8, {3, 3, 3, 3}}, Want{Arch::LaneGroup, {3, 5, 3, 3}},
+                      Want{Arch::Split, {3, 4, 3, 3}}}) {
+        cfg.arch = want.arch;
+        auto pe = make_pe_array(cfg);
+        PreparedWeights w;
+        prepare_weights(d, *pe, &w);
+        CHECK(w.nbeats == 3, "beats %u", w.nbeats);
+        for (int r = 0; r < 4; r++)
+            CHECK(w.row_cost[r] == want.cost[r], "%s row %d cost %u, want %u", arch_name(want.arch), r,
+                  w.row_cost[r], want.cost[r]);
+        /* Rows 0,2 on PE tile 0 and 1,3 on tile 1: period = 3 + max(S_0, S_1) + 1. */
+        TileCycles tc = pe->row_tile_cycles(w, 0, 4, n);
+        uint64_t s1 = want.cost[1] + want.cost[3];
+        CHECK(tc.compute == n * (3 + 6 + 1) + 5 && tc.outlier_stall == n * (s1 - 6),
+              "%s: compute %llu stall %llu", arch_name(want.arch), (unsigned long long)tc.compute,
+              (unsigned long long)tc.outlier_stall);
+    }
+}
+
+/* The lanegroup and uniform8 row costs against the RTL bench's implementation of the
+ * docs/pe-array.md formula (tb/vecgen/pe_vectors.c) on its own random tiles. */
+static void rtl_formula()
+{
+    pe_rng rng{2024};
+    int tiles = 0;
+    for (int uniform : {0, 1})
+        for (int cfgi = 0; cfgi < 3; cfgi++) {
+            pe_cfg pc{uniform, 64, cfgi == 0 ? 16 : 32, 32, cfgi == 2 ? 4 : 2, cfgi == 1 ? 1 : 2, 8, 16};
+            if (cfgi == 1)
+                pc.lanes = 32, pc.g = 16, pc.nb_max = 8;
+            AccelConfig cfg;
+            cfg.arch = uniform ? Arch::Uniform8 : Arch::LaneGroup;
+            cfg.pe_tiles = 1;
+            cfg.lanes = (unsigned)pc.lanes;
+            cfg.lane_group = (unsigned)pc.g;
+            auto pe = make_pe_array(cfg);
+            for (int i = 0; i < 40; i++) {
+                pe_tile t;
+                char err[200];
+                if (pe_tile_random(&pc, &rng, 12, &t, err, sizeof err)) {
+                    CHECK(false, "pe_tile_random: %s", err);
+                    return;
+                }
+                long model = 0;
+                for (int r = 0; r < t.rows; r++) {
+                    std::vector<uint8_t> hi(t.k, 0);
+                    if (!uniform)
+                        std::copy(t.is_hi + (size_t)r * t.k, t.is_hi + (size_t)(r + 1) * t.k, hi.begin());
+                    model += pe->row_cost(hi.data(), (unsigned)t.k);
+                }
+                long rtl = pe_tile_busy_cycles(&pc, &t);
+                CHECK(model == rtl && pe->beats((unsigned)t.k) == (unsigned)t.nbeats,
+                      "%s tile %d (k %d, rows %d): model S %ld, RTL formula %ld",
+                      uniform ? "uniform8" : "lanegroup", i, t.k, t.rows, model, rtl);
+                pe_tile_free(&t);
+                tiles++;
+            }
+        }
+    std::printf("%d RTL bench tiles: busy cycles equal the model's\n", tiles);
 }
 
 int sc_main(int, char **)
@@ -165,6 +211,7 @@ int sc_main(int, char **)
             }
         }
     timing_formulas();
+    rtl_formula();
     std::printf("%d random layers checked against hq_ref_layer_acc and hq_ref_layer_acc_split\n", cases);
     return hqt::finish("test_accel_arrays");
 }

@@ -11,8 +11,9 @@ static void body(hqt::Bench &b)
     CHECK(b.rd(HQ_ACCEL_REG_VERSION) == HQ_ACCEL_VERSION_VALUE, "VERSION");
     uint32_t hw = b.rd(HQ_ACCEL_REG_HW_CONFIG);
     const AccelConfig &c = b.accel.config();
-    CHECK((hw & 0xF) == (uint32_t)c.arch && (hw >> 8 & 0xFF) == c.tile_rows &&
-              (hw >> 16 & 0xFF) * 8 == c.tile_cols && (hw >> 24) == c.lane_group,
+    CHECK((hw & 0xF) == (uint32_t)c.arch && (hw >> 4 & 0xFF) == c.pe_tiles &&
+              (hw >> 12 & 0xFF) * 8 == c.lanes && (hw >> 20 & 0xFF) == c.lane_group &&
+              (hw >> 28) == c.rows_per_tile,
           "HW_CONFIG 0x%08x", hw);
     CHECK(b.rd(HQ_ACCEL_REG_LAYOUTS) == c.supported_layouts(), "LAYOUTS");
     b.wr(HQ_ACCEL_REG_DESC_ADDR, 0x80001040);
