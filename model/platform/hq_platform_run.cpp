@@ -37,6 +37,20 @@ void load_firmware(hq::Router &bus, const hq::ElfImage &img, const std::string &
     }
 }
 
+/* Sockets are usable only once elaboration has bound them: the ELF is written into memory
+ * at start of simulation, before any process (the CPU) runs. */
+struct FirmwareLoader : sc_core::sc_module {
+    FirmwareLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &img,
+                   std::string path)
+        : sc_module(n), bus_(bus), img_(img), path_(std::move(path))
+    {
+    }
+    void start_of_simulation() override { load_firmware(bus_, img_, path_); }
+    hq::Router &bus_;
+    const hq::ElfImage &img_;
+    std::string path_;
+};
+
 void fill_dram_totals(const nlohmann::json &devs, hq_run_result &r)
 {
     for (auto it = devs.begin(); it != devs.end(); ++it) {
@@ -76,7 +90,7 @@ int run_platform()
     cpu.irq_external.bind(plat.cpu_external_irq());
     tlm::tlm_global_quantum::instance().set(cfg.cpu.quantum);
 
-    load_firmware(plat.router(), img, o.fw_path);
+    FirmwareLoader loader("loader", plat.router(), img, o.fw_path);
     cpu.set_reset_pc(cfg.reset_pc ? cfg.reset_pc : img.entry);
     cpu.set_tohost_addr(img.tohost);
 

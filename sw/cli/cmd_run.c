@@ -1,12 +1,263 @@
-/* Placeholder for 'hqsim run': the engineer who owns this subcommand replaces this file. */
+/* hqsim run: run firmware on the virtual platform (model/platform/hq_platform.h).
+ * Options are parsed into one struct first so that the accelerator's form
+ * (`hqsim run Q.hqm ...`, a positional model file) extends it without touching the rest. */
 #include "commands.h"
 
+#include "platform/hq_platform.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_USAGE = 2, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
+
+typedef struct run_args {
+    const char *fw_path;
+    const char *platform_path;
+    const char *model_path; /* positional: reserved for the accelerator (Q.hqm) */
+    double quantum_ns;
+    uint64_t max_insns;
+    const char *trace_insns_path;
+    int gdb_port;
+    const char *uart_out_path;
+    int json;
+} run_args;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hqsim run --fw PROG.elf [options]\n"
+            "\n"
+            "Runs an RV32IM firmware ELF on the SystemC virtual platform until it exits\n"
+            "(test finisher or HTIF tohost). The exit status is the firmware's exit code;\n"
+            "124 if --max-insns stopped it, 125 if it stopped without an exit request,\n"
+            "2 for usage, config or ELF errors. A summary goes to stderr.\n"
+            "\n"
+            "options:\n"
+            "  --fw FILE           firmware ELF (32-bit RISC-V executable)\n"
+            "  --platform FILE     platform config (default: configs/platform/default.json\n"
+            "                      of the source tree, or $HQSIM_PLATFORM)\n"
+            "  --quantum NS        CPU time quantum in ns (overrides cpu.quantum_ns)\n"
+            "  --max-insns N       stop after N instructions\n"
+            "  --trace-insns FILE  write one line per retired instruction\n"
+            "  --gdb PORT          serve the GDB remote protocol on 127.0.0.1:PORT and wait\n"
+            "                      for gdb-multiarch (target remote :PORT)\n"
+            "  --uart-out FILE     UART output to FILE (default stdout; stderr with --json)\n"
+            "  --json              print one JSON object on stdout: exit_code, instructions,\n"
+            "                      sim_time_ns, host_seconds, mips, dram, devices\n"
+            "  -h, --help          this help\n");
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (!*s || *s == '-' || *end || errno || v < min || v > max) {
+        fprintf(stderr, "hqsim run: %s: '%s' is not an integer in [%llu, %llu]\n", opt, s,
+                (unsigned long long)min, (unsigned long long)max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    enum { O_FW = 256, O_PLATFORM, O_QUANTUM, O_MAX_INSNS, O_TRACE, O_GDB, O_UART, O_JSON };
+    static const struct option opts[] = {
+        {"fw", required_argument, NULL, O_FW},
+        {"platform", required_argument, NULL, O_PLATFORM},
+        {"quantum", required_argument, NULL, O_QUANTUM},
+        {"max-insns", required_argument, NULL, O_MAX_INSNS},
+        {"trace-insns", required_argument, NULL, O_TRACE},
+        {"gdb", required_argument, NULL, O_GDB},
+        {"uart-out", required_argument, NULL, O_UART},
+        {"json", no_argument, NULL, O_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    optind = 1;
+    opterr = 0;
+    for (;;) {
+        const int prev = optind;
+        const int c = getopt_long(argc, argv, "+h", opts, NULL);
+        if (c == -1)
+            break;
+        uint64_t v;
+        char *end;
+        switch (c) {
+        case O_FW: a->fw_path = optarg; break;
+        case O_PLATFORM: a->platform_path = optarg; break;
+        case O_QUANTUM:
+            errno = 0;
+            a->quantum_ns = strtod(optarg, &end);
+            if (!*optarg || *end || errno || !(a->quantum_ns >= 1 && a->quantum_ns <= 1e9)) {
+                fprintf(stderr, "hqsim run: --quantum: '%s' is not a number of ns in [1, 1e9]\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case O_MAX_INSNS:
+            if (parse_u64("--max-insns", optarg, 1, UINT64_MAX, &a->max_insns))
+                return -1;
+            break;
+        case O_TRACE: a->trace_insns_path = optarg; break;
+        case O_GDB:
+            if (parse_u64("--gdb", optarg, 1, 65535, &v))
+                return -1;
+            a->gdb_port = (int)v;
+            break;
+        case O_UART: a->uart_out_path = optarg; break;
+        case O_JSON: a->json = 1; break;
+        case 'h': usage(stdout); return 1;
+        case ':':
+            fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]);
+            return -1;
+        default:
+            fprintf(stderr, "hqsim run: unknown option '%s' (see hqsim run --help)\n",
+                    argv[prev]);
+            return -1;
+        }
+    }
+    if (optind < argc)
+        a->model_path = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "hqsim run: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* The source tree's default platform: $HQSIM_PLATFORM, ./configs/..., or relative to the
+ * executable (<root>/<build>/sw/cli/hqsim). */
+static const char *default_platform(char *buf, size_t len)
+{
+    const char *env = getenv("HQSIM_PLATFORM");
+    if (env && *env)
+        return env;
+    const char *rel = "configs/platform/default.json";
+    if (access(rel, R_OK) == 0)
+        return rel;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(buf, len, "%s/../../../%s", exe, rel);
+            if (access(buf, R_OK) == 0)
+                return buf;
+        }
+    }
+    return NULL;
+}
+
+static const char *stop_name(hq_stop_reason s)
+{
+    switch (s) {
+    case HQ_STOP_FINISHER: return "finisher";
+    case HQ_STOP_TOHOST: return "tohost";
+    case HQ_STOP_INSN_LIMIT: return "insn_limit";
+    default: return "idle";
+    }
+}
+
+static void print_summary(const hq_run_result *r)
+{
+    if (r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST)
+        fprintf(stderr, "hqsim run: exit code %d (%s)\n", r->exit_code, stop_name(r->stop));
+    else if (r->stop == HQ_STOP_INSN_LIMIT)
+        fprintf(stderr, "hqsim run: stopped at the instruction limit\n");
+    else
+        fprintf(stderr, "hqsim run: the simulation ended without an exit request "
+                        "(firmware stuck in wfi with no interrupt source?)\n");
+    fprintf(stderr, "  instructions  %llu (%llu cycles)\n", (unsigned long long)r->instructions,
+            (unsigned long long)r->cycles);
+    fprintf(stderr, "  simulated     %.3f us\n", r->sim_time_ns / 1e3);
+    fprintf(stderr, "  host          %.3f s, %.1f MIPS\n", r->host_seconds, r->mips);
+    fprintf(stderr,
+            "  dram          %llu B read, %llu B written; rows %llu hit / %llu miss / "
+            "%llu conflict; %.3f of %.2f GB/s peak; %.1f nJ\n",
+            (unsigned long long)r->dram_bytes_read, (unsigned long long)r->dram_bytes_written,
+            (unsigned long long)r->dram_row_hits, (unsigned long long)r->dram_row_misses,
+            (unsigned long long)r->dram_row_conflicts, r->dram_achieved_bytes_per_s / 1e9,
+            r->dram_peak_bytes_per_s / 1e9, r->dram_energy_nj);
+}
+
+static void print_json(const hq_run_result *r)
+{
+    printf("{\"exit_code\": %d, \"stop\": \"%s\", \"instructions\": %llu, \"cycles\": %llu, "
+           "\"sim_time_ns\": %.3f, \"host_seconds\": %.6f, \"mips\": %.3f, "
+           "\"dram\": {\"bytes_read\": %llu, \"bytes_written\": %llu, \"row_hits\": %llu, "
+           "\"row_misses\": %llu, \"row_conflicts\": %llu, "
+           "\"achieved_bandwidth_bytes_per_s\": %.6g, \"peak_bandwidth_bytes_per_s\": %.6g, "
+           "\"energy_nj\": %.6g}, \"devices\": %s}\n",
+           r->exit_code, stop_name(r->stop), (unsigned long long)r->instructions,
+           (unsigned long long)r->cycles, r->sim_time_ns, r->host_seconds, r->mips,
+           (unsigned long long)r->dram_bytes_read, (unsigned long long)r->dram_bytes_written,
+           (unsigned long long)r->dram_row_hits, (unsigned long long)r->dram_row_misses,
+           (unsigned long long)r->dram_row_conflicts, r->dram_achieved_bytes_per_s,
+           r->dram_peak_bytes_per_s, r->dram_energy_nj,
+           r->devices_json ? r->devices_json : "{}");
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hqsim run: not available in this build\n");
-    return 2;
+    run_args a;
+    const int pr = parse_args(argc, argv, &a);
+    if (pr > 0)
+        return 0; /* --help */
+    if (pr < 0)
+        return EXIT_USAGE;
+    if (a.model_path) {
+        fprintf(stderr, "hqsim run: running a model file ('%s') needs the accelerator, which "
+                        "this build does not have yet; use --fw PROG.elf\n", a.model_path);
+        return EXIT_USAGE;
+    }
+    if (!a.fw_path) {
+        fprintf(stderr, "hqsim run: --fw PROG.elf is required (see hqsim run --help)\n");
+        return EXIT_USAGE;
+    }
+    char buf[PATH_MAX + 64];
+    if (!a.platform_path && !(a.platform_path = default_platform(buf, sizeof buf))) {
+        fprintf(stderr, "hqsim run: no default platform config found; pass --platform FILE\n");
+        return EXIT_USAGE;
+    }
+
+    hq_run_options o;
+    memset(&o, 0, sizeof o);
+    o.fw_path = a.fw_path;
+    o.platform_path = a.platform_path;
+    o.quantum_ns = a.quantum_ns;
+    o.max_insns = a.max_insns;
+    o.trace_insns_path = a.trace_insns_path;
+    o.gdb_port = a.gdb_port;
+    /* keep stdout clean for the JSON object */
+    o.uart_out_path = a.uart_out_path ? a.uart_out_path : (a.json ? "/dev/stderr" : NULL);
+
+    hq_run_result r;
+    char err[1024];
+    if (hq_platform_run(&o, &r, err, sizeof err) != 0) {
+        fprintf(stderr, "hqsim run: %s\n", err);
+        return EXIT_USAGE;
+    }
+    fflush(stdout);
+    print_summary(&r);
+    if (a.json)
+        print_json(&r);
+    hq_run_result_free(&r);
+    switch (r.stop) {
+    case HQ_STOP_FINISHER:
+    case HQ_STOP_TOHOST: return r.exit_code;
+    case HQ_STOP_INSN_LIMIT: return EXIT_INSN_LIMIT;
+    default: return EXIT_NO_EXIT;
+    }
 }
