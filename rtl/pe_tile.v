@@ -11,7 +11,7 @@
 //           requantized ReLU output; m_out_last marks the tile's last row.
 //
 // Pipeline (docs/pe-array.md): accept -> B compute (1 + stall cycles per beat) -> C sums ->
-// accumulate -> merge -> product -> round/clamp into the output FIFO.
+// accumulate -> merge -> product -> shift -> round/clamp into the output FIFO.
 `default_nettype none
 module pe_tile #(
     parameter UNIFORM   = 0,     // 1: uniform int8 array instead of lane groups
@@ -208,19 +208,13 @@ module pe_tile #(
         end
     end
 
-    // ---- requantize + ReLU, then the output FIFO ----
-    wire       f_valid;
-    wire [7:0] f_y;
-    reg [31:0] f_acc;
-    reg        f_last;
-    requant_relu u_rq (.clk(clk), .in_valid(e_valid && !rst), .acc(e_acc), .mult(e_mult),
-                       .shift(e_shift), .out_valid(f_valid), .y(f_y));
-    always @(posedge clk) begin
-        if (e_valid) begin
-            f_acc  <= e_acc;
-            f_last <= e_last;
-        end
-    end
+    // ---- requantize + ReLU (3 stages), then the output FIFO ----
+    wire        f_valid, f_last;
+    wire [7:0]  f_y;
+    wire [31:0] f_acc;
+    requant_relu #(.SW(33)) u_rq (
+        .clk(clk), .in_valid(e_valid && !rst), .acc(e_acc), .mult(e_mult), .shift(e_shift),
+        .in_side({e_last, e_acc}), .out_valid(f_valid), .y(f_y), .out_side({f_last, f_acc}));
 
     wire fifo_empty;
     sync_fifo #(.W(41), .DEPTH(OUT_DEPTH)) u_out (

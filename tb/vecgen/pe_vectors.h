@@ -83,10 +83,10 @@ long pe_tile_busy_cycles(const pe_cfg *c, const pe_tile *t);
 long pe_tile_high_weights(const pe_tile *t);
 /* Cycles from one tile's first activation beat to the next tile's: nbeats + S + 1. */
 long pe_tile_period_cycles(const pe_cfg *c, const pe_tile *t);
-/* Cycles from the first activation beat to the last output beat, inclusive: nbeats + S + 6. */
+/* Cycles from the first activation beat to the last output beat, inclusive: nbeats + S + 7. */
 long pe_tile_latency_cycles(const pe_cfg *c, const pe_tile *t);
 
-#define PE_PIPE_LATENCY 6 /* last busy cycle of a row -> its output beat, inclusive */
+#define PE_PIPE_LATENCY 7 /* last busy cycle of a row -> its output beat, inclusive */
 
 #ifdef __cplusplus
 }
