@@ -1,0 +1,50 @@
+/* The network table: how the host (`hqsim run Q.hqm`, model/accel/accel_run.cpp) tells the
+ * firmware runtime (sw/fw/accel) what to run. One C header for both sides (C11 firmware,
+ * C++17 host); all fields are little-endian u32 at HQ_ACCEL_NET_ADDR, right after the 1 MiB the
+ * firmware image may use (sw/fw/hq.ld). docs/accel.md describes the whole DRAM image. */
+#ifndef HQ_ACCEL_NET_H
+#define HQ_ACCEL_NET_H
+
+#include <stdint.h>
+
+#define HQ_ACCEL_NET_ADDR 0x80100000u
+#define HQ_ACCEL_NET_MAGIC 0x544E5148u /* 'HQNT' */
+#define HQ_ACCEL_NET_VERSION 1u
+
+#define HQ_ACCEL_NET_POLL 1u  /* poll STATUS instead of sleeping in wfi */
+#define HQ_ACCEL_NET_CHAIN 2u /* one command per batch (all layers) instead of one per layer */
+
+/* Exit codes of the runtime (the firmware's exit status). */
+#define HQ_ACCEL_EXIT_OK 0
+#define HQ_ACCEL_EXIT_BAD_TABLE 3   /* network table missing or inconsistent */
+#define HQ_ACCEL_EXIT_NO_DEVICE 4   /* no accelerator at accel_base (ID mismatch) */
+#define HQ_ACCEL_EXIT_TIMEOUT 5     /* polling gave up */
+#define HQ_ACCEL_EXIT_ACCEL_ERROR 16 /* + the accelerator's ERR_* code */
+
+typedef struct {
+    uint32_t magic, version;
+    uint32_t accel_base;  /* register window of the accelerator */
+    uint32_t plic_base;   /* interrupt controller (SiFive PLIC layout), 0 = none: poll */
+    uint32_t irq_source;  /* the accelerator's PLIC source */
+    uint32_t mode;        /* HQ_ACCEL_NET_POLL | HQ_ACCEL_NET_CHAIN */
+    uint32_t n_layers;    /* descriptors of one batch, consecutive at desc_addr */
+    uint32_t desc_addr;
+    uint32_t n_images, batch;
+    uint32_t in_addr, in_stride;     /* images (uint8 HWC), one after another */
+    uint32_t logits_addr, n_classes; /* int32 [n_images][n_classes], written by the accelerator */
+    uint32_t preds_addr;             /* uint8 [n_images], written by the firmware (argmax) */
+    /* written by the firmware when it finishes */
+    uint32_t status;                 /* exit code */
+    uint32_t images_done, commands;
+    uint32_t accel_cycles_lo, accel_cycles_hi; /* the accelerator's CYCLES counter */
+    uint32_t cpu_cycles_lo, cpu_cycles_hi;     /* mcycle spent in the runtime */
+    uint32_t err_desc, err_addr;
+} hq_accel_net;
+
+#ifdef __cplusplus
+static_assert(sizeof(hq_accel_net) == 24 * 4, "network table layout");
+#else
+_Static_assert(sizeof(hq_accel_net) == 24 * 4, "network table layout");
+#endif
+
+#endif
