@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void usage(FILE *f)
 {
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
     }
     FILE *pf = fopen(policies, "r");
     FILE *out = open_csv(csv, "net,width_mult,policy,float_acc,ptq_acc,qat_acc,qat_epochs,"
-                              "qat_seconds,hi_fraction,entropy_bpw,bpw_dense,bpw_coo,bpw_block,"
+                              "qat_seconds,qat_cpu_seconds,hi_fraction,entropy_bpw,bpw_dense,bpw_coo,bpw_block,"
                               "bpw_rowgroup,bpw_escape,rq_bpw,weights");
     FILE *lcsv = lcsv_path ? open_csv(lcsv_path, "net,policy,requested_layout,layer,rows,cols,"
                                                  "layout,bytes,bits_per_weight,entropy_bpw,"
@@ -159,7 +160,8 @@ int main(int argc, char **argv)
             continue;
         int do_qat = !strcmp(flag, "qat");
         hq_model q;
-        double bpw[HQ_LAYOUT_COUNT], entropy = 0, rq = 0, ptq_acc = -1, qat_acc = -1, secs = 0;
+        double bpw[HQ_LAYOUT_COUNT], entropy = 0, rq = 0, ptq_acc = -1, qat_acc = -1, secs = 0,
+               cpu = 0;
         size_t weights = 0;
         if (clone(&fm, &q, err, sizeof err))
             break;
@@ -181,20 +183,22 @@ int main(int argc, char **argv)
             qo.qat_epochs = qat_epochs;
             qo.verbose = 1;
             double t0 = omp_get_wtime();
+            clock_t c0 = clock(); /* all threads of the process */
             if (hq_quantize_model(&q, spec, &train, &qo, err, sizeof err))
                 fprintf(stderr, "quant_study: %s (qat): %s\n", spec, err);
             else
                 qat_acc = accuracy(&q, &test);
             secs = omp_get_wtime() - t0;
+            cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
             qo.verbose = 0;
             hq_model_free(&q);
         }
         fprintf(out, "%s,%g,\"%s\",%.2f,%.2f,", fm.net, (double)fm.width_mult, spec, float_acc,
                 ptq_acc);
         if (do_qat)
-            fprintf(out, "%.2f,%d,%.1f,", qat_acc, qat_epochs, secs);
+            fprintf(out, "%.2f,%d,%.1f,%.1f,", qat_acc, qat_epochs, secs, cpu);
         else
-            fprintf(out, ",,,");
+            fprintf(out, ",,,,");
         fprintf(out, "%.5f,%.5f", hi_frac, entropy);
         for (int k = 0; k < HQ_LAYOUT_COUNT; k++)
             if (bpw[k] >= 0)
