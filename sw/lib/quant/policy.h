@@ -1,6 +1,6 @@
 /* Quantization policy specs: parsing, validation and per-layer resolution.
  *
- * Grammar (documented with examples in docs/quant.md):
+ * Grammar (documented with examples in sw/lib/quant/README.md):
  *   SPEC     := LAYERSPEC { ';' OVERRIDE }
  *   LAYERSPEC:= 'uniform8' | 'uniform4' | 'uniform2' | 'uniform1' | KEY=VALUE { ',' KEY=VALUE }
  *   OVERRIDE := SELECTOR '=' LAYERSPEC      SELECTOR := 'first' | 'last' | 'L'<index>
