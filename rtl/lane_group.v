@@ -24,8 +24,7 @@ module lane_group #(
     input  wire [N*P-1:0]       slot_pos,
     input  wire [N-1:0]         slot_used,
     output wire signed [SW-1:0] lo_sum,
-    output wire signed [HI+8:0] hi_prod,
-    output wire                 more
+    output wire signed [HI+8:0] hi_prod
 );
     wire [G*LW-1:0] lane_prod;
     genvar j;
@@ -42,6 +41,6 @@ module lane_group #(
     outlier_mac #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(GIB)) u_outlier (
         .clk(clk), .load(load), .hold(hold), .act(act), .marker(skip), .rank0(rank0),
         .slot_val(slot_val), .slot_pos(slot_pos), .slot_used(slot_used),
-        .prod(hi_prod), .more(more));
+        .prod(hi_prod));
 endmodule
 `default_nettype wire

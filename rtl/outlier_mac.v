@@ -1,7 +1,7 @@
 // The outlier path of one lane group: picks the group's next pending high-precision weight,
 // selects its activation and multiplies on the group's single shared MAC. A group holding h > 1
-// outliers in a beat needs h cycles: `more` asks the array to hold the beat one more cycle.
-// Outliers are served in position order (LO >= 2, marker lanes) or slot order (LO = 1).
+// outliers in a beat needs h cycles (the tile holds the beat: see beat_stalls.v). Outliers are
+// served in position order (LO >= 2, marker lanes) or slot order (LO = 1).
 `default_nettype none
 module outlier_mac #(
     parameter LO  = 2,
@@ -22,8 +22,7 @@ module outlier_mac #(
     input  wire [N*HI-1:0]       slot_val,
     input  wire [N*P-1:0]        slot_pos,  // LO = 1
     input  wire [N-1:0]          slot_used, // LO = 1
-    output wire signed [HI+8:0]  prod,
-    output wire                  more       // another outlier is pending after this one
+    output wire signed [HI+8:0]  prod
 );
     localparam IW = (G > 1) ? $clog2(G) : 1;
     reg  [7:0]           a_sel;
@@ -54,7 +53,6 @@ module outlier_mac #(
                 a_sel = act[slot_pos[sidx*P +: IW]*8 +: 8];
                 w_sel = (|pending) ? $signed(slot_val[sidx*HI +: HI]) : {HI{1'b0}};
             end
-            assign more = |(pending & ~first);
             wire unused_marker_inputs = ^{marker, rank0};
             always @(posedge clk) begin
                 if (load)      served <= {N{1'b0}};
@@ -78,7 +76,6 @@ module outlier_mac #(
                 // A malformed block with more than N markers has no value for the extras: 0.
                 w_sel = ((|pending) && rank < NSLOTS) ? $signed(slot_val[rank*HI +: HI]) : {HI{1'b0}};
             end
-            assign more = |(pending & ~first);
             wire unused_slot_inputs = ^{slot_pos, slot_used};
             always @(posedge clk) begin
                 if (load) begin

@@ -1,9 +1,9 @@
 // The heterogeneous PE array: LANES low-bit lanes in LANES/G lane groups, each group sharing
 // one outlier MAC. One beat = LANES consecutive weights of one row (LANES/M packed `block`
 // layout blocks) against LANES activations. A beat takes 1 cycle, plus one cycle per outlier
-// beyond the first in its busiest group (`beat_done` is low while a group still has one).
-// Outputs are combinational; the low sum is valid in the beat's first cycle, the high sum in
-// every cycle of the beat.
+// beyond the first in its busiest group (the tile counts them, see beat_stalls.v, and holds
+// the beat with `hold`). Outputs are combinational; the low sum is valid in the beat's first
+// cycle, the high sum in every cycle of the beat.
 `default_nettype none
 module pe_array_lanegroup #(
     parameter LANES = 64,
@@ -22,12 +22,11 @@ module pe_array_lanegroup #(
 ) (
     input  wire                  clk,
     input  wire                  load,       // a new beat is registered into wgt/act this edge
-    input  wire                  busy,       // wgt/act hold a beat
+    input  wire                  hold,       // the beat stays for another cycle
     input  wire [WBEAT-1:0]      wgt,
     input  wire [LANES*8-1:0]    act,
     output wire signed [LSW-1:0] lo_sum,
-    output wire signed [HSW-1:0] hi_sum,
-    output wire                  beat_done   // this is the beat's last cycle
+    output wire signed [HSW-1:0] hi_sum
 );
     localparam NB  = LANES / M;   // blocks per beat
     localparam NGB = M / G;       // groups per block
@@ -37,8 +36,6 @@ module pe_array_lanegroup #(
 
     wire [NG*GSW-1:0]     grp_lo;
     wire [NG*(HI+9)-1:0]  grp_hi;
-    wire [NG-1:0]         grp_more;
-    wire                  hold = busy && (|grp_more);
 
     genvar b, g;
     generate
@@ -60,8 +57,7 @@ module pe_array_lanegroup #(
                     .act(act[GI*G*8 +: G*8]), .codes(codes[g*G*LO +: G*LO]),
                     .skip(skip[g*G +: G]), .rank0(rank0[g*CW +: CW]),
                     .slot_val(slot_val), .slot_pos(slot_pos), .slot_used(slot_used),
-                    .lo_sum(grp_lo[GI*GSW +: GSW]), .hi_prod(grp_hi[GI*(HI+9) +: HI+9]),
-                    .more(grp_more[GI]));
+                    .lo_sum(grp_lo[GI*GSW +: GSW]), .hi_prod(grp_hi[GI*(HI+9) +: HI+9]));
             end
         end
         if (WBEAT > NB * BITS) begin : g_pad
@@ -72,6 +68,5 @@ module pe_array_lanegroup #(
 
     adder_tree #(.N(NG), .W(GSW))  u_lo_tree (.in(grp_lo), .sum(lo_sum));
     outlier_sum #(.NG(NG), .PW(HI+9))  u_hi_sum (.prod(grp_hi), .sum(hi_sum));
-    assign beat_done = ~(|grp_more);
 endmodule
 `default_nettype wire

@@ -10,7 +10,8 @@
 //   m_out : one beat per row: the merged int32 accumulator (bias included) and the
 //           requantized ReLU output; m_out_last marks the tile's last row.
 //
-// Pipeline (docs/pe-array.md): accept -> B compute (1 + stall cycles per beat) -> C sums ->
+// Pipeline (docs/pe-array.md): accept (A, stall count) -> B compute (1 + stall cycles per
+// beat) -> C sums ->
 // accumulate -> merge -> product -> shift -> round/clamp into the output FIFO.
 `default_nettype none
 module pe_tile #(
@@ -62,47 +63,65 @@ module pe_tile #(
     localparam [AW-1:0]  LAST_ADDR = NB_MAX[AW-1:0] - 1'b1;
     localparam [CNW-1:0] NB_LIM    = NB_MAX[CNW-1:0];
 
+    localparam XW  = $clog2(G + 1);         // stall cycles of one beat
+
     // ---- control state ----
     reg            loading;      // filling the activation buffer
+    reg            closing;      // the tile's last beat is in: take no weights until it ends
     reg  [CNW-1:0] act_idx;      // next activation beat to write
     reg  [CNW-1:0] nb;           // activation beats of the current tile
     reg  [CNW-1:0] beat_idx;     // next weight beat within the row
     reg  [QW-1:0]  rows_pending; // rows accepted (last beat) and not yet output
+    reg  [PW-1:0]  row_par;      // parameters of the row being streamed
 
-    // ---- stage B: the beat being computed ----
+    // ---- stage A: the accepted beat (its activations arrive from the buffer's read port);
+    //      its stall cycles are counted here, one stage ahead of the array ----
+    reg              a_valid, a_row_first, a_row_end;
+    reg [WBEAT-1:0]  a_wgt;
+    reg [PW-1:0]     a_par;
+    wire [LANES*8-1:0] a_act;
+    wire [XW-1:0]    a_extra;
+
+    // ---- stage B: the beat in the array for 1 + b_extra cycles ----
     reg              b_valid, b_fresh, b_row_first, b_row_end;
     reg [WBEAT-1:0]  wgt_q;
-    wire [LANES*8-1:0] act_q;
+    reg [LANES*8-1:0] act_q;
     reg [PW-1:0]     b_par;
-    wire             beat_done;
-    wire             b_tile_end = b_valid && b_row_end && b_par[0];
+    reg [XW-1:0]     b_extra, b_cnt;
+    wire             beat_done = (b_cnt == b_extra);
+    wire             b_tile_end = b_valid && b_row_end && b_par[0] && beat_done;
 
+    // B takes the beat waiting in A when empty or in its current beat's last cycle.
+    wire b_free    = !b_valid || beat_done;
+    wire a_to_b    = a_valid && b_free;
     wire room      = rows_pending < OUT_DEPTH[QW-1:0];
-    // B takes a new beat when empty or in the current beat's last cycle, except after the
-    // tile's last beat: the next tile's activations must be loaded first.
-    wire b_free    = !b_valid || (beat_done && !(b_row_end && b_par[0]));
     wire row_first = (beat_idx == {CNW{1'b0}});
-    wire can_take  = !loading && !rst && b_free && room;
+    wire can_take  = !loading && !closing && !rst && (!a_valid || a_to_b) && room;
     assign s_wgt_ready = can_take && (!row_first || s_row_valid);
     assign s_row_ready = can_take && row_first && s_wgt_valid;
     assign s_act_ready = loading && !rst;
     wire fire_w = s_wgt_valid && s_wgt_ready;
     wire fire_a = s_act_valid && s_act_ready;
     wire fire_o;
+    wire [PW-1:0] new_par = {s_row_bias, s_row_mult[30:0], s_row_shift, s_row_lo_shift,
+                             s_row_last};
+    wire [PW-1:0] beat_par = row_first ? new_par : row_par;
 
     act_buffer #(.W(LANES*8), .NB_MAX(NB_MAX)) u_act (
         .clk(clk), .wr_en(fire_a && act_idx < NB_LIM), .wr_addr(act_idx[AW-1:0]),
         .wr_data(s_act_data), .rd_en(fire_w),
         .rd_addr((beat_idx < NB_LIM) ? beat_idx[AW-1:0] : LAST_ADDR),
-        .rd_data(act_q));
+        .rd_data(a_act));
 
     always @(posedge clk) begin
         if (rst) begin
             loading      <= 1'b1;
+            closing      <= 1'b0;
             act_idx      <= {CNW{1'b0}};
             nb           <= {CNW{1'b0}};
             beat_idx     <= {CNW{1'b0}};
             rows_pending <= {QW{1'b0}};
+            a_valid      <= 1'b0;
             b_valid      <= 1'b0;
             b_fresh      <= 1'b0;
             err          <= 3'b0;
@@ -122,15 +141,23 @@ module pe_tile #(
                 if (s_wgt_last != (beat_idx + 1'b1 == nb)) err[1] <= 1'b1;
                 beat_idx <= s_wgt_last ? {CNW{1'b0}} : beat_idx + 1'b1;
                 if (row_first && (s_row_mult[31] || s_row_shift > 6'd62)) err[2] <= 1'b1;
+                if (s_wgt_last && beat_par[0])
+                    closing <= 1'b1;
             end
             // the tile's last beat finished: the activation buffer may take the next tile
-            if (b_tile_end && beat_done)
+            if (b_tile_end) begin
                 loading <= 1'b1;
+                closing <= 1'b0;
+            end
             if (fire_w)
+                a_valid <= 1'b1;
+            else if (a_to_b)
+                a_valid <= 1'b0;
+            if (a_to_b)
                 b_valid <= 1'b1;
             else if (b_valid && beat_done)
                 b_valid <= 1'b0;
-            b_fresh <= fire_w;
+            b_fresh <= a_to_b;
             rows_pending <= rows_pending + {{(QW-1){1'b0}}, fire_w && s_wgt_last}
                                          - {{(QW-1){1'b0}}, fire_o};
         end
@@ -138,11 +165,22 @@ module pe_tile #(
 
     always @(posedge clk) begin
         if (fire_w) begin
-            wgt_q       <= s_wgt_data;
-            b_row_first <= row_first;
-            b_row_end   <= s_wgt_last;
-            if (row_first)
-                b_par <= {s_row_bias, s_row_mult[30:0], s_row_shift, s_row_lo_shift, s_row_last};
+            a_wgt       <= s_wgt_data;
+            a_row_first <= row_first;
+            a_row_end   <= s_wgt_last;
+            a_par       <= beat_par;
+            row_par     <= beat_par;
+        end
+        if (a_to_b) begin
+            wgt_q       <= a_wgt;
+            act_q       <= a_act;
+            b_row_first <= a_row_first;
+            b_row_end   <= a_row_end;
+            b_par       <= a_par;
+            b_extra     <= a_extra;
+            b_cnt       <= {XW{1'b0}};
+        end else if (b_valid && !beat_done) begin
+            b_cnt       <= b_cnt + 1'b1;
         end
     end
 
@@ -153,12 +191,14 @@ module pe_tile #(
         if (UNIFORM != 0) begin : g_uniform
             pe_array_uniform8 #(.LANES(LANES), .HI(HI)) u_array (
                 .wgt(wgt_q), .act(act_q), .sum(hi_sum));
-            assign lo_sum    = 1'b0;
-            assign beat_done = 1'b1;
+            assign lo_sum  = 1'b0;
+            assign a_extra = {XW{1'b0}};
         end else begin : g_lanegroup
+            beat_stalls #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_stalls (
+                .wgt(a_wgt), .extra(a_extra));
             pe_array_lanegroup #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_array (
-                .clk(clk), .load(fire_w), .busy(b_valid), .wgt(wgt_q), .act(act_q),
-                .lo_sum(lo_sum), .hi_sum(hi_sum), .beat_done(beat_done));
+                .clk(clk), .load(a_to_b), .hold(b_valid && !beat_done), .wgt(wgt_q),
+                .act(act_q), .lo_sum(lo_sum), .hi_sum(hi_sum));
         end
     endgenerate
 

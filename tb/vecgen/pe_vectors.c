@@ -469,7 +469,7 @@ long pe_tile_high_weights(const pe_tile *t)
 
 long pe_tile_period_cycles(const pe_cfg *c, const pe_tile *t)
 {
-    return t->nbeats + pe_tile_busy_cycles(c, t) + 1;
+    return t->nbeats + pe_tile_busy_cycles(c, t) + PE_TILE_OVERHEAD;
 }
 
 long pe_tile_latency_cycles(const pe_cfg *c, const pe_tile *t)

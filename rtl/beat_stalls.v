@@ -1,0 +1,86 @@
+// Stall cycles of one weight beat: max over lane groups of max(0, h_g - 1), h_g = the group's
+// high-precision weights in the beat. Computed one stage ahead of the array (on the beat
+// waiting in stage A) so that the array's "beat done" decision comes from registers.
+`default_nettype none
+module beat_stalls #(
+    parameter LANES = 64,
+    parameter G     = 16,
+    parameter M     = 32,
+    parameter N     = 2,
+    parameter LO    = 2,
+    parameter HI    = 8,
+    parameter P     = $clog2(M),
+    parameter BITS  = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
+    parameter BBYTES = (BITS + 7) / 8,
+    parameter WBEAT = (LANES / M) * BBYTES * 8,
+    parameter XW    = $clog2(G + 1)              // derived: width of the stall count
+) (
+    input  wire [WBEAT-1:0] wgt,
+    output reg  [XW-1:0]    extra
+);
+    localparam NB  = LANES / M;
+    localparam NGB = M / G;
+    localparam NG  = LANES / G;
+    localparam IW  = $clog2(G);
+    wire [NG*XW-1:0] count;     // high weights per group
+
+    genvar b, g, s;
+    generate
+        for (b = 0; b < NB; b = b + 1) begin : g_block
+            wire [M*LO-1:0]   codes;
+            wire [M-1:0]      skip;
+            wire [N*HI-1:0]   slot_val;
+            wire [N*P-1:0]    slot_pos;
+            wire [N-1:0]      slot_used;
+            wire [NGB*$clog2(M+1)-1:0] rank0;
+            block_decoder #(.LO(LO), .HI(HI), .M(M), .N(N), .G(G)) u_dec (
+                .blk(wgt[b*BBYTES*8 +: BITS]), .codes(codes), .skip(skip),
+                .slot_val(slot_val), .slot_pos(slot_pos), .slot_used(slot_used),
+                .grp_rank0(rank0));
+            wire unused_dec = ^{codes, slot_val, rank0};
+            for (g = 0; g < NGB; g = g + 1) begin : g_group
+                reg [XW-1:0] c;
+                integer i;
+                if (LO == 1) begin : g_slots
+                    wire [N-1:0] in_grp;
+                    for (s = 0; s < N; s = s + 1) begin : g_s
+                        if (G == M) begin : g_whole
+                            assign in_grp[s] = slot_used[s];
+                        end else begin : g_part
+                            assign in_grp[s] = slot_used[s] &&
+                                (slot_pos[s*P + IW +: P - IW] == g[P-IW-1:0]);
+                        end
+                    end
+                    always @* begin
+                        c = {XW{1'b0}};
+                        for (i = 0; i < N; i = i + 1)
+                            c = c + {{(XW-1){1'b0}}, in_grp[i]};
+                    end
+                    wire unused_skip = ^{skip, slot_pos};
+                end else begin : g_markers
+                    always @* begin
+                        c = {XW{1'b0}};
+                        for (i = 0; i < G; i = i + 1)
+                            c = c + {{(XW-1){1'b0}}, skip[g*G + i]};
+                    end
+                    wire unused_slots = ^{slot_pos, slot_used};
+                end
+                assign count[(b*NGB + g)*XW +: XW] = c;
+            end
+        end
+        if (WBEAT > NB * BITS) begin : g_pad
+            wire unused_pad = ^wgt;
+        end
+    endgenerate
+
+    reg [XW-1:0] worst;
+    integer k;
+    always @* begin
+        worst = {XW{1'b0}};
+        for (k = 0; k < NG; k = k + 1)
+            if (count[k*XW +: XW] > worst)
+                worst = count[k*XW +: XW];
+        extra = (worst == {XW{1'b0}}) ? {XW{1'b0}} : worst - 1'b1;
+    end
+endmodule
+`default_nettype wire
