@@ -130,6 +130,11 @@ class ClintDevice : public Device {
         clint_->irq_timer.bind(w.cpu_timer_irq());
         clint_->irq_software.bind(w.cpu_software_irq());
     }
+    std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const override
+    {
+        const Clint *c = clint_.get();
+        return [c](const sc_core::sc_time &t) { return c->mtime_at(t); };
+    }
 
   private:
     std::unique_ptr<Clint> clint_;

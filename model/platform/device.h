@@ -75,6 +75,12 @@ class Device {
     virtual void report(nlohmann::json &) const {}
     /* Exit request (test finisher): >= 0 is the exit code the run should end with. */
     virtual int exit_code() const { return -1; }
+    /* A timer (CLINT) returns its mtime as a function of simulated time, so the CPU's
+     * `time` CSR reads the same count; empty for every other device. */
+    virtual std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const
+    {
+        return {};
+    }
     /* An interrupt controller returns how many sources (1..n) it serves. */
     virtual unsigned irq_sources() const { return 0; }
 };

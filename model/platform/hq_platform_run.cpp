@@ -93,6 +93,8 @@ int run_platform()
     FirmwareLoader loader("loader", plat.router(), img, o.fw_path);
     cpu.set_reset_pc(cfg.reset_pc ? cfg.reset_pc : img.entry);
     cpu.set_tohost_addr(img.tohost);
+    if (auto mtime = plat.mtime_source())
+        cpu.set_time_source(mtime);
 
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();

@@ -74,6 +74,14 @@ sc_core::sc_signal<bool> &Platform::irq_line(unsigned source)
     return *slot;
 }
 
+std::function<uint64_t(const sc_core::sc_time &)> Platform::mtime_source() const
+{
+    for (const auto &d : devices_)
+        if (auto f = d->mtime_source())
+            return f;
+    return {};
+}
+
 int Platform::device_exit_code() const
 {
     for (const auto &d : devices_)

@@ -36,6 +36,8 @@ class Platform : public sc_core::sc_module, public Wiring {
     sc_core::sc_signal<bool> &cpu_software_irq() override { return msip_; }
     sc_core::sc_signal<bool> &cpu_external_irq() override { return meip_; }
 
+    /* mtime of the platform timer (CLINT), or empty if there is none. */
+    std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const;
     /* Exit code requested by a device (test finisher), or -1. */
     int device_exit_code() const;
     /* Per-device statistics (router ports included), keyed by device name. */
