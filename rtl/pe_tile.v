@@ -23,7 +23,7 @@ module pe_tile #(
     parameter LO        = 2,
     parameter HI        = 8,
     parameter NB_MAX    = 16,    // max beats per row: K <= NB_MAX * LANES
-    parameter OUT_DEPTH = 8,     // output FIFO entries (> pipeline depth for full rate)
+    parameter OUT_DEPTH = 16,    // output FIFO entries (> rows in flight, 8, for full rate)
     parameter P         = $clog2(M),
     parameter BITS      = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
     parameter WBEAT     = (UNIFORM != 0) ? LANES * HI : (LANES / M) * ((BITS + 7) / 8) * 8

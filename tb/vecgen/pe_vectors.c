@@ -98,7 +98,7 @@ static int chance(pe_rng *r, double p) { return (double)(pe_rng_next(r) >> 11) *
 
 static const char *const directed_names[PE_DIRECTED_COUNT] = {
     "all_zero_weights", "zero_acts", "max_high", "max_high_spread", "sat_high", "sat_low",
-    "wrap", "rq_extremes", "max_lo_shift", "full_k", "k_one", "ragged_k"};
+    "wrap", "rq_extremes", "max_lo_shift", "full_k", "k_one", "ragged_k", "short_rows"};
 
 const char *pe_directed_name(int c)
 {
@@ -375,10 +375,12 @@ int pe_tile_directed(const pe_cfg *c, int which, pe_rng *rng, pe_tile *t, char *
     int full = c->nb_max * c->lanes;
     int k = which == PE_DIR_FULL_K ? full : which == PE_DIR_K_ONE ? 1
           : which == PE_DIR_RAGGED_K ? (c->m > 2 ? c->lanes + c->m / 2 + 1 : c->lanes + 1)
+          : which == PE_DIR_SHORT_ROWS ? c->lanes
                                       : (full < 3 * c->lanes ? full : 3 * c->lanes);
     if (k > full)
         k = full;
-    int rows = which == PE_DIR_FULL_K ? 16 : which == PE_DIR_RQ_EXTREMES ? 9 : 6;
+    int rows = which == PE_DIR_FULL_K ? 16 : which == PE_DIR_RQ_EXTREMES ? 9
+             : which == PE_DIR_SHORT_ROWS ? 40 : 6;
     if (tile_alloc(c, t, k, rows, err, errlen))
         return -1;
     int smax = c->uniform ? 0 : max_lo_shift(c), qmax = qmax_of(c);

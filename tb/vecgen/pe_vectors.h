@@ -63,6 +63,7 @@ typedef enum {
     PE_DIR_FULL_K,             /* K = nb_max * lanes, many rows */
     PE_DIR_K_ONE,              /* K = 1 */
     PE_DIR_RAGGED_K,           /* K not a multiple of M: padded last block */
+    PE_DIR_SHORT_ROWS,         /* K <= lanes and 40 rows: one beat per row, full output rate */
     PE_DIRECTED_COUNT
 } pe_directed;
 
