@@ -640,10 +640,10 @@ static int read_quant_chunk(hq_model *m, rbuf *c, const int *seen, char *err, si
 
 static int parse(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
+    if (memcmp(buf, HQM_MAGIC, len < 8 ? len : 8))
+        return errf(err, errlen, "not an HQSim model file (wrong magic)");
     if (len < HQM_HEADER_BYTES + 4)
         return errf(err, errlen, "too short to be a model file (%zu bytes)", len);
-    if (memcmp(buf, HQM_MAGIC, 8))
-        return errf(err, errlen, "not an HQSim model file (wrong magic)");
     unsigned major = buf[8] | buf[9] << 8, minor = buf[10] | buf[11] << 8;
     if (major > HQM_VERSION_MAJOR || major == 0)
         return errf(err, errlen, "format version %u.%u is not supported by this hqsim "
