@@ -176,7 +176,7 @@ int sc_main(int argc, char *argv[])
     /* ---- the shipped configs build ---- */
     std::vector<std::unique_ptr<Platform>> keep; /* modules must outlive the simulation */
     std::vector<std::unique_ptr<TestInitiator>> idle_cpus;
-    for (const char *f : {"default.json", "ddr4-2400.json"}) {
+    for (const char *f : {"default.json", "ddr4-2400.json", "ddr3-timed.json"}) {
         const std::string path = std::string(HQ_CONFIG_DIR "/platform/") + f;
         std::printf("build %s\n", path.c_str());
         PlatformConfig pc = load_platform_config(path);
