@@ -21,6 +21,23 @@ static void usage(FILE *f)
             "the test accuracy is lower / the training takes longer (targets).\n");
 }
 
+/* FNV-1a over every float parameter: two runs trained identically print the same value. */
+static unsigned long long weights_hash(const hq_model *m)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (int l = 0; l < m->n_layers; l++) {
+        const hq_layer *L = &m->layers[l];
+        if (!L->w)
+            continue;
+        const unsigned char *p[2] = {(const void *)L->w, (const void *)L->b};
+        size_t len[2] = {sizeof(float) * L->rows * L->cols, sizeof(float) * L->rows};
+        for (int t = 0; t < 2; t++)
+            for (size_t i = 0; i < len[t]; i++)
+                h = (h ^ p[t][i]) * 1099511628211ULL;
+    }
+    return h;
+}
+
 static int parse_num(const char *flag, const char *s, double lo, double hi, double *out)
 {
     char *end;
@@ -125,10 +142,10 @@ int main(int argc, char **argv)
     printf("{\"net\": \"%s\", \"width_mult\": %g, \"params\": %ld, \"epochs\": %d, \"batch\": %d, "
            "\"lr\": %g, \"optimizer\": \"%s\", \"threads\": %d, \"seed\": %llu, "
            "\"train_images\": %d, \"train_s\": %.2f, \"test_images\": %d, \"test_acc\": %.2f, "
-           "\"eval_s\": %.2f}\n",
+           "\"eval_s\": %.2f, \"weights_fnv1a\": \"%016llx\"}\n",
            net, wm, params, o.epochs, o.batch, (double)o.lr, o.optimizer ? "sgd" : "adam",
            o.threads ? o.threads : omp_get_max_threads(), o.seed,
-           o.limit > 0 && o.limit < train.n ? o.limit : train.n, train_s, test.n, acc, eval_s);
+           o.limit > 0 && o.limit < train.n ? o.limit : train.n, train_s, test.n, acc, eval_s, weights_hash(&m));
     hq_model_free(&m);
     hq_dataset_free(&train);
     hq_dataset_free(&test);

@@ -1,7 +1,8 @@
 /* Packed, cache-blocked SGEMM (GotoBLAS structure, plain C). The micro-kernel keeps an
  * MR x NR tile of C in registers; gcc -O3 vectorizes its fixed-size inner loops (SSE2 on
  * baseline x86-64, so the arithmetic is the same on every x86-64 machine). Work is split into
- * MC x NC macro tiles of C, one thread per tile; each thread packs its own panels. */
+ * MC x NC macro tiles of C, one thread per tile; each thread packs its own panels. Measured
+ * alternatives on this machine (MR x NR = 6x8, 8x8, 4x12) were slower than 4x8. */
 #include "nn_gemm.h"
 
 #include <stdlib.h>
@@ -17,18 +18,21 @@ typedef struct {
     float *a, *b;
 } pack_buffers;
 
-/* Per-thread packing buffers, allocated once per thread and reused by every call. */
-static _Thread_local pack_buffers tls_pack;
-
-static pack_buffers *get_pack_buffers(void)
+/* Each thread allocates its own packing buffers for the duration of one nn_gemm call (glibc
+ * keeps freed blocks of this size on its heap, so repeated calls do not go back to mmap). */
+static pack_buffers pack_alloc(void)
 {
-    if (!tls_pack.a) {
-        tls_pack.a = aligned_alloc(64, sizeof(float) * MC * KC);
-        tls_pack.b = aligned_alloc(64, sizeof(float) * KC * NC);
-        if (!tls_pack.a || !tls_pack.b)
-            abort(); /* 320 kB: failing here means the machine is out of memory */
-    }
-    return &tls_pack;
+    pack_buffers pb = {aligned_alloc(64, sizeof(float) * MC * KC),
+                       aligned_alloc(64, sizeof(float) * KC * NC)};
+    if (!pb.a || !pb.b)
+        abort(); /* 320 kB: failing here means the machine is out of memory */
+    return pb;
+}
+
+static void pack_free(pack_buffers *pb)
+{
+    free(pb->a);
+    free(pb->b);
 }
 
 /* Packs op(A)[i0..i0+mc)[k0..k0+kc) into MR-row panels, each stored k-major, zero-padded. */
@@ -93,9 +97,9 @@ static void micro_kernel(int kc, const float *restrict a, const float *restrict 
 }
 
 static void macro_tile(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
-                       const float *B, int ldb, float *C, int ldc, int accumulate, int i0, int j0)
+                       const float *B, int ldb, float *C, int ldc, int accumulate, int i0, int j0,
+                       pack_buffers *pb)
 {
-    pack_buffers *pb = get_pack_buffers();
     int mc = M - i0 < MC ? M - i0 : MC;
     int nc = N - j0 < NC ? N - j0 : NC;
     for (int k0 = 0; k0 < K; k0 += KC) {
@@ -151,14 +155,19 @@ static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const fl
     float *part = malloc(sizeof(float) * (size_t)chunks * M * N);
     if (!part)
         abort(); /* at most 32 x 4 tiles = 8 MB; as for the packing buffers */
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
-    for (int t = 0; t < tiles * chunks; t++) {
-        int ch = t / tiles, tile = t % tiles;
-        int k0 = ch * chunk, kc = K - k0 < chunk ? K - k0 : chunk;
-        const float *a = trans_a ? A + (size_t)k0 * lda : A + k0;
-        const float *b = trans_b ? B + k0 : B + (size_t)k0 * ldb;
-        macro_tile(trans_a, trans_b, M, N, kc, a, lda, b, ldb, part + (size_t)ch * M * N, N, 0,
-                   (tile / tiles_n) * MC, (tile % tiles_n) * NC);
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        pack_buffers pb = pack_alloc();
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < tiles * chunks; t++) {
+            int ch = t / tiles, tile = t % tiles;
+            int k0 = ch * chunk, kc = K - k0 < chunk ? K - k0 : chunk;
+            const float *a = trans_a ? A + (size_t)k0 * lda : A + k0;
+            const float *b = trans_b ? B + k0 : B + (size_t)k0 * ldb;
+            macro_tile(trans_a, trans_b, M, N, kc, a, lda, b, ldb, part + (size_t)ch * M * N, N,
+                       0, (tile / tiles_n) * MC, (tile % tiles_n) * NC, &pb);
+        }
+        pack_free(&pb);
     }
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (int i = 0; i < M; i++) {
@@ -200,8 +209,13 @@ void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int 
         nt = tiles;
     /* Dynamic scheduling keeps both cores busy when one is preempted (shared machines); any
      * thread computes a given tile the same way, so the result does not change. */
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
-    for (int t = 0; t < tiles; t++)
-        macro_tile(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate,
-                   (t / tiles_n) * MC, (t % tiles_n) * NC);
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        pack_buffers pb = pack_alloc();
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < tiles; t++)
+            macro_tile(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate,
+                       (t / tiles_n) * MC, (t % tiles_n) * NC, &pb);
+        pack_free(&pb);
+    }
 }
