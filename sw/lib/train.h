@@ -38,8 +38,9 @@ typedef struct {
                                 run, per batch (the default for both nets) */
 } hq_train_opts;
 
-/* Defaults (sw/lib/nn/nn_train.c): Adam, cosine decay, seed 1, all cores, quiet;
- * "mlp": 15 epochs, batch 128, lr 1e-3; "cnn": see hq_train_opts_default's comment there. */
+/* Defaults: Adam (beta 0.9/0.999), cosine lr decay, no weight decay, momentum 0.9 (for SGD),
+ * seed 1, all cores, quiet; "mlp": 15 epochs, batch 128, lr 1e-3; "cnn": 8 epochs, batch 64,
+ * lr 1e-3. Weight decay is decoupled (AdamW) for Adam, L2 for SGD, never on biases. */
 void hq_train_opts_default(hq_train_opts *o, const char *net);
 /* Trains m in place. Bit-identical results for the same seed and options, for any thread count.
  * Returns 0, or -1 with a message in err (invalid options or model, dataset shape mismatch,
