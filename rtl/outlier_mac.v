@@ -62,7 +62,10 @@ module outlier_mac #(
             reg  [G-1:0]  served;
             reg  [CW-1:0] count;              // outliers of this group served in this beat
             wire [G-1:0]  pending = marker & ~served;
-            wire [G-1:0]  first   = pending & (~pending + {{(G-1){1'b0}}, 1'b1});
+            // Lowest pending marker. With N = 1 a well-formed block gives a group at most one
+            // outlier, so the carry chain that isolates the lowest bit is not needed.
+            wire [G-1:0]  first   = (N == 1) ? pending
+                                             : pending & (~pending + {{(G-1){1'b0}}, 1'b1});
             wire [CW-1:0] rank    = rank0 + count;
             localparam [CW-1:0] NSLOTS = N[CW-1:0];
             reg  [IW-1:0] lidx;
