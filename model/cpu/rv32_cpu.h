@@ -9,6 +9,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace hq {
@@ -26,6 +27,9 @@ struct CpuConfig {
     int gdb_port = 0;                 /* >0: serve the GDB remote protocol on 127.0.0.1:port;
                                          the CPU owns the stub (registers, memory through
                                          socket->transport_dbg, breakpoints, step) */
+    /* Added (issue 4, CPU side): misaligned loads/stores trap (true, default) or are done
+     * as byte accesses (false; riscv-tests rv32ui-p-ma_data needs this). */
+    bool misaligned_traps = true;
 };
 
 class Rv32Cpu : public sc_core::sc_module {
@@ -49,7 +53,18 @@ class Rv32Cpu : public sc_core::sc_module {
     int exit_code() const;
     void set_tohost_addr(uint32_t addr); /* 0 = none; from the ELF symbol "tohost" */
 
+    /* Added (issue 4, CPU side). Where the `time` CSR reads mtime: a function of the CPU's
+     * local time (sc_time_stamp() + quantum offset), e.g. the CLINT's mtime_at(). Default:
+     * a 10 MHz count of simulated time (QEMU virt's timebase). */
+    void set_time_source(std::function<uint64_t(const sc_core::sc_time &)> mtime_at);
+    uint32_t pc() const;              /* current pc (for tests and reports) */
+    uint32_t reg(unsigned i) const;   /* x0..x31 */
+
   private:
+    void run_thread();
+    void irq_changed();
+    void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
+
     struct Impl;
     Impl *impl_;
 };

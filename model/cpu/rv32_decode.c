@@ -21,7 +21,7 @@ const char *rv32_op_name(rv32_op op)
 
 int rv32_op_class(rv32_op op)
 {
-    return (unsigned)op < RV32_OP_COUNT ? op_classes[op] : RV32_CLASS_SYSTEM;
+    return (unsigned)op < RV32_OP_COUNT ? (int)op_classes[op] : (int)RV32_CLASS_SYSTEM;
 }
 
 const char *rv32_mnemonic(uint32_t insn)

@@ -271,7 +271,9 @@ static uint32_t rem_s(uint32_t a, uint32_t b)
 
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
 {
-    uint64_t insn_end = s->instret + max_insns < s->instret ? UINT64_MAX : s->instret + max_insns;
+    /* traps count against the budget too, so a trap loop (e.g. mtvec pointing at a hole)
+     * cannot hang the caller */
+    uint64_t steps_left = max_insns;
     uint32_t *const x = s->x;
     int step_over = s->step_over_breakpoint;
     s->step_over_breakpoint = 0;
@@ -282,8 +284,9 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
             s->irq_check = 0;
             rv32_trap_take_interrupt(s);
         }
-        if (UNLIKELY(s->instret >= insn_end || s->cycles >= cycle_limit))
+        if (UNLIKELY(steps_left == 0 || s->cycles >= cycle_limit))
             return RV32_STOP_LIMIT;
+        steps_left--;
         uint32_t pc = s->pc;
         if (UNLIKELY(s->n_breakpoints != 0) && !step_over && is_breakpoint(s, pc)) {
             s->step_over_breakpoint = 1;

@@ -101,8 +101,8 @@ void rv32_iss_invalidate_dmi(rv32_iss *s, uint64_t lo, uint64_t hi);
 /* Interrupt lines: set the mip bits in mask to the given level. */
 void rv32_iss_set_irq(rv32_iss *s, uint32_t mask, int level);
 
-/* Execute until max_insns more instructions retired, the cycle counter reaches
- * cycle_limit, or an event (rv32_stop). */
+/* Execute until max_insns more steps (a step retires an instruction or takes a trap) are
+ * done, the cycle counter reaches cycle_limit, or an event (rv32_stop). */
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit);
 
 /* Ask a running rv32_iss_run() to return RV32_STOP_REQUESTED after the current access;

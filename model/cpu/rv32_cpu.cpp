@@ -1,0 +1,383 @@
+/* SystemC/TLM-2.0 wrapper of the RV32IM ISS (see rv32_cpu.h): a loosely-timed initiator
+ * with a quantum keeper, DMI for fetch and RAM data, CPI-table timing, interrupt inputs,
+ * wfi as a wait on an interrupt event, per-instruction trace and the GDB stub. */
+#include "rv32_cpu.h"
+
+#include "gdb_stub.h"
+#include "rv32_iss.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace hq {
+
+using sc_core::sc_time;
+
+struct Rv32Cpu::Impl final : GdbTarget {
+    Rv32Cpu &cpu;
+    CpuConfig cfg;
+    rv32_iss *iss = nullptr;
+    tlm_utils::tlm_quantumkeeper qk;
+    sc_time period;
+    uint64_t accounted_cycles = 0; /* ISS cycles already added to the quantum keeper */
+    uint32_t reset_pc = 0x80000000u;
+    uint32_t tohost = 0;
+    bool limit_hit = false;
+    bool io_write_sync = false; /* a device register was written: synchronise */
+    bool exited = false;
+    int exit_code = 0;
+    FILE *trace = nullptr;
+    sc_core::sc_event irq_event;
+    std::function<uint64_t(const sc_time &)> mtime_at;
+    std::unique_ptr<GdbStub> gdb;
+    tlm::tlm_generic_payload trans;
+
+    Impl(Rv32Cpu &c, const CpuConfig &config) : cpu(c), cfg(config)
+    {
+        period = sc_time(1.0 / cfg.clock_hz, sc_core::SC_SEC);
+        rv32_bus bus{this, &Impl::bus_read, &Impl::bus_write, &Impl::read_time};
+        iss = rv32_iss_create(&bus);
+        if (!iss)
+            throw std::runtime_error(std::string(cpu.name()) + ": out of memory");
+        unsigned cpi[RV32_CLASS_COUNT];
+        cpi[RV32_CLASS_ALU] = cfg.cpi_alu;
+        cpi[RV32_CLASS_MUL] = cfg.cpi_mul;
+        cpi[RV32_CLASS_DIV] = cfg.cpi_div;
+        cpi[RV32_CLASS_LOAD] = cfg.cpi_load;
+        cpi[RV32_CLASS_STORE] = cfg.cpi_store;
+        cpi[RV32_CLASS_BRANCH_TAKEN] = cfg.cpi_branch_taken;
+        cpi[RV32_CLASS_BRANCH_NOT_TAKEN] = cfg.cpi_branch_not_taken;
+        cpi[RV32_CLASS_JUMP] = cfg.cpi_jump;
+        cpi[RV32_CLASS_CSR] = cfg.cpi_csr;
+        cpi[RV32_CLASS_SYSTEM] = cfg.cpi_system;
+        rv32_iss_set_cpi(iss, cpi);
+        rv32_iss_set_misaligned_traps(iss, cfg.misaligned_traps);
+        if (!cfg.trace_insns_path.empty()) {
+            trace = fopen(cfg.trace_insns_path.c_str(), "w");
+            if (!trace)
+                throw std::runtime_error(std::string(cpu.name()) + ": cannot write trace file " +
+                                         cfg.trace_insns_path + ": " + strerror(errno));
+            rv32_iss_set_trace(iss, &Impl::trace_line, this);
+        }
+    }
+
+    ~Impl() override
+    {
+        if (trace)
+            fclose(trace);
+        rv32_iss_destroy(iss);
+    }
+
+    /* ---- time ---- */
+
+    /* Move the cycles the ISS counted since the last call into the quantum keeper. */
+    void account_cycles()
+    {
+        uint64_t now = rv32_iss_cycles(iss);
+        if (now > accounted_cycles)
+            qk.inc(period * static_cast<double>(now - accounted_cycles));
+        accounted_cycles = now;
+    }
+
+    sc_time local_now()
+    {
+        account_cycles();
+        return sc_core::sc_time_stamp() + qk.get_local_time();
+    }
+
+    static uint64_t read_time(void *ctx)
+    {
+        Impl *self = static_cast<Impl *>(ctx);
+        sc_time t = self->local_now();
+        if (self->mtime_at)
+            return self->mtime_at(t);
+        return static_cast<uint64_t>(t / sc_time(100, sc_core::SC_NS)); /* 10 MHz */
+    }
+
+    /* ---- memory ---- */
+
+    int transport(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, unsigned len)
+    {
+        account_cycles();
+        sc_time before = qk.get_local_time();
+        sc_time delay = before;
+        trans.set_command(cmd);
+        trans.set_address(addr);
+        trans.set_data_ptr(buf);
+        trans.set_data_length(len);
+        trans.set_streaming_width(len);
+        trans.set_byte_enable_ptr(nullptr);
+        trans.set_dmi_allowed(false);
+        trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        cpu.socket->b_transport(trans, delay);
+        if (delay > before) { /* target latency stalls the core: whole cycles */
+            uint64_t stall = static_cast<uint64_t>((delay - before) / period + 0.999999);
+            rv32_iss_add_cycles(iss, stall);
+            account_cycles();
+        }
+        if (sc_core::sc_get_simulator_status() == sc_core::SC_SIM_USER_STOP)
+            rv32_iss_request_stop(iss); /* e.g. the test finisher called sc_stop() */
+        if (trans.get_response_status() != tlm::TLM_OK_RESPONSE)
+            return 1; /* address error and every other error: access fault */
+        if (cfg.dmi && trans.is_dmi_allowed())
+            request_dmi(addr);
+        if (cmd == tlm::TLM_WRITE_COMMAND && !trans.is_dmi_allowed()) {
+            /* A device register changed: leave the slice so that the device's processes
+             * (interrupt lines, an accelerator start) run before the next instruction. */
+            io_write_sync = true;
+            rv32_iss_request_stop(iss);
+        }
+        return 0;
+    }
+
+    static int bus_read(void *ctx, uint32_t addr, void *buf, unsigned len, rv32_access)
+    {
+        return static_cast<Impl *>(ctx)->transport(tlm::TLM_READ_COMMAND, addr,
+                                                   static_cast<uint8_t *>(buf), len);
+    }
+
+    static int bus_write(void *ctx, uint32_t addr, const void *buf, unsigned len)
+    {
+        uint8_t tmp[4];
+        memcpy(tmp, buf, len);
+        return static_cast<Impl *>(ctx)->transport(tlm::TLM_WRITE_COMMAND, addr, tmp, len);
+    }
+
+    void request_dmi(uint32_t addr)
+    {
+        tlm::tlm_generic_payload t;
+        tlm::tlm_dmi dmi;
+        t.set_command(tlm::TLM_READ_COMMAND);
+        t.set_address(addr);
+        if (!cpu.socket->get_direct_mem_ptr(t, dmi) || !dmi.is_read_allowed())
+            return;
+        uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
+        if (start > 0xffffffffu)
+            return;
+        if (end > 0xffffffffu)
+            end = 0xffffffffu;
+        unsigned acc = RV32_DMI_READ | (dmi.is_write_allowed() ? RV32_DMI_WRITE : 0u);
+        rv32_iss_add_dmi(iss, static_cast<uint32_t>(start), end - start + 1,
+                         dmi.get_dmi_ptr(), acc);
+    }
+
+    /* ---- trace ---- */
+
+    static void trace_line(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned rd,
+                           uint32_t v)
+    {
+        FILE *f = static_cast<Impl *>(ctx)->trace;
+        fprintf(f, "%" PRIu64 " %08x %08x %-7s", n, pc, insn, rv32_mnemonic(insn));
+        if (rd)
+            fprintf(f, " x%u=%08x", rd, v);
+        fputc('\n', f);
+    }
+
+    /* ---- GdbTarget ---- */
+
+    uint32_t read_register(unsigned n) override
+    {
+        return n == 32 ? rv32_iss_get_pc(iss) : rv32_iss_get_reg(iss, n);
+    }
+    void write_register(unsigned n, uint32_t v) override
+    {
+        if (n == 32)
+            rv32_iss_set_pc(iss, v);
+        else
+            rv32_iss_set_reg(iss, n, v);
+    }
+    bool debug_access(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, size_t len)
+    {
+        tlm::tlm_generic_payload t;
+        t.set_command(cmd);
+        t.set_address(addr);
+        t.set_data_ptr(buf);
+        t.set_data_length(static_cast<unsigned>(len));
+        t.set_streaming_width(static_cast<unsigned>(len));
+        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        return cpu.socket->transport_dbg(t) == len;
+    }
+    bool read_memory(uint32_t addr, uint8_t *buf, size_t len) override
+    {
+        return debug_access(tlm::TLM_READ_COMMAND, addr, buf, len);
+    }
+    bool write_memory(uint32_t addr, const uint8_t *buf, size_t len) override
+    {
+        std::vector<uint8_t> tmp(buf, buf + len);
+        return debug_access(tlm::TLM_WRITE_COMMAND, addr, tmp.data(), len);
+    }
+    bool set_breakpoint(uint32_t addr, bool on) override
+    {
+        return on ? rv32_iss_add_breakpoint(iss, addr) == 0
+                  : (rv32_iss_remove_breakpoint(iss, addr), true);
+    }
+
+    void finish(int code)
+    {
+        exited = true;
+        exit_code = code;
+        if (gdb)
+            gdb->report_exit(code);
+        sc_core::sc_stop();
+    }
+
+    void run();
+    void wait_for_interrupt();
+};
+
+SC_HAS_PROCESS(Rv32Cpu);
+
+Rv32Cpu::Rv32Cpu(sc_core::sc_module_name name, const CpuConfig &cfg)
+    : sc_module(name), socket("socket"), irq_timer("irq_timer"), irq_software("irq_software"),
+      irq_external("irq_external"), impl_(nullptr)
+{
+    if (!(cfg.clock_hz > 0))
+        throw std::invalid_argument(std::string(this->name()) + ": clock_hz must be > 0");
+    if (cfg.quantum <= sc_core::SC_ZERO_TIME)
+        throw std::invalid_argument(std::string(this->name()) + ": quantum must be > 0");
+    impl_ = new Impl(*this, cfg);
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(cfg.quantum);
+    socket.register_invalidate_direct_mem_ptr(this, &Rv32Cpu::invalidate_dmi);
+    if (cfg.gdb_port > 0) {
+        impl_->gdb.reset(new GdbStub(cfg.gdb_port));
+        impl_->gdb->listen(); /* now, so a debugger can connect as soon as we exist */
+    }
+    SC_THREAD(run_thread);
+    SC_METHOD(irq_changed);
+    sensitive << irq_timer << irq_software << irq_external;
+    dont_initialize();
+}
+
+Rv32Cpu::~Rv32Cpu() { delete impl_; }
+
+void Rv32Cpu::set_reset_pc(uint32_t pc) { impl_->reset_pc = pc; }
+void Rv32Cpu::set_tohost_addr(uint32_t addr) { impl_->tohost = addr; }
+void Rv32Cpu::set_time_source(std::function<uint64_t(const sc_core::sc_time &)> f)
+{
+    impl_->mtime_at = std::move(f);
+}
+uint64_t Rv32Cpu::instructions() const { return rv32_iss_instret(impl_->iss); }
+uint64_t Rv32Cpu::cycles() const { return rv32_iss_cycles(impl_->iss); }
+bool Rv32Cpu::hit_insn_limit() const { return impl_->limit_hit; }
+bool Rv32Cpu::exited() const { return impl_->exited; }
+int Rv32Cpu::exit_code() const { return impl_->exit_code; }
+uint32_t Rv32Cpu::pc() const { return rv32_iss_get_pc(impl_->iss); }
+uint32_t Rv32Cpu::reg(unsigned i) const { return rv32_iss_get_reg(impl_->iss, i); }
+
+void Rv32Cpu::invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end)
+{
+    rv32_iss_invalidate_dmi(impl_->iss, start, end);
+}
+
+void Rv32Cpu::irq_changed()
+{
+    rv32_iss_set_irq(impl_->iss, RV32_IRQ_MTI, irq_timer.read());
+    rv32_iss_set_irq(impl_->iss, RV32_IRQ_MSI, irq_software.read());
+    rv32_iss_set_irq(impl_->iss, RV32_IRQ_MEI, irq_external.read());
+    impl_->irq_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Rv32Cpu::run_thread() { impl_->run(); }
+
+/* wfi: synchronise, then sleep until an enabled interrupt is pending; the time slept counts
+ * as core cycles (mcycle keeps tracking simulated time). */
+void Rv32Cpu::Impl::wait_for_interrupt()
+{
+    account_cycles();
+    qk.sync();
+    sc_time t0 = sc_core::sc_time_stamp();
+    uint32_t mip = 0, mie = 0;
+    for (;;) {
+        rv32_iss_read_csr(iss, 0x344, &mip);
+        rv32_iss_read_csr(iss, 0x304, &mie);
+        if (mip & mie)
+            break;
+        sc_core::wait(irq_event);
+    }
+    uint64_t slept = static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / period);
+    rv32_iss_add_cycles(iss, slept);
+    accounted_cycles = rv32_iss_cycles(iss); /* that time has already passed */
+}
+
+void Rv32Cpu::Impl::run()
+{
+    rv32_iss_reset(iss, reset_pc);
+    rv32_iss_set_tohost(iss, tohost);
+    accounted_cycles = 0;
+    qk.reset();
+    if (cfg.dmi)
+        request_dmi(reset_pc);
+
+    GdbStub::Resume mode = GdbStub::Resume::Continue;
+    if (gdb) {
+        printf("%s: waiting for gdb on 127.0.0.1:%d\n", cpu.name(), cfg.gdb_port);
+        fflush(stdout);
+        gdb->accept_client();
+        mode = gdb->serve(*this, 0);
+    }
+    for (;;) {
+        if (mode == GdbStub::Resume::Kill) {
+            sc_core::sc_stop();
+            return;
+        }
+        if (mode == GdbStub::Resume::Detach)
+            gdb.reset();
+
+        /* the slice: up to the end of the quantum, one instruction when single-stepping */
+        uint64_t budget = UINT64_MAX;
+        if (cfg.max_insns)
+            budget = cfg.max_insns > rv32_iss_instret(iss) ? cfg.max_insns - rv32_iss_instret(iss)
+                                                          : 0;
+        bool stepping = gdb && mode == GdbStub::Resume::Step;
+        if (stepping && budget > 1)
+            budget = 1;
+        sc_time left = tlm_utils::tlm_quantumkeeper::get_global_quantum() - qk.get_local_time();
+        uint64_t slice = left > sc_core::SC_ZERO_TIME ? static_cast<uint64_t>(left / period) : 0;
+        if (slice == 0)
+            slice = 1;
+
+        rv32_stop why = budget ? rv32_iss_run(iss, budget, rv32_iss_cycles(iss) + slice)
+                               : RV32_STOP_LIMIT;
+        account_cycles();
+
+        if (rv32_iss_exited(iss)) {
+            finish(rv32_iss_exit_code(iss));
+            return;
+        }
+        if (sc_core::sc_get_simulator_status() == sc_core::SC_SIM_USER_STOP) {
+            if (gdb) /* e.g. the test finisher ended the run */
+                gdb->report_exit(0);
+            return;
+        }
+        if (io_write_sync) {
+            io_write_sync = false;
+            if (qk.get_local_time() == sc_core::SC_ZERO_TIME) { /* let delta cycles settle */
+                rv32_iss_add_cycles(iss, 1);
+                account_cycles();
+            }
+            qk.sync();
+        }
+        if (cfg.max_insns && rv32_iss_instret(iss) >= cfg.max_insns) {
+            limit_hit = true;
+            sc_core::sc_stop();
+            return;
+        }
+        if (why == RV32_STOP_WFI && !stepping)
+            wait_for_interrupt();
+        if (qk.need_sync())
+            qk.sync();
+        if (gdb) {
+            if (why == RV32_STOP_BREAKPOINT || stepping)
+                mode = gdb->serve(*this, GdbStub::SigTrap);
+            else if (gdb->interrupt_requested())
+                mode = gdb->serve(*this, GdbStub::SigInt);
+        }
+    }
+}
+
+} // namespace hq
