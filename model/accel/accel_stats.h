@@ -15,6 +15,7 @@ const char *unit_name(Unit u);
 
 struct LayerStats {
     unsigned index = 0;          /* descriptor index within its command */
+    uint32_t desc_addr = 0;      /* where the descriptor was (identifies the network layer) */
     unsigned op = 0, layout = 0;
     unsigned rows = 0, cols = 0, batch = 0;
     uint64_t vectors = 0;        /* GEMM vectors (batch x output positions) */

@@ -89,6 +89,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     LayerResult r;
     LayerStats &st = r.stats;
     st.index = index;
+    st.desc_addr = desc_addr;
     st.start_ps = start_ps;
     Run run{*this, r, start_ps, cfg_.cycle_ps(), layer_id, trace};
 

@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "platform/hq_platform.h"
+#include "accel/hq_accel_cli.h" /* the model form, hqsim run Q.hqm (model/accel) */
 
 #include <errno.h>
 #include <getopt.h>
@@ -211,6 +212,9 @@ static void print_json(const hq_run_result *r)
 
 int cmd_run(int argc, char **argv)
 {
+    /* `hqsim run Q.hqm [...]` belongs to the accelerator (model/accel/accel_cli.cpp). */
+    if (hq_accel_run_requested(argc, argv))
+        return hq_accel_cmd_run(argc, argv);
     run_args a;
     const int pr = parse_args(argc, argv, &a);
     if (pr > 0)

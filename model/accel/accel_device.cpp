@@ -1,0 +1,58 @@
+#include "accel/accel_device.h"
+
+namespace hq::accel {
+
+AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq)
+{
+    const hq::ConfigObject &p = ctx.params;
+    p.allow_only({"timing", "energy", "arch", "trace"});
+    if (ctx.size < HQ_ACCEL_WINDOW_BYTES)
+        p.fail(nullptr, "device '" + ctx.name + "' needs a register window of at least " +
+                            std::to_string(HQ_ACCEL_WINDOW_BYTES) + " bytes (\"size\")");
+    AccelConfig cfg;
+    EnergyTable energy;
+    if (p.has("timing"))
+        load_timing_config(p.resolve_path(p.string("timing")), &cfg);
+    if (p.has("energy"))
+        load_energy_table(p.resolve_path(p.string("energy")), &energy);
+    if (p.has("arch")) {
+        const std::string a = p.string("arch");
+        if (!parse_arch(a, &cfg.arch))
+            p.fail("arch", "unknown array '" + a + "' (uniform8, split, lanegroup)");
+    }
+    accel_ = std::make_unique<HqAccel>(ctx.name.c_str(), cfg, energy);
+    accel_->enable_trace(p.boolean_or("trace", false));
+}
+
+void AccelDevice::wire(hq::Wiring &w)
+{
+    if (irq_)
+        accel_->irq.bind(w.irq_line(irq_));
+    else
+        accel_->irq.bind(unconnected_irq_); /* polling firmware only */
+}
+
+void AccelDevice::report(nlohmann::json &j) const
+{
+    const PerfCounters &p = accel_->csr().perf();
+    j["type"] = kAccelDeviceType;
+    j["arch"] = arch_name(accel_->config().arch);
+    j["commands"] = accel_->commands();
+    j["layers"] = accel_->layers().size();
+    j["errors"] = accel_->errors();
+    j["cycles"] = p.cycles;
+    j["dram_bytes_read"] = p.dram_rd;
+    j["dram_bytes_written"] = p.dram_wr;
+    j["weight_bytes"] = p.weight_rd;
+    j["macs"] = p.macs;
+    j["weight_cache_hits"] = accel_->engine().cache().hits();
+    j["weight_cache_misses"] = accel_->engine().cache().misses();
+}
+
+static hq::DeviceRegistration registration(kAccelDeviceType, [](const hq::DeviceContext &ctx) {
+    return std::unique_ptr<hq::Device>(new AccelDevice(ctx));
+});
+
+void link_accel_device() {}
+
+} // namespace hq::accel

@@ -1,0 +1,437 @@
+#include "accel/accel_run.h"
+
+#include "accel/accel_device.h"
+#include "accel/dram_image.h"
+#include "cpu/rv32_cpu.h"
+#include "platform/elf_loader.h"
+#include "platform/platform.h"
+
+extern "C" {
+#include "container.h"
+#include "dataset.h"
+#include "reference.h"
+#include "train.h"
+}
+
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+
+namespace hq::accel {
+
+namespace {
+
+std::string exe_dir()
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return ".";
+    exe[n] = 0;
+    std::string s(exe);
+    return s.substr(0, s.rfind('/'));
+}
+
+bool readable(const std::string &p)
+{
+    return !p.empty() && access(p.c_str(), R_OK) == 0;
+}
+
+/* given > $env > ./rel > <source tree>/rel (the executable is <root>/<build>/sw/cli/hqsim). */
+std::string find_config(const std::string &given, const char *env, const std::string &rel)
+{
+    if (!given.empty())
+        return given;
+    if (env && getenv(env) && *getenv(env))
+        return getenv(env);
+    if (readable(rel))
+        return rel;
+    std::string up = exe_dir() + "/../../../" + rel;
+    return readable(up) ? up : "";
+}
+
+std::string find_firmware(const std::string &given)
+{
+    if (!given.empty())
+        return given;
+    const char *env = getenv("HQSIM_ACCEL_FW");
+    if (env && *env)
+        return env;
+    std::string p = exe_dir() + "/../fw/accel/accel_runtime.elf";
+    return readable(p) ? p : "";
+}
+
+std::string absolute(const std::string &p)
+{
+    char buf[PATH_MAX];
+    return realpath(p.c_str(), buf) ? std::string(buf) : p;
+}
+
+/* Writes the firmware and the DRAM image through the bus once sockets are bound. */
+struct ImageLoader : sc_core::sc_module {
+    ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf,
+                const DramImage &img)
+        : sc_module(n), bus_(bus), elf_(elf), img_(img)
+    {
+    }
+    void put(uint32_t addr, std::vector<uint8_t> bytes, const char *what)
+    {
+        if (bus_.debug_access(addr, bytes.data(), unsigned(bytes.size()), true) != bytes.size()) {
+            char m[200];
+            std::snprintf(m, sizeof m, "%s [0x%08x, +%zu) is not inside the platform's memory", what,
+                          addr, bytes.size());
+            throw hq::ConfigError(m);
+        }
+    }
+    void start_of_simulation() override
+    {
+        for (const hq::ElfSegment &s : elf_.segments) {
+            std::vector<uint8_t> b(s.data);
+            b.resize(s.mem_size, 0);
+            put(s.addr, std::move(b), "firmware segment");
+        }
+        for (const DramSegment &s : img_.segments)
+            put(s.addr, s.bytes, "DRAM image segment");
+    }
+    hq::Router &bus_;
+    const hq::ElfImage &elf_;
+    const DramImage &img_;
+};
+
+/* Progress on stderr while the simulation runs (every 10 % of the layer invocations). */
+struct Progress : sc_core::sc_module {
+    Progress(sc_core::sc_module_name n, const HqAccel &a, uint64_t total, bool on)
+        : sc_module(n), accel_(a), total_(total), on_(on)
+    {
+        SC_HAS_PROCESS(Progress);
+        SC_THREAD(run);
+    }
+    void run()
+    {
+        if (!on_ || total_ < 100)
+            return;
+        const auto t0 = std::chrono::steady_clock::now();
+        uint64_t next = total_ / 10;
+        for (;;) {
+            wait(sc_core::sc_time(100, sc_core::SC_US));
+            uint64_t done = accel_.layers().size();
+            if (done >= next) {
+                double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                std::fprintf(stderr, "hqsim run: %3.0f%% of the layers (%.1f s)\n",
+                             100.0 * done / total_, s);
+                next += total_ / 10;
+            }
+            if (done >= total_)
+                return;
+        }
+    }
+    const HqAccel &accel_;
+    uint64_t total_;
+    bool on_;
+};
+
+struct Failure {
+    int code;
+    std::string msg;
+};
+
+struct ModelGuard {
+    hq_model m{};
+    hq_dataset ds{};
+    hq_ref_net *ref = nullptr;
+    hq_packed_model pm{};
+    bool have_model = false, have_ds = false, have_pm = false;
+    ~ModelGuard()
+    {
+        if (ref)
+            hq_ref_free(ref);
+        if (have_pm)
+            hq_packed_model_free(&pm);
+        if (have_ds)
+            hq_dataset_free(&ds);
+        if (have_model)
+            hq_container_free_model(&m);
+    }
+};
+
+/* Adds the accelerator to the platform document (unless it has one) and sets its params. */
+void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string &timing,
+                     const std::string &energy, bool trace)
+{
+    nlohmann::json &devs = doc["devices"];
+    nlohmann::json *acc = nullptr;
+    for (nlohmann::json &d : devs)
+        if (d.is_object() && d.value("type", "") == kAccelDeviceType)
+            acc = &d;
+    if (!acc) {
+        unsigned irq = 1;
+        for (bool used = true; used; irq++) {
+            used = false;
+            for (const nlohmann::json &d : devs)
+                used = used || (d.contains("irq") && d["irq"].is_number() && d["irq"].get<unsigned>() == irq);
+            if (!used)
+                break;
+        }
+        devs.push_back({{"name", "accel0"}, {"type", kAccelDeviceType}, {"base", "0x40000000"},
+                        {"size", "0x1000"}, {"irq", irq}, {"latency_ns", 10}});
+        acc = &devs.back();
+    }
+    nlohmann::json &p = (*acc)["params"];
+    if (!p.is_object())
+        p = nlohmann::json::object();
+    if (!timing.empty() && (!o.timing_path.empty() || !p.contains("timing")))
+        p["timing"] = absolute(timing);
+    if (!energy.empty() && (!o.energy_path.empty() || !p.contains("energy")))
+        p["energy"] = absolute(energy);
+    if (!o.arch.empty())
+        p["arch"] = o.arch;
+    if (trace)
+        p["trace"] = true;
+}
+
+void accumulate(LayerStats &a, const LayerStats &b)
+{
+    const double busy_a = double(a.compute + a.stall_outlier), busy_b = double(b.compute + b.stall_outlier);
+    if (busy_a + busy_b > 0) {
+        a.util_array = (a.util_array * busy_a + b.util_array * busy_b) / (busy_a + busy_b);
+        a.util_hi = (a.util_hi * busy_a + b.util_hi * busy_b) / (busy_a + busy_b);
+    }
+    a.vectors += b.vectors;
+    a.cycles += b.cycles;
+    a.compute += b.compute;
+    a.stall_outlier += b.stall_outlier;
+    a.stall_dram += b.stall_dram;
+    a.stall_decoder += b.stall_decoder;
+    a.output += b.output;
+    a.control += b.control;
+    a.macs += b.macs;
+    a.macs_lo += b.macs_lo;
+    a.macs_hi += b.macs_hi;
+    a.dram_read += b.dram_read;
+    a.dram_written += b.dram_written;
+    a.weight_bytes += b.weight_bytes;
+    a.dram_transactions += b.dram_transactions;
+    a.sram_bytes += b.sram_bytes;
+    a.decoder_symbols += b.decoder_symbols;
+    a.energy_pj += b.energy_pj;
+    a.energy_mac_pj += b.energy_mac_pj;
+    a.energy_sram_pj += b.energy_sram_pj;
+    a.energy_dram_pj += b.energy_dram_pj;
+    a.energy_decoder_pj += b.energy_decoder_pj;
+}
+
+int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::time_point t_start)
+{
+    char err[512];
+    ModelGuard g;
+    if (hq_model_load(&g.m, o.model_path.c_str(), err, sizeof err))
+        throw Failure{2, err};
+    g.have_model = true;
+    if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
+        throw Failure{2, o.model_path + ": " + err};
+    if (hq_dataset_load(&g.ds, o.dataset_dir.empty() ? nullptr : o.dataset_dir.c_str(), HQ_SPLIT_TEST,
+                        err, sizeof err))
+        throw Failure{2, err};
+    g.have_ds = true;
+    const int n = o.images ? o.images : g.ds.n;
+    if (n < 1 || n > g.ds.n)
+        throw Failure{2, "--images " + std::to_string(o.images) + ": the test set has " +
+                             std::to_string(g.ds.n) + " images"};
+    if (g.m.input.c * g.m.input.h * g.m.input.w != g.ds.rows * g.ds.cols)
+        throw Failure{2, o.model_path + ": input shape does not match the dataset"};
+
+    /* The reference, on the same images. */
+    std::vector<int32_t> ref_logits((size_t)n * g.m.n_classes);
+    std::vector<int> ref_preds(n);
+    hq_ref_infer(g.ref, g.ds.images, n, ref_logits.data(), ref_preds.data(), 0);
+
+    hq_layout_opts lo;
+    hq_layout_opts_default(&lo, hq_layout_of_model(&g.m));
+    if (hq_layout_pack_model(&g.m, &lo, &g.pm, err, sizeof err))
+        throw Failure{2, o.model_path + ": " + err};
+    g.have_pm = true;
+    rep->layout = hq_layout_name(lo.kind);
+
+    /* Platform config with the accelerator. */
+    const std::string plat_path = find_config(o.platform_path, "HQSIM_PLATFORM", "configs/platform/default.json");
+    if (plat_path.empty())
+        throw Failure{2, "no default platform config found; pass --platform FILE"};
+    const std::string timing = find_config(o.timing_path, nullptr, "configs/timing/default.json");
+    const std::string energy = find_config(o.energy_path, nullptr, "configs/energy/default.json");
+    if (!o.timing_path.empty() && !readable(o.timing_path))
+        throw Failure{2, o.timing_path + ": cannot read the timing config"};
+    if (!o.energy_path.empty() && !readable(o.energy_path))
+        throw Failure{2, o.energy_path + ": cannot read the energy config"};
+    const bool tracing = !o.trace_path.empty() || !o.png_dir.empty();
+    nlohmann::json doc = hq::load_json_file(plat_path);
+    if (!doc.is_object() || !doc.contains("devices") || !doc["devices"].is_array())
+        throw Failure{2, plat_path + ": no \"devices\" array"};
+    add_accelerator(doc, o, timing, energy, tracing);
+    hq::PlatformConfig cfg = hq::parse_platform_config(doc, plat_path);
+    const hq::DeviceEntry *acc = nullptr, *plic = nullptr, *dram = nullptr;
+    for (const hq::DeviceEntry &e : cfg.devices) {
+        if (e.type == kAccelDeviceType)
+            acc = &e;
+        if (e.type == "plic")
+            plic = &e;
+        if (e.type == "dram" && e.base <= HQ_ACCEL_NET_ADDR && HQ_ACCEL_NET_ADDR < e.base + e.size)
+            dram = &e;
+    }
+    if (!dram)
+        throw Failure{2, plat_path + ": no dram device holds 0x80100000 (the network table)"};
+
+    ImageParams ip;
+    ip.accel_base = (uint32_t)acc->base;
+    ip.plic_base = plic && acc->irq ? (uint32_t)plic->base : 0;
+    ip.irq_source = acc->irq;
+    ip.mode = (o.poll ? HQ_ACCEL_NET_POLL : 0) | (o.chain ? HQ_ACCEL_NET_CHAIN : 0);
+    ip.batch = o.batch;
+    ip.n_images = n;
+    ip.images = g.ds.images;
+    DramImage img;
+    std::string e = build_dram_image(g.m, g.pm, ip, &img);
+    if (!e.empty())
+        throw Failure{2, o.model_path + ": " + e};
+    if (img.end > dram->base + dram->size)
+        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
+                             " but the platform's DRAM ends earlier; use fewer --images"};
+
+    const std::string fw = find_firmware(o.fw_path);
+    if (fw.empty())
+        throw Failure{2, "accelerator firmware accel_runtime.elf not found (build target "
+                         "fw_accel_runtime, or set HQSIM_ACCEL_FW)"};
+    const hq::ElfImage elf = hq::read_elf(fw);
+
+    link_accel_device();
+    hq::PlatformOptions popt;
+    popt.uart_out_path = o.quiet ? "/dev/null" : (o.json ? "/dev/stderr" : "");
+    hq::Platform plat("platform", cfg, popt);
+    auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name));
+    if (!dev)
+        throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
+    HqAccel &accel = dev->accel();
+    hq::Rv32Cpu cpu("cpu", cfg.cpu);
+    cpu.socket.bind(plat.router().target_socket);
+    cpu.irq_timer.bind(plat.cpu_timer_irq());
+    cpu.irq_software.bind(plat.cpu_software_irq());
+    cpu.irq_external.bind(plat.cpu_external_irq());
+    tlm::tlm_global_quantum::instance().set(cfg.cpu.quantum);
+    ImageLoader loader("accel_image_loader", plat.router(), elf, img);
+    cpu.set_reset_pc(cfg.reset_pc ? cfg.reset_pc : elf.entry);
+    cpu.set_tohost_addr(elf.tohost);
+    const uint64_t invocations = (uint64_t)img.layers.size() * ((n + o.batch - 1) / o.batch);
+    Progress progress("accel_progress", accel, invocations, !o.quiet && n >= 1000);
+    sc_core::sc_trace_file *vcd = nullptr;
+    if (!o.vcd_path.empty()) {
+        std::string base = o.vcd_path;
+        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0)
+            base.resize(base.size() - 4);
+        vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+        vcd->set_time_unit(1, sc_core::SC_NS);
+        accel.trace_signals(vcd);
+    }
+
+    sc_core::sc_start();
+    if (vcd)
+        sc_core::sc_close_vcd_trace_file(vcd);
+
+    /* Results back from DRAM. */
+    hq_accel_net net{};
+    plat.router().debug_access(HQ_ACCEL_NET_ADDR, reinterpret_cast<uint8_t *>(&net), sizeof net, false);
+    std::vector<int32_t> logits((size_t)n * g.m.n_classes);
+    std::vector<uint8_t> preds(n);
+    plat.router().debug_access(img.net.logits_addr, reinterpret_cast<uint8_t *>(logits.data()),
+                               unsigned(logits.size() * 4), false);
+    plat.router().debug_access(img.net.preds_addr, preds.data(), unsigned(n), false);
+
+    const AccelConfig &ac = accel.config();
+    rep->arch = arch_name(ac.arch);
+    rep->images = n;
+    rep->batch = o.batch;
+    rep->clock_hz = ac.clock_hz;
+    rep->exit_code = plat.device_exit_code() >= 0 ? plat.device_exit_code()
+                     : cpu.exited()                ? cpu.exit_code()
+                                                   : -1;
+    rep->cpu_instructions = cpu.instructions();
+    rep->commands = accel.commands();
+    rep->sim_seconds = sc_core::sc_time_stamp().to_seconds();
+    rep->e2e_cycles = (uint64_t)(rep->sim_seconds * ac.clock_hz + 0.5);
+    if (!accel.errors().empty())
+        rep->error = accel.errors().back();
+    const int done = rep->exit_code == 0 ? n : (int)std::min<uint32_t>(net.images_done, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        const bool ran = i < done;
+        rep->correct += ran && preds[i] == g.ds.labels[i];
+        rep->reference_accuracy += ref_preds[i] == g.ds.labels[i];
+        if (ran && (std::memcmp(&logits[(size_t)i * g.m.n_classes], &ref_logits[(size_t)i * g.m.n_classes],
+                                sizeof(int32_t) * g.m.n_classes) != 0 ||
+                    preds[i] != ref_preds[i]))
+            rep->mismatches++;
+    }
+    rep->accuracy = done ? (double)rep->correct / done : 0;
+    rep->reference_accuracy /= n;
+
+    /* Per network layer: descriptors are identified by their address. */
+    rep->layers.resize(img.layers.size());
+    for (size_t i = 0; i < img.layers.size(); i++)
+        rep->layers[i].name = img.layers[i].name;
+    for (const LayerStats &s : accel.layers()) {
+        size_t li = (s.desc_addr - img.net.desc_addr) / HQ_ACCEL_DESC_BYTES;
+        if (li >= rep->layers.size())
+            continue;
+        LayerReport &lr = rep->layers[li];
+        if (!lr.invocations) {
+            lr.sum = s;
+            lr.sum.index = (unsigned)li;
+        } else {
+            accumulate(lr.sum, s);
+        }
+        lr.invocations++;
+        rep->cycles += s.cycles;
+        rep->dram_bytes += s.dram_read + s.dram_written;
+        rep->weight_bytes += s.weight_bytes;
+        rep->energy_pj += s.energy_pj;
+    }
+    rep->trace = accel.trace();
+    rep->host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+
+    if (rep->exit_code != 0) {
+        std::string why = rep->exit_code >= HQ_ACCEL_EXIT_ACCEL_ERROR
+                              ? "the accelerator reported error " +
+                                    std::to_string(rep->exit_code - HQ_ACCEL_EXIT_ACCEL_ERROR) +
+                                    " in layer " + std::to_string(net.err_desc) +
+                                    (rep->error.empty() ? "" : ": " + rep->error)
+                              : "the firmware exited with status " + std::to_string(rep->exit_code);
+        if (rep->exit_code < 0)
+            why = "the firmware did not finish";
+        rep->error = why;
+        return 3;
+    }
+    return rep->mismatches ? 1 : 0;
+}
+
+} // namespace
+
+int run_model(const RunOptions &o, RunReport *rep)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    try {
+        return run(o, rep, t0);
+    } catch (const Failure &f) {
+        rep->error = f.msg;
+        return f.code;
+    } catch (const std::exception &x) {
+        rep->error = x.what();
+        return 2;
+    }
+}
+
+} // namespace hq::accel

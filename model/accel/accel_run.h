@@ -1,0 +1,65 @@
+/* `hqsim run Q.hqm`: a quantized model end to end on the virtual platform. Builds the DRAM
+ * image, assembles the platform with the accelerator, boots the accelerator firmware
+ * (sw/fw/accel), runs, compares every image's logits with the C reference, and reports
+ * accuracy, cycles, DRAM traffic and energy per layer. */
+#ifndef HQ_ACCEL_RUN_H
+#define HQ_ACCEL_RUN_H
+
+#include "accel/accel_stats.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace hq::accel {
+
+struct RunOptions {
+    std::string model_path;
+    std::string arch;          /* "" = the timing config's */
+    std::string platform_path; /* "" = default search */
+    std::string timing_path, energy_path, fw_path, dataset_dir;
+    int images = 0;            /* 0 = the whole test set */
+    int batch = 1;
+    bool poll = false, chain = false;
+    std::string stats_path, csv_path, trace_path, vcd_path, png_dir;
+    bool json = false, quiet = false;
+};
+
+/* Per network layer, summed over all its invocations (batches). */
+struct LayerReport {
+    std::string name;
+    LayerStats sum;            /* counters summed; util_* busy-weighted averages */
+    uint64_t invocations = 0;
+};
+
+struct RunReport {
+    std::string arch, layout;
+    int images = 0, batch = 1, correct = 0, mismatches = 0;
+    double accuracy = 0, reference_accuracy = 0;
+    uint64_t cycles = 0;           /* accelerator busy cycles, all layers */
+    uint64_t e2e_cycles = 0;       /* simulated time of the whole run, in accelerator cycles */
+    uint64_t dram_bytes = 0, weight_bytes = 0;
+    double energy_pj = 0;
+    double host_seconds = 0, sim_seconds = 0, clock_hz = 0;
+    uint64_t cpu_instructions = 0, commands = 0;
+    int exit_code = 0;
+    std::string error;             /* firmware/accelerator error message */
+    std::vector<LayerReport> layers;
+    std::vector<TraceEvent> trace;
+    nlohmann::json to_json() const;
+};
+
+/* Runs; returns the process exit status (0 = ran with 0 mismatches and the firmware exited
+ * 0). Messages go to stderr; nothing is thrown. */
+int run_model(const RunOptions &o, RunReport *rep);
+
+/* Writers (run_report.cpp, trace_writer.cpp). Return "" or an error message. */
+std::string write_csv(const RunReport &r, const std::string &path);
+std::string write_chrome_trace(const RunReport &r, const std::string &path);
+std::string write_png_timelines(const RunReport &r, const std::string &dir);
+
+} // namespace hq::accel
+
+
+#endif

@@ -1,0 +1,202 @@
+#include "accel/dram_image.h"
+
+#include "accel/descriptor.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace hq::accel {
+
+namespace {
+
+uint32_t align(uint32_t v, uint32_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+/* A bump allocator over the DRAM window after the network table. */
+struct Layout {
+    uint32_t next;
+    uint32_t take(uint64_t bytes, uint32_t alignment = 64)
+    {
+        uint32_t at = align(next, alignment);
+        next = at + (uint32_t)bytes;
+        return at;
+    }
+};
+
+std::vector<uint8_t> row_params(const hq_layer &L, bool last)
+{
+    std::vector<uint8_t> b((size_t)L.rows * HQ_ACCEL_ROW_PARAM_BYTES, 0);
+    for (int r = 0; r < L.rows; r++) {
+        uint8_t *p = b.data() + (size_t)r * HQ_ACCEL_ROW_PARAM_BYTES;
+        uint32_t bias = (uint32_t)L.q->bias[r];
+        uint32_t mult = last ? 0 : (uint32_t)L.q->rq_mult[r];
+        for (int i = 0; i < 4; i++) {
+            p[i] = (uint8_t)(bias >> (8 * i));
+            p[4 + i] = (uint8_t)(mult >> (8 * i));
+        }
+        p[8] = last ? 0 : L.q->rq_shift[r];
+    }
+    return b;
+}
+
+} // namespace
+
+std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const ImageParams &p,
+                             DramImage *out)
+{
+    *out = DramImage{};
+    if (p.batch < 1 || p.n_images < 1)
+        return "batch and image count must be at least 1";
+    Layout lay{HQ_ACCEL_NET_ADDR + 256};
+    const int n_desc_max = HQ_MAX_LAYERS;
+    const uint32_t desc_base = lay.take((uint64_t)n_desc_max * HQ_ACCEL_DESC_BYTES, 64);
+
+    /* Pass 1: the accelerator's layers (conv + following max-pool fused). */
+    struct Step {
+        int li;          /* weighted or maxpool layer */
+        int pool = 1;    /* fused pool after a conv */
+        int packed = -1; /* index into pm.img */
+    };
+    std::vector<Step> steps;
+    for (int i = 0, wi = 0; i < m.n_layers; i++) {
+        const hq_layer &L = m.layers[i];
+        if (L.kind == HQ_LAYER_MAXPOOL) {
+            if (!steps.empty() && m.layers[steps.back().li].kind == HQ_LAYER_CONV &&
+                steps.back().pool == 1 && L.k == L.stride)
+                steps.back().pool = L.k;
+            else
+                steps.push_back({i, 1, -1});
+            continue;
+        }
+        if (wi >= pm.n || pm.layer_index[wi] != i)
+            return "packed model does not match layer " + std::to_string(i);
+        steps.push_back({i, 1, wi++});
+    }
+    if (steps.empty() || steps.back().packed < 0)
+        return "the network must end with a weighted (dense) layer";
+
+    /* Activation sizes per step, ping-pong scratch for hidden outputs. */
+    const uint32_t in_bytes = (uint32_t)(m.input.c * m.input.h * m.input.w);
+    uint32_t max_hidden = 0;
+    for (size_t s = 0; s + 1 < steps.size(); s++) {
+        const hq_layer &L = m.layers[steps[s].li];
+        uint32_t bytes = (uint32_t)(L.out.c * (L.out.h / steps[s].pool) * (L.out.w / steps[s].pool));
+        max_hidden = std::max(max_hidden, bytes);
+    }
+    const uint32_t scratch_bytes = align(max_hidden, 64) * (uint32_t)p.batch;
+    const uint32_t scratch[2] = {lay.take(scratch_bytes), lay.take(scratch_bytes)};
+    const uint32_t n_classes = (uint32_t)m.n_classes;
+    const uint32_t logits = lay.take((uint64_t)p.n_images * n_classes * 4);
+    const uint32_t preds = lay.take((uint64_t)p.n_images);
+    const uint32_t images = lay.take((uint64_t)p.n_images * in_bytes);
+    out->segments.push_back({images, std::vector<uint8_t>(p.images, p.images + (size_t)p.n_images * in_bytes)});
+
+    uint32_t cur_in = images, cur_stride = in_bytes;
+    for (size_t s = 0; s < steps.size(); s++) {
+        const Step &st = steps[s];
+        const hq_layer &L = m.layers[st.li];
+        const bool last = s + 1 == steps.size();
+        NetLayer nl;
+        nl.model_layer = st.li;
+        hq_accel_desc d{};
+        d.magic = HQ_ACCEL_DESC_MAGIC;
+        d.in_h = (uint16_t)L.in.h;
+        d.in_w = (uint16_t)L.in.w;
+        d.in_c = (uint16_t)L.in.c;
+        d.out_c = (uint16_t)L.out.c;
+        d.out_h = (uint16_t)(L.out.h / st.pool);
+        d.out_w = (uint16_t)(L.out.w / st.pool);
+        d.batch = (uint32_t)p.batch;
+        d.in_addr = cur_in;
+        d.in_stride = cur_stride;
+        if (L.kind == HQ_LAYER_MAXPOOL) {
+            d.op = HQ_ACCEL_OP_MAXPOOL;
+            d.flags = HQ_ACCEL_FLAG_RELU;
+            d.pool = (uint8_t)L.k;
+            if (L.k != L.stride)
+                return "layer " + std::to_string(st.li) + ": max-pool with stride != window";
+            nl.name = "pool" + std::to_string(st.li);
+        } else {
+            if (!last && !L.relu)
+                return "layer " + std::to_string(st.li) + ": hidden layers must have a ReLU";
+            if (L.in.h > 65535 || L.rows > 65535 || L.cols > 65535)
+                return "layer " + std::to_string(st.li) + " is too large for a descriptor";
+            const hq_layer_image &img = pm.img[st.packed];
+            d.op = L.kind == HQ_LAYER_CONV ? HQ_ACCEL_OP_CONV : HQ_ACCEL_OP_DENSE;
+            d.layout = (uint8_t)img.st.kind;
+            d.flags = last ? HQ_ACCEL_FLAG_LAST : HQ_ACCEL_FLAG_RELU;
+            d.lo_bits = (uint8_t)L.q->lo_bits;
+            d.hi_bits = (uint8_t)L.q->hi_bits;
+            if (img.st.kind == HQ_LAYOUT_BLOCK) {
+                if (img.st.block_m > 255)
+                    return "layer " + std::to_string(st.li) + ": block M > 255 does not fit a descriptor";
+                d.block_n = (uint8_t)img.st.block_n;
+                d.block_m = (uint8_t)img.st.block_m;
+            }
+            d.pool = (uint8_t)st.pool;
+            d.rows = (uint16_t)L.rows;
+            d.cols = (uint16_t)L.cols;
+            d.kernel = (uint8_t)L.k;
+            d.stride = (uint8_t)L.stride;
+            d.pad = (uint8_t)L.pad;
+            d.weight_addr = lay.take(img.size, 64);
+            d.weight_bytes = (uint32_t)img.size;
+            out->segments.push_back({d.weight_addr, std::vector<uint8_t>(img.data, img.data + img.size)});
+            std::vector<uint8_t> params = row_params(L, last);
+            d.param_addr = lay.take(params.size(), 64);
+            out->segments.push_back({d.param_addr, std::move(params)});
+            nl.weight_image_bytes = (uint32_t)img.size;
+            nl.name = std::string(L.kind == HQ_LAYER_CONV ? "conv" : "dense") + std::to_string(st.li) +
+                      (st.pool > 1 ? "+pool" : "") + "/" + hq_layout_name(img.st.kind);
+        }
+        const uint32_t per_out = (uint32_t)d.out_h * d.out_w * d.out_c * (last ? 4 : 1);
+        if (last) {
+            if (d.out_c != n_classes || d.op != HQ_ACCEL_OP_DENSE)
+                return "the last layer must be dense with n_classes outputs";
+            d.out_addr = logits;
+            d.out_stride = per_out;
+        } else {
+            d.out_addr = scratch[s % 2];
+            d.out_stride = align(per_out, 64);
+        }
+        cur_in = d.out_addr;
+        cur_stride = d.out_stride;
+        nl.desc = d;
+        out->layers.push_back(nl);
+    }
+    if (out->layers.size() > (size_t)n_desc_max)
+        return "too many layers";
+    std::vector<uint8_t> descs(out->layers.size() * HQ_ACCEL_DESC_BYTES);
+    for (size_t i = 0; i < out->layers.size(); i++)
+        desc_to_bytes(out->layers[i].desc, descs.data() + i * HQ_ACCEL_DESC_BYTES);
+    out->segments.push_back({desc_base, std::move(descs)});
+    out->end = lay.next;
+
+    hq_accel_net &n = out->net;
+    n.magic = HQ_ACCEL_NET_MAGIC;
+    n.version = HQ_ACCEL_NET_VERSION;
+    n.accel_base = p.accel_base;
+    n.plic_base = p.plic_base;
+    n.irq_source = p.irq_source;
+    n.mode = p.mode;
+    n.n_layers = (uint32_t)out->layers.size();
+    n.desc_addr = desc_base;
+    n.n_images = (uint32_t)p.n_images;
+    n.batch = (uint32_t)p.batch;
+    n.in_addr = images;
+    n.in_stride = in_bytes;
+    n.logits_addr = logits;
+    n.n_classes = n_classes;
+    n.preds_addr = preds;
+    n.status = 0xFFFFFFFFu; /* the firmware overwrites it */
+    /* The table is u32 fields only; the bus and this host are both little-endian. */
+    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian host assumed");
+    std::vector<uint8_t> table(sizeof n);
+    std::memcpy(table.data(), &n, sizeof n);
+    out->segments.push_back({HQ_ACCEL_NET_ADDR, std::move(table)});
+    return "";
+}
+
+} // namespace hq::accel

@@ -1,0 +1,54 @@
+/* The DRAM image of a network run (docs/accel.md): network table, layer descriptors, row
+ * parameters, weight layer images (exactly as sw/lib/layout packs them), test images,
+ * activation scratch, logits and predictions. Built on the host by `hqsim run Q.hqm` and
+ * written into the platform's DRAM before the firmware starts. */
+#ifndef HQ_ACCEL_DRAM_IMAGE_H
+#define HQ_ACCEL_DRAM_IMAGE_H
+
+extern "C" {
+#include "hq_model.h"
+#include "layout/layout.h"
+}
+#include "accel/hq_accel_net.h"
+#include "accel/hq_accel_regmap.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hq::accel {
+
+struct DramSegment {
+    uint32_t addr;
+    std::vector<uint8_t> bytes;
+};
+
+/* One network layer as the accelerator runs it (a conv with its max-pool fused). */
+struct NetLayer {
+    std::string name;       /* "conv1+pool", "dense3", ... */
+    int model_layer;        /* index into hq_model.layers of the (first) layer */
+    hq_accel_desc desc;     /* for batch 0 */
+    uint32_t weight_image_bytes = 0;
+};
+
+struct DramImage {
+    std::vector<DramSegment> segments;
+    std::vector<NetLayer> layers;
+    hq_accel_net net{};
+    uint32_t end = 0;       /* first address past the image */
+};
+
+struct ImageParams {
+    uint32_t accel_base = 0, plic_base = 0, irq_source = 0, mode = 0;
+    int batch = 1;
+    int n_images = 0;
+    const uint8_t *images = nullptr; /* n_images x input bytes */
+};
+
+/* Builds the image. Returns "" or a message (model not executable on the accelerator). */
+std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const ImageParams &p,
+                             DramImage *out);
+
+} // namespace hq::accel
+
+#endif
