@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void usage(FILE *f)
 {
@@ -125,9 +126,12 @@ int main(int argc, char **argv)
                  ? hq_model_init_cnn(&m, (float)wm, o.seed, err, sizeof err)
                  : hq_model_init_mlp(&m, NULL, 0, (float)wm, o.seed, err, sizeof err);
     double t0 = omp_get_wtime();
+    clock_t cpu0 = clock();
     if (!rc)
         rc = hq_train(&m, &train, &o, err, sizeof err);
     double train_s = omp_get_wtime() - t0;
+    /* CPU seconds of all threads: unlike wall time, barely affected by other users' load. */
+    double cpu_s = (double)(clock() - cpu0) / CLOCKS_PER_SEC;
     if (rc) {
         fprintf(stderr, "bench_train: %s\n", err);
         return 1;
@@ -141,11 +145,11 @@ int main(int argc, char **argv)
         params += (long)m.layers[l].rows * m.layers[l].cols + (m.layers[l].w ? m.layers[l].rows : 0);
     printf("{\"net\": \"%s\", \"width_mult\": %g, \"params\": %ld, \"epochs\": %d, \"batch\": %d, "
            "\"lr\": %g, \"optimizer\": \"%s\", \"threads\": %d, \"seed\": %llu, "
-           "\"train_images\": %d, \"train_s\": %.2f, \"test_images\": %d, \"test_acc\": %.2f, "
+           "\"train_images\": %d, \"train_s\": %.2f, \"train_cpu_s\": %.2f, \"test_images\": %d, \"test_acc\": %.2f, "
            "\"eval_s\": %.2f, \"weights_fnv1a\": \"%016llx\"}\n",
            net, wm, params, o.epochs, o.batch, (double)o.lr, o.optimizer ? "sgd" : "adam",
            o.threads ? o.threads : omp_get_max_threads(), o.seed,
-           o.limit > 0 && o.limit < train.n ? o.limit : train.n, train_s, test.n, acc, eval_s, weights_hash(&m));
+           o.limit > 0 && o.limit < train.n ? o.limit : train.n, train_s, cpu_s, test.n, acc, eval_s, weights_hash(&m));
     hq_model_free(&m);
     hq_dataset_free(&train);
     hq_dataset_free(&test);

@@ -114,6 +114,44 @@ static void test_loss_decreases(void)
     }
 }
 
+static double weight_norm2(const hq_model *m)
+{
+    double s = 0.0;
+    for (int l = 0; l < m->n_layers; l++)
+        for (long i = 0; m->layers[l].w && i < (long)m->layers[l].rows * m->layers[l].cols; i++)
+            s += (double)m->layers[l].w[i] * m->layers[l].w[i];
+    return s;
+}
+
+/* Weight decay shrinks the weights (decoupled for Adam, L2 for SGD) and still trains. */
+static void test_weight_decay(void)
+{
+    for (int optimizer = 0; optimizer < 2; optimizer++) {
+        hq_model plain, decayed;
+        make_mlp(&plain, 0.5f, 6);
+        make_mlp(&decayed, 0.5f, 6);
+        hq_train_opts o;
+        hq_train_opts_default(&o, "mlp");
+        o.optimizer = optimizer;
+        o.lr = optimizer ? 0.05f : 5e-3f;
+        o.limit = 1000;
+        o.epochs = 2;
+        o.batch = 25;
+        o.lr_schedule = 0;
+        train_or_fail(&plain, &o, "no weight decay");
+        /* Decoupled decay shrinks by (1 - lr * wd) per step: 80 steps of 2.5e-3 for Adam. */
+        o.weight_decay = optimizer ? 0.05f : 0.5f;
+        train_or_fail(&decayed, &o, "weight decay");
+        double n0 = weight_norm2(&plain), n1 = weight_norm2(&decayed);
+        int acc = hq_eval_float(&decayed, &train, o.limit, NULL);
+        printf("%s weight decay %g: |w|^2 %.1f -> %.1f, %d of %d correct\n",
+               optimizer ? "sgd" : "adam", (double)o.weight_decay, n0, n1, acc, o.limit);
+        CHECK(n1 < 0.9 * n0, "weight decay did not shrink the weights");
+        CHECK(acc > o.limit / 2, "training with weight decay failed");
+        hq_model_free(&plain), hq_model_free(&decayed);
+    }
+}
+
 static void train_copy(hq_model *m, const char *net, int threads, unsigned long long seed,
                        int limit)
 {
@@ -357,6 +395,7 @@ int main(void)
     test_bad_options();
     test_loss_decreases();
     test_determinism();
+    test_weight_decay();
     test_fake_quant();
     test_eval_paths();
     hq_dataset_free(&train);
