@@ -40,8 +40,8 @@ module beat_stalls #(
             wire unused_dec = ^{codes, slot_val, rank0};
             for (g = 0; g < NGB; g = g + 1) begin : g_group
                 reg [XW-1:0] c;
-                integer i;
                 if (LO == 1) begin : g_slots
+                    integer i;
                     wire [N-1:0] in_grp;
                     for (s = 0; s < N; s = s + 1) begin : g_s
                         if (G == M) begin : g_whole
@@ -58,12 +58,16 @@ module beat_stalls #(
                     end
                     wire unused_skip = ^{skip, slot_pos};
                 end else begin : g_markers
-                    always @* begin
-                        c = {XW{1'b0}};
-                        for (i = 0; i < G; i = i + 1)
-                            c = c + {{(XW-1){1'b0}}, skip[g*G + i]};
+                    // popcount as a balanced tree (a serial chain was the UP5K critical path)
+                    wire [2*G-1:0] bits;
+                    wire signed [1+$clog2(G):0] pop;
+                    genvar j;
+                    for (j = 0; j < G; j = j + 1) begin : g_bit
+                        assign bits[2*j +: 2] = {1'b0, skip[g*G + j]};
                     end
-                    wire unused_slots = ^{slot_pos, slot_used};
+                    adder_tree #(.N(G), .W(2)) u_pop (.in(bits), .sum(pop));
+                    always @* c = pop[XW-1:0];
+                    wire unused_slots = ^{slot_pos, slot_used, pop[1+$clog2(G):XW]};
                 end
                 assign count[(b*NGB + g)*XW +: XW] = c;
             end
