@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,54 +38,53 @@ void hq_train_opts_default(hq_train_opts *o, const char *net)
     }
 }
 
+static int reject(char *err, size_t errlen, const char *fmt, ...)
+{
+    char what[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(err, errlen, "hq_train: %s", what);
+    return -1;
+}
+
 static int check_opts(const hq_train_opts *o, char *err, size_t errlen)
 {
-    const char *bad = NULL;
-    char buf[96];
     if (o->epochs < 1 || o->epochs > 100000)
-        snprintf(buf, sizeof buf, "epochs %d out of range [1, 100000]", o->epochs), bad = buf;
-    else if (o->batch < 1 || o->batch > 65536)
-        snprintf(buf, sizeof buf, "batch %d out of range [1, 65536]", o->batch), bad = buf;
-    else if (!(o->lr > 0.0f && o->lr <= 10.0f))
-        snprintf(buf, sizeof buf, "learning rate %g out of range (0, 10]", (double)o->lr), bad = buf;
-    else if (o->optimizer != NN_OPT_ADAM && o->optimizer != NN_OPT_SGD)
-        snprintf(buf, sizeof buf, "optimizer %d unknown (0 = Adam, 1 = SGD)", o->optimizer), bad = buf;
-    else if (!(o->momentum >= 0.0f && o->momentum < 1.0f))
-        snprintf(buf, sizeof buf, "momentum %g out of range [0, 1)", (double)o->momentum), bad = buf;
-    else if (!(o->weight_decay >= 0.0f && o->weight_decay < 1.0f))
-        snprintf(buf, sizeof buf, "weight decay %g out of range [0, 1)", (double)o->weight_decay),
-            bad = buf;
-    else if (o->threads < 0 || o->threads > 1024)
-        snprintf(buf, sizeof buf, "threads %d out of range [0, 1024]", o->threads), bad = buf;
-    else if (o->limit < 0)
-        snprintf(buf, sizeof buf, "limit %d is negative", o->limit), bad = buf;
-    else if (o->lr_schedule != 0 && o->lr_schedule != 1)
-        snprintf(buf, sizeof buf, "lr_schedule %d unknown (0 = constant, 1 = cosine)",
-                 o->lr_schedule), bad = buf;
-    if (!bad)
-        return 0;
-    snprintf(err, errlen, "hq_train: %s", bad);
-    return -1;
+        return reject(err, errlen, "epochs %d out of range [1, 100000]", o->epochs);
+    if (o->batch < 1 || o->batch > 65536)
+        return reject(err, errlen, "batch %d out of range [1, 65536]", o->batch);
+    if (!(o->lr > 0.0f && o->lr <= 10.0f))
+        return reject(err, errlen, "learning rate %g out of range (0, 10]", (double)o->lr);
+    if (o->optimizer != NN_OPT_ADAM && o->optimizer != NN_OPT_SGD)
+        return reject(err, errlen, "optimizer %d unknown (0 = Adam, 1 = SGD)", o->optimizer);
+    if (!(o->momentum >= 0.0f && o->momentum < 1.0f))
+        return reject(err, errlen, "momentum %g out of range [0, 1)", (double)o->momentum);
+    if (!(o->weight_decay >= 0.0f && o->weight_decay < 1.0f))
+        return reject(err, errlen, "weight decay %g out of range [0, 1)",
+                      (double)o->weight_decay);
+    if (o->threads < 0 || o->threads > 1024)
+        return reject(err, errlen, "threads %d out of range [0, 1024]", o->threads);
+    if (o->limit < 0)
+        return reject(err, errlen, "limit %d is negative", o->limit);
+    if (o->lr_schedule != 0 && o->lr_schedule != 1)
+        return reject(err, errlen, "lr_schedule %d unknown (0 = constant, 1 = cosine)",
+                      o->lr_schedule);
+    return 0;
 }
 
 static int check_data(const hq_model *m, const hq_dataset *d, char *err, size_t errlen)
 {
-    if (!d || !d->images || !d->labels || d->n < 1) {
-        snprintf(err, errlen, "hq_train: empty or missing training set");
-        return -1;
-    }
-    if (d->rows * d->cols != nn_shape_size(m->input)) {
-        snprintf(err, errlen, "hq_train: images are %d x %d but the model expects %d x %d x %d",
-                 d->rows, d->cols, m->input.h, m->input.w, m->input.c);
-        return -1;
-    }
-    for (int i = 0; i < d->n; i++) {
-        if (d->labels[i] >= m->n_classes) {
-            snprintf(err, errlen, "hq_train: label %d of image %d out of range [0, %d)",
-                     d->labels[i], i, m->n_classes);
-            return -1;
-        }
-    }
+    if (!d || !d->images || !d->labels || d->n < 1)
+        return reject(err, errlen, "empty or missing training set");
+    if (d->rows * d->cols != nn_shape_size(m->input))
+        return reject(err, errlen, "images are %d x %d but the model expects %d x %d x %d",
+                      d->rows, d->cols, m->input.h, m->input.w, m->input.c);
+    for (int i = 0; i < d->n; i++)
+        if (d->labels[i] >= m->n_classes)
+            return reject(err, errlen, "label %d of image %d out of range [0, %d)", d->labels[i],
+                          i, m->n_classes);
     return 0;
 }
 
@@ -136,17 +136,13 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
         err = tmp;
         errlen = sizeof tmp;
     }
-    if (!o) {
-        snprintf(err, errlen, "hq_train: no options");
-        return -1;
-    }
+    if (!o)
+        return reject(err, errlen, "no options");
     if (check_opts(o, err, errlen))
         return -1;
     char why[200];
-    if (nn_model_check(m, why, sizeof why)) {
-        snprintf(err, errlen, "hq_train: %s", why);
-        return -1;
-    }
+    if (nn_model_check(m, why, sizeof why))
+        return reject(err, errlen, "%s", why);
     if (check_data(m, train, err, errlen))
         return -1;
 
@@ -156,8 +152,7 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
     train_state s;
     if (state_alloc(&s, m, o, n, threads)) {
         state_free(&s);
-        snprintf(err, errlen, "hq_train: out of memory (batch %d)", o->batch);
-        return -1;
+        return reject(err, errlen, "out of memory (batch %d)", o->batch);
     }
     const float *w_use[HQ_MAX_LAYERS] = {0};
     for (int l = 0; l < m->n_layers; l++)
@@ -196,12 +191,10 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
             nn_optim_step(&s.opt, m, s.net.gw, s.net.gb, lr, threads);
         }
         double loss = loss_sum / n;
-        if (!isfinite(loss)) {
-            snprintf(err, errlen,
-                     "hq_train: diverged in epoch %d (loss is not finite); lower the learning "
-                     "rate", e + 1);
-            rc = -1;
-        }
+        if (!isfinite(loss)) /* the weights are left as they are, for inspection */
+            rc = reject(err, errlen,
+                        "diverged in epoch %d (loss is not finite); lower the learning rate",
+                        e + 1);
         if (o->verbose)
             fprintf(stderr, "epoch %3d/%d  loss %.4f  train acc %6.2f %%  %7.1f s\n", e + 1,
                     o->epochs, loss, 100.0 * correct / n, omp_get_wtime() - t0);
