@@ -291,6 +291,13 @@ static void test_eval_paths(void)
     hq_model_free(&m);
 }
 
+static void nan_hook(void *ctx, int layer, const float *w, float *w_q, int rows, int cols)
+{
+    (void)ctx, (void)layer, (void)w;
+    for (long i = 0; i < (long)rows * cols; i++)
+        w_q[i] = NAN;
+}
+
 static void expect_reject(hq_model *m, const hq_dataset *d, const hq_train_opts *o,
                           const char *needle, const char *what)
 {
@@ -342,6 +349,9 @@ static void test_bad_options(void)
     expect_reject(&m, &train, &good, "layer 1", "inconsistent model");
     m.layers[1].cols = keep;
     CHECK(same_weights(&m, &copy), "a rejected call modified the model");
+    o = good; /* a broken QAT hook makes the loss NaN: reported, not silently kept */
+    o.fake_quant = nan_hook;
+    expect_reject(&m, &train, &o, "diverged", "NaN weights");
     hq_model_free(&m), hq_model_free(&copy);
 
     char err[200] = "";
