@@ -275,6 +275,12 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
      * cannot hang the caller */
     uint64_t steps_left = max_insns;
     uint32_t *const x = s->x;
+    /* The counters live in registers; the struct copy is refreshed around every call that
+     * may read or change it (traps, CSRs, bus callbacks, returns). */
+    uint64_t instret = s->instret, cycles = s->cycles;
+#define SYNC_OUT() (s->instret = instret, s->cycles = cycles)
+#define SYNC_IN() (instret = s->instret, cycles = s->cycles)
+#define RETURN(why) return (SYNC_OUT(), (why))
     int step_over = s->step_over_breakpoint;
     s->step_over_breakpoint = 0;
     s->stop_requested = 0;
@@ -282,15 +288,17 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
     for (;;) {
         if (UNLIKELY(s->irq_check)) {
             s->irq_check = 0;
+            SYNC_OUT();
             rv32_trap_take_interrupt(s);
+            SYNC_IN();
         }
-        if (UNLIKELY(steps_left == 0 || s->cycles >= cycle_limit))
-            return RV32_STOP_LIMIT;
+        if (UNLIKELY(steps_left == 0 || cycles >= cycle_limit))
+            RETURN(RV32_STOP_LIMIT);
         steps_left--;
         uint32_t pc = s->pc;
         if (UNLIKELY(s->n_breakpoints != 0) && !step_over && is_breakpoint(s, pc)) {
             s->step_over_breakpoint = 1;
-            return RV32_STOP_BREAKPOINT;
+            RETURN(RV32_STOP_BREAKPOINT);
         }
         step_over = 0;
 
@@ -302,17 +310,22 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         if (LIKELY(fp != NULL && (pc & 3) == 0)) {
             memcpy(&raw, fp, 4);
         } else if (pc & 3) {
+            SYNC_OUT();
             rv32_trap_exception(s, RV32_EXC_INSN_MISALIGNED, pc);
+            SYNC_IN();
             continue;
         } else {
             uint8_t buf[4];
-            if (s->bus.read(s->bus.ctx, pc, buf, 4, RV32_ACCESS_FETCH) != 0) {
+            SYNC_OUT();
+            int fault = s->bus.read(s->bus.ctx, pc, buf, 4, RV32_ACCESS_FETCH) != 0;
+            if (fault)
                 rv32_trap_exception(s, RV32_EXC_INSN_ACCESS, pc);
+            SYNC_IN();
+            if (fault)
                 continue;
-            }
             memcpy(&raw, buf, 4);
             if (UNLIKELY(s->stop_requested))
-                return RV32_STOP_REQUESTED;
+                RETURN(RV32_STOP_REQUESTED);
         }
         rv32_dinsn *d = &s->icache[(pc >> 2) & (RV32_ICACHE_ENTRIES - 1)];
         if (UNLIKELY(d->raw != raw))
@@ -361,11 +374,12 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
                                                       : NULL;                                  \
         if (LIKELY(p != NULL))                                                                 \
             v = get_le(p, len);                                                                \
-        else if ((exc = load(s, addr, len, &v)) != 0) {                                        \
+        else if ((exc = (SYNC_OUT(), load(s, addr, len, &v))) != 0) {                         \
             tval = addr;                                                                       \
             break;                                                                             \
         } else {                                                                               \
             exc = -1;                                                                          \
+            SYNC_IN();                                                                         \
             if (UNLIKELY(s->stop_requested)) { stopping = 1; stop = RV32_STOP_REQUESTED; }     \
         }                                                                                      \
         x[d->rd] = conv;                                                                       \
@@ -383,11 +397,12 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         uint8_t *p = ((addr & (len - 1)) == 0) ? dmi_hit(&s->store_cache, addr, len) : NULL;   \
         if (LIKELY(p != NULL))                                                                 \
             put_le(p, len, b);                                                                 \
-        else if ((exc = store(s, addr, len, b)) != 0) {                                        \
+        else if ((exc = (SYNC_OUT(), store(s, addr, len, b))) != 0) {                          \
             tval = addr;                                                                       \
             break;                                                                             \
         } else {                                                                               \
             exc = -1;                                                                          \
+            SYNC_IN();                                                                         \
             if (UNLIKELY(s->stop_requested)) { stopping = 1; stop = RV32_STOP_REQUESTED; }     \
         }                                                                                      \
         if (UNLIKELY(addr == s->tohost) && len == 4 && s->tohost && (b & 1)) {                 \
@@ -437,11 +452,11 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         case RV32_OP_ECALL: exc = RV32_EXC_ECALL_M; break;
         case RV32_OP_EBREAK: exc = RV32_EXC_BREAKPOINT; tval = pc; break;
         case RV32_OP_MRET:
-            s->instret++;
-            s->cycles += cost;
+            instret++;
+            cycles += cost;
             rv32_trap_mret(s);
             if (s->trace)
-                s->trace(s->trace_ctx, s->instret, pc, raw, 0, 0);
+                s->trace(s->trace_ctx, instret, pc, raw, 0, 0);
             continue;
         case RV32_OP_WFI:
             if ((s->mip & s->mie) == 0) {
@@ -452,10 +467,12 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         case RV32_OP_CSRRW: case RV32_OP_CSRRS: case RV32_OP_CSRRC:
         case RV32_OP_CSRRWI: case RV32_OP_CSRRSI: case RV32_OP_CSRRCI:
             s->pc = pc;
+            SYNC_OUT();
             if (rv32_csr_exec(s, d) != 0) {
                 exc = RV32_EXC_ILLEGAL;
                 tval = raw;
             }
+            SYNC_IN();
             break;
         case RV32_OP_ILLEGAL:
         default: exc = RV32_EXC_ILLEGAL; tval = raw; break;
@@ -463,17 +480,22 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
 
         if (UNLIKELY(exc >= 0)) {
             s->pc = pc;
+            SYNC_OUT();
             rv32_trap_exception(s, (uint32_t)exc, tval);
+            SYNC_IN();
             continue;
         }
         s->pc = npc;
-        s->instret++;
-        s->cycles += cost;
+        instret++;
+        cycles += cost;
         if (UNLIKELY(s->trace != NULL)) {
             int w = writes_rd((rv32_op)d->op) && d->rd != RV32_REG_SINK;
-            s->trace(s->trace_ctx, s->instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);
+            s->trace(s->trace_ctx, instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);
         }
         if (UNLIKELY(stopping))
-            return stop;
+            RETURN(stop);
     }
 }
+#undef SYNC_OUT
+#undef SYNC_IN
+#undef RETURN
