@@ -267,6 +267,12 @@ bool Rv32Cpu::hit_insn_limit() const { return impl_->limit_hit; }
 bool Rv32Cpu::exited() const { return impl_->exited; }
 int Rv32Cpu::exit_code() const { return impl_->exit_code; }
 uint32_t Rv32Cpu::pc() const { return rv32_iss_get_pc(impl_->iss); }
+sc_core::sc_time Rv32Cpu::local_time() const
+{
+    uint64_t pending = rv32_iss_cycles(impl_->iss) - impl_->accounted_cycles;
+    return sc_core::sc_time_stamp() + impl_->qk.get_local_time() +
+           impl_->period * static_cast<double>(pending);
+}
 uint32_t Rv32Cpu::reg(unsigned i) const { return rv32_iss_get_reg(impl_->iss, i); }
 
 void Rv32Cpu::invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end)

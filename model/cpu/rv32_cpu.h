@@ -58,6 +58,9 @@ class Rv32Cpu : public sc_core::sc_module {
      * a 10 MHz count of simulated time (QEMU virt's timebase). */
     void set_time_source(std::function<uint64_t(const sc_core::sc_time &)> mtime_at);
     uint32_t pc() const;              /* current pc (for tests and reports) */
+    /* The CPU's own time: sc_time_stamp() plus its quantum offset. After a run ended inside
+     * a transaction (finisher, tohost) this is when it ended; sc_time_stamp() may lag. */
+    sc_core::sc_time local_time() const;
     uint32_t reg(unsigned i) const;   /* x0..x31 */
 
   private:

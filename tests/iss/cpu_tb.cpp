@@ -274,7 +274,7 @@ int sc_main(int argc, char **argv)
         printf("cpu_tb: exit %d, instructions %" PRIu64 ", cycles %" PRIu64
                ", sim_time_ns %.0f, host_cpu_s %.3f, mips %.1f, ram_transports %" PRIu64
                ", dmi_grants %" PRIu64 "\n",
-               status, cpu.instructions(), cpu.cycles(), sc_time_stamp().to_seconds() * 1e9,
+               status, cpu.instructions(), cpu.cycles(), cpu.local_time().to_seconds() * 1e9,
                host, host > 0 ? (double)cpu.instructions() / host / 1e6 : 0.0,
                bench.ram_transports, bench.dmi_grants);
     if (inval) {
