@@ -1,5 +1,6 @@
 /* Network construction (MLP and CNN topologies, deterministic He initialisation) and
  * hq_model_free. */
+#include "container.h"
 #include "nn_layers.h"
 #include "nn_rng.h"
 #include "train.h"
@@ -155,18 +156,6 @@ int hq_model_init_cnn(hq_model *m, float width_mult, unsigned long long seed, ch
     return alloc_and_init(m, seed, err, errlen);
 }
 
-static void free_qlayer(hq_qlayer *q)
-{
-    free(q->w);
-    free(q->is_hi);
-    free(q->lo_shift);
-    free(q->w_scale);
-    free(q->bias);
-    free(q->rq_mult);
-    free(q->rq_shift);
-    free(q);
-}
-
 void hq_model_free(hq_model *m)
 {
     if (!m)
@@ -175,8 +164,7 @@ void hq_model_free(hq_model *m)
         hq_layer *L = &m->layers[l];
         free(L->w);
         free(L->b);
-        if (L->q)
-            free_qlayer(L->q);
+        hq_qlayer_free(L->q); /* container.c owns the quantized layer's allocation scheme */
         L->w = L->b = NULL;
         L->q = NULL;
     }
