@@ -28,7 +28,6 @@ struct BusConfig {
 struct RouterPortStats {
     uint64_t transactions = 0;
     uint64_t bytes = 0;
-    uint64_t address_errors = 0;     /* only counted on the router itself, see below */
     sc_core::sc_time busy;           /* time the port's data path was occupied */
     sc_core::sc_time contention;     /* total time transactions waited for the port */
 };
@@ -56,6 +55,7 @@ class Router : public sc_core::sc_module {
 
     const AddressMap &address_map() const { return map_; }
     const RouterPortStats &port_stats(unsigned port) const { return ports_.at(port).stats; }
+    /* Accesses that answered TLM_ADDRESS_ERROR_RESPONSE (unmapped or crossing a region end). */
     uint64_t unmapped_accesses() const { return unmapped_; }
     sc_core::sc_time cycle() const { return cycle_; }
 
