@@ -41,6 +41,7 @@ nlohmann::json RunReport::to_json() const
     nlohmann::json j = {{"arch", arch},
                         {"layout", layout},
                         {"accuracy", accuracy},
+                        {"correct", correct},
                         {"reference_accuracy", reference_accuracy},
                         {"images", images},
                         {"batch", batch},
