@@ -58,7 +58,7 @@ static long count_hi(const hq_qlayer *q)
 static void check_contract(const hq_qlayer *q, const char *spec)
 {
     int lo = q->lo_bits, qmax = q->hi_bits == 4 ? 7 : 127;
-    int cmax = lo == 1 ? 1 : (1 << (lo - 1)) - 1;
+    int cmax = lo <= 1 ? 1 : (1 << (lo - 1)) - 1;
     for (int r = 0; r < ROWS; r++) {
         float mx = 0;
         for (int j = 0; j < COLS; j++)

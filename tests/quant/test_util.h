@@ -67,7 +67,7 @@ static inline hq_qlayer *t_random_q(uint64_t *s, int rows, int cols, int lo, int
 {
     hq_qlayer *q = t_alloc_q(rows, cols, lo, hi);
     int qmax = hi == 4 ? 7 : 127;
-    int cmax = lo == 1 ? 1 : (1 << (lo - 1)) - 1, smax = 0;
+    int cmax = lo <= 1 ? 1 : (1 << (lo - 1)) - 1, smax = 0;
     while (lo && (cmax << (smax + 1)) <= 127)
         smax++;
     for (int r = 0; r < rows; r++) {

@@ -194,7 +194,7 @@ static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_
         return -1;
     }
     int qmax = q->hi_bits == 4 ? 7 : 127, lo = q->lo_bits;
-    int cmax = lo == 1 ? 1 : (1 << (lo - 1)) - 1;
+    int cmax = lo <= 1 ? 1 : (1 << (lo - 1)) - 1;
     for (int r = 0; r < rows; r++) {
         int s = lo ? q->lo_shift[r] : 0;
         if (lo && (cmax << s) > 127) {
