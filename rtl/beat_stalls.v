@@ -1,6 +1,6 @@
-// Stall cycles of one weight beat: max over lane groups of max(0, h_g - 1), h_g = the group's
-// high-precision weights in the beat. Computed one stage ahead of the array (on the beat
-// waiting in stage A) so that the array's "beat done" decision comes from registers.
+// High-precision weights per lane group of one weight beat (h_g). The tile registers them with
+// the accepted beat and derives the beat's stall cycles, max over g of max(0, h_g - 1), one
+// stage ahead of the array, so that the array's "beat done" decision comes from registers.
 `default_nettype none
 module beat_stalls #(
     parameter LANES = 64,
@@ -15,14 +15,12 @@ module beat_stalls #(
     parameter WBEAT = (LANES / M) * BBYTES * 8,
     parameter XW    = $clog2(G + 1)              // derived: width of the stall count
 ) (
-    input  wire [WBEAT-1:0] wgt,
-    output reg  [XW-1:0]    extra
+    input  wire [WBEAT-1:0]            wgt,
+    output wire [(LANES/G)*XW-1:0]     count     // group g at [g*XW, (g+1)*XW)
 );
     localparam NB  = LANES / M;
     localparam NGB = M / G;
-    localparam NG  = LANES / G;
     localparam IW  = $clog2(G);
-    wire [NG*XW-1:0] count;     // high weights per group
 
     genvar b, g, s;
     generate
@@ -77,14 +75,5 @@ module beat_stalls #(
         end
     endgenerate
 
-    reg [XW-1:0] worst;
-    integer k;
-    always @* begin
-        worst = {XW{1'b0}};
-        for (k = 0; k < NG; k = k + 1)
-            if (count[k*XW +: XW] > worst)
-                worst = count[k*XW +: XW];
-        extra = (worst == {XW{1'b0}}) ? {XW{1'b0}} : worst - 1'b1;
-    end
 endmodule
 `default_nettype wire

@@ -80,7 +80,17 @@ module pe_tile #(
     reg [WBEAT-1:0]  a_wgt;
     reg [PW-1:0]     a_par;
     wire [LANES*8-1:0] a_act;
-    wire [XW-1:0]    a_extra;
+    localparam NG = (UNIFORM != 0) ? 1 : LANES / G;
+    wire [NG*XW-1:0] in_count;   // high weights per group of the incoming beat
+    reg  [NG*XW-1:0] a_count;
+    reg  [XW-1:0]    a_extra;    // the beat's stall cycles: max_g max(0, h_g - 1)
+    integer gi;
+    always @* begin
+        a_extra = {XW{1'b0}};
+        for (gi = 0; gi < NG; gi = gi + 1)
+            if (a_count[gi*XW +: XW] > a_extra + 1'b1)
+                a_extra = a_count[gi*XW +: XW] - 1'b1;
+    end
 
     // ---- stage B: the beat in the array for 1 + b_extra cycles ----
     reg              b_valid, b_fresh, b_row_first, b_row_end;
@@ -166,6 +176,7 @@ module pe_tile #(
     always @(posedge clk) begin
         if (fire_w) begin
             a_wgt       <= s_wgt_data;
+            a_count     <= in_count;
             a_row_first <= row_first;
             a_row_end   <= s_wgt_last;
             a_par       <= beat_par;
@@ -191,11 +202,11 @@ module pe_tile #(
         if (UNIFORM != 0) begin : g_uniform
             pe_array_uniform8 #(.LANES(LANES), .HI(HI)) u_array (
                 .wgt(wgt_q), .act(act_q), .sum(hi_sum));
-            assign lo_sum  = 1'b0;
-            assign a_extra = {XW{1'b0}};
+            assign lo_sum   = 1'b0;
+            assign in_count = {NG*XW{1'b0}};
         end else begin : g_lanegroup
             beat_stalls #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_stalls (
-                .wgt(a_wgt), .extra(a_extra));
+                .wgt(s_wgt_data), .count(in_count));
             pe_array_lanegroup #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_array (
                 .clk(clk), .load(a_to_b), .hold(b_valid && !beat_done), .wgt(wgt_q),
                 .act(act_q), .lo_sum(lo_sum), .hi_sum(hi_sum));
