@@ -1,6 +1,6 @@
 /* hqsim run: run firmware on the virtual platform (model/platform/hq_platform.h).
- * Options are parsed into one struct first so that the accelerator's form
- * (`hqsim run Q.hqm ...`, a positional model file) extends it without touching the rest. */
+ * The model form, `hqsim run Q.hqm ...`, is handed to the accelerator (model/accel) before
+ * any parsing here; this file handles `hqsim run --fw PROG.elf ...`. */
 #include "commands.h"
 
 #include "platform/hq_platform.h"
@@ -20,7 +20,6 @@ enum { EXIT_USAGE = 2, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
 typedef struct run_args {
     const char *fw_path;
     const char *platform_path;
-    const char *model_path; /* positional: reserved for the accelerator (Q.hqm) */
     double quantum_ns;
     uint64_t max_insns;
     const char *trace_insns_path;
@@ -33,6 +32,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hqsim run --fw PROG.elf [options]\n"
+            "       hqsim run Q.hqm [options]   (a model on the accelerator: see its --help)\n"
             "\n"
             "Runs an RV32IM firmware ELF on the SystemC virtual platform until it exits\n"
             "(test finisher or HTIF tohost). The exit status is the firmware's exit code;\n"
@@ -127,8 +127,6 @@ static int parse_args(int argc, char **argv, run_args *a)
             return -1;
         }
     }
-    if (optind < argc)
-        a->model_path = argv[optind++];
     if (optind < argc) {
         fprintf(stderr, "hqsim run: unexpected argument '%s'\n", argv[optind]);
         return -1;
@@ -221,11 +219,6 @@ int cmd_run(int argc, char **argv)
         return 0; /* --help */
     if (pr < 0)
         return EXIT_USAGE;
-    if (a.model_path) {
-        fprintf(stderr, "hqsim run: running a model file ('%s') needs the accelerator, which "
-                        "this build does not have yet; use --fw PROG.elf\n", a.model_path);
-        return EXIT_USAGE;
-    }
     if (!a.fw_path) {
         fprintf(stderr, "hqsim run: --fw PROG.elf is required (see hqsim run --help)\n");
         return EXIT_USAGE;
