@@ -91,6 +91,17 @@ static void check_preset(const Datasheet &ds)
         CHECK_EQ(d2 - d1, uint64_t(ds.bl / 2));
     }
 
+    /* Two initiators' 4 KiB reads requested at the same time share the data bus: the second
+     * (another bank, its ACT overlapped) ends exactly one 4 KiB transfer after the first. */
+    {
+        DramTiming s(p);
+        const uint64_t bank_stride = p.row_bytes * p.channels;
+        const uint64_t d1 = s.access(0, 0, 4096, false);
+        const uint64_t d2 = s.access(0, bank_stride, 4096, false);
+        CHECK_EQ(d1, uint64_t(ds.trcd + ds.cl) + 4096 / burst * ds.bl / 2);
+        CHECK_EQ(d2 - d1, 4096 / burst * ds.bl / 2);
+    }
+
     /* Energy by hand (Micron TN-41-01): E_act = VDD (IDD0 tRC - IDD3N tRAS - IDD2N tRP),
      * E_rd = VDD (IDD4R - IDD3N) BL/2 tCK, per device, times the devices on the bus. */
     const double tras_ns = ds.tras * ds.tck_ns, trp_ns = ds.trp * ds.tck_ns;
