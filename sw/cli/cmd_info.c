@@ -121,7 +121,7 @@ static void print_table(const char *path, const hq_model *m, long long bytes)
         snprintf(out, sizeof out, "%dx%dx%d", l->out.h, l->out.w, l->out.c);
         if (l->q) {
             qstats s = quant_stats(l);
-            int n = snprintf(q, sizeof q, "%s%d-bit", l->q->lo_bits ? "" : "int", l->q->hi_bits);
+            int n = snprintf(q, sizeof q, "int%d", l->q->hi_bits);
             if (l->q->lo_bits)
                 n = snprintf(q, sizeof q, "%d/%d-bit, %.2f %% high", l->q->lo_bits,
                              l->q->hi_bits, 100.0 * s.n_hi / hq_layer_weights(l));
