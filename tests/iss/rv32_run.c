@@ -190,6 +190,7 @@ int main(int argc, char **argv)
     char err[256];
     if (elf_image_load(argv[optind], m.ram, RAM_BASE, m.ram_size, &info, err, sizeof err)) {
         fprintf(stderr, "rv32_run: %s\n", err);
+        free(m.ram);
         return 2;
     }
     rv32_bus bus = {&m, bus_read, bus_write, get_time};
@@ -203,6 +204,8 @@ int main(int argc, char **argv)
         trace_file = fopen(trace_path, "w");
         if (!trace_file) {
             fprintf(stderr, "rv32_run: cannot write %s\n", trace_path);
+            rv32_iss_destroy(m.iss);
+            free(m.ram);
             return 2;
         }
         rv32_iss_set_trace(m.iss, trace, NULL);
