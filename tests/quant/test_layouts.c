@@ -60,7 +60,7 @@ static void random_roundtrips(void)
                         hq_qlayer *q = t_random_q(&s, rows, cols, lo, hi, n, m, mode);
                         roundtrip(q, rows, cols, HQ_LAYOUT_COO, 0, 0, 64, "coo");
                         roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, n, m, 64, "block");
-                        roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, 0, m, 16, "block auto-N");
+                        roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, -1, m, 16, "block auto-N");
                         if (lo >= 2)
                             roundtrip(q, rows, cols, HQ_LAYOUT_ESCAPE, 0, 0, 32, "escape");
                         if (mode == 1) /* no high weights: dense and rowgroup hold it too */ {

@@ -29,7 +29,7 @@ int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *
         return -1;
     }
     int found = hq_layout_max_hi_per_block(q, rows, cols, m);
-    int n = o->block_n ? o->block_n : found;
+    int n = o->block_n >= 0 ? o->block_n : found;
     if (n > 255 || n > m) {
         snprintf(err, errlen, "block: N=%d out of range (0..min(255, M=%d))", n, m);
         return -1;

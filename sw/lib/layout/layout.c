@@ -30,6 +30,7 @@ void hq_layout_opts_default(hq_layout_opts *o, hq_layout_kind kind)
 {
     memset(o, 0, sizeof *o);
     o->kind = kind;
+    o->block_n = -1;
     o->burst = HQ_LAYOUT_DEFAULT_BURST;
 }
 

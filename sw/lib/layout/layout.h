@@ -27,7 +27,7 @@ typedef enum {
 
 typedef struct {
     hq_layout_kind kind;
-    int block_n, block_m; /* block: N slots per M weights; 0 = automatic (see docs) */
+    int block_n, block_m; /* block: N slots per M weights; N < 0 / M = 0: automatic (docs) */
     int burst;            /* DRAM burst in bytes (power of two, 16..4096); 0 = default 64 */
 } hq_layout_opts;
 

@@ -30,7 +30,7 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
             return -1;
         }
         hq_layout_opts lo = *o;
-        if (!lo.block_m && !lo.block_n && have_policy) {
+        if (!lo.block_m && lo.block_n < 0 && have_policy) {
             hq_layer_policy lp = hq_policy_for_layer(&pol, wi, n_weighted);
             if (!lp.uniform_bits && lp.structure == HQ_STRUCT_NM) {
                 lo.block_n = lp.n;
