@@ -29,6 +29,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
     uint32_t tohost = 0;
     bool limit_hit = false;
     bool io_write_sync = false; /* a device register was written: synchronise */
+    bool gdb_interrupt = false; /* Ctrl-C arrived while sleeping in wfi */
     bool exited = false;
     int exit_code = 0;
     FILE *trace = nullptr;
@@ -303,7 +304,14 @@ void Rv32Cpu::Impl::wait_for_interrupt()
         rv32_iss_read_csr(iss, 0x304, &mie);
         if (mip & mie)
             break;
-        sc_core::wait(irq_event);
+        if (gdb) { /* a debugger may interrupt the sleep: look once per quantum */
+            sc_core::wait(tlm_utils::tlm_quantumkeeper::get_global_quantum(), irq_event);
+            if (gdb->interrupt_requested()) {
+                gdb_interrupt = true;
+                break;
+            }
+        } else
+            sc_core::wait(irq_event);
     }
     uint64_t slept = static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / period);
     rv32_iss_add_cycles(iss, slept);
@@ -380,8 +388,10 @@ void Rv32Cpu::Impl::run()
         if (gdb) {
             if (why == RV32_STOP_BREAKPOINT || stepping)
                 mode = gdb->serve(*this, GdbStub::SigTrap);
-            else if (gdb->interrupt_requested())
+            else if (gdb_interrupt || gdb->interrupt_requested()) {
+                gdb_interrupt = false;
                 mode = gdb->serve(*this, GdbStub::SigInt);
+            }
         }
     }
 }
