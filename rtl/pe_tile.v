@@ -231,20 +231,22 @@ module pe_tile #(
     // ---- accumulate (int32, wrapping) ----
     reg signed [31:0] acc_lo, acc_hi;
     reg               d_valid;
-    reg [PW-1:0]      d_par;
+    reg [PW-33:0]     d_par;    // row parameters without the bias
     wire signed [31:0] c_lo32 = c_lo_en ? {{(32-LSW){c_lo[LSW-1]}}, c_lo} : 32'sd0;
     wire signed [31:0] c_hi32 = {{(32-HSW){c_hi[HSW-1]}}, c_hi};
     always @(posedge clk) begin
         d_valid <= !rst && c_valid && c_last;
         if (c_valid) begin
             acc_lo <= (c_first ? 32'sd0 : acc_lo) + c_lo32;
-            acc_hi <= (c_first ? 32'sd0 : acc_hi) + c_hi32;
+            // the bias enters with the row's first high partial sum, so that the merge is a
+            // two-input add: (acc_lo << lo_shift) + (acc_hi + bias), the same sum mod 2^32
+            acc_hi <= (c_first ? $signed(c_par[PW-1:PW-32]) : acc_hi) + c_hi32;
             if (c_last)
-                d_par <= c_par;
+                d_par <= c_par[PW-33:0];
         end
     end
 
-    // ---- merge: acc = (acc_lo << lo_shift) + acc_hi + bias ----
+    // ---- merge: acc = (acc_lo << lo_shift) + acc_hi (bias already in acc_hi) ----
     reg               e_valid, e_last;
     reg signed [31:0] e_acc;
     reg [30:0]        e_mult;
@@ -252,7 +254,7 @@ module pe_tile #(
     always @(posedge clk) begin
         e_valid <= !rst && d_valid;
         if (d_valid) begin
-            e_acc   <= (acc_lo <<< d_par[5:1]) + acc_hi + $signed(d_par[PW-1:PW-32]);
+            e_acc   <= (acc_lo <<< d_par[5:1]) + acc_hi;
             e_mult  <= d_par[PW-33:12];
             e_shift <= d_par[11:6];
             e_last  <= d_par[0];
