@@ -54,7 +54,7 @@ void load_timing_config(const std::string &path, AccelConfig *cfg)
     cfg->clock_hz = top.number_or("clock_hz", cfg->clock_hz, 1e6, 10e9);
     ConfigObject arr = top.object_or_empty("array");
     arr.allow_only({"comment", "pe_tiles", "rows_per_tile", "lanes", "lane_group", "hi_macs",
-                    "nb_max", "pipeline_latency"});
+                    "nb_max", "tile_overhead", "pipeline_latency"});
     cfg->pe_tiles = (unsigned)arr.u64_or("pe_tiles", cfg->pe_tiles, 1, 255);
     cfg->rows_per_tile = (unsigned)arr.u64_or("rows_per_tile", cfg->rows_per_tile, 1, 255);
     if (cfg->tile_rows() > 255)
@@ -67,7 +67,10 @@ void load_timing_config(const std::string &path, AccelConfig *cfg)
         arr.fail("lane_group", "must divide lanes");
     cfg->hi_macs = (unsigned)arr.u64_or("hi_macs", cfg->hi_macs, 1, 4096);
     cfg->nb_max = (unsigned)arr.u64_or("nb_max", cfg->nb_max, 1, 4096);
-    cfg->pipeline_latency = (unsigned)arr.u64_or("pipeline_latency", cfg->pipeline_latency, 1, 1000);
+    cfg->tile_overhead = (unsigned)arr.u64_or("tile_overhead", cfg->tile_overhead, 0, 1000);
+    cfg->pipeline_latency = (unsigned)arr.u64_or("pipeline_latency", cfg->pipeline_latency, 0, 1000);
+    if (cfg->pipeline_latency < cfg->tile_overhead)
+        arr.fail("pipeline_latency", "must be at least tile_overhead");
     ConfigObject buf = top.object_or_empty("buffers");
     buf.allow_only({"comment", "weight_bytes", "act_bytes", "out_bytes", "double_buffer"});
     cfg->weight_buffer = (uint32_t)buf.u64_or("weight_bytes", cfg->weight_buffer, 64, 1u << 30);

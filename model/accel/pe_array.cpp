@@ -42,7 +42,8 @@ TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsig
         worst_ideal = std::max(worst_ideal, ideal);
     }
     TileCycles c;
-    c.compute = n_vec * (w.nbeats + worst_ideal + 1) + (cfg_.pipeline_latency - 1);
+    c.compute = n_vec * (w.nbeats + worst_ideal + cfg_.tile_overhead) +
+                (cfg_.pipeline_latency - cfg_.tile_overhead);
     c.outlier_stall = n_vec * (worst - worst_ideal);
     return c;
 }

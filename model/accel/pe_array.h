@@ -2,8 +2,9 @@
  * (rtl/pe_tile.v): each loads one activation vector (nbeats beats of `lanes` bytes) and then
  * streams its weight rows, one beat of `lanes` weights per cycle plus stall cycles, the timing
  * of docs/pe-array.md:
- *     per vector: period = nbeats + S + 1,  S = sum over its rows of row_cost(row),
- *     after the last vector: pipeline_latency - 1 more cycles until its last output.
+ *     per vector: period = nbeats + S + tile_overhead,  S = sum over its rows of row_cost(row),
+ *     after the last vector: pipeline_latency - tile_overhead more cycles until its last
+ *     output (so one vector takes nbeats + S + pipeline_latency, the RTL's latency).
  * row_cost is where the microarchitectures differ (uniform8_array.cpp, split_array.cpp,
  * lanegroup_array.cpp). Compute is functional per row tile, through the reference GEMM
  * kernel: no SystemC event per MAC. */

@@ -71,7 +71,8 @@ static void timing_formulas()
     cfg.lanes = 16;
     cfg.lane_group = 4;
     cfg.hi_macs = 2;
-    cfg.pipeline_latency = 6;
+    cfg.tile_overhead = 2;
+    cfg.pipeline_latency = 8;
     /* A 4 x 40 layer (3 beats of 16): row 1 has three outliers in columns 4..7 (one lane
      * group of beat 0), row 3 one outlier in column 33; everything else low. */
     DecodedWeights d;
@@ -106,10 +107,11 @@ static void timing_formulas()
         for (int r = 0; r < 4; r++)
             CHECK(w.row_cost[r] == want.cost[r], "%s row %d cost %u, want %u", arch_name(want.arch), r,
                   w.row_cost[r], want.cost[r]);
-        /* Rows 0,2 on PE tile 0 and 1,3 on tile 1: period = 3 + max(S_0, S_1) + 1. */
+        /* Rows 0,2 on PE tile 0 and 1,3 on tile 1: period = 3 + max(S_0, S_1) + 2, and
+         * 8 - 2 more cycles after the last vector. */
         TileCycles tc = pe->row_tile_cycles(w, 0, 4, n);
         uint64_t s1 = want.cost[1] + want.cost[3];
-        CHECK(tc.compute == n * (3 + 6 + 1) + 5 && tc.outlier_stall == n * (s1 - 6),
+        CHECK(tc.compute == n * (3 + 6 + 2) + 6 && tc.outlier_stall == n * (s1 - 6),
               "%s: compute %llu stall %llu", arch_name(want.arch), (unsigned long long)tc.compute,
               (unsigned long long)tc.outlier_stall);
     }
@@ -150,6 +152,28 @@ static void rtl_formula()
                 CHECK(model == rtl && pe->beats((unsigned)t.k) == (unsigned)t.nbeats,
                       "%s tile %d (k %d, rows %d): model S %ld, RTL formula %ld",
                       uniform ? "uniform8" : "lanegroup", i, t.k, t.rows, model, rtl);
+                /* Whole-tile timing with every row on one PE tile: one vector takes the RTL's
+                 * latency, each further vector its period. */
+                DecodedWeights dw;
+                dw.rows = (unsigned)t.rows;
+                dw.cols = (unsigned)t.k;
+                dw.lo_bits = uniform ? 0 : (unsigned)pc.lo;
+                dw.lo.assign((size_t)t.rows * t.k, 0);
+                dw.hi.assign((size_t)t.rows * t.k, 0);
+                dw.is_hi.assign(t.is_hi, t.is_hi + (size_t)t.rows * t.k);
+                if (uniform)
+                    std::fill(dw.is_hi.begin(), dw.is_hi.end(), 1);
+                dw.lo_shift.assign((size_t)t.rows, 0);
+                PreparedWeights pw;
+                prepare_weights(dw, *pe, &pw);
+                TileCycles one = pe->row_tile_cycles(pw, 0, (unsigned)t.rows, 1);
+                TileCycles two = pe->row_tile_cycles(pw, 0, (unsigned)t.rows, 2);
+                long lat = pe_tile_latency_cycles(&pc, &t), per = pe_tile_period_cycles(&pc, &t);
+                CHECK((long)(one.compute + one.outlier_stall) == lat &&
+                          (long)(two.compute + two.outlier_stall) == lat + per,
+                      "tile %d: model %llu / %llu cycles for 1 / 2 vectors, RTL latency %ld period %ld",
+                      i, (unsigned long long)(one.compute + one.outlier_stall),
+                      (unsigned long long)(two.compute + two.outlier_stall), lat, per);
                 pe_tile_free(&t);
                 tiles++;
             }

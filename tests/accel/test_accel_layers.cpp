@@ -180,8 +180,8 @@ void analytical(Bench &b, std::mt19937 &rng)
     const LayerStats &ls = b.accel.layers().back();
     const uint64_t N = batch * 12 * 12; /* pad 1, stride 1: 12 x 12 outputs per image */
     CHECK(c.lanes == 64 && c.pe_tiles == 4 && c.rows_per_tile == 4, "test assumes the default array");
-    const uint64_t nb = 2, tail = c.pipeline_latency - 1;
-    const uint64_t want = 2 * (N * (nb + 4 * nb + 1) + tail) + (N * (nb + 2 * nb + 1) + tail);
+    const uint64_t nb = 2, ov = c.tile_overhead, tail = c.pipeline_latency - c.tile_overhead;
+    const uint64_t want = 2 * (N * (nb + 4 * nb + ov) + tail) + (N * (nb + 2 * nb + ov) + tail);
     CHECK(ls.compute == want, "compute %llu, analytical %llu", (unsigned long long)ls.compute,
           (unsigned long long)want);
     CHECK(ls.stall_dram == 0 && ls.stall_outlier == 0, "unconstrained DRAM: dram stall %llu",
