@@ -39,6 +39,7 @@ typedef struct {
     uint32_t raw;
     uint8_t op, rd, rs1, rs2;
     int32_t imm;
+    uint32_t pad; /* 16 bytes: the cache index is a shift */
 } rv32_dinsn;
 
 #define RV32_REG_SINK 32

@@ -269,21 +269,27 @@ static uint32_t rem_s(uint32_t a, uint32_t b)
     return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
-rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
+/* The interpreter loop. `debug` is a compile-time constant at both call sites: the copy
+ * without breakpoints and trace has neither check in its loop. */
+static inline __attribute__((always_inline)) rv32_stop
+run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 {
     /* traps count against the budget too, so a trap loop (e.g. mtvec pointing at a hole)
      * cannot hang the caller */
     uint64_t steps_left = max_insns;
     uint32_t *const x = s->x;
+    int step_over = s->step_over_breakpoint;
+    s->step_over_breakpoint = 0;
+    s->stop_requested = 0;
     /* The counters live in registers; the struct copy is refreshed around every call that
      * may read or change it (traps, CSRs, bus callbacks, returns). */
     uint64_t instret = s->instret, cycles = s->cycles;
 #define SYNC_OUT() (s->instret = instret, s->cycles = cycles)
 #define SYNC_IN() (instret = s->instret, cycles = s->cycles)
 #define RETURN(why) return (SYNC_OUT(), (why))
-    int step_over = s->step_over_breakpoint;
-    s->step_over_breakpoint = 0;
-    s->stop_requested = 0;
+/* leave the instruction through a trap, or retire it and then stop */
+#define EXC(cause, value) do { exc = (cause); tval = (value); goto trap; } while (0)
+#define STOP_AFTER(why) do { stop = (why); goto retire_and_stop; } while (0)
 
     for (;;) {
         if (UNLIKELY(s->irq_check)) {
@@ -295,12 +301,17 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         if (UNLIKELY(steps_left == 0 || cycles >= cycle_limit))
             RETURN(RV32_STOP_LIMIT);
         steps_left--;
-        uint32_t pc = s->pc;
-        if (UNLIKELY(s->n_breakpoints != 0) && !step_over && is_breakpoint(s, pc)) {
-            s->step_over_breakpoint = 1;
-            RETURN(RV32_STOP_BREAKPOINT);
+        const uint32_t pc = s->pc;
+        if (debug) {
+            if (s->n_breakpoints != 0 && !step_over && is_breakpoint(s, pc)) {
+                s->step_over_breakpoint = 1;
+                RETURN(RV32_STOP_BREAKPOINT);
+            }
+            step_over = 0;
         }
-        step_over = 0;
+        int exc;
+        uint32_t tval;
+        rv32_stop stop;
 
         /* fetch */
         uint32_t raw;
@@ -310,24 +321,19 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         if (LIKELY(fp != NULL && (pc & 3) == 0)) {
             memcpy(&raw, fp, 4);
         } else if (pc & 3) {
-            SYNC_OUT();
-            rv32_trap_exception(s, RV32_EXC_INSN_MISALIGNED, pc);
-            SYNC_IN();
-            continue;
+            EXC(RV32_EXC_INSN_MISALIGNED, pc);
         } else {
             uint8_t buf[4];
             SYNC_OUT();
             int fault = s->bus.read(s->bus.ctx, pc, buf, 4, RV32_ACCESS_FETCH) != 0;
-            if (fault)
-                rv32_trap_exception(s, RV32_EXC_INSN_ACCESS, pc);
             SYNC_IN();
             if (fault)
-                continue;
+                EXC(RV32_EXC_INSN_ACCESS, pc);
             memcpy(&raw, buf, 4);
             if (UNLIKELY(s->stop_requested))
                 RETURN(RV32_STOP_REQUESTED);
         }
-        rv32_dinsn *d = &s->icache[(pc >> 2) & (RV32_ICACHE_ENTRIES - 1)];
+        rv32_dinsn *const d = &s->icache[(pc >> 2) & (RV32_ICACHE_ENTRIES - 1)];
         if (UNLIKELY(d->raw != raw))
             rv32_decode(raw, d);
 
@@ -335,28 +341,27 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         const int32_t imm = d->imm;
         uint32_t npc = pc + 4;
         unsigned cost = s->op_cycles[d->op];
-        int exc = -1;
-        uint32_t tval = 0;
-        rv32_stop stop = RV32_STOP_LIMIT;
-        int stopping = 0;
 
         switch ((rv32_op)d->op) {
         case RV32_OP_LUI: x[d->rd] = (uint32_t)imm; break;
         case RV32_OP_AUIPC: x[d->rd] = pc + (uint32_t)imm; break;
         case RV32_OP_JAL:
             npc = pc + (uint32_t)imm;
-            if (npc & 3) { exc = RV32_EXC_INSN_MISALIGNED; tval = npc; break; }
+            if (npc & 3)
+                EXC(RV32_EXC_INSN_MISALIGNED, npc);
             x[d->rd] = pc + 4;
             break;
         case RV32_OP_JALR:
             npc = (a + (uint32_t)imm) & ~1u;
-            if (npc & 3) { exc = RV32_EXC_INSN_MISALIGNED; tval = npc; break; }
+            if (npc & 3)
+                EXC(RV32_EXC_INSN_MISALIGNED, npc);
             x[d->rd] = pc + 4;
             break;
 #define BRANCH(cond)                                                                           \
     if (cond) {                                                                                \
         npc = pc + (uint32_t)imm;                                                              \
-        if (npc & 3) { exc = RV32_EXC_INSN_MISALIGNED; tval = npc; }                           \
+        if (npc & 3)                                                                           \
+            EXC(RV32_EXC_INSN_MISALIGNED, npc);                                                \
     } else                                                                                     \
         cost = s->cpi_branch_not_taken;                                                        \
     break;
@@ -367,22 +372,24 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         case RV32_OP_BLTU: BRANCH(a < b)
         case RV32_OP_BGEU: BRANCH(a >= b)
 #undef BRANCH
+/* DMI fast path first; otherwise the slow path with alignment handling and the bus */
 #define LOAD(len, conv)                                                                        \
     {                                                                                          \
         uint32_t addr = a + (uint32_t)imm, v = 0;                                              \
-        const uint8_t *p = ((addr & (len - 1)) == 0) ? dmi_hit(&s->load_cache, addr, len)     \
-                                                      : NULL;                                  \
-        if (LIKELY(p != NULL))                                                                 \
+        const uint8_t *p = dmi_hit(&s->load_cache, addr, len);                                 \
+        if (LIKELY(p != NULL && (addr & (len - 1)) == 0)) {                                    \
             v = get_le(p, len);                                                                \
-        else if ((exc = (SYNC_OUT(), load(s, addr, len, &v))) != 0) {                         \
-            tval = addr;                                                                       \
+            x[d->rd] = conv;                                                                   \
             break;                                                                             \
-        } else {                                                                               \
-            exc = -1;                                                                          \
-            SYNC_IN();                                                                         \
-            if (UNLIKELY(s->stop_requested)) { stopping = 1; stop = RV32_STOP_REQUESTED; }     \
         }                                                                                      \
+        SYNC_OUT();                                                                            \
+        int e = load(s, addr, len, &v);                                                        \
+        SYNC_IN();                                                                             \
+        if (e)                                                                                 \
+            EXC(e, addr);                                                                      \
         x[d->rd] = conv;                                                                       \
+        if (UNLIKELY(s->stop_requested))                                                       \
+            STOP_AFTER(RV32_STOP_REQUESTED);                                                   \
         break;                                                                                 \
     }
         case RV32_OP_LB: LOAD(1, (uint32_t)(int32_t)(int8_t)v)
@@ -394,23 +401,24 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
 #define STORE(len)                                                                             \
     {                                                                                          \
         uint32_t addr = a + (uint32_t)imm;                                                     \
-        uint8_t *p = ((addr & (len - 1)) == 0) ? dmi_hit(&s->store_cache, addr, len) : NULL;   \
-        if (LIKELY(p != NULL))                                                                 \
+        uint8_t *p = dmi_hit(&s->store_cache, addr, len);                                      \
+        int slow = !(LIKELY(p != NULL && (addr & (len - 1)) == 0));                            \
+        if (!slow)                                                                             \
             put_le(p, len, b);                                                                 \
-        else if ((exc = (SYNC_OUT(), store(s, addr, len, b))) != 0) {                          \
-            tval = addr;                                                                       \
-            break;                                                                             \
-        } else {                                                                               \
-            exc = -1;                                                                          \
+        else {                                                                                 \
+            SYNC_OUT();                                                                        \
+            int e = store(s, addr, len, b);                                                    \
             SYNC_IN();                                                                         \
-            if (UNLIKELY(s->stop_requested)) { stopping = 1; stop = RV32_STOP_REQUESTED; }     \
+            if (e)                                                                             \
+                EXC(e, addr);                                                                  \
         }                                                                                      \
         if (UNLIKELY(addr == s->tohost) && len == 4 && s->tohost && (b & 1)) {                 \
             s->exited = 1;                                                                     \
             s->exit_code = (int)(b >> 1);                                                      \
-            stopping = 1;                                                                      \
-            stop = RV32_STOP_EXIT;                                                             \
+            STOP_AFTER(RV32_STOP_EXIT);                                                        \
         }                                                                                      \
+        if (slow && UNLIKELY(s->stop_requested))                                               \
+            STOP_AFTER(RV32_STOP_REQUESTED);                                                   \
         break;                                                                                 \
     }
         case RV32_OP_SB: STORE(1)
@@ -449,53 +457,69 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
         case RV32_OP_REM: x[d->rd] = rem_s(a, b); break;
         case RV32_OP_REMU: x[d->rd] = b ? a % b : a; break;
         case RV32_OP_FENCE: case RV32_OP_FENCE_I: break; /* one hart, raw-checked icache */
-        case RV32_OP_ECALL: exc = RV32_EXC_ECALL_M; break;
-        case RV32_OP_EBREAK: exc = RV32_EXC_BREAKPOINT; tval = pc; break;
+        case RV32_OP_ECALL: EXC(RV32_EXC_ECALL_M, 0);
+        case RV32_OP_EBREAK: EXC(RV32_EXC_BREAKPOINT, pc);
         case RV32_OP_MRET:
             instret++;
             cycles += cost;
             rv32_trap_mret(s);
-            if (s->trace)
+            if (debug && s->trace)
                 s->trace(s->trace_ctx, instret, pc, raw, 0, 0);
             continue;
         case RV32_OP_WFI:
-            if ((s->mip & s->mie) == 0) {
-                stopping = 1;
-                stop = RV32_STOP_WFI;
-            }
+            if ((s->mip & s->mie) == 0)
+                STOP_AFTER(RV32_STOP_WFI);
             break;
         case RV32_OP_CSRRW: case RV32_OP_CSRRS: case RV32_OP_CSRRC:
-        case RV32_OP_CSRRWI: case RV32_OP_CSRRSI: case RV32_OP_CSRRCI:
+        case RV32_OP_CSRRWI: case RV32_OP_CSRRSI: case RV32_OP_CSRRCI: {
             s->pc = pc;
             SYNC_OUT();
-            if (rv32_csr_exec(s, d) != 0) {
-                exc = RV32_EXC_ILLEGAL;
-                tval = raw;
-            }
+            int e = rv32_csr_exec(s, d);
             SYNC_IN();
+            if (e != 0)
+                EXC(RV32_EXC_ILLEGAL, raw);
             break;
+        }
         case RV32_OP_ILLEGAL:
-        default: exc = RV32_EXC_ILLEGAL; tval = raw; break;
+        default: EXC(RV32_EXC_ILLEGAL, raw);
         }
 
-        if (UNLIKELY(exc >= 0)) {
-            s->pc = pc;
-            SYNC_OUT();
-            rv32_trap_exception(s, (uint32_t)exc, tval);
-            SYNC_IN();
-            continue;
-        }
+        /* retire */
         s->pc = npc;
         instret++;
         cycles += cost;
-        if (UNLIKELY(s->trace != NULL)) {
+        if (debug && s->trace) {
             int w = writes_rd((rv32_op)d->op) && d->rd != RV32_REG_SINK;
             s->trace(s->trace_ctx, instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);
         }
-        if (UNLIKELY(stopping))
-            RETURN(stop);
+        continue;
+
+    retire_and_stop:
+        s->pc = npc;
+        instret++;
+        cycles += cost;
+        if (debug && s->trace) {
+            int w = writes_rd((rv32_op)d->op) && d->rd != RV32_REG_SINK;
+            s->trace(s->trace_ctx, instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);
+        }
+        RETURN(stop);
+
+    trap:
+        s->pc = pc;
+        SYNC_OUT();
+        rv32_trap_exception(s, (uint32_t)exc, tval);
+        SYNC_IN();
     }
-}
 #undef SYNC_OUT
 #undef SYNC_IN
 #undef RETURN
+#undef EXC
+#undef STOP_AFTER
+}
+
+rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
+{
+    if (s->n_breakpoints != 0 || s->trace != NULL || s->step_over_breakpoint)
+        return run_loop(s, max_insns, cycle_limit, 1);
+    return run_loop(s, max_insns, cycle_limit, 0);
+}

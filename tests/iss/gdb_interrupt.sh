@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Ctrl-C from gdb stops a running CPU: gdb continues a long firmware run, gets SIGINT after
-# a second (which it forwards to the stub as 0x03), then reads the pc and kills the target.
+# Ctrl-C from gdb stops a running CPU: gdb continues a long firmware run, gets SIGINT a
+# second later (a timer started by gdb itself just before `continue`, so the order is
+# fixed), forwards it to the stub as 0x03, then reads the pc and kills the target.
 # Usage: gdb_interrupt.sh cpu_tb long_running.elf
 set -uo pipefail
 tb=$1 elf=$2
@@ -9,12 +10,12 @@ dir=$(mktemp -d); trap 'rm -rf "$dir"; kill $tb_pid $gdb_pid 2>/dev/null' EXIT
 "$tb" --gdb "$port" "$elf" >"$dir/tb.out" 2>&1 &
 tb_pid=$!
 for _ in $(seq 50); do grep -q "waiting for gdb" "$dir/tb.out" && break; sleep 0.1; done
-gdb-multiarch -nx -batch "$elf" -ex "set confirm off" -ex "target remote 127.0.0.1:$port" \
+timeout 60 gdb-multiarch -nx -batch "$elf" -ex "set confirm off" \
+  -ex "target remote 127.0.0.1:$port" \
+  -ex "python import os, signal, threading; threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()" \
   -ex "continue" -ex 'printf "STOPPED_PC %x\n", $pc' -ex "kill" >"$dir/gdb.out" 2>&1 &
 gdb_pid=$!
-sleep 1.5
-kill -INT $gdb_pid
-for _ in $(seq 100); do kill -0 $gdb_pid 2>/dev/null || break; sleep 0.1; done
+wait $gdb_pid
 wait $tb_pid 2>/dev/null
 cat "$dir/gdb.out"
 fail=0
