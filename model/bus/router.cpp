@@ -21,7 +21,7 @@ Router::Router(sc_core::sc_module_name name, const BusConfig &cfg)
 }
 
 void Router::attach(tlm::tlm_target_socket<32> &target, const std::string &name, uint64_t base,
-                    uint64_t size, sc_time latency, bool allow_dmi)
+                    uint64_t size, sc_time latency, bool allow_dmi, unsigned width_bytes)
 {
     unsigned port = static_cast<unsigned>(ports_.size());
     map_.add(name, base, size, port); /* throws before anything is bound */
@@ -29,6 +29,7 @@ void Router::attach(tlm::tlm_target_socket<32> &target, const std::string &name,
     Port p;
     p.latency = latency;
     p.allow_dmi = allow_dmi;
+    p.width_bytes = width_bytes ? width_bytes : cfg_.width_bytes;
     ports_.push_back(p);
 }
 
@@ -50,7 +51,7 @@ void Router::b_transport(int, tlm::tlm_generic_payload &trans, sc_time &delay)
     const sc_time now = sc_core::sc_time_stamp();
     const sc_time arrive = now + delay;
     const sc_time start = std::max(arrive, p.busy_until);
-    const uint64_t beats = (static_cast<uint64_t>(len) + cfg_.width_bytes - 1) / cfg_.width_bytes;
+    const uint64_t beats = (static_cast<uint64_t>(len) + p.width_bytes - 1) / p.width_bytes;
     const sc_time occupancy = cycle_ * static_cast<double>(std::max<uint64_t>(beats, 1));
     p.busy_until = start + occupancy;
     p.stats.transactions++;

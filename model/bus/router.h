@@ -22,7 +22,7 @@ namespace hq {
 
 struct BusConfig {
     double clock_hz = 100e6;  /* interconnect clock */
-    unsigned width_bytes = 8; /* data path width of each target port */
+    unsigned width_bytes = 8; /* data path width of a target port (attach() may override) */
 };
 
 struct RouterPortStats {
@@ -43,11 +43,12 @@ class Router : public sc_core::sc_module {
 
     /* Maps [base, base+size) to `target`: transactions arrive there with address - base.
      * `latency` is added to every transaction and DMI access; `allow_dmi` = false makes every
-     * access of this region go through b_transport (so its timing model sees it).
+     * access of this region go through b_transport (so its timing model sees it);
+     * `width_bytes` > 0 gives this port its own data-path width (e.g. a wide DRAM port).
      * Throws std::invalid_argument on overlap. Must be called before simulation starts. */
     void attach(tlm::tlm_target_socket<32> &target, const std::string &name, uint64_t base,
                 uint64_t size, sc_core::sc_time latency = sc_core::SC_ZERO_TIME,
-                bool allow_dmi = true);
+                bool allow_dmi = true, unsigned width_bytes = 0);
 
     /* Debug (untimed, side-effect free) access at a global address, as a loader or debugger
      * needs it; returns the number of bytes transferred (short when it leaves the map). */
@@ -63,6 +64,7 @@ class Router : public sc_core::sc_module {
     struct Port {
         sc_core::sc_time latency;
         bool allow_dmi = true;
+        unsigned width_bytes = 8;
         sc_core::sc_time busy_until;
         RouterPortStats stats;
     };

@@ -35,7 +35,8 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig &cfg,
                 throw ConfigError(cfg_.file + ": " + e.key_path + ": device '" + e.name +
                                   "' has registers: \"base\" and \"size\" are required");
             router_->attach(*t, e.name, e.base, e.size,
-                            sc_core::sc_time(e.latency_ns, sc_core::SC_NS), e.dmi);
+                            sc_core::sc_time(e.latency_ns, sc_core::SC_NS), e.dmi,
+                            e.port_width_bytes);
         } else if (e.size) {
             throw ConfigError(cfg_.file + ": " + e.key_path + ": device '" + e.name +
                               "' of type '" + e.type + "' has no registers to map");

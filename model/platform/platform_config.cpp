@@ -85,8 +85,8 @@ PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file
         if (!devs[i].is_object())
             top.fail("devices", "entry " + std::to_string(i) + " must be a JSON object");
         const ConfigObject d(devs[i], file, path);
-        d.allow_only({"name", "type", "base", "size", "latency_ns", "dmi", "irq", "params",
-                      "description"});
+        d.allow_only({"name", "type", "base", "size", "latency_ns", "port_width_bytes", "dmi",
+                      "irq", "params", "description"});
         DeviceEntry e;
         e.key_path = path;
         e.name = d.string("name");
@@ -104,6 +104,7 @@ PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file
                                    " runs past the 32-bit address space");
         }
         e.latency_ns = d.number_or("latency_ns", 0, 0, 1e6);
+        e.port_width_bytes = unsigned(d.u64_or("port_width_bytes", 0, 1, 1024));
         e.dmi = d.boolean_or("dmi", true);
         e.irq = unsigned(d.u64_or("irq", 0, 1, 1023));
         if (e.irq && !irqs.emplace(e.irq, i).second)

@@ -31,7 +31,7 @@ int sc_main(int, char *[])
 
     router.attach(ram.socket, "ram", 0x1000, 0x1000, ram_lat);
     router.attach(probe.socket, "probe", 0x8000, 0x100, sc_core::SC_ZERO_TIME, false);
-    router.attach(ram2.socket, "ram2", 0x9000, 0x100);
+    router.attach(ram2.socket, "ram2", 0x9000, 0x100, sc_core::SC_ZERO_TIME, true, 32);
 
     /* Overlaps are refused before anything is bound, naming both regions. */
     Sram extra("extra", sc);
@@ -133,7 +133,10 @@ int sc_main(int, char *[])
     const sc_time second = std::max(contention_a, contention_b);
     CHECK(first == alone);
     CHECK(second == alone + cyc * 8.0); /* waited for the other's 8 beats */
+    /* ram2's port is 32 bytes wide: 2 beats, hidden behind the SRAM's own 8 cycles */
     CHECK(parallel_b == cyc * 8.0);
+    const unsigned ram2_port = router.address_map().decode(0x9000)->port;
+    CHECK(router.port_stats(ram2_port).busy == cyc * 2.0);
     const unsigned ram_port = router.address_map().decode(0x1000)->port;
     CHECK(router.port_stats(ram_port).contention == cyc * 8.0);
     std::printf("contention: first %s, second %s\n", first.to_string().c_str(),
