@@ -96,8 +96,25 @@ int run_platform()
     if (auto mtime = plat.mtime_source())
         cpu.set_time_source(mtime);
 
+    /* Run in slices of simulated time so that long runs report progress on stderr (every
+     * 5 s of host time); stop when a device or the CPU stopped the simulation or nothing
+     * is left to simulate. */
     const auto t0 = std::chrono::steady_clock::now();
-    sc_core::sc_start();
+    auto last_report = t0;
+    const sc_core::sc_time slice(1, sc_core::SC_MS);
+    for (;;) {
+        sc_core::sc_start(slice, sc_core::SC_EXIT_ON_STARVATION);
+        if (sc_core::sc_get_status() == sc_core::SC_STOPPED || !sc_core::sc_pending_activity())
+            break;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_report >= std::chrono::seconds(5)) {
+            last_report = now;
+            const double host = std::chrono::duration<double>(now - t0).count();
+            std::fprintf(stderr, "hqsim run: %.1f M instructions, %.3f ms simulated, %.0f s host\n",
+                         double(cpu.instructions()) / 1e6,
+                         sc_core::sc_time_stamp().to_seconds() * 1e3, host);
+        }
+    }
     const auto t1 = std::chrono::steady_clock::now();
 
     r.host_seconds = std::chrono::duration<double>(t1 - t0).count();
