@@ -92,6 +92,8 @@ PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file
         e.name = d.string("name");
         if (!valid_name(e.name))
             d.fail("name", "'" + e.name + "' must be 1-64 letters, digits or '_'");
+        if (e.name == "router")
+            d.fail("name", "'router' is reserved (the interconnect's statistics)");
         if (!names.emplace(e.name, i).second)
             d.fail("name", "'" + e.name + "' is already used by devices[" +
                                std::to_string(names[e.name]) + "]");

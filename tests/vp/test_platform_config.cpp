@@ -122,6 +122,8 @@ static int check_errors()
               { "name": "a", "type": "sram", "base": 0, "size": 16 },
               { "name": "a", "type": "sram", "base": 16, "size": 16 } ])"),
                          {"devices[1].name", "already used"}));
+    CHECK(config_rejects("reserved_name", with_devices(R"([ { "name": "router", "type": "sram", "base": 0, "size": 16 } ])"),
+                         {"devices[0].name", "reserved"}));
     CHECK(config_rejects("dup_irq", with_devices(R"([
               { "name": "a", "type": "ns16550a", "base": 0, "size": 16, "irq": 3 },
               { "name": "b", "type": "ns16550a", "base": 16, "size": 16, "irq": 3 } ])"),
