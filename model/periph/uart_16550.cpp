@@ -9,7 +9,11 @@ namespace hq {
 Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
     : sc_module(name), socket("socket"), irq("irq"), out_(stdout), own_file_(false)
 {
-    if (!out_path.empty()) {
+    /* The standard streams are used as they are: opening /dev/stderr would truncate a file
+     * stderr is redirected to and write it from a second offset. */
+    if (out_path == "/dev/stderr")
+        out_ = stderr;
+    else if (!out_path.empty() && out_path != "/dev/stdout") {
         out_ = std::fopen(out_path.c_str(), "w");
         if (!out_)
             throw std::runtime_error("UART output '" + out_path + "': " + std::strerror(errno));

@@ -19,7 +19,8 @@ class Uart16550 : public sc_core::sc_module {
     tlm_utils::simple_target_socket<Uart16550> socket;
     sc_core::sc_out<bool> irq;
 
-    /* out_path "" = stdout; otherwise the file is created/truncated (throws on failure). */
+    /* out_path "" or /dev/stdout = stdout, /dev/stderr = stderr; otherwise the file is
+     * created/truncated (throws on failure). */
     Uart16550(sc_core::sc_module_name name, const std::string &out_path = "");
     ~Uart16550() override;
 
