@@ -133,6 +133,19 @@ static void check_mapping_and_validation()
     CHECK_EQ(l.channel, 1u);
     CHECK_EQ(l.column, uint64_t(17));
 
+    /* channels have their own data buses: two simultaneous misses in different channels
+     * finish together, in the same channel (other bank) one burst apart */
+    {
+        DramTiming u(p);
+        const uint64_t burst = p.burst_bytes();
+        const uint64_t a = u.access(0, 0, burst, false);
+        const uint64_t b = u.access(0, p.row_bytes, burst, false);     /* channel 1 */
+        const uint64_t c = u.access(0, 2 * p.row_bytes, burst, false); /* ch 0, bank 1 */
+        CHECK_EQ(a, uint64_t(p.tRCD + p.tCL + p.burst_length / 2));
+        CHECK_EQ(b, a);
+        CHECK_EQ(c, a + p.burst_length / 2);
+    }
+
     DramParams bad = p;
     bad.banks = 6;
     CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); }, {"banks"}));
