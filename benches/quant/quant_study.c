@@ -23,6 +23,20 @@ static void usage(FILE *f)
                "'#' starts a comment. Rows are appended to the CSVs (headers written if new).\n");
 }
 
+/* A whole-string integer in [lo, hi], or -1 with a message. */
+static int parse_int(const char *flag, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi) {
+        fprintf(stderr, "quant_study: %s expects an integer in [%ld, %ld], got '%s'\n", flag, lo,
+                hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static int clone(const hq_model *src, hq_model *dst, char *err, size_t errlen)
 {
     uint8_t *buf;
@@ -92,7 +106,7 @@ int main(int argc, char **argv)
     const char *model = NULL, *policies = NULL, *csv = NULL, *lcsv_path = NULL;
     hq_quant_opts qo;
     hq_quant_opts_default(&qo);
-    int qat_epochs = 2;
+    long qat_epochs = 2, calib = qo.calib_images, seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -113,22 +127,28 @@ int main(int argc, char **argv)
             csv = v;
         else if (!strcmp(a, "--layers-csv"))
             lcsv_path = v;
-        else if (!strcmp(a, "--qat-epochs"))
-            qat_epochs = atoi(v);
-        else if (!strcmp(a, "--calib"))
-            qo.calib_images = atoi(v);
-        else if (!strcmp(a, "--seed"))
-            qo.seed = strtoull(v, NULL, 10);
-        else {
+        else if (!strcmp(a, "--qat-epochs")) {
+            if (parse_int(a, v, 1, 1000, &qat_epochs))
+                return 2;
+        } else if (!strcmp(a, "--calib")) {
+            if (parse_int(a, v, 1, 60000, &calib))
+                return 2;
+        } else if (!strcmp(a, "--seed")) {
+            if (parse_int(a, v, 0, 1L << 62, &seed))
+                return 2;
+        } else {
             fprintf(stderr, "quant_study: unknown option %s\n", a);
             usage(stderr);
             return 2;
         }
     }
-    if (!model || !policies || !csv || qat_epochs < 1) {
+    if (!model || !policies || !csv) {
+        fprintf(stderr, "quant_study: --model, --policies and --csv are required\n");
         usage(stderr);
         return 2;
     }
+    qo.calib_images = (int)calib;
+    qo.seed = (unsigned long long)seed;
     char err[1024];
     hq_model fm;
     hq_dataset train, test;
@@ -180,7 +200,7 @@ int main(int argc, char **argv)
         if (do_qat) {
             if (clone(&fm, &q, err, sizeof err))
                 break;
-            qo.qat_epochs = qat_epochs;
+            qo.qat_epochs = (int)qat_epochs;
             qo.verbose = 1;
             double t0 = omp_get_wtime();
             clock_t c0 = clock(); /* all threads of the process */
@@ -196,7 +216,7 @@ int main(int argc, char **argv)
         fprintf(out, "%s,%g,\"%s\",%.2f,%.2f,", fm.net, (double)fm.width_mult, spec, float_acc,
                 ptq_acc);
         if (do_qat)
-            fprintf(out, "%.2f,%d,%.1f,%.1f,", qat_acc, qat_epochs, secs, cpu);
+            fprintf(out, "%.2f,%ld,%.1f,%.1f,", qat_acc, qat_epochs, secs, cpu);
         else
             fprintf(out, ",,,,");
         fprintf(out, "%.5f,%.5f", hi_frac, entropy);
