@@ -17,7 +17,7 @@
 
 static const pe_cfg kCfg = {PE_UNIFORM, PE_LANES, PE_G, PE_M, PE_N, PE_LO, PE_HI, PE_NB_MAX};
 
-static void usage(FILE *f)
+static void usage(FILE *f, const char *prog)
 {
     std::fprintf(f,
         "usage: %s [options]\n"
@@ -31,7 +31,7 @@ static void usage(FILE *f)
         "  --cycles FILE    write the cycle count of every tile (CSV)\n"
         "  --quiet          no progress output\n"
         "  -h, --help       this text\n",
-        PE_CONFIG_NAME);
+        prog);
 }
 
 struct Stats {
@@ -193,14 +193,14 @@ int main(int argc, char **argv)
             return d;
         };
         if (a == "-h" || a == "--help") {
-            usage(stdout);
+            usage(stdout, argv[0]);
             return 0;
         } else if (a == "--mode") {
             mode = need("--mode");
             if (mode != "random" && mode != "directed" && mode != "backpressure" &&
                 mode != "malformed") {
                 std::fprintf(stderr, "%s: unknown mode '%s'\n", argv[0], mode.c_str());
-                usage(stderr);
+                usage(stderr, argv[0]);
                 return 2;
             }
         } else if (a == "--tiles") {
@@ -219,7 +219,7 @@ int main(int argc, char **argv)
             continue;
         } else {
             std::fprintf(stderr, "%s: unknown option '%s'\n", argv[0], a.c_str());
-            usage(stderr);
+            usage(stderr, argv[0]);
             return 2;
         }
     }
