@@ -12,7 +12,7 @@
 //
 // Pipeline (docs/pe-array.md): accept (A, stall count) -> B compute (1 + stall cycles per
 // beat) -> C sums ->
-// accumulate -> shift -> merge -> product -> shift -> round/clamp into the output FIFO.
+// accumulate -> merge -> product -> shift -> round/clamp into the output FIFO.
 `default_nettype none
 module pe_tile #(
     parameter UNIFORM   = 0,     // 1: uniform int8 array instead of lane groups
@@ -246,30 +246,18 @@ module pe_tile #(
         end
     end
 
-    // ---- merge, in two stages (shift, then add): acc = (acc_lo << lo_shift) + acc_hi,
-    //      the bias being already in acc_hi ----
-    reg               m_valid;
-    reg signed [31:0] m_lo, m_hi;
-    reg [PW-38:0]     m_par;    // mult, shift, last
-    always @(posedge clk) begin
-        m_valid <= !rst && d_valid;
-        if (d_valid) begin
-            m_lo  <= acc_lo <<< d_par[5:1];
-            m_hi  <= acc_hi;
-            m_par <= {d_par[PW-33:6], d_par[0]};
-        end
-    end
+    // ---- merge: acc = (acc_lo << lo_shift) + acc_hi (bias already in acc_hi) ----
     reg               e_valid, e_last;
     reg signed [31:0] e_acc;
     reg [30:0]        e_mult;
     reg [5:0]         e_shift;
     always @(posedge clk) begin
-        e_valid <= !rst && m_valid;
-        if (m_valid) begin
-            e_acc   <= m_lo + m_hi;
-            e_mult  <= m_par[PW-38:7];
-            e_shift <= m_par[6:1];
-            e_last  <= m_par[0];
+        e_valid <= !rst && d_valid;
+        if (d_valid) begin
+            e_acc   <= (acc_lo <<< d_par[5:1]) + acc_hi;
+            e_mult  <= d_par[PW-33:12];
+            e_shift <= d_par[11:6];
+            e_last  <= d_par[0];
         end
     end
 
