@@ -358,10 +358,19 @@ static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, u
     }
     const ref_layer *R = &net->L[li];
     int last = li == net->m->n_layers - 1;
-    int32_t *acc = last ? out_acc : s->acc;
-    layer_acc(L, R, in, n, s->a16, acc);
-    if (!last)
-        hq_ref_requant(L->q, L->rows, acc, (size_t)n * R->positions, out_u8);
+    if (last) {
+        layer_acc(L, R, in, n, s->a16, out_acc);
+    } else if (L->kind == HQ_LAYER_CONV) {
+        /* Image by image, so the accumulators stay in cache until requantized. */
+        size_t per_in = elems(L->in), per_out = elems(L->out);
+        for (int i = 0; i < n; i++) {
+            layer_acc(L, R, in + (size_t)i * per_in, 1, s->a16, s->acc);
+            hq_ref_requant(L->q, L->rows, s->acc, (size_t)R->positions, out_u8 + i * per_out);
+        }
+    } else {
+        layer_acc(L, R, in, n, s->a16, s->acc);
+        hq_ref_requant(L->q, L->rows, s->acc, (size_t)n, out_u8);
+    }
 }
 
 void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
