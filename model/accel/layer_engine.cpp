@@ -175,7 +175,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     t = t_in;
 
     uint8_t *out_bytes = nullptr;
-    uint64_t t_done = t;
+    uint64_t t_done = t, t_sched_end = t;
     if (D.op == HQ_ACCEL_OP_MAXPOOL) {
         pooled_.resize((size_t)D.batch * d.out_bytes);
         for (unsigned b = 0; b < D.batch; b++)
@@ -196,64 +196,105 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         f.hi_bits = D.hi_bits;
         f.block_n = D.block_n;
         f.block_m = D.block_m;
-        /* Functional copy of the image (debug transport), decoded unless unchanged. */
+        /* The schedule needs the decoded weights' row costs before the timed fetches have
+         * brought the image in. When the cache knows this image, its costs are used and the
+         * fetched bytes are compared with it afterwards (a change re-decodes and re-times the
+         * layer with the same fetch durations); a first use decodes a debug copy. */
         image_.resize(D.weight_bytes);
-        uint64_t bad = 0;
-        if (!dma_.peek(D.weight_addr, image_.data(), D.weight_bytes, &bad)) {
-            run.fail(HQ_ACCEL_ERR_BAD_ADDR, "descriptor " + std::to_string(index) +
-                                                ": weight image at 0x" + Run::hex(D.weight_addr) +
-                                                " (" + std::to_string(D.weight_bytes) +
-                                                " bytes) is outside memory",
-                     bad);
-            return r;
-        }
-        bool hit = false;
+        bool hit = false, verified = false;
         std::string derr;
-        const PreparedWeights *wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);
+        const PreparedWeights *wp = cache_.find(D.weight_addr, f, D.weight_bytes);
         if (!wp) {
-            run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + derr,
-                     D.weight_addr);
+            uint64_t bad = 0;
+            if (!dma_.peek(D.weight_addr, image_.data(), D.weight_bytes, &bad)) {
+                run.fail(HQ_ACCEL_ERR_BAD_ADDR, "descriptor " + std::to_string(index) +
+                                                    ": weight image at 0x" + Run::hex(D.weight_addr) +
+                                                    " (" + std::to_string(D.weight_bytes) +
+                                                    " bytes) is outside memory",
+                         bad);
+                return r;
+            }
+            wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);
+            if (!wp) {
+                run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + derr,
+                         D.weight_addr);
+                return r;
+            }
+            verified = true;
+        }
+        const unsigned row_tiles = (D.rows + TR - 1) / TR;
+        std::vector<uint64_t> fetch_cycles(row_tiles, 0);
+        const LayerStats before = st;
+        const size_t trace_before = trace ? trace->size() : 0;
+        /* issue = false re-times the layer with the fetch durations of the first pass. */
+        auto schedule = [&](const PreparedWeights &w, bool issue) -> bool {
+            st.row_tiles = row_tiles;
+            st.beats = w.nbeats;
+            std::vector<uint64_t> compute_end(row_tiles, 0);
+            uint64_t load_end_prev = t, compute_end_prev = t;
+            for (unsigned rt = 0; rt < row_tiles; rt++) {
+                const unsigned r0 = rt * TR, nr = std::min(TR, (unsigned)D.rows - r0);
+                /* The streamer may refill a buffer once the tile that used it has computed. */
+                uint64_t load_start = load_end_prev;
+                if (rt >= nbuf)
+                    load_start = std::max(load_start, compute_end[rt - nbuf]);
+                /* The image streams in row order; a row tile's share of it (header and shift
+                 * table with the first) is proportional to its rows. */
+                const uint64_t off = (uint64_t)D.weight_bytes * r0 / D.rows;
+                const uint64_t end = (uint64_t)D.weight_bytes * (r0 + nr) / D.rows;
+                uint64_t fetch_end = load_start + fetch_cycles[rt];
+                if (issue) {
+                    if (!run.dma(false, D.weight_addr + (uint32_t)off, image_.data() + off,
+                                 (uint32_t)(end - off), load_start, &fetch_end))
+                        return false;
+                    fetch_cycles[rt] = fetch_end - load_start;
+                    st.weight_bytes += end - off;
+                }
+                const uint64_t decode =
+                    (uint64_t)std::ceil((double)nr * D.cols / cfg_.dec_weights_per_cycle[D.layout]);
+                const uint64_t load_end = std::max(fetch_end, load_start + decode);
+                const bool dram_bound = fetch_end - load_start >= decode;
+                run.event(Unit::Weights, load_start, fetch_end);
+                run.event(Unit::Decoder, load_start, load_start + decode);
+                const uint64_t compute_start = std::max(load_end, compute_end_prev);
+                (dram_bound ? st.stall_dram : st.stall_decoder) += compute_start - compute_end_prev;
+                const TileCycles tc = array_->row_tile_cycles(w, r0, nr, n_vec);
+                st.compute += tc.compute;
+                st.stall_outlier += tc.outlier_stall;
+                compute_end[rt] = compute_start + tc.compute + tc.outlier_stall;
+                run.event(Unit::Array, compute_start, compute_end[rt]);
+                compute_end_prev = compute_end[rt];
+                load_end_prev = load_end;
+            }
+            t_sched_end = compute_end_prev;
+            return true;
+        };
+        if (!schedule(*wp, true))
             return r;
+        if (!verified) {
+            if (cache_.unchanged(D.weight_addr, image_.data(), image_.size())) {
+                hit = true;
+            } else {
+                wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);
+                if (!wp) {
+                    run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + derr,
+                             D.weight_addr);
+                    return r;
+                }
+                /* Re-time with the new row costs; the DMA traffic stays as counted. */
+                const LayerStats moved = st;
+                st = before;
+                st.dram_read = moved.dram_read;
+                st.dram_transactions = moved.dram_transactions;
+                st.weight_bytes = moved.weight_bytes;
+                if (trace)
+                    trace->resize(trace_before);
+                schedule(*wp, false);
+            }
         }
         const PreparedWeights &w = *wp;
         st.cache_hit = hit;
-        const unsigned row_tiles = (D.rows + TR - 1) / TR;
-        st.row_tiles = row_tiles;
-        st.beats = w.nbeats;
-        std::vector<uint64_t> compute_end(row_tiles, 0);
-        uint64_t load_end_prev = t, compute_end_prev = t;
-        for (unsigned rt = 0; rt < row_tiles; rt++) {
-            const unsigned r0 = rt * TR, nr = std::min(TR, (unsigned)D.rows - r0);
-            /* The streamer may refill a buffer once the tile that used it has computed. */
-            uint64_t load_start = load_end_prev;
-            if (rt >= nbuf)
-                load_start = std::max(load_start, compute_end[rt - nbuf]);
-            /* The image streams in row order; a row tile's share of it (header and shift
-             * table with the first) is proportional to its rows. */
-            const uint64_t off = (uint64_t)D.weight_bytes * r0 / D.rows;
-            const uint64_t end = (uint64_t)D.weight_bytes * (r0 + nr) / D.rows;
-            fetched_.resize(end - off);
-            uint64_t fetch_end = 0;
-            if (!run.dma(false, D.weight_addr + (uint32_t)off, fetched_.data(), (uint32_t)(end - off),
-                         load_start, &fetch_end))
-                return r;
-            st.weight_bytes += end - off;
-            const uint64_t decode =
-                (uint64_t)std::ceil((double)nr * D.cols / cfg_.dec_weights_per_cycle[D.layout]);
-            const uint64_t load_end = std::max(fetch_end, load_start + decode);
-            const bool dram_bound = fetch_end - load_start >= decode;
-            run.event(Unit::Weights, load_start, fetch_end);
-            run.event(Unit::Decoder, load_start, load_start + decode);
-            const uint64_t compute_start = std::max(load_end, compute_end_prev);
-            (dram_bound ? st.stall_dram : st.stall_decoder) += compute_start - compute_end_prev;
-            const TileCycles tc = array_->row_tile_cycles(w, r0, nr, n_vec);
-            st.compute += tc.compute;
-            st.stall_outlier += tc.outlier_stall;
-            compute_end[rt] = compute_start + tc.compute + tc.outlier_stall;
-            run.event(Unit::Array, compute_start, compute_end[rt]);
-            compute_end_prev = compute_end[rt];
-            load_end_prev = load_end;
-        }
+        const uint64_t compute_end_prev = t_sched_end;
 
         /* Functional compute, tile by tile through the reference kernel. */
         im2col_operands(d, in_.data(), w.kp, &operands_);

@@ -11,6 +11,26 @@ static bool same_format(const WeightFormat &a, const WeightFormat &b)
            a.block_m == b.block_m;
 }
 
+const PreparedWeights *WeightCache::find(uint32_t addr, const WeightFormat &f, size_t n)
+{
+    for (auto it = entries_.begin(); it != entries_.end(); ++it)
+        if (it->addr == addr && same_format(it->fmt, f) && it->raw.size() == n) {
+            entries_.splice(entries_.begin(), entries_, it);
+            return &entries_.front().w;
+        }
+    return nullptr;
+}
+
+bool WeightCache::unchanged(uint32_t addr, const uint8_t *bytes, size_t n)
+{
+    for (const Entry &e : entries_)
+        if (e.addr == addr && e.raw.size() == n && std::memcmp(e.raw.data(), bytes, n) == 0) {
+            hits_++;
+            return true;
+        }
+    return false;
+}
+
 const PreparedWeights *WeightCache::get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
                                         size_t n, bool *hit, std::string *err)
 {

@@ -28,6 +28,11 @@ class WeightCache {
     const PreparedWeights *get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
                                size_t n, bool *hit, std::string *err);
 
+    /* The entry for this address and format, if any (not checked against the bytes). */
+    const PreparedWeights *find(uint32_t addr, const WeightFormat &f, size_t n);
+    /* 1 if the entry at addr was decoded from exactly these bytes. */
+    bool unchanged(uint32_t addr, const uint8_t *bytes, size_t n);
+
     uint64_t hits() const { return hits_; }
     uint64_t misses() const { return misses_; }
 
