@@ -120,25 +120,31 @@ static void widen_rows(const uint8_t *in, int n, int cols, int kp, int16_t *a16)
     }
 }
 
-/* im2col of one HWC image: row p = oy * out.w + ox, column (ky*k + kx)*C + c; padding reads 0. */
+/* im2col of one HWC image: row p = oy * out.w + ox, column (ky*k + kx)*C + c; padding reads 0.
+ * For one (oy, ox, ky) the k*C inputs are contiguous in HWC memory: copied in one run. */
 static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16)
 {
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
     for (int oy = 0; oy < L->out.h; oy++)
         for (int ox = 0; ox < L->out.w; ox++) {
             int16_t *dst = a16 + ((size_t)oy * L->out.w + ox) * kp;
+            int x0 = ox * L->stride - L->pad;
             for (int ky = 0; ky < k; ky++) {
                 int y = oy * L->stride - L->pad + ky;
-                for (int kx = 0; kx < k; kx++) {
-                    int x = ox * L->stride - L->pad + kx;
-                    int16_t *d = dst + (ky * k + kx) * C;
-                    if (y < 0 || y >= H || x < 0 || x >= W) {
-                        for (int c = 0; c < C; c++)
-                            d[c] = 0;
-                    } else {
+                int16_t *d = dst + ky * k * C;
+                if (y < 0 || y >= H) {
+                    for (int j = 0; j < k * C; j++)
+                        d[j] = 0;
+                } else if (x0 >= 0 && x0 + k <= W) {
+                    const uint8_t *s = img + ((size_t)y * W + x0) * C;
+                    for (int j = 0; j < k * C; j++)
+                        d[j] = s[j];
+                } else {
+                    for (int kx = 0; kx < k; kx++) {
+                        int x = x0 + kx;
                         const uint8_t *s = img + ((size_t)y * W + x) * C;
                         for (int c = 0; c < C; c++)
-                            d[c] = s[c];
+                            d[kx * C + c] = x < 0 || x >= W ? 0 : s[c];
                     }
                 }
             }
@@ -187,17 +193,16 @@ void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out
         const uint8_t *img = in + (size_t)i * elems(L->in);
         uint8_t *o = out + (size_t)i * elems(L->out);
         for (int oy = 0; oy < L->out.h; oy++)
-            for (int ox = 0; ox < L->out.w; ox++)
-                for (int c = 0; c < C; c++) {
-                    uint8_t best = 0;
-                    for (int ky = 0; ky < k; ky++)
-                        for (int kx = 0; kx < k; kx++) {
-                            uint8_t v = img[((size_t)(oy * k + ky) * W + ox * k + kx) * C + c];
-                            if (v > best)
-                                best = v;
-                        }
-                    o[((size_t)oy * L->out.w + ox) * C + c] = best;
-                }
+            for (int ox = 0; ox < L->out.w; ox++) {
+                uint8_t *d = o + ((size_t)oy * L->out.w + ox) * C;
+                memset(d, 0, (size_t)C); /* codes are >= 0 */
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) {
+                        const uint8_t *s = img + ((size_t)(oy * k + ky) * W + ox * k + kx) * C;
+                        for (int c = 0; c < C; c++) /* channel-contiguous: vectorises */
+                            d[c] = s[c] > d[c] ? s[c] : d[c];
+                    }
+            }
     }
 }
 
