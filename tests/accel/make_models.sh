@@ -19,4 +19,8 @@ done
     --quiet -o mlp-binary-block.hqm
 "$hqsim" train --net cnn --width-mult 0.25 --epochs 1 --limit 1500 --seed 7 --threads 1 --quiet -o cnn.hqm
 "$hqsim" quantize cnn.hqm --policy uniform8 --calib 200 --quiet -o cnn-dense.hqm
-"$hqsim" quantize cnn.hqm --policy "$nm" --layout block --calib 200 --quiet -o cnn-block.hqm
+for layout in coo block escape; do
+    "$hqsim" quantize cnn.hqm --policy "$nm" --layout $layout --calib 200 --quiet -o cnn-$layout.hqm
+done
+"$hqsim" quantize cnn.hqm --policy "lo=2,hi=8,frac=0.05,struct=row" --layout rowgroup --calib 200 \
+    --quiet -o cnn-rowgroup.hqm
