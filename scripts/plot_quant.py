@@ -30,6 +30,26 @@ def load(path):
         sys.exit(f"plot_quant: {e}")
 
 
+def merge_duplicates(rows):
+    """Parallel runs may measure one policy twice (PTQ only, then with QAT): keep one row per
+    (net, width, policy), preferring the one with QAT. PTQ is deterministic, so the PTQ
+    accuracies must agree; a disagreement is reported."""
+    out, seen = [], {}
+    for r in rows:
+        key = (r["net"], r["width_mult"], r["policy"])
+        if key not in seen:
+            seen[key] = len(out)
+            out.append(r)
+            continue
+        old = out[seen[key]]
+        if old["ptq_acc"] != r["ptq_acc"]:
+            print(f"plot_quant: warning: {key}: PTQ accuracy {old['ptq_acc']} vs {r['ptq_acc']}",
+                  file=sys.stderr)
+        if num(r["qat_acc"]) is not None or num(old["qat_acc"]) is None:
+            out[seen[key]] = r
+    return out
+
+
 def short(policy):
     return policy.replace("select=saliency,", "").replace(",hi=8", "")
 
@@ -104,6 +124,9 @@ def compensation(rows):
         total = None if b is None else b * num(r["weights"]) / 1000
         out.append(f"| `{short(r['policy'])}` | x{r['width_mult']} | {r['weights']} | {k} | "
                    f"{fmt(b, 3)} | {fmt(total, 1)} | {fmt(num(r['qat_acc']))} |")
+    if not any(num(r["width_mult"]) != 1 for r in comp):
+        out += ["", "Only width x1 was measured in this run: the wider MLPs (x1.5, x2) were not "
+                "trained (`run_study` without `--no-compensation` trains and measures them)."]
     return out + [""]
 
 
@@ -141,7 +164,7 @@ def main():
     ap.add_argument("--png")
     ap.add_argument("--command", default="benches/quant/run_study")
     a = ap.parse_args()
-    rows = load(a.csv)
+    rows = merge_duplicates(load(a.csv))
     layers = load(a.layers_csv) if a.layers_csv else []
     if not rows:
         sys.exit("plot_quant: the study CSV has no rows")
