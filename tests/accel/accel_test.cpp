@@ -36,7 +36,7 @@ void make_layer(const LayerSpec &s, std::mt19937 &rng, hq_layer *L)
     L->q = q;
     const int rows = L->rows, cols = L->cols;
     const int qmax = s.hi == 4 ? 7 : 127;
-    const int cmax = s.lo == 1 ? 1 : (1 << (s.lo - 1)) - 1;
+    const int cmax = s.lo == 1 ? 1 : s.lo > 1 ? (1 << (s.lo - 1)) - 1 : 0; /* lo 0: unused */
     std::uniform_real_distribution<double> u(0, 1);
     auto hi_value = [&]() {
         int v = 0;
