@@ -10,9 +10,9 @@ work=${2:-/tmp/hq_bench_eval}
 repeats=${3:-15}
 target=0.3
 py=/usr/bin/python3
+model=${MODEL:+$(realpath "$MODEL")}
 mkdir -p "$work" && cd "$work"
 
-model=${MODEL:-}
 if [ -z "$model" ]; then
   # Speed does not depend on how well the weights are trained: a short run gives the exact
   # default topology and MAC count.
