@@ -200,6 +200,14 @@ def main():
         if rs:
             md += net_table(rs, net) + [""]
     md += compensation(rows)
+    import os
+    maps = os.path.join(os.path.dirname(os.path.abspath(a.md)), "quant-maps-mlp")
+    if os.path.isdir(maps):
+        md += ["## Where the high weights are (default MLP after QAT)", "",
+               "One pixel per weight (row = output neuron, column = input), black = int8 weight, "
+               "red/blue = ternary +1/-1, grey = 0; `nm:1:32` spreads them one per 32 inputs at "
+               "most (written by `hqsim quantize ... --maps`, see run_study):", "",
+               "![layer 0](quant-maps-mlp/layer0.png)", "", "![layer 1](quant-maps-mlp/layer1.png)", ""]
     if a.png:
         md += ["## Accuracy against bits/weight", "", "![accuracy vs bits/weight](quant-study.png)", ""]
     with open(a.md, "w") as f:
