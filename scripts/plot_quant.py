@@ -163,6 +163,7 @@ def main():
     ap.add_argument("--md")
     ap.add_argument("--png")
     ap.add_argument("--command", default="benches/quant/run_study")
+    ap.add_argument("--runs-file", help="markdown describing how the rows were measured")
     a = ap.parse_args()
     rows = merge_duplicates(load(a.csv))
     layers = load(a.layers_csv) if a.layers_csv else []
@@ -193,6 +194,12 @@ def main():
           "- `frac=0.05` uses `nm:2:32` instead of `nm:1:32`, which cannot hold 5 %.",
           "- Timings were taken while six other engineers built and tested on the same two "
           "cores: they are pessimistic.", ""]
+    if a.runs_file:
+        try:
+            with open(a.runs_file) as f:
+                md += ["## How this run was produced", "", f.read().strip(), ""]
+        except OSError:
+            pass
     md += targets(rows, layers)
     md += ["## Results", ""]
     for net in ("mlp", "cnn"):
