@@ -43,7 +43,7 @@ bool readable(const std::string &p)
     return !p.empty() && access(p.c_str(), R_OK) == 0;
 }
 
-/* given > $env > ./rel > <source tree>/rel (the executable is <root>/<build>/sw/cli/hqsim). */
+/* given > $env > ./rel > <source tree>/rel (HQSIM_CONFIG_DIR, set by the build). */
 std::string find_config(const std::string &given, const char *env, const std::string &rel)
 {
     if (!given.empty())
@@ -52,8 +52,9 @@ std::string find_config(const std::string &given, const char *env, const std::st
         return getenv(env);
     if (readable(rel))
         return rel;
-    std::string up = exe_dir() + "/../../../" + rel;
-    return readable(up) ? up : "";
+    /* rel starts with "configs/": fall back to the source tree this binary was built from. */
+    std::string src = std::string(HQSIM_CONFIG_DIR) + rel.substr(rel.find('/'));
+    return readable(src) ? src : "";
 }
 
 std::string find_firmware(const std::string &given)

@@ -136,6 +136,8 @@ static int parse_args(int argc, char **argv, run_args *a)
 
 /* The source tree's default platform: $HQSIM_PLATFORM, ./configs/..., or relative to the
  * executable (<root>/<build>/sw/cli/hqsim). */
+/* The platform config: $HQSIM_PLATFORM, else configs/platform/default.json of the current
+ * directory, else the one of the source tree this binary was built from (HQSIM_CONFIG_DIR). */
 static const char *default_platform(char *buf, size_t len)
 {
     const char *env = getenv("HQSIM_PLATFORM");
@@ -144,19 +146,8 @@ static const char *default_platform(char *buf, size_t len)
     const char *rel = "configs/platform/default.json";
     if (access(rel, R_OK) == 0)
         return rel;
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(buf, len, "%s/../../../%s", exe, rel);
-            if (access(buf, R_OK) == 0)
-                return buf;
-        }
-    }
-    return NULL;
+    snprintf(buf, len, "%s/platform/default.json", HQSIM_CONFIG_DIR);
+    return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
 static const char *stop_name(hq_stop_reason s)
