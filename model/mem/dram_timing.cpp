@@ -120,7 +120,48 @@ uint64_t DramTiming::burst(uint64_t now, uint64_t burst_addr, bool write)
     return done;
 }
 
+/* Bursts of one access that fall in the same row after its first are row hits whose timing is
+ * closed-form: the first burst leaves col_ready <= col and data = col + tCL, so the k-th
+ * following burst issues at col + k*tCCD and (tCCD >= BL/2) never waits for the data bus. */
+uint64_t DramTiming::row_run(uint64_t now, uint64_t first_addr, uint64_t n_bursts, bool write)
+{
+    uint64_t done = burst(now, first_addr, write);
+    if (n_bursts <= 1)
+        return done;
+    const Location l = locate(first_addr);
+    Channel &c = ch_[l.channel];
+    Bank &b = c.banks[l.bank];
+    const uint64_t k = n_bursts - 1;
+    const uint64_t col = c.next_col - p_.tCCD + k * p_.tCCD; /* column command of the last */
+    done = col + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2;
+    c.bus_free = done;
+    c.next_col = col + p_.tCCD;
+    b.pre_ready = std::max(b.pre_ready, write ? done + p_.tWR : col + p_.tRTP);
+    stats_.row_hits += k;
+    stats_.data_bus_cycles += k * (p_.burst_length / 2);
+    (write ? stats_.write_bursts : stats_.read_bursts) += k;
+    stats_.energy_nj += double(k) * (write ? p_.energy_write_nj : p_.energy_read_nj);
+    return done;
+}
+
 uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool write)
+{
+    if (len == 0)
+        return now;
+    const uint64_t acts_before = stats_.activates;
+    const uint64_t bb = p_.burst_bytes();
+    const uint64_t end = addr + len;
+    uint64_t done = now;
+    for (uint64_t a = addr / bb * bb; a < end;) {
+        const uint64_t row_end = std::min(end, (a | (p_.row_bytes - 1)) + 1);
+        const uint64_t n = (row_end - a + bb - 1) / bb;
+        done = std::max(done, row_run(now, a, n, write));
+        a += n * bb;
+    }
+    return finish_access(now, acts_before, len, write, done);
+}
+
+uint64_t DramTiming::access_burst_by_burst(uint64_t now, uint64_t addr, uint64_t len, bool write)
 {
     if (len == 0)
         return now;
@@ -129,6 +170,12 @@ uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool writ
     uint64_t done = now;
     for (uint64_t a = addr / bb * bb; a < addr + len; a += bb)
         done = std::max(done, burst(now, a, write));
+    return finish_access(now, acts_before, len, write, done);
+}
+
+uint64_t DramTiming::finish_access(uint64_t now, uint64_t acts_before, uint64_t len, bool write,
+                                   uint64_t done)
+{
     stats_.energy_nj += double(stats_.activates - acts_before) * p_.energy_activate_nj;
     (write ? stats_.bytes_written : stats_.bytes_read) += len;
     stats_.first_cycle = std::min(stats_.first_cycle, now);

@@ -54,6 +54,9 @@ class DramTiming {
     /* Times a read or write of `len` bytes at `addr` (DRAM-local) requested at cycle `now`.
      * Returns the cycle its last data beat completes; updates bank state and statistics. */
     uint64_t access(uint64_t now, uint64_t addr, uint64_t len, bool write);
+    /* The same, stepping every burst through the bank state machine: the reference that
+     * access()'s closed form for runs of row hits is tested against. */
+    uint64_t access_burst_by_burst(uint64_t now, uint64_t addr, uint64_t len, bool write);
 
     /* Where an address falls (for tests and traces). */
     struct Location {
@@ -82,6 +85,9 @@ class DramTiming {
         std::vector<Bank> banks;
     };
     uint64_t burst(uint64_t now, uint64_t burst_addr, bool write);
+    uint64_t row_run(uint64_t now, uint64_t first_addr, uint64_t n_bursts, bool write);
+    uint64_t finish_access(uint64_t now, uint64_t acts_before, uint64_t len, bool write,
+                           uint64_t done);
 
     DramParams p_;
     unsigned col_bits_, ch_bits_, bank_bits_;

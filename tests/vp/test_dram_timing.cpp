@@ -154,6 +154,46 @@ static void check_mapping_and_validation()
     CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); }, {"tCCD"}));
 }
 
+/* access() times runs of row hits in closed form: it must equal stepping every burst, on random
+ * mixes of lengths, alignments, reads/writes, banks, rows and request times, for each preset. */
+static void check_closed_form_matches_bursts(const char *file)
+{
+    const DramParams p = load_dram_preset_file(std::string(HQ_CONFIG_DIR "/dram/") + file);
+    DramTiming fast(p), slow(p);
+    uint64_t rng = 0x9e3779b97f4a7c15ull, now = 0;
+    auto next = [&rng] {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        return rng;
+    };
+    const uint64_t span = p.row_bytes * p.channels * p.banks * 4; /* a few rows per bank */
+    for (int i = 0; i < 20000; i++) {
+        const uint64_t addr = next() % span;
+        const uint64_t len = 1 + next() % (3 * p.row_bytes);
+        const bool write = next() % 4 == 0;
+        now += next() % 64;
+        const uint64_t a = fast.access(now, addr, len, write);
+        const uint64_t b = slow.access_burst_by_burst(now, addr, len, write);
+        if (a != b) {
+            CHECK_EQ(a, b);
+            return;
+        }
+    }
+    const DramStats &f = fast.stats(), &s = slow.stats();
+    CHECK_EQ(f.row_hits, s.row_hits);
+    CHECK_EQ(f.row_misses, s.row_misses);
+    CHECK_EQ(f.row_conflicts, s.row_conflicts);
+    CHECK_EQ(f.read_bursts, s.read_bursts);
+    CHECK_EQ(f.write_bursts, s.write_bursts);
+    CHECK_EQ(f.data_bus_cycles, s.data_bus_cycles);
+    CHECK_EQ(f.last_cycle, s.last_cycle);
+    CHECK_NEAR(f.energy_nj, s.energy_nj, 1e-6 * s.energy_nj);
+    std::printf("closed form = burst by burst on %s: %llu hits, %llu misses, %llu conflicts\n",
+                file, (unsigned long long)f.row_hits, (unsigned long long)f.row_misses,
+                (unsigned long long)f.row_conflicts);
+}
+
 int main()
 {
     /* Micron MT41K256M16 -125 (DDR3-1600 11-11-11), two x16 devices: tCK 1.25 ns, tRAS 35 ns
@@ -165,5 +205,7 @@ int main()
     check_preset({"ddr4-2400-x8-64bit.json", 1.0 / 1.2, 17, 12, 17, 17, 39, 8, 64, 8, 1.2,
                   60.75, 38.25, 44, 184.5, 168.75});
     check_mapping_and_validation();
+    check_closed_form_matches_bursts("ddr3-1600-mt41k256m16-x32.json");
+    check_closed_form_matches_bursts("ddr4-2400-x8-64bit.json");
     return vp_report("test_dram_timing");
 }
