@@ -1,9 +1,9 @@
 /* The .hqm container: writer, reader and model validation (docs/format.md). */
+#include "hq_error.h"
 #include "container.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +18,6 @@ static const uint8_t HQM_MAGIC[8] = {0x89, 'H', 'Q', 'M', '\r', '\n', 0x1a, '\n'
 #define HQM_MAX_FILE ((size_t)1 << 31)
 #define LF_FLOAT 1u
 #define LF_QUANT 2u
-
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 size_t hq_layer_weights(const hq_layer *l)
 {
@@ -103,7 +92,7 @@ static int check_shape(hq_shape s, int li, const char *which, char *err, size_t 
 {
     if (s.c < 1 || s.h < 1 || s.w < 1 || s.c > HQM_MAX_DIM || s.h > HQM_MAX_DIM ||
         s.w > HQM_MAX_DIM || shape_elems(s) > HQM_MAX_ELEMS)
-        return errf(err, errlen, "layer %d: %s shape %dx%dx%d (CxHxW) is out of range", li, which,
+        return hq_errf(err, errlen, "layer %d: %s shape %dx%dx%d (CxHxW) is out of range", li, which,
                     s.c, s.h, s.w);
     return 0;
 }
@@ -114,48 +103,48 @@ static int check_geometry(const hq_layer *l, int li, char *err, size_t errlen)
         check_shape(l->out, li, "output", err, errlen))
         return -1;
     if (l->relu != 0 && l->relu != 1)
-        return errf(err, errlen, "layer %d: relu flag %d is not 0 or 1", li, l->relu);
+        return hq_errf(err, errlen, "layer %d: relu flag %d is not 0 or 1", li, l->relu);
     switch (l->kind) {
     case HQ_LAYER_DENSE:
         if ((size_t)l->cols != shape_elems(l->in) || (size_t)l->rows != shape_elems(l->out))
-            return errf(err, errlen, "layer %d (dense): GEMM %dx%d does not match %zu inputs, "
+            return hq_errf(err, errlen, "layer %d (dense): GEMM %dx%d does not match %zu inputs, "
                         "%zu outputs", li, l->rows, l->cols, shape_elems(l->in),
                         shape_elems(l->out));
         break;
     case HQ_LAYER_CONV: {
         if (l->k < 1 || l->k > 15 || l->stride < 1 || l->stride > 15 || l->pad < 0 ||
             l->pad >= l->k)
-            return errf(err, errlen, "layer %d (conv): kernel %d, stride %d, pad %d out of range",
+            return hq_errf(err, errlen, "layer %d (conv): kernel %d, stride %d, pad %d out of range",
                         li, l->k, l->stride, l->pad);
         if (l->in.h + 2 * l->pad < l->k || l->in.w + 2 * l->pad < l->k)
-            return errf(err, errlen, "layer %d (conv): kernel %d larger than the padded input", li,
+            return hq_errf(err, errlen, "layer %d (conv): kernel %d larger than the padded input", li,
                         l->k);
         int oh = (l->in.h + 2 * l->pad - l->k) / l->stride + 1;
         int ow = (l->in.w + 2 * l->pad - l->k) / l->stride + 1;
         if (l->out.h != oh || l->out.w != ow)
-            return errf(err, errlen, "layer %d (conv): output %dx%d, expected %dx%d", li,
+            return hq_errf(err, errlen, "layer %d (conv): output %dx%d, expected %dx%d", li,
                         l->out.h, l->out.w, oh, ow);
         if (l->rows != l->out.c || l->cols != l->k * l->k * l->in.c)
-            return errf(err, errlen, "layer %d (conv): GEMM %dx%d, expected %dx%d", li, l->rows,
+            return hq_errf(err, errlen, "layer %d (conv): GEMM %dx%d, expected %dx%d", li, l->rows,
                         l->cols, l->out.c, l->k * l->k * l->in.c);
         break;
     }
     case HQ_LAYER_MAXPOOL:
         if (l->k < 1 || l->k > 15 || l->stride != l->k)
-            return errf(err, errlen, "layer %d (maxpool): window %d, stride %d (must be equal, "
+            return hq_errf(err, errlen, "layer %d (maxpool): window %d, stride %d (must be equal, "
                         "1..15)", li, l->k, l->stride);
         if (l->out.c != l->in.c || l->out.h != l->in.h / l->k || l->out.w != l->in.w / l->k)
-            return errf(err, errlen, "layer %d (maxpool): output %dx%dx%d does not match input "
+            return hq_errf(err, errlen, "layer %d (maxpool): output %dx%dx%d does not match input "
                         "%dx%dx%d pooled by %d", li, l->out.c, l->out.h, l->out.w, l->in.c,
                         l->in.h, l->in.w, l->k);
         if (l->w || l->b || l->q)
-            return errf(err, errlen, "layer %d (maxpool) carries weights", li);
+            return hq_errf(err, errlen, "layer %d (maxpool) carries weights", li);
         break;
     default:
-        return errf(err, errlen, "layer %d: unknown layer kind %d", li, (int)l->kind);
+        return hq_errf(err, errlen, "layer %d: unknown layer kind %d", li, (int)l->kind);
     }
     if (l->kind != HQ_LAYER_MAXPOOL && hq_layer_weights(l) > HQM_MAX_WEIGHTS)
-        return errf(err, errlen, "layer %d: %zu weights is more than supported (%u)", li,
+        return hq_errf(err, errlen, "layer %d: %zu weights is more than supported (%u)", li,
                     hq_layer_weights(l), HQM_MAX_WEIGHTS);
     return 0;
 }
@@ -169,48 +158,48 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
 {
     const hq_qlayer *q = l->q;
     if (q->lo_bits < 0 || q->lo_bits > 4)
-        return errf(err, errlen, "layer %d: lo_bits %d out of range [0, 4]", li, q->lo_bits);
+        return hq_errf(err, errlen, "layer %d: lo_bits %d out of range [0, 4]", li, q->lo_bits);
     if (q->hi_bits < 2 || q->hi_bits > 8)
-        return errf(err, errlen, "layer %d: hi_bits %d out of range [2, 8]", li, q->hi_bits);
+        return hq_errf(err, errlen, "layer %d: hi_bits %d out of range [2, 8]", li, q->hi_bits);
     if (q->lo_bits >= q->hi_bits)
-        return errf(err, errlen, "layer %d: lo_bits %d not below hi_bits %d", li, q->lo_bits,
+        return hq_errf(err, errlen, "layer %d: lo_bits %d not below hi_bits %d", li, q->lo_bits,
                     q->hi_bits);
     if (!q->w || !q->w_scale || !q->bias || !q->rq_mult || !q->rq_shift ||
         (q->lo_bits > 0 && (!q->is_hi || !q->lo_shift)))
-        return errf(err, errlen, "layer %d: quantized parameters incomplete", li);
+        return hq_errf(err, errlen, "layer %d: quantized parameters incomplete", li);
     if (!finite_positive(l->in_act_scale) || (!last && !finite_positive(l->out_act_scale)))
-        return errf(err, errlen, "layer %d: activation scales %g -> %g must be finite and "
+        return hq_errf(err, errlen, "layer %d: activation scales %g -> %g must be finite and "
                     "positive", li, l->in_act_scale, l->out_act_scale);
     if (!last && !l->relu)
-        return errf(err, errlen, "layer %d: a quantized hidden layer needs a ReLU (uint8 "
+        return hq_errf(err, errlen, "layer %d: a quantized hidden layer needs a ReLU (uint8 "
                     "activations have no negative values)", li);
     int wmax = (1 << (q->hi_bits - 1)) - 1;
     int cmax = q->lo_bits > 1 ? (1 << (q->lo_bits - 1)) - 1 : 1;
     for (int r = 0; r < l->rows; r++) {
         if (!finite_positive(q->w_scale[r]))
-            return errf(err, errlen, "layer %d row %d: w_scale %g must be finite and positive", li,
+            return hq_errf(err, errlen, "layer %d row %d: w_scale %g must be finite and positive", li,
                         r, q->w_scale[r]);
         if (last && q->w_scale[r] != q->w_scale[0])
-            return errf(err, errlen, "layer %d (classifier) row %d: w_scale differs from row 0; "
+            return hq_errf(err, errlen, "layer %d (classifier) row %d: w_scale differs from row 0; "
                         "the logits are compared as raw int32 so all rows share one scale "
                         "(docs/arith.md)", li, r);
         if (!last && (q->rq_mult[r] < 0 || q->rq_shift[r] > 62))
-            return errf(err, errlen, "layer %d row %d: requant mult %d shift %d out of range", li,
+            return hq_errf(err, errlen, "layer %d row %d: requant mult %d shift %d out of range", li,
                         r, q->rq_mult[r], q->rq_shift[r]);
         int sh = q->lo_bits > 0 ? q->lo_shift[r] : 0;
         if (sh > 7)
-            return errf(err, errlen, "layer %d row %d: lo_shift %d out of range [0, 7]", li, r, sh);
+            return hq_errf(err, errlen, "layer %d row %d: lo_shift %d out of range [0, 7]", li, r, sh);
         const int8_t *w = q->w + (size_t)r * l->cols;
         for (int c = 0; c < l->cols; c++) {
             int v = w[c];
             if (v < -wmax || v > wmax)
-                return errf(err, errlen, "layer %d row %d col %d: weight %d outside the %d-bit "
+                return hq_errf(err, errlen, "layer %d row %d col %d: weight %d outside the %d-bit "
                             "grid [%d, %d]", li, r, c, v, q->hi_bits, -wmax, wmax);
             if (q->lo_bits == 0)
                 continue;
             uint8_t hi = q->is_hi[(size_t)r * l->cols + c];
             if (hi > 1)
-                return errf(err, errlen, "layer %d row %d col %d: is_hi %d not 0 or 1", li, r, c,
+                return hq_errf(err, errlen, "layer %d row %d col %d: is_hi %d not 0 or 1", li, r, c,
                             hi);
             if (hi)
                 continue;
@@ -219,7 +208,7 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
             int ok = code * (1 << sh) == v &&
                      (q->lo_bits == 1 ? (code == 1 || code == -1) : (code >= -cmax && code <= cmax));
             if (!ok)
-                return errf(err, errlen, "layer %d row %d col %d: low-precision weight %d is not "
+                return hq_errf(err, errlen, "layer %d row %d col %d: low-precision weight %d is not "
                             "a %d-bit code shifted by %d", li, r, c, v, q->lo_bits, sh);
         }
     }
@@ -229,16 +218,16 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
 int hq_model_validate(const hq_model *m, char *err, size_t errlen)
 {
     if (m->n_layers < 1 || m->n_layers > HQ_MAX_LAYERS)
-        return errf(err, errlen, "%d layers (must be 1..%d)", m->n_layers, HQ_MAX_LAYERS);
+        return hq_errf(err, errlen, "%d layers (must be 1..%d)", m->n_layers, HQ_MAX_LAYERS);
     if (!memchr(m->net, 0, sizeof m->net) || !memchr(m->policy, 0, sizeof m->policy) ||
         !memchr(m->layout, 0, sizeof m->layout))
-        return errf(err, errlen, "net, policy or layout name not terminated");
+        return hq_errf(err, errlen, "net, policy or layout name not terminated");
     if (check_shape(m->input, -1, "model input", err, errlen))
         return -1;
     if (m->n_classes < 2 || m->n_classes > 4096)
-        return errf(err, errlen, "%d classes (must be 2..4096)", m->n_classes);
+        return hq_errf(err, errlen, "%d classes (must be 2..4096)", m->n_classes);
     if (!isfinite(m->width_mult) || m->width_mult <= 0.0f || m->width_mult > 64.0f)
-        return errf(err, errlen, "width multiplier %g out of range (0, 64]", m->width_mult);
+        return hq_errf(err, errlen, "width multiplier %g out of range (0, 64]", m->width_mult);
     int any_q = 0;
     for (int i = 0; i < m->n_layers; i++)
         any_q |= m->layers[i].q != NULL;
@@ -251,38 +240,38 @@ int hq_model_validate(const hq_model *m, char *err, size_t errlen)
         if (shape_elems(l->in) != shape_elems(prev) ||
             (l->kind != HQ_LAYER_DENSE &&
              (l->in.c != prev.c || l->in.h != prev.h || l->in.w != prev.w)))
-            return errf(err, errlen, "layer %d: input %dx%dx%d does not match the previous "
+            return hq_errf(err, errlen, "layer %d: input %dx%dx%d does not match the previous "
                         "output %dx%dx%d", i, l->in.c, l->in.h, l->in.w, prev.c, prev.h, prev.w);
         if (any_q && i > 0 && l->in_act_scale != m->layers[i - 1].out_act_scale)
-            return errf(err, errlen, "layer %d: input scale %g differs from the output scale %g "
+            return hq_errf(err, errlen, "layer %d: input scale %g differs from the output scale %g "
                         "of layer %d", i, l->in_act_scale, m->layers[i - 1].out_act_scale, i - 1);
         if (l->kind == HQ_LAYER_MAXPOOL) {
             if (last)
-                return errf(err, errlen, "the last layer is a maxpool");
+                return hq_errf(err, errlen, "the last layer is a maxpool");
             if (any_q && l->out_act_scale != l->in_act_scale)
-                return errf(err, errlen, "layer %d (maxpool): output scale differs from input "
+                return hq_errf(err, errlen, "layer %d (maxpool): output scale differs from input "
                             "scale", i);
             continue;
         }
         if (!l->w != !l->b)
-            return errf(err, errlen, "layer %d: float weights without bias or vice versa", i);
+            return hq_errf(err, errlen, "layer %d: float weights without bias or vice versa", i);
         if (!l->w && !l->q)
-            return errf(err, errlen, "layer %d: neither float nor quantized parameters", i);
+            return hq_errf(err, errlen, "layer %d: neither float nor quantized parameters", i);
         if (any_q && !l->q)
-            return errf(err, errlen, "layer %d: not quantized while other layers are", i);
+            return hq_errf(err, errlen, "layer %d: not quantized while other layers are", i);
         if (l->w) {
             size_t nw = hq_layer_weights(l);
             for (size_t j = 0; j < nw; j++)
                 if (!isfinite(l->w[j]))
-                    return errf(err, errlen, "layer %d: float weight %zu is not finite", i, j);
+                    return hq_errf(err, errlen, "layer %d: float weight %zu is not finite", i, j);
             for (int r = 0; r < l->rows; r++)
                 if (!isfinite(l->b[r]))
-                    return errf(err, errlen, "layer %d: float bias %d is not finite", i, r);
+                    return hq_errf(err, errlen, "layer %d: float bias %d is not finite", i, r);
         }
         if (l->q && check_qlayer(l, i, last, err, errlen))
             return -1;
         if (last && (l->relu || shape_elems(l->out) != (size_t)m->n_classes))
-            return errf(err, errlen, "last layer must give %d logits without ReLU", m->n_classes);
+            return hq_errf(err, errlen, "last layer must give %d logits without ReLU", m->n_classes);
     }
     return 0;
 }
@@ -378,7 +367,7 @@ int hq_container_write_mem(const hq_model *m, uint8_t **out, size_t *outlen, cha
 {
     char why[256];
     if (hq_model_validate(m, why, sizeof why))
-        return errf(err, errlen, "refusing to save an invalid model: %s", why);
+        return hq_errf(err, errlen, "refusing to save an invalid model: %s", why);
     wbuf b = {0};
     uint32_t n_chunks = 1;
     for (int i = 0; i < m->n_layers; i++)
@@ -453,7 +442,7 @@ int hq_container_write_mem(const hq_model *m, uint8_t **out, size_t *outlen, cha
     }
     if (b.oom) {
         free(b.p);
-        return errf(err, errlen, "out of memory while serialising the model");
+        return hq_errf(err, errlen, "out of memory while serialising the model");
     }
     *out = b.p;
     *outlen = b.len;
@@ -534,7 +523,7 @@ static int read_model_chunk(hq_model *m, rbuf *c, char *err, size_t errlen)
 {
     int bad = 0;
     if (take(c, m->net, 16) || !memchr(m->net, 0, 16))
-        return errf(err, errlen, "MODL chunk: net name not terminated");
+        return hq_errf(err, errlen, "MODL chunk: net name not terminated");
     m->width_mult = get_f32(c, &bad);
     m->input.c = get_int(c, &bad);
     m->input.h = get_int(c, &bad);
@@ -544,9 +533,9 @@ static int read_model_chunk(hq_model *m, rbuf *c, char *err, size_t errlen)
     get_str(c, m->policy, sizeof m->policy, &bad);
     get_str(c, m->layout, sizeof m->layout, &bad);
     if (bad)
-        return errf(err, errlen, "MODL chunk: truncated or malformed");
+        return hq_errf(err, errlen, "MODL chunk: truncated or malformed");
     if (m->n_layers < 1 || m->n_layers > HQ_MAX_LAYERS)
-        return errf(err, errlen, "MODL chunk: %d layers (must be 1..%d)", m->n_layers,
+        return hq_errf(err, errlen, "MODL chunk: %d layers (must be 1..%d)", m->n_layers,
                     HQ_MAX_LAYERS);
     return 0;
 }
@@ -557,9 +546,9 @@ static int read_layer_chunk(hq_model *m, rbuf *c, uint32_t *flags, int *seen, ch
     int bad = 0;
     int i = get_int(c, &bad);
     if (bad || i >= m->n_layers)
-        return errf(err, errlen, "LAYR chunk: layer index %d out of range", i);
+        return hq_errf(err, errlen, "LAYR chunk: layer index %d out of range", i);
     if (seen[i])
-        return errf(err, errlen, "LAYR chunk: layer %d appears twice", i);
+        return hq_errf(err, errlen, "LAYR chunk: layer %d appears twice", i);
     seen[i] = 1;
     hq_layer *l = &m->layers[i];
     l->kind = (hq_layer_kind)get_int(c, &bad);
@@ -571,9 +560,9 @@ static int read_layer_chunk(hq_model *m, rbuf *c, uint32_t *flags, int *seen, ch
     l->out_act_scale = get_f32(c, &bad);
     flags[i] = get_u32(c, &bad);
     if (bad)
-        return errf(err, errlen, "LAYR chunk of layer %d: truncated or malformed", i);
+        return hq_errf(err, errlen, "LAYR chunk of layer %d: truncated or malformed", i);
     if (flags[i] & ~(LF_FLOAT | LF_QUANT) || (l->kind == HQ_LAYER_MAXPOOL && flags[i]))
-        return errf(err, errlen, "LAYR chunk of layer %d: bad flags 0x%x", i, flags[i]);
+        return hq_errf(err, errlen, "LAYR chunk of layer %d: bad flags 0x%x", i, flags[i]);
     return check_geometry(l, i, err, errlen);
 }
 
@@ -584,7 +573,7 @@ static hq_layer *param_layer(hq_model *m, rbuf *c, const int *seen, const char *
     int bad = 0;
     int i = get_int(c, &bad);
     if (bad || i >= m->n_layers || !seen[i]) {
-        errf(err, errlen, "%s chunk: layer %d unknown or before its LAYR chunk", tag, i);
+        hq_errf(err, errlen, "%s chunk: layer %d unknown or before its LAYR chunk", tag, i);
         return NULL;
     }
     return &m->layers[i];
@@ -597,11 +586,11 @@ static int read_float_chunk(hq_model *m, rbuf *c, const int *seen, char *err, si
         return -1;
     int li = (int)(l - m->layers), bad = 0;
     if (l->w)
-        return errf(err, errlen, "FPAR chunk: layer %d appears twice", li);
+        return hq_errf(err, errlen, "FPAR chunk: layer %d appears twice", li);
     l->w = get_array(c, hq_layer_weights(l), 4, &bad);
     l->b = get_array(c, (size_t)l->rows, 4, &bad);
     if (bad || c->pos != c->len)
-        return errf(err, errlen, "FPAR chunk of layer %d: size does not match %dx%d", li,
+        return hq_errf(err, errlen, "FPAR chunk of layer %d: size does not match %dx%d", li,
                     l->rows, l->cols);
     return 0;
 }
@@ -613,16 +602,16 @@ static int read_quant_chunk(hq_model *m, rbuf *c, const int *seen, char *err, si
         return -1;
     int li = (int)(l - m->layers), bad = 0;
     if (l->q)
-        return errf(err, errlen, "QPAR chunk: layer %d appears twice", li);
+        return hq_errf(err, errlen, "QPAR chunk: layer %d appears twice", li);
     hq_qlayer *q = calloc(1, sizeof *q);
     if (!q)
-        return errf(err, errlen, "out of memory");
+        return hq_errf(err, errlen, "out of memory");
     l->q = q;
     size_t nw = hq_layer_weights(l), rows = (size_t)l->rows;
     q->lo_bits = get_int(c, &bad);
     q->hi_bits = get_int(c, &bad);
     if (bad || q->lo_bits > 4)
-        return errf(err, errlen, "QPAR chunk of layer %d: bad bit-widths", li);
+        return hq_errf(err, errlen, "QPAR chunk of layer %d: bad bit-widths", li);
     q->w = get_array(c, nw, 1, &bad);
     if (q->lo_bits > 0) {
         q->is_hi = get_array(c, nw, 1, &bad);
@@ -633,7 +622,7 @@ static int read_quant_chunk(hq_model *m, rbuf *c, const int *seen, char *err, si
     q->rq_mult = get_array(c, rows, 4, &bad);
     q->rq_shift = get_array(c, rows, 1, &bad);
     if (bad || c->pos != c->len)
-        return errf(err, errlen, "QPAR chunk of layer %d: size does not match %dx%d", li,
+        return hq_errf(err, errlen, "QPAR chunk of layer %d: size does not match %dx%d", li,
                     l->rows, l->cols);
     return 0;
 }
@@ -641,12 +630,12 @@ static int read_quant_chunk(hq_model *m, rbuf *c, const int *seen, char *err, si
 static int parse(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
     if (memcmp(buf, HQM_MAGIC, len < 8 ? len : 8))
-        return errf(err, errlen, "not an HQSim model file (wrong magic)");
+        return hq_errf(err, errlen, "not an HQSim model file (wrong magic)");
     if (len < HQM_HEADER_BYTES + 4)
-        return errf(err, errlen, "too short to be a model file (%zu bytes)", len);
+        return hq_errf(err, errlen, "too short to be a model file (%zu bytes)", len);
     unsigned major = buf[8] | buf[9] << 8, minor = buf[10] | buf[11] << 8;
     if (major > HQM_VERSION_MAJOR || major == 0)
-        return errf(err, errlen, "format version %u.%u is not supported by this hqsim "
+        return hq_errf(err, errlen, "format version %u.%u is not supported by this hqsim "
                     "(reads %d.x); use a newer hqsim", major, minor, HQM_VERSION_MAJOR);
     rbuf r = {buf, len, 12};
     int bad = 0;
@@ -654,13 +643,13 @@ static int parse(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t 
     uint64_t total = get_u32(&r, &bad);
     total |= (uint64_t)get_u32(&r, &bad) << 32;
     if (total != len)
-        return errf(err, errlen, "truncated or extended: header says %llu bytes, file has %zu",
+        return hq_errf(err, errlen, "truncated or extended: header says %llu bytes, file has %zu",
                     (unsigned long long)total, len);
     uint32_t stored = (uint32_t)buf[len - 4] | (uint32_t)buf[len - 3] << 8 |
                       (uint32_t)buf[len - 2] << 16 | (uint32_t)buf[len - 1] << 24;
     uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, (uInt)(len - 4));
     if (crc != stored)
-        return errf(err, errlen, "checksum mismatch (CRC-32 stored 0x%08x, computed 0x%08x): "
+        return hq_errf(err, errlen, "checksum mismatch (CRC-32 stored 0x%08x, computed 0x%08x): "
                     "the file is corrupt", stored, crc);
     r.len = len - 4;
 
@@ -669,21 +658,21 @@ static int parse(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t 
     for (uint32_t i = 0; i < n_chunks; i++) {
         char tag[5] = {0};
         if (take(&r, tag, 4))
-            return errf(err, errlen, "chunk %u: truncated chunk header", i);
+            return hq_errf(err, errlen, "chunk %u: truncated chunk header", i);
         uint32_t clen = get_u32(&r, &bad);
         if (bad || clen > r.len - r.pos)
-            return errf(err, errlen, "chunk %u ('%.4s'): length %u runs past the end", i, tag,
+            return hq_errf(err, errlen, "chunk %u ('%.4s'): length %u runs past the end", i, tag,
                         clen);
         rbuf c = {r.p + r.pos, clen, 0};
         r.pos += clen;
         int rc = 0;
         if (!strcmp(tag, "MODL")) {
             if (have_model || i != 0)
-                return errf(err, errlen, "MODL chunk must come first, exactly once");
+                return hq_errf(err, errlen, "MODL chunk must come first, exactly once");
             have_model = 1;
             rc = read_model_chunk(m, &c, err, errlen);
         } else if (!have_model) {
-            return errf(err, errlen, "first chunk is '%.4s', expected MODL", tag);
+            return hq_errf(err, errlen, "first chunk is '%.4s', expected MODL", tag);
         } else if (!strcmp(tag, "LAYR")) {
             rc = read_layer_chunk(m, &c, flags, seen, err, errlen);
         } else if (!strcmp(tag, "FPAR")) {
@@ -691,26 +680,26 @@ static int parse(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t 
         } else if (!strcmp(tag, "QPAR")) {
             rc = read_quant_chunk(m, &c, seen, err, errlen);
         } else if (tag[0] >= 'A' && tag[0] <= 'Z') {
-            return errf(err, errlen, "unknown critical chunk '%.4s' (written by a newer hqsim?)",
+            return hq_errf(err, errlen, "unknown critical chunk '%.4s' (written by a newer hqsim?)",
                         tag);
         } /* else: unknown ancillary chunk (lowercase first letter), skipped */
         if (rc)
             return -1;
     }
     if (r.pos != r.len)
-        return errf(err, errlen, "%zu bytes after the last chunk", r.len - r.pos);
+        return hq_errf(err, errlen, "%zu bytes after the last chunk", r.len - r.pos);
     if (!have_model)
-        return errf(err, errlen, "no MODL chunk");
+        return hq_errf(err, errlen, "no MODL chunk");
     for (int i = 0; i < m->n_layers; i++) {
         const hq_layer *l = &m->layers[i];
         if (!seen[i])
-            return errf(err, errlen, "layer %d has no LAYR chunk", i);
+            return hq_errf(err, errlen, "layer %d has no LAYR chunk", i);
         if (!!(flags[i] & LF_FLOAT) != !!l->w || !!(flags[i] & LF_QUANT) != !!l->q)
-            return errf(err, errlen, "layer %d: parameter chunks do not match its flags", i);
+            return hq_errf(err, errlen, "layer %d: parameter chunks do not match its flags", i);
     }
     char why[256];
     if (hq_model_validate(m, why, sizeof why))
-        return errf(err, errlen, "invalid model: %s", why);
+        return hq_errf(err, errlen, "invalid model: %s", why);
     return 0;
 }
 
@@ -734,25 +723,25 @@ int hq_model_save(const hq_model *m, const char *path, char *err, size_t errlen)
     size_t len;
     char why[256];
     if (hq_container_write_mem(m, &buf, &len, why, sizeof why))
-        return errf(err, errlen, "%s: %s", path, why);
+        return hq_errf(err, errlen, "%s: %s", path, why);
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         free(buf);
-        return errf(err, errlen, "%s: cannot create (%s)", tmp, strerror(errno));
+        return hq_errf(err, errlen, "%s: cannot create (%s)", tmp, strerror(errno));
     }
     size_t put_n = fwrite(buf, 1, len, f);
     int closed = fclose(f);
     free(buf);
     if (put_n != len || closed) {
         remove(tmp);
-        return errf(err, errlen, "%s: write failed (disk full?)", tmp);
+        return hq_errf(err, errlen, "%s: write failed (disk full?)", tmp);
     }
     if (rename(tmp, path)) {
         int e = errno;
         remove(tmp);
-        return errf(err, errlen, "%s: cannot rename from %s (%s)", path, tmp, strerror(e));
+        return hq_errf(err, errlen, "%s: cannot rename from %s (%s)", path, tmp, strerror(e));
     }
     return 0;
 }
@@ -762,7 +751,7 @@ int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen)
     memset(m, 0, sizeof *m);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return errf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
+        return hq_errf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
     uint8_t *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
@@ -770,14 +759,14 @@ int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen)
             if (cap >= HQM_MAX_FILE) {
                 free(buf);
                 fclose(f);
-                return errf(err, errlen, "%s: larger than 2 GiB, not a model file", path);
+                return hq_errf(err, errlen, "%s: larger than 2 GiB, not a model file", path);
             }
             cap = cap ? cap * 2 : 1 << 16;
             uint8_t *p = realloc(buf, cap);
             if (!p) {
                 free(buf);
                 fclose(f);
-                return errf(err, errlen, "%s: out of memory", path);
+                return hq_errf(err, errlen, "%s: out of memory", path);
             }
             buf = p;
         }
@@ -790,12 +779,12 @@ int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen)
     fclose(f);
     if (rd_err) {
         free(buf);
-        return errf(err, errlen, "%s: read error", path);
+        return hq_errf(err, errlen, "%s: read error", path);
     }
     char why[256];
     int rc = hq_container_read_mem(m, buf, len, why, sizeof why);
     free(buf);
     if (rc)
-        return errf(err, errlen, "%s: %s", path, why);
+        return hq_errf(err, errlen, "%s: %s", path, why);
     return 0;
 }

@@ -9,6 +9,7 @@
 #ifndef HQ_MODEL_H
 #define HQ_MODEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define HQ_MAX_LAYERS 16
@@ -53,5 +54,11 @@ typedef struct {
     char policy[160];   /* quantization policy spec, "" for a float model */
     char layout[32];    /* weight layout name, "" when not packed */
 } hq_model;
+
+/* Number of activation elements of a shape. */
+static inline size_t hq_shape_elems(hq_shape s)
+{
+    return (size_t)s.c * (size_t)s.h * (size_t)s.w;
+}
 
 #endif

@@ -1,34 +1,18 @@
 /* Post-training quantization: activation calibration, integer parameter derivation, and the
  * uniform policy (ptq.h, docs/arith.md). */
+#include "hq_error.h"
 #include "ptq.h"
 
 #include "container.h"
 #include "train.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CALIB_BATCH 100
 #define CALIB_BINS 8192
-
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-static size_t elems(hq_shape s)
-{
-    return (size_t)s.c * (size_t)s.h * (size_t)s.w;
-}
 
 static int is_weighted(const hq_layer *l)
 {
@@ -58,12 +42,12 @@ static int calib_pass(const hq_model *m, const hq_dataset *d, int n, int upto, i
     for (int i = 0; i < n; i += CALIB_BATCH) {
         int b = n - i < CALIB_BATCH ? n - i : CALIB_BATCH;
         if (hq_forward_float_batch(m, d->images + (size_t)i * img, b, upto, st->acts))
-            return errf(err, errlen, "float forward pass failed during calibration");
+            return hq_errf(err, errlen, "float forward pass failed during calibration");
         for (int l = 0; l <= upto; l++) {
             const float *a = st->acts[l];
             if (!a)
                 continue;
-            size_t na = (size_t)b * elems(m->layers[l].out);
+            size_t na = (size_t)b * hq_shape_elems(m->layers[l].out);
             if (pass == 0) {
                 double mx = st->maxv[l];
                 for (size_t j = 0; j < na; j++)
@@ -106,13 +90,13 @@ int hq_ptq_calibrate(hq_model *m, const hq_dataset *calib, const hq_calib_opts *
         o = &def;
     }
     if (o->percentile <= 0 || o->percentile > 100)
-        return errf(err, errlen, "calibration percentile %g out of range (0, 100]", o->percentile);
+        return hq_errf(err, errlen, "calibration percentile %g out of range (0, 100]", o->percentile);
     int n = o->n_images;
     if (n <= 0 || n > calib->n)
-        return errf(err, errlen, "%d calibration images requested, the set holds %d", n,
+        return hq_errf(err, errlen, "%d calibration images requested, the set holds %d", n,
                     calib->n);
-    if ((size_t)calib->rows * calib->cols != elems(m->input))
-        return errf(err, errlen, "calibration images are %dx%d, the model expects %dx%dx%d",
+    if ((size_t)calib->rows * calib->cols != hq_shape_elems(m->input))
+        return hq_errf(err, errlen, "calibration images are %dx%d, the model expects %dx%dx%d",
                     calib->rows, calib->cols, m->input.h, m->input.w, m->input.c);
     /* The hidden weighted layers are the ones whose outputs are requantized. */
     int upto = -1;
@@ -127,10 +111,10 @@ int hq_ptq_calibrate(hq_model *m, const hq_dataset *calib, const hq_calib_opts *
     for (int l = 0; l <= upto && !rc; l++) {
         if (!is_weighted(&m->layers[l]))
             continue;
-        acts[l] = malloc((size_t)CALIB_BATCH * elems(m->layers[l].out) * sizeof(float));
+        acts[l] = malloc((size_t)CALIB_BATCH * hq_shape_elems(m->layers[l].out) * sizeof(float));
         hist[l] = calloc(CALIB_BINS, sizeof(uint64_t));
         if (!acts[l] || !hist[l])
-            rc = errf(err, errlen, "out of memory for calibration");
+            rc = hq_errf(err, errlen, "out of memory for calibration");
     }
     if (!rc && upto >= 0)
         rc = calib_pass(m, calib, n, upto, 0, &st, err, errlen);
@@ -219,13 +203,13 @@ int hq_ptq_finalize_layer(hq_layer *L, int li, int last, char *err, size_t errle
 {
     hq_qlayer *q = L->q;
     if (!q)
-        return errf(err, errlen, "layer %d: no quantized parameters to finalise", li);
+        return hq_errf(err, errlen, "layer %d: no quantized parameters to finalise", li);
     if (!(L->in_act_scale > 0) || (!last && !(L->out_act_scale > 0)))
-        return errf(err, errlen, "layer %d: activation scales not calibrated", li);
+        return hq_errf(err, errlen, "layer %d: activation scales not calibrated", li);
     for (int r = 0; r < L->rows; r++) {
         double acc_scale = (double)L->in_act_scale * q->w_scale[r];
         if (!(acc_scale > 0))
-            return errf(err, errlen, "layer %d row %d: weight scale %g not positive", li, r,
+            return hq_errf(err, errlen, "layer %d row %d: weight scale %g not positive", li, r,
                         q->w_scale[r]);
         double b = L->b ? llround(L->b[r] / acc_scale) : 0;
         q->bias[r] = b > INT32_MAX ? INT32_MAX : b < INT32_MIN ? INT32_MIN : (int32_t)b;
@@ -237,7 +221,7 @@ int hq_ptq_finalize_layer(hq_layer *L, int li, int last, char *err, size_t errle
         int32_t mult;
         int shift;
         if (hq_requant_params(acc_scale / L->out_act_scale, &mult, &shift))
-            return errf(err, errlen, "layer %d row %d: requantization multiplier %g cannot be "
+            return hq_errf(err, errlen, "layer %d row %d: requantization multiplier %g cannot be "
                         "represented", li, r, acc_scale / L->out_act_scale);
         q->rq_mult[r] = mult;
         q->rq_shift[r] = (uint8_t)shift;
@@ -251,10 +235,10 @@ int hq_ptq_uniform(hq_model *m, const hq_dataset *calib, int bits, const hq_cali
                    char *err, size_t errlen)
 {
     if (bits < 2 || bits > 8)
-        return errf(err, errlen, "uniform bit-width %d out of range [2, 8]", bits);
+        return hq_errf(err, errlen, "uniform bit-width %d out of range [2, 8]", bits);
     for (int l = 0; l < m->n_layers; l++)
         if (is_weighted(&m->layers[l]) && !m->layers[l].w)
-            return errf(err, errlen, "layer %d has no float weights to quantize", l);
+            return hq_errf(err, errlen, "layer %d has no float weights to quantize", l);
     if (hq_ptq_calibrate(m, calib, o, err, errlen))
         return -1;
     const int qmax = (1 << (bits - 1)) - 1;
@@ -266,7 +250,7 @@ int hq_ptq_uniform(hq_model *m, const hq_dataset *calib, int bits, const hq_cali
         hq_qlayer_free(L->q);
         L->q = hq_qlayer_alloc(L, 0, bits);
         if (!L->q)
-            return errf(err, errlen, "out of memory");
+            return hq_errf(err, errlen, "out of memory");
         hq_ptq_weight_scales(L, qmax, last, L->q->w_scale);
         for (int r = 0; r < L->rows; r++)
             for (int c = 0; c < L->cols; c++) {

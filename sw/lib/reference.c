@@ -1,11 +1,11 @@
 /* Integer reference inference (docs/arith.md): int16-widened GEMM kernels, im2col, requant,
  * maxpool, and the batched, OpenMP-parallel network driver. */
+#include "hq_error.h"
 #include "reference.h"
 
 #include "hq_arith.h"
 
 #include <omp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,22 +41,6 @@ typedef struct {
     int32_t *acc;
     int32_t *logits;
 } ref_scratch;
-
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-static size_t elems(hq_shape s)
-{
-    return (size_t)s.c * (size_t)s.h * (size_t)s.w;
-}
 
 static int pad_k(int k)
 {
@@ -190,8 +174,8 @@ void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out
 {
     const int C = L->in.c, W = L->in.w, k = L->k;
     for (int i = 0; i < n; i++) {
-        const uint8_t *img = in + (size_t)i * elems(L->in);
-        uint8_t *o = out + (size_t)i * elems(L->out);
+        const uint8_t *img = in + (size_t)i * hq_shape_elems(L->in);
+        uint8_t *o = out + (size_t)i * hq_shape_elems(L->out);
         for (int oy = 0; oy < L->out.h; oy++)
             for (int ox = 0; ox < L->out.w; ox++) {
                 uint8_t *d = o + ((size_t)oy * L->out.w + ox) * C;
@@ -233,7 +217,7 @@ static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, 
         widen_rows(in, n, L->cols, R->kp, a16);
         hq_ref_gemm_i16(a16, n, R->w16, rows, R->kp, acc);
     } else {
-        size_t per_in = elems(L->in), per_out = (size_t)R->positions * rows;
+        size_t per_in = hq_shape_elems(L->in), per_out = (size_t)R->positions * rows;
         for (int i = 0; i < n; i++) {
             im2col(L, in + (size_t)i * per_in, R->kp, a16);
             hq_ref_gemm_i16(a16, R->positions, R->w16, rows, R->kp, acc + (size_t)i * per_out);
@@ -271,7 +255,7 @@ void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t
         abort();
     }
     for (int i = 0; i < n; i++) {
-        const uint8_t *img = in + (size_t)i * elems(L->in);
+        const uint8_t *img = in + (size_t)i * hq_shape_elems(L->in);
         if (L->kind == HQ_LAYER_CONV) {
             /* Reuse im2col with kp = cols (no padding). */
             im2col(L, img, cols, col);
@@ -306,19 +290,19 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen)
 {
     hq_ref_net *net = calloc(1, sizeof *net);
     if (!net) {
-        errf(err, errlen, "out of memory");
+        hq_errf(err, errlen, "out of memory");
         return NULL;
     }
     net->m = m;
-    net->max_elems = elems(m->input);
+    net->max_elems = hq_shape_elems(m->input);
     for (int i = 0; i < m->n_layers; i++) {
         const hq_layer *L = &m->layers[i];
-        if (elems(L->out) > net->max_elems)
-            net->max_elems = elems(L->out);
+        if (hq_shape_elems(L->out) > net->max_elems)
+            net->max_elems = hq_shape_elems(L->out);
         if (!is_weighted(L))
             continue;
         if (!L->q) {
-            errf(err, errlen, "layer %d is not quantized: the integer reference needs a "
+            hq_errf(err, errlen, "layer %d is not quantized: the integer reference needs a "
                  "quantized model (hqsim quantize)", i);
             hq_ref_free(net);
             return NULL;
@@ -328,7 +312,7 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen)
         R->positions = positions_of(L);
         R->w16 = widen_weights(L, R->kp);
         if (!R->w16) {
-            errf(err, errlen, "out of memory");
+            hq_errf(err, errlen, "out of memory");
             hq_ref_free(net);
             return NULL;
         }
@@ -388,7 +372,7 @@ static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, u
         layer_acc(L, R, in, n, s->a16, out_acc);
     } else if (L->kind == HQ_LAYER_CONV) {
         /* Image by image, so the accumulators stay in cache until requantized. */
-        size_t per_in = elems(L->in), per_out = elems(L->out);
+        size_t per_in = hq_shape_elems(L->in), per_out = hq_shape_elems(L->out);
         for (int i = 0; i < n; i++) {
             layer_acc(L, R, in + (size_t)i * per_in, 1, s->a16, s->acc);
             hq_ref_requant(L->q, L->rows, s->acc, (size_t)R->positions, out_u8 + i * per_out);
@@ -408,7 +392,7 @@ void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, u
         abort();
     }
     const hq_layer *L = &net->m->layers[li];
-    size_t in_step = elems(L->in), out_step = elems(L->out);
+    size_t in_step = hq_shape_elems(L->in), out_step = hq_shape_elems(L->out);
     for (int i = 0; i < n; i += REF_BATCH) {
         int b = n - i < REF_BATCH ? n - i : REF_BATCH;
         run_layer(net, li, in + (size_t)i * in_step, b, out_u8 ? out_u8 + (size_t)i * out_step : NULL,
@@ -443,7 +427,7 @@ void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *
         threads = omp_get_max_threads();
     if (threads > n_batches)
         threads = n_batches > 0 ? n_batches : 1;
-    size_t in_step = elems(m->input), nc = (size_t)m->n_classes;
+    size_t in_step = hq_shape_elems(m->input), nc = (size_t)m->n_classes;
     int oom = 0;
 #pragma omp parallel num_threads(threads) reduction(| : oom)
     {
@@ -472,8 +456,8 @@ int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int t
 {
     if (n <= 0 || n > d->n)
         n = d->n;
-    if ((size_t)d->rows * d->cols != elems(m->input) || m->input.c != 1)
-        return errf(err, errlen, "dataset images are %dx%d, the model expects %dx%dx%d", d->rows,
+    if ((size_t)d->rows * d->cols != hq_shape_elems(m->input) || m->input.c != 1)
+        return hq_errf(err, errlen, "dataset images are %dx%d, the model expects %dx%dx%d", d->rows,
                     d->cols, m->input.h, m->input.w, m->input.c);
     hq_ref_net *net = hq_ref_prepare(m, err, errlen);
     if (!net)
@@ -481,7 +465,7 @@ int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int t
     int *p = preds ? preds : malloc((size_t)n * sizeof *p);
     if (!p) {
         hq_ref_free(net);
-        return errf(err, errlen, "out of memory");
+        return hq_errf(err, errlen, "out of memory");
     }
     hq_ref_infer(net, d->images, n, NULL, p, threads);
     int correct = 0;
