@@ -21,11 +21,12 @@ ConfigObject PlatformConfig::params(size_t i) const
 
 static void read_cpu(const ConfigObject &o, PlatformConfig &pc)
 {
-    o.allow_only({"clock_hz", "quantum_ns", "dmi", "reset_pc", "cpi"});
+    o.allow_only({"clock_hz", "quantum_ns", "dmi", "reset_pc", "misaligned_traps", "cpi"});
     CpuConfig &c = pc.cpu;
     c.clock_hz = o.number_or("clock_hz", c.clock_hz, 1e3, 1e11);
     c.quantum = sc_core::sc_time(o.number_or("quantum_ns", 1000, 1, 1e9), sc_core::SC_NS);
     c.dmi = o.boolean_or("dmi", c.dmi);
+    c.misaligned_traps = o.boolean_or("misaligned_traps", c.misaligned_traps);
     pc.reset_pc = uint32_t(o.u64_or("reset_pc", 0, 0, UINT32_MAX));
     const ConfigObject cpi = o.object_or_empty("cpi");
     cpi.allow_only({"alu", "mul", "div", "load", "store", "branch_taken", "branch_not_taken",

@@ -132,6 +132,15 @@ static int check_errors()
                          {"cpu.quantum_ns", "must be in"}));
     CHECK(config_rejects("cpi", R"({ "cpu": { "cpi": { "fpu": 3 } }, "devices": )" + std::string(kDevices) + "}",
                          {"cpu.cpi.fpu", "unknown key"}));
+    CHECK(config_rejects("misaligned", R"({ "cpu": { "misaligned_traps": "no" }, "devices": )" + std::string(kDevices) + "}",
+                         {"cpu.misaligned_traps"}));
+    {
+        const std::string path = write_config("misaligned_ok.json",
+            R"({ "cpu": { "misaligned_traps": false }, "devices": )" + std::string(kDevices) + "}");
+        CHECK(!load_platform_config(path).cpu.misaligned_traps);
+        CHECK(load_platform_config(write_config("misaligned_default.json", with_devices(kDevices)))
+                  .cpu.misaligned_traps);
+    }
     CHECK(config_rejects("bus_width", R"({ "bus": { "width_bytes": 0 }, "devices": )" + std::string(kDevices) + "}",
                          {"bus.width_bytes"}));
     CHECK(config_rejects("missing_file_x", "", {"missing_file_x.json"}));
