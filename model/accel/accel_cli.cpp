@@ -26,6 +26,8 @@ void usage(FILE *f)
         "\n"
         "options:\n"
         "  --arch A          PE array: uniform8, split or lanegroup (default: timing config)\n"
+        "  --pe-impl I       lanegroup compute: model (default) or rtl (the Verilated\n"
+        "                    rtl/pe_tile.v 'default' tile; block layout, lo 2, N:M <= 2:32)\n"
         "  --platform FILE   platform config (default configs/platform/default.json; the\n"
         "                    accelerator is added unless the config has an hq_accel device)\n"
         "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
@@ -61,10 +63,11 @@ int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
 
 int parse(int argc, char **argv, hq::accel::RunOptions *o)
 {
-    enum { ARCH = 256, PLATFORM, TIMING, ENERGY, FW, DATASET, IMAGES, BATCH, POLL, CHAIN, STATS,
+    enum { ARCH = 256, PE_IMPL, PLATFORM, TIMING, ENERGY, FW, DATASET, IMAGES, BATCH, POLL, CHAIN, STATS,
            CSV, TRACE, VCD, PNG, JSON, QUIET };
     static const option opts[] = {
-        {"arch", required_argument, nullptr, ARCH}, {"platform", required_argument, nullptr, PLATFORM},
+        {"arch", required_argument, nullptr, ARCH}, {"pe-impl", required_argument, nullptr, PE_IMPL},
+        {"platform", required_argument, nullptr, PLATFORM},
         {"timing", required_argument, nullptr, TIMING}, {"energy", required_argument, nullptr, ENERGY},
         {"fw", required_argument, nullptr, FW}, {"dataset", required_argument, nullptr, DATASET},
         {"images", required_argument, nullptr, IMAGES}, {"batch", required_argument, nullptr, BATCH},
@@ -90,6 +93,13 @@ int parse(int argc, char **argv, hq::accel::RunOptions *o)
                 return -1;
             }
             o->arch = optarg;
+            break;
+        case PE_IMPL:
+            if (strcmp(optarg, "model") && strcmp(optarg, "rtl")) {
+                std::fprintf(stderr, "hqsim run: --pe-impl: '%s' is not model or rtl\n", optarg);
+                return -1;
+            }
+            o->pe_rtl = !strcmp(optarg, "rtl");
             break;
         case PLATFORM: o->platform_path = optarg; break;
         case TIMING: o->timing_path = optarg; break;

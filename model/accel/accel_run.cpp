@@ -2,6 +2,7 @@
 
 #include "accel/accel_device.h"
 #include "accel/dram_image.h"
+#include "accel/rtl_pe_array.h"
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
 #include "platform/platform.h"
@@ -258,6 +259,13 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, o.model_path + ": " + err};
     g.have_pm = true;
     rep->layout = hq_layout_name(lo.kind);
+    set_pe_impl_rtl(o.pe_rtl);
+    if (o.pe_rtl) {
+        const std::string why = rtl_pe_available() ? rtl_pe_check_model(g.pm)
+                                                   : rtl_pe_check_config(AccelConfig{});
+        if (!why.empty())
+            throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
+    }
 
     /* Platform config with the accelerator. */
     const std::string plat_path = find_config(o.platform_path, "HQSIM_PLATFORM", "configs/platform/default.json");
@@ -317,6 +325,11 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (!dev)
         throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
     HqAccel &accel = dev->accel();
+    if (o.pe_rtl) {
+        const std::string why = rtl_pe_check_config(accel.config());
+        if (!why.empty())
+            throw Failure{2, "--pe-impl rtl: " + why};
+    }
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
     cpu.socket.bind(plat.router().target_socket);
     cpu.irq_timer.bind(plat.cpu_timer_irq());
@@ -339,6 +352,19 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     }
 
     sc_core::sc_start();
+    if (o.pe_rtl) {
+        const RtlPeCounters &c = rtl_pe_counters();
+        std::fprintf(stderr,
+                     "hqsim run: pe-impl rtl: %llu RTL tile runs (%llu rows); cycles first "
+                     "activation to last output: RTL %llu, formula %llu; %llu tiles differ",
+                     (unsigned long long)c.tiles, (unsigned long long)c.rows,
+                     (unsigned long long)c.cycles_measured, (unsigned long long)c.cycles_formula,
+                     (unsigned long long)c.cycle_mismatches);
+        if (c.cycle_mismatches)
+            std::fprintf(stderr, " (first: RTL %ld, formula %ld)", c.first_mismatch_measured,
+                         c.first_mismatch_formula);
+        std::fprintf(stderr, "\n");
+    }
     if (vcd)
         sc_core::sc_close_vcd_trace_file(vcd);
 

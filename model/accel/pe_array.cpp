@@ -1,4 +1,5 @@
 #include "accel/pe_array.h"
+#include "accel/rtl_pe_array.h"
 
 #include "hq_arith.h"
 
@@ -50,14 +51,14 @@ TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsig
 
 std::unique_ptr<PeArray> make_uniform8_array(const AccelConfig &cfg);
 std::unique_ptr<PeArray> make_split_array(const AccelConfig &cfg);
-std::unique_ptr<PeArray> make_lanegroup_array(const AccelConfig &cfg);
 
 std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg)
 {
     switch (cfg.arch) {
     case Arch::Uniform8: return make_uniform8_array(cfg);
     case Arch::Split: return make_split_array(cfg);
-    case Arch::LaneGroup: return make_lanegroup_array(cfg);
+    case Arch::LaneGroup:
+        return pe_impl_rtl() ? make_rtl_lanegroup_array(cfg) : make_lanegroup_array(cfg);
     }
     return nullptr;
 }

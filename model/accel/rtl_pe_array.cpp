@@ -1,0 +1,163 @@
+/* The lanegroup array with its functional compute on the Verilated RTL tile (rtl_pe_array.h).
+ * Each call of compute() runs, per activation vector, one RTL tile over the row tile: the
+ * tile's merged accumulators are the array's outputs (bias 0, so acc = weights . acts). */
+#include "accel/rtl_pe_array.h"
+#include "accel/weight_decoder.h"
+
+#ifdef HQSIM_HAVE_RTL_PE
+#include "rtl_tile.h"
+#endif
+
+#include <stdexcept>
+#include <vector>
+
+namespace hq::accel {
+
+namespace {
+bool g_rtl = false;
+RtlPeCounters g_counters;
+} // namespace
+
+void set_pe_impl_rtl(bool on) { g_rtl = on; }
+bool pe_impl_rtl() { return g_rtl; }
+const RtlPeCounters &rtl_pe_counters() { return g_counters; }
+
+#ifndef HQSIM_HAVE_RTL_PE
+
+bool rtl_pe_available() { return false; }
+std::string rtl_pe_check_config(const AccelConfig &)
+{
+    return "this hqsim was built without the Verilated PE tile (needs verilator and "
+           "HQSIM_BUILD_RTL=ON)";
+}
+std::string rtl_pe_check_model(const hq_packed_model &) { return rtl_pe_check_config({}); }
+std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &)
+{
+    throw std::runtime_error(rtl_pe_check_config({}));
+}
+
+#else
+
+bool rtl_pe_available() { return true; }
+
+std::string rtl_pe_check_config(const AccelConfig &cfg)
+{
+    const rtl::TileShape &s = rtl::tile_shape();
+    if (cfg.arch != Arch::LaneGroup)
+        return std::string("the RTL tile is a lanegroup tile; the array is ") + arch_name(cfg.arch);
+    if ((int)cfg.lanes != s.lanes || (int)cfg.lane_group != s.g)
+        return "the timing config has lanes " + std::to_string(cfg.lanes) + ", lane_group " +
+               std::to_string(cfg.lane_group) + "; the RTL tile has lanes " +
+               std::to_string(s.lanes) + ", lane groups of " + std::to_string(s.g);
+    if (cfg.tile_overhead != 2 || cfg.pipeline_latency != 8)
+        return "the timing config's tile_overhead / pipeline_latency are not the RTL's (2 / 8)";
+    return "";
+}
+
+std::string rtl_pe_check_model(const hq_packed_model &pm)
+{
+    const rtl::TileShape &s = rtl::tile_shape();
+    for (int i = 0; i < pm.n; i++) {
+        const hq_layer_image &im = pm.img[i];
+        const std::string at = "weighted layer " + std::to_string(i) + ": ";
+        ImageHeader h;
+        const std::string e = read_image_header(im.data, im.size, &h);
+        if (!e.empty())
+            return at + e;
+        if (h.layout != HQ_LAYOUT_BLOCK)
+            return at + "layout " + hq_layout_name((hq_layout_kind)h.layout) +
+                   "; the RTL tile reads only the block layout";
+        if ((int)h.lo != s.lo || (int)h.hi != s.hi)
+            return at + "lo = " + std::to_string(h.lo) + ", hi = " + std::to_string(h.hi) +
+                   "; the RTL tile takes lo = " + std::to_string(s.lo) + ", hi = " +
+                   std::to_string(s.hi);
+        if ((int)h.m != s.m || (int)h.n > s.n)
+            return at + "block N:M = " + std::to_string(h.n) + ":" + std::to_string(h.m) +
+                   "; the RTL tile takes M = " + std::to_string(s.m) + " and N <= " +
+                   std::to_string(s.n);
+        if (h.cols > (unsigned)(s.nb_max * s.lanes))
+            return at + "K = " + std::to_string(h.cols) + "; the RTL tile's activation buffer "
+                   "holds " + std::to_string(s.nb_max * s.lanes) + " inputs";
+    }
+    return "";
+}
+
+
+namespace {
+
+class RtlLaneGroupArray : public PeArray {
+  public:
+    explicit RtlLaneGroupArray(const AccelConfig &cfg)
+        : PeArray(cfg), model_(make_lanegroup_array(cfg))
+    {
+    }
+    Arch arch() const override { return Arch::LaneGroup; }
+    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override
+    {
+        return model_->row_cost(is_hi, k);
+    }
+    void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+                 unsigned nr, int32_t *acc) const override
+    {
+        if (w.uniform())
+            throw std::runtime_error("--pe-impl rtl: a uniform layer reached the RTL tile");
+        const size_t k = w.cols;
+        wbuf_.resize(nr * k);
+        hibuf_.resize(nr * k);
+        for (unsigned i = 0; i < nr; i++) {
+            const size_t base = (size_t)(r0 + i) * w.kp;
+            for (size_t j = 0; j < k; j++) {
+                const int h = w.hi[base + j], l = w.lo[base + j] * (1 << w.lo_shift[r0 + i]);
+                wbuf_[i * k + j] = (int8_t)(h ? h : l);
+                hibuf_[i * k + j] = h != 0;
+            }
+        }
+        /* The model's own timing of one vector on one tile holding all nr rows: nbeats + S +
+         * pipeline_latency (pe_array.h), S from the decoded high flags. */
+        uint64_t formula = (uint64_t)w.nbeats + cfg_.pipeline_latency;
+        for (unsigned i = 0; i < nr; i++)
+            formula += w.row_cost[r0 + i];
+        abuf_.resize(k);
+        for (unsigned v = 0; v < n_vec; v++) {
+            for (size_t j = 0; j < k; j++) {
+                const int a = acts[(size_t)v * w.kp + j];
+                if (a < 0 || a > 255)
+                    throw std::runtime_error("--pe-impl rtl: activation " + std::to_string(a) +
+                                             " outside the RTL tile's uint8 range");
+                abuf_[j] = (uint8_t)a;
+            }
+            rtl::TileCycleCount c;
+            const std::string e =
+                tile_.run((int)k, (int)nr, abuf_.data(), wbuf_.data(), hibuf_.data(),
+                          w.lo_shift.data() + r0, acc + (size_t)v * nr, &c);
+            if (!e.empty())
+                throw std::runtime_error("--pe-impl rtl: " + e);
+            g_counters.tiles++;
+            g_counters.rows += nr;
+            g_counters.cycles_measured += (uint64_t)c.measured;
+            g_counters.cycles_formula += formula;
+            const bool differ = (uint64_t)c.measured != formula || c.measured != c.formula;
+            if (differ && g_counters.cycle_mismatches++ == 0) {
+                g_counters.first_mismatch_measured = c.measured;
+                g_counters.first_mismatch_formula = (long)formula;
+            }
+        }
+    }
+
+  private:
+    std::unique_ptr<PeArray> model_;
+    mutable rtl::RtlTile tile_;
+    mutable std::vector<int8_t> wbuf_;
+    mutable std::vector<uint8_t> hibuf_, abuf_;
+};
+
+} // namespace
+
+std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &cfg)
+{
+    return std::make_unique<RtlLaneGroupArray>(cfg);
+}
+
+#endif
+
+} // namespace hq::accel
