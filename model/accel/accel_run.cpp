@@ -5,6 +5,7 @@
 #include "accel/rtl_pe_array.h"
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
+#include "platform/hq_platform.h"
 #include "platform/platform.h"
 
 extern "C" {
@@ -44,18 +45,14 @@ bool readable(const std::string &p)
     return !p.empty() && access(p.c_str(), R_OK) == 0;
 }
 
-/* given > $env > ./rel > <source tree>/rel (HQSIM_CONFIG_DIR, set by the build). */
-std::string find_config(const std::string &given, const char *env, const std::string &rel)
+/* given > hq_find_default_config (platform/hq_platform.h). */
+std::string find_config(const std::string &given, const char *env, const char *rel)
 {
     if (!given.empty())
         return given;
-    if (env && getenv(env) && *getenv(env))
-        return getenv(env);
-    if (readable(rel))
-        return rel;
-    /* rel starts with "configs/": fall back to the source tree this binary was built from. */
-    std::string src = std::string(HQSIM_CONFIG_DIR) + rel.substr(rel.find('/'));
-    return readable(src) ? src : "";
+    char buf[PATH_MAX + 64];
+    const char *p = hq_find_default_config(env, rel, buf, sizeof buf);
+    return p ? p : "";
 }
 
 std::string find_firmware(const std::string &given)
@@ -268,11 +265,11 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     }
 
     /* Platform config with the accelerator. */
-    const std::string plat_path = find_config(o.platform_path, "HQSIM_PLATFORM", "configs/platform/default.json");
+    const std::string plat_path = find_config(o.platform_path, "HQSIM_PLATFORM", "platform/default.json");
     if (plat_path.empty())
         throw Failure{2, "no default platform config found; pass --platform FILE"};
-    const std::string timing = find_config(o.timing_path, nullptr, "configs/timing/default.json");
-    const std::string energy = find_config(o.energy_path, nullptr, "configs/energy/default.json");
+    const std::string timing = find_config(o.timing_path, nullptr, "timing/default.json");
+    const std::string energy = find_config(o.energy_path, nullptr, "energy/default.json");
     if (!o.timing_path.empty() && !readable(o.timing_path))
         throw Failure{2, o.timing_path + ": cannot read the timing config"};
     if (!o.energy_path.empty() && !readable(o.energy_path))

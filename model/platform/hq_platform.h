@@ -46,6 +46,11 @@ typedef struct hq_run_result {
 int hq_platform_run(const hq_run_options *opt, hq_run_result *res, char *err, size_t errlen);
 void hq_run_result_free(hq_run_result *res);
 
+/* Where a default config lives: $env (when env is non-NULL and set), else configs/<rel> of the
+ * current directory, else configs/<rel> of the source tree this binary was built from
+ * (HQSIM_CONFIG_DIR). Returns the path (in buf when built there), or NULL if none is readable. */
+const char *hq_find_default_config(const char *env, const char *rel, char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

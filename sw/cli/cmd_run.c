@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum { EXIT_USAGE = 2, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
 
@@ -136,20 +135,6 @@ static int parse_args(int argc, char **argv, run_args *a)
 
 /* The source tree's default platform: $HQSIM_PLATFORM, ./configs/..., or relative to the
  * executable (<root>/<build>/sw/cli/hqsim). */
-/* The platform config: $HQSIM_PLATFORM, else configs/platform/default.json of the current
- * directory, else the one of the source tree this binary was built from (HQSIM_CONFIG_DIR). */
-static const char *default_platform(char *buf, size_t len)
-{
-    const char *env = getenv("HQSIM_PLATFORM");
-    if (env && *env)
-        return env;
-    const char *rel = "configs/platform/default.json";
-    if (access(rel, R_OK) == 0)
-        return rel;
-    snprintf(buf, len, "%s/platform/default.json", HQSIM_CONFIG_DIR);
-    return access(buf, R_OK) == 0 ? buf : NULL;
-}
-
 static const char *stop_name(hq_stop_reason s)
 {
     switch (s) {
@@ -215,7 +200,9 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     char buf[PATH_MAX + 64];
-    if (!a.platform_path && !(a.platform_path = default_platform(buf, sizeof buf))) {
+    if (!a.platform_path &&
+        !(a.platform_path = hq_find_default_config("HQSIM_PLATFORM", "platform/default.json", buf,
+                                                    sizeof buf))) {
         fprintf(stderr, "hqsim run: no default platform config found; pass --platform FILE\n");
         return EXIT_USAGE;
     }
