@@ -8,6 +8,7 @@ module lane_group #(
     parameter M   = 32,
     parameter N   = 1,
     parameter GIB = 0,
+    parameter OPORT = 0,
     parameter LW  = (LO <= 2) ? 9 : 8 + LO,  // width of one lane's product
     parameter P   = $clog2(M),
     parameter CW  = $clog2(M + 1),
@@ -17,6 +18,7 @@ module lane_group #(
     input  wire                 load,
     input  wire                 hold,
     input  wire [G*8-1:0]       act,
+    input  wire [7:0]           oact,       // OPORT = 1: the outlier's activation
     input  wire [G*LO-1:0]      codes,
     input  wire [G-1:0]         skip,
     input  wire [CW-1:0]        rank0,
@@ -38,8 +40,9 @@ module lane_group #(
 
     adder_tree #(.N(G), .W(LW)) u_tree (.in(lane_prod), .sum(lo_sum));
 
-    outlier_mac #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(GIB)) u_outlier (
-        .clk(clk), .load(load), .hold(hold), .act(act), .marker(skip), .rank0(rank0),
+    outlier_mac #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(GIB), .OPORT(OPORT)) u_outlier (
+        .clk(clk), .load(load), .hold(hold), .act(act), .oact(oact), .marker(skip),
+        .rank0(rank0),
         .slot_val(slot_val), .slot_pos(slot_pos), .slot_used(slot_used),
         .prod(hi_prod));
 endmodule

@@ -1,7 +1,9 @@
 // The outlier path of one lane group: picks the group's next pending high-precision weight,
 // selects its activation and multiplies on the group's single shared MAC. A group holding h > 1
 // outliers in a beat needs h cycles (the tile holds the beat: see beat_stalls.v). Outliers are
-// served in position order (LO >= 2, marker lanes) or slot order (LO = 1).
+// served in position order (LO >= 2, marker lanes) or slot order (LO = 1). With OPORT = 1 the
+// activation comes from the tile's outlier port (outlier_port.v: G = M, N = 1, no stalls) and
+// the MAC is the multiplier alone.
 `default_nettype none
 module outlier_mac #(
     parameter LO  = 2,
@@ -10,6 +12,7 @@ module outlier_mac #(
     parameter M   = 32,
     parameter N   = 1,
     parameter GIB = 0,                 // index of this group inside its block (LO = 1)
+    parameter OPORT = 0,               // 1: activation from the outlier port (oact)
     parameter P   = $clog2(M),
     parameter CW  = $clog2(M + 1)
 ) (
@@ -17,6 +20,7 @@ module outlier_mac #(
     input  wire                  load,      // a new beat enters: forget served outliers
     input  wire                  hold,      // the beat stays: mark this cycle's outlier served
     input  wire [G*8-1:0]        act,
+    input  wire [7:0]            oact,      // OPORT = 1: the outlier's activation
     input  wire [G-1:0]          marker,    // LO >= 2: lane holds a high-precision weight
     input  wire [CW-1:0]         rank0,     // LO >= 2: slot of the group's first outlier
     input  wire [N*HI-1:0]       slot_val,
@@ -29,7 +33,13 @@ module outlier_mac #(
     reg  signed [HI-1:0] w_sel;
 
     generate
-        if (LO == 1) begin : g_slots
+        if (OPORT != 0) begin : g_port
+            always @* begin
+                a_sel = oact;
+                w_sel = $signed(slot_val[HI-1:0]);   // slot 0; an unused slot is 0
+            end
+            wire unused_port_inputs = ^{clk, load, hold, act, marker, rank0, slot_pos, slot_used};
+        end else if (LO == 1) begin : g_slots
             localparam SW = (N > 1) ? $clog2(N) : 1;
             reg  [N-1:0] served;
             wire [N-1:0] cand;
@@ -89,6 +99,12 @@ module outlier_mac #(
                     count  <= count + {{(CW-1){1'b0}}, 1'b1};
                 end
             end
+        end
+    endgenerate
+
+    generate
+        if (OPORT == 0) begin : g_no_port
+            wire unused_oact = ^oact;
         end
     endgenerate
 

@@ -12,6 +12,7 @@ module pe_array_lanegroup #(
     parameter N     = 1,
     parameter LO    = 2,
     parameter HI    = 8,
+    parameter OPORT = 0,                         // 1: outlier activations from oact
     parameter LW    = (LO <= 2) ? 9 : 8 + LO,
     parameter P     = $clog2(M),
     parameter BITS  = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
@@ -25,6 +26,7 @@ module pe_array_lanegroup #(
     input  wire                  hold,       // the beat stays for another cycle
     input  wire [WBEAT-1:0]      wgt,
     input  wire [LANES*8-1:0]    act,
+    input  wire [(LANES/G)*8-1:0] oact,      // OPORT = 1: each group's outlier activation
     output wire signed [LSW-1:0] lo_sum,
     output wire signed [HSW-1:0] hi_sum
 );
@@ -52,9 +54,11 @@ module pe_array_lanegroup #(
                 .grp_rank0(rank0));
             for (g = 0; g < NGB; g = g + 1) begin : g_group
                 localparam GI = b * NGB + g;
-                lane_group #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(g), .LW(LW)) u_grp (
+                lane_group #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(g), .OPORT(OPORT),
+                               .LW(LW)) u_grp (
                     .clk(clk), .load(load), .hold(hold),
-                    .act(act[GI*G*8 +: G*8]), .codes(codes[g*G*LO +: G*LO]),
+                    .act(act[GI*G*8 +: G*8]), .oact(oact[GI*8 +: 8]),
+                    .codes(codes[g*G*LO +: G*LO]),
                     .skip(skip[g*G +: G]), .rank0(rank0[g*CW +: CW]),
                     .slot_val(slot_val), .slot_pos(slot_pos), .slot_used(slot_used),
                     .lo_sum(grp_lo[GI*GSW +: GSW]), .hi_prod(grp_hi[GI*(HI+9) +: HI+9]));

@@ -24,6 +24,8 @@ module pe_tile #(
     parameter HI        = 8,
     parameter NB_MAX    = 16,    // max beats per row: K <= NB_MAX * LANES
     parameter OUT_DEPTH = 16,    // output FIFO entries (> rows in flight, 8, for full rate)
+    parameter OPORT     = 0,     // 1: outlier activations from per-group outlier ports
+                                 //    (outlier_port.v; needs G = M, N = 1: never stalls)
     parameter P         = $clog2(M),
     parameter BITS      = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
     parameter WBEAT     = (UNIFORM != 0) ? LANES * HI : (LANES / M) * ((BITS + 7) / 8) * 8
@@ -81,6 +83,7 @@ module pe_tile #(
     reg [PW-1:0]     a_par;
     wire [LANES*8-1:0] a_act;
     localparam NG = (UNIFORM != 0) ? 1 : LANES / G;
+    wire [NG*8-1:0]  a_oact;     // OPORT = 1: each group's outlier activation (port output)
     wire [NG*XW-1:0] in_count;   // high weights per group of the incoming beat
     reg  [NG*XW-1:0] a_count;
     reg  [XW-1:0]    a_extra;    // the beat's stall cycles: max_g max(0, h_g - 1)
@@ -96,6 +99,7 @@ module pe_tile #(
     reg              b_valid, b_fresh, b_row_first, b_row_end;
     reg [WBEAT-1:0]  wgt_q;
     reg [LANES*8-1:0] act_q;
+    reg [NG*8-1:0]   oact_q;
     reg [PW-1:0]     b_par;
     reg [XW-1:0]     b_extra, b_cnt;
     wire             beat_done = (b_cnt == b_extra);
@@ -185,6 +189,7 @@ module pe_tile #(
         if (a_to_b) begin
             wgt_q       <= a_wgt;
             act_q       <= a_act;
+            oact_q      <= a_oact;
             b_row_first <= a_row_first;
             b_row_end   <= a_row_end;
             b_par       <= a_par;
@@ -204,12 +209,34 @@ module pe_tile #(
                 .wgt(wgt_q), .act(act_q), .sum(hi_sum));
             assign lo_sum   = 1'b0;
             assign in_count = {NG*XW{1'b0}};
+            assign a_oact   = {NG*8{1'b0}};
+            wire unused_oact = ^oact_q;
         end else begin : g_lanegroup
-            beat_stalls #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_stalls (
-                .wgt(s_wgt_data), .count(in_count));
-            pe_array_lanegroup #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_array (
+            if (OPORT != 0) begin : g_port
+                localparam BBYTES = (BITS + 7) / 8;
+                genvar g;
+                if (G != M || N != 1) begin : g_bad
+                    // Elaboration error: OPORT = 1 needs G = M and N = 1 (outlier_port.v).
+                    pe_tile_OPORT_needs_G_equal_M_and_N_1 u_invalid_parameters ();
+                end
+                for (g = 0; g < NG; g = g + 1) begin : g_grp
+                    outlier_port #(.G(G), .LO(LO), .HI(HI), .NB_MAX(NB_MAX)) u_oport (
+                        .clk(clk), .wr_en(fire_a && act_idx < NB_LIM),
+                        .wr_addr(act_idx[AW-1:0]), .wr_data(s_act_data[g*G*8 +: G*8]),
+                        .rd_en(fire_w),
+                        .rd_beat((beat_idx < NB_LIM) ? beat_idx[AW-1:0] : LAST_ADDR),
+                        .blk(s_wgt_data[g*BBYTES*8 +: BITS]), .act(a_oact[g*8 +: 8]));
+                end
+                assign in_count = {NG*XW{1'b0}};
+            end else begin : g_stalls
+                beat_stalls #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_stalls (
+                    .wgt(s_wgt_data), .count(in_count));
+                assign a_oact = {NG*8{1'b0}};
+            end
+            pe_array_lanegroup #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI),
+                                 .OPORT(OPORT)) u_array (
                 .clk(clk), .load(a_to_b), .hold(b_valid && !beat_done), .wgt(wgt_q),
-                .act(act_q), .lo_sum(lo_sum), .hi_sum(hi_sum));
+                .act(act_q), .oact(oact_q), .lo_sum(lo_sum), .hi_sum(hi_sum));
         end
     endgenerate
 

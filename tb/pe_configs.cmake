@@ -2,7 +2,7 @@
 set(HQ_PE_CONFIG_FILE ${CMAKE_SOURCE_DIR}/rtl/configs.json)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${HQ_PE_CONFIG_FILE})
 file(READ ${HQ_PE_CONFIG_FILE} HQ_PE_CONFIG_JSON)
-set(HQ_PE_KEYS uniform lanes g m n lo hi nb_max)
+set(HQ_PE_KEYS uniform lanes g m n lo hi nb_max oport)
 
 # hq_pe_configs(<out>): the configuration names.
 function(hq_pe_configs out)
@@ -30,5 +30,5 @@ endfunction()
 function(hq_pe_verilog_params name out)
   hq_pe_config(${name} c)
   set(${out} -GUNIFORM=${c_uniform} -GLANES=${c_lanes} -GG=${c_g} -GM=${c_m} -GN=${c_n}
-      -GLO=${c_lo} -GHI=${c_hi} -GNB_MAX=${c_nb_max} PARENT_SCOPE)
+      -GLO=${c_lo} -GHI=${c_hi} -GNB_MAX=${c_nb_max} -GOPORT=${c_oport} PARENT_SCOPE)
 endfunction()

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""RTL in the loop: `hqsim run --pe-impl rtl` on a tiny block-layout MLP (N:M = 2:32, the RTL
-tile's) must give the same report as `--pe-impl model` (mismatches 0, same correct count and
+"""RTL in the loop: `hqsim run --pe-impl rtl` on a tiny block-layout MLP (N:M = 1:32, the
+default policy's and the RTL tile's) must give the same report as `--pe-impl model` (mismatches 0, same correct count and
 cycles: the timing is the model's), every RTL tile's measured cycles must equal the formula,
 and shapes the tile cannot take must fail with exit 2 and the reason.
 
@@ -32,7 +32,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         model = os.path.join(tmp, "mlp-block32.hqm")
         q = subprocess.run([hqsim, "quantize", os.path.join(models, "mlp.hqm"), "--policy",
-                            "lo=2,hi=8,frac=0.04,struct=nm:2:32", "--layout", "block",
+                            "lo=2,hi=8,frac=0.02,struct=nm:1:32", "--layout", "block",
                             "--calib", "300", "--quiet", "-o", model],
                            capture_output=True, text=True)
         if q.returncode != 0:
@@ -61,7 +61,15 @@ def main():
         print(f"host seconds: model {a['host_seconds']:.3f}, rtl {b['host_seconds']:.3f}, "
               f"slowdown {b['host_seconds'] / a['host_seconds']:.1f}x")
         # Shapes the RTL tile cannot take: exit 2 and the reason, never a fallback.
+        model2 = os.path.join(tmp, "mlp-block32-2.hqm")
+        q = subprocess.run([hqsim, "quantize", os.path.join(models, "mlp.hqm"), "--policy",
+                            "lo=2,hi=8,frac=0.04,struct=nm:2:32", "--layout", "block",
+                            "--calib", "300", "--quiet", "-o", model2],
+                           capture_output=True, text=True)
+        if q.returncode != 0:
+            fail("quantize: " + q.stderr)
         for mdl, extra, want in [
+                (model2, [], "block N:M = 2:32"),
                 ("mlp-coo.hqm", [], "layout coo"),
                 ("mlp-block.hqm", [], "block N:M = 2:16"),
                 ("mlp-binary-block.hqm", [], "lo = 1"),

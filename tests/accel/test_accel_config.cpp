@@ -53,7 +53,7 @@ int sc_main(int argc, char **argv)
         CHECK(false, "shipped configs: %s", x.what());
         return hqt::finish("test_accel_config");
     }
-    CHECK(c.arch == Arch::LaneGroup && c.lanes == 64 && c.lane_group == 16 && c.clock_hz == 200e6,
+    CHECK(c.arch == Arch::LaneGroup && c.lanes == 64 && c.lane_group == 32 && c.clock_hz == 200e6,
           "default timing values");
     CHECK(e.mac_pj[8] == 0.30 && e.mac_pj[2] == 0.06 && e.dram_byte_pj == 162.5, "default energy values");
     std::string m = timing_error(R"({"array": {"lanes": 64, "lane_group": 24}})");
