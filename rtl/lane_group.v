@@ -29,16 +29,21 @@ module lane_group #(
     output wire signed [HI+8:0] hi_prod
 );
     wire [G*LW-1:0] lane_prod;
+    wire [G-1:0]    lane_carry;
     genvar j;
     generate
         for (j = 0; j < G; j = j + 1) begin : g_lane
             pe_lowbit #(.LO(LO), .OW(LW)) u_pe (
                 .act(act[j*8 +: 8]), .code(codes[j*LO +: LO]), .skip(skip[j]),
-                .prod(lane_prod[j*LW +: LW]));
+                .prod(lane_prod[j*LW +: LW]), .carry(lane_carry[j]));
         end
     endgenerate
 
-    adder_tree #(.N(G), .W(LW)) u_tree (.in(lane_prod), .sum(lo_sum));
+    wire signed [SW-1:0] tree_sum;
+    wire                 tree_co;
+    adder_tree_ci #(.N(G), .W(LW)) u_tree (
+        .in(lane_prod), .ci(lane_carry), .sum(tree_sum), .co(tree_co));
+    assign lo_sum = tree_sum + {{(SW-1){1'b0}}, tree_co};
 
     outlier_mac #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(GIB), .OPORT(OPORT)) u_outlier (
         .clk(clk), .load(load), .hold(hold), .act(act), .oact(oact), .marker(skip),
