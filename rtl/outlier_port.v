@@ -7,9 +7,10 @@
 //
 // Needs G = M and N = 1: a well-formed block then gives the group at most one outlier, its
 // position is the block's single marker (LO >= 2) or slot 0's position (LO = 1), and the
-// group's high value is slot 0 (0 when unused), so nothing else is selected or gated. With
-// more than one marker in a block (malformed; the packer never writes it) the position is
-// the OR of the marker positions and the outlier product is not defined.
+// group's high value is slot 0 (0 when unused), so nothing else is selected or gated. A
+// malformed block (more than one marker, or a non-zero slot 0 without a marker; the packer
+// writes neither) gets an undefined outlier product: the position is then the OR of the
+// marker positions, or 0.
 `default_nettype none
 module outlier_port #(
     parameter G      = 32,
