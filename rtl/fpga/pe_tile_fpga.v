@@ -12,6 +12,7 @@ module pe_tile_fpga #(
     parameter LO      = 2,
     parameter HI      = 8,
     parameter NB_MAX  = 8,
+    parameter OPORT   = 0,
     parameter P       = $clog2(M),
     parameter BITS    = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
     parameter WBEAT   = (UNIFORM != 0) ? LANES * HI : (LANES / M) * ((BITS + 7) / 8) * 8
@@ -46,7 +47,7 @@ module pe_tile_fpga #(
     wire [7:0]  out_y;
     wire [2:0]  err;
     pe_tile #(.UNIFORM(UNIFORM), .LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI),
-              .NB_MAX(NB_MAX)) u_tile (
+              .NB_MAX(NB_MAX), .OPORT(OPORT)) u_tile (
         .clk(clk), .rst(rst),
         .s_act_valid(ctl_q[0]), .s_act_ready(act_ready), .s_act_data(act_data),
         .s_act_last(act_last),
