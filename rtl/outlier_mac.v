@@ -78,14 +78,12 @@ module outlier_mac #(
                                              : pending & (~pending + {{(G-1){1'b0}}, 1'b1});
             wire [CW-1:0] rank    = rank0 + count;
             localparam [CW-1:0] NSLOTS = N[CW-1:0];
-            reg  [IW-1:0] lidx;
             integer i;
             always @* begin
-                // binary index of the one-hot `first` (an OR per index bit, no priority chain)
-                lidx = {IW{1'b0}};
+                // AND-OR select by the one-hot `first`: no index encode before the mux
+                a_sel = 8'd0;
                 for (i = 0; i < G; i = i + 1)
-                    lidx = lidx | ({IW{first[i]}} & i[IW-1:0]);
-                a_sel = act[lidx*8 +: 8];
+                    a_sel = a_sel | ({8{first[i]}} & act[i*8 +: 8]);
                 // A malformed block with more than N markers has no value for the extras: 0.
                 w_sel = ((|pending) && rank < NSLOTS) ? $signed(slot_val[rank*HI +: HI]) : {HI{1'b0}};
             end

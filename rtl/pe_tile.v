@@ -10,9 +10,10 @@
 //   m_out : one beat per row: the merged int32 accumulator (bias included) and the
 //           requantized ReLU output; m_out_last marks the tile's last row.
 //
-// Pipeline (docs/pe-array.md): accept (A, stall count) -> B compute (1 + stall cycles per
-// beat) -> C sums ->
-// accumulate -> merge -> product -> shift -> round/clamp into the output FIFO.
+// Pipeline (docs/pe-array.md): accept (A: stall count, low lanes + first adder level) ->
+// B compute (1 + stall cycles per beat) -> C sums -> S (low sum << lo_shift) -> accumulate ->
+// merge (add) -> product -> shift -> round/clamp into the output FIFO. Latency nbeats + S + 9
+// (PE_PIPE_LATENCY), period nbeats + S + 2 (PE_TILE_OVERHEAD).
 `default_nettype none
 module pe_tile #(
     parameter UNIFORM   = 0,     // 1: uniform int8 array instead of lane groups
@@ -102,13 +103,20 @@ module pe_tile #(
     reg [NG*8-1:0]   oact_q;
     reg [PW-1:0]     b_par;
     reg [XW-1:0]     b_extra, b_cnt;
-    wire             beat_done = (b_cnt == b_extra);
+    // the beat is in its last B cycle (b_cnt == b_extra), kept as a register: it gates the
+    // A -> B move and through it the weight-stream ready and every stage-A enable
+    reg              beat_done;
     wire             b_tile_end = b_valid && b_row_end && b_par[0] && beat_done;
 
     // B takes the beat waiting in A when empty or in its current beat's last cycle.
     wire b_free    = !b_valid || beat_done;
+    wire room_eq   = rows_pending < OUT_DEPTH[QW-1:0];             // count unchanged
+    wire room_dn   = rows_pending < OUT_DEPTH[QW-1:0] - 1'b1;      // one more pending
+    wire room_up   = rows_pending <= OUT_DEPTH[QW-1:0];            // one fewer pending
     wire a_to_b    = a_valid && b_free;
-    wire room      = rows_pending < OUT_DEPTH[QW-1:0];
+    // rows_pending < OUT_DEPTH, kept as a register (it gates the weight-stream ready): the
+    // next value is picked from three compares of the current count by the count's change
+    reg  room;
     wire row_first = (beat_idx == {CNW{1'b0}});
     wire can_take  = !loading && !closing && !rst && (!a_valid || a_to_b) && room;
     assign s_wgt_ready = can_take && (!row_first || s_row_valid);
@@ -135,6 +143,7 @@ module pe_tile #(
             nb           <= {CNW{1'b0}};
             beat_idx     <= {CNW{1'b0}};
             rows_pending <= {QW{1'b0}};
+            room         <= 1'b1;
             a_valid      <= 1'b0;
             b_valid      <= 1'b0;
             b_fresh      <= 1'b0;
@@ -174,6 +183,11 @@ module pe_tile #(
             b_fresh <= a_to_b;
             rows_pending <= rows_pending + {{(QW-1){1'b0}}, fire_w && s_wgt_last}
                                          - {{(QW-1){1'b0}}, fire_o};
+            case ({fire_w && s_wgt_last, fire_o})
+                2'b10:   room <= room_dn;
+                2'b01:   room <= room_up;
+                default: room <= room_eq;
+            endcase
         end
     end
 
@@ -195,8 +209,10 @@ module pe_tile #(
             b_par       <= a_par;
             b_extra     <= a_extra;
             b_cnt       <= {XW{1'b0}};
+            beat_done   <= (a_extra == {XW{1'b0}});
         end else if (b_valid && !beat_done) begin
             b_cnt       <= b_cnt + 1'b1;
+            beat_done   <= (b_cnt + 1'b1 == b_extra);
         end
     end
 
@@ -235,7 +251,8 @@ module pe_tile #(
             end
             pe_array_lanegroup #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI),
                                  .OPORT(OPORT)) u_array (
-                .clk(clk), .load(a_to_b), .hold(b_valid && !beat_done), .wgt(wgt_q),
+                .clk(clk), .load(a_to_b), .hold(b_valid && !beat_done), .wgt_a(a_wgt),
+                .act_a(a_act), .wgt(wgt_q),
                 .act(act_q), .oact(oact_q), .lo_sum(lo_sum), .hi_sum(hi_sum));
         end
     endgenerate
@@ -255,25 +272,44 @@ module pe_tile #(
         c_par   <= b_par;
     end
 
-    // ---- accumulate (int32, wrapping) ----
-    reg signed [31:0] acc_lo, acc_hi;
-    reg               d_valid;
-    reg [PW-33:0]     d_par;    // row parameters without the bias
-    wire signed [31:0] c_lo32 = c_lo_en ? {{(32-LSW){c_lo[LSW-1]}}, c_lo} : 32'sd0;
-    wire signed [31:0] c_hi32 = {{(32-HSW){c_hi[HSW-1]}}, c_hi};
+    // ---- stage S: shift the beat's low sum by lo_shift. (a << s) + (b << s) == (a + b) << s
+    //      modulo 2^32, so accumulating shifted low sums gives (acc_lo << lo_shift) of
+    //      docs/arith.md and the merge shrinks to a plain add: no stage holds both the barrel
+    //      shift and a 32-bit carry chain (that pair was the UP5K critical path) ----
+    reg                    s_valid, s_first, s_last;
+    reg signed [31:0]      s_lo, s_hi;
+    reg [PW-6:0]           s_par;   // row parameters without lo_shift: {bias, mult, shift, last}
+    wire signed [31:0] c_lo32 = {{(32-LSW){c_lo[LSW-1]}}, c_lo};
     always @(posedge clk) begin
-        d_valid <= !rst && c_valid && c_last;
+        s_valid <= !rst && c_valid;
+        // (the enable is not needed functionally; without it Yosys 0.23's ice40_dsp pass
+        // crashes on the outlier MAC, whose output register is c_hi)
         if (c_valid) begin
-            acc_lo <= (c_first ? 32'sd0 : acc_lo) + c_lo32;
+            s_lo <= c_lo_en ? c_lo32 <<< c_par[5:1] : 32'sd0;
+            s_hi <= {{(32-HSW){c_hi[HSW-1]}}, c_hi};
+        end
+        s_first <= c_first;
+        s_last  <= c_last;
+        s_par   <= {c_par[PW-1:6], c_par[0]};
+    end
+
+    // ---- accumulate (int32, wrapping) ----
+    reg signed [31:0] acc_lo, acc_hi;   // acc_lo: sum of the shifted low sums
+    reg               d_valid;
+    reg [PW-38:0]     d_par;    // {mult, shift, last}
+    always @(posedge clk) begin
+        d_valid <= !rst && s_valid && s_last;
+        if (s_valid) begin
+            acc_lo <= (s_first ? 32'sd0 : acc_lo) + s_lo;
             // the bias enters with the row's first high partial sum, so that the merge is a
-            // two-input add: (acc_lo << lo_shift) + (acc_hi + bias), the same sum mod 2^32
-            acc_hi <= (c_first ? $signed(c_par[PW-1:PW-32]) : acc_hi) + c_hi32;
-            if (c_last)
-                d_par <= c_par[PW-33:0];
+            // two-input add: acc_lo + (acc_hi + bias), the same sum mod 2^32
+            acc_hi <= (s_first ? $signed(s_par[PW-6:PW-37]) : acc_hi) + s_hi;
+            if (s_last)
+                d_par <= s_par[PW-38:0];
         end
     end
 
-    // ---- merge: acc = (acc_lo << lo_shift) + acc_hi (bias already in acc_hi) ----
+    // ---- merge: acc = acc_lo + acc_hi (acc_lo already shifted, bias already in acc_hi) ----
     reg               e_valid, e_last;
     reg signed [31:0] e_acc;
     reg [30:0]        e_mult;
@@ -281,9 +317,9 @@ module pe_tile #(
     always @(posedge clk) begin
         e_valid <= !rst && d_valid;
         if (d_valid) begin
-            e_acc   <= (acc_lo <<< d_par[5:1]) + acc_hi;
-            e_mult  <= d_par[PW-33:12];
-            e_shift <= d_par[11:6];
+            e_acc   <= acc_lo + acc_hi;
+            e_mult  <= d_par[PW-38:7];
+            e_shift <= d_par[6:1];
             e_last  <= d_par[0];
         end
     end

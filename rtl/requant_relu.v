@@ -21,13 +21,15 @@ module requant_relu #(
     // stage 1: product
     reg               v1;
     reg signed [63:0] prod_q;
-    reg [5:0]         shift1;
+    reg [5:0]         pre1;        // shift - 1 (0 for shift 0), decremented here, off the
+    reg               round1;      // barrel shift's path; round1: shift > 0
     reg [SW-1:0]      side1;
     always @(posedge clk) begin
         v1 <= in_valid;
         if (in_valid) begin
             prod_q <= acc * $signed({1'b0, mult});
-            shift1 <= shift;
+            pre1   <= (shift == 6'd0) ? 6'd0 : shift - 6'd1;
+            round1 <= (shift != 6'd0);
             side1  <= in_side;
         end
     end
@@ -35,12 +37,11 @@ module requant_relu #(
     // stage 2: shift by all but the last bit (shift 0: no shift, no rounding)
     reg signed [63:0] t_q;
     reg               round_q;     // shift > 0: add the rounding bit in stage 3
-    wire [5:0]        pre = (shift1 == 6'd0) ? 6'd0 : shift1 - 6'd1;
     always @(posedge clk) begin
         out_valid <= v1;
         if (v1) begin
-            t_q      <= prod_q >>> pre;
-            round_q  <= (shift1 != 6'd0);
+            t_q      <= prod_q >>> pre1;
+            round_q  <= round1;
             out_side <= side1;
         end
     end

@@ -32,7 +32,7 @@ struct AccelConfig {
     unsigned pe_tiles = 4, rows_per_tile = 4, lanes = 64, lane_group = 16, hi_macs = 2;
     unsigned nb_max = 64;
     unsigned tile_overhead = 2;     /* period = nbeats + S + tile_overhead (RTL: 2) */
-    unsigned pipeline_latency = 8;  /* latency = nbeats + S + pipeline_latency (RTL: 8) */
+    unsigned pipeline_latency = 9;  /* latency = nbeats + S + pipeline_latency (RTL: 9) */
     unsigned out_per_cycle = 16;    /* output-path (requantize/pool/write) results per cycle */
     unsigned desc_fetch_cycles = 8; /* decode one descriptor after its bytes arrive */
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */

@@ -5,6 +5,7 @@
 #include "accel/weight_decoder.h"
 
 #ifdef HQSIM_HAVE_RTL_PE
+#include "pe_vectors.h"
 #include "rtl_tile.h"
 #endif
 
@@ -49,8 +50,9 @@ std::string rtl_pe_check_config(const AccelConfig &cfg)
         return "the timing config has lanes " + std::to_string(cfg.lanes) + ", lane_group " +
                std::to_string(cfg.lane_group) + "; the RTL tile has lanes " +
                std::to_string(s.lanes) + ", lane groups of " + std::to_string(s.g);
-    if (cfg.tile_overhead != 2 || cfg.pipeline_latency != 8)
-        return "the timing config's tile_overhead / pipeline_latency are not the RTL's (2 / 8)";
+    if (cfg.tile_overhead != PE_TILE_OVERHEAD || cfg.pipeline_latency != PE_PIPE_LATENCY)
+        return "the timing config's tile_overhead / pipeline_latency are not the RTL's (" +
+               std::to_string(PE_TILE_OVERHEAD) + " / " + std::to_string(PE_PIPE_LATENCY) + ")";
     return "";
 }
 

@@ -27,7 +27,8 @@ void set_pe_impl_rtl(bool on);
 bool pe_impl_rtl();
 
 /* "" if the accelerator config suits the RTL tile (lanegroup, the tile's lanes and lane
- * group, its tile_overhead 2 and pipeline_latency 8), else the reason. */
+ * group, its tile_overhead and pipeline_latency, PE_TILE_OVERHEAD and PE_PIPE_LATENCY of
+ * tb/vecgen/pe_vectors.h), else the reason. */
 std::string rtl_pe_check_config(const AccelConfig &cfg);
 /* "" if every weighted layer of the packed model can run on the RTL tile (block layout with
  * the tile's M and at most its N high weights per block, the tile's lo and hi, K within its

@@ -84,10 +84,10 @@ long pe_tile_busy_cycles(const pe_cfg *c, const pe_tile *t);
 long pe_tile_high_weights(const pe_tile *t);
 /* Cycles from one tile's first activation beat to the next tile's: nbeats + S + 2. */
 long pe_tile_period_cycles(const pe_cfg *c, const pe_tile *t);
-/* Cycles from the first activation beat to the last output beat, inclusive: nbeats + S + 8. */
+/* Cycles from the first activation beat to the last output beat, inclusive: nbeats + S + 9. */
 long pe_tile_latency_cycles(const pe_cfg *c, const pe_tile *t);
 
-#define PE_PIPE_LATENCY 8  /* latency - nbeats - S: accept, A, and the output pipeline */
+#define PE_PIPE_LATENCY 9  /* latency - nbeats - S: accept, A, and the output pipeline */
 #define PE_TILE_OVERHEAD 2 /* cycles per tile beyond activation beats and busy cycles */
 
 #ifdef __cplusplus
