@@ -27,7 +27,7 @@ void usage(FILE *f)
         "options:\n"
         "  --arch A          PE array: uniform8, split or lanegroup (default: timing config)\n"
         "  --pe-impl I       lanegroup compute: model (default) or rtl (the Verilated\n"
-        "                    rtl/pe_tile.v 'default' tile; block layout, lo 2, N:M <= 2:32)\n"
+        "                    rtl/pe_tile.v 'default' tile; block layout, lo 2, N:M <= 1:32)\n"
         "  --platform FILE   platform config (default configs/platform/default.json; the\n"
         "                    accelerator is added unless the config has an hq_accel device)\n"
         "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"

@@ -29,7 +29,7 @@ struct AccelConfig {
      * (lanegroup) or a high-precision unit of hi_macs MACs (split), and an activation buffer
      * of nb_max beats (K <= nb_max * lanes). The weight buffer holds a row tile of
      * pe_tiles * rows_per_tile rows. */
-    unsigned pe_tiles = 4, rows_per_tile = 4, lanes = 64, lane_group = 16, hi_macs = 2;
+    unsigned pe_tiles = 4, rows_per_tile = 4, lanes = 64, lane_group = 32, hi_macs = 2;
     unsigned nb_max = 64;
     unsigned tile_overhead = 2;     /* period = nbeats + S + tile_overhead (RTL: 2) */
     unsigned pipeline_latency = 9;  /* latency = nbeats + S + pipeline_latency (RTL: 9) */
