@@ -24,19 +24,24 @@ def run(hqsim, model, images, extra):
     return cmd, subprocess.run(cmd, capture_output=True, text=True)
 
 
+def quantize(hqsim, models, policy, out):
+    """The fixture's float MLP quantized with `policy` into the block layout at `out`."""
+    q = subprocess.run([hqsim, "quantize", os.path.join(models, "mlp.hqm"), "--policy", policy,
+                        "--layout", "block", "--calib", "300", "--quiet", "-o", out],
+                       capture_output=True, text=True)
+    if q.returncode != 0:
+        fail("quantize: " + q.stderr)
+    return out
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
         return 2
     hqsim, models, images = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with tempfile.TemporaryDirectory() as tmp:
-        model = os.path.join(tmp, "mlp-block32.hqm")
-        q = subprocess.run([hqsim, "quantize", os.path.join(models, "mlp.hqm"), "--policy",
-                            "lo=2,hi=8,frac=0.02,struct=nm:1:32", "--layout", "block",
-                            "--calib", "300", "--quiet", "-o", model],
-                           capture_output=True, text=True)
-        if q.returncode != 0:
-            fail("quantize: " + q.stderr)
+        model = quantize(hqsim, models, "lo=2,hi=8,frac=0.02,struct=nm:1:32",
+                         os.path.join(tmp, "mlp-block32.hqm"))
         reports = {}
         for impl in ["model", "rtl"]:
             cmd, p = run(hqsim, model, images, ["--arch", "lanegroup", "--pe-impl", impl])
@@ -61,13 +66,8 @@ def main():
         print(f"host seconds: model {a['host_seconds']:.3f}, rtl {b['host_seconds']:.3f}, "
               f"slowdown {b['host_seconds'] / a['host_seconds']:.1f}x")
         # Shapes the RTL tile cannot take: exit 2 and the reason, never a fallback.
-        model2 = os.path.join(tmp, "mlp-block32-2.hqm")
-        q = subprocess.run([hqsim, "quantize", os.path.join(models, "mlp.hqm"), "--policy",
-                            "lo=2,hi=8,frac=0.04,struct=nm:2:32", "--layout", "block",
-                            "--calib", "300", "--quiet", "-o", model2],
-                           capture_output=True, text=True)
-        if q.returncode != 0:
-            fail("quantize: " + q.stderr)
+        model2 = quantize(hqsim, models, "lo=2,hi=8,frac=0.04,struct=nm:2:32",
+                          os.path.join(tmp, "mlp-block32-2.hqm"))
         for mdl, extra, want in [
                 (model2, [], "block N:M = 2:32"),
                 ("mlp-coo.hqm", [], "layout coo"),
