@@ -1,6 +1,6 @@
 // Balanced combinational adder tree over N signed W-bit operands packed in `in`
 // (operand i at bits [i*W, (i+1)*W)). Each level grows the width by one bit, so the sum is
-// exact. Written recursively so that any N works; widths stay minimal at every level.
+// exact. The tree with no carry bits: adder_tree_ci.v with every carry-in 0.
 `default_nettype none
 module adder_tree #(
     parameter N  = 2,
@@ -10,20 +10,8 @@ module adder_tree #(
     input  wire [N*W-1:0]       in,
     output wire signed [OW-1:0] sum
 );
-    generate
-        if (N == 1) begin : g_leaf
-            assign sum = in;
-        end else begin : g_node
-            localparam NA = N / 2;
-            localparam NB = N - NA;
-            localparam WA = W + $clog2(NA);
-            localparam WB = W + $clog2(NB);
-            wire signed [WA-1:0] sa;
-            wire signed [WB-1:0] sb;
-            adder_tree #(.N(NA), .W(W)) u_a (.in(in[NA*W-1:0]), .sum(sa));
-            adder_tree #(.N(NB), .W(W)) u_b (.in(in[N*W-1:NA*W]), .sum(sb));
-            assign sum = {{(OW-WA){sa[WA-1]}}, sa} + {{(OW-WB){sb[WB-1]}}, sb};
-        end
-    endgenerate
+    wire co;  // always 0: no carry goes in
+    adder_tree_ci #(.N(N), .W(W)) u_tree (.in(in), .ci({N{1'b0}}), .sum(sum), .co(co));
+    wire unused_co = co;
 endmodule
 `default_nettype wire
