@@ -1,7 +1,8 @@
 // The outlier path of one lane group: picks the group's next pending high-precision weight,
 // selects its activation and multiplies on the group's single shared MAC. A group holding h > 1
 // outliers in a beat needs h cycles (the tile holds the beat: see beat_stalls.v). Outliers are
-// served in position order (LO >= 2, marker lanes) or slot order (LO = 1). With OPORT = 1 the
+// served in position order (LO >= 2, marker lanes) or slot order (LO = 1); with N = 1 there is
+// at most one, so nothing is served twice and nothing stalls. With OPORT = 1 the
 // activation comes from the tile's outlier port (outlier_port.v: G = M, N = 1, no stalls) and
 // the MAC is the multiplier alone.
 `default_nettype none
@@ -39,6 +40,18 @@ module outlier_mac #(
                 w_sel = $signed(slot_val[HI-1:0]);   // slot 0; an unused slot is 0
             end
             wire unused_port_inputs = ^{clk, load, hold, act, marker, rank0, slot_pos, slot_used};
+        end else if (N == 1) begin : g_single
+            // One slot per block: a well-formed block gives the group at most one outlier,
+            // served in the beat's only cycle (no served mask; the tile never stalls). Its
+            // lane is the one marked (LO = 1: named by slot 0), selected by AND-OR.
+            integer i;
+            always @* begin
+                a_sel = 8'd0;
+                for (i = 0; i < G; i = i + 1)
+                    a_sel = a_sel | ({8{marker[i]}} & act[i*8 +: 8]);
+                w_sel = (|marker) ? $signed(slot_val[HI-1:0]) : {HI{1'b0}};
+            end
+            wire unused_single_inputs = ^{clk, load, hold, rank0, slot_pos, slot_used, oact};
         end else if (LO == 1) begin : g_slots
             localparam SW = (N > 1) ? $clog2(N) : 1;
             reg  [N-1:0] served;
@@ -101,7 +114,7 @@ module outlier_mac #(
     endgenerate
 
     generate
-        if (OPORT == 0) begin : g_no_port
+        if (OPORT == 0 && N != 1) begin : g_no_port
             wire unused_oact = ^oact;
         end
     endgenerate

@@ -244,6 +244,10 @@ module pe_tile #(
                         .blk(s_wgt_data[g*BBYTES*8 +: BITS]), .act(a_oact[g*8 +: 8]));
                 end
                 assign in_count = {NG*XW{1'b0}};
+            end else if (N == 1) begin : g_single
+                // One outlier per block at most: no beat ever stalls, nothing to count.
+                assign in_count = {NG*XW{1'b0}};
+                assign a_oact = {NG*8{1'b0}};
             end else begin : g_stalls
                 beat_stalls #(.LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI)) u_stalls (
                     .wgt(s_wgt_data), .count(in_count));
