@@ -91,12 +91,16 @@ module outlier_mac #(
                                              : pending & (~pending + {{(G-1){1'b0}}, 1'b1});
             wire [CW-1:0] rank    = rank0 + count;
             localparam [CW-1:0] NSLOTS = N[CW-1:0];
+            reg  [IW-1:0] lidx;
             integer i;
             always @* begin
-                // AND-OR select by the one-hot `first`: no index encode before the mux
-                a_sel = 8'd0;
+                // binary index of the one-hot `first` (an OR per index bit), then a G:1 mux:
+                // on the 7-series a third of the LUTs of an AND-OR on `first`, whose carry
+                // chain the mapper otherwise spreads into every select term
+                lidx = {IW{1'b0}};
                 for (i = 0; i < G; i = i + 1)
-                    a_sel = a_sel | ({8{first[i]}} & act[i*8 +: 8]);
+                    lidx = lidx | ({IW{first[i]}} & i[IW-1:0]);
+                a_sel = act[lidx*8 +: 8];
                 // A malformed block with more than N markers has no value for the extras: 0.
                 w_sel = ((|pending) && rank < NSLOTS) ? $signed(slot_val[rank*HI +: HI]) : {HI{1'b0}};
             end
