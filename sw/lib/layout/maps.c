@@ -1,8 +1,8 @@
 /* PNG weight maps (maps.h). */
 #include "layout/maps.h"
+#include "png_write.h"
 
 #include <errno.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,45 +41,17 @@ static void colour(const hq_qlayer *q, int r, long i, uint8_t rgb[3])
 int hq_map_write_png(const hq_qlayer *q, int rows, int cols, const char *path, char *err,
                      size_t errlen)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    uint8_t *row = malloc((size_t)cols * 3);
-    if (!png || !info || !row) {
-        png_destroy_write_struct(&png, &info);
-        free(row);
-        fclose(f);
+    uint8_t *rgb = malloc((size_t)rows * cols * 3);
+    if (!rgb) {
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        free(row);
-        fclose(f);
-        snprintf(err, errlen, "%s: libpng write error", path);
-        return -1;
-    }
-    png_init_io(png, f);
-    png_set_IHDR(png, info, (png_uint_32)cols, (png_uint_32)rows, 8, PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    for (int r = 0; r < rows; r++) {
+    for (int r = 0; r < rows; r++)
         for (int j = 0; j < cols; j++)
-            colour(q, r, (long)r * cols + j, row + 3 * j);
-        png_write_row(png, row);
-    }
-    png_write_end(png, NULL);
-    png_destroy_write_struct(&png, &info);
-    free(row);
-    if (fclose(f)) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+            colour(q, r, (long)r * cols + j, rgb + 3 * ((size_t)r * cols + j));
+    int rc = hq_png_write_rgb(path, cols, rows, rgb, err, errlen);
+    free(rgb);
+    return rc;
 }
 
 int hq_map_write_model(const hq_model *m, const char *dir, int verbose, char *err,
