@@ -258,8 +258,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     rep->layout = hq_layout_name(lo.kind);
     set_pe_impl_rtl(o.pe_rtl);
     if (o.pe_rtl) {
-        const std::string why = rtl_pe_available() ? rtl_pe_check_model(g.pm)
-                                                   : rtl_pe_check_config(AccelConfig{});
+        const std::string why = rtl_pe_check_model(g.pm);
         if (!why.empty())
             throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
@@ -322,10 +321,11 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (!dev)
         throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
     HqAccel &accel = dev->accel();
+    std::string rtl_config;
     if (o.pe_rtl) {
-        const std::string why = rtl_pe_check_config(accel.config());
+        const std::string why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
         if (!why.empty())
-            throw Failure{2, "--pe-impl rtl: " + why};
+            throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
     cpu.socket.bind(plat.router().target_socket);
@@ -352,9 +352,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (o.pe_rtl) {
         const RtlPeCounters &c = rtl_pe_counters();
         std::fprintf(stderr,
-                     "hqsim run: pe-impl rtl: %llu RTL tile runs (%llu rows); cycles first "
-                     "activation to last output: RTL %llu, formula %llu; %llu tiles differ",
-                     (unsigned long long)c.tiles, (unsigned long long)c.rows,
+                     "hqsim run: pe-impl rtl: tile %s: %llu RTL tile runs (%llu rows); cycles "
+                     "first activation to last output: RTL %llu, formula %llu; %llu tiles differ",
+                     rtl_config.c_str(), (unsigned long long)c.tiles, (unsigned long long)c.rows,
                      (unsigned long long)c.cycles_measured, (unsigned long long)c.cycles_formula,
                      (unsigned long long)c.cycle_mismatches);
         if (c.cycle_mismatches)

@@ -26,39 +26,73 @@ const RtlPeCounters &rtl_pe_counters() { return g_counters; }
 #ifndef HQSIM_HAVE_RTL_PE
 
 bool rtl_pe_available() { return false; }
-std::string rtl_pe_check_config(const AccelConfig &)
+std::vector<std::string> rtl_pe_configs() { return {}; }
+std::string rtl_pe_check_model(const hq_packed_model &)
 {
     return "this hqsim was built without the Verilated PE tile (needs verilator and "
            "HQSIM_BUILD_RTL=ON)";
 }
-std::string rtl_pe_check_model(const hq_packed_model &) { return rtl_pe_check_config({}); }
+std::string rtl_pe_select(const AccelConfig &, const hq_packed_model &pm, std::string *)
+{
+    return rtl_pe_check_model(pm);
+}
 std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &)
 {
-    throw std::runtime_error(rtl_pe_check_config({}));
+    throw std::runtime_error(rtl_pe_check_model({}));
 }
 
 #else
 
+namespace {
+const rtl::TileConfig *g_selected = nullptr;
+
+std::string describe(const rtl::TileConfig &c)
+{
+    const rtl::TileShape &s = c.shape;
+    return std::string(c.name) + " (lanes " + std::to_string(s.lanes) + ", lane groups of " +
+           std::to_string(s.g) + ", N:M <= " + std::to_string(s.n) + ":" + std::to_string(s.m) +
+           ", lo " + std::to_string(s.lo) + ", hi " + std::to_string(s.hi) + ", K <= " +
+           std::to_string(s.nb_max * s.lanes) + ")";
+}
+
+/* "" if every weighted layer fits the tile shape, else the first misfit's reason. */
+std::string check_layers(const rtl::TileShape &s, const hq_packed_model &pm)
+{
+    for (int i = 0; i < pm.n; i++) {
+        const hq_layer_image &im = pm.img[i];
+        const std::string at = "weighted layer " + std::to_string(i) + ": ";
+        ImageHeader h;
+        const std::string e = read_image_header(im.data, im.size, &h);
+        if (!e.empty())
+            return at + e;
+        if ((int)h.lo != s.lo || (int)h.hi != s.hi)
+            return at + "lo = " + std::to_string(h.lo) + ", hi = " + std::to_string(h.hi) +
+                   "; the tile takes lo = " + std::to_string(s.lo) + ", hi = " +
+                   std::to_string(s.hi);
+        if ((int)h.m != s.m || (int)h.n > s.n)
+            return at + "block N:M = " + std::to_string(h.n) + ":" + std::to_string(h.m) +
+                   "; the tile takes M = " + std::to_string(s.m) + " and N <= " +
+                   std::to_string(s.n);
+        if (h.cols > (unsigned)(s.nb_max * s.lanes))
+            return at + "K = " + std::to_string(h.cols) + "; the tile's activation buffer "
+                   "holds " + std::to_string(s.nb_max * s.lanes) + " inputs";
+    }
+    return "";
+}
+} // namespace
+
 bool rtl_pe_available() { return true; }
 
-std::string rtl_pe_check_config(const AccelConfig &cfg)
+std::vector<std::string> rtl_pe_configs()
 {
-    const rtl::TileShape &s = rtl::tile_shape();
-    if (cfg.arch != Arch::LaneGroup)
-        return std::string("the RTL tile is a lanegroup tile; the array is ") + arch_name(cfg.arch);
-    if ((int)cfg.lanes != s.lanes || (int)cfg.lane_group != s.g)
-        return "the timing config has lanes " + std::to_string(cfg.lanes) + ", lane_group " +
-               std::to_string(cfg.lane_group) + "; the RTL tile has lanes " +
-               std::to_string(s.lanes) + ", lane groups of " + std::to_string(s.g);
-    if (cfg.tile_overhead != PE_TILE_OVERHEAD || cfg.pipeline_latency != PE_PIPE_LATENCY)
-        return "the timing config's tile_overhead / pipeline_latency are not the RTL's (" +
-               std::to_string(PE_TILE_OVERHEAD) + " / " + std::to_string(PE_PIPE_LATENCY) + ")";
-    return "";
+    std::vector<std::string> v;
+    for (const rtl::TileConfig &c : rtl::configs())
+        v.push_back(describe(c));
+    return v;
 }
 
 std::string rtl_pe_check_model(const hq_packed_model &pm)
 {
-    const rtl::TileShape &s = rtl::tile_shape();
     for (int i = 0; i < pm.n; i++) {
         const hq_layer_image &im = pm.img[i];
         const std::string at = "weighted layer " + std::to_string(i) + ": ";
@@ -69,21 +103,39 @@ std::string rtl_pe_check_model(const hq_packed_model &pm)
         if (h.layout != HQ_LAYOUT_BLOCK)
             return at + "layout " + hq_layout_name((hq_layout_kind)h.layout) +
                    "; the RTL tile reads only the block layout";
-        if ((int)h.lo != s.lo || (int)h.hi != s.hi)
-            return at + "lo = " + std::to_string(h.lo) + ", hi = " + std::to_string(h.hi) +
-                   "; the RTL tile takes lo = " + std::to_string(s.lo) + ", hi = " +
-                   std::to_string(s.hi);
-        if ((int)h.m != s.m || (int)h.n > s.n)
-            return at + "block N:M = " + std::to_string(h.n) + ":" + std::to_string(h.m) +
-                   "; the RTL tile takes M = " + std::to_string(s.m) + " and N <= " +
-                   std::to_string(s.n);
-        if (h.cols > (unsigned)(s.nb_max * s.lanes))
-            return at + "K = " + std::to_string(h.cols) + "; the RTL tile's activation buffer "
-                   "holds " + std::to_string(s.nb_max * s.lanes) + " inputs";
     }
     return "";
 }
 
+std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std::string *name)
+{
+    g_selected = nullptr;
+    if (cfg.arch != Arch::LaneGroup)
+        return std::string("the RTL tile is a lanegroup tile; the array is ") + arch_name(cfg.arch);
+    if (cfg.tile_overhead != PE_TILE_OVERHEAD || cfg.pipeline_latency != PE_PIPE_LATENCY)
+        return "the timing config's tile_overhead / pipeline_latency are not the RTL's (" +
+               std::to_string(PE_TILE_OVERHEAD) + " / " + std::to_string(PE_PIPE_LATENCY) + ")";
+    std::string why;
+    for (const rtl::TileConfig &c : rtl::configs()) {
+        std::string r;
+        if ((int)cfg.lanes != c.shape.lanes || (int)cfg.lane_group != c.shape.g)
+            r = "the timing config has lanes " + std::to_string(cfg.lanes) + ", lane_group " +
+                std::to_string(cfg.lane_group);
+        const std::string m = check_layers(c.shape, pm);
+        if (!m.empty())
+            r += (r.empty() ? "" : "; ") + m;
+        if (r.empty()) {
+            g_selected = &c;
+            if (name)
+                *name = describe(c);
+            return "";
+        }
+        why += "\n  " + describe(c) + ": " + r;
+    }
+    return "no RTL tile configuration fits the timing config (lanes " +
+           std::to_string(cfg.lanes) + ", lane_group " + std::to_string(cfg.lane_group) +
+           ") and the model; the configurations built in:" + why;
+}
 
 namespace {
 
@@ -103,6 +155,11 @@ class RtlLaneGroupArray : public PeArray {
     {
         if (w.uniform())
             throw std::runtime_error("--pe-impl rtl: a uniform layer reached the RTL tile");
+        if (!tile_) {
+            if (!g_selected)
+                throw std::runtime_error("--pe-impl rtl: no RTL tile configuration selected");
+            tile_ = g_selected->make();
+        }
         const size_t k = w.cols;
         wbuf_.resize(nr * k);
         hibuf_.resize(nr * k);
@@ -130,7 +187,7 @@ class RtlLaneGroupArray : public PeArray {
             }
             rtl::TileCycleCount c;
             const std::string e =
-                tile_.run((int)k, (int)nr, abuf_.data(), wbuf_.data(), hibuf_.data(),
+                tile_->run((int)k, (int)nr, abuf_.data(), wbuf_.data(), hibuf_.data(),
                           w.lo_shift.data() + r0, acc + (size_t)v * nr, &c);
             if (!e.empty())
                 throw std::runtime_error("--pe-impl rtl: " + e);
@@ -148,7 +205,7 @@ class RtlLaneGroupArray : public PeArray {
 
   private:
     std::unique_ptr<PeArray> model_;
-    mutable rtl::RtlTile tile_;
+    mutable std::unique_ptr<rtl::RtlTile> tile_;
     mutable std::vector<int8_t> wbuf_;
     mutable std::vector<uint8_t> hibuf_, abuf_;
 };

@@ -1,6 +1,7 @@
-/* `hqsim run --pe-impl rtl`: the lanegroup array whose functional compute runs on the
- * Verilated RTL tile (rtl/pe_tile.v 'default' configuration, tb/rtl_loop) instead of the
- * reference GEMM kernel. Timing stays the model's formula; every RTL tile's measured cycle
+/* `hqsim run --pe-impl rtl`: the lanegroup array whose functional compute runs on a
+ * Verilated RTL tile (rtl/pe_tile.v, one of the configurations built into tb/rtl_loop:
+ * rtl_pe_configs()) instead of the reference GEMM kernel; rtl_pe_select() picks the
+ * configuration that fits the timing config and the model. Timing stays the model's formula; every RTL tile's measured cycle
  * count (first activation beat to last output) is compared with the model's own count for
  * the same tile, nbeats + sum of row_cost + pipeline_latency, and the totals are kept in
  * rtl_pe_counters().
@@ -18,22 +19,34 @@ extern "C" {
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hq::accel {
 
 bool rtl_pe_available();
-/* Arrays made after this call (make_pe_array, lanegroup only) use the RTL tile. */
+/* Arrays made after this call (make_pe_array, lanegroup only) use the RTL tile; the tile
+ * itself is made at the first compute(), from the configuration rtl_pe_select() picked. */
 void set_pe_impl_rtl(bool on);
 bool pe_impl_rtl();
 
-/* "" if the accelerator config suits the RTL tile (lanegroup, the tile's lanes and lane
- * group, its tile_overhead and pipeline_latency, PE_TILE_OVERHEAD and PE_PIPE_LATENCY of
- * tb/vecgen/pe_vectors.h), else the reason. */
-std::string rtl_pe_check_config(const AccelConfig &cfg);
-/* "" if every weighted layer of the packed model can run on the RTL tile (block layout with
- * the tile's M and at most its N high weights per block, the tile's lo and hi, K within its
- * activation buffer), else the reason naming the layer. */
+/* The RTL tile configurations built into this hqsim ("name (lanes 64, lane groups of 32,
+ * N:M <= 1:32, lo 2, hi 8, K <= 1024)" each); empty without the RTL library. */
+std::vector<std::string> rtl_pe_configs();
+
+/* What no configuration can change: "" if every weighted layer of the packed model has the
+ * block layout (the only one the RTL tile reads), else the reason naming the layer; also the
+ * reason when the RTL library is not built in. Checked before the platform is built. */
 std::string rtl_pe_check_model(const hq_packed_model &pm);
+
+/* Picks the RTL configuration for the accelerator config and the packed model: the array
+ * must be lanegroup with the RTL's tile_overhead and pipeline_latency (PE_TILE_OVERHEAD,
+ * PE_PIPE_LATENCY of tb/vecgen/pe_vectors.h); a configuration fits when its lanes and lane
+ * group size equal the config's lanes / lane_group, and every weighted layer has its M, at
+ * most its N high weights per block (packed again with the tile's N), its lo and hi, and K
+ * within its activation buffer. The first fitting configuration (rtl_pe_configs() order) is
+ * used by the arrays' compute(); *name gets its name. Returns "" or the reason, listing every
+ * configuration and why it does not fit. */
+std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std::string *name);
 
 struct RtlPeCounters {
     uint64_t tiles = 0, rows = 0;               /* RTL tile runs (one per vector x row tile) */

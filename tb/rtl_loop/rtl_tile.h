@@ -1,20 +1,22 @@
-/* The Verilated PE tile (rtl/pe_tile.v, 'default' configuration of rtl/configs.json) behind a
- * plain C++ interface, for `hqsim run --pe-impl rtl` (model/accel/rtl_pe_array.cpp). No
- * Verilator type leaks out of this header, so the model compiles without Verilator. */
+/* The Verilated PE tile (rtl/pe_tile.v) behind a plain C++ interface, for `hqsim run
+ * --pe-impl rtl` (model/accel/rtl_pe_array.cpp). The library holds several configurations of
+ * rtl/configs.json, each Verilated with its own prefix (Vpe_tile_<name>) and rtl_tile.inc
+ * compiled once per configuration (tb/CMakeLists.txt, HQ_RTL_LOOP_CONFIGS); configs() lists
+ * them. No Verilator type leaks out of this header, so the model compiles without Verilator. */
 #ifndef HQ_RTL_TILE_H
 #define HQ_RTL_TILE_H
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hq::rtl {
 
-/* The tile shape this library was Verilated with. */
+/* A configuration's tile shape (the pe_tile parameters that matter to the model). */
 struct TileShape {
     int lanes, g, m, n, lo, hi, nb_max;
 };
-const TileShape &tile_shape();
 
 /* Per tile: cycles from the first activation beat to the last output beat, measured on the
  * RTL and from the formula of docs/pe-array.md (nbeats + S + PE_PIPE_LATENCY). */
@@ -22,23 +24,27 @@ struct TileCycleCount {
     long measured = 0, formula = 0;
 };
 
+/* One Verilated tile instance. */
 class RtlTile {
   public:
-    RtlTile();
-    ~RtlTile();
-    RtlTile(const RtlTile &) = delete;
-    RtlTile &operator=(const RtlTile &) = delete;
+    virtual ~RtlTile() = default;
     /* acc[r] (r < rows) = sum_j w[r][j] * act[j] with w the effective weights on the high grid
      * (is_hi[r][j] marks the high ones, lo_shift[r] the row's low scale), computed by the RTL
-     * from the `block`-packed weight stream. Returns "" or a message (shape the RTL cannot
-     * take, packer error, RTL timeout). */
-    std::string run(int k, int rows, const uint8_t *act, const int8_t *w, const uint8_t *is_hi,
-                    const uint8_t *lo_shift, int32_t *acc, TileCycleCount *cyc);
-
-  private:
-    struct Impl;
-    std::unique_ptr<Impl> p_;
+     * from the weights packed by the library's `block` packer with the tile's N:M. Returns ""
+     * or a message (shape the RTL cannot take, packer error, RTL timeout). */
+    virtual std::string run(int k, int rows, const uint8_t *act, const int8_t *w,
+                            const uint8_t *is_hi, const uint8_t *lo_shift, int32_t *acc,
+                            TileCycleCount *cyc) = 0;
 };
+
+/* A configuration built into the library: its rtl/configs.json name, shape and factory. */
+struct TileConfig {
+    const char *name;
+    TileShape shape;
+    std::unique_ptr<RtlTile> (*make)();
+};
+/* The configurations, in the order of HQ_RTL_LOOP_CONFIGS (tb/CMakeLists.txt). */
+const std::vector<TileConfig> &configs();
 
 } // namespace hq::rtl
 
