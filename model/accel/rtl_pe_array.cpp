@@ -55,29 +55,38 @@ std::string describe(const rtl::TileConfig &c)
            std::to_string(s.nb_max * s.lanes) + ")";
 }
 
+/* Calls check(header) on every weighted layer's image header; the first reason it gives (or
+ * a header that does not parse) comes back prefixed with the layer, else "". */
+template <class Check> std::string first_misfit(const hq_packed_model &pm, Check check)
+{
+    for (int i = 0; i < pm.n; i++) {
+        ImageHeader h;
+        std::string e = read_image_header(pm.img[i].data, pm.img[i].size, &h);
+        if (e.empty())
+            e = check(h);
+        if (!e.empty())
+            return "weighted layer " + std::to_string(i) + ": " + e;
+    }
+    return "";
+}
+
 /* "" if every weighted layer fits the tile shape, else the first misfit's reason. */
 std::string check_layers(const rtl::TileShape &s, const hq_packed_model &pm)
 {
-    for (int i = 0; i < pm.n; i++) {
-        const hq_layer_image &im = pm.img[i];
-        const std::string at = "weighted layer " + std::to_string(i) + ": ";
-        ImageHeader h;
-        const std::string e = read_image_header(im.data, im.size, &h);
-        if (!e.empty())
-            return at + e;
+    return first_misfit(pm, [&s](const ImageHeader &h) -> std::string {
         if ((int)h.lo != s.lo || (int)h.hi != s.hi)
-            return at + "lo = " + std::to_string(h.lo) + ", hi = " + std::to_string(h.hi) +
+            return "lo = " + std::to_string(h.lo) + ", hi = " + std::to_string(h.hi) +
                    "; the tile takes lo = " + std::to_string(s.lo) + ", hi = " +
                    std::to_string(s.hi);
         if ((int)h.m != s.m || (int)h.n > s.n)
-            return at + "block N:M = " + std::to_string(h.n) + ":" + std::to_string(h.m) +
+            return "block N:M = " + std::to_string(h.n) + ":" + std::to_string(h.m) +
                    "; the tile takes M = " + std::to_string(s.m) + " and N <= " +
                    std::to_string(s.n);
         if (h.cols > (unsigned)(s.nb_max * s.lanes))
-            return at + "K = " + std::to_string(h.cols) + "; the tile's activation buffer "
-                   "holds " + std::to_string(s.nb_max * s.lanes) + " inputs";
-    }
-    return "";
+            return "K = " + std::to_string(h.cols) + "; the tile's activation buffer holds " +
+                   std::to_string(s.nb_max * s.lanes) + " inputs";
+        return "";
+    });
 }
 } // namespace
 
@@ -93,18 +102,12 @@ std::vector<std::string> rtl_pe_configs()
 
 std::string rtl_pe_check_model(const hq_packed_model &pm)
 {
-    for (int i = 0; i < pm.n; i++) {
-        const hq_layer_image &im = pm.img[i];
-        const std::string at = "weighted layer " + std::to_string(i) + ": ";
-        ImageHeader h;
-        const std::string e = read_image_header(im.data, im.size, &h);
-        if (!e.empty())
-            return at + e;
+    return first_misfit(pm, [](const ImageHeader &h) -> std::string {
         if (h.layout != HQ_LAYOUT_BLOCK)
-            return at + "layout " + hq_layout_name((hq_layout_kind)h.layout) +
+            return std::string("layout ") + hq_layout_name((hq_layout_kind)h.layout) +
                    "; the RTL tile reads only the block layout";
-    }
-    return "";
+        return "";
+    });
 }
 
 std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std::string *name)
