@@ -328,11 +328,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
             throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
-    cpu.socket.bind(plat.router().target_socket);
-    cpu.irq_timer.bind(plat.cpu_timer_irq());
-    cpu.irq_software.bind(plat.cpu_software_irq());
-    cpu.irq_external.bind(plat.cpu_external_irq());
-    tlm::tlm_global_quantum::instance().set(cfg.cpu.quantum);
+    plat.attach_cpu(cpu);
     ImageLoader loader("accel_image_loader", plat.router(), elf, img);
     cpu.set_reset_pc(cfg.reset_pc ? cfg.reset_pc : elf.entry);
     cpu.set_tohost_addr(elf.tohost);

@@ -84,17 +84,11 @@ int run_platform()
     popt.uart_out_path = o.uart_out_path ? o.uart_out_path : "";
     hq::Platform plat("platform", cfg, popt);
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
-    cpu.socket.bind(plat.router().target_socket);
-    cpu.irq_timer.bind(plat.cpu_timer_irq());
-    cpu.irq_software.bind(plat.cpu_software_irq());
-    cpu.irq_external.bind(plat.cpu_external_irq());
-    tlm::tlm_global_quantum::instance().set(cfg.cpu.quantum);
+    plat.attach_cpu(cpu);
 
     FirmwareLoader loader("loader", plat.router(), img, o.fw_path);
     cpu.set_reset_pc(cfg.reset_pc ? cfg.reset_pc : img.entry);
     cpu.set_tohost_addr(img.tohost);
-    if (auto mtime = plat.mtime_source())
-        cpu.set_time_source(mtime);
 
     /* Run in slices of simulated time so that long runs report progress on stderr (every
      * 5 s of host time); stop when a device or the CPU stopped the simulation or nothing

@@ -1,5 +1,7 @@
 #include "platform/platform.h"
 
+#include "cpu/rv32_cpu.h"
+
 namespace hq {
 
 Platform::Platform(sc_core::sc_module_name name, const PlatformConfig &cfg,
@@ -73,6 +75,17 @@ sc_core::sc_signal<bool> &Platform::irq_line(unsigned source)
         slot.reset(new sc_core::sc_signal<bool>(
             sc_core::sc_gen_unique_name(("irq" + std::to_string(source)).c_str())));
     return *slot;
+}
+
+void Platform::attach_cpu(Rv32Cpu &cpu)
+{
+    cpu.socket.bind(router_->target_socket);
+    cpu.irq_timer.bind(mtip_);
+    cpu.irq_software.bind(msip_);
+    cpu.irq_external.bind(meip_);
+    tlm::tlm_global_quantum::instance().set(cfg_.cpu.quantum);
+    if (auto mtime = mtime_source())
+        cpu.set_time_source(mtime);
 }
 
 std::function<uint64_t(const sc_core::sc_time &)> Platform::mtime_source() const

@@ -1,7 +1,7 @@
 /* A platform assembled from a PlatformConfig: the router, every device of the config
- * (created through the DeviceRegistry) and the interrupt wiring. The CPU is attached by the
- * caller (hq_platform_run, or a test bench with its own initiator) through router()
- * .target_socket and the cpu_*_irq() signals. */
+ * (created through the DeviceRegistry) and the interrupt wiring. The RV32 CPU is attached with
+ * attach_cpu() (hq_platform_run, accel_run); a test bench with its own initiator binds
+ * router().target_socket and the cpu_*_irq() signals itself. */
 #ifndef HQ_PLATFORM_H
 #define HQ_PLATFORM_H
 
@@ -15,6 +15,8 @@
 #include <vector>
 
 namespace hq {
+
+class Rv32Cpu;
 
 struct PlatformOptions {
     std::string uart_out_path; /* "" = stdout */
@@ -36,6 +38,10 @@ class Platform : public sc_core::sc_module, public Wiring {
     sc_core::sc_signal<bool> &cpu_software_irq() override { return msip_; }
     sc_core::sc_signal<bool> &cpu_external_irq() override { return meip_; }
 
+    /* Connects the CPU: its bus socket to the router, the timer, software and external
+     * interrupt lines, its time CSR to the platform timer (when there is one), and the TLM
+     * global quantum to the config's cpu.quantum. */
+    void attach_cpu(Rv32Cpu &cpu);
     /* mtime of the platform timer (CLINT), or empty if there is none. */
     std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const;
     /* Exit code requested by a device (test finisher), or -1. */
