@@ -290,6 +290,17 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 /* leave the instruction through a trap, or retire it and then stop */
 #define EXC(cause, value) do { exc = (cause); tval = (value); goto trap; } while (0)
 #define STOP_AFTER(why) do { stop = (why); goto retire_and_stop; } while (0)
+/* Retires the instruction: next pc, counters, and the trace hook in debug runs. */
+#define RETIRE()                                                                           \
+    do {                                                                                   \
+        s->pc = npc;                                                                       \
+        instret++;                                                                         \
+        cycles += cost;                                                                    \
+        if (debug && s->trace) {                                                           \
+            int w = writes_rd((rv32_op)d->op) && d->rd != RV32_REG_SINK;                   \
+            s->trace(s->trace_ctx, instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);     \
+        }                                                                                  \
+    } while (0)
 
     for (;;) {
         if (UNLIKELY(s->irq_check)) {
@@ -484,24 +495,11 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
         default: EXC(RV32_EXC_ILLEGAL, raw);
         }
 
-        /* retire */
-        s->pc = npc;
-        instret++;
-        cycles += cost;
-        if (debug && s->trace) {
-            int w = writes_rd((rv32_op)d->op) && d->rd != RV32_REG_SINK;
-            s->trace(s->trace_ctx, instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);
-        }
+        RETIRE();
         continue;
 
     retire_and_stop:
-        s->pc = npc;
-        instret++;
-        cycles += cost;
-        if (debug && s->trace) {
-            int w = writes_rd((rv32_op)d->op) && d->rd != RV32_REG_SINK;
-            s->trace(s->trace_ctx, instret, pc, raw, w ? d->rd : 0, w ? x[d->rd] : 0);
-        }
+        RETIRE();
         RETURN(stop);
 
     trap:
@@ -515,6 +513,7 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 #undef RETURN
 #undef EXC
 #undef STOP_AFTER
+#undef RETIRE
 }
 
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
