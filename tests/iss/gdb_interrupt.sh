@@ -5,7 +5,7 @@
 # Usage: gdb_interrupt.sh cpu_tb long_running.elf
 set -uo pipefail
 tb=$1 elf=$2
-port=$(( 20000 + ($$ % 20000) + 1 ))
+port=$(( 30000 + ($$ % 10000) ))  # ranges disjoint from the other gdb tests
 dir=$(mktemp -d); trap 'rm -rf "$dir"; kill $tb_pid $gdb_pid 2>/dev/null' EXIT
 "$tb" --gdb "$port" "$elf" >"$dir/tb.out" 2>&1 &
 tb_pid=$!

@@ -4,7 +4,7 @@
 # Usage: gdb_session.sh cpu_tb prog.elf
 set -uo pipefail
 tb=$1 elf=$2
-port=$(( 20000 + ($$ % 20000) ))
+port=$(( 20000 + ($$ % 10000) ))  # ranges disjoint from the other gdb tests
 dir=$(mktemp -d); trap 'rm -rf "$dir"; kill $tb_pid 2>/dev/null' EXIT
 "$tb" --gdb "$port" "$elf" >"$dir/tb.out" 2>&1 &
 tb_pid=$!

@@ -4,7 +4,7 @@
 # then continues to the firmware's exit. Usage: gdb_run.sh HQSIM PROG.elf PLATFORM.json
 set -uo pipefail
 hqsim=$1 elf=$2 platform=$3
-port=$(( 30000 + ($$ % 20000) ))
+port=$(( 40000 + ($$ % 10000) ))  # ranges disjoint from the other gdb tests
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"; [ -n "${sim_pid:-}" ] && kill "$sim_pid" 2>/dev/null' EXIT
 "$hqsim" run --fw "$elf" --platform "$platform" --gdb "$port" >"$dir/sim.out" 2>&1 &
