@@ -8,6 +8,18 @@
 
 namespace hq {
 
+namespace {
+/* Fails on key with "must be in [min, max], got x" unless min <= x <= max (NaN fails). */
+template <class T> void require_in(const ConfigObject &o, const char *key, T x, T min, T max)
+{
+    if (!(x >= min && x <= max)) {
+        std::ostringstream m;
+        m << "must be in [" << min << ", " << max << "], got " << x;
+        o.fail(key, m.str());
+    }
+}
+} // namespace
+
 nlohmann::json load_json_file(const std::string &path)
 {
     std::ifstream in(path);
@@ -86,11 +98,7 @@ uint64_t ConfigObject::u64(const char *key, uint64_t min, uint64_t max) const
     } else {
         fail(key, "must be an integer, got " + v.dump());
     }
-    if (x < min || x > max) {
-        std::ostringstream m;
-        m << "must be in [" << min << ", " << max << "], got " << x;
-        fail(key, m.str());
-    }
+    require_in(*this, key, x, min, max);
     return x;
 }
 
@@ -105,11 +113,7 @@ double ConfigObject::number(const char *key, double min, double max) const
     if (!v.is_number())
         fail(key, "must be a number, got " + v.dump());
     double d = v.get<double>();
-    if (!(d >= min && d <= max)) {
-        std::ostringstream m;
-        m << "must be in [" << min << ", " << max << "], got " << d;
-        fail(key, m.str());
-    }
+    require_in(*this, key, d, min, max);
     return d;
 }
 
