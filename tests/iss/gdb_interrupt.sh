@@ -5,13 +5,12 @@
 # Usage: gdb_interrupt.sh cpu_tb long_running.elf
 set -uo pipefail
 tb=$1 elf=$2
-port=$(( 30000 + ($$ % 10000) ))  # ranges disjoint from the other gdb tests
-dir=$(mktemp -d); trap 'rm -rf "$dir"; kill $tb_pid $gdb_pid 2>/dev/null' EXIT
-"$tb" --gdb "$port" "$elf" >"$dir/tb.out" 2>&1 &
-tb_pid=$!
-for _ in $(seq 50); do grep -q "waiting for gdb" "$dir/tb.out" && break; sleep 0.1; done
+. "$(dirname "$0")/../gdb_target.sh"
+dir=$(mktemp -d); trap 'rm -rf "$dir"; kill ${tb_pid:-} ${gdb_pid:-} 2>/dev/null' EXIT
+gdb_target_start 30000 "$dir/tb.out" "$tb" --gdb @PORT "$elf" || exit 1
+tb_pid=$gdb_target_pid
 timeout 60 gdb-multiarch -nx -batch "$elf" -ex "set confirm off" \
-  -ex "target remote 127.0.0.1:$port" \
+  -ex "target remote 127.0.0.1:$gdb_port" \
   -ex "python import os, signal, threading; threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()" \
   -ex "continue" -ex 'printf "STOPPED_PC %x\n", $pc' -ex "kill" >"$dir/gdb.out" 2>&1 &
 gdb_pid=$!

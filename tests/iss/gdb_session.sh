@@ -4,14 +4,13 @@
 # Usage: gdb_session.sh cpu_tb prog.elf
 set -uo pipefail
 tb=$1 elf=$2
-port=$(( 20000 + ($$ % 10000) ))  # ranges disjoint from the other gdb tests
-dir=$(mktemp -d); trap 'rm -rf "$dir"; kill $tb_pid 2>/dev/null' EXIT
-"$tb" --gdb "$port" "$elf" >"$dir/tb.out" 2>&1 &
-tb_pid=$!
-for _ in $(seq 50); do grep -q "waiting for gdb" "$dir/tb.out" && break; sleep 0.1; done
+. "$(dirname "$0")/../gdb_target.sh"
+dir=$(mktemp -d); trap 'rm -rf "$dir"; kill ${tb_pid:-} 2>/dev/null' EXIT
+gdb_target_start 20000 "$dir/tb.out" "$tb" --gdb @PORT "$elf" || exit 1
+tb_pid=$gdb_target_pid
 timeout 40 gdb-multiarch -nx -batch "$elf" \
   -ex "set confirm off" \
-  -ex "target remote 127.0.0.1:$port" \
+  -ex "target remote 127.0.0.1:$gdb_port" \
   -ex "break main" \
   -ex "continue" \
   -ex 'printf "PC_AT_MAIN %d\n", $pc == main' \

@@ -4,18 +4,15 @@
 # then continues to the firmware's exit. Usage: gdb_run.sh HQSIM PROG.elf PLATFORM.json
 set -uo pipefail
 hqsim=$1 elf=$2 platform=$3
-port=$(( 40000 + ($$ % 10000) ))  # ranges disjoint from the other gdb tests
+. "$(dirname "$0")/../gdb_target.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"; [ -n "${sim_pid:-}" ] && kill "$sim_pid" 2>/dev/null' EXIT
-"$hqsim" run --fw "$elf" --platform "$platform" --gdb "$port" >"$dir/sim.out" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do
-  grep -qi "waiting for gdb\|listening" "$dir/sim.out" && break
-  sleep 0.1
-done
+gdb_target_start 40000 "$dir/sim.out" "$hqsim" run --fw "$elf" --platform "$platform" \
+  --gdb @PORT || exit 1
+sim_pid=$gdb_target_pid
 timeout 40 gdb-multiarch -nx -batch "$elf" \
   -ex "set confirm off" \
-  -ex "target remote 127.0.0.1:$port" \
+  -ex "target remote 127.0.0.1:$gdb_port" \
   -ex "break main" \
   -ex "continue" \
   -ex 'printf "PC_AT_MAIN %d\n", $pc == main' \
