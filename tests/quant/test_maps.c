@@ -7,6 +7,8 @@
 #include "test_util.h"
 
 #include <cairo.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static hq_model model;
 
@@ -196,6 +198,32 @@ int main(void) {
     CHECK(hq_map_write_layer(&model, 0, "/nonexistent-dir/x.png", NULL, err, sizeof err) != 0 &&
               strstr(err, "/nonexistent-dir/x.png"),
           "unwritable path not reported: %s", err);
+    /* DIR/ and DIR name the same files, and the progress lines say so without "//". */
+    fflush(stderr);
+    int saved = dup(2), log = open("test_maps_log.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(log, 2);
+    int rc = hq_map_write_model(&model, "test_maps_dir/", 1, err, sizeof err);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(log), close(saved);
+    char text[1024] = "";
+    FILE *f = fopen("test_maps_log.txt", "r");
+    size_t got = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[got] = 0;
+    if (f) fclose(f);
+    cairo_surface_t *s = read_png("test_maps_dir/layer2.png");
+    CHECK(!rc && s && strstr(text, "map: test_maps_dir/layer0.png (30 x 200 weights") &&
+              !strstr(text, "//"),
+          "hq_map_write_model into DIR/: rc %d, log '%s'", rc, text);
+    if (s) cairo_surface_destroy(s);
+    for (int l = 0; l < 3; l++) {
+        char p[64];
+        snprintf(p, sizeof p, "test_maps_dir/layer%d.png", l);
+        remove(p);
+    }
+    remove("test_maps_dir");
+    remove("test_maps_log.txt");
+
     model.layers[3].kind = HQ_LAYER_MAXPOOL;
     model.n_layers = 4;
     CHECK(hq_map_write_layer(&model, 3, "x.png", NULL, err, sizeof err) != 0 &&

@@ -370,8 +370,9 @@ int hq_map_write_model(const hq_model *m, const char *dir, int verbose, char *er
     for (int l = 0; l < m->n_layers; l++) {
         const hq_layer *L = &m->layers[l];
         if (!L->q) continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/layer%d.png", dir, l);
+        char path[4096]; /* "maps/" and "maps" name the same files: no "maps//layer0.png" */
+        const size_t n = strlen(dir);
+        snprintf(path, sizeof path, "%s%slayer%d.png", dir, n && dir[n - 1] == '/' ? "" : "/", l);
         hq_map_geom g;
         if (hq_map_write_layer(m, l, path, &g, err, errlen)) return -1;
         if (verbose)
