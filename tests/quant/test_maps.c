@@ -167,15 +167,15 @@ static void check_large_and_uniform(void) {
     remove("test_maps_large.png");
 
     CHECK(!hq_map_write_layer(&model, 2, "test_maps_uniform.png", &g, err, sizeof err), "%s", err);
-    CHECK(g.dens_x == -1 && g.dens_legend_y == -1 && g.cell_w == 16 && g.cell_h == 16,
-          "uniform 12 x 9 layer: 16 px per weight, no density view");
+    CHECK(g.dens_x == -1 && g.dens_legend_y == -1 && g.cell_w == 32 && g.cell_h == 32,
+          "uniform 12 x 9 layer: 32 px per weight (the most), no density view");
     s = read_png("test_maps_uniform.png");
     if (s) {
         CHECK(cairo_image_surface_get_height(s) == g.fig_h && g.fig_h < g.legend_y + 60,
               "uniform figure ends after the weight legend");
         uint8_t c[3];
         hq_map_colour(model.layers[2].q, 9, 11, 8, c);
-        CHECK(pixel(s, g.map_x + 8 * 16 + 8, g.map_y + 11 * 16 + 8) == rgb32(c),
+        CHECK(pixel(s, g.map_x + 8 * 32 + 16, g.map_y + 11 * 32 + 16) == rgb32(c),
               "last uniform weight cell");
         cairo_surface_destroy(s);
     } else {

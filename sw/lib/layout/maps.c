@@ -216,8 +216,9 @@ static void draw(cairo_t *cr, figure *f) {
     if (q->lo_bits)
         snprintf(s, sizeof s,
                  "%d output rows \xc3\x97 %d inputs \xc2\xb7 %d-bit low / %d-bit high precision "
-                 "\xc2\xb7 %ld high-precision weights (%.2f %%)",
-                 L->rows, L->cols, q->lo_bits, q->hi_bits, f->n_hi, 100.0 * f->n_hi / n);
+                 "\xc2\xb7 %ld high-precision weight%s (%.2f %%)",
+                 L->rows, L->cols, q->lo_bits, q->hi_bits, f->n_hi, f->n_hi == 1 ? "" : "s",
+                 100.0 * f->n_hi / n);
     else
         snprintf(s, sizeof s,
                  "%d output rows \xc3\x97 %d inputs \xc2\xb7 uniform %d-bit: every weight is high "

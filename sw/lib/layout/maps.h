@@ -17,7 +17,7 @@
  * down. The density view counts high weights in blocks of block x block weights: the smallest
  * power-of-two multiple of down with block / down * cell >= HQ_MAP_MIN_BLOCK px. */
 #define HQ_MAP_TARGET 800
-#define HQ_MAP_MAX_CELL 16
+#define HQ_MAP_MAX_CELL 32
 #define HQ_MAP_MIN_SIDE 96
 #define HQ_MAP_MIN_BLOCK 8
 
