@@ -68,6 +68,38 @@ static long file_bytes(const char *path, unsigned char *buf, size_t cap) {
     return n;
 }
 
+/* Counts the high weights of each block of the figure's density view itself and checks the
+ * centre pixel of every block: white exactly when the block holds none, else the colour of its
+ * count. Returns the largest count. */
+static int check_density(cairo_surface_t *s, const hq_map_geom *g, const hq_layer *L,
+                         const char *what) {
+    const int b = g->block, nbr = (L->rows + b - 1) / b, nbc = (L->cols + b - 1) / b;
+    const int bw = b / g->down * g->cell_w, bh = b / g->down * g->cell_h;
+    int *counts = calloc((size_t)nbr * nbc, sizeof *counts), max_count = 0, blocks_hi = 0;
+    for (int r = 0; r < L->rows; r++)
+        for (int j = 0; j < L->cols; j++)
+            if (L->q->is_hi[(long)r * L->cols + j] && ++counts[r / b * nbc + j / b] > max_count)
+                max_count = counts[r / b * nbc + j / b];
+    long marked_wrong = 0, marked = 0;
+    for (int bi = 0; bi < nbr; bi++)
+        for (int bj = 0; bj < nbc; bj++) {
+            const int c = counts[bi * nbc + bj];
+            uint32_t p = pixel(s, g->dens_x + bj * bw + bw / 2, g->dens_y + bi * bh + bh / 2);
+            blocks_hi += c > 0;
+            marked += p != 0xFFFFFF;
+            marked_wrong += p != hq_map_density_colour(c, max_count) || (c > 0) != (p != 0xFFFFFF);
+        }
+    CHECK(blocks_hi >= 5 && blocks_hi < nbr * nbc / 2,
+          "%s test data: %d of %d blocks hold high "
+          "weights",
+          what, blocks_hi, nbr * nbc);
+    CHECK(marked_wrong == 0 && marked == blocks_hi,
+          "%s density view: %ld blocks marked, %d hold high weights, %ld of the wrong colour", what,
+          marked, blocks_hi, marked_wrong);
+    free(counts);
+    return max_count;
+}
+
 static void check_mixed(void) {
     const hq_layer *L = &model.layers[0];
     hq_map_geom g;
@@ -103,25 +135,7 @@ static void check_mixed(void) {
         }
     CHECK(wrong == 0, "%ld weight cells not of their colour", wrong);
 
-    int counts[15][100] = {{0}}, max_count = 0, blocks_hi = 0;
-    for (int r = 0; r < L->rows; r++)
-        for (int j = 0; j < L->cols; j++)
-            if (L->q->is_hi[(long)r * L->cols + j] && ++counts[r / 2][j / 2] > max_count)
-                max_count = counts[r / 2][j / 2];
-    long marked_wrong = 0, marked = 0;
-    for (int bi = 0; bi < 15; bi++)
-        for (int bj = 0; bj < 100; bj++) {
-            uint32_t p = pixel(s, g.dens_x + bj * 8 + 4, g.dens_y + bi * 8 + 4);
-            blocks_hi += counts[bi][bj] > 0;
-            marked += p != 0xFFFFFF;
-            marked_wrong += p != hq_map_density_colour(counts[bi][bj], max_count) ||
-                            (counts[bi][bj] > 0) != (p != 0xFFFFFF);
-        }
-    CHECK(blocks_hi > 20 && blocks_hi < 1500 / 2, "test data: %d of 1500 blocks hold high weights",
-          blocks_hi);
-    CHECK(marked_wrong == 0 && marked == blocks_hi,
-          "density view: %ld blocks marked, %d hold high weights, %ld of the wrong colour", marked,
-          blocks_hi, marked_wrong);
+    int max_count = check_density(s, &g, L, "30 x 200");
     CHECK(hq_map_density_colour(1, max_count) != 0xFFFFFF &&
               hq_map_density_colour(1, max_count) != hq_map_density_colour(max_count, max_count),
           "density colours: one high weight is visible and differs from the most");
@@ -182,6 +196,19 @@ static void check_large_and_uniform(void) {
         CHECK(0, "cairo cannot read test_maps_uniform.png");
     }
     remove("test_maps_uniform.png");
+
+    CHECK(!hq_map_write_layer(&model, 3, "test_maps_tall.png", &g, err, sizeof err), "%s", err);
+    CHECK(g.cell_w == 13 && g.cell_h == 13 && g.block == 1 && g.dens_y == g.map_y &&
+              g.dens_x > g.map_x + g.plot_w,
+          "a tall 60 x 8 layer: 800 / 60 = 13 px per weight, density view beside the weights");
+    s = read_png("test_maps_tall.png");
+    if (s) {
+        check_density(s, &g, &model.layers[3], "60 x 8");
+        cairo_surface_destroy(s);
+    } else {
+        CHECK(0, "cairo cannot read test_maps_tall.png");
+    }
+    remove("test_maps_tall.png");
 }
 
 int main(void) {
@@ -191,6 +218,7 @@ int main(void) {
     add_layer(30, 200, 2, 7);
     add_layer(10, 2000, 2, 8);
     add_layer(12, 9, 0, 9);
+    add_layer(60, 8, 2, 10);
     check_mixed();
     check_large_and_uniform();
 
@@ -216,7 +244,7 @@ int main(void) {
               !strstr(text, "//"),
           "hq_map_write_model into DIR/: rc %d, log '%s'", rc, text);
     if (s) cairo_surface_destroy(s);
-    for (int l = 0; l < 3; l++) {
+    for (int l = 0; l < 4; l++) {
         char p[64];
         snprintf(p, sizeof p, "test_maps_dir/layer%d.png", l);
         remove(p);
@@ -224,12 +252,12 @@ int main(void) {
     remove("test_maps_dir");
     remove("test_maps_log.txt");
 
-    model.layers[3].kind = HQ_LAYER_MAXPOOL;
-    model.n_layers = 4;
-    CHECK(hq_map_write_layer(&model, 3, "x.png", NULL, err, sizeof err) != 0 &&
-              strstr(err, "layer 3"),
+    model.layers[4].kind = HQ_LAYER_MAXPOOL;
+    model.n_layers = 5;
+    CHECK(hq_map_write_layer(&model, 4, "x.png", NULL, err, sizeof err) != 0 &&
+              strstr(err, "layer 4"),
           "a layer without quantized weights is refused: %s", err);
-    for (int l = 0; l < 3; l++)
+    for (int l = 0; l < 4; l++)
         hq_qlayer_free(model.layers[l].q);
     return t_report("test_maps");
 }
