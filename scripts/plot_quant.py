@@ -211,9 +211,11 @@ def main():
     maps = os.path.join(os.path.dirname(os.path.abspath(a.md)), "quant-maps-mlp")
     if os.path.isdir(maps):
         md += ["## Where the high weights are (default MLP after QAT)", "",
-               "One pixel per weight (row = output neuron, column = input), black = int8 weight, "
-               "red/blue = ternary +1/-1, grey = 0; `nm:1:32` spreads them one per 32 inputs at "
-               "most (written by `hqsim quantize ... --maps`, see run_study):", "",
+               "Figures written by `hqsim quantize ... --maps` (see run_study; what they show: "
+               "`docs/layouts.md`). Top: the weights (row = output neuron, column = input), "
+               "black = int8 weight, red/blue = ternary +1/-1, grey = 0. Below: int8 weights per "
+               "block; `nm:1:32` allows at most one per 32 inputs of a row, and the blocks show "
+               "them gathering in some input columns:", "",
                "![layer 0](quant-maps-mlp/layer0.png)", "", "![layer 1](quant-maps-mlp/layer1.png)", ""]
     if a.png:
         md += ["## Accuracy against bits/weight", "", "![accuracy vs bits/weight](quant-study.png)", ""]

@@ -55,7 +55,7 @@ struct RunReport {
  * 0). Messages go to stderr; nothing is thrown. */
 int run_model(const RunOptions &o, RunReport *rep);
 
-/* Writers (run_report.cpp, trace_writer.cpp). Return "" or an error message. */
+/* Writers (run_report.cpp, trace_writer.cpp, timeline_png.cpp). Return "" or an error. */
 std::string write_csv(const RunReport &r, const std::string &path);
 std::string write_chrome_trace(const RunReport &r, const std::string &path);
 std::string write_png_timelines(const RunReport &r, const std::string &dir);
