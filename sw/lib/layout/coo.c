@@ -9,9 +9,16 @@
 #define DB HQ_LAYOUT_COO_DELTA_BITS
 #define MAX_DELTA ((1 << DB) - 1)
 
+/* Skip entries needed before an entry whose column is `gap` past the cursor: the entry itself
+ * carries a delta of up to MAX_DELTA, so a skip is needed only while more than MAX_DELTA
+ * remain (gap 255: none; 256: one; 510: one; 511: two). The counting pass and the writing
+ * pass both use this, so the u16 count always equals the entries written. */
+static long skips_before(long gap) {
+    return gap > MAX_DELTA ? (gap - 1) / MAX_DELTA : 0;
+}
+
 int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                hq_layer_image *img, char *err, size_t errlen)
-{
+                hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits, ew = DB + hi;
     long n = (long)rows * cols;
     unsigned *count = calloc((size_t)rows, sizeof *count);
@@ -24,9 +31,9 @@ int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
         long cursor = 0, c = 0;
         for (int j = 0; j < cols; j++)
             if (q->is_hi[(long)r * cols + j]) {
-                long gap = j - cursor;
-                c += gap / MAX_DELTA + 1; /* skip entries plus the entry itself */
-                skips += (size_t)(gap / MAX_DELTA);
+                long k = skips_before(j - cursor);
+                c += k + 1; /* skip entries plus the entry itself */
+                skips += (size_t)k;
                 n_hi++;
                 cursor = j + 1;
             }
@@ -57,16 +64,21 @@ int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
                 continue;
             }
             /* the plane keeps pattern 0 at a high position (decoders ignore it) */
-            long gap = j - cursor;
-            for (; gap > MAX_DELTA; gap -= MAX_DELTA, e++)
+            long gap = j - cursor, k = skips_before(gap);
+            for (long s = 0; s < k; s++, e++)
                 hq_bits_put(ent, e * (size_t)ew, DB, MAX_DELTA); /* value field stays 0 */
-            hq_bits_put(ent, e * (size_t)ew, DB, (uint32_t)gap);
+            hq_bits_put(ent, e * (size_t)ew, DB, (uint32_t)(gap - k * MAX_DELTA));
             hq_bits_put(ent, e * (size_t)ew + DB, hi, (uint32_t)q->w[i] & ((1u << hi) - 1u));
             e++;
             cursor = j + 1;
         }
     }
     free(count);
+    if (e != entries) { /* the two passes disagree: never hand out an undecodable image */
+        hq_layer_image_free(img);
+        snprintf(err, errlen, "coo: wrote %zu entries, counted %zu (bug)", e, entries);
+        return -1;
+    }
     img->st.code_bits = bits[0];
     img->st.index_bits = bits[1] + entries * DB + skips * (size_t)hi;
     img->st.hi_value_bits = n_hi * (size_t)hi;
@@ -74,8 +86,7 @@ int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
 }
 
 int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                  size_t errlen)
-{
+                  size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, ew = DB + hi, rows = d->rows, cols = d->cols;
     if (!lo) {
         snprintf(err, errlen, "coo: header says lo=0 (uniform layers use dense)");
@@ -83,11 +94,9 @@ int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t t
     }
     size_t n = (size_t)rows * (size_t)cols;
     size_t off_cnt = hq_image_section(off, n * (size_t)lo, total, "coo low plane", err, errlen);
-    if (!off_cnt)
-        return -1;
+    if (!off_cnt) return -1;
     size_t off_ent = hq_image_section(off_cnt, 16 * (size_t)rows, total, "coo counts", err, errlen);
-    if (!off_ent)
-        return -1;
+    if (!off_ent) return -1;
     const uint8_t *plane = data + off, *cnt = data + off_cnt, *ent = data + off_ent;
     size_t entries = 0;
     for (int r = 0; r < rows; r++)
@@ -117,8 +126,10 @@ int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t t
             }
             long pos = cursor + delta;
             if (pos >= cols || v < -qmax) {
-                snprintf(err, errlen, "coo: row %d entry %zu: position %ld / value %d invalid "
-                                      "(%d columns, int%d)", r, e, pos, v, cols, hi);
+                snprintf(err, errlen,
+                         "coo: row %d entry %zu: position %ld / value %d invalid "
+                         "(%d columns, int%d)",
+                         r, e, pos, v, cols, hi);
                 return -1;
             }
             size_t i = (size_t)r * (size_t)cols + (size_t)pos;
