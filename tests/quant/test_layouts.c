@@ -4,12 +4,11 @@
 #include "layout/layout.h"
 #include "test_util.h"
 
-static size_t align_up(size_t v, size_t a) {
-    return (v + a - 1) / a * a;
-}
+static size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 static void roundtrip(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int n, int m,
-                      int burst, const char *what) {
+                      int burst, const char *what)
+{
     hq_layout_opts o;
     hq_layout_opts_default(&o, kind);
     o.block_n = n;
@@ -20,7 +19,8 @@ static void roundtrip(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int
     int rc = hq_layout_pack(q, rows, cols, &o, &img, err, sizeof err);
     CHECK(rc == 0, "%s %s %dx%d lo=%d hi=%d: pack failed: %s", what, hq_layout_name(kind), rows,
           cols, q->lo_bits, q->hi_bits, err);
-    if (rc) return;
+    if (rc)
+        return;
     const hq_layout_stats *st = &img.st;
     size_t parts = st->header_bits + st->shift_bits + st->code_bits + st->index_bits +
                    st->hi_value_bits + st->padding_bits;
@@ -42,15 +42,17 @@ static void roundtrip(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int
     hq_layer_image_free(&img);
 }
 
-static void random_roundtrips(void) {
-    static const int shapes[][2] = {{1, 1},   {1, 100}, {100, 1}, {7, 33},
+static void random_roundtrips(void)
+{
+    static const int shapes[][2] = {{1, 1},  {1, 100}, {100, 1}, {7, 33},
                                     {16, 64}, {5, 31},  {3, 300}, {2, 257}};
     static const int nms[][2] = {{1, 32}, {2, 16}, {1, 8}, {3, 5}, {4, 4}};
     uint64_t s = 12345;
     for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
         for (int lo = 1; lo <= 4; lo++)
             for (int hi = 4; hi <= 8; hi += 4) {
-                if (lo >= hi) continue;
+                if (lo >= hi)
+                    continue;
                 int rows = shapes[si][0], cols = shapes[si][1];
                 for (size_t k = 0; k < sizeof nms / sizeof nms[0]; k++)
                     for (int mode = 0; mode < 3; mode++) {
@@ -59,7 +61,8 @@ static void random_roundtrips(void) {
                         roundtrip(q, rows, cols, HQ_LAYOUT_COO, 0, 0, 64, "coo");
                         roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, n, m, 64, "block");
                         roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, -1, m, 16, "block auto-N");
-                        if (lo >= 2) roundtrip(q, rows, cols, HQ_LAYOUT_ESCAPE, 0, 0, 32, "escape");
+                        if (lo >= 2)
+                            roundtrip(q, rows, cols, HQ_LAYOUT_ESCAPE, 0, 0, 32, "escape");
                         if (mode == 1) /* no high weights: dense and rowgroup hold it too */ {
                             roundtrip(q, rows, cols, HQ_LAYOUT_DENSE, 0, 0, 64, "dense low");
                             roundtrip(q, rows, cols, HQ_LAYOUT_ROWGROUP, 0, 0, 64, "rowgroup");
@@ -75,7 +78,8 @@ static void random_roundtrips(void) {
 }
 
 /* Whole high rows (struct=row) for rowgroup, with some high-row weights that are 0. */
-static void rowgroup_roundtrips(void) {
+static void rowgroup_roundtrips(void)
+{
     uint64_t s = 777;
     for (int lo = 1; lo <= 4; lo++)
         for (int rows = 1; rows <= 20; rows += 19) {
@@ -85,7 +89,8 @@ static void rowgroup_roundtrips(void) {
                 for (int j = 0; j < cols; j++) {
                     long i = (long)r * cols + j;
                     int v = t_randint(&s, -127, 127);
-                    if (v == 0 && lo == 1) v = 1;
+                    if (v == 0 && lo == 1)
+                        v = 1;
                     q->w[i] = (int8_t)v;
                     q->is_hi[i] = v != 0;
                 }
@@ -127,8 +132,51 @@ static void coo_gap_boundaries(void) {
     }
 }
 
+/* hq_layout_assign (hqsim quantize --layout) records a layout only after the independent
+ * decoder gave back the exact weights: hq_layout_verify_model must catch an image that
+ * decodes to other weights and one that does not decode at all. */
+static void verify_packed_model(void) {
+    uint64_t s = 4242;
+    hq_model m;
+    memset(&m, 0, sizeof m);
+    m.n_layers = 1;
+    hq_layer *L = &m.layers[0];
+    L->kind = HQ_LAYER_DENSE;
+    L->rows = 10;
+    L->cols = 784;
+    L->q = t_random_q(&s, 10, 784, 2, 8, 1, 32, 0);
+    char err[256] = "";
+    CHECK(!hq_layout_assign(&m, "coo", NULL, err, sizeof err), "assign coo: %s", err);
+    CHECK(!strcmp(m.layout, "coo"), "layout recorded: '%s'", m.layout);
+    hq_packed_model pm;
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, HQ_LAYOUT_COO);
+    CHECK(!hq_layout_pack_model(&m, &o, &pm, err, sizeof err), "%s", err);
+    CHECK(!hq_layout_verify_model(&m, &pm, err, sizeof err), "verify: %s", err);
+    uint8_t *plane = pm.img[0].data + 32; /* header 16 + 10-byte shift table -> 32 */
+    int j = 0;
+    while (L->q->is_hi[j])
+        j++;
+    /* another valid low code at a low position: 0 <-> +1 (pattern 00 <-> 01), -1 -> 0 */
+    unsigned sh = 2 * (j % 4), pat = (plane[j / 4] >> sh) & 3u;
+    plane[j / 4] = (uint8_t)((plane[j / 4] & ~(3u << sh)) | ((pat ? 0u : 1u) << sh));
+    CHECK(hq_layout_verify_model(&m, &pm, err, sizeof err) && strstr(err, "differ"),
+          "a changed low code was not caught: %s", err);
+    pm.img[0].data[10] = 9; /* format version */
+    CHECK(hq_layout_verify_model(&m, &pm, err, sizeof err) && strstr(err, "does not decode"),
+          "an undecodable image was not caught: %s", err);
+    hq_packed_model_free(&pm);
+    m.layout[0] = 0;
+    L->q->w[1] = 0;
+    L->q->is_hi[1] = 1; /* outside the contract: nothing is recorded */
+    CHECK(hq_layout_assign(&m, "coo", NULL, err, sizeof err) && !m.layout[0],
+          "assign accepted a high 0");
+    hq_qlayer_free(L->q);
+}
+
 static int pack_fails(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int n, int m,
-                      const char *needle) {
+                      const char *needle)
+{
     hq_layout_opts o;
     hq_layout_opts_default(&o, kind);
     o.block_n = n;
@@ -142,7 +190,8 @@ static int pack_fails(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int
     return strstr(err, needle) != NULL;
 }
 
-static void pack_errors(void) {
+static void pack_errors(void)
+{
     uint64_t s = 99;
     hq_qlayer *q = t_random_q(&s, 4, 64, 2, 8, 2, 32, 2); /* exactly 2 per block */
     CHECK(pack_fails(q, 4, 64, HQ_LAYOUT_BLOCK, 1, 32, "N=1"), "block overflow not reported");
@@ -163,7 +212,8 @@ static void pack_errors(void) {
 }
 
 /* docs/layouts.md `block`, ternary + int8, nm:1:32: bytes computed by hand. */
-static void pinned_block_bytes(void) {
+static void pinned_block_bytes(void)
+{
     hq_qlayer *q = t_alloc_q(1, 32, 2, 8);
     q->lo_shift[0] = 2;
     for (int j = 0; j < 32; j++)
@@ -197,7 +247,8 @@ static void pinned_block_bytes(void) {
 }
 
 /* Image size of `block` from the documented formula, for a big layer. */
-static void block_size_formula(void) {
+static void block_size_formula(void)
+{
     uint64_t s = 5;
     int rows = 256, cols = 784;
     hq_qlayer *q = t_random_q(&s, rows, cols, 2, 8, 1, 32, 0);
@@ -216,7 +267,8 @@ static void block_size_formula(void) {
     hq_qlayer_free(q);
 }
 
-static void corrupt_images(void) {
+static void corrupt_images(void)
+{
     uint64_t s = 31;
     hq_qlayer *q = t_random_q(&s, 3, 64, 2, 8, 1, 32, 2);
     hq_layout_opts o;
@@ -252,7 +304,8 @@ static void corrupt_images(void) {
     hq_qlayer_free(q);
 }
 
-static void entropy_bound(void) {
+static void entropy_bound(void)
+{
     /* half code 0, a quarter +1, a quarter high value 50: H = 1.5 bits */
     hq_qlayer *q = t_alloc_q(1, 8, 2, 8);
     int8_t w[8] = {0, 0, 0, 0, 1, 1, 50, 50};
@@ -263,10 +316,12 @@ static void entropy_bound(void) {
     hq_qlayer_free(q);
 }
 
-int main(void) {
+int main(void)
+{
     random_roundtrips();
     rowgroup_roundtrips();
     coo_gap_boundaries();
+    verify_packed_model();
     pack_errors();
     pinned_block_bytes();
     block_size_formula();

@@ -104,7 +104,11 @@ void hq_packed_model_free(hq_packed_model *pm);
 /* The layout a model is costed with: m->layout when set, else `block` if any layer has
  * high-precision weights and `dense` otherwise. */
 hq_layout_kind hq_layout_of_model(const hq_model *m);
-/* Checks that every layer of m packs with layout `name` and records it in m->layout.
+/* Decodes every image of pm with the independent decoder and compares it with m's quantized
+ * layers (weights, high flags, shifts). Returns 0, or -1 with a message naming the layer. */
+int hq_layout_verify_model(const hq_model *m, const hq_packed_model *pm, char *err, size_t errlen);
+/* Checks that every layer of m packs with layout `name`, decodes back to exactly its weights
+ * (hq_layout_verify_model), and only then records the layout in m->layout.
  * pm (may be NULL) receives the packed model. Returns 0, or -1 with a message. */
 int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err,
                      size_t errlen);
