@@ -9,8 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2 || argc > 3) {
         fprintf(stderr, "usage: make_gap_model OUT.hqm [GAP]\n");
         return 2;
@@ -38,8 +37,7 @@ int main(int argc, char **argv)
     L->w[gap] = 1.0f;
     L->w[L->cols + 10] = -0.5f;
     int rc = hq_model_save(&m, argv[1], err, sizeof err);
-    if (rc)
-        fprintf(stderr, "make_gap_model: %s\n", err);
+    if (rc) fprintf(stderr, "make_gap_model: %s\n", err);
     hq_model_free(&m);
     return rc ? 1 : 0;
 }
