@@ -481,8 +481,18 @@ void shift_and_value_fields(Bench &b, std::mt19937 &rng) {
         /* +qmax (0111..) -> -qmax-1 (1000..): flip every bit of the hi-bit field */
         img[vals] ^= (uint8_t)((1u << hi) - 1u);
         both_refuse(img, format_of(s, L), name(s, "high value -qmax-1").c_str());
+        img[vals] &= (uint8_t) ~((1u << hi) - 1u); /* a marker whose high value is 0 */
+        both_refuse(img, format_of(s, L), name(s, "high value 0").c_str());
         L.q->w[3] = (int8_t)(-qmax_of(hi) - 1);
         pack_refuses(L, s, "outside", name(s, "high value -qmax-1"));
+        L.q->w[3] = 0; /* a high 0: no packer takes it (docs/arith.md section 3) */
+        pack_refuses(L, s, "0 cannot be high", name(s, "high value 0"));
+        s.layout = HQ_LAYOUT_COO;
+        pack_refuses(L, s, "0 cannot be high", name(s, "high value 0"));
+        s.layout = HQ_LAYOUT_BLOCK;
+        s.n = 1;
+        s.m = 16;
+        pack_refuses(L, s, "0 cannot be high", name(s, "high value 0"));
         hqt::free_layer(&L);
     }
 }

@@ -77,6 +77,11 @@ void hq_decoded_layer_free(hq_decoded_layer *d);
 /* 1 if the decoded layer equals q exactly (weights, high flags, shifts, bit-widths). */
 int hq_decoded_equals(const hq_decoded_layer *d, const hq_qlayer *q, int rows, int cols);
 
+/* High-precision weights of a layer as the hi fraction counts them (docs/layouts.md,
+ * Metrics; `hqsim pack`, `hqsim eval`, `hqsim quantize --layout`): the is_hi flags of a
+ * heterogeneous layer; a uniform layer (lo_bits 0) has no low/high split and counts 0. */
+long hq_layout_n_hi(const hq_qlayer *q, long weights);
+
 /* Order-0 empirical entropy, in bits per weight, of the layer's symbols: a low weight's
  * symbol is its low code, a high weight's symbol is ("high", value). */
 double hq_layout_entropy_bpw(const hq_qlayer *q, int rows, int cols);
