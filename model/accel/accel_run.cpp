@@ -394,6 +394,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
                     preds[i] != ref_preds[i]))
             rep->mismatches++;
     }
+    rep->images_completed = done;
+    rep->images_failed = n - done;
     rep->accuracy = done ? (double)rep->correct / done : 0;
     rep->reference_accuracy /= n;
 
@@ -430,7 +432,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
                               : "the firmware exited with status " + std::to_string(rep->exit_code);
         if (rep->exit_code < 0)
             why = "the firmware did not finish";
-        rep->error = why;
+        rep->error = why + "; " + std::to_string(done) + " of " + std::to_string(n) +
+                     " images completed (" + std::to_string(n - done) + " not computed)";
         return 3;
     }
     return rep->mismatches ? 1 : 0;

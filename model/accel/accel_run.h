@@ -37,6 +37,10 @@ struct LayerReport {
 struct RunReport {
     std::string arch, layout;
     int images = 0, batch = 1, correct = 0, mismatches = 0;
+    /* Images whose logits the accelerator computed, and the rest (a run that stopped with an
+     * error computes only the batches before the failing one). correct, accuracy and
+     * mismatches are over the completed images only; an uncomputed image never counts. */
+    int images_completed = 0, images_failed = 0;
     double accuracy = 0, reference_accuracy = 0;
     uint64_t cycles = 0;           /* accelerator busy cycles, all layers */
     uint64_t e2e_cycles = 0;       /* simulated time of the whole run, in accelerator cycles */

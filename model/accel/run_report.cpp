@@ -38,14 +38,19 @@ static nlohmann::json layer_json(const LayerReport &l)
 
 nlohmann::json RunReport::to_json() const
 {
+    /* accuracy and mismatches are over the completed images: with none they are null, so a
+     * run that computed nothing never reads as "0 mismatches" */
+    const nlohmann::json none = nullptr;
     nlohmann::json j = {{"arch", arch},
                         {"layout", layout},
-                        {"accuracy", accuracy},
+                        {"accuracy", images_completed ? nlohmann::json(accuracy) : none},
                         {"correct", correct},
                         {"reference_accuracy", reference_accuracy},
                         {"images", images},
+                        {"images_completed", images_completed},
+                        {"images_failed", images_failed},
                         {"batch", batch},
-                        {"mismatches", mismatches},
+                        {"mismatches", images_completed ? nlohmann::json(mismatches) : none},
                         {"cycles", cycles},
                         {"cycles_per_image", images ? (double)cycles / images : 0.0},
                         {"e2e_cycles", e2e_cycles},

@@ -68,8 +68,9 @@ static void help(void)
            "  --qat-epochs N     quantization-aware fine-tuning epochs first (default 0: PTQ)\n"
            "  --qat-lr X         QAT learning rate (default: the training default / 10)\n"
            "  --seed S           QAT shuffling seed (default 1)\n"
-           "  --layout L         check the model packs in layout L (dense, coo, block, rowgroup,\n"
-           "                     escape), record it and print its bits/weight\n"
+           "  --layout L         pack in layout L (dense, coo, block, rowgroup, escape), check\n"
+           "                     that the independent decoder gives back the exact weights,\n"
+           "                     record it and print its bits/weight; no file when it fails\n"
            "  --maps DIR         write one PNG weight map per layer into DIR\n");
     printf("  -o, --output FILE  quantized model to write (required)\n"
            "  --calib N          calibration images, the first N training images (default %d)\n"
@@ -190,8 +191,9 @@ int cmd_quantize(int argc, char **argv)
     }
     hq_packed_model pm;
     if (!rc && layout && !(rc = hq_layout_assign(&m, layout, &pm, err, sizeof err))) {
-        printf("layout %s: %.4f bits/weight (all metadata), %.3f %% high weights\n", m.layout,
-               pm.bits_per_weight, 100 * pm.hi_fraction);
+        printf("layout %s (packed, decoded and verified): %.4f bits/weight (all metadata), "
+               "%.3f %% high weights\n",
+               m.layout, pm.bits_per_weight, 100 * pm.hi_fraction);
         hq_packed_model_free(&pm);
     }
     if (!rc && maps)

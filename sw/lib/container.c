@@ -106,6 +106,12 @@ static int check_geometry(const hq_layer *l, int li, char *err, size_t errlen)
         return hq_errf(err, errlen, "layer %d: relu flag %d is not 0 or 1", li, l->relu);
     switch (l->kind) {
     case HQ_LAYER_DENSE:
+        /* stored flattened (docs/format.md, LAYR): input (cols, 1, 1), output (rows, 1, 1) */
+        if (l->in.h != 1 || l->in.w != 1 || l->out.h != 1 || l->out.w != 1)
+            return hq_errf(err, errlen,
+                           "layer %d (dense): input %dx%dx%d / output %dx%dx%d must "
+                           "be stored flattened as (n, 1, 1)",
+                           li, l->in.c, l->in.h, l->in.w, l->out.c, l->out.h, l->out.w);
         if ((size_t)l->cols != shape_elems(l->in) || (size_t)l->rows != shape_elems(l->out))
             return hq_errf(err, errlen, "layer %d (dense): GEMM %dx%d does not match %zu inputs, "
                         "%zu outputs", li, l->rows, l->cols, shape_elems(l->in),
@@ -170,6 +176,12 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
     if (!finite_positive(l->in_act_scale) || (!last && !finite_positive(l->out_act_scale)))
         return hq_errf(err, errlen, "layer %d: activation scales %g -> %g must be finite and "
                     "positive", li, l->in_act_scale, l->out_act_scale);
+    /* the logits are int32 accumulators, not requantized: no output scale (docs/format.md) */
+    if (last && l->out_act_scale != 0.0f)
+        return hq_errf(err, errlen,
+                       "layer %d (classifier): out_act_scale %g must be 0 (its "
+                       "int32 logits are not requantized)",
+                       li, l->out_act_scale);
     if (!last && !l->relu)
         return hq_errf(err, errlen, "layer %d: a quantized hidden layer needs a ReLU (uint8 "
                     "activations have no negative values)", li);
@@ -201,6 +213,12 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
             if (hi > 1)
                 return hq_errf(err, errlen, "layer %d row %d col %d: is_hi %d not 0 or 1", li, r, c,
                             hi);
+            if (hi && v == 0)
+                return hq_errf(
+                    err, errlen,
+                    "layer %d row %d col %d: high-precision weight 0 (a "
+                    "high weight is never 0; 0 is a low weight: docs/arith.md section 3)",
+                    li, r, c);
             if (hi)
                 continue;
             /* A low weight is c << lo_shift with c a valid low code (binary: +-1 only). */

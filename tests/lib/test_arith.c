@@ -83,6 +83,33 @@ static void test_requant_params(void)
     CHECK(hq_requant_params(ldexp(1.0, -40), &mult, &shift) == 0);
     CHECK_EQ_INT(shift, 62);
     CHECK_EQ_INT(mult, 1 << 22);
+    /* docs/arith.md 8.5: below 2^-32 the 31-bit mult is divided by 2^extra, extra = shift -
+     * 62, rounding half up: mult = (mult + 2^(extra-1)) >> extra. Ties decide the mode:
+     * mult 2^30 + 1 with extra 1 is 2^29 + 0.5 -> 2^29 + 1 (half-even or truncation: 2^29). */
+    CHECK(hq_requant_params(ldexp((double)(TWO30 + 1), -31 - 32), &mult, &shift) == 0);
+    CHECK_EQ_INT(shift, 62);
+    CHECK_EQ_INT(mult, (1 << 29) + 1);
+    /* (2^30 + 1) / 4 = 2^28 + 0.25 -> 2^28; (2^30 + 3) / 4 = 2^28 + 0.75 -> 2^28 + 1 */
+    CHECK(hq_requant_params(ldexp((double)(TWO30 + 1), -31 - 33), &mult, &shift) == 0);
+    CHECK_EQ_INT(mult, 1 << 28);
+    CHECK(hq_requant_params(ldexp((double)(TWO30 + 3), -31 - 33), &mult, &shift) == 0);
+    CHECK_EQ_INT(mult, (1 << 28) + 1);
+    /* (2^30 + 2) / 4 = 2^28 + 0.5: a tie, up */
+    CHECK(hq_requant_params(ldexp((double)(TWO30 + 2), -31 - 33), &mult, &shift) == 0);
+    CHECK_EQ_INT(mult, (1 << 28) + 1);
+    /* extra 31: 2^30 / 2^31 = 0.5 -> 1; extra 32 (M = 2^-64): 0.25 -> 0; M = 2^-80: 0 */
+    CHECK(hq_requant_params(ldexp(1.0, -63), &mult, &shift) == 0);
+    CHECK_EQ_INT(mult, 1);
+    CHECK_EQ_INT(shift, 62);
+    CHECK(hq_requant_params(ldexp(1.0, -64), &mult, &shift) == 0);
+    CHECK_EQ_INT(mult, 0);
+    CHECK_EQ_INT(shift, 62);
+    CHECK(hq_requant_params(ldexp(1.0, -80), &mult, &shift) == 0);
+    CHECK_EQ_INT(mult, 0);
+    /* such a multiplier requantizes by section 6 as usual: 2^39 * 2^-40 = 0.5 -> 1 needs an
+     * accumulator beyond int32; 2^30 * 2^-40 rounds to 0 */
+    CHECK(hq_requant_params(ldexp(1.0, -40), &mult, &shift) == 0);
+    CHECK_EQ_INT(hq_requant_relu(1 << 30, mult, shift), 0);
     /* Too large: refused. */
     CHECK(hq_requant_params(ldexp(1.0, 31), &mult, &shift) == -1);
     CHECK(hq_requant_params(-1.0, &mult, &shift) == -1);
@@ -130,6 +157,25 @@ static void test_finalize(void)
     /* As the last layer: bias only, requant unused. */
     CHECK(hq_ptq_finalize_layer(&L, 0, 1, err, sizeof err) == 0);
     CHECK_EQ_INT(L.q->rq_mult[1], 0);
+    /* docs/arith.md 8.4: the bias is saturated to int32 (binary64 quotient, ties away). */
+    float big[3] = {3e9f, -3e9f, 1.5f};
+    L.b = big;
+    L.in_act_scale = 1.0f;
+    L.q->w_scale[0] = L.q->w_scale[1] = L.q->w_scale[2] = 1.0f;
+    CHECK(hq_ptq_finalize_layer(&L, 0, 0, err, sizeof err) == 0);
+    CHECK_EQ_INT(L.q->bias[0], INT32_MAX);
+    CHECK_EQ_INT(L.q->bias[1], INT32_MIN);
+    CHECK_EQ_INT(L.q->bias[2], 2);
+    big[0] = 2147483520.0f;  /* the largest binary32 below 2^31: exact, not saturated */
+    big[1] = -2147483648.0f; /* -2^31: exactly INT32_MIN */
+    CHECK(hq_ptq_finalize_layer(&L, 0, 0, err, sizeof err) == 0);
+    CHECK_EQ_INT(L.q->bias[0], 2147483520);
+    CHECK_EQ_INT(L.q->bias[1], INT32_MIN);
+    big[0] = 2147483648.0f; /* 2^31: one past INT32_MAX */
+    CHECK(hq_ptq_finalize_layer(&L, 0, 0, err, sizeof err) == 0);
+    CHECK_EQ_INT(L.q->bias[0], INT32_MAX);
+    L.b = b;
+    L.in_act_scale = 0.5f;
     /* Uncalibrated scales are refused. */
     L.out_act_scale = 0;
     CHECK(hq_ptq_finalize_layer(&L, 0, 0, err, sizeof err) == -1);

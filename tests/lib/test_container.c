@@ -248,6 +248,36 @@ static void test_validation(void)
     char err[256];
     CHECK(hq_model_validate(&m, err, sizeof err) == 0);
     hq_container_free_model(&m);
+
+    /* Issue 11, settled in docs/arith.md section 3 and docs/format.md: a high weight is never
+     * 0; a dense layer is stored flattened (n, 1, 1) and chains by element count; the
+     * classifier's out_act_scale is 0. */
+    tm_build(&m, 0, 2);
+    q = m.layers[0].q;
+    int hi_at = 0;
+    while (!q->is_hi[hi_at])
+        hi_at++;
+    saved = q->w[hi_at];
+    q->w[hi_at] = 0;
+    expect_invalid(&m, "high-precision weight 0");
+    q->w[hi_at] = saved;
+    CHECK(hq_model_validate(&m, err, sizeof err) == 0);
+    CHECK(m.input.c == 1 && m.input.h == 6 && m.input.w == 6 && m.layers[0].in.c == 36 &&
+          m.layers[0].in.h == 1 && m.layers[0].in.w == 1);
+    m.layers[0].in = (hq_shape){1, 6, 6}; /* same 36 elements, not flattened */
+    expect_invalid(&m, "stored flattened");
+    m.layers[0].in = (hq_shape){36, 1, 1};
+    m.layers[1].out_act_scale = 0.02f;
+    expect_invalid(&m, "out_act_scale");
+    m.layers[1].out_act_scale = 0.0f;
+    CHECK(hq_model_validate(&m, err, sizeof err) == 0);
+    hq_container_free_model(&m);
+    /* the CNN's dense layer takes the conv's 2x2x6 output flattened HWC (24 elements) */
+    tm_build(&m, 1, 1);
+    CHECK(m.layers[3].in.c == 24 &&
+          m.layers[2].out.c * m.layers[2].out.h * m.layers[2].out.w == 24);
+    CHECK(hq_model_validate(&m, err, sizeof err) == 0);
+    hq_container_free_model(&m);
 }
 
 static void test_files(void)

@@ -59,7 +59,9 @@ static void tm_quantize(hq_layer *L, int last, int lo_bits)
             if (lo_bits)
                 q->is_hi[j] = (uint8_t)hi;
             int code = lo_bits == 1 ? (test_range(0, 1) ? 1 : -1) : test_range(-cmax, cmax);
-            q->w[j] = (int8_t)(hi ? test_range(-127, 127) : code * (1 << sh));
+            int v = test_range(-127, 127);
+            if (lo_bits && v == 0) v = 1; /* a high weight is never 0 (docs/arith.md section 3) */
+            q->w[j] = (int8_t)(hi ? v : code * (1 << sh));
         }
         q->w_scale[r] = last ? shared : 0.001f + (float)(test_rand() % 1000) * 1e-5f;
         q->bias[r] = test_range(-20000, 20000);

@@ -20,7 +20,7 @@ spec='lo=2,hi=8,frac=0.03,select=saliency,struct=nm:1:32;last=uniform8'
 check "train" "$hq" train --net mlp --hidden 32,16 --epochs 1 --limit 2000 --quiet -o f.hqm
 check "quantize" "$hq" quantize f.hqm --policy "$spec" --calib 200 --layout block --maps maps \
   --quiet -o q.hqm
-grep -q "layout block: .* bits/weight" out.txt || { echo "FAIL: quantize --layout summary"; fails=$((fails + 1)); }
+grep -q "layout block (packed, decoded and verified): .* bits/weight" out.txt || { echo "FAIL: quantize --layout summary"; fails=$((fails + 1)); }
 for l in coo block escape; do
   check "pack $l" "$hq" pack q.hqm --layout $l --json -o w-$l.bin
   grep -q "\"layout\":\"$l\"" out.txt && grep -q '"bits_per_weight"' out.txt ||

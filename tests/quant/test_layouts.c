@@ -100,6 +100,161 @@ static void rowgroup_roundtrips(void)
         }
 }
 
+/* coo: the gap from the cursor to the next high weight at and around multiples of the 8-bit
+ * delta's maximum 255 (issue 11: a gap of exactly 255 or 510 was counted with one skip entry
+ * more than was written, so every later row decoded shifted). Row 0 has its high weight at
+ * column `gap`, row 1 at column 10; the count of row 0 must be the documented skips + 1. */
+static void coo_gap_boundaries(void) {
+    static const int gaps[] = {0, 1, 254, 255, 256, 257, 509, 510, 511, 764, 765, 766, 783};
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        int rows = 10, cols = 784, gap = gaps[g];
+        hq_qlayer *q = t_alloc_q(rows, cols, 2, 8);
+        q->w[gap] = 100;
+        q->is_hi[gap] = 1;
+        q->w[cols + 10] = -50;
+        q->is_hi[cols + 10] = 1;
+        char what[64];
+        snprintf(what, sizeof what, "coo gap %d", gap);
+        roundtrip(q, rows, cols, HQ_LAYOUT_COO, 0, 0, 64, what);
+        hq_layout_opts o;
+        hq_layout_opts_default(&o, HQ_LAYOUT_COO);
+        hq_layer_image img;
+        char err[256];
+        if (!hq_layout_pack(q, rows, cols, &o, &img, err, sizeof err)) {
+            /* header 16 + 10-byte shift table -> 32; low plane 10*784*2 bits = 1960 B -> 1984 */
+            size_t cnt = align_up(32 + (size_t)rows * cols * 2 / 8, 16);
+            unsigned want = gap > 255 ? (unsigned)(gap - 1) / 255 + 1 : 1;
+            unsigned got = img.data[cnt] | (unsigned)img.data[cnt + 1] << 8;
+            CHECK(got == want, "coo gap %d: row 0 has %u entries, docs say %u", gap, got, want);
+            hq_layer_image_free(&img);
+        }
+        hq_qlayer_free(q);
+    }
+}
+
+/* hq_layout_assign (hqsim quantize --layout) records a layout only after the independent
+ * decoder gave back the exact weights: hq_layout_verify_model must catch an image that
+ * decodes to other weights and one that does not decode at all. */
+static void verify_packed_model(void) {
+    uint64_t s = 4242;
+    hq_model m;
+    memset(&m, 0, sizeof m);
+    m.n_layers = 1;
+    hq_layer *L = &m.layers[0];
+    L->kind = HQ_LAYER_DENSE;
+    L->rows = 10;
+    L->cols = 784;
+    L->q = t_random_q(&s, 10, 784, 2, 8, 1, 32, 0);
+    char err[256] = "";
+    CHECK(!hq_layout_assign(&m, "coo", NULL, err, sizeof err), "assign coo: %s", err);
+    CHECK(!strcmp(m.layout, "coo"), "layout recorded: '%s'", m.layout);
+    hq_packed_model pm;
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, HQ_LAYOUT_COO);
+    CHECK(!hq_layout_pack_model(&m, &o, &pm, err, sizeof err), "%s", err);
+    CHECK(!hq_layout_verify_model(&m, &pm, err, sizeof err), "verify: %s", err);
+    uint8_t *plane = pm.img[0].data + 32; /* header 16 + 10-byte shift table -> 32 */
+    int j = 0;
+    while (L->q->is_hi[j])
+        j++;
+    /* another valid low code at a low position: 0 <-> +1 (pattern 00 <-> 01), -1 -> 0 */
+    unsigned sh = 2 * (j % 4), pat = (plane[j / 4] >> sh) & 3u;
+    plane[j / 4] = (uint8_t)((plane[j / 4] & ~(3u << sh)) | ((pat ? 0u : 1u) << sh));
+    CHECK(hq_layout_verify_model(&m, &pm, err, sizeof err) && strstr(err, "differ"),
+          "a changed low code was not caught: %s", err);
+    pm.img[0].data[10] = 9; /* format version */
+    CHECK(hq_layout_verify_model(&m, &pm, err, sizeof err) && strstr(err, "does not decode"),
+          "an undecodable image was not caught: %s", err);
+    hq_packed_model_free(&pm);
+    m.layout[0] = 0;
+    L->q->w[1] = 0;
+    L->q->is_hi[1] = 1; /* outside the contract: nothing is recorded */
+    CHECK(hq_layout_assign(&m, "coo", NULL, err, sizeof err) && !m.layout[0],
+          "assign accepted a high 0");
+    hq_qlayer_free(L->q);
+}
+
+/* docs/layouts.md, "Common conventions": the rows of a low plane (and of rowgroup's row
+ * streams) follow each other bit by bit, not byte-aligned: with K * lo = 6 bits, row 1
+ * starts at bit 6 of the section. Bytes computed by hand for escape, coo and rowgroup. */
+static void pinned_row_packing(void) {
+    /* 2 x 3 ternary + int8, lo_shift 0: row 0 codes {+1, -1, 0}; row 1 {high 100, +1, -1} */
+    hq_qlayer *q = t_alloc_q(2, 3, 2, 8);
+    int8_t w[6] = {1, -1, 0, 100, 1, -1};
+    memcpy(q->w, w, 6);
+    q->is_hi[3] = 1;
+    hq_layout_opts o;
+    hq_layer_image img;
+    char err[256];
+    /* escape: patterns 01 11 00 | 10(marker) 01 11 -> 0x8D 0x0D; values at 48: 100 */
+    hq_layout_opts_default(&o, HQ_LAYOUT_ESCAPE);
+    CHECK(!hq_layout_pack(q, 2, 3, &o, &img, err, sizeof err), "%s", err);
+    CHECK(img.data[32] == 0x8D && img.data[33] == 0x0D && img.data[48] == 100,
+          "escape plane %02x %02x value %d", img.data[32], img.data[33], img.data[48]);
+    hq_layer_image_free(&img);
+    /* coo: the high position holds 00 -> 0x0D 0x0D; counts at 48: 0, 1; entry at 64:
+     * delta 0, value 100 */
+    hq_layout_opts_default(&o, HQ_LAYOUT_COO);
+    CHECK(!hq_layout_pack(q, 2, 3, &o, &img, err, sizeof err), "%s", err);
+    CHECK(img.data[32] == 0x0D && img.data[33] == 0x0D, "coo plane %02x %02x", img.data[32],
+          img.data[33]);
+    CHECK(img.data[48] == 0 && img.data[49] == 0 && img.data[50] == 1 && img.data[51] == 0,
+          "coo counts");
+    CHECK(img.data[64] == 0 && img.data[65] == 100, "coo entry %02x %02x", img.data[64],
+          img.data[65]);
+    hq_layer_image_free(&img);
+    hq_qlayer_free(q);
+    /* rowgroup, 3 x 3: row 1 high {100, -7, 5}; low rows 0 {+1, -1, 0} and 2 {-1, 0, +1}
+     * -> bitmap 0x02 at 32, high row at 48, low rows at 64: 01 11 00 | 11 00 01 = 0xCD 0x04 */
+    q = t_alloc_q(3, 3, 2, 8);
+    int8_t w3[9] = {1, -1, 0, 100, -7, 5, -1, 0, 1};
+    memcpy(q->w, w3, 9);
+    q->is_hi[3] = q->is_hi[4] = q->is_hi[5] = 1;
+    hq_layout_opts_default(&o, HQ_LAYOUT_ROWGROUP);
+    CHECK(!hq_layout_pack(q, 3, 3, &o, &img, err, sizeof err), "%s", err);
+    CHECK(img.data[32] == 0x02, "rowgroup bitmap %02x", img.data[32]);
+    CHECK(img.data[48] == 100 && img.data[49] == (uint8_t)-7 && img.data[50] == 5,
+          "rowgroup high row");
+    CHECK(img.data[64] == 0xCD && img.data[65] == 0x04, "rowgroup low rows %02x %02x", img.data[64],
+          img.data[65]);
+    hq_layer_image_free(&img);
+    hq_qlayer_free(q);
+}
+
+/* docs/layouts.md, Metrics: the hi fraction counts the is_hi weights of heterogeneous layers
+ * over all weights; a uniform layer adds its weights to the total and no high weight. */
+static void hi_fraction_definition(void) {
+    uint64_t s = 77;
+    hq_model m;
+    memset(&m, 0, sizeof m);
+    m.n_layers = 2;
+    int shape[2][2] = {{20, 64}, {10, 20}};
+    for (int l = 0; l < 2; l++) {
+        m.layers[l].kind = HQ_LAYER_DENSE;
+        m.layers[l].rows = shape[l][0];
+        m.layers[l].cols = shape[l][1];
+    }
+    m.layers[0].q = t_random_q(&s, 20, 64, 2, 8, 2, 32, 2); /* exactly 2 per block of 32 */
+    m.layers[1].q = t_random_q(&s, 10, 20, 0, 8, 0, 0, 0);  /* uniform int8 */
+    long want = hq_layout_n_hi(m.layers[0].q, 20 * 64);
+    CHECK(want == 20 * 2 * 2, "hetero layer: %ld high weights", want);
+    CHECK(hq_layout_n_hi(m.layers[1].q, 200) == 0, "a uniform layer counts no high weight");
+    hq_packed_model pm;
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, HQ_LAYOUT_BLOCK);
+    char err[256];
+    CHECK(!hq_layout_pack_model(&m, &o, &pm, err, sizeof err), "%s", err);
+    CHECK(pm.n_hi == want && pm.img[0].st.n_hi == want && pm.img[1].st.n_hi == 0,
+          "pack n_hi %ld (%ld + %ld)", pm.n_hi, pm.img[0].st.n_hi, pm.img[1].st.n_hi);
+    CHECK(pm.hi_fraction == (double)want / (20 * 64 + 10 * 20), "hi fraction %g", pm.hi_fraction);
+    double bpw, frac; /* what hqsim eval --json reports */
+    CHECK(!hq_layout_model_bits(&m, &bpw, &frac, err, sizeof err) && frac == pm.hi_fraction,
+          "eval hi fraction %g vs pack %g", frac, pm.hi_fraction);
+    hq_packed_model_free(&pm);
+    hq_qlayer_free(m.layers[0].q);
+    hq_qlayer_free(m.layers[1].q);
+}
+
 static int pack_fails(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int n, int m,
                       const char *needle)
 {
@@ -246,6 +401,10 @@ int main(void)
 {
     random_roundtrips();
     rowgroup_roundtrips();
+    coo_gap_boundaries();
+    verify_packed_model();
+    pinned_row_packing();
+    hi_fraction_definition();
     pack_errors();
     pinned_block_bytes();
     block_size_formula();

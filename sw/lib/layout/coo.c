@@ -9,6 +9,14 @@
 #define DB HQ_LAYOUT_COO_DELTA_BITS
 #define MAX_DELTA ((1 << DB) - 1)
 
+/* Skip entries needed before an entry whose column is `gap` past the cursor: the entry itself
+ * carries a delta of up to MAX_DELTA, so a skip is needed only while more than MAX_DELTA
+ * remain (gap 255: none; 256: one; 510: one; 511: two). The counting pass and the writing
+ * pass both use this, so the u16 count always equals the entries written. */
+static long skips_before(long gap) {
+    return gap > MAX_DELTA ? (gap - 1) / MAX_DELTA : 0;
+}
+
 int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
                 hq_layer_image *img, char *err, size_t errlen)
 {
@@ -24,9 +32,9 @@ int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
         long cursor = 0, c = 0;
         for (int j = 0; j < cols; j++)
             if (q->is_hi[(long)r * cols + j]) {
-                long gap = j - cursor;
-                c += gap / MAX_DELTA + 1; /* skip entries plus the entry itself */
-                skips += (size_t)(gap / MAX_DELTA);
+                long k = skips_before(j - cursor);
+                c += k + 1; /* skip entries plus the entry itself */
+                skips += (size_t)k;
                 n_hi++;
                 cursor = j + 1;
             }
@@ -57,16 +65,21 @@ int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
                 continue;
             }
             /* the plane keeps pattern 0 at a high position (decoders ignore it) */
-            long gap = j - cursor;
-            for (; gap > MAX_DELTA; gap -= MAX_DELTA, e++)
+            long gap = j - cursor, k = skips_before(gap);
+            for (long s = 0; s < k; s++, e++)
                 hq_bits_put(ent, e * (size_t)ew, DB, MAX_DELTA); /* value field stays 0 */
-            hq_bits_put(ent, e * (size_t)ew, DB, (uint32_t)gap);
+            hq_bits_put(ent, e * (size_t)ew, DB, (uint32_t)(gap - k * MAX_DELTA));
             hq_bits_put(ent, e * (size_t)ew + DB, hi, (uint32_t)q->w[i] & ((1u << hi) - 1u));
             e++;
             cursor = j + 1;
         }
     }
     free(count);
+    if (e != entries) { /* the two passes disagree: never hand out an undecodable image */
+        hq_layer_image_free(img);
+        snprintf(err, errlen, "coo: wrote %zu entries, counted %zu (bug)", e, entries);
+        return -1;
+    }
     img->st.code_bits = bits[0];
     img->st.index_bits = bits[1] + entries * DB + skips * (size_t)hi;
     img->st.hi_value_bits = n_hi * (size_t)hi;

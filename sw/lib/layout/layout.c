@@ -260,10 +260,7 @@ int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
     st->bytes = out->size;
     st->bursts = out->size / (size_t)burst;
     st->weights = (long)rows * cols;
-    st->n_hi = 0;
-    if (q->lo_bits)
-        for (long i = 0; i < st->weights; i++)
-            st->n_hi += q->is_hi[i];
+    st->n_hi = hq_layout_n_hi(q, st->weights);
     st->hi_fraction = (double)st->n_hi / (double)st->weights;
     st->bits_per_weight = 8.0 * (double)out->size / (double)st->weights;
     st->entropy_bpw = hq_layout_entropy_bpw(q, rows, cols);
@@ -300,6 +297,14 @@ int hq_decoded_equals(const hq_decoded_layer *d, const hq_qlayer *q, int rows, i
         (memcmp(d->is_hi, q->is_hi, n) || memcmp(d->lo_shift, q->lo_shift, (size_t)rows)))
         return 0;
     return 1;
+}
+
+long hq_layout_n_hi(const hq_qlayer *q, long weights) {
+    long n = 0;
+    if (q->lo_bits)
+        for (long i = 0; i < weights; i++)
+            n += q->is_hi[i];
+    return n;
 }
 
 double hq_layout_entropy_bpw(const hq_qlayer *q, int rows, int cols)

@@ -77,6 +77,11 @@ void hq_decoded_layer_free(hq_decoded_layer *d);
 /* 1 if the decoded layer equals q exactly (weights, high flags, shifts, bit-widths). */
 int hq_decoded_equals(const hq_decoded_layer *d, const hq_qlayer *q, int rows, int cols);
 
+/* High-precision weights of a layer as the hi fraction counts them (docs/layouts.md,
+ * Metrics; `hqsim pack`, `hqsim eval`, `hqsim quantize --layout`): the is_hi flags of a
+ * heterogeneous layer; a uniform layer (lo_bits 0) has no low/high split and counts 0. */
+long hq_layout_n_hi(const hq_qlayer *q, long weights);
+
 /* Order-0 empirical entropy, in bits per weight, of the layer's symbols: a low weight's
  * symbol is its low code, a high weight's symbol is ("high", value). */
 double hq_layout_entropy_bpw(const hq_qlayer *q, int rows, int cols);
@@ -104,7 +109,11 @@ void hq_packed_model_free(hq_packed_model *pm);
 /* The layout a model is costed with: m->layout when set, else `block` if any layer has
  * high-precision weights and `dense` otherwise. */
 hq_layout_kind hq_layout_of_model(const hq_model *m);
-/* Checks that every layer of m packs with layout `name` and records it in m->layout.
+/* Decodes every image of pm with the independent decoder and compares it with m's quantized
+ * layers (weights, high flags, shifts). Returns 0, or -1 with a message naming the layer. */
+int hq_layout_verify_model(const hq_model *m, const hq_packed_model *pm, char *err, size_t errlen);
+/* Checks that every layer of m packs with layout `name`, decodes back to exactly its weights
+ * (hq_layout_verify_model), and only then records the layout in m->layout.
  * pm (may be NULL) receives the packed model. Returns 0, or -1 with a message. */
 int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err,
                      size_t errlen);

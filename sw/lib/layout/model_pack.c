@@ -84,6 +84,27 @@ hq_layout_kind hq_layout_of_model(const hq_model *m)
     return HQ_LAYOUT_DENSE;
 }
 
+int hq_layout_verify_model(const hq_model *m, const hq_packed_model *pm, char *err, size_t errlen) {
+    for (int i = 0; i < pm->n; i++) {
+        const hq_layer *L = &m->layers[pm->layer_index[i]];
+        hq_decoded_layer d;
+        char derr[256];
+        if (hq_layout_decode(pm->img[i].data, pm->img[i].size, &d, derr, sizeof derr)) {
+            snprintf(err, errlen, "layer %d: the %s image does not decode (bug): %s",
+                     pm->layer_index[i], hq_layout_name(pm->img[i].st.kind), derr);
+            return -1;
+        }
+        int same = hq_decoded_equals(&d, L->q, L->rows, L->cols);
+        hq_decoded_layer_free(&d);
+        if (!same) {
+            snprintf(err, errlen, "layer %d: decoded %s weights differ from the model (bug)",
+                     pm->layer_index[i], hq_layout_name(pm->img[i].st.kind));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err,
                      size_t errlen)
 {
@@ -92,11 +113,12 @@ int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *e
         return -1;
     hq_layout_opts o;
     hq_layout_opts_default(&o, k);
-    hq_packed_model local;
-    if (hq_layout_pack_model(m, &o, pm ? pm : &local, err, errlen))
-        return -1;
-    if (!pm)
-        hq_packed_model_free(&local);
+    hq_packed_model local, *p = pm ? pm : &local;
+    if (hq_layout_pack_model(m, &o, p, err, errlen)) return -1;
+    /* a layout is recorded only when the independent decoder gives back the exact weights */
+    int rc = hq_layout_verify_model(m, p, err, errlen);
+    if (rc || !pm) hq_packed_model_free(p);
+    if (rc) return -1;
     snprintf(m->layout, sizeof m->layout, "%s", hq_layout_name(k));
     return 0;
 }
