@@ -19,6 +19,9 @@ struct DramMapField {
 
 enum class DramScheduler { FR_FCFS, FCFS };
 enum class DramPagePolicy { OPEN, CLOSED };
+/* When a request may enter the queue: room in its own bank's buffer, or room in the buffer of
+ * the bank the previous request went to (DRAMSys 5's BufferCounterBankwise). */
+enum class DramAdmission { OWN_BANK, PREVIOUS_BANK };
 
 struct DramParams {
     std::string part;            /* e.g. "Micron MT41K256M16TW-107 x2, DDR3-1600 11-11-11" */
@@ -47,6 +50,7 @@ struct DramParams {
     unsigned frontend_ck = 0;   /* request to first command (controller pipeline) */
     DramScheduler scheduler = DramScheduler::FR_FCFS;
     DramPagePolicy page_policy = DramPagePolicy::OPEN;
+    DramAdmission admission = DramAdmission::OWN_BANK;
     std::string address_map_name = "row_bank_column";
     std::vector<DramMapField> address_map; /* empty: column | channel | bank | row */
     /* energy per command (nJ) and background power (mW), for the whole channel */

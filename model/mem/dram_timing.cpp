@@ -59,20 +59,36 @@ DramTiming::Location DramTiming::locate(uint64_t addr) const
     return l;
 }
 
-bool DramTiming::queue_full(uint64_t addr) const
+DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const
 {
     const Location l = locate(addr);
-    return ch_[l.channel].banks[l.bank].queue.size() >= p_.queue_depth;
+    return {l.row, tag, uint16_t(l.channel), uint16_t(l.bank), write};
 }
 
-void DramTiming::enqueue(uint64_t arrival, uint64_t addr, bool write, uint32_t tag)
+/* Room for a request of `entries` bursts: in its own bank's buffer, or (DRAMSys 5's bankwise
+ * buffer) in the buffer of the bank the previous request went to. */
+bool DramTiming::queue_full(const Burst &b, unsigned entries) const
 {
-    const Location l = locate(addr);
-    Bank &b = ch_[l.channel].banks[l.bank];
+    unsigned ch = b.ch, bank = b.bank;
+    if (p_.admission == DramAdmission::PREVIOUS_BANK) {
+        if (!have_last_)
+            return false;
+        ch = last_ch_;
+        bank = last_bank_;
+    }
+    return ch_[ch].banks[bank].queue.size() + entries > p_.queue_depth;
+}
+
+void DramTiming::enqueue(uint64_t arrival, const Burst &r)
+{
+    Bank &b = ch_[r.ch].banks[r.bank];
     if (b.queue.empty())
-        active_.push_back(l.channel * p_.banks + l.bank);
-    b.queue.push_back({seq_++, arrival, l.row, tag, write});
+        active_.push_back(r.ch * p_.banks + r.bank);
+    b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
     queued_++;
+    have_last_ = true;
+    last_ch_ = r.ch;
+    last_bank_ = r.bank;
 }
 
 /* Earliest commands for queue entry `index` of a bank, given everything issued so far. */
@@ -280,11 +296,17 @@ void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
     size_t next = 0;
     uint64_t t = start; /* when the requester can hand over the next burst */
     for (;;) {
-        while (next < bursts.size() && !queue_full(bursts[next].addr)) {
-            enqueue(t, bursts[next].addr, bursts[next].write, bursts[next].tag);
-            if (admitted)
-                (*admitted)[next] = t;
-            next++;
+        while (next < bursts.size()) { /* a request's bursts enter together */
+            size_t end = next + 1;
+            while (end < bursts.size() && bursts[end].tag == bursts[next].tag)
+                end++;
+            if (queue_full(bursts[next], unsigned(end - next)))
+                break;
+            for (; next < end; next++) {
+                enqueue(t, bursts[next]);
+                if (admitted)
+                    (*admitted)[next] = t;
+            }
         }
         uint64_t col, d;
         uint32_t tag;
@@ -313,13 +335,16 @@ uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool writ
         return now;
     count(now, now, 0, write);
     const uint64_t bb = p_.burst_bytes();
-    std::vector<Burst> bursts;
-    for (uint64_t a = addr / bb * bb; a < addr + len; a += bb)
-        bursts.push_back({a, 0, write});
-    std::vector<uint64_t> done(1, now);
+    std::vector<Burst> &bursts = scratch_bursts_;
+    bursts.clear();
+    for (uint64_t a = addr / bb * bb; a < addr + len; a += bb) /* each burst its own request */
+        bursts.push_back(make_burst(a, uint32_t(bursts.size()), write));
+    std::vector<uint64_t> &done = scratch_done_;
+    done.assign(bursts.size(), now);
     run(bursts, now, nullptr, &done);
-    count(now, done[0], len, write);
-    return done[0];
+    const uint64_t last = *std::max_element(done.begin(), done.end());
+    count(now, last, len, write);
+    return last;
 }
 
 void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len,
@@ -331,7 +356,8 @@ void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len
     bursts.reserve(reqs.size() * per);
     for (size_t i = 0; i < reqs.size(); i++)
         for (uint64_t k = 0; k < per; k++)
-            bursts.push_back({reqs[i].addr / bb * bb + k * bb, uint32_t(i), reqs[i].write});
+            bursts.push_back(make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i),
+                                        reqs[i].write));
     std::vector<uint64_t> admitted(bursts.size());
     done->assign(reqs.size(), start);
     if (!reqs.empty())

@@ -102,8 +102,15 @@ class DramTiming {
         uint64_t pre, act, col;
     };
 
-    void enqueue(uint64_t arrival, uint64_t addr, bool write, uint32_t tag);
-    bool queue_full(uint64_t addr) const;
+    struct Burst {
+        uint64_t row;
+        uint32_t tag;
+        uint16_t ch, bank;
+        bool write;
+    };
+    Burst make_burst(uint64_t addr, uint32_t tag, bool write) const;
+    void enqueue(uint64_t arrival, const Burst &b);
+    bool queue_full(const Burst &b, unsigned entries) const;
     Plan plan(unsigned ch, unsigned bank, unsigned index) const;
     bool pick(Plan *best) const;
     /* Schedules the next burst; returns false when the queue is empty. */
@@ -111,11 +118,6 @@ class DramTiming {
     void refresh(Channel &c, uint64_t before);
     void close_bank(Channel &c, Bank &b, uint64_t pre);
     /* Enqueues bursts[i] as room frees up, from cycle `start`; done[tag] = completion. */
-    struct Burst {
-        uint64_t addr;
-        uint32_t tag;
-        bool write;
-    };
     void run(const std::vector<Burst> &bursts, uint64_t start, std::vector<uint64_t> *admitted,
              std::vector<uint64_t> *done);
     void count(uint64_t now, uint64_t done, uint64_t len, bool write);
@@ -125,6 +127,10 @@ class DramTiming {
     unsigned burst_bits_, banks_per_group_;
     std::vector<Channel> ch_;
     uint64_t seq_ = 0;
+    bool have_last_ = false;
+    unsigned last_ch_ = 0, last_bank_ = 0; /* where the last burst was queued */
+    std::vector<Burst> scratch_bursts_;
+    std::vector<uint64_t> scratch_done_;
     unsigned queued_ = 0;
     std::vector<unsigned> active_; /* ch * banks + bank of the non-empty queues */
     DramStats stats_;

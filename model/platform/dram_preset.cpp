@@ -30,7 +30,7 @@ static void read_controller(const ConfigObject &o, DramParams &p)
         return;
     const ConfigObject c = o.object("controller");
     c.allow_only({"source", "queue_depth", "frontend_ck", "scheduler", "page_policy",
-                  "address_map"});
+                  "admission", "address_map"});
     (void)c.string("source");
     p.queue_depth = unsigned(c.u64_or("queue_depth", p.queue_depth, 1, 1024));
     p.frontend_ck = unsigned(c.u64_or("frontend_ck", p.frontend_ck, 0, 1000));
@@ -48,6 +48,13 @@ static void read_controller(const ConfigObject &o, DramParams &p)
         p.page_policy = DramPagePolicy::CLOSED;
     else
         c.fail("page_policy", "must be \"open\" or \"closed\", not \"" + page + "\"");
+    const std::string adm = c.string_or("admission", "own_bank");
+    if (adm == "own_bank")
+        p.admission = DramAdmission::OWN_BANK;
+    else if (adm == "previous_bank")
+        p.admission = DramAdmission::PREVIOUS_BANK;
+    else
+        c.fail("admission", "must be \"own_bank\" or \"previous_bank\", not \"" + adm + "\"");
     if (c.has("address_map"))
         select_dram_address_map(o, c.string("address_map"), p);
 }
