@@ -24,15 +24,15 @@ enum class DramPagePolicy { OPEN, CLOSED };
 enum class DramAdmission { OWN_BANK, PREVIOUS_BANK };
 
 struct DramParams {
-    std::string part;            /* e.g. "Micron MT41K256M16TW-107 x2, DDR3-1600 11-11-11" */
-    double clock_hz = 800e6;     /* command clock; data moves on both edges */
+    std::string part;        /* e.g. "Micron MT41K256M16TW-107 x2, DDR3-1600 11-11-11" */
+    double clock_hz = 800e6; /* command clock; data moves on both edges */
     unsigned bus_width_bits = 32;
-    unsigned channels = 1;       /* independent data buses (power of two) */
-    unsigned banks = 8;          /* per channel, all bank groups together (power of two) */
-    unsigned bank_groups = 1;    /* DDR4: 4 (power of two dividing banks); DDR3: 1 */
-    uint64_t row_bytes = 4096;   /* bytes of one open row across the channel (power of two) */
-    uint64_t rows = 32768;       /* rows per bank (addresses beyond wrap around) */
-    unsigned burst_length = 8;   /* beats per burst (BL8) */
+    unsigned channels = 1;     /* independent data buses (power of two) */
+    unsigned banks = 8;        /* per channel, all bank groups together (power of two) */
+    unsigned bank_groups = 1;  /* DDR4: 4 (power of two dividing banks); DDR3: 1 */
+    uint64_t row_bytes = 4096; /* bytes of one open row across the channel (power of two) */
+    uint64_t rows = 32768;     /* rows per bank (addresses beyond wrap around) */
+    unsigned burst_length = 8; /* beats per burst (BL8) */
     /* datasheet timings, in tCK */
     unsigned tCL = 11, tCWL = 8, tRCD = 11, tRP = 11, tRAS = 28, tWR = 12, tRTP = 6;
     unsigned tCCD = 4;   /* column to column, other bank group (tCCD_S; DDR3 tCCD) */
@@ -46,19 +46,19 @@ struct DramParams {
     unsigned tREFI = 0;  /* all-bank refresh interval; 0 = no refresh */
     unsigned tRFC = 0;   /* refresh cycle time */
     /* controller */
-    unsigned queue_depth = 8;   /* pending bursts per bank (bankwise buffers) */
-    unsigned frontend_ck = 0;   /* request to first command (controller pipeline) */
+    unsigned queue_depth = 8; /* pending bursts per bank (bankwise buffers) */
+    unsigned frontend_ck = 0; /* request to first command (controller pipeline) */
     DramScheduler scheduler = DramScheduler::FR_FCFS;
     DramPagePolicy page_policy = DramPagePolicy::OPEN;
     DramAdmission admission = DramAdmission::OWN_BANK;
     std::string address_map_name = "row_bank_column";
     std::vector<DramMapField> address_map; /* empty: column | channel | bank | row */
     /* energy per command (nJ) and background power (mW), for the whole channel */
-    double energy_activate_nj = 0; /* one ACT + its PRE */
-    double energy_read_nj = 0;     /* one read burst */
-    double energy_write_nj = 0;    /* one write burst */
-    double energy_refresh_nj = 0;  /* one all-bank refresh */
-    double power_active_mw = 0;    /* background, some bank open (IDD3N) */
+    double energy_activate_nj = 0;  /* one ACT + its PRE */
+    double energy_read_nj = 0;      /* one read burst */
+    double energy_write_nj = 0;     /* one write burst */
+    double energy_refresh_nj = 0;   /* one all-bank refresh */
+    double power_active_mw = 0;     /* background, some bank open (IDD3N) */
     double power_precharged_mw = 0; /* background, all banks precharged (IDD2N) */
 
     unsigned bus_width_bytes() const { return bus_width_bits / 8; }

@@ -5,8 +5,7 @@
 
 namespace hq {
 
-static unsigned log2u(uint64_t v)
-{
+static unsigned log2u(uint64_t v) {
     unsigned n = 0;
     while (v > 1) {
         v >>= 1;
@@ -15,16 +14,20 @@ static unsigned log2u(uint64_t v)
     return n;
 }
 
-static uint64_t max3(uint64_t a, uint64_t b, uint64_t c) { return std::max(a, std::max(b, c)); }
+static uint64_t max3(uint64_t a, uint64_t b, uint64_t c) {
+    return std::max(a, std::max(b, c));
+}
 
-DramTiming::DramTiming(const DramParams &p) : p_(p)
-{
+DramTiming::DramTiming(const DramParams &p) : p_(p) {
     std::string err = p.validate();
-    if (!err.empty())
-        throw std::invalid_argument("DRAM parameters: " + err);
+    if (!err.empty()) throw std::invalid_argument("DRAM parameters: " + err);
     map_ = p.effective_map();
     burst_bits_ = log2u(p.burst_bytes());
     banks_per_group_ = p.banks / p.bank_groups;
+    bpg_bits_ = log2u(banks_per_group_);
+    bank_bits_ = log2u(p.banks);
+    bank_mask_ = p.banks - 1;
+    rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
         c.banks.resize(p.banks);
@@ -37,13 +40,12 @@ DramTiming::DramTiming(const DramParams &p) : p_(p)
 }
 
 /* Fields from low to high bits above the byte offset within a burst (params' address map). */
-DramTiming::Location DramTiming::locate(uint64_t addr) const
-{
+DramTiming::Location DramTiming::locate(uint64_t addr) const {
     uint64_t a = addr >> burst_bits_, val[5] = {0, 0, 0, 0, 0};
     unsigned shift[5] = {0, 0, 0, 0, 0};
     for (const DramMapField &f : map_) {
         if (f.kind == DramMapField::ROW) {
-            val[f.kind] = a % p_.rows;
+            val[f.kind] = rows_pow2_ ? a & (p_.rows - 1) : a % p_.rows;
             break;
         }
         val[f.kind] |= (a & ((uint64_t(1) << f.bits) - 1)) << shift[f.kind];
@@ -59,31 +61,49 @@ DramTiming::Location DramTiming::locate(uint64_t addr) const
     return l;
 }
 
-DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const
-{
+void DramTiming::PendingQueue::push_back(const Pending &r) {
+    if (n_ == buf_.size()) { /* grow to the next power of two, oldest first */
+        std::vector<Pending> bigger(buf_.empty() ? 8 : 2 * buf_.size());
+        for (size_t i = 0; i < n_; i++)
+            bigger[i] = (*this)[i];
+        buf_.swap(bigger);
+        head_ = 0;
+        mask_ = buf_.size() - 1;
+    }
+    buf_[(head_ + n_++) & mask_] = r;
+}
+
+void DramTiming::PendingQueue::erase(size_t i) {
+    if (i == 0) {
+        head_ = (head_ + 1) & mask_;
+        n_--;
+        return;
+    }
+    for (; i + 1 < n_; i++) /* close the gap (row hits are taken near the front) */
+        buf_[(head_ + i) & mask_] = buf_[(head_ + i + 1) & mask_];
+    n_--;
+}
+
+DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
     const Location l = locate(addr);
     return {l.row, tag, uint16_t(l.channel), uint16_t(l.bank), write};
 }
 
 /* Room for a request of `entries` bursts: in its own bank's buffer, or (DRAMSys 5's bankwise
  * buffer) in the buffer of the bank the previous request went to. */
-bool DramTiming::queue_full(const Burst &b, unsigned entries) const
-{
+bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
     unsigned ch = b.ch, bank = b.bank;
     if (p_.admission == DramAdmission::PREVIOUS_BANK) {
-        if (!have_last_)
-            return false;
+        if (!have_last_) return false;
         ch = last_ch_;
         bank = last_bank_;
     }
     return ch_[ch].banks[bank].queue.size() + entries > p_.queue_depth;
 }
 
-void DramTiming::enqueue(uint64_t arrival, const Burst &r)
-{
+void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     Bank &b = ch_[r.ch].banks[r.bank];
-    if (b.queue.empty())
-        active_.push_back(r.ch * p_.banks + r.bank);
+    if (b.queue.empty()) active_.push_back(r.ch << bank_bits_ | r.bank);
     b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
     queued_++;
     have_last_ = true;
@@ -92,12 +112,11 @@ void DramTiming::enqueue(uint64_t arrival, const Burst &r)
 }
 
 /* Earliest commands for queue entry `index` of a bank, given everything issued so far. */
-DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const
-{
+DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const {
     const Channel &c = ch_[ch];
     const Bank &b = c.banks[bank];
     const Pending &r = b.queue[index];
-    const unsigned g = bank / banks_per_group_;
+    const unsigned g = bank >> bpg_bits_;
     const uint64_t ready = r.arrival + p_.frontend_ck;
     Plan pl{ch, bank, index, false, false, 0, 0, 0};
     uint64_t col = max3(ready, c.next_col, c.bg_next_col[g]);
@@ -126,27 +145,25 @@ DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) co
 
 /* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
  * whose column command can go first (then the oldest). FCFS: the oldest request overall. */
-bool DramTiming::pick(Plan *best) const
-{
-    if (active_.empty())
-        return false;
+bool DramTiming::pick(Plan *best) const {
+    if (active_.empty()) return false;
     if (p_.scheduler == DramScheduler::FCFS) {
         unsigned pick = active_[0];
         uint64_t oldest = UINT64_MAX;
         for (unsigned id : active_) {
-            const Bank &b = ch_[id / p_.banks].banks[id % p_.banks];
+            const Bank &b = ch_[id >> bank_bits_].banks[id & bank_mask_];
             if (b.queue[0].seq < oldest) {
                 oldest = b.queue[0].seq;
                 pick = id;
             }
         }
-        *best = plan(pick / p_.banks, pick % p_.banks, 0);
+        *best = plan(pick >> bank_bits_, pick & bank_mask_, 0);
         return true;
     }
     uint64_t best_seq = 0;
     bool have = false;
     for (unsigned id : active_) {
-        const unsigned ch = id / p_.banks, bank = id % p_.banks;
+        const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
         const Bank &b = ch_[ch].banks[bank];
         unsigned index = 0;
         if (b.open)
@@ -166,25 +183,21 @@ bool DramTiming::pick(Plan *best) const
     return true;
 }
 
-void DramTiming::close_bank(Channel &c, Bank &b, uint64_t pre)
-{
+void DramTiming::close_bank(Channel &c, Bank &b, uint64_t pre) {
     b.open = false;
     b.act_ready = std::max(b.act_ready, pre + p_.tRP);
-    if (--c.open_banks == 0)
-        c.all_closed_since = pre + p_.tRP;
+    if (--c.open_banks == 0) c.all_closed_since = pre + p_.tRP;
 }
 
 /* All-bank refresh due at c.refresh_due, needed before a command at `before`: precharge every
  * open bank (PREA once each may close), REF tRP later, no ACT until tRFC after REF. Refreshes
  * that fell wholly in idle time are only counted. */
-void DramTiming::refresh(Channel &c, uint64_t before)
-{
+void DramTiming::refresh(Channel &c, uint64_t before) {
     const uint64_t idle = before > c.refresh_due ? (before - c.refresh_due) / p_.tREFI : 0;
     if (idle >= 2) {
         const uint64_t skip = idle - 1;
         for (Bank &b : c.banks)
-            if (b.open)
-                close_bank(c, b, std::max(c.refresh_due, b.pre_ready));
+            if (b.open) close_bank(c, b, std::max(c.refresh_due, b.pre_ready));
         c.refresh_due += skip * p_.tREFI;
         const uint64_t end = c.refresh_due - p_.tREFI + p_.tRP + p_.tRFC;
         for (Bank &b : c.banks)
@@ -202,8 +215,7 @@ void DramTiming::refresh(Channel &c, uint64_t before)
     const uint64_t ref = prea + (any_open ? p_.tRP : 0);
     const uint64_t end = ref + p_.tRFC;
     for (Bank &b : c.banks) {
-        if (b.open)
-            close_bank(c, b, prea);
+        if (b.open) close_bank(c, b, prea);
         b.act_ready = std::max(b.act_ready, end);
     }
     if (c.all_closed_since != UINT64_MAX)
@@ -213,25 +225,22 @@ void DramTiming::refresh(Channel &c, uint64_t before)
     stats_.energy_nj += p_.energy_refresh_nj;
 }
 
-bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag)
-{
+bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     Plan pl;
     for (;;) {
-        if (!pick(&pl))
-            return false;
+        if (!pick(&pl)) return false;
         Channel &c = ch_[pl.ch];
-        if (!p_.tREFI || pl.col < c.refresh_due)
-            break;
+        if (!p_.tREFI || pl.col < c.refresh_due) break;
         refresh(c, pl.col); /* due first: plan again with every bank closed */
     }
     Channel &c = ch_[pl.ch];
     Bank &b = c.banks[pl.bank];
     const Pending r = b.queue[pl.index];
-    b.queue.erase(b.queue.begin() + pl.index);
+    b.queue.erase(pl.index);
     if (b.queue.empty())
-        active_.erase(std::find(active_.begin(), active_.end(), pl.ch * p_.banks + pl.bank));
+        active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
     queued_--;
-    const unsigned g = pl.bank / banks_per_group_;
+    const unsigned g = pl.bank >> bpg_bits_;
     if (pl.hit) {
         stats_.row_hits++;
     } else {
@@ -241,8 +250,7 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag)
         } else {
             stats_.row_misses++;
         }
-        if (c.open_banks++ == 0 && c.all_closed_since != UINT64_MAX &&
-            pl.act > c.all_closed_since)
+        if (c.open_banks++ == 0 && c.all_closed_since != UINT64_MAX && pl.act > c.all_closed_since)
             stats_.precharged_cycles += pl.act - c.all_closed_since;
         b.open = true;
         b.row = r.row;
@@ -251,8 +259,7 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag)
         b.col_ready = pl.act + p_.tRCD;
         if (p_.tRRD) /* without tRRD, activates may be placed in any order (no rule) */
             c.next_act = std::max(c.next_act, pl.act + p_.tRRD);
-        if (p_.tRRD_L)
-            c.bg_next_act[g] = std::max(c.bg_next_act[g], pl.act + p_.tRRD_L);
+        if (p_.tRRD_L) c.bg_next_act[g] = std::max(c.bg_next_act[g], pl.act + p_.tRRD_L);
         if (p_.tFAW) {
             c.faw[c.faw_pos] = pl.act + p_.tFAW;
             c.faw_pos = (c.faw_pos + 1) & 3;
@@ -291,8 +298,7 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag)
 }
 
 void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
-                     std::vector<uint64_t> *admitted, std::vector<uint64_t> *done)
-{
+                     std::vector<uint64_t> *admitted, std::vector<uint64_t> *done) {
     size_t next = 0;
     uint64_t t = start; /* when the requester can hand over the next burst */
     for (;;) {
@@ -300,39 +306,32 @@ void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
             size_t end = next + 1;
             while (end < bursts.size() && bursts[end].tag == bursts[next].tag)
                 end++;
-            if (queue_full(bursts[next], unsigned(end - next)))
-                break;
+            if (queue_full(bursts[next], unsigned(end - next))) break;
             for (; next < end; next++) {
                 enqueue(t, bursts[next]);
-                if (admitted)
-                    (*admitted)[next] = t;
+                if (admitted) (*admitted)[next] = t;
             }
         }
         uint64_t col, d;
         uint32_t tag;
-        if (!issue(&col, &d, &tag))
-            break;
+        if (!issue(&col, &d, &tag)) break;
         (*done)[tag] = std::max((*done)[tag], d);
         if (next < bursts.size()) /* blocked on a full queue: room frees at this command */
             t = std::max(t, col);
     }
 }
 
-void DramTiming::count(uint64_t now, uint64_t done, uint64_t len, bool write)
-{
+void DramTiming::count(uint64_t now, uint64_t done, uint64_t len, bool write) {
     (write ? stats_.bytes_written : stats_.bytes_read) += len;
     if (stats_.first_cycle == UINT64_MAX)
         for (Channel &c : ch_)
-            if (c.open_banks == 0)
-                c.all_closed_since = now;
+            if (c.open_banks == 0) c.all_closed_since = now;
     stats_.first_cycle = std::min(stats_.first_cycle, now);
     stats_.last_cycle = std::max(stats_.last_cycle, done);
 }
 
-uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool write)
-{
-    if (len == 0)
-        return now;
+uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool write) {
+    if (len == 0) return now;
     count(now, now, 0, write);
     const uint64_t bb = p_.burst_bytes();
     std::vector<Burst> &bursts = scratch_bursts_;
@@ -347,21 +346,18 @@ uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool writ
     return last;
 }
 
-void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len,
-                                  uint64_t start, std::vector<uint64_t> *sent,
-                                  std::vector<uint64_t> *done)
-{
+void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len, uint64_t start,
+                                  std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
     const uint64_t bb = p_.burst_bytes(), per = (len + bb - 1) / bb;
     std::vector<Burst> bursts;
     bursts.reserve(reqs.size() * per);
     for (size_t i = 0; i < reqs.size(); i++)
         for (uint64_t k = 0; k < per; k++)
-            bursts.push_back(make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i),
-                                        reqs[i].write));
+            bursts.push_back(
+                make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i), reqs[i].write));
     std::vector<uint64_t> admitted(bursts.size());
     done->assign(reqs.size(), start);
-    if (!reqs.empty())
-        count(start, start, 0, false);
+    if (!reqs.empty()) count(start, start, 0, false);
     run(bursts, start, &admitted, done);
     sent->assign(reqs.size(), start);
     for (size_t i = 1; i < reqs.size(); i++) /* sent once the previous one was accepted */
@@ -370,18 +366,14 @@ void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len
         count((*sent)[i], (*done)[i], len, reqs[i].write);
 }
 
-double DramTiming::achieved_bytes_per_s() const
-{
-    if (stats_.last_cycle <= stats_.first_cycle || stats_.first_cycle == UINT64_MAX)
-        return 0;
+double DramTiming::achieved_bytes_per_s() const {
+    if (stats_.last_cycle <= stats_.first_cycle || stats_.first_cycle == UINT64_MAX) return 0;
     const double span_s = double(stats_.last_cycle - stats_.first_cycle) * p_.tck_s();
     return double(stats_.bytes_read + stats_.bytes_written) / span_s;
 }
 
-double DramTiming::background_energy_nj() const
-{
-    if (stats_.last_cycle <= stats_.first_cycle || stats_.first_cycle == UINT64_MAX)
-        return 0;
+double DramTiming::background_energy_nj() const {
+    if (stats_.last_cycle <= stats_.first_cycle || stats_.first_cycle == UINT64_MAX) return 0;
     const double total = double(stats_.last_cycle - stats_.first_cycle) * p_.channels;
     const double pre = std::min(double(stats_.precharged_cycles), total);
     const double tck_ns = p_.tck_s() * 1e9; /* mW * ns = pJ */

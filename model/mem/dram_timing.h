@@ -11,7 +11,6 @@
 #include "mem/dram_params.h"
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -25,7 +24,7 @@ struct DramStats {
     uint64_t row_conflicts = 0; /* other row open: PRE, ACT, column access */
     uint64_t activates = 0;
     uint64_t refreshes = 0;
-    uint64_t data_bus_cycles = 0; /* cycles the data buses carried data (summed over channels) */
+    uint64_t data_bus_cycles = 0;   /* cycles the data buses carried data (summed over channels) */
     uint64_t precharged_cycles = 0; /* channel-cycles with every bank precharged */
     uint64_t first_cycle = UINT64_MAX, last_cycle = 0; /* span of the traffic */
     double energy_nj = 0; /* commands: activate, read, write, refresh (no background) */
@@ -73,6 +72,19 @@ class DramTiming {
         uint32_t tag; /* the request a burst belongs to (trace replay) */
         bool write;
     };
+    /* FIFO with removal anywhere (FR-FCFS takes row hits out of order): a ring buffer. */
+    class PendingQueue {
+      public:
+        size_t size() const { return n_; }
+        bool empty() const { return n_ == 0; }
+        const Pending &operator[](size_t i) const { return buf_[(head_ + i) & mask_]; }
+        void push_back(const Pending &r);
+        void erase(size_t i);
+
+      private:
+        std::vector<Pending> buf_;
+        size_t head_ = 0, n_ = 0, mask_ = 0;
+    };
     struct Bank {
         bool open = false;
         uint64_t row = 0;
@@ -80,15 +92,15 @@ class DramTiming {
         uint64_t pre_ready = 0; /* earliest PRE: tRAS after ACT, tRTP after a read command,
                                    tWR after write data */
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
-        std::deque<Pending> queue; /* in arrival order */
+        PendingQueue queue;     /* in arrival order */
     };
     struct Channel {
         std::vector<Bank> banks;
-        uint64_t bus_free = 0;  /* data bus free from this cycle */
-        uint64_t next_col = 0;  /* tCCD_S after the last column command */
-        uint64_t next_rd = 0;   /* tWTR_S after the last write data */
-        uint64_t next_wr = 0;   /* read-to-write turnaround after the last read */
-        uint64_t next_act = 0;  /* tRRD_S after the last ACT */
+        uint64_t bus_free = 0; /* data bus free from this cycle */
+        uint64_t next_col = 0; /* tCCD_S after the last column command */
+        uint64_t next_rd = 0;  /* tWTR_S after the last write data */
+        uint64_t next_wr = 0;  /* read-to-write turnaround after the last read */
+        uint64_t next_act = 0; /* tRRD_S after the last ACT */
         std::vector<uint64_t> bg_next_col, bg_next_rd, bg_next_act; /* tCCD_L, tWTR_L, tRRD_L */
         uint64_t faw[4] = {0, 0, 0, 0}; /* ACT time + tFAW of the last four ACTs */
         unsigned faw_pos = 0;
@@ -124,7 +136,8 @@ class DramTiming {
 
     DramParams p_;
     std::vector<DramMapField> map_;
-    unsigned burst_bits_, banks_per_group_;
+    unsigned burst_bits_, banks_per_group_, bpg_bits_, bank_bits_, bank_mask_;
+    bool rows_pow2_;
     std::vector<Channel> ch_;
     uint64_t seq_ = 0;
     bool have_last_ = false;

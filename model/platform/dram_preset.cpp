@@ -2,8 +2,7 @@
 
 namespace hq {
 
-void apply_dram_currents(DramParams &p, const DramCurrents &c)
-{
+void apply_dram_currents(DramParams &p, const DramCurrents &c) {
     const double tck_ns = p.tck_s() * 1e9;
     const double tras = p.tRAS * tck_ns, trp = p.tRP * tck_ns, trc = tras + trp;
     const double burst_ns = p.burst_length / 2 * tck_ns;
@@ -18,19 +17,17 @@ void apply_dram_currents(DramParams &p, const DramCurrents &c)
 }
 
 /* "controller": queue, scheduler, page policy and the name of one of "address_maps". */
-static void read_controller(const ConfigObject &o, DramParams &p)
-{
+static void read_controller(const ConfigObject &o, DramParams &p) {
     if (o.has("address_maps")) {
         const ConfigObject maps = o.object("address_maps");
         for (auto it = maps.json().begin(); it != maps.json().end(); ++it)
             if (!it.value().is_array())
                 maps.fail(it.key().c_str(), "must be a list of fields such as \"column:7\"");
     }
-    if (!o.has("controller"))
-        return;
+    if (!o.has("controller")) return;
     const ConfigObject c = o.object("controller");
-    c.allow_only({"source", "queue_depth", "frontend_ck", "scheduler", "page_policy",
-                  "admission", "address_map"});
+    c.allow_only({"source", "queue_depth", "frontend_ck", "scheduler", "page_policy", "admission",
+                  "address_map"});
     (void)c.string("source");
     p.queue_depth = unsigned(c.u64_or("queue_depth", p.queue_depth, 1, 1024));
     p.frontend_ck = unsigned(c.u64_or("frontend_ck", p.frontend_ck, 0, 1000));
@@ -55,12 +52,10 @@ static void read_controller(const ConfigObject &o, DramParams &p)
         p.admission = DramAdmission::PREVIOUS_BANK;
     else
         c.fail("admission", "must be \"own_bank\" or \"previous_bank\", not \"" + adm + "\"");
-    if (c.has("address_map"))
-        select_dram_address_map(o, c.string("address_map"), p);
+    if (c.has("address_map")) select_dram_address_map(o, c.string("address_map"), p);
 }
 
-void select_dram_address_map(const ConfigObject &preset, const std::string &name, DramParams &p)
-{
+void select_dram_address_map(const ConfigObject &preset, const std::string &name, DramParams &p) {
     p.address_map_name = name;
     p.address_map.clear();
     if (name == "row_bank_column") /* built in: today's map, whole row per bank */
@@ -70,31 +65,30 @@ void select_dram_address_map(const ConfigObject &preset, const std::string &name
         std::string known = "row_bank_column";
         for (auto it = maps.json().begin(); it != maps.json().end(); ++it)
             known += ", " + it.key();
-        preset.fail("controller", "address map \"" + name + "\" is not defined (known: " +
-                                      known + ")");
+        preset.fail("controller",
+                    "address map \"" + name + "\" is not defined (known: " + known + ")");
     }
     const nlohmann::json &fields = maps.array(name.c_str());
     for (const nlohmann::json &f : fields) {
         DramMapField field;
         const std::string err = f.is_string() ? parse_dram_map_field(f.get<std::string>(), &field)
                                               : std::string("fields must be strings");
-        if (!err.empty())
-            maps.fail(name.c_str(), err);
+        if (!err.empty()) maps.fail(name.c_str(), err);
         p.address_map.push_back(field);
     }
 }
 
-uint64_t dram_capacity(const DramParams &p)
-{
+uint64_t dram_capacity(const DramParams &p) {
     return uint64_t(p.channels) * p.banks * p.rows * p.row_bytes;
 }
 
-DramParams read_dram_preset(const ConfigObject &o)
-{
-    o.allow_only({"part", "source", "notes", "clock_hz", "bus_width_bits", "channels", "banks",
-                  "rows", "row_bytes", "burst_length", "tCL", "tCWL", "tRCD", "tRP", "tRAS",
-                  "tWR", "tRTP", "tCCD", "power", "bank_groups", "tCCD_L", "tRRD", "tRRD_L",
-                  "tFAW", "tWTR", "tWTR_L", "tRTW", "tREFI", "tRFC", "controller",
+DramParams read_dram_preset(const ConfigObject &o) {
+    o.allow_only({"part",        "source", "notes",  "clock_hz",  "bus_width_bits",
+                  "channels",    "banks",  "rows",   "row_bytes", "burst_length",
+                  "tCL",         "tCWL",   "tRCD",   "tRP",       "tRAS",
+                  "tWR",         "tRTP",   "tCCD",   "power",     "bank_groups",
+                  "tCCD_L",      "tRRD",   "tRRD_L", "tFAW",      "tWTR",
+                  "tWTR_L",      "tRTW",   "tREFI",  "tRFC",      "controller",
                   "address_maps"});
     DramParams p;
     p.part = o.string("part");
@@ -128,8 +122,8 @@ DramParams read_dram_preset(const ConfigObject &o)
     read_controller(o, p);
     if (o.has("power")) {
         const ConfigObject pw = o.object("power");
-        pw.allow_only({"source", "devices", "vdd", "idd0_ma", "idd2n_ma", "idd3n_ma",
-                       "idd4r_ma", "idd4w_ma", "idd5_ma"});
+        pw.allow_only({"source", "devices", "vdd", "idd0_ma", "idd2n_ma", "idd3n_ma", "idd4r_ma",
+                       "idd4w_ma", "idd5_ma"});
         (void)pw.string("source");
         DramCurrents c;
         c.devices = unsigned(pw.u64("devices", 1, 64));
@@ -149,13 +143,11 @@ DramParams read_dram_preset(const ConfigObject &o)
                                "background currents)");
     }
     const std::string err = p.validate();
-    if (!err.empty())
-        o.fail(nullptr, err);
+    if (!err.empty()) o.fail(nullptr, err);
     return p;
 }
 
-DramParams load_dram_preset_file(const std::string &path)
-{
+DramParams load_dram_preset_file(const std::string &path) {
     const nlohmann::json doc = load_json_file(path);
     return read_dram_preset(ConfigObject(doc, path, ""));
 }
