@@ -225,8 +225,9 @@ int sc_main(int argc, char *argv[])
         wait(d + sc_core::sc_time(1, sc_core::SC_NS));
         CHECK(meip.read());
         CHECK_EQ(cpu.read32(0xc200004, d), 2u); /* claim: the accelerator's source */
-        /* The DMA's 4 KiB read is one transaction timed from its burst sequence: one row
-         * miss then 127 hits at one burst per 4 tCK, streaming through the bus port. */
+        /* The DMA's 4 KiB read is one transaction timed from its burst sequence: 1 tCK in the
+         * controller, one row miss then 127 hits at one burst per 4 tCK, streaming through the
+         * bus port. */
         const Device *acc = plat.device("acc");
         CHECK(acc != nullptr);
     };
@@ -235,7 +236,7 @@ int sc_main(int argc, char *argv[])
     CHECK(acc != nullptr);
     if (acc) {
         const double tck = 1.25, cyc = 2.5; /* ns: DDR3-1600, 400 MHz bus */
-        const double dram_ns = (11 + 11 + 128 * 4) * tck;  /* tRCD + CL + 128 bursts */
+        const double dram_ns = (1 + 11 + 11 + 128 * 4) * tck; /* controller, tRCD, CL, bursts */
         const double bus_ns = 4096 / 16 * cyc;             /* 256 beats of 16 bytes */
         std::printf("DMA 4 KiB: %.1f ns (bus %.1f, dram %.1f)\n",
                     acc->dma_delay.to_seconds() * 1e9, bus_ns, dram_ns);
