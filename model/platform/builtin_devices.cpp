@@ -70,7 +70,8 @@ class DramDevice : public Device {
         const ConfigObject ov = ctx.params.object_or_empty("overrides");
         for (auto it = ov.json().begin(); it != ov.json().end(); ++it)
             preset[it.key()] = it.value();
-        const DramParams p = read_dram_preset(ConfigObject(preset, file, ""));
+        const DramParams p = read_dram_preset(
+            ConfigObject(preset, file, pre.is_object() ? ctx.params.key_path("preset") : ""));
         if (ctx.size > dram_capacity(p))
             ctx.params.fail("preset", "part '" + p.part + "' holds " +
                                           std::to_string(dram_capacity(p)) +

@@ -171,6 +171,18 @@ static int check_errors()
               "row_bytes": 4096, "burst_length": 8, "tCL": 11, "tCWL": 8, "tRCD": 11, "tRP": 11,
               "tRAS": 0, "tWR": 12, "tRTP": 6, "tCCD": 4 } } } ])"),
                         {"devices[0].params.preset.tRAS", "must be in"}));
+    CHECK(build_rejects("dram_override_scheduler", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x1000", "params": {
+              "preset": ")" HQ_CONFIG_DIR R"(/dram/ddr4-2400-x8-64bit.json",
+              "overrides": { "controller": { "source": "s", "scheduler": "lifo" } } } } ])"),
+                        {"scheduler", "\"fr-fcfs\" or \"fcfs\""}));
+    CHECK(build_rejects("dram_override_map", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x1000", "params": {
+              "preset": ")" HQ_CONFIG_DIR R"(/dram/ddr4-2400-x8-64bit.json",
+              "overrides": { "controller": { "source": "s", "address_map": "nope" } } } } ])"),
+                        {"\"nope\" is not defined", "row_bank_column, bank_group_interleaved"}));
+    CHECK(build_rejects("dram_override_refresh", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x1000", "params": {
+              "preset": ")" HQ_CONFIG_DIR R"(/dram/ddr3-1600-mt41k256m16-x32.json",
+              "overrides": { "tREFI": 100 } } } ])"),
+                        {"tRFC must be shorter than tREFI"}));
     CHECK(build_rejects("dram_too_big", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x40000000", "params": { "preset": {
               "part": "tiny", "source": "y", "clock_hz": 8e8, "bus_width_bits": 32, "banks": 8, "rows": 16,
               "row_bytes": 4096, "burst_length": 8, "tCL": 11, "tCWL": 8, "tRCD": 11, "tRP": 11,
