@@ -1,6 +1,8 @@
 /* Platform configs: every validation error names the file and the key; the shipped configs
  * build; a device type registered from outside model/platform (as model/accel does) is
  * created from config, mapped, gets its interrupt line and its DMA contends on the bus. */
+#include "mem/dram_energy_ext.h"
+#include "platform/dram_preset.h"
 #include "platform/platform.h"
 #include "tlm_test_util.h"
 #include "vp_check.h"
@@ -19,6 +21,7 @@ struct FakeAccel : sc_core::sc_module, Device {
     unsigned irq_source;
     uint32_t dma_bytes;
     sc_core::sc_time dma_delay;
+    DramEnergyExtension dma_energy; /* what the DRAM reported for the DMA */
     SC_HAS_PROCESS(FakeAccel);
     FakeAccel(sc_core::sc_module_name name, const DeviceContext &ctx)
         : sc_module(name), regs("regs"), dma("dma"), irq("irq"), irq_source(ctx.irq)
@@ -38,8 +41,10 @@ struct FakeAccel : sc_core::sc_module, Device {
             d.set_data_ptr(buf.data());
             d.set_data_length(dma_bytes);
             d.set_streaming_width(dma_bytes);
+            d.set_extension(&dma_energy);
             sc_core::sc_time dd = delay;
             dma->b_transport(d, dd);
+            d.clear_extension(&dma_energy);
             dma_delay = dd - delay;
             irq.write(true);
         }
@@ -253,6 +258,15 @@ int sc_main(int argc, char *argv[])
         std::printf("DMA 4 KiB: %.1f ns (bus %.1f, dram %.1f)\n",
                     acc->dma_delay.to_seconds() * 1e9, bus_ns, dram_ns);
         CHECK_NEAR(acc->dma_delay.to_seconds() * 1e9, std::max(bus_ns, dram_ns), 1e-6);
+        /* the DRAM reports the DMA's command energy (one ACT, 128 read bursts) and its
+         * background power (IDD3N standby + refresh energy over tREFI) */
+        const DramParams dp =
+            load_dram_preset_file(HQ_CONFIG_DIR "/dram/ddr3-1600-mt41k256m16-x32.json");
+        CHECK(acc->dma_energy.valid);
+        CHECK_NEAR(acc->dma_energy.command_nj, dp.energy_activate_nj + 128 * dp.energy_read_nj,
+                   1e-9);
+        CHECK_NEAR(acc->dma_energy.background_mw,
+                   dp.power_active_mw + dp.energy_refresh_nj / (dp.tREFI * 1.25) * 1e3, 1e-9);
     }
     const nlohmann::json st = plat.stats();
     CHECK_EQ(st["dram"]["bytes_read"].get<uint64_t>(), uint64_t(4096));
