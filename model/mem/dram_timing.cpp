@@ -27,6 +27,7 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
     bpg_bits_ = log2u(banks_per_group_);
     bank_bits_ = log2u(p.banks);
     bank_mask_ = p.banks - 1;
+    recent_.resize(size_t(p.channels) << bank_bits_);
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
@@ -111,14 +112,19 @@ void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     last_bank_ = r.bank;
 }
 
-/* Earliest commands for queue entry `index` of a bank, given everything issued so far. */
 DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const {
+    Plan pl = plan_for(ch, bank, ch_[ch].banks[bank].queue[index]);
+    pl.index = index;
+    return pl;
+}
+
+/* Earliest commands for burst r of a bank, given everything issued so far. */
+DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending &r) const {
     const Channel &c = ch_[ch];
     const Bank &b = c.banks[bank];
-    const Pending &r = b.queue[index];
     const unsigned g = bank >> bpg_bits_;
     const uint64_t ready = r.arrival + p_.frontend_ck;
-    Plan pl{ch, bank, index, false, false, 0, 0, 0};
+    Plan pl{ch, bank, 0, false, false, 0, 0, 0};
     uint64_t col = max3(ready, c.next_col, c.bg_next_col[g]);
     col = std::max(col, r.write ? c.next_wr : std::max(c.next_rd, c.bg_next_rd[g]));
     if (b.open && b.row == r.row) {
@@ -233,13 +239,21 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
         if (!p_.tREFI || pl.col < c.refresh_due) break;
         refresh(c, pl.col); /* due first: plan again with every bank closed */
     }
-    Channel &c = ch_[pl.ch];
-    Bank &b = c.banks[pl.bank];
+    Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
     b.queue.erase(pl.index);
     if (b.queue.empty())
         active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
     queued_--;
+    commit(pl, r, col_out, done_out);
+    *tag = r.tag;
+    return true;
+}
+
+/* Issues the commands of plan pl for burst r: bank, rank and bus state, statistics. */
+void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uint64_t *done_out) {
+    Channel &c = ch_[pl.ch];
+    Bank &b = c.banks[pl.bank];
     const unsigned g = pl.bank >> bpg_bits_;
     if (pl.hit) {
         stats_.row_hits++;
@@ -293,8 +307,6 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     stats_.data_bus_cycles += p_.burst_length / 2;
     *col_out = col;
     *done_out = done;
-    *tag = r.tag;
-    return true;
 }
 
 void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
@@ -330,7 +342,135 @@ void DramTiming::count(uint64_t now, uint64_t done, uint64_t len, bool write) {
     stats_.last_cycle = std::max(stats_.last_cycle, done);
 }
 
+/* The bursts of one transaction, nothing else queued, served in address order (the order a
+ * DMA hands them over; FCFS gives the same, tested): each burst is planned directly, with the
+ * arrival the queue would give it (admitted once the bank buffer it is checked against has
+ * room, i.e. once the queue_depth-th most recent burst of that bank has issued). Row hits
+ * that follow a burst in the same bank and row are spaced by tCCD_L and need no planning: with
+ * a map whose lowest field is the column, a whole row is one such run. */
+uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write) {
+    const uint64_t bb = p_.burst_bytes();
+    const uint64_t first = addr / bb, end = (addr + len + bb - 1) / bb; /* burst numbers */
+    const size_t depth = p_.queue_depth;
+    const bool rings = depth <= kMaxRing;
+    /* runs: the lowest map field is the column, one channel, open page */
+    const unsigned run_bits = map_[0].kind == DramMapField::COLUMN && p_.channels == 1 &&
+                                      p_.page_policy == DramPagePolicy::OPEN &&
+                                      p_.frontend_ck <= p_.tCCD_L
+                                  ? map_[0].bits
+                                  : 0;
+    uint64_t issued = 0; /* bursts [0, issued) have left the queue when the next is admitted */
+    uint64_t t = now, last = now, col_max = 0;
+    unsigned prev_id = UINT32_MAX;
+    touched_.clear();
+    /* admission of burst i against bank id's buffer */
+    auto admit = [&](unsigned id) {
+        if (!rings || id == UINT32_MAX) return; /* the first burst: nothing queued */
+        Recent &h = recent_[id];
+        if (h.count < depth) return;
+        const Recent::Entry &e = h.buf[h.pos]; /* the depth-th most recent burst of the bank */
+        if (e.index >= issued) {
+            t = std::max(t, e.col_max);
+            issued = e.index + 1;
+        }
+    };
+    auto remember = [&](uint64_t i, unsigned id) {
+        if (!rings) return;
+        Recent &h = recent_[id];
+        if (h.count == 0 && h.buf.size() != depth) h.buf.resize(depth);
+        if (h.count == 0) touched_.push_back(id);
+        h.buf[h.pos] = {i, col_max};
+        h.pos = h.pos + 1 == depth ? 0 : h.pos + 1;
+        if (h.count < depth) h.count++;
+    };
+    for (uint64_t n = first; n < end;) {
+        const uint64_t i = n - first;
+        const Burst r = make_burst(n * bb, 0, write);
+        const unsigned id = r.ch << bank_bits_ | r.bank;
+        admit(p_.admission == DramAdmission::PREVIOUS_BANK ? prev_id : id);
+        const Pending pend{seq_++, t, r.row, 0, r.write};
+        Plan pl = plan_for(r.ch, r.bank, pend);
+        while (p_.tREFI && pl.col >= ch_[r.ch].refresh_due) {
+            refresh(ch_[r.ch], pl.col);
+            pl = plan_for(r.ch, r.bank, pend);
+        }
+        uint64_t col, done;
+        commit(pl, pend, &col, &done);
+        col_max = std::max(col_max, col);
+        remember(i, id);
+        last = std::max(last, done);
+        prev_id = id;
+        n++;
+        if (!run_bits) continue;
+        /* the rest of this row: hits tCCD_L apart, up to the next refresh */
+        const uint64_t row_end = ((n - 1) >> run_bits << run_bits) + (uint64_t(1) << run_bits);
+        uint64_t k = std::min(end, row_end) - n;
+        Channel &c = ch_[r.ch];
+        if (p_.tREFI) {
+            const uint64_t room = c.refresh_due > col ? (c.refresh_due - 1 - col) / p_.tCCD_L : 0;
+            k = std::min(k, room);
+        }
+        if (!k) continue;
+        uint64_t cl = col;
+        for (uint64_t m = 0; m < k; m++, n++) { /* admission bookkeeping only */
+            cl += p_.tCCD_L;
+            admit(id);
+            col_max = cl;
+            remember(n - first, id);
+        }
+        hit_run(r.ch, r.bank, write, k, cl);
+        last = std::max(last, cl + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2);
+    }
+    for (unsigned id : touched_) {
+        recent_[id].count = 0;
+        recent_[id].pos = 0;
+    }
+    have_last_ = true;
+    last_ch_ = prev_id >> bank_bits_;
+    last_bank_ = prev_id & bank_mask_;
+    return last;
+}
+
+/* k row hits of one bank after its last burst, the last one's column command at `col`. */
+void DramTiming::hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col) {
+    Channel &c = ch_[ch];
+    Bank &b = c.banks[bank];
+    const unsigned g = bank >> bpg_bits_;
+    const uint64_t done = col + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2;
+    c.bus_free = done;
+    c.next_col = col + p_.tCCD;
+    c.bg_next_col[g] = col + p_.tCCD_L;
+    if (write) {
+        if (p_.tWTR_L) {
+            c.next_rd = std::max(c.next_rd, done + p_.tWTR);
+            c.bg_next_rd[g] = std::max(c.bg_next_rd[g], done + p_.tWTR_L);
+        }
+        b.pre_ready = std::max(b.pre_ready, done + p_.tWR);
+        stats_.write_bursts += k;
+        stats_.energy_nj += double(k) * p_.energy_write_nj;
+    } else {
+        const uint64_t wr = col + p_.tCL + p_.burst_length / 2 + p_.tRTW;
+        c.next_wr = std::max(c.next_wr, wr > p_.tCWL ? wr - p_.tCWL : 0);
+        b.pre_ready = std::max(b.pre_ready, col + p_.tRTP);
+        stats_.read_bursts += k;
+        stats_.energy_nj += double(k) * p_.energy_read_nj;
+    }
+    stats_.row_hits += k;
+    stats_.data_bus_cycles += k * (p_.burst_length / 2);
+}
+
 uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool write) {
+    if (len == 0) return now;
+    if (p_.queue_depth > kMaxRing &&
+        (len + p_.burst_bytes() - 1) / p_.burst_bytes() > p_.queue_depth)
+        return access_queued(now, addr, len, write); /* admission would need longer memories */
+    count(now, now, 0, write);
+    const uint64_t last = run_in_order(now, addr, len, write);
+    count(now, last, len, write);
+    return last;
+}
+
+uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bool write) {
     if (len == 0) return now;
     count(now, now, 0, write);
     const uint64_t bb = p_.burst_bytes();

@@ -38,6 +38,9 @@ class DramTiming {
      * its bursts enter the queue at `now` (as room frees up) and are scheduled to the last.
      * Returns the cycle its last data beat completes; updates bank state and statistics. */
     uint64_t access(uint64_t now, uint64_t addr, uint64_t len, bool write);
+    /* The same through the scheduler's queue (FR-FCFS may reorder the transaction's bursts);
+     * with FCFS it equals access() (tested). */
+    uint64_t access_queued(uint64_t now, uint64_t addr, uint64_t len, bool write);
 
     /* Trace replay: equal-size requests issued back to back (the next one is sent when the
      * controller accepts the previous one, all from cycle `start`). Fills sent[i] and done[i]
@@ -124,6 +127,8 @@ class DramTiming {
     void enqueue(uint64_t arrival, const Burst &b);
     bool queue_full(const Burst &b, unsigned entries) const;
     Plan plan(unsigned ch, unsigned bank, unsigned index) const;
+    Plan plan_for(unsigned ch, unsigned bank, const Pending &r) const;
+    void commit(const Plan &pl, const Pending &r, uint64_t *col, uint64_t *done);
     bool pick(Plan *best) const;
     /* Schedules the next burst; returns false when the queue is empty. */
     bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
@@ -132,6 +137,8 @@ class DramTiming {
     /* Enqueues bursts[i] as room frees up, from cycle `start`; done[tag] = completion. */
     void run(const std::vector<Burst> &bursts, uint64_t start, std::vector<uint64_t> *admitted,
              std::vector<uint64_t> *done);
+    uint64_t run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write);
+    void hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col);
     void count(uint64_t now, uint64_t done, uint64_t len, bool write);
 
     DramParams p_;
@@ -144,6 +151,17 @@ class DramTiming {
     unsigned last_ch_ = 0, last_bank_ = 0; /* where the last burst was queued */
     std::vector<Burst> scratch_bursts_;
     std::vector<uint64_t> scratch_done_;
+    /* per bank: the last queue_depth bursts of the transaction being planned in order */
+    struct Recent {
+        struct Entry {
+            uint64_t index, col_max; /* burst number; latest column command up to it */
+        };
+        std::vector<Entry> buf;
+        size_t pos = 0, count = 0;
+    };
+    static constexpr size_t kMaxRing = 4096;
+    std::vector<Recent> recent_;
+    std::vector<unsigned> touched_;
     unsigned queued_ = 0;
     std::vector<unsigned> active_; /* ch * banks + bank of the non-empty queues */
     DramStats stats_;

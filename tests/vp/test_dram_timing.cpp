@@ -297,6 +297,57 @@ static void check_mechanisms(const char *file) {
     }
 }
 
+/* access() plans a transaction's bursts directly in address order; through the queue with
+ * FCFS (which serves them in that order too) the result must be the same, cycle for cycle, on
+ * random mixes of lengths, alignments, reads/writes, banks, rows and request times, with
+ * refresh, both admission rules and both maps. */
+static void check_in_order_matches_queue(const char *file, DramAdmission adm, bool own_map) {
+    DramParams p = load(file);
+    p.scheduler = DramScheduler::FCFS;
+    p.admission = adm;
+    if (!own_map) {
+        p.address_map.clear();
+        p.address_map_name = "row_bank_column";
+    }
+    DramTiming fast(p), slow(p);
+    uint64_t rng = 0x9e3779b97f4a7c15ull, now = 0;
+    auto next = [&rng] {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        return rng;
+    };
+    const uint64_t span = p.row_bytes * p.channels * p.banks * 4; /* a few rows per bank */
+    for (int i = 0; i < 20000; i++) {
+        const uint64_t addr = next() % span;
+        const uint64_t len = 1 + next() % (3 * p.row_bytes);
+        const bool write = next() % 4 == 0;
+        now += next() % 2000;
+        const uint64_t a = fast.access(now, addr, len, write);
+        const uint64_t b = slow.access_queued(now, addr, len, write);
+        if (a != b) {
+            std::printf("transaction %d: 0x%llx + %llu\n", i, (unsigned long long)addr,
+                        (unsigned long long)len);
+            CHECK_EQ(a, b);
+            return;
+        }
+    }
+    const DramStats &f = fast.stats(), &s = slow.stats();
+    CHECK_EQ(f.row_hits, s.row_hits);
+    CHECK_EQ(f.row_misses, s.row_misses);
+    CHECK_EQ(f.row_conflicts, s.row_conflicts);
+    CHECK_EQ(f.refreshes, s.refreshes);
+    CHECK_EQ(f.last_cycle, s.last_cycle);
+    CHECK_NEAR(f.energy_nj, s.energy_nj, 1e-9);
+    CHECK(f.refreshes > 0);
+    std::printf("in order = through the queue on %s (%s, %s map): %llu hits, %llu misses, %llu "
+                "conflicts, %llu refreshes\n",
+                file, adm == DramAdmission::OWN_BANK ? "own bank" : "previous bank",
+                own_map ? "preset" : "row_bank_column", (unsigned long long)f.row_hits,
+                (unsigned long long)f.row_misses, (unsigned long long)f.row_conflicts,
+                (unsigned long long)f.refreshes);
+}
+
 static void check_address_maps() {
     /* DDR4 preset default: bank group bits right above the 64 B burst, then 7 column bits,
      * then 2 bank bits, then the row. */
@@ -404,5 +455,9 @@ int main() {
     check_mechanisms("ddr3-1600-mt41k256m16-x32.json");
     check_mechanisms("ddr4-2400-x8-64bit.json");
     check_address_maps();
+    for (const char *file : {"ddr3-1600-mt41k256m16-x32.json", "ddr4-2400-x8-64bit.json"})
+        for (DramAdmission adm : {DramAdmission::OWN_BANK, DramAdmission::PREVIOUS_BANK})
+            for (bool own_map : {true, false})
+                check_in_order_matches_queue(file, adm, own_map);
     return vp_report("test_dram_timing");
 }
