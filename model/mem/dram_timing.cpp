@@ -411,12 +411,31 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
             k = std::min(k, room);
         }
         if (!k) continue;
+        /* admission bookkeeping: burst by burst until the bank's buffer holds only this run;
+         * from then on each burst waits for the one queue_depth before it */
+        const uint64_t loop = rings ? std::min<uint64_t>(k, depth) : 0;
         uint64_t cl = col;
-        for (uint64_t m = 0; m < k; m++, n++) { /* admission bookkeeping only */
+        for (uint64_t m = 0; m < loop; m++, n++) {
             cl += p_.tCCD_L;
             admit(id);
             col_max = cl;
             remember(n - first, id);
+        }
+        if (k > loop) {
+            const uint64_t rest = k - loop, last_i = n + rest - 1 - first; /* last burst */
+            const uint64_t col_last = cl + rest * p_.tCCD_L;
+            if (rings) {
+                const uint64_t wait_i = last_i - depth; /* it waited for this one */
+                t = std::max(t, col_last - depth * p_.tCCD_L);
+                issued = std::max<uint64_t>(issued, wait_i + 1);
+                for (uint64_t x = last_i - depth + 1; x <= last_i; x++) {
+                    col_max = col_last - (last_i - x) * p_.tCCD_L;
+                    remember(x, id);
+                }
+            }
+            cl = col_last;
+            col_max = cl;
+            n += rest;
         }
         hit_run(r.ch, r.bank, write, k, cl);
         last = std::max(last, cl + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2);
