@@ -106,6 +106,7 @@ void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     Bank &b = ch_[r.ch].banks[r.bank];
     if (b.queue.empty()) active_.push_back(r.ch << bank_bits_ | r.bank);
     b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
+    if (b.open && r.row == b.row) b.hits_queued++;
     queued_++;
     have_last_ = true;
     last_ch_ = r.ch;
@@ -172,7 +173,7 @@ bool DramTiming::pick(Plan *best) const {
         const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
         const Bank &b = ch_[ch].banks[bank];
         unsigned index = 0;
-        if (b.open)
+        if (b.open && b.hits_queued)
             for (unsigned i = 0; i < b.queue.size(); i++)
                 if (b.queue[i].row == b.row) {
                     index = i;
@@ -191,6 +192,7 @@ bool DramTiming::pick(Plan *best) const {
 
 void DramTiming::close_bank(Channel &c, Bank &b, uint64_t pre) {
     b.open = false;
+    b.hits_queued = 0;
     b.act_ready = std::max(b.act_ready, pre + p_.tRP);
     if (--c.open_banks == 0) c.all_closed_since = pre + p_.tRP;
 }
@@ -242,6 +244,7 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
     b.queue.erase(pl.index);
+    if (pl.hit) b.hits_queued--;
     if (b.queue.empty())
         active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
     queued_--;
@@ -268,6 +271,9 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
             stats_.precharged_cycles += pl.act - c.all_closed_since;
         b.open = true;
         b.row = r.row;
+        b.hits_queued = 0;
+        for (size_t i = 0; i < b.queue.size(); i++)
+            b.hits_queued += b.queue[i].row == r.row;
         b.pre_ready = pl.act + p_.tRAS;
         b.act_ready = std::max(b.act_ready, pl.act + p_.tRAS + p_.tRP); /* tRC */
         b.col_ready = pl.act + p_.tRCD;

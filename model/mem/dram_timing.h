@@ -96,6 +96,7 @@ class DramTiming {
                                    tWR after write data */
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
         PendingQueue queue;     /* in arrival order */
+        size_t hits_queued = 0; /* queued bursts to the open row (FR-FCFS looks only then) */
     };
     struct Channel {
         std::vector<Bank> banks;
