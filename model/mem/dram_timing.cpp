@@ -179,6 +179,18 @@ bool DramTiming::pick(Plan *best) const {
                     index = i;
                     break;
                 }
+        if (have) { /* a cheap lower bound of its column time: skip banks that cannot win */
+            const Pending &r = b.queue[index];
+            const uint64_t ready = r.arrival + p_.frontend_ck;
+            uint64_t lb;
+            if (b.open && b.row == r.row)
+                lb = std::max(b.col_ready, ready);
+            else if (b.open)
+                lb = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
+            else
+                lb = std::max(ready, b.act_ready) + p_.tRCD;
+            if (std::max(lb, ch_[ch].next_col) > best->col) continue;
+        }
         const Plan pl = plan(ch, bank, index);
         const uint64_t seq = b.queue[index].seq;
         if (!have || pl.col < best->col || (pl.col == best->col && seq < best_seq)) {
