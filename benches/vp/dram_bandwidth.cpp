@@ -1,6 +1,6 @@
-/* DRAM study: achieved bandwidth, row-buffer behaviour and energy per byte of the presets
- * for typical access patterns (sequential streams in transactions of several sizes, random
- * bursts, a row-thrashing stride). Deterministic (fixed seed). Prints a Markdown table.
+/* DRAM study: achieved bandwidth, row-buffer behaviour and energy per byte (commands and
+ * background) of the presets for typical access patterns (sequential streams in transactions
+ * of several sizes, random bursts, a row-thrashing stride). Deterministic (fixed seed). Prints a Markdown table.
  * usage: dram_bandwidth [PRESET.json ...]   (default: the presets in configs/dram) */
 #include "mem/dram_timing.h"
 #include "platform/dram_preset.h"
@@ -55,7 +55,7 @@ static void run(const std::string &path)
                     (unsigned long long)pat.txn_bytes, gbs,
                     100 * t.achieved_bytes_per_s() / p.peak_bytes_per_s(),
                     (unsigned long long)s.row_hits, (unsigned long long)s.row_misses,
-                    (unsigned long long)s.row_conflicts, s.energy_nj * 1e3 / double(total));
+                    (unsigned long long)s.row_conflicts, t.total_energy_nj() * 1e3 / double(total));
     }
 }
 

@@ -1,5 +1,7 @@
 #include "accel/dma_engine.h"
 
+#include "mem/dram_energy_ext.h"
+
 namespace hq::accel {
 
 bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uint32_t len,
@@ -21,8 +23,11 @@ bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uin
     gp.set_byte_enable_ptr(nullptr);
     gp.set_dmi_allowed(false);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    DramEnergyExtension energy;
+    gp.set_extension(&energy);
     sc_core::sc_time delay = *t;
     socket_->b_transport(gp, delay);
+    gp.clear_extension(&energy); /* on the stack: the payload must not free it */
     transactions_++;
     if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) {
         *bad_addr = addr;
@@ -30,6 +35,12 @@ bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uin
     }
     *t = delay;
     (cmd == tlm::TLM_READ_COMMAND ? bytes_read_ : bytes_written_) += len;
+    if (energy.valid) {
+        dram_command_nj_ += energy.command_nj;
+        dram_background_mw_ = energy.background_mw;
+    } else {
+        unpriced_bytes_ += len;
+    }
     return true;
 }
 

@@ -29,12 +29,19 @@ class DmaEngine {
     uint64_t bytes_read() const { return bytes_read_; }
     uint64_t bytes_written() const { return bytes_written_; }
     uint64_t transactions() const { return transactions_; }
+    /* DRAM energy of the transfers, from the DRAM model (DramEnergyExtension): command energy
+     * so far, the bytes whose target did not report one (not DRAM), and the DRAM's background
+     * power as last reported (0 if none). */
+    double dram_command_nj() const { return dram_command_nj_; }
+    uint64_t unpriced_bytes() const { return unpriced_bytes_; }
+    double dram_background_mw() const { return dram_background_mw_; }
 
   private:
     bool transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uint32_t len,
                   sc_core::sc_time *t, uint64_t *bad_addr);
     tlm::tlm_initiator_socket<32> &socket_;
-    uint64_t bytes_read_ = 0, bytes_written_ = 0, transactions_ = 0;
+    uint64_t bytes_read_ = 0, bytes_written_ = 0, transactions_ = 0, unpriced_bytes_ = 0;
+    double dram_command_nj_ = 0, dram_background_mw_ = 0;
 };
 
 } // namespace hq::accel

@@ -92,6 +92,8 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     st.desc_addr = desc_addr;
     st.start_ps = start_ps;
     Run run{*this, r, start_ps, cfg_.cycle_ps(), layer_id, trace};
+    const double dram_nj_before = dma_.dram_command_nj();
+    const uint64_t unpriced_before = dma_.unpriced_bytes();
 
     /* Descriptor fetch and decode. */
     uint8_t raw[HQ_ACCEL_DESC_BYTES];
@@ -368,9 +370,17 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     st.cycles = t_end;
 
     st.energy_sram_pj = st.sram_bytes * energy_.sram_byte_pj;
+    /* DRAM: the DRAM model's command energy of this layer's transfers plus its background
+     * power over the layer; bytes to targets that report none use the per-byte table. */
     const uint64_t dram_bytes = st.dram_read + st.dram_written;
-    st.energy_dram_pj = dram_bytes * energy_.dram_byte_pj +
-                        std::ceil((double)dram_bytes / energy_.dram_row_bytes) * energy_.dram_activate_pj;
+    const uint64_t unpriced =
+        std::min<uint64_t>(dram_bytes, dma_.unpriced_bytes() - unpriced_before);
+    st.energy_dram_pj =
+        unpriced * energy_.dram_byte_pj +
+        std::ceil((double)unpriced / energy_.dram_row_bytes) * energy_.dram_activate_pj;
+    if (unpriced < dram_bytes) /* mW x ps = 1e-3 pJ */
+        st.energy_dram_pj += (dma_.dram_command_nj() - dram_nj_before) * 1e3 +
+                             dma_.dram_background_mw() * (double)st.cycles * cfg_.cycle_ps() * 1e-3;
     st.energy_decoder_pj = st.decoder_symbols * energy_.decoder_symbol_pj;
     st.energy_pj = st.energy_mac_pj + st.energy_sram_pj + st.energy_dram_pj + st.energy_decoder_pj;
     return r;

@@ -1,5 +1,7 @@
 #include "mem/dram.h"
 
+#include "mem/dram_energy_ext.h"
+
 #include <cmath>
 
 namespace hq {
@@ -22,8 +24,21 @@ void Dram::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay)
     /* The request reaches the DRAM at the initiator's local time; round up to a DRAM cycle. */
     const sc_core::sc_time now = sc_core::sc_time_stamp() + delay;
     const uint64_t now_ck = static_cast<uint64_t>(std::ceil(now / tck_ - 1e-9));
+    const DramStats before = timing_.stats();
     const uint64_t done_ck = timing_.access(now_ck, trans.get_address(),
                                             trans.get_data_length(), trans.is_write());
+    DramEnergyExtension *ext = nullptr;
+    trans.get_extension(ext);
+    if (ext) { /* refresh is in the background power, not charged to the access */
+        const DramParams &p = timing_.params();
+        const DramStats &after = timing_.stats();
+        ext->valid = true;
+        ext->command_nj = after.energy_nj - before.energy_nj -
+                          double(after.refreshes - before.refreshes) * p.energy_refresh_nj;
+        ext->background_mw = p.power_active_mw;
+        if (p.tREFI) /* nJ per ns = W */
+            ext->background_mw += p.energy_refresh_nj / (p.tREFI * p.tck_s() * 1e9) * 1e3;
+    }
     const sc_core::sc_time done = tck_ * double(done_ck);
     delay += done - now;
     trans.set_dmi_allowed(true);

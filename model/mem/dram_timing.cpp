@@ -5,9 +5,7 @@
 
 namespace hq {
 
-static bool pow2(uint64_t v) { return v && !(v & (v - 1)); }
-static unsigned log2u(uint64_t v)
-{
+static unsigned log2u(uint64_t v) {
     unsigned n = 0;
     while (v > 1) {
         v >>= 1;
@@ -16,179 +14,547 @@ static unsigned log2u(uint64_t v)
     return n;
 }
 
-std::string DramParams::validate() const
-{
-    if (!(clock_hz >= 1e6 && clock_hz <= 10e9))
-        return "clock_hz must be in [1e6, 1e10]";
-    if (bus_width_bits < 8 || bus_width_bits > 1024 || !pow2(bus_width_bits))
-        return "bus_width_bits must be a power of two in [8, 1024]";
-    if (!pow2(channels) || channels > 64)
-        return "channels must be a power of two in [1, 64]";
-    if (!pow2(banks) || banks > 256)
-        return "banks must be a power of two in [1, 256]";
-    if (burst_length < 2 || burst_length > 32 || burst_length % 2)
-        return "burst_length must be even, in [2, 32]";
-    if (!pow2(row_bytes) || row_bytes < burst_bytes())
-        return "row_bytes must be a power of two holding at least one burst";
-    if (rows == 0)
-        return "rows must be positive";
-    if (tCL == 0 || tCWL == 0 || tRCD == 0 || tRP == 0 || tRAS == 0)
-        return "tCL, tCWL, tRCD, tRP and tRAS must be positive";
-    if (tCCD < burst_length / 2)
-        return "tCCD must be at least burst_length / 2 (one burst on the data bus)";
-    if (tCL > 1000 || tCWL > 1000 || tRCD > 1000 || tRP > 1000 || tRAS > 1000 || tWR > 1000 ||
-        tRTP > 1000 || tCCD > 1000)
-        return "timings must be at most 1000 cycles";
-    if (energy_activate_nj < 0 || energy_read_nj < 0 || energy_write_nj < 0)
-        return "energies must not be negative";
-    return "";
+static uint64_t max3(uint64_t a, uint64_t b, uint64_t c) {
+    return std::max(a, std::max(b, c));
 }
 
-DramTiming::DramTiming(const DramParams &p) : p_(p)
-{
+DramTiming::DramTiming(const DramParams &p) : p_(p) {
     std::string err = p.validate();
-    if (!err.empty())
-        throw std::invalid_argument("DRAM parameters: " + err);
-    col_bits_ = log2u(p.row_bytes);
-    ch_bits_ = log2u(p.channels);
+    if (!err.empty()) throw std::invalid_argument("DRAM parameters: " + err);
+    map_ = p.effective_map();
+    burst_bits_ = log2u(p.burst_bytes());
+    banks_per_group_ = p.banks / p.bank_groups;
+    bpg_bits_ = log2u(banks_per_group_);
     bank_bits_ = log2u(p.banks);
+    bank_mask_ = p.banks - 1;
+    recent_.resize(size_t(p.channels) << bank_bits_);
+    rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
-    for (Channel &c : ch_)
+    for (Channel &c : ch_) {
         c.banks.resize(p.banks);
+        c.bg_next_col.assign(p.bank_groups, 0);
+        c.bg_next_rd.assign(p.bank_groups, 0);
+        c.bg_next_act.assign(p.bank_groups, 0);
+        c.refresh_due = p.tREFI;
+        c.all_closed_since = UINT64_MAX; /* before the first access: not counted */
+    }
 }
 
-/* Mapping, low to high bits: column (byte within the row) | channel | bank | row. Sequential
- * traffic fills a row, then moves to the next channel, then the next bank. */
-DramTiming::Location DramTiming::locate(uint64_t addr) const
-{
+/* Fields from low to high bits above the byte offset within a burst (params' address map). */
+DramTiming::Location DramTiming::locate(uint64_t addr) const {
+    uint64_t a = addr >> burst_bits_, val[5] = {0, 0, 0, 0, 0};
+    unsigned shift[5] = {0, 0, 0, 0, 0};
+    for (const DramMapField &f : map_) {
+        if (f.kind == DramMapField::ROW) {
+            val[f.kind] = rows_pow2_ ? a & (p_.rows - 1) : a % p_.rows;
+            break;
+        }
+        val[f.kind] |= (a & ((uint64_t(1) << f.bits) - 1)) << shift[f.kind];
+        shift[f.kind] += f.bits;
+        a >>= f.bits;
+    }
     Location l;
-    l.column = addr & (p_.row_bytes - 1);
-    uint64_t rest = addr >> col_bits_;
-    l.channel = static_cast<unsigned>(rest & (p_.channels - 1));
-    rest >>= ch_bits_;
-    l.bank = static_cast<unsigned>(rest & (p_.banks - 1));
-    l.row = (rest >> bank_bits_) % p_.rows;
+    l.column = (val[DramMapField::COLUMN] << burst_bits_) | (addr & (p_.burst_bytes() - 1));
+    l.channel = unsigned(val[DramMapField::CHANNEL]);
+    l.bank_group = unsigned(val[DramMapField::BANK_GROUP]);
+    l.bank = l.bank_group * banks_per_group_ + unsigned(val[DramMapField::BANK]);
+    l.row = val[DramMapField::ROW];
     return l;
 }
 
-uint64_t DramTiming::burst(uint64_t now, uint64_t burst_addr, bool write)
-{
-    const Location l = locate(burst_addr);
-    Channel &c = ch_[l.channel];
-    Bank &b = c.banks[l.bank];
-    const uint64_t earliest = std::max(now, c.next_col);
-    uint64_t col;
-    if (b.open && b.row == l.row) {
-        stats_.row_hits++;
-        col = std::max(earliest, b.col_ready);
+void DramTiming::PendingQueue::push_back(const Pending &r) {
+    if (n_ == buf_.size()) { /* grow to the next power of two, oldest first */
+        std::vector<Pending> bigger(buf_.empty() ? 8 : 2 * buf_.size());
+        for (size_t i = 0; i < n_; i++)
+            bigger[i] = (*this)[i];
+        buf_.swap(bigger);
+        head_ = 0;
+        mask_ = buf_.size() - 1;
+    }
+    buf_[(head_ + n_++) & mask_] = r;
+}
+
+void DramTiming::PendingQueue::erase(size_t i) {
+    if (i == 0) {
+        head_ = (head_ + 1) & mask_;
+        n_--;
+        return;
+    }
+    for (; i + 1 < n_; i++) /* close the gap (row hits are taken near the front) */
+        buf_[(head_ + i) & mask_] = buf_[(head_ + i + 1) & mask_];
+    n_--;
+}
+
+DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
+    const Location l = locate(addr);
+    return {l.row, tag, uint16_t(l.channel), uint16_t(l.bank), write};
+}
+
+/* Room for a request of `entries` bursts: in its own bank's buffer, or (DRAMSys 5's bankwise
+ * buffer) in the buffer of the bank the previous request went to. */
+bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
+    unsigned ch = b.ch, bank = b.bank;
+    if (p_.admission == DramAdmission::PREVIOUS_BANK) {
+        if (!have_last_) return false;
+        ch = last_ch_;
+        bank = last_bank_;
+    }
+    return ch_[ch].banks[bank].queue.size() + entries > p_.queue_depth;
+}
+
+void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
+    Bank &b = ch_[r.ch].banks[r.bank];
+    if (b.queue.empty()) active_.push_back(r.ch << bank_bits_ | r.bank);
+    b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
+    if (b.open && r.row == b.row) b.hits_queued++;
+    queued_++;
+    have_last_ = true;
+    last_ch_ = r.ch;
+    last_bank_ = r.bank;
+}
+
+DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const {
+    Plan pl = plan_for(ch, bank, ch_[ch].banks[bank].queue[index]);
+    pl.index = index;
+    return pl;
+}
+
+/* Earliest commands for burst r of a bank, given everything issued so far. */
+DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending &r) const {
+    const Channel &c = ch_[ch];
+    const Bank &b = c.banks[bank];
+    const unsigned g = bank >> bpg_bits_;
+    const uint64_t ready = r.arrival + p_.frontend_ck;
+    Plan pl{ch, bank, 0, false, false, 0, 0, 0};
+    uint64_t col = max3(ready, c.next_col, c.bg_next_col[g]);
+    col = std::max(col, r.write ? c.next_wr : std::max(c.next_rd, c.bg_next_rd[g]));
+    if (b.open && b.row == r.row) {
+        pl.hit = true;
+        col = std::max(col, b.col_ready);
     } else {
         uint64_t act;
+        if (b.open) { /* PRE does not use the data bus: it may precede the column slot */
+            pl.conflict = true;
+            pl.pre = std::max(ready, b.pre_ready);
+            act = std::max(pl.pre + p_.tRP, b.act_ready);
+        } else {
+            act = std::max(ready, b.act_ready);
+        }
+        pl.act = std::max(max3(act, c.next_act, c.bg_next_act[g]), c.faw[c.faw_pos]);
+        col = std::max(col, pl.act + p_.tRCD);
+    }
+    const uint64_t data = col + (r.write ? p_.tCWL : p_.tCL);
+    if (data < c.bus_free) /* the data bus is still busy: issue the command later */
+        col += c.bus_free - data;
+    pl.col = col;
+    return pl;
+}
+
+/* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
+ * whose column command can go first (then the oldest). FCFS: the oldest request overall. */
+bool DramTiming::pick(Plan *best) const {
+    if (active_.empty()) return false;
+    if (p_.scheduler == DramScheduler::FCFS) {
+        unsigned pick = active_[0];
+        uint64_t oldest = UINT64_MAX;
+        for (unsigned id : active_) {
+            const Bank &b = ch_[id >> bank_bits_].banks[id & bank_mask_];
+            if (b.queue[0].seq < oldest) {
+                oldest = b.queue[0].seq;
+                pick = id;
+            }
+        }
+        *best = plan(pick >> bank_bits_, pick & bank_mask_, 0);
+        return true;
+    }
+    uint64_t best_seq = 0;
+    bool have = false;
+    for (unsigned id : active_) {
+        const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
+        const Bank &b = ch_[ch].banks[bank];
+        unsigned index = 0;
+        if (b.open && b.hits_queued)
+            for (unsigned i = 0; i < b.queue.size(); i++)
+                if (b.queue[i].row == b.row) {
+                    index = i;
+                    break;
+                }
+        if (have) { /* a cheap lower bound of its column time: skip banks that cannot win */
+            const Pending &r = b.queue[index];
+            const uint64_t ready = r.arrival + p_.frontend_ck;
+            uint64_t lb;
+            if (b.open && b.row == r.row)
+                lb = std::max(b.col_ready, ready);
+            else if (b.open)
+                lb = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
+            else
+                lb = std::max(ready, b.act_ready) + p_.tRCD;
+            if (std::max(lb, ch_[ch].next_col) > best->col) continue;
+        }
+        const Plan pl = plan(ch, bank, index);
+        const uint64_t seq = b.queue[index].seq;
+        if (!have || pl.col < best->col || (pl.col == best->col && seq < best_seq)) {
+            *best = pl;
+            best_seq = seq;
+            have = true;
+        }
+    }
+    return true;
+}
+
+void DramTiming::close_bank(Channel &c, Bank &b, uint64_t pre) {
+    b.open = false;
+    b.hits_queued = 0;
+    b.act_ready = std::max(b.act_ready, pre + p_.tRP);
+    if (--c.open_banks == 0) c.all_closed_since = pre + p_.tRP;
+}
+
+/* All-bank refresh due at c.refresh_due, needed before a command at `before`: precharge every
+ * open bank (PREA once each may close), REF tRP later, no ACT until tRFC after REF. Refreshes
+ * that fell wholly in idle time are only counted. */
+void DramTiming::refresh(Channel &c, uint64_t before) {
+    const uint64_t idle = before > c.refresh_due ? (before - c.refresh_due) / p_.tREFI : 0;
+    if (idle >= 2) {
+        const uint64_t skip = idle - 1;
+        for (Bank &b : c.banks)
+            if (b.open) close_bank(c, b, std::max(c.refresh_due, b.pre_ready));
+        c.refresh_due += skip * p_.tREFI;
+        const uint64_t end = c.refresh_due - p_.tREFI + p_.tRP + p_.tRFC;
+        for (Bank &b : c.banks)
+            b.act_ready = std::max(b.act_ready, end);
+        stats_.refreshes += skip;
+        stats_.energy_nj += double(skip) * p_.energy_refresh_nj;
+    }
+    uint64_t prea = c.refresh_due;
+    bool any_open = false;
+    for (const Bank &b : c.banks)
         if (b.open) {
+            prea = std::max(prea, b.pre_ready);
+            any_open = true;
+        }
+    const uint64_t ref = prea + (any_open ? p_.tRP : 0);
+    const uint64_t end = ref + p_.tRFC;
+    for (Bank &b : c.banks) {
+        if (b.open) close_bank(c, b, prea);
+        b.act_ready = std::max(b.act_ready, end);
+    }
+    if (c.all_closed_since != UINT64_MAX)
+        c.all_closed_since = std::max(c.all_closed_since, end); /* IDD5 covers the refresh */
+    c.refresh_due += p_.tREFI;
+    stats_.refreshes++;
+    stats_.energy_nj += p_.energy_refresh_nj;
+}
+
+bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
+    Plan pl;
+    for (;;) {
+        if (!pick(&pl)) return false;
+        Channel &c = ch_[pl.ch];
+        if (!p_.tREFI || pl.col < c.refresh_due) break;
+        refresh(c, pl.col); /* due first: plan again with every bank closed */
+    }
+    Bank &b = ch_[pl.ch].banks[pl.bank];
+    const Pending r = b.queue[pl.index];
+    b.queue.erase(pl.index);
+    if (pl.hit) b.hits_queued--;
+    if (b.queue.empty())
+        active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
+    queued_--;
+    commit(pl, r, col_out, done_out);
+    *tag = r.tag;
+    return true;
+}
+
+/* Issues the commands of plan pl for burst r: bank, rank and bus state, statistics. */
+void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uint64_t *done_out) {
+    Channel &c = ch_[pl.ch];
+    Bank &b = c.banks[pl.bank];
+    const unsigned g = pl.bank >> bpg_bits_;
+    if (pl.hit) {
+        stats_.row_hits++;
+    } else {
+        if (pl.conflict) {
             stats_.row_conflicts++;
-            /* PRE may be issued before the channel's column slot: it does not use the bus */
-            const uint64_t pre = std::max(now, b.pre_ready);
-            act = std::max(pre + p_.tRP, b.act_ready);
+            close_bank(c, b, pl.pre);
         } else {
             stats_.row_misses++;
-            act = std::max(now, b.act_ready);
+        }
+        if (c.open_banks++ == 0 && c.all_closed_since != UINT64_MAX && pl.act > c.all_closed_since)
+            stats_.precharged_cycles += pl.act - c.all_closed_since;
+        b.open = true;
+        b.row = r.row;
+        b.hits_queued = 0;
+        for (size_t i = 0; i < b.queue.size(); i++)
+            b.hits_queued += b.queue[i].row == r.row;
+        b.pre_ready = pl.act + p_.tRAS;
+        b.act_ready = std::max(b.act_ready, pl.act + p_.tRAS + p_.tRP); /* tRC */
+        b.col_ready = pl.act + p_.tRCD;
+        if (p_.tRRD) /* without tRRD, activates may be placed in any order (no rule) */
+            c.next_act = std::max(c.next_act, pl.act + p_.tRRD);
+        if (p_.tRRD_L) c.bg_next_act[g] = std::max(c.bg_next_act[g], pl.act + p_.tRRD_L);
+        if (p_.tFAW) {
+            c.faw[c.faw_pos] = pl.act + p_.tFAW;
+            c.faw_pos = (c.faw_pos + 1) & 3;
         }
         stats_.activates++;
-        b.open = true;
-        b.row = l.row;
-        b.pre_ready = act + p_.tRAS;
-        b.act_ready = act + p_.tRAS + p_.tRP; /* tRC: the next ACT after a PRE */
-        b.col_ready = act + p_.tRCD;
-        col = std::max(earliest, b.col_ready);
+        stats_.energy_nj += p_.energy_activate_nj;
     }
-    uint64_t data = col + (write ? p_.tCWL : p_.tCL);
-    if (data < c.bus_free) { /* the data bus is still busy: issue the command later */
-        col += c.bus_free - data;
-        data = c.bus_free;
-    }
-    const uint64_t done = data + p_.burst_length / 2;
+    const uint64_t col = pl.col;
+    const uint64_t done = col + (r.write ? p_.tCWL : p_.tCL) + p_.burst_length / 2;
     c.bus_free = done;
     c.next_col = col + p_.tCCD;
-    b.pre_ready = std::max(b.pre_ready, write ? done + p_.tWR : col + p_.tRTP);
-    stats_.data_bus_cycles += p_.burst_length / 2;
-    if (write) {
+    c.bg_next_col[g] = col + p_.tCCD_L;
+    if (r.write) {
+        if (p_.tWTR_L) { /* end of write data to a read command */
+            c.next_rd = std::max(c.next_rd, done + p_.tWTR);
+            c.bg_next_rd[g] = std::max(c.bg_next_rd[g], done + p_.tWTR_L);
+        }
+        b.pre_ready = std::max(b.pre_ready, done + p_.tWR);
         stats_.write_bursts++;
         stats_.energy_nj += p_.energy_write_nj;
     } else {
+        /* read to write: write data may start tRTW after the read data has left the bus */
+        const uint64_t wr = col + p_.tCL + p_.burst_length / 2 + p_.tRTW;
+        c.next_wr = std::max(c.next_wr, wr > p_.tCWL ? wr - p_.tCWL : 0);
+        b.pre_ready = std::max(b.pre_ready, col + p_.tRTP);
         stats_.read_bursts++;
         stats_.energy_nj += p_.energy_read_nj;
     }
-    return done;
+    if (p_.page_policy == DramPagePolicy::CLOSED) /* auto-precharge */
+        close_bank(c, b, b.pre_ready);
+    stats_.data_bus_cycles += p_.burst_length / 2;
+    *col_out = col;
+    *done_out = done;
 }
 
-/* Bursts of one access that fall in the same row after its first are row hits whose timing is
- * closed-form: the first burst leaves col_ready <= col and data = col + tCL, so the k-th
- * following burst issues at col + k*tCCD and (tCCD >= BL/2) never waits for the data bus. */
-uint64_t DramTiming::row_run(uint64_t now, uint64_t first_addr, uint64_t n_bursts, bool write)
-{
-    uint64_t done = burst(now, first_addr, write);
-    if (n_bursts <= 1)
-        return done;
-    const Location l = locate(first_addr);
-    Channel &c = ch_[l.channel];
-    Bank &b = c.banks[l.bank];
-    const uint64_t k = n_bursts - 1;
-    const uint64_t col = c.next_col - p_.tCCD + k * p_.tCCD; /* column command of the last */
-    done = col + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2;
-    c.bus_free = done;
-    c.next_col = col + p_.tCCD;
-    b.pre_ready = std::max(b.pre_ready, write ? done + p_.tWR : col + p_.tRTP);
-    stats_.row_hits += k;
-    stats_.data_bus_cycles += k * (p_.burst_length / 2);
-    (write ? stats_.write_bursts : stats_.read_bursts) += k;
-    stats_.energy_nj += double(k) * (write ? p_.energy_write_nj : p_.energy_read_nj);
-    return done;
-}
-
-uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool write)
-{
-    if (len == 0)
-        return now;
-    const uint64_t acts_before = stats_.activates;
-    const uint64_t bb = p_.burst_bytes();
-    const uint64_t end = addr + len;
-    uint64_t done = now;
-    for (uint64_t a = addr / bb * bb; a < end;) {
-        const uint64_t row_end = std::min(end, (a | (p_.row_bytes - 1)) + 1);
-        const uint64_t n = (row_end - a + bb - 1) / bb;
-        done = std::max(done, row_run(now, a, n, write));
-        a += n * bb;
+void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
+                     std::vector<uint64_t> *admitted, std::vector<uint64_t> *done) {
+    size_t next = 0;
+    uint64_t t = start; /* when the requester can hand over the next burst */
+    for (;;) {
+        while (next < bursts.size()) { /* a request's bursts enter together */
+            size_t end = next + 1;
+            while (end < bursts.size() && bursts[end].tag == bursts[next].tag)
+                end++;
+            if (queue_full(bursts[next], unsigned(end - next))) break;
+            for (; next < end; next++) {
+                enqueue(t, bursts[next]);
+                if (admitted) (*admitted)[next] = t;
+            }
+        }
+        uint64_t col, d;
+        uint32_t tag;
+        if (!issue(&col, &d, &tag)) break;
+        (*done)[tag] = std::max((*done)[tag], d);
+        if (next < bursts.size()) /* blocked on a full queue: room frees at this command */
+            t = std::max(t, col);
     }
-    return finish_access(now, acts_before, len, write, done);
 }
 
-uint64_t DramTiming::access_burst_by_burst(uint64_t now, uint64_t addr, uint64_t len, bool write)
-{
-    if (len == 0)
-        return now;
-    const uint64_t acts_before = stats_.activates;
-    const uint64_t bb = p_.burst_bytes();
-    uint64_t done = now;
-    for (uint64_t a = addr / bb * bb; a < addr + len; a += bb)
-        done = std::max(done, burst(now, a, write));
-    return finish_access(now, acts_before, len, write, done);
-}
-
-uint64_t DramTiming::finish_access(uint64_t now, uint64_t acts_before, uint64_t len, bool write,
-                                   uint64_t done)
-{
-    stats_.energy_nj += double(stats_.activates - acts_before) * p_.energy_activate_nj;
+void DramTiming::count(uint64_t now, uint64_t done, uint64_t len, bool write) {
     (write ? stats_.bytes_written : stats_.bytes_read) += len;
+    if (stats_.first_cycle == UINT64_MAX)
+        for (Channel &c : ch_)
+            if (c.open_banks == 0) c.all_closed_since = now;
     stats_.first_cycle = std::min(stats_.first_cycle, now);
     stats_.last_cycle = std::max(stats_.last_cycle, done);
-    return done;
 }
 
-double DramTiming::achieved_bytes_per_s() const
-{
-    if (stats_.last_cycle <= stats_.first_cycle || stats_.first_cycle == UINT64_MAX)
-        return 0;
+/* The bursts of one transaction, nothing else queued, served in address order (the order a
+ * DMA hands them over; FCFS gives the same, tested): each burst is planned directly, with the
+ * arrival the queue would give it (admitted once the bank buffer it is checked against has
+ * room, i.e. once the queue_depth-th most recent burst of that bank has issued). Row hits
+ * that follow a burst in the same bank and row are spaced by tCCD_L and need no planning: with
+ * a map whose lowest field is the column, a whole row is one such run. */
+uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write) {
+    const uint64_t bb = p_.burst_bytes();
+    const uint64_t first = addr / bb, end = (addr + len + bb - 1) / bb; /* burst numbers */
+    const size_t depth = p_.queue_depth;
+    const bool rings = depth <= kMaxRing;
+    /* runs: the lowest map field is the column, one channel, open page */
+    const unsigned run_bits = map_[0].kind == DramMapField::COLUMN && p_.channels == 1 &&
+                                      p_.page_policy == DramPagePolicy::OPEN &&
+                                      p_.frontend_ck <= p_.tCCD_L
+                                  ? map_[0].bits
+                                  : 0;
+    uint64_t issued = 0; /* bursts [0, issued) have left the queue when the next is admitted */
+    uint64_t t = now, last = now, col_max = 0;
+    unsigned prev_id = UINT32_MAX;
+    touched_.clear();
+    /* admission of burst i against bank id's buffer */
+    auto admit = [&](unsigned id) {
+        if (!rings || id == UINT32_MAX) return; /* the first burst: nothing queued */
+        Recent &h = recent_[id];
+        if (h.count < depth) return;
+        const Recent::Entry &e = h.buf[h.pos]; /* the depth-th most recent burst of the bank */
+        if (e.index >= issued) {
+            t = std::max(t, e.col_max);
+            issued = e.index + 1;
+        }
+    };
+    auto remember = [&](uint64_t i, unsigned id) {
+        if (!rings) return;
+        Recent &h = recent_[id];
+        if (h.count == 0 && h.buf.size() != depth) h.buf.resize(depth);
+        if (h.count == 0) touched_.push_back(id);
+        h.buf[h.pos] = {i, col_max};
+        h.pos = h.pos + 1 == depth ? 0 : h.pos + 1;
+        if (h.count < depth) h.count++;
+    };
+    for (uint64_t n = first; n < end;) {
+        const uint64_t i = n - first;
+        const Burst r = make_burst(n * bb, 0, write);
+        const unsigned id = r.ch << bank_bits_ | r.bank;
+        admit(p_.admission == DramAdmission::PREVIOUS_BANK ? prev_id : id);
+        const Pending pend{seq_++, t, r.row, 0, r.write};
+        Plan pl = plan_for(r.ch, r.bank, pend);
+        while (p_.tREFI && pl.col >= ch_[r.ch].refresh_due) {
+            refresh(ch_[r.ch], pl.col);
+            pl = plan_for(r.ch, r.bank, pend);
+        }
+        uint64_t col, done;
+        commit(pl, pend, &col, &done);
+        col_max = std::max(col_max, col);
+        remember(i, id);
+        last = std::max(last, done);
+        prev_id = id;
+        n++;
+        if (!run_bits) continue;
+        /* the rest of this row: hits tCCD_L apart, up to the next refresh */
+        const uint64_t row_end = ((n - 1) >> run_bits << run_bits) + (uint64_t(1) << run_bits);
+        uint64_t k = std::min(end, row_end) - n;
+        Channel &c = ch_[r.ch];
+        if (p_.tREFI) {
+            const uint64_t room = c.refresh_due > col ? (c.refresh_due - 1 - col) / p_.tCCD_L : 0;
+            k = std::min(k, room);
+        }
+        if (!k) continue;
+        /* admission bookkeeping: burst by burst until the bank's buffer holds only this run;
+         * from then on each burst waits for the one queue_depth before it */
+        const uint64_t loop = rings ? std::min<uint64_t>(k, depth) : 0;
+        uint64_t cl = col;
+        for (uint64_t m = 0; m < loop; m++, n++) {
+            cl += p_.tCCD_L;
+            admit(id);
+            col_max = cl;
+            remember(n - first, id);
+        }
+        if (k > loop) {
+            const uint64_t rest = k - loop, last_i = n + rest - 1 - first; /* last burst */
+            const uint64_t col_last = cl + rest * p_.tCCD_L;
+            if (rings) {
+                const uint64_t wait_i = last_i - depth; /* it waited for this one */
+                t = std::max(t, col_last - depth * p_.tCCD_L);
+                issued = std::max<uint64_t>(issued, wait_i + 1);
+                for (uint64_t x = last_i - depth + 1; x <= last_i; x++) {
+                    col_max = col_last - (last_i - x) * p_.tCCD_L;
+                    remember(x, id);
+                }
+            }
+            cl = col_last;
+            col_max = cl;
+            n += rest;
+        }
+        hit_run(r.ch, r.bank, write, k, cl);
+        last = std::max(last, cl + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2);
+    }
+    for (unsigned id : touched_) {
+        recent_[id].count = 0;
+        recent_[id].pos = 0;
+    }
+    have_last_ = true;
+    last_ch_ = prev_id >> bank_bits_;
+    last_bank_ = prev_id & bank_mask_;
+    return last;
+}
+
+/* k row hits of one bank after its last burst, the last one's column command at `col`. */
+void DramTiming::hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col) {
+    Channel &c = ch_[ch];
+    Bank &b = c.banks[bank];
+    const unsigned g = bank >> bpg_bits_;
+    const uint64_t done = col + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2;
+    c.bus_free = done;
+    c.next_col = col + p_.tCCD;
+    c.bg_next_col[g] = col + p_.tCCD_L;
+    if (write) {
+        if (p_.tWTR_L) {
+            c.next_rd = std::max(c.next_rd, done + p_.tWTR);
+            c.bg_next_rd[g] = std::max(c.bg_next_rd[g], done + p_.tWTR_L);
+        }
+        b.pre_ready = std::max(b.pre_ready, done + p_.tWR);
+        stats_.write_bursts += k;
+        stats_.energy_nj += double(k) * p_.energy_write_nj;
+    } else {
+        const uint64_t wr = col + p_.tCL + p_.burst_length / 2 + p_.tRTW;
+        c.next_wr = std::max(c.next_wr, wr > p_.tCWL ? wr - p_.tCWL : 0);
+        b.pre_ready = std::max(b.pre_ready, col + p_.tRTP);
+        stats_.read_bursts += k;
+        stats_.energy_nj += double(k) * p_.energy_read_nj;
+    }
+    stats_.row_hits += k;
+    stats_.data_bus_cycles += k * (p_.burst_length / 2);
+}
+
+uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool write) {
+    if (len == 0) return now;
+    if (p_.queue_depth > kMaxRing &&
+        (len + p_.burst_bytes() - 1) / p_.burst_bytes() > p_.queue_depth)
+        return access_queued(now, addr, len, write); /* admission would need longer memories */
+    count(now, now, 0, write);
+    const uint64_t last = run_in_order(now, addr, len, write);
+    count(now, last, len, write);
+    return last;
+}
+
+uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bool write) {
+    if (len == 0) return now;
+    count(now, now, 0, write);
+    const uint64_t bb = p_.burst_bytes();
+    std::vector<Burst> &bursts = scratch_bursts_;
+    bursts.clear();
+    for (uint64_t a = addr / bb * bb; a < addr + len; a += bb) /* each burst its own request */
+        bursts.push_back(make_burst(a, uint32_t(bursts.size()), write));
+    std::vector<uint64_t> &done = scratch_done_;
+    done.assign(bursts.size(), now);
+    run(bursts, now, nullptr, &done);
+    const uint64_t last = *std::max_element(done.begin(), done.end());
+    count(now, last, len, write);
+    return last;
+}
+
+void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len, uint64_t start,
+                                  std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
+    const uint64_t bb = p_.burst_bytes(), per = (len + bb - 1) / bb;
+    std::vector<Burst> bursts;
+    bursts.reserve(reqs.size() * per);
+    for (size_t i = 0; i < reqs.size(); i++)
+        for (uint64_t k = 0; k < per; k++)
+            bursts.push_back(
+                make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i), reqs[i].write));
+    std::vector<uint64_t> admitted(bursts.size());
+    done->assign(reqs.size(), start);
+    if (!reqs.empty()) count(start, start, 0, false);
+    run(bursts, start, &admitted, done);
+    sent->assign(reqs.size(), start);
+    for (size_t i = 1; i < reqs.size(); i++) /* sent once the previous one was accepted */
+        (*sent)[i] = admitted[i * per - 1];
+    for (size_t i = 0; i < reqs.size(); i++)
+        count((*sent)[i], (*done)[i], len, reqs[i].write);
+}
+
+double DramTiming::achieved_bytes_per_s() const {
+    if (stats_.last_cycle <= stats_.first_cycle || stats_.first_cycle == UINT64_MAX) return 0;
     const double span_s = double(stats_.last_cycle - stats_.first_cycle) * p_.tck_s();
     return double(stats_.bytes_read + stats_.bytes_written) / span_s;
+}
+
+double DramTiming::background_energy_nj() const {
+    if (stats_.last_cycle <= stats_.first_cycle || stats_.first_cycle == UINT64_MAX) return 0;
+    const double total = double(stats_.last_cycle - stats_.first_cycle) * p_.channels;
+    const double pre = std::min(double(stats_.precharged_cycles), total);
+    const double tck_ns = p_.tck_s() * 1e9; /* mW * ns = pJ */
+    return ((total - pre) * p_.power_active_mw + pre * p_.power_precharged_mw) * tck_ns * 1e-3;
 }
 
 } // namespace hq

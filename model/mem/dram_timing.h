@@ -1,39 +1,20 @@
-/* DDR SDRAM timing model: channels x banks, one row buffer per bank with an open-page policy.
- * Plain C++ (no SystemC): a transaction of many bursts is timed as one sequence from its
- * burst / row sequence, not simulated burst by burst. All times are DRAM clock cycles (tCK).
- * Equations, address mapping and sources: docs/platform.md. */
+/* DDR SDRAM memory controller and timing model: per channel, a request queue of bursts
+ * (bankwise buffers), an FR-FCFS or FCFS scheduler, open or closed page policy, the address
+ * map from the preset, and the device's timing rules (tRCD/tRP/tRAS/tRTP/tWR per bank,
+ * tCCD_S/L, tRRD_S/L, tFAW, tWTR_S/L and read-to-write turnaround per rank, all-bank refresh).
+ * Plain C++ (no SystemC) and event driven: each burst is scheduled once, its ACT/PRE placed as
+ * early as the rules allow; nothing is stepped cycle by cycle. All times are DRAM clock cycles
+ * (tCK). Equations, sources and limits: docs/dram.md. */
 #ifndef HQ_DRAM_TIMING_H
 #define HQ_DRAM_TIMING_H
+
+#include "mem/dram_params.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace hq {
-
-struct DramParams {
-    std::string part;            /* e.g. "Micron MT41K256M16TW-107 x2, DDR3-1600 11-11-11" */
-    double clock_hz = 800e6;     /* command clock; data moves on both edges */
-    unsigned bus_width_bits = 32;
-    unsigned channels = 1;       /* independent data buses (power of two) */
-    unsigned banks = 8;          /* per channel (power of two) */
-    uint64_t row_bytes = 4096;   /* bytes of one open row across the channel (power of two) */
-    uint64_t rows = 32768;       /* rows per bank (addresses beyond wrap around) */
-    unsigned burst_length = 8;   /* beats per burst (BL8) */
-    /* datasheet timings, in tCK */
-    unsigned tCL = 11, tCWL = 8, tRCD = 11, tRP = 11, tRAS = 28, tWR = 12, tRTP = 6, tCCD = 4;
-    /* energy per command (nJ), for the whole channel */
-    double energy_activate_nj = 0; /* one ACT + its PRE */
-    double energy_read_nj = 0;     /* one read burst */
-    double energy_write_nj = 0;    /* one write burst */
-
-    unsigned bus_width_bytes() const { return bus_width_bits / 8; }
-    uint64_t burst_bytes() const { return uint64_t(bus_width_bytes()) * burst_length; }
-    double tck_s() const { return 1.0 / clock_hz; }
-    double peak_bytes_per_s() const { return 2.0 * clock_hz * bus_width_bytes() * channels; }
-    /* Checks ranges and powers of two; returns "" or a message naming the field. */
-    std::string validate() const;
-};
 
 struct DramStats {
     uint64_t bytes_read = 0, bytes_written = 0;
@@ -42,26 +23,40 @@ struct DramStats {
     uint64_t row_misses = 0;    /* bank idle: ACT then column access */
     uint64_t row_conflicts = 0; /* other row open: PRE, ACT, column access */
     uint64_t activates = 0;
-    uint64_t data_bus_cycles = 0; /* cycles the data buses carried data (summed over channels) */
+    uint64_t refreshes = 0;
+    uint64_t data_bus_cycles = 0;   /* cycles the data buses carried data (summed over channels) */
+    uint64_t precharged_cycles = 0; /* channel-cycles with every bank precharged */
     uint64_t first_cycle = UINT64_MAX, last_cycle = 0; /* span of the traffic */
-    double energy_nj = 0;
+    double energy_nj = 0; /* commands: activate, read, write, refresh (no background) */
 };
 
 class DramTiming {
   public:
     explicit DramTiming(const DramParams &p); /* throws std::invalid_argument if invalid */
 
-    /* Times a read or write of `len` bytes at `addr` (DRAM-local) requested at cycle `now`.
+    /* Times a read or write of `len` bytes at `addr` (DRAM-local) requested at cycle `now`:
+     * its bursts enter the queue at `now` (as room frees up) and are scheduled to the last.
      * Returns the cycle its last data beat completes; updates bank state and statistics. */
     uint64_t access(uint64_t now, uint64_t addr, uint64_t len, bool write);
-    /* The same, stepping every burst through the bank state machine: the reference that
-     * access()'s closed form for runs of row hits is tested against. */
-    uint64_t access_burst_by_burst(uint64_t now, uint64_t addr, uint64_t len, bool write);
+    /* The same through the scheduler's queue (FR-FCFS may reorder the transaction's bursts);
+     * with FCFS it equals access() (tested). */
+    uint64_t access_queued(uint64_t now, uint64_t addr, uint64_t len, bool write);
 
-    /* Where an address falls (for tests and traces). */
+    /* Trace replay: equal-size requests issued back to back (the next one is sent when the
+     * controller accepts the previous one, all from cycle `start`). Fills sent[i] and done[i]
+     * (cycles). */
+    struct Request {
+        uint64_t addr;
+        bool write;
+    };
+    void run_back_to_back(const std::vector<Request> &reqs, uint64_t len, uint64_t start,
+                          std::vector<uint64_t> *sent, std::vector<uint64_t> *done);
+
+    /* Where an address falls (for tests and traces). bank counts over all bank groups:
+     * bank = bank_group * (banks / bank_groups) + bank within the group. */
     struct Location {
-        unsigned channel, bank;
-        uint64_t row, column;
+        unsigned channel, bank, bank_group;
+        uint64_t row, column; /* column: byte within the row */
     };
     Location locate(uint64_t addr) const;
 
@@ -69,29 +64,107 @@ class DramTiming {
     const DramStats &stats() const { return stats_; }
     /* Achieved bandwidth over the span from the first request to the last completion. */
     double achieved_bytes_per_s() const;
+    /* Background energy (IDD3N with a bank open, IDD2N all precharged) over the span. */
+    double background_energy_nj() const;
+    /* Command plus background energy. */
+    double total_energy_nj() const { return stats_.energy_nj + background_energy_nj(); }
 
   private:
+    struct Pending {
+        uint64_t seq, arrival, row;
+        uint32_t tag; /* the request a burst belongs to (trace replay) */
+        bool write;
+    };
+    /* FIFO with removal anywhere (FR-FCFS takes row hits out of order): a ring buffer. */
+    class PendingQueue {
+      public:
+        size_t size() const { return n_; }
+        bool empty() const { return n_ == 0; }
+        const Pending &operator[](size_t i) const { return buf_[(head_ + i) & mask_]; }
+        void push_back(const Pending &r);
+        void erase(size_t i);
+
+      private:
+        std::vector<Pending> buf_;
+        size_t head_ = 0, n_ = 0, mask_ = 0;
+    };
     struct Bank {
         bool open = false;
         uint64_t row = 0;
-        uint64_t act_ready = 0; /* earliest ACT (after tRP of the last PRE) */
+        uint64_t act_ready = 0; /* earliest ACT (tRP after the last PRE, tRC after ACT) */
         uint64_t pre_ready = 0; /* earliest PRE: tRAS after ACT, tRTP after a read command,
                                    tWR after write data */
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
+        PendingQueue queue;     /* in arrival order */
+        size_t hits_queued = 0; /* queued bursts to the open row (FR-FCFS looks only then) */
     };
     struct Channel {
-        uint64_t next_col = 0;  /* earliest next column command (tCCD) */
-        uint64_t bus_free = 0;  /* data bus free from this cycle */
         std::vector<Bank> banks;
+        uint64_t bus_free = 0; /* data bus free from this cycle */
+        uint64_t next_col = 0; /* tCCD_S after the last column command */
+        uint64_t next_rd = 0;  /* tWTR_S after the last write data */
+        uint64_t next_wr = 0;  /* read-to-write turnaround after the last read */
+        uint64_t next_act = 0; /* tRRD_S after the last ACT */
+        std::vector<uint64_t> bg_next_col, bg_next_rd, bg_next_act; /* tCCD_L, tWTR_L, tRRD_L */
+        uint64_t faw[4] = {0, 0, 0, 0}; /* ACT time + tFAW of the last four ACTs */
+        unsigned faw_pos = 0;
+        uint64_t refresh_due = 0;
+        unsigned open_banks = 0;
+        uint64_t all_closed_since = 0;
     };
-    uint64_t burst(uint64_t now, uint64_t burst_addr, bool write);
-    uint64_t row_run(uint64_t now, uint64_t first_addr, uint64_t n_bursts, bool write);
-    uint64_t finish_access(uint64_t now, uint64_t acts_before, uint64_t len, bool write,
-                           uint64_t done);
+    struct Plan {
+        unsigned ch, bank, index; /* queue entry */
+        bool hit, conflict;
+        uint64_t pre, act, col;
+    };
+
+    struct Burst {
+        uint64_t row;
+        uint32_t tag;
+        uint16_t ch, bank;
+        bool write;
+    };
+    Burst make_burst(uint64_t addr, uint32_t tag, bool write) const;
+    void enqueue(uint64_t arrival, const Burst &b);
+    bool queue_full(const Burst &b, unsigned entries) const;
+    Plan plan(unsigned ch, unsigned bank, unsigned index) const;
+    Plan plan_for(unsigned ch, unsigned bank, const Pending &r) const;
+    void commit(const Plan &pl, const Pending &r, uint64_t *col, uint64_t *done);
+    bool pick(Plan *best) const;
+    /* Schedules the next burst; returns false when the queue is empty. */
+    bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
+    void refresh(Channel &c, uint64_t before);
+    void close_bank(Channel &c, Bank &b, uint64_t pre);
+    /* Enqueues bursts[i] as room frees up, from cycle `start`; done[tag] = completion. */
+    void run(const std::vector<Burst> &bursts, uint64_t start, std::vector<uint64_t> *admitted,
+             std::vector<uint64_t> *done);
+    uint64_t run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write);
+    void hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col);
+    void count(uint64_t now, uint64_t done, uint64_t len, bool write);
 
     DramParams p_;
-    unsigned col_bits_, ch_bits_, bank_bits_;
+    std::vector<DramMapField> map_;
+    unsigned burst_bits_, banks_per_group_, bpg_bits_, bank_bits_, bank_mask_;
+    bool rows_pow2_;
     std::vector<Channel> ch_;
+    uint64_t seq_ = 0;
+    bool have_last_ = false;
+    unsigned last_ch_ = 0, last_bank_ = 0; /* where the last burst was queued */
+    std::vector<Burst> scratch_bursts_;
+    std::vector<uint64_t> scratch_done_;
+    /* per bank: the last queue_depth bursts of the transaction being planned in order */
+    struct Recent {
+        struct Entry {
+            uint64_t index, col_max; /* burst number; latest column command up to it */
+        };
+        std::vector<Entry> buf;
+        size_t pos = 0, count = 0;
+    };
+    static constexpr size_t kMaxRing = 4096;
+    std::vector<Recent> recent_;
+    std::vector<unsigned> touched_;
+    unsigned queued_ = 0;
+    std::vector<unsigned> active_; /* ch * banks + bank of the non-empty queues */
     DramStats stats_;
 };
 

@@ -50,18 +50,28 @@ class DramDevice : public Device {
   public:
     explicit DramDevice(const DeviceContext &ctx)
     {
-        ctx.params.allow_only({"preset"});
+        ctx.params.allow_only({"preset", "overrides"});
         require_window(ctx, 1);
-        DramParams p;
         const nlohmann::json &pre = ctx.params.json().contains("preset")
                                         ? ctx.params.json()["preset"] : nlohmann::json();
-        if (pre.is_string())
-            p = load_dram_preset_file(ctx.params.resolve_path(pre.get<std::string>()));
-        else if (pre.is_object())
-            p = read_dram_preset(ctx.params.object("preset"));
-        else
+        nlohmann::json preset;
+        std::string file = ctx.params.file();
+        if (pre.is_string()) {
+            file = ctx.params.resolve_path(pre.get<std::string>());
+            preset = load_json_file(file);
+        } else if (pre.is_object()) {
+            preset = pre;
+        } else {
             ctx.params.fail("preset", "must be a preset file name (relative to this config) "
                                       "or a preset object");
+        }
+        /* "overrides": preset keys replaced for this device (e.g. "tREFI": 0, or a
+         * "controller" object), checked like the preset's own */
+        const ConfigObject ov = ctx.params.object_or_empty("overrides");
+        for (auto it = ov.json().begin(); it != ov.json().end(); ++it)
+            preset[it.key()] = it.value();
+        const DramParams p = read_dram_preset(
+            ConfigObject(preset, file, pre.is_object() ? ctx.params.key_path("preset") : ""));
         if (ctx.size > dram_capacity(p))
             ctx.params.fail("preset", "part '" + p.part + "' holds " +
                                           std::to_string(dram_capacity(p)) +
@@ -83,9 +93,12 @@ class DramDevice : public Device {
         j["row_misses"] = s.row_misses;
         j["row_conflicts"] = s.row_conflicts;
         j["activates"] = s.activates;
+        j["refreshes"] = s.refreshes;
+        j["address_map"] = t.params().address_map_name;
         j["peak_bandwidth_bytes_per_s"] = t.params().peak_bytes_per_s();
         j["achieved_bandwidth_bytes_per_s"] = t.achieved_bytes_per_s();
-        j["energy_nj"] = s.energy_nj;
+        j["energy_nj"] = t.total_energy_nj(); /* commands + background over the traffic span */
+        j["energy_background_nj"] = t.background_energy_nj();
     }
 
   private:

@@ -1,5 +1,7 @@
 #include "accel_test.h"
 
+#include "mem/dram_energy_ext.h"
+
 #include <cstring>
 
 namespace hqt {
@@ -130,6 +132,13 @@ void TestMemory::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &del
     else
         std::memcpy(data.data() + (a - base), gp.get_data_ptr(), len);
     transactions++;
+    hq::DramEnergyExtension *ext = nullptr;
+    gp.get_extension(ext);
+    if (ext && energy_per_transaction_nj > 0) {
+        ext->valid = true;
+        ext->command_nj = energy_per_transaction_nj;
+        ext->background_mw = background_mw;
+    }
     if (bytes_per_ns > 0 || fixed_ns > 0)
         delay += sc_core::sc_time(fixed_ns + (bytes_per_ns > 0 ? len / bytes_per_ns : 0), sc_core::SC_NS);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -63,6 +63,8 @@ class TestMemory : public sc_core::sc_module {
     uint64_t base;
     double fixed_ns = 0, bytes_per_ns = 0;
     uint64_t transactions = 0;
+    /* > 0: answers like the DRAM model, with this energy per transaction and background */
+    double energy_per_transaction_nj = 0, background_mw = 0;
     TestMemory(sc_core::sc_module_name n, uint64_t base, size_t size);
 
   private:

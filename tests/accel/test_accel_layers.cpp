@@ -213,6 +213,26 @@ void dram_bound(Bench &b, std::mt19937 &rng, uint64_t *cycles_out)
     *cycles_out = ls.cycles;
     size_t bad = 0;
     CHECK(outputs_match(b, p, 1, 1, &bad), "dram-bound outputs");
+    /* DRAM energy: the per-byte table while the memory reports none; the memory's own command
+     * energy of each transfer plus its background power over the layer when it does (as the
+     * DRAM model does through DramEnergyExtension) */
+    const uint64_t bytes = ls.dram_read + ls.dram_written;
+    const EnergyTable e; /* the bench's default table */
+    CHECK(std::fabs(ls.energy_dram_pj -
+                    (bytes * e.dram_byte_pj +
+                     std::ceil((double)bytes / e.dram_row_bytes) * e.dram_activate_pj)) < 1e-6,
+          "per-byte DRAM energy %.3f pJ", ls.energy_dram_pj);
+    b.mem.energy_per_transaction_nj = 2.5;
+    b.mem.background_mw = 100;
+    const uint64_t tx0 = b.mem.transactions;
+    CHECK(b.run(DESC, 1) == HQ_ACCEL_STATUS_DONE, "dram-bound layer, DRAM energy");
+    const LayerStats &le = b.accel.layers().back();
+    const double expect = (double)(b.mem.transactions - tx0) * 2.5e3 +
+                          100 * (double)le.cycles * b.accel.config().cycle_ps() * 1e-3;
+    CHECK(std::fabs(le.energy_dram_pj - expect) < 1e-6 * expect,
+          "DRAM model energy %.3f pJ, expected %.3f", le.energy_dram_pj, expect);
+    b.mem.energy_per_transaction_nj = 0;
+    b.mem.background_mw = 0;
     b.mem.bytes_per_ns = 0;
     b.mem.fixed_ns = 0;
     hqt::free_layer(&p.L);

@@ -1,6 +1,6 @@
-/* DRAM timing model against values computed by hand from the presets' datasheet figures
- * (configs/dram). The datasheet numbers are typed in here again on purpose: a preset that
- * drifts from its datasheet fails this test. */
+/* DRAM controller and timing model against values computed by hand from the presets'
+ * datasheet figures (configs/dram), one mechanism at a time. The datasheet numbers are typed in
+ * here again on purpose: a preset that drifts from its datasheet fails this test. */
 #include "mem/dram_timing.h"
 #include "platform/dram_preset.h"
 #include "vp_check.h"
@@ -14,14 +14,42 @@ struct Datasheet {
     double tck_ns;
     unsigned cl, cwl, trcd, trp, tras, bl, bus_bits;
     unsigned devices;
-    double vdd, idd0, idd2n, idd3n, idd4r, idd4w;
+    double vdd, idd0, idd2n, idd3n, idd4r, idd4w, idd5;
+    unsigned bank_groups, tccd_l, trrd, trrd_l, tfaw, twtr, twtr_l, trefi, trfc;
 };
 
-static void check_preset(const Datasheet &ds)
-{
+static DramParams load(const char *file) {
+    return load_dram_preset_file(std::string(HQ_CONFIG_DIR "/dram/") + file);
+}
+
+/* The preset's device with a whole row per bank, no refresh and no controller delay: the
+ * latencies below are then the datasheet sums. */
+static DramParams bare(const char *file) {
+    DramParams p = load(file);
+    p.address_map.clear();
+    p.address_map_name = "row_bank_column";
+    p.tREFI = p.tRFC = 0;
+    p.frontend_ck = 0;
+    return p;
+}
+
+static void check_preset(const Datasheet &ds) {
     std::printf("preset %s\n", ds.file);
-    const DramParams p = load_dram_preset_file(std::string(HQ_CONFIG_DIR "/dram/") + ds.file);
-    CHECK_NEAR(p.tck_s() * 1e9, ds.tck_ns, 1e-3);
+    const DramParams full = load(ds.file);
+    CHECK_NEAR(full.tck_s() * 1e9, ds.tck_ns, 1e-3);
+    CHECK_EQ(full.bank_groups, ds.bank_groups);
+    CHECK_EQ(full.tCCD_L, ds.tccd_l);
+    CHECK_EQ(full.tRRD, ds.trrd);
+    CHECK_EQ(full.tRRD_L, ds.trrd_l);
+    CHECK_EQ(full.tFAW, ds.tfaw);
+    CHECK_EQ(full.tWTR, ds.twtr);
+    CHECK_EQ(full.tWTR_L, ds.twtr_l);
+    CHECK_EQ(full.tREFI, ds.trefi);
+    CHECK_EQ(full.tRFC, ds.trfc);
+    CHECK(full.scheduler == DramScheduler::FR_FCFS);
+    CHECK(full.page_policy == DramPagePolicy::OPEN);
+    CHECK_EQ(full.queue_depth, 8u);
+    const DramParams p = bare(ds.file);
     const double tck = p.tck_s();
 
     /* Latencies by hand, in ns: hit = CL + BL/2, miss (idle bank) = tRCD + CL + BL/2,
@@ -43,7 +71,7 @@ static void check_preset(const Datasheet &ds)
     now = done + 100;
     done = t.access(now, 2 * burst, burst, true); /* write, same row */
     CHECK_NEAR((done - now) * tck * 1e9, whit_ns, 1e-3);
-    now = done + 100; /* well past tRAS and tWR */
+    now = done + 100;                               /* well past tRAS and tWR */
     done = t.access(now, row_stride, burst, false); /* other row, same bank */
     CHECK_NEAR((done - now) * tck * 1e9, conflict_ns, 1e-3);
     CHECK_EQ(t.stats().row_hits, uint64_t(2));
@@ -55,7 +83,7 @@ static void check_preset(const Datasheet &ds)
     {
         DramTiming u(p);
         const uint64_t t0 = 0;
-        u.access(t0, 0, burst, false);                           /* ACT at 0 */
+        u.access(t0, 0, burst, false);                                 /* ACT at 0 */
         const uint64_t d = u.access(t0 + 1, row_stride, burst, false); /* PRE >= tRAS */
         CHECK_EQ(d, uint64_t(ds.tras + ds.trp + ds.trcd + ds.cl + ds.bl / 2));
     }
@@ -64,16 +92,25 @@ static void check_preset(const Datasheet &ds)
     const double peak = 2.0 / (ds.tck_ns * 1e-9) * (ds.bus_bits / 8.0);
     CHECK_NEAR(p.peak_bytes_per_s(), peak, 1e-3);
 
-    /* One 1 MiB sequential read, timed as one sequence: the row switches (to the next bank)
-     * are hidden behind data transfers, so it runs at peak after the first access. */
+    /* One 1 MiB sequential read: the row switches (to the next bank) are hidden behind data
+     * transfers. With the preset's own map (DDR4: bank groups interleaved) it runs at peak
+     * after the first access; with a whole row in one bank of a DDR4 bank group, bursts are
+     * tCCD_L apart. */
     {
-        DramTiming s(p);
+        DramParams q = full;
+        q.tREFI = q.tRFC = 0;
+        q.frontend_ck = 0;
+        DramTiming s(q);
         const uint64_t len = 1 << 20;
         const uint64_t d = s.access(0, 0, len, false);
         const double expect_ck = ds.trcd + ds.cl + double(len / burst) * ds.bl / 2.0;
         CHECK_NEAR(double(d), expect_ck, 1e-9);
         CHECK_NEAR(s.achieved_bytes_per_s(), double(len) / (expect_ck * tck), 1e-9);
         CHECK(s.achieved_bytes_per_s() > 0.99 * peak);
+        DramTiming rbc(p);
+        const uint64_t row_bursts = p.row_bytes / burst;
+        const uint64_t d_rbc = rbc.access(0, 0, p.row_bytes, false);
+        CHECK_EQ(d_rbc, uint64_t(ds.trcd + ds.cl + (row_bursts - 1) * ds.tccd_l + ds.bl / 2));
         /* every row of the 1 MiB is opened once: the first in each bank is a miss, the
          * later ones find the bank's previous row open (conflict) */
         const uint64_t rows = len / p.row_bytes;
@@ -82,24 +119,27 @@ static void check_preset(const Datasheet &ds)
         CHECK_EQ(s.stats().row_hits, len / burst - rows);
     }
 
-    /* Two misses to different banks overlap: the second finishes one burst after the first. */
+    /* Two misses to different banks (other bank group) overlap: the second activate comes
+     * tRRD later, so it finishes max(BL/2, tRRD) after the first. */
     {
         DramTiming s(p);
         const uint64_t bank_stride = p.row_bytes * p.channels;
         const uint64_t d1 = s.access(0, 0, burst, false);
         const uint64_t d2 = s.access(0, bank_stride, burst, false);
-        CHECK_EQ(d2 - d1, uint64_t(ds.bl / 2));
+        CHECK_EQ(d2 - d1, uint64_t(std::max(ds.bl / 2, ds.trrd)));
     }
 
     /* Two initiators' 4 KiB reads requested at the same time share the data bus: the second
-     * (another bank, its ACT overlapped) ends exactly one 4 KiB transfer after the first. */
+     * (another bank, its ACT overlapped) ends one 4 KiB transfer after the first (bursts of
+     * one bank group tCCD_L apart). */
     {
         DramTiming s(p);
         const uint64_t bank_stride = p.row_bytes * p.channels;
+        const uint64_t n = 4096 / burst;
         const uint64_t d1 = s.access(0, 0, 4096, false);
         const uint64_t d2 = s.access(0, bank_stride, 4096, false);
-        CHECK_EQ(d1, uint64_t(ds.trcd + ds.cl) + 4096 / burst * ds.bl / 2);
-        CHECK_EQ(d2 - d1, 4096 / burst * ds.bl / 2);
+        CHECK_EQ(d1, uint64_t(ds.trcd + ds.cl) + (n - 1) * ds.tccd_l + ds.bl / 2);
+        CHECK_EQ(d2 - d1, (n - 1) * ds.tccd_l + ds.bl / 2);
     }
 
     /* Energy by hand (Micron TN-41-01): E_act = VDD (IDD0 tRC - IDD3N tRAS - IDD2N tRP),
@@ -114,13 +154,17 @@ static void check_preset(const Datasheet &ds)
     CHECK_NEAR(p.energy_read_nj, e_rd, 1e-3);
     CHECK_NEAR(p.energy_write_nj, e_wr, 1e-3);
     CHECK_NEAR(t.stats().energy_nj, 2 * e_act + 3 * e_rd + e_wr, 1e-6);
+    /* refresh: (IDD5 - IDD3N) tRFC; background IDD3N / IDD2N */
+    const double e_ref = ds.devices * ds.vdd * (ds.idd5 - ds.idd3n) * ds.trfc * ds.tck_ns * 1e-3;
+    CHECK_NEAR(full.energy_refresh_nj, e_ref, 1e-6);
+    CHECK_NEAR(full.power_active_mw, ds.devices * ds.vdd * ds.idd3n, 1e-9);
+    CHECK_NEAR(full.power_precharged_mw, ds.devices * ds.vdd * ds.idd2n, 1e-9);
     std::printf("  hit %.2f ns, miss %.2f ns, conflict %.2f ns, peak %.2f GB/s, "
                 "E_act %.3f nJ, E_rd %.3f nJ, E_wr %.3f nJ\n",
                 hit_ns, miss_ns, conflict_ns, peak / 1e9, e_act, e_rd, e_wr);
 }
 
-static void check_mapping_and_validation()
-{
+static void check_mapping_and_validation() {
     DramParams p;
     p.channels = 2;
     p.banks = 4;
@@ -154,11 +198,117 @@ static void check_mapping_and_validation()
     CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); }, {"tCCD"}));
 }
 
-/* access() times runs of row hits in closed form: it must equal stepping every burst, on random
- * mixes of lengths, alignments, reads/writes, banks, rows and request times, for each preset. */
-static void check_closed_form_matches_bursts(const char *file)
-{
-    const DramParams p = load_dram_preset_file(std::string(HQ_CONFIG_DIR "/dram/") + file);
+/* One mechanism at a time, on the bare device of a preset (times in tCK). */
+static void check_mechanisms(const char *file) {
+    std::printf("mechanisms %s\n", file);
+    const DramParams p = bare(file);
+    const uint64_t burst = p.burst_bytes(), bank_stride = p.row_bytes * p.channels;
+    const uint64_t row_stride = bank_stride * p.banks;
+    const unsigned half = p.burst_length / 2;
+
+    /* tFAW: five reads to five banks of other bank groups, all requested at once: activates
+     * tRRD apart, the fifth no earlier than tFAW after the first. */
+    {
+        DramTiming t(p);
+        uint64_t d[5];
+        for (unsigned i = 0; i < 5; i++)
+            d[i] = t.access(0, i * bank_stride, burst, false);
+        const uint64_t first = p.tRCD + p.tCL + half;
+        CHECK_EQ(d[0], first);
+        CHECK_EQ(d[4], std::max<uint64_t>(first + 4 * std::max(p.tRRD, half), p.tFAW + first));
+    }
+    /* tWTR: a read after a write to the same bank (group) waits tWTR_L after the write data. */
+    {
+        DramTiming t(p);
+        const uint64_t w = t.access(0, 0, burst, true);
+        const uint64_t r = t.access(0, burst, burst, false);
+        CHECK_EQ(r, w + p.tWTR_L + p.tCL + half);
+    }
+    /* Read to write: write data tRTW after the read data. */
+    {
+        DramTiming t(p);
+        const uint64_t r = t.access(0, 0, burst, false);
+        const uint64_t w = t.access(0, burst, burst, true);
+        CHECK_EQ(w, r + p.tRTW + half);
+    }
+    /* Refresh: a read due right at tREFI waits for PREA, REF and tRFC, then activates. */
+    {
+        DramParams q = p;
+        q.tREFI = load(file).tREFI;
+        q.tRFC = load(file).tRFC;
+        DramTiming t(q);
+        const uint64_t d0 = t.access(0, 0, burst, false); /* bank open, long idle */
+        CHECK(d0 < q.tREFI);
+        const uint64_t d = t.access(q.tREFI, burst, burst, false);
+        CHECK_EQ(d, q.tREFI + q.tRP + q.tRFC + q.tRCD + q.tCL + half);
+        CHECK_EQ(t.stats().refreshes, uint64_t(1));
+        /* ten intervals later: the idle refreshes are counted, the request waits for none */
+        const uint64_t now = 11 * uint64_t(q.tREFI) + q.tRFC + 100;
+        const uint64_t d2 = t.access(now, burst, burst, false);
+        CHECK_EQ(d2, now + q.tRCD + q.tCL + half);
+        CHECK_EQ(t.stats().refreshes, uint64_t(11));
+        CHECK_NEAR(t.stats().energy_nj,
+                   11 * q.energy_refresh_nj + 3 * q.energy_activate_nj + 3 * q.energy_read_nj,
+                   1e-9);
+    }
+    /* FR-FCFS serves the queued row hit before the older conflict; FCFS keeps the order. */
+    for (DramScheduler sched : {DramScheduler::FR_FCFS, DramScheduler::FCFS}) {
+        DramParams q = p;
+        q.scheduler = sched;
+        DramTiming t(q);
+        const std::vector<DramTiming::Request> reqs = {
+            {0, false}, {row_stride, false}, {burst, false}};
+        std::vector<uint64_t> sent, done;
+        t.run_back_to_back(reqs, burst, 0, &sent, &done);
+        if (sched == DramScheduler::FR_FCFS) {
+            CHECK(done[2] < done[1]);
+            CHECK_EQ(t.stats().row_hits, uint64_t(1));
+            CHECK_EQ(t.stats().row_conflicts, uint64_t(1));
+        } else {
+            CHECK(done[2] > done[1]);
+            CHECK_EQ(t.stats().row_conflicts, uint64_t(2));
+        }
+    }
+    /* Closed page: the bank is precharged after each access, the next one activates again. */
+    {
+        DramParams q = p;
+        q.page_policy = DramPagePolicy::CLOSED;
+        DramTiming t(q);
+        const uint64_t d1 = t.access(0, 0, burst, false);
+        const uint64_t now = d1 + 200;
+        const uint64_t d2 = t.access(now, burst, burst, false);
+        CHECK_EQ(d2, now + p.tRCD + p.tCL + half);
+        CHECK_EQ(t.stats().row_misses, uint64_t(2));
+        CHECK_EQ(t.stats().row_hits, uint64_t(0));
+    }
+    /* Queue depth: with room for one burst per bank, a second request to a full bank waits
+     * until the first one's column command, and its activate with it. */
+    {
+        DramParams q = p;
+        q.queue_depth = 1;
+        q.scheduler = DramScheduler::FCFS;
+        DramTiming t(q);
+        const std::vector<DramTiming::Request> reqs = {
+            {0, false}, {row_stride, false}, {2 * row_stride, false}};
+        std::vector<uint64_t> sent, done;
+        t.run_back_to_back(reqs, burst, 0, &sent, &done);
+        /* the third is sent once the second is accepted: at the first read command */
+        CHECK_EQ(sent[2], uint64_t(p.tRCD));
+    }
+}
+
+/* access() plans a transaction's bursts directly in address order; through the queue with
+ * FCFS (which serves them in that order too) the result must be the same, cycle for cycle, on
+ * random mixes of lengths, alignments, reads/writes, banks, rows and request times, with
+ * refresh, both admission rules and both maps. */
+static void check_in_order_matches_queue(const char *file, DramAdmission adm, bool own_map) {
+    DramParams p = load(file);
+    p.scheduler = DramScheduler::FCFS;
+    p.admission = adm;
+    if (!own_map) {
+        p.address_map.clear();
+        p.address_map_name = "row_bank_column";
+    }
     DramTiming fast(p), slow(p);
     uint64_t rng = 0x9e3779b97f4a7c15ull, now = 0;
     auto next = [&rng] {
@@ -172,10 +322,12 @@ static void check_closed_form_matches_bursts(const char *file)
         const uint64_t addr = next() % span;
         const uint64_t len = 1 + next() % (3 * p.row_bytes);
         const bool write = next() % 4 == 0;
-        now += next() % 64;
+        now += next() % 2000;
         const uint64_t a = fast.access(now, addr, len, write);
-        const uint64_t b = slow.access_burst_by_burst(now, addr, len, write);
+        const uint64_t b = slow.access_queued(now, addr, len, write);
         if (a != b) {
+            std::printf("transaction %d: 0x%llx + %llu\n", i, (unsigned long long)addr,
+                        (unsigned long long)len);
             CHECK_EQ(a, b);
             return;
         }
@@ -184,28 +336,128 @@ static void check_closed_form_matches_bursts(const char *file)
     CHECK_EQ(f.row_hits, s.row_hits);
     CHECK_EQ(f.row_misses, s.row_misses);
     CHECK_EQ(f.row_conflicts, s.row_conflicts);
-    CHECK_EQ(f.read_bursts, s.read_bursts);
-    CHECK_EQ(f.write_bursts, s.write_bursts);
-    CHECK_EQ(f.data_bus_cycles, s.data_bus_cycles);
+    CHECK_EQ(f.refreshes, s.refreshes);
     CHECK_EQ(f.last_cycle, s.last_cycle);
-    CHECK_NEAR(f.energy_nj, s.energy_nj, 1e-6 * s.energy_nj);
-    std::printf("closed form = burst by burst on %s: %llu hits, %llu misses, %llu conflicts\n",
-                file, (unsigned long long)f.row_hits, (unsigned long long)f.row_misses,
-                (unsigned long long)f.row_conflicts);
+    CHECK_NEAR(f.energy_nj, s.energy_nj, 1e-9);
+    CHECK(f.refreshes > 0);
+    std::printf("in order = through the queue on %s (%s, %s map): %llu hits, %llu misses, %llu "
+                "conflicts, %llu refreshes\n",
+                file, adm == DramAdmission::OWN_BANK ? "own bank" : "previous bank",
+                own_map ? "preset" : "row_bank_column", (unsigned long long)f.row_hits,
+                (unsigned long long)f.row_misses, (unsigned long long)f.row_conflicts,
+                (unsigned long long)f.refreshes);
 }
 
-int main()
-{
+static void check_address_maps() {
+    /* DDR4 preset default: bank group bits right above the 64 B burst, then 7 column bits,
+     * then 2 bank bits, then the row. */
+    const DramParams p = load("ddr4-2400-x8-64bit.json");
+    CHECK(p.address_map_name == "bank_group_interleaved");
+    DramTiming t(p);
+    CHECK_EQ(t.locate(64).bank_group, 1u);
+    CHECK_EQ(t.locate(3 * 64).bank_group, 3u);
+    CHECK_EQ(t.locate(4 * 64).bank_group, 0u);
+    CHECK_EQ(t.locate(4 * 64).column, uint64_t(64));
+    CHECK_EQ(t.locate(4 * 64 + 5).column, uint64_t(69));
+    CHECK_EQ(t.locate(uint64_t(1) << 15).bank, 1u); /* bank within group 0 */
+    CHECK_EQ(t.locate((uint64_t(1) << 15) + 64).bank, 5u);
+    CHECK_EQ(t.locate(uint64_t(1) << 17).row, uint64_t(1));
+    CHECK_EQ(t.locate(uint64_t(1) << 17).bank, 0u);
+    /* sequential streaming alternates bank groups: bursts tCCD_S apart, not tCCD_L */
+    DramParams q = p;
+    q.tREFI = q.tRFC = 0;
+    q.frontend_ck = 0;
+    DramTiming s(q);
+    const uint64_t d = s.access(0, 0, 16 * 64, false);
+    CHECK_EQ(d, uint64_t(q.tRCD + q.tCL + 15 * q.tCCD + 4)); /* 4 ACTs tRRD_S = tCCD apart */
+
+    /* map errors name the problem */
+    DramMapField f;
+    CHECK(parse_dram_map_field("bank:2", &f).empty() && f.kind == DramMapField::BANK &&
+          f.bits == 2);
+    CHECK(parse_dram_map_field("row", &f).empty() && f.kind == DramMapField::ROW);
+    CHECK(parse_dram_map_field("rank:1", &f).find("unknown field") != std::string::npos);
+    CHECK(parse_dram_map_field("bank", &f).find("needs a bit count") != std::string::npos);
+    CHECK(parse_dram_map_field("row:3", &f).find("no bit count") != std::string::npos);
+    CHECK(parse_dram_map_field("column:x", &f).find("bad bit count") != std::string::npos);
+    DramParams bad = p;
+    bad.address_map = {{DramMapField::COLUMN, 7}, {DramMapField::BANK, 2}, {DramMapField::ROW, 0}};
+    CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); },
+                                             {"bank_group bits add up to 0", "needs 2"}));
+    bad.address_map = {{DramMapField::ROW, 0}, {DramMapField::COLUMN, 7}};
+    CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); }, {"last"}));
+    bad = p;
+    bad.tCCD_L = 2;
+    CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); }, {"tCCD_L"}));
+    bad = p;
+    bad.tRFC = bad.tREFI;
+    CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); }, {"tRFC"}));
+}
+
+int main() {
     /* Micron MT41K256M16 -125 (DDR3-1600 11-11-11), two x16 devices: tCK 1.25 ns, tRAS 35 ns
      * = 28 tCK, CWL 8; IDD from the DRAMPower 2Gb DDR3-1600 x16 memspec at 1.5 V. */
-    check_preset({"ddr3-1600-mt41k256m16-x32.json", 1.25, 11, 8, 11, 11, 28, 8, 32, 2, 1.5,
-                  110, 42, 45, 270, 280});
+    check_preset({"ddr3-1600-mt41k256m16-x32.json",
+                  1.25,
+                  11,
+                  8,
+                  11,
+                  11,
+                  28,
+                  8,
+                  32,
+                  2,
+                  1.5,
+                  110,
+                  42,
+                  45,
+                  270,
+                  280,
+                  215,
+                  1,
+                  4,
+                  6,
+                  6,
+                  32,
+                  6,
+                  6,
+                  6240,
+                  208});
     /* Micron MT40A1G8 -083 (DDR4-2400 17-17-17), eight x8 devices: tCK 0.833 ns, tRAS 32 ns
      * = 39 tCK, CWL 12; IDD from the DRAMPower 4Gb DDR4-2400 x8 memspec at 1.2 V. */
-    check_preset({"ddr4-2400-x8-64bit.json", 1.0 / 1.2, 17, 12, 17, 17, 39, 8, 64, 8, 1.2,
-                  60.75, 38.25, 44, 184.5, 168.75});
+    check_preset({"ddr4-2400-x8-64bit.json",
+                  1.0 / 1.2,
+                  17,
+                  12,
+                  17,
+                  17,
+                  39,
+                  8,
+                  64,
+                  8,
+                  1.2,
+                  60.75,
+                  38.25,
+                  44,
+                  184.5,
+                  168.75,
+                  118,
+                  4,
+                  6,
+                  4,
+                  6,
+                  26,
+                  3,
+                  9,
+                  9360,
+                  421});
     check_mapping_and_validation();
-    check_closed_form_matches_bursts("ddr3-1600-mt41k256m16-x32.json");
-    check_closed_form_matches_bursts("ddr4-2400-x8-64bit.json");
+    check_mechanisms("ddr3-1600-mt41k256m16-x32.json");
+    check_mechanisms("ddr4-2400-x8-64bit.json");
+    check_address_maps();
+    for (const char *file : {"ddr3-1600-mt41k256m16-x32.json", "ddr4-2400-x8-64bit.json"})
+        for (DramAdmission adm : {DramAdmission::OWN_BANK, DramAdmission::PREVIOUS_BANK})
+            for (bool own_map : {true, false})
+                check_in_order_matches_queue(file, adm, own_map);
     return vp_report("test_dram_timing");
 }

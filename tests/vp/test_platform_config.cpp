@@ -1,6 +1,8 @@
 /* Platform configs: every validation error names the file and the key; the shipped configs
  * build; a device type registered from outside model/platform (as model/accel does) is
  * created from config, mapped, gets its interrupt line and its DMA contends on the bus. */
+#include "mem/dram_energy_ext.h"
+#include "platform/dram_preset.h"
 #include "platform/platform.h"
 #include "tlm_test_util.h"
 #include "vp_check.h"
@@ -19,6 +21,7 @@ struct FakeAccel : sc_core::sc_module, Device {
     unsigned irq_source;
     uint32_t dma_bytes;
     sc_core::sc_time dma_delay;
+    DramEnergyExtension dma_energy; /* what the DRAM reported for the DMA */
     SC_HAS_PROCESS(FakeAccel);
     FakeAccel(sc_core::sc_module_name name, const DeviceContext &ctx)
         : sc_module(name), regs("regs"), dma("dma"), irq("irq"), irq_source(ctx.irq)
@@ -38,8 +41,10 @@ struct FakeAccel : sc_core::sc_module, Device {
             d.set_data_ptr(buf.data());
             d.set_data_length(dma_bytes);
             d.set_streaming_width(dma_bytes);
+            d.set_extension(&dma_energy);
             sc_core::sc_time dd = delay;
             dma->b_transport(d, dd);
+            d.clear_extension(&dma_energy);
             dma_delay = dd - delay;
             irq.write(true);
         }
@@ -171,6 +176,18 @@ static int check_errors()
               "row_bytes": 4096, "burst_length": 8, "tCL": 11, "tCWL": 8, "tRCD": 11, "tRP": 11,
               "tRAS": 0, "tWR": 12, "tRTP": 6, "tCCD": 4 } } } ])"),
                         {"devices[0].params.preset.tRAS", "must be in"}));
+    CHECK(build_rejects("dram_override_scheduler", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x1000", "params": {
+              "preset": ")" HQ_CONFIG_DIR R"(/dram/ddr4-2400-x8-64bit.json",
+              "overrides": { "controller": { "source": "s", "scheduler": "lifo" } } } } ])"),
+                        {"scheduler", "\"fr-fcfs\" or \"fcfs\""}));
+    CHECK(build_rejects("dram_override_map", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x1000", "params": {
+              "preset": ")" HQ_CONFIG_DIR R"(/dram/ddr4-2400-x8-64bit.json",
+              "overrides": { "controller": { "source": "s", "address_map": "nope" } } } } ])"),
+                        {"\"nope\" is not defined", "row_bank_column, bank_group_interleaved"}));
+    CHECK(build_rejects("dram_override_refresh", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x1000", "params": {
+              "preset": ")" HQ_CONFIG_DIR R"(/dram/ddr3-1600-mt41k256m16-x32.json",
+              "overrides": { "tREFI": 100 } } } ])"),
+                        {"tRFC must be shorter than tREFI"}));
     CHECK(build_rejects("dram_too_big", with_devices(R"([ { "name": "d", "type": "dram", "base": "0x80000000", "size": "0x40000000", "params": { "preset": {
               "part": "tiny", "source": "y", "clock_hz": 8e8, "bus_width_bits": 32, "banks": 8, "rows": 16,
               "row_bytes": 4096, "burst_length": 8, "tCL": 11, "tCWL": 8, "tRCD": 11, "tRP": 11,
@@ -225,8 +242,9 @@ int sc_main(int argc, char *argv[])
         wait(d + sc_core::sc_time(1, sc_core::SC_NS));
         CHECK(meip.read());
         CHECK_EQ(cpu.read32(0xc200004, d), 2u); /* claim: the accelerator's source */
-        /* The DMA's 4 KiB read is one transaction timed from its burst sequence: one row
-         * miss then 127 hits at one burst per 4 tCK, streaming through the bus port. */
+        /* The DMA's 4 KiB read is one transaction timed from its burst sequence: 1 tCK in the
+         * controller, one row miss then 127 hits at one burst per 4 tCK, streaming through the
+         * bus port. */
         const Device *acc = plat.device("acc");
         CHECK(acc != nullptr);
     };
@@ -235,11 +253,20 @@ int sc_main(int argc, char *argv[])
     CHECK(acc != nullptr);
     if (acc) {
         const double tck = 1.25, cyc = 2.5; /* ns: DDR3-1600, 400 MHz bus */
-        const double dram_ns = (11 + 11 + 128 * 4) * tck;  /* tRCD + CL + 128 bursts */
+        const double dram_ns = (1 + 11 + 11 + 128 * 4) * tck; /* controller, tRCD, CL, bursts */
         const double bus_ns = 4096 / 16 * cyc;             /* 256 beats of 16 bytes */
         std::printf("DMA 4 KiB: %.1f ns (bus %.1f, dram %.1f)\n",
                     acc->dma_delay.to_seconds() * 1e9, bus_ns, dram_ns);
         CHECK_NEAR(acc->dma_delay.to_seconds() * 1e9, std::max(bus_ns, dram_ns), 1e-6);
+        /* the DRAM reports the DMA's command energy (one ACT, 128 read bursts) and its
+         * background power (IDD3N standby + refresh energy over tREFI) */
+        const DramParams dp =
+            load_dram_preset_file(HQ_CONFIG_DIR "/dram/ddr3-1600-mt41k256m16-x32.json");
+        CHECK(acc->dma_energy.valid);
+        CHECK_NEAR(acc->dma_energy.command_nj, dp.energy_activate_nj + 128 * dp.energy_read_nj,
+                   1e-9);
+        CHECK_NEAR(acc->dma_energy.background_mw,
+                   dp.power_active_mw + dp.energy_refresh_nj / (dp.tREFI * 1.25) * 1e3, 1e-9);
     }
     const nlohmann::json st = plat.stats();
     CHECK_EQ(st["dram"]["bytes_read"].get<uint64_t>(), uint64_t(4096));
