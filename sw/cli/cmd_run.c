@@ -59,8 +59,9 @@ static void usage(FILE *f)
             "  --gdb PORT          serve the GDB remote protocol on 127.0.0.1:PORT and wait\n"
             "                      for gdb-multiarch (target remote :PORT)\n"
             "  --uart-out FILE     UART output to FILE (default stdout; stderr with --json)\n"
-            "  --json              print one JSON object on stdout: exit_code, instructions,\n"
-            "                      sim_time_ns, host_seconds, mips, dram, devices\n"
+            "  --json              print one JSON object on stdout: exit_code, stop,\n"
+            "                      instructions, cycles, sim_time_ns, host_seconds, mips,\n"
+            "                      dram, traps, trap_loop, devices\n"
             "  -h, --help          this help\n");
 }
 
