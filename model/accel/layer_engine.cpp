@@ -83,6 +83,23 @@ static uint64_t ceil_div(uint64_t a, uint64_t b)
     return (a + b - 1) / b;
 }
 
+/* The functional copy of a weight image, read in 1 MiB pieces: the buffer grows only as far
+ * as memory answers, so a descriptor's WEIGHT_BYTES (up to 4 GiB, written by firmware) cannot
+ * make the model allocate more than the memory region it points into. */
+bool LayerEngine::peek_image(uint32_t addr, uint32_t n, uint64_t *bad_addr)
+{
+    constexpr uint32_t kPiece = 1u << 20;
+    image_.clear();
+    for (uint64_t off = 0; off < n;) {
+        const uint32_t len = (uint32_t)std::min<uint64_t>(n - off, kPiece);
+        image_.resize(off + len);
+        if (!dma_.peek(addr + off, image_.data() + off, len, bad_addr))
+            return false;
+        off += len;
+    }
+    return true;
+}
+
 LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps,
                              uint32_t layer_id, std::vector<TraceEvent> *trace)
 {
@@ -202,13 +219,14 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
          * brought the image in. When the cache knows this image, its costs are used and the
          * fetched bytes are compared with it afterwards (a change re-decodes and re-times the
          * layer with the same fetch durations); a first use decodes a debug copy. */
-        image_.resize(D.weight_bytes);
         bool hit = false, verified = false;
         std::string derr;
         const PreparedWeights *wp = cache_.find(D.weight_addr, f, D.weight_bytes);
+        if (wp)
+            image_.resize(D.weight_bytes); /* a size the cache has decoded before */
         if (!wp) {
             uint64_t bad = 0;
-            if (!dma_.peek(D.weight_addr, image_.data(), D.weight_bytes, &bad)) {
+            if (!peek_image(D.weight_addr, D.weight_bytes, &bad)) {
                 run.fail(HQ_ACCEL_ERR_BAD_ADDR, "descriptor " + std::to_string(index) +
                                                     ": weight image at 0x" + Run::hex(D.weight_addr) +
                                                     " (" + std::to_string(D.weight_bytes) +

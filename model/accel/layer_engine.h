@@ -44,6 +44,7 @@ class LayerEngine {
 
   private:
     struct Run;
+    bool peek_image(uint32_t addr, uint32_t n, uint64_t *bad_addr);
     const AccelConfig &cfg_;
     const EnergyTable &energy_;
     DmaEngine &dma_;

@@ -54,6 +54,14 @@ std::string read_image_header(const uint8_t *b, size_t n, ImageHeader *h)
     if (h->total > n || h->total < kImageHeaderBytes || h->total % kSectionAlign)
         return "image header: size " + num(h->total) + " invalid (stream is " + num(n) +
                " bytes, size must be a multiple of 16)";
+    /* Every layout stores each weight in at least lo bits (hi bits when uniform): refuse a
+     * header that claims more weights than the image holds before anything is sized from it. */
+    const uint64_t bits = h->lo ? h->lo : h->hi;
+    const uint64_t min_total = kImageHeaderBytes + (h->lo ? h->rows : 0) +
+                               ((uint64_t)h->rows * h->cols * bits + 7) / 8;
+    if (min_total > h->total)
+        return "image header: " + num(h->rows) + "x" + num(h->cols) + " weights at " + num(bits) +
+               " bits need at least " + num(min_total) + " bytes, the image has " + num(h->total);
     h->payload = kImageHeaderBytes;
     if (h->lo) {
         std::string err;

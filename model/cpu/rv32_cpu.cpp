@@ -28,6 +28,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
     uint32_t reset_pc = 0x80000000u;
     uint32_t tohost = 0;
     bool limit_hit = false;
+    bool trap_loop = false;
     bool io_write_sync = false; /* a device register was written: synchronise */
     bool gdb_interrupt = false; /* Ctrl-C arrived while sleeping in wfi */
     bool exited = false;
@@ -229,6 +230,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
 
     void run();
     void wait_for_interrupt();
+    uint64_t steps() const { return rv32_iss_instret(iss) + rv32_iss_traps(iss); }
 };
 
 SC_HAS_PROCESS(Rv32Cpu);
@@ -265,6 +267,19 @@ void Rv32Cpu::set_time_source(std::function<uint64_t(const sc_core::sc_time &)> 
 uint64_t Rv32Cpu::instructions() const { return rv32_iss_instret(impl_->iss); }
 uint64_t Rv32Cpu::cycles() const { return rv32_iss_cycles(impl_->iss); }
 bool Rv32Cpu::hit_insn_limit() const { return impl_->limit_hit; }
+uint64_t Rv32Cpu::traps() const { return rv32_iss_traps(impl_->iss); }
+bool Rv32Cpu::trap_loop(TrapLoop *t) const
+{
+    if (!impl_->trap_loop)
+        return false;
+    rv32_iss *s = impl_->iss;
+    t->handler = rv32_iss_get_pc(s);
+    rv32_iss_trap_loop(s, &t->cause, &t->tval);
+    rv32_iss_read_csr(s, 0x341, &t->mepc);
+    rv32_iss_read_csr(s, 0x342, &t->mcause);
+    rv32_iss_read_csr(s, 0x343, &t->mtval);
+    return true;
+}
 bool Rv32Cpu::exited() const { return impl_->exited; }
 int Rv32Cpu::exit_code() const { return impl_->exit_code; }
 uint32_t Rv32Cpu::pc() const { return rv32_iss_get_pc(impl_->iss); }
@@ -342,11 +357,11 @@ void Rv32Cpu::Impl::run()
         if (mode == GdbStub::Resume::Detach)
             gdb.reset();
 
-        /* the slice: up to the end of the quantum, one instruction when single-stepping */
+        /* the slice: up to the end of the quantum, one instruction when single-stepping; the
+         * budget counts trap entries too (the ISS's steps), so a trap storm cannot outlast it */
         uint64_t budget = UINT64_MAX;
         if (cfg.max_insns)
-            budget = cfg.max_insns > rv32_iss_instret(iss) ? cfg.max_insns - rv32_iss_instret(iss)
-                                                          : 0;
+            budget = cfg.max_insns > steps() ? cfg.max_insns - steps() : 0;
         bool stepping = gdb && mode == GdbStub::Resume::Step;
         if (stepping && budget > 1)
             budget = 1;
@@ -363,6 +378,13 @@ void Rv32Cpu::Impl::run()
             finish(rv32_iss_exit_code(iss));
             return;
         }
+        if (why == RV32_STOP_TRAP_LOOP) {
+            trap_loop = true;
+            if (gdb)
+                gdb->report_exit(1);
+            sc_core::sc_stop();
+            return;
+        }
         if (sc_core::sc_get_simulator_status() == sc_core::SC_SIM_USER_STOP) {
             if (gdb) /* e.g. the test finisher ended the run */
                 gdb->report_exit(0);
@@ -376,7 +398,7 @@ void Rv32Cpu::Impl::run()
             }
             qk.sync();
         }
-        if (cfg.max_insns && rv32_iss_instret(iss) >= cfg.max_insns) {
+        if (cfg.max_insns && steps() >= cfg.max_insns) {
             limit_hit = true;
             sc_core::sc_stop();
             return;

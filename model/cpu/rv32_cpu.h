@@ -22,7 +22,8 @@ struct CpuConfig {
     unsigned cpi_alu = 1, cpi_mul = 3, cpi_div = 34, cpi_load = 2, cpi_store = 1,
              cpi_branch_taken = 3, cpi_branch_not_taken = 1, cpi_jump = 3, cpi_csr = 2,
              cpi_system = 3;
-    uint64_t max_insns = 0;           /* 0 = unlimited; on reaching it the run stops */
+    uint64_t max_insns = 0;           /* 0 = unlimited; counts retired instructions and trap
+                                         entries; on reaching it the run stops */
     std::string trace_insns_path;     /* "" = no per-instruction trace */
     int gdb_port = 0;                 /* >0: serve the GDB remote protocol on 127.0.0.1:port;
                                          the CPU owns the stub (registers, memory through
@@ -62,6 +63,17 @@ class Rv32Cpu : public sc_core::sc_module {
      * a transaction (finisher, tohost) this is when it ended; sc_time_stamp() may lag. */
     sc_core::sc_time local_time() const;
     uint32_t reg(unsigned i) const;   /* x0..x31 */
+
+    /* Added (issue 20). Trap entries since reset (exceptions and interrupts). */
+    uint64_t traps() const;
+    /* The run stopped because the trap handler's first instruction raised an exception
+     * before anything retired (e.g. mtvec still 0 with nothing mapped there): it could never
+     * progress. handler = the pc it loops at; cause/tval = the exception there (not taken);
+     * mepc/mcause/mtval = the trap that led there. */
+    struct TrapLoop {
+        uint32_t handler, cause, tval, mepc, mcause, mtval;
+    };
+    bool trap_loop(TrapLoop *info) const;
 
   private:
     void run_thread();

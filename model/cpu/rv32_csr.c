@@ -68,6 +68,7 @@ static uint64_t replace_half(uint64_t v, uint32_t half, int high)
 
 int rv32_iss_write_csr(rv32_iss *s, unsigned csr, uint32_t v)
 {
+    rv32_trap_loop_forget(s);
     if ((csr >> 10) == 3) /* csr[11:10] == 3: read-only by encoding */
         return -1;
     switch (csr) {

@@ -35,6 +35,8 @@ void rv32_iss_reset(rv32_iss *s, uint32_t pc)
     memset(s->x, 0, sizeof s->x);
     s->pc = pc;
     s->instret = s->cycles = 0;
+    s->traps = 0;
+    rv32_trap_loop_forget(s);
     s->mip = 0;
     s->exited = s->exit_code = 0;
     s->stop_requested = 0;
@@ -123,7 +125,11 @@ void rv32_iss_set_trace(rv32_iss *s, rv32_trace_fn fn, void *ctx)
 }
 
 uint32_t rv32_iss_get_pc(const rv32_iss *s) { return s->pc; }
-void rv32_iss_set_pc(rv32_iss *s, uint32_t pc) { s->pc = pc; }
+void rv32_iss_set_pc(rv32_iss *s, uint32_t pc)
+{
+    s->pc = pc;
+    rv32_trap_loop_forget(s);
+}
 uint32_t rv32_iss_get_reg(const rv32_iss *s, unsigned i) { return i && i < 32 ? s->x[i] : 0; }
 void rv32_iss_set_reg(rv32_iss *s, unsigned i, uint32_t v)
 {
@@ -134,6 +140,12 @@ uint64_t rv32_iss_instret(const rv32_iss *s) { return s->instret; }
 uint64_t rv32_iss_cycles(const rv32_iss *s) { return s->cycles; }
 int rv32_iss_exited(const rv32_iss *s) { return s->exited; }
 int rv32_iss_exit_code(const rv32_iss *s) { return s->exit_code; }
+uint64_t rv32_iss_traps(const rv32_iss *s) { return s->traps; }
+void rv32_iss_trap_loop(const rv32_iss *s, uint32_t *cause, uint32_t *tval)
+{
+    *cause = s->loop_cause;
+    *tval = s->loop_tval;
+}
 
 /* Host pointer for [addr, addr + len) if one DMI region with the right access holds it;
  * the region becomes the cached one for this kind of access. */
@@ -505,6 +517,13 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
     trap:
         s->pc = pc;
         SYNC_OUT();
+        if (UNLIKELY(pc == s->trap_target && instret == s->trap_instret)) {
+            /* The handler's first instruction traps to the same handler: with interrupts
+             * off and nothing retired, the state repeats forever (e.g. mtvec still 0). */
+            s->loop_cause = (uint32_t)exc;
+            s->loop_tval = tval;
+            RETURN(RV32_STOP_TRAP_LOOP);
+        }
         rv32_trap_exception(s, (uint32_t)exc, tval);
         SYNC_IN();
     }

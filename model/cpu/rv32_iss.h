@@ -34,7 +34,12 @@ typedef enum {
     RV32_STOP_WFI,        /* wfi with no interrupt pending: the caller waits for one */
     RV32_STOP_EXIT,       /* HTIF tohost write of an odd value: rv32_iss_exit_code() */
     RV32_STOP_BREAKPOINT, /* pc reached a debugger breakpoint (not executed) */
-    RV32_STOP_REQUESTED   /* rv32_iss_request_stop() was called from a bus callback */
+    RV32_STOP_REQUESTED,  /* rv32_iss_request_stop() was called from a bus callback */
+    RV32_STOP_TRAP_LOOP   /* the trap handler's first instruction raised an exception before
+                             anything retired (e.g. mtvec 0 and nothing mapped there): the
+                             run can never progress. pc = the handler; mepc/mcause/mtval
+                             describe the trap that led there; rv32_iss_trap_loop() the
+                             exception at the handler (not entered) */
 } rv32_stop;
 
 /* Instruction classes of the cycles-per-instruction table. */
@@ -136,6 +141,12 @@ uint64_t rv32_iss_instret(const rv32_iss *s); /* retired instructions since rese
 uint64_t rv32_iss_cycles(const rv32_iss *s);  /* cycles since reset (CPI + stalls) */
 int rv32_iss_exited(const rv32_iss *s);
 int rv32_iss_exit_code(const rv32_iss *s);
+uint64_t rv32_iss_traps(const rv32_iss *s); /* trap entries (exceptions + interrupts) */
+/* After RV32_STOP_TRAP_LOOP: the cause and tval of the exception raised at the handler. */
+void rv32_iss_trap_loop(const rv32_iss *s, uint32_t *cause, uint32_t *tval);
+
+/* Name of an mcause value ("illegal instruction", "machine timer interrupt", ...). */
+const char *rv32_cause_name(uint32_t mcause);
 
 /* Mnemonic of a raw instruction word ("illegal" when it does not decode). */
 const char *rv32_mnemonic(uint32_t insn);

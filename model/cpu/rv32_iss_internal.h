@@ -40,6 +40,12 @@ struct rv32_iss {
     uint32_t tohost;
     int exited, exit_code;
 
+    /* Trap entries since reset, and where the last one went with the instret it saw: an
+     * exception raised at that target before anything retired is a trap loop. */
+    uint64_t traps, trap_instret;
+    uint32_t trap_target;
+    uint32_t loop_cause, loop_tval; /* the exception at the target (RV32_STOP_TRAP_LOOP) */
+
     unsigned op_cycles[RV32_OP_COUNT]; /* CPI per op (branches: taken) */
     unsigned cpi_branch_not_taken, cpi_trap;
 
@@ -62,6 +68,9 @@ struct rv32_iss {
     rv32_bus bus;
     rv32_dinsn icache[RV32_ICACHE_ENTRIES];
 };
+
+/* Forget the last trap target (reset, or pc / CSR changed from outside the program). */
+static inline void rv32_trap_loop_forget(rv32_iss *s) { s->trap_instret = UINT64_MAX; }
 
 /* Enter the trap handler for an exception (cause < 32) at the current pc. */
 void rv32_trap_exception(rv32_iss *s, uint32_t cause, uint32_t tval);

@@ -13,6 +13,9 @@ static void enter(rv32_iss *s, uint32_t mcause, uint32_t tval, uint32_t target)
     s->pc = target;
     s->cycles += s->cpi_trap;
     s->irq_check = 1;
+    s->traps++;
+    s->trap_target = target;
+    s->trap_instret = s->instret;
 }
 
 void rv32_trap_exception(rv32_iss *s, uint32_t cause, uint32_t tval)
@@ -31,6 +34,30 @@ int rv32_trap_take_interrupt(rv32_iss *s)
     uint32_t target = (s->mtvec & 1) ? base + 4 * code : base;
     enter(s, 0x80000000u | code, 0, target);
     return 1;
+}
+
+const char *rv32_cause_name(uint32_t mcause)
+{
+    static const char *const exc[] = {"instruction address misaligned",
+                                      "instruction access fault",
+                                      "illegal instruction",
+                                      "breakpoint",
+                                      "load address misaligned",
+                                      "load access fault",
+                                      "store address misaligned",
+                                      "store access fault",
+                                      "environment call from U-mode",
+                                      "environment call from S-mode",
+                                      "reserved",
+                                      "environment call from M-mode"};
+    if (mcause & 0x80000000u) {
+        uint32_t code = mcause & 0x7fffffffu;
+        return code == 3 ? "machine software interrupt"
+               : code == 7 ? "machine timer interrupt"
+               : code == 11 ? "machine external interrupt"
+                            : "interrupt";
+    }
+    return mcause < sizeof exc / sizeof exc[0] ? exc[mcause] : "reserved";
 }
 
 void rv32_trap_mret(rv32_iss *s)

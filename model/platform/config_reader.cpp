@@ -25,11 +25,30 @@ nlohmann::json load_json_file(const std::string &path)
     std::ifstream in(path);
     if (!in)
         throw ConfigError(path + ": cannot open file");
+    /* The parser itself is iterative, but dump(), copies and comparisons recurse: a value
+     * nested 60,000 levels deep overflowed the stack when an error message printed it. */
+    auto bound_depth = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &) {
+        if ((event == nlohmann::json::parse_event_t::object_start ||
+             event == nlohmann::json::parse_event_t::array_start) &&
+            depth >= kMaxConfigDepth)
+            throw ConfigError(path + ": values nested deeper than " +
+                              std::to_string(kMaxConfigDepth) + " levels");
+        return true;
+    };
     try {
-        return nlohmann::json::parse(in);
+        return nlohmann::json::parse(in, bound_depth);
     } catch (const nlohmann::json::parse_error &e) {
         throw ConfigError(path + ": invalid JSON: " + e.what());
     }
+}
+
+std::string json_excerpt(const nlohmann::json &v)
+{
+    constexpr size_t kMax = 60;
+    std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (s.size() > kMax)
+        s = s.substr(0, kMax - 3) + "...";
+    return s;
 }
 
 ConfigObject::ConfigObject(const nlohmann::json &obj, std::string file, std::string path)
@@ -81,11 +100,11 @@ uint64_t ConfigObject::u64(const char *key, uint64_t min, uint64_t max) const
     if (v.is_number_unsigned()) {
         x = v.get<uint64_t>();
     } else if (v.is_number_integer()) {
-        fail(key, "must not be negative, got " + v.dump());
+        fail(key, "must not be negative, got " + json_excerpt(v));
     } else if (v.is_number_float()) {
         double d = v.get<double>();
         if (!(d >= 0) || d != std::floor(d) || d > 1.8e19)
-            fail(key, "must be a non-negative integer, got " + v.dump());
+            fail(key, "must be a non-negative integer, got " + json_excerpt(v));
         x = static_cast<uint64_t>(d);
     } else if (v.is_string()) {
         const std::string s = v.get<std::string>();
@@ -93,10 +112,10 @@ uint64_t ConfigObject::u64(const char *key, uint64_t min, uint64_t max) const
         char *end = nullptr;
         unsigned long long r = std::strtoull(s.c_str(), &end, 0);
         if (s.empty() || s[0] == '-' || *end || errno)
-            fail(key, "must be an integer (decimal or 0x hex), got \"" + s + "\"");
+            fail(key, "must be an integer (decimal or 0x hex), got " + json_excerpt(v));
         x = r;
     } else {
-        fail(key, "must be an integer, got " + v.dump());
+        fail(key, "must be an integer, got " + json_excerpt(v));
     }
     require_in(*this, key, x, min, max);
     return x;
@@ -111,7 +130,7 @@ double ConfigObject::number(const char *key, double min, double max) const
 {
     const nlohmann::json &v = at(key);
     if (!v.is_number())
-        fail(key, "must be a number, got " + v.dump());
+        fail(key, "must be a number, got " + json_excerpt(v));
     double d = v.get<double>();
     require_in(*this, key, d, min, max);
     return d;
@@ -128,7 +147,7 @@ bool ConfigObject::boolean_or(const char *key, bool dflt) const
         return dflt;
     const nlohmann::json &v = at(key);
     if (!v.is_boolean())
-        fail(key, "must be true or false, got " + v.dump());
+        fail(key, "must be true or false, got " + json_excerpt(v));
     return v.get<bool>();
 }
 
@@ -136,7 +155,7 @@ std::string ConfigObject::string(const char *key) const
 {
     const nlohmann::json &v = at(key);
     if (!v.is_string())
-        fail(key, "must be a string, got " + v.dump());
+        fail(key, "must be a string, got " + json_excerpt(v));
     return v.get<std::string>();
 }
 

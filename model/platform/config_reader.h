@@ -18,8 +18,16 @@ struct ConfigError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-/* Loads and parses a JSON file; throws ConfigError "FILE: ..." on I/O or syntax errors. */
+/* Objects and arrays may nest at most this deep in a config file (the deepest shipped config
+ * uses 5 levels); deeper files are refused while parsing. */
+constexpr int kMaxConfigDepth = 64;
+
+/* Loads and parses a JSON file; throws ConfigError "FILE: ..." on I/O or syntax errors and on
+ * nesting deeper than kMaxConfigDepth. */
 nlohmann::json load_json_file(const std::string &path);
+
+/* A value for an error message: its JSON text, cut to 60 characters ("..." when cut). */
+std::string json_excerpt(const nlohmann::json &v);
 
 /* A view of one JSON object at a key path inside a file. */
 class ConfigObject {

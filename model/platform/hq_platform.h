@@ -14,7 +14,10 @@ typedef struct hq_run_options {
     const char *fw_path;          /* RV32 ELF to load (required) */
     const char *platform_path;    /* platform JSON (required) */
     double quantum_ns;            /* > 0 overrides the config's cpu.quantum_ns */
-    uint64_t max_insns;           /* 0 = unlimited */
+    uint64_t max_insns;           /* 0 = unlimited; counts instructions and trap entries */
+    double max_sim_ms;            /* > 0: stop when simulated time reaches it (ms) */
+    double max_wall_s;            /* > 0: stop when host time reaches it (checked after each
+                                     simulated ms) */
     const char *trace_insns_path; /* NULL = no instruction trace */
     int gdb_port;                 /* > 0: serve GDB on 127.0.0.1:port */
     const char *uart_out_path;    /* NULL = UART to stdout */
@@ -24,13 +27,26 @@ typedef enum hq_stop_reason {
     HQ_STOP_FINISHER = 0,  /* test finisher write: exit_code is the firmware's */
     HQ_STOP_TOHOST = 1,    /* HTIF tohost write: exit_code is the firmware's */
     HQ_STOP_INSN_LIMIT = 2,/* --max-insns reached */
-    HQ_STOP_IDLE = 3       /* nothing left to simulate without an exit request */
+    HQ_STOP_IDLE = 3,      /* nothing left to simulate without an exit request */
+    HQ_STOP_TRAP_LOOP = 4, /* the trap handler traps before any instruction retires */
+    HQ_STOP_SIM_TIME_LIMIT = 5,  /* max_sim_ms reached */
+    HQ_STOP_WALL_TIME_LIMIT = 6  /* max_wall_s reached */
 } hq_stop_reason;
+
+/* HQ_STOP_TRAP_LOOP: where the CPU loops and why. */
+typedef struct hq_trap_loop {
+    uint32_t handler;             /* pc of the trap handler (mtvec) that cannot run */
+    uint32_t cause, tval;         /* the exception raised there */
+    uint32_t mepc, mcause, mtval; /* the trap that led there */
+    char message[512];            /* all of it in one sentence, with a hint */
+} hq_trap_loop;
 
 typedef struct hq_run_result {
     hq_stop_reason stop;
     int exit_code;                /* the firmware's code for FINISHER / TOHOST, else -1 */
     uint64_t instructions, cycles;
+    uint64_t traps;               /* trap entries (exceptions and interrupts) */
+    hq_trap_loop trap_loop;       /* filled when stop == HQ_STOP_TRAP_LOOP */
     double sim_time_ns, host_seconds, mips;
     /* DRAM totals over every dram device */
     uint64_t dram_bytes_read, dram_bytes_written;

@@ -4,6 +4,7 @@
 #include "platform/hq_platform.h"
 
 #include "cpu/rv32_cpu.h"
+#include "cpu/rv32_iss.h"
 #include "platform/elf_loader.h"
 #include "platform/platform.h"
 
@@ -68,6 +69,27 @@ void fill_dram_totals(const nlohmann::json &devs, hq_run_result &r)
     }
 }
 
+void describe_trap_loop(const hq::Rv32Cpu::TrapLoop &l, hq_trap_loop &t)
+{
+    t.handler = l.handler;
+    t.cause = l.cause;
+    t.tval = l.tval;
+    t.mepc = l.mepc;
+    t.mcause = l.mcause;
+    t.mtval = l.mtval;
+    /* A compressed instruction (a build for the common rv32imac default) is illegal here. */
+    const bool maybe_rvc = l.mcause == RV32_EXC_ILLEGAL && (l.mtval & 3) != 3;
+    std::snprintf(t.message, sizeof t.message,
+                  "trap loop: the trap handler at 0x%08x (mtvec) raises %s (mtval 0x%08x) "
+                  "before any instruction retires; the trap that led there: %s at pc 0x%08x "
+                  "(mcause %u, mtval 0x%08x). Set mtvec to a handler early in start-up%s",
+                  l.handler, rv32_cause_name(l.cause), l.tval, rv32_cause_name(l.mcause), l.mepc,
+                  l.mcause, l.mtval,
+                  maybe_rvc ? "; that instruction looks compressed (this CPU is RV32IM: build "
+                              "with -march=rv32im)"
+                            : "");
+}
+
 int run_platform()
 {
     const hq_run_options &o = *g_opt;
@@ -91,16 +113,31 @@ int run_platform()
     cpu.set_tohost_addr(img.tohost);
 
     /* Run in slices of simulated time so that long runs report progress on stderr (every
-     * 5 s of host time); stop when a device or the CPU stopped the simulation or nothing
-     * is left to simulate. */
+     * 5 s of host time) and the time budgets are checked; stop when a device or the CPU
+     * stopped the simulation, nothing is left to simulate, or a budget is used up. */
     const auto t0 = std::chrono::steady_clock::now();
     auto last_report = t0;
     const sc_core::sc_time slice(1, sc_core::SC_MS);
+    const sc_core::sc_time sim_budget(o.max_sim_ms > 0 ? o.max_sim_ms : 0, sc_core::SC_MS);
+    bool sim_limit = false, wall_limit = false;
     for (;;) {
-        sc_core::sc_start(slice, sc_core::SC_EXIT_ON_STARVATION);
+        sc_core::sc_time step = slice;
+        if (o.max_sim_ms > 0 && sim_budget - sc_core::sc_time_stamp() < step)
+            step = sim_budget - sc_core::sc_time_stamp();
+        sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
         if (sc_core::sc_get_status() == sc_core::SC_STOPPED || !sc_core::sc_pending_activity())
             break;
+        /* sc_start stops at the last event before its end: look at the next one instead */
+        if (o.max_sim_ms > 0 &&
+            sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity() >= sim_budget) {
+            sim_limit = true;
+            break;
+        }
         const auto now = std::chrono::steady_clock::now();
+        if (o.max_wall_s > 0 && std::chrono::duration<double>(now - t0).count() >= o.max_wall_s) {
+            wall_limit = true;
+            break;
+        }
         if (now - last_report >= std::chrono::seconds(5)) {
             last_report = now;
             const double host = std::chrono::duration<double>(now - t0).count();
@@ -115,16 +152,25 @@ int run_platform()
     r.sim_time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
     r.instructions = cpu.instructions();
     r.cycles = cpu.cycles();
+    r.traps = cpu.traps();
     r.mips = r.host_seconds > 0 ? double(r.instructions) / r.host_seconds / 1e6 : 0;
     r.exit_code = -1;
+    hq::Rv32Cpu::TrapLoop loop{};
     if (plat.device_exit_code() >= 0) {
         r.stop = HQ_STOP_FINISHER;
         r.exit_code = plat.device_exit_code();
     } else if (cpu.exited()) {
         r.stop = HQ_STOP_TOHOST;
         r.exit_code = cpu.exit_code();
+    } else if (cpu.trap_loop(&loop)) {
+        r.stop = HQ_STOP_TRAP_LOOP;
+        describe_trap_loop(loop, r.trap_loop);
     } else if (cpu.hit_insn_limit()) {
         r.stop = HQ_STOP_INSN_LIMIT;
+    } else if (sim_limit) {
+        r.stop = HQ_STOP_SIM_TIME_LIMIT;
+    } else if (wall_limit) {
+        r.stop = HQ_STOP_WALL_TIME_LIMIT;
     } else {
         r.stop = HQ_STOP_IDLE;
     }

@@ -14,13 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_USAGE = 2, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
+enum { EXIT_USAGE = 2, EXIT_TRAP_LOOP = 123, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
+
+/* Budgets of `hqsim run --fw` when no flag says otherwise (docs/platform.md). */
+#define DEFAULT_MAX_SIM_MS 60000.0 /* 60 s simulated */
+#define DEFAULT_MAX_WALL_S 3600.0  /* 1 h of host time; not applied with --gdb */
 
 typedef struct run_args {
     const char *fw_path;
     const char *platform_path;
     double quantum_ns;
     uint64_t max_insns;
+    double max_sim_ms, max_wall_s; /* < 0: not given (the defaults apply) */
     const char *trace_insns_path;
     int gdb_port;
     const char *uart_out_path;
@@ -35,21 +40,28 @@ static void usage(FILE *f)
             "\n"
             "Runs an RV32IM firmware ELF on the SystemC virtual platform until it exits\n"
             "(test finisher or HTIF tohost). The exit status is the firmware's exit code;\n"
-            "124 if --max-insns stopped it, 125 if it stopped without an exit request,\n"
-            "2 for usage, config or ELF errors. A summary goes to stderr.\n"
+            "123 for a trap loop (the trap handler itself traps before any instruction\n"
+            "retires, e.g. mtvec never set: pc, cause and a hint go to stderr), 124 if a\n"
+            "budget (--max-insns, --max-sim-ms, --max-wall-s) stopped it, 125 if it stopped\n"
+            "without an exit request, 2 for usage, config or ELF errors. A summary goes to\n"
+            "stderr.\n"
             "\n"
             "options:\n"
             "  --fw FILE           firmware ELF (32-bit RISC-V executable)\n"
             "  --platform FILE     platform config (default: configs/platform/default.json\n"
             "                      of the source tree, or $HQSIM_PLATFORM)\n"
             "  --quantum NS        CPU time quantum in ns (overrides cpu.quantum_ns)\n"
-            "  --max-insns N       stop after N instructions\n"
+            "  --max-insns N       stop after N instructions and trap entries\n"
+            "  --max-sim-ms MS     stop at MS ms of simulated time (default 60000; 0: none)\n"
+            "  --max-wall-s S      stop after S s of host time (default 3600, none with\n"
+            "                      --gdb; 0: none)\n"
             "  --trace-insns FILE  write one line per retired instruction\n"
             "  --gdb PORT          serve the GDB remote protocol on 127.0.0.1:PORT and wait\n"
             "                      for gdb-multiarch (target remote :PORT)\n"
             "  --uart-out FILE     UART output to FILE (default stdout; stderr with --json)\n"
-            "  --json              print one JSON object on stdout: exit_code, instructions,\n"
-            "                      sim_time_ns, host_seconds, mips, dram, devices\n"
+            "  --json              print one JSON object on stdout: exit_code, stop,\n"
+            "                      instructions, cycles, sim_time_ns, host_seconds, mips,\n"
+            "                      dram, traps, trap_loop, devices\n"
             "  -h, --help          this help\n");
 }
 
@@ -67,14 +79,42 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
     return 0;
 }
 
+/* A time budget: a number >= 0 (0 = no limit). */
+static int parse_budget(const char *opt, const char *s, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    const double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v >= 0 && v <= 1e12)) {
+        fprintf(stderr, "hqsim run: %s: '%s' is not a number in [0, 1e12] (0: no limit)\n", opt,
+                s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, run_args *a)
 {
-    enum { O_FW = 256, O_PLATFORM, O_QUANTUM, O_MAX_INSNS, O_TRACE, O_GDB, O_UART, O_JSON };
+    enum {
+        O_FW = 256,
+        O_PLATFORM,
+        O_QUANTUM,
+        O_MAX_INSNS,
+        O_MAX_SIM_MS,
+        O_MAX_WALL_S,
+        O_TRACE,
+        O_GDB,
+        O_UART,
+        O_JSON
+    };
     static const struct option opts[] = {
         {"fw", required_argument, NULL, O_FW},
         {"platform", required_argument, NULL, O_PLATFORM},
         {"quantum", required_argument, NULL, O_QUANTUM},
         {"max-insns", required_argument, NULL, O_MAX_INSNS},
+        {"max-sim-ms", required_argument, NULL, O_MAX_SIM_MS},
+        {"max-wall-s", required_argument, NULL, O_MAX_WALL_S},
         {"trace-insns", required_argument, NULL, O_TRACE},
         {"gdb", required_argument, NULL, O_GDB},
         {"uart-out", required_argument, NULL, O_UART},
@@ -83,6 +123,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
+    a->max_sim_ms = a->max_wall_s = -1;
     optind = 1;
     opterr = 0;
     for (;;) {
@@ -106,6 +147,14 @@ static int parse_args(int argc, char **argv, run_args *a)
             break;
         case O_MAX_INSNS:
             if (parse_u64("--max-insns", optarg, 1, UINT64_MAX, &a->max_insns))
+                return -1;
+            break;
+        case O_MAX_SIM_MS:
+            if (parse_budget("--max-sim-ms", optarg, &a->max_sim_ms))
+                return -1;
+            break;
+        case O_MAX_WALL_S:
+            if (parse_budget("--max-wall-s", optarg, &a->max_wall_s))
                 return -1;
             break;
         case O_TRACE: a->trace_insns_path = optarg; break;
@@ -141,6 +190,9 @@ static const char *stop_name(hq_stop_reason s)
     case HQ_STOP_FINISHER: return "finisher";
     case HQ_STOP_TOHOST: return "tohost";
     case HQ_STOP_INSN_LIMIT: return "insn_limit";
+    case HQ_STOP_TRAP_LOOP: return "trap_loop";
+    case HQ_STOP_SIM_TIME_LIMIT: return "sim_time_limit";
+    case HQ_STOP_WALL_TIME_LIMIT: return "wall_time_limit";
     default: return "idle";
     }
 }
@@ -150,12 +202,19 @@ static void print_summary(const hq_run_result *r)
     if (r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST)
         fprintf(stderr, "hqsim run: exit code %d (%s)\n", r->exit_code, stop_name(r->stop));
     else if (r->stop == HQ_STOP_INSN_LIMIT)
-        fprintf(stderr, "hqsim run: stopped at the instruction limit\n");
+        fprintf(stderr, "hqsim run: stopped at the instruction limit (--max-insns)\n");
+    else if (r->stop == HQ_STOP_TRAP_LOOP)
+        fprintf(stderr, "hqsim run: %s\n", r->trap_loop.message);
+    else if (r->stop == HQ_STOP_SIM_TIME_LIMIT)
+        fprintf(stderr, "hqsim run: stopped at the simulated-time limit (--max-sim-ms)\n");
+    else if (r->stop == HQ_STOP_WALL_TIME_LIMIT)
+        fprintf(stderr, "hqsim run: stopped at the host-time limit (--max-wall-s)\n");
     else
         fprintf(stderr, "hqsim run: the simulation ended without an exit request "
                         "(firmware stuck in wfi with no interrupt source?)\n");
-    fprintf(stderr, "  instructions  %llu (%llu cycles)\n", (unsigned long long)r->instructions,
-            (unsigned long long)r->cycles);
+    fprintf(stderr, "  instructions  %llu (%llu cycles, %llu trap entr%s)\n",
+            (unsigned long long)r->instructions, (unsigned long long)r->cycles,
+            (unsigned long long)r->traps, r->traps == 1 ? "y" : "ies");
     fprintf(stderr, "  simulated     %.3f us\n", r->sim_time_ns / 1e3);
     fprintf(stderr, "  host          %.3f s, %.1f MIPS\n", r->host_seconds, r->mips);
     fprintf(stderr,
@@ -169,18 +228,25 @@ static void print_summary(const hq_run_result *r)
 
 static void print_json(const hq_run_result *r)
 {
+    char loop[200] = "null";
+    const hq_trap_loop *t = &r->trap_loop;
+    if (r->stop == HQ_STOP_TRAP_LOOP)
+        snprintf(loop, sizeof loop,
+                 "{\"handler\": %u, \"cause\": %u, \"tval\": %u, \"mepc\": %u, "
+                 "\"mcause\": %u, \"mtval\": %u}",
+                 t->handler, t->cause, t->tval, t->mepc, t->mcause, t->mtval);
     printf("{\"exit_code\": %d, \"stop\": \"%s\", \"instructions\": %llu, \"cycles\": %llu, "
            "\"sim_time_ns\": %.3f, \"host_seconds\": %.6f, \"mips\": %.3f, "
            "\"dram\": {\"bytes_read\": %llu, \"bytes_written\": %llu, \"row_hits\": %llu, "
            "\"row_misses\": %llu, \"row_conflicts\": %llu, "
            "\"achieved_bandwidth_bytes_per_s\": %.6g, \"peak_bandwidth_bytes_per_s\": %.6g, "
-           "\"energy_nj\": %.6g}, \"devices\": %s}\n",
+           "\"energy_nj\": %.6g}, \"traps\": %llu, \"trap_loop\": %s, \"devices\": %s}\n",
            r->exit_code, stop_name(r->stop), (unsigned long long)r->instructions,
            (unsigned long long)r->cycles, r->sim_time_ns, r->host_seconds, r->mips,
            (unsigned long long)r->dram_bytes_read, (unsigned long long)r->dram_bytes_written,
            (unsigned long long)r->dram_row_hits, (unsigned long long)r->dram_row_misses,
            (unsigned long long)r->dram_row_conflicts, r->dram_achieved_bytes_per_s,
-           r->dram_peak_bytes_per_s, r->dram_energy_nj,
+           r->dram_peak_bytes_per_s, r->dram_energy_nj, (unsigned long long)r->traps, loop,
            r->devices_json ? r->devices_json : "{}");
 }
 
@@ -213,6 +279,8 @@ int cmd_run(int argc, char **argv)
     o.platform_path = a.platform_path;
     o.quantum_ns = a.quantum_ns;
     o.max_insns = a.max_insns;
+    o.max_sim_ms = a.max_sim_ms >= 0 ? a.max_sim_ms : DEFAULT_MAX_SIM_MS;
+    o.max_wall_s = a.max_wall_s >= 0 ? a.max_wall_s : a.gdb_port ? 0 : DEFAULT_MAX_WALL_S;
     o.trace_insns_path = a.trace_insns_path;
     o.gdb_port = a.gdb_port;
     /* keep stdout clean for the JSON object */
@@ -232,7 +300,10 @@ int cmd_run(int argc, char **argv)
     switch (r.stop) {
     case HQ_STOP_FINISHER:
     case HQ_STOP_TOHOST: return r.exit_code;
-    case HQ_STOP_INSN_LIMIT: return EXIT_INSN_LIMIT;
+    case HQ_STOP_TRAP_LOOP: return EXIT_TRAP_LOOP;
+    case HQ_STOP_INSN_LIMIT:
+    case HQ_STOP_SIM_TIME_LIMIT:
+    case HQ_STOP_WALL_TIME_LIMIT: return EXIT_INSN_LIMIT;
     default: return EXIT_NO_EXIT;
     }
 }

@@ -1,6 +1,7 @@
 /* The .hqm container: writer, reader and model validation (docs/format.md). */
 #include "hq_error.h"
 #include "container.h"
+#include "quant/policy.h"
 
 #include <errno.h>
 #include <math.h>
@@ -233,6 +234,24 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
     return 0;
 }
 
+/* The stored policy text is parsed again by pack and run: it must be a valid spec whose
+ * overrides name layers of this model ("" for a float model). */
+static int check_policy(const hq_model *m, char *err, size_t errlen)
+{
+    if (!m->policy[0])
+        return 0;
+    int n_weighted = 0;
+    for (int i = 0; i < m->n_layers; i++)
+        n_weighted += hq_layer_weights(&m->layers[i]) > 0;
+    hq_policy p;
+    char why[256];
+    if (hq_policy_parse(&p, m->policy, why, sizeof why) ||
+        hq_policy_check_layers(&p, n_weighted, why, sizeof why))
+        return hq_errf(err, errlen, "stored policy '%.60s%s': %s", m->policy,
+                       strlen(m->policy) > 60 ? "..." : "", why);
+    return 0;
+}
+
 int hq_model_validate(const hq_model *m, char *err, size_t errlen)
 {
     if (m->n_layers < 1 || m->n_layers > HQ_MAX_LAYERS)
@@ -291,7 +310,7 @@ int hq_model_validate(const hq_model *m, char *err, size_t errlen)
         if (last && (l->relu || shape_elems(l->out) != (size_t)m->n_classes))
             return hq_errf(err, errlen, "last layer must give %d logits without ReLU", m->n_classes);
     }
-    return 0;
+    return check_policy(m, err, errlen);
 }
 
 /* ------------------------------------------------------------------ writer */

@@ -126,9 +126,14 @@ static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16)
                 } else {
                     for (int kx = 0; kx < k; kx++) {
                         int x = x0 + kx;
+                        if (x < 0 || x >= W) { /* padding: no pointer is formed outside img */
+                            for (int c = 0; c < C; c++)
+                                d[kx * C + c] = 0;
+                            continue;
+                        }
                         const uint8_t *s = img + ((size_t)y * W + x) * C;
                         for (int c = 0; c < C; c++)
-                            d[kx * C + c] = x < 0 || x >= W ? 0 : s[c];
+                            d[kx * C + c] = s[c];
                     }
                 }
             }

@@ -72,5 +72,14 @@ int sc_main(int argc, char **argv)
     m = energy_error(R"({"mac": {"16": {"pj": 1, "source": "x"}}})");
     CHECK(m.find("mac.16") != std::string::npos, "MAC width 16: '%s'", m.c_str());
     CHECK(energy_error(R"({"mac": {"2": {"pj": 0.5, "source": "test"}}})").empty(), "valid override");
+    /* Issue 20: a wrong-typed value nested 60,000 deep is refused while parsing (it used to be
+     * printed recursively in the message), and a bad value appears only as a short excerpt. */
+    m = timing_error(R"({"clock_hz": )" + std::string(60000, '[') + std::string(60000, ']') + "}");
+    CHECK(m.find("nested deeper than 64 levels") != std::string::npos && m.size() < 200,
+          "deep nesting: '%.200s'", m.c_str());
+    m = timing_error(R"({"clock_hz": ")" + std::string(5000, 'x') + R"("})");
+    CHECK(m.find("clock_hz") != std::string::npos && m.find("...") != std::string::npos &&
+              m.size() < 200,
+          "long bad value: '%.200s'", m.c_str());
     return hqt::finish("test_accel_config");
 }

@@ -61,8 +61,53 @@ static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::
     return res;
 }
 
+/* Issue 20: a header that claims more weights than the image holds is refused by both
+ * decoders before anything is sized from it. The first image is the fuzz reproducer (16 bytes
+ * claiming 65535 x 65535 int8 weights: 4 GiB in the C decoder, three 4 GiB vectors in the
+ * model); the others vary the layout and the bit-widths. */
+static void claimed_sizes()
+{
+    struct Case {
+        uint8_t layout, lo, hi;
+        unsigned rows, cols;
+        size_t total;
+    };
+    const Case cases[] = {{HQ_LAYOUT_DENSE, 0, 8, 65535, 65535, 16},
+                          {HQ_LAYOUT_COO, 1, 8, 65535, 65535, 4096},
+                          {HQ_LAYOUT_ESCAPE, 2, 8, 255, 255, 16 + 256 + 16},
+                          {HQ_LAYOUT_ROWGROUP, 4, 8, 64, 64, 16 + 64 + 2048 - 16}};
+    for (const Case &c : cases) {
+        std::vector<uint8_t> img(c.total, 0);
+        img[0] = c.layout;
+        img[1] = c.lo;
+        img[2] = c.hi;
+        img[4] = 32; /* block M */
+        img[6] = (uint8_t)c.rows, img[7] = (uint8_t)(c.rows >> 8);
+        img[8] = (uint8_t)c.cols, img[9] = (uint8_t)(c.cols >> 8);
+        img[10] = 1; /* format version */
+        for (int i = 0; i < 4; i++)
+            img[12 + i] = (uint8_t)(c.total >> (8 * i));
+        hq_decoded_layer cd;
+        char err[256] = "";
+        CHECK(hq_layout_decode(img.data(), img.size(), &cd, err, sizeof err) != 0 &&
+                  std::strstr(err, "need at least"),
+              "C decoder, %ux%u in %zu bytes: '%s'", c.rows, c.cols, c.total, err);
+        WeightFormat f;
+        f.layout = c.layout;
+        f.rows = c.rows;
+        f.cols = c.cols;
+        f.lo_bits = c.lo;
+        f.hi_bits = c.hi;
+        DecodedWeights md;
+        std::string merr = decode_weights(f, img.data(), img.size(), &md);
+        CHECK(merr.find("need at least") != std::string::npos && md.lo.empty(),
+              "model decoder, %ux%u in %zu bytes: '%s'", c.rows, c.cols, c.total, merr.c_str());
+    }
+}
+
 int sc_main(int, char **)
 {
+    claimed_sizes();
     std::mt19937 rng(12345);
     const hq_layout_kind kinds[] = {HQ_LAYOUT_DENSE, HQ_LAYOUT_COO, HQ_LAYOUT_BLOCK,
                                     HQ_LAYOUT_ROWGROUP, HQ_LAYOUT_ESCAPE};

@@ -5,6 +5,7 @@
 #include "accel_test.h"
 
 #include <cstring>
+#include <sys/resource.h>
 
 using namespace hq::accel;
 using hqt::Bench;
@@ -301,6 +302,17 @@ void errors(Bench &b, std::mt19937 &rng)
     e = d;
     e.magic ^= 1;
     expect(e, HQ_ACCEL_ERR_BAD_DESC, "magic");
+    /* Issue 20: firmware writes WEIGHT_BYTES; a claim of almost 4 GiB past the end of memory is
+     * a bad address, found without the model allocating the claimed size first. */
+    e = d;
+    e.weight_bytes = 0xFFFFFFF0u;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    const long peak_before = ru.ru_maxrss;
+    expect(e, HQ_ACCEL_ERR_BAD_ADDR, "WEIGHT_BYTES of almost 4 GiB");
+    getrusage(RUSAGE_SELF, &ru);
+    CHECK(ru.ru_maxrss - peak_before < 256 * 1024, "peak RSS grew by %ld KiB",
+          ru.ru_maxrss - peak_before);
     /* Corrupt the image: header version byte. */
     uint8_t saved = *b.at(WEIGHTS + 10);
     *b.at(WEIGHTS + 10) = 99;

@@ -120,13 +120,16 @@ static void usage(FILE *f)
             "usage: rv32_run [options] prog.elf\n"
             "Run an RV32IM ELF on the HQSim ISS core with minimal QEMU-virt devices.\n"
             "  --ram-mib N           RAM size at 0x80000000 (default 128)\n"
-            "  --max-insns N         stop after N instructions (exit status 124)\n"
+            "  --max-insns N         stop after N instructions and trap entries (exit status\n"
+            "                        124)\n"
             "  --misaligned MODE     trap (default) or emulate misaligned loads/stores\n"
             "  --no-dmi              send every access through the bus callbacks\n"
             "  --trace FILE          per-instruction trace\n"
             "  --stats               print instructions, cycles and MIPS to stderr\n"
             "  -h, --help            this text\n"
-            "Exit status: the firmware's exit code (finisher or tohost).\n");
+            "Exit status: the firmware's exit code (finisher or tohost); 123 for a trap loop\n"
+            "(the trap handler itself traps before anything retires); 125 for wfi with no\n"
+            "wake-up source.\n");
 }
 
 int main(int argc, char **argv)
@@ -221,7 +224,9 @@ int main(int argc, char **argv)
                              ? UINT64_MAX : m.mtimecmp * CYCLES_PER_TICK;
         if (limit <= rv32_iss_cycles(m.iss))
             limit = UINT64_MAX;
-        uint64_t budget = max_insns ? max_insns - rv32_iss_instret(m.iss) : UINT64_MAX;
+        /* the budget counts trap entries too (rv32_iss_run's steps) */
+        uint64_t steps = rv32_iss_instret(m.iss) + rv32_iss_traps(m.iss);
+        uint64_t budget = max_insns ? (max_insns > steps ? max_insns - steps : 0) : UINT64_MAX;
         rv32_stop why = rv32_iss_run(m.iss, budget, limit);
         rv32_iss_set_irq(m.iss, RV32_IRQ_MTI, mtime(&m) >= m.mtimecmp);
         if (m.finished) {
@@ -232,7 +237,20 @@ int main(int argc, char **argv)
             status = rv32_iss_exit_code(m.iss);
             break;
         }
-        if (max_insns && rv32_iss_instret(m.iss) >= max_insns) {
+        if (why == RV32_STOP_TRAP_LOOP) {
+            uint32_t cause, tval, mcause = 0, mepc = 0;
+            rv32_iss_trap_loop(m.iss, &cause, &tval);
+            rv32_iss_read_csr(m.iss, 0x342, &mcause);
+            rv32_iss_read_csr(m.iss, 0x341, &mepc);
+            fprintf(stderr,
+                    "rv32_run: trap loop: the handler at 0x%08x raises %s (tval 0x%08x) before "
+                    "any instruction retires; the trap that led there: %s at pc 0x%08x\n",
+                    rv32_iss_get_pc(m.iss), rv32_cause_name(cause), tval,
+                    rv32_cause_name(mcause), mepc);
+            status = 123;
+            break;
+        }
+        if (max_insns && rv32_iss_instret(m.iss) + rv32_iss_traps(m.iss) >= max_insns) {
             fprintf(stderr, "rv32_run: instruction limit %" PRIu64 " reached at pc 0x%08x\n",
                     max_insns, rv32_iss_get_pc(m.iss));
             status = 124;

@@ -89,6 +89,7 @@ static uint32_t jal(unsigned rd, int off)
     return (u >> 20 & 1) << 31 | (u >> 1 & 0x3ff) << 21 | (u >> 11 & 1) << 20 |
            (u >> 12 & 0xff) << 12 | rd << 7 | 0x6f;
 }
+static uint32_t csrw_(unsigned csr, unsigned rs1) { return i_type((int)csr, rs1, 1, 0, 0x73); }
 static const uint32_t WFI = 0x10500073u, NOP = 0x00000013u;
 
 static void load_program(const uint32_t *p, unsigned n)
@@ -298,6 +299,47 @@ static void test_breakpoints_and_budgets(void)
 }
 
 /* Cycles follow the CPI table class by class. */
+/* Issue 20: a trap whose handler traps again before anything retires is a loop that can
+ * never progress; the ISS stops with RV32_STOP_TRAP_LOOP instead of spinning through its
+ * budget (the wrapper used to count only retired instructions, so it never stopped). */
+static void test_trap_loop(void)
+{
+    uint32_t cause = 99, tval = 99;
+    /* mtvec still 0 after reset, nothing at 0: the first illegal instruction loops. */
+    uint32_t prog[] = {0x00000000u /* illegal */};
+    load_program(prog, 1);
+    rv32_iss *s = fresh(1);
+    CHECK(rv32_iss_run(s, 1000, UINT64_MAX) == RV32_STOP_TRAP_LOOP);
+    rv32_iss_trap_loop(s, &cause, &tval);
+    CHECK(rv32_iss_get_pc(s) == 0 && cause == RV32_EXC_INSN_ACCESS && tval == 0);
+    CHECK(csr(s, 0x342) == RV32_EXC_ILLEGAL && csr(s, 0x341) == BASE);
+    CHECK(rv32_iss_instret(s) == 0 && rv32_iss_traps(s) == 1);
+    /* The debugger moved the pc: the first trap there is an ordinary one. */
+    rv32_iss_set_pc(s, 0);
+    CHECK(rv32_iss_run(s, 1, UINT64_MAX) == RV32_STOP_LIMIT && rv32_iss_traps(s) == 2);
+    CHECK(rv32_iss_run(s, 1000, UINT64_MAX) == RV32_STOP_TRAP_LOOP);
+    rv32_iss_destroy(s);
+
+    /* A handler in RAM whose first word is illegal, reached by ecall. */
+    uint32_t prog2[] = {lui(1, BASE >> 12), addi(1, 1, 0x100), csrw_(0x305, 1), 0x00000073u};
+    load_program(prog2, 4);
+    s = fresh(1);
+    CHECK(rv32_iss_run(s, 1000, UINT64_MAX) == RV32_STOP_TRAP_LOOP);
+    rv32_iss_trap_loop(s, &cause, &tval);
+    CHECK(rv32_iss_get_pc(s) == BASE + 0x100 && cause == RV32_EXC_ILLEGAL && tval == 0);
+    CHECK(csr(s, 0x342) == RV32_EXC_ECALL_M && csr(s, 0x341) == BASE + 12);
+    CHECK(rv32_iss_instret(s) == 3 && rv32_iss_traps(s) == 1);
+    rv32_iss_destroy(s);
+
+    /* A handler that retires (mret back to the ecall) is no trap loop: the budget counts
+     * the trap entries and the retired mrets. */
+    memcpy(ram + 0x100, &(uint32_t){0x30200073u /* mret */}, 4);
+    s = fresh(1);
+    CHECK(rv32_iss_run(s, 1000, UINT64_MAX) == RV32_STOP_LIMIT);
+    CHECK(rv32_iss_instret(s) + rv32_iss_traps(s) == 1000 && rv32_iss_traps(s) == 499);
+    rv32_iss_destroy(s);
+}
+
 static void test_cpi(void)
 {
     uint32_t prog[] = {addi(1, 0, 7), addi(2, 0, 3), mul(3, 1, 2), div_(4, 1, 2),
@@ -427,6 +469,7 @@ int main(void)
     test_dmi_and_bus();
     test_tohost_and_stop();
     test_breakpoints_and_budgets();
+    test_trap_loop();
     test_cpi();
     test_faults();
     test_misaligned();

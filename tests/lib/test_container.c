@@ -303,11 +303,55 @@ static void test_files(void)
     remove(path);
 }
 
-int main(void)
+static uint8_t *find_bytes(uint8_t *buf, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; buf && i + n <= len; i++)
+        if (!memcmp(buf + i, s, n))
+            return buf + i;
+    return NULL;
+}
+
+/* Issue 20: the policy text stored in a model is re-parsed by pack and run, so a file whose
+ * policy is not a valid spec for this model is rejected on load (a crafted selector used to
+ * make the parser read past the text). seed_path: also write the crafted file there. */
+static void test_stored_policy(const char *seed_path)
+{
+    static const char good[] = "uniform2;L1=lo=2,hi=8,frac=0";
+    static const char *const bad[] = {"uniform2;L00000000000000003=", /* fuzz reproducer */
+                                      "uniform2;L9=lo=2,hi=8,frac=0", /* no layer 9 */
+                                      "uniform2;L+1=lo=2,hi=8,frac="};
+    hq_model m;
+    tm_build(&m, 0, 2);
+    strcpy(m.policy, good);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char err[512] = "";
+    CHECK(hq_container_write_mem(&m, &buf, &len, err, sizeof err) == 0);
+    uint8_t *at = find_bytes(buf, len, good);
+    CHECK(at != NULL);
+    for (size_t i = 0; at && i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(strlen(bad[i]) == strlen(good));
+        memcpy(at, bad[i], strlen(good));
+        reseal(buf, len);
+        expect_read_error(buf, len, "stored policy");
+        if (i == 0 && seed_path) {
+            FILE *f = fopen(seed_path, "wb");
+            CHECK(f && fwrite(buf, 1, len, f) == len && fclose(f) == 0);
+        }
+    }
+    free(buf);
+    strcpy(m.policy, "uniform2;L2=uniform8"); /* the model has 2 weighted layers */
+    expect_invalid(&m, "L0..L1");
+    hq_container_free_model(&m);
+}
+
+int main(int argc, char **argv)
 {
     test_round_trips();
     test_errors_and_fuzz();
     test_validation();
     test_files();
+    test_stored_policy(argc > 1 ? argv[1] : NULL);
     return check_report("test_container");
 }

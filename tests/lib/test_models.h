@@ -117,7 +117,7 @@ static void tm_build(hq_model *m, int kind, int quant)
         }
     }
     if (quant)
-        strcpy(m->policy, quant == 2 ? "test-hetero" : "uniform8");
+        strcpy(m->policy, quant == 2 ? "lo=2,hi=8,frac=0.02" : "uniform8");
 }
 
 #endif

@@ -89,10 +89,39 @@ static void overrides(void)
     CHECK(hq_policy_needs_saliency(&p, 3) && !hq_policy_needs_saliency(&p, 1), "saliency");
 }
 
+/* Issue 20: selectors are parsed exactly. A selector longer than 15 characters used to be cut
+ * (L00000000000000001 became L0, so the override went to the wrong layer) while its full
+ * length still sized the override text (a read past the spec). */
+static void exact_selectors(void)
+{
+    hq_policy p;
+    char err[256] = "";
+    CHECK(!hq_policy_parse(&p, "lo=2,hi=8,frac=0.02;L00000000000000001=uniform8", err, sizeof err),
+          "%s", err);
+    CHECK(p.n_overrides == 1 && p.overrides[0].sel == HQ_SEL_INDEX && p.overrides[0].index == 1,
+          "zero-padded L1 parsed as index %d", p.overrides[0].index);
+    CHECK(hq_policy_for_layer(&p, 1, 2).uniform_bits == 8, "layer 1 gets the override");
+    CHECK(hq_policy_for_layer(&p, 0, 2).uniform_bits == 0, "layer 0 keeps the base policy");
+    expect_error("uniform2;L00000000000000003=", "override L00000000000000003: empty policy");
+    expect_error("uniform2;L000000000000000000000000000000001=uniform8", "at most 32");
+    expect_error("uniform2;L16=uniform8", "layer index out of range");
+    expect_error("uniform2;L99999999999999999999=uniform8", "layer index out of range");
+    expect_error("uniform2;L+1=uniform8", "valid selectors are first, last");
+    expect_error("uniform2;L-0=uniform8", "valid selectors are first, last");
+    expect_error("uniform2;L 1=uniform8", "valid selectors are first, last");
+    expect_error("uniform2;L=uniform8", "valid selectors are first, last");
+    expect_error("uniform2;L1x=uniform8", "valid selectors are first, last");
+    expect_error("uniform2;firstt=uniform8", "valid selectors are first, last");
+    CHECK(!hq_policy_parse(&p, "uniform2;L15=uniform8;first=uniform4", err, sizeof err), "%s",
+          err);
+    CHECK(p.overrides[0].index == 15 && p.overrides[1].sel == HQ_SEL_FIRST, "L15, first");
+}
+
 int main(void)
 {
     valid_specs();
     errors();
     overrides();
+    exact_selectors();
     return t_report("test_policy");
 }

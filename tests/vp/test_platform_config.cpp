@@ -149,6 +149,29 @@ static int check_errors()
     CHECK(config_rejects("bus_width", R"({ "bus": { "width_bytes": 0 }, "devices": )" + std::string(kDevices) + "}",
                          {"bus.width_bytes"}));
     CHECK(config_rejects("missing_file_x", "", {"missing_file_x.json"}));
+    /* Issue 20: a value of the wrong type nested 60,000 levels deep (the fuzz reproducer)
+     * overflowed the stack when the message printed it (SIGSEGV); nesting is bounded while
+     * parsing, and a bad value is shown as a short excerpt. */
+    CHECK(config_rejects("deep_nesting",
+                         R"({ "cpu": { "clock_hz": )" + std::string(60000, '[') +
+                             std::string(60000, ']') + R"( }, "devices": )" + kDevices + "}",
+                         {"deep_nesting.json", "nested deeper than 64 levels"}));
+    {
+        /* 64 levels parse (top object, cpu, 62 arrays); the message cuts the value. */
+        const std::string path = write_config(
+            "deep_ok.json", R"({ "cpu": { "clock_hz": )" + std::string(62, '[') + "1" +
+                                std::string(62, ']') + R"( }, "devices": )" + kDevices + "}");
+        std::string msg;
+        try {
+            load_platform_config(path);
+        } catch (const ConfigError &e) {
+            msg = e.what();
+        }
+        CHECK(msg.find("cpu.clock_hz: must be a number, got [[[[") != std::string::npos &&
+              msg.find("...") != std::string::npos && msg.size() < 120);
+        if (msg.size() >= 120 || msg.find("...") == std::string::npos)
+            std::fprintf(stderr, "  message: %.200s\n", msg.c_str());
+    }
     CHECK(throws_with<ConfigError>([] { load_platform_config("no/such/platform.json"); },
                                    {"no/such/platform.json", "cannot open"}));
 

@@ -133,7 +133,19 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
                  total, size, HQ_LAYOUT_ALIGN);
         return -1;
     }
+    /* Every layout stores each weight in at least lo bits (hi bits when uniform): a header
+     * that claims more weights than the image can hold is refused before anything is sized
+     * from it (a 16-byte image claiming 65535 x 65535 used to allocate 4 GiB). */
     size_t n = (size_t)d->rows * (size_t)d->cols;
+    size_t min_bits = n * (size_t)(d->lo_bits ? d->lo_bits : d->hi_bits);
+    size_t min_total = HQ_LAYOUT_HEADER_BYTES + (d->lo_bits ? (size_t)d->rows : 0) +
+                       hq_bytes_of_bits(min_bits);
+    if (min_total > total) {
+        snprintf(err, errlen,
+                 "header: %d x %d weights at %d bits need at least %zu bytes, the image has %zu",
+                 d->rows, d->cols, d->lo_bits ? d->lo_bits : d->hi_bits, min_total, total);
+        return -1;
+    }
     d->w = calloc(n, 1);
     if (d->lo_bits) {
         d->is_hi = calloc(n, 1);

@@ -1,6 +1,8 @@
 /* Parser for quantization policy specs (grammar in policy.h and docs/quant.md). */
 #include "quant/policy.h"
 
+#include "hq_model.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +197,49 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
     return check_consistent(lp, err, errlen);
 }
 
+/* Parses the selector text s[0..len) of an override exactly (no truncation, no sign or
+ * space, digits only after 'L') into o; sel receives the text for messages. */
+static int parse_selector(const char *s, size_t len, hq_policy_override *o,
+                          char sel[HQ_POLICY_MAX_SELECTOR + 1], char *err, size_t errlen)
+{
+    if (len > HQ_POLICY_MAX_SELECTOR) {
+        snprintf(err, errlen, "override selector '%.*s...' is %zu characters long (at most %d)",
+                 HQ_POLICY_MAX_SELECTOR, s, len, HQ_POLICY_MAX_SELECTOR);
+        return -1;
+    }
+    memcpy(sel, s, len);
+    sel[len] = 0;
+    if (!strcmp(sel, "first")) {
+        o->sel = HQ_SEL_FIRST;
+        return 0;
+    }
+    if (!strcmp(sel, "last")) {
+        o->sel = HQ_SEL_LAST;
+        return 0;
+    }
+    size_t digits = sel[0] == 'L' ? strspn(sel + 1, "0123456789") : 0;
+    if (digits == 0 || digits != len - 1) {
+        snprintf(err, errlen,
+                 "override selector '%s': valid selectors are first, last, L<index> (L0 is the "
+                 "first weighted layer)",
+                 sel);
+        return -1;
+    }
+    long index = 0;
+    for (size_t i = 1; i < len && index < HQ_MAX_LAYERS; i++) /* stops early: no overflow */
+        index = index * 10 + (sel[i] - '0');
+    if (index >= HQ_MAX_LAYERS) {
+        snprintf(err, errlen,
+                 "override selector '%s': layer index out of range (a model has at most %d "
+                 "weighted layers, L0..L%d)",
+                 sel, HQ_MAX_LAYERS, HQ_MAX_LAYERS - 1);
+        return -1;
+    }
+    o->sel = HQ_SEL_INDEX;
+    o->index = (int)index;
+    return 0;
+}
+
 int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
@@ -221,26 +266,11 @@ int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen)
             snprintf(err, errlen, "too many overrides (at most %d)", HQ_POLICY_MAX_OVERRIDES);
             return -1;
         }
-        char sel[16];
         size_t sl = (size_t)(eq - ov);
-        if (sl >= sizeof sel)
-            sl = sizeof sel - 1;
-        memcpy(sel, ov, sl);
-        sel[sl] = 0;
         hq_policy_override *o = &p->overrides[p->n_overrides];
-        if (!strcmp(sel, "first")) {
-            o->sel = HQ_SEL_FIRST;
-        } else if (!strcmp(sel, "last")) {
-            o->sel = HQ_SEL_LAST;
-        } else if (sel[0] == 'L' && !parse_int(sel + 1, 0, 255, &o->index)) {
-            o->sel = HQ_SEL_INDEX;
-        } else {
-            snprintf(err, errlen,
-                     "override selector '%s': valid selectors are first, last, L<index> (L0 is "
-                     "the first weighted layer)",
-                     sel);
+        char sel[HQ_POLICY_MAX_SELECTOR + 1];
+        if (parse_selector(ov, sl, o, sel, err, errlen))
             return -1;
-        }
         o->p = p->base;
         char sub[192];
         if (parse_layerspec(&o->p, eq + 1, len - sl - 1, sub, sizeof sub)) {

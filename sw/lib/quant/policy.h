@@ -8,7 +8,9 @@
  *       struct=none|nm:N:M|row|col|tile:RxC.
  * An override's key=value list starts from the base spec's values (so `L1=frac=0.05` changes
  * only frac); a uniformB override replaces the layer's policy. <index> counts weighted layers
- * (dense and conv) from 0; `last` wins over `first` and `L<i>` wins over both.
+ * (dense and conv) from 0, in decimal digits only (leading zeros allowed, no sign), and must
+ * be below HQ_MAX_LAYERS; a selector is at most HQ_POLICY_MAX_SELECTOR characters. `last` wins
+ * over `first` and `L<i>` wins over both.
  */
 #ifndef HQ_QUANT_POLICY_H
 #define HQ_QUANT_POLICY_H
@@ -16,6 +18,7 @@
 #include <stddef.h>
 
 #define HQ_POLICY_MAX_OVERRIDES 8
+#define HQ_POLICY_MAX_SELECTOR 32 /* characters of one override selector (first, L12, ...) */
 
 typedef enum { HQ_SELECT_MAGNITUDE = 0, HQ_SELECT_ERROR, HQ_SELECT_SALIENCY } hq_select_kind;
 typedef enum {
