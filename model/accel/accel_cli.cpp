@@ -2,6 +2,7 @@
  * sw/cli/cmd_run.c hands the model form of `run` to hq_accel_cmd_run. */
 #include "accel/accel_run.h"
 #include "accel/hq_accel_cli.h"
+#include "out_file.h"
 
 #include <getopt.h>
 
@@ -202,11 +203,10 @@ extern "C" int hq_accel_cmd_run(int argc, char **argv)
     }
     std::string werr;
     if (!o.stats_path.empty()) {
-        FILE *f = std::fopen(o.stats_path.c_str(), "w");
-        if (!f || std::fprintf(f, "%s\n", r.to_json().dump(2).c_str()) < 0)
-            werr = o.stats_path + ": cannot write";
-        if (f)
-            std::fclose(f);
+        const std::string js = r.to_json().dump(2) + "\n";
+        char err[512];
+        if (hq_out_write_file(o.stats_path.c_str(), js.data(), js.size(), err, sizeof err))
+            werr = err;
     }
     if (werr.empty() && !o.csv_path.empty())
         werr = hq::accel::write_csv(r, o.csv_path);

@@ -3,6 +3,7 @@
 #include "accel/accel_run.h"
 
 #include "accel/canvas.h"
+#include "out_file.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -21,9 +22,11 @@ const char *unit_name(Unit u)
 
 std::string write_chrome_trace(const RunReport &r, const std::string &path)
 {
-    FILE *f = std::fopen(path.c_str(), "w");
-    if (!f)
-        return path + ": cannot write";
+    char err[512];
+    hq_out out;
+    if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err))
+        return err;
+    FILE *f = out.f;
     std::fprintf(f, "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n");
     std::fprintf(f, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"args\": {\"name\": "
                     "\"hq_accel (%s)\"}}",
@@ -42,7 +45,7 @@ std::string write_chrome_trace(const RunReport &r, const std::string &path)
                      e.dur_ps / 1e6, (unsigned)e.layer);
     }
     std::fprintf(f, "\n]}\n");
-    return std::fclose(f) == 0 ? "" : path + ": write failed";
+    return hq_out_close(&out, err, sizeof err) ? err : "";
 }
 
 namespace {

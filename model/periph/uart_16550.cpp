@@ -1,5 +1,7 @@
 #include "periph/uart_16550.h"
 
+#include "out_file.h"
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -14,9 +16,11 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
     if (out_path == "/dev/stderr")
         out_ = stderr;
     else if (!out_path.empty() && out_path != "/dev/stdout") {
-        out_ = std::fopen(out_path.c_str(), "w");
+        /* streamed in place (read while the firmware runs); a symlink's target is written */
+        char err[512];
+        out_ = hq_out_open_stream(out_path.c_str(), err, sizeof err);
         if (!out_)
-            throw std::runtime_error("UART output '" + out_path + "': " + std::strerror(errno));
+            throw std::runtime_error(std::string("UART output: ") + err);
         own_file_ = true;
     }
     socket.register_b_transport(this, &Uart16550::b_transport);

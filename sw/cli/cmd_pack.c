@@ -4,9 +4,9 @@
 #include "commands.h"
 #include "layout/layout.h"
 #include "layout/maps.h"
+#include "out_file.h"
 #include "train.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,16 +147,16 @@ static void print_table(const char *path, const hq_model *m, const hq_packed_mod
 
 static int write_images(const char *out, const hq_packed_model *pm)
 {
-    FILE *f = fopen(out, "wb");
-    if (!f) {
-        fprintf(stderr, "hqsim pack: %s: %s\n", out, strerror(errno));
+    char err[1024];
+    hq_out o;
+    if (hq_out_open(&o, out, HQ_OUT_ATOMIC, err, sizeof err)) {
+        fprintf(stderr, "hqsim pack: %s\n", err);
         return -1;
     }
-    int ok = 1;
     for (int i = 0; i < pm->n; i++)
-        ok &= fwrite(pm->img[i].data, 1, pm->img[i].size, f) == pm->img[i].size;
-    if (fclose(f) || !ok) {
-        fprintf(stderr, "hqsim pack: %s: write failed: %s\n", out, strerror(errno));
+        fwrite(pm->img[i].data, 1, pm->img[i].size, o.f); /* errors are seen by hq_out_close */
+    if (hq_out_close(&o, err, sizeof err)) {
+        fprintf(stderr, "hqsim pack: %s\n", err);
         return -1;
     }
     return 0;

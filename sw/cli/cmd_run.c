@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_USAGE = 2, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
+/* The process status of `hqsim run --fw` (the table in usage()). A firmware code N in 1..255
+ * is the status N, as under QEMU and Spike; a code above 255 would wrap (256 -> 0, a false
+ * pass), so it gets one fixed status of its own. */
+enum { EXIT_USAGE = 2, EXIT_FW_CODE_ABOVE_255 = 123, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
 
 typedef struct run_args {
     const char *fw_path;
@@ -34,9 +37,18 @@ static void usage(FILE *f)
             "       hqsim run Q.hqm [options]   (a model on the accelerator: see its --help)\n"
             "\n"
             "Runs an RV32IM firmware ELF on the SystemC virtual platform until it exits\n"
-            "(test finisher or HTIF tohost). The exit status is the firmware's exit code;\n"
-            "124 if --max-insns stopped it, 125 if it stopped without an exit request,\n"
-            "2 for usage, config or ELF errors. A summary goes to stderr.\n"
+            "(test finisher or HTIF tohost). A summary goes to stderr.\n"
+            "\n"
+            "exit status:\n"
+            "  0        the firmware exited with code 0\n"
+            "  1..255   the firmware's exit code N (as under QEMU and Spike)\n"
+            "  2        usage error, or a bad input file (platform config, ELF): nothing ran\n"
+            "  123      the firmware's exit code is above 255 (the full code is on stderr\n"
+            "           and in the JSON exit_code)\n"
+            "  124      --max-insns stopped it; 125: it stopped without an exit request\n"
+            "  A script tells the firmware's codes from hqsim's own by the JSON (--json):\n"
+            "  it is printed only when the firmware ran, and its \"stop\" field says why it\n"
+            "  stopped (finisher, tohost, insn_limit, idle).\n"
             "\n"
             "options:\n"
             "  --fw FILE           firmware ELF (32-bit RISC-V executable)\n"
@@ -147,7 +159,11 @@ static const char *stop_name(hq_stop_reason s)
 
 static void print_summary(const hq_run_result *r)
 {
-    if (r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST)
+    if ((r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST) &&
+        (r->exit_code < 0 || r->exit_code > 255))
+        fprintf(stderr, "hqsim run: exit code %d (%s), above 255: hqsim exits with %d\n",
+                r->exit_code, stop_name(r->stop), EXIT_FW_CODE_ABOVE_255);
+    else if (r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST)
         fprintf(stderr, "hqsim run: exit code %d (%s)\n", r->exit_code, stop_name(r->stop));
     else if (r->stop == HQ_STOP_INSN_LIMIT)
         fprintf(stderr, "hqsim run: stopped at the instruction limit\n");
@@ -231,7 +247,8 @@ int cmd_run(int argc, char **argv)
     hq_run_result_free(&r);
     switch (r.stop) {
     case HQ_STOP_FINISHER:
-    case HQ_STOP_TOHOST: return r.exit_code;
+    case HQ_STOP_TOHOST:
+        return r.exit_code >= 0 && r.exit_code <= 255 ? r.exit_code : EXIT_FW_CODE_ABOVE_255;
     case HQ_STOP_INSN_LIMIT: return EXIT_INSN_LIMIT;
     default: return EXIT_NO_EXIT;
     }

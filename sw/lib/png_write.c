@@ -1,6 +1,7 @@
 #include "png_write.h"
 
-#include <errno.h>
+#include "out_file.h"
+
 #include <png.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,22 +13,21 @@ int hq_png_write_rgb(const char *path, int w, int h, const uint8_t *rgb, char *e
         snprintf(err, errlen, "%s: empty image (%d x %d)", path, w, h);
         return -1;
     }
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    hq_out out;
+    if (hq_out_open(&out, path, HQ_OUT_ATOMIC, err, errlen))
         return -1;
-    }
+    FILE *f = out.f;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_write_struct(&png, &info);
-        fclose(f);
+        hq_out_abort(&out);
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
-        fclose(f);
+        hq_out_abort(&out);
         snprintf(err, errlen, "%s: libpng write error", path);
         return -1;
     }
@@ -39,9 +39,5 @@ int hq_png_write_rgb(const char *path, int w, int h, const uint8_t *rgb, char *e
         png_write_row(png, (png_const_bytep)(rgb + (size_t)y * w * 3));
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
-    if (fclose(f)) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return hq_out_close(&out, err, errlen);
 }
