@@ -72,8 +72,7 @@ std::string write_csv(const RunReport &r, const std::string &path)
 {
     char err[512];
     hq_out out;
-    if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err))
-        return err;
+    if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err)) return err;
     FILE *f = out.f;
     std::fprintf(f, "layer,name,invocations,rows,cols,vectors,macs,cycles,compute_cycles,"
                     "stall_dram,stall_decompressor,stall_outlier,output_cycles,control_cycles,"

@@ -24,8 +24,7 @@ std::string write_chrome_trace(const RunReport &r, const std::string &path)
 {
     char err[512];
     hq_out out;
-    if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err))
-        return err;
+    if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err)) return err;
     FILE *f = out.f;
     std::fprintf(f, "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n");
     std::fprintf(f, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"args\": {\"name\": "

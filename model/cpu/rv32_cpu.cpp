@@ -63,8 +63,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
         if (!cfg.trace_insns_path.empty()) {
             char err[512];
             trace = hq_out_open_stream(cfg.trace_insns_path.c_str(), err, sizeof err);
-            if (!trace)
-                throw std::runtime_error(std::string(cpu.name()) + ": trace file " + err);
+            if (!trace) throw std::runtime_error(std::string(cpu.name()) + ": trace file " + err);
             rv32_iss_set_trace(iss, &Impl::trace_line, this);
         }
     }

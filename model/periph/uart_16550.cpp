@@ -19,8 +19,7 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
         /* streamed in place (read while the firmware runs); a symlink's target is written */
         char err[512];
         out_ = hq_out_open_stream(out_path.c_str(), err, sizeof err);
-        if (!out_)
-            throw std::runtime_error(std::string("UART output: ") + err);
+        if (!out_) throw std::runtime_error(std::string("UART output: ") + err);
         own_file_ = true;
     }
     socket.register_b_transport(this, &Uart16550::b_transport);

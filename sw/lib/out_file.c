@@ -14,13 +14,11 @@
 
 /* Follows symlinks one hop at a time (also a dangling one: its target is what a plain open
  * would create). Returns a malloc'd path, or NULL with errno set. */
-static char *resolve_links(const char *path)
-{
+static char *resolve_links(const char *path) {
     char *p = strdup(path);
     for (int hops = 0; p && hops < 40; hops++) {
         struct stat st;
-        if (lstat(p, &st) || !S_ISLNK(st.st_mode))
-            return p;
+        if (lstat(p, &st) || !S_ISLNK(st.st_mode)) return p;
         char link[PATH_MAX];
         ssize_t n = readlink(p, link, sizeof link - 1);
         if (n < 0) {
@@ -50,8 +48,7 @@ static char *resolve_links(const char *path)
     return NULL;
 }
 
-static void release(hq_out *o)
-{
+static void release(hq_out *o) {
     free(o->path);
     free(o->target);
     free(o->tmp);
@@ -61,8 +58,7 @@ static void release(hq_out *o)
 
 /* A device, FIFO or socket: opened in place. A FIFO is opened without blocking, so one with
  * no reader is an error instead of a hang. */
-static int open_in_place(hq_out *o, const struct stat *st, int mode, char *err, size_t errlen)
-{
+static int open_in_place(hq_out *o, const struct stat *st, int mode, char *err, size_t errlen) {
     const int is_fifo = S_ISFIFO(st->st_mode);
     int fd = open(o->target, O_WRONLY | O_CLOEXEC | (is_fifo ? O_NONBLOCK : 0) |
                                  (S_ISREG(st->st_mode) && mode == HQ_OUT_STREAM ? O_TRUNC : 0));
@@ -71,8 +67,7 @@ static int open_in_place(hq_out *o, const struct stat *st, int mode, char *err, 
         return hq_errf(err, errlen, "%s: cannot write (%s)", o->path,
                        is_fifo && e == ENXIO ? "a FIFO with no reader" : strerror(e));
     }
-    if (is_fifo)
-        (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    if (is_fifo) (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
         int e = errno;
@@ -83,12 +78,10 @@ static int open_in_place(hq_out *o, const struct stat *st, int mode, char *err, 
 }
 
 /* A temporary beside the target, with the mode a plain create (or the existing file) has. */
-static int open_temporary(hq_out *o, const struct stat *existing, char *err, size_t errlen)
-{
+static int open_temporary(hq_out *o, const struct stat *existing, char *err, size_t errlen) {
     size_t n = strlen(o->target);
     o->tmp = malloc(n + 16);
-    if (!o->tmp)
-        return hq_errf(err, errlen, "%s: out of memory", o->path);
+    if (!o->tmp) return hq_errf(err, errlen, "%s: out of memory", o->path);
     memcpy(o->tmp, o->target, n);
     memcpy(o->tmp + n, ".hqtmp-XXXXXX", 14);
     int fd = mkostemp(o->tmp, O_CLOEXEC);
@@ -118,11 +111,9 @@ static int open_temporary(hq_out *o, const struct stat *existing, char *err, siz
     return 0;
 }
 
-int hq_out_open(hq_out *o, const char *path, int mode, char *err, size_t errlen)
-{
+int hq_out_open(hq_out *o, const char *path, int mode, char *err, size_t errlen) {
     memset(o, 0, sizeof *o);
-    if (!path || !*path)
-        return hq_errf(err, errlen, "empty output file name");
+    if (!path || !*path) return hq_errf(err, errlen, "empty output file name");
     o->path = strdup(path);
     o->target = resolve_links(path);
     if (!o->path || !o->target) {
@@ -143,8 +134,7 @@ int hq_out_open(hq_out *o, const char *path, int mode, char *err, size_t errlen)
             o->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
             if (!o->f) {
                 int e = errno;
-                if (fd >= 0)
-                    close(fd);
+                if (fd >= 0) close(fd);
                 release(o);
                 return hq_errf(err, errlen, "%s: cannot create (%s)", path, strerror(e));
             }
@@ -159,13 +149,11 @@ int hq_out_open(hq_out *o, const char *path, int mode, char *err, size_t errlen)
     } else {
         rc = open_in_place(o, &st, mode, err, errlen);
     }
-    if (rc)
-        release(o);
+    if (rc) release(o);
     return rc;
 }
 
-int hq_out_close(hq_out *o, char *err, size_t errlen)
-{
+int hq_out_close(hq_out *o, char *err, size_t errlen) {
     if (!o->f) {
         release(o);
         return hq_errf(err, errlen, "output file not open");
@@ -186,8 +174,7 @@ int hq_out_close(hq_out *o, char *err, size_t errlen)
     }
     int rc = 0;
     if (bad) {
-        if (o->tmp)
-            unlink(o->tmp);
+        if (o->tmp) unlink(o->tmp);
         rc = hq_errf(err, errlen, "%s: write failed (%s)", o->path,
                      e == ENOSPC ? "disk full" : strerror(e));
     }
@@ -195,30 +182,23 @@ int hq_out_close(hq_out *o, char *err, size_t errlen)
     return rc;
 }
 
-void hq_out_abort(hq_out *o)
-{
-    if (o->f)
-        fclose(o->f);
-    if (o->tmp)
-        unlink(o->tmp);
+void hq_out_abort(hq_out *o) {
+    if (o->f) fclose(o->f);
+    if (o->tmp) unlink(o->tmp);
     release(o);
 }
 
-FILE *hq_out_open_stream(const char *path, char *err, size_t errlen)
-{
+FILE *hq_out_open_stream(const char *path, char *err, size_t errlen) {
     hq_out o;
-    if (hq_out_open(&o, path, HQ_OUT_STREAM, err, errlen))
-        return NULL;
+    if (hq_out_open(&o, path, HQ_OUT_STREAM, err, errlen)) return NULL;
     FILE *f = o.f;
     release(&o); /* stream mode has no temporary: only the names to free */
     return f;
 }
 
-int hq_out_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen)
-{
+int hq_out_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen) {
     hq_out o;
-    if (hq_out_open(&o, path, HQ_OUT_ATOMIC, err, errlen))
-        return -1;
+    if (hq_out_open(&o, path, HQ_OUT_ATOMIC, err, errlen)) return -1;
     if (len && fwrite(data, 1, len, o.f) != len) {
         int e = errno;
         hq_out_abort(&o);

@@ -14,8 +14,7 @@ int hq_png_write_rgb(const char *path, int w, int h, const uint8_t *rgb, char *e
         return -1;
     }
     hq_out out;
-    if (hq_out_open(&out, path, HQ_OUT_ATOMIC, err, errlen))
-        return -1;
+    if (hq_out_open(&out, path, HQ_OUT_ATOMIC, err, errlen)) return -1;
     FILE *f = out.f;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
