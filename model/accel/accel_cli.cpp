@@ -175,16 +175,24 @@ void summary(const hq::accel::RunReport &r)
 
 } // namespace
 
+/* The model form is a positional Q.hqm: a first argument that is not an option, or any
+ * argument ending in .hqm other than the value of --fw. --fw alone (no model) is firmware
+ * mode; with a model, --fw is the accelerator firmware. */
 extern "C" int hq_accel_run_requested(int argc, char **argv)
 {
-    bool model = argc > 1 && argv[1][0] != '-';
+    bool fw = false, model = false;
     for (int i = 1; i < argc; i++) {
         const size_t n = std::strlen(argv[i]);
-        if (!std::strcmp(argv[i], "--fw") || !std::strncmp(argv[i], "--fw=", 5))
-            return 0;
-        model = model || (n > 4 && !std::strcmp(argv[i] + n - 4, ".hqm"));
+        if (!std::strcmp(argv[i], "--fw")) {
+            fw = true;
+            i++; /* its value is the ELF, never the model */
+        } else if (!std::strncmp(argv[i], "--fw=", 5)) {
+            fw = true;
+        } else if (n > 4 && !std::strcmp(argv[i] + n - 4, ".hqm")) {
+            model = true;
+        }
     }
-    return model;
+    return model || (!fw && argc > 1 && argv[1][0] != '-');
 }
 
 extern "C" int hq_accel_cmd_run(int argc, char **argv)

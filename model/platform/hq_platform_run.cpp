@@ -75,6 +75,8 @@ int run_platform()
     hq::PlatformConfig cfg = hq::load_platform_config(o.platform_path);
     if (o.quantum_ns > 0)
         cfg.cpu.quantum = sc_core::sc_time(o.quantum_ns, sc_core::SC_NS);
+    if (o.misaligned)
+        cfg.cpu.misaligned_traps = o.misaligned == 1;
     cfg.cpu.max_insns = o.max_insns;
     cfg.cpu.trace_insns_path = o.trace_insns_path ? o.trace_insns_path : "";
     cfg.cpu.gdb_port = o.gdb_port;

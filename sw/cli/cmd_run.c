@@ -27,6 +27,7 @@ typedef struct run_args {
     const char *trace_insns_path;
     int gdb_port;
     const char *uart_out_path;
+    int misaligned; /* hq_run_options.misaligned */
     int json;
 } run_args;
 
@@ -60,6 +61,9 @@ static void usage(FILE *f)
             "  --gdb PORT          serve the GDB remote protocol on 127.0.0.1:PORT and wait\n"
             "                      for gdb-multiarch (target remote :PORT)\n"
             "  --uart-out FILE     UART output to FILE (default stdout; stderr with --json)\n"
+            "  --misaligned M      misaligned loads/stores: trap (mcause 4/6) or emulate\n"
+            "                      (performed, as Spike does; riscv-tests ma_data needs it);\n"
+            "                      overrides cpu.misaligned_traps (default: trap)\n"
             "  --json              print one JSON object on stdout: exit_code, instructions,\n"
             "                      sim_time_ns, host_seconds, mips, dram, devices\n"
             "  -h, --help          this help\n");
@@ -81,7 +85,8 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
 
 static int parse_args(int argc, char **argv, run_args *a)
 {
-    enum { O_FW = 256, O_PLATFORM, O_QUANTUM, O_MAX_INSNS, O_TRACE, O_GDB, O_UART, O_JSON };
+    enum { O_FW = 256, O_PLATFORM, O_QUANTUM, O_MAX_INSNS, O_TRACE, O_GDB, O_UART, O_JSON,
+           O_MISALIGNED };
     static const struct option opts[] = {
         {"fw", required_argument, NULL, O_FW},
         {"platform", required_argument, NULL, O_PLATFORM},
@@ -91,6 +96,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"gdb", required_argument, NULL, O_GDB},
         {"uart-out", required_argument, NULL, O_UART},
         {"json", no_argument, NULL, O_JSON},
+        {"misaligned", required_argument, NULL, O_MISALIGNED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -128,6 +134,13 @@ static int parse_args(int argc, char **argv, run_args *a)
             break;
         case O_UART: a->uart_out_path = optarg; break;
         case O_JSON: a->json = 1; break;
+        case O_MISALIGNED:
+            if (strcmp(optarg, "trap") && strcmp(optarg, "emulate")) {
+                fprintf(stderr, "hqsim run: --misaligned: '%s' is not trap or emulate\n", optarg);
+                return -1;
+            }
+            a->misaligned = strcmp(optarg, "trap") ? 2 : 1;
+            break;
         case 'h': usage(stdout); return 1;
         case ':':
             fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]);
@@ -231,6 +244,7 @@ int cmd_run(int argc, char **argv)
     o.max_insns = a.max_insns;
     o.trace_insns_path = a.trace_insns_path;
     o.gdb_port = a.gdb_port;
+    o.misaligned = a.misaligned;
     /* keep stdout clean for the JSON object */
     o.uart_out_path = a.uart_out_path ? a.uart_out_path : (a.json ? "/dev/stderr" : NULL);
 
