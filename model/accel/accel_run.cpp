@@ -356,6 +356,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         if (c.cycle_mismatches)
             std::fprintf(stderr, " (first: RTL %ld, formula %ld)", c.first_mismatch_measured,
                          c.first_mismatch_formula);
+        if (c.uniform_rows)
+            std::fprintf(stderr, "; %llu rows of uniform layers on the model's uniform path",
+                         (unsigned long long)c.uniform_rows);
         std::fprintf(stderr, "\n");
     }
     if (vcd)
