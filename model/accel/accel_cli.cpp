@@ -22,8 +22,10 @@ void usage(FILE *f)
         "Runs a quantized model on the virtual platform: builds the DRAM image (weights in the\n"
         "model's layout, test images, layer descriptors), boots the accelerator firmware on\n"
         "the RV32 CPU, runs every image and compares its logits with the C reference.\n"
-        "Exit status: 0 = all images match the reference, 1 = mismatches, 2 = usage/input\n"
-        "error, 3 = the accelerator or firmware reported an error.\n"
+        "\n"
+        "exit status: 0 all images match the reference; 1 mismatches; 2 usage error or a\n"
+        "bad input file (model, configs, firmware, dataset): nothing ran; 3 the accelerator\n"
+        "or firmware reported an error.\n"
         "\n"
         "options:\n"
         "  --arch A          PE array: uniform8, split or lanegroup (default: timing config)\n"
@@ -65,7 +67,8 @@ int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
     errno = 0;
     long v = std::strtol(s, &end, 10);
     if (!*s || *end || errno || v < lo || v > hi) {
-        std::fprintf(stderr, "hqsim run: %s: '%s' is not an integer in [%ld, %ld]\n", opt, s, lo, hi);
+        std::fprintf(stderr, "hqsim run: %s expects an integer in [%ld, %ld], got '%s'\n", opt, lo, hi,
+                     s);
         return -1;
     }
     *out = (int)v;

@@ -8,6 +8,15 @@
 
 #include <stddef.h>
 
+/* Exit statuses shared by every subcommand (run adds its own: see hqsim run --help). */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILED = 1, CLI_EXIT_BAD_INPUT = 2 };
+#define CLI_EXIT_HELP                                                                              \
+    "\nexit status: 0 done; 1 the work failed (e.g. an output file could not be written);\n"      \
+    "2 usage error, or a bad input file (model, dataset): nothing was done\n"
+
+/* What --threads 0 (the default) means; main.c makes idle OpenMP threads sleep. */
+#define CLI_THREADS_DEFAULT "0: all cores, idle threads sleep"
+
 /* Returns argv[*i + 1] and advances *i, or prints "hqsim <cmd>: <flag> needs a value" and
  * returns NULL. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);

@@ -22,7 +22,7 @@ static void help(void)
            "\n"
            "options:\n"
            "  --json       print one JSON object instead of the table\n"
-           "  -h, --help   this help\n");
+           "  -h, --help   this help\n" CLI_EXIT_HELP);
 }
 
 static const char *kind_name(hq_layer_kind k)
@@ -160,7 +160,7 @@ int cmd_info(int argc, char **argv)
         return cli_usage_error(CMD, "a model file is required");
     hq_model m;
     if (cli_load_model(CMD, path, &m))
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     struct stat st;
     long long bytes = stat(path, &st) ? -1 : (long long)st.st_size;
     int rc = 0;

@@ -75,8 +75,8 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
     if (!*s || *s == '-' || *end || errno || v < min || v > max) {
-        fprintf(stderr, "hqsim run: %s: '%s' is not an integer in [%llu, %llu]\n", opt, s,
-                (unsigned long long)min, (unsigned long long)max);
+        fprintf(stderr, "hqsim run: %s expects an integer in [%llu, %llu], got '%s'\n", opt,
+                (unsigned long long)min, (unsigned long long)max, s);
         return -1;
     }
     *out = v;
@@ -117,7 +117,7 @@ static int parse_args(int argc, char **argv, run_args *a)
             errno = 0;
             a->quantum_ns = strtod(optarg, &end);
             if (!*optarg || *end || errno || !(a->quantum_ns >= 1 && a->quantum_ns <= 1e9)) {
-                fprintf(stderr, "hqsim run: --quantum: '%s' is not a number of ns in [1, 1e9]\n",
+                fprintf(stderr, "hqsim run: --quantum expects a number in [1, 1e+09], got '%s'\n",
                         optarg);
                 return -1;
             }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hqsim quantize / pack / eval on a tiny trained MLP: every layout packs, verifies and reports
 # bits/weight; --json, -o and --maps produce their files; bad input fails with a clear message
-# and exit status 2 (usage) or 1 (data). Usage: cli_quant.sh HQSIM WORKDIR
+# and exit status 2 (usage or a bad input file) or 1 (the work failed). Usage: cli_quant.sh HQSIM WORKDIR
 set -uo pipefail
 hq=$1; dir=$2; fails=0
 mkdir -p "$dir" && cd "$dir" || exit 1
@@ -40,7 +40,7 @@ expect_fail "unknown layout" 2 "valid: dense, coo, block, rowgroup, escape" "$hq
 expect_fail "burst" 2 "power of two" "$hq" pack q.hqm --burst 100
 expect_fail "block N:M" 2 "N:M" "$hq" pack q.hqm --block 3
 expect_fail "too few slots" 1 "N=0" "$hq" pack q.hqm --layout block --block 0:32
-expect_fail "float model" 1 "not quantized" "$hq" pack f.hqm
+expect_fail "float model" 2 "not quantized" "$hq" pack f.hqm
 expect_fail "bad policy key" 2 "unknown key 'bits'" "$hq" quantize f.hqm --policy bits=2 -o x.hqm
 expect_fail "bad lo" 2 "valid values are 1, 2, 3, 4" "$hq" quantize f.hqm --policy lo=7 -o x.hqm
 expect_fail "bad override" 1 "valid: L0..L2" "$hq" quantize f.hqm --policy "lo=2;L5=uniform8" --calib 100 -o x.hqm
