@@ -330,8 +330,9 @@ void Rv32Cpu::Impl::run()
 
     GdbStub::Resume mode = GdbStub::Resume::Continue;
     if (gdb) {
-        printf("%s: waiting for gdb on 127.0.0.1:%d\n", cpu.name(), cfg.gdb_port);
-        fflush(stdout);
+        /* stderr: stdout is the firmware's UART (and --json's object) */
+        fprintf(stderr, "%s: waiting for gdb on 127.0.0.1:%d\n", cpu.name(), cfg.gdb_port);
+        fflush(stderr);
         gdb->accept_client();
         mode = gdb->serve(*this, 0);
     }

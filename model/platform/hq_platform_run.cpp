@@ -27,11 +27,19 @@ void load_firmware(hq::Router &bus, const hq::ElfImage &img, const std::string &
         bytes.resize(s.mem_size, 0); /* .bss */
         const unsigned n = bus.debug_access(s.addr, bytes.data(), unsigned(bytes.size()), true);
         if (n != bytes.size()) {
-            char msg[160];
-            std::snprintf(msg, sizeof msg,
-                          ": segment [0x%08x, 0x%08x) is not inside the platform's memory "
-                          "(stops at 0x%08x)",
-                          s.addr, unsigned(s.addr + s.mem_size), unsigned(s.addr + n));
+            char msg[256];
+            if (n == 0)
+                std::snprintf(msg, sizeof msg,
+                              ": segment [0x%08x, 0x%08x) is not inside the platform's memory: "
+                              "nothing is mapped at 0x%08x (link the firmware into a memory of "
+                              "the platform config's map)",
+                              s.addr, unsigned(s.addr + s.mem_size), s.addr);
+            else
+                std::snprintf(msg, sizeof msg,
+                              ": segment [0x%08x, 0x%08x) is not inside the platform's memory: "
+                              "its memory ends at 0x%08x, %u bytes short",
+                              s.addr, unsigned(s.addr + s.mem_size), unsigned(s.addr + n),
+                              unsigned(s.mem_size - n));
             throw hq::ElfError(path + msg);
         }
     }

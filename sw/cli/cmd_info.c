@@ -128,9 +128,15 @@ static void print_table(const char *path, const hq_model *m, long long bytes)
             snprintf(q + n, sizeof q - n, ", w_scale %.3g..%.3g, shift %d..%d", s.ws_min,
                      s.ws_max, s.sh_min, s.sh_max);
         }
-        printf("  %-2d %-8s %-13s %-14s %-10zu %-9zu %-5s %-9.3g -> %-9.3g  %s\n", i,
+        /* a float model has no activation scales yet (0): shown as "-" */
+        char sin[16] = "-", sout[16] = "-";
+        if (l->in_act_scale > 0)
+            snprintf(sin, sizeof sin, "%.3g", l->in_act_scale);
+        if (l->out_act_scale > 0)
+            snprintf(sout, sizeof sout, "%.3g", l->out_act_scale);
+        printf("  %-2d %-8s %-13s %-14s %-10zu %-9zu %-5s %-9s -> %-9s  %s\n", i,
                kind_name(l->kind), in, out, hq_layer_weights(l), macs(l), l->relu ? "yes" : "no",
-               l->in_act_scale, l->out_act_scale, q);
+               sin, sout, q);
         tw += hq_layer_weights(l);
         tm += macs(l);
     }

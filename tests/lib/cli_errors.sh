@@ -84,6 +84,14 @@ expect 0 "block"                           -- "$hqsim" pack q.hqm --layout block
 expect 2 "--images expects an integer in \[1, 10000\], got '0'"    -- "$hqsim" eval small.hqm --images 0
 expect 2 "--images expects an integer in \[1, 1000000\], got '0'"  -- "$hqsim" run q.hqm --images 0
 expect 2 "--max-insns expects an integer in"                      -- "$hqsim" run --fw x.elf --max-insns 0
+# Messages: a float model has no activation scales (shown "-", not "0 -> 0"); a directory
+# given with a trailing slash is not doubled ("maps//layer0.png").
+out=$("$hqsim" info small.hqm)
+grep -q -- "-         -> -" <<<"$out" || { echo "FAIL: info small.hqm shows no '-' scales:"; echo "$out"; fails=$((fails + 1)); }
+grep -q -- "0 *-> 0" <<<"$out" && { echo "FAIL: info small.hqm shows 0 -> 0 scales"; fails=$((fails + 1)); }
+expect 0 "map: maps/layer0.png"            -- "$hqsim" quantize small.hqm --policy uniform8 --calib 50 --maps maps/ -o m.hqm
+out=$("$hqsim" quantize small.hqm --policy uniform8 --calib 50 --maps maps/ -o m.hqm 2>&1)
+grep -q "maps//" <<<"$out" && { echo "FAIL: doubled slash: $out"; fails=$((fails + 1)); }
 mkdir -p adir
 for c in eval info pack; do
   expect 2 "adir: is a directory, expected a .hqm model file" -- "$hqsim" $c adir

@@ -66,7 +66,8 @@ int hq_map_write_model(const hq_model *m, const char *dir, int verbose, char *er
         if (!L->q)
             continue;
         char path[4096];
-        snprintf(path, sizeof path, "%s/layer%d.png", dir, l);
+        const size_t n = strlen(dir);
+        snprintf(path, sizeof path, "%s%slayer%d.png", dir, n && dir[n - 1] == '/' ? "" : "/", l);
         if (hq_map_write_png(L->q, L->rows, L->cols, path, err, errlen))
             return -1;
         if (verbose)
