@@ -40,6 +40,9 @@ double cli_now(void); /* seconds, monotonic */
 int cli_load_split(const char *cmd, hq_split split, hq_dataset *d);
 int cli_load_model(const char *cmd, const char *path, hq_model *m);
 int cli_save_model(const char *cmd, const hq_model *m, const char *path);
+/* Before long work: the output path can be written (out_file.h hq_out_check); prints
+ * "hqsim <cmd>: <why> (checked before <work>)" and returns -1 if not. */
+int cli_check_output(const char *cmd, const char *path, const char *work);
 
 /* 1 when every weighted layer holds quantized parameters (integer reference applies). */
 int cli_model_is_quantized(const hq_model *m);

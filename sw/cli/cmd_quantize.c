@@ -147,6 +147,13 @@ int cmd_quantize(int argc, char **argv)
         return cli_usage_error(CMD, "--policy is required");
     if (!out)
         return cli_usage_error(CMD, "-o OUT.hqm is required");
+    /* One limit for a policy text, checked before any work: what the model stores. */
+    const size_t policy_max = sizeof ((hq_model *)0)->policy - 1;
+    if (strlen(spec) > policy_max) {
+        fprintf(stderr, "hqsim quantize: --policy: %zu characters; a model stores at most %zu\n",
+                strlen(spec), policy_max);
+        return CLI_EXIT_BAD_INPUT;
+    }
     int p = find_policy(spec);
     hq_policy hpol; /* every other spec, and any QAT, goes to sw/lib/quant */
     char perr[512];
@@ -168,6 +175,8 @@ int cmd_quantize(int argc, char **argv)
         return 2;
     }
 
+    if (cli_check_output(CMD, out, "quantizing"))
+        return CLI_EXIT_FAILED;
     hq_model m;
     if (cli_load_model(CMD, in, &m))
         return CLI_EXIT_BAD_INPUT;

@@ -160,6 +160,17 @@ int cmd_train(int argc, char **argv)
         fprintf(stderr, "hqsim train: %s\n", err);
         goto done;
     }
+    /* Everything that would stop the model being saved is checked before the training. */
+    if (hq_model_validate(&m, err, sizeof err)) {
+        fprintf(stderr, "hqsim train: this model cannot be saved: %s (checked before training)\n",
+                err);
+        rc = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
+    if (cli_check_output(CMD, out, "training")) {
+        rc = CLI_EXIT_FAILED;
+        goto done;
+    }
     if (!quiet) {
         char topo[256];
         cli_topology(&m, topo, sizeof topo);
@@ -184,5 +195,5 @@ done:
     hq_model_free(&m);
     hq_dataset_free(&train);
     hq_dataset_free(&test);
-    return rc ? 1 : 0;
+    return rc == CLI_EXIT_BAD_INPUT ? rc : rc ? CLI_EXIT_FAILED : 0;
 }

@@ -34,6 +34,11 @@ int hq_out_open(hq_out *o, const char *path, int mode, char *err, size_t errlen)
 int hq_out_close(hq_out *o, char *err, size_t errlen);
 /* Abandons the output: closes, removes the temporary, leaves the target untouched. */
 void hq_out_abort(hq_out *o);
+/* Checks, before long work, that hq_out_open(path, HQ_OUT_ATOMIC) would succeed: a directory
+ * is refused, and for a regular file (or a new name) a temporary is created beside the target
+ * and removed. Devices and FIFOs are not opened (that would signal end of data to a reader).
+ * 0, or -1 with the reason. */
+int hq_out_check(const char *path, char *err, size_t errlen);
 /* HQ_OUT_STREAM as a plain FILE * the caller fcloses, or NULL with the reason in err. */
 FILE *hq_out_open_stream(const char *path, char *err, size_t errlen);
 /* One buffer to one file, atomically. */

@@ -92,6 +92,13 @@ grep -q -- "0 *-> 0" <<<"$out" && { echo "FAIL: info small.hqm shows 0 -> 0 scal
 expect 0 "map: maps/layer0.png"            -- "$hqsim" quantize small.hqm --policy uniform8 --calib 50 --maps maps/ -o m.hqm
 out=$("$hqsim" quantize small.hqm --policy uniform8 --calib 50 --maps maps/ -o m.hqm 2>&1)
 grep -q "maps//" <<<"$out" && { echo "FAIL: doubled slash: $out"; fails=$((fails + 1)); }
+# Checks made before the work (issue 10): the policy length (one limit, what a model stores),
+# a model the container cannot hold, an output that cannot be written.
+long=$(printf 'lo=2,hi=8,frac=0.02,struct=nm:1:32;L0=uniform8;L1=uniform8;L0=uniform8;L1=uniform8;L0=uniform8;L1=uniform8;L0=uniform8;L1=uniform8;xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')
+expect 2 "policy: 173 characters; a model stores at most 159" -- "$hqsim" quantize small.hqm --policy "$long" --qat-epochs 5 -o q.hqm
+expect 2 "cannot be saved: .*checked before training" -- "$hqsim" train --net mlp --hidden 5000 --epochs 1 --train-images 100 --quiet -o wide.hqm
+expect 1 "checked before training"         -- "$hqsim" train --net mlp --hidden 8 --epochs 1 --train-images 100 --quiet -o /nonexistent-dir/x.hqm
+expect 1 "checked before quantizing"       -- "$hqsim" quantize small.hqm --policy uniform8 --calib 50 --quiet -o /nonexistent-dir/q.hqm
 mkdir -p adir
 for c in eval info pack; do
   expect 2 "adir: is a directory, expected a .hqm model file" -- "$hqsim" $c adir
