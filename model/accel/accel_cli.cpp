@@ -53,7 +53,10 @@ void usage(FILE *f)
         "  --chain           one accelerator command per batch instead of one per layer\n"
         "  --stats FILE      write the JSON report to FILE\n"
         "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
-        "  --trace FILE      Chrome/Perfetto trace JSON of unit activity\n"
+        "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
+        "                    --trace-images images\n"
+        "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
+        "                    0 = all: the whole test set writes over 100 MB)\n"
         "  --vcd FILE        VCD of the accelerator's busy/irq/layer signals\n"
         "  --png DIR         PNG timelines of unit activity (timeline.png, layer<i>.png)\n"
         "  --json            print the JSON report on stdout (firmware output to stderr)\n"
@@ -75,10 +78,12 @@ int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
     return 0;
 }
 
+int g_trace_images = 10; /* --trace-images */
+
 int parse(int argc, char **argv, hq::accel::RunOptions *o)
 {
     enum { ARCH = 256, PE_IMPL, PLATFORM, TIMING, ENERGY, FW, DATASET, IMAGES, BATCH, POLL, CHAIN, STATS,
-           CSV, TRACE, VCD, PNG, JSON, QUIET };
+           CSV, TRACE, VCD, PNG, JSON, QUIET, TRACE_IMAGES };
     static const option opts[] = {
         {"arch", required_argument, nullptr, ARCH}, {"pe-impl", required_argument, nullptr, PE_IMPL},
         {"platform", required_argument, nullptr, PLATFORM},
@@ -90,6 +95,7 @@ int parse(int argc, char **argv, hq::accel::RunOptions *o)
         {"trace", required_argument, nullptr, TRACE}, {"vcd", required_argument, nullptr, VCD},
         {"png", required_argument, nullptr, PNG}, {"json", no_argument, nullptr, JSON},
         {"quiet", no_argument, nullptr, QUIET}, {"help", no_argument, nullptr, 'h'},
+        {"trace-images", required_argument, nullptr, TRACE_IMAGES},
         {nullptr, 0, nullptr, 0}};
     optind = 1;
     opterr = 0;
@@ -137,6 +143,10 @@ int parse(int argc, char **argv, hq::accel::RunOptions *o)
         case PNG: o->png_dir = optarg; break;
         case JSON: o->json = true; break;
         case QUIET: o->quiet = true; break;
+        case TRACE_IMAGES:
+            if (parse_int("--trace-images", optarg, 0, 1000000, &g_trace_images))
+                return -1;
+            break;
         case 'h': usage(stdout); return 1;
         case ':': std::fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]); return -1;
         default:
@@ -223,8 +233,14 @@ extern "C" int hq_accel_cmd_run(int argc, char **argv)
     }
     if (werr.empty() && !o.csv_path.empty())
         werr = hq::accel::write_csv(r, o.csv_path);
-    if (werr.empty() && !o.trace_path.empty())
-        werr = hq::accel::write_chrome_trace(r, o.trace_path);
+    if (werr.empty() && !o.trace_path.empty()) {
+        int traced = 0;
+        werr = hq::accel::write_chrome_trace(r, o.trace_path, g_trace_images, &traced);
+        if (werr.empty() && !o.quiet)
+            std::fprintf(stderr, "hqsim run: %s: trace of %d of %d images%s\n",
+                         o.trace_path.c_str(), traced, r.images,
+                         traced < r.images ? " (--trace-images N to change, 0 = all)" : "");
+    }
     if (werr.empty() && !o.png_dir.empty())
         werr = hq::accel::write_png_timelines(r, o.png_dir);
     if (!o.quiet && rc != 3)

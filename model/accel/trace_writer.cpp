@@ -6,6 +6,8 @@
 #include "out_file.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -20,8 +22,16 @@ const char *unit_name(Unit u)
     return (unsigned)u < (unsigned)Unit::Count ? names[(unsigned)u] : "?";
 }
 
-std::string write_chrome_trace(const RunReport &r, const std::string &path)
+std::string write_chrome_trace(const RunReport &r, const std::string &path, int max_images,
+                               int *traced)
 {
+    /* Events carry the global layer counter: one pass over the layers per batch. */
+    const size_t per_pass = std::max<size_t>(1, r.layers.size());
+    const int batch = std::max(1, r.batch);
+    const size_t passes = max_images > 0 ? (size_t)(max_images + batch - 1) / batch : SIZE_MAX;
+    if (traced)
+        *traced = max_images > 0 ? std::min(r.images, (int)std::min<size_t>(passes * batch, INT_MAX))
+                                 : r.images;
     char err[512];
     hq_out out;
     if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err)) return err;
@@ -36,6 +46,8 @@ std::string write_chrome_trace(const RunReport &r, const std::string &path)
                      u, unit_name((Unit)u));
     const size_t n_layers = std::max<size_t>(1, r.layers.size());
     for (const TraceEvent &e : r.trace) {
+        if (e.layer / per_pass >= passes)
+            continue;
         const size_t li = e.layer % n_layers;
         const std::string name = li < r.layers.size() ? r.layers[li].name : "layer";
         std::fprintf(f, ",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 1, "
