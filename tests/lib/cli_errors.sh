@@ -92,6 +92,12 @@ grep -q -- "0 *-> 0" <<<"$out" && { echo "FAIL: info small.hqm shows 0 -> 0 scal
 expect 0 "map: maps/layer0.png"            -- "$hqsim" quantize small.hqm --policy uniform8 --calib 50 --maps maps/ -o m.hqm
 out=$("$hqsim" quantize small.hqm --policy uniform8 --calib 50 --maps maps/ -o m.hqm 2>&1)
 grep -q "maps//" <<<"$out" && { echo "FAIL: doubled slash: $out"; fails=$((fails + 1)); }
+# Progress within an epoch (HQSIM_PROGRESS_SECONDS=0: at every batch; else every 15 s, or
+# every second in place on a terminal), and the elapsed time labelled.
+out=$(HQSIM_PROGRESS_SECONDS=0 "$hqsim" quantize small.hqm --policy "lo=2,hi=8,frac=0.02,struct=nm:1:16" --qat-epochs 1 --train-images 600 --calib 50 -o qp.hqm 2>&1)
+grep -q "epoch   1/1   [0-9]* % of 600 images  elapsed" <<<"$out" || { echo "FAIL: no QAT progress within the epoch: $out"; fails=$((fails + 1)); }
+grep -q "epoch   1/1  loss .* elapsed  *[0-9.]* s" <<<"$out" || { echo "FAIL: epoch line without 'elapsed': $out"; fails=$((fails + 1)); }
+
 # Checks made before the work (issue 10): the policy length (one limit, what a model stores),
 # a model the container cannot hold, an output that cannot be written.
 long=$(printf 'lo=2,hi=8,frac=0.02,struct=nm:1:32;L0=uniform8;L1=uniform8;L0=uniform8;L1=uniform8;L0=uniform8;L1=uniform8;L0=uniform8;L1=uniform8;xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')
