@@ -2,11 +2,27 @@
 
 #include "out_file.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
 namespace hq {
+
+namespace {
+std::FILE *g_console_uart = nullptr; /* a UART stream (stdout/stderr) left mid-line */
+}
+
+void console_end_firmware_line()
+{
+    if (!g_console_uart)
+        return;
+    std::fflush(g_console_uart);
+    if (isatty(fileno(g_console_uart)) && isatty(fileno(stderr)))
+        std::fputc('\n', stderr); /* the same terminal: end the firmware's line */
+    g_console_uart = nullptr;
+}
 
 Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
     : sc_module(name), socket("socket"), irq("irq"), out_(stdout), own_file_(false)
@@ -76,6 +92,8 @@ void Uart16550::write_reg(unsigned off, uint8_t v)
             std::fputc(v, out_);
             if (v == '\n' && !own_file_)
                 std::fflush(out_);
+            if (!own_file_)
+                g_console_uart = v == '\n' ? nullptr : out_;
             sent_++;
             thre_pending_ = true; /* sent at once: the holding register is empty again */
         }

@@ -5,6 +5,7 @@
 
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
+#include "periph/uart_16550.h"
 #include "platform/platform.h"
 
 #include <chrono>
@@ -114,6 +115,7 @@ int run_platform()
         if (now - last_report >= std::chrono::seconds(5)) {
             last_report = now;
             const double host = std::chrono::duration<double>(now - t0).count();
+            hq::console_end_firmware_line();
             std::fprintf(stderr, "hqsim run: %.1f M instructions, %.3f ms simulated, %.0f s host\n",
                          double(cpu.instructions()) / 1e6,
                          sc_core::sc_time_stamp().to_seconds() * 1e3, host);
