@@ -17,7 +17,7 @@ expect_fail() { # description, exit status, message fragment, command...
   fi
 }
 spec='lo=2,hi=8,frac=0.03,select=saliency,struct=nm:1:32;last=uniform8'
-check "train" "$hq" train --net mlp --hidden 32,16 --epochs 1 --limit 2000 --quiet -o f.hqm
+check "train" "$hq" train --net mlp --hidden 32,16 --epochs 1 --train-images 2000 --quiet -o f.hqm
 check "quantize" "$hq" quantize f.hqm --policy "$spec" --calib 200 --layout block --maps maps \
   --quiet -o q.hqm
 grep -q "layout block: .* bits/weight" out.txt || { echo "FAIL: quantize --layout summary"; fails=$((fails + 1)); }
@@ -28,7 +28,7 @@ for l in coo block escape; do
   [ -s w-$l.bin ] || { echo "FAIL: pack $l wrote nothing"; fails=$((fails + 1)); }
 done
 [ -s maps/layer0.png ] && [ -s maps/layer2.png ] || { echo "FAIL: maps"; fails=$((fails + 1)); }
-check "eval json" "$hq" eval q.hqm --json --limit 500
+check "eval json" "$hq" eval q.hqm --json --images 500
 grep -q '"bits_per_weight"' out.txt && grep -q '"hi_fraction"' out.txt && grep -q '"layout":"block"' out.txt ||
   { echo "FAIL: eval --json lacks the layout metrics: $(cat out.txt)"; fails=$((fails + 1)); }
 check "uniform2" "$hq" quantize f.hqm --policy uniform2 --calib 200 --quiet -o t.hqm
