@@ -61,7 +61,7 @@ def main():
     n = str(a.images)
 
     # 1. speed
-    ev = [timed([h, "eval", q8, "--limit", n, "--json"]) for _ in range(a.repeat)]
+    ev = [timed([h, "eval", q8, "--images", n, "--json"]) for _ in range(a.repeat)]
     rn = [timed([h, "run", q8, "--arch", "uniform8", "--images", n, "--quiet", "--json"])
           for _ in range(a.repeat)]
     eval_wall, eval_cpu = min(x[1] for x in ev), min(x[2] for x in ev)

@@ -17,7 +17,7 @@ if [ -z "$model" ]; then
   # Speed does not depend on how well the weights are trained: a short run gives the exact
   # default topology and MAC count.
   if [ ! -f mlp-q8.hqm ]; then
-    "$hqsim" train --net mlp --epochs 1 --limit 2000 --quiet -o mlp.hqm >/dev/null
+    "$hqsim" train --net mlp --epochs 1 --train-images 2000 --quiet -o mlp.hqm >/dev/null
     "$hqsim" quantize mlp.hqm --policy uniform8 --calib 500 --quiet -o mlp-q8.hqm >/dev/null
   fi
   model=mlp-q8.hqm

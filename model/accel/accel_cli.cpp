@@ -2,6 +2,7 @@
  * sw/cli/cmd_run.c hands the model form of `run` to hq_accel_cmd_run. */
 #include "accel/accel_run.h"
 #include "accel/hq_accel_cli.h"
+#include "out_file.h"
 
 #include <getopt.h>
 
@@ -21,13 +22,17 @@ void usage(FILE *f)
         "Runs a quantized model on the virtual platform: builds the DRAM image (weights in the\n"
         "model's layout, test images, layer descriptors), boots the accelerator firmware on\n"
         "the RV32 CPU, runs every image and compares its logits with the C reference.\n"
-        "Exit status: 0 = all images match the reference, 1 = mismatches, 2 = usage/input\n"
-        "error, 3 = the accelerator or firmware reported an error.\n"
+        "\n"
+        "exit status: 0 all images match the reference; 1 mismatches; 2 usage error or a\n"
+        "bad input file (model, configs, firmware, dataset): nothing ran; 3 the accelerator\n"
+        "or firmware reported an error.\n"
         "\n"
         "options:\n"
         "  --arch A          PE array: uniform8, split or lanegroup (default: timing config)\n"
         "  --pe-impl I       lanegroup compute: model (default) or rtl (a Verilated\n"
-        "                    rtl/pe_tile.v tile; block layout, lo 2, hi 8). rtl picks the\n"
+        "                    rtl/pe_tile.v tile for the block layers, lo 2, hi 8; uniform\n"
+        "                    layers such as last=uniform8 run on the model's uniform\n"
+        "                    path). rtl picks the\n"
         "                    configuration with the timing config's lanes and lane_group,\n"
         "                    the model's block M and N <= the tile's N:\n"
         "                      default    64 lanes, groups of 32, N:M <= 1:32\n"
@@ -48,7 +53,10 @@ void usage(FILE *f)
         "  --chain           one accelerator command per batch instead of one per layer\n"
         "  --stats FILE      write the JSON report to FILE\n"
         "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
-        "  --trace FILE      Chrome/Perfetto trace JSON of unit activity\n"
+        "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
+        "                    --trace-images images\n"
+        "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
+        "                    0 = all: the whole test set writes over 100 MB)\n"
         "  --vcd FILE        VCD of the accelerator's busy/irq/layer signals\n"
         "  --png DIR         PNG timelines of unit activity (timeline.png, layer<i>.png)\n"
         "  --json            print the JSON report on stdout (firmware output to stderr)\n"
@@ -62,17 +70,20 @@ int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
     errno = 0;
     long v = std::strtol(s, &end, 10);
     if (!*s || *end || errno || v < lo || v > hi) {
-        std::fprintf(stderr, "hqsim run: %s: '%s' is not an integer in [%ld, %ld]\n", opt, s, lo, hi);
+        std::fprintf(stderr, "hqsim run: %s expects an integer in [%ld, %ld], got '%s'\n", opt, lo, hi,
+                     s);
         return -1;
     }
     *out = (int)v;
     return 0;
 }
 
+int g_trace_images = 10; /* --trace-images */
+
 int parse(int argc, char **argv, hq::accel::RunOptions *o)
 {
     enum { ARCH = 256, PE_IMPL, PLATFORM, TIMING, ENERGY, FW, DATASET, IMAGES, BATCH, POLL, CHAIN, STATS,
-           CSV, TRACE, VCD, PNG, JSON, QUIET };
+           CSV, TRACE, VCD, PNG, JSON, QUIET, TRACE_IMAGES };
     static const option opts[] = {
         {"arch", required_argument, nullptr, ARCH}, {"pe-impl", required_argument, nullptr, PE_IMPL},
         {"platform", required_argument, nullptr, PLATFORM},
@@ -84,6 +95,7 @@ int parse(int argc, char **argv, hq::accel::RunOptions *o)
         {"trace", required_argument, nullptr, TRACE}, {"vcd", required_argument, nullptr, VCD},
         {"png", required_argument, nullptr, PNG}, {"json", no_argument, nullptr, JSON},
         {"quiet", no_argument, nullptr, QUIET}, {"help", no_argument, nullptr, 'h'},
+        {"trace-images", required_argument, nullptr, TRACE_IMAGES},
         {nullptr, 0, nullptr, 0}};
     optind = 1;
     opterr = 0;
@@ -131,6 +143,10 @@ int parse(int argc, char **argv, hq::accel::RunOptions *o)
         case PNG: o->png_dir = optarg; break;
         case JSON: o->json = true; break;
         case QUIET: o->quiet = true; break;
+        case TRACE_IMAGES:
+            if (parse_int("--trace-images", optarg, 0, 1000000, &g_trace_images))
+                return -1;
+            break;
         case 'h': usage(stdout); return 1;
         case ':': std::fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]); return -1;
         default:
@@ -174,16 +190,24 @@ void summary(const hq::accel::RunReport &r)
 
 } // namespace
 
+/* The model form is a positional Q.hqm: a first argument that is not an option, or any
+ * argument ending in .hqm other than the value of --fw. --fw alone (no model) is firmware
+ * mode; with a model, --fw is the accelerator firmware. */
 extern "C" int hq_accel_run_requested(int argc, char **argv)
 {
-    bool model = argc > 1 && argv[1][0] != '-';
+    bool fw = false, model = false;
     for (int i = 1; i < argc; i++) {
         const size_t n = std::strlen(argv[i]);
-        if (!std::strcmp(argv[i], "--fw") || !std::strncmp(argv[i], "--fw=", 5))
-            return 0;
-        model = model || (n > 4 && !std::strcmp(argv[i] + n - 4, ".hqm"));
+        if (!std::strcmp(argv[i], "--fw")) {
+            fw = true;
+            i++; /* its value is the ELF, never the model */
+        } else if (!std::strncmp(argv[i], "--fw=", 5)) {
+            fw = true;
+        } else if (n > 4 && !std::strcmp(argv[i] + n - 4, ".hqm")) {
+            model = true;
+        }
     }
-    return model;
+    return model || (!fw && argc > 1 && argv[1][0] != '-');
 }
 
 extern "C" int hq_accel_cmd_run(int argc, char **argv)
@@ -202,16 +226,21 @@ extern "C" int hq_accel_cmd_run(int argc, char **argv)
     }
     std::string werr;
     if (!o.stats_path.empty()) {
-        FILE *f = std::fopen(o.stats_path.c_str(), "w");
-        if (!f || std::fprintf(f, "%s\n", r.to_json().dump(2).c_str()) < 0)
-            werr = o.stats_path + ": cannot write";
-        if (f)
-            std::fclose(f);
+        const std::string js = r.to_json().dump(2) + "\n";
+        char err[512];
+        if (hq_out_write_file(o.stats_path.c_str(), js.data(), js.size(), err, sizeof err))
+            werr = err;
     }
     if (werr.empty() && !o.csv_path.empty())
         werr = hq::accel::write_csv(r, o.csv_path);
-    if (werr.empty() && !o.trace_path.empty())
-        werr = hq::accel::write_chrome_trace(r, o.trace_path);
+    if (werr.empty() && !o.trace_path.empty()) {
+        int traced = 0;
+        werr = hq::accel::write_chrome_trace(r, o.trace_path, g_trace_images, &traced);
+        if (werr.empty() && !o.quiet)
+            std::fprintf(stderr, "hqsim run: %s: trace of %d of %d images%s\n",
+                         o.trace_path.c_str(), traced, r.images,
+                         traced < r.images ? " (--trace-images N to change, 0 = all)" : "");
+    }
     if (werr.empty() && !o.png_dir.empty())
         werr = hq::accel::write_png_timelines(r, o.png_dir);
     if (!o.quiet && rc != 3)

@@ -6,6 +6,7 @@
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
 #include "platform/hq_platform.h"
+#include "periph/uart_16550.h"
 #include "platform/platform.h"
 
 extern "C" {
@@ -122,6 +123,7 @@ struct Progress : sc_core::sc_module {
             uint64_t done = accel_.layers().size();
             if (done >= next) {
                 double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                hq::console_end_firmware_line();
                 std::fprintf(stderr, "hqsim run: %3.0f%% of the layers (%.1f s)\n",
                              100.0 * done / total_, s);
                 next += total_ / 10;
@@ -356,6 +358,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         if (c.cycle_mismatches)
             std::fprintf(stderr, " (first: RTL %ld, formula %ld)", c.first_mismatch_measured,
                          c.first_mismatch_formula);
+        if (c.uniform_rows)
+            std::fprintf(stderr, "; %llu rows of uniform layers on the model's uniform path",
+                         (unsigned long long)c.uniform_rows);
         std::fprintf(stderr, "\n");
     }
     if (vcd)

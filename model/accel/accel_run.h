@@ -61,7 +61,10 @@ int run_model(const RunOptions &o, RunReport *rep);
 
 /* Writers (run_report.cpp, trace_writer.cpp, timeline_png.cpp). Return "" or an error. */
 std::string write_csv(const RunReport &r, const std::string &path);
-std::string write_chrome_trace(const RunReport &r, const std::string &path);
+/* At most the first max_images images (rounded up to whole batches; 0 = all); *traced gets
+ * how many images the file holds. */
+std::string write_chrome_trace(const RunReport &r, const std::string &path, int max_images = 0,
+                               int *traced = nullptr);
 std::string write_png_timelines(const RunReport &r, const std::string &dir);
 
 } // namespace hq::accel

@@ -165,7 +165,14 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         return r;
     }
     if (d.weighted() && array_->beats(D.cols) > cfg_.nb_max) {
-        overflow("one activation vector (K)", D.cols, (uint64_t)cfg_.nb_max * cfg_.lanes);
+        /* a property of the layer, not of the batch: the advice is the array's size */
+        run.fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
+                 "descriptor " + std::to_string(index) + ": one activation vector of K = " +
+                     std::to_string(D.cols) + " inputs needs " +
+                     std::to_string(array_->beats(D.cols)) + " beats, the array's buffer holds " +
+                     std::to_string(cfg_.nb_max) + " (array.nb_max; K <= " +
+                     std::to_string((uint64_t)cfg_.nb_max * cfg_.lanes) +
+                     "): raise array.nb_max in the timing config");
         return r;
     }
 

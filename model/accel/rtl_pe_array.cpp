@@ -74,6 +74,8 @@ template <class Check> std::string first_misfit(const hq_packed_model &pm, Check
 std::string check_layers(const rtl::TileShape &s, const hq_packed_model &pm)
 {
     return first_misfit(pm, [&s](const ImageHeader &h) -> std::string {
+        if (h.layout == HQ_LAYOUT_DENSE)
+            return ""; /* a uniform layer: the model's uniform path computes it */
         if ((int)h.lo != s.lo || (int)h.hi != s.hi)
             return "lo = " + std::to_string(h.lo) + ", hi = " + std::to_string(h.hi) +
                    "; the tile takes lo = " + std::to_string(s.lo) + ", hi = " +
@@ -102,12 +104,22 @@ std::vector<std::string> rtl_pe_configs()
 
 std::string rtl_pe_check_model(const hq_packed_model &pm)
 {
-    return first_misfit(pm, [](const ImageHeader &h) -> std::string {
-        if (h.layout != HQ_LAYOUT_BLOCK)
+    /* Uniform layers (dense layout, e.g. a policy's last=uniform8) run on the model's uniform
+     * path; the heterogeneous ones must be block layers, and there must be at least one. */
+    int block = 0;
+    const std::string e = first_misfit(pm, [&block](const ImageHeader &h) -> std::string {
+        if (h.layout == HQ_LAYOUT_BLOCK)
+            block++;
+        else if (h.layout != HQ_LAYOUT_DENSE)
             return std::string("layout ") + hq_layout_name((hq_layout_kind)h.layout) +
                    "; the RTL tile reads only the block layout";
         return "";
     });
+    if (e.empty() && !block)
+        return "every weighted layer is uniform (layout dense); the RTL tile computes block "
+               "layers (uniform layers run on the model's uniform path), so there is nothing "
+               "for it to run";
+    return e;
 }
 
 std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std::string *name)
@@ -156,8 +168,11 @@ class RtlLaneGroupArray : public PeArray {
     void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
                  unsigned nr, int32_t *acc) const override
     {
-        if (w.uniform())
-            throw std::runtime_error("--pe-impl rtl: a uniform layer reached the RTL tile");
+        if (w.uniform()) { /* the model's uniform path (rtl_pe_check_model) */
+            model_->compute(w, acts, n_vec, r0, nr, acc);
+            g_counters.uniform_rows += (uint64_t)n_vec * nr;
+            return;
+        }
         if (!tile_) {
             if (!g_selected)
                 throw std::runtime_error("--pe-impl rtl: no RTL tile configuration selected");

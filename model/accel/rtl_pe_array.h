@@ -33,9 +33,11 @@ bool pe_impl_rtl();
  * N:M <= 1:32, lo 2, hi 8, K <= 1024)" each); empty without the RTL library. */
 std::vector<std::string> rtl_pe_configs();
 
-/* What no configuration can change: "" if every weighted layer of the packed model has the
- * block layout (the only one the RTL tile reads), else the reason naming the layer; also the
- * reason when the RTL library is not built in. Checked before the platform is built. */
+/* What no configuration can change: "" if every heterogeneous weighted layer of the packed
+ * model has the block layout (the only one the RTL tile reads) and there is at least one;
+ * uniform layers (dense layout, e.g. a policy's last=uniform8) run on the model's uniform
+ * path. Else the reason naming the layer; also the reason when the RTL library is not built
+ * in. Checked before the platform is built. */
 std::string rtl_pe_check_model(const hq_packed_model &pm);
 
 /* Picks the RTL configuration for the accelerator config and the packed model: the array
@@ -50,6 +52,8 @@ std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std
 
 struct RtlPeCounters {
     uint64_t tiles = 0, rows = 0;               /* RTL tile runs (one per vector x row tile) */
+    uint64_t uniform_rows = 0;                  /* vector x rows of uniform layers, computed
+                                                   by the model's uniform path */
     uint64_t cycles_measured = 0, cycles_formula = 0;
     uint64_t cycle_mismatches = 0;              /* tiles whose measured != formula */
     long first_mismatch_measured = 0, first_mismatch_formula = 0;

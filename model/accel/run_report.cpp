@@ -3,6 +3,7 @@
 #include "accel/accel_run.h"
 
 #include "accel/accel_config.h"
+#include "out_file.h"
 
 #include <cstdio>
 
@@ -74,9 +75,10 @@ nlohmann::json RunReport::to_json() const
 
 std::string write_csv(const RunReport &r, const std::string &path)
 {
-    FILE *f = std::fopen(path.c_str(), "w");
-    if (!f)
-        return path + ": cannot write";
+    char err[512];
+    hq_out out;
+    if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err)) return err;
+    FILE *f = out.f;
     std::fprintf(f, "layer,name,invocations,rows,cols,vectors,macs,cycles,compute_cycles,"
                     "stall_dram,stall_decompressor,stall_outlier,output_cycles,control_cycles,"
                     "util_array,util_high,dram_read_bytes,dram_write_bytes,weight_bytes,sram_bytes,"
@@ -98,7 +100,7 @@ std::string write_csv(const RunReport &r, const std::string &path)
                      (unsigned long long)s.decoder_symbols, s.energy_pj, s.energy_mac_pj,
                      s.energy_sram_pj, s.energy_dram_pj, s.energy_decoder_pj);
     }
-    return std::fclose(f) == 0 ? "" : path + ": write failed";
+    return hq_out_close(&out, err, sizeof err) ? err : "";
 }
 
 } // namespace hq::accel

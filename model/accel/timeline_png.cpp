@@ -118,6 +118,7 @@ std::string draw_timeline(const std::vector<TraceEvent> &ev, const std::vector<s
 std::string write_png_timelines(const RunReport &r, const std::string &dir) {
     if (mkdir(dir.c_str(), 0777) && errno != EEXIST)
         return dir + ": cannot create directory: " + std::strerror(errno);
+    const std::string sep = !dir.empty() && dir.back() == '/' ? "" : "/"; /* no "png//" */
     const size_t L = std::max<size_t>(1, r.layers.size());
     std::vector<std::string> names;
     for (const LayerReport &lr : r.layers)
@@ -127,14 +128,14 @@ std::string write_png_timelines(const RunReport &r, const std::string &dir) {
     for (const TraceEvent &e : r.trace)
         if (e.layer < L) first.push_back(e);
     std::string err = draw_timeline(first, names, r.arch + " array: first batch, all layers",
-                                    dir + "/timeline.png");
+                                    dir + sep + "timeline.png");
     for (size_t l = 0; l < r.layers.size() && err.empty(); l++) {
         std::vector<TraceEvent> one;
         for (const TraceEvent &e : first)
             if (e.layer == l) one.push_back(e);
         err = draw_timeline(one, names,
                             r.arch + " array: layer " + std::to_string(l) + " (" + names[l] + ")",
-                            dir + "/layer" + std::to_string(l) + ".png");
+                            dir + sep + "layer" + std::to_string(l) + ".png");
     }
     return err;
 }

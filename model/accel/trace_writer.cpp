@@ -2,7 +2,11 @@
  * unit, one slice per interval, named by layer); the PNG timelines are in timeline_png.cpp. */
 #include "accel/accel_run.h"
 
+#include "out_file.h"
+
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 
 namespace hq::accel {
@@ -14,11 +18,20 @@ const char *unit_name(Unit u)
     return (unsigned)u < (unsigned)Unit::Count ? names[(unsigned)u] : "?";
 }
 
-std::string write_chrome_trace(const RunReport &r, const std::string &path)
+std::string write_chrome_trace(const RunReport &r, const std::string &path, int max_images,
+                               int *traced)
 {
-    FILE *f = std::fopen(path.c_str(), "w");
-    if (!f)
-        return path + ": cannot write";
+    /* Events carry the global layer counter: one pass over the layers per batch. */
+    const size_t per_pass = std::max<size_t>(1, r.layers.size());
+    const int batch = std::max(1, r.batch);
+    const size_t passes = max_images > 0 ? (size_t)(max_images + batch - 1) / batch : SIZE_MAX;
+    if (traced)
+        *traced = max_images > 0 ? std::min(r.images, (int)std::min<size_t>(passes * batch, INT_MAX))
+                                 : r.images;
+    char err[512];
+    hq_out out;
+    if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err)) return err;
+    FILE *f = out.f;
     std::fprintf(f, "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n");
     std::fprintf(f, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"args\": {\"name\": "
                     "\"hq_accel (%s)\"}}",
@@ -29,6 +42,8 @@ std::string write_chrome_trace(const RunReport &r, const std::string &path)
                      u, unit_name((Unit)u));
     const size_t n_layers = std::max<size_t>(1, r.layers.size());
     for (const TraceEvent &e : r.trace) {
+        if (e.layer / per_pass >= passes)
+            continue;
         const size_t li = e.layer % n_layers;
         const std::string name = li < r.layers.size() ? r.layers[li].name : "layer";
         std::fprintf(f, ",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 1, "
@@ -37,7 +52,7 @@ std::string write_chrome_trace(const RunReport &r, const std::string &path)
                      e.dur_ps / 1e6, (unsigned)e.layer);
     }
     std::fprintf(f, "\n]}\n");
-    return std::fclose(f) == 0 ? "" : path + ": write failed";
+    return hq_out_close(&out, err, sizeof err) ? err : "";
 }
 
 } // namespace hq::accel

@@ -6,6 +6,8 @@
 #include "gdb_stub.h"
 #include "rv32_iss.h"
 
+#include "out_file.h"
+
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -60,10 +62,9 @@ struct Rv32Cpu::Impl final : GdbTarget {
         rv32_iss_set_cpi(iss, cpi);
         rv32_iss_set_misaligned_traps(iss, cfg.misaligned_traps);
         if (!cfg.trace_insns_path.empty()) {
-            trace = fopen(cfg.trace_insns_path.c_str(), "w");
-            if (!trace)
-                throw std::runtime_error(std::string(cpu.name()) + ": cannot write trace file " +
-                                         cfg.trace_insns_path + ": " + strerror(errno));
+            char err[512];
+            trace = hq_out_open_stream(cfg.trace_insns_path.c_str(), err, sizeof err);
+            if (!trace) throw std::runtime_error(std::string(cpu.name()) + ": trace file " + err);
             rv32_iss_set_trace(iss, &Impl::trace_line, this);
         }
     }
@@ -344,8 +345,9 @@ void Rv32Cpu::Impl::run()
 
     GdbStub::Resume mode = GdbStub::Resume::Continue;
     if (gdb) {
-        printf("%s: waiting for gdb on 127.0.0.1:%d\n", cpu.name(), cfg.gdb_port);
-        fflush(stdout);
+        /* stderr: stdout is the firmware's UART (and --json's object) */
+        fprintf(stderr, "%s: waiting for gdb on 127.0.0.1:%d\n", cpu.name(), cfg.gdb_port);
+        fflush(stderr);
         gdb->accept_client();
         mode = gdb->serve(*this, 0);
     }

@@ -1,10 +1,28 @@
 #include "periph/uart_16550.h"
 
+#include "out_file.h"
+
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
 namespace hq {
+
+namespace {
+std::FILE *g_console_uart = nullptr; /* a UART stream (stdout/stderr) left mid-line */
+}
+
+void console_end_firmware_line()
+{
+    if (!g_console_uart)
+        return;
+    std::fflush(g_console_uart);
+    if (isatty(fileno(g_console_uart)) && isatty(fileno(stderr)))
+        std::fputc('\n', stderr); /* the same terminal: end the firmware's line */
+    g_console_uart = nullptr;
+}
 
 Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
     : sc_module(name), socket("socket"), irq("irq"), out_(stdout), own_file_(false)
@@ -14,9 +32,10 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
     if (out_path == "/dev/stderr")
         out_ = stderr;
     else if (!out_path.empty() && out_path != "/dev/stdout") {
-        out_ = std::fopen(out_path.c_str(), "w");
-        if (!out_)
-            throw std::runtime_error("UART output '" + out_path + "': " + std::strerror(errno));
+        /* streamed in place (read while the firmware runs); a symlink's target is written */
+        char err[512];
+        out_ = hq_out_open_stream(out_path.c_str(), err, sizeof err);
+        if (!out_) throw std::runtime_error(std::string("UART output: ") + err);
         own_file_ = true;
     }
     socket.register_b_transport(this, &Uart16550::b_transport);
@@ -73,6 +92,8 @@ void Uart16550::write_reg(unsigned off, uint8_t v)
             std::fputc(v, out_);
             if (v == '\n' && !own_file_)
                 std::fflush(out_);
+            if (!own_file_)
+                g_console_uart = v == '\n' ? nullptr : out_;
             sent_++;
             thre_pending_ = true; /* sent at once: the holding register is empty again */
         }

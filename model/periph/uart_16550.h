@@ -14,6 +14,11 @@
 
 namespace hq {
 
+/* Before a status line on stderr (progress): if a UART is writing to the terminal and its
+ * last character did not end a line, flush it and end the line, so the firmware's text and
+ * the status line do not run together. */
+void console_end_firmware_line();
+
 class Uart16550 : public sc_core::sc_module {
   public:
     tlm_utils::simple_target_socket<Uart16550> socket;

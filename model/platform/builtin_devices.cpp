@@ -33,6 +33,9 @@ class SramDevice : public Device {
         c.clock_hz = ctx.params.number_or("clock_hz", ctx.bus_clock_hz, 1e3, 1e11);
         c.latency_cycles = unsigned(ctx.params.u64_or("latency_cycles", 1, 0, 1000));
         c.width_bytes = unsigned(ctx.params.u64_or("width_bytes", 4, 1, 1024));
+        if (c.width_bytes & (c.width_bytes - 1)) /* as bus.width_bytes */
+            ctx.params.fail("width_bytes", std::to_string(c.width_bytes) +
+                                               " is not a power of two (1, 2, 4, ..., 1024)");
         sram_.reset(new Sram(ctx.name.c_str(), c));
     }
     tlm::tlm_target_socket<32> *target_socket() override { return &sram_->socket; }

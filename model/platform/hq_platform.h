@@ -21,6 +21,8 @@ typedef struct hq_run_options {
     const char *trace_insns_path; /* NULL = no instruction trace */
     int gdb_port;                 /* > 0: serve GDB on 127.0.0.1:port */
     const char *uart_out_path;    /* NULL = UART to stdout */
+    int misaligned;               /* 0: the config's cpu.misaligned_traps; 1: trap;
+                                     2: emulate (performed in hardware) */
 } hq_run_options;
 
 typedef enum hq_stop_reason {

@@ -6,6 +6,7 @@
 #include "cpu/rv32_cpu.h"
 #include "cpu/rv32_iss.h"
 #include "platform/elf_loader.h"
+#include "periph/uart_16550.h"
 #include "platform/platform.h"
 
 #include <chrono>
@@ -28,11 +29,19 @@ void load_firmware(hq::Router &bus, const hq::ElfImage &img, const std::string &
         bytes.resize(s.mem_size, 0); /* .bss */
         const unsigned n = bus.debug_access(s.addr, bytes.data(), unsigned(bytes.size()), true);
         if (n != bytes.size()) {
-            char msg[160];
-            std::snprintf(msg, sizeof msg,
-                          ": segment [0x%08x, 0x%08x) is not inside the platform's memory "
-                          "(stops at 0x%08x)",
-                          s.addr, unsigned(s.addr + s.mem_size), unsigned(s.addr + n));
+            char msg[256];
+            if (n == 0)
+                std::snprintf(msg, sizeof msg,
+                              ": segment [0x%08x, 0x%08x) is not inside the platform's memory: "
+                              "nothing is mapped at 0x%08x (link the firmware into a memory of "
+                              "the platform config's map)",
+                              s.addr, unsigned(s.addr + s.mem_size), s.addr);
+            else
+                std::snprintf(msg, sizeof msg,
+                              ": segment [0x%08x, 0x%08x) is not inside the platform's memory: "
+                              "its memory ends at 0x%08x, %u bytes short",
+                              s.addr, unsigned(s.addr + s.mem_size), unsigned(s.addr + n),
+                              unsigned(s.mem_size - n));
             throw hq::ElfError(path + msg);
         }
     }
@@ -97,6 +106,8 @@ int run_platform()
     hq::PlatformConfig cfg = hq::load_platform_config(o.platform_path);
     if (o.quantum_ns > 0)
         cfg.cpu.quantum = sc_core::sc_time(o.quantum_ns, sc_core::SC_NS);
+    if (o.misaligned)
+        cfg.cpu.misaligned_traps = o.misaligned == 1;
     cfg.cpu.max_insns = o.max_insns;
     cfg.cpu.trace_insns_path = o.trace_insns_path ? o.trace_insns_path : "";
     cfg.cpu.gdb_port = o.gdb_port;
@@ -141,6 +152,7 @@ int run_platform()
         if (now - last_report >= std::chrono::seconds(5)) {
             last_report = now;
             const double host = std::chrono::duration<double>(now - t0).count();
+            hq::console_end_firmware_line();
             std::fprintf(stderr, "hqsim run: %.1f M instructions, %.3f ms simulated, %.0f s host\n",
                          double(cpu.instructions()) / 1e6,
                          sc_core::sc_time_stamp().to_seconds() * 1e3, host);

@@ -75,6 +75,10 @@ PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file
     bus.allow_only({"clock_hz", "width_bytes"});
     pc.bus.clock_hz = bus.number_or("clock_hz", pc.bus.clock_hz, 1e3, 1e11);
     pc.bus.width_bytes = unsigned(bus.u64_or("width_bytes", pc.bus.width_bytes, 1, 1024));
+    /* a bus (or port) moves whole power-of-two words: 3 would make beats of 3 bytes */
+    if (pc.bus.width_bytes & (pc.bus.width_bytes - 1))
+        bus.fail("width_bytes", std::to_string(pc.bus.width_bytes) + " is not a power of two "
+                                "(1, 2, 4, ..., 1024)");
 
     const nlohmann::json &devs = top.array("devices");
     if (devs.empty())
@@ -108,6 +112,9 @@ PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file
         }
         e.latency_ns = d.number_or("latency_ns", 0, 0, 1e6);
         e.port_width_bytes = unsigned(d.u64_or("port_width_bytes", 0, 1, 1024));
+        if (e.port_width_bytes & (e.port_width_bytes - 1))
+            d.fail("port_width_bytes", std::to_string(e.port_width_bytes) +
+                                           " is not a power of two (1, 2, 4, ..., 1024)");
         e.dmi = d.boolean_or("dmi", true);
         e.irq = unsigned(d.u64_or("irq", 0, 1, 1023));
         if (e.irq && !irqs.emplace(e.irq, i).second)

@@ -2,6 +2,7 @@
 #include "cli_util.h"
 
 #include "container.h"
+#include "out_file.h"
 
 #include <errno.h>
 #include <math.h>
@@ -98,6 +99,16 @@ int cli_save_model(const char *cmd, const hq_model *m, const char *path)
     char err[1024];
     if (hq_model_save(m, path, err, sizeof err)) {
         fprintf(stderr, "hqsim %s: %s\n", cmd, err);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_check_output(const char *cmd, const char *path, const char *work)
+{
+    char err[1024];
+    if (hq_out_check(path, err, sizeof err)) {
+        fprintf(stderr, "hqsim %s: %s (checked before %s)\n", cmd, err, work);
         return -1;
     }
     return 0;

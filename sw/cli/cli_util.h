@@ -8,6 +8,15 @@
 
 #include <stddef.h>
 
+/* Exit statuses shared by every subcommand (run adds its own: see hqsim run --help). */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILED = 1, CLI_EXIT_BAD_INPUT = 2 };
+#define CLI_EXIT_HELP                                                                              \
+    "\nexit status: 0 done; 1 the work failed (e.g. an output file could not be written);\n"      \
+    "2 usage error, or a bad input file (model, dataset): nothing was done\n"
+
+/* What --threads 0 (the default) means; main.c makes idle OpenMP threads sleep. */
+#define CLI_THREADS_DEFAULT "0: all cores, idle threads sleep"
+
 /* Returns argv[*i + 1] and advances *i, or prints "hqsim <cmd>: <flag> needs a value" and
  * returns NULL. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);
@@ -31,6 +40,9 @@ double cli_now(void); /* seconds, monotonic */
 int cli_load_split(const char *cmd, hq_split split, hq_dataset *d);
 int cli_load_model(const char *cmd, const char *path, hq_model *m);
 int cli_save_model(const char *cmd, const hq_model *m, const char *path);
+/* Before long work: the output path can be written (out_file.h hq_out_check); prints
+ * "hqsim <cmd>: <why> (checked before <work>)" and returns -1 if not. */
+int cli_check_output(const char *cmd, const char *path, const char *work);
 
 /* 1 when every weighted layer holds quantized parameters (integer reference applies). */
 int cli_model_is_quantized(const hq_model *m);

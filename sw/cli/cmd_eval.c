@@ -23,14 +23,15 @@ static void help(void)
            "forward pass.\n"
            "\n"
            "options:\n"
-           "  --limit N      first N test images only (default: all 10,000)\n"
+           "  --images N     first N test images only (default: all 10,000; --limit is\n"
+           "                 the old name)\n"
            "  --float        use the float path even if the model is quantized\n"
-           "  --threads N    worker threads (default: all cores)\n"
+           "  --threads N    worker threads (default " CLI_THREADS_DEFAULT ")\n"
            "  --json         print one JSON object: model, net, policy, path (integer|float),\n"
            "                 images, correct, accuracy (fraction), seconds (inference),\n"
            "                 total_seconds (whole command); quantized models add layout,\n"
            "                 bits_per_weight (all layers, all metadata) and hi_fraction\n"
-           "  -h, --help     this help\n");
+           "  -h, --help     this help\n" CLI_EXIT_HELP);
 }
 
 int cmd_eval(int argc, char **argv)
@@ -44,7 +45,7 @@ int cmd_eval(int argc, char **argv)
         if (cli_is_help(a)) {
             help();
             return 0;
-        } else if (!strcmp(a, "--limit")) {
+        } else if (!strcmp(a, "--images") || !strcmp(a, "--limit")) {
             if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 1, 10000, &limit))
                 return 2;
         } else if (!strcmp(a, "--threads")) {
@@ -67,19 +68,19 @@ int cmd_eval(int argc, char **argv)
 
     hq_model m;
     if (cli_load_model(CMD, path, &m))
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     int integer = cli_model_is_quantized(&m) && !force_float;
     if (!integer && !cli_model_has_float(&m)) {
         fprintf(stderr, "hqsim eval: %s: %s\n", path,
                 force_float ? "--float given but the model holds no float weights"
                             : "the model holds neither complete float nor quantized weights");
         hq_model_free(&m);
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     }
     hq_dataset test;
     if (cli_load_split(CMD, HQ_SPLIT_TEST, &test)) {
         hq_model_free(&m);
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     }
     int n = limit > 0 && limit < test.n ? (int)limit : test.n;
     char err[1024] = "";

@@ -22,7 +22,7 @@ static void help(void)
            "\n"
            "options:\n"
            "  --json       print one JSON object instead of the table\n"
-           "  -h, --help   this help\n");
+           "  -h, --help   this help\n" CLI_EXIT_HELP);
 }
 
 static const char *kind_name(hq_layer_kind k)
@@ -128,9 +128,15 @@ static void print_table(const char *path, const hq_model *m, long long bytes)
             snprintf(q + n, sizeof q - n, ", w_scale %.3g..%.3g, shift %d..%d", s.ws_min,
                      s.ws_max, s.sh_min, s.sh_max);
         }
-        printf("  %-2d %-8s %-13s %-14s %-10zu %-9zu %-5s %-9.3g -> %-9.3g  %s\n", i,
+        /* a float model has no activation scales yet (0): shown as "-" */
+        char sin[16] = "-", sout[16] = "-";
+        if (l->in_act_scale > 0)
+            snprintf(sin, sizeof sin, "%.3g", l->in_act_scale);
+        if (l->out_act_scale > 0)
+            snprintf(sout, sizeof sout, "%.3g", l->out_act_scale);
+        printf("  %-2d %-8s %-13s %-14s %-10zu %-9zu %-5s %-9s -> %-9s  %s\n", i,
                kind_name(l->kind), in, out, hq_layer_weights(l), macs(l), l->relu ? "yes" : "no",
-               l->in_act_scale, l->out_act_scale, q);
+               sin, sout, q);
         tw += hq_layer_weights(l);
         tm += macs(l);
     }
@@ -160,7 +166,7 @@ int cmd_info(int argc, char **argv)
         return cli_usage_error(CMD, "a model file is required");
     hq_model m;
     if (cli_load_model(CMD, path, &m))
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     struct stat st;
     long long bytes = stat(path, &st) ? -1 : (long long)st.st_size;
     int rc = 0;

@@ -4,9 +4,9 @@
 #include "commands.h"
 #include "layout/layout.h"
 #include "layout/maps.h"
+#include "out_file.h"
 #include "train.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,16 +31,20 @@ static void help(void)
            "                     high-precision weights, else dense)\n"
            "  -o, --output FILE  write the layer images, concatenated in layer order\n"
            "  --burst B          DRAM burst in bytes, a power of two 16..4096 (default %d)\n"
-           "  --block N:M        block slots N per M weights (default: the policy's nm:N:M,\n"
+           "  --block N:M        block slots N per M weights; nm:N:M as in the policy's\n"
+           "                     struct=nm:N:M is the same (default: the policy's nm:N:M,\n"
            "                     else M=32 and N = the most high weights found in a block)\n"
            "  --maps DIR         also write one PNG weight map per layer into DIR\n"
            "  --json             print one JSON object instead of the table\n"
-           "  -h, --help         this help\n",
+           "  -h, --help         this help\n" CLI_EXIT_HELP,
            HQ_LAYOUT_DEFAULT_BURST);
 }
 
+/* "N:M", or "nm:N:M" as in a policy's struct=nm:N:M. */
 static int parse_nm(const char *v, int *n, int *m)
 {
+    if (!strncmp(v, "nm:", 3))
+        v += 3;
     char *end;
     long a = strtol(v, &end, 10);
     if (end == v || *end != ':')
@@ -147,16 +151,16 @@ static void print_table(const char *path, const hq_model *m, const hq_packed_mod
 
 static int write_images(const char *out, const hq_packed_model *pm)
 {
-    FILE *f = fopen(out, "wb");
-    if (!f) {
-        fprintf(stderr, "hqsim pack: %s: %s\n", out, strerror(errno));
+    char err[1024];
+    hq_out o;
+    if (hq_out_open(&o, out, HQ_OUT_ATOMIC, err, sizeof err)) {
+        fprintf(stderr, "hqsim pack: %s\n", err);
         return -1;
     }
-    int ok = 1;
     for (int i = 0; i < pm->n; i++)
-        ok &= fwrite(pm->img[i].data, 1, pm->img[i].size, f) == pm->img[i].size;
-    if (fclose(f) || !ok) {
-        fprintf(stderr, "hqsim pack: %s: write failed: %s\n", out, strerror(errno));
+        fwrite(pm->img[i].data, 1, pm->img[i].size, o.f); /* errors are seen by hq_out_close */
+    if (hq_out_close(&o, err, sizeof err)) {
+        fprintf(stderr, "hqsim pack: %s\n", err);
         return -1;
     }
     return 0;
@@ -192,8 +196,8 @@ int cmd_pack(int argc, char **argv)
             if (!(v = cli_value(CMD, argc, argv, &i)))
                 return 2;
             if (parse_nm(v, &o.block_n, &o.block_m))
-                return cli_usage_error(CMD, "--block expects N:M with 0 <= N <= 255, "
-                                            "2 <= M <= 4096, N <= M");
+                return cli_usage_error(CMD, "--block expects N:M (or nm:N:M) with N in [0, 255], "
+                                            "M in [2, 4096], N <= M");
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -213,12 +217,13 @@ int cmd_pack(int argc, char **argv)
     }
     hq_model m;
     if (cli_load_model(CMD, in, &m))
-        return 1;
-    int rc = 1;
+        return CLI_EXIT_BAD_INPUT;
+    int rc = CLI_EXIT_FAILED;
     hq_packed_model pm;
     memset(&pm, 0, sizeof pm);
     if (!cli_model_is_quantized(&m)) {
         fprintf(stderr, "hqsim pack: %s is not quantized (run hqsim quantize first)\n", in);
+        rc = CLI_EXIT_BAD_INPUT;
         goto done;
     }
     if (!layout)

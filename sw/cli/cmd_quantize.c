@@ -75,8 +75,10 @@ static void help(void)
     printf("  -o, --output FILE  quantized model to write (required)\n"
            "  --calib N          calibration images, the first N training images (default %d)\n"
            "  --percentile P     clip activations at this percentile, 100 = max (default %g)\n"
+           "  --train-images N   QAT on the first N training images (default: all 60,000)\n"
+           "  --threads N        QAT worker threads (default " CLI_THREADS_DEFAULT ")\n"
            "  --quiet            no per-layer calibration lines\n"
-           "  -h, --help         this help\n",
+           "  -h, --help         this help\n" CLI_EXIT_HELP,
            HQ_CALIB_DEFAULT_IMAGES, HQ_CALIB_DEFAULT_PERCENTILE);
 }
 
@@ -86,7 +88,7 @@ int cmd_quantize(int argc, char **argv)
     hq_calib_opts co;
     hq_calib_opts_default(&co);
     co.verbose = 1;
-    long long calib_n = co.n_images, qat_epochs = 0, seed = 1;
+    long long calib_n = co.n_images, qat_epochs = 0, seed = 1, train_images = 0, threads = 0;
     double qat_lr = 0;
     const char *layout = NULL, *maps = NULL;
     for (int i = 1; i < argc; i++) {
@@ -122,6 +124,13 @@ int cmd_quantize(int argc, char **argv)
         } else if (!strcmp(a, "--maps")) {
             if (!(maps = cli_value(CMD, argc, argv, &i)))
                 return 2;
+        } else if (!strcmp(a, "--train-images")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) ||
+                cli_int(CMD, a, v, 1, 60000, &train_images))
+                return 2;
+        } else if (!strcmp(a, "--threads")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 0, 256, &threads))
+                return 2;
         } else if (!strcmp(a, "--quiet")) {
             co.verbose = 0;
         } else if (a[0] == '-' && a[1]) {
@@ -139,6 +148,13 @@ int cmd_quantize(int argc, char **argv)
         return cli_usage_error(CMD, "--policy is required");
     if (!out)
         return cli_usage_error(CMD, "-o OUT.hqm is required");
+    /* One limit for a policy text, checked before any work: what the model stores. */
+    const size_t policy_max = sizeof ((hq_model *)0)->policy - 1;
+    if (strlen(spec) > policy_max) {
+        fprintf(stderr, "hqsim quantize: --policy: %zu characters; a model stores at most %zu\n",
+                strlen(spec), policy_max);
+        return CLI_EXIT_BAD_INPUT;
+    }
     int p = find_policy(spec);
     hq_policy hpol; /* every other spec, and any QAT, goes to sw/lib/quant */
     char perr[512];
@@ -160,18 +176,20 @@ int cmd_quantize(int argc, char **argv)
         return 2;
     }
 
+    if (cli_check_output(CMD, out, "quantizing"))
+        return CLI_EXIT_FAILED;
     hq_model m;
     if (cli_load_model(CMD, in, &m))
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     if (!cli_model_has_float(&m)) {
         fprintf(stderr, "hqsim quantize: %s holds no float weights to quantize\n", in);
         hq_model_free(&m);
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     }
     hq_dataset train;
     if (cli_load_split(CMD, HQ_SPLIT_TRAIN, &train)) {
         hq_model_free(&m);
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     }
     char err[1024];
     double t0 = cli_now();
@@ -184,6 +202,8 @@ int cmd_quantize(int argc, char **argv)
         qo.qat_epochs = (int)qat_epochs;
         qo.qat_lr = (float)qat_lr;
         qo.seed = (unsigned long long)seed;
+        qo.qat_limit = (int)train_images;
+        qo.threads = (int)threads;
         qo.verbose = co.verbose;
         rc = hq_quantize_model(&m, spec, &train, &qo, err, sizeof err);
     } else {

@@ -14,7 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_USAGE = 2, EXIT_TRAP_LOOP = 123, EXIT_INSN_LIMIT = 124, EXIT_NO_EXIT = 125 };
+/* The process status of `hqsim run --fw` (the table in usage()). A firmware code N in 1..255
+ * is the status N, as under QEMU and Spike; a code above 255 would wrap (256 -> 0, a false
+ * pass), so it gets one fixed status of its own. */
+enum {
+    EXIT_USAGE = 2,
+    EXIT_FW_CODE_ABOVE_255 = 122,
+    EXIT_TRAP_LOOP = 123,
+    EXIT_INSN_LIMIT = 124,
+    EXIT_NO_EXIT = 125
+};
 
 /* Budgets of `hqsim run --fw` when no flag says otherwise (docs/platform.md). */
 #define DEFAULT_MAX_SIM_MS 60000.0 /* 60 s simulated */
@@ -29,6 +38,7 @@ typedef struct run_args {
     const char *trace_insns_path;
     int gdb_port;
     const char *uart_out_path;
+    int misaligned; /* hq_run_options.misaligned */
     int json;
 } run_args;
 
@@ -39,12 +49,22 @@ static void usage(FILE *f)
             "       hqsim run Q.hqm [options]   (a model on the accelerator: see its --help)\n"
             "\n"
             "Runs an RV32IM firmware ELF on the SystemC virtual platform until it exits\n"
-            "(test finisher or HTIF tohost). The exit status is the firmware's exit code;\n"
-            "123 for a trap loop (the trap handler itself traps before any instruction\n"
-            "retires, e.g. mtvec never set: pc, cause and a hint go to stderr), 124 if a\n"
-            "budget (--max-insns, --max-sim-ms, --max-wall-s) stopped it, 125 if it stopped\n"
-            "without an exit request, 2 for usage, config or ELF errors. A summary goes to\n"
-            "stderr.\n"
+            "(test finisher or HTIF tohost). A summary goes to stderr.\n"
+            "\n"
+            "exit status:\n"
+            "  0        the firmware exited with code 0\n"
+            "  1..255   the firmware's exit code N (as under QEMU and Spike)\n"
+            "  2        usage error, or a bad input file (platform config, ELF): nothing ran\n"
+            "  122      the firmware's exit code is above 255 (the full code is on stderr\n"
+            "           and in the JSON exit_code)\n"
+            "  123      a trap loop: the trap handler itself traps before any instruction\n"
+            "           retires (e.g. mtvec never set); pc, cause and a hint go to stderr\n"
+            "  124      a budget (--max-insns, --max-sim-ms, --max-wall-s) stopped it\n"
+            "  125      it stopped without an exit request\n"
+            "  A script tells the firmware's codes from hqsim's own by the JSON (--json):\n"
+            "  it is printed only when the firmware ran, and its \"stop\" field says why it\n"
+            "  stopped (finisher, tohost, insn_limit, sim_time_limit, wall_time_limit,\n"
+            "  trap_loop, idle).\n"
             "\n"
             "options:\n"
             "  --fw FILE           firmware ELF (32-bit RISC-V executable)\n"
@@ -59,6 +79,9 @@ static void usage(FILE *f)
             "  --gdb PORT          serve the GDB remote protocol on 127.0.0.1:PORT and wait\n"
             "                      for gdb-multiarch (target remote :PORT)\n"
             "  --uart-out FILE     UART output to FILE (default stdout; stderr with --json)\n"
+            "  --misaligned M      misaligned loads/stores: trap (mcause 4/6) or emulate\n"
+            "                      (performed, as Spike does; riscv-tests ma_data needs it);\n"
+            "                      overrides cpu.misaligned_traps (default: trap)\n"
             "  --json              print one JSON object on stdout: exit_code, stop,\n"
             "                      instructions, cycles, sim_time_ns, host_seconds, mips,\n"
             "                      dram, traps, trap_loop, devices\n"
@@ -71,8 +94,8 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
     if (!*s || *s == '-' || *end || errno || v < min || v > max) {
-        fprintf(stderr, "hqsim run: %s: '%s' is not an integer in [%llu, %llu]\n", opt, s,
-                (unsigned long long)min, (unsigned long long)max);
+        fprintf(stderr, "hqsim run: %s expects an integer in [%llu, %llu], got '%s'\n", opt,
+                (unsigned long long)min, (unsigned long long)max, s);
         return -1;
     }
     *out = v;
@@ -86,8 +109,8 @@ static int parse_budget(const char *opt, const char *s, double *out)
     errno = 0;
     const double v = strtod(s, &end);
     if (!*s || *end || errno || !(v >= 0 && v <= 1e12)) {
-        fprintf(stderr, "hqsim run: %s: '%s' is not a number in [0, 1e12] (0: no limit)\n", opt,
-                s);
+        fprintf(stderr, "hqsim run: %s expects a number in [0, 1e12] (0: no limit), got '%s'\n",
+                opt, s);
         return -1;
     }
     *out = v;
@@ -106,7 +129,8 @@ static int parse_args(int argc, char **argv, run_args *a)
         O_TRACE,
         O_GDB,
         O_UART,
-        O_JSON
+        O_JSON,
+        O_MISALIGNED
     };
     static const struct option opts[] = {
         {"fw", required_argument, NULL, O_FW},
@@ -119,6 +143,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"gdb", required_argument, NULL, O_GDB},
         {"uart-out", required_argument, NULL, O_UART},
         {"json", no_argument, NULL, O_JSON},
+        {"misaligned", required_argument, NULL, O_MISALIGNED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -140,7 +165,7 @@ static int parse_args(int argc, char **argv, run_args *a)
             errno = 0;
             a->quantum_ns = strtod(optarg, &end);
             if (!*optarg || *end || errno || !(a->quantum_ns >= 1 && a->quantum_ns <= 1e9)) {
-                fprintf(stderr, "hqsim run: --quantum: '%s' is not a number of ns in [1, 1e9]\n",
+                fprintf(stderr, "hqsim run: --quantum expects a number in [1, 1e+09], got '%s'\n",
                         optarg);
                 return -1;
             }
@@ -165,6 +190,13 @@ static int parse_args(int argc, char **argv, run_args *a)
             break;
         case O_UART: a->uart_out_path = optarg; break;
         case O_JSON: a->json = 1; break;
+        case O_MISALIGNED:
+            if (strcmp(optarg, "trap") && strcmp(optarg, "emulate")) {
+                fprintf(stderr, "hqsim run: --misaligned: '%s' is not trap or emulate\n", optarg);
+                return -1;
+            }
+            a->misaligned = strcmp(optarg, "trap") ? 2 : 1;
+            break;
         case 'h': usage(stdout); return 1;
         case ':':
             fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]);
@@ -199,7 +231,11 @@ static const char *stop_name(hq_stop_reason s)
 
 static void print_summary(const hq_run_result *r)
 {
-    if (r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST)
+    if ((r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST) &&
+        (r->exit_code < 0 || r->exit_code > 255))
+        fprintf(stderr, "hqsim run: exit code %d (%s), above 255: hqsim exits with %d\n",
+                r->exit_code, stop_name(r->stop), EXIT_FW_CODE_ABOVE_255);
+    else if (r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST)
         fprintf(stderr, "hqsim run: exit code %d (%s)\n", r->exit_code, stop_name(r->stop));
     else if (r->stop == HQ_STOP_INSN_LIMIT)
         fprintf(stderr, "hqsim run: stopped at the instruction limit (--max-insns)\n");
@@ -283,6 +319,7 @@ int cmd_run(int argc, char **argv)
     o.max_wall_s = a.max_wall_s >= 0 ? a.max_wall_s : a.gdb_port ? 0 : DEFAULT_MAX_WALL_S;
     o.trace_insns_path = a.trace_insns_path;
     o.gdb_port = a.gdb_port;
+    o.misaligned = a.misaligned;
     /* keep stdout clean for the JSON object */
     o.uart_out_path = a.uart_out_path ? a.uart_out_path : (a.json ? "/dev/stderr" : NULL);
 
@@ -299,7 +336,8 @@ int cmd_run(int argc, char **argv)
     hq_run_result_free(&r);
     switch (r.stop) {
     case HQ_STOP_FINISHER:
-    case HQ_STOP_TOHOST: return r.exit_code;
+    case HQ_STOP_TOHOST:
+        return r.exit_code >= 0 && r.exit_code <= 255 ? r.exit_code : EXIT_FW_CODE_ABOVE_255;
     case HQ_STOP_TRAP_LOOP: return EXIT_TRAP_LOOP;
     case HQ_STOP_INSN_LIMIT:
     case HQ_STOP_SIM_TIME_LIMIT:

@@ -29,10 +29,11 @@ static void help(void)
            "  --lr X               learning rate\n"
            "  --optimizer adam|sgd Adam (default) or SGD with momentum\n"
            "  --seed S             initialisation and shuffling seed (default 1)\n"
-           "  --threads N          worker threads (default: all cores)\n"
-           "  --limit N            train on the first N images only (quick runs, tests)\n"
+           "  --threads N          worker threads (default " CLI_THREADS_DEFAULT ")\n"
+           "  --train-images N     train on the first N training images only (quick runs,\n"
+           "                       tests; --limit is the old name)\n"
            "  --quiet              no per-epoch progress lines\n"
-           "  -h, --help           this help\n");
+           "  -h, --help           this help\n" CLI_EXIT_HELP);
 }
 
 /* "256,128" -> {256, 128}. */
@@ -113,7 +114,7 @@ int cmd_train(int argc, char **argv)
         } else if (!strcmp(a, "--threads")) {
             if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 0, 256, &threads))
                 return 2;
-        } else if (!strcmp(a, "--limit")) {
+        } else if (!strcmp(a, "--train-images") || !strcmp(a, "--limit")) {
             if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 1, 60000, &limit))
                 return 2;
         } else if (!strcmp(a, "--quiet")) {
@@ -147,7 +148,7 @@ int cmd_train(int argc, char **argv)
     hq_dataset train = {0}, test = {0};
     if (cli_load_split(CMD, HQ_SPLIT_TRAIN, &train) || cli_load_split(CMD, HQ_SPLIT_TEST, &test)) {
         hq_dataset_free(&train);
-        return 1;
+        return CLI_EXIT_BAD_INPUT;
     }
     hq_model m;
     memset(&m, 0, sizeof m);
@@ -157,6 +158,17 @@ int cmd_train(int argc, char **argv)
                  : hq_model_init_cnn(&m, (float)width, o.seed, err, sizeof err);
     if (rc) {
         fprintf(stderr, "hqsim train: %s\n", err);
+        goto done;
+    }
+    /* Everything that would stop the model being saved is checked before the training. */
+    if (hq_model_validate(&m, err, sizeof err)) {
+        fprintf(stderr, "hqsim train: this model cannot be saved: %s (checked before training)\n",
+                err);
+        rc = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
+    if (cli_check_output(CMD, out, "training")) {
+        rc = CLI_EXIT_FAILED;
         goto done;
     }
     if (!quiet) {
@@ -183,5 +195,5 @@ done:
     hq_model_free(&m);
     hq_dataset_free(&train);
     hq_dataset_free(&test);
-    return rc ? 1 : 0;
+    return rc == CLI_EXIT_BAD_INPUT ? rc : rc ? CLI_EXIT_FAILED : 0;
 }

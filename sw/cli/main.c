@@ -2,7 +2,9 @@
 #include "commands.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     const char *name;
@@ -29,6 +31,12 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* OpenMP's idle threads spin by default (OMP_WAIT_POLICY unset); with one core busy with
+     * another process, that spinning made 2 training epochs take several times longer than
+     * one thread. libgomp reads the policy once, when it is loaded, so hqsim sets "passive"
+     * and executes itself again, once; a user's own setting is kept. */
+    if (!getenv("OMP_WAIT_POLICY") && !setenv("OMP_WAIT_POLICY", "passive", 1))
+        execv("/proc/self/exe", argv); /* returns only on failure: run as we are */
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -3,11 +3,14 @@
 #include "container.h"
 #include "quant/policy.h"
 
+#include "out_file.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 static const uint8_t HQM_MAGIC[8] = {0x89, 'H', 'Q', 'M', '\r', '\n', 0x1a, '\n'};
@@ -761,26 +764,9 @@ int hq_model_save(const hq_model *m, const char *path, char *err, size_t errlen)
     char why[256];
     if (hq_container_write_mem(m, &buf, &len, why, sizeof why))
         return hq_errf(err, errlen, "%s: %s", path, why);
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        free(buf);
-        return hq_errf(err, errlen, "%s: cannot create (%s)", tmp, strerror(errno));
-    }
-    size_t put_n = fwrite(buf, 1, len, f);
-    int closed = fclose(f);
+    int rc = hq_out_write_file(path, buf, len, err, errlen);
     free(buf);
-    if (put_n != len || closed) {
-        remove(tmp);
-        return hq_errf(err, errlen, "%s: write failed (disk full?)", tmp);
-    }
-    if (rename(tmp, path)) {
-        int e = errno;
-        remove(tmp);
-        return hq_errf(err, errlen, "%s: cannot rename from %s (%s)", path, tmp, strerror(e));
-    }
-    return 0;
+    return rc;
 }
 
 int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen)
@@ -789,6 +775,11 @@ int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen)
     FILE *f = fopen(path, "rb");
     if (!f)
         return hq_errf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
+    struct stat st;
+    if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return hq_errf(err, errlen, "%s: is a directory, expected a .hqm model file", path);
+    }
     uint8_t *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
@@ -812,11 +803,11 @@ int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen)
         if (got == 0)
             break;
     }
-    int rd_err = ferror(f);
+    int rd_err = ferror(f) ? errno : 0;
     fclose(f);
     if (rd_err) {
         free(buf);
-        return hq_errf(err, errlen, "%s: read error", path);
+        return hq_errf(err, errlen, "%s: read error (%s)", path, strerror(rd_err));
     }
     char why[256];
     int rc = hq_container_read_mem(m, buf, len, why, sizeof why);

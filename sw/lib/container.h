@@ -24,8 +24,9 @@ int hq_container_write_mem(const hq_model *m, uint8_t **buf, size_t *len, char *
 /* Parses a buffer into m (which is overwritten; on failure m is left empty). */
 int hq_container_read_mem(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t errlen);
 
-/* File versions. The write goes to "<path>.tmp" then is renamed, so a crash never leaves a
- * half-written model behind. Messages start with the path. */
+/* File versions. The save goes through out_file.h: a regular file is replaced atomically, so a
+ * crash never leaves a half-written model behind; a symlink's target is written, a device is
+ * written in place. Messages start with the path. */
 int hq_model_save(const hq_model *m, const char *path, char *err, size_t errlen);
 int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen);
 

@@ -1,6 +1,8 @@
 /* Figures drawn with cairo (figure.h). */
 #include "figure.h"
 
+#include "out_file.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,22 +98,16 @@ static cairo_status_t to_file(void *f, const unsigned char *data, unsigned int n
 }
 
 int hq_fig_write_png(cairo_t *cr, const char *path, char *err, size_t errlen) {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    cairo_status_t st = cairo_surface_write_to_png_stream(cairo_get_target(cr), to_file, f);
+    hq_out out; /* replaces a regular file atomically, writes devices in place (out_file.h) */
+    if (hq_out_open(&out, path, HQ_OUT_ATOMIC, err, errlen)) return -1;
+    cairo_status_t st = cairo_surface_write_to_png_stream(cairo_get_target(cr), to_file, out.f);
     int saved = errno;
-    if (fclose(f) && st == CAIRO_STATUS_SUCCESS) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
     if (st != CAIRO_STATUS_SUCCESS) {
+        hq_out_abort(&out);
         snprintf(err, errlen, "%s: cannot write PNG: %s%s%s", path, cairo_status_to_string(st),
                  st == CAIRO_STATUS_WRITE_ERROR ? ": " : "",
                  st == CAIRO_STATUS_WRITE_ERROR ? strerror(saved) : "");
         return -1;
     }
-    return 0;
+    return hq_out_close(&out, err, errlen);
 }

@@ -49,7 +49,7 @@ def main():
                 fail(f"layer {l['name']}: cycle breakdown {parts} != {l['cycles']}")
         if sum(l["cycles"] for l in r["layers"]) != r["cycles"]:
             fail("layer cycles do not add up to the total")
-        ev = subprocess.run([hqsim, "eval", model, "--limit", images, "--json"],
+        ev = subprocess.run([hqsim, "eval", model, "--images", images, "--json"],
                             capture_output=True, text=True)
         if ev.returncode != 0:
             fail("hqsim eval failed: " + ev.stderr)

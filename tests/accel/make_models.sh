@@ -7,7 +7,7 @@ hqsim=$1
 out=$2
 mkdir -p "$out"
 cd "$out"
-"$hqsim" train --net mlp --hidden 48,24 --epochs 1 --limit 4000 --seed 7 --threads 1 --quiet -o mlp.hqm
+"$hqsim" train --net mlp --hidden 48,24 --epochs 1 --train-images 4000 --seed 7 --threads 1 --quiet -o mlp.hqm
 "$hqsim" quantize mlp.hqm --policy uniform8 --calib 300 --quiet -o mlp-dense.hqm
 nm="lo=2,hi=8,frac=0.04,struct=nm:2:16"
 for layout in coo block escape; do
@@ -17,7 +17,7 @@ done
     --quiet -o mlp-rowgroup.hqm
 "$hqsim" quantize mlp.hqm --policy "lo=1,hi=8,frac=0.04,struct=nm:1:16" --layout block --calib 300 \
     --quiet -o mlp-binary-block.hqm
-"$hqsim" train --net cnn --width-mult 0.25 --epochs 1 --limit 1500 --seed 7 --threads 1 --quiet -o cnn.hqm
+"$hqsim" train --net cnn --width-mult 0.25 --epochs 1 --train-images 1500 --seed 7 --threads 1 --quiet -o cnn.hqm
 "$hqsim" quantize cnn.hqm --policy uniform8 --calib 200 --quiet -o cnn-dense.hqm
 for layout in coo block escape; do
     "$hqsim" quantize cnn.hqm --policy "$nm" --layout $layout --calib 200 --quiet -o cnn-$layout.hqm

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Misuse of `hqsim run Q.hqm`: each case must exit with the documented status and a message
-# naming the problem, never crash.  usage: misuse.sh HQSIM MODELDIR
+# naming the problem, never crash.  usage: misuse.sh HQSIM MODELDIR ACCEL_FW.elf
 set -u
 hqsim=$1
 m=$2
+fw=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -38,5 +39,10 @@ expect 2 "unknown option" -- "$hqsim" run "$m/mlp-block.hqm" --frobnicate
 printf '{"array": {"lanes": 60}}\n' >"$tmp/bad.json"
 expect 2 "lanes" -- "$hqsim" run "$m/mlp-block.hqm" --timing "$tmp/bad.json" --images 2
 expect 2 "timing" -- "$hqsim" run "$m/mlp-block.hqm" --timing "$tmp/nope.json" --images 2
+# --fw with a model is the accelerator firmware (it used to switch to firmware mode).
+expect 0 "2 images" -- "$hqsim" run "$m/mlp-block.hqm" --fw "$fw" --images 2
+expect 0 "2 images" -- "$hqsim" run --fw "$fw" "$m/mlp-block.hqm" --images 2
+expect 0 "2 images" -- "$hqsim" run "$m/mlp-block.hqm" --fw="$fw" --images 2
+expect 2 "nope.elf" -- "$hqsim" run "$m/mlp-block.hqm" --fw "$tmp/nope.elf" --images 2
 expect 0 "usage: hqsim run Q.hqm" -- "$hqsim" run "$m/mlp-block.hqm" --help
 [ "$failures" -eq 0 ] || { echo "$failures misuse cases failed"; exit 1; }

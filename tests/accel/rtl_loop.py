@@ -8,6 +8,8 @@ quantized into the block layout:
   N:M 1:32 (the default policy's), configs/timing/default.json       -> tile 'default'
   N:M 1:16, configs/timing/rtl-measured.json (16 lanes, groups of 16) -> tile 'up5k'
   N:M 2:32, configs/timing/lanegroup16.json (64 lanes, groups of 16)  -> tile 'g16_2of32'
+  N:M 1:32 with last=uniform8 (the README's policy: a dense last layer) -> tile 'default',
+      the uniform layer on the model's uniform path
 
 Shapes no configuration takes (2:16, lo = 1, a 1:16 model with 64-lane timing, non-block
 layouts, the split array) must fail with exit 2 and the reason, never fall back to the model;
@@ -52,8 +54,9 @@ def quantize(hqsim, models, policy, out):
     return out
 
 
-def pair(hqsim, model, images, timing_file, want_tile):
-    """--pe-impl model vs rtl on one model and timing config."""
+def pair(hqsim, model, images, timing_file, want_tile, uniform_rows=False):
+    """--pe-impl model vs rtl on one model and timing config; uniform_rows: the model has a
+    uniform layer, which the summary must report on the model's uniform path."""
     reports = {}
     extra = ["--arch", "lanegroup"] + (["--timing", timing_file] if timing_file else [])
     for impl in ["model", "rtl"]:
@@ -72,6 +75,8 @@ def pair(hqsim, model, images, timing_file, want_tile):
                 fail(f"{' '.join(cmd)}: ran on tile {tile}, wanted {want_tile}")
             if tiles == 0 or meas != form or differ != 0:
                 fail(f"RTL cycles: {m.group(0)}")
+            if uniform_rows != ("rows of uniform layers on the model's uniform path" in p.stderr):
+                fail(f"{' '.join(cmd)}: uniform rows reported: {not uniform_rows}: {p.stderr}")
             print(m.group(0))
     a, b = reports["model"], reports["rtl"]
     for key in ["mismatches", "correct", "images", "cycles", "accuracy"]:
@@ -95,7 +100,10 @@ def main():
                         os.path.join(tmp, "mlp-block16.hqm"))
         m232 = quantize(hqsim, models, "lo=2,hi=8,frac=0.04,struct=nm:2:32",
                         os.path.join(tmp, "mlp-block32-2.hqm"))
+        m132u = quantize(hqsim, models, "lo=2,hi=8,frac=0.02,struct=nm:1:32;last=uniform8",
+                         os.path.join(tmp, "mlp-block32-last8.hqm"))
         pair(hqsim, m132, images, None, "default")
+        pair(hqsim, m132u, images, None, "default", uniform_rows=True)
         pair(hqsim, m116, images, timing("rtl-measured.json"), "up5k")
         pair(hqsim, m232, images, timing("lanegroup16.json"), "g16_2of32")
         # Shapes no RTL configuration takes: exit 2 and the reasons, never a fallback.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hqsim quantize / pack / eval on a tiny trained MLP: every layout packs, verifies and reports
 # bits/weight; --json, -o and --maps produce their files; bad input fails with a clear message
-# and exit status 2 (usage) or 1 (data). Usage: cli_quant.sh HQSIM WORKDIR
+# and exit status 2 (usage or a bad input file) or 1 (the work failed). Usage: cli_quant.sh HQSIM WORKDIR
 set -uo pipefail
 hq=$1; dir=$2; fails=0
 mkdir -p "$dir" && cd "$dir" || exit 1
@@ -17,7 +17,7 @@ expect_fail() { # description, exit status, message fragment, command...
   fi
 }
 spec='lo=2,hi=8,frac=0.03,select=saliency,struct=nm:1:32;last=uniform8'
-check "train" "$hq" train --net mlp --hidden 32,16 --epochs 1 --limit 2000 --quiet -o f.hqm
+check "train" "$hq" train --net mlp --hidden 32,16 --epochs 1 --train-images 2000 --quiet -o f.hqm
 check "quantize" "$hq" quantize f.hqm --policy "$spec" --calib 200 --layout block --maps maps \
   --quiet -o q.hqm
 grep -q "layout block (packed, decoded and verified): .* bits/weight" out.txt || { echo "FAIL: quantize --layout summary"; fails=$((fails + 1)); }
@@ -28,7 +28,7 @@ for l in coo block escape; do
   [ -s w-$l.bin ] || { echo "FAIL: pack $l wrote nothing"; fails=$((fails + 1)); }
 done
 [ -s maps/layer0.png ] && [ -s maps/layer2.png ] || { echo "FAIL: maps"; fails=$((fails + 1)); }
-check "eval json" "$hq" eval q.hqm --json --limit 500
+check "eval json" "$hq" eval q.hqm --json --images 500
 grep -q '"bits_per_weight"' out.txt && grep -q '"hi_fraction"' out.txt && grep -q '"layout":"block"' out.txt ||
   { echo "FAIL: eval --json lacks the layout metrics: $(cat out.txt)"; fails=$((fails + 1)); }
 check "uniform2" "$hq" quantize f.hqm --policy uniform2 --calib 200 --quiet -o t.hqm
@@ -40,7 +40,7 @@ expect_fail "unknown layout" 2 "valid: dense, coo, block, rowgroup, escape" "$hq
 expect_fail "burst" 2 "power of two" "$hq" pack q.hqm --burst 100
 expect_fail "block N:M" 2 "N:M" "$hq" pack q.hqm --block 3
 expect_fail "too few slots" 1 "N=0" "$hq" pack q.hqm --layout block --block 0:32
-expect_fail "float model" 1 "not quantized" "$hq" pack f.hqm
+expect_fail "float model" 2 "not quantized" "$hq" pack f.hqm
 expect_fail "bad policy key" 2 "unknown key 'bits'" "$hq" quantize f.hqm --policy bits=2 -o x.hqm
 expect_fail "bad lo" 2 "valid values are 1, 2, 3, 4" "$hq" quantize f.hqm --policy lo=7 -o x.hqm
 expect_fail "bad override" 1 "valid: L0..L2" "$hq" quantize f.hqm --policy "lo=2;L5=uniform8" --calib 100 -o x.hqm

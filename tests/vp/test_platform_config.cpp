@@ -103,6 +103,11 @@ static std::string with_devices(const std::string &devices)
 static int check_errors()
 {
     /* ---- schema errors, found while loading ---- */
+    CHECK(config_rejects("bus_width_3", R"({ "bus": { "width_bytes": 3 }, "devices": )" +
+                                            std::string(kDevices) + "}",
+                         {"bus.width_bytes", "3 is not a power of two"}));
+    CHECK(config_rejects("port_width_12", with_devices(R"([ { "name": "a", "type": "sram", "base": 0, "size": 16, "port_width_bytes": 12 } ])"),
+                         {"devices[0].port_width_bytes", "12 is not a power of two"}));
     CHECK(config_rejects("syntax", "{ \"devices\": [ }", {"syntax.json", "invalid JSON"}));
     CHECK(config_rejects("unknown_top", R"({ "cpuu": {}, "devices": )" + std::string(kDevices) + "}",
                          {"unknown_top.json", "cpuu", "unknown key"}));

@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The shuffling stream is derived from the seed but distinct from the init stream. */
@@ -165,6 +167,14 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
     const int batches = (n + o->batch - 1) / o->batch;
     const double total_steps = (double)batches * o->epochs;
     double t0 = omp_get_wtime();
+    /* Progress within an epoch (QAT epochs take half a minute): a line rewritten in place
+     * on a terminal about every second, else a line every 15 s; either way it is finished
+     * (newline) before anything else is printed. */
+    const int tty = o->verbose && isatty(fileno(stderr));
+    const char *every_env = getenv("HQSIM_PROGRESS_SECONDS"); /* tests: 0 = every batch */
+    const double every = every_env ? atof(every_env) : tty ? 1.0 : 15.0;
+    double next_report = t0 + every;
+    int progress_open = 0;
     long step = 0;
     int rc = 0;
     for (int e = 0; e < o->epochs && !rc; e++) {
@@ -189,6 +199,19 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
                                         1.0f / (float)bn, s.net.dact[last], &correct);
             nn_net_backward(&s.net, m, w_use, bn);
             nn_optim_step(&s.opt, m, s.net.gw, s.net.gb, lr, threads);
+            const double now = o->verbose ? omp_get_wtime() : 0;
+            if (o->verbose && now >= next_report && b0 + bn < n) {
+                fprintf(stderr, "%sepoch %3d/%d  %3d %% of %d images  elapsed %6.1f s%s",
+                        tty ? "\r" : "", e + 1, o->epochs, (int)(100.0 * (b0 + bn) / n), n,
+                        now - t0, tty ? "" : "\n");
+                fflush(stderr);
+                progress_open = tty;
+                next_report = now + every;
+            }
+        }
+        if (progress_open) { /* clear the in-place line */
+            fprintf(stderr, "\r%60s\r", "");
+            progress_open = 0;
         }
         double loss = loss_sum / n;
         if (!isfinite(loss)) /* the weights are left as they are, for inspection */
@@ -196,7 +219,7 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
                         "diverged in epoch %d (loss is not finite); lower the learning rate",
                         e + 1);
         if (o->verbose)
-            fprintf(stderr, "epoch %3d/%d  loss %.4f  train acc %6.2f %%  %7.1f s\n", e + 1,
+            fprintf(stderr, "epoch %3d/%d  loss %.4f  train acc %6.2f %%  elapsed %6.1f s\n", e + 1,
                     o->epochs, loss, 100.0 * correct / n, omp_get_wtime() - t0);
     }
     state_free(&s);

@@ -1,9 +1,13 @@
-/* Exits with code 7 through the HTIF tohost convention (write (code << 1) | 1). */
+/* Exits with code CODE (default 7) through the HTIF tohost convention (write
+ * (code << 1) | 1). */
+#ifndef CODE
+#define CODE 7
+#endif
     .section .text.start, "ax"
     .globl _start
 _start:
     la t0, tohost
-    li t1, (7 << 1) | 1
+    li t1, (CODE << 1) | 1
     sw t1, 0(t0)
     sw zero, 4(t0)
 1:  j 1b
