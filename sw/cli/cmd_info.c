@@ -2,6 +2,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "container.h"
+#include "layout/layout.h"
 #include "train.h"
 
 #include <jansson.h>
@@ -46,9 +47,8 @@ static qstats quant_stats(const hq_layer *l)
 {
     const hq_qlayer *q = l->q;
     qstats s = {0, q->w_scale[0], q->w_scale[0], q->rq_shift[0], q->rq_shift[0]};
-    size_t nw = hq_layer_weights(l);
-    for (size_t j = 0; j < nw; j++)
-        s.n_hi += q->lo_bits == 0 || q->is_hi[j];
+    /* the one hi-fraction count (docs/layouts.md, Metrics): a uniform layer counts 0 */
+    s.n_hi = (size_t)hq_layout_n_hi(q, (long)hq_layer_weights(l));
     for (int r = 0; r < l->rows; r++) {
         s.ws_min = q->w_scale[r] < s.ws_min ? q->w_scale[r] : s.ws_min;
         s.ws_max = q->w_scale[r] > s.ws_max ? q->w_scale[r] : s.ws_max;

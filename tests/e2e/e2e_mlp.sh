@@ -14,9 +14,10 @@ mkdir -p "$work" && cd "$work"
 "$hqsim" eval small.hqm --json > float.json
 "$hqsim" eval small-q8.hqm --json > int8.json
 "$hqsim" info small-q8.hqm > info.txt
+"$hqsim" info small-q8.hqm --json > info.json
 cat float.json int8.json
 
-$py - float.json int8.json <<'PY'
+$py - float.json int8.json info.json <<'PY'
 import json, sys
 f = json.load(open(sys.argv[1]))
 q = json.load(open(sys.argv[2]))
@@ -32,6 +33,11 @@ need(f["accuracy"] > 0.70, "float accuracy %.4f far above chance (> 0.70)" % f["
 need(q["accuracy"] > 0.70, "int8 accuracy %.4f far above chance (> 0.70)" % q["accuracy"])
 need(abs(q["accuracy"] - f["accuracy"]) <= 0.01, "int8 within 1 point of float (%.2f points)" % (100 * (q["accuracy"] - f["accuracy"])))
 need(q["policy"] == "uniform8", "policy recorded")
+# One hi-fraction metric (docs/layouts.md, Metrics): a uniform layer counts 0 in info and eval.
+info = json.load(open(sys.argv[3]))
+fr = [l["quant"]["hi_fraction"] for l in info["layers"] if "quant" in l]
+need(len(fr) == 3 and all(x == 0 for x in fr), "info: uniform layers' hi_fraction is 0 (%s)" % fr)
+need(q.get("hi_fraction") == 0, "eval: hi_fraction 0 for a uniform8 model (%s)" % q.get("hi_fraction"))
 sys.exit(0 if ok else 1)
 PY
 grep -q "uniform8" info.txt
