@@ -30,17 +30,6 @@ namespace hq::accel {
 
 namespace {
 
-std::string exe_dir()
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return ".";
-    exe[n] = 0;
-    std::string s(exe);
-    return s.substr(0, s.rfind('/'));
-}
-
 bool readable(const std::string &p)
 {
     return !p.empty() && access(p.c_str(), R_OK) == 0;
@@ -63,8 +52,9 @@ std::string find_firmware(const std::string &given)
     const char *env = getenv("HQSIM_ACCEL_FW");
     if (env && *env)
         return env;
-    std::string p = exe_dir() + "/../fw/accel/accel_runtime.elf";
-    return readable(p) ? p : "";
+    char buf[PATH_MAX + 64];
+    const char *p = hq_find_share_file("fw/accel/accel_runtime.elf", buf, sizeof buf);
+    return p ? p : "";
 }
 
 std::string absolute(const std::string &p)
@@ -311,8 +301,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
     const std::string fw = find_firmware(o.fw_path);
     if (fw.empty())
-        throw Failure{2, "accelerator firmware accel_runtime.elf not found (build target "
-                         "fw_accel_runtime, or set HQSIM_ACCEL_FW)"};
+        throw Failure{2, "accelerator firmware share/hqsim/fw/accel/accel_runtime.elf not found "
+                         "near the executable (build target fw_accel_runtime, set "
+                         "HQSIM_ACCEL_FW, or give --fw)"};
     const hq::ElfImage elf = hq::read_elf(fw);
 
     link_accel_device();

@@ -65,9 +65,16 @@ int hq_platform_run(const hq_run_options *opt, hq_run_result *res, char *err, si
 void hq_run_result_free(hq_run_result *res);
 
 /* Where a default config lives: $env (when env is non-NULL and set), else configs/<rel> of the
- * current directory, else configs/<rel> of the source tree this binary was built from
- * (HQSIM_CONFIG_DIR). Returns the path (in buf when built there), or NULL if none is readable. */
+ * current directory, else share/hqsim/configs/<rel> next to the executable (see
+ * hq_find_share_file). Returns the path (in buf when built there), or NULL if none is
+ * readable. */
 const char *hq_find_default_config(const char *env, const char *rel, char *buf, size_t len);
+
+/* <dir>/share/hqsim/<rel> for the nearest of dir = the executable's directory's parent, its
+ * grandparent, its great-grandparent: <prefix>/bin/hqsim finds <prefix>/share/hqsim (the
+ * install), build/sw/cli/hqsim finds build/share/hqsim (made by CMake). Returns the path in
+ * buf, or NULL if none is readable. */
+const char *hq_find_share_file(const char *rel, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

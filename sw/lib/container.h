@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HQM_VERSION_MAJOR 1 /* a reader refuses files with a larger major version */
 #define HQM_VERSION_MINOR 0 /* minor bumps only add ancillary chunks that old readers skip */
 
@@ -46,5 +50,9 @@ void hq_qlayer_free(hq_qlayer *q);
 
 /* Number of weights of layer l (rows * cols; 0 for a maxpool). */
 size_t hq_layer_weights(const hq_layer *l);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

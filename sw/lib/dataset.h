@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int n;           /* number of images */
     int rows, cols;  /* 28 x 28 */
@@ -22,5 +26,9 @@ int hq_dataset_load(hq_dataset *d, const char *dir, hq_split split, char *err, s
 int hq_dataset_load_files(hq_dataset *d, const char *images_gz, const char *labels_gz, char *err,
                           size_t errlen);
 void hq_dataset_free(hq_dataset *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

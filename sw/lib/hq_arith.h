@@ -21,6 +21,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HQ_RQ_MAX_SHIFT 62
 
 /* Requantize one int32 accumulator (bias already added) to a uint8 activation, with ReLU. */
@@ -51,5 +55,9 @@ static inline int hq_argmax_i32(const int32_t *v, int n)
             best = i;
     return best;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HQ_MAX_LAYERS 16
 
 typedef enum { HQ_LAYER_DENSE = 1, HQ_LAYER_CONV = 2, HQ_LAYER_MAXPOOL = 3 } hq_layer_kind;
@@ -60,5 +64,9 @@ static inline size_t hq_shape_elems(hq_shape s)
 {
     return (size_t)s.c * (size_t)s.h * (size_t)s.w;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int n_images;      /* calibration images: the first n of the set given (default 1000) */
     double percentile; /* clip each hidden layer's activations at this percentile of its
@@ -65,5 +69,9 @@ int hq_ptq_finalize_layer(hq_layer *L, int li, int last, char *err, size_t errle
  * m keeps its float parameters; m->policy becomes "uniform<bits>". */
 int hq_ptq_uniform(hq_model *m, const hq_dataset *calib, int bits, const hq_calib_opts *o,
                    char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct hq_ref_net hq_ref_net;
 
 /* Checks that every weighted layer is quantized (m->layers[i].q) and prepares the widened
@@ -66,5 +70,9 @@ void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np,
 
 /* Max pooling on uint8 HWC with window = stride = L->k (floor: trailing rows/cols dropped). */
 void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Builds an untrained network with deterministic initialisation from seed.
  * MLP: hidden widths (default {256, 128}) each scaled by width_mult (rounded to an integer).
  * CNN: two conv+ReLU+maxpool stages and a classifier; channel counts scaled by width_mult. */
@@ -61,5 +65,9 @@ int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds);
  * -1 for invalid arguments or no memory. */
 int hq_forward_float_batch(const hq_model *m, const uint8_t *images, int n, int upto,
                            float **acts);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

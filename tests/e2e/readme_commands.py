@@ -21,7 +21,8 @@ SKIP = {
     "scripts/demo": "the whole default job (minutes); its steps are the hqsim lines",
     "scripts/test": "runs this test suite",
     "scripts/setup": "installs packages and builds",
-    "cmake": "a second (sanitizer) build",
+    "cmake": "a second (sanitizer) build, or the install (run by the test e2e_install_prefix)",
+    "~/.local/bin/hqsim": "the installed hqsim; e2e_install_prefix installs and runs it",
     "ctest": "runs the test suites",
 }
 # hqsim lines left out, with the reason.

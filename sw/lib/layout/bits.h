@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 static inline void hq_bits_put(uint8_t *buf, size_t pos, int width, uint32_t v)
 {
     for (int i = 0; i < width; i++, pos++)
@@ -46,5 +50,9 @@ static inline uint32_t hq_get_u32(const uint8_t *p)
 {
     return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     HQ_LAYOUT_DENSE = 0,
     HQ_LAYOUT_COO = 1,
@@ -120,5 +124,9 @@ int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *e
 /* bits/weight of the whole model in its layout (default burst) and its high fraction. */
 int hq_layout_model_bits(const hq_model *m, double *bits_per_weight, double *hi_fraction,
                          char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HQ_LAYOUT_FORMAT_VERSION 1
 #define HQ_MAX_SECTIONS 4
 
@@ -73,5 +77,9 @@ int hq_decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, siz
                        char *err, size_t errlen);
 int hq_decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
                      char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Scale rule. A layer whose longer side has n <= HQ_MAP_TARGET weights is drawn with
  * cell = min(HQ_MAP_MAX_CELL, HQ_MAP_TARGET / n) px per weight (down = 1); a larger one with
  * one pixel per down x down weights, down = ceil(n / HQ_MAP_TARGET), coloured with their mean
@@ -49,5 +53,9 @@ int hq_map_write_layer(const hq_model *m, int layer, const char *path, hq_map_ge
 /* One figure per weighted layer: DIR/layer<i>.png (i = index in m->layers). dir must exist or
  * be creatable. */
 int hq_map_write_model(const hq_model *m, const char *dir, int verbose, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

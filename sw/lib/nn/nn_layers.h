@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 static inline int nn_shape_size(hq_shape s)
 {
     return s.c * s.h * s.w;
@@ -45,5 +49,9 @@ void nn_maxpool_backward(const hq_layer *L, const float *dy, const int32_t *argm
 
 /* dy[i] = 0 where the ReLU output y[i] was not positive. */
 void nn_relu_backward(const float *y, float *dy, long count);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Index of the largest value; the lowest index wins ties (as hq_argmax_i32). */
 int nn_argmax(const float *v, int n);
 
@@ -12,5 +16,9 @@ int nn_argmax(const float *v, int n);
  * number of rows whose argmax equals the label to *correct when correct is not NULL. */
 double nn_softmax_xent(const float *logits, const uint8_t *labels, int n, int classes,
                        float grad_scale, float *dlogits, int *correct);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

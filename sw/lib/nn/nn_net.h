@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int cap;                        /* batch capacity */
     int threads;
@@ -39,5 +43,9 @@ void nn_net_load_images(nn_net *net, const hq_model *m, const uint8_t *images, c
 void nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n, int upto);
 /* Backward through every layer; net->dact[last] must hold the loss gradient. Fills gw/gb. */
 void nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

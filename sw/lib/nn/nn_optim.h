@@ -5,6 +5,10 @@
 
 #include "hq_model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum { NN_OPT_ADAM = 0, NN_OPT_SGD = 1 };
 
 typedef struct {
@@ -22,5 +26,9 @@ int nn_optim_init(nn_optim *o, const hq_model *m, int kind, float momentum, floa
 void nn_optim_step(nn_optim *o, hq_model *m, float *const *gw, float *const *gb, float lr,
                    int threads);
 void nn_optim_free(nn_optim *o);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

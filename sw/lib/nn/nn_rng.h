@@ -5,6 +5,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     uint64_t s[4];
 } nn_rng;
@@ -17,5 +21,9 @@ float nn_rng_uniform(nn_rng *r);
 uint32_t nn_rng_below(nn_rng *r, uint32_t n);
 /* Fisher-Yates shuffle of idx[0..n). */
 void nn_rng_shuffle(nn_rng *r, int *idx, int n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

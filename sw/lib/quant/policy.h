@@ -17,6 +17,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HQ_POLICY_MAX_OVERRIDES 8
 #define HQ_POLICY_MAX_SELECTOR 32 /* characters of one override selector (first, L12, ...) */
 
@@ -65,5 +69,9 @@ void hq_layer_policy_format(const hq_layer_policy *lp, char *buf, size_t len);
 /* 1 if any layer of the model (n_weighted layers) needs activation statistics. */
 int hq_policy_needs_saliency(const hq_policy *p, int n_weighted);
 const char *hq_select_name(hq_select_kind s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

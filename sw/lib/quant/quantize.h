@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int calib_images;        /* activation calibration and saliency statistics (default 1000) */
     double percentile;       /* activation clipping percentile; 0 = ptq.h default */
@@ -43,5 +47,9 @@ void hq_col_energy_free(float *energy[HQ_MAX_LAYERS]);
  * li is not weighted). */
 int hq_n_weighted(const hq_model *m);
 int hq_weighted_index(const hq_model *m, int li);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Quantizes the float weights w [rows][cols] into q (allocated by hq_qlayer_alloc of container.h
  * with lo/hi bits hq_quant_lo_bits(lp), hq_quant_hi_bits(lp)). col_energy[j] is
  * E[x_j^2] of input column j over a calibration set; it is needed for select=saliency only
@@ -32,5 +36,9 @@ long hq_select_high(const float *score, int rows, int cols, const hq_layer_polic
 
 /* Largest lo_shift whose low values still fit int8 (cmax << s <= 127). */
 int hq_quant_max_lo_shift(int lo_bits);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
