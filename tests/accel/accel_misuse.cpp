@@ -357,11 +357,16 @@ void Program::start_command() {
     b_.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START |
                                  (e_.perf_cleared_at_start ? HQ_ACCEL_CTRL_PERF_CLEAR : 0) |
                                  (chance(10) ? (uint32_t)rng_() & ~3u : 0));
-    /* The START is taken at once: the command is running, or refused with BAD_CMD. */
+    /* The START is taken at once: the command is running, or refused with BAD_CMD. A CPU
+     * that waited the access's delay may see a command that failed at once (a descriptor
+     * outside memory costs no time), never the previous command's DONE. */
     const uint32_t st = b_.rd(HQ_ACCEL_REG_STATUS);
     const bool bad_cmd = count == 0 || count > HQ_ACCEL_MAX_DESC || addr % HQ_ACCEL_DESC_BYTES;
+    const bool running = b_.decoupled ? st == HQ_ACCEL_STATUS_BUSY
+                                      : (st & (HQ_ACCEL_STATUS_BUSY | HQ_ACCEL_STATUS_ERROR)) &&
+                                            !(st & HQ_ACCEL_STATUS_DONE);
     if (bad_cmd ? (st >> 8 & 0xFF) != HQ_ACCEL_ERR_BAD_CMD || !(st & HQ_ACCEL_STATUS_ERROR)
-                : !(st & HQ_ACCEL_STATUS_BUSY) || (st & HQ_ACCEL_STATUS_DONE))
+                : !running)
         violation("STATUS " + hex(st) + " right after START (count " + std::to_string(count) +
                   ", addr " + hex(addr) + ")");
     if (b_.decoupled) {

@@ -1,0 +1,131 @@
+/* Directed reproducers of the accelerator misuse fuzzing (issue 18): each case is a program
+ * accel_misuse found (reduced by hand) that broke a documented property, kept as a
+ * regression test of its fix in model/accel. */
+#include "misuse_bench.h"
+
+#include <cstring>
+
+using namespace hq::accel;
+using namespace sc_core;
+
+namespace {
+
+constexpr uint32_t DESC = 0x80000000, IN = 0x80010000, OUT = 0x80080000;
+
+/* A 16x16x8 max-pool by 2: valid, a few microseconds of work. */
+hq_accel_desc maxpool_desc() {
+    hq_accel_desc d{};
+    d.magic = HQ_ACCEL_DESC_MAGIC;
+    d.op = HQ_ACCEL_OP_MAXPOOL;
+    d.flags = HQ_ACCEL_FLAG_RELU;
+    d.pool = 2;
+    d.in_h = d.in_w = 16;
+    d.in_c = 8;
+    d.out_h = d.out_w = 8;
+    d.out_c = 8;
+    d.batch = 1;
+    d.in_stride = 16 * 16 * 8;
+    d.out_stride = 8 * 8 * 8;
+    d.in_addr = IN;
+    d.out_addr = OUT;
+    return d;
+}
+
+void put_desc(hqm::MisuseBench &b, uint32_t addr, const hq_accel_desc &d) {
+    desc_to_bytes(d, b.at(addr));
+}
+
+void expect_consistent(hqm::MisuseBench &b, const hqm::Expect &e, const char *what) {
+    CHECK(b.wait_idle(sc_time(10, SC_MS)), "%s: still busy", what);
+    const hqm::EndState s = hqm::read_end_state(b);
+    for (const std::string &m : hqm::check_end_state(s, e))
+        CHECK(false, "%s: %s (STATUS 0x%x)", what, m.c_str(), s.status);
+}
+
+/* Starts `count` descriptors at DESC inside one quantum of a decoupled CPU. */
+void start_decoupled(hqm::MisuseBench &b, uint32_t count) {
+    b.wr(HQ_ACCEL_REG_IRQ_STATUS, 3);
+    b.wr(HQ_ACCEL_REG_IRQ_ENABLE, 3);
+    b.wr(HQ_ACCEL_REG_DESC_ADDR, DESC);
+    b.wr(HQ_ACCEL_REG_DESC_COUNT, count);
+    b.decoupled = true;
+    b.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START | HQ_ACCEL_CTRL_PERF_CLEAR);
+}
+
+/* Found by accel_misuse (seed 18, program 68): the command unit read DESC_ADDR/DESC_COUNT
+ * when its thread took the START, not at the START write, so a CPU that rewrote them in the
+ * same quantum ran another command than the one it started (DESC_COUNT 0 ran nothing and
+ * said DONE; 300 ran past MAX_DESC; a misaligned DESC_ADDR was fetched). */
+void registers_latched_at_start(hqm::MisuseBench &b) {
+    put_desc(b, DESC, maxpool_desc());
+    put_desc(b, DESC + 64, maxpool_desc());
+    start_decoupled(b, 2);
+    b.wr(HQ_ACCEL_REG_DESC_COUNT, 0);
+    b.wr(HQ_ACCEL_REG_DESC_ADDR, DESC + 4);
+    b.decoupled = false;
+    b.sync();
+    hqm::Expect e;
+    e.count = 2;
+    e.perf_cleared_at_start = true;
+    expect_consistent(b, e, "DESC_COUNT/DESC_ADDR rewritten after START");
+    CHECK(b.rd(HQ_ACCEL_REG_LAYERS) == 2 && (b.rd(HQ_ACCEL_REG_STATUS) & HQ_ACCEL_STATUS_DONE),
+          "the started command (2 descriptors) ran: LAYERS %u STATUS 0x%x",
+          b.rd(HQ_ACCEL_REG_LAYERS), b.rd(HQ_ACCEL_REG_STATUS));
+    CHECK(b.rd(HQ_ACCEL_REG_DESC_COUNT) == 0, "DESC_COUNT keeps the value written");
+}
+
+/* Found by accel_misuse (seed 18, program 43): STATUS read in the quantum of the START showed
+ * the previous command's DONE (BUSY was set only when the thread ran), so a polling firmware
+ * took the old completion for the new one. */
+void busy_visible_at_start(hqm::MisuseBench &b) {
+    put_desc(b, DESC, maxpool_desc());
+    b.wr(HQ_ACCEL_REG_DESC_ADDR, DESC);
+    b.wr(HQ_ACCEL_REG_DESC_COUNT, 1);
+    b.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
+    CHECK(b.wait_idle(sc_time(10, SC_MS)), "first command ends");
+    CHECK(b.rd(HQ_ACCEL_REG_STATUS) == HQ_ACCEL_STATUS_DONE, "first command done");
+    start_decoupled(b, 1);
+    const uint32_t st = b.rd(HQ_ACCEL_REG_STATUS);
+    b.decoupled = false;
+    b.sync();
+    CHECK(st == HQ_ACCEL_STATUS_BUSY, "STATUS right after START 0x%x (want BUSY only)", st);
+    hqm::Expect e;
+    e.count = 1;
+    e.perf_cleared_at_start = true;
+    expect_consistent(b, e, "STATUS after START");
+}
+
+/* Found by accel_misuse (seed 18, program 48): a second START in the same quantum was taken
+ * as the same command instead of being refused with ERR_BUSY. */
+void second_start_refused(hqm::MisuseBench &b) {
+    put_desc(b, DESC, maxpool_desc());
+    const uint64_t before = b.accel.commands();
+    start_decoupled(b, 1);
+    b.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
+    const uint32_t st = b.rd(HQ_ACCEL_REG_STATUS);
+    b.decoupled = false;
+    b.sync();
+    CHECK((st & HQ_ACCEL_STATUS_BUSY) && (st >> 8 & 0xFF) == HQ_ACCEL_ERR_BUSY,
+          "second START: STATUS 0x%x (want BUSY with ERR_BUSY)", st);
+    hqm::Expect e;
+    e.count = 1;
+    e.perf_cleared_at_start = true;
+    e.start_while_busy = true;
+    expect_consistent(b, e, "second START");
+    CHECK(b.accel.commands() == before + 1, "one command ran");
+}
+
+} // namespace
+
+int sc_main(int, char **) {
+    AccelConfig cfg;
+    hqm::MisuseBench b("bench", cfg);
+    sc_spawn([&] {
+        registers_latched_at_start(b);
+        busy_visible_at_start(b);
+        second_start_refused(b);
+        sc_stop();
+    });
+    sc_start();
+    return hqt::finish("test_accel_misuse_cases");
+}
