@@ -31,7 +31,7 @@ struct LayerEngine::Run {
             trace->push_back({u, layer_id, start_ps + c0 * period_ps, (c1 - c0) * period_ps});
     }
     /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. */
-    bool dma(bool write, uint32_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end)
+    bool dma(bool write, uint64_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end)
     {
         sc_core::sc_time t(at * period_ps, sc_core::SC_PS);
         uint64_t bad = 0;
@@ -51,7 +51,8 @@ struct LayerEngine::Run {
         r.stats.dram_transactions++;
         return true;
     }
-    /* Images are either packed (one transaction) or strided (one each). */
+    /* Images are either packed (one transaction) or strided (one each). An image past 4 GiB
+     * is outside memory, as for any transfer (the address does not wrap to 0). */
     bool dma_images(bool write, uint32_t addr, uint32_t stride, uint32_t per_image, unsigned n,
                     uint8_t *buf, uint64_t at, uint64_t *end)
     {
@@ -59,7 +60,8 @@ struct LayerEngine::Run {
             return dma(write, addr, buf, per_image * n, at, end);
         uint64_t t = at;
         for (unsigned i = 0; i < n; i++)
-            if (!dma(write, addr + i * stride, buf + (size_t)i * per_image, per_image, t, &t))
+            if (!dma(write, (uint64_t)addr + (uint64_t)i * stride, buf + (size_t)i * per_image,
+                     per_image, t, &t))
                 return false;
         *end = t;
         return true;
@@ -200,18 +202,29 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
          * brought the image in. When the cache knows this image, its costs are used and the
          * fetched bytes are compared with it afterwards (a change re-decodes and re-times the
          * layer with the same fetch durations); a first use decodes a debug copy. */
+        auto outside = [&](uint64_t bad) {
+            run.fail(HQ_ACCEL_ERR_BAD_ADDR, "descriptor " + std::to_string(index) +
+                                                ": weight image at 0x" + Run::hex(D.weight_addr) +
+                                                " (" + std::to_string(D.weight_bytes) +
+                                                " bytes) is outside memory",
+                     bad);
+        };
+        /* WEIGHT_BYTES can say 4 GiB: probe both ends before buffering the image, so a bad
+         * descriptor costs no host memory beyond the memory it points into. */
+        uint8_t probe;
+        uint64_t bad = 0;
+        if (!dma_.peek(D.weight_addr, &probe, 1, &bad) ||
+            !dma_.peek((uint64_t)D.weight_addr + D.weight_bytes - 1, &probe, 1, &bad)) {
+            outside(D.weight_addr);
+            return r;
+        }
         image_.resize(D.weight_bytes);
         bool hit = false, verified = false;
         std::string derr;
         const PreparedWeights *wp = cache_.find(D.weight_addr, f, D.weight_bytes);
         if (!wp) {
-            uint64_t bad = 0;
             if (!dma_.peek(D.weight_addr, image_.data(), D.weight_bytes, &bad)) {
-                run.fail(HQ_ACCEL_ERR_BAD_ADDR, "descriptor " + std::to_string(index) +
-                                                    ": weight image at 0x" + Run::hex(D.weight_addr) +
-                                                    " (" + std::to_string(D.weight_bytes) +
-                                                    " bytes) is outside memory",
-                         bad);
+                outside(bad);
                 return r;
             }
             wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);

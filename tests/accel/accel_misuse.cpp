@@ -12,6 +12,7 @@
 #include <cinttypes>
 #include <cstring>
 #include <map>
+#include <sys/resource.h>
 
 using namespace hq::accel;
 using namespace sc_core;
@@ -278,7 +279,10 @@ void Program::mutate(uint8_t *raw) {
         for (unsigned i = 0; i < f.bytes; i++)
             v |= (uint32_t)raw[f.off + i] << (8 * i);
         const uint32_t max = f.bytes == 4 ? 0xFFFFFFFFu : (1u << (8 * f.bytes)) - 1;
-        switch (r(6)) {
+        const bool size = f.off == HQ_ACCEL_DESC_OFF_WEIGHT_BYTES ||
+                          f.off == HQ_ACCEL_DESC_OFF_IN_STRIDE ||
+                          f.off == HQ_ACCEL_DESC_OFF_OUT_STRIDE;
+        switch (r(size ? 7 : 6)) {
         case 0:
             v = 0;
             break;
@@ -296,9 +300,11 @@ void Program::mutate(uint8_t *raw) {
                     ? rand_addr(4096)
                     : (uint32_t)rng_();
             break;
-        default:
+        case 5:
             v = r(2) ? 1u << r(8 * f.bytes) : r(300);
             break;
+        default: /* sizes and strides: multiples of 16 up to 4 GiB, or negative */
+            v = r(2) ? (uint32_t)(rng_() >> r(32)) & ~15u : 0u - 16 * (1 + r(64));
         }
         for (unsigned i = 0; i < f.bytes; i++)
             raw[f.off + i] = (uint8_t)(v >> (8 * i));
@@ -547,6 +553,13 @@ int sc_main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+#ifndef __SANITIZE_ADDRESS__
+    /* A program must not cost the host more than its 2 MiB memory and small buffers: an
+     * allocation sized by a descriptor field fails here (a crash) instead of only being slow.
+     * ASan reserves terabytes of address space, so its build relies on ASan's own limits. */
+    const rlimit lim{1ul << 30, 1ul << 30};
+    setrlimit(RLIMIT_AS, &lim);
+#endif
     sc_report_handler::set_actions(SC_WARNING, SC_DO_NOTHING);
     hqm::MisuseBench b("bench", cfg);
     const std::vector<PoolLayer> pool = make_pool(cfg);

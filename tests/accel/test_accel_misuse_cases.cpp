@@ -4,6 +4,7 @@
 #include "misuse_bench.h"
 
 #include <cstring>
+#include <sys/resource.h>
 
 using namespace hq::accel;
 using namespace sc_core;
@@ -115,15 +116,83 @@ void second_start_refused(hqm::MisuseBench &b) {
     CHECK(b.accel.commands() == before + 1, "one command ran");
 }
 
+/* Runs the descriptor at DESC alone; returns STATUS. */
+uint32_t run_one(hqm::MisuseBench &b, const hq_accel_desc &d) {
+    put_desc(b, DESC, d);
+    b.wr(HQ_ACCEL_REG_IRQ_STATUS, 3);
+    b.wr(HQ_ACCEL_REG_DESC_ADDR, DESC);
+    b.wr(HQ_ACCEL_REG_DESC_COUNT, 1);
+    b.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START | HQ_ACCEL_CTRL_PERF_CLEAR);
+    hqm::Expect e;
+    e.count = 1;
+    e.perf_cleared_at_start = true;
+    expect_consistent(b, e, "single descriptor");
+    return b.rd(HQ_ACCEL_REG_STATUS);
+}
+
+/* Found by accel_misuse (seed 5, 27 s and 8 GiB of host memory for 5000 programs): a weighted
+ * descriptor with WEIGHT_BYTES near 4 GiB made the model allocate (and zero) that much before
+ * noticing the image was outside memory; under a memory limit the host process died. */
+void huge_weight_bytes(hqm::MisuseBench &b) {
+    hq_accel_desc d{};
+    d.magic = HQ_ACCEL_DESC_MAGIC;
+    d.op = HQ_ACCEL_OP_DENSE;
+    d.layout = HQ_ACCEL_LAYOUT_DENSE;
+    d.flags = HQ_ACCEL_FLAG_RELU;
+    d.hi_bits = 8;
+    d.rows = d.out_c = 4;
+    d.cols = d.in_c = 16;
+    d.in_h = d.in_w = d.out_h = d.out_w = 1;
+    d.batch = 1;
+    d.in_addr = IN;
+    d.out_addr = OUT;
+    d.param_addr = OUT + 0x1000; /* zeros: valid row parameters */
+    d.weight_addr = OUT + 0x2000;
+    for (uint32_t bytes : {0xFFFFFFF0u, 0x7FFFFF00u, hqm::MisuseBench::kMemBytes}) {
+        d.weight_bytes = bytes;
+        const uint32_t st = run_one(b, d);
+        CHECK((st >> 8 & 0xFF) == HQ_ACCEL_ERR_BAD_ADDR &&
+                  b.rd(HQ_ACCEL_REG_ERR_ADDR) == d.weight_addr,
+              "WEIGHT_BYTES 0x%x past the end of memory: STATUS 0x%x ERR_ADDR 0x%x", bytes, st,
+              b.rd(HQ_ACCEL_REG_ERR_ADDR));
+    }
+}
+
+/* Found by accel_misuse (seed 5): image i of a batch was at IN_ADDR + i * IN_STRIDE computed
+ * in 32 bits, so a stride past 4 GiB wrapped around and read (or wrote) memory below the first
+ * image, silently, although a transfer that wraps past 4 GiB is a bus error. */
+void stride_past_4g(hqm::MisuseBench &b) {
+    hq_accel_desc d = maxpool_desc();
+    d.batch = 2;
+    d.in_stride = 0u - 0x1000; /* image 1 would wrap to IN - 4 KiB */
+    uint32_t st = run_one(b, d);
+    CHECK((st >> 8 & 0xFF) == HQ_ACCEL_ERR_BAD_ADDR, "IN_STRIDE past 4 GiB: STATUS 0x%x", st);
+    d = maxpool_desc();
+    d.batch = 2;
+    d.out_stride = 0u - 0x1000;
+    std::memset(b.at(OUT - 0x1000), 0xA5, 64);
+    st = run_one(b, d);
+    CHECK((st >> 8 & 0xFF) == HQ_ACCEL_ERR_BAD_ADDR, "OUT_STRIDE past 4 GiB: STATUS 0x%x", st);
+    CHECK(b.at(OUT - 0x1000)[0] == 0xA5, "nothing written below OUT_ADDR");
+}
+
 } // namespace
 
 int sc_main(int, char **) {
+#ifndef __SANITIZE_ADDRESS__
+    /* A host allocation of a descriptor's WEIGHT_BYTES would fail here, not just be slow.
+     * (ASan reserves terabytes of address space, so its build runs without the limit.) */
+    const rlimit lim{1ul << 30, 1ul << 30};
+    setrlimit(RLIMIT_AS, &lim);
+#endif
     AccelConfig cfg;
     hqm::MisuseBench b("bench", cfg);
     sc_spawn([&] {
         registers_latched_at_start(b);
         busy_visible_at_start(b);
         second_start_refused(b);
+        huge_weight_bytes(b);
+        stride_past_4g(b);
         sc_stop();
     });
     sc_start();
