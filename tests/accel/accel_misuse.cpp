@@ -328,6 +328,11 @@ void Program::register_noise(unsigned n) {
         const tlm::tlm_response_status st = b_.access(write, off, data, len);
         t_.reg_accesses++;
         const bool good = len == 4 && off % 4 == 0 && off < HQ_ACCEL_WINDOW_BYTES && mapped(off);
+        if (good && write && off == HQ_ACCEL_REG_CTRL) { /* noise while busy: what to expect */
+            e_.perf_cleared_later |= (data[0] & HQ_ACCEL_CTRL_PERF_CLEAR) != 0;
+            e_.start_while_busy |= (data[0] & HQ_ACCEL_CTRL_START) != 0;
+        }
+        if (good && write && off == HQ_ACCEL_REG_IRQ_STATUS) e_.w1c_since_start = true;
         if (st != tlm::TLM_OK_RESPONSE) t_.reg_bus_errors++;
         if (good != (st == tlm::TLM_OK_RESPONSE))
             violation("register access at " + hex(off) + " width " + std::to_string(len) +
