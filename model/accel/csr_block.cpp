@@ -67,7 +67,13 @@ bool CsrBlock::write(uint32_t off, uint32_t v)
                        desc_addr_ % HQ_ACCEL_DESC_BYTES) {
                 finish(HQ_ACCEL_ERR_BAD_CMD, 0, desc_addr_);
             } else {
+                /* The command is the registers as they are now, and it is busy from now on:
+                 * a CPU that rewrites DESC_* or polls STATUS in the same quantum (before the
+                 * command thread runs) sees the command it started. */
                 start_pending_ = true;
+                start_addr_ = desc_addr_;
+                start_count_ = desc_count_;
+                set_busy();
             }
         }
         return true;
@@ -90,8 +96,8 @@ bool CsrBlock::take_start(uint32_t *desc_addr, uint32_t *count)
     if (!start_pending_)
         return false;
     start_pending_ = false;
-    *desc_addr = desc_addr_;
-    *count = desc_count_;
+    *desc_addr = start_addr_;
+    *count = start_count_;
     return true;
 }
 

@@ -25,11 +25,12 @@ class CsrBlock {
     bool read(uint32_t offset, uint32_t *value);
     bool write(uint32_t offset, uint32_t value);
 
-    /* Set by a write of CTRL.START; the accelerator takes it with take_start(). */
+    /* Set by a write of CTRL.START (which latches DESC_ADDR/DESC_COUNT and sets BUSY); the
+     * accelerator takes the latched command with take_start(). */
     bool start_pending() const { return start_pending_; }
     bool take_start(uint32_t *desc_addr, uint32_t *count);
 
-    /* Command lifecycle, driven by the accelerator. */
+    /* Command lifecycle: busy from the START write, finished by the accelerator. */
     void set_busy();
     void finish(unsigned err, uint32_t err_desc, uint32_t err_addr);
     bool busy() const { return status_ & HQ_ACCEL_STATUS_BUSY; }
@@ -43,6 +44,7 @@ class CsrBlock {
     const AccelConfig &cfg_;
     uint32_t status_ = 0, irq_enable_ = 0, irq_status_ = 0;
     uint32_t desc_addr_ = 0, desc_count_ = 0, err_desc_ = 0, err_addr_ = 0;
+    uint32_t start_addr_ = 0, start_count_ = 0; /* latched by START */
     uint32_t hi_latch_ = 0;
     bool start_pending_ = false;
     PerfCounters perf_;

@@ -85,8 +85,7 @@ void HqAccel::command_thread()
         uint32_t addr = 0, count = 0;
         if (!csr_.take_start(&addr, &count))
             continue;
-        commands_++;
-        csr_.set_busy();
+        commands_++; /* STATUS.BUSY was set by the START write */
         irq_ev_.notify(sc_core::SC_ZERO_TIME); /* update_irq drives the busy/irq signals */
         unsigned err = HQ_ACCEL_ERR_NONE;
         uint32_t err_desc = 0, err_addr = 0;

@@ -31,7 +31,7 @@ struct LayerEngine::Run {
             trace->push_back({u, layer_id, start_ps + c0 * period_ps, (c1 - c0) * period_ps});
     }
     /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. */
-    bool dma(bool write, uint32_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end)
+    bool dma(bool write, uint64_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end)
     {
         sc_core::sc_time t(at * period_ps, sc_core::SC_PS);
         uint64_t bad = 0;
@@ -51,7 +51,8 @@ struct LayerEngine::Run {
         r.stats.dram_transactions++;
         return true;
     }
-    /* Images are either packed (one transaction) or strided (one each). */
+    /* Images are either packed (one transaction) or strided (one each). An image past 4 GiB
+     * is outside memory, as for any transfer (the address does not wrap to 0). */
     bool dma_images(bool write, uint32_t addr, uint32_t stride, uint32_t per_image, unsigned n,
                     uint8_t *buf, uint64_t at, uint64_t *end)
     {
@@ -59,7 +60,8 @@ struct LayerEngine::Run {
             return dma(write, addr, buf, per_image * n, at, end);
         uint64_t t = at;
         for (unsigned i = 0; i < n; i++)
-            if (!dma(write, addr + i * stride, buf + (size_t)i * per_image, per_image, t, &t))
+            if (!dma(write, (uint64_t)addr + (uint64_t)i * stride, buf + (size_t)i * per_image,
+                     per_image, t, &t))
                 return false;
         *end = t;
         return true;
