@@ -602,12 +602,22 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 #undef RETIRE
 }
 
+/* One function per copy, so that each is register-allocated on its own. */
+static __attribute__((noinline)) rv32_stop run_fast(rv32_iss *s, uint64_t n, uint64_t limit)
+{
+    return run_loop(s, n, limit, 0);
+}
+static __attribute__((noinline)) rv32_stop run_checked(rv32_iss *s, uint64_t n, uint64_t limit)
+{
+    return run_loop(s, n, limit, 1);
+}
+
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
 {
     if (s->n_breakpoints != 0 || s->trace != NULL || s->step_over_breakpoint || s->checks)
-        return run_loop(s, max_insns, cycle_limit, 1);
-    rv32_stop why = run_loop(s, max_insns, cycle_limit, 0);
+        return run_checked(s, max_insns, cycle_limit);
+    rv32_stop why = run_fast(s, max_insns, cycle_limit);
     if (why == RV32_STOP_SWITCH) /* continue in the copy with the checks */
-        why = run_loop(s, s->steps_left, cycle_limit, 1);
+        why = run_checked(s, s->steps_left, cycle_limit);
     return why;
 }
