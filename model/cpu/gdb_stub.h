@@ -20,8 +20,7 @@ class GdbTarget {
     virtual bool set_breakpoint(uint32_t addr, bool on) = 0;
     /* Watchpoint on [addr, addr + len): type 2 write, 3 read, 4 access (gdb's Z2/Z3/Z4).
      * false: not supported or no room. */
-    virtual bool set_watchpoint(int type, uint32_t addr, uint32_t len, bool on)
-    {
+    virtual bool set_watchpoint(int type, uint32_t addr, uint32_t len, bool on) {
         (void)type, (void)addr, (void)len, (void)on;
         return false;
     }
