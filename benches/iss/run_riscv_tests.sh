@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run a directory of prebuilt official riscv-tests (rv32ui-p-*, rv32um-p-*) on the ISS
+# Run a directory of prebuilt official riscv-tests (rv32ui-p-*, rv32um-p-*, rv32mi-p-*) on the ISS
 # (rv32_run) and on the SystemC CPU wrapper (cpu_tb), honouring the `tohost` symbol, and
 # print pass/fail counts. The tests are not part of this repository: build them locally from
 # github.com/riscv-software-src/riscv-tests (see model/cpu/README.md).
@@ -8,8 +8,8 @@ set -uo pipefail
 case "${1:-}" in -h|--help|"") sed -n '2,6p' "$0" | sed 's/^# //'; [ -n "${1:-}" ]; exit ;; esac
 dir=$1 run=$2 tb=$3
 shopt -s nullglob
-tests=("$dir"/rv32ui-p-* "$dir"/rv32um-p-*)
-[ ${#tests[@]} -gt 0 ] || { echo "no rv32ui-p-*/rv32um-p-* ELFs in $dir" >&2; exit 2; }
+tests=("$dir"/rv32ui-p-* "$dir"/rv32um-p-* "$dir"/rv32mi-p-*)
+[ ${#tests[@]} -gt 0 ] || { echo "no rv32ui-p-*/rv32um-p-*/rv32mi-p-* ELFs in $dir" >&2; exit 2; }
 declare -A pass fail
 for front in iss wrapper; do pass[$front]=0; fail[$front]=0; done
 for elf in "${tests[@]}"; do

@@ -1,6 +1,6 @@
 /* GDB remote serial protocol (see gdb_stub.h). Implements the packets gdb needs for a bare
  * RV32 target: qSupported, qXfer:features:read (target.xml), ?, g/G, p/P, m/M, Z0/z0
- * (Z1/z1 the same), s, c, D, k, and Ctrl-C while running. */
+ * (Z1/z1 the same), Z2/Z3/Z4 watchpoints, s, c, D, k, and Ctrl-C while running. */
 #include "gdb_stub.h"
 
 #include <arpa/inet.h>
@@ -311,10 +311,17 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
     }
     case 'Z':
     case 'z': {
-        if (p.size() < 3 || (p[1] != '0' && p[1] != '1') || p[2] != ',')
-            return ""; /* watchpoints are not supported */
-        uint32_t addr = static_cast<uint32_t>(strtoul(p.c_str() + 3, nullptr, 16));
-        return t.set_breakpoint(addr, p[0] == 'Z') ? "OK" : "E01";
+        if (p.size() < 3 || p[1] < '0' || p[1] > '4' || p[2] != ',')
+            return ""; /* unsupported kind: the empty reply */
+        uint32_t addr, len;
+        size_t end;
+        if (!parse_addr_len(p, 3, addr, len, end))
+            return "E01";
+        if (p[1] <= '1') /* software and hardware breakpoints: both in the ISS */
+            return t.set_breakpoint(addr, p[0] == 'Z') ? "OK" : "E01";
+        if (len == 0)
+            return "E01";
+        return t.set_watchpoint(p[1] - '0', addr, len, p[0] == 'Z') ? "OK" : "E01";
     }
     case 'c':
     case 's':
@@ -363,9 +370,12 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
     }
 }
 
-GdbStub::Resume GdbStub::serve(GdbTarget &target, int stop_signal)
+GdbStub::Resume GdbStub::serve(GdbTarget &target, int stop_signal,
+                                const std::string &stop_reply)
 {
-    if (stop_signal) {
+    if (!stop_reply.empty())
+        send_packet(stop_reply);
+    else if (stop_signal) {
         char reply[8];
         snprintf(reply, sizeof reply, "S%02x", stop_signal);
         send_packet(reply);

@@ -18,6 +18,12 @@ class GdbTarget {
     virtual bool read_memory(uint32_t addr, uint8_t *buf, size_t len) = 0;
     virtual bool write_memory(uint32_t addr, const uint8_t *buf, size_t len) = 0;
     virtual bool set_breakpoint(uint32_t addr, bool on) = 0;
+    /* Watchpoint on [addr, addr + len): type 2 write, 3 read, 4 access (gdb's Z2/Z3/Z4).
+     * false: not supported or no room. */
+    virtual bool set_watchpoint(int type, uint32_t addr, uint32_t len, bool on) {
+        (void)type, (void)addr, (void)len, (void)on;
+        return false;
+    }
 };
 
 class GdbStub {
@@ -38,8 +44,10 @@ class GdbStub {
     bool connected() const { return client_ >= 0; }
 
     /* Serve packets while the target is stopped. stop_signal: the reason reported to gdb
-     * (0 = the initial stop at reset, reported when gdb asks '?'). Returns how to resume. */
-    Resume serve(GdbTarget &target, int stop_signal);
+     * (0 = the initial stop at reset, reported when gdb asks '?'); stop_reply, when not
+     * empty, is sent instead of "S<signal>" (e.g. "T05watch:80001000;"). Returns how to
+     * resume. */
+    Resume serve(GdbTarget &target, int stop_signal, const std::string &stop_reply = "");
     /* While running: true if the debugger sent an interrupt (Ctrl-C). Non-blocking. */
     bool interrupt_requested();
     /* The program ended: tell gdb (W packet) and drop the connection. */

@@ -219,6 +219,27 @@ struct Rv32Cpu::Impl final : GdbTarget {
         return on ? rv32_iss_add_breakpoint(iss, addr) == 0
                   : (rv32_iss_remove_breakpoint(iss, addr), true);
     }
+    bool set_watchpoint(int type, uint32_t addr, uint32_t len, bool on) override
+    {
+        unsigned kind = type == 2   ? RV32_WATCH_WRITE
+                        : type == 3 ? RV32_WATCH_READ
+                                    : RV32_WATCH_READ | RV32_WATCH_WRITE;
+        return on ? rv32_iss_add_watchpoint(iss, addr, len, kind) == 0
+                  : (rv32_iss_remove_watchpoint(iss, addr, len, kind), true);
+    }
+    /* The stop reply gdb expects for a watchpoint hit: T05watch/rwatch/awatch:addr; */
+    std::string watch_reply() const
+    {
+        uint32_t addr;
+        unsigned kind;
+        rv32_iss_watch_hit(iss, &addr, &kind);
+        const char *what = kind == RV32_WATCH_WRITE  ? "watch"
+                           : kind == RV32_WATCH_READ ? "rwatch"
+                                                     : "awatch";
+        char buf[40];
+        snprintf(buf, sizeof buf, "T05%s:%x;", what, addr);
+        return buf;
+    }
 
     void finish(int code)
     {
@@ -410,7 +431,9 @@ void Rv32Cpu::Impl::run()
         if (qk.need_sync())
             qk.sync();
         if (gdb) {
-            if (why == RV32_STOP_BREAKPOINT || stepping)
+            if (why == RV32_STOP_WATCHPOINT)
+                mode = gdb->serve(*this, GdbStub::SigTrap, watch_reply());
+            else if (why == RV32_STOP_BREAKPOINT || stepping)
                 mode = gdb->serve(*this, GdbStub::SigTrap);
             else if (gdb_interrupt || gdb->interrupt_requested()) {
                 gdb_interrupt = false;

@@ -57,7 +57,9 @@ int rv32_iss_read_csr(rv32_iss *s, unsigned csr, uint32_t *v)
             *v = 0;
             return 0;
         }
-        return -1;
+        if (rv32_pmp_read_csr(s, csr, v) == 0)
+            return 0;
+        return rv32_trigger_read_csr(s, csr, v);
     }
 }
 
@@ -95,7 +97,9 @@ int rv32_iss_write_csr(rv32_iss *s, unsigned csr, uint32_t v)
         s->minstret_delta = replace_half(minstret(s), v, csr == CSR_MINSTRETH) - s->instret - 1;
         return 0;
     default:
-        return is_hpm(csr) ? 0 : -1;
+        if (is_hpm(csr) || rv32_pmp_write_csr(s, csr, v) == 0)
+            return 0;
+        return rv32_trigger_write_csr(s, csr, v);
     }
 }
 
@@ -129,4 +133,6 @@ void rv32_csr_reset(rv32_iss *s)
     s->mepc = s->mcause = s->mtval = s->mscratch = 0;
     s->mcycle_delta = s->minstret_delta = 0;
     s->irq_check = 1;
+    rv32_pmp_reset(s);
+    rv32_trigger_reset(s);
 }

@@ -10,6 +10,14 @@
 
 static void clear_dmi_caches(rv32_iss *s);
 
+/* Internal: the fast copy of the run loop saw checks switched on (s->steps_left). */
+#define RV32_STOP_SWITCH ((rv32_stop)100)
+
+void rv32_iss_update_checks(rv32_iss *s)
+{
+    s->checks = s->pmp_locked || s->trig_kinds != 0 || s->n_watch != 0;
+}
+
 rv32_iss *rv32_iss_create(const rv32_bus *bus)
 {
     rv32_iss *s = calloc(1, sizeof *s);
@@ -281,6 +289,32 @@ static uint32_t rem_s(uint32_t a, uint32_t b)
     return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
+/* PMP, triggers and debugger watchpoints for a load or store, before the access (in the
+ * priority order of the privileged spec). Returns 0, an exception cause, or -1 for a
+ * watchpoint hit (not when skip_watch: the access the debugger resumes at). */
+static int data_checks(rv32_iss *s, uint32_t addr, unsigned len, unsigned kind, int skip_watch)
+{
+    if (!skip_watch) {
+        unsigned wk = kind == MCONTROL_LOAD ? RV32_WATCH_READ : RV32_WATCH_WRITE;
+        for (unsigned i = 0; i < s->n_watch; i++) {
+            const struct rv32_watch *w = &s->watch[i];
+            if ((w->kind & wk) && (uint64_t)addr < (uint64_t)w->addr + w->len &&
+                (uint64_t)addr + len > w->addr) {
+                s->watch_hit_addr = w->addr;
+                s->watch_hit_kind = w->kind;
+                return -1;
+            }
+        }
+    }
+    if ((s->trig_kinds & kind) && rv32_trigger_match(s, kind, addr) >= 0)
+        return RV32_EXC_BREAKPOINT;
+    /* a misaligned access that traps reports that first */
+    if (s->pmp_locked && ((addr & (len - 1)) == 0 || !s->misaligned_traps) &&
+        !rv32_pmp_allows(s, addr, len, kind == MCONTROL_LOAD ? PMP_R : PMP_W))
+        return kind == MCONTROL_LOAD ? RV32_EXC_LOAD_ACCESS : RV32_EXC_STORE_ACCESS;
+    return 0;
+}
+
 /* The interpreter loop. `debug` is a compile-time constant at both call sites: the copy
  * without breakpoints and trace has neither check in its loop. */
 static inline __attribute__((always_inline)) rv32_stop
@@ -302,6 +336,8 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 /* leave the instruction through a trap, or retire it and then stop */
 #define EXC(cause, value) do { exc = (cause); tval = (value); goto trap; } while (0)
 #define STOP_AFTER(why) do { stop = (why); goto retire_and_stop; } while (0)
+/* stop before a load/store for a debugger watchpoint; the next run performs it */
+#define WATCH_STOP() do { s->step_over_breakpoint = 1; RETURN(RV32_STOP_WATCHPOINT); } while (0)
 /* Retires the instruction: next pc, counters, and the trace hook in debug runs. */
 #define RETIRE()                                                                           \
     do {                                                                                   \
@@ -325,6 +361,8 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
             RETURN(RV32_STOP_LIMIT);
         steps_left--;
         const uint32_t pc = s->pc;
+        /* the instruction a debugger resumes at skips its breakpoint and watchpoints */
+        const int resumed = step_over;
         if (debug) {
             if (s->n_breakpoints != 0 && !step_over && is_breakpoint(s, pc)) {
                 s->step_over_breakpoint = 1;
@@ -335,6 +373,15 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
         int exc;
         uint32_t tval;
         rv32_stop stop;
+
+        /* execute triggers, then PMP execute permission (the fast copy has neither on) */
+        if (debug && s->checks) {
+            if ((s->trig_kinds & MCONTROL_EXECUTE) &&
+                rv32_trigger_match(s, MCONTROL_EXECUTE, pc) >= 0)
+                EXC(RV32_EXC_BREAKPOINT, pc);
+            if (s->pmp_locked && (pc & 3) == 0 && !rv32_pmp_allows(s, pc, 4, PMP_X))
+                EXC(RV32_EXC_INSN_ACCESS, pc);
+        }
 
         /* fetch */
         uint32_t raw;
@@ -399,6 +446,13 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 #define LOAD(len, conv)                                                                        \
     {                                                                                          \
         uint32_t addr = a + (uint32_t)imm, v = 0;                                              \
+        if (debug && s->checks) {                                                              \
+            int c = data_checks(s, addr, len, MCONTROL_LOAD, resumed);                         \
+            if (c < 0)                                                                         \
+                WATCH_STOP();                                                                  \
+            if (c)                                                                             \
+                EXC(c, addr);                                                                  \
+        }                                                                                      \
         const uint8_t *p = dmi_hit(&s->load_cache, addr, len);                                 \
         if (LIKELY(p != NULL && (addr & (len - 1)) == 0)) {                                    \
             v = get_le(p, len);                                                                \
@@ -424,6 +478,13 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 #define STORE(len)                                                                             \
     {                                                                                          \
         uint32_t addr = a + (uint32_t)imm;                                                     \
+        if (debug && s->checks) {                                                              \
+            int c = data_checks(s, addr, len, MCONTROL_STORE, resumed);                        \
+            if (c < 0)                                                                         \
+                WATCH_STOP();                                                                  \
+            if (c)                                                                             \
+                EXC(c, addr);                                                                  \
+        }                                                                                      \
         uint8_t *p = dmi_hit(&s->store_cache, addr, len);                                      \
         int slow = !(LIKELY(p != NULL && (addr & (len - 1)) == 0));                            \
         if (!slow)                                                                             \
@@ -501,6 +562,11 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
             SYNC_IN();
             if (e != 0)
                 EXC(RV32_EXC_ILLEGAL, raw);
+            if (!debug && UNLIKELY(s->checks)) { /* PMP or a trigger now on */
+                RETIRE();
+                s->steps_left = steps_left;
+                RETURN(RV32_STOP_SWITCH);
+            }
             break;
         }
         case RV32_OP_ILLEGAL:
@@ -532,12 +598,26 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
 #undef RETURN
 #undef EXC
 #undef STOP_AFTER
+#undef WATCH_STOP
 #undef RETIRE
+}
+
+/* One function per copy, so that each is register-allocated on its own. */
+static __attribute__((noinline)) rv32_stop run_fast(rv32_iss *s, uint64_t n, uint64_t limit)
+{
+    return run_loop(s, n, limit, 0);
+}
+static __attribute__((noinline)) rv32_stop run_checked(rv32_iss *s, uint64_t n, uint64_t limit)
+{
+    return run_loop(s, n, limit, 1);
 }
 
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit)
 {
-    if (s->n_breakpoints != 0 || s->trace != NULL || s->step_over_breakpoint)
-        return run_loop(s, max_insns, cycle_limit, 1);
-    return run_loop(s, max_insns, cycle_limit, 0);
+    if (s->n_breakpoints != 0 || s->trace != NULL || s->step_over_breakpoint || s->checks)
+        return run_checked(s, max_insns, cycle_limit);
+    rv32_stop why = run_fast(s, max_insns, cycle_limit);
+    if (why == RV32_STOP_SWITCH) /* continue in the copy with the checks */
+        why = run_checked(s, s->steps_left, cycle_limit);
+    return why;
 }

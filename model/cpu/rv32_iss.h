@@ -39,7 +39,9 @@ typedef enum {
                              anything retired (e.g. mtvec 0 and nothing mapped there): the
                              run can never progress. pc = the handler; mepc/mcause/mtval
                              describe the trap that led there; rv32_iss_trap_loop() the
-                             exception at the handler (not entered) */
+                             exception at the handler (not entered) */,
+    RV32_STOP_WATCHPOINT  /* a load/store hit a debugger watchpoint (not executed; pc at
+                             the instruction): rv32_iss_watch_hit() */
 } rv32_stop;
 
 /* Instruction classes of the cycles-per-instruction table. */
@@ -66,6 +68,11 @@ typedef enum {
 #define RV32_DMI_READ 1u
 #define RV32_DMI_WRITE 2u
 #define RV32_MAX_DMI 8
+
+/* Debugger watchpoint kinds (gdb: watch = WRITE, rwatch = READ, awatch = both). */
+#define RV32_WATCH_READ 1u
+#define RV32_WATCH_WRITE 2u
+#define RV32_MAX_WATCHPOINTS 4
 
 /* Exception causes (mcause, interrupt bit clear). */
 enum {
@@ -121,6 +128,18 @@ void rv32_iss_add_cycles(rv32_iss *s, uint64_t n);
  * at a breakpoint steps over it. Return 0, or -1 (table full / not found). */
 int rv32_iss_add_breakpoint(rv32_iss *s, uint32_t pc);
 int rv32_iss_remove_breakpoint(rv32_iss *s, uint32_t pc);
+
+/* Debugger watchpoints on [addr, addr + len): a load (READ) or store (WRITE) touching the
+ * range stops the run before the access (RV32_STOP_WATCHPOINT); the next run performs it.
+ * Return 0, or -1 (table full, len 0, bad kind / not found). */
+int rv32_iss_add_watchpoint(rv32_iss *s, uint32_t addr, uint32_t len, unsigned kind);
+int rv32_iss_remove_watchpoint(rv32_iss *s, uint32_t addr, uint32_t len, unsigned kind);
+/* After RV32_STOP_WATCHPOINT: the watchpoint hit (its address and kind). */
+void rv32_iss_watch_hit(const rv32_iss *s, uint32_t *addr, unsigned *kind);
+
+/* PMP granularity: regions of 2^(G+2) bytes (default G = 0, 4 bytes; G <= 30). Affects
+ * how pmpaddr reads back and whether NA4 is selectable. Call before running. */
+void rv32_iss_set_pmp_granularity(rv32_iss *s, unsigned g);
 
 /* Optional per-instruction trace, called after each retired instruction; rd is the
  * destination register (0 when none) and rd_value its new value. */

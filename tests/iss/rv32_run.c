@@ -124,6 +124,7 @@ static void usage(FILE *f)
             "                        124)\n"
             "  --misaligned MODE     trap (default) or emulate misaligned loads/stores\n"
             "  --no-dmi              send every access through the bus callbacks\n"
+            "  --pmp-granularity G   PMP regions of 2^(G+2) bytes, G 0..30 (default 0)\n"
             "  --trace FILE          per-instruction trace\n"
             "  --stats               print instructions, cycles and MIPS to stderr\n"
             "  -h, --help            this text\n"
@@ -138,10 +139,12 @@ int main(int argc, char **argv)
         {"ram-mib", required_argument, 0, 'r'}, {"max-insns", required_argument, 0, 'n'},
         {"misaligned", required_argument, 0, 'm'}, {"no-dmi", no_argument, 0, 'd'},
         {"trace", required_argument, 0, 't'}, {"stats", no_argument, 0, 's'},
+        {"pmp-granularity", required_argument, 0, 'g'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     unsigned long ram_mib = 128;
     uint64_t max_insns = 0;
     int misaligned_traps = 1, dmi = 1, stats = 0;
+    unsigned long pmp_g = 0;
     const char *trace_path = NULL;
     int c;
     char *end;
@@ -166,6 +169,13 @@ int main(int argc, char **argv)
             else if (!strcmp(optarg, "emulate")) misaligned_traps = 0;
             else {
                 fprintf(stderr, "rv32_run: --misaligned is trap or emulate, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'g':
+            pmp_g = strtoul(optarg, &end, 10);
+            if (*end || !*optarg || pmp_g > 30) {
+                fprintf(stderr, "rv32_run: --pmp-granularity must be 0..30, got '%s'\n", optarg);
                 return 2;
             }
             break;
@@ -201,6 +211,7 @@ int main(int argc, char **argv)
     rv32_iss_reset(m.iss, info.entry);
     rv32_iss_set_tohost(m.iss, info.tohost);
     rv32_iss_set_misaligned_traps(m.iss, misaligned_traps);
+    rv32_iss_set_pmp_granularity(m.iss, (unsigned)pmp_g);
     if (dmi)
         rv32_iss_add_dmi(m.iss, RAM_BASE, m.ram_size, m.ram, RV32_DMI_READ | RV32_DMI_WRITE);
     if (trace_path) {

@@ -461,8 +461,140 @@ static void test_trace_and_decoder(void)
     CHECK(!strcmp(rv32_mnemonic(0x00200073u), "illegal")); /* uret: no U mode */
 }
 
+/* ---- PMP and triggers ---- */
+static void wcsr(rv32_iss *s, unsigned n, uint32_t v) { CHECK(rv32_iss_write_csr(s, n, v) == 0); }
+
+static void test_pmp_csrs(void)
+{
+    rv32_iss *s = fresh(1);
+    wcsr(s, 0x3a0, 0x61);                              /* bits 6:5 read as zero */
+    CHECK(csr(s, 0x3a0) == 0x01);
+    wcsr(s, 0x3a0, 0x02);                              /* R=0 W=1 is reserved: W dropped */
+    CHECK(csr(s, 0x3a0) == 0x00);
+    wcsr(s, 0x3a4, 0xff);                              /* pmpcfg4.., pmpaddr16..: zero */
+    CHECK(csr(s, 0x3a4) == 0 && csr(s, 0x3c0) == 0);
+    wcsr(s, 0x3b0, 0xffffffffu);                       /* G = 0: every bit reads back */
+    CHECK(csr(s, 0x3b0) == 0xffffffffu);
+    wcsr(s, 0x300, 1u << 17);                          /* no MPRV without U-mode */
+    CHECK((csr(s, 0x300) & (1u << 17)) == 0);
+
+    wcsr(s, 0x3b0, 0x1000);                            /* lock: TOR entry 1 locks pmpaddr0 */
+    wcsr(s, 0x3a0, 0x8800);
+    wcsr(s, 0x3b0, 0x2000);
+    CHECK(csr(s, 0x3b0) == 0x1000);
+    wcsr(s, 0x3a0, 0x0000);                            /* entry 1 keeps its cfg */
+    CHECK(csr(s, 0x3a0) == 0x8800);
+    wcsr(s, 0x3a0, 0x0090);                            /* entry 0 is still writable */
+    CHECK(csr(s, 0x3a0) == 0x8890);
+    rv32_iss_reset(s, BASE);                           /* reset unlocks */
+    CHECK(csr(s, 0x3a0) == 0 && csr(s, 0x3b0) == 0);
+
+    rv32_iss_set_pmp_granularity(s, 2);                /* 16-byte granules */
+    wcsr(s, 0x3b0, 0x1003);
+    CHECK(csr(s, 0x3b0) == 0x1000);                    /* OFF: bits G-1..0 read 0 */
+    wcsr(s, 0x3a0, 0x18);
+    CHECK(csr(s, 0x3b0) == 0x1003);                    /* NAPOT: bit G-2..0 reads 1, G-1 kept */
+    wcsr(s, 0x3a0, 0x10);                              /* NA4 is not selectable: NAPOT */
+    CHECK(csr(s, 0x3a0) == 0x18);
+    wcsr(s, 0x3a0, 0x08);
+    CHECK(csr(s, 0x3b0) == 0x1000);                    /* TOR reads like OFF */
+    rv32_iss_destroy(s);
+}
+
+/* lw x2, 0(x1) with x1 = addr under a locked NA4 entry at BASE + 0x1000 (no permission) */
+static void test_pmp_faults(void)
+{
+    for (int dmi = 0; dmi <= 1; dmi++) {
+        uint32_t p[3] = {0x800010b7u /* lui x1, 0x80001 */, lw(2, 1, 0), NOP};
+        load_program(p, 3);
+        rv32_iss *s = fresh(dmi);
+        wcsr(s, 0x305, BASE + 0x800);
+        wcsr(s, 0x3b4, (BASE + 0x1000) >> 2);          /* entry 4 unlocked, no permission */
+        wcsr(s, 0x3a1, 0x10);
+        rv32_iss_run(s, 2, UINT64_MAX);
+        CHECK(rv32_iss_get_pc(s) == BASE + 8);         /* unlocked: M-mode not restricted */
+        rv32_iss_reset(s, BASE);
+        wcsr(s, 0x305, BASE + 0x800);
+        wcsr(s, 0x3b0, (BASE + 0x1000) >> 2);
+        wcsr(s, 0x3a0, 0x90);                          /* locked NA4 */
+        rv32_iss_run(s, 2, UINT64_MAX);
+        CHECK(rv32_iss_get_pc(s) == BASE + 0x800);
+        CHECK(csr(s, 0x342) == 5 && csr(s, 0x343) == BASE + 0x1000 && csr(s, 0x341) == BASE + 4);
+
+        /* a misaligned word at 0xffe reaches into the entry: misaligned first when
+         * trapping, an access fault (partial match) when emulated */
+        p[0] = 0x800010b7u;
+        p[1] = lw(2, 1, -2);
+        load_program(p, 3);
+        rv32_iss_set_pc(s, BASE);
+        rv32_iss_run(s, 2, UINT64_MAX);
+        CHECK(csr(s, 0x342) == 4 && csr(s, 0x343) == BASE + 0xffe);
+        rv32_iss_set_misaligned_traps(s, 0);
+        rv32_iss_set_pc(s, BASE);
+        rv32_iss_run(s, 2, UINT64_MAX);
+        CHECK(csr(s, 0x342) == 5 && csr(s, 0x343) == BASE + 0xffe);
+        rv32_iss_destroy(s);
+    }
+}
+
+static void test_triggers_and_watchpoints(void)
+{
+    /* x1 = BASE + 0x1000; sw x1, 0(x1); lw x2, 0(x1); nop */
+    uint32_t p[4] = {0x800010b7u, sw(1, 1, 0), lw(2, 1, 0), NOP};
+    load_program(p, 4);
+    rv32_iss *s = fresh(1);
+    wcsr(s, 0x305, BASE + 0x800);
+    wcsr(s, 0x7a0, 4);                                 /* only triggers 0..3 */
+    CHECK(csr(s, 0x7a0) == 0);
+    CHECK(csr(s, 0x7a4) == 4 && csr(s, 0x7a3) == 0);   /* tinfo: type 2; tdata3 zero */
+    wcsr(s, 0x7a2, BASE + 0x1000);
+    wcsr(s, 0x7a1, (2u << 28) | (1u << 6) | 2);        /* store, equal */
+    rv32_iss_run(s, 2, UINT64_MAX);                    /* mstatus.MIE = 0: no firing */
+    CHECK(rv32_iss_get_pc(s) == BASE + 8 && ram[0x1000] == 0x00);
+    wcsr(s, 0x300, 8);
+    rv32_iss_set_pc(s, BASE);
+    memset(ram + 0x1000, 0, 4);
+    rv32_iss_run(s, 2, UINT64_MAX);
+    CHECK(csr(s, 0x342) == 3 && csr(s, 0x341) == BASE + 4 && csr(s, 0x343) == BASE + 0x1000);
+    CHECK(ram[0x1000] == 0);                           /* the store did not happen */
+    CHECK(csr(s, 0x7a1) & (1u << 20));                 /* hit */
+    wcsr(s, 0x7a1, (2u << 28) | (1u << 6) | (2u << 7) | 1); /* load, match >= */
+    wcsr(s, 0x7a2, BASE + 0xf00);
+    wcsr(s, 0x300, 8);
+    rv32_iss_set_pc(s, BASE);
+    rv32_iss_run(s, 3, UINT64_MAX);
+    CHECK(csr(s, 0x342) == 3 && csr(s, 0x341) == BASE + 8);
+    CHECK(ram[0x1000] == 0x00 && ram[0x1001] == 0x10); /* the store went through */
+    wcsr(s, 0x7a1, 0);                                 /* disabled; type stays 2 */
+    CHECK(csr(s, 0x7a1) == 2u << 28);
+
+    /* debugger watchpoints: stop before the access, perform it on the next run */
+    CHECK(rv32_iss_add_watchpoint(s, BASE + 0x1000, 0, RV32_WATCH_WRITE) == -1);
+    CHECK(rv32_iss_add_watchpoint(s, BASE + 0x1002, 2, RV32_WATCH_WRITE) == 0);
+    memset(ram + 0x1000, 0, 4);
+    rv32_iss_set_pc(s, BASE);
+    CHECK(rv32_iss_run(s, 10, UINT64_MAX) == RV32_STOP_WATCHPOINT);
+    CHECK(rv32_iss_get_pc(s) == BASE + 4 && ram[0x1001] == 0);
+    uint32_t wa = 0;
+    unsigned wk = 0;
+    rv32_iss_watch_hit(s, &wa, &wk);
+    CHECK(wa == BASE + 0x1002 && wk == RV32_WATCH_WRITE);
+    CHECK(rv32_iss_run(s, 1, UINT64_MAX) == RV32_STOP_LIMIT); /* steps over it */
+    CHECK(rv32_iss_get_pc(s) == BASE + 8 && ram[0x1001] == 0x10);
+    CHECK(rv32_iss_add_watchpoint(s, BASE, 4, RV32_WATCH_READ) == 0);
+    CHECK(rv32_iss_add_watchpoint(s, BASE + 4, 4, RV32_WATCH_READ) == 0);
+    CHECK(rv32_iss_add_watchpoint(s, BASE + 8, 4, RV32_WATCH_READ) == 0);
+    CHECK(rv32_iss_add_watchpoint(s, BASE + 12, 4, RV32_WATCH_READ) == -1); /* 4 at most */
+    CHECK(rv32_iss_remove_watchpoint(s, BASE + 0x1002, 2, RV32_WATCH_WRITE) == 0);
+    CHECK(rv32_iss_remove_watchpoint(s, BASE + 0x1002, 2, RV32_WATCH_WRITE) == -1);
+    rv32_iss_destroy(s);
+}
+
 int main(void)
 {
+    test_pmp_csrs();
+    test_pmp_faults();
+    test_triggers_and_watchpoints();
     test_csr_fields();
     test_interrupts();
     test_wfi();
