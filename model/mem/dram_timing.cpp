@@ -29,23 +29,12 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
     bank_mask_ = p.banks - 1;
     recent_.resize(size_t(p.channels) << bank_bits_);
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
-    unsigned src = 0, dst[5] = {0, 0, 0, 0, 0};
-    for (const DramMapField &f : map_) { /* fields from low to high bits; the row takes the rest */
-        if (f.kind == DramMapField::ROW) break;
-        decode_.push_back({unsigned(f.kind), src, dst[f.kind], (uint64_t(1) << f.bits) - 1});
-        dst[f.kind] += f.bits;
-        src += f.bits;
-    }
-    row_src_ = src;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
         c.banks.resize(p.banks);
         c.bg_next_col.assign(p.bank_groups, 0);
         c.bg_next_rd.assign(p.bank_groups, 0);
         c.bg_next_act.assign(p.bank_groups, 0);
-        c.heads.resize(p.banks);
-        c.col_terms.resize(2 * size_t(p.bank_groups));
-        c.act_terms.resize(p.bank_groups);
         c.refresh_due = p.tREFI;
         c.all_closed_since = UINT64_MAX; /* before the first access: not counted */
     }
@@ -53,17 +42,23 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
 
 /* Fields from low to high bits above the byte offset within a burst (params' address map). */
 DramTiming::Location DramTiming::locate(uint64_t addr) const {
-    const uint64_t a = addr >> burst_bits_;
-    uint64_t val[5] = {0, 0, 0, 0, 0};
-    for (const Decode &d : decode_)
-        val[d.kind] |= (a >> d.src & d.mask) << d.dst;
-    const uint64_t row = a >> row_src_;
+    uint64_t a = addr >> burst_bits_, val[5] = {0, 0, 0, 0, 0};
+    unsigned shift[5] = {0, 0, 0, 0, 0};
+    for (const DramMapField &f : map_) {
+        if (f.kind == DramMapField::ROW) {
+            val[f.kind] = rows_pow2_ ? a & (p_.rows - 1) : a % p_.rows;
+            break;
+        }
+        val[f.kind] |= (a & ((uint64_t(1) << f.bits) - 1)) << shift[f.kind];
+        shift[f.kind] += f.bits;
+        a >>= f.bits;
+    }
     Location l;
     l.column = (val[DramMapField::COLUMN] << burst_bits_) | (addr & (p_.burst_bytes() - 1));
     l.channel = unsigned(val[DramMapField::CHANNEL]);
     l.bank_group = unsigned(val[DramMapField::BANK_GROUP]);
     l.bank = l.bank_group * banks_per_group_ + unsigned(val[DramMapField::BANK]);
-    l.row = rows_pow2_ ? row & (p_.rows - 1) : row % p_.rows;
+    l.row = val[DramMapField::ROW];
     return l;
 }
 
@@ -108,12 +103,10 @@ bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
 }
 
 void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
-    Channel &c = ch_[r.ch];
-    Bank &b = c.banks[r.bank];
-    if (b.queue.empty()) c.active.push_back(r.bank);
+    Bank &b = ch_[r.ch].banks[r.bank];
+    if (b.queue.empty()) active_.push_back(r.ch << bank_bits_ | r.bank);
     b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
     if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row) b.hits_queued++;
-    c.heads[r.bank].dirty = true;
     queued_++;
     have_last_ = true;
     last_ch_ = r.ch;
@@ -157,92 +150,61 @@ DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending 
     return pl;
 }
 
-/* FR-FCFS's candidate of bank `bank` (the oldest row hit, else the oldest request) and the
- * part of its column time (plan_for) that depends on the bank and the request only. */
-void DramTiming::update_head(Channel &c, unsigned bank) {
-    const Bank &b = c.banks[bank];
-    Head &h = c.heads[bank];
-    unsigned index = 0;
-    if (b.open && b.hits_queued)
-        for (unsigned i = 0; i < b.queue.size(); i++)
-            if (b.queue[i].row == b.row) {
-                index = i;
-                break;
-            }
-    const Pending &r = b.queue[index];
-    const uint64_t ready = r.arrival + p_.frontend_ck;
-    if (b.open && b.row == r.row) {
-        h.key = std::max(ready, b.col_ready);
-        h.miss = false;
-    } else {
-        const uint64_t act = b.open ? std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready)
-                                    : std::max(ready, b.act_ready);
-        h.key = std::max(ready, act + p_.tRCD);
-        h.miss = true;
-    }
-    h.index = index;
-    h.seq = r.seq;
-    h.cls = uint16_t((bank >> bpg_bits_) * 2 + (r.write ? 1 : 0));
-    h.dirty = false;
-}
-
 /* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
- * whose column command can go first (then the oldest). FCFS: the oldest request overall.
- * plan_for's column time is a max of terms, so FR-FCFS splits it into a bank's cached part
- * (Head) and the channel's terms per bank group and direction, computed once per pick. */
-bool DramTiming::pick(Plan *best) {
-    if (!queued_) return false;
-    unsigned best_ch = 0, best_bank = 0, best_index = 0;
-    uint64_t best_col = 0, best_seq = 0;
-    bool have = false;
+ * whose column command can go first (then the oldest). FCFS: the oldest request overall. */
+bool DramTiming::pick(Plan *best) const {
+    if (active_.empty()) return false;
     if (p_.scheduler == DramScheduler::FCFS) {
-        for (unsigned ch = 0; ch < ch_.size(); ch++)
-            for (unsigned bank : ch_[ch].active) {
-                const uint64_t seq = ch_[ch].banks[bank].queue[0].seq;
-                if (!have || seq < best_seq) {
-                    best_seq = seq;
-                    best_ch = ch;
-                    best_bank = bank;
-                    have = true;
-                }
+        unsigned pick = active_[0];
+        uint64_t oldest = UINT64_MAX;
+        for (unsigned id : active_) {
+            const Bank &b = ch_[id >> bank_bits_].banks[id & bank_mask_];
+            if (b.queue[0].seq < oldest) {
+                oldest = b.queue[0].seq;
+                pick = id;
             }
-        *best = plan(best_ch, best_bank, 0);
+        }
+        *best = plan(pick >> bank_bits_, pick & bank_mask_, 0);
         return true;
     }
-    for (unsigned ch = 0; ch < ch_.size(); ch++) {
-        Channel &c = ch_[ch];
-        if (c.active.empty()) continue;
-        const uint64_t bus_rd = c.bus_free > p_.tCL ? c.bus_free - p_.tCL : 0;
-        const uint64_t bus_wr = c.bus_free > p_.tCWL ? c.bus_free - p_.tCWL : 0;
-        for (unsigned g = 0; g < p_.bank_groups; g++) {
-            const uint64_t col = std::max(c.next_col, c.bg_next_col[g]);
-            c.col_terms[2 * g] = max3(col, std::max(c.next_rd, c.bg_next_rd[g]), bus_rd);
-            c.col_terms[2 * g + 1] = max3(col, c.next_wr, bus_wr);
-            c.act_terms[g] = max3(c.next_act, c.bg_next_act[g], c.faw[c.faw_pos]) + p_.tRCD;
+    uint64_t best_seq = 0;
+    bool have = false;
+    for (unsigned id : active_) {
+        const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
+        const Bank &b = ch_[ch].banks[bank];
+        unsigned index = 0;
+        if (b.open && b.hits_queued)
+            for (unsigned i = 0; i < b.queue.size(); i++)
+                if (b.queue[i].row == b.row) {
+                    index = i;
+                    break;
+                }
+        if (have) { /* a cheap lower bound of its column time: skip banks that cannot win */
+            const Pending &r = b.queue[index];
+            const uint64_t ready = r.arrival + p_.frontend_ck;
+            uint64_t lb;
+            if (b.open && b.row == r.row)
+                lb = std::max(b.col_ready, ready);
+            else if (b.open)
+                lb = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
+            else
+                lb = std::max(ready, b.act_ready) + p_.tRCD;
+            if (std::max(lb, ch_[ch].next_col) > best->col) continue;
         }
-        for (unsigned bank : c.active) {
-            const Head &h = c.heads[bank];
-            if (h.dirty) update_head(c, bank);
-            uint64_t col = std::max(h.key, c.col_terms[h.cls]);
-            if (h.miss) col = std::max(col, c.act_terms[h.cls >> 1]);
-            if (!have || col < best_col || (col == best_col && h.seq < best_seq)) {
-                best_col = col;
-                best_seq = h.seq;
-                best_ch = ch;
-                best_bank = bank;
-                best_index = h.index;
-                have = true;
-            }
+        const Plan pl = plan(ch, bank, index);
+        const uint64_t seq = b.queue[index].seq;
+        if (!have || pl.col < best->col || (pl.col == best->col && seq < best_seq)) {
+            *best = pl;
+            best_seq = seq;
+            have = true;
         }
     }
-    *best = plan(best_ch, best_bank, best_index);
     return true;
 }
 
 void DramTiming::close_bank(Channel &c, Bank &b, uint64_t pre) {
     b.open = false;
     b.hits_queued = 0;
-    c.heads[&b - c.banks.data()].dirty = true;
     b.act_ready = std::max(b.act_ready, pre + p_.tRP);
     if (--c.open_banks == 0) c.all_closed_since = pre + p_.tRP;
 }
@@ -278,8 +240,6 @@ void DramTiming::refresh(Channel &c, uint64_t before) {
     }
     if (c.all_closed_since != UINT64_MAX)
         c.all_closed_since = std::max(c.all_closed_since, end); /* IDD5 covers the refresh */
-    for (Head &h : c.heads)
-        h.dirty = true;
     c.refresh_due += p_.tREFI;
     stats_.refreshes++;
     stats_.energy_nj += p_.energy_refresh_nj;
@@ -293,15 +253,12 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
         if (!p_.tREFI || pl.col < c.refresh_due) break;
         refresh(c, pl.col); /* due first: plan again with every bank closed */
     }
-    Channel &c = ch_[pl.ch];
-    Bank &b = c.banks[pl.bank];
+    Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
     b.queue.erase(pl.index);
     if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
-    if (b.queue.empty()) { /* order does not matter: ties go to the oldest */
-        *std::find(c.active.begin(), c.active.end(), pl.bank) = c.active.back();
-        c.active.pop_back();
-    }
+    if (b.queue.empty())
+        active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
     queued_--;
     commit(pl, r, col_out, done_out);
     *tag = r.tag;
@@ -313,7 +270,6 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
     Channel &c = ch_[pl.ch];
     Bank &b = c.banks[pl.bank];
     const unsigned g = pl.bank >> bpg_bits_;
-    c.heads[pl.bank].dirty = true;
     if (pl.hit) {
         stats_.row_hits++;
     } else {
@@ -328,7 +284,7 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
         b.open = true;
         b.row = r.row;
         b.hits_queued = 0;
-        if (p_.scheduler == DramScheduler::FR_FCFS) /* FCFS never looks for hits */
+        if (p_.scheduler == DramScheduler::FR_FCFS) /* FCFS never looks for row hits */
             for (size_t i = 0; i < b.queue.size(); i++)
                 b.hits_queued += b.queue[i].row == r.row;
         b.pre_ready = pl.act + p_.tRAS;
@@ -372,26 +328,26 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
     *done_out = done;
 }
 
-template <class BurstOf>
-void DramTiming::run(size_t nreq, unsigned per, const BurstOf &burst, uint64_t start,
-                     std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
+void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
+                     std::vector<uint64_t> *admitted, std::vector<uint64_t> *done) {
     size_t next = 0;
     uint64_t t = start; /* when the requester can hand over the next burst */
     for (;;) {
-        while (next < nreq) { /* a request's bursts enter together */
-            const Burst first = burst(next, 0);
-            if (queue_full(first, per)) break;
-            enqueue(t, first);
-            for (unsigned k = 1; k < per; k++)
-                enqueue(t, burst(next, k));
-            if (sent && next + 1 < nreq) (*sent)[next + 1] = t; /* sent once this is accepted */
-            next++;
+        while (next < bursts.size()) { /* a request's bursts enter together */
+            size_t end = next + 1;
+            while (end < bursts.size() && bursts[end].tag == bursts[next].tag)
+                end++;
+            if (queue_full(bursts[next], unsigned(end - next))) break;
+            for (; next < end; next++) {
+                enqueue(t, bursts[next]);
+                if (admitted) (*admitted)[next] = t;
+            }
         }
         uint64_t col, d;
         uint32_t tag;
         if (!issue(&col, &d, &tag)) break;
         (*done)[tag] = std::max((*done)[tag], d);
-        if (next < nreq) /* blocked on a full queue: room frees at this command */
+        if (next < bursts.size()) /* blocked on a full queue: room frees at this command */
             t = std::max(t, col);
     }
 }
@@ -519,7 +475,6 @@ void DramTiming::hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uin
     Bank &b = c.banks[bank];
     const unsigned g = bank >> bpg_bits_;
     const uint64_t done = col + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2;
-    c.heads[bank].dirty = true;
     c.bus_free = done;
     c.next_col = col + p_.tCCD;
     c.bg_next_col[g] = col + p_.tCCD_L;
@@ -557,13 +512,13 @@ uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bo
     if (len == 0) return now;
     count(now, now, 0, write);
     const uint64_t bb = p_.burst_bytes();
-    const uint64_t base = addr / bb * bb, n = (addr + len - base + bb - 1) / bb;
+    std::vector<Burst> &bursts = scratch_bursts_;
+    bursts.clear();
+    for (uint64_t a = addr / bb * bb; a < addr + len; a += bb) /* each burst its own request */
+        bursts.push_back(make_burst(a, uint32_t(bursts.size()), write));
     std::vector<uint64_t> &done = scratch_done_;
-    done.assign(n, now);
-    run(
-        n, 1, /* each burst its own request */
-        [&](size_t i, unsigned) { return make_burst(base + i * bb, uint32_t(i), write); }, now,
-        nullptr, &done);
+    done.assign(bursts.size(), now);
+    run(bursts, now, nullptr, &done);
     const uint64_t last = *std::max_element(done.begin(), done.end());
     count(now, last, len, write);
     return last;
@@ -572,15 +527,19 @@ uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bo
 void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len, uint64_t start,
                                   std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
     const uint64_t bb = p_.burst_bytes(), per = (len + bb - 1) / bb;
+    std::vector<Burst> bursts;
+    bursts.reserve(reqs.size() * per);
+    for (size_t i = 0; i < reqs.size(); i++)
+        for (uint64_t k = 0; k < per; k++)
+            bursts.push_back(
+                make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i), reqs[i].write));
+    std::vector<uint64_t> admitted(bursts.size());
     done->assign(reqs.size(), start);
-    sent->assign(reqs.size(), start);
     if (!reqs.empty()) count(start, start, 0, false);
-    run(
-        reqs.size(), unsigned(per),
-        [&](size_t i, unsigned k) {
-            return make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i), reqs[i].write);
-        },
-        start, sent, done);
+    run(bursts, start, &admitted, done);
+    sent->assign(reqs.size(), start);
+    for (size_t i = 1; i < reqs.size(); i++) /* sent once the previous one was accepted */
+        (*sent)[i] = admitted[i * per - 1];
     for (size_t i = 0; i < reqs.size(); i++)
         count((*sent)[i], (*done)[i], len, reqs[i].write);
 }

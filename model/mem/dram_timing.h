@@ -98,15 +98,6 @@ class DramTiming {
         PendingQueue queue;     /* in arrival order */
         size_t hits_queued = 0; /* queued bursts to the open row (FR-FCFS looks only then) */
     };
-    /* FR-FCFS's candidate of a bank with its bank-own part of the column time, kept until the
-     * bank's queue or state changes: the column time is max(key, the channel's terms of the
-     * candidate's bank group and direction, and, for an ACT, the channel's ACT terms). */
-    struct Head {
-        uint64_t key = 0, seq = 0;
-        uint32_t index = 0;
-        uint16_t cls = 0; /* bank group * 2 + write */
-        bool miss = false, dirty = true;
-    };
     struct Channel {
         std::vector<Bank> banks;
         uint64_t bus_free = 0; /* data bus free from this cycle */
@@ -120,9 +111,6 @@ class DramTiming {
         uint64_t refresh_due = 0;
         unsigned open_banks = 0;
         uint64_t all_closed_since = 0;
-        std::vector<uint16_t> active;               /* banks with a non-empty queue, in no order */
-        std::vector<Head> heads;                    /* per bank */
-        std::vector<uint64_t> col_terms, act_terms; /* per class / bank group, in pick() */
     };
     struct Plan {
         unsigned ch, bank, index; /* queue entry */
@@ -142,36 +130,27 @@ class DramTiming {
     Plan plan(unsigned ch, unsigned bank, unsigned index) const;
     Plan plan_for(unsigned ch, unsigned bank, const Pending &r) const;
     void commit(const Plan &pl, const Pending &r, uint64_t *col, uint64_t *done);
-    bool pick(Plan *best);
-    void update_head(Channel &c, unsigned bank);
+    bool pick(Plan *best) const;
     /* Schedules the next burst; returns false when the queue is empty. */
     bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
     void refresh(Channel &c, uint64_t before);
     void close_bank(Channel &c, Bank &b, uint64_t pre);
-    /* Enqueues `nreq` requests of `per` bursts each (burst(i, k): the k-th of request i, tag i)
-     * as room frees up, from cycle `start`; sent[i + 1] = when request i was admitted (if
-     * sent), done[i] = its completion. */
-    template <class BurstOf>
-    void run(size_t nreq, unsigned per, const BurstOf &burst, uint64_t start,
-             std::vector<uint64_t> *sent, std::vector<uint64_t> *done);
+    /* Enqueues bursts[i] as room frees up, from cycle `start`; done[tag] = completion. */
+    void run(const std::vector<Burst> &bursts, uint64_t start, std::vector<uint64_t> *admitted,
+             std::vector<uint64_t> *done);
     uint64_t run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write);
     void hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col);
     void count(uint64_t now, uint64_t done, uint64_t len, bool write);
 
     DramParams p_;
     std::vector<DramMapField> map_;
-    struct Decode { /* map_ as shifts: field f takes address bits [src, src + bits) */
-        unsigned kind, src, dst;
-        uint64_t mask;
-    };
-    std::vector<Decode> decode_;
-    unsigned row_src_ = 0;
     unsigned burst_bits_, banks_per_group_, bpg_bits_, bank_bits_, bank_mask_;
     bool rows_pow2_;
     std::vector<Channel> ch_;
     uint64_t seq_ = 0;
     bool have_last_ = false;
     unsigned last_ch_ = 0, last_bank_ = 0; /* where the last burst was queued */
+    std::vector<Burst> scratch_bursts_;
     std::vector<uint64_t> scratch_done_;
     /* per bank: the last queue_depth bursts of the transaction being planned in order */
     struct Recent {
@@ -185,6 +164,7 @@ class DramTiming {
     std::vector<Recent> recent_;
     std::vector<unsigned> touched_;
     unsigned queued_ = 0;
+    std::vector<unsigned> active_; /* ch * banks + bank of the non-empty queues */
     DramStats stats_;
 };
 
