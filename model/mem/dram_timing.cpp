@@ -106,7 +106,7 @@ void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     Bank &b = ch_[r.ch].banks[r.bank];
     if (b.queue.empty()) active_.push_back(r.ch << bank_bits_ | r.bank);
     b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
-    if (b.open && r.row == b.row) b.hits_queued++;
+    if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row) b.hits_queued++;
     queued_++;
     have_last_ = true;
     last_ch_ = r.ch;
@@ -256,7 +256,7 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
     b.queue.erase(pl.index);
-    if (pl.hit) b.hits_queued--;
+    if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
     if (b.queue.empty())
         active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
     queued_--;
@@ -284,8 +284,9 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
         b.open = true;
         b.row = r.row;
         b.hits_queued = 0;
-        for (size_t i = 0; i < b.queue.size(); i++)
-            b.hits_queued += b.queue[i].row == r.row;
+        if (p_.scheduler == DramScheduler::FR_FCFS) /* FCFS never looks for row hits */
+            for (size_t i = 0; i < b.queue.size(); i++)
+                b.hits_queued += b.queue[i].row == r.row;
         b.pre_ready = pl.act + p_.tRAS;
         b.act_ready = std::max(b.act_ready, pl.act + p_.tRAS + p_.tRP); /* tRC */
         b.col_ready = pl.act + p_.tRCD;

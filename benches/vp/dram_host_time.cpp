@@ -1,0 +1,99 @@
+/* DRAM study: host CPU time of the controller model on the seven reference streams of
+ * tests/vp/dram_reference (65,536 x 64 B each), per stream, discipline (back to back through
+ * the FR-FCFS queue; one at a time through access()) and address map, and per million
+ * requests. Each figure is the best of `reps` runs (CPU time, std::clock), so other jobs on
+ * the machine inflate it less. Prints a Markdown table; asserts nothing.
+ * usage: dram_host_time TRACE_DIR [REPS]   (traces: tests/vp/dram_reference/gen_traces.py) */
+#include "mem/dram_timing.h"
+#include "platform/dram_preset.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace hq;
+
+static std::vector<DramTiming::Request> load_trace(const std::string &path) {
+    std::vector<DramTiming::Request> reqs;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        reqs.push_back({std::stoull(line.substr(2), nullptr, 16), line[0] == 'W'});
+    }
+    return reqs;
+}
+
+/* best CPU time (s) of `reps` replays of reqs */
+static double replay(const DramParams &p, const std::vector<DramTiming::Request> &reqs, bool serial,
+                     int reps) {
+    double best = 1e30;
+    std::vector<uint64_t> sent(reqs.size()), done(reqs.size());
+    for (int r = 0; r < reps; r++) {
+        const std::clock_t t0 = std::clock();
+        DramTiming t(p);
+        if (serial) {
+            uint64_t now = 0;
+            for (size_t i = 0; i < reqs.size(); i++) {
+                sent[i] = now;
+                now = done[i] = t.access(now, reqs[i].addr, 64, reqs[i].write);
+            }
+        } else {
+            t.run_back_to_back(reqs, 64, 0, &sent, &done);
+        }
+        best = std::min(best, double(std::clock() - t0) / CLOCKS_PER_SEC);
+    }
+    return best;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || argc > 3) {
+        std::fprintf(stderr, "usage: dram_host_time TRACE_DIR [REPS]\n");
+        return 2;
+    }
+    const std::string dir = argv[1];
+    const int reps = argc == 3 ? std::atoi(argv[2]) : 5;
+    if (reps < 1) {
+        std::fprintf(stderr, "dram_host_time: REPS must be a positive number\n");
+        return 2;
+    }
+    const char *traces[] = {"a_seq_read",    "b_seq_write",         "c_row_stride", "d_random",
+                            "e_two_streams", "e2_two_streams_offs", "f_mixed_70_30"};
+    struct Config {
+        const char *preset, *file, *map;
+    } configs[] = {{"ddr3", "ddr3-1600-mt41k256m16-x32.json", "row_bank_column"},
+                   {"ddr4", "ddr4-2400-x8-64bit.json", "row_bank_column"},
+                   {"ddr4", "ddr4-2400-x8-64bit.json", "bank_group_interleaved"}};
+    std::printf("host CPU time, best of %d runs\n\n", reps);
+    std::printf("| preset | map | stream | back to back ms | one at a time ms |\n"
+                "|---|---|---|---|---|\n");
+    double total_s = 0, worst_s = 0;
+    uint64_t total_reqs = 0;
+    for (const Config &c : configs) {
+        DramParams p = load_dram_preset_file(std::string(HQ_CONFIG_DIR "/dram/") + c.file);
+        p.address_map_name = c.map;
+        if (std::string(c.map) == "row_bank_column") p.address_map.clear();
+        for (const char *tr : traces) {
+            const std::vector<DramTiming::Request> reqs =
+                load_trace(dir + "/" + c.preset + "/" + tr + ".trc");
+            if (reqs.empty()) {
+                std::fprintf(stderr, "dram_host_time: no requests in %s/%s/%s.trc\n", dir.c_str(),
+                             c.preset, tr);
+                return 1;
+            }
+            const double s = replay(p, reqs, false, reps), l = replay(p, reqs, true, reps);
+            std::printf("| %s | %s | %s | %.2f | %.2f |\n", c.preset, c.map, tr, s * 1e3, l * 1e3);
+            total_s += s + l;
+            worst_s = std::max(worst_s, std::max(s, l));
+            total_reqs += 2 * reqs.size();
+        }
+    }
+    std::printf("\n%llu requests in %.1f ms: %.1f ms per million requests; slowest stream "
+                "%.2f ms\n",
+                (unsigned long long)total_reqs, total_s * 1e3,
+                total_s * 1e3 / (double(total_reqs) / 1e6), worst_s * 1e3);
+    return 0;
+}
