@@ -1,6 +1,7 @@
 /* Fuzz target `layout_c`: the C layer-image decoders of every layout (sw/lib/layout). A decoded
  * layer must be self-consistent: high weights only where is_hi says, every low weight a
  * valid low code shifted by its row's lo_shift. */
+#include "fuzz_outcome.h"
 #include "layout/layout.h"
 
 #include <stdlib.h>
@@ -25,7 +26,8 @@ static void check_layer(const hq_decoded_layer *d) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     hq_decoded_layer d;
     char err[512];
-    if (hq_layout_decode(data, size, &d, err, sizeof err) == 0) {
+    hq_fuzz_accepted = hq_layout_decode(data, size, &d, err, sizeof err) == 0;
+    if (hq_fuzz_accepted) {
         check_layer(&d);
         hq_decoded_layer_free(&d);
     } else if (!err[0]) {

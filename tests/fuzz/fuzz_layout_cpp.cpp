@@ -3,6 +3,7 @@
 // sw/lib/layout implement the same byte format independently: when both accept an image they
 // must decode the same weights.
 #include "accel/weight_decoder.h"
+#include "fuzz_outcome.h"
 
 extern "C" {
 #include "layout/layout.h"
@@ -29,6 +30,7 @@ static void compare_with_c(const DecodedWeights &w, const uint8_t *data, size_t 
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ImageHeader h;
+    hq_fuzz_accepted = 0;
     if (!read_image_header(data, size, &h).empty()) return 0;
     WeightFormat f;
     f.layout = h.layout;
@@ -40,6 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     f.block_m = h.m;
     DecodedWeights w;
     std::string err = decode_weights(f, data, size, &w);
+    hq_fuzz_accepted = err.empty();
     if (err.empty()) compare_with_c(w, data, size);
     return 0;
 }

@@ -1,5 +1,6 @@
 /* Fuzz target `policy`: quantization policy specs (sw/lib/quant/policy.c). A spec that parses
  * must resolve for any model size, and its canonical text must parse back to itself. */
+#include "fuzz_outcome.h"
 #include "quant/policy.h"
 
 #include <stdint.h>
@@ -23,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     spec[size] = 0;
     hq_policy p;
     char err[512];
-    if (hq_policy_parse(&p, spec, err, sizeof err) == 0) {
+    hq_fuzz_accepted = hq_policy_parse(&p, spec, err, sizeof err) == 0;
+    if (hq_fuzz_accepted) {
         for (int n = 1; n <= 12; n++) {
             int ok = hq_policy_check_layers(&p, n, err, sizeof err) == 0;
             (void)hq_policy_needs_saliency(&p, n);

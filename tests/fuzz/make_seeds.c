@@ -52,7 +52,7 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "%s\n", err);
                 return 1;
             }
-            snprintf(name, sizeof name, "%s-%s.hqm", m.net, tag);
+            snprintf(name, sizeof name, "accept-%s-%s.hqm", m.net, tag);
             write_file(dir, "container", name, buf, len);
             free(buf);
             for (int i = 0; i < m.n_layers; i++) {
@@ -65,8 +65,8 @@ int main(int argc, char **argv) {
                     hq_layout_opts_default(&o, (hq_layout_kind)k);
                     if (hq_layout_pack(L->q, L->rows, L->cols, &o, &img, err, sizeof err))
                         continue; /* e.g. high weights in dense */
-                    snprintf(name, sizeof name, "%s-%s-%s-L%d.bin", hq_layout_name(img.st.kind),
-                             m.net, tag, i);
+                    snprintf(name, sizeof name, "accept-%s-%s-%s-L%d.bin",
+                             hq_layout_name(img.st.kind), m.net, tag, i);
                     write_file(dir, "layout_c", name, img.data, img.size);
                     write_file(dir, "layout_cpp", name, img.data, img.size);
                     hq_layer_image_free(&img);
