@@ -19,6 +19,13 @@ static void write_file(const char *dir, const char *sub, const char *name, const
     }
 }
 
+/* docs/arith.md: a high weight is never 0 (0 is a low code); test_models.h may draw one. */
+static void no_high_zero(hq_qlayer *q, int rows, int cols) {
+    if (!q || !q->lo_bits) return;
+    for (size_t j = 0; j < (size_t)rows * cols; j++)
+        if (q->is_hi[j] && q->w[j] == 0) q->w[j] = 1;
+}
+
 /* Makes a heterogeneous layer row-structured (what rowgroup packs): every third row all high,
  * the others all low (a high weight becomes the low code 1). */
 static void make_rows(hq_qlayer *q, int rows, int cols) {
@@ -45,6 +52,10 @@ int main(int argc, char **argv) {
             hq_model m;
             char err[512], name[128];
             tm_build(&m, kind, quant);
+            /* What later readers also check: a stored policy that parses, no high weight 0. */
+            strcpy(m.policy, quant == 2 ? "lo=2,hi=8,frac=0.02" : "uniform8");
+            for (int i = 0; i < m.n_layers; i++)
+                no_high_zero(m.layers[i].q, m.layers[i].rows, m.layers[i].cols);
             const char *tag = quant == 2 ? "hetero" : "uniform";
             uint8_t *buf;
             size_t len;
