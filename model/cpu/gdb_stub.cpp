@@ -163,6 +163,14 @@ void GdbStub::accept_client()
     pending_.clear();
 }
 
+void GdbStub::attach(int fd)
+{
+    close_client();
+    client_ = fd;
+    no_ack_ = false;
+    pending_.clear();
+}
+
 void GdbStub::close_client()
 {
     if (client_ >= 0)

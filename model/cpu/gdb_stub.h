@@ -41,6 +41,9 @@ class GdbStub {
     void listen();
     /* Block until a debugger connects. */
     void accept_client();
+    /* Serve an already connected stream socket instead (tests/fuzz feeds packets through a
+     * socketpair); the stub owns fd from now on. */
+    void attach(int fd);
     bool connected() const { return client_ >= 0; }
 
     /* Serve packets while the target is stopped. stop_signal: the reason reported to gdb
