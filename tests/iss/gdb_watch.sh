@@ -7,7 +7,7 @@ set -uo pipefail
 tb=$1 elf=$2
 . "$(dirname "$0")/../gdb_target.sh"
 dir=$(mktemp -d); trap 'rm -rf "$dir"; kill ${tb_pid:-} 2>/dev/null' EXIT
-gdb_target_start 20000 "$dir/tb.out" "$tb" --gdb @PORT "$elf" || exit 1
+gdb_target_start 50000 "$dir/tb.out" "$tb" --gdb @PORT "$elf" || exit 1
 tb_pid=$gdb_target_pid
 timeout 40 gdb-multiarch -nx -batch "$elf" \
   -ex "set confirm off" \
