@@ -3,12 +3,13 @@
 # no configs/ in it: firmware mode with the installed hello.elf, and a tiny model on the
 # accelerator (default platform, timing, energy and runtime firmware all from the prefix).
 # The installed binary must not name the source tree.
-# usage: install_prefix.sh CMAKE BUILD_DIR SOURCE_DIR WORKDIR
+# usage: install_prefix.sh CMAKE BUILD_DIR SOURCE_DIR WORKDIR [plain|sanitized]
 set -eu
 cmake=$1
 build=$2
 src=$3
 work=$4
+kind=${5:-plain}
 rm -rf "$work"
 mkdir -p "$work/prefix" "$work/cwd"
 p=$work/prefix
@@ -27,6 +28,12 @@ grep -q "Hello from HQSim" hello.txt || { echo "FAIL: hello.elf printed:"; cat h
 "$p/bin/hqsim" quantize mlp.hqm --policy uniform8 --calib 100 --quiet -o model.hqm
 "$p/bin/hqsim" run model.hqm --images 5 >run.txt
 cat run.txt
+if [ "$kind" = sanitized ]; then
+    # ASan/UBSan keep each instrumented file's name for their reports, and GCC 12's
+    # -ffile-prefix-map does not reach those: a sanitizer build is for tests, not installs.
+    echo "ok: installed hqsim runs from $work/cwd (source-path check skipped: sanitizer build)"
+    exit 0
+fi
 n=$(strings "$p/bin/hqsim" | grep -c "$src" || true)
 if [ "$n" -ne 0 ]; then
     echo "FAIL: the installed hqsim names the source tree $n times:"
