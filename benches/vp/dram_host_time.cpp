@@ -4,46 +4,26 @@
  * requests. Each figure is the best of `reps` runs (CPU time, std::clock), so other jobs on
  * the machine inflate it less. Prints a Markdown table; asserts nothing.
  * usage: dram_host_time TRACE_DIR [REPS]   (traces: tests/vp/dram_reference/gen_traces.py) */
+#include "dram_trace_replay.h"
 #include "mem/dram_timing.h"
 #include "platform/dram_preset.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <string>
 #include <vector>
 
 using namespace hq;
 
-static std::vector<DramTiming::Request> load_trace(const std::string &path) {
-    std::vector<DramTiming::Request> reqs;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        reqs.push_back({std::stoull(line.substr(2), nullptr, 16), line[0] == 'W'});
-    }
-    return reqs;
-}
-
 /* best CPU time (s) of `reps` replays of reqs */
 static double replay(const DramParams &p, const std::vector<DramTiming::Request> &reqs, bool serial,
                      int reps) {
     double best = 1e30;
-    std::vector<uint64_t> sent(reqs.size()), done(reqs.size());
+    std::vector<uint64_t> sent, done;
     for (int r = 0; r < reps; r++) {
         const std::clock_t t0 = std::clock();
-        DramTiming t(p);
-        if (serial) {
-            uint64_t now = 0;
-            for (size_t i = 0; i < reqs.size(); i++) {
-                sent[i] = now;
-                now = done[i] = t.access(now, reqs[i].addr, 64, reqs[i].write);
-            }
-        } else {
-            t.run_back_to_back(reqs, 64, 0, &sent, &done);
-        }
+        replay_dram_trace(p, reqs, serial, &sent, &done);
         best = std::min(best, double(std::clock() - t0) / CLOCKS_PER_SEC);
     }
     return best;
@@ -77,9 +57,8 @@ int main(int argc, char **argv) {
         p.address_map_name = c.map;
         if (std::string(c.map) == "row_bank_column") p.address_map.clear();
         for (const char *tr : traces) {
-            const std::vector<DramTiming::Request> reqs =
-                load_trace(dir + "/" + c.preset + "/" + tr + ".trc");
-            if (reqs.empty()) {
+            std::vector<DramTiming::Request> reqs;
+            if (!load_dram_trace(dir + "/" + c.preset + "/" + tr + ".trc", &reqs) || reqs.empty()) {
                 std::fprintf(stderr, "dram_host_time: no requests in %s/%s/%s.trc\n", dir.c_str(),
                              c.preset, tr);
                 return 1;

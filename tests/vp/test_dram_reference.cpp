@@ -9,6 +9,7 @@
  * model's figures (rows hqsim).
  * Prints every figure and the host (CPU) time per million requests.
  * usage: test_dram_reference TRACE_DIR REFERENCE.csv */
+#include "dram_trace_replay.h"
 #include "mem/dram_timing.h"
 #include "platform/dram_preset.h"
 #include "vp_check.h"
@@ -51,16 +52,9 @@ static std::map<Key, Figures> load_reference(const std::string &path) {
 
 static std::vector<DramTiming::Request> load_trace(const std::string &path) {
     std::vector<DramTiming::Request> reqs;
-    std::ifstream in(path);
-    if (!in.good()) {
+    if (!load_dram_trace(path, &reqs)) {
         std::printf("cannot read %s\n", path.c_str());
         CHECK(false);
-        return reqs;
-    }
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        reqs.push_back({std::stoull(line.substr(2), nullptr, 16), line[0] == 'W'});
     }
     return reqs;
 }
@@ -103,18 +97,9 @@ static Figures summarize(const DramParams &p, const std::vector<DramTiming::Requ
 }
 
 static Run run(const DramParams &p, const std::vector<DramTiming::Request> &reqs, bool serial) {
-    std::vector<uint64_t> sent(reqs.size()), done(reqs.size());
+    std::vector<uint64_t> sent, done;
     const std::clock_t t0 = std::clock(); /* CPU time: less at the mercy of other jobs */
-    DramTiming t(p);
-    if (serial) {
-        uint64_t now = 0;
-        for (size_t i = 0; i < reqs.size(); i++) {
-            sent[i] = now;
-            now = done[i] = t.access(now, reqs[i].addr, 64, reqs[i].write);
-        }
-    } else {
-        t.run_back_to_back(reqs, 64, 0, &sent, &done);
-    }
+    replay_dram_trace(p, reqs, serial, &sent, &done);
     const std::clock_t t1 = std::clock();
     Run r;
     r.f = summarize(p, reqs, sent, done);
