@@ -37,7 +37,9 @@ nlohmann::json load_json_file(const std::string &path)
     };
     try {
         return nlohmann::json::parse(in, bound_depth);
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
+        /* parse errors, and out_of_range for a number too large for a double ('100e6000',
+         * found by fuzz_config_json) */
         throw ConfigError(path + ": invalid JSON: " + e.what());
     }
 }
