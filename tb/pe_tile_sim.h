@@ -34,8 +34,7 @@ struct PeStallProfile {
 
 template <class V> class PeTileSim {
   public:
-    explicit PeTileSim(const pe_cfg &cfg, uint64_t seed = 1) : cfg_(cfg), top_(new V)
-    {
+    explicit PeTileSim(const pe_cfg &cfg, uint64_t seed = 1) : cfg_(cfg), top_(new V) {
         rng_.s = seed;
         top_->clk = 0;
         top_->rst = 1;
@@ -48,8 +47,7 @@ template <class V> class PeTileSim {
     // Queues one tile's streams; returns its index for result(). act_beats / wgt_beats >= 0
     // override the number of activation beats / weight beats per row (malformed streams,
     // for the error tests); extra beats repeat the last one.
-    size_t push(const pe_tile &t, int act_beats = -1, int wgt_beats = -1)
-    {
+    size_t push(const pe_tile &t, int act_beats = -1, int wgt_beats = -1) {
         const size_t lanes = (size_t)cfg_.lanes, beat = (size_t)pe_beat_bytes(&cfg_);
         const int na = act_beats >= 0 ? act_beats : t.nbeats;
         const int nw = wgt_beats >= 0 ? wgt_beats : t.nbeats;
@@ -72,12 +70,10 @@ template <class V> class PeTileSim {
     }
 
     // Runs until every queued output arrived; false if max_cycles passed first.
-    bool run(const PeStallProfile &stall, long max_cycles)
-    {
+    bool run(const PeStallProfile &stall, long max_cycles) {
         long limit = cycle_ + max_cycles;
         while (!expect_.empty()) {
-            if (cycle_ >= limit)
-                return false;
+            if (cycle_ >= limit) return false;
             bool av = !act_.empty() && !roll(stall.act);
             bool rv = !rows_.empty() && !roll(stall.row);
             bool wv = !wgt_.empty() && !roll(stall.wgt);
@@ -107,18 +103,15 @@ template <class V> class PeTileSim {
             bool wf = wv && top_->s_wgt_ready, of = top_->m_out_valid && top_->m_out_ready;
             if (af) {
                 PeTileRun &run = runs_[act_.front().tile];
-                if (run.start < 0)
-                    run.start = cycle_;
+                if (run.start < 0) run.start = cycle_;
                 act_.pop_front();
             }
-            if (rf)
-                rows_.pop_front();
-            if (wf)
-                wgt_.pop_front();
+            if (rf) rows_.pop_front();
+            if (wf) wgt_.pop_front();
             if (of) {
                 PeTileRun &run = runs_[expect_.front()];
-                run.out.push_back({(int32_t)top_->m_out_acc, (uint8_t)top_->m_out_y,
-                                   top_->m_out_last != 0});
+                run.out.push_back(
+                    {(int32_t)top_->m_out_acc, (uint8_t)top_->m_out_y, top_->m_out_last != 0});
                 run.end = cycle_;
                 expect_.pop_front();
             }
@@ -148,8 +141,7 @@ template <class V> class PeTileSim {
         bool last;
     };
 
-    template <class P> static void set_bits(P &port, const std::vector<uint8_t> &bytes)
-    {
+    template <class P> static void set_bits(P &port, const std::vector<uint8_t> &bytes) {
         if constexpr (std::is_integral_v<P>) {
             uint64_t v = 0;
             for (size_t i = 0; i < bytes.size() && i < 8; i++)
@@ -168,16 +160,14 @@ template <class V> class PeTileSim {
 
     bool roll(double p) { return p > 0 && (double)(pe_rng_next(&rng_) >> 11) * 0x1p-53 < p; }
 
-    void clear_inputs()
-    {
+    void clear_inputs() {
         top_->s_act_valid = 0;
         top_->s_row_valid = 0;
         top_->s_wgt_valid = 0;
         top_->m_out_ready = 0;
     }
 
-    void step()
-    {
+    void step() {
         top_->clk = 0;
         top_->eval();
         top_->clk = 1;

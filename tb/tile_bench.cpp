@@ -17,9 +17,9 @@
 
 static const pe_cfg kCfg = {PE_UNIFORM, PE_LANES, PE_G, PE_M, PE_N, PE_LO, PE_HI, PE_NB_MAX};
 
-static void usage(FILE *f, const char *prog)
-{
-    std::fprintf(f,
+static void usage(FILE *f, const char *prog) {
+    std::fprintf(
+        f,
         "usage: %s [options]\n"
         "Runs tiles through the Verilated PE tile (config " PE_CONFIG_NAME ") and checks them\n"
         "bit for bit against the C integer reference.\n\n"
@@ -44,8 +44,7 @@ struct Bench {
     std::string mode;
 
     void record(const char *name, long idx, const pe_tile &t, const PeTileRun &run, long period,
-                bool check_cycles)
-    {
+                bool check_cycles) {
         bool bad = run.out.size() != (size_t)t.rows;
         for (int r = 0; !bad && r < t.rows; r++) {
             const PeRowOut &o = run.out[r];
@@ -54,8 +53,7 @@ struct Bench {
                     std::fprintf(stderr,
                                  "MISMATCH %s tile %ld row %d: rtl acc=%d y=%u, reference "
                                  "acc=%d y=%u (k=%d rows=%d)\n",
-                                 name, idx, r, o.acc, o.y, t.exp_acc[r], t.exp_y[r], t.k,
-                                 t.rows);
+                                 name, idx, r, o.acc, o.y, t.exp_acc[r], t.exp_y[r], t.k, t.rows);
                 bad = true;
             }
         }
@@ -87,8 +85,7 @@ struct Bench {
 // Runs a batch of tiles back to back and records them; period = start of next - start.
 static bool run_batch(PeTileSim<Vpe_tile> &sim, Bench &b, std::vector<pe_tile> &tiles,
                       const std::vector<std::string> &names, long first_idx,
-                      const PeStallProfile &stall, bool check_cycles)
-{
+                      const PeStallProfile &stall, bool check_cycles) {
     sim.clear_results();
     long budget = 1000;
     for (const pe_tile &t : tiles) {
@@ -107,15 +104,13 @@ static bool run_batch(PeTileSim<Vpe_tile> &sim, Bench &b, std::vector<pe_tile> &
     return true;
 }
 
-static void free_all(std::vector<pe_tile> &tiles)
-{
+static void free_all(std::vector<pe_tile> &tiles) {
     for (pe_tile &t : tiles)
         pe_tile_free(&t);
     tiles.clear();
 }
 
-static int run_malformed(PeTileSim<Vpe_tile> &sim, uint64_t seed)
-{
+static int run_malformed(PeTileSim<Vpe_tile> &sim, uint64_t seed) {
     char err[256];
     pe_rng rng = {seed};
     int failures = 0;
@@ -137,10 +132,10 @@ static int run_malformed(PeTileSim<Vpe_tile> &sim, uint64_t seed)
             std::fprintf(stderr, "vector generation failed: %s\n", err);
             return 1;
         }
-        int wgt = c.wgt_beats < 0 ? -1 : c.wgt_beats == 0 ? (t.nbeats > 1 ? t.nbeats - 1 : 2)
-                                                          : t.nbeats + 1;
-        if (c.bad_mult)
-            t.mult[0] = INT32_MIN;
+        int wgt = c.wgt_beats < 0    ? -1
+                  : c.wgt_beats == 0 ? (t.nbeats > 1 ? t.nbeats - 1 : 2)
+                                     : t.nbeats + 1;
+        if (c.bad_mult) t.mult[0] = INT32_MIN;
         fresh.push(t, c.act_beats, wgt);
         bool done = fresh.run(PeStallProfile{}, 100000);
         unsigned e = fresh.err();
@@ -150,8 +145,7 @@ static int run_malformed(PeTileSim<Vpe_tile> &sim, uint64_t seed)
         failures += !ok;
         // The same tile, well formed, raises no error.
         PeTileSim<Vpe_tile> good(kCfg, seed);
-        if (c.bad_mult)
-            t.mult[0] = 1;
+        if (c.bad_mult) t.mult[0] = 1;
         good.push(t);
         if (!good.run(PeStallProfile{}, 100000) || good.err()) {
             std::printf("malformed: well-formed twin raised err=0x%x\n", good.err());
@@ -163,8 +157,7 @@ static int run_malformed(PeTileSim<Vpe_tile> &sim, uint64_t seed)
     return failures ? 1 : 0;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     Verilated::commandArgs(argc, argv);
     std::string mode = "random", cycles_path;
     long n_tiles = 1000;
@@ -186,8 +179,8 @@ int main(int argc, char **argv)
             char *end;
             double d = std::strtod(v, &end);
             if (*v == '\0' || *end != '\0' || d < lo || d > hi) {
-                std::fprintf(stderr, "%s: %s %s: expected a number in [%g, %g]\n", argv[0], opt,
-                             v, lo, hi);
+                std::fprintf(stderr, "%s: %s %s: expected a number in [%g, %g]\n", argv[0], opt, v,
+                             lo, hi);
                 std::exit(2);
             }
             return d;
@@ -229,8 +222,7 @@ int main(int argc, char **argv)
         return 2;
     }
     PeTileSim<Vpe_tile> sim(kCfg, seed ^ 0x5eed);
-    if (mode == "malformed")
-        return run_malformed(sim, seed);
+    if (mode == "malformed") return run_malformed(sim, seed);
 
     Bench b;
     b.mode = mode;
@@ -254,8 +246,8 @@ int main(int argc, char **argv)
             for (int c = 0; c < PE_DIRECTED_COUNT && ok; c++) {
                 tiles.emplace_back();
                 if (pe_tile_directed(&kCfg, c, &rng, &tiles.back(), err, sizeof err)) {
-                    std::fprintf(stderr, "vector generation failed (%s): %s\n",
-                                 pe_directed_name(c), err);
+                    std::fprintf(stderr, "vector generation failed (%s): %s\n", pe_directed_name(c),
+                                 err);
                     return 1;
                 }
                 names.push_back(pe_directed_name(c));
@@ -269,8 +261,7 @@ int main(int argc, char **argv)
     } else {
         bool bp = mode == "backpressure";
         PeStallProfile stall;
-        if (bp)
-            stall = {stall_p, stall_p, stall_p, stall_p};
+        if (bp) stall = {stall_p, stall_p, stall_p, stall_p};
         const long batch = 64;
         long next_report = n_tiles / 10;
         for (long done = 0; done < n_tiles && ok; done += batch) {
@@ -293,14 +284,12 @@ int main(int argc, char **argv)
             }
         }
     }
-    double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (b.csv)
-        std::fclose(b.csv);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (b.csv) std::fclose(b.csv);
     std::printf("%s %s: %ld tiles, %ld rows, %ld high weights, %ld data mismatches, %ld cycle "
                 "mismatches, err=0x%x, %ld cycles in %.2f s (%.0f cycles/s)\n",
-                PE_CONFIG_NAME, mode.c_str(), b.st.tiles, b.st.rows, b.st.high,
-                b.st.data_mismatch, b.st.cycle_mismatch, sim.err(), sim.cycle(), secs,
+                PE_CONFIG_NAME, mode.c_str(), b.st.tiles, b.st.rows, b.st.high, b.st.data_mismatch,
+                b.st.cycle_mismatch, sim.err(), sim.cycle(), secs,
                 sim.cycle() / (secs > 0 ? secs : 1));
     return ok && !b.st.data_mismatch && !b.st.cycle_mismatch && !sim.err() ? 0 : 1;
 }

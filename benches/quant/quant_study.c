@@ -15,8 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-static void usage(FILE *f)
-{
+static void usage(FILE *f) {
     fprintf(f, "usage: quant_study --model FLOAT.hqm --policies FILE --csv OUT.csv\n"
                "                   [--layers-csv OUT.csv] [--qat-epochs N] [--calib N] [--seed S]\n"
                "Policies file: one policy spec per line, followed by ' qat' to also run QAT;\n"
@@ -24,8 +23,7 @@ static void usage(FILE *f)
 }
 
 /* A whole-string integer in [lo, hi], or -1 with a message. */
-static int parse_int(const char *flag, const char *s, long lo, long hi, long *out)
-{
+static int parse_int(const char *flag, const char *s, long lo, long hi, long *out) {
     char *end;
     long v = strtol(s, &end, 10);
     if (end == s || *end || v < lo || v > hi) {
@@ -37,40 +35,33 @@ static int parse_int(const char *flag, const char *s, long lo, long hi, long *ou
     return 0;
 }
 
-static int clone(const hq_model *src, hq_model *dst, char *err, size_t errlen)
-{
+static int clone(const hq_model *src, hq_model *dst, char *err, size_t errlen) {
     uint8_t *buf;
     size_t len;
-    if (hq_container_write_mem(src, &buf, &len, err, errlen))
-        return -1;
+    if (hq_container_write_mem(src, &buf, &len, err, errlen)) return -1;
     int rc = hq_container_read_mem(dst, buf, len, err, errlen);
     free(buf);
     return rc;
 }
 
-static FILE *open_csv(const char *path, const char *header)
-{
+static FILE *open_csv(const char *path, const char *header) {
     FILE *f = fopen(path, "a+");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     fseek(f, 0, SEEK_END);
-    if (ftell(f) == 0)
-        fprintf(f, "%s\n", header);
+    if (ftell(f) == 0) fprintf(f, "%s\n", header);
     return f;
 }
 
 /* Packs q-model m in every layout: bpw[k] (-1 if the layout cannot hold it); per-layer rows. */
 static void cost_layouts(const hq_model *m, const char *net, FILE *lcsv, double bpw[],
-                         double *entropy, double *rq_bpw, size_t *weights)
-{
+                         double *entropy, double *rq_bpw, size_t *weights) {
     for (int k = 0; k < HQ_LAYOUT_COUNT; k++) {
         hq_layout_opts o;
         hq_layout_opts_default(&o, (hq_layout_kind)k);
         hq_packed_model pm;
         char err[512];
         bpw[k] = -1;
-        if (hq_layout_pack_model(m, &o, &pm, err, sizeof err))
-            continue;
+        if (hq_layout_pack_model(m, &o, &pm, err, sizeof err)) continue;
         bpw[k] = pm.bits_per_weight;
         *rq_bpw = 8.0 * (double)pm.rq_bytes / (double)pm.weights;
         *weights = pm.weights;
@@ -80,18 +71,17 @@ static void cost_layouts(const hq_model *m, const char *net, FILE *lcsv, double 
             const hq_layer *L = &m->layers[pm.layer_index[i]];
             h += s->entropy_bpw * (double)s->weights;
             if (lcsv)
-                fprintf(lcsv, "%s,\"%s\",%s,%d,%d,%d,%s,%zu,%.5f,%.5f,%.5f,%.5f\n", net,
-                        m->policy, hq_layout_name((hq_layout_kind)k), pm.layer_index[i], L->rows,
-                        L->cols, hq_layout_name(s->kind), s->bytes, s->bits_per_weight,
-                        s->entropy_bpw, s->bits_per_weight - s->entropy_bpw, s->hi_fraction);
+                fprintf(lcsv, "%s,\"%s\",%s,%d,%d,%d,%s,%zu,%.5f,%.5f,%.5f,%.5f\n", net, m->policy,
+                        hq_layout_name((hq_layout_kind)k), pm.layer_index[i], L->rows, L->cols,
+                        hq_layout_name(s->kind), s->bytes, s->bits_per_weight, s->entropy_bpw,
+                        s->bits_per_weight - s->entropy_bpw, s->hi_fraction);
         }
         *entropy = h / (double)pm.weights;
         hq_packed_model_free(&pm);
     }
 }
 
-static double accuracy(const hq_model *m, const hq_dataset *test)
-{
+static double accuracy(const hq_model *m, const hq_dataset *test) {
     char err[512];
     int c = hq_ref_eval(m, test, 0, NULL, 0, err, sizeof err);
     if (c < 0) {
@@ -101,8 +91,7 @@ static double accuracy(const hq_model *m, const hq_dataset *test)
     return 100.0 * c / test->n;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const char *model = NULL, *policies = NULL, *csv = NULL, *lcsv_path = NULL;
     hq_quant_opts qo;
     hq_quant_opts_default(&qo);
@@ -128,14 +117,11 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--layers-csv"))
             lcsv_path = v;
         else if (!strcmp(a, "--qat-epochs")) {
-            if (parse_int(a, v, 1, 1000, &qat_epochs))
-                return 2;
+            if (parse_int(a, v, 1, 1000, &qat_epochs)) return 2;
         } else if (!strcmp(a, "--calib")) {
-            if (parse_int(a, v, 1, 60000, &calib))
-                return 2;
+            if (parse_int(a, v, 1, 60000, &calib)) return 2;
         } else if (!strcmp(a, "--seed")) {
-            if (parse_int(a, v, 0, 1L << 62, &seed))
-                return 2;
+            if (parse_int(a, v, 0, 1L << 62, &seed)) return 2;
         } else {
             fprintf(stderr, "quant_study: unknown option %s\n", a);
             usage(stderr);
@@ -159,9 +145,10 @@ int main(int argc, char **argv)
         return 1;
     }
     FILE *pf = fopen(policies, "r");
-    FILE *out = open_csv(csv, "net,width_mult,policy,float_acc,ptq_acc,qat_acc,qat_epochs,"
-                              "qat_seconds,qat_cpu_seconds,hi_fraction,entropy_bpw,bpw_dense,bpw_coo,bpw_block,"
-                              "bpw_rowgroup,bpw_escape,rq_bpw,weights");
+    FILE *out = open_csv(
+        csv, "net,width_mult,policy,float_acc,ptq_acc,qat_acc,qat_epochs,"
+             "qat_seconds,qat_cpu_seconds,hi_fraction,entropy_bpw,bpw_dense,bpw_coo,bpw_block,"
+             "bpw_rowgroup,bpw_escape,rq_bpw,weights");
     FILE *lcsv = lcsv_path ? open_csv(lcsv_path, "net,policy,requested_layout,layer,rows,cols,"
                                                  "layout,bytes,bits_per_weight,entropy_bpw,"
                                                  "overhead_bpw,hi_fraction")
@@ -176,15 +163,13 @@ int main(int argc, char **argv)
     char line[512];
     while (fgets(line, sizeof line, pf)) {
         char spec[256] = "", flag[16] = "";
-        if (line[0] == '#' || sscanf(line, "%255s %15s", spec, flag) < 1)
-            continue;
+        if (line[0] == '#' || sscanf(line, "%255s %15s", spec, flag) < 1) continue;
         int do_qat = !strcmp(flag, "qat");
         hq_model q;
         double bpw[HQ_LAYOUT_COUNT], entropy = 0, rq = 0, ptq_acc = -1, qat_acc = -1, secs = 0,
-               cpu = 0;
+                                     cpu = 0;
         size_t weights = 0;
-        if (clone(&fm, &q, err, sizeof err))
-            break;
+        if (clone(&fm, &q, err, sizeof err)) break;
         qo.qat_epochs = 0;
         if (hq_quantize_model(&q, spec, &train, &qo, err, sizeof err)) {
             fprintf(stderr, "quant_study: %s: %s\n", spec, err);
@@ -198,8 +183,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "quant_study: %s: %s\n", spec, err);
         hq_model_free(&q);
         if (do_qat) {
-            if (clone(&fm, &q, err, sizeof err))
-                break;
+            if (clone(&fm, &q, err, sizeof err)) break;
             qo.qat_epochs = (int)qat_epochs;
             qo.verbose = 1;
             double t0 = omp_get_wtime();
@@ -227,15 +211,13 @@ int main(int argc, char **argv)
                 fprintf(out, ",");
         fprintf(out, ",%.5f,%zu\n", rq, weights);
         fflush(out);
-        if (lcsv)
-            fflush(lcsv);
+        if (lcsv) fflush(lcsv);
         fprintf(stderr, "quant_study: %-60s ptq %6.2f %%  qat %6.2f %%  block %.4f b/w\n", spec,
                 ptq_acc, qat_acc, bpw[HQ_LAYOUT_BLOCK]);
     }
     fclose(pf);
     fclose(out);
-    if (lcsv)
-        fclose(lcsv);
+    if (lcsv) fclose(lcsv);
     hq_model_free(&fm);
     hq_dataset_free(&train);
     hq_dataset_free(&test);

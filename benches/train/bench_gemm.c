@@ -23,8 +23,7 @@ static const shape shapes[] = {
     {"cnn conv2 dcol    (12544x144x32)", 0, 0, 12544, 144, 32},
 };
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     double seconds = 0.5;
     if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
         printf("usage: bench_gemm [SECONDS per shape and thread count, default 0.5]\n"

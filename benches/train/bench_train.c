@@ -10,26 +10,22 @@
 #include <string.h>
 #include <time.h>
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: bench_train [--net mlp|cnn] [--epochs N] [--batch N] [--lr X] [--sgd]\n"
-            "                   [--width-mult X] [--threads N] [--seed N] [--limit N]\n"
-            "                   [--data DIR] [--min-acc PCT] [--max-seconds S] [--quiet]\n"
-            "Trains on the Fashion-MNIST training set (60,000 images, or --limit), evaluates\n"
-            "on the whole test set, prints {net, epochs, train_s, test_acc, ...} as JSON.\n"
-            "Defaults are hq_train_opts_default(net). --min-acc / --max-seconds: exit 1 when\n"
-            "the test accuracy is lower / the training takes longer (targets).\n");
+static void usage(FILE *f) {
+    fprintf(f, "usage: bench_train [--net mlp|cnn] [--epochs N] [--batch N] [--lr X] [--sgd]\n"
+               "                   [--width-mult X] [--threads N] [--seed N] [--limit N]\n"
+               "                   [--data DIR] [--min-acc PCT] [--max-seconds S] [--quiet]\n"
+               "Trains on the Fashion-MNIST training set (60,000 images, or --limit), evaluates\n"
+               "on the whole test set, prints {net, epochs, train_s, test_acc, ...} as JSON.\n"
+               "Defaults are hq_train_opts_default(net). --min-acc / --max-seconds: exit 1 when\n"
+               "the test accuracy is lower / the training takes longer (targets).\n");
 }
 
 /* FNV-1a over every float parameter: two runs trained identically print the same value. */
-static unsigned long long weights_hash(const hq_model *m)
-{
+static unsigned long long weights_hash(const hq_model *m) {
     unsigned long long h = 1469598103934665603ULL;
     for (int l = 0; l < m->n_layers; l++) {
         const hq_layer *L = &m->layers[l];
-        if (!L->w)
-            continue;
+        if (!L->w) continue;
         const unsigned char *p[2] = {(const void *)L->w, (const void *)L->b};
         size_t len[2] = {sizeof(float) * L->rows * L->cols, sizeof(float) * L->rows};
         for (int t = 0; t < 2; t++)
@@ -39,8 +35,7 @@ static unsigned long long weights_hash(const hq_model *m)
     return h;
 }
 
-static int parse_num(const char *flag, const char *s, double lo, double hi, double *out)
-{
+static int parse_num(const char *flag, const char *s, double lo, double hi, double *out) {
     char *end;
     double v = s ? strtod(s, &end) : 0.0;
     if (!s || *end || end == s || v < lo || v > hi) {
@@ -52,11 +47,10 @@ static int parse_num(const char *flag, const char *s, double lo, double hi, doub
     return 0;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const char *net = "mlp", *dir = NULL;
-    double epochs = -1, batch = -1, lr = -1, wm = 1, threads = 0, seed = 1, limit = 0,
-           min_acc = 0, max_s = 0;
+    double epochs = -1, batch = -1, lr = -1, wm = 1, threads = 0, seed = 1, limit = 0, min_acc = 0,
+           max_s = 0;
     int sgd = 0, quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -95,8 +89,7 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        if (r)
-            return 2;
+        if (r) return 2;
     }
 
     char err[512];
@@ -108,14 +101,10 @@ int main(int argc, char **argv)
     }
     hq_train_opts o;
     hq_train_opts_default(&o, net);
-    if (epochs > 0)
-        o.epochs = (int)epochs;
-    if (batch > 0)
-        o.batch = (int)batch;
-    if (lr > 0)
-        o.lr = (float)lr;
-    if (sgd)
-        o.optimizer = 1, o.lr = lr > 0 ? (float)lr : 0.05f;
+    if (epochs > 0) o.epochs = (int)epochs;
+    if (batch > 0) o.batch = (int)batch;
+    if (lr > 0) o.lr = (float)lr;
+    if (sgd) o.optimizer = 1, o.lr = lr > 0 ? (float)lr : 0.05f;
     o.threads = (int)threads;
     o.seed = (unsigned long long)seed;
     o.limit = (int)limit;
@@ -127,8 +116,7 @@ int main(int argc, char **argv)
                  : hq_model_init_mlp(&m, NULL, 0, (float)wm, o.seed, err, sizeof err);
     double t0 = omp_get_wtime();
     clock_t cpu0 = clock();
-    if (!rc)
-        rc = hq_train(&m, &train, &o, err, sizeof err);
+    if (!rc) rc = hq_train(&m, &train, &o, err, sizeof err);
     double train_s = omp_get_wtime() - t0;
     /* CPU seconds of all threads: unlike wall time, barely affected by other users' load. */
     double cpu_s = (double)(clock() - cpu0) / CLOCKS_PER_SEC;
@@ -142,14 +130,17 @@ int main(int argc, char **argv)
     double acc = 100.0 * correct / test.n;
     long params = 0;
     for (int l = 0; l < m.n_layers; l++)
-        params += (long)m.layers[l].rows * m.layers[l].cols + (m.layers[l].w ? m.layers[l].rows : 0);
+        params +=
+            (long)m.layers[l].rows * m.layers[l].cols + (m.layers[l].w ? m.layers[l].rows : 0);
     printf("{\"net\": \"%s\", \"width_mult\": %g, \"params\": %ld, \"epochs\": %d, \"batch\": %d, "
            "\"lr\": %g, \"optimizer\": \"%s\", \"threads\": %d, \"seed\": %llu, "
-           "\"train_images\": %d, \"train_s\": %.2f, \"train_cpu_s\": %.2f, \"test_images\": %d, \"test_acc\": %.2f, "
+           "\"train_images\": %d, \"train_s\": %.2f, \"train_cpu_s\": %.2f, \"test_images\": %d, "
+           "\"test_acc\": %.2f, "
            "\"eval_s\": %.2f, \"weights_fnv1a\": \"%016llx\"}\n",
            net, wm, params, o.epochs, o.batch, (double)o.lr, o.optimizer ? "sgd" : "adam",
            o.threads ? o.threads : omp_get_max_threads(), o.seed,
-           o.limit > 0 && o.limit < train.n ? o.limit : train.n, train_s, cpu_s, test.n, acc, eval_s, weights_hash(&m));
+           o.limit > 0 && o.limit < train.n ? o.limit : train.n, train_s, cpu_s, test.n, acc,
+           eval_s, weights_hash(&m));
     hq_model_free(&m);
     hq_dataset_free(&train);
     hq_dataset_free(&test);

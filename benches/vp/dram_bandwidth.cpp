@@ -1,7 +1,8 @@
 /* DRAM study: achieved bandwidth, row-buffer behaviour and energy per byte (commands and
  * background) of the presets for typical access patterns (sequential streams in transactions
- * of several sizes, random bursts, a row-thrashing stride). Deterministic (fixed seed). Prints a Markdown table.
- * usage: dram_bandwidth [PRESET.json ...]   (default: the presets in configs/dram) */
+ * of several sizes, random bursts, a row-thrashing stride). Deterministic (fixed seed). Prints a
+ * Markdown table. usage: dram_bandwidth [PRESET.json ...]   (default: the presets in configs/dram)
+ */
 #include "mem/dram_timing.h"
 #include "platform/dram_preset.h"
 
@@ -18,16 +19,18 @@ struct Pattern {
     enum { SEQ, RANDOM, THRASH } kind;
 };
 
-static void run(const std::string &path)
-{
+static void run(const std::string &path) {
     const DramParams p = load_dram_preset_file(path);
     std::printf("\n%s (peak %.2f GB/s)\n\n", p.part.c_str(), p.peak_bytes_per_s() / 1e9);
     std::printf("| pattern | transaction | GB/s | of peak | row hits | misses | conflicts | "
                 "pJ/byte |\n|---|---|---|---|---|---|---|---|\n");
     const Pattern pats[] = {
-        {"sequential", 64, Pattern::SEQ},        {"sequential", 256, Pattern::SEQ},
-        {"sequential", 4096, Pattern::SEQ},      {"sequential", 65536, Pattern::SEQ},
-        {"random", 64, Pattern::RANDOM},         {"random", 4096, Pattern::RANDOM},
+        {"sequential", 64, Pattern::SEQ},
+        {"sequential", 256, Pattern::SEQ},
+        {"sequential", 4096, Pattern::SEQ},
+        {"sequential", 65536, Pattern::SEQ},
+        {"random", 64, Pattern::RANDOM},
+        {"random", 4096, Pattern::RANDOM},
         {"same-bank row thrash", 64, Pattern::THRASH},
     };
     const uint64_t total = 16 << 20; /* 16 MiB per pattern */
@@ -59,8 +62,7 @@ static void run(const std::string &path)
     }
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     std::vector<std::string> presets;
     for (int i = 1; i < argc; i++) {
         if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {

@@ -4,8 +4,7 @@
 
 namespace hq::accel {
 
-const char *arch_name(Arch a)
-{
+const char *arch_name(Arch a) {
     switch (a) {
     case Arch::Uniform8: return "uniform8";
     case Arch::Split: return "split";
@@ -14,8 +13,7 @@ const char *arch_name(Arch a)
     return "?";
 }
 
-bool parse_arch(const std::string &s, Arch *a)
-{
+bool parse_arch(const std::string &s, Arch *a) {
     for (Arch x : {Arch::Uniform8, Arch::Split, Arch::LaneGroup})
         if (s == arch_name(x)) {
             *a = x;
@@ -24,24 +22,20 @@ bool parse_arch(const std::string &s, Arch *a)
     return false;
 }
 
-const char *layout_name(unsigned layout)
-{
+const char *layout_name(unsigned layout) {
     static const char *names[kLayoutCount] = {"dense", "coo", "block", "rowgroup", "escape"};
     return layout < kLayoutCount ? names[layout] : "?";
 }
 
-uint32_t AccelConfig::supported_layouts() const
-{
+uint32_t AccelConfig::supported_layouts() const {
     /* uniform8 has no decompressor for the heterogeneous layouts: it multiplies dense
      * int8 (or low-only) weights. The heterogeneous arrays take every layout; a dense int8
      * layer (e.g. a uniform8 first/last layer) runs with every weight on the outlier path. */
-    if (arch == Arch::Uniform8)
-        return 1u << HQ_ACCEL_LAYOUT_DENSE;
+    if (arch == Arch::Uniform8) return 1u << HQ_ACCEL_LAYOUT_DENSE;
     return (1u << kLayoutCount) - 1;
 }
 
-void load_timing_config(const std::string &path, AccelConfig *cfg)
-{
+void load_timing_config(const std::string &path, AccelConfig *cfg) {
     nlohmann::json j = load_json_file(path);
     ConfigObject top(j, path, "");
     top.allow_only({"comment", "source", "arch", "clock_hz", "array", "buffers", "decompressor",
@@ -60,15 +54,14 @@ void load_timing_config(const std::string &path, AccelConfig *cfg)
     if (cfg->tile_rows() > 255)
         arr.fail("rows_per_tile", "pe_tiles * rows_per_tile must be at most 255");
     cfg->lanes = (unsigned)arr.u64_or("lanes", cfg->lanes, 8, 2040);
-    if (cfg->lanes % 8)
-        arr.fail("lanes", "must be a multiple of 8");
+    if (cfg->lanes % 8) arr.fail("lanes", "must be a multiple of 8");
     cfg->lane_group = (unsigned)arr.u64_or("lane_group", cfg->lane_group, 1, 255);
-    if (cfg->lanes % cfg->lane_group)
-        arr.fail("lane_group", "must divide lanes");
+    if (cfg->lanes % cfg->lane_group) arr.fail("lane_group", "must divide lanes");
     cfg->hi_macs = (unsigned)arr.u64_or("hi_macs", cfg->hi_macs, 1, 4096);
     cfg->nb_max = (unsigned)arr.u64_or("nb_max", cfg->nb_max, 1, 4096);
     cfg->tile_overhead = (unsigned)arr.u64_or("tile_overhead", cfg->tile_overhead, 0, 1000);
-    cfg->pipeline_latency = (unsigned)arr.u64_or("pipeline_latency", cfg->pipeline_latency, 0, 1000);
+    cfg->pipeline_latency =
+        (unsigned)arr.u64_or("pipeline_latency", cfg->pipeline_latency, 0, 1000);
     if (cfg->pipeline_latency < cfg->tile_overhead)
         arr.fail("pipeline_latency", "must be at least tile_overhead");
     ConfigObject buf = top.object_or_empty("buffers");
@@ -90,12 +83,10 @@ void load_timing_config(const std::string &path, AccelConfig *cfg)
     cfg->desc_fetch_cycles = (unsigned)d.u64_or("fetch_cycles", cfg->desc_fetch_cycles, 0, 10000);
 }
 
-static double energy_value(const ConfigObject &o, const char *key, double dflt)
-{
+static double energy_value(const ConfigObject &o, const char *key, double dflt) {
     /* Each entry is {"pj": value, "source": "..."}; the source is required so that every
      * number in the table says where it comes from. */
-    if (!o.has(key))
-        return dflt;
+    if (!o.has(key)) return dflt;
     ConfigObject e = o.object(key);
     e.allow_only({"pj", "bytes", "source", "note"});
     if (e.string("source").empty())
@@ -103,8 +94,7 @@ static double energy_value(const ConfigObject &o, const char *key, double dflt)
     return e.number("pj", 0, 1e6);
 }
 
-void load_energy_table(const std::string &path, EnergyTable *t)
-{
+void load_energy_table(const std::string &path, EnergyTable *t) {
     nlohmann::json j = load_json_file(path);
     ConfigObject top(j, path, "");
     top.allow_only({"comment", "mac", "sram_byte", "dram_byte", "dram_activate", "decoder_symbol"});

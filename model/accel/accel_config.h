@@ -12,8 +12,11 @@
 
 namespace hq::accel {
 
-enum class Arch : uint8_t { Uniform8 = HQ_ACCEL_ARCH_UNIFORM8, Split = HQ_ACCEL_ARCH_SPLIT,
-                            LaneGroup = HQ_ACCEL_ARCH_LANEGROUP };
+enum class Arch : uint8_t {
+    Uniform8 = HQ_ACCEL_ARCH_UNIFORM8,
+    Split = HQ_ACCEL_ARCH_SPLIT,
+    LaneGroup = HQ_ACCEL_ARCH_LANEGROUP
+};
 constexpr int kLayoutCount = 5; /* LAYOUT_DENSE .. LAYOUT_ESCAPE */
 
 const char *arch_name(Arch a);

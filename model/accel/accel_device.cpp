@@ -2,8 +2,7 @@
 
 namespace hq::accel {
 
-AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq)
-{
+AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq) {
     const hq::ConfigObject &p = ctx.params;
     p.allow_only({"timing", "energy", "arch", "trace"});
     if (ctx.size < HQ_ACCEL_WINDOW_BYTES)
@@ -11,10 +10,8 @@ AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq)
                             std::to_string(HQ_ACCEL_WINDOW_BYTES) + " bytes (\"size\")");
     AccelConfig cfg;
     EnergyTable energy;
-    if (p.has("timing"))
-        load_timing_config(p.resolve_path(p.string("timing")), &cfg);
-    if (p.has("energy"))
-        load_energy_table(p.resolve_path(p.string("energy")), &energy);
+    if (p.has("timing")) load_timing_config(p.resolve_path(p.string("timing")), &cfg);
+    if (p.has("energy")) load_energy_table(p.resolve_path(p.string("energy")), &energy);
     if (p.has("arch")) {
         const std::string a = p.string("arch");
         if (!parse_arch(a, &cfg.arch))
@@ -24,16 +21,14 @@ AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq)
     accel_->enable_trace(p.boolean_or("trace", false));
 }
 
-void AccelDevice::wire(hq::Wiring &w)
-{
+void AccelDevice::wire(hq::Wiring &w) {
     if (irq_)
         accel_->irq.bind(w.irq_line(irq_));
     else
         accel_->irq.bind(unconnected_irq_); /* polling firmware only */
 }
 
-void AccelDevice::report(nlohmann::json &j) const
-{
+void AccelDevice::report(nlohmann::json &j) const {
     const PerfCounters &p = accel_->csr().perf();
     j["type"] = kAccelDeviceType;
     j["arch"] = arch_name(accel_->config().arch);

@@ -30,35 +30,28 @@ namespace hq::accel {
 
 namespace {
 
-bool readable(const std::string &p)
-{
+bool readable(const std::string &p) {
     return !p.empty() && access(p.c_str(), R_OK) == 0;
 }
 
 /* given > hq_find_default_config (platform/hq_platform.h). */
-std::string find_config(const std::string &given, const char *env, const char *rel)
-{
-    if (!given.empty())
-        return given;
+std::string find_config(const std::string &given, const char *env, const char *rel) {
+    if (!given.empty()) return given;
     char buf[PATH_MAX + 64];
     const char *p = hq_find_default_config(env, rel, buf, sizeof buf);
     return p ? p : "";
 }
 
-std::string find_firmware(const std::string &given)
-{
-    if (!given.empty())
-        return given;
+std::string find_firmware(const std::string &given) {
+    if (!given.empty()) return given;
     const char *env = getenv("HQSIM_ACCEL_FW");
-    if (env && *env)
-        return env;
+    if (env && *env) return env;
     char buf[PATH_MAX + 64];
     const char *p = hq_find_share_file("fw/accel/accel_runtime.elf", buf, sizeof buf);
     return p ? p : "";
 }
 
-std::string absolute(const std::string &p)
-{
+std::string absolute(const std::string &p) {
     char buf[PATH_MAX];
     return realpath(p.c_str(), buf) ? std::string(buf) : p;
 }
@@ -67,20 +60,16 @@ std::string absolute(const std::string &p)
 struct ImageLoader : sc_core::sc_module {
     ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf,
                 const DramImage &img)
-        : sc_module(n), bus_(bus), elf_(elf), img_(img)
-    {
-    }
-    void put(uint32_t addr, std::vector<uint8_t> bytes, const char *what)
-    {
+        : sc_module(n), bus_(bus), elf_(elf), img_(img) {}
+    void put(uint32_t addr, std::vector<uint8_t> bytes, const char *what) {
         if (bus_.debug_access(addr, bytes.data(), unsigned(bytes.size()), true) != bytes.size()) {
             char m[200];
-            std::snprintf(m, sizeof m, "%s [0x%08x, +%zu) is not inside the platform's memory", what,
-                          addr, bytes.size());
+            std::snprintf(m, sizeof m, "%s [0x%08x, +%zu) is not inside the platform's memory",
+                          what, addr, bytes.size());
             throw hq::ConfigError(m);
         }
     }
-    void start_of_simulation() override
-    {
+    void start_of_simulation() override {
         for (const hq::ElfSegment &s : elf_.segments) {
             std::vector<uint8_t> b(s.data);
             b.resize(s.mem_size, 0);
@@ -97,29 +86,26 @@ struct ImageLoader : sc_core::sc_module {
 /* Progress on stderr while the simulation runs (every 10 % of the layer invocations). */
 struct Progress : sc_core::sc_module {
     Progress(sc_core::sc_module_name n, const HqAccel &a, uint64_t total, bool on)
-        : sc_module(n), accel_(a), total_(total), on_(on)
-    {
+        : sc_module(n), accel_(a), total_(total), on_(on) {
         SC_HAS_PROCESS(Progress);
         SC_THREAD(run);
     }
-    void run()
-    {
-        if (!on_ || total_ < 100)
-            return;
+    void run() {
+        if (!on_ || total_ < 100) return;
         const auto t0 = std::chrono::steady_clock::now();
         uint64_t next = total_ / 10;
         for (;;) {
             wait(sc_core::sc_time(100, sc_core::SC_US));
             uint64_t done = accel_.layers().size();
             if (done >= next) {
-                double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                double s =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                 hq::console_end_firmware_line();
                 std::fprintf(stderr, "hqsim run: %3.0f%% of the layers (%.1f s)\n",
                              100.0 * done / total_, s);
                 next += total_ / 10;
             }
-            if (done >= total_)
-                return;
+            if (done >= total_) return;
         }
     }
     const HqAccel &accel_;
@@ -138,57 +124,51 @@ struct ModelGuard {
     hq_ref_net *ref = nullptr;
     hq_packed_model pm{};
     bool have_model = false, have_ds = false, have_pm = false;
-    ~ModelGuard()
-    {
-        if (ref)
-            hq_ref_free(ref);
-        if (have_pm)
-            hq_packed_model_free(&pm);
-        if (have_ds)
-            hq_dataset_free(&ds);
-        if (have_model)
-            hq_container_free_model(&m);
+    ~ModelGuard() {
+        if (ref) hq_ref_free(ref);
+        if (have_pm) hq_packed_model_free(&pm);
+        if (have_ds) hq_dataset_free(&ds);
+        if (have_model) hq_container_free_model(&m);
     }
 };
 
 /* Adds the accelerator to the platform document (unless it has one) and sets its params. */
 void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string &timing,
-                     const std::string &energy, bool trace)
-{
+                     const std::string &energy, bool trace) {
     nlohmann::json &devs = doc["devices"];
     nlohmann::json *acc = nullptr;
     for (nlohmann::json &d : devs)
-        if (d.is_object() && d.value("type", "") == kAccelDeviceType)
-            acc = &d;
+        if (d.is_object() && d.value("type", "") == kAccelDeviceType) acc = &d;
     if (!acc) {
         unsigned irq = 1;
         for (bool used = true; used; irq++) {
             used = false;
             for (const nlohmann::json &d : devs)
-                used = used || (d.contains("irq") && d["irq"].is_number() && d["irq"].get<unsigned>() == irq);
-            if (!used)
-                break;
+                used = used || (d.contains("irq") && d["irq"].is_number() &&
+                                d["irq"].get<unsigned>() == irq);
+            if (!used) break;
         }
-        devs.push_back({{"name", "accel0"}, {"type", kAccelDeviceType}, {"base", "0x40000000"},
-                        {"size", "0x1000"}, {"irq", irq}, {"latency_ns", 10}});
+        devs.push_back({{"name", "accel0"},
+                        {"type", kAccelDeviceType},
+                        {"base", "0x40000000"},
+                        {"size", "0x1000"},
+                        {"irq", irq},
+                        {"latency_ns", 10}});
         acc = &devs.back();
     }
     nlohmann::json &p = (*acc)["params"];
-    if (!p.is_object())
-        p = nlohmann::json::object();
+    if (!p.is_object()) p = nlohmann::json::object();
     if (!timing.empty() && (!o.timing_path.empty() || !p.contains("timing")))
         p["timing"] = absolute(timing);
     if (!energy.empty() && (!o.energy_path.empty() || !p.contains("energy")))
         p["energy"] = absolute(energy);
-    if (!o.arch.empty())
-        p["arch"] = o.arch;
-    if (trace)
-        p["trace"] = true;
+    if (!o.arch.empty()) p["arch"] = o.arch;
+    if (trace) p["trace"] = true;
 }
 
-void accumulate(LayerStats &a, const LayerStats &b)
-{
-    const double busy_a = double(a.compute + a.stall_outlier), busy_b = double(b.compute + b.stall_outlier);
+void accumulate(LayerStats &a, const LayerStats &b) {
+    const double busy_a = double(a.compute + a.stall_outlier),
+                 busy_b = double(b.compute + b.stall_outlier);
     if (busy_a + busy_b > 0) {
         a.util_array = (a.util_array * busy_a + b.util_array * busy_b) / (busy_a + busy_b);
         a.util_hi = (a.util_hi * busy_a + b.util_hi * busy_b) / (busy_a + busy_b);
@@ -217,17 +197,15 @@ void accumulate(LayerStats &a, const LayerStats &b)
     a.energy_decoder_pj += b.energy_decoder_pj;
 }
 
-int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::time_point t_start)
-{
+int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::time_point t_start) {
     char err[512];
     ModelGuard g;
-    if (hq_model_load(&g.m, o.model_path.c_str(), err, sizeof err))
-        throw Failure{2, err};
+    if (hq_model_load(&g.m, o.model_path.c_str(), err, sizeof err)) throw Failure{2, err};
     g.have_model = true;
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
-    if (hq_dataset_load(&g.ds, o.dataset_dir.empty() ? nullptr : o.dataset_dir.c_str(), HQ_SPLIT_TEST,
-                        err, sizeof err))
+    if (hq_dataset_load(&g.ds, o.dataset_dir.empty() ? nullptr : o.dataset_dir.c_str(),
+                        HQ_SPLIT_TEST, err, sizeof err))
         throw Failure{2, err};
     g.have_ds = true;
     const int n = o.images ? o.images : g.ds.n;
@@ -251,12 +229,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     set_pe_impl_rtl(o.pe_rtl);
     if (o.pe_rtl) {
         const std::string why = rtl_pe_check_model(g.pm);
-        if (!why.empty())
-            throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
+        if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
 
     /* Platform config with the accelerator. */
-    const std::string plat_path = find_config(o.platform_path, "HQSIM_PLATFORM", "platform/default.json");
+    const std::string plat_path =
+        find_config(o.platform_path, "HQSIM_PLATFORM", "platform/default.json");
     if (plat_path.empty())
         throw Failure{2, "no default platform config found; pass --platform FILE"};
     const std::string timing = find_config(o.timing_path, nullptr, "timing/default.json");
@@ -273,10 +251,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     hq::PlatformConfig cfg = hq::parse_platform_config(doc, plat_path);
     const hq::DeviceEntry *acc = nullptr, *plic = nullptr, *dram = nullptr;
     for (const hq::DeviceEntry &e : cfg.devices) {
-        if (e.type == kAccelDeviceType)
-            acc = &e;
-        if (e.type == "plic")
-            plic = &e;
+        if (e.type == kAccelDeviceType) acc = &e;
+        if (e.type == "plic") plic = &e;
         if (e.type == "dram" && e.base <= HQ_ACCEL_NET_ADDR && HQ_ACCEL_NET_ADDR < e.base + e.size)
             dram = &e;
     }
@@ -293,8 +269,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ip.images = g.ds.images;
     DramImage img;
     std::string e = build_dram_image(g.m, g.pm, ip, &img);
-    if (!e.empty())
-        throw Failure{2, o.model_path + ": " + e};
+    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
     if (img.end > dram->base + dram->size)
         throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
                              " but the platform's DRAM ends earlier; use fewer --images"};
@@ -311,14 +286,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     popt.uart_out_path = o.quiet ? "/dev/null" : (o.json ? "/dev/stderr" : "");
     hq::Platform plat("platform", cfg, popt);
     auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name));
-    if (!dev)
-        throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
+    if (!dev) throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
     HqAccel &accel = dev->accel();
     std::string rtl_config;
     if (o.pe_rtl) {
         const std::string why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
-        if (!why.empty())
-            throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
+        if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
     plat.attach_cpu(cpu);
@@ -354,12 +327,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
                          (unsigned long long)c.uniform_rows);
         std::fprintf(stderr, "\n");
     }
-    if (vcd)
-        sc_core::sc_close_vcd_trace_file(vcd);
+    if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
 
     /* Results back from DRAM. */
     hq_accel_net net{};
-    plat.router().debug_access(HQ_ACCEL_NET_ADDR, reinterpret_cast<uint8_t *>(&net), sizeof net, false);
+    plat.router().debug_access(HQ_ACCEL_NET_ADDR, reinterpret_cast<uint8_t *>(&net), sizeof net,
+                               false);
     std::vector<int32_t> logits((size_t)n * g.m.n_classes);
     std::vector<uint8_t> preds(n);
     plat.router().debug_access(img.net.logits_addr, reinterpret_cast<uint8_t *>(logits.data()),
@@ -372,22 +345,23 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     rep->batch = o.batch;
     rep->clock_hz = ac.clock_hz;
     rep->exit_code = plat.device_exit_code() >= 0 ? plat.device_exit_code()
-                     : cpu.exited()                ? cpu.exit_code()
-                                                   : -1;
+                     : cpu.exited()               ? cpu.exit_code()
+                                                  : -1;
     rep->cpu_instructions = cpu.instructions();
     rep->commands = accel.commands();
     rep->sim_seconds = sc_core::sc_time_stamp().to_seconds();
     rep->e2e_cycles = (uint64_t)(rep->sim_seconds * ac.clock_hz + 0.5);
-    if (!accel.errors().empty())
-        rep->error = accel.errors().back();
-    const int done = rep->exit_code == 0 ? n : (int)std::min<uint32_t>(net.images_done, (uint32_t)n);
+    if (!accel.errors().empty()) rep->error = accel.errors().back();
+    const int done =
+        rep->exit_code == 0 ? n : (int)std::min<uint32_t>(net.images_done, (uint32_t)n);
     for (int i = 0; i < n; i++) {
         const bool ran = i < done;
         rep->correct += ran && preds[i] == g.ds.labels[i];
         rep->reference_accuracy += ref_preds[i] == g.ds.labels[i];
-        if (ran && (std::memcmp(&logits[(size_t)i * g.m.n_classes], &ref_logits[(size_t)i * g.m.n_classes],
-                                sizeof(int32_t) * g.m.n_classes) != 0 ||
-                    preds[i] != ref_preds[i]))
+        if (ran &&
+            (std::memcmp(&logits[(size_t)i * g.m.n_classes], &ref_logits[(size_t)i * g.m.n_classes],
+                         sizeof(int32_t) * g.m.n_classes) != 0 ||
+             preds[i] != ref_preds[i]))
             rep->mismatches++;
     }
     rep->images_completed = done;
@@ -401,8 +375,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->layers[i].name = img.layers[i].name;
     for (const LayerStats &s : accel.layers()) {
         size_t li = (s.desc_addr - img.net.desc_addr) / HQ_ACCEL_DESC_BYTES;
-        if (li >= rep->layers.size())
-            continue;
+        if (li >= rep->layers.size()) continue;
         LayerReport &lr = rep->layers[li];
         if (!lr.invocations) {
             lr.sum = s;
@@ -417,7 +390,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->energy_pj += s.energy_pj;
     }
     rep->trace = accel.trace();
-    rep->host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+    rep->host_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
     if (rep->exit_code != 0) {
         std::string why = rep->exit_code >= HQ_ACCEL_EXIT_ACCEL_ERROR
@@ -426,8 +400,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
                                     " in layer " + std::to_string(net.err_desc) +
                                     (rep->error.empty() ? "" : ": " + rep->error)
                               : "the firmware exited with status " + std::to_string(rep->exit_code);
-        if (rep->exit_code < 0)
-            why = "the firmware did not finish";
+        if (rep->exit_code < 0) why = "the firmware did not finish";
         rep->error = why + "; " + std::to_string(done) + " of " + std::to_string(n) +
                      " images completed (" + std::to_string(n - done) + " not computed)";
         return 3;
@@ -437,8 +410,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
 } // namespace
 
-int run_model(const RunOptions &o, RunReport *rep)
-{
+int run_model(const RunOptions &o, RunReport *rep) {
     const auto t0 = std::chrono::steady_clock::now();
     setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);

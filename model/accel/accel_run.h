@@ -20,7 +20,7 @@ struct RunOptions {
     bool pe_rtl = false;       /* --pe-impl rtl: lanegroup compute on the Verilated tile */
     std::string platform_path; /* "" = default search */
     std::string timing_path, energy_path, fw_path, dataset_dir;
-    int images = 0;            /* 0 = the whole test set */
+    int images = 0; /* 0 = the whole test set */
     int batch = 1;
     bool poll = false, chain = false;
     std::string stats_path, csv_path, trace_path, vcd_path, png_dir;
@@ -30,7 +30,7 @@ struct RunOptions {
 /* Per network layer, summed over all its invocations (batches). */
 struct LayerReport {
     std::string name;
-    LayerStats sum;            /* counters summed; util_* busy-weighted averages */
+    LayerStats sum; /* counters summed; util_* busy-weighted averages */
     uint64_t invocations = 0;
 };
 
@@ -42,14 +42,14 @@ struct RunReport {
      * mismatches are over the completed images only; an uncomputed image never counts. */
     int images_completed = 0, images_failed = 0;
     double accuracy = 0, reference_accuracy = 0;
-    uint64_t cycles = 0;           /* accelerator busy cycles, all layers */
-    uint64_t e2e_cycles = 0;       /* simulated time of the whole run, in accelerator cycles */
+    uint64_t cycles = 0;     /* accelerator busy cycles, all layers */
+    uint64_t e2e_cycles = 0; /* simulated time of the whole run, in accelerator cycles */
     uint64_t dram_bytes = 0, weight_bytes = 0;
     double energy_pj = 0;
     double host_seconds = 0, sim_seconds = 0, clock_hz = 0;
     uint64_t cpu_instructions = 0, commands = 0;
     int exit_code = 0;
-    std::string error;             /* firmware/accelerator error message */
+    std::string error; /* firmware/accelerator error message */
     std::vector<LayerReport> layers;
     std::vector<TraceEvent> trace;
     nlohmann::json to_json() const;
@@ -68,6 +68,5 @@ std::string write_chrome_trace(const RunReport &r, const std::string &path, int 
 std::string write_png_timelines(const RunReport &r, const std::string &dir);
 
 } // namespace hq::accel
-
 
 #endif

@@ -8,8 +8,7 @@
 namespace hq::accel {
 
 /* Unsigned field of `width` (<= 32) bits starting at bit `pos` of p. */
-inline uint32_t read_bits(const uint8_t *p, size_t pos, unsigned width)
-{
+inline uint32_t read_bits(const uint8_t *p, size_t pos, unsigned width) {
     uint64_t v = 0;
     size_t byte = pos / 8;
     unsigned shift = pos % 8, got = 0;
@@ -22,8 +21,7 @@ inline uint32_t read_bits(const uint8_t *p, size_t pos, unsigned width)
 }
 
 /* The same field, sign-extended from `width` bits. */
-inline int32_t read_signed_bits(const uint8_t *p, size_t pos, unsigned width)
-{
+inline int32_t read_signed_bits(const uint8_t *p, size_t pos, unsigned width) {
     uint32_t u = read_bits(p, pos, width);
     uint32_t sign = 1u << (width - 1);
     return (int32_t)(u ^ sign) - (int32_t)sign;

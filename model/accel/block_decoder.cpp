@@ -9,27 +9,25 @@
 
 namespace hq::accel {
 
-static unsigned position_bits(unsigned m)
-{
+static unsigned position_bits(unsigned m) {
     unsigned p = 0;
     while ((1u << p) < m)
         p++;
     return p;
 }
 
-static std::string at(unsigned r, unsigned b)
-{
+static std::string at(unsigned r, unsigned b) {
     return "row " + std::to_string(r) + " block " + std::to_string(b);
 }
 
-std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeights *out)
-{
+std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi, N = h.n, M = h.m;
     if (!lo || M < 2 || N > M)
         return "block: header lo=" + std::to_string(lo) + " N=" + std::to_string(N) +
                " M=" + std::to_string(M) + " invalid (lo >= 1, 2 <= M, N <= M)";
     const unsigned P = position_bits(M), nblk = (h.cols + M - 1) / M;
-    const size_t block_bits = lo == 1 ? (size_t)M + (size_t)N * (P + hi) : (size_t)M * lo + (size_t)N * hi;
+    const size_t block_bits =
+        lo == 1 ? (size_t)M + (size_t)N * (P + hi) : (size_t)M * lo + (size_t)N * hi;
     const size_t bb = (block_bits + 7) / 8;
     std::string err;
     if (!image_section(h.payload, 8 * bb * nblk * h.rows, h.total, "block payload", &err))
@@ -50,7 +48,8 @@ std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeight
                         continue;
                     }
                     if (slot == N)
-                        return "block: " + at(r, b) + " marks more than N=" + std::to_string(N) + " weights";
+                        return "block: " + at(r, b) + " marks more than N=" + std::to_string(N) +
+                               " weights";
                     int v = read_signed_bits(blk, (size_t)M * lo + (size_t)slot * hi, hi);
                     if (v == 0 || v < -qmax)
                         return "block: " + at(r, b) + " slot " + std::to_string(slot) + " value " +
@@ -61,7 +60,8 @@ std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeight
                 }
                 for (unsigned s = slot; s < N; s++)
                     if (read_bits(blk, (size_t)M * lo + (size_t)s * hi, hi))
-                        return "block: " + at(r, b) + " unused slot " + std::to_string(s) + " is not 0";
+                        return "block: " + at(r, b) + " unused slot " + std::to_string(s) +
+                               " is not 0";
             } else {
                 for (unsigned j = 0; j < valid; j++)
                     out->lo[base + j] = (int8_t)low_code(read_bits(blk, j, 1), 1);
@@ -70,8 +70,7 @@ std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeight
                     size_t sp = (size_t)M + (size_t)s * (P + hi);
                     unsigned j = read_bits(blk, sp, P);
                     int v = read_signed_bits(blk, sp + P, hi);
-                    if (v == 0)
-                        continue; /* unused slot */
+                    if (v == 0) continue; /* unused slot */
                     if (j >= valid || v < -qmax || taken[j])
                         return "block: " + at(r, b) + " slot " + std::to_string(s) + ": position " +
                                std::to_string(j) + " / value " + std::to_string(v) + " invalid";

@@ -8,25 +8,20 @@
 
 namespace hq::accel {
 
-std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedWeights *out)
-{
+std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi, ew = kCooDeltaBits + hi;
-    if (!lo)
-        return "coo: header says lo=0 (uniform layers use dense)";
+    if (!lo) return "coo: header says lo=0 (uniform layers use dense)";
     const size_t count = (size_t)h.rows * h.cols;
     std::string err;
     size_t off_cnt = image_section(h.payload, count * lo, h.total, "coo low plane", &err);
-    if (!off_cnt)
-        return err;
+    if (!off_cnt) return err;
     size_t off_ent = image_section(off_cnt, 16ull * h.rows, h.total, "coo counts", &err);
-    if (!off_ent)
-        return err;
+    if (!off_ent) return err;
     const uint8_t *plane = img + h.payload, *cnt = img + off_cnt, *ent = img + off_ent;
     size_t entries = 0;
     for (unsigned r = 0; r < h.rows; r++)
         entries += read_bits(cnt, 16ull * r, 16);
-    if (!image_section(off_ent, entries * ew, h.total, "coo entries", &err))
-        return err;
+    if (!image_section(off_ent, entries * ew, h.total, "coo entries", &err)) return err;
     for (size_t i = 0; i < count; i++) {
         uint32_t pat = read_bits(plane, i * lo, lo);
         if (lo >= 2 && pat == marker_pattern(lo))
@@ -47,7 +42,8 @@ std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedWeights 
             uint64_t pos = cursor + delta;
             if (pos >= h.cols || v < -qmax)
                 return "coo: row " + std::to_string(r) + " entry " + std::to_string(e) +
-                       ": position " + std::to_string(pos) + " / value " + std::to_string(v) + " invalid";
+                       ": position " + std::to_string(pos) + " / value " + std::to_string(v) +
+                       " invalid";
             size_t i = (size_t)r * h.cols + pos;
             out->hi[i] = (int8_t)v;
             out->lo[i] = 0;

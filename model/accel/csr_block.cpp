@@ -2,14 +2,12 @@
 
 namespace hq::accel {
 
-static uint32_t hw_config(const AccelConfig &c)
-{
+static uint32_t hw_config(const AccelConfig &c) {
     return (uint32_t)c.arch | (c.pe_tiles & 0xFF) << 4 | ((c.lanes / 8) & 0xFF) << 12 |
            (c.lane_group & 0xFF) << 20 | (c.rows_per_tile & 0xF) << 28;
 }
 
-bool CsrBlock::read(uint32_t off, uint32_t *v)
-{
+bool CsrBlock::read(uint32_t off, uint32_t *v) {
     /* 64-bit counters: reading LO latches HI so the pair is consistent. */
     auto lo = [&](uint64_t x) {
         hi_latch_ = (uint32_t)(x >> 32);
@@ -51,12 +49,10 @@ bool CsrBlock::read(uint32_t off, uint32_t *v)
     }
 }
 
-bool CsrBlock::write(uint32_t off, uint32_t v)
-{
+bool CsrBlock::write(uint32_t off, uint32_t v) {
     switch (off) {
     case HQ_ACCEL_REG_CTRL:
-        if (v & HQ_ACCEL_CTRL_PERF_CLEAR)
-            perf_ = PerfCounters{};
+        if (v & HQ_ACCEL_CTRL_PERF_CLEAR) perf_ = PerfCounters{};
         if (v & HQ_ACCEL_CTRL_START) {
             if (busy()) {
                 /* The running command continues; the new one is refused. */
@@ -77,7 +73,9 @@ bool CsrBlock::write(uint32_t off, uint32_t v)
             }
         }
         return true;
-    case HQ_ACCEL_REG_IRQ_ENABLE: irq_enable_ = v & (HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR); return true;
+    case HQ_ACCEL_REG_IRQ_ENABLE:
+        irq_enable_ = v & (HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+        return true;
     case HQ_ACCEL_REG_IRQ_STATUS: irq_status_ &= ~v; return true;
     case HQ_ACCEL_REG_DESC_ADDR: desc_addr_ = v; return true;
     case HQ_ACCEL_REG_DESC_COUNT: desc_count_ = v; return true;
@@ -91,26 +89,23 @@ bool CsrBlock::write(uint32_t off, uint32_t v)
     }
 }
 
-bool CsrBlock::take_start(uint32_t *desc_addr, uint32_t *count)
-{
-    if (!start_pending_)
-        return false;
+bool CsrBlock::take_start(uint32_t *desc_addr, uint32_t *count) {
+    if (!start_pending_) return false;
     start_pending_ = false;
     *desc_addr = start_addr_;
     *count = start_count_;
     return true;
 }
 
-void CsrBlock::set_busy()
-{
+void CsrBlock::set_busy() {
     status_ = HQ_ACCEL_STATUS_BUSY;
     err_desc_ = err_addr_ = 0;
 }
 
-void CsrBlock::finish(unsigned err, uint32_t err_desc, uint32_t err_addr)
-{
+void CsrBlock::finish(unsigned err, uint32_t err_desc, uint32_t err_addr) {
     if (err) {
-        status_ = HQ_ACCEL_STATUS_ERROR | (err & HQ_ACCEL_STATUS_ERR_MASK) << HQ_ACCEL_STATUS_ERR_SHIFT;
+        status_ = HQ_ACCEL_STATUS_ERROR | (err & HQ_ACCEL_STATUS_ERR_MASK)
+                                              << HQ_ACCEL_STATUS_ERR_SHIFT;
         err_desc_ = err_desc;
         err_addr_ = err_addr;
         irq_status_ |= HQ_ACCEL_IRQ_ERROR;

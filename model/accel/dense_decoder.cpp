@@ -6,21 +6,19 @@
 
 namespace hq::accel {
 
-std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeights *out)
-{
+std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned b = h.lo ? h.lo : h.hi;
     const size_t count = (size_t)h.rows * h.cols;
     std::string err;
-    if (!image_section(h.payload, count * b, h.total, "dense codes", &err))
-        return err;
+    if (!image_section(h.payload, count * b, h.total, "dense codes", &err)) return err;
     const uint8_t *sec = img + h.payload;
     const int qmax = (1 << (h.hi - 1)) - 1;
     for (size_t i = 0; i < count; i++) {
         uint32_t pat = read_bits(sec, i * b, b);
         if (h.lo) {
             if (h.lo >= 2 && pat == marker_pattern(h.lo))
-                return "dense: row " + std::to_string(i / h.cols) + " col " + std::to_string(i % h.cols) +
-                       " holds the marker code";
+                return "dense: row " + std::to_string(i / h.cols) + " col " +
+                       std::to_string(i % h.cols) + " holds the marker code";
             out->lo[i] = (int8_t)low_code(pat, h.lo);
         } else {
             int v = read_signed_bits(sec, i * b, b);

@@ -4,21 +4,20 @@
 
 namespace hq::accel {
 
-static uint32_t get(const uint8_t *b, unsigned off, unsigned n)
-{
+static uint32_t get(const uint8_t *b, unsigned off, unsigned n) {
     uint32_t v = 0;
     for (unsigned i = 0; i < n; i++)
         v |= (uint32_t)b[off + i] << (8 * i);
     return v;
 }
 
-static void put(uint8_t *b, unsigned off, unsigned n, uint32_t v)
-{
+static void put(uint8_t *b, unsigned off, unsigned n, uint32_t v) {
     for (unsigned i = 0; i < n; i++)
         b[off + i] = (uint8_t)(v >> (8 * i));
 }
 
 /* One table drives both directions so they cannot disagree. */
+// clang-format off
 #define HQ_DESC_FIELDS(X)                                                                          \
     X(magic, MAGIC, 4) X(op, OP, 1) X(layout, LAYOUT, 1) X(flags, FLAGS, 1) X(lo_bits, LO_BITS, 1)  \
     X(hi_bits, HI_BITS, 1) X(block_n, BLOCK_N, 1) X(block_m, BLOCK_M, 1) X(pool, POOL, 1)           \
@@ -28,9 +27,9 @@ static void put(uint8_t *b, unsigned off, unsigned n, uint32_t v)
     X(out_addr, OUT_ADDR, 4) X(weight_addr, WEIGHT_ADDR, 4) X(weight_bytes, WEIGHT_BYTES, 4)        \
     X(param_addr, PARAM_ADDR, 4) X(batch, BATCH, 4) X(in_stride, IN_STRIDE, 4)                      \
     X(out_stride, OUT_STRIDE, 4)
+// clang-format on
 
-hq_accel_desc desc_from_bytes(const uint8_t *b)
-{
+hq_accel_desc desc_from_bytes(const uint8_t *b) {
     hq_accel_desc d;
 #define X(f, F, n) d.f = (decltype(d.f))get(b, HQ_ACCEL_DESC_OFF_##F, n);
     HQ_DESC_FIELDS(X)
@@ -38,26 +37,22 @@ hq_accel_desc desc_from_bytes(const uint8_t *b)
     return d;
 }
 
-void desc_to_bytes(const hq_accel_desc &d, uint8_t *b)
-{
+void desc_to_bytes(const hq_accel_desc &d, uint8_t *b) {
     std::memset(b, 0, HQ_ACCEL_DESC_BYTES);
 #define X(f, F, n) put(b, HQ_ACCEL_DESC_OFF_##F, n, d.f);
     HQ_DESC_FIELDS(X)
 #undef X
 }
 
-static DescCheck bad(unsigned code, std::string msg)
-{
+static DescCheck bad(unsigned code, std::string msg) {
     return DescCheck{code, std::move(msg)};
 }
 
-static std::string s(uint64_t v)
-{
+static std::string s(uint64_t v) {
     return std::to_string(v);
 }
 
-DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, LayerDesc *out)
-{
+DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, LayerDesc *out) {
     out->raw = d;
     if (d.magic != HQ_ACCEL_DESC_MAGIC)
         return bad(HQ_ACCEL_ERR_BAD_DESC, "bad descriptor magic " + s(d.magic));
@@ -72,8 +67,7 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
     out->in_bytes = (uint32_t)d.in_h * d.in_w * d.in_c;
     const unsigned pool = out->pool();
     if (d.op == HQ_ACCEL_OP_MAXPOOL) {
-        if (pool < 2)
-            return bad(HQ_ACCEL_ERR_BAD_DESC, "maxpool needs POOL >= 2");
+        if (pool < 2) return bad(HQ_ACCEL_ERR_BAD_DESC, "maxpool needs POOL >= 2");
         if (d.out_c != d.in_c || d.out_h != d.in_h / pool || d.out_w != d.in_w / pool)
             return bad(HQ_ACCEL_ERR_BAD_SHAPE, "maxpool output shape does not match input / POOL");
         if (!(d.flags & HQ_ACCEL_FLAG_RELU))
@@ -86,8 +80,8 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
             return bad(HQ_ACCEL_ERR_BAD_SHAPE, "ROWS " + s(d.rows) + " != OUT_C " + s(d.out_c));
         if (d.op == HQ_ACCEL_OP_DENSE) {
             if (d.cols != out->in_bytes)
-                return bad(HQ_ACCEL_ERR_BAD_SHAPE, "dense COLS " + s(d.cols) +
-                                                       " != IN_H*IN_W*IN_C " + s(out->in_bytes));
+                return bad(HQ_ACCEL_ERR_BAD_SHAPE,
+                           "dense COLS " + s(d.cols) + " != IN_H*IN_W*IN_C " + s(out->in_bytes));
             if (d.out_h != 1 || d.out_w != 1 || pool != 1)
                 return bad(HQ_ACCEL_ERR_BAD_SHAPE, "dense output must be 1 x 1, no pooling");
             out->conv_h = out->conv_w = 1;
@@ -95,24 +89,24 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
             if (!d.kernel || !d.stride)
                 return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv KERNEL and STRIDE must be >= 1");
             if (d.cols != (uint32_t)d.kernel * d.kernel * d.in_c)
-                return bad(HQ_ACCEL_ERR_BAD_SHAPE,
-                           "conv COLS " + s(d.cols) + " != KERNEL^2 * IN_C " +
-                               s((uint32_t)d.kernel * d.kernel * d.in_c));
-            if (d.pad >= d.kernel)
-                return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv PAD must be < KERNEL");
+                return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv COLS " + s(d.cols) +
+                                                       " != KERNEL^2 * IN_C " +
+                                                       s((uint32_t)d.kernel * d.kernel * d.in_c));
+            if (d.pad >= d.kernel) return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv PAD must be < KERNEL");
             int ph = (int)d.in_h + 2 * d.pad - d.kernel, pw = (int)d.in_w + 2 * d.pad - d.kernel;
             if (ph < 0 || pw < 0)
                 return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv kernel larger than the padded input");
             out->conv_h = ph / d.stride + 1;
             out->conv_w = pw / d.stride + 1;
             if (d.out_h != out->conv_h / pool || d.out_w != out->conv_w / pool)
-                return bad(HQ_ACCEL_ERR_BAD_SHAPE,
-                           "conv output " + s(d.out_h) + "x" + s(d.out_w) + " != " +
-                               s(out->conv_h / pool) + "x" + s(out->conv_w / pool) +
-                               " (conv output / POOL)");
+                return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv output " + s(d.out_h) + "x" + s(d.out_w) +
+                                                       " != " + s(out->conv_h / pool) + "x" +
+                                                       s(out->conv_w / pool) +
+                                                       " (conv output / POOL)");
         }
         if (!out->relu() && (d.op != HQ_ACCEL_OP_DENSE))
-            return bad(HQ_ACCEL_ERR_BAD_DESC, "only a dense layer may keep int32 outputs (no FLAG_RELU)");
+            return bad(HQ_ACCEL_ERR_BAD_DESC,
+                       "only a dense layer may keep int32 outputs (no FLAG_RELU)");
         if (d.layout >= kLayoutCount)
             return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown weight layout " + s(d.layout));
         if (!(cfg.supported_layouts() >> d.layout & 1))

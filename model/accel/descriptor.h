@@ -15,7 +15,7 @@ namespace hq::accel {
 struct LayerDesc {
     hq_accel_desc raw{};
     /* derived */
-    unsigned conv_h = 1, conv_w = 1;   /* GEMM output positions per image (before pooling) */
+    unsigned conv_h = 1, conv_w = 1;      /* GEMM output positions per image (before pooling) */
     uint32_t in_bytes = 0, out_bytes = 0; /* per image */
     bool weighted() const { return raw.op == HQ_ACCEL_OP_DENSE || raw.op == HQ_ACCEL_OP_CONV; }
     bool relu() const { return raw.flags & HQ_ACCEL_FLAG_RELU; }

@@ -5,10 +5,8 @@
 namespace hq::accel {
 
 bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uint32_t len,
-                         sc_core::sc_time *t, uint64_t *bad_addr)
-{
-    if (len == 0)
-        return true;
+                         sc_core::sc_time *t, uint64_t *bad_addr) {
+    if (len == 0) return true;
     /* The bus is 32-bit: a transfer that wraps past 4 GiB is outside memory by definition. */
     if (addr + len > (1ull << 32)) {
         *bad_addr = addr;
@@ -44,8 +42,7 @@ bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uin
     return true;
 }
 
-bool DmaEngine::peek(uint64_t addr, uint8_t *dst, uint32_t len, uint64_t *bad_addr)
-{
+bool DmaEngine::peek(uint64_t addr, uint8_t *dst, uint32_t len, uint64_t *bad_addr) {
     if (addr + len > (1ull << 32)) {
         *bad_addr = addr;
         return false;
@@ -64,14 +61,12 @@ bool DmaEngine::peek(uint64_t addr, uint8_t *dst, uint32_t len, uint64_t *bad_ad
 }
 
 bool DmaEngine::read(uint64_t addr, uint8_t *dst, uint32_t len, sc_core::sc_time *t,
-                     uint64_t *bad_addr)
-{
+                     uint64_t *bad_addr) {
     return transfer(tlm::TLM_READ_COMMAND, addr, dst, len, t, bad_addr);
 }
 
 bool DmaEngine::write(uint64_t addr, const uint8_t *src, uint32_t len, sc_core::sc_time *t,
-                      uint64_t *bad_addr)
-{
+                      uint64_t *bad_addr) {
     return transfer(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint8_t *>(src), len, t, bad_addr);
 }
 

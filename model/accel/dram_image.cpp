@@ -9,24 +9,21 @@ namespace hq::accel {
 
 namespace {
 
-uint32_t align(uint32_t v, uint32_t a)
-{
+uint32_t align(uint32_t v, uint32_t a) {
     return (v + a - 1) / a * a;
 }
 
 /* A bump allocator over the DRAM window after the network table. */
 struct Layout {
     uint32_t next;
-    uint32_t take(uint64_t bytes, uint32_t alignment = 64)
-    {
+    uint32_t take(uint64_t bytes, uint32_t alignment = 64) {
         uint32_t at = align(next, alignment);
         next = at + (uint32_t)bytes;
         return at;
     }
 };
 
-std::vector<uint8_t> row_params(const hq_layer &L, bool last)
-{
+std::vector<uint8_t> row_params(const hq_layer &L, bool last) {
     std::vector<uint8_t> b((size_t)L.rows * HQ_ACCEL_ROW_PARAM_BYTES, 0);
     for (int r = 0; r < L.rows; r++) {
         uint8_t *p = b.data() + (size_t)r * HQ_ACCEL_ROW_PARAM_BYTES;
@@ -44,11 +41,9 @@ std::vector<uint8_t> row_params(const hq_layer &L, bool last)
 } // namespace
 
 std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const ImageParams &p,
-                             DramImage *out)
-{
+                             DramImage *out) {
     *out = DramImage{};
-    if (p.batch < 1 || p.n_images < 1)
-        return "batch and image count must be at least 1";
+    if (p.batch < 1 || p.n_images < 1) return "batch and image count must be at least 1";
     Layout lay{HQ_ACCEL_NET_ADDR + 256};
     const int n_desc_max = HQ_MAX_LAYERS;
     const uint32_t desc_base = lay.take((uint64_t)n_desc_max * HQ_ACCEL_DESC_BYTES, 64);
@@ -82,7 +77,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     uint32_t max_hidden = 0;
     for (size_t s = 0; s + 1 < steps.size(); s++) {
         const hq_layer &L = m.layers[steps[s].li];
-        uint32_t bytes = (uint32_t)(L.out.c * (L.out.h / steps[s].pool) * (L.out.w / steps[s].pool));
+        uint32_t bytes =
+            (uint32_t)(L.out.c * (L.out.h / steps[s].pool) * (L.out.w / steps[s].pool));
         max_hidden = std::max(max_hidden, bytes);
     }
     const uint32_t scratch_bytes = align(max_hidden, 64) * (uint32_t)p.batch;
@@ -91,7 +87,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     const uint32_t logits = lay.take((uint64_t)p.n_images * n_classes * 4);
     const uint32_t preds = lay.take((uint64_t)p.n_images);
     const uint32_t images = lay.take((uint64_t)p.n_images * in_bytes);
-    out->segments.push_back({images, std::vector<uint8_t>(p.images, p.images + (size_t)p.n_images * in_bytes)});
+    out->segments.push_back(
+        {images, std::vector<uint8_t>(p.images, p.images + (size_t)p.n_images * in_bytes)});
 
     uint32_t cur_in = images, cur_stride = in_bytes;
     for (size_t s = 0; s < steps.size(); s++) {
@@ -131,7 +128,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             d.hi_bits = (uint8_t)L.q->hi_bits;
             if (img.st.kind == HQ_LAYOUT_BLOCK) {
                 if (img.st.block_m > 255)
-                    return "layer " + std::to_string(st.li) + ": block M > 255 does not fit a descriptor";
+                    return "layer " + std::to_string(st.li) +
+                           ": block M > 255 does not fit a descriptor";
                 d.block_n = (uint8_t)img.st.block_n;
                 d.block_m = (uint8_t)img.st.block_m;
             }
@@ -143,13 +141,15 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             d.pad = (uint8_t)L.pad;
             d.weight_addr = lay.take(img.size, 64);
             d.weight_bytes = (uint32_t)img.size;
-            out->segments.push_back({d.weight_addr, std::vector<uint8_t>(img.data, img.data + img.size)});
+            out->segments.push_back(
+                {d.weight_addr, std::vector<uint8_t>(img.data, img.data + img.size)});
             std::vector<uint8_t> params = row_params(L, last);
             d.param_addr = lay.take(params.size(), 64);
             out->segments.push_back({d.param_addr, std::move(params)});
             nl.weight_image_bytes = (uint32_t)img.size;
-            nl.name = std::string(L.kind == HQ_LAYER_CONV ? "conv" : "dense") + std::to_string(st.li) +
-                      (st.pool > 1 ? "+pool" : "") + "/" + hq_layout_name(img.st.kind);
+            nl.name = std::string(L.kind == HQ_LAYER_CONV ? "conv" : "dense") +
+                      std::to_string(st.li) + (st.pool > 1 ? "+pool" : "") + "/" +
+                      hq_layout_name(img.st.kind);
         }
         const uint32_t per_out = (uint32_t)d.out_h * d.out_w * d.out_c * (last ? 4 : 1);
         if (last) {
@@ -166,8 +166,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         nl.desc = d;
         out->layers.push_back(nl);
     }
-    if (out->layers.size() > (size_t)n_desc_max)
-        return "too many layers";
+    if (out->layers.size() > (size_t)n_desc_max) return "too many layers";
     std::vector<uint8_t> descs(out->layers.size() * HQ_ACCEL_DESC_BYTES);
     for (size_t i = 0; i < out->layers.size(); i++)
         desc_to_bytes(out->layers[i].desc, descs.data() + i * HQ_ACCEL_DESC_BYTES);

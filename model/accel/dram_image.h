@@ -25,9 +25,9 @@ struct DramSegment {
 
 /* One network layer as the accelerator runs it (a conv with its max-pool fused). */
 struct NetLayer {
-    std::string name;       /* "conv1+pool", "dense3", ... */
-    int model_layer;        /* index into hq_model.layers of the (first) layer */
-    hq_accel_desc desc;     /* for batch 0 */
+    std::string name;   /* "conv1+pool", "dense3", ... */
+    int model_layer;    /* index into hq_model.layers of the (first) layer */
+    hq_accel_desc desc; /* for batch 0 */
     uint32_t weight_image_bytes = 0;
 };
 
@@ -35,7 +35,7 @@ struct DramImage {
     std::vector<DramSegment> segments;
     std::vector<NetLayer> layers;
     hq_accel_net net{};
-    uint32_t end = 0;       /* first address past the image */
+    uint32_t end = 0; /* first address past the image */
 };
 
 struct ImageParams {

@@ -6,22 +6,18 @@
 
 namespace hq::accel {
 
-std::string decode_escape(const ImageHeader &h, const uint8_t *img, DecodedWeights *out)
-{
+std::string decode_escape(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi;
-    if (lo < 2)
-        return "escape: header says lo=" + std::to_string(lo) + " (needs 2..4)";
+    if (lo < 2) return "escape: header says lo=" + std::to_string(lo) + " (needs 2..4)";
     const size_t count = (size_t)h.rows * h.cols;
     std::string err;
     size_t off_v = image_section(h.payload, count * lo, h.total, "escape low plane", &err);
-    if (!off_v)
-        return err;
+    if (!off_v) return err;
     const uint8_t *plane = img + h.payload;
     size_t markers = 0;
     for (size_t i = 0; i < count; i++)
         markers += read_bits(plane, i * lo, lo) == marker_pattern(lo);
-    if (!image_section(off_v, markers * hi, h.total, "escape high values", &err))
-        return err;
+    if (!image_section(off_v, markers * hi, h.total, "escape high values", &err)) return err;
     const int qmax = (1 << (hi - 1)) - 1;
     size_t k = 0;
     for (size_t i = 0; i < count; i++) {

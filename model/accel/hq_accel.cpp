@@ -7,8 +7,7 @@ namespace hq::accel {
 HqAccel::HqAccel(sc_core::sc_module_name name, const AccelConfig &cfg, const EnergyTable &energy)
     : sc_module(name), csr_socket("csr_socket"), dma_socket("dma_socket"), irq("irq"), cfg_(cfg),
       energy_(energy), csr_(cfg_), dma_(dma_socket), engine_(cfg_, energy_, dma_),
-      busy_sig_("busy"), irq_sig_("irq_level"), layer_sig_("layer")
-{
+      busy_sig_("busy"), irq_sig_("irq_level"), layer_sig_("layer") {
     csr_socket.register_b_transport(this, &HqAccel::b_transport);
     csr_socket.register_transport_dbg(this, &HqAccel::transport_dbg);
     SC_HAS_PROCESS(HqAccel);
@@ -18,22 +17,19 @@ HqAccel::HqAccel(sc_core::sc_module_name name, const AccelConfig &cfg, const Ene
     dont_initialize();
 }
 
-void HqAccel::trace_signals(sc_core::sc_trace_file *tf) const
-{
+void HqAccel::trace_signals(sc_core::sc_trace_file *tf) const {
     sc_core::sc_trace(tf, busy_sig_, std::string(name()) + ".busy");
     sc_core::sc_trace(tf, irq_sig_, std::string(name()) + ".irq");
     sc_core::sc_trace(tf, layer_sig_, std::string(name()) + ".layer");
 }
 
-void HqAccel::update_irq()
-{
+void HqAccel::update_irq() {
     irq.write(csr_.irq());
     irq_sig_.write(csr_.irq());
     busy_sig_.write(csr_.busy());
 }
 
-void HqAccel::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
-{
+void HqAccel::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay) {
     const uint64_t off = gp.get_address();
     if (gp.get_data_length() != 4 || off % 4 || gp.get_byte_enable_ptr() ||
         gp.get_streaming_width() < 4) {
@@ -52,8 +48,7 @@ void HqAccel::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
     } else if (gp.is_write()) {
         std::memcpy(&v, gp.get_data_ptr(), 4);
         ok = csr_.write((uint32_t)off, v);
-        if (csr_.start_pending())
-            start_ev_.notify(delay);
+        if (csr_.start_pending()) start_ev_.notify(delay);
         irq_ev_.notify(delay);
     } else {
         ok = true;
@@ -62,30 +57,25 @@ void HqAccel::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
     gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
-unsigned HqAccel::transport_dbg(tlm::tlm_generic_payload &gp)
-{
+unsigned HqAccel::transport_dbg(tlm::tlm_generic_payload &gp) {
     /* Debug reads (GDB) see the registers without side effects on the start logic. */
-    if (!gp.is_read() || gp.get_address() % 4 || gp.get_data_length() % 4)
-        return 0;
+    if (!gp.is_read() || gp.get_address() % 4 || gp.get_data_length() % 4) return 0;
     unsigned n = 0;
     for (; n < gp.get_data_length(); n += 4) {
         uint32_t v = 0;
-        if (!csr_.read((uint32_t)gp.get_address() + n, &v))
-            break;
+        if (!csr_.read((uint32_t)gp.get_address() + n, &v)) break;
         std::memcpy(gp.get_data_ptr() + n, &v, 4);
     }
     return n;
 }
 
-void HqAccel::command_thread()
-{
+void HqAccel::command_thread() {
     const sc_core::sc_time cycle(cfg_.cycle_ps(), sc_core::SC_PS);
     for (;;) {
         wait(start_ev_);
         uint32_t addr = 0, count = 0;
-        if (!csr_.take_start(&addr, &count))
-            continue;
-        commands_++; /* STATUS.BUSY was set by the START write */
+        if (!csr_.take_start(&addr, &count)) continue;
+        commands_++;                           /* STATUS.BUSY was set by the START write */
         irq_ev_.notify(sc_core::SC_ZERO_TIME); /* update_irq drives the busy/irq signals */
         unsigned err = HQ_ACCEL_ERR_NONE;
         uint32_t err_desc = 0, err_addr = 0;

@@ -16,25 +16,25 @@
 
 /* Exit codes of the runtime (the firmware's exit status). */
 #define HQ_ACCEL_EXIT_OK 0
-#define HQ_ACCEL_EXIT_BAD_TABLE 3   /* network table missing or inconsistent */
-#define HQ_ACCEL_EXIT_NO_DEVICE 4   /* no accelerator at accel_base (ID mismatch) */
-#define HQ_ACCEL_EXIT_TIMEOUT 5     /* polling gave up */
+#define HQ_ACCEL_EXIT_BAD_TABLE 3    /* network table missing or inconsistent */
+#define HQ_ACCEL_EXIT_NO_DEVICE 4    /* no accelerator at accel_base (ID mismatch) */
+#define HQ_ACCEL_EXIT_TIMEOUT 5      /* polling gave up */
 #define HQ_ACCEL_EXIT_ACCEL_ERROR 16 /* + the accelerator's ERR_* code */
 
 typedef struct {
     uint32_t magic, version;
-    uint32_t accel_base;  /* register window of the accelerator */
-    uint32_t plic_base;   /* interrupt controller (SiFive PLIC layout), 0 = none: poll */
-    uint32_t irq_source;  /* the accelerator's PLIC source */
-    uint32_t mode;        /* HQ_ACCEL_NET_POLL | HQ_ACCEL_NET_CHAIN */
-    uint32_t n_layers;    /* descriptors of one batch, consecutive at desc_addr */
+    uint32_t accel_base; /* register window of the accelerator */
+    uint32_t plic_base;  /* interrupt controller (SiFive PLIC layout), 0 = none: poll */
+    uint32_t irq_source; /* the accelerator's PLIC source */
+    uint32_t mode;       /* HQ_ACCEL_NET_POLL | HQ_ACCEL_NET_CHAIN */
+    uint32_t n_layers;   /* descriptors of one batch, consecutive at desc_addr */
     uint32_t desc_addr;
     uint32_t n_images, batch;
     uint32_t in_addr, in_stride;     /* images (uint8 HWC), one after another */
     uint32_t logits_addr, n_classes; /* int32 [n_images][n_classes], written by the accelerator */
     uint32_t preds_addr;             /* uint8 [n_images], written by the firmware (argmax) */
     /* written by the firmware when it finishes */
-    uint32_t status;                 /* exit code */
+    uint32_t status; /* exit code */
     uint32_t images_done, commands;
     uint32_t accel_cycles_lo, accel_cycles_hi; /* the accelerator's CYCLES counter */
     uint32_t cpu_cycles_lo, cpu_cycles_hi;     /* mcycle spent in the runtime */

@@ -4,8 +4,8 @@
 
 namespace hq::accel {
 
-void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp, std::vector<int16_t> *out)
-{
+void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp,
+                     std::vector<int16_t> *out) {
     const hq_accel_desc &r = d.raw;
     const size_t positions = (size_t)d.conv_h * d.conv_w;
     out->assign(r.batch * positions * kp, 0);
@@ -23,12 +23,10 @@ void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp, std::ve
                 int16_t *row = out->data() + ((b * positions) + (size_t)oy * d.conv_w + ox) * kp;
                 for (int ky = 0; ky < k; ky++) {
                     int y = (int)(oy * r.stride) + ky - r.pad;
-                    if (y < 0 || y >= r.in_h)
-                        continue;
+                    if (y < 0 || y >= r.in_h) continue;
                     for (int kx = 0; kx < k; kx++) {
                         int x = (int)(ox * r.stride) + kx - r.pad;
-                        if (x < 0 || x >= r.in_w)
-                            continue;
+                        if (x < 0 || x >= r.in_w) continue;
                         const uint8_t *src = img + ((size_t)y * r.in_w + x) * c;
                         int16_t *dst = row + (ky * k + kx) * c;
                         for (int ch = 0; ch < c; ch++)

@@ -15,8 +15,7 @@ class LaneGroupArray : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::LaneGroup; }
-    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override
-    {
+    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override {
         uint32_t cost = 0;
         for (unsigned b0 = 0; b0 < k; b0 += cfg_.lanes) {
             unsigned worst = 0;
@@ -32,8 +31,7 @@ class LaneGroupArray : public PeArray {
     }
 };
 
-std::unique_ptr<PeArray> make_lanegroup_array(const AccelConfig &cfg)
-{
+std::unique_ptr<PeArray> make_lanegroup_array(const AccelConfig &cfg) {
     return std::make_unique<LaneGroupArray>(cfg);
 }
 

@@ -10,10 +10,7 @@
 namespace hq::accel {
 
 LayerEngine::LayerEngine(const AccelConfig &cfg, const EnergyTable &energy, DmaEngine &dma)
-    : cfg_(cfg), energy_(energy), dma_(dma), array_(make_pe_array(cfg)),
-      cache_(*array_)
-{
-}
+    : cfg_(cfg), energy_(energy), dma_(dma), array_(make_pe_array(cfg)), cache_(*array_) {}
 
 LayerEngine::~LayerEngine() = default;
 
@@ -25,25 +22,25 @@ struct LayerEngine::Run {
     uint32_t layer_id;
     std::vector<TraceEvent> *trace;
 
-    void event(Unit u, uint64_t c0, uint64_t c1)
-    {
+    void event(Unit u, uint64_t c0, uint64_t c1) {
         if (trace && c1 > c0 && trace->size() < 2000000)
             trace->push_back({u, layer_id, start_ps + c0 * period_ps, (c1 - c0) * period_ps});
     }
     /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. */
-    bool dma(bool write, uint64_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end)
-    {
+    bool dma(bool write, uint64_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end) {
         sc_core::sc_time t(at * period_ps, sc_core::SC_PS);
         uint64_t bad = 0;
-        bool ok = write ? e.dma_.write(addr, buf, len, &t, &bad) : e.dma_.read(addr, buf, len, &t, &bad);
+        bool ok =
+            write ? e.dma_.write(addr, buf, len, &t, &bad) : e.dma_.read(addr, buf, len, &t, &bad);
         if (!ok) {
-            fail(HQ_ACCEL_ERR_BAD_ADDR, "DMA " + std::string(write ? "write" : "read") + " of " +
-                                            std::to_string(len) + " bytes at 0x" + hex(addr) +
-                                            " failed: address outside memory",
+            fail(HQ_ACCEL_ERR_BAD_ADDR,
+                 "DMA " + std::string(write ? "write" : "read") + " of " + std::to_string(len) +
+                     " bytes at 0x" + hex(addr) + " failed: address outside memory",
                  bad);
             return false;
         }
-        *end = std::max<uint64_t>(at, (uint64_t)std::ceil(t.to_seconds() * 1e12 / period_ps - 1e-6));
+        *end =
+            std::max<uint64_t>(at, (uint64_t)std::ceil(t.to_seconds() * 1e12 / period_ps - 1e-6));
         if (write)
             r.stats.dram_written += len;
         else
@@ -54,10 +51,8 @@ struct LayerEngine::Run {
     /* Images are either packed (one transaction) or strided (one each). An image past 4 GiB
      * is outside memory, as for any transfer (the address does not wrap to 0). */
     bool dma_images(bool write, uint32_t addr, uint32_t stride, uint32_t per_image, unsigned n,
-                    uint8_t *buf, uint64_t at, uint64_t *end)
-    {
-        if (n == 1 || stride == per_image)
-            return dma(write, addr, buf, per_image * n, at, end);
+                    uint8_t *buf, uint64_t at, uint64_t *end) {
+        if (n == 1 || stride == per_image) return dma(write, addr, buf, per_image * n, at, end);
         uint64_t t = at;
         for (unsigned i = 0; i < n; i++)
             if (!dma(write, (uint64_t)addr + (uint64_t)i * stride, buf + (size_t)i * per_image,
@@ -66,45 +61,39 @@ struct LayerEngine::Run {
         *end = t;
         return true;
     }
-    void fail(unsigned code, std::string msg, uint64_t addr = 0)
-    {
+    void fail(unsigned code, std::string msg, uint64_t addr = 0) {
         r.err = code;
         r.message = std::move(msg);
         r.err_addr = addr;
     }
-    static std::string hex(uint64_t v)
-    {
+    static std::string hex(uint64_t v) {
         char b[20];
         std::snprintf(b, sizeof b, "%08llx", (unsigned long long)v);
         return b;
     }
 };
 
-static uint64_t ceil_div(uint64_t a, uint64_t b)
-{
+static uint64_t ceil_div(uint64_t a, uint64_t b) {
     return (a + b - 1) / b;
 }
 
 /* The functional copy of a weight image, read in 1 MiB pieces: the buffer grows only as far
  * as memory answers, so a descriptor's WEIGHT_BYTES (up to 4 GiB, written by firmware) cannot
  * make the model allocate more than the memory region it points into. */
-bool LayerEngine::peek_image(uint32_t addr, uint32_t n, uint64_t *bad_addr)
-{
+bool LayerEngine::peek_image(uint32_t addr, uint32_t n, uint64_t *bad_addr) {
     constexpr uint32_t kPiece = 1u << 20;
     image_.clear();
     for (uint64_t off = 0; off < n;) {
         const uint32_t len = (uint32_t)std::min<uint64_t>(n - off, kPiece);
         image_.resize(off + len);
-        if (!dma_.peek(addr + off, image_.data() + off, len, bad_addr))
-            return false;
+        if (!dma_.peek(addr + off, image_.data() + off, len, bad_addr)) return false;
         off += len;
     }
     return true;
 }
 
-LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps,
-                             uint32_t layer_id, std::vector<TraceEvent> *trace)
-{
+LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps, uint32_t layer_id,
+                             std::vector<TraceEvent> *trace) {
     LayerResult r;
     LayerStats &st = r.stats;
     st.index = index;
@@ -117,8 +106,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     /* Descriptor fetch and decode. */
     uint8_t raw[HQ_ACCEL_DESC_BYTES];
     uint64_t t = 0;
-    if (!run.dma(false, desc_addr, raw, sizeof raw, 0, &t))
-        return r;
+    if (!run.dma(false, desc_addr, raw, sizeof raw, 0, &t)) return r;
     st.stall_dram += t;
     st.control += cfg_.desc_fetch_cycles;
     run.event(Unit::Control, 0, t + cfg_.desc_fetch_cycles);
@@ -169,11 +157,11 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     if (d.weighted() && array_->beats(D.cols) > cfg_.nb_max) {
         /* a property of the layer, not of the batch: the advice is the array's size */
         run.fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
-                 "descriptor " + std::to_string(index) + ": one activation vector of K = " +
-                     std::to_string(D.cols) + " inputs needs " +
+                 "descriptor " + std::to_string(index) +
+                     ": one activation vector of K = " + std::to_string(D.cols) + " inputs needs " +
                      std::to_string(array_->beats(D.cols)) + " beats, the array's buffer holds " +
-                     std::to_string(cfg_.nb_max) + " (array.nb_max; K <= " +
-                     std::to_string((uint64_t)cfg_.nb_max * cfg_.lanes) +
+                     std::to_string(cfg_.nb_max) +
+                     " (array.nb_max; K <= " + std::to_string((uint64_t)cfg_.nb_max * cfg_.lanes) +
                      "): raise array.nb_max in the timing config");
         return r;
     }
@@ -184,7 +172,8 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     std::vector<RowParams> params;
     if (d.weighted()) {
         params_raw_.resize((size_t)D.rows * HQ_ACCEL_ROW_PARAM_BYTES);
-        if (!run.dma(false, D.param_addr, params_raw_.data(), (uint32_t)params_raw_.size(), t_in, &t_in))
+        if (!run.dma(false, D.param_addr, params_raw_.data(), (uint32_t)params_raw_.size(), t_in,
+                     &t_in))
             return r;
         params.resize(D.rows);
         unsigned bad_row = 0;
@@ -196,7 +185,8 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             return r;
         }
     }
-    if (!run.dma_images(false, D.in_addr, D.in_stride, d.in_bytes, D.batch, in_.data(), t_in, &t_in))
+    if (!run.dma_images(false, D.in_addr, D.in_stride, d.in_bytes, D.batch, in_.data(), t_in,
+                        &t_in))
         return r;
     run.event(Unit::DmaIn, t, t_in);
     st.stall_dram += t_in - t;
@@ -231,15 +221,14 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         bool hit = false, verified = false;
         std::string derr;
         const PreparedWeights *wp = cache_.find(D.weight_addr, f, D.weight_bytes);
-        if (wp)
-            image_.resize(D.weight_bytes); /* a size the cache has decoded before */
+        if (wp) image_.resize(D.weight_bytes); /* a size the cache has decoded before */
         if (!wp) {
             uint64_t bad = 0;
             if (!peek_image(D.weight_addr, D.weight_bytes, &bad)) {
-                run.fail(HQ_ACCEL_ERR_BAD_ADDR, "descriptor " + std::to_string(index) +
-                                                    ": weight image at 0x" + Run::hex(D.weight_addr) +
-                                                    " (" + std::to_string(D.weight_bytes) +
-                                                    " bytes) is outside memory",
+                run.fail(HQ_ACCEL_ERR_BAD_ADDR,
+                         "descriptor " + std::to_string(index) + ": weight image at 0x" +
+                             Run::hex(D.weight_addr) + " (" + std::to_string(D.weight_bytes) +
+                             " bytes) is outside memory",
                          bad);
                 return r;
             }
@@ -265,8 +254,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
                 const unsigned r0 = rt * TR, nr = std::min(TR, (unsigned)D.rows - r0);
                 /* The streamer may refill a buffer once the tile that used it has computed. */
                 uint64_t load_start = load_end_prev;
-                if (rt >= nbuf)
-                    load_start = std::max(load_start, compute_end[rt - nbuf]);
+                if (rt >= nbuf) load_start = std::max(load_start, compute_end[rt - nbuf]);
                 /* The image streams in row order; a row tile's share of it (header and shift
                  * table with the first) is proportional to its rows. */
                 const uint64_t off = (uint64_t)D.weight_bytes * r0 / D.rows;
@@ -298,16 +286,15 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             t_sched_end = compute_end_prev;
             return true;
         };
-        if (!schedule(*wp, true))
-            return r;
+        if (!schedule(*wp, true)) return r;
         if (!verified) {
             if (cache_.unchanged(D.weight_addr, image_.data(), image_.size())) {
                 hit = true;
             } else {
                 wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);
                 if (!wp) {
-                    run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + derr,
-                             D.weight_addr);
+                    run.fail(HQ_ACCEL_ERR_WEIGHTS,
+                             "descriptor " + std::to_string(index) + ": " + derr, D.weight_addr);
                     return r;
                 }
                 /* Re-time with the new row costs; the DMA traffic stays as counted. */
@@ -316,8 +303,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
                 st.dram_read = moved.dram_read;
                 st.dram_transactions = moved.dram_transactions;
                 st.weight_bytes = moved.weight_bytes;
-                if (trace)
-                    trace->resize(trace_before);
+                if (trace) trace->resize(trace_before);
                 schedule(*wp, false);
             }
         }
@@ -359,7 +345,8 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
             for (size_t i = 0; i < out_i32_.size(); i++) {
                 uint32_t v = (uint32_t)out_i32_[i];
                 uint8_t *p = reinterpret_cast<uint8_t *>(&out_i32_[i]);
-                p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+                p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
+                p[3] = (uint8_t)(v >> 24);
             }
 
         /* Statistics and energy. */
@@ -372,7 +359,8 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
         const double busy = (double)(st.compute + st.stall_outlier);
         const double peak = (double)array_->peak_macs_per_cycle();
         if (busy > 0) {
-            st.util_array = (double)(cfg_.arch == Arch::Uniform8 ? st.macs : st.macs_lo) / (busy * peak);
+            st.util_array =
+                (double)(cfg_.arch == Arch::Uniform8 ? st.macs : st.macs_lo) / (busy * peak);
             double hi_units = cfg_.arch == Arch::Split       ? (double)cfg_.hi_macs * cfg_.pe_tiles
                               : cfg_.arch == Arch::LaneGroup ? peak / cfg_.lane_group
                                                              : 0;
@@ -390,7 +378,8 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
 
     /* Results out. */
     uint64_t t_end = t_done;
-    if (!run.dma_images(true, D.out_addr, D.out_stride, d.out_bytes, D.batch, out_bytes, t_done, &t_end))
+    if (!run.dma_images(true, D.out_addr, D.out_stride, d.out_bytes, D.batch, out_bytes, t_done,
+                        &t_end))
         return r;
     run.event(Unit::DmaOut, t_done, t_end);
     st.stall_dram += t_end - t_done;

@@ -24,9 +24,9 @@ namespace hq::accel {
 
 struct LayerResult {
     unsigned err = HQ_ACCEL_ERR_NONE;
-    std::string message;   /* for the host log; the firmware only sees the code */
+    std::string message; /* for the host log; the firmware only sees the code */
     uint64_t err_addr = 0;
-    LayerStats stats;      /* cycles so far even on error */
+    LayerStats stats; /* cycles so far even on error */
 };
 
 class LayerEngine {

@@ -5,21 +5,18 @@
 
 namespace hq::accel {
 
-static uint32_t le(const uint8_t *p, unsigned n)
-{
+static uint32_t le(const uint8_t *p, unsigned n) {
     uint32_t v = 0;
     for (unsigned i = 0; i < n; i++)
         v |= (uint32_t)p[i] << (8 * i);
     return v;
 }
 
-static std::string num(uint64_t v)
-{
+static std::string num(uint64_t v) {
     return std::to_string(v);
 }
 
-size_t image_section(size_t off, size_t bits, size_t total, const char *what, std::string *err)
-{
+size_t image_section(size_t off, size_t bits, size_t total, const char *what, std::string *err) {
     size_t end = off + (bits + 7) / 8;
     if (end > total) {
         *err = std::string(what) + " section (" + num((bits + 7) / 8) + " bytes at offset " +
@@ -29,8 +26,7 @@ size_t image_section(size_t off, size_t bits, size_t total, const char *what, st
     return (end + kSectionAlign - 1) / kSectionAlign * kSectionAlign;
 }
 
-std::string read_image_header(const uint8_t *b, size_t n, ImageHeader *h)
-{
+std::string read_image_header(const uint8_t *b, size_t n, ImageHeader *h) {
     if (n < kImageHeaderBytes)
         return "weight image of " + num(n) + " bytes is shorter than its 16-byte header";
     h->layout = b[0];
@@ -49,16 +45,15 @@ std::string read_image_header(const uint8_t *b, size_t n, ImageHeader *h)
                num(kImageVersion);
     if (h->lo > 4 || (h->hi != 4 && h->hi != 8) || (h->lo && h->lo >= h->hi))
         return "image header: lo=" + num(h->lo) + " hi=" + num(h->hi) + " invalid";
-    if (!h->rows || !h->cols)
-        return "image header: empty matrix";
+    if (!h->rows || !h->cols) return "image header: empty matrix";
     if (h->total > n || h->total < kImageHeaderBytes || h->total % kSectionAlign)
         return "image header: size " + num(h->total) + " invalid (stream is " + num(n) +
                " bytes, size must be a multiple of 16)";
     /* Every layout stores each weight in at least lo bits (hi bits when uniform): refuse a
      * header that claims more weights than the image holds before anything is sized from it. */
     const uint64_t bits = h->lo ? h->lo : h->hi;
-    const uint64_t min_total = kImageHeaderBytes + (h->lo ? h->rows : 0) +
-                               ((uint64_t)h->rows * h->cols * bits + 7) / 8;
+    const uint64_t min_total =
+        kImageHeaderBytes + (h->lo ? h->rows : 0) + ((uint64_t)h->rows * h->cols * bits + 7) / 8;
     if (min_total > h->total)
         return "image header: " + num(h->rows) + "x" + num(h->cols) + " weights at " + num(bits) +
                " bits need at least " + num(min_total) + " bytes, the image has " + num(h->total);
@@ -66,29 +61,25 @@ std::string read_image_header(const uint8_t *b, size_t n, ImageHeader *h)
     if (h->lo) {
         std::string err;
         h->payload = image_section(kImageHeaderBytes, 8ull * h->rows, h->total, "lo_shift", &err);
-        if (!h->payload)
-            return err;
+        if (!h->payload) return err;
     }
     return "";
 }
 
 std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n,
-                           DecodedWeights *out)
-{
+                           DecodedWeights *out) {
     ImageHeader h;
     std::string err = read_image_header(bytes, n, &h);
-    if (!err.empty())
-        return err;
+    if (!err.empty()) return err;
     if (h.layout != f.layout || h.rows != f.rows || h.cols != f.cols || h.lo != f.lo_bits ||
         h.hi != f.hi_bits ||
         (f.layout == HQ_ACCEL_LAYOUT_BLOCK && (h.n != f.block_n || h.m != f.block_m)))
         return "image header (layout " + num(h.layout) + ", " + num(h.rows) + "x" + num(h.cols) +
                ", lo " + num(h.lo) + ", hi " + num(h.hi) + ", N:M " + num(h.n) + ":" + num(h.m) +
                ") disagrees with the descriptor (layout " + num(f.layout) + ", " + num(f.rows) +
-               "x" + num(f.cols) + ", lo " + num(f.lo_bits) + ", hi " + num(f.hi_bits) +
-               ", N:M " + num(f.block_n) + ":" + num(f.block_m) + ")";
-    if (h.total != n)
-        return "image header size " + num(h.total) + " != WEIGHT_BYTES " + num(n);
+               "x" + num(f.cols) + ", lo " + num(f.lo_bits) + ", hi " + num(f.hi_bits) + ", N:M " +
+               num(f.block_n) + ":" + num(f.block_m) + ")";
+    if (h.total != n) return "image header size " + num(h.total) + " != WEIGHT_BYTES " + num(n);
     const size_t count = (size_t)h.rows * h.cols;
     out->rows = h.rows;
     out->cols = h.cols;
@@ -105,7 +96,8 @@ std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n
         for (unsigned r = 0; r < h.rows; r++) {
             unsigned s = bytes[kImageHeaderBytes + r];
             if (s > 7 || (cmax << s) > 127)
-                return "lo_shift of row " + num(r) + " is " + num(s) + ": low values would not fit int8";
+                return "lo_shift of row " + num(r) + " is " + num(s) +
+                       ": low values would not fit int8";
             out->lo_shift[r] = (uint8_t)s;
         }
     }
@@ -116,8 +108,7 @@ std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n
     case HQ_ACCEL_LAYOUT_ROWGROUP: err = decode_rowgroup(h, bytes, out); break;
     default: err = decode_escape(h, bytes, out); break;
     }
-    if (!err.empty())
-        return err;
+    if (!err.empty()) return err;
     if (h.lo)
         for (uint8_t v : out->is_hi)
             out->n_hi += v;

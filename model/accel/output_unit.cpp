@@ -6,8 +6,7 @@
 
 namespace hq::accel {
 
-int decode_row_params(const uint8_t *b, unsigned rows, RowParams *out, unsigned *bad_row)
-{
+int decode_row_params(const uint8_t *b, unsigned rows, RowParams *out, unsigned *bad_row) {
     for (unsigned r = 0; r < rows; r++, b += 12) {
         auto u32 = [&](int o) {
             return (uint32_t)b[o] | (uint32_t)b[o + 1] << 8 | (uint32_t)b[o + 2] << 16 |
@@ -25,8 +24,7 @@ int decode_row_params(const uint8_t *b, unsigned rows, RowParams *out, unsigned 
 }
 
 void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
-                         unsigned rows, const RowParams *p, bool relu, uint8_t *u8, int32_t *i32)
-{
+                         unsigned rows, const RowParams *p, bool relu, uint8_t *u8, int32_t *i32) {
     for (unsigned v = 0; v < n_vec; v++)
         for (unsigned i = 0; i < nr; i++) {
             const RowParams &rp = p[r0 + i];
@@ -39,8 +37,8 @@ void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsign
         }
 }
 
-void maxpool_u8(const uint8_t *in, unsigned h, unsigned w, unsigned c, unsigned pool, uint8_t *out)
-{
+void maxpool_u8(const uint8_t *in, unsigned h, unsigned w, unsigned c, unsigned pool,
+                uint8_t *out) {
     const unsigned oh = h / pool, ow = w / pool;
     for (unsigned y = 0; y < oh; y++)
         for (unsigned x = 0; x < ow; x++)

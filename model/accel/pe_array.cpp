@@ -13,15 +13,14 @@ extern "C" {
 namespace hq::accel {
 
 void PeArray::compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
-                      unsigned nr, int32_t *acc) const
-{
+                      unsigned nr, int32_t *acc) const {
     /* Low partial sums over the low codes, high partial sums over the high values, merged
      * with hq_merge_partials (docs/arith.md); a uniform layer has only the high plane. */
     hq_ref_gemm_i16(acts, (int)n_vec, w.hi.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp, acc);
-    if (w.uniform())
-        return;
+    if (w.uniform()) return;
     std::vector<int32_t> lo((size_t)n_vec * nr);
-    hq_ref_gemm_i16(acts, (int)n_vec, w.lo.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp, lo.data());
+    hq_ref_gemm_i16(acts, (int)n_vec, w.lo.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp,
+                    lo.data());
     for (unsigned v = 0; v < n_vec; v++)
         for (unsigned i = 0; i < nr; i++) {
             size_t k = (size_t)v * nr + i;
@@ -30,8 +29,7 @@ void PeArray::compute(const PreparedWeights &w, const int16_t *acts, unsigned n_
 }
 
 TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsigned nr,
-                                    uint64_t n_vec) const
-{
+                                    uint64_t n_vec) const {
     uint64_t worst = 0, worst_ideal = 0;
     for (unsigned t = 0; t < cfg_.pe_tiles && t < nr; t++) {
         uint64_t s = 0, ideal = 0;
@@ -52,8 +50,7 @@ TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsig
 std::unique_ptr<PeArray> make_uniform8_array(const AccelConfig &cfg);
 std::unique_ptr<PeArray> make_split_array(const AccelConfig &cfg);
 
-std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg)
-{
+std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg) {
     switch (cfg.arch) {
     case Arch::Uniform8: return make_uniform8_array(cfg);
     case Arch::Split: return make_split_array(cfg);

@@ -34,8 +34,8 @@ class PeArray {
     virtual uint32_t row_cost(const uint8_t *is_hi, unsigned k) const = 0;
     /* acc[v][i] (v < n_vec, i < nr) = weights of rows [r0, r0+nr) . acts[v], without bias:
      * acts is [n_vec][w.kp] int16 (zero-padded). */
-    virtual void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec,
-                         unsigned r0, unsigned nr, int32_t *acc) const;
+    virtual void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+                         unsigned nr, int32_t *acc) const;
 
     unsigned beats(unsigned k) const { return (k + cfg_.lanes - 1) / cfg_.lanes; }
     /* Rows [r0, r0+nr) are dealt to the PE tiles in turn (row r0+i to tile i % pe_tiles);

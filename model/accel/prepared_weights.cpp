@@ -4,8 +4,7 @@
 
 namespace hq::accel {
 
-void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeights *p)
-{
+void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeights *p) {
     p->rows = d.rows;
     p->cols = d.cols;
     p->kp = (d.cols + 15) & ~15u;
@@ -20,8 +19,7 @@ void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeig
         const size_t s = (size_t)r * d.cols, t = (size_t)r * p->kp;
         for (unsigned c = 0; c < d.cols; c++) {
             p->hi[t + c] = d.hi[s + c];
-            if (!p->uniform())
-                p->lo[t + c] = d.lo[s + c];
+            if (!p->uniform()) p->lo[t + c] = d.lo[s + c];
         }
         p->row_cost[r] = array.row_cost(d.is_hi.data() + s, d.cols);
     }

@@ -18,10 +18,10 @@ struct PreparedWeights {
     unsigned rows = 0, cols = 0, kp = 0; /* kp: cols rounded up to 16 */
     unsigned lo_bits = 0, hi_bits = 8;
     bool uniform() const { return lo_bits == 0; }
-    std::vector<int16_t> lo, hi;         /* [rows][kp]; lo empty for a uniform layer */
-    std::vector<uint8_t> lo_shift;       /* [rows] */
-    unsigned nbeats = 0;                 /* weight beats per row: ceil(cols / lanes) */
-    std::vector<uint32_t> row_cost;      /* [rows] busy cycles of the row per vector */
+    std::vector<int16_t> lo, hi;    /* [rows][kp]; lo empty for a uniform layer */
+    std::vector<uint8_t> lo_shift;  /* [rows] */
+    unsigned nbeats = 0;            /* weight beats per row: ceil(cols / lanes) */
+    std::vector<uint32_t> row_cost; /* [rows] busy cycles of the row per vector */
     uint64_t n_hi = 0, symbols = 0;
 };
 

@@ -7,15 +7,12 @@
 
 namespace hq::accel {
 
-std::string decode_rowgroup(const ImageHeader &h, const uint8_t *img, DecodedWeights *out)
-{
+std::string decode_rowgroup(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi;
-    if (!lo)
-        return "rowgroup: header says lo=0 (uniform layers use dense)";
+    if (!lo) return "rowgroup: header says lo=0 (uniform layers use dense)";
     std::string err;
     size_t off_h = image_section(h.payload, h.rows, h.total, "rowgroup bitmap", &err);
-    if (!off_h)
-        return err;
+    if (!off_h) return err;
     const uint8_t *map = img + h.payload;
     size_t nh = 0;
     for (unsigned r = 0; r < h.rows; r++)

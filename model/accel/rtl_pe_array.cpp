@@ -19,25 +19,32 @@ bool g_rtl = false;
 RtlPeCounters g_counters;
 } // namespace
 
-void set_pe_impl_rtl(bool on) { g_rtl = on; }
-bool pe_impl_rtl() { return g_rtl; }
-const RtlPeCounters &rtl_pe_counters() { return g_counters; }
+void set_pe_impl_rtl(bool on) {
+    g_rtl = on;
+}
+bool pe_impl_rtl() {
+    return g_rtl;
+}
+const RtlPeCounters &rtl_pe_counters() {
+    return g_counters;
+}
 
 #ifndef HQSIM_HAVE_RTL_PE
 
-bool rtl_pe_available() { return false; }
-std::vector<std::string> rtl_pe_configs() { return {}; }
-std::string rtl_pe_check_model(const hq_packed_model &)
-{
+bool rtl_pe_available() {
+    return false;
+}
+std::vector<std::string> rtl_pe_configs() {
+    return {};
+}
+std::string rtl_pe_check_model(const hq_packed_model &) {
     return "this hqsim was built without the Verilated PE tile (needs verilator and "
            "HQSIM_BUILD_RTL=ON)";
 }
-std::string rtl_pe_select(const AccelConfig &, const hq_packed_model &pm, std::string *)
-{
+std::string rtl_pe_select(const AccelConfig &, const hq_packed_model &pm, std::string *) {
     return rtl_pe_check_model(pm);
 }
-std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &)
-{
+std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &) {
     throw std::runtime_error(rtl_pe_check_model({}));
 }
 
@@ -46,44 +53,39 @@ std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &)
 namespace {
 const rtl::TileConfig *g_selected = nullptr;
 
-std::string describe(const rtl::TileConfig &c)
-{
+std::string describe(const rtl::TileConfig &c) {
     const rtl::TileShape &s = c.shape;
     return std::string(c.name) + " (lanes " + std::to_string(s.lanes) + ", lane groups of " +
            std::to_string(s.g) + ", N:M <= " + std::to_string(s.n) + ":" + std::to_string(s.m) +
-           ", lo " + std::to_string(s.lo) + ", hi " + std::to_string(s.hi) + ", K <= " +
-           std::to_string(s.nb_max * s.lanes) + ")";
+           ", lo " + std::to_string(s.lo) + ", hi " + std::to_string(s.hi) +
+           ", K <= " + std::to_string(s.nb_max * s.lanes) + ")";
 }
 
 /* Calls check(header) on every weighted layer's image header; the first reason it gives (or
  * a header that does not parse) comes back prefixed with the layer, else "". */
-template <class Check> std::string first_misfit(const hq_packed_model &pm, Check check)
-{
+template <class Check> std::string first_misfit(const hq_packed_model &pm, Check check) {
     for (int i = 0; i < pm.n; i++) {
         ImageHeader h;
         std::string e = read_image_header(pm.img[i].data, pm.img[i].size, &h);
-        if (e.empty())
-            e = check(h);
-        if (!e.empty())
-            return "weighted layer " + std::to_string(i) + ": " + e;
+        if (e.empty()) e = check(h);
+        if (!e.empty()) return "weighted layer " + std::to_string(i) + ": " + e;
     }
     return "";
 }
 
 /* "" if every weighted layer fits the tile shape, else the first misfit's reason. */
-std::string check_layers(const rtl::TileShape &s, const hq_packed_model &pm)
-{
+std::string check_layers(const rtl::TileShape &s, const hq_packed_model &pm) {
     return first_misfit(pm, [&s](const ImageHeader &h) -> std::string {
         if (h.layout == HQ_LAYOUT_DENSE)
             return ""; /* a uniform layer: the model's uniform path computes it */
         if ((int)h.lo != s.lo || (int)h.hi != s.hi)
             return "lo = " + std::to_string(h.lo) + ", hi = " + std::to_string(h.hi) +
-                   "; the tile takes lo = " + std::to_string(s.lo) + ", hi = " +
-                   std::to_string(s.hi);
+                   "; the tile takes lo = " + std::to_string(s.lo) +
+                   ", hi = " + std::to_string(s.hi);
         if ((int)h.m != s.m || (int)h.n > s.n)
             return "block N:M = " + std::to_string(h.n) + ":" + std::to_string(h.m) +
-                   "; the tile takes M = " + std::to_string(s.m) + " and N <= " +
-                   std::to_string(s.n);
+                   "; the tile takes M = " + std::to_string(s.m) +
+                   " and N <= " + std::to_string(s.n);
         if (h.cols > (unsigned)(s.nb_max * s.lanes))
             return "K = " + std::to_string(h.cols) + "; the tile's activation buffer holds " +
                    std::to_string(s.nb_max * s.lanes) + " inputs";
@@ -92,18 +94,18 @@ std::string check_layers(const rtl::TileShape &s, const hq_packed_model &pm)
 }
 } // namespace
 
-bool rtl_pe_available() { return true; }
+bool rtl_pe_available() {
+    return true;
+}
 
-std::vector<std::string> rtl_pe_configs()
-{
+std::vector<std::string> rtl_pe_configs() {
     std::vector<std::string> v;
     for (const rtl::TileConfig &c : rtl::configs())
         v.push_back(describe(c));
     return v;
 }
 
-std::string rtl_pe_check_model(const hq_packed_model &pm)
-{
+std::string rtl_pe_check_model(const hq_packed_model &pm) {
     /* Uniform layers (dense layout, e.g. a policy's last=uniform8) run on the model's uniform
      * path; the heterogeneous ones must be block layers, and there must be at least one. */
     int block = 0;
@@ -122,8 +124,7 @@ std::string rtl_pe_check_model(const hq_packed_model &pm)
     return e;
 }
 
-std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std::string *name)
-{
+std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std::string *name) {
     g_selected = nullptr;
     if (cfg.arch != Arch::LaneGroup)
         return std::string("the RTL tile is a lanegroup tile; the array is ") + arch_name(cfg.arch);
@@ -137,18 +138,16 @@ std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std
             r = "the timing config has lanes " + std::to_string(cfg.lanes) + ", lane_group " +
                 std::to_string(cfg.lane_group);
         const std::string m = check_layers(c.shape, pm);
-        if (!m.empty())
-            r += (r.empty() ? "" : "; ") + m;
+        if (!m.empty()) r += (r.empty() ? "" : "; ") + m;
         if (r.empty()) {
             g_selected = &c;
-            if (name)
-                *name = describe(c);
+            if (name) *name = describe(c);
             return "";
         }
         why += "\n  " + describe(c) + ": " + r;
     }
-    return "no RTL tile configuration fits the timing config (lanes " +
-           std::to_string(cfg.lanes) + ", lane_group " + std::to_string(cfg.lane_group) +
+    return "no RTL tile configuration fits the timing config (lanes " + std::to_string(cfg.lanes) +
+           ", lane_group " + std::to_string(cfg.lane_group) +
            ") and the model; the configurations built in:" + why;
 }
 
@@ -157,17 +156,13 @@ namespace {
 class RtlLaneGroupArray : public PeArray {
   public:
     explicit RtlLaneGroupArray(const AccelConfig &cfg)
-        : PeArray(cfg), model_(make_lanegroup_array(cfg))
-    {
-    }
+        : PeArray(cfg), model_(make_lanegroup_array(cfg)) {}
     Arch arch() const override { return Arch::LaneGroup; }
-    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override
-    {
+    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override {
         return model_->row_cost(is_hi, k);
     }
     void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
-                 unsigned nr, int32_t *acc) const override
-    {
+                 unsigned nr, int32_t *acc) const override {
         if (w.uniform()) { /* the model's uniform path (rtl_pe_check_model) */
             model_->compute(w, acts, n_vec, r0, nr, acc);
             g_counters.uniform_rows += (uint64_t)n_vec * nr;
@@ -206,9 +201,8 @@ class RtlLaneGroupArray : public PeArray {
             rtl::TileCycleCount c;
             const std::string e =
                 tile_->run((int)k, (int)nr, abuf_.data(), wbuf_.data(), hibuf_.data(),
-                          w.lo_shift.data() + r0, acc + (size_t)v * nr, &c);
-            if (!e.empty())
-                throw std::runtime_error("--pe-impl rtl: " + e);
+                           w.lo_shift.data() + r0, acc + (size_t)v * nr, &c);
+            if (!e.empty()) throw std::runtime_error("--pe-impl rtl: " + e);
             g_counters.tiles++;
             g_counters.rows += nr;
             g_counters.cycles_measured += (uint64_t)c.measured;
@@ -230,8 +224,7 @@ class RtlLaneGroupArray : public PeArray {
 
 } // namespace
 
-std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &cfg)
-{
+std::unique_ptr<PeArray> make_rtl_lanegroup_array(const AccelConfig &cfg) {
     return std::make_unique<RtlLaneGroupArray>(cfg);
 }
 

@@ -1,12 +1,11 @@
 /* `hqsim run --pe-impl rtl`: the lanegroup array whose functional compute runs on a
  * Verilated RTL tile (rtl/pe_tile.v, one of the configurations built into tb/rtl_loop:
  * rtl_pe_configs()) instead of the reference GEMM kernel; rtl_pe_select() picks the
- * configuration that fits the timing config and the model. Timing stays the model's formula; every RTL tile's measured cycle
- * count (first activation beat to last output) is compared with the model's own count for
- * the same tile, nbeats + sum of row_cost + pipeline_latency, and the totals are kept in
- * rtl_pe_counters().
- * Only built with the RTL when CMake found Verilator (HQSIM_HAVE_RTL_PE); otherwise
- * rtl_pe_available() is false and selecting rtl is an error. */
+ * configuration that fits the timing config and the model. Timing stays the model's formula; every
+ * RTL tile's measured cycle count (first activation beat to last output) is compared with the
+ * model's own count for the same tile, nbeats + sum of row_cost + pipeline_latency, and the totals
+ * are kept in rtl_pe_counters(). Only built with the RTL when CMake found Verilator
+ * (HQSIM_HAVE_RTL_PE); otherwise rtl_pe_available() is false and selecting rtl is an error. */
 #ifndef HQ_ACCEL_RTL_PE_ARRAY_H
 #define HQ_ACCEL_RTL_PE_ARRAY_H
 
@@ -51,11 +50,11 @@ std::string rtl_pe_check_model(const hq_packed_model &pm);
 std::string rtl_pe_select(const AccelConfig &cfg, const hq_packed_model &pm, std::string *name);
 
 struct RtlPeCounters {
-    uint64_t tiles = 0, rows = 0;               /* RTL tile runs (one per vector x row tile) */
-    uint64_t uniform_rows = 0;                  /* vector x rows of uniform layers, computed
-                                                   by the model's uniform path */
+    uint64_t tiles = 0, rows = 0; /* RTL tile runs (one per vector x row tile) */
+    uint64_t uniform_rows = 0;    /* vector x rows of uniform layers, computed
+                                     by the model's uniform path */
     uint64_t cycles_measured = 0, cycles_formula = 0;
-    uint64_t cycle_mismatches = 0;              /* tiles whose measured != formula */
+    uint64_t cycle_mismatches = 0; /* tiles whose measured != formula */
     long first_mismatch_measured = 0, first_mismatch_formula = 0;
 };
 const RtlPeCounters &rtl_pe_counters();

@@ -9,36 +9,37 @@
 
 namespace hq::accel {
 
-static nlohmann::json layer_json(const LayerReport &l)
-{
+static nlohmann::json layer_json(const LayerReport &l) {
     const LayerStats &s = l.sum;
-    return {{"name", l.name},
-            {"invocations", l.invocations},
-            {"rows", s.rows},
-            {"cols", s.cols},
-            {"vectors", s.vectors},
-            {"macs", s.macs},
-            {"cycles", s.cycles},
-            {"compute_cycles", s.compute},
-            {"stall_cycles",
-             {{"dram", s.stall_dram}, {"decompressor", s.stall_decoder}, {"outlier", s.stall_outlier}}},
-            {"output_cycles", s.output},
-            {"control_cycles", s.control},
-            {"utilization", {{"array", s.util_array}, {"high", s.util_hi}}},
-            {"dram_bytes", s.dram_read + s.dram_written},
-            {"dram_read", s.dram_read},
-            {"dram_written", s.dram_written},
-            {"weight_bytes", s.weight_bytes},
-            {"sram_bytes", s.sram_bytes},
-            {"decoder_symbols", s.decoder_symbols},
-            {"energy_pj", s.energy_pj},
-            {"energy_breakdown_pj",
-             {{"mac", s.energy_mac_pj}, {"sram", s.energy_sram_pj}, {"dram", s.energy_dram_pj},
-              {"decoder", s.energy_decoder_pj}}}};
+    return {
+        {"name", l.name},
+        {"invocations", l.invocations},
+        {"rows", s.rows},
+        {"cols", s.cols},
+        {"vectors", s.vectors},
+        {"macs", s.macs},
+        {"cycles", s.cycles},
+        {"compute_cycles", s.compute},
+        {"stall_cycles",
+         {{"dram", s.stall_dram}, {"decompressor", s.stall_decoder}, {"outlier", s.stall_outlier}}},
+        {"output_cycles", s.output},
+        {"control_cycles", s.control},
+        {"utilization", {{"array", s.util_array}, {"high", s.util_hi}}},
+        {"dram_bytes", s.dram_read + s.dram_written},
+        {"dram_read", s.dram_read},
+        {"dram_written", s.dram_written},
+        {"weight_bytes", s.weight_bytes},
+        {"sram_bytes", s.sram_bytes},
+        {"decoder_symbols", s.decoder_symbols},
+        {"energy_pj", s.energy_pj},
+        {"energy_breakdown_pj",
+         {{"mac", s.energy_mac_pj},
+          {"sram", s.energy_sram_pj},
+          {"dram", s.energy_dram_pj},
+          {"decoder", s.energy_decoder_pj}}}};
 }
 
-nlohmann::json RunReport::to_json() const
-{
+nlohmann::json RunReport::to_json() const {
     /* accuracy and mismatches are over the completed images: with none they are null, so a
      * run that computed nothing never reads as "0 mismatches" */
     const nlohmann::json none = nullptr;
@@ -65,16 +66,14 @@ nlohmann::json RunReport::to_json() const
                         {"cpu_instructions", cpu_instructions},
                         {"commands", commands},
                         {"exit_code", exit_code}};
-    if (!error.empty())
-        j["error"] = error;
+    if (!error.empty()) j["error"] = error;
     j["layers"] = nlohmann::json::array();
     for (const LayerReport &l : layers)
         j["layers"].push_back(layer_json(l));
     return j;
 }
 
-std::string write_csv(const RunReport &r, const std::string &path)
-{
+std::string write_csv(const RunReport &r, const std::string &path) {
     char err[512];
     hq_out out;
     if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err)) return err;
@@ -89,8 +88,8 @@ std::string write_csv(const RunReport &r, const std::string &path)
         std::fprintf(f,
                      "%zu,%s,%llu,%u,%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.6f,%.6f,"
                      "%llu,%llu,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f\n",
-                     i, r.layers[i].name.c_str(), (unsigned long long)r.layers[i].invocations, s.rows,
-                     s.cols, (unsigned long long)s.vectors, (unsigned long long)s.macs,
+                     i, r.layers[i].name.c_str(), (unsigned long long)r.layers[i].invocations,
+                     s.rows, s.cols, (unsigned long long)s.vectors, (unsigned long long)s.macs,
                      (unsigned long long)s.cycles, (unsigned long long)s.compute,
                      (unsigned long long)s.stall_dram, (unsigned long long)s.stall_decoder,
                      (unsigned long long)s.stall_outlier, (unsigned long long)s.output,

@@ -12,8 +12,7 @@ class Uniform8Array : public PeArray {
     uint32_t row_cost(const uint8_t *, unsigned k) const override { return beats(k); }
 };
 
-std::unique_ptr<PeArray> make_uniform8_array(const AccelConfig &cfg)
-{
+std::unique_ptr<PeArray> make_uniform8_array(const AccelConfig &cfg) {
     return std::make_unique<Uniform8Array>(cfg);
 }
 

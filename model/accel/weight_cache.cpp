@@ -4,15 +4,12 @@
 
 namespace hq::accel {
 
-static bool same_format(const WeightFormat &a, const WeightFormat &b)
-{
-    return a.layout == b.layout && a.rows == b.rows && a.cols == b.cols &&
-           a.lo_bits == b.lo_bits && a.hi_bits == b.hi_bits && a.block_n == b.block_n &&
-           a.block_m == b.block_m;
+static bool same_format(const WeightFormat &a, const WeightFormat &b) {
+    return a.layout == b.layout && a.rows == b.rows && a.cols == b.cols && a.lo_bits == b.lo_bits &&
+           a.hi_bits == b.hi_bits && a.block_n == b.block_n && a.block_m == b.block_m;
 }
 
-const PreparedWeights *WeightCache::find(uint32_t addr, const WeightFormat &f, size_t n)
-{
+const PreparedWeights *WeightCache::find(uint32_t addr, const WeightFormat &f, size_t n) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
         if (it->addr == addr && same_format(it->fmt, f) && it->raw.size() == n) {
             entries_.splice(entries_.begin(), entries_, it);
@@ -21,8 +18,7 @@ const PreparedWeights *WeightCache::find(uint32_t addr, const WeightFormat &f, s
     return nullptr;
 }
 
-bool WeightCache::unchanged(uint32_t addr, const uint8_t *bytes, size_t n)
-{
+bool WeightCache::unchanged(uint32_t addr, const uint8_t *bytes, size_t n) {
     for (const Entry &e : entries_)
         if (e.addr == addr && e.raw.size() == n && std::memcmp(e.raw.data(), bytes, n) == 0) {
             hits_++;
@@ -32,8 +28,7 @@ bool WeightCache::unchanged(uint32_t addr, const uint8_t *bytes, size_t n)
 }
 
 const PreparedWeights *WeightCache::get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
-                                        size_t n, bool *hit, std::string *err)
-{
+                                        size_t n, bool *hit, std::string *err) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
         if (it->addr == addr && same_format(it->fmt, f) && it->raw.size() == n &&
             std::memcmp(it->raw.data(), bytes, n) == 0) {
@@ -46,12 +41,10 @@ const PreparedWeights *WeightCache::get(uint32_t addr, const WeightFormat &f, co
     *hit = false;
     DecodedWeights d;
     *err = decode_weights(f, bytes, n, &d);
-    if (!err->empty())
-        return nullptr;
+    if (!err->empty()) return nullptr;
     /* A stale entry for the same address is replaced. */
     entries_.remove_if([&](const Entry &e) { return e.addr == addr; });
-    if (entries_.size() >= max_)
-        entries_.pop_back();
+    if (entries_.size() >= max_) entries_.pop_back();
     entries_.emplace_front();
     Entry &e = entries_.front();
     e.addr = addr;

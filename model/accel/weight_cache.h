@@ -19,14 +19,12 @@ namespace hq::accel {
 class WeightCache {
   public:
     explicit WeightCache(const PeArray &array, size_t max_entries = 32)
-        : array_(array), max_(max_entries)
-    {
-    }
+        : array_(array), max_(max_entries) {}
 
     /* The prepared weights of the image `bytes` found at `addr`, decoding it unless the same
      * bytes were decoded before. Returns nullptr with the decoder's message in *err. */
-    const PreparedWeights *get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
-                               size_t n, bool *hit, std::string *err);
+    const PreparedWeights *get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes, size_t n,
+                               bool *hit, std::string *err);
 
     /* The entry for this address and format, if any (not checked against the bytes). */
     const PreparedWeights *find(uint32_t addr, const WeightFormat &f, size_t n);

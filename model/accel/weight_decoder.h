@@ -58,14 +58,14 @@ std::string read_image_header(const uint8_t *bytes, size_t n, ImageHeader *h);
  * it runs past the image (message in *err). */
 size_t image_section(size_t off, size_t bits, size_t total, const char *what, std::string *err);
 /* Low code of a pattern (binary lo = 1: 1 -> +1, 0 -> -1) and the marker pattern (lo >= 2). */
-inline int low_code(uint32_t pat, unsigned lo)
-{
-    if (lo == 1)
-        return pat ? 1 : -1;
+inline int low_code(uint32_t pat, unsigned lo) {
+    if (lo == 1) return pat ? 1 : -1;
     uint32_t sign = 1u << (lo - 1);
     return (int)(pat ^ sign) - (int)sign;
 }
-inline uint32_t marker_pattern(unsigned lo) { return 1u << (lo - 1); }
+inline uint32_t marker_pattern(unsigned lo) {
+    return 1u << (lo - 1);
+}
 
 /* Per-layout decoders: fill out (sized by decode_weights) from the sections at h.payload. */
 std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeights *out);

@@ -14,7 +14,7 @@ struct Region {
     std::string name;
     uint64_t base = 0;
     uint64_t size = 0;
-    unsigned port = 0;  /* index of the router's initiator-socket binding */
+    unsigned port = 0; /* index of the router's initiator-socket binding */
     uint64_t end() const { return base + size; } /* one past the last byte */
 };
 

@@ -8,21 +8,18 @@ using sc_core::sc_time;
 
 Router::Router(sc_core::sc_module_name name, const BusConfig &cfg)
     : sc_module(name), target_socket("target_socket"), initiator_socket("initiator_socket"),
-      cfg_(cfg)
-{
+      cfg_(cfg) {
     if (!(cfg.clock_hz > 0) || cfg.width_bytes == 0)
         throw std::invalid_argument("router: clock_hz and width_bytes must be positive");
     cycle_ = sc_time(1.0 / cfg.clock_hz, sc_core::SC_SEC);
     target_socket.register_b_transport(this, &Router::b_transport);
     target_socket.register_transport_dbg(this, &Router::transport_dbg);
     target_socket.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);
-    initiator_socket.register_invalidate_direct_mem_ptr(this,
-                                                        &Router::invalidate_direct_mem_ptr);
+    initiator_socket.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
 }
 
 void Router::attach(tlm::tlm_target_socket<32> &target, const std::string &name, uint64_t base,
-                    uint64_t size, sc_time latency, bool allow_dmi, unsigned width_bytes)
-{
+                    uint64_t size, sc_time latency, bool allow_dmi, unsigned width_bytes) {
     unsigned port = static_cast<unsigned>(ports_.size());
     map_.add(name, base, size, port); /* throws before anything is bound */
     initiator_socket.bind(target);
@@ -33,8 +30,7 @@ void Router::attach(tlm::tlm_target_socket<32> &target, const std::string &name,
     ports_.push_back(p);
 }
 
-void Router::b_transport(int, tlm::tlm_generic_payload &trans, sc_time &delay)
-{
+void Router::b_transport(int, tlm::tlm_generic_payload &trans, sc_time &delay) {
     const uint64_t addr = trans.get_address();
     const unsigned len = trans.get_data_length();
     const Region *r = map_.decode(addr, len ? len : 1);
@@ -66,14 +62,11 @@ void Router::b_transport(int, tlm::tlm_generic_payload &trans, sc_time &delay)
     /* The data streams through the port while the target serves it: the transaction ends
      * when the slower of the two is done. */
     const sc_time bus_done = start + p.latency + occupancy;
-    if (now + delay < bus_done)
-        delay = bus_done - now;
-    if (!p.allow_dmi)
-        trans.set_dmi_allowed(false);
+    if (now + delay < bus_done) delay = bus_done - now;
+    if (!p.allow_dmi) trans.set_dmi_allowed(false);
 }
 
-unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload &trans)
-{
+unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload &trans) {
     const uint64_t addr = trans.get_address();
     const unsigned len = trans.get_data_length();
     const Region *r = map_.decode(addr, 1);
@@ -91,8 +84,7 @@ unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload &trans)
     return got;
 }
 
-unsigned Router::debug_access(uint64_t addr, uint8_t *data, unsigned len, bool write)
-{
+unsigned Router::debug_access(uint64_t addr, uint8_t *data, unsigned len, bool write) {
     unsigned done = 0;
     while (done < len) { /* a range may span several regions */
         tlm::tlm_generic_payload t;
@@ -101,15 +93,13 @@ unsigned Router::debug_access(uint64_t addr, uint8_t *data, unsigned len, bool w
         t.set_data_ptr(data + done);
         t.set_data_length(len - done);
         const unsigned n = transport_dbg(0, t);
-        if (n == 0)
-            break;
+        if (n == 0) break;
         done += n;
     }
     return done;
 }
 
-bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload &trans, tlm::tlm_dmi &dmi)
-{
+bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload &trans, tlm::tlm_dmi &dmi) {
     const uint64_t addr = trans.get_address();
     const Region *r = map_.decode(addr, 1);
     if (!r || !ports_[r->port].allow_dmi) {
@@ -136,14 +126,11 @@ bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload &trans, tlm::tlm_d
     return ok;
 }
 
-void Router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end)
-{
+void Router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end) {
     const Region *r = map_.find_port(static_cast<unsigned>(port));
-    if (!r)
-        return;
+    if (!r) return;
     const uint64_t last_local = r->size - 1;
-    if (start > last_local)
-        return;
+    if (start > last_local) return;
     end = std::min<uint64_t>(end, last_local);
     for (unsigned i = 0; i < target_socket.size(); i++)
         target_socket[i]->invalidate_direct_mem_ptr(start + r->base, end + r->base);

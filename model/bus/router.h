@@ -28,8 +28,8 @@ struct BusConfig {
 struct RouterPortStats {
     uint64_t transactions = 0;
     uint64_t bytes = 0;
-    sc_core::sc_time busy;           /* time the port's data path was occupied */
-    sc_core::sc_time contention;     /* total time transactions waited for the port */
+    sc_core::sc_time busy;       /* time the port's data path was occupied */
+    sc_core::sc_time contention; /* total time transactions waited for the port */
 };
 
 class Router : public sc_core::sc_module {

@@ -18,60 +18,57 @@ namespace hq {
 
 namespace {
 
-const char *const kTargetXml =
-    "<?xml version=\"1.0\"?>\n"
-    "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
-    "<target version=\"1.0\">\n"
-    "<architecture>riscv:rv32</architecture>\n"
-    "<feature name=\"org.gnu.gdb.riscv.cpu\">\n"
-    "<reg name=\"zero\" bitsize=\"32\" type=\"int\" regnum=\"0\"/>\n"
-    "<reg name=\"ra\" bitsize=\"32\" type=\"code_ptr\"/>\n"
-    "<reg name=\"sp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
-    "<reg name=\"gp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
-    "<reg name=\"tp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
-    "<reg name=\"t0\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"t1\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"t2\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"fp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
-    "<reg name=\"s1\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a0\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a1\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a2\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a3\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a4\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a5\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a6\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"a7\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s2\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s3\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s4\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s5\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s6\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s7\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s8\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s9\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s10\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"s11\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"t3\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"t4\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"t5\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"t6\" bitsize=\"32\" type=\"int\"/>\n"
-    "<reg name=\"pc\" bitsize=\"32\" type=\"code_ptr\"/>\n"
-    "</feature>\n"
-    "</target>\n";
+const char *const kTargetXml = "<?xml version=\"1.0\"?>\n"
+                               "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+                               "<target version=\"1.0\">\n"
+                               "<architecture>riscv:rv32</architecture>\n"
+                               "<feature name=\"org.gnu.gdb.riscv.cpu\">\n"
+                               "<reg name=\"zero\" bitsize=\"32\" type=\"int\" regnum=\"0\"/>\n"
+                               "<reg name=\"ra\" bitsize=\"32\" type=\"code_ptr\"/>\n"
+                               "<reg name=\"sp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
+                               "<reg name=\"gp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
+                               "<reg name=\"tp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
+                               "<reg name=\"t0\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"t1\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"t2\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"fp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
+                               "<reg name=\"s1\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a0\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a1\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a2\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a3\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a4\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a5\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a6\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"a7\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s2\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s3\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s4\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s5\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s6\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s7\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s8\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s9\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s10\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"s11\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"t3\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"t4\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"t5\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"t6\" bitsize=\"32\" type=\"int\"/>\n"
+                               "<reg name=\"pc\" bitsize=\"32\" type=\"code_ptr\"/>\n"
+                               "</feature>\n"
+                               "</target>\n";
 
 const unsigned kNumRegs = 33;
 
-int hex_value(char c)
-{
+int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
 
-std::string to_hex(const uint8_t *p, size_t n)
-{
+std::string to_hex(const uint8_t *p, size_t n) {
     static const char digits[] = "0123456789abcdef";
     std::string s;
     s.reserve(2 * n);
@@ -82,12 +79,10 @@ std::string to_hex(const uint8_t *p, size_t n)
     return s;
 }
 
-bool from_hex(const char *s, size_t nbytes, uint8_t *out)
-{
+bool from_hex(const char *s, size_t nbytes, uint8_t *out) {
     for (size_t i = 0; i < nbytes; i++) {
         int hi = hex_value(s[2 * i]), lo = hi < 0 ? -1 : hex_value(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
+        if (hi < 0 || lo < 0) return false;
         out[i] = static_cast<uint8_t>(hi << 4 | lo);
     }
     return true;
@@ -99,22 +94,18 @@ std::string reg_hex(uint32_t v) /* target byte order: little-endian */
     return to_hex(b, 4);
 }
 
-bool parse_reg_hex(const char *s, uint32_t &v)
-{
+bool parse_reg_hex(const char *s, uint32_t &v) {
     uint8_t b[4];
-    if (!from_hex(s, 4, b))
-        return false;
+    if (!from_hex(s, 4, b)) return false;
     v = uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
     return true;
 }
 
 /* "addr,len" in hex; returns the position after len */
-bool parse_addr_len(const std::string &s, size_t pos, uint32_t &addr, uint32_t &len, size_t &end)
-{
+bool parse_addr_len(const std::string &s, size_t pos, uint32_t &addr, uint32_t &len, size_t &end) {
     char *e = nullptr;
     unsigned long a = strtoul(s.c_str() + pos, &e, 16);
-    if (*e != ',')
-        return false;
+    if (*e != ',') return false;
     unsigned long l = strtoul(e + 1, &e, 16);
     addr = static_cast<uint32_t>(a);
     len = static_cast<uint32_t>(l);
@@ -126,15 +117,12 @@ bool parse_addr_len(const std::string &s, size_t pos, uint32_t &addr, uint32_t &
 
 GdbStub::GdbStub(int port) : port_(port) {}
 
-GdbStub::~GdbStub()
-{
+GdbStub::~GdbStub() {
     close_client();
-    if (listener_ >= 0)
-        ::close(listener_);
+    if (listener_ >= 0) ::close(listener_);
 }
 
-void GdbStub::listen()
-{
+void GdbStub::listen() {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (listener_ < 0)
         throw std::runtime_error(std::string("gdb stub: socket: ") + strerror(errno));
@@ -146,40 +134,34 @@ void GdbStub::listen()
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::bind(listener_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
         ::listen(listener_, 1) != 0)
-        throw std::runtime_error("gdb stub: cannot listen on 127.0.0.1:" +
-                                 std::to_string(port_) + ": " + strerror(errno));
+        throw std::runtime_error("gdb stub: cannot listen on 127.0.0.1:" + std::to_string(port_) +
+                                 ": " + strerror(errno));
 }
 
-void GdbStub::accept_client()
-{
+void GdbStub::accept_client() {
     do
         client_ = ::accept(listener_, nullptr, nullptr);
     while (client_ < 0 && errno == EINTR);
-    if (client_ < 0)
-        throw std::runtime_error(std::string("gdb stub: accept: ") + strerror(errno));
+    if (client_ < 0) throw std::runtime_error(std::string("gdb stub: accept: ") + strerror(errno));
     int one = 1;
     setsockopt(client_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     no_ack_ = false;
     pending_.clear();
 }
 
-void GdbStub::attach(int fd)
-{
+void GdbStub::attach(int fd) {
     close_client();
     client_ = fd;
     no_ack_ = false;
     pending_.clear();
 }
 
-void GdbStub::close_client()
-{
-    if (client_ >= 0)
-        ::close(client_);
+void GdbStub::close_client() {
+    if (client_ >= 0) ::close(client_);
     client_ = -1;
 }
 
-bool GdbStub::read_packet(std::string &out)
-{
+bool GdbStub::read_packet(std::string &out) {
     for (;;) {
         size_t start = pending_.find('$');
         /* a bare Ctrl-C while stopped is harmless: drop it with acks and junk */
@@ -193,23 +175,19 @@ bool GdbStub::read_packet(std::string &out)
                 int hi = hex_value(pending_[hash + 1]), lo = hex_value(pending_[hash + 2]);
                 pending_.erase(0, hash + 3);
                 bool ok = hi >= 0 && lo >= 0 && unsigned(hi << 4 | lo) == (sum & 0xff);
-                if (!no_ack_)
-                    (void)!::write(client_, ok ? "+" : "-", 1);
-                if (ok)
-                    return true;
+                if (!no_ack_) (void)!::write(client_, ok ? "+" : "-", 1);
+                if (ok) return true;
                 continue;
             }
         }
         char buf[4096];
         ssize_t n = ::read(client_, buf, sizeof buf);
-        if (n <= 0)
-            return false;
+        if (n <= 0) return false;
         pending_.append(buf, static_cast<size_t>(n));
     }
 }
 
-void GdbStub::send_packet(const std::string &data)
-{
+void GdbStub::send_packet(const std::string &data) {
     unsigned sum = 0;
     for (unsigned char c : data)
         sum += c;
@@ -217,53 +195,41 @@ void GdbStub::send_packet(const std::string &data)
     snprintf(tail, sizeof tail, "#%02x", sum & 0xff);
     std::string pkt = "$" + data + tail;
     for (int attempt = 0; attempt < 3; attempt++) {
-        if (::write(client_, pkt.data(), pkt.size()) != static_cast<ssize_t>(pkt.size()))
-            return;
-        if (no_ack_)
-            return;
+        if (::write(client_, pkt.data(), pkt.size()) != static_cast<ssize_t>(pkt.size())) return;
+        if (no_ack_) return;
         /* wait for the ack; anything else stays pending */
         for (;;) {
-            if (!pending_.empty() && (pending_[0] == '+' || pending_[0] == '-'))
-                break;
+            if (!pending_.empty() && (pending_[0] == '+' || pending_[0] == '-')) break;
             if (!pending_.empty() && pending_[0] != '$') {
                 pending_.erase(0, 1);
                 continue;
             }
-            if (!pending_.empty())
-                return; /* a new packet instead of an ack: treat as acked */
+            if (!pending_.empty()) return; /* a new packet instead of an ack: treat as acked */
             char buf[256];
             ssize_t n = ::read(client_, buf, sizeof buf);
-            if (n <= 0)
-                return;
+            if (n <= 0) return;
             pending_.append(buf, static_cast<size_t>(n));
         }
         char ack = pending_[0];
         pending_.erase(0, 1);
-        if (ack == '+')
-            return;
+        if (ack == '+') return;
     }
 }
 
-std::string GdbStub::features_xml(const std::string &annex, const std::string &range) const
-{
-    if (annex != "target.xml")
-        return "E00";
+std::string GdbStub::features_xml(const std::string &annex, const std::string &range) const {
+    if (annex != "target.xml") return "E00";
     uint32_t off, len;
     size_t end;
-    if (!parse_addr_len(range, 0, off, len, end))
-        return "E01";
+    if (!parse_addr_len(range, 0, off, len, end)) return "E01";
     std::string xml = kTargetXml;
-    if (off >= xml.size())
-        return "l";
+    if (off >= xml.size()) return "l";
     std::string part = xml.substr(off, len);
     return (off + part.size() >= xml.size() ? "l" : "m") + part;
 }
 
-std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Resume &how)
-{
+std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Resume &how) {
     switch (p.empty() ? 0 : p[0]) {
-    case '?':
-        return "S05";
+    case '?': return "S05";
     case 'g': {
         std::string s;
         for (unsigned i = 0; i < kNumRegs; i++)
@@ -271,12 +237,10 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
         return s;
     }
     case 'G': {
-        if (p.size() < 1 + 8 * kNumRegs)
-            return "E01";
+        if (p.size() < 1 + 8 * kNumRegs) return "E01";
         for (unsigned i = 0; i < kNumRegs; i++) {
             uint32_t v;
-            if (!parse_reg_hex(p.c_str() + 1 + 8 * i, v))
-                return "E01";
+            if (!parse_reg_hex(p.c_str() + 1 + 8 * i, v)) return "E01";
             t.write_register(i, v);
         }
         return "OK";
@@ -298,11 +262,9 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
     case 'm': {
         uint32_t addr, len;
         size_t end;
-        if (!parse_addr_len(p, 1, addr, len, end) || len > 0x10000)
-            return "E01";
+        if (!parse_addr_len(p, 1, addr, len, end) || len > 0x10000) return "E01";
         std::string buf(len, '\0');
-        if (!t.read_memory(addr, reinterpret_cast<uint8_t *>(&buf[0]), len))
-            return "E14";
+        if (!t.read_memory(addr, reinterpret_cast<uint8_t *>(&buf[0]), len)) return "E14";
         return to_hex(reinterpret_cast<const uint8_t *>(buf.data()), len);
     }
     case 'M': {
@@ -312,10 +274,9 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
             p.size() < end + 1 + 2 * size_t(len))
             return "E01";
         std::string buf(len, '\0');
-        if (!from_hex(p.c_str() + end + 1, len, reinterpret_cast<uint8_t *>(&buf[0])))
-            return "E01";
-        return t.write_memory(addr, reinterpret_cast<const uint8_t *>(buf.data()), len)
-                   ? "OK" : "E14";
+        if (!from_hex(p.c_str() + end + 1, len, reinterpret_cast<uint8_t *>(&buf[0]))) return "E01";
+        return t.write_memory(addr, reinterpret_cast<const uint8_t *>(buf.data()), len) ? "OK"
+                                                                                        : "E14";
     }
     case 'Z':
     case 'z': {
@@ -323,12 +284,10 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
             return ""; /* unsupported kind: the empty reply */
         uint32_t addr, len;
         size_t end;
-        if (!parse_addr_len(p, 3, addr, len, end))
-            return "E01";
+        if (!parse_addr_len(p, 3, addr, len, end)) return "E01";
         if (p[1] <= '1') /* software and hardware breakpoints: both in the ISS */
             return t.set_breakpoint(addr, p[0] == 'Z') ? "OK" : "E01";
-        if (len == 0)
-            return "E01";
+        if (len == 0) return "E01";
         return t.set_watchpoint(p[1] - '0', addr, len, p[0] == 'Z') ? "OK" : "E01";
     }
     case 'c':
@@ -346,18 +305,15 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
         resume = true;
         how = Resume::Kill;
         return "";
-    case 'H':
-        return "OK"; /* one thread */
-    case 'T':
-        return "OK";
+    case 'H': return "OK"; /* one thread */
+    case 'T': return "OK";
     case 'q':
         if (p.rfind("qSupported", 0) == 0)
             return "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+";
         if (p.rfind("qXfer:features:read:", 0) == 0) {
             std::string rest = p.substr(20);
             size_t colon = rest.find(':');
-            if (colon == std::string::npos)
-                return "E01";
+            if (colon == std::string::npos) return "E01";
             return features_xml(rest.substr(0, colon), rest.substr(colon + 1));
         }
         if (p == "qAttached") return "1";
@@ -373,14 +329,11 @@ std::string GdbStub::handle(GdbTarget &t, const std::string &p, bool &resume, Re
             return std::string(1, '\x01'); /* already answered */
         }
         return "";
-    default:
-        return ""; /* unsupported: the empty reply */
+    default: return ""; /* unsupported: the empty reply */
     }
 }
 
-GdbStub::Resume GdbStub::serve(GdbTarget &target, int stop_signal,
-                                const std::string &stop_reply)
-{
+GdbStub::Resume GdbStub::serve(GdbTarget &target, int stop_signal, const std::string &stop_reply) {
     if (!stop_reply.empty())
         send_packet(stop_reply);
     else if (stop_signal) {
@@ -394,26 +347,20 @@ GdbStub::Resume GdbStub::serve(GdbTarget &target, int stop_signal,
         Resume how = Resume::Continue;
         std::string reply = handle(target, pkt, resume, how);
         if (resume) {
-            if (how == Resume::Detach)
-                send_packet(reply);
-            if (how == Resume::Detach || how == Resume::Kill)
-                close_client();
+            if (how == Resume::Detach) send_packet(reply);
+            if (how == Resume::Detach || how == Resume::Kill) close_client();
             return how;
         }
-        if (reply != std::string(1, '\x01'))
-            send_packet(reply);
+        if (reply != std::string(1, '\x01')) send_packet(reply);
     }
     close_client(); /* connection lost: behave as a detach */
     return Resume::Detach;
 }
 
-bool GdbStub::interrupt_requested()
-{
-    if (client_ < 0)
-        return false;
+bool GdbStub::interrupt_requested() {
+    if (client_ < 0) return false;
     pollfd pfd{client_, POLLIN, 0};
-    if (::poll(&pfd, 1, 0) <= 0)
-        return false;
+    if (::poll(&pfd, 1, 0) <= 0) return false;
     char buf[256];
     ssize_t n = ::read(client_, buf, sizeof buf);
     if (n <= 0) {
@@ -422,16 +369,13 @@ bool GdbStub::interrupt_requested()
     }
     pending_.append(buf, static_cast<size_t>(n));
     size_t at = pending_.find('\x03');
-    if (at == std::string::npos)
-        return false;
+    if (at == std::string::npos) return false;
     pending_.erase(at, 1);
     return true;
 }
 
-void GdbStub::report_exit(int code)
-{
-    if (client_ < 0)
-        return;
+void GdbStub::report_exit(int code) {
+    if (client_ < 0) return;
     char reply[8];
     snprintf(reply, sizeof reply, "W%02x", code & 0xff);
     send_packet(reply);

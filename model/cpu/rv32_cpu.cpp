@@ -41,13 +41,11 @@ struct Rv32Cpu::Impl final : GdbTarget {
     std::unique_ptr<GdbStub> gdb;
     tlm::tlm_generic_payload trans;
 
-    Impl(Rv32Cpu &c, const CpuConfig &config) : cpu(c), cfg(config)
-    {
+    Impl(Rv32Cpu &c, const CpuConfig &config) : cpu(c), cfg(config) {
         period = sc_time(1.0 / cfg.clock_hz, sc_core::SC_SEC);
         rv32_bus bus{this, &Impl::bus_read, &Impl::bus_write, &Impl::read_time};
         iss = rv32_iss_create(&bus);
-        if (!iss)
-            throw std::runtime_error(std::string(cpu.name()) + ": out of memory");
+        if (!iss) throw std::runtime_error(std::string(cpu.name()) + ": out of memory");
         unsigned cpi[RV32_CLASS_COUNT];
         cpi[RV32_CLASS_ALU] = cfg.cpi_alu;
         cpi[RV32_CLASS_MUL] = cfg.cpi_mul;
@@ -69,43 +67,35 @@ struct Rv32Cpu::Impl final : GdbTarget {
         }
     }
 
-    ~Impl() override
-    {
-        if (trace)
-            fclose(trace);
+    ~Impl() override {
+        if (trace) fclose(trace);
         rv32_iss_destroy(iss);
     }
 
     /* ---- time ---- */
 
     /* Move the cycles the ISS counted since the last call into the quantum keeper. */
-    void account_cycles()
-    {
+    void account_cycles() {
         uint64_t now = rv32_iss_cycles(iss);
-        if (now > accounted_cycles)
-            qk.inc(period * static_cast<double>(now - accounted_cycles));
+        if (now > accounted_cycles) qk.inc(period * static_cast<double>(now - accounted_cycles));
         accounted_cycles = now;
     }
 
-    sc_time local_now()
-    {
+    sc_time local_now() {
         account_cycles();
         return sc_core::sc_time_stamp() + qk.get_local_time();
     }
 
-    static uint64_t read_time(void *ctx)
-    {
+    static uint64_t read_time(void *ctx) {
         Impl *self = static_cast<Impl *>(ctx);
         sc_time t = self->local_now();
-        if (self->mtime_at)
-            return self->mtime_at(t);
+        if (self->mtime_at) return self->mtime_at(t);
         return static_cast<uint64_t>(t / sc_time(100, sc_core::SC_NS)); /* 10 MHz */
     }
 
     /* ---- memory ---- */
 
-    int transport(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, unsigned len)
-    {
+    int transport(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, unsigned len) {
         account_cycles();
         sc_time before = qk.get_local_time();
         sc_time delay = before;
@@ -127,8 +117,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
             rv32_iss_request_stop(iss); /* e.g. the test finisher called sc_stop() */
         if (trans.get_response_status() != tlm::TLM_OK_RESPONSE)
             return 1; /* address error and every other error: access fault */
-        if (cfg.dmi && trans.is_dmi_allowed())
-            request_dmi(addr);
+        if (cfg.dmi && trans.is_dmi_allowed()) request_dmi(addr);
         if (cmd == tlm::TLM_WRITE_COMMAND && !trans.is_dmi_allowed()) {
             /* A device register changed: leave the slice so that the device's processes
              * (interrupt lines, an accelerator start) run before the next instruction. */
@@ -138,64 +127,53 @@ struct Rv32Cpu::Impl final : GdbTarget {
         return 0;
     }
 
-    static int bus_read(void *ctx, uint32_t addr, void *buf, unsigned len, rv32_access)
-    {
+    static int bus_read(void *ctx, uint32_t addr, void *buf, unsigned len, rv32_access) {
         return static_cast<Impl *>(ctx)->transport(tlm::TLM_READ_COMMAND, addr,
                                                    static_cast<uint8_t *>(buf), len);
     }
 
-    static int bus_write(void *ctx, uint32_t addr, const void *buf, unsigned len)
-    {
+    static int bus_write(void *ctx, uint32_t addr, const void *buf, unsigned len) {
         uint8_t tmp[4];
         memcpy(tmp, buf, len);
         return static_cast<Impl *>(ctx)->transport(tlm::TLM_WRITE_COMMAND, addr, tmp, len);
     }
 
-    void request_dmi(uint32_t addr)
-    {
+    void request_dmi(uint32_t addr) {
         tlm::tlm_generic_payload t;
         tlm::tlm_dmi dmi;
         t.set_command(tlm::TLM_READ_COMMAND);
         t.set_address(addr);
-        if (!cpu.socket->get_direct_mem_ptr(t, dmi) || !dmi.is_read_allowed())
-            return;
+        if (!cpu.socket->get_direct_mem_ptr(t, dmi) || !dmi.is_read_allowed()) return;
         uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
-        if (start > 0xffffffffu)
-            return;
-        if (end > 0xffffffffu)
-            end = 0xffffffffu;
+        if (start > 0xffffffffu) return;
+        if (end > 0xffffffffu) end = 0xffffffffu;
         unsigned acc = RV32_DMI_READ | (dmi.is_write_allowed() ? RV32_DMI_WRITE : 0u);
-        rv32_iss_add_dmi(iss, static_cast<uint32_t>(start), end - start + 1,
-                         dmi.get_dmi_ptr(), acc);
+        rv32_iss_add_dmi(iss, static_cast<uint32_t>(start), end - start + 1, dmi.get_dmi_ptr(),
+                         acc);
     }
 
     /* ---- trace ---- */
 
     static void trace_line(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned rd,
-                           uint32_t v)
-    {
+                           uint32_t v) {
         FILE *f = static_cast<Impl *>(ctx)->trace;
         fprintf(f, "%" PRIu64 " %08x %08x %-7s", n, pc, insn, rv32_mnemonic(insn));
-        if (rd)
-            fprintf(f, " x%u=%08x", rd, v);
+        if (rd) fprintf(f, " x%u=%08x", rd, v);
         fputc('\n', f);
     }
 
     /* ---- GdbTarget ---- */
 
-    uint32_t read_register(unsigned n) override
-    {
+    uint32_t read_register(unsigned n) override {
         return n == 32 ? rv32_iss_get_pc(iss) : rv32_iss_get_reg(iss, n);
     }
-    void write_register(unsigned n, uint32_t v) override
-    {
+    void write_register(unsigned n, uint32_t v) override {
         if (n == 32)
             rv32_iss_set_pc(iss, v);
         else
             rv32_iss_set_reg(iss, n, v);
     }
-    bool debug_access(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, size_t len)
-    {
+    bool debug_access(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, size_t len) {
         tlm::tlm_generic_payload t;
         t.set_command(cmd);
         t.set_address(addr);
@@ -205,22 +183,18 @@ struct Rv32Cpu::Impl final : GdbTarget {
         t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         return cpu.socket->transport_dbg(t) == len;
     }
-    bool read_memory(uint32_t addr, uint8_t *buf, size_t len) override
-    {
+    bool read_memory(uint32_t addr, uint8_t *buf, size_t len) override {
         return debug_access(tlm::TLM_READ_COMMAND, addr, buf, len);
     }
-    bool write_memory(uint32_t addr, const uint8_t *buf, size_t len) override
-    {
+    bool write_memory(uint32_t addr, const uint8_t *buf, size_t len) override {
         std::vector<uint8_t> tmp(buf, buf + len);
         return debug_access(tlm::TLM_WRITE_COMMAND, addr, tmp.data(), len);
     }
-    bool set_breakpoint(uint32_t addr, bool on) override
-    {
+    bool set_breakpoint(uint32_t addr, bool on) override {
         return on ? rv32_iss_add_breakpoint(iss, addr) == 0
                   : (rv32_iss_remove_breakpoint(iss, addr), true);
     }
-    bool set_watchpoint(int type, uint32_t addr, uint32_t len, bool on) override
-    {
+    bool set_watchpoint(int type, uint32_t addr, uint32_t len, bool on) override {
         unsigned kind = type == 2   ? RV32_WATCH_WRITE
                         : type == 3 ? RV32_WATCH_READ
                                     : RV32_WATCH_READ | RV32_WATCH_WRITE;
@@ -228,8 +202,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
                   : (rv32_iss_remove_watchpoint(iss, addr, len, kind), true);
     }
     /* The stop reply gdb expects for a watchpoint hit: T05watch/rwatch/awatch:addr; */
-    std::string watch_reply() const
-    {
+    std::string watch_reply() const {
         uint32_t addr;
         unsigned kind;
         rv32_iss_watch_hit(iss, &addr, &kind);
@@ -241,12 +214,10 @@ struct Rv32Cpu::Impl final : GdbTarget {
         return buf;
     }
 
-    void finish(int code)
-    {
+    void finish(int code) {
         exited = true;
         exit_code = code;
-        if (gdb)
-            gdb->report_exit(code);
+        if (gdb) gdb->report_exit(code);
         sc_core::sc_stop();
     }
 
@@ -259,8 +230,7 @@ SC_HAS_PROCESS(Rv32Cpu);
 
 Rv32Cpu::Rv32Cpu(sc_core::sc_module_name name, const CpuConfig &cfg)
     : sc_module(name), socket("socket"), irq_timer("irq_timer"), irq_software("irq_software"),
-      irq_external("irq_external"), impl_(nullptr)
-{
+      irq_external("irq_external"), impl_(nullptr) {
     if (!(cfg.clock_hz > 0))
         throw std::invalid_argument(std::string(this->name()) + ": clock_hz must be > 0");
     if (cfg.quantum <= sc_core::SC_ZERO_TIME)
@@ -278,22 +248,33 @@ Rv32Cpu::Rv32Cpu(sc_core::sc_module_name name, const CpuConfig &cfg)
     dont_initialize();
 }
 
-Rv32Cpu::~Rv32Cpu() { delete impl_; }
+Rv32Cpu::~Rv32Cpu() {
+    delete impl_;
+}
 
-void Rv32Cpu::set_reset_pc(uint32_t pc) { impl_->reset_pc = pc; }
-void Rv32Cpu::set_tohost_addr(uint32_t addr) { impl_->tohost = addr; }
-void Rv32Cpu::set_time_source(std::function<uint64_t(const sc_core::sc_time &)> f)
-{
+void Rv32Cpu::set_reset_pc(uint32_t pc) {
+    impl_->reset_pc = pc;
+}
+void Rv32Cpu::set_tohost_addr(uint32_t addr) {
+    impl_->tohost = addr;
+}
+void Rv32Cpu::set_time_source(std::function<uint64_t(const sc_core::sc_time &)> f) {
     impl_->mtime_at = std::move(f);
 }
-uint64_t Rv32Cpu::instructions() const { return rv32_iss_instret(impl_->iss); }
-uint64_t Rv32Cpu::cycles() const { return rv32_iss_cycles(impl_->iss); }
-bool Rv32Cpu::hit_insn_limit() const { return impl_->limit_hit; }
-uint64_t Rv32Cpu::traps() const { return rv32_iss_traps(impl_->iss); }
-bool Rv32Cpu::trap_loop(TrapLoop *t) const
-{
-    if (!impl_->trap_loop)
-        return false;
+uint64_t Rv32Cpu::instructions() const {
+    return rv32_iss_instret(impl_->iss);
+}
+uint64_t Rv32Cpu::cycles() const {
+    return rv32_iss_cycles(impl_->iss);
+}
+bool Rv32Cpu::hit_insn_limit() const {
+    return impl_->limit_hit;
+}
+uint64_t Rv32Cpu::traps() const {
+    return rv32_iss_traps(impl_->iss);
+}
+bool Rv32Cpu::trap_loop(TrapLoop *t) const {
+    if (!impl_->trap_loop) return false;
     rv32_iss *s = impl_->iss;
     t->handler = rv32_iss_get_pc(s);
     rv32_iss_trap_loop(s, &t->cause, &t->tval);
@@ -302,36 +283,42 @@ bool Rv32Cpu::trap_loop(TrapLoop *t) const
     rv32_iss_read_csr(s, 0x343, &t->mtval);
     return true;
 }
-bool Rv32Cpu::exited() const { return impl_->exited; }
-int Rv32Cpu::exit_code() const { return impl_->exit_code; }
-uint32_t Rv32Cpu::pc() const { return rv32_iss_get_pc(impl_->iss); }
-sc_core::sc_time Rv32Cpu::local_time() const
-{
+bool Rv32Cpu::exited() const {
+    return impl_->exited;
+}
+int Rv32Cpu::exit_code() const {
+    return impl_->exit_code;
+}
+uint32_t Rv32Cpu::pc() const {
+    return rv32_iss_get_pc(impl_->iss);
+}
+sc_core::sc_time Rv32Cpu::local_time() const {
     uint64_t pending = rv32_iss_cycles(impl_->iss) - impl_->accounted_cycles;
     return sc_core::sc_time_stamp() + impl_->qk.get_local_time() +
            impl_->period * static_cast<double>(pending);
 }
-uint32_t Rv32Cpu::reg(unsigned i) const { return rv32_iss_get_reg(impl_->iss, i); }
+uint32_t Rv32Cpu::reg(unsigned i) const {
+    return rv32_iss_get_reg(impl_->iss, i);
+}
 
-void Rv32Cpu::invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end)
-{
+void Rv32Cpu::invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end) {
     rv32_iss_invalidate_dmi(impl_->iss, start, end);
 }
 
-void Rv32Cpu::irq_changed()
-{
+void Rv32Cpu::irq_changed() {
     rv32_iss_set_irq(impl_->iss, RV32_IRQ_MTI, irq_timer.read());
     rv32_iss_set_irq(impl_->iss, RV32_IRQ_MSI, irq_software.read());
     rv32_iss_set_irq(impl_->iss, RV32_IRQ_MEI, irq_external.read());
     impl_->irq_event.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Rv32Cpu::run_thread() { impl_->run(); }
+void Rv32Cpu::run_thread() {
+    impl_->run();
+}
 
 /* wfi: synchronise, then sleep until an enabled interrupt is pending; the time slept counts
  * as core cycles (mcycle keeps tracking simulated time). */
-void Rv32Cpu::Impl::wait_for_interrupt()
-{
+void Rv32Cpu::Impl::wait_for_interrupt() {
     account_cycles();
     qk.sync();
     sc_time t0 = sc_core::sc_time_stamp();
@@ -339,8 +326,7 @@ void Rv32Cpu::Impl::wait_for_interrupt()
     for (;;) {
         rv32_iss_read_csr(iss, 0x344, &mip);
         rv32_iss_read_csr(iss, 0x304, &mie);
-        if (mip & mie)
-            break;
+        if (mip & mie) break;
         if (gdb) { /* a debugger may interrupt the sleep: look once per quantum */
             sc_core::wait(tlm_utils::tlm_quantumkeeper::get_global_quantum(), irq_event);
             if (gdb->interrupt_requested()) {
@@ -355,14 +341,12 @@ void Rv32Cpu::Impl::wait_for_interrupt()
     accounted_cycles = rv32_iss_cycles(iss); /* that time has already passed */
 }
 
-void Rv32Cpu::Impl::run()
-{
+void Rv32Cpu::Impl::run() {
     rv32_iss_reset(iss, reset_pc);
     rv32_iss_set_tohost(iss, tohost);
     accounted_cycles = 0;
     qk.reset();
-    if (cfg.dmi)
-        request_dmi(reset_pc);
+    if (cfg.dmi) request_dmi(reset_pc);
 
     GdbStub::Resume mode = GdbStub::Resume::Continue;
     if (gdb) {
@@ -377,24 +361,20 @@ void Rv32Cpu::Impl::run()
             sc_core::sc_stop();
             return;
         }
-        if (mode == GdbStub::Resume::Detach)
-            gdb.reset();
+        if (mode == GdbStub::Resume::Detach) gdb.reset();
 
         /* the slice: up to the end of the quantum, one instruction when single-stepping; the
          * budget counts trap entries too (the ISS's steps), so a trap storm cannot outlast it */
         uint64_t budget = UINT64_MAX;
-        if (cfg.max_insns)
-            budget = cfg.max_insns > steps() ? cfg.max_insns - steps() : 0;
+        if (cfg.max_insns) budget = cfg.max_insns > steps() ? cfg.max_insns - steps() : 0;
         bool stepping = gdb && mode == GdbStub::Resume::Step;
-        if (stepping && budget > 1)
-            budget = 1;
+        if (stepping && budget > 1) budget = 1;
         sc_time left = tlm_utils::tlm_quantumkeeper::get_global_quantum() - qk.get_local_time();
         uint64_t slice = left > sc_core::SC_ZERO_TIME ? static_cast<uint64_t>(left / period) : 0;
-        if (slice == 0)
-            slice = 1;
+        if (slice == 0) slice = 1;
 
-        rv32_stop why = budget ? rv32_iss_run(iss, budget, rv32_iss_cycles(iss) + slice)
-                               : RV32_STOP_LIMIT;
+        rv32_stop why =
+            budget ? rv32_iss_run(iss, budget, rv32_iss_cycles(iss) + slice) : RV32_STOP_LIMIT;
         account_cycles();
 
         if (rv32_iss_exited(iss)) {
@@ -403,8 +383,7 @@ void Rv32Cpu::Impl::run()
         }
         if (why == RV32_STOP_TRAP_LOOP) {
             trap_loop = true;
-            if (gdb)
-                gdb->report_exit(1);
+            if (gdb) gdb->report_exit(1);
             sc_core::sc_stop();
             return;
         }
@@ -426,10 +405,8 @@ void Rv32Cpu::Impl::run()
             sc_core::sc_stop();
             return;
         }
-        if (why == RV32_STOP_WFI && !stepping)
-            wait_for_interrupt();
-        if (qk.need_sync())
-            qk.sync();
+        if (why == RV32_STOP_WFI && !stepping) wait_for_interrupt();
+        if (qk.need_sync()) qk.sync();
         if (gdb) {
             if (why == RV32_STOP_WATCHPOINT)
                 mode = gdb->serve(*this, GdbStub::SigTrap, watch_reply());

@@ -15,19 +15,19 @@
 namespace hq {
 
 struct CpuConfig {
-    double clock_hz = 100e6;          /* core clock */
+    double clock_hz = 100e6; /* core clock */
     sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
-    bool dmi = true;                  /* use DMI for fetch and RAM data */
+    bool dmi = true; /* use DMI for fetch and RAM data */
     /* cycles per instruction by class */
     unsigned cpi_alu = 1, cpi_mul = 3, cpi_div = 34, cpi_load = 2, cpi_store = 1,
              cpi_branch_taken = 3, cpi_branch_not_taken = 1, cpi_jump = 3, cpi_csr = 2,
              cpi_system = 3;
-    uint64_t max_insns = 0;           /* 0 = unlimited; counts retired instructions and trap
-                                         entries; on reaching it the run stops */
-    std::string trace_insns_path;     /* "" = no per-instruction trace */
-    int gdb_port = 0;                 /* >0: serve the GDB remote protocol on 127.0.0.1:port;
-                                         the CPU owns the stub (registers, memory through
-                                         socket->transport_dbg, breakpoints, step) */
+    uint64_t max_insns = 0;       /* 0 = unlimited; counts retired instructions and trap
+                                     entries; on reaching it the run stops */
+    std::string trace_insns_path; /* "" = no per-instruction trace */
+    int gdb_port = 0;             /* >0: serve the GDB remote protocol on 127.0.0.1:port;
+                                     the CPU owns the stub (registers, memory through
+                                     socket->transport_dbg, breakpoints, step) */
     /* Added (issue 4, CPU side): misaligned loads/stores trap (true, default) or are done
      * as byte accesses (false; riscv-tests rv32ui-p-ma_data needs this). */
     bool misaligned_traps = true;
@@ -58,11 +58,11 @@ class Rv32Cpu : public sc_core::sc_module {
      * local time (sc_time_stamp() + quantum offset), e.g. the CLINT's mtime_at(). Default:
      * a 10 MHz count of simulated time (QEMU virt's timebase). */
     void set_time_source(std::function<uint64_t(const sc_core::sc_time &)> mtime_at);
-    uint32_t pc() const;              /* current pc (for tests and reports) */
+    uint32_t pc() const; /* current pc (for tests and reports) */
     /* The CPU's own time: sc_time_stamp() plus its quantum offset. After a run ended inside
      * a transaction (finisher, tohost) this is when it ended; sc_time_stamp() may lag. */
     sc_core::sc_time local_time() const;
-    uint32_t reg(unsigned i) const;   /* x0..x31 */
+    uint32_t reg(unsigned i) const; /* x0..x31 */
 
     /* Added (issue 20). Trap entries since reset (exceptions and interrupts). */
     uint64_t traps() const;

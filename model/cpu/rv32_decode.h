@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+// clang-format off
 #define RV32_OPS(X)                                                                         \
     X(ILLEGAL, illegal, SYSTEM)                                                             \
     X(LUI, lui, ALU) X(AUIPC, auipc, ALU) X(JAL, jal, JUMP) X(JALR, jalr, JUMP)             \
@@ -24,12 +25,13 @@
     X(WFI, wfi, SYSTEM)                                                                     \
     X(CSRRW, csrrw, CSR) X(CSRRS, csrrs, CSR) X(CSRRC, csrrc, CSR)                          \
     X(CSRRWI, csrrwi, CSR) X(CSRRSI, csrrsi, CSR) X(CSRRCI, csrrci, CSR)
+// clang-format on
 
 typedef enum {
 #define RV32_OP_ENUM(op, name, cls) RV32_OP_##op,
     RV32_OPS(RV32_OP_ENUM)
 #undef RV32_OP_ENUM
-    RV32_OP_COUNT
+        RV32_OP_COUNT
 } rv32_op;
 
 /* One pre-decoded instruction. rd is 32 (a write-only sink) when the encoding names x0,

@@ -39,9 +39,10 @@ typedef enum {
                              anything retired (e.g. mtvec 0 and nothing mapped there): the
                              run can never progress. pc = the handler; mepc/mcause/mtval
                              describe the trap that led there; rv32_iss_trap_loop() the
-                             exception at the handler (not entered) */,
-    RV32_STOP_WATCHPOINT  /* a load/store hit a debugger watchpoint (not executed; pc at
-                             the instruction): rv32_iss_watch_hit() */
+                             exception at the handler (not entered) */
+    ,
+    RV32_STOP_WATCHPOINT /* a load/store hit a debugger watchpoint (not executed; pc at
+                            the instruction): rv32_iss_watch_hit() */
 } rv32_stop;
 
 /* Instruction classes of the cycles-per-instruction table. */
@@ -143,14 +144,14 @@ void rv32_iss_set_pmp_granularity(rv32_iss *s, unsigned g);
 
 /* Optional per-instruction trace, called after each retired instruction; rd is the
  * destination register (0 when none) and rd_value its new value. */
-typedef void (*rv32_trace_fn)(void *ctx, uint64_t instret, uint32_t pc, uint32_t insn,
-                              unsigned rd, uint32_t rd_value);
+typedef void (*rv32_trace_fn)(void *ctx, uint64_t instret, uint32_t pc, uint32_t insn, unsigned rd,
+                              uint32_t rd_value);
 void rv32_iss_set_trace(rv32_iss *s, rv32_trace_fn fn, void *ctx);
 
 /* State access. */
 uint32_t rv32_iss_get_pc(const rv32_iss *s);
 void rv32_iss_set_pc(rv32_iss *s, uint32_t pc);
-uint32_t rv32_iss_get_reg(const rv32_iss *s, unsigned i);     /* x0..x31 */
+uint32_t rv32_iss_get_reg(const rv32_iss *s, unsigned i);       /* x0..x31 */
 void rv32_iss_set_reg(rv32_iss *s, unsigned i, uint32_t value); /* writes to x0 ignored */
 /* CSR access as an instruction would do it; return 0, or -1 for a missing CSR (read) or a
  * missing / read-only one (write). */

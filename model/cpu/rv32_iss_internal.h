@@ -118,7 +118,9 @@ struct rv32_iss {
 };
 
 /* Forget the last trap target (reset, or pc / CSR changed from outside the program). */
-static inline void rv32_trap_loop_forget(rv32_iss *s) { s->trap_instret = UINT64_MAX; }
+static inline void rv32_trap_loop_forget(rv32_iss *s) {
+    s->trap_instret = UINT64_MAX;
+}
 
 /* Enter the trap handler for an exception (cause < 32) at the current pc. */
 void rv32_trap_exception(rv32_iss *s, uint32_t cause, uint32_t tval);

@@ -118,8 +118,7 @@ static int entry_range(const rv32_iss *s, unsigned i, uint64_t *lo, uint64_t *hi
         *hi = *lo + size;
         return 1;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 

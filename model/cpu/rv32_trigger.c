@@ -20,23 +20,12 @@ static void update_kinds(rv32_iss *s) {
 
 int rv32_trigger_read_csr(const rv32_iss *s, unsigned csr, uint32_t *v) {
     switch (csr) {
-    case CSR_TSELECT:
-        *v = s->tselect;
-        return 0;
-    case CSR_TDATA1:
-        *v = s->tdata1[s->tselect];
-        return 0;
-    case CSR_TDATA2:
-        *v = s->tdata2[s->tselect];
-        return 0;
-    case CSR_TDATA3:
-        *v = 0;
-        return 0;
-    case CSR_TINFO:
-        *v = 1u << 2;
-        return 0; /* type 2 only */
-    default:
-        return -1;
+    case CSR_TSELECT: *v = s->tselect; return 0;
+    case CSR_TDATA1: *v = s->tdata1[s->tselect]; return 0;
+    case CSR_TDATA2: *v = s->tdata2[s->tselect]; return 0;
+    case CSR_TDATA3: *v = 0; return 0;
+    case CSR_TINFO: *v = 1u << 2; return 0; /* type 2 only */
+    default: return -1;
     }
 }
 
@@ -54,14 +43,10 @@ int rv32_trigger_write_csr(rv32_iss *s, unsigned csr, uint32_t v) {
         update_kinds(s);
         return 0;
     }
-    case CSR_TDATA2:
-        s->tdata2[s->tselect] = v;
-        return 0;
+    case CSR_TDATA2: s->tdata2[s->tselect] = v; return 0;
     case CSR_TDATA3:
-    case CSR_TINFO:
-        return 0;
-    default:
-        return -1;
+    case CSR_TINFO: return 0;
+    default: return -1;
     }
 }
 
@@ -76,16 +61,13 @@ void rv32_trigger_reset(rv32_iss *s) {
 
 static int value_matches(uint32_t tdata1, uint32_t t2, uint32_t addr) {
     switch ((tdata1 & MCONTROL_MATCH) >> MCONTROL_MATCH_SHIFT) {
-    case 0:
-        return addr == t2;
+    case 0: return addr == t2;
     case 1: { /* NAPOT: compare above the lowest zero bit of tdata2 */
         uint32_t mask = t2 ^ (t2 + 1);
         return (addr & ~mask) == (t2 & ~mask);
     }
-    case 2:
-        return addr >= t2;
-    default:
-        return addr < t2;
+    case 2: return addr >= t2;
+    default: return addr < t2;
     }
 }
 

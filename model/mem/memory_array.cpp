@@ -6,17 +6,16 @@
 
 namespace hq {
 
-MemoryArray::MemoryArray(uint64_t size) : size_(size)
-{
+MemoryArray::MemoryArray(uint64_t size) : size_(size) {
     data_ = static_cast<uint8_t *>(std::calloc(size ? size : 1, 1));
-    if (!data_)
-        throw std::bad_alloc();
+    if (!data_) throw std::bad_alloc();
 }
 
-MemoryArray::~MemoryArray() { std::free(data_); }
+MemoryArray::~MemoryArray() {
+    std::free(data_);
+}
 
-bool MemoryArray::access(tlm::tlm_generic_payload &trans)
-{
+bool MemoryArray::access(tlm::tlm_generic_payload &trans) {
     const uint64_t addr = trans.get_address();
     const unsigned len = trans.get_data_length();
     const unsigned sw = trans.get_streaming_width();
@@ -37,15 +36,13 @@ bool MemoryArray::access(tlm::tlm_generic_payload &trans)
             std::memcpy(ptr, mem, len);
         else
             for (unsigned i = 0; i < len; i++)
-                if (be[i % be_len] == TLM_BYTE_ENABLED)
-                    ptr[i] = mem[i];
+                if (be[i % be_len] == TLM_BYTE_ENABLED) ptr[i] = mem[i];
     } else if (trans.is_write()) {
         if (!be)
             std::memcpy(mem, ptr, len);
         else
             for (unsigned i = 0; i < len; i++)
-                if (be[i % be_len] == TLM_BYTE_ENABLED)
-                    mem[i] = ptr[i];
+                if (be[i % be_len] == TLM_BYTE_ENABLED) mem[i] = ptr[i];
     } else if (!(trans.get_command() == tlm::TLM_IGNORE_COMMAND)) {
         trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
         return false;
@@ -54,14 +51,11 @@ bool MemoryArray::access(tlm::tlm_generic_payload &trans)
     return true;
 }
 
-unsigned MemoryArray::debug(tlm::tlm_generic_payload &trans)
-{
+unsigned MemoryArray::debug(tlm::tlm_generic_payload &trans) {
     const uint64_t addr = trans.get_address();
-    if (addr >= size_)
-        return 0;
+    if (addr >= size_) return 0;
     unsigned n = trans.get_data_length();
-    if (n > size_ - addr)
-        n = static_cast<unsigned>(size_ - addr);
+    if (n > size_ - addr) n = static_cast<unsigned>(size_ - addr);
     if (trans.is_read())
         std::memcpy(trans.get_data_ptr(), data_ + addr, n);
     else if (trans.is_write())
@@ -70,8 +64,7 @@ unsigned MemoryArray::debug(tlm::tlm_generic_payload &trans)
     return n;
 }
 
-void MemoryArray::fill_dmi(tlm::tlm_dmi &dmi)
-{
+void MemoryArray::fill_dmi(tlm::tlm_dmi &dmi) {
     dmi.set_dmi_ptr(data_);
     dmi.set_start_address(0);
     dmi.set_end_address(size_ - 1);

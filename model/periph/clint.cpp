@@ -8,9 +8,8 @@ namespace hq {
 using sc_core::sc_time;
 
 Clint::Clint(sc_core::sc_module_name name, double mtime_hz)
-    : sc_module(name), socket("socket"), irq_timer("irq_timer"),
-      irq_software("irq_software"), hz_(mtime_hz), tick_(1.0 / mtime_hz, sc_core::SC_SEC)
-{
+    : sc_module(name), socket("socket"), irq_timer("irq_timer"), irq_software("irq_software"),
+      hz_(mtime_hz), tick_(1.0 / mtime_hz, sc_core::SC_SEC) {
     socket.register_b_transport(this, &Clint::b_transport);
     socket.register_transport_dbg(this, &Clint::transport_dbg);
     SC_METHOD(drive_irqs);
@@ -18,15 +17,13 @@ Clint::Clint(sc_core::sc_module_name name, double mtime_hz)
     dont_initialize();
 }
 
-uint64_t Clint::mtime_at(const sc_time &t) const
-{
+uint64_t Clint::mtime_at(const sc_time &t) const {
     const uint64_t ticks = static_cast<uint64_t>(std::floor(t / tick_ + 1e-9));
     return ticks + static_cast<uint64_t>(mtime_offset_);
 }
 
 /* Arms the event for the time mtime reaches mtimecmp (or now if it already has). */
-void Clint::schedule(const sc_time &now)
-{
+void Clint::schedule(const sc_time &now) {
     timer_ev_.cancel();
     const uint64_t mt = mtime_at(now);
     const sc_time base = sc_core::sc_time_stamp();
@@ -42,20 +39,16 @@ void Clint::schedule(const sc_time &now)
     timer_ev_.notify(when > base ? when - base : sc_core::SC_ZERO_TIME);
 }
 
-void Clint::drive_irqs()
-{
+void Clint::drive_irqs() {
     const bool level = mtime_at(sc_core::sc_time_stamp()) >= mtimecmp_;
     irq_timer.write(level);
     irq_software.write(msip_);
-    if (!level)
-        schedule(sc_core::sc_time_stamp());
+    if (!level) schedule(sc_core::sc_time_stamp());
 }
 
-bool Clint::read(uint64_t off, unsigned len, uint64_t mt, uint64_t &v) const
-{
+bool Clint::read(uint64_t off, unsigned len, uint64_t mt, uint64_t &v) const {
     auto field = [&](uint64_t base, uint64_t val) {
-        if (off < base || off + len > base + 8)
-            return false;
+        if (off < base || off + len > base + 8) return false;
         v = val >> (8 * (off - base));
         return true;
     };
@@ -67,8 +60,7 @@ bool Clint::read(uint64_t off, unsigned len, uint64_t mt, uint64_t &v) const
     return field(MTIMECMP, mtimecmp_) || field(MTIME, mt);
 }
 
-void Clint::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
-{
+void Clint::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay) {
     const uint64_t off = trans.get_address();
     const unsigned len = trans.get_data_length();
     if (!(len == 4 || len == 8) || (off & (len - 1))) {
@@ -94,8 +86,7 @@ void Clint::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
     uint64_t v = 0;
     std::memcpy(&v, p, len);
     auto merge = [&](uint64_t old, uint64_t base) {
-        if (len == 8)
-            return v;
+        if (len == 8) return v;
         const unsigned shift = unsigned(8 * (off - base));
         return (old & ~(UINT64_C(0xffffffff) << shift)) | ((v & 0xffffffff) << shift);
     };
@@ -118,8 +109,7 @@ void Clint::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned Clint::transport_dbg(tlm::tlm_generic_payload &trans)
-{
+unsigned Clint::transport_dbg(tlm::tlm_generic_payload &trans) {
     const uint64_t off = trans.get_address();
     const unsigned len = trans.get_data_length();
     uint64_t v = 0;

@@ -26,8 +26,14 @@ class Plic : public sc_core::sc_module {
     sc_core::sc_vector<sc_core::sc_in<bool>> sources; /* sources[i] is source id i + 1 */
     sc_core::sc_out<bool> irq;
 
-    enum : uint64_t { PRIORITY = 0x0, PENDING = 0x1000, ENABLE = 0x2000,
-                      THRESHOLD = 0x200000, CLAIM = 0x200004, SIZE = 0x400000 };
+    enum : uint64_t {
+        PRIORITY = 0x0,
+        PENDING = 0x1000,
+        ENABLE = 0x2000,
+        THRESHOLD = 0x200000,
+        CLAIM = 0x200004,
+        SIZE = 0x400000
+    };
     static constexpr unsigned kMaxSources = 1023;
     static constexpr uint32_t kPriorityMask = 7;
 
@@ -40,9 +46,9 @@ class Plic : public sc_core::sc_module {
     unsigned transport_dbg(tlm::tlm_generic_payload &trans);
     uint32_t read_word(uint64_t off, bool claim);
     void write_word(uint64_t off, uint32_t v);
-    void sample_lines();     /* SC_METHOD on a source change or a register write; the only
-                                writer of irq */
-    unsigned best() const;   /* highest-priority claimable id, 0 = none */
+    void sample_lines();   /* SC_METHOD on a source change or a register write; the only
+                              writer of irq */
+    unsigned best() const; /* highest-priority claimable id, 0 = none */
     void update_irq() { update_ev_.notify(); }
 
     unsigned n_;

@@ -5,21 +5,18 @@
 
 namespace hq {
 
-TestFinisher::TestFinisher(sc_core::sc_module_name name) : sc_module(name), socket("socket")
-{
+TestFinisher::TestFinisher(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
     socket.register_b_transport(this, &TestFinisher::b_transport);
 }
 
-void TestFinisher::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay)
-{
+void TestFinisher::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay) {
     if (trans.get_address() != 0 || trans.get_data_length() != 4) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     if (!trans.is_write()) {
-        if (trans.is_read())
-            std::memset(trans.get_data_ptr(), 0, 4);
+        if (trans.is_read()) std::memset(trans.get_data_ptr(), 0, 4);
         return;
     }
     uint32_t v;
@@ -34,8 +31,7 @@ void TestFinisher::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time
         break;
     default: return;
     }
-    if (code_ >= 0)
-        return; /* already stopping */
+    if (code_ >= 0) return; /* already stopping */
     code_ = code;
     /* Stop at the initiator's local time so the simulated time is exact. */
     wait(delay);

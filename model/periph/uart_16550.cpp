@@ -14,10 +14,8 @@ namespace {
 std::FILE *g_console_uart = nullptr; /* a UART stream (stdout/stderr) left mid-line */
 }
 
-void console_end_firmware_line()
-{
-    if (!g_console_uart)
-        return;
+void console_end_firmware_line() {
+    if (!g_console_uart) return;
     std::fflush(g_console_uart);
     if (isatty(fileno(g_console_uart)) && isatty(fileno(stderr)))
         std::fputc('\n', stderr); /* the same terminal: end the firmware's line */
@@ -25,8 +23,7 @@ void console_end_firmware_line()
 }
 
 Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
-    : sc_module(name), socket("socket"), irq("irq"), out_(stdout), own_file_(false)
-{
+    : sc_module(name), socket("socket"), irq("irq"), out_(stdout), own_file_(false) {
     /* The standard streams are used as they are: opening /dev/stderr would truncate a file
      * stderr is redirected to and write it from a second offset. */
     if (out_path == "/dev/stderr")
@@ -45,18 +42,18 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
     dont_initialize();
 }
 
-Uart16550::~Uart16550()
-{
+Uart16550::~Uart16550() {
     if (own_file_)
         std::fclose(out_);
     else
         std::fflush(out_);
 }
 
-void Uart16550::end_of_simulation() { std::fflush(out_); }
+void Uart16550::end_of_simulation() {
+    std::fflush(out_);
+}
 
-uint8_t Uart16550::read_reg(unsigned off, bool side_effects)
-{
+uint8_t Uart16550::read_reg(unsigned off, bool side_effects) {
     const bool dlab = lcr_ & LCR_DLAB;
     switch (off) {
     case RBR_THR_DLL: return dlab ? dll_ : 0; /* nothing received */
@@ -81,8 +78,7 @@ uint8_t Uart16550::read_reg(unsigned off, bool side_effects)
     }
 }
 
-void Uart16550::write_reg(unsigned off, uint8_t v)
-{
+void Uart16550::write_reg(unsigned off, uint8_t v) {
     const bool dlab = lcr_ & LCR_DLAB;
     switch (off) {
     case RBR_THR_DLL:
@@ -90,10 +86,8 @@ void Uart16550::write_reg(unsigned off, uint8_t v)
             dll_ = v;
         } else {
             std::fputc(v, out_);
-            if (v == '\n' && !own_file_)
-                std::fflush(out_);
-            if (!own_file_)
-                g_console_uart = v == '\n' ? nullptr : out_;
+            if (v == '\n' && !own_file_) std::fflush(out_);
+            if (!own_file_) g_console_uart = v == '\n' ? nullptr : out_;
             sent_++;
             thre_pending_ = true; /* sent at once: the holding register is empty again */
         }
@@ -116,15 +110,12 @@ void Uart16550::write_reg(unsigned off, uint8_t v)
     update_irq();
 }
 
-void Uart16550::drive_irq()
-{
+void Uart16550::drive_irq() {
     const bool level = (ier_ & IER_ETBEI) && thre_pending_;
-    if (irq.read() != level)
-        irq.write(level);
+    if (irq.read() != level) irq.write(level);
 }
 
-void Uart16550::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &)
-{
+void Uart16550::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &) {
     const uint64_t addr = trans.get_address();
     const unsigned len = trans.get_data_length();
     /* Byte registers; a wider aligned access reaches the register at its low byte. */
@@ -142,8 +133,7 @@ void Uart16550::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &)
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned Uart16550::transport_dbg(tlm::tlm_generic_payload &trans)
-{
+unsigned Uart16550::transport_dbg(tlm::tlm_generic_payload &trans) {
     const uint64_t addr = trans.get_address();
     unsigned n = 0;
     if (trans.is_read())

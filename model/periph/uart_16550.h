@@ -32,10 +32,25 @@ class Uart16550 : public sc_core::sc_module {
     uint64_t chars_sent() const { return sent_; }
     void flush() { std::fflush(out_); }
 
-    enum Reg { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6,
-               SCR = 7 };
-    enum : uint8_t { LSR_THRE = 0x20, LSR_TEMT = 0x40, LCR_DLAB = 0x80, IER_ETBEI = 0x02,
-                     IIR_NONE = 0x01, IIR_THRE = 0x02, IIR_FIFO = 0xc0 };
+    enum Reg {
+        RBR_THR_DLL = 0,
+        IER_DLM = 1,
+        IIR_FCR = 2,
+        LCR = 3,
+        MCR = 4,
+        LSR = 5,
+        MSR = 6,
+        SCR = 7
+    };
+    enum : uint8_t {
+        LSR_THRE = 0x20,
+        LSR_TEMT = 0x40,
+        LCR_DLAB = 0x80,
+        IER_ETBEI = 0x02,
+        IIR_NONE = 0x01,
+        IIR_THRE = 0x02,
+        IIR_FIFO = 0xc0
+    };
 
   private:
     SC_HAS_PROCESS(Uart16550);

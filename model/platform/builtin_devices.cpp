@@ -14,8 +14,7 @@ namespace hq {
 
 namespace {
 
-void require_window(const DeviceContext &ctx, uint64_t min_size)
-{
+void require_window(const DeviceContext &ctx, uint64_t min_size) {
     if (ctx.size < min_size)
         ctx.fail("size", "device '" + ctx.name + "' (" + ctx.type +
                              ") needs a register window (\"base\", \"size\") of at least " +
@@ -24,8 +23,7 @@ void require_window(const DeviceContext &ctx, uint64_t min_size)
 
 class SramDevice : public Device {
   public:
-    explicit SramDevice(const DeviceContext &ctx)
-    {
+    explicit SramDevice(const DeviceContext &ctx) {
         ctx.params.allow_only({"latency_cycles", "width_bytes", "clock_hz"});
         require_window(ctx, 1);
         SramConfig c;
@@ -39,8 +37,7 @@ class SramDevice : public Device {
         sram_.reset(new Sram(ctx.name.c_str(), c));
     }
     tlm::tlm_target_socket<32> *target_socket() override { return &sram_->socket; }
-    void report(nlohmann::json &j) const override
-    {
+    void report(nlohmann::json &j) const override {
         j["bytes_read"] = sram_->bytes_read();
         j["bytes_written"] = sram_->bytes_written();
     }
@@ -51,12 +48,11 @@ class SramDevice : public Device {
 
 class DramDevice : public Device {
   public:
-    explicit DramDevice(const DeviceContext &ctx)
-    {
+    explicit DramDevice(const DeviceContext &ctx) {
         ctx.params.allow_only({"preset", "overrides"});
         require_window(ctx, 1);
-        const nlohmann::json &pre = ctx.params.json().contains("preset")
-                                        ? ctx.params.json()["preset"] : nlohmann::json();
+        const nlohmann::json &pre =
+            ctx.params.json().contains("preset") ? ctx.params.json()["preset"] : nlohmann::json();
         nlohmann::json preset;
         std::string file = ctx.params.file();
         if (pre.is_string()) {
@@ -76,15 +72,13 @@ class DramDevice : public Device {
         const DramParams p = read_dram_preset(
             ConfigObject(preset, file, pre.is_object() ? ctx.params.key_path("preset") : ""));
         if (ctx.size > dram_capacity(p))
-            ctx.params.fail("preset", "part '" + p.part + "' holds " +
-                                          std::to_string(dram_capacity(p)) +
-                                          " bytes, less than the region size " +
-                                          std::to_string(ctx.size));
+            ctx.params.fail("preset",
+                            "part '" + p.part + "' holds " + std::to_string(dram_capacity(p)) +
+                                " bytes, less than the region size " + std::to_string(ctx.size));
         dram_.reset(new Dram(ctx.name.c_str(), ctx.size, p));
     }
     tlm::tlm_target_socket<32> *target_socket() override { return &dram_->socket; }
-    void report(nlohmann::json &j) const override
-    {
+    void report(nlohmann::json &j) const override {
         const DramTiming &t = dram_->timing();
         const DramStats &s = t.stats();
         j["part"] = t.params().part;
@@ -110,15 +104,13 @@ class DramDevice : public Device {
 
 class UartDevice : public Device {
   public:
-    explicit UartDevice(const DeviceContext &ctx) : irq_(ctx.irq)
-    {
+    explicit UartDevice(const DeviceContext &ctx) : irq_(ctx.irq) {
         ctx.params.allow_only({});
         require_window(ctx, 8);
         uart_.reset(new Uart16550(ctx.name.c_str(), ctx.uart_out_path));
     }
     tlm::tlm_target_socket<32> *target_socket() override { return &uart_->socket; }
-    void wire(Wiring &w) override
-    {
+    void wire(Wiring &w) override {
         if (irq_)
             uart_->irq.bind(w.irq_line(irq_));
         else
@@ -134,20 +126,17 @@ class UartDevice : public Device {
 
 class ClintDevice : public Device {
   public:
-    explicit ClintDevice(const DeviceContext &ctx)
-    {
+    explicit ClintDevice(const DeviceContext &ctx) {
         ctx.params.allow_only({"mtime_hz"});
         require_window(ctx, Clint::SIZE);
         clint_.reset(new Clint(ctx.name.c_str(), ctx.params.number_or("mtime_hz", 10e6, 1, 1e10)));
     }
     tlm::tlm_target_socket<32> *target_socket() override { return &clint_->socket; }
-    void wire(Wiring &w) override
-    {
+    void wire(Wiring &w) override {
         clint_->irq_timer.bind(w.cpu_timer_irq());
         clint_->irq_software.bind(w.cpu_software_irq());
     }
-    std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const override
-    {
+    std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const override {
         const Clint *c = clint_.get();
         return [c](const sc_core::sc_time &t) { return c->mtime_at(t); };
     }
@@ -158,16 +147,14 @@ class ClintDevice : public Device {
 
 class PlicDevice : public Device {
   public:
-    explicit PlicDevice(const DeviceContext &ctx)
-    {
+    explicit PlicDevice(const DeviceContext &ctx) {
         ctx.params.allow_only({"sources"});
         require_window(ctx, Plic::SIZE);
         const unsigned n = unsigned(ctx.params.u64_or("sources", 31, 1, Plic::kMaxSources));
         plic_.reset(new Plic(ctx.name.c_str(), n));
     }
     tlm::tlm_target_socket<32> *target_socket() override { return &plic_->socket; }
-    void wire(Wiring &w) override
-    {
+    void wire(Wiring &w) override {
         for (unsigned id = 1; id <= plic_->num_sources(); id++)
             plic_->sources[id - 1].bind(w.irq_line(id));
         plic_->irq.bind(w.cpu_external_irq());
@@ -180,8 +167,7 @@ class PlicDevice : public Device {
 
 class FinisherDevice : public Device {
   public:
-    explicit FinisherDevice(const DeviceContext &ctx)
-    {
+    explicit FinisherDevice(const DeviceContext &ctx) {
         ctx.params.allow_only({});
         require_window(ctx, 4);
         fin_.reset(new TestFinisher(ctx.name.c_str()));
@@ -193,15 +179,13 @@ class FinisherDevice : public Device {
     std::unique_ptr<TestFinisher> fin_;
 };
 
-template <class T> DeviceFactory factory()
-{
+template <class T> DeviceFactory factory() {
     return [](const DeviceContext &ctx) { return std::unique_ptr<Device>(new T(ctx)); };
 }
 
 } // namespace
 
-void register_builtin_devices()
-{
+void register_builtin_devices() {
     DeviceRegistry::add("sram", factory<SramDevice>());
     DeviceRegistry::add("dram", factory<DramDevice>());
     DeviceRegistry::add("ns16550a", factory<UartDevice>());

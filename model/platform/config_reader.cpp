@@ -10,8 +10,7 @@ namespace hq {
 
 namespace {
 /* Fails on key with "must be in [min, max], got x" unless min <= x <= max (NaN fails). */
-template <class T> void require_in(const ConfigObject &o, const char *key, T x, T min, T max)
-{
+template <class T> void require_in(const ConfigObject &o, const char *key, T x, T min, T max) {
     if (!(x >= min && x <= max)) {
         std::ostringstream m;
         m << "must be in [" << min << ", " << max << "], got " << x;
@@ -20,11 +19,9 @@ template <class T> void require_in(const ConfigObject &o, const char *key, T x, 
 }
 } // namespace
 
-nlohmann::json load_json_file(const std::string &path)
-{
+nlohmann::json load_json_file(const std::string &path) {
     std::ifstream in(path);
-    if (!in)
-        throw ConfigError(path + ": cannot open file");
+    if (!in) throw ConfigError(path + ": cannot open file");
     /* The parser itself is iterative, but dump(), copies and comparisons recurse: a value
      * nested 60,000 levels deep overflowed the stack when an error message printed it. */
     auto bound_depth = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &) {
@@ -44,36 +41,30 @@ nlohmann::json load_json_file(const std::string &path)
     }
 }
 
-std::string json_excerpt(const nlohmann::json &v)
-{
+std::string json_excerpt(const nlohmann::json &v) {
     constexpr size_t kMax = 60;
     std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (s.size() > kMax)
-        s = s.substr(0, kMax - 3) + "...";
+    if (s.size() > kMax) s = s.substr(0, kMax - 3) + "...";
     return s;
 }
 
 ConfigObject::ConfigObject(const nlohmann::json &obj, std::string file, std::string path)
-    : obj_(obj), file_(std::move(file)), path_(std::move(path))
-{
+    : obj_(obj), file_(std::move(file)), path_(std::move(path)) {
     if (!obj_.is_object())
         throw ConfigError(file_ + ": " + (path_.empty() ? "top level" : path_) +
                           ": must be a JSON object");
 }
 
-std::string ConfigObject::key_path(const char *key) const
-{
+std::string ConfigObject::key_path(const char *key) const {
     return path_.empty() ? std::string(key) : path_ + "." + key;
 }
 
-void ConfigObject::fail(const char *key, const std::string &msg) const
-{
+void ConfigObject::fail(const char *key, const std::string &msg) const {
     throw ConfigError(file_ + ": " + (key ? key_path(key) : (path_.empty() ? "top level" : path_)) +
                       ": " + msg);
 }
 
-void ConfigObject::allow_only(std::initializer_list<const char *> allowed) const
-{
+void ConfigObject::allow_only(std::initializer_list<const char *> allowed) const {
     for (auto it = obj_.begin(); it != obj_.end(); ++it) {
         bool ok = false;
         for (const char *a : allowed)
@@ -87,16 +78,13 @@ void ConfigObject::allow_only(std::initializer_list<const char *> allowed) const
     }
 }
 
-const nlohmann::json &ConfigObject::at(const char *key) const
-{
+const nlohmann::json &ConfigObject::at(const char *key) const {
     auto it = obj_.find(key);
-    if (it == obj_.end())
-        fail(key, "missing required key");
+    if (it == obj_.end()) fail(key, "missing required key");
     return *it;
 }
 
-uint64_t ConfigObject::u64(const char *key, uint64_t min, uint64_t max) const
-{
+uint64_t ConfigObject::u64(const char *key, uint64_t min, uint64_t max) const {
     const nlohmann::json &v = at(key);
     uint64_t x = 0;
     if (v.is_number_unsigned()) {
@@ -123,75 +111,58 @@ uint64_t ConfigObject::u64(const char *key, uint64_t min, uint64_t max) const
     return x;
 }
 
-uint64_t ConfigObject::u64_or(const char *key, uint64_t dflt, uint64_t min, uint64_t max) const
-{
+uint64_t ConfigObject::u64_or(const char *key, uint64_t dflt, uint64_t min, uint64_t max) const {
     return has(key) ? u64(key, min, max) : dflt;
 }
 
-double ConfigObject::number(const char *key, double min, double max) const
-{
+double ConfigObject::number(const char *key, double min, double max) const {
     const nlohmann::json &v = at(key);
-    if (!v.is_number())
-        fail(key, "must be a number, got " + json_excerpt(v));
+    if (!v.is_number()) fail(key, "must be a number, got " + json_excerpt(v));
     double d = v.get<double>();
     require_in(*this, key, d, min, max);
     return d;
 }
 
-double ConfigObject::number_or(const char *key, double dflt, double min, double max) const
-{
+double ConfigObject::number_or(const char *key, double dflt, double min, double max) const {
     return has(key) ? number(key, min, max) : dflt;
 }
 
-bool ConfigObject::boolean_or(const char *key, bool dflt) const
-{
-    if (!has(key))
-        return dflt;
+bool ConfigObject::boolean_or(const char *key, bool dflt) const {
+    if (!has(key)) return dflt;
     const nlohmann::json &v = at(key);
-    if (!v.is_boolean())
-        fail(key, "must be true or false, got " + json_excerpt(v));
+    if (!v.is_boolean()) fail(key, "must be true or false, got " + json_excerpt(v));
     return v.get<bool>();
 }
 
-std::string ConfigObject::string(const char *key) const
-{
+std::string ConfigObject::string(const char *key) const {
     const nlohmann::json &v = at(key);
-    if (!v.is_string())
-        fail(key, "must be a string, got " + json_excerpt(v));
+    if (!v.is_string()) fail(key, "must be a string, got " + json_excerpt(v));
     return v.get<std::string>();
 }
 
-std::string ConfigObject::string_or(const char *key, const std::string &dflt) const
-{
+std::string ConfigObject::string_or(const char *key, const std::string &dflt) const {
     return has(key) ? string(key) : dflt;
 }
 
-ConfigObject ConfigObject::object(const char *key) const
-{
+ConfigObject ConfigObject::object(const char *key) const {
     const nlohmann::json &v = at(key);
-    if (!v.is_object())
-        fail(key, "must be a JSON object");
+    if (!v.is_object()) fail(key, "must be a JSON object");
     return ConfigObject(v, file_, key_path(key));
 }
 
-ConfigObject ConfigObject::object_or_empty(const char *key) const
-{
+ConfigObject ConfigObject::object_or_empty(const char *key) const {
     static const nlohmann::json empty = nlohmann::json::object();
     return has(key) ? object(key) : ConfigObject(empty, file_, key_path(key));
 }
 
-const nlohmann::json &ConfigObject::array(const char *key) const
-{
+const nlohmann::json &ConfigObject::array(const char *key) const {
     const nlohmann::json &v = at(key);
-    if (!v.is_array())
-        fail(key, "must be a JSON array");
+    if (!v.is_array()) fail(key, "must be a JSON array");
     return v;
 }
 
-std::string ConfigObject::resolve_path(const std::string &p) const
-{
-    if (p.empty() || p[0] == '/')
-        return p;
+std::string ConfigObject::resolve_path(const std::string &p) const {
+    if (p.empty() || p[0] == '/') return p;
     size_t slash = file_.rfind('/');
     return slash == std::string::npos ? p : file_.substr(0, slash + 1) + p;
 }

@@ -48,13 +48,13 @@ class ConfigObject {
     bool boolean_or(const char *key, bool dflt) const;
     std::string string(const char *key) const;
     std::string string_or(const char *key, const std::string &dflt) const;
-    ConfigObject object(const char *key) const;             /* required sub-object */
-    ConfigObject object_or_empty(const char *key) const;    /* {} when absent */
-    const nlohmann::json &array(const char *key) const;     /* required array */
+    ConfigObject object(const char *key) const;          /* required sub-object */
+    ConfigObject object_or_empty(const char *key) const; /* {} when absent */
+    const nlohmann::json &array(const char *key) const;  /* required array */
 
     const nlohmann::json &json() const { return obj_; }
     const std::string &file() const { return file_; }
-    std::string key_path(const char *key) const;            /* "devices[2].base" */
+    std::string key_path(const char *key) const; /* "devices[2].base" */
     [[noreturn]] void fail(const char *key, const std::string &msg) const;
     /* Path relative to the directory of this config file (absolute paths unchanged). */
     std::string resolve_path(const std::string &p) const;

@@ -46,15 +46,14 @@ struct DeviceContext {
     std::string name;     /* unique instance name (also the SystemC module name) */
     std::string key_path; /* "devices[3]", for error messages */
     std::string type;
-    uint64_t base = 0;    /* mapped window; size == 0 for devices without registers */
+    uint64_t base = 0; /* mapped window; size == 0 for devices without registers */
     uint64_t size = 0;
-    unsigned irq = 0;     /* interrupt-controller source, 0 = none */
-    ConfigObject params;  /* the entry's "params" object ({} when absent) */
+    unsigned irq = 0;    /* interrupt-controller source, 0 = none */
+    ConfigObject params; /* the entry's "params" object ({} when absent) */
     /* Throws ConfigError "FILE: devices[i].<key>: msg" for problems outside "params". */
-    [[noreturn]] void fail(const std::string &key, const std::string &msg) const
-    {
-        throw ConfigError(params.file() + ": " + key_path + (key.empty() ? "" : "." + key) +
-                          ": " + msg);
+    [[noreturn]] void fail(const std::string &key, const std::string &msg) const {
+        throw ConfigError(params.file() + ": " + key_path + (key.empty() ? "" : "." + key) + ": " +
+                          msg);
     }
     double cpu_clock_hz = 0;
     double bus_clock_hz = 0;
@@ -77,10 +76,7 @@ class Device {
     virtual int exit_code() const { return -1; }
     /* A timer (CLINT) returns its mtime as a function of simulated time, so the CPU's
      * `time` CSR reads the same count; empty for every other device. */
-    virtual std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const
-    {
-        return {};
-    }
+    virtual std::function<uint64_t(const sc_core::sc_time &)> mtime_source() const { return {}; }
     /* An interrupt controller returns how many sources (1..n) it serves. */
     virtual unsigned irq_sources() const { return 0; }
 };
@@ -96,8 +92,7 @@ class DeviceRegistry {
 };
 
 struct DeviceRegistration {
-    DeviceRegistration(const char *type, DeviceFactory factory)
-    {
+    DeviceRegistration(const char *type, DeviceFactory factory) {
         DeviceRegistry::add(type, std::move(factory));
     }
 };

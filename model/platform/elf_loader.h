@@ -16,14 +16,14 @@ struct ElfError : std::runtime_error {
 };
 
 struct ElfSegment {
-    uint32_t addr = 0;          /* physical load address (p_paddr) */
-    uint32_t mem_size = 0;      /* bytes in memory; the tail beyond data is zero (.bss) */
-    std::vector<uint8_t> data;  /* file bytes */
+    uint32_t addr = 0;         /* physical load address (p_paddr) */
+    uint32_t mem_size = 0;     /* bytes in memory; the tail beyond data is zero (.bss) */
+    std::vector<uint8_t> data; /* file bytes */
 };
 
 struct ElfImage {
     uint32_t entry = 0;
-    uint32_t tohost = 0;        /* address of the HTIF "tohost" symbol, 0 = none */
+    uint32_t tohost = 0; /* address of the HTIF "tohost" symbol, 0 = none */
     uint32_t fromhost = 0;
     std::vector<ElfSegment> segments;
 };

@@ -26,13 +26,13 @@ typedef struct hq_run_options {
 } hq_run_options;
 
 typedef enum hq_stop_reason {
-    HQ_STOP_FINISHER = 0,  /* test finisher write: exit_code is the firmware's */
-    HQ_STOP_TOHOST = 1,    /* HTIF tohost write: exit_code is the firmware's */
-    HQ_STOP_INSN_LIMIT = 2,/* --max-insns reached */
-    HQ_STOP_IDLE = 3,      /* nothing left to simulate without an exit request */
-    HQ_STOP_TRAP_LOOP = 4, /* the trap handler traps before any instruction retires */
-    HQ_STOP_SIM_TIME_LIMIT = 5,  /* max_sim_ms reached */
-    HQ_STOP_WALL_TIME_LIMIT = 6  /* max_wall_s reached */
+    HQ_STOP_FINISHER = 0,       /* test finisher write: exit_code is the firmware's */
+    HQ_STOP_TOHOST = 1,         /* HTIF tohost write: exit_code is the firmware's */
+    HQ_STOP_INSN_LIMIT = 2,     /* --max-insns reached */
+    HQ_STOP_IDLE = 3,           /* nothing left to simulate without an exit request */
+    HQ_STOP_TRAP_LOOP = 4,      /* the trap handler traps before any instruction retires */
+    HQ_STOP_SIM_TIME_LIMIT = 5, /* max_sim_ms reached */
+    HQ_STOP_WALL_TIME_LIMIT = 6 /* max_wall_s reached */
 } hq_stop_reason;
 
 /* HQ_STOP_TRAP_LOOP: where the CPU loops and why. */
@@ -45,17 +45,17 @@ typedef struct hq_trap_loop {
 
 typedef struct hq_run_result {
     hq_stop_reason stop;
-    int exit_code;                /* the firmware's code for FINISHER / TOHOST, else -1 */
+    int exit_code; /* the firmware's code for FINISHER / TOHOST, else -1 */
     uint64_t instructions, cycles;
-    uint64_t traps;               /* trap entries (exceptions and interrupts) */
-    hq_trap_loop trap_loop;       /* filled when stop == HQ_STOP_TRAP_LOOP */
+    uint64_t traps;         /* trap entries (exceptions and interrupts) */
+    hq_trap_loop trap_loop; /* filled when stop == HQ_STOP_TRAP_LOOP */
     double sim_time_ns, host_seconds, mips;
     /* DRAM totals over every dram device */
     uint64_t dram_bytes_read, dram_bytes_written;
     uint64_t dram_row_hits, dram_row_misses, dram_row_conflicts;
     double dram_peak_bytes_per_s, dram_achieved_bytes_per_s, dram_energy_nj;
-    char *devices_json;           /* per-device statistics (JSON object); free with
-                                     hq_run_result_free */
+    char *devices_json; /* per-device statistics (JSON object); free with
+                           hq_run_result_free */
 } hq_run_result;
 
 /* Builds the platform, loads the firmware, runs to the end. Returns 0 when the simulation

@@ -22,8 +22,7 @@ const hq_run_options *g_opt;
 hq_run_result *g_res;
 std::string g_err;
 
-void load_firmware(hq::Router &bus, const hq::ElfImage &img, const std::string &path)
-{
+void load_firmware(hq::Router &bus, const hq::ElfImage &img, const std::string &path) {
     for (const hq::ElfSegment &s : img.segments) {
         std::vector<uint8_t> bytes(s.data);
         bytes.resize(s.mem_size, 0); /* .bss */
@@ -52,21 +51,17 @@ void load_firmware(hq::Router &bus, const hq::ElfImage &img, const std::string &
 struct FirmwareLoader : sc_core::sc_module {
     FirmwareLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &img,
                    std::string path)
-        : sc_module(n), bus_(bus), img_(img), path_(std::move(path))
-    {
-    }
+        : sc_module(n), bus_(bus), img_(img), path_(std::move(path)) {}
     void start_of_simulation() override { load_firmware(bus_, img_, path_); }
     hq::Router &bus_;
     const hq::ElfImage &img_;
     std::string path_;
 };
 
-void fill_dram_totals(const nlohmann::json &devs, hq_run_result &r)
-{
+void fill_dram_totals(const nlohmann::json &devs, hq_run_result &r) {
     for (auto it = devs.begin(); it != devs.end(); ++it) {
         const nlohmann::json &d = it.value();
-        if (!d.is_object() || d.value("type", "") != "dram")
-            continue;
+        if (!d.is_object() || d.value("type", "") != "dram") continue;
         r.dram_bytes_read += d.value("bytes_read", uint64_t(0));
         r.dram_bytes_written += d.value("bytes_written", uint64_t(0));
         r.dram_row_hits += d.value("row_hits", uint64_t(0));
@@ -78,8 +73,7 @@ void fill_dram_totals(const nlohmann::json &devs, hq_run_result &r)
     }
 }
 
-void describe_trap_loop(const hq::Rv32Cpu::TrapLoop &l, hq_trap_loop &t)
-{
+void describe_trap_loop(const hq::Rv32Cpu::TrapLoop &l, hq_trap_loop &t) {
     t.handler = l.handler;
     t.cause = l.cause;
     t.tval = l.tval;
@@ -99,15 +93,12 @@ void describe_trap_loop(const hq::Rv32Cpu::TrapLoop &l, hq_trap_loop &t)
                             : "");
 }
 
-int run_platform()
-{
+int run_platform() {
     const hq_run_options &o = *g_opt;
     hq_run_result &r = *g_res;
     hq::PlatformConfig cfg = hq::load_platform_config(o.platform_path);
-    if (o.quantum_ns > 0)
-        cfg.cpu.quantum = sc_core::sc_time(o.quantum_ns, sc_core::SC_NS);
-    if (o.misaligned)
-        cfg.cpu.misaligned_traps = o.misaligned == 1;
+    if (o.quantum_ns > 0) cfg.cpu.quantum = sc_core::sc_time(o.quantum_ns, sc_core::SC_NS);
+    if (o.misaligned) cfg.cpu.misaligned_traps = o.misaligned == 1;
     cfg.cpu.max_insns = o.max_insns;
     cfg.cpu.trace_insns_path = o.trace_insns_path ? o.trace_insns_path : "";
     cfg.cpu.gdb_port = o.gdb_port;
@@ -194,8 +185,7 @@ int run_platform()
 
 } // namespace
 
-int sc_main(int, char *[])
-{
+int sc_main(int, char *[]) {
     try {
         return run_platform();
     } catch (const std::exception &e) {
@@ -207,18 +197,15 @@ int sc_main(int, char *[])
 }
 
 extern "C" int hq_platform_run(const hq_run_options *opt, hq_run_result *res, char *err,
-                               size_t errlen)
-{
+                               size_t errlen) {
     static bool ran = false;
     auto set_err = [&](const std::string &m) {
-        if (err && errlen)
-            std::snprintf(err, errlen, "%s", m.c_str());
+        if (err && errlen) std::snprintf(err, errlen, "%s", m.c_str());
         return -1;
     };
     std::memset(res, 0, sizeof *res);
     res->exit_code = -1;
-    if (ran)
-        return set_err("the platform can run only once per process (SystemC cannot restart)");
+    if (ran) return set_err("the platform can run only once per process (SystemC cannot restart)");
     if (!opt || !opt->fw_path || !opt->platform_path)
         return set_err("firmware and platform paths are required");
     ran = true;
@@ -229,13 +216,11 @@ extern "C" int hq_platform_run(const hq_run_options *opt, hq_run_result *res, ch
     char arg0[] = "hqsim";
     char *argv[] = {arg0, nullptr};
     const int rc = sc_core::sc_elab_and_sim(1, argv);
-    if (rc != 0)
-        return set_err(g_err.empty() ? "simulation failed" : g_err);
+    if (rc != 0) return set_err(g_err.empty() ? "simulation failed" : g_err);
     return 0;
 }
 
-extern "C" void hq_run_result_free(hq_run_result *res)
-{
+extern "C" void hq_run_result_free(hq_run_result *res) {
     if (res) {
         std::free(res->devices_json);
         res->devices_json = nullptr;

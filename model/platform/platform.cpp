@@ -6,8 +6,7 @@ namespace hq {
 
 Platform::Platform(sc_core::sc_module_name name, const PlatformConfig &cfg,
                    const PlatformOptions &opts)
-    : sc_module(name), cfg_(cfg), mtip_("mtip"), msip_("msip"), meip_("meip")
-{
+    : sc_module(name), cfg_(cfg), mtip_("mtip"), msip_("msip"), meip_("meip") {
     router_.reset(new Router("router", cfg_.bus));
     unsigned irq_sources = 0;
     for (size_t i = 0; i < cfg_.devices.size(); i++) {
@@ -60,16 +59,13 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig &cfg,
 
 Platform::~Platform() = default;
 
-Device *Platform::device(const std::string &name)
-{
+Device *Platform::device(const std::string &name) {
     for (size_t i = 0; i < devices_.size(); i++)
-        if (cfg_.devices[i].name == name)
-            return devices_[i].get();
+        if (cfg_.devices[i].name == name) return devices_[i].get();
     return nullptr;
 }
 
-sc_core::sc_signal<bool> &Platform::irq_line(unsigned source)
-{
+sc_core::sc_signal<bool> &Platform::irq_line(unsigned source) {
     auto &slot = lines_[source];
     if (!slot)
         slot.reset(new sc_core::sc_signal<bool>(
@@ -77,35 +73,28 @@ sc_core::sc_signal<bool> &Platform::irq_line(unsigned source)
     return *slot;
 }
 
-void Platform::attach_cpu(Rv32Cpu &cpu)
-{
+void Platform::attach_cpu(Rv32Cpu &cpu) {
     cpu.socket.bind(router_->target_socket);
     cpu.irq_timer.bind(mtip_);
     cpu.irq_software.bind(msip_);
     cpu.irq_external.bind(meip_);
     tlm::tlm_global_quantum::instance().set(cfg_.cpu.quantum);
-    if (auto mtime = mtime_source())
-        cpu.set_time_source(mtime);
+    if (auto mtime = mtime_source()) cpu.set_time_source(mtime);
 }
 
-std::function<uint64_t(const sc_core::sc_time &)> Platform::mtime_source() const
-{
+std::function<uint64_t(const sc_core::sc_time &)> Platform::mtime_source() const {
     for (const auto &d : devices_)
-        if (auto f = d->mtime_source())
-            return f;
+        if (auto f = d->mtime_source()) return f;
     return {};
 }
 
-int Platform::device_exit_code() const
-{
+int Platform::device_exit_code() const {
     for (const auto &d : devices_)
-        if (d->exit_code() >= 0)
-            return d->exit_code();
+        if (d->exit_code() >= 0) return d->exit_code();
     return -1;
 }
 
-nlohmann::json Platform::stats() const
-{
+nlohmann::json Platform::stats() const {
     nlohmann::json j = nlohmann::json::object();
     for (size_t i = 0; i < devices_.size(); i++) {
         nlohmann::json d = nlohmann::json::object();
@@ -113,8 +102,7 @@ nlohmann::json Platform::stats() const
         devices_[i]->report(d);
         const Region *r = nullptr;
         for (const Region &reg : router_->address_map().regions())
-            if (reg.name == cfg_.devices[i].name)
-                r = &reg;
+            if (reg.name == cfg_.devices[i].name) r = &reg;
         if (r) {
             const RouterPortStats &ps = router_->port_stats(r->port);
             d["bus_transactions"] = ps.transactions;

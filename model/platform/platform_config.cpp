@@ -6,21 +6,18 @@
 
 namespace hq {
 
-static const nlohmann::json &empty_object()
-{
+static const nlohmann::json &empty_object() {
     static const nlohmann::json e = nlohmann::json::object();
     return e;
 }
 
-ConfigObject PlatformConfig::params(size_t i) const
-{
+ConfigObject PlatformConfig::params(size_t i) const {
     const nlohmann::json &d = doc["devices"][i];
     const std::string path = devices[i].key_path + ".params";
     return ConfigObject(d.contains("params") ? d["params"] : empty_object(), file, path);
 }
 
-static void read_cpu(const ConfigObject &o, PlatformConfig &pc)
-{
+static void read_cpu(const ConfigObject &o, PlatformConfig &pc) {
     o.allow_only({"clock_hz", "quantum_ns", "dmi", "reset_pc", "misaligned_traps", "cpi"});
     CpuConfig &c = pc.cpu;
     c.clock_hz = o.number_or("clock_hz", c.clock_hz, 1e3, 1e11);
@@ -44,25 +41,20 @@ static void read_cpu(const ConfigObject &o, PlatformConfig &pc)
     get("system", c.cpi_system);
 }
 
-static bool valid_name(const std::string &s)
-{
-    if (s.empty() || s.size() > 64)
-        return false;
+static bool valid_name(const std::string &s) {
+    if (s.empty() || s.size() > 64) return false;
     for (char ch : s)
-        if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
-            return false;
+        if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '_')) return false;
     return true;
 }
 
-static std::string hex(uint64_t v)
-{
+static std::string hex(uint64_t v) {
     char b[24];
     std::snprintf(b, sizeof b, "0x%" PRIx64, v);
     return b;
 }
 
-PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file)
-{
+PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file) {
     PlatformConfig pc;
     pc.file = file;
     pc.doc = std::move(doc);
@@ -78,11 +70,10 @@ PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file
     /* a bus (or port) moves whole power-of-two words: 3 would make beats of 3 bytes */
     if (pc.bus.width_bytes & (pc.bus.width_bytes - 1))
         bus.fail("width_bytes", std::to_string(pc.bus.width_bytes) + " is not a power of two "
-                                "(1, 2, 4, ..., 1024)");
+                                                                     "(1, 2, 4, ..., 1024)");
 
     const nlohmann::json &devs = top.array("devices");
-    if (devs.empty())
-        top.fail("devices", "must list at least one device");
+    if (devs.empty()) top.fail("devices", "must list at least one device");
     std::map<std::string, size_t> names;
     std::map<unsigned, size_t> irqs;
     for (size_t i = 0; i < devs.size(); i++) {
@@ -133,8 +124,7 @@ PlatformConfig parse_platform_config(nlohmann::json doc, const std::string &file
     return pc;
 }
 
-PlatformConfig load_platform_config(const std::string &path)
-{
+PlatformConfig load_platform_config(const std::string &path) {
     return parse_platform_config(load_json_file(path), path);
 }
 

@@ -18,20 +18,20 @@ namespace hq {
 
 struct DeviceEntry {
     std::string name, type;
-    uint64_t base = 0, size = 0;     /* size 0: no register window */
-    double latency_ns = 0;           /* router latency to this target */
-    unsigned port_width_bytes = 0;   /* router port width, 0 = bus.width_bytes */
-    bool dmi = true;                 /* may initiators bypass the bus with DMI */
-    unsigned irq = 0;                /* interrupt-controller source, 0 = none */
-    std::string key_path;            /* "devices[3]" for messages */
+    uint64_t base = 0, size = 0;   /* size 0: no register window */
+    double latency_ns = 0;         /* router latency to this target */
+    unsigned port_width_bytes = 0; /* router port width, 0 = bus.width_bytes */
+    bool dmi = true;               /* may initiators bypass the bus with DMI */
+    unsigned irq = 0;              /* interrupt-controller source, 0 = none */
+    std::string key_path;          /* "devices[3]" for messages */
 };
 
 struct PlatformConfig {
     std::string file;
-    nlohmann::json doc;              /* owns the JSON the device params point into */
+    nlohmann::json doc; /* owns the JSON the device params point into */
     std::string name;
     CpuConfig cpu;
-    uint32_t reset_pc = 0;           /* 0 = the ELF entry point */
+    uint32_t reset_pc = 0; /* 0 = the ELF entry point */
     BusConfig bus;
     std::vector<DeviceEntry> devices;
 

@@ -11,7 +11,7 @@
 /* Exit statuses shared by every subcommand (run adds its own: see hqsim run --help). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILED = 1, CLI_EXIT_BAD_INPUT = 2 };
 #define CLI_EXIT_HELP                                                                              \
-    "\nexit status: 0 done; 1 the work failed (e.g. an output file could not be written);\n"      \
+    "\nexit status: 0 done; 1 the work failed (e.g. an output file could not be written);\n"       \
     "2 usage error, or a bad input file (model, dataset): nothing was done\n"
 
 /* What --threads 0 (the default) means; main.c makes idle OpenMP threads sleep. */

@@ -14,8 +14,7 @@
 
 #define CMD "eval"
 
-static void help(void)
-{
+static void help(void) {
     printf("usage: hqsim eval MODEL.hqm [options]\n"
            "\n"
            "Classifies the Fashion-MNIST test images. A quantized model runs through the\n"
@@ -34,8 +33,7 @@ static void help(void)
            "  -h, --help     this help\n" CLI_EXIT_HELP);
 }
 
-int cmd_eval(int argc, char **argv)
-{
+int cmd_eval(int argc, char **argv) {
     double t_start = cli_now();
     const char *path = NULL;
     long long limit = 0, threads = 0;
@@ -63,12 +61,10 @@ int cmd_eval(int argc, char **argv)
             path = a;
         }
     }
-    if (!path)
-        return cli_usage_error(CMD, "a model file is required");
+    if (!path) return cli_usage_error(CMD, "a model file is required");
 
     hq_model m;
-    if (cli_load_model(CMD, path, &m))
-        return CLI_EXIT_BAD_INPUT;
+    if (cli_load_model(CMD, path, &m)) return CLI_EXIT_BAD_INPUT;
     int integer = cli_model_is_quantized(&m) && !force_float;
     if (!integer && !cli_model_has_float(&m)) {
         fprintf(stderr, "hqsim eval: %s: %s\n", path,
@@ -90,8 +86,7 @@ int cmd_eval(int argc, char **argv)
         correct = hq_ref_eval(&m, &test, n, NULL, (int)threads, err, sizeof err);
     } else {
         correct = hq_eval_float(&m, &test, n, NULL);
-        if (correct < 0)
-            snprintf(err, sizeof err, "float evaluation failed");
+        if (correct < 0) snprintf(err, sizeof err, "float evaluation failed");
     }
     double t_inf = cli_now() - t0;
     int rc = 0;
@@ -99,11 +94,10 @@ int cmd_eval(int argc, char **argv)
         fprintf(stderr, "hqsim eval: %s: %s\n", path, err);
         rc = 1;
     } else if (json) {
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:f}", "model", path,
-                              "net", m.net, "policy", m.policy, "path",
-                              integer ? "integer" : "float", "images", n, "correct", correct,
-                              "accuracy", (double)correct / n, "seconds", t_inf, "total_seconds",
-                              cli_now() - t_start);
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:f}", "model", path, "net",
+                              m.net, "policy", m.policy, "path", integer ? "integer" : "float",
+                              "images", n, "correct", correct, "accuracy", (double)correct / n,
+                              "seconds", t_inf, "total_seconds", cli_now() - t_start);
         double bpw, hi_frac;
         if (o && integer && !hq_layout_model_bits(&m, &bpw, &hi_frac, err, sizeof err)) {
             json_object_set_new(o, "layout", json_string(hq_layout_name(hq_layout_of_model(&m))));

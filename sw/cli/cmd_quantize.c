@@ -22,8 +22,7 @@ typedef int (*policy_fn)(hq_model *m, const char *spec, const hq_dataset *calib,
                          const hq_calib_opts *calib_opts, char *err, size_t errlen);
 
 static int policy_uniform8(hq_model *m, const char *spec, const hq_dataset *calib,
-                           const hq_calib_opts *calib_opts, char *err, size_t errlen)
-{
+                           const hq_calib_opts *calib_opts, char *err, size_t errlen) {
     (void)spec;
     return hq_ptq_uniform(m, calib, 8, calib_opts, err, errlen);
 }
@@ -38,8 +37,7 @@ static const struct {
 };
 #define N_POLICIES (sizeof policies / sizeof policies[0])
 
-static int find_policy(const char *spec)
-{
+static int find_policy(const char *spec) {
     for (size_t i = 0; i < N_POLICIES; i++) {
         size_t n = strlen(policies[i].name);
         if (!strcmp(spec, policies[i].name) ||
@@ -50,8 +48,7 @@ static int find_policy(const char *spec)
 }
 /* ------------------------------------------------------------------------------------------ */
 
-static void help(void)
-{
+static void help(void) {
     printf("usage: hqsim quantize MODEL.hqm --policy SPEC -o OUT.hqm [options]\n"
            "\n"
            "Post-training quantization: calibrates activation scales on training images,\n"
@@ -82,8 +79,7 @@ static void help(void)
            HQ_CALIB_DEFAULT_IMAGES, HQ_CALIB_DEFAULT_PERCENTILE);
 }
 
-int cmd_quantize(int argc, char **argv)
-{
+int cmd_quantize(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *spec = NULL;
     hq_calib_opts co;
     hq_calib_opts_default(&co);
@@ -97,11 +93,9 @@ int cmd_quantize(int argc, char **argv)
             help();
             return 0;
         } else if (!strcmp(a, "--policy")) {
-            if (!(spec = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(spec = cli_value(CMD, argc, argv, &i))) return 2;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(out = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(out = cli_value(CMD, argc, argv, &i))) return 2;
         } else if (!strcmp(a, "--calib")) {
             if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 1, 60000, &calib_n))
                 return 2;
@@ -119,11 +113,9 @@ int cmd_quantize(int argc, char **argv)
             if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 0, 1LL << 62, &seed))
                 return 2;
         } else if (!strcmp(a, "--layout")) {
-            if (!(layout = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(layout = cli_value(CMD, argc, argv, &i))) return 2;
         } else if (!strcmp(a, "--maps")) {
-            if (!(maps = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(maps = cli_value(CMD, argc, argv, &i))) return 2;
         } else if (!strcmp(a, "--train-images")) {
             if (!(v = cli_value(CMD, argc, argv, &i)) ||
                 cli_int(CMD, a, v, 1, 60000, &train_images))
@@ -142,14 +134,11 @@ int cmd_quantize(int argc, char **argv)
         }
     }
     co.n_images = (int)calib_n;
-    if (!in)
-        return cli_usage_error(CMD, "an input model is required");
-    if (!spec)
-        return cli_usage_error(CMD, "--policy is required");
-    if (!out)
-        return cli_usage_error(CMD, "-o OUT.hqm is required");
+    if (!in) return cli_usage_error(CMD, "an input model is required");
+    if (!spec) return cli_usage_error(CMD, "--policy is required");
+    if (!out) return cli_usage_error(CMD, "-o OUT.hqm is required");
     /* One limit for a policy text, checked before any work: what the model stores. */
-    const size_t policy_max = sizeof ((hq_model *)0)->policy - 1;
+    const size_t policy_max = sizeof((hq_model *)0)->policy - 1;
     if (strlen(spec) > policy_max) {
         fprintf(stderr, "hqsim quantize: --policy: %zu characters; a model stores at most %zu\n",
                 strlen(spec), policy_max);
@@ -176,11 +165,9 @@ int cmd_quantize(int argc, char **argv)
         return 2;
     }
 
-    if (cli_check_output(CMD, out, "quantizing"))
-        return CLI_EXIT_FAILED;
+    if (cli_check_output(CMD, out, "quantizing")) return CLI_EXIT_FAILED;
     hq_model m;
-    if (cli_load_model(CMD, in, &m))
-        return CLI_EXIT_BAD_INPUT;
+    if (cli_load_model(CMD, in, &m)) return CLI_EXIT_BAD_INPUT;
     if (!cli_model_has_float(&m)) {
         fprintf(stderr, "hqsim quantize: %s holds no float weights to quantize\n", in);
         hq_model_free(&m);
@@ -216,8 +203,7 @@ int cmd_quantize(int argc, char **argv)
                m.layout, pm.bits_per_weight, 100 * pm.hi_fraction);
         hq_packed_model_free(&pm);
     }
-    if (!rc && maps)
-        rc = hq_map_write_model(&m, maps, co.verbose, err, sizeof err);
+    if (!rc && maps) rc = hq_map_write_model(&m, maps, co.verbose, err, sizeof err);
     if (rc)
         fprintf(stderr, "hqsim quantize: %s\n", err);
     else

@@ -42,54 +42,51 @@ typedef struct run_args {
     int json;
 } run_args;
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: hqsim run --fw PROG.elf [options]\n"
-            "       hqsim run Q.hqm [options]   (a model on the accelerator: see its --help)\n"
-            "\n"
-            "Runs an RV32IM firmware ELF on the SystemC virtual platform until it exits\n"
-            "(test finisher or HTIF tohost). A summary goes to stderr.\n"
-            "\n"
-            "exit status:\n"
-            "  0        the firmware exited with code 0\n"
-            "  1..255   the firmware's exit code N (as under QEMU and Spike)\n"
-            "  2        usage error, or a bad input file (platform config, ELF): nothing ran\n"
-            "  122      the firmware's exit code is above 255 (the full code is on stderr\n"
-            "           and in the JSON exit_code)\n"
-            "  123      a trap loop: the trap handler itself traps before any instruction\n"
-            "           retires (e.g. mtvec never set); pc, cause and a hint go to stderr\n"
-            "  124      a budget (--max-insns, --max-sim-ms, --max-wall-s) stopped it\n"
-            "  125      it stopped without an exit request\n"
-            "  A script tells the firmware's codes from hqsim's own by the JSON (--json):\n"
-            "  it is printed only when the firmware ran, and its \"stop\" field says why it\n"
-            "  stopped (finisher, tohost, insn_limit, sim_time_limit, wall_time_limit,\n"
-            "  trap_loop, idle).\n"
-            "\n"
-            "options:\n"
-            "  --fw FILE           firmware ELF (32-bit RISC-V executable)\n"
-            "  --platform FILE     platform config (default: configs/platform/default.json\n"
-            "                      of the source tree, or $HQSIM_PLATFORM)\n"
-            "  --quantum NS        CPU time quantum in ns (overrides cpu.quantum_ns)\n"
-            "  --max-insns N       stop after N instructions and trap entries\n"
-            "  --max-sim-ms MS     stop at MS ms of simulated time (default 60000; 0: none)\n"
-            "  --max-wall-s S      stop after S s of host time (default 3600, none with\n"
-            "                      --gdb; 0: none)\n"
-            "  --trace-insns FILE  write one line per retired instruction\n"
-            "  --gdb PORT          serve the GDB remote protocol on 127.0.0.1:PORT and wait\n"
-            "                      for gdb-multiarch (target remote :PORT)\n"
-            "  --uart-out FILE     UART output to FILE (default stdout; stderr with --json)\n"
-            "  --misaligned M      misaligned loads/stores: trap (mcause 4/6) or emulate\n"
-            "                      (performed, as Spike does; riscv-tests ma_data needs it);\n"
-            "                      overrides cpu.misaligned_traps (default: trap)\n"
-            "  --json              print one JSON object on stdout: exit_code, stop,\n"
-            "                      instructions, cycles, sim_time_ns, host_seconds, mips,\n"
-            "                      dram, traps, trap_loop, devices\n"
-            "  -h, --help          this help\n");
+static void usage(FILE *f) {
+    fprintf(f, "usage: hqsim run --fw PROG.elf [options]\n"
+               "       hqsim run Q.hqm [options]   (a model on the accelerator: see its --help)\n"
+               "\n"
+               "Runs an RV32IM firmware ELF on the SystemC virtual platform until it exits\n"
+               "(test finisher or HTIF tohost). A summary goes to stderr.\n"
+               "\n"
+               "exit status:\n"
+               "  0        the firmware exited with code 0\n"
+               "  1..255   the firmware's exit code N (as under QEMU and Spike)\n"
+               "  2        usage error, or a bad input file (platform config, ELF): nothing ran\n"
+               "  122      the firmware's exit code is above 255 (the full code is on stderr\n"
+               "           and in the JSON exit_code)\n"
+               "  123      a trap loop: the trap handler itself traps before any instruction\n"
+               "           retires (e.g. mtvec never set); pc, cause and a hint go to stderr\n"
+               "  124      a budget (--max-insns, --max-sim-ms, --max-wall-s) stopped it\n"
+               "  125      it stopped without an exit request\n"
+               "  A script tells the firmware's codes from hqsim's own by the JSON (--json):\n"
+               "  it is printed only when the firmware ran, and its \"stop\" field says why it\n"
+               "  stopped (finisher, tohost, insn_limit, sim_time_limit, wall_time_limit,\n"
+               "  trap_loop, idle).\n"
+               "\n"
+               "options:\n"
+               "  --fw FILE           firmware ELF (32-bit RISC-V executable)\n"
+               "  --platform FILE     platform config (default: configs/platform/default.json\n"
+               "                      of the source tree, or $HQSIM_PLATFORM)\n"
+               "  --quantum NS        CPU time quantum in ns (overrides cpu.quantum_ns)\n"
+               "  --max-insns N       stop after N instructions and trap entries\n"
+               "  --max-sim-ms MS     stop at MS ms of simulated time (default 60000; 0: none)\n"
+               "  --max-wall-s S      stop after S s of host time (default 3600, none with\n"
+               "                      --gdb; 0: none)\n"
+               "  --trace-insns FILE  write one line per retired instruction\n"
+               "  --gdb PORT          serve the GDB remote protocol on 127.0.0.1:PORT and wait\n"
+               "                      for gdb-multiarch (target remote :PORT)\n"
+               "  --uart-out FILE     UART output to FILE (default stdout; stderr with --json)\n"
+               "  --misaligned M      misaligned loads/stores: trap (mcause 4/6) or emulate\n"
+               "                      (performed, as Spike does; riscv-tests ma_data needs it);\n"
+               "                      overrides cpu.misaligned_traps (default: trap)\n"
+               "  --json              print one JSON object on stdout: exit_code, stop,\n"
+               "                      instructions, cycles, sim_time_ns, host_seconds, mips,\n"
+               "                      dram, traps, trap_loop, devices\n"
+               "  -h, --help          this help\n");
 }
 
-static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
+static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out) {
     char *end = NULL;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
@@ -103,8 +100,7 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
 }
 
 /* A time budget: a number >= 0 (0 = no limit). */
-static int parse_budget(const char *opt, const char *s, double *out)
-{
+static int parse_budget(const char *opt, const char *s, double *out) {
     char *end = NULL;
     errno = 0;
     const double v = strtod(s, &end);
@@ -117,8 +113,7 @@ static int parse_budget(const char *opt, const char *s, double *out)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, run_args *a)
-{
+static int parse_args(int argc, char **argv, run_args *a) {
     enum {
         O_FW = 256,
         O_PLATFORM,
@@ -154,8 +149,7 @@ static int parse_args(int argc, char **argv, run_args *a)
     for (;;) {
         const int prev = optind;
         const int c = getopt_long(argc, argv, "+h", opts, NULL);
-        if (c == -1)
-            break;
+        if (c == -1) break;
         uint64_t v;
         char *end;
         switch (c) {
@@ -171,21 +165,17 @@ static int parse_args(int argc, char **argv, run_args *a)
             }
             break;
         case O_MAX_INSNS:
-            if (parse_u64("--max-insns", optarg, 1, UINT64_MAX, &a->max_insns))
-                return -1;
+            if (parse_u64("--max-insns", optarg, 1, UINT64_MAX, &a->max_insns)) return -1;
             break;
         case O_MAX_SIM_MS:
-            if (parse_budget("--max-sim-ms", optarg, &a->max_sim_ms))
-                return -1;
+            if (parse_budget("--max-sim-ms", optarg, &a->max_sim_ms)) return -1;
             break;
         case O_MAX_WALL_S:
-            if (parse_budget("--max-wall-s", optarg, &a->max_wall_s))
-                return -1;
+            if (parse_budget("--max-wall-s", optarg, &a->max_wall_s)) return -1;
             break;
         case O_TRACE: a->trace_insns_path = optarg; break;
         case O_GDB:
-            if (parse_u64("--gdb", optarg, 1, 65535, &v))
-                return -1;
+            if (parse_u64("--gdb", optarg, 1, 65535, &v)) return -1;
             a->gdb_port = (int)v;
             break;
         case O_UART: a->uart_out_path = optarg; break;
@@ -198,12 +188,9 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->misaligned = strcmp(optarg, "trap") ? 2 : 1;
             break;
         case 'h': usage(stdout); return 1;
-        case ':':
-            fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]);
-            return -1;
+        case ':': fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]); return -1;
         default:
-            fprintf(stderr, "hqsim run: unknown option '%s' (see hqsim run --help)\n",
-                    argv[prev]);
+            fprintf(stderr, "hqsim run: unknown option '%s' (see hqsim run --help)\n", argv[prev]);
             return -1;
         }
     }
@@ -216,8 +203,7 @@ static int parse_args(int argc, char **argv, run_args *a)
 
 /* The source tree's default platform: $HQSIM_PLATFORM, ./configs/..., or relative to the
  * executable (<root>/<build>/sw/cli/hqsim). */
-static const char *stop_name(hq_stop_reason s)
-{
+static const char *stop_name(hq_stop_reason s) {
     switch (s) {
     case HQ_STOP_FINISHER: return "finisher";
     case HQ_STOP_TOHOST: return "tohost";
@@ -229,8 +215,7 @@ static const char *stop_name(hq_stop_reason s)
     }
 }
 
-static void print_summary(const hq_run_result *r)
-{
+static void print_summary(const hq_run_result *r) {
     if ((r->stop == HQ_STOP_FINISHER || r->stop == HQ_STOP_TOHOST) &&
         (r->exit_code < 0 || r->exit_code > 255))
         fprintf(stderr, "hqsim run: exit code %d (%s), above 255: hqsim exits with %d\n",
@@ -262,8 +247,7 @@ static void print_summary(const hq_run_result *r)
             r->dram_peak_bytes_per_s / 1e9, r->dram_energy_nj);
 }
 
-static void print_json(const hq_run_result *r)
-{
+static void print_json(const hq_run_result *r) {
     char loop[200] = "null";
     const hq_trap_loop *t = &r->trap_loop;
     if (r->stop == HQ_STOP_TRAP_LOOP)
@@ -286,25 +270,20 @@ static void print_json(const hq_run_result *r)
            r->devices_json ? r->devices_json : "{}");
 }
 
-int cmd_run(int argc, char **argv)
-{
+int cmd_run(int argc, char **argv) {
     /* `hqsim run Q.hqm [...]` belongs to the accelerator (model/accel/accel_cli.cpp). */
-    if (hq_accel_run_requested(argc, argv))
-        return hq_accel_cmd_run(argc, argv);
+    if (hq_accel_run_requested(argc, argv)) return hq_accel_cmd_run(argc, argv);
     run_args a;
     const int pr = parse_args(argc, argv, &a);
-    if (pr > 0)
-        return 0; /* --help */
-    if (pr < 0)
-        return EXIT_USAGE;
+    if (pr > 0) return 0; /* --help */
+    if (pr < 0) return EXIT_USAGE;
     if (!a.fw_path) {
         fprintf(stderr, "hqsim run: --fw PROG.elf is required (see hqsim run --help)\n");
         return EXIT_USAGE;
     }
     char buf[PATH_MAX + 64];
-    if (!a.platform_path &&
-        !(a.platform_path = hq_find_default_config("HQSIM_PLATFORM", "platform/default.json", buf,
-                                                    sizeof buf))) {
+    if (!a.platform_path && !(a.platform_path = hq_find_default_config(
+                                  "HQSIM_PLATFORM", "platform/default.json", buf, sizeof buf))) {
         fprintf(stderr, "hqsim run: no default platform config found; pass --platform FILE\n");
         return EXIT_USAGE;
     }
@@ -331,8 +310,7 @@ int cmd_run(int argc, char **argv)
     }
     fflush(stdout);
     print_summary(&r);
-    if (a.json)
-        print_json(&r);
+    if (a.json) print_json(&r);
     hq_run_result_free(&r);
     switch (r.stop) {
     case HQ_STOP_FINISHER:

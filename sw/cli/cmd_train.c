@@ -11,8 +11,7 @@
 #define CMD "train"
 #define MAX_HIDDEN 8
 
-static void help(void)
-{
+static void help(void) {
     printf("usage: hqsim train --net mlp|cnn -o MODEL.hqm [options]\n"
            "\n"
            "Trains a float network on the 60,000 Fashion-MNIST training images, reports its\n"
@@ -37,25 +36,21 @@ static void help(void)
 }
 
 /* "256,128" -> {256, 128}. */
-static int parse_hidden(const char *s, int *hidden, int *n)
-{
+static int parse_hidden(const char *s, int *hidden, int *n) {
     *n = 0;
     const char *p = s;
     while (*p) {
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || v < 1 || v > 65536 || *n == MAX_HIDDEN || (*end && *end != ','))
-            return -1;
+        if (end == p || v < 1 || v > 65536 || *n == MAX_HIDDEN || (*end && *end != ',')) return -1;
         hidden[(*n)++] = (int)v;
         p = *end ? end + 1 : end;
-        if (*end == ',' && !*p)
-            return -1;
+        if (*end == ',' && !*p) return -1;
     }
     return *n ? 0 : -1;
 }
 
-int cmd_train(int argc, char **argv)
-{
+int cmd_train(int argc, char **argv) {
     const char *net = NULL, *out = NULL;
     int hidden[MAX_HIDDEN] = {256, 128}, n_hidden = 2, quiet = 0, hidden_given = 0;
     double width = 1.0;
@@ -68,26 +63,24 @@ int cmd_train(int argc, char **argv)
             help();
             return 0;
         } else if (!strcmp(a, "--net")) {
-            if (!(v = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(v = cli_value(CMD, argc, argv, &i))) return 2;
             if (strcmp(v, "mlp") && strcmp(v, "cnn"))
                 return cli_usage_error(CMD, "--net must be mlp or cnn");
             net = v;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(out = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(out = cli_value(CMD, argc, argv, &i))) return 2;
         } else if (!strcmp(a, "--hidden")) {
-            if (!(v = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(v = cli_value(CMD, argc, argv, &i))) return 2;
             if (parse_hidden(v, hidden, &n_hidden)) {
-                fprintf(stderr, "hqsim train: --hidden expects 1 to %d comma-separated widths in "
-                        "[1, 65536], got '%s'\n", MAX_HIDDEN, v);
+                fprintf(stderr,
+                        "hqsim train: --hidden expects 1 to %d comma-separated widths in "
+                        "[1, 65536], got '%s'\n",
+                        MAX_HIDDEN, v);
                 return 2;
             }
             hidden_given = 1;
         } else if (!strcmp(a, "--width-mult")) {
-            if (!(v = cli_value(CMD, argc, argv, &i)) ||
-                cli_double(CMD, a, v, 0.0625, 16, &width))
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_double(CMD, a, v, 0.0625, 16, &width))
                 return 2;
         } else if (!strcmp(a, "--epochs")) {
             if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 1, 1000, &epochs))
@@ -99,8 +92,7 @@ int cmd_train(int argc, char **argv)
             if (!(v = cli_value(CMD, argc, argv, &i)) || cli_double(CMD, a, v, 1e-7, 10, &lr))
                 return 2;
         } else if (!strcmp(a, "--optimizer")) {
-            if (!(v = cli_value(CMD, argc, argv, &i)))
-                return 2;
+            if (!(v = cli_value(CMD, argc, argv, &i))) return 2;
             if (!strcmp(v, "adam"))
                 optimizer = 0;
             else if (!strcmp(v, "sgd"))
@@ -123,23 +115,17 @@ int cmd_train(int argc, char **argv)
             return cli_unknown(CMD, a);
         }
     }
-    if (!net)
-        return cli_usage_error(CMD, "--net mlp|cnn is required");
-    if (!out)
-        return cli_usage_error(CMD, "-o MODEL.hqm is required");
+    if (!net) return cli_usage_error(CMD, "--net mlp|cnn is required");
+    if (!out) return cli_usage_error(CMD, "-o MODEL.hqm is required");
     if (hidden_given && strcmp(net, "mlp"))
         return cli_usage_error(CMD, "--hidden applies to --net mlp only");
 
     hq_train_opts o;
     hq_train_opts_default(&o, net);
-    if (epochs)
-        o.epochs = (int)epochs;
-    if (batch)
-        o.batch = (int)batch;
-    if (lr > 0)
-        o.lr = (float)lr;
-    if (optimizer >= 0)
-        o.optimizer = optimizer;
+    if (epochs) o.epochs = (int)epochs;
+    if (batch) o.batch = (int)batch;
+    if (lr > 0) o.lr = (float)lr;
+    if (optimizer >= 0) o.optimizer = optimizer;
     o.seed = (unsigned long long)seed;
     o.threads = (int)threads;
     o.limit = (int)limit;
@@ -189,8 +175,7 @@ int cmd_train(int argc, char **argv)
     printf("trained %s in %.1f s: float test accuracy %.2f %% (%d / %d)\n", net, t_train,
            100.0 * correct / test.n, correct, test.n);
     rc = cli_save_model(CMD, &m, out);
-    if (!rc)
-        printf("wrote %s\n", out);
+    if (!rc) printf("wrote %s\n", out);
 done:
     hq_model_free(&m);
     hq_dataset_free(&train);

@@ -21,16 +21,14 @@ static const command commands[] = {
     {"run", cmd_run, "run firmware or a model on the virtual platform"},
 };
 
-static void usage(FILE *f)
-{
+static void usage(FILE *f) {
     fprintf(f, "usage: hqsim <command> [options]   (hqsim <command> --help for details)\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     /* OpenMP's idle threads spin by default (OMP_WAIT_POLICY unset); with one core busy with
      * another process, that spinning made 2 training epochs take several times longer than
      * one thread. libgomp reads the policy once, when it is loaded, so hqsim sets "passive"
@@ -46,8 +44,7 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "hqsim: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -23,8 +23,7 @@ extern "C" {
 #define HQM_VERSION_MINOR 0 /* minor bumps only add ancillary chunks that old readers skip */
 
 /* Serialises m into a malloc'd buffer (*buf, *len). Returns 0, or -1 with a message. */
-int hq_container_write_mem(const hq_model *m, uint8_t **buf, size_t *len, char *err,
-                           size_t errlen);
+int hq_container_write_mem(const hq_model *m, uint8_t **buf, size_t *len, char *err, size_t errlen);
 /* Parses a buffer into m (which is overwritten; on failure m is left empty). */
 int hq_container_read_mem(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t errlen);
 

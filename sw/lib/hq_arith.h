@@ -28,31 +28,24 @@ extern "C" {
 #define HQ_RQ_MAX_SHIFT 62
 
 /* Requantize one int32 accumulator (bias already added) to a uint8 activation, with ReLU. */
-static inline uint8_t hq_requant_relu(int32_t acc, int32_t mult, int shift)
-{
+static inline uint8_t hq_requant_relu(int32_t acc, int32_t mult, int shift) {
     int64_t p = (int64_t)acc * (int64_t)mult;
-    if (shift > 0)
-        p = (p + ((int64_t)1 << (shift - 1))) >> shift;
-    if (p < 0)
-        return 0;
-    if (p > 255)
-        return 255;
+    if (shift > 0) p = (p + ((int64_t)1 << (shift - 1))) >> shift;
+    if (p < 0) return 0;
+    if (p > 255) return 255;
     return (uint8_t)p;
 }
 
 /* Merge a low-precision and a high-precision partial sum of one output channel. */
-static inline int32_t hq_merge_partials(int32_t acc_lo, int32_t acc_hi, int lo_shift)
-{
+static inline int32_t hq_merge_partials(int32_t acc_lo, int32_t acc_hi, int lo_shift) {
     return (int32_t)((uint32_t)acc_lo << lo_shift) + acc_hi;
 }
 
 /* Index of the largest logit; the lowest index wins ties. */
-static inline int hq_argmax_i32(const int32_t *v, int n)
-{
+static inline int hq_argmax_i32(const int32_t *v, int n) {
     int best = 0;
     for (int i = 1; i < n; i++)
-        if (v[i] > v[best])
-            best = i;
+        if (v[i] > v[best]) best = i;
     return best;
 }
 

@@ -26,15 +26,15 @@ typedef struct {
 
 /* Quantized parameters of one weighted layer (NULL pointers where not applicable). */
 typedef struct {
-    int lo_bits;        /* 0: uniform layer (every weight on the high grid); else 1..4 */
-    int hi_bits;        /* bit-width of the high grid: 8 or 4 (uniform4 uses 4) */
-    int8_t *w;          /* [rows][cols] effective integer weight on the high grid */
-    uint8_t *is_hi;     /* [rows][cols] 1 = high-precision weight; NULL when lo_bits == 0 */
-    uint8_t *lo_shift;  /* [rows] low code c is worth c << lo_shift on the high grid */
-    float *w_scale;     /* [rows] real weight = w_scale * w */
-    int32_t *bias;      /* [rows] in units of in_act_scale * w_scale */
-    int32_t *rq_mult;   /* [rows] requantization multiplier (unused for the last layer) */
-    uint8_t *rq_shift;  /* [rows] requantization shift */
+    int lo_bits;       /* 0: uniform layer (every weight on the high grid); else 1..4 */
+    int hi_bits;       /* bit-width of the high grid: 8 or 4 (uniform4 uses 4) */
+    int8_t *w;         /* [rows][cols] effective integer weight on the high grid */
+    uint8_t *is_hi;    /* [rows][cols] 1 = high-precision weight; NULL when lo_bits == 0 */
+    uint8_t *lo_shift; /* [rows] low code c is worth c << lo_shift on the high grid */
+    float *w_scale;    /* [rows] real weight = w_scale * w */
+    int32_t *bias;     /* [rows] in units of in_act_scale * w_scale */
+    int32_t *rq_mult;  /* [rows] requantization multiplier (unused for the last layer) */
+    uint8_t *rq_shift; /* [rows] requantization shift */
 } hq_qlayer;
 
 typedef struct {
@@ -45,23 +45,22 @@ typedef struct {
     int rows, cols;     /* GEMM view of a weighted layer */
     float *w, *b;       /* float parameters [rows][cols], [rows]; NULL for maxpool */
     float in_act_scale, out_act_scale; /* quantized models: activation scales */
-    hq_qlayer *q;       /* NULL for a float-only layer */
+    hq_qlayer *q;                      /* NULL for a float-only layer */
 } hq_layer;
 
 typedef struct {
     int n_layers;
     hq_layer layers[HQ_MAX_LAYERS];
-    hq_shape input;     /* 28 x 28 x 1 for Fashion-MNIST */
+    hq_shape input; /* 28 x 28 x 1 for Fashion-MNIST */
     int n_classes;
-    char net[16];       /* "mlp" or "cnn" */
+    char net[16]; /* "mlp" or "cnn" */
     float width_mult;
-    char policy[160];   /* quantization policy spec, "" for a float model */
-    char layout[32];    /* weight layout name, "" when not packed */
+    char policy[160]; /* quantization policy spec, "" for a float model */
+    char layout[32];  /* weight layout name, "" when not packed */
 } hq_model;
 
 /* Number of activation elements of a shape. */
-static inline size_t hq_shape_elems(hq_shape s)
-{
+static inline size_t hq_shape_elems(hq_shape s) {
     return (size_t)s.c * (size_t)s.h * (size_t)s.w;
 }
 

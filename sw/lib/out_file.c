@@ -188,23 +188,18 @@ void hq_out_abort(hq_out *o) {
     release(o);
 }
 
-int hq_out_check(const char *path, char *err, size_t errlen)
-{
-    if (!path || !*path)
-        return hq_errf(err, errlen, "empty output file name");
+int hq_out_check(const char *path, char *err, size_t errlen) {
+    if (!path || !*path) return hq_errf(err, errlen, "empty output file name");
     char *target = resolve_links(path);
-    if (!target)
-        return hq_errf(err, errlen, "%s: cannot resolve (%s)", path, strerror(errno));
+    if (!target) return hq_errf(err, errlen, "%s: cannot resolve (%s)", path, strerror(errno));
     struct stat st;
     int exists = !stat(target, &st);
     free(target);
     if (exists && S_ISDIR(st.st_mode))
         return hq_errf(err, errlen, "%s: is a directory, expected a file name", path);
-    if (exists && !S_ISREG(st.st_mode))
-        return 0; /* written in place when the time comes */
+    if (exists && !S_ISREG(st.st_mode)) return 0; /* written in place when the time comes */
     hq_out o;
-    if (hq_out_open(&o, path, HQ_OUT_ATOMIC, err, errlen))
-        return -1;
+    if (hq_out_open(&o, path, HQ_OUT_ATOMIC, err, errlen)) return -1;
     hq_out_abort(&o);
     return 0;
 }

@@ -13,7 +13,8 @@
 /* The GEMM is compiled for several x86-64 levels and picked at load time (ifunc), so one
  * portable binary uses AVX-512/AVX2 where the CPU has them; no -march=native needed. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define HQ_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define HQ_VECTOR_CLONES                                                                           \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define HQ_VECTOR_CLONES
 #endif
@@ -22,9 +23,9 @@
 #define REF_KPAD 16  /* K padded to a multiple of this many int16 */
 
 typedef struct {
-    int kp;          /* padded K */
-    int positions;   /* output positions per input (dense: 1, conv: out.h * out.w) */
-    int16_t *w16;    /* [rows][kp] widened effective weights */
+    int kp;        /* padded K */
+    int positions; /* output positions per input (dense: 1, conv: out.h * out.w) */
+    int16_t *w16;  /* [rows][kp] widened effective weights */
 } ref_layer;
 
 struct hq_ref_net {
@@ -42,21 +43,18 @@ typedef struct {
     int32_t *logits;
 } ref_scratch;
 
-static int pad_k(int k)
-{
+static int pad_k(int k) {
     return (k + REF_KPAD - 1) / REF_KPAD * REF_KPAD;
 }
 
-static int is_weighted(const hq_layer *l)
-{
+static int is_weighted(const hq_layer *l) {
     return l->kind == HQ_LAYER_DENSE || l->kind == HQ_LAYER_CONV;
 }
 
 /* ------------------------------------------------------------------ kernels */
 
 HQ_VECTOR_CLONES
-void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp, int32_t *acc)
-{
+void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp, int32_t *acc) {
     int i = 0;
     /* Four input rows share each weight load; the k loop vectorises into widening
      * multiply-adds (4 reductions). */
@@ -92,8 +90,7 @@ void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp
 }
 
 /* Dense input: one GEMM row per input vector, zero-padded to kp. */
-static void widen_rows(const uint8_t *in, int n, int cols, int kp, int16_t *a16)
-{
+static void widen_rows(const uint8_t *in, int n, int cols, int kp, int16_t *a16) {
     for (int i = 0; i < n; i++) {
         const uint8_t *src = in + (size_t)i * cols;
         int16_t *dst = a16 + (size_t)i * kp;
@@ -106,8 +103,7 @@ static void widen_rows(const uint8_t *in, int n, int cols, int kp, int16_t *a16)
 
 /* im2col of one HWC image: row p = oy * out.w + ox, column (ky*k + kx)*C + c; padding reads 0.
  * For one (oy, ox, ky) the k*C inputs are contiguous in HWC memory: copied in one run. */
-static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16)
-{
+static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16) {
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
     for (int oy = 0; oy < L->out.h; oy++)
         for (int ox = 0; ox < L->out.w; ox++) {
@@ -142,8 +138,7 @@ static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16)
         }
 }
 
-static int32_t add_wrap(int32_t a, int32_t b)
-{
+static int32_t add_wrap(int32_t a, int32_t b) {
     return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
@@ -151,16 +146,14 @@ static int32_t add_wrap(int32_t a, int32_t b)
  * row loop vectorises; bit-identical by construction and checked by test_reference. */
 HQ_VECTOR_CLONES
 static void requant_rows(const int32_t *acc, const int32_t *mult, const int64_t *round,
-                         const uint8_t *shift, int rows, uint8_t *out)
-{
+                         const uint8_t *shift, int rows, uint8_t *out) {
     for (int r = 0; r < rows; r++) {
         int64_t p = ((int64_t)acc[r] * mult[r] + round[r]) >> shift[r];
         out[r] = (uint8_t)(p < 0 ? 0 : p > 255 ? 255 : p);
     }
 }
 
-void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np, uint8_t *out)
-{
+void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np, uint8_t *out) {
     int64_t round_stack[256];
     int64_t *round = rows <= 256 ? round_stack : malloc((size_t)rows * sizeof *round);
     if (!round) {
@@ -171,12 +164,10 @@ void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np,
         round[r] = q->rq_shift[r] ? (int64_t)1 << (q->rq_shift[r] - 1) : 0;
     for (size_t p = 0; p < np; p++)
         requant_rows(acc + p * rows, q->rq_mult, round, q->rq_shift, rows, out + p * rows);
-    if (round != round_stack)
-        free(round);
+    if (round != round_stack) free(round);
 }
 
-void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out)
-{
+void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out) {
     const int C = L->in.c, W = L->in.w, k = L->k;
     for (int i = 0; i < n; i++) {
         const uint8_t *img = in + (size_t)i * hq_shape_elems(L->in);
@@ -197,26 +188,22 @@ void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out
 
 /* ------------------------------------------------------------------ unprepared layer paths */
 
-static int16_t *widen_weights(const hq_layer *L, int kp)
-{
+static int16_t *widen_weights(const hq_layer *L, int kp) {
     int16_t *w16 = calloc((size_t)L->rows * kp, sizeof *w16);
-    if (!w16)
-        return NULL;
+    if (!w16) return NULL;
     for (int r = 0; r < L->rows; r++)
         for (int c = 0; c < L->cols; c++)
             w16[(size_t)r * kp + c] = L->q->w[(size_t)r * L->cols + c];
     return w16;
 }
 
-static int positions_of(const hq_layer *L)
-{
+static int positions_of(const hq_layer *L) {
     return L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1;
 }
 
 /* acc for n inputs with prepared weights; a16 holds max(n, positions) * kp entries. */
-static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, int n,
-                      int16_t *a16, int32_t *acc)
-{
+static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, int n, int16_t *a16,
+                      int32_t *acc) {
     const int rows = L->rows;
     if (L->kind == HQ_LAYER_DENSE) {
         widen_rows(in, n, L->cols, R->kp, a16);
@@ -235,8 +222,7 @@ static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, 
             acc[p * rows + r] = add_wrap(acc[p * rows + r], bias[r]);
 }
 
-void hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc)
-{
+void hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
     ref_layer R = {pad_k(L->cols), positions_of(L), NULL};
     R.w16 = widen_weights(L, R.kp);
     int gemm_rows = L->kind == HQ_LAYER_DENSE ? n : R.positions;
@@ -250,8 +236,7 @@ void hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc)
     free(R.w16);
 }
 
-void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t *acc)
-{
+void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
     const hq_qlayer *q = L->q;
     const int rows = L->rows, cols = L->cols, P = positions_of(L);
     int16_t *col = malloc((size_t)P * cols * sizeof *col);
@@ -291,8 +276,7 @@ void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t
 
 /* ------------------------------------------------------------------ prepared network */
 
-hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen)
-{
+hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
     hq_ref_net *net = calloc(1, sizeof *net);
     if (!net) {
         hq_errf(err, errlen, "out of memory");
@@ -302,13 +286,13 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen)
     net->max_elems = hq_shape_elems(m->input);
     for (int i = 0; i < m->n_layers; i++) {
         const hq_layer *L = &m->layers[i];
-        if (hq_shape_elems(L->out) > net->max_elems)
-            net->max_elems = hq_shape_elems(L->out);
-        if (!is_weighted(L))
-            continue;
+        if (hq_shape_elems(L->out) > net->max_elems) net->max_elems = hq_shape_elems(L->out);
+        if (!is_weighted(L)) continue;
         if (!L->q) {
-            hq_errf(err, errlen, "layer %d is not quantized: the integer reference needs a "
-                 "quantized model (hqsim quantize)", i);
+            hq_errf(err, errlen,
+                    "layer %d is not quantized: the integer reference needs a "
+                    "quantized model (hqsim quantize)",
+                    i);
             hq_ref_free(net);
             return NULL;
         }
@@ -324,25 +308,20 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen)
         int gemm_rows = L->kind == HQ_LAYER_DENSE ? REF_BATCH : R->positions;
         size_t in_need = (size_t)gemm_rows * R->kp;
         size_t acc_need = (size_t)REF_BATCH * R->positions * L->rows;
-        if (in_need > net->gemm_in_cap)
-            net->gemm_in_cap = in_need;
-        if (acc_need > net->acc_cap)
-            net->acc_cap = acc_need;
+        if (in_need > net->gemm_in_cap) net->gemm_in_cap = in_need;
+        if (acc_need > net->acc_cap) net->acc_cap = acc_need;
     }
     return net;
 }
 
-void hq_ref_free(hq_ref_net *net)
-{
-    if (!net)
-        return;
+void hq_ref_free(hq_ref_net *net) {
+    if (!net) return;
     for (int i = 0; i < HQ_MAX_LAYERS; i++)
         free(net->L[i].w16);
     free(net);
 }
 
-static int scratch_alloc(const hq_ref_net *net, ref_scratch *s)
-{
+static int scratch_alloc(const hq_ref_net *net, ref_scratch *s) {
     memset(s, 0, sizeof *s);
     size_t act = (size_t)REF_BATCH * net->max_elems;
     s->act[0] = malloc(act);
@@ -353,8 +332,7 @@ static int scratch_alloc(const hq_ref_net *net, ref_scratch *s)
     return s->act[0] && s->act[1] && s->a16 && s->acc && s->logits ? 0 : -1;
 }
 
-static void scratch_free(ref_scratch *s)
-{
+static void scratch_free(ref_scratch *s) {
     free(s->act[0]);
     free(s->act[1]);
     free(s->a16);
@@ -364,8 +342,7 @@ static void scratch_free(ref_scratch *s)
 
 /* One layer on n <= REF_BATCH inputs. */
 static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
-                      int32_t *out_acc, ref_scratch *s)
-{
+                      int32_t *out_acc, ref_scratch *s) {
     const hq_layer *L = &net->m->layers[li];
     if (L->kind == HQ_LAYER_MAXPOOL) {
         hq_ref_maxpool_u8(L, in, n, out_u8);
@@ -389,8 +366,7 @@ static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, u
 }
 
 void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
-                      int32_t *out_acc)
-{
+                      int32_t *out_acc) {
     ref_scratch s;
     if (scratch_alloc(net, &s)) {
         fprintf(stderr, "hq_ref_run_layer: out of memory\n");
@@ -400,15 +376,15 @@ void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, u
     size_t in_step = hq_shape_elems(L->in), out_step = hq_shape_elems(L->out);
     for (int i = 0; i < n; i += REF_BATCH) {
         int b = n - i < REF_BATCH ? n - i : REF_BATCH;
-        run_layer(net, li, in + (size_t)i * in_step, b, out_u8 ? out_u8 + (size_t)i * out_step : NULL,
+        run_layer(net, li, in + (size_t)i * in_step, b,
+                  out_u8 ? out_u8 + (size_t)i * out_step : NULL,
                   out_acc ? out_acc + (size_t)i * out_step : NULL, &s);
     }
     scratch_free(&s);
 }
 
 static void infer_batch(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits,
-                        int *preds, ref_scratch *s)
-{
+                        int *preds, ref_scratch *s) {
     const hq_model *m = net->m;
     const uint8_t *cur = images;
     int which = 0;
@@ -423,15 +399,12 @@ static void infer_batch(const hq_ref_net *net, const uint8_t *images, int n, int
             preds[i] = hq_argmax_i32(logits + (size_t)i * m->n_classes, m->n_classes);
 }
 
-void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits,
-                  int *preds, int threads)
-{
+void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits, int *preds,
+                  int threads) {
     const hq_model *m = net->m;
     int n_batches = (n + REF_BATCH - 1) / REF_BATCH;
-    if (threads <= 0)
-        threads = omp_get_max_threads();
-    if (threads > n_batches)
-        threads = n_batches > 0 ? n_batches : 1;
+    if (threads <= 0) threads = omp_get_max_threads();
+    if (threads > n_batches) threads = n_batches > 0 ? n_batches : 1;
     size_t in_step = hq_shape_elems(m->input), nc = (size_t)m->n_classes;
     int oom = 0;
 #pragma omp parallel num_threads(threads) reduction(| : oom)
@@ -444,8 +417,7 @@ void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *
             for (int bi = 0; bi < n_batches; bi++) {
                 int i = bi * REF_BATCH, b = n - i < REF_BATCH ? n - i : REF_BATCH;
                 int32_t *lg = logits ? logits + (size_t)i * nc : s.logits;
-                infer_batch(net, images + (size_t)i * in_step, b, lg, preds ? preds + i : NULL,
-                            &s);
+                infer_batch(net, images + (size_t)i * in_step, b, lg, preds ? preds + i : NULL, &s);
             }
         }
         scratch_free(&s);
@@ -457,16 +429,13 @@ void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *
 }
 
 int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int threads, char *err,
-                size_t errlen)
-{
-    if (n <= 0 || n > d->n)
-        n = d->n;
+                size_t errlen) {
+    if (n <= 0 || n > d->n) n = d->n;
     if ((size_t)d->rows * d->cols != hq_shape_elems(m->input) || m->input.c != 1)
         return hq_errf(err, errlen, "dataset images are %dx%d, the model expects %dx%dx%d", d->rows,
-                    d->cols, m->input.h, m->input.w, m->input.c);
+                       d->cols, m->input.h, m->input.w, m->input.c);
     hq_ref_net *net = hq_ref_prepare(m, err, errlen);
-    if (!net)
-        return -1;
+    if (!net) return -1;
     int *p = preds ? preds : malloc((size_t)n * sizeof *p);
     if (!p) {
         hq_ref_free(net);
@@ -476,8 +445,7 @@ int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int t
     int correct = 0;
     for (int i = 0; i < n; i++)
         correct += p[i] == d->labels[i];
-    if (!preds)
-        free(p);
+    if (!preds) free(p);
     hq_ref_free(net);
     return correct;
 }

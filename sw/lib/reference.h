@@ -34,8 +34,8 @@ void hq_ref_free(hq_ref_net *net);
 /* Runs n images (uint8, m->input shape, HWC) through the network. logits (may be NULL):
  * [n][n_classes] int32 accumulators of the last layer; preds (may be NULL): argmax, lowest
  * index on ties. threads: 0 = OpenMP default. Deterministic whatever the thread count. */
-void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits,
-                  int *preds, int threads);
+void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits, int *preds,
+                  int threads);
 
 /* Runs layer li of a prepared net on n inputs (uint8 HWC, that layer's input shape).
  * Hidden layers write uint8 activations to out_u8 ([n][out elems]); the last layer writes its

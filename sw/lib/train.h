@@ -22,24 +22,24 @@ void hq_model_free(hq_model *m); /* frees every buffer the model owns, float and
 
 /* Fake quantization for QAT: given a layer's float weights w, write the weights the forward
  * pass should use into w_q (straight-through estimator: gradients update w). */
-typedef void (*hq_fake_quant_fn)(void *ctx, int layer_index, const float *w, float *w_q,
-                                 int rows, int cols);
+typedef void (*hq_fake_quant_fn)(void *ctx, int layer_index, const float *w, float *w_q, int rows,
+                                 int cols);
 
 typedef struct {
-    int epochs;              /* default 15 for the MLP */
-    int batch;               /* mini-batch size */
-    float lr;                /* learning rate */
-    int optimizer;           /* 0 = Adam, 1 = SGD with momentum */
+    int epochs;    /* default 15 for the MLP */
+    int batch;     /* mini-batch size */
+    float lr;      /* learning rate */
+    int optimizer; /* 0 = Adam, 1 = SGD with momentum */
     float momentum;
     float weight_decay;
-    unsigned long long seed; /* shuffling (and init, through hq_model_init_*) */
-    int threads;             /* 0 = all cores */
-    int verbose;             /* 1 = one progress line per epoch on stderr */
-    int limit;               /* >0: train on the first `limit` images only (tests) */
+    unsigned long long seed;     /* shuffling (and init, through hq_model_init_*) */
+    int threads;                 /* 0 = all cores */
+    int verbose;                 /* 1 = one progress line per epoch on stderr */
+    int limit;                   /* >0: train on the first `limit` images only (tests) */
     hq_fake_quant_fn fake_quant; /* NULL for float training */
     void *fake_quant_ctx;
-    int lr_schedule;         /* added: 0 = constant lr, 1 = cosine decay from lr to 0 over the
-                                run, per batch (the default for both nets) */
+    int lr_schedule; /* added: 0 = constant lr, 1 = cosine decay from lr to 0 over the
+                        run, per batch (the default for both nets) */
 } hq_train_opts;
 
 /* Defaults: Adam (beta 0.9/0.999), cosine lr decay, no weight decay, momentum 0.9 (for SGD),
@@ -63,8 +63,7 @@ int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds);
  * upto + 1 entries, and each non-NULL acts[l] holds n * out.c * out.h * out.w floats (HWC per
  * image, after the layer's ReLU). Images are uint8 pixels, fed as pixel / 255. Returns 0, or
  * -1 for invalid arguments or no memory. */
-int hq_forward_float_batch(const hq_model *m, const uint8_t *images, int n, int upto,
-                           float **acts);
+int hq_forward_float_batch(const hq_model *m, const uint8_t *images, int n, int upto, float **acts);
 
 #ifdef __cplusplus
 }

@@ -14,26 +14,26 @@ extern "C" {
 
 /* Shape of one tile instance; mirrors the parameters of rtl/pe_tile.v. */
 typedef struct {
-    int uniform;   /* 1: uniform int8 array, one int8 weight per lane per beat */
-    int lanes;     /* weights (and activations) per beat */
-    int g;         /* lanes per lane group (one shared outlier MAC each) */
-    int m, n;      /* block layout: at most n high weights per block of m */
-    int lo, hi;    /* low-code bits (1..4), high bits (4 or 8) */
-    int nb_max;    /* beats per row the activation buffer holds: K <= nb_max * lanes */
+    int uniform; /* 1: uniform int8 array, one int8 weight per lane per beat */
+    int lanes;   /* weights (and activations) per beat */
+    int g;       /* lanes per lane group (one shared outlier MAC each) */
+    int m, n;    /* block layout: at most n high weights per block of m */
+    int lo, hi;  /* low-code bits (1..4), high bits (4 or 8) */
+    int nb_max;  /* beats per row the activation buffer holds: K <= nb_max * lanes */
 } pe_cfg;
 
 /* Checks a configuration; returns 0, or -1 with a message. */
 int pe_cfg_check(const pe_cfg *c, char *err, size_t errlen);
-int pe_block_bits(const pe_cfg *c);    /* bits of one packed block */
-int pe_block_bytes(const pe_cfg *c);   /* bytes of one packed block (the DRAM stride) */
-int pe_beat_bytes(const pe_cfg *c);    /* bytes of one weight beat */
+int pe_block_bits(const pe_cfg *c);  /* bits of one packed block */
+int pe_block_bytes(const pe_cfg *c); /* bytes of one packed block (the DRAM stride) */
+int pe_beat_bytes(const pe_cfg *c);  /* bytes of one weight beat */
 
 /* One tile: rows x k weights against one activation vector, with its expected outputs. */
 typedef struct {
     int k, rows, nbeats;
-    uint8_t *act;     /* [nbeats * lanes], zero past k */
-    int8_t *w;        /* [rows][k] effective weights on the high grid */
-    uint8_t *is_hi;   /* [rows][k] (lanegroup) */
+    uint8_t *act;   /* [nbeats * lanes], zero past k */
+    int8_t *w;      /* [rows][k] effective weights on the high grid */
+    uint8_t *is_hi; /* [rows][k] (lanegroup) */
     uint8_t *lo_shift;
     int32_t *bias, *mult;
     uint8_t *shift;
@@ -45,25 +45,27 @@ typedef struct {
 void pe_tile_free(pe_tile *t);
 
 /* Deterministic generator state (splitmix64). */
-typedef struct { uint64_t s; } pe_rng;
+typedef struct {
+    uint64_t s;
+} pe_rng;
 uint64_t pe_rng_next(pe_rng *r);
 int pe_rng_range(pe_rng *r, int lo, int hi); /* uniform in [lo, hi] */
 
 /* Directed cases, in order; pe_tile_directed(case) for case in [0, PE_DIRECTED_COUNT). */
 typedef enum {
-    PE_DIR_ALL_ZERO_WEIGHTS,   /* every block all-zero (lo >= 2) / zero activations (lo = 1) */
-    PE_DIR_ZERO_ACTS,          /* random weights, all activations zero */
-    PE_DIR_MAX_HIGH,           /* every block holds N high weights, packed in one group */
-    PE_DIR_MAX_HIGH_SPREAD,    /* every block holds N high weights, spread over its groups */
-    PE_DIR_SAT_HIGH,           /* all activations 255, weights at +max: output saturates 255 */
-    PE_DIR_SAT_LOW,            /* weights at -max: ReLU clamps to 0 */
-    PE_DIR_WRAP,               /* bias near INT32 limits: int32 accumulation wraps */
-    PE_DIR_RQ_EXTREMES,        /* mult 2^31-1 / 0 / 1, shift 0 / 1 / 62 */
-    PE_DIR_MAX_LO_SHIFT,       /* the largest lo_shift the high grid allows */
-    PE_DIR_FULL_K,             /* K = nb_max * lanes, many rows */
-    PE_DIR_K_ONE,              /* K = 1 */
-    PE_DIR_RAGGED_K,           /* K not a multiple of M: padded last block */
-    PE_DIR_SHORT_ROWS,         /* K <= lanes and 40 rows: one beat per row, full output rate */
+    PE_DIR_ALL_ZERO_WEIGHTS, /* every block all-zero (lo >= 2) / zero activations (lo = 1) */
+    PE_DIR_ZERO_ACTS,        /* random weights, all activations zero */
+    PE_DIR_MAX_HIGH,         /* every block holds N high weights, packed in one group */
+    PE_DIR_MAX_HIGH_SPREAD,  /* every block holds N high weights, spread over its groups */
+    PE_DIR_SAT_HIGH,         /* all activations 255, weights at +max: output saturates 255 */
+    PE_DIR_SAT_LOW,          /* weights at -max: ReLU clamps to 0 */
+    PE_DIR_WRAP,             /* bias near INT32 limits: int32 accumulation wraps */
+    PE_DIR_RQ_EXTREMES,      /* mult 2^31-1 / 0 / 1, shift 0 / 1 / 62 */
+    PE_DIR_MAX_LO_SHIFT,     /* the largest lo_shift the high grid allows */
+    PE_DIR_FULL_K,           /* K = nb_max * lanes, many rows */
+    PE_DIR_K_ONE,            /* K = 1 */
+    PE_DIR_RAGGED_K,         /* K not a multiple of M: padded last block */
+    PE_DIR_SHORT_ROWS,       /* K <= lanes and 40 rows: one beat per row, full output rate */
     PE_DIRECTED_COUNT
 } pe_directed;
 
@@ -74,8 +76,7 @@ const char *pe_directed_name(int c);
 int pe_tile_random(const pe_cfg *c, pe_rng *rng, int max_rows, pe_tile *t, char *err,
                    size_t errlen);
 /* Builds directed case `which`. Returns 0, or -1 with a message. */
-int pe_tile_directed(const pe_cfg *c, int which, pe_rng *rng, pe_tile *t, char *err,
-                     size_t errlen);
+int pe_tile_directed(const pe_cfg *c, int which, pe_rng *rng, pe_tile *t, char *err, size_t errlen);
 
 /* The timing model of docs/pe-array.md for one tile:
  *   busy cycles S = sum over rows, beats of (1 + max over groups of max(0, h_g - 1)),

@@ -172,20 +172,13 @@ void Program::violation(const std::string &m) {
 uint32_t Program::rand_addr(uint32_t len) {
     len = std::max<uint32_t>(1, std::min(len, kMem));
     switch (r(20)) {
-    case 0:
-        return (uint32_t)(kBase + kMem - 1 - r(len)); /* straddles the end */
-    case 1:
-        return (uint32_t)(kBase - 1 - r(len)); /* straddles the start */
-    case 2:
-        return (uint32_t)rng_(); /* anywhere */
-    case 3:
-        return 0xFFFFFFFFu - r(len); /* wraps past 4 GiB */
-    case 4:
-        return r(2) ? 0 : (uint32_t)(kBase + kMem);
-    case 5:
-        return buffers_.empty() ? (uint32_t)kBase : buffers_[r((uint32_t)buffers_.size())];
-    default:
-        return (uint32_t)(kBase + r(kMem - len + 1));
+    case 0: return (uint32_t)(kBase + kMem - 1 - r(len)); /* straddles the end */
+    case 1: return (uint32_t)(kBase - 1 - r(len));        /* straddles the start */
+    case 2: return (uint32_t)rng_();                      /* anywhere */
+    case 3: return 0xFFFFFFFFu - r(len);                  /* wraps past 4 GiB */
+    case 4: return r(2) ? 0 : (uint32_t)(kBase + kMem);
+    case 5: return buffers_.empty() ? (uint32_t)kBase : buffers_[r((uint32_t)buffers_.size())];
+    default: return (uint32_t)(kBase + r(kMem - len + 1));
     }
 }
 
@@ -283,26 +276,16 @@ void Program::mutate(uint8_t *raw) {
                           f.off == HQ_ACCEL_DESC_OFF_IN_STRIDE ||
                           f.off == HQ_ACCEL_DESC_OFF_OUT_STRIDE;
         switch (r(size ? 7 : 6)) {
-        case 0:
-            v = 0;
-            break;
-        case 1:
-            v = max;
-            break;
-        case 2:
-            v = v + 1;
-            break;
-        case 3:
-            v = v - 1;
-            break;
+        case 0: v = 0; break;
+        case 1: v = max; break;
+        case 2: v = v + 1; break;
+        case 3: v = v - 1; break;
         case 4:
             v = f.off >= HQ_ACCEL_DESC_OFF_IN_ADDR && f.off != HQ_ACCEL_DESC_OFF_BATCH
                     ? rand_addr(4096)
                     : (uint32_t)rng_();
             break;
-        case 5:
-            v = r(2) ? 1u << r(8 * f.bytes) : r(300);
-            break;
+        case 5: v = r(2) ? 1u << r(8 * f.bytes) : r(300); break;
         default: /* sizes and strides: multiples of 16 up to 4 GiB, or negative */
             v = r(2) ? (uint32_t)(rng_() >> r(32)) & ~15u : 0u - 16 * (1 + r(64));
         }
@@ -383,12 +366,8 @@ void Program::start_command() {
     if (b_.decoupled) {
         for (unsigned n = r(4); n--;) {
             switch (r(3)) {
-            case 0:
-                b_.wr(HQ_ACCEL_REG_DESC_COUNT, r(2) ? 0 : (uint32_t)rng_());
-                break;
-            case 1:
-                b_.wr(HQ_ACCEL_REG_DESC_ADDR, (uint32_t)rng_());
-                break;
+            case 0: b_.wr(HQ_ACCEL_REG_DESC_COUNT, r(2) ? 0 : (uint32_t)rng_()); break;
+            case 1: b_.wr(HQ_ACCEL_REG_DESC_ADDR, (uint32_t)rng_()); break;
             default:
                 if (!bad_cmd) {
                     b_.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
@@ -434,27 +413,20 @@ void Program::disrupt() {
         b_.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_PERF_CLEAR);
         e_.perf_cleared_later = true;
         break;
-    case 2:
-        b_.wr(HQ_ACCEL_REG_DESC_ADDR, rand_addr(64));
-        break;
-    case 3:
-        b_.wr(HQ_ACCEL_REG_DESC_COUNT, (uint32_t)rng_() % 300);
-        break;
+    case 2: b_.wr(HQ_ACCEL_REG_DESC_ADDR, rand_addr(64)); break;
+    case 3: b_.wr(HQ_ACCEL_REG_DESC_COUNT, (uint32_t)rng_() % 300); break;
     case 4:
         b_.wr(HQ_ACCEL_REG_IRQ_STATUS, (uint32_t)rng_());
         e_.w1c_since_start = true;
         break;
-    case 5:
-        b_.wr(HQ_ACCEL_REG_IRQ_ENABLE, (uint32_t)rng_());
-        break;
+    case 5: b_.wr(HQ_ACCEL_REG_IRQ_ENABLE, (uint32_t)rng_()); break;
     case 6: { /* the CPU rewrites memory the accelerator is using */
         const uint32_t a = chance(50) ? r(kDescArea) : r(kMem);
         for (unsigned n = 1 + r(64); n-- && a + n < kMem;)
             b_.mem.data[a + n] = (uint8_t)rng_();
         break;
     }
-    default:
-        register_noise(1);
+    default: register_noise(1);
     }
     b_.decoupled = false;
     b_.sync();

@@ -8,14 +8,12 @@ namespace hqt {
 
 int g_failures = 0, g_checks = 0;
 
-int finish(const char *name)
-{
+int finish(const char *name) {
     std::printf("%s: %d checks, %d failures\n", name, g_checks, g_failures);
     return g_failures ? 1 : 0;
 }
 
-void make_layer(const LayerSpec &s, std::mt19937 &rng, hq_layer *L)
-{
+void make_layer(const LayerSpec &s, std::mt19937 &rng, hq_layer *L) {
     std::memset(L, 0, sizeof *L);
     L->kind = s.kind;
     L->in = {s.in_c, s.in_h, s.in_w};
@@ -70,17 +68,14 @@ void make_layer(const LayerSpec &s, std::mt19937 &rng, hq_layer *L)
                 q->is_hi[r * cols + c] = 1;
             }
         }
-        if (s.layout == HQ_LAYOUT_ROWGROUP)
-            continue;
+        if (s.layout == HQ_LAYOUT_ROWGROUP) continue;
         for (int c = 0; c < cols; c++) {
-            if (u(rng) >= s.frac)
-                continue;
+            if (u(rng) >= s.frac) continue;
             if (s.layout == HQ_LAYOUT_BLOCK) { /* respect N per aligned block of M */
                 int b0 = c / s.m * s.m, cnt = 0;
                 for (int j = b0; j < std::min(cols, b0 + s.m); j++)
                     cnt += q->is_hi[r * cols + j];
-                if (cnt >= s.n)
-                    continue;
+                if (cnt >= s.n) continue;
             }
             q->w[r * cols + c] = (int8_t)hi_value();
             q->is_hi[r * cols + c] = 1;
@@ -88,14 +83,12 @@ void make_layer(const LayerSpec &s, std::mt19937 &rng, hq_layer *L)
     }
 }
 
-void free_layer(hq_layer *L)
-{
+void free_layer(hq_layer *L) {
     hq_qlayer_free(L->q);
     L->q = nullptr;
 }
 
-std::vector<uint8_t> pack_layer(const hq_layer &L, const LayerSpec &s)
-{
+std::vector<uint8_t> pack_layer(const hq_layer &L, const LayerSpec &s) {
     hq_layout_opts o;
     hq_layout_opts_default(&o, s.lo ? s.layout : HQ_LAYOUT_DENSE);
     if (o.kind == HQ_LAYOUT_BLOCK) {
@@ -114,14 +107,12 @@ std::vector<uint8_t> pack_layer(const hq_layer &L, const LayerSpec &s)
 }
 
 TestMemory::TestMemory(sc_core::sc_module_name n, uint64_t b, size_t size)
-    : sc_module(n), socket("socket"), data(size, 0), base(b)
-{
+    : sc_module(n), socket("socket"), data(size, 0), base(b) {
     socket.register_b_transport(this, &TestMemory::b_transport);
     socket.register_transport_dbg(this, &TestMemory::transport_dbg);
 }
 
-void TestMemory::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay)
-{
+void TestMemory::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay) {
     uint64_t a = gp.get_address(), len = gp.get_data_length();
     if (a < base || a + len > base + data.size()) {
         gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -140,15 +131,14 @@ void TestMemory::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &del
         ext->background_mw = background_mw;
     }
     if (bytes_per_ns > 0 || fixed_ns > 0)
-        delay += sc_core::sc_time(fixed_ns + (bytes_per_ns > 0 ? len / bytes_per_ns : 0), sc_core::SC_NS);
+        delay += sc_core::sc_time(fixed_ns + (bytes_per_ns > 0 ? len / bytes_per_ns : 0),
+                                  sc_core::SC_NS);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned TestMemory::transport_dbg(tlm::tlm_generic_payload &gp)
-{
+unsigned TestMemory::transport_dbg(tlm::tlm_generic_payload &gp) {
     uint64_t a = gp.get_address(), len = gp.get_data_length();
-    if (a < base || a + len > base + data.size())
-        return 0;
+    if (a < base || a + len > base + data.size()) return 0;
     if (gp.is_read())
         std::memcpy(gp.get_data_ptr(), data.data() + (a - base), len);
     else
@@ -158,15 +148,13 @@ unsigned TestMemory::transport_dbg(tlm::tlm_generic_payload &gp)
 
 Bench::Bench(sc_core::sc_module_name n, const hq::accel::AccelConfig &cfg,
              const hq::accel::EnergyTable &e)
-    : sc_module(n), cpu("cpu"), mem("mem", kBase, 16u << 20), accel("accel", cfg, e)
-{
+    : sc_module(n), cpu("cpu"), mem("mem", kBase, 16u << 20), accel("accel", cfg, e) {
     cpu.bind(accel.csr_socket);
     accel.dma_socket.bind(mem.socket);
     accel.irq.bind(irq);
 }
 
-tlm::tlm_response_status Bench::access(bool write, uint32_t off, uint32_t *v, unsigned len)
-{
+tlm::tlm_response_status Bench::access(bool write, uint32_t off, uint32_t *v, unsigned len) {
     tlm::tlm_generic_payload gp;
     uint8_t buf[8] = {0};
     std::memcpy(buf, v, 4);
@@ -179,42 +167,35 @@ tlm::tlm_response_status Bench::access(bool write, uint32_t off, uint32_t *v, un
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     cpu->b_transport(gp, d);
     wait(d);
-    if (!write)
-        std::memcpy(v, buf, 4);
+    if (!write) std::memcpy(v, buf, 4);
     return gp.get_response_status();
 }
 
-uint32_t Bench::rd(uint32_t off)
-{
+uint32_t Bench::rd(uint32_t off) {
     uint32_t v = 0;
     access(false, off, &v);
     return v;
 }
 
-void Bench::wr(uint32_t off, uint32_t v)
-{
+void Bench::wr(uint32_t off, uint32_t v) {
     access(true, off, &v);
 }
 
-uint32_t Bench::run(uint32_t addr, uint32_t count, double timeout_ms)
-{
+uint32_t Bench::run(uint32_t addr, uint32_t count, double timeout_ms) {
     wr(HQ_ACCEL_REG_IRQ_STATUS, 3);
     wr(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
     wr(HQ_ACCEL_REG_DESC_ADDR, addr);
     wr(HQ_ACCEL_REG_DESC_COUNT, count);
     wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
-    if (!irq.read())
-        wait(sc_core::sc_time(timeout_ms, sc_core::SC_MS), irq.posedge_event());
+    if (!irq.read()) wait(sc_core::sc_time(timeout_ms, sc_core::SC_MS), irq.posedge_event());
     return rd(HQ_ACCEL_REG_STATUS);
 }
 
-void put_desc(Bench &b, uint64_t addr, const hq_accel_desc &d)
-{
+void put_desc(Bench &b, uint64_t addr, const hq_accel_desc &d) {
     hq::accel::desc_to_bytes(d, b.at(addr));
 }
 
-void put_params(Bench &b, uint64_t addr, const hq_layer &L)
-{
+void put_params(Bench &b, uint64_t addr, const hq_layer &L) {
     uint8_t *p = b.at(addr);
     for (int r = 0; r < L.rows; r++, p += 12) {
         std::memset(p, 0, 12);
@@ -227,9 +208,8 @@ void put_params(Bench &b, uint64_t addr, const hq_layer &L)
     }
 }
 
-hq_accel_desc desc_for(const hq_layer &L, const LayerSpec &s, uint32_t in, uint32_t out,
-                       uint32_t w, uint32_t wbytes, uint32_t p, unsigned batch, int pool)
-{
+hq_accel_desc desc_for(const hq_layer &L, const LayerSpec &s, uint32_t in, uint32_t out, uint32_t w,
+                       uint32_t wbytes, uint32_t p, unsigned batch, int pool) {
     hq_accel_desc d{};
     d.magic = HQ_ACCEL_DESC_MAGIC;
     d.op = L.kind == HQ_LAYER_CONV ? HQ_ACCEL_OP_CONV : HQ_ACCEL_OP_DENSE;

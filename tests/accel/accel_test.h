@@ -97,8 +97,8 @@ void put_desc(Bench &b, uint64_t addr, const hq_accel_desc &d);
 /* Row parameters of L (12 bytes each) at addr. */
 void put_params(Bench &b, uint64_t addr, const hq_layer &L);
 /* Descriptor for a weighted layer L with images at in/out, weights/params at w/p. */
-hq_accel_desc desc_for(const hq_layer &L, const LayerSpec &s, uint32_t in, uint32_t out,
-                       uint32_t w, uint32_t wbytes, uint32_t p, unsigned batch, int pool);
+hq_accel_desc desc_for(const hq_layer &L, const LayerSpec &s, uint32_t in, uint32_t out, uint32_t w,
+                       uint32_t wbytes, uint32_t p, unsigned batch, int pool);
 
 } // namespace hqt
 

@@ -13,8 +13,7 @@
 using namespace hq::accel;
 using hqt::LayerSpec;
 
-static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch)
-{
+static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch) {
     AccelConfig cfg;
     cfg.arch = arch;
     cfg.pe_tiles = 1 + rng() % 4;
@@ -28,7 +27,8 @@ static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch
     LayerDesc d;
     DescCheck chk = check_descriptor(raw, cfg, &d);
     CHECK(chk.code == 0, "descriptor: %s", chk.message.c_str());
-    WeightFormat f{raw.layout, raw.rows, raw.cols, raw.lo_bits, raw.hi_bits, raw.block_n, raw.block_m};
+    WeightFormat f{raw.layout,  raw.rows,    raw.cols,   raw.lo_bits,
+                   raw.hi_bits, raw.block_n, raw.block_m};
     DecodedWeights dw;
     std::string err = decode_weights(f, img.data(), img.size(), &dw);
     CHECK(err.empty(), "decode: %s", err.c_str());
@@ -63,8 +63,7 @@ static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch
     hqt::free_layer(&L);
 }
 
-static void timing_formulas()
-{
+static void timing_formulas() {
     AccelConfig cfg;
     cfg.pe_tiles = 2;
     cfg.rows_per_tile = 2;
@@ -105,8 +104,8 @@ static void timing_formulas()
         prepare_weights(d, *pe, &w);
         CHECK(w.nbeats == 3, "beats %u", w.nbeats);
         for (int r = 0; r < 4; r++)
-            CHECK(w.row_cost[r] == want.cost[r], "%s row %d cost %u, want %u", arch_name(want.arch), r,
-                  w.row_cost[r], want.cost[r]);
+            CHECK(w.row_cost[r] == want.cost[r], "%s row %d cost %u, want %u", arch_name(want.arch),
+                  r, w.row_cost[r], want.cost[r]);
         /* Rows 0,2 on PE tile 0 and 1,3 on tile 1: period = 3 + max(S_0, S_1) + 2, and
          * 8 - 2 more cycles after the last vector. */
         TileCycles tc = pe->row_tile_cycles(w, 0, 4, n);
@@ -119,15 +118,14 @@ static void timing_formulas()
 
 /* The lanegroup and uniform8 row costs against the RTL bench's implementation of the
  * docs/pe-array.md formula (tb/vecgen/pe_vectors.c) on its own random tiles. */
-static void rtl_formula()
-{
+static void rtl_formula() {
     pe_rng rng{2024};
     int tiles = 0;
     for (int uniform : {0, 1})
         for (int cfgi = 0; cfgi < 3; cfgi++) {
-            pe_cfg pc{uniform, 64, cfgi == 0 ? 16 : 32, 32, cfgi == 2 ? 4 : 2, cfgi == 1 ? 1 : 2, 8, 16};
-            if (cfgi == 1)
-                pc.lanes = 32, pc.g = 16, pc.nb_max = 8;
+            pe_cfg pc{uniform, 64, cfgi == 0 ? 16 : 32, 32, cfgi == 2 ? 4 : 2, cfgi == 1 ? 1 : 2,
+                      8,       16};
+            if (cfgi == 1) pc.lanes = 32, pc.g = 16, pc.nb_max = 8;
             AccelConfig cfg;
             cfg.arch = uniform ? Arch::Uniform8 : Arch::LaneGroup;
             cfg.pe_tiles = 1;
@@ -145,7 +143,8 @@ static void rtl_formula()
                 for (int r = 0; r < t.rows; r++) {
                     std::vector<uint8_t> hi(t.k, 0);
                     if (!uniform)
-                        std::copy(t.is_hi + (size_t)r * t.k, t.is_hi + (size_t)(r + 1) * t.k, hi.begin());
+                        std::copy(t.is_hi + (size_t)r * t.k, t.is_hi + (size_t)(r + 1) * t.k,
+                                  hi.begin());
                     model += pe->row_cost(hi.data(), (unsigned)t.k);
                 }
                 long rtl = pe_tile_busy_cycles(&pc, &t);
@@ -161,8 +160,7 @@ static void rtl_formula()
                 dw.lo.assign((size_t)t.rows * t.k, 0);
                 dw.hi.assign((size_t)t.rows * t.k, 0);
                 dw.is_hi.assign(t.is_hi, t.is_hi + (size_t)t.rows * t.k);
-                if (uniform)
-                    std::fill(dw.is_hi.begin(), dw.is_hi.end(), 1);
+                if (uniform) std::fill(dw.is_hi.begin(), dw.is_hi.end(), 1);
                 dw.lo_shift.assign((size_t)t.rows, 0);
                 PreparedWeights pw;
                 prepare_weights(dw, *pe, &pw);
@@ -171,7 +169,8 @@ static void rtl_formula()
                 long lat = pe_tile_latency_cycles(&pc, &t), per = pe_tile_period_cycles(&pc, &t);
                 CHECK((long)(one.compute + one.outlier_stall) == lat &&
                           (long)(two.compute + two.outlier_stall) == lat + per,
-                      "tile %d: model %llu / %llu cycles for 1 / 2 vectors, RTL latency %ld period %ld",
+                      "tile %d: model %llu / %llu cycles for 1 / 2 vectors, RTL latency %ld period "
+                      "%ld",
                       i, (unsigned long long)(one.compute + one.outlier_stall),
                       (unsigned long long)(two.compute + two.outlier_stall), lat, per);
                 pe_tile_free(&t);
@@ -181,10 +180,10 @@ static void rtl_formula()
     std::printf("%d RTL bench tiles: busy cycles equal the model's\n", tiles);
 }
 
-int sc_main(int, char **)
-{
+int sc_main(int, char **) {
     std::mt19937 rng(777);
-    const hq_layout_kind het[] = {HQ_LAYOUT_COO, HQ_LAYOUT_BLOCK, HQ_LAYOUT_ROWGROUP, HQ_LAYOUT_ESCAPE};
+    const hq_layout_kind het[] = {HQ_LAYOUT_COO, HQ_LAYOUT_BLOCK, HQ_LAYOUT_ROWGROUP,
+                                  HQ_LAYOUT_ESCAPE};
     int cases = 0;
     for (int rep = 0; rep < 4; rep++)
         for (hq_layer_kind kind : {HQ_LAYER_DENSE, HQ_LAYER_CONV}) {
@@ -218,8 +217,7 @@ int sc_main(int, char **)
             for (Arch a : {Arch::Split, Arch::LaneGroup}) {
                 for (hq_layout_kind l : het)
                     for (int lo : {1, 2, 3}) {
-                        if (l == HQ_LAYOUT_ESCAPE && lo < 2)
-                            continue;
+                        if (l == HQ_LAYOUT_ESCAPE && lo < 2) continue;
                         s.layout = l;
                         s.lo = lo;
                         s.hi = lo == 3 ? 4 : 8;
@@ -236,6 +234,7 @@ int sc_main(int, char **)
         }
     timing_formulas();
     rtl_formula();
-    std::printf("%d random layers checked against hq_ref_layer_acc and hq_ref_layer_acc_split\n", cases);
+    std::printf("%d random layers checked against hq_ref_layer_acc and hq_ref_layer_acc_split\n",
+                cases);
     return hqt::finish("test_accel_arrays");
 }

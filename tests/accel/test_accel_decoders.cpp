@@ -11,8 +11,7 @@
 using namespace hq::accel;
 using hqt::LayerSpec;
 
-static WeightFormat format_of(const hq_decoded_layer &d)
-{
+static WeightFormat format_of(const hq_decoded_layer &d) {
     WeightFormat f;
     f.layout = d.kind;
     f.rows = d.rows;
@@ -25,16 +24,14 @@ static WeightFormat format_of(const hq_decoded_layer &d)
 }
 
 /* Decodes with both; returns 1 if both accept and agree, 0 if both reject, -1 otherwise. */
-static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::string *why)
-{
+static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::string *why) {
     hq_decoded_layer cd;
     char err[256];
     int c_ok = hq_layout_decode(img.data(), img.size(), &cd, err, sizeof err) == 0;
     DecodedWeights md;
     std::string merr = decode_weights(f, img.data(), img.size(), &md);
     int m_ok = merr.empty();
-    if (!c_ok && !m_ok)
-        return 0;
+    if (!c_ok && !m_ok) return 0;
     /* The model also knows the descriptor: a corrupted header field that the C decoder takes
      * at face value is a mismatch the model must refuse. */
     if (c_ok && !m_ok && merr.find("disagrees with the descriptor") != std::string::npos) {
@@ -42,9 +39,9 @@ static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::
         return 0;
     }
     if (c_ok != m_ok) {
-        *why = c_ok ? "model rejects what C accepts: " + merr : std::string("model accepts what C rejects: ") + err;
-        if (c_ok)
-            hq_decoded_layer_free(&cd);
+        *why = c_ok ? "model rejects what C accepts: " + merr
+                    : std::string("model accepts what C rejects: ") + err;
+        if (c_ok) hq_decoded_layer_free(&cd);
         return -1;
     }
     int res = 1;
@@ -53,7 +50,8 @@ static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::
         int c_hi = cd.is_hi ? cd.is_hi[i] : 1;
         if (md.effective(i) != cd.w[i] || md.is_hi[i] != c_hi) {
             *why = "weight " + std::to_string(i) + ": model " + std::to_string(md.effective(i)) +
-                   (md.is_hi[i] ? "(hi)" : "(lo)") + ", C " + std::to_string(cd.w[i]) + (c_hi ? "(hi)" : "(lo)");
+                   (md.is_hi[i] ? "(hi)" : "(lo)") + ", C " + std::to_string(cd.w[i]) +
+                   (c_hi ? "(hi)" : "(lo)");
             res = -1;
         }
     }
@@ -65,8 +63,7 @@ static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::
  * decoders before anything is sized from it. The first image is the fuzz reproducer (16 bytes
  * claiming 65535 x 65535 int8 weights: 4 GiB in the C decoder, three 4 GiB vectors in the
  * model); the others vary the layout and the bit-widths. */
-static void claimed_sizes()
-{
+static void claimed_sizes() {
     struct Case {
         uint8_t layout, lo, hi;
         unsigned rows, cols;
@@ -105,8 +102,7 @@ static void claimed_sizes()
     }
 }
 
-int sc_main(int, char **)
-{
+int sc_main(int, char **) {
     claimed_sizes();
     std::mt19937 rng(12345);
     const hq_layout_kind kinds[] = {HQ_LAYOUT_DENSE, HQ_LAYOUT_COO, HQ_LAYOUT_BLOCK,
@@ -119,8 +115,7 @@ int sc_main(int, char **)
                     (kind == HQ_LAYOUT_ESCAPE && lo < 2))
                     continue;
                 for (int m : {8, 32}) {
-                    if (kind != HQ_LAYOUT_BLOCK && m != 32)
-                        continue;
+                    if (kind != HQ_LAYOUT_BLOCK && m != 32) continue;
                     LayerSpec s;
                     s.layout = kind;
                     s.lo = lo;
@@ -135,12 +130,13 @@ int sc_main(int, char **)
                     std::vector<uint8_t> img = hqt::pack_layer(L, s);
                     hq_decoded_layer cd;
                     char err[256];
-                    CHECK(hq_layout_decode(img.data(), img.size(), &cd, err, sizeof err) == 0, "%s", err);
+                    CHECK(hq_layout_decode(img.data(), img.size(), &cd, err, sizeof err) == 0, "%s",
+                          err);
                     WeightFormat f = format_of(cd);
                     hq_decoded_layer_free(&cd);
                     std::string why;
-                    CHECK(compare(img, f, &why) == 1, "%s lo=%d hi=%d: %s", hq_layout_name(kind), lo, hi,
-                          why.c_str());
+                    CHECK(compare(img, f, &why) == 1, "%s lo=%d hi=%d: %s", hq_layout_name(kind),
+                          lo, hi, why.c_str());
                     DecodedWeights md;
                     decode_weights(f, img.data(), img.size(), &md);
                     uint64_t want_hi = 0;
@@ -155,8 +151,8 @@ int sc_main(int, char **)
                         size_t at = rng() % bad.size();
                         bad[at] ^= (uint8_t)(1 + rng() % 255);
                         int r = compare(bad, f, &why);
-                        CHECK(r >= 0, "%s lo=%d hi=%d byte %zu corrupted: %s", hq_layout_name(kind), lo,
-                              hi, at, why.c_str());
+                        CHECK(r >= 0, "%s lo=%d hi=%d byte %zu corrupted: %s", hq_layout_name(kind),
+                              lo, hi, at, why.c_str());
                         agreed_reject += r == 0;
                         mutants++;
                     }

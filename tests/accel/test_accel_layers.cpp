@@ -13,8 +13,8 @@ using hqt::LayerSpec;
 
 namespace {
 
-constexpr uint32_t DESC = 0x80000000, PARAMS = 0x80010000, WEIGHTS = 0x80100000,
-                   IN = 0x80400000, OUT = 0x80800000;
+constexpr uint32_t DESC = 0x80000000, PARAMS = 0x80010000, WEIGHTS = 0x80100000, IN = 0x80400000,
+                   OUT = 0x80800000;
 
 struct Prepared {
     hq_layer L;
@@ -26,8 +26,7 @@ struct Prepared {
 
 /* Loads layer + inputs into memory and writes the descriptor. */
 Prepared setup(Bench &b, const LayerSpec &s, std::mt19937 &rng, unsigned batch, int pool,
-               uint32_t in_gap = 0)
-{
+               uint32_t in_gap = 0) {
     Prepared p;
     p.s = s;
     hqt::make_layer(s, rng, &p.L);
@@ -47,8 +46,7 @@ Prepared setup(Bench &b, const LayerSpec &s, std::mt19937 &rng, unsigned batch, 
 }
 
 /* Reference outputs of the layer (requantized, pooled) as bytes, as the accelerator writes them. */
-std::vector<uint8_t> reference(const Prepared &p, unsigned batch, int pool)
-{
+std::vector<uint8_t> reference(const Prepared &p, unsigned batch, int pool) {
     const hq_layer &L = p.L;
     const size_t positions = (size_t)L.out.h * L.out.w;
     std::vector<int32_t> acc(batch * positions * L.rows);
@@ -60,8 +58,7 @@ std::vector<uint8_t> reference(const Prepared &p, unsigned batch, int pool)
     }
     std::vector<uint8_t> act(acc.size());
     hq_ref_requant(L.q, L.rows, acc.data(), batch * positions, act.data());
-    if (pool <= 1)
-        return act;
+    if (pool <= 1) return act;
     hq_layer mp{};
     mp.kind = HQ_LAYER_MAXPOOL;
     mp.in = L.out;
@@ -73,8 +70,7 @@ std::vector<uint8_t> reference(const Prepared &p, unsigned batch, int pool)
     return out;
 }
 
-bool outputs_match(Bench &b, const Prepared &p, unsigned batch, int pool, size_t *bad)
-{
+bool outputs_match(Bench &b, const Prepared &p, unsigned batch, int pool, size_t *bad) {
     std::vector<uint8_t> want = reference(p, batch, pool);
     const size_t per = want.size() / batch;
     *bad = 0;
@@ -84,19 +80,18 @@ bool outputs_match(Bench &b, const Prepared &p, unsigned batch, int pool, size_t
     return *bad == 0;
 }
 
-const char *name_of(const LayerSpec &s)
-{
+const char *name_of(const LayerSpec &s) {
     return hq_layout_name(s.lo ? s.layout : HQ_LAYOUT_DENSE);
 }
 
-void functional(Bench &b, std::mt19937 &rng)
-{
+void functional(Bench &b, std::mt19937 &rng) {
     const Arch arch = b.accel.config().arch;
     std::vector<hq_layout_kind> layouts;
     if (arch == Arch::Uniform8)
         layouts = {HQ_LAYOUT_DENSE};
     else
-        layouts = {HQ_LAYOUT_COO, HQ_LAYOUT_BLOCK, HQ_LAYOUT_ROWGROUP, HQ_LAYOUT_ESCAPE, HQ_LAYOUT_DENSE};
+        layouts = {HQ_LAYOUT_COO, HQ_LAYOUT_BLOCK, HQ_LAYOUT_ROWGROUP, HQ_LAYOUT_ESCAPE,
+                   HQ_LAYOUT_DENSE};
     for (hq_layout_kind l : layouts)
         for (int variant = 0; variant < 3; variant++) {
             LayerSpec s;
@@ -124,9 +119,11 @@ void functional(Bench &b, std::mt19937 &rng)
             uint32_t st = b.run(DESC, 1);
             size_t bad = 0;
             CHECK(st == HQ_ACCEL_STATUS_DONE, "%s %s variant %d: STATUS 0x%x (%s)", arch_name(arch),
-                  name_of(s), variant, st, b.accel.errors().empty() ? "" : b.accel.errors().back().c_str());
-            CHECK(outputs_match(b, p, batch, pool, &bad), "%s %s variant %d: %zu output bytes differ",
-                  arch_name(arch), name_of(s), variant, bad);
+                  name_of(s), variant, st,
+                  b.accel.errors().empty() ? "" : b.accel.errors().back().c_str());
+            CHECK(outputs_match(b, p, batch, pool, &bad),
+                  "%s %s variant %d: %zu output bytes differ", arch_name(arch), name_of(s), variant,
+                  bad);
             const LayerStats &ls = b.accel.layers().back();
             CHECK(ls.cycles == ls.compute + ls.stall_outlier + ls.stall_dram + ls.stall_decoder +
                                    ls.output + ls.control,
@@ -166,13 +163,12 @@ void functional(Bench &b, std::mt19937 &rng)
 
 /* uniform8, DRAM unconstrained: per row tile, N vectors of period nbeats + S + 1 (S = the
  * busiest PE tile's rows x nbeats) plus the pipeline latency - 1 (docs/pe-array.md). */
-void analytical(Bench &b, std::mt19937 &rng)
-{
+void analytical(Bench &b, std::mt19937 &rng) {
     const AccelConfig &c = b.accel.config();
     LayerSpec s;
     s.kind = HQ_LAYER_CONV;
     s.in_h = s.in_w = 12;
-    s.in_c = 10; /* K = 90: two beats of 64 lanes */
+    s.in_c = 10;  /* K = 90: two beats of 64 lanes */
     s.out_c = 40; /* row tiles of 16, 16, 8 rows on 4 PE tiles */
     s.lo = 0;
     const unsigned batch = 2;
@@ -180,7 +176,8 @@ void analytical(Bench &b, std::mt19937 &rng)
     CHECK(b.run(DESC, 1) == HQ_ACCEL_STATUS_DONE, "analytical layer");
     const LayerStats &ls = b.accel.layers().back();
     const uint64_t N = batch * 12 * 12; /* pad 1, stride 1: 12 x 12 outputs per image */
-    CHECK(c.lanes == 64 && c.pe_tiles == 4 && c.rows_per_tile == 4, "test assumes the default array");
+    CHECK(c.lanes == 64 && c.pe_tiles == 4 && c.rows_per_tile == 4,
+          "test assumes the default array");
     const uint64_t nb = 2, ov = c.tile_overhead, tail = c.pipeline_latency - c.tile_overhead;
     const uint64_t want = 2 * (N * (nb + 4 * nb + ov) + tail) + (N * (nb + 2 * nb + ov) + tail);
     CHECK(ls.compute == want, "compute %llu, analytical %llu", (unsigned long long)ls.compute,
@@ -191,8 +188,7 @@ void analytical(Bench &b, std::mt19937 &rng)
 }
 
 /* Slow memory: DRAM stalls appear and grow; single buffering is never faster. */
-void dram_bound(Bench &b, std::mt19937 &rng, uint64_t *cycles_out)
-{
+void dram_bound(Bench &b, std::mt19937 &rng, uint64_t *cycles_out) {
     LayerSpec s;
     s.in_c = 784;
     s.out_c = 128;
@@ -205,12 +201,14 @@ void dram_bound(Bench &b, std::mt19937 &rng, uint64_t *cycles_out)
     Prepared p = setup(b, s, rng, 1, 1);
     CHECK(b.run(DESC, 1) == HQ_ACCEL_STATUS_DONE, "dram-bound layer");
     const LayerStats &ls = b.accel.layers().back();
-    CHECK(ls.stall_dram > ls.compute, "batch-1 dense layer on 1 GB/s should be DRAM-bound: "
-                                      "stall %llu compute %llu",
+    CHECK(ls.stall_dram > ls.compute,
+          "batch-1 dense layer on 1 GB/s should be DRAM-bound: "
+          "stall %llu compute %llu",
           (unsigned long long)ls.stall_dram, (unsigned long long)ls.compute);
     /* The weight stream alone takes bytes / (1 B/ns) = that many ns. */
     const double ns = ls.cycles * 1e9 / b.accel.config().clock_hz;
-    CHECK(ns >= p.img.size(), "layer %.0f ns shorter than its weight transfer %zu ns", ns, p.img.size());
+    CHECK(ns >= p.img.size(), "layer %.0f ns shorter than its weight transfer %zu ns", ns,
+          p.img.size());
     *cycles_out = ls.cycles;
     size_t bad = 0;
     CHECK(outputs_match(b, p, 1, 1, &bad), "dram-bound outputs");
@@ -239,8 +237,7 @@ void dram_bound(Bench &b, std::mt19937 &rng, uint64_t *cycles_out)
     hqt::free_layer(&p.L);
 }
 
-void cache(Bench &b, std::mt19937 &rng)
-{
+void cache(Bench &b, std::mt19937 &rng) {
     LayerSpec s;
     s.in_c = 100;
     s.out_c = 20;
@@ -260,10 +257,11 @@ void cache(Bench &b, std::mt19937 &rng)
     hqt::free_layer(&q.L);
 }
 
-void errors(Bench &b, std::mt19937 &rng)
-{
+void errors(Bench &b, std::mt19937 &rng) {
     const Arch arch = b.accel.config().arch;
-    auto code = [&](uint32_t st) { return (st >> HQ_ACCEL_STATUS_ERR_SHIFT) & HQ_ACCEL_STATUS_ERR_MASK; };
+    auto code = [&](uint32_t st) {
+        return (st >> HQ_ACCEL_STATUS_ERR_SHIFT) & HQ_ACCEL_STATUS_ERR_MASK;
+    };
     LayerSpec s;
     s.in_c = 64;
     s.out_c = 16;
@@ -337,8 +335,7 @@ void errors(Bench &b, std::mt19937 &rng)
 
 } // namespace
 
-int sc_main(int argc, char **argv)
-{
+int sc_main(int argc, char **argv) {
     Arch arch = Arch::LaneGroup;
     if (argc > 1 && !parse_arch(argv[1], &arch)) {
         std::fprintf(stderr, "usage: %s [uniform8|split|lanegroup]\n", argv[0]);
@@ -355,8 +352,7 @@ int sc_main(int argc, char **argv)
     sc_core::sc_spawn([&] {
         std::mt19937 rng(4242);
         functional(b, rng);
-        if (arch == Arch::Uniform8)
-            analytical(b, rng);
+        if (arch == Arch::Uniform8) analytical(b, rng);
         std::mt19937 r1(99), r2(99);
         dram_bound(b, r1, &cyc_double);
         dram_bound(b1, r2, &cyc_single);

@@ -5,8 +5,7 @@
 
 using namespace hq::accel;
 
-static void body(hqt::Bench &b)
-{
+static void body(hqt::Bench &b) {
     CHECK(b.rd(HQ_ACCEL_REG_ID) == HQ_ACCEL_ID_VALUE, "ID 0x%08x", b.rd(HQ_ACCEL_REG_ID));
     CHECK(b.rd(HQ_ACCEL_REG_VERSION) == HQ_ACCEL_VERSION_VALUE, "VERSION");
     uint32_t hw = b.rd(HQ_ACCEL_REG_HW_CONFIG);
@@ -18,7 +17,8 @@ static void body(hqt::Bench &b)
     CHECK(b.rd(HQ_ACCEL_REG_LAYOUTS) == c.supported_layouts(), "LAYOUTS");
     b.wr(HQ_ACCEL_REG_DESC_ADDR, 0x80001040);
     b.wr(HQ_ACCEL_REG_DESC_COUNT, 7);
-    CHECK(b.rd(HQ_ACCEL_REG_DESC_ADDR) == 0x80001040 && b.rd(HQ_ACCEL_REG_DESC_COUNT) == 7, "rw registers");
+    CHECK(b.rd(HQ_ACCEL_REG_DESC_ADDR) == 0x80001040 && b.rd(HQ_ACCEL_REG_DESC_COUNT) == 7,
+          "rw registers");
     b.wr(HQ_ACCEL_REG_ID, 0); /* read-only: ignored */
     CHECK(b.rd(HQ_ACCEL_REG_ID) == HQ_ACCEL_ID_VALUE, "ID written");
     b.wr(HQ_ACCEL_REG_IRQ_ENABLE, 0xFF);
@@ -59,8 +59,7 @@ static void body(hqt::Bench &b)
     st = b.run(0x80000000, 1);
     CHECK((st >> 8 & 0xFF) == HQ_ACCEL_ERR_BAD_DESC && b.rd(HQ_ACCEL_REG_ERR_DESC) == 0,
           "bad magic: STATUS 0x%x", st);
-    CHECK(!b.accel.errors().empty() &&
-              b.accel.errors().back().find("magic") != std::string::npos,
+    CHECK(!b.accel.errors().empty() && b.accel.errors().back().find("magic") != std::string::npos,
           "host message names the problem");
 
     /* A maxpool over a big input keeps the accelerator busy; START again must be refused
@@ -86,25 +85,27 @@ static void body(hqt::Bench &b)
     CHECK(b.rd(HQ_ACCEL_REG_STATUS) & HQ_ACCEL_STATUS_BUSY, "busy while running");
     b.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
     st = b.rd(HQ_ACCEL_REG_STATUS);
-    CHECK((st & HQ_ACCEL_STATUS_BUSY) && (st >> 8 & 0xFF) == HQ_ACCEL_ERR_BUSY, "START while busy: 0x%x", st);
+    CHECK((st & HQ_ACCEL_STATUS_BUSY) && (st >> 8 & 0xFF) == HQ_ACCEL_ERR_BUSY,
+          "START while busy: 0x%x", st);
     wait(sc_core::sc_time(1, sc_core::SC_MS), b.irq.posedge_event());
     wait(sc_core::sc_time(1, sc_core::SC_US));
     st = b.rd(HQ_ACCEL_REG_STATUS);
-    CHECK(!(st & HQ_ACCEL_STATUS_BUSY) && (st & HQ_ACCEL_STATUS_DONE), "command completed: 0x%x", st);
+    CHECK(!(st & HQ_ACCEL_STATUS_BUSY) && (st & HQ_ACCEL_STATUS_DONE), "command completed: 0x%x",
+          st);
     CHECK(b.accel.commands() == 3, "commands run: %llu", (unsigned long long)b.accel.commands());
     /* Counters: LO latches HI; cycles were counted; one layer. */
     uint32_t lo = b.rd(HQ_ACCEL_REG_CYCLES_LO), hi = b.rd(HQ_ACCEL_REG_CYCLES_HI);
     uint64_t cyc = (uint64_t)hi << 32 | lo;
     CHECK(cyc == b.accel.csr().perf().cycles && cyc > 0, "CYCLES %llu", (unsigned long long)cyc);
     CHECK(b.rd(HQ_ACCEL_REG_LAYERS) == 1, "LAYERS");
-    CHECK(b.rd(HQ_ACCEL_REG_DRAM_RD_LO) == 64 + 64 * 64 * 16 && b.rd(HQ_ACCEL_REG_DRAM_WR_LO) == 32 * 32 * 16,
+    CHECK(b.rd(HQ_ACCEL_REG_DRAM_RD_LO) == 64 + 64 * 64 * 16 &&
+              b.rd(HQ_ACCEL_REG_DRAM_WR_LO) == 32 * 32 * 16,
           "DRAM bytes %u / %u", b.rd(HQ_ACCEL_REG_DRAM_RD_LO), b.rd(HQ_ACCEL_REG_DRAM_WR_LO));
     b.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_PERF_CLEAR);
     CHECK(b.rd(HQ_ACCEL_REG_CYCLES_LO) == 0 && b.rd(HQ_ACCEL_REG_LAYERS) == 0, "PERF_CLEAR");
 }
 
-int sc_main(int, char **)
-{
+int sc_main(int, char **) {
     AccelConfig cfg;
     hqt::Bench b("bench", cfg);
     sc_core::sc_spawn([&] {

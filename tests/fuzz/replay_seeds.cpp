@@ -25,22 +25,19 @@ extern "C" { /* libhq's headers have no C++ guards */
 
 namespace {
 
-std::vector<uint8_t> read_all(const std::string &path)
-{
+std::vector<uint8_t> read_all(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
 /* Runs one seed; returns true if accepted, false with a message in *why if refused. */
-bool run_one(const std::string &target, const std::string &path, std::string *why)
-{
+bool run_one(const std::string &target, const std::string &path, std::string *why) {
     const std::vector<uint8_t> data = read_all(path);
     char err[512] = "";
     if (target == "policy") {
         const std::string spec(data.begin(), data.end());
         hq_policy p;
-        if (hq_policy_parse(&p, spec.c_str(), err, sizeof err) == 0)
-            return true;
+        if (hq_policy_parse(&p, spec.c_str(), err, sizeof err) == 0) return true;
     } else if (target == "container") {
         hq_model m;
         if (hq_container_read_mem(&m, data.data(), data.size(), err, sizeof err) == 0) {
@@ -83,8 +80,7 @@ bool run_one(const std::string &target, const std::string &path, std::string *wh
 
 } // namespace
 
-int sc_main(int argc, char *argv[])
-{
+int sc_main(int argc, char *argv[]) {
     if (argc < 3) {
         std::fprintf(stderr, "usage: replay_seeds TARGET FILE...\n");
         return 2;

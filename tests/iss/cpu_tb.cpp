@@ -28,7 +28,8 @@ const uint32_t kUart = 0x10000000u, kFinisher = 0x00100000u, kClint = 0x02000000
 
 struct Bench : sc_module {
     tlm_utils::simple_target_socket<Bench> socket;
-    sc_signal<bool> irq_timer{"irq_timer"}, irq_software{"irq_software"}, irq_external{"irq_external"};
+    sc_signal<bool> irq_timer{"irq_timer"}, irq_software{"irq_software"},
+        irq_external{"irq_external"};
     std::vector<uint8_t> ram;
     sc_time latency;
     bool dmi_enabled = true;
@@ -44,8 +45,7 @@ struct Bench : sc_module {
 
     SC_HAS_PROCESS(Bench);
     explicit Bench(sc_module_name n, sc_time lat)
-        : sc_module(n), socket("socket"), ram(kRamSize), latency(lat)
-    {
+        : sc_module(n), socket("socket"), ram(kRamSize), latency(lat) {
         socket.register_b_transport(this, &Bench::b_transport);
         socket.register_get_direct_mem_ptr(this, &Bench::get_dmi);
         socket.register_transport_dbg(this, &Bench::transport_dbg);
@@ -57,26 +57,22 @@ struct Bench : sc_module {
     static uint64_t mtime_at(const sc_time &t) { return (uint64_t)(t / sc_time(100, SC_NS)); }
 
     /* After a CLINT write: drive the lines now, and again when mtime reaches mtimecmp. */
-    void rearm_timer(const sc_time &now)
-    {
+    void rearm_timer(const sc_time &now) {
         timer_deadline.cancel();
         if (mtimecmp != UINT64_MAX && mtime_at(now) < mtimecmp)
             timer_deadline.notify(sc_time(100.0 * (double)mtimecmp, SC_NS) - sc_time_stamp());
         irq_update.notify(SC_ZERO_TIME);
     }
-    void drive_irqs()
-    {
+    void drive_irqs() {
         irq_timer.write(mtime_at(sc_time_stamp()) >= mtimecmp);
         irq_software.write(msip != 0);
     }
 
-    bool in(uint64_t a, unsigned len, uint32_t base, uint32_t size)
-    {
+    bool in(uint64_t a, unsigned len, uint32_t base, uint32_t size) {
         return a >= base && a - base + len <= size;
     }
 
-    void b_transport(tlm::tlm_generic_payload &t, sc_time &delay)
-    {
+    void b_transport(tlm::tlm_generic_payload &t, sc_time &delay) {
         uint64_t a = t.get_address();
         unsigned len = t.get_data_length();
         uint8_t *p = t.get_data_ptr();
@@ -85,16 +81,14 @@ struct Bench : sc_module {
         delay += latency;
         if (in(a, len, kRamBase, kRamSize)) {
             ram_transports++;
-            if (invalidated)
-                ram_transports_after_invalidate++;
+            if (invalidated) ram_transports_after_invalidate++;
             uint8_t *m = &ram[a - kRamBase];
             rd ? memcpy(p, m, len) : memcpy(m, p, len);
             t.set_dmi_allowed(dmi_enabled);
             return;
         }
         uint32_t v = 0;
-        if (!rd)
-            memcpy(&v, p, len < 4 ? len : 4);
+        if (!rd) memcpy(&v, p, len < 4 ? len : 4);
         if (in(a, len, kUart, 8)) {
             if (rd)
                 memset(p, a - kUart == 5 ? 0x60 : 0, len);
@@ -118,9 +112,12 @@ struct Bench : sc_module {
             sc_time now = sc_time_stamp() + delay;
             uint64_t mt = mtime_at(now);
             if (rd) {
-                uint32_t r = off == 0 ? msip : off == 0x4000 ? (uint32_t)mtimecmp
-                           : off == 0x4004 ? (uint32_t)(mtimecmp >> 32)
-                           : off == 0xbff8 ? (uint32_t)mt : off == 0xbffc ? (uint32_t)(mt >> 32) : 0;
+                uint32_t r = off == 0        ? msip
+                             : off == 0x4000 ? (uint32_t)mtimecmp
+                             : off == 0x4004 ? (uint32_t)(mtimecmp >> 32)
+                             : off == 0xbff8 ? (uint32_t)mt
+                             : off == 0xbffc ? (uint32_t)(mt >> 32)
+                                             : 0;
                 memcpy(p, &r, 4);
             } else {
                 if (off == 0)
@@ -136,26 +133,21 @@ struct Bench : sc_module {
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     }
 
-    bool get_dmi(tlm::tlm_generic_payload &t, tlm::tlm_dmi &dmi)
-    {
-        if (!dmi_enabled || !in(t.get_address(), 1, kRamBase, kRamSize))
-            return false;
+    bool get_dmi(tlm::tlm_generic_payload &t, tlm::tlm_dmi &dmi) {
+        if (!dmi_enabled || !in(t.get_address(), 1, kRamBase, kRamSize)) return false;
         dmi.set_dmi_ptr(ram.data());
         dmi.set_start_address(kRamBase);
         dmi.set_end_address(kRamBase + (uint64_t)kRamSize - 1);
         dmi.allow_read_write();
         dmi_grants++;
-        if (invalidated)
-            dmi_grants_after_invalidate++;
+        if (invalidated) dmi_grants_after_invalidate++;
         return true;
     }
 
-    unsigned transport_dbg(tlm::tlm_generic_payload &t)
-    {
+    unsigned transport_dbg(tlm::tlm_generic_payload &t) {
         uint64_t a = t.get_address();
         unsigned len = t.get_data_length();
-        if (!in(a, len, kRamBase, kRamSize))
-            return 0;
+        if (!in(a, len, kRamBase, kRamSize)) return 0;
         uint8_t *m = &ram[a - kRamBase];
         t.is_read() ? memcpy(t.get_data_ptr(), m, len) : memcpy(m, t.get_data_ptr(), len);
         return len;
@@ -167,20 +159,17 @@ struct Invalidator : sc_module {
     Bench &bench;
     sc_time at;
     SC_HAS_PROCESS(Invalidator);
-    Invalidator(sc_module_name n, Bench &b, sc_time t) : sc_module(n), bench(b), at(t)
-    {
+    Invalidator(sc_module_name n, Bench &b, sc_time t) : sc_module(n), bench(b), at(t) {
         SC_THREAD(run);
     }
-    void run()
-    {
+    void run() {
         wait(at);
         bench.invalidated = true;
         bench.socket->invalidate_direct_mem_ptr(kRamBase, kRamBase + kRamSize - 1);
     }
 };
 
-void usage(FILE *f)
-{
+void usage(FILE *f) {
     fprintf(f,
             "usage: cpu_tb [options] prog.elf\n"
             "Run firmware on hq::Rv32Cpu in a minimal SystemC bench (RAM, UART, finisher, CLINT).\n"
@@ -198,15 +187,18 @@ void usage(FILE *f)
 
 } // namespace
 
-int sc_main(int argc, char **argv)
-{
-    static const option opts[] = {
-        {"no-dmi", no_argument, 0, 'd'}, {"quantum-ns", required_argument, 0, 'q'},
-        {"latency-ns", required_argument, 0, 'l'}, {"max-insns", required_argument, 0, 'n'},
-        {"trace", required_argument, 0, 't'}, {"gdb", required_argument, 0, 'g'},
-        {"invalidate-us", required_argument, 0, 'i'}, {"summary", no_argument, 0, 's'},
-        {"misaligned-emulate", no_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+int sc_main(int argc, char **argv) {
+    static const option opts[] = {{"no-dmi", no_argument, 0, 'd'},
+                                  {"quantum-ns", required_argument, 0, 'q'},
+                                  {"latency-ns", required_argument, 0, 'l'},
+                                  {"max-insns", required_argument, 0, 'n'},
+                                  {"trace", required_argument, 0, 't'},
+                                  {"gdb", required_argument, 0, 'g'},
+                                  {"invalidate-us", required_argument, 0, 'i'},
+                                  {"summary", no_argument, 0, 's'},
+                                  {"misaligned-emulate", no_argument, 0, 'm'},
+                                  {"help", no_argument, 0, 'h'},
+                                  {0, 0, 0, 0}};
     hq::CpuConfig cfg;
     double latency_ns = 0, invalidate_us = -1;
     bool summary = false;
@@ -237,7 +229,8 @@ int sc_main(int argc, char **argv)
     bench.dmi_enabled = cfg.dmi;
     elf_image_info info;
     char err[256];
-    if (elf_image_load(argv[optind], bench.ram.data(), kRamBase, kRamSize, &info, err, sizeof err)) {
+    if (elf_image_load(argv[optind], bench.ram.data(), kRamBase, kRamSize, &info, err,
+                       sizeof err)) {
         fprintf(stderr, "cpu_tb: %s\n", err);
         return 2;
     }
@@ -274,9 +267,9 @@ int sc_main(int argc, char **argv)
         printf("cpu_tb: exit %d, instructions %" PRIu64 ", cycles %" PRIu64
                ", sim_time_ns %.0f, host_cpu_s %.3f, mips %.1f, ram_transports %" PRIu64
                ", dmi_grants %" PRIu64 "\n",
-               status, cpu.instructions(), cpu.cycles(), cpu.local_time().to_seconds() * 1e9,
-               host, host > 0 ? (double)cpu.instructions() / host / 1e6 : 0.0,
-               bench.ram_transports, bench.dmi_grants);
+               status, cpu.instructions(), cpu.cycles(), cpu.local_time().to_seconds() * 1e9, host,
+               host > 0 ? (double)cpu.instructions() / host / 1e6 : 0.0, bench.ram_transports,
+               bench.dmi_grants);
     if (inval) {
         /* after the invalidation the CPU must have gone back to b_transport and then
          * asked for (and got) DMI again */
@@ -286,8 +279,7 @@ int sc_main(int argc, char **argv)
                " DMI grants afterwards: %s\n",
                bench.ram_transports_after_invalidate, bench.dmi_grants_after_invalidate,
                ok ? "ok" : "FAIL");
-        if (!ok)
-            return 120;
+        if (!ok) return 120;
     }
     return status > 255 ? 255 : status;
 }

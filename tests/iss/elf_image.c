@@ -10,8 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
+static int fail(char *err, size_t len, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err, len, fmt, ap);
@@ -19,35 +18,28 @@ static int fail(char *err, size_t len, const char *fmt, ...)
     return -1;
 }
 
-static uint32_t find_symbol(Elf *e, const char *want)
-{
+static uint32_t find_symbol(Elf *e, const char *want) {
     Elf_Scn *scn = NULL;
     while ((scn = elf_nextscn(e, scn)) != NULL) {
         GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0)
-            continue;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0) continue;
         Elf_Data *d = elf_getdata(scn, NULL);
         size_t n = sh.sh_size / sh.sh_entsize;
         for (size_t i = 0; d && i < n; i++) {
             GElf_Sym sym;
-            if (!gelf_getsym(d, (int)i, &sym))
-                break;
+            if (!gelf_getsym(d, (int)i, &sym)) break;
             const char *name = elf_strptr(e, sh.sh_link, sym.st_name);
-            if (name && !strcmp(name, want))
-                return (uint32_t)sym.st_value;
+            if (name && !strcmp(name, want)) return (uint32_t)sym.st_value;
         }
     }
     return 0;
 }
 
-int elf_image_load(const char *path, uint8_t *mem, uint32_t base, size_t size,
-                   elf_image_info *info, char *err, size_t err_len)
-{
-    if (elf_version(EV_CURRENT) == EV_NONE)
-        return fail(err, err_len, "libelf: %s", elf_errmsg(-1));
+int elf_image_load(const char *path, uint8_t *mem, uint32_t base, size_t size, elf_image_info *info,
+                   char *err, size_t err_len) {
+    if (elf_version(EV_CURRENT) == EV_NONE) return fail(err, err_len, "libelf: %s", elf_errmsg(-1));
     int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return fail(err, err_len, "%s: %s", path, strerror(errno));
+    if (fd < 0) return fail(err, err_len, "%s: %s", path, strerror(errno));
     Elf *e = elf_begin(fd, ELF_C_READ, NULL);
     int rc = -1;
     GElf_Ehdr eh;
@@ -83,8 +75,7 @@ int elf_image_load(const char *path, uint8_t *mem, uint32_t base, size_t size,
             fail(err, err_len, "%s: bad program header %zu: %s", path, i, elf_errmsg(-1));
             goto out;
         }
-        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
-            continue;
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
         if (ph.p_paddr < base || ph.p_paddr - base + ph.p_memsz > size ||
             ph.p_filesz > ph.p_memsz) {
             fail(err, err_len, "%s: segment %zu [0x%llx, +0x%llx) lies outside RAM", path, i,
@@ -106,8 +97,7 @@ int elf_image_load(const char *path, uint8_t *mem, uint32_t base, size_t size,
     info->tohost = find_symbol(e, "tohost");
     rc = 0;
 out:
-    if (e)
-        elf_end(e);
+    if (e) elf_end(e);
     close(fd);
     return rc;
 }

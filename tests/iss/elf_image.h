@@ -13,7 +13,7 @@ typedef struct {
 
 /* Copy every PT_LOAD segment into mem, which holds [base, base + size). Returns 0, or -1
  * after writing a one-line reason to err. */
-int elf_image_load(const char *path, uint8_t *mem, uint32_t base, size_t size,
-                   elf_image_info *info, char *err, size_t err_len);
+int elf_image_load(const char *path, uint8_t *mem, uint32_t base, size_t size, elf_image_info *info,
+                   char *err, size_t err_len);
 
 #endif

@@ -30,17 +30,19 @@ typedef struct {
     uint64_t bus_reads, bus_writes;
 } machine;
 
-static uint64_t mtime(machine *m) { return rv32_iss_cycles(m->iss) / CYCLES_PER_TICK; }
+static uint64_t mtime(machine *m) {
+    return rv32_iss_cycles(m->iss) / CYCLES_PER_TICK;
+}
 
-static int in(uint32_t a, unsigned len, uint32_t base, uint32_t size)
-{
+static int in(uint32_t a, unsigned len, uint32_t base, uint32_t size) {
     return a >= base && a - base <= size - len;
 }
 
-static uint64_t get_time(void *ctx) { return mtime(ctx); }
+static uint64_t get_time(void *ctx) {
+    return mtime(ctx);
+}
 
-static int bus_read(void *ctx, uint32_t a, void *buf, unsigned len, rv32_access kind)
-{
+static int bus_read(void *ctx, uint32_t a, void *buf, unsigned len, rv32_access kind) {
     machine *m = ctx;
     m->bus_reads++;
     memset(buf, 0, len);
@@ -48,8 +50,7 @@ static int bus_read(void *ctx, uint32_t a, void *buf, unsigned len, rv32_access 
         memcpy(buf, m->ram + (a - RAM_BASE), len);
         return 0;
     }
-    if (kind == RV32_ACCESS_FETCH)
-        return 1;
+    if (kind == RV32_ACCESS_FETCH) return 1;
     if (in(a, len, UART_BASE, 8)) {
         if (a - UART_BASE == 5)
             *(uint8_t *)buf = 0x60; /* LSR: transmitter empty, no receive data */
@@ -58,19 +59,23 @@ static int bus_read(void *ctx, uint32_t a, void *buf, unsigned len, rv32_access 
     if (in(a, len, CLINT_BASE, CLINT_SIZE) && len == 4) {
         uint32_t off = a - CLINT_BASE, v = 0;
         uint64_t t = mtime(m);
-        if (off == 0) v = m->msip;
-        else if (off == 0x4000) v = (uint32_t)m->mtimecmp;
-        else if (off == 0x4004) v = (uint32_t)(m->mtimecmp >> 32);
-        else if (off == 0xbff8) v = (uint32_t)t;
-        else if (off == 0xbffc) v = (uint32_t)(t >> 32);
+        if (off == 0)
+            v = m->msip;
+        else if (off == 0x4000)
+            v = (uint32_t)m->mtimecmp;
+        else if (off == 0x4004)
+            v = (uint32_t)(m->mtimecmp >> 32);
+        else if (off == 0xbff8)
+            v = (uint32_t)t;
+        else if (off == 0xbffc)
+            v = (uint32_t)(t >> 32);
         memcpy(buf, &v, 4);
         return 0;
     }
     return in(a, len, FINISHER_BASE, 0x1000) ? 0 : 1;
 }
 
-static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len)
-{
+static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len) {
     machine *m = ctx;
     uint32_t v = 0;
     memcpy(&v, buf, len);
@@ -80,8 +85,7 @@ static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len)
         return 0;
     }
     if (in(a, len, UART_BASE, 8)) {
-        if (a == UART_BASE)
-            putchar((int)(v & 0xff));
+        if (a == UART_BASE) putchar((int)(v & 0xff));
         return 0;
     }
     if (in(a, len, FINISHER_BASE, 0x1000)) {
@@ -94,9 +98,12 @@ static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len)
     }
     if (in(a, len, CLINT_BASE, CLINT_SIZE) && len == 4) {
         uint32_t off = a - CLINT_BASE;
-        if (off == 0) m->msip = v & 1;
-        else if (off == 0x4000) m->mtimecmp = (m->mtimecmp & ~0xffffffffull) | v;
-        else if (off == 0x4004) m->mtimecmp = (m->mtimecmp & 0xffffffffu) | (uint64_t)v << 32;
+        if (off == 0)
+            m->msip = v & 1;
+        else if (off == 0x4000)
+            m->mtimecmp = (m->mtimecmp & ~0xffffffffull) | v;
+        else if (off == 0x4004)
+            m->mtimecmp = (m->mtimecmp & 0xffffffffu) | (uint64_t)v << 32;
         rv32_iss_set_irq(m->iss, RV32_IRQ_MSI, m->msip);
         rv32_iss_set_irq(m->iss, RV32_IRQ_MTI, mtime(m) >= m->mtimecmp);
         return 0;
@@ -105,42 +112,40 @@ static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len)
 }
 
 static FILE *trace_file;
-static void trace(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned rd, uint32_t v)
-{
+static void trace(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned rd, uint32_t v) {
     (void)ctx;
     fprintf(trace_file, "%" PRIu64 " %08x %08x %-7s", n, pc, insn, rv32_mnemonic(insn));
-    if (rd)
-        fprintf(trace_file, " x%u=%08x", rd, v);
+    if (rd) fprintf(trace_file, " x%u=%08x", rd, v);
     fputc('\n', trace_file);
 }
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: rv32_run [options] prog.elf\n"
-            "Run an RV32IM ELF on the HQSim ISS core with minimal QEMU-virt devices.\n"
-            "  --ram-mib N           RAM size at 0x80000000 (default 128)\n"
-            "  --max-insns N         stop after N instructions and trap entries (exit status\n"
-            "                        124)\n"
-            "  --misaligned MODE     trap (default) or emulate misaligned loads/stores\n"
-            "  --no-dmi              send every access through the bus callbacks\n"
-            "  --pmp-granularity G   PMP regions of 2^(G+2) bytes, G 0..30 (default 0)\n"
-            "  --trace FILE          per-instruction trace\n"
-            "  --stats               print instructions, cycles and MIPS to stderr\n"
-            "  -h, --help            this text\n"
-            "Exit status: the firmware's exit code (finisher or tohost); 123 for a trap loop\n"
-            "(the trap handler itself traps before anything retires); 125 for wfi with no\n"
-            "wake-up source.\n");
+static void usage(FILE *f) {
+    fprintf(f, "usage: rv32_run [options] prog.elf\n"
+               "Run an RV32IM ELF on the HQSim ISS core with minimal QEMU-virt devices.\n"
+               "  --ram-mib N           RAM size at 0x80000000 (default 128)\n"
+               "  --max-insns N         stop after N instructions and trap entries (exit status\n"
+               "                        124)\n"
+               "  --misaligned MODE     trap (default) or emulate misaligned loads/stores\n"
+               "  --no-dmi              send every access through the bus callbacks\n"
+               "  --pmp-granularity G   PMP regions of 2^(G+2) bytes, G 0..30 (default 0)\n"
+               "  --trace FILE          per-instruction trace\n"
+               "  --stats               print instructions, cycles and MIPS to stderr\n"
+               "  -h, --help            this text\n"
+               "Exit status: the firmware's exit code (finisher or tohost); 123 for a trap loop\n"
+               "(the trap handler itself traps before anything retires); 125 for wfi with no\n"
+               "wake-up source.\n");
 }
 
-int main(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"ram-mib", required_argument, 0, 'r'}, {"max-insns", required_argument, 0, 'n'},
-        {"misaligned", required_argument, 0, 'm'}, {"no-dmi", no_argument, 0, 'd'},
-        {"trace", required_argument, 0, 't'}, {"stats", no_argument, 0, 's'},
-        {"pmp-granularity", required_argument, 0, 'g'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+int main(int argc, char **argv) {
+    static const struct option opts[] = {{"ram-mib", required_argument, 0, 'r'},
+                                         {"max-insns", required_argument, 0, 'n'},
+                                         {"misaligned", required_argument, 0, 'm'},
+                                         {"no-dmi", no_argument, 0, 'd'},
+                                         {"trace", required_argument, 0, 't'},
+                                         {"stats", no_argument, 0, 's'},
+                                         {"pmp-granularity", required_argument, 0, 'g'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     unsigned long ram_mib = 128;
     uint64_t max_insns = 0;
     int misaligned_traps = 1, dmi = 1, stats = 0;
@@ -165,8 +170,10 @@ int main(int argc, char **argv)
             }
             break;
         case 'm':
-            if (!strcmp(optarg, "trap")) misaligned_traps = 1;
-            else if (!strcmp(optarg, "emulate")) misaligned_traps = 0;
+            if (!strcmp(optarg, "trap"))
+                misaligned_traps = 1;
+            else if (!strcmp(optarg, "emulate"))
+                misaligned_traps = 0;
             else {
                 fprintf(stderr, "rv32_run: --misaligned is trap or emulate, got '%s'\n", optarg);
                 return 2;
@@ -212,8 +219,7 @@ int main(int argc, char **argv)
     rv32_iss_set_tohost(m.iss, info.tohost);
     rv32_iss_set_misaligned_traps(m.iss, misaligned_traps);
     rv32_iss_set_pmp_granularity(m.iss, (unsigned)pmp_g);
-    if (dmi)
-        rv32_iss_add_dmi(m.iss, RAM_BASE, m.ram_size, m.ram, RV32_DMI_READ | RV32_DMI_WRITE);
+    if (dmi) rv32_iss_add_dmi(m.iss, RAM_BASE, m.ram_size, m.ram, RV32_DMI_READ | RV32_DMI_WRITE);
     if (trace_path) {
         trace_file = fopen(trace_path, "w");
         if (!trace_file) {
@@ -231,10 +237,9 @@ int main(int argc, char **argv)
     int status = 0;
     for (;;) {
         /* run exactly up to the timer deadline so the interrupt is taken on time */
-        uint64_t limit = m.mtimecmp >= UINT64_MAX / CYCLES_PER_TICK
-                             ? UINT64_MAX : m.mtimecmp * CYCLES_PER_TICK;
-        if (limit <= rv32_iss_cycles(m.iss))
-            limit = UINT64_MAX;
+        uint64_t limit =
+            m.mtimecmp >= UINT64_MAX / CYCLES_PER_TICK ? UINT64_MAX : m.mtimecmp * CYCLES_PER_TICK;
+        if (limit <= rv32_iss_cycles(m.iss)) limit = UINT64_MAX;
         /* the budget counts trap entries too (rv32_iss_run's steps) */
         uint64_t steps = rv32_iss_instret(m.iss) + rv32_iss_traps(m.iss);
         uint64_t budget = max_insns ? (max_insns > steps ? max_insns - steps : 0) : UINT64_MAX;
@@ -256,8 +261,8 @@ int main(int argc, char **argv)
             fprintf(stderr,
                     "rv32_run: trap loop: the handler at 0x%08x raises %s (tval 0x%08x) before "
                     "any instruction retires; the trap that led there: %s at pc 0x%08x\n",
-                    rv32_iss_get_pc(m.iss), rv32_cause_name(cause), tval,
-                    rv32_cause_name(mcause), mepc);
+                    rv32_iss_get_pc(m.iss), rv32_cause_name(cause), tval, rv32_cause_name(mcause),
+                    mepc);
             status = 123;
             break;
         }
@@ -295,10 +300,9 @@ int main(int argc, char **argv)
                 "wall %.3f s = %.1f MIPS, cpu %.3f s = %.1f MIPS, %" PRIu64 " bus reads, "
                 "%" PRIu64 " bus writes\n",
                 status, rv32_iss_instret(m.iss), rv32_iss_cycles(m.iss), secs,
-                secs > 0 ? n / secs / 1e6 : 0.0, cpu, cpu > 0 ? n / cpu / 1e6 : 0.0,
-                m.bus_reads, m.bus_writes);
-    if (trace_file)
-        fclose(trace_file);
+                secs > 0 ? n / secs / 1e6 : 0.0, cpu, cpu > 0 ? n / cpu / 1e6 : 0.0, m.bus_reads,
+                m.bus_writes);
+    if (trace_file) fclose(trace_file);
     rv32_iss_destroy(m.iss);
     free(m.ram);
     return status > 255 ? 255 : status;

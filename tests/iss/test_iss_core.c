@@ -11,7 +11,7 @@
 
 #define BASE 0x80000000u
 #define RAM_SIZE 0x10000u
-#define HOLE 0x40000000u /* the bus answers an access fault here */
+#define HOLE 0x40000000u      /* the bus answers an access fault here */
 #define STOP_ADDR 0x30000000u /* a store here asks the ISS to stop */
 
 static uint8_t ram[RAM_SIZE];
@@ -19,17 +19,15 @@ static unsigned bus_calls;
 static rv32_iss *cur;
 static int failures;
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, __func__, \
-                    #cond);                                                                \
-            failures++;                                                                    \
-        }                                                                                  \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, __func__, #cond); \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
-static int bus_read(void *ctx, uint32_t a, void *buf, unsigned len, rv32_access kind)
-{
+static int bus_read(void *ctx, uint32_t a, void *buf, unsigned len, rv32_access kind) {
     (void)ctx;
     (void)kind;
     bus_calls++;
@@ -40,8 +38,7 @@ static int bus_read(void *ctx, uint32_t a, void *buf, unsigned len, rv32_access 
     return 1;
 }
 
-static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len)
-{
+static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len) {
     (void)ctx;
     bus_calls++;
     if (a == STOP_ADDR) {
@@ -56,107 +53,115 @@ static int bus_write(void *ctx, uint32_t a, const void *buf, unsigned len)
 }
 
 /* ---- encoders ---- */
-static uint32_t r_type(unsigned f7, unsigned rs2, unsigned rs1, unsigned f3, unsigned rd, unsigned op)
-{
+static uint32_t r_type(unsigned f7, unsigned rs2, unsigned rs1, unsigned f3, unsigned rd,
+                       unsigned op) {
     return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
 }
-static uint32_t i_type(int imm, unsigned rs1, unsigned f3, unsigned rd, unsigned op)
-{
+static uint32_t i_type(int imm, unsigned rs1, unsigned f3, unsigned rd, unsigned op) {
     return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
 }
-static uint32_t s_type(int imm, unsigned rs2, unsigned rs1, unsigned f3)
-{
+static uint32_t s_type(int imm, unsigned rs2, unsigned rs1, unsigned f3) {
     uint32_t u = (uint32_t)imm;
     return (u >> 5 & 0x7f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (u & 0x1f) << 7 | 0x23;
 }
-static uint32_t b_type(int imm, unsigned rs2, unsigned rs1, unsigned f3)
-{
+static uint32_t b_type(int imm, unsigned rs2, unsigned rs1, unsigned f3) {
     uint32_t u = (uint32_t)imm;
     return (u >> 12 & 1) << 31 | (u >> 5 & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
            (u >> 1 & 0xf) << 8 | (u >> 11 & 1) << 7 | 0x63;
 }
-static uint32_t addi(unsigned rd, unsigned rs1, int imm) { return i_type(imm, rs1, 0, rd, 0x13); }
-static uint32_t lui(unsigned rd, uint32_t imm20) { return imm20 << 12 | rd << 7 | 0x37; }
-static uint32_t add(unsigned rd, unsigned a, unsigned b) { return r_type(0, b, a, 0, rd, 0x33); }
-static uint32_t mul(unsigned rd, unsigned a, unsigned b) { return r_type(1, b, a, 0, rd, 0x33); }
-static uint32_t div_(unsigned rd, unsigned a, unsigned b) { return r_type(1, b, a, 4, rd, 0x33); }
-static uint32_t lw(unsigned rd, unsigned rs1, int imm) { return i_type(imm, rs1, 2, rd, 0x03); }
-static uint32_t sw(unsigned rs2, unsigned rs1, int imm) { return s_type(imm, rs2, rs1, 2); }
-static uint32_t bne(unsigned a, unsigned b, int off) { return b_type(off, b, a, 1); }
-static uint32_t jal(unsigned rd, int off)
-{
+static uint32_t addi(unsigned rd, unsigned rs1, int imm) {
+    return i_type(imm, rs1, 0, rd, 0x13);
+}
+static uint32_t lui(unsigned rd, uint32_t imm20) {
+    return imm20 << 12 | rd << 7 | 0x37;
+}
+static uint32_t add(unsigned rd, unsigned a, unsigned b) {
+    return r_type(0, b, a, 0, rd, 0x33);
+}
+static uint32_t mul(unsigned rd, unsigned a, unsigned b) {
+    return r_type(1, b, a, 0, rd, 0x33);
+}
+static uint32_t div_(unsigned rd, unsigned a, unsigned b) {
+    return r_type(1, b, a, 4, rd, 0x33);
+}
+static uint32_t lw(unsigned rd, unsigned rs1, int imm) {
+    return i_type(imm, rs1, 2, rd, 0x03);
+}
+static uint32_t sw(unsigned rs2, unsigned rs1, int imm) {
+    return s_type(imm, rs2, rs1, 2);
+}
+static uint32_t bne(unsigned a, unsigned b, int off) {
+    return b_type(off, b, a, 1);
+}
+static uint32_t jal(unsigned rd, int off) {
     uint32_t u = (uint32_t)off;
     return (u >> 20 & 1) << 31 | (u >> 1 & 0x3ff) << 21 | (u >> 11 & 1) << 20 |
            (u >> 12 & 0xff) << 12 | rd << 7 | 0x6f;
 }
-static uint32_t csrw_(unsigned csr, unsigned rs1) { return i_type((int)csr, rs1, 1, 0, 0x73); }
+static uint32_t csrw_(unsigned csr, unsigned rs1) {
+    return i_type((int)csr, rs1, 1, 0, 0x73);
+}
 static const uint32_t WFI = 0x10500073u, NOP = 0x00000013u;
 
-static void load_program(const uint32_t *p, unsigned n)
-{
+static void load_program(const uint32_t *p, unsigned n) {
     memset(ram, 0, sizeof ram);
     memcpy(ram, p, n * 4);
 }
 
-static rv32_iss *fresh(int dmi)
-{
+static rv32_iss *fresh(int dmi) {
     rv32_bus bus = {NULL, bus_read, bus_write, NULL};
     rv32_iss *s = rv32_iss_create(&bus);
     if (!s) {
         fprintf(stderr, "out of memory\n");
         exit(2);
     }
-    if (dmi)
-        rv32_iss_add_dmi(s, BASE, RAM_SIZE, ram, RV32_DMI_READ | RV32_DMI_WRITE);
+    if (dmi) rv32_iss_add_dmi(s, BASE, RAM_SIZE, ram, RV32_DMI_READ | RV32_DMI_WRITE);
     rv32_iss_reset(s, BASE);
     cur = s;
     bus_calls = 0;
     return s;
 }
 
-static uint32_t csr(rv32_iss *s, unsigned n)
-{
+static uint32_t csr(rv32_iss *s, unsigned n) {
     uint32_t v = 0xdeadbeef;
     CHECK(rv32_iss_read_csr(s, n, &v) == 0);
     return v;
 }
 
-static void test_csr_fields(void)
-{
+static void test_csr_fields(void) {
     uint32_t prog[] = {jal(0, 0)};
     load_program(prog, 1);
     rv32_iss *s = fresh(1);
-    CHECK(csr(s, 0x301) == 0x40001100u);               /* misa: RV32 I M */
-    CHECK((csr(s, 0x300) & 0x1800) == 0x1800);         /* MPP reads M */
+    CHECK(csr(s, 0x301) == 0x40001100u);       /* misa: RV32 I M */
+    CHECK((csr(s, 0x300) & 0x1800) == 0x1800); /* MPP reads M */
     CHECK(rv32_iss_write_csr(s, 0x300, 0xffffffffu) == 0);
-    CHECK(csr(s, 0x300) == 0x1888);                    /* only MIE, MPIE, MPP */
+    CHECK(csr(s, 0x300) == 0x1888); /* only MIE, MPIE, MPP */
     CHECK(rv32_iss_write_csr(s, 0x341, 0x80000007u) == 0);
-    CHECK(csr(s, 0x341) == 0x80000004u);               /* mepc is 4-aligned (IALIGN 32) */
+    CHECK(csr(s, 0x341) == 0x80000004u); /* mepc is 4-aligned (IALIGN 32) */
     CHECK(rv32_iss_write_csr(s, 0x344, 0xffffffffu) == 0);
-    CHECK(csr(s, 0x344) == 0);                         /* mip bits come from the lines */
+    CHECK(csr(s, 0x344) == 0); /* mip bits come from the lines */
     CHECK(rv32_iss_write_csr(s, 0x304, 0xffffffffu) == 0);
     CHECK(csr(s, 0x304) == (RV32_IRQ_MSI | RV32_IRQ_MTI | RV32_IRQ_MEI));
     CHECK(rv32_iss_write_csr(s, 0x305, 0x80000103u) == 0);
-    CHECK(csr(s, 0x305) == 0x80000101u);               /* mode 3 is reserved: WARL */
+    CHECK(csr(s, 0x305) == 0x80000101u); /* mode 3 is reserved: WARL */
     uint32_t v;
-    CHECK(rv32_iss_read_csr(s, 0x7c0, &v) != 0);       /* unimplemented */
-    CHECK(rv32_iss_write_csr(s, 0xf14, 1) != 0);       /* mhartid is read-only */
-    CHECK(rv32_iss_write_csr(s, 0xc00, 1) != 0);       /* cycle is read-only */
-    CHECK(csr(s, 0xb03) == 0);                         /* mhpmcounter3 reads zero */
+    CHECK(rv32_iss_read_csr(s, 0x7c0, &v) != 0); /* unimplemented */
+    CHECK(rv32_iss_write_csr(s, 0xf14, 1) != 0); /* mhartid is read-only */
+    CHECK(rv32_iss_write_csr(s, 0xc00, 1) != 0); /* cycle is read-only */
+    CHECK(csr(s, 0xb03) == 0);                   /* mhpmcounter3 reads zero */
     /* mcycle is writable, as a 64-bit pair */
     CHECK(rv32_iss_write_csr(s, 0xb80, 5) == 0);
     CHECK(rv32_iss_write_csr(s, 0xb00, 100) == 0);
     CHECK(csr(s, 0xb80) == 5 && csr(s, 0xb00) == 100);
-    CHECK(csr(s, 0xc80) == 5);                         /* cycleh shadows mcycleh */
+    CHECK(csr(s, 0xc80) == 5); /* cycleh shadows mcycleh */
     rv32_iss_run(s, 10, UINT64_MAX);
-    CHECK(csr(s, 0xb00) == 110);                       /* + 10 instructions at CPI 1 */
+    CHECK(csr(s, 0xb00) == 110);                          /* + 10 instructions at CPI 1 */
     CHECK(csr(s, 0xc01) == (uint32_t)rv32_iss_cycles(s)); /* no time source: time = cycles */
     rv32_iss_destroy(s);
 }
 
 /* An interrupt is taken before the next instruction, to the vector of its cause. */
-static void test_interrupts(void)
-{
+static void test_interrupts(void) {
     uint32_t prog[] = {jal(0, 0)};
     load_program(prog, 1);
     rv32_iss *s = fresh(1);
@@ -164,17 +169,17 @@ static void test_interrupts(void)
     rv32_iss_write_csr(s, 0x304, RV32_IRQ_MTI | RV32_IRQ_MSI | RV32_IRQ_MEI);
     rv32_iss_set_irq(s, RV32_IRQ_MTI, 1);
     rv32_iss_run(s, 3, UINT64_MAX);
-    CHECK(rv32_iss_get_pc(s) == BASE);                 /* mstatus.MIE = 0: not taken */
+    CHECK(rv32_iss_get_pc(s) == BASE); /* mstatus.MIE = 0: not taken */
     rv32_iss_write_csr(s, 0x300, 0x8);
-    rv32_iss_run(s, 0, UINT64_MAX);                    /* zero budget: only the check */
+    rv32_iss_run(s, 0, UINT64_MAX); /* zero budget: only the check */
     CHECK(rv32_iss_get_pc(s) == BASE + 0x100 + 4 * 7);
     CHECK(csr(s, 0x342) == 0x80000007u);
     CHECK(csr(s, 0x341) == BASE);
-    CHECK((csr(s, 0x300) & 0x88) == 0x80);             /* MPIE = 1, MIE = 0 */
+    CHECK((csr(s, 0x300) & 0x88) == 0x80); /* MPIE = 1, MIE = 0 */
 
     /* priority: external over software over timer */
     rv32_iss_reset(s, BASE);
-    rv32_iss_write_csr(s, 0x305, BASE + 0x200);        /* direct */
+    rv32_iss_write_csr(s, 0x305, BASE + 0x200); /* direct */
     rv32_iss_write_csr(s, 0x304, RV32_IRQ_MTI | RV32_IRQ_MSI | RV32_IRQ_MEI);
     rv32_iss_write_csr(s, 0x300, 0x8);
     rv32_iss_set_irq(s, RV32_IRQ_MTI | RV32_IRQ_MSI | RV32_IRQ_MEI, 1);
@@ -185,7 +190,7 @@ static void test_interrupts(void)
     rv32_iss_run(s, 0, UINT64_MAX);
     CHECK(csr(s, 0x342) == 0x80000003u);
     rv32_iss_set_irq(s, RV32_IRQ_MSI, 0);
-    rv32_iss_write_csr(s, 0x304, RV32_IRQ_MSI);        /* timer pending but not enabled */
+    rv32_iss_write_csr(s, 0x304, RV32_IRQ_MSI); /* timer pending but not enabled */
     rv32_iss_write_csr(s, 0x300, 0x8);
     uint32_t pc = rv32_iss_get_pc(s);
     rv32_iss_run(s, 0, UINT64_MAX);
@@ -193,8 +198,7 @@ static void test_interrupts(void)
     rv32_iss_destroy(s);
 }
 
-static void test_wfi(void)
-{
+static void test_wfi(void) {
     uint32_t prog[] = {WFI, NOP, WFI, NOP};
     load_program(prog, 4);
     rv32_iss *s = fresh(1);
@@ -209,29 +213,23 @@ static void test_wfi(void)
 }
 
 /* sum = 1 + 2 + ... + 100 stored to memory, looped with a branch. */
-static void load_sum_prog(void)
-{
+static void load_sum_prog(void) {
     const uint32_t sum_prog[] = {
-    addi(1, 0, 100),       /* x1 = 100 */
-    addi(2, 0, 0),         /* x2 = 0 */
-    add(2, 2, 1),          /* loop: x2 += x1 */
-    addi(1, 1, -1),
-    bne(1, 0, -8),
-    lui(3, 0x80001),       /* x3 = BASE + 0x1000 */
-    sw(2, 3, 0),
-    lw(4, 3, 0),
-    jal(0, 0),
+        addi(1, 0, 100),                                 /* x1 = 100 */
+        addi(2, 0, 0),                                   /* x2 = 0 */
+        add(2, 2, 1),                                    /* loop: x2 += x1 */
+        addi(1, 1, -1),  bne(1, 0, -8), lui(3, 0x80001), /* x3 = BASE + 0x1000 */
+        sw(2, 3, 0),     lw(4, 3, 0),   jal(0, 0),
     };
     load_program(sum_prog, 9);
 }
 
-static void test_dmi_and_bus(void)
-{
+static void test_dmi_and_bus(void) {
     load_sum_prog();
     rv32_iss *s = fresh(1);
     rv32_iss_run(s, 1000, UINT64_MAX);
     CHECK(rv32_iss_get_reg(s, 4) == 5050);
-    CHECK(bus_calls == 0);                             /* all through DMI */
+    CHECK(bus_calls == 0); /* all through DMI */
     uint64_t n_dmi = rv32_iss_instret(s);
     rv32_iss_destroy(s);
 
@@ -239,7 +237,7 @@ static void test_dmi_and_bus(void)
     s = fresh(0);
     rv32_iss_run(s, n_dmi, UINT64_MAX);
     CHECK(rv32_iss_get_reg(s, 4) == 5050);
-    CHECK(bus_calls == n_dmi + 2);                     /* every fetch, one store, one load */
+    CHECK(bus_calls == n_dmi + 2); /* every fetch, one store, one load */
     rv32_iss_destroy(s);
 
     /* invalidation: the ISS must fall back to the bus at once */
@@ -250,25 +248,24 @@ static void test_dmi_and_bus(void)
     rv32_iss_invalidate_dmi(s, BASE + 0x10, BASE + 0x10); /* overlaps the region */
     rv32_iss_run(s, 10, UINT64_MAX);
     CHECK(bus_calls == 10);
-    rv32_iss_invalidate_dmi(s, 0, 0);                  /* nothing mapped there: no-op */
+    rv32_iss_invalidate_dmi(s, 0, 0); /* nothing mapped there: no-op */
     CHECK(rv32_iss_add_dmi(s, BASE, RAM_SIZE, ram, RV32_DMI_READ) == 0); /* read-only DMI */
     bus_calls = 0;
     rv32_iss_run(s, 1000, UINT64_MAX);
     CHECK(rv32_iss_get_reg(s, 4) == 5050);
-    CHECK(bus_calls == 1);                             /* only the store */
+    CHECK(bus_calls == 1); /* only the store */
     rv32_iss_destroy(s);
 }
 
-static void test_tohost_and_stop(void)
-{
-    uint32_t prog[] = {lui(1, 0x80001), addi(2, 0, 2), sw(2, 1, 0), addi(2, 0, 85),
-                       sw(2, 1, 0), jal(0, 0)};
+static void test_tohost_and_stop(void) {
+    uint32_t prog[] = {lui(1, 0x80001), addi(2, 0, 2), sw(2, 1, 0),
+                       addi(2, 0, 85),  sw(2, 1, 0),   jal(0, 0)};
     load_program(prog, 6);
     rv32_iss *s = fresh(1);
     rv32_iss_set_tohost(s, BASE + 0x1000);
     CHECK(rv32_iss_run(s, 100, UINT64_MAX) == RV32_STOP_EXIT); /* 2 is even: no exit */
     CHECK(rv32_iss_instret(s) == 5);
-    CHECK(rv32_iss_exited(s) && rv32_iss_exit_code(s) == 42);  /* 85 = 42 << 1 | 1 */
+    CHECK(rv32_iss_exited(s) && rv32_iss_exit_code(s) == 42); /* 85 = 42 << 1 | 1 */
     rv32_iss_destroy(s);
 
     uint32_t prog2[] = {lui(1, STOP_ADDR >> 12), sw(0, 1, 0), NOP, NOP};
@@ -279,8 +276,7 @@ static void test_tohost_and_stop(void)
     rv32_iss_destroy(s);
 }
 
-static void test_breakpoints_and_budgets(void)
-{
+static void test_breakpoints_and_budgets(void) {
     load_sum_prog();
     rv32_iss *s = fresh(1);
     CHECK(rv32_iss_add_breakpoint(s, BASE + 8) == 0);
@@ -293,7 +289,7 @@ static void test_breakpoints_and_budgets(void)
     CHECK(rv32_iss_run(s, 7, UINT64_MAX) == RV32_STOP_LIMIT);
     CHECK(rv32_iss_instret(s) == 12);
     uint64_t c = rv32_iss_cycles(s);
-    CHECK(rv32_iss_run(s, 1000, c + 4) == RV32_STOP_LIMIT);  /* cycle budget */
+    CHECK(rv32_iss_run(s, 1000, c + 4) == RV32_STOP_LIMIT); /* cycle budget */
     CHECK(rv32_iss_cycles(s) == c + 4);
     rv32_iss_destroy(s);
 }
@@ -302,8 +298,7 @@ static void test_breakpoints_and_budgets(void)
 /* Issue 20: a trap whose handler traps again before anything retires is a loop that can
  * never progress; the ISS stops with RV32_STOP_TRAP_LOOP instead of spinning through its
  * budget (the wrapper used to count only retired instructions, so it never stopped). */
-static void test_trap_loop(void)
-{
+static void test_trap_loop(void) {
     uint32_t cause = 99, tval = 99;
     /* mtvec still 0 after reset, nothing at 0: the first illegal instruction loops. */
     uint32_t prog[] = {0x00000000u /* illegal */};
@@ -340,11 +335,17 @@ static void test_trap_loop(void)
     rv32_iss_destroy(s);
 }
 
-static void test_cpi(void)
-{
-    uint32_t prog[] = {addi(1, 0, 7), addi(2, 0, 3), mul(3, 1, 2), div_(4, 1, 2),
-                       lui(5, 0x80001), sw(3, 5, 0), lw(6, 5, 0),
-                       bne(0, 0, 8) /* not taken */, bne(1, 0, 8) /* taken */, NOP,
+static void test_cpi(void) {
+    uint32_t prog[] = {addi(1, 0, 7),
+                       addi(2, 0, 3),
+                       mul(3, 1, 2),
+                       div_(4, 1, 2),
+                       lui(5, 0x80001),
+                       sw(3, 5, 0),
+                       lw(6, 5, 0),
+                       bne(0, 0, 8) /* not taken */,
+                       bne(1, 0, 8) /* taken */,
+                       NOP,
                        jal(0, 0)};
     load_program(prog, 11);
     rv32_iss *s = fresh(1);
@@ -364,8 +365,7 @@ static void test_cpi(void)
     rv32_iss_destroy(s);
 }
 
-static void test_faults(void)
-{
+static void test_faults(void) {
     uint32_t prog[] = {lui(1, HOLE >> 12), lw(2, 1, 4), sw(2, 1, 8), jal(0, 0)};
     load_program(prog, 4);
     rv32_iss *s = fresh(1);
@@ -380,19 +380,17 @@ static void test_faults(void)
     rv32_iss_set_pc(s, BASE + 8);
     rv32_iss_run(s, 1, UINT64_MAX);
     CHECK(csr(s, 0x342) == RV32_EXC_STORE_ACCESS && csr(s, 0x343) == HOLE + 8);
-    rv32_iss_set_pc(s, HOLE);                           /* fetch fault */
+    rv32_iss_set_pc(s, HOLE); /* fetch fault */
     rv32_iss_run(s, 1, UINT64_MAX);
-    CHECK(csr(s, 0x342) == RV32_EXC_INSN_ACCESS && csr(s, 0x341) == HOLE &&
-          csr(s, 0x343) == HOLE);
-    rv32_iss_set_pc(s, BASE + 2);                       /* misaligned pc */
+    CHECK(csr(s, 0x342) == RV32_EXC_INSN_ACCESS && csr(s, 0x341) == HOLE && csr(s, 0x343) == HOLE);
+    rv32_iss_set_pc(s, BASE + 2); /* misaligned pc */
     rv32_iss_run(s, 1, UINT64_MAX);
     CHECK(csr(s, 0x342) == RV32_EXC_INSN_MISALIGNED);
     rv32_iss_destroy(s);
 }
 
 /* Misaligned data: trap by default, byte accesses when asked. */
-static void test_misaligned(void)
-{
+static void test_misaligned(void) {
     uint32_t prog[] = {lui(1, 0x80001), lw(2, 1, 1), jal(0, 0)};
     load_program(prog, 3);
     memcpy(ram + 0x1000, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
@@ -408,20 +406,21 @@ static void test_misaligned(void)
 }
 
 /* A store over an instruction already executed (and cached) takes effect. */
-static void test_self_modifying(void)
-{
-    uint32_t prog[] = {addi(5, 0, 1),                  /* 0: the patched instruction */
-                       lui(1, 0x80000),                /* 4 */
-                       lw(2, 1, 0x20),                 /* 8: new instruction word */
-                       sw(2, 1, 0),                    /* c: patch address 0 */
-                       jal(0, -16),                    /* 10: back to 0 */
-                       0, 0, 0,
-                       addi(5, 0, 77)};                /* 20: the replacement */
+static void test_self_modifying(void) {
+    uint32_t prog[] = {addi(5, 0, 1),   /* 0: the patched instruction */
+                       lui(1, 0x80000), /* 4 */
+                       lw(2, 1, 0x20),  /* 8: new instruction word */
+                       sw(2, 1, 0),     /* c: patch address 0 */
+                       jal(0, -16),     /* 10: back to 0 */
+                       0,
+                       0,
+                       0,
+                       addi(5, 0, 77)}; /* 20: the replacement */
     load_program(prog, 9);
     rv32_iss *s = fresh(1);
     rv32_iss_run(s, 1, UINT64_MAX);
     CHECK(rv32_iss_get_reg(s, 5) == 1);
-    rv32_iss_run(s, 5, UINT64_MAX);                   /* patch, jump back, execute it */
+    rv32_iss_run(s, 5, UINT64_MAX); /* patch, jump back, execute it */
     CHECK(rv32_iss_get_reg(s, 5) == 77);
     rv32_iss_destroy(s);
 }
@@ -429,8 +428,7 @@ static void test_self_modifying(void)
 static unsigned trace_count;
 static uint32_t trace_last_pc, trace_last_val;
 static unsigned trace_last_rd;
-static void on_trace(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned rd, uint32_t v)
-{
+static void on_trace(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned rd, uint32_t v) {
     (void)ctx;
     (void)insn;
     trace_count++;
@@ -440,8 +438,7 @@ static void on_trace(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned
     trace_last_val = v;
 }
 
-static void test_trace_and_decoder(void)
-{
+static void test_trace_and_decoder(void) {
     load_sum_prog();
     rv32_iss *s = fresh(1);
     rv32_iss_set_trace(s, on_trace, NULL);
@@ -455,68 +452,68 @@ static void test_trace_and_decoder(void)
     CHECK(!strcmp(rv32_mnemonic(addi(1, 2, 3)), "addi"));
     CHECK(!strcmp(rv32_mnemonic(0x30200073u), "mret"));
     CHECK(!strcmp(rv32_mnemonic(0), "illegal"));
-    CHECK(!strcmp(rv32_mnemonic(0x02000093u | 1u << 12), "illegal")); /* slli shamt[5] */
-    CHECK(!strcmp(rv32_mnemonic(b_type(8, 1, 2, 2)), "illegal"));     /* branch f3 = 2 */
+    CHECK(!strcmp(rv32_mnemonic(0x02000093u | 1u << 12), "illegal"));         /* slli shamt[5] */
+    CHECK(!strcmp(rv32_mnemonic(b_type(8, 1, 2, 2)), "illegal"));             /* branch f3 = 2 */
     CHECK(!strcmp(rv32_mnemonic(r_type(0x20, 1, 2, 1, 3, 0x33)), "illegal")); /* "sub" sll */
-    CHECK(!strcmp(rv32_mnemonic(0x00200073u), "illegal")); /* uret: no U mode */
+    CHECK(!strcmp(rv32_mnemonic(0x00200073u), "illegal"));                    /* uret: no U mode */
 }
 
 /* ---- PMP and triggers ---- */
-static void wcsr(rv32_iss *s, unsigned n, uint32_t v) { CHECK(rv32_iss_write_csr(s, n, v) == 0); }
+static void wcsr(rv32_iss *s, unsigned n, uint32_t v) {
+    CHECK(rv32_iss_write_csr(s, n, v) == 0);
+}
 
-static void test_pmp_csrs(void)
-{
+static void test_pmp_csrs(void) {
     rv32_iss *s = fresh(1);
-    wcsr(s, 0x3a0, 0x61);                              /* bits 6:5 read as zero */
+    wcsr(s, 0x3a0, 0x61); /* bits 6:5 read as zero */
     CHECK(csr(s, 0x3a0) == 0x01);
-    wcsr(s, 0x3a0, 0x02);                              /* R=0 W=1 is reserved: W dropped */
+    wcsr(s, 0x3a0, 0x02); /* R=0 W=1 is reserved: W dropped */
     CHECK(csr(s, 0x3a0) == 0x00);
-    wcsr(s, 0x3a4, 0xff);                              /* pmpcfg4.., pmpaddr16..: zero */
+    wcsr(s, 0x3a4, 0xff); /* pmpcfg4.., pmpaddr16..: zero */
     CHECK(csr(s, 0x3a4) == 0 && csr(s, 0x3c0) == 0);
-    wcsr(s, 0x3b0, 0xffffffffu);                       /* G = 0: every bit reads back */
+    wcsr(s, 0x3b0, 0xffffffffu); /* G = 0: every bit reads back */
     CHECK(csr(s, 0x3b0) == 0xffffffffu);
-    wcsr(s, 0x300, 1u << 17);                          /* no MPRV without U-mode */
+    wcsr(s, 0x300, 1u << 17); /* no MPRV without U-mode */
     CHECK((csr(s, 0x300) & (1u << 17)) == 0);
 
-    wcsr(s, 0x3b0, 0x1000);                            /* lock: TOR entry 1 locks pmpaddr0 */
+    wcsr(s, 0x3b0, 0x1000); /* lock: TOR entry 1 locks pmpaddr0 */
     wcsr(s, 0x3a0, 0x8800);
     wcsr(s, 0x3b0, 0x2000);
     CHECK(csr(s, 0x3b0) == 0x1000);
-    wcsr(s, 0x3a0, 0x0000);                            /* entry 1 keeps its cfg */
+    wcsr(s, 0x3a0, 0x0000); /* entry 1 keeps its cfg */
     CHECK(csr(s, 0x3a0) == 0x8800);
-    wcsr(s, 0x3a0, 0x0090);                            /* entry 0 is still writable */
+    wcsr(s, 0x3a0, 0x0090); /* entry 0 is still writable */
     CHECK(csr(s, 0x3a0) == 0x8890);
-    rv32_iss_reset(s, BASE);                           /* reset unlocks */
+    rv32_iss_reset(s, BASE); /* reset unlocks */
     CHECK(csr(s, 0x3a0) == 0 && csr(s, 0x3b0) == 0);
 
-    rv32_iss_set_pmp_granularity(s, 2);                /* 16-byte granules */
+    rv32_iss_set_pmp_granularity(s, 2); /* 16-byte granules */
     wcsr(s, 0x3b0, 0x1003);
-    CHECK(csr(s, 0x3b0) == 0x1000);                    /* OFF: bits G-1..0 read 0 */
+    CHECK(csr(s, 0x3b0) == 0x1000); /* OFF: bits G-1..0 read 0 */
     wcsr(s, 0x3a0, 0x18);
-    CHECK(csr(s, 0x3b0) == 0x1003);                    /* NAPOT: bit G-2..0 reads 1, G-1 kept */
-    wcsr(s, 0x3a0, 0x10);                              /* NA4 is not selectable: NAPOT */
+    CHECK(csr(s, 0x3b0) == 0x1003); /* NAPOT: bit G-2..0 reads 1, G-1 kept */
+    wcsr(s, 0x3a0, 0x10);           /* NA4 is not selectable: NAPOT */
     CHECK(csr(s, 0x3a0) == 0x18);
     wcsr(s, 0x3a0, 0x08);
-    CHECK(csr(s, 0x3b0) == 0x1000);                    /* TOR reads like OFF */
+    CHECK(csr(s, 0x3b0) == 0x1000); /* TOR reads like OFF */
     rv32_iss_destroy(s);
 }
 
 /* lw x2, 0(x1) with x1 = addr under a locked NA4 entry at BASE + 0x1000 (no permission) */
-static void test_pmp_faults(void)
-{
+static void test_pmp_faults(void) {
     for (int dmi = 0; dmi <= 1; dmi++) {
         uint32_t p[3] = {0x800010b7u /* lui x1, 0x80001 */, lw(2, 1, 0), NOP};
         load_program(p, 3);
         rv32_iss *s = fresh(dmi);
         wcsr(s, 0x305, BASE + 0x800);
-        wcsr(s, 0x3b4, (BASE + 0x1000) >> 2);          /* entry 4 unlocked, no permission */
+        wcsr(s, 0x3b4, (BASE + 0x1000) >> 2); /* entry 4 unlocked, no permission */
         wcsr(s, 0x3a1, 0x10);
         rv32_iss_run(s, 2, UINT64_MAX);
-        CHECK(rv32_iss_get_pc(s) == BASE + 8);         /* unlocked: M-mode not restricted */
+        CHECK(rv32_iss_get_pc(s) == BASE + 8); /* unlocked: M-mode not restricted */
         rv32_iss_reset(s, BASE);
         wcsr(s, 0x305, BASE + 0x800);
         wcsr(s, 0x3b0, (BASE + 0x1000) >> 2);
-        wcsr(s, 0x3a0, 0x90);                          /* locked NA4 */
+        wcsr(s, 0x3a0, 0x90); /* locked NA4 */
         rv32_iss_run(s, 2, UINT64_MAX);
         CHECK(rv32_iss_get_pc(s) == BASE + 0x800);
         CHECK(csr(s, 0x342) == 5 && csr(s, 0x343) == BASE + 0x1000 && csr(s, 0x341) == BASE + 4);
@@ -537,27 +534,26 @@ static void test_pmp_faults(void)
     }
 }
 
-static void test_triggers_and_watchpoints(void)
-{
+static void test_triggers_and_watchpoints(void) {
     /* x1 = BASE + 0x1000; sw x1, 0(x1); lw x2, 0(x1); nop */
     uint32_t p[4] = {0x800010b7u, sw(1, 1, 0), lw(2, 1, 0), NOP};
     load_program(p, 4);
     rv32_iss *s = fresh(1);
     wcsr(s, 0x305, BASE + 0x800);
-    wcsr(s, 0x7a0, 4);                                 /* only triggers 0..3 */
+    wcsr(s, 0x7a0, 4); /* only triggers 0..3 */
     CHECK(csr(s, 0x7a0) == 0);
-    CHECK(csr(s, 0x7a4) == 4 && csr(s, 0x7a3) == 0);   /* tinfo: type 2; tdata3 zero */
+    CHECK(csr(s, 0x7a4) == 4 && csr(s, 0x7a3) == 0); /* tinfo: type 2; tdata3 zero */
     wcsr(s, 0x7a2, BASE + 0x1000);
-    wcsr(s, 0x7a1, (2u << 28) | (1u << 6) | 2);        /* store, equal */
-    rv32_iss_run(s, 2, UINT64_MAX);                    /* mstatus.MIE = 0: no firing */
+    wcsr(s, 0x7a1, (2u << 28) | (1u << 6) | 2); /* store, equal */
+    rv32_iss_run(s, 2, UINT64_MAX);             /* mstatus.MIE = 0: no firing */
     CHECK(rv32_iss_get_pc(s) == BASE + 8 && ram[0x1000] == 0x00);
     wcsr(s, 0x300, 8);
     rv32_iss_set_pc(s, BASE);
     memset(ram + 0x1000, 0, 4);
     rv32_iss_run(s, 2, UINT64_MAX);
     CHECK(csr(s, 0x342) == 3 && csr(s, 0x341) == BASE + 4 && csr(s, 0x343) == BASE + 0x1000);
-    CHECK(ram[0x1000] == 0);                           /* the store did not happen */
-    CHECK(csr(s, 0x7a1) & (1u << 20));                 /* hit */
+    CHECK(ram[0x1000] == 0);                                /* the store did not happen */
+    CHECK(csr(s, 0x7a1) & (1u << 20));                      /* hit */
     wcsr(s, 0x7a1, (2u << 28) | (1u << 6) | (2u << 7) | 1); /* load, match >= */
     wcsr(s, 0x7a2, BASE + 0xf00);
     wcsr(s, 0x300, 8);
@@ -590,8 +586,7 @@ static void test_triggers_and_watchpoints(void)
     rv32_iss_destroy(s);
 }
 
-int main(void)
-{
+int main(void) {
     test_pmp_csrs();
     test_pmp_faults();
     test_triggers_and_watchpoints();

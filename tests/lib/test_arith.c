@@ -11,15 +11,14 @@
 
 #define TWO30 (1 << 30)
 
-static void test_requant(void)
-{
+static void test_requant(void) {
     /* mult 2^30, shift 31: y = acc / 2 rounded half up. */
-    CHECK_EQ_INT(hq_requant_relu(5, TWO30, 31), 3);   /* 2.5 -> 3 (tie rounds up) */
-    CHECK_EQ_INT(hq_requant_relu(3, TWO30, 31), 2);   /* 1.5 -> 2 */
-    CHECK_EQ_INT(hq_requant_relu(1, TWO30, 31), 1);   /* 0.5 -> 1 */
-    CHECK_EQ_INT(hq_requant_relu(4, TWO30, 31), 2);   /* exact */
-    CHECK_EQ_INT(hq_requant_relu(-1, TWO30, 31), 0);  /* -0.5 -> floor(0) = 0 */
-    CHECK_EQ_INT(hq_requant_relu(-5, TWO30, 31), 0);  /* -2.5 -> -2 -> ReLU 0 */
+    CHECK_EQ_INT(hq_requant_relu(5, TWO30, 31), 3);  /* 2.5 -> 3 (tie rounds up) */
+    CHECK_EQ_INT(hq_requant_relu(3, TWO30, 31), 2);  /* 1.5 -> 2 */
+    CHECK_EQ_INT(hq_requant_relu(1, TWO30, 31), 1);  /* 0.5 -> 1 */
+    CHECK_EQ_INT(hq_requant_relu(4, TWO30, 31), 2);  /* exact */
+    CHECK_EQ_INT(hq_requant_relu(-1, TWO30, 31), 0); /* -0.5 -> floor(0) = 0 */
+    CHECK_EQ_INT(hq_requant_relu(-5, TWO30, 31), 0); /* -2.5 -> -2 -> ReLU 0 */
     /* mult 3 * 2^29 (0.75), shift 30: 10 * 1.5 = 15; 11 * 1.5 = 16.5 -> 17; 7 * 1.5 = 10.5 -> 11 */
     CHECK_EQ_INT(hq_requant_relu(10, 3 * (1 << 29), 30), 15);
     CHECK_EQ_INT(hq_requant_relu(11, 3 * (1 << 29), 30), 17);
@@ -46,10 +45,9 @@ static void test_requant(void)
     CHECK_EQ_INT(hq_requant_relu(123456, 0, 10), 0);
 }
 
-static void test_merge_and_argmax(void)
-{
-    CHECK_EQ_INT(hq_merge_partials(3, 5, 2), 17);      /* 3*4 + 5 */
-    CHECK_EQ_INT(hq_merge_partials(-3, 1, 3), -23);    /* -3*8 + 1 */
+static void test_merge_and_argmax(void) {
+    CHECK_EQ_INT(hq_merge_partials(3, 5, 2), 17);   /* 3*4 + 5 */
+    CHECK_EQ_INT(hq_merge_partials(-3, 1, 3), -23); /* -3*8 + 1 */
     CHECK_EQ_INT(hq_merge_partials(0, -9, 7), -9);
     CHECK_EQ_INT(hq_merge_partials(-1, 0, 0), -1);
     CHECK_EQ_INT(hq_merge_partials(1 << 30, 0, 2), 0); /* wraps modulo 2^32 */
@@ -62,8 +60,7 @@ static void test_merge_and_argmax(void)
     CHECK_EQ_INT(hq_argmax_i32(c, 4), 2);
 }
 
-static void test_requant_params(void)
-{
+static void test_requant_params(void) {
     int32_t mult;
     int shift;
     CHECK(hq_requant_params(0.5, &mult, &shift) == 0);
@@ -124,8 +121,7 @@ static void test_requant_params(void)
 }
 
 /* Bias and requant derivation of one layer with hand-picked scales. */
-static void test_finalize(void)
-{
+static void test_finalize(void) {
     hq_layer L = {0};
     L.kind = HQ_LAYER_DENSE;
     L.in = (hq_shape){2, 1, 1};
@@ -189,8 +185,7 @@ static void test_finalize(void)
     hq_qlayer_free(L.q);
 }
 
-int main(void)
-{
+int main(void) {
     test_requant();
     test_merge_and_argmax();
     test_requant_params();

@@ -12,13 +12,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static int same_bytes(const void *a, const void *b, size_t n)
-{
+static int same_bytes(const void *a, const void *b, size_t n) {
     return (!a && !b) || (a && b && memcmp(a, b, n) == 0);
 }
 
-static void check_same_model(const hq_model *a, const hq_model *b)
-{
+static void check_same_model(const hq_model *a, const hq_model *b) {
     CHECK_EQ_INT(a->n_layers, b->n_layers);
     CHECK(!strcmp(a->net, b->net) && !strcmp(a->policy, b->policy) &&
           !strcmp(a->layout, b->layout));
@@ -45,33 +43,28 @@ static void check_same_model(const hq_model *a, const hq_model *b)
     }
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
+static void put32(uint8_t *p, uint32_t v) {
     for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* Recompute length and CRC after a deliberate edit, so the parser itself is exercised. */
-static void reseal(uint8_t *buf, size_t len)
-{
+static void reseal(uint8_t *buf, size_t len) {
     put32(buf + 16, (uint32_t)len);
     put32(buf + 20, 0);
     put32(buf + len - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, (uInt)(len - 4)));
 }
 
-static void expect_read_error(const uint8_t *buf, size_t len, const char *needle)
-{
+static void expect_read_error(const uint8_t *buf, size_t len, const char *needle) {
     hq_model m;
     char err[512] = "";
     CHECK(hq_container_read_mem(&m, buf, len, err, sizeof err) == -1);
     CHECK(m.n_layers == 0 && m.layers[0].w == NULL);
-    if (needle)
-        CHECK_MSG(err, needle);
+    if (needle) CHECK_MSG(err, needle);
 }
 
 /* Insert a chunk with the given tag just before the CRC, fixing count, length and CRC. */
-static uint8_t *with_extra_chunk(const uint8_t *buf, size_t len, const char *tag, size_t *outlen)
-{
+static uint8_t *with_extra_chunk(const uint8_t *buf, size_t len, const char *tag, size_t *outlen) {
     size_t add = 8 + 3;
     uint8_t *o = malloc(len + add);
     memcpy(o, buf, len - 4);
@@ -85,18 +78,15 @@ static uint8_t *with_extra_chunk(const uint8_t *buf, size_t len, const char *tag
     return o;
 }
 
-static void test_round_trips(void)
-{
+static void test_round_trips(void) {
     for (int kind = 0; kind < 2; kind++)
         for (int quant = 0; quant < 3; quant++) {
             hq_model m, back;
             tm_build(&m, kind, quant);
-            if (kind == 1 && quant == 2)
-                strcpy(m.layout, "block");
+            if (kind == 1 && quant == 2) strcpy(m.layout, "block");
             char err[512] = "";
             CHECK(hq_model_validate(&m, err, sizeof err) == 0);
-            if (err[0])
-                fprintf(stderr, "validate: %s\n", err);
+            if (err[0]) fprintf(stderr, "validate: %s\n", err);
             uint8_t *buf = NULL;
             size_t len = 0;
             CHECK(hq_container_write_mem(&m, &buf, &len, err, sizeof err) == 0);
@@ -114,8 +104,7 @@ static void test_round_trips(void)
         }
 }
 
-static void test_errors_and_fuzz(void)
-{
+static void test_errors_and_fuzz(void) {
     hq_model m;
     tm_build(&m, 1, 2);
     uint8_t *buf;
@@ -154,8 +143,7 @@ static void test_errors_and_fuzz(void)
         int flips = test_range(1, 4);
         for (int f = 0; f < flips; f++)
             t[test_rand() % len] ^= (uint8_t)(1u << test_range(0, 7));
-        if (memcmp(t, buf, len))
-            expect_read_error(t, len, NULL);
+        if (memcmp(t, buf, len)) expect_read_error(t, len, NULL);
     }
 
     /* Flips behind a repaired CRC reach the parser and validator: each either loads a model
@@ -198,8 +186,7 @@ static void test_errors_and_fuzz(void)
     free(buf);
 }
 
-static void expect_invalid(hq_model *m, const char *needle)
-{
+static void expect_invalid(hq_model *m, const char *needle) {
     uint8_t *buf = NULL;
     size_t len;
     char err[512] = "";
@@ -208,8 +195,7 @@ static void expect_invalid(hq_model *m, const char *needle)
     free(buf);
 }
 
-static void test_validation(void)
-{
+static void test_validation(void) {
     hq_model m;
     tm_build(&m, 0, 2);
     hq_qlayer *q = m.layers[0].q;
@@ -280,8 +266,7 @@ static void test_validation(void)
     hq_container_free_model(&m);
 }
 
-static void test_files(void)
-{
+static void test_files(void) {
     char path[256], err[512];
     snprintf(path, sizeof path, "/tmp/hq_test_container_%d.hqm", (int)getpid());
     hq_model m, back;
@@ -303,20 +288,17 @@ static void test_files(void)
     remove(path);
 }
 
-static uint8_t *find_bytes(uint8_t *buf, size_t len, const char *s)
-{
+static uint8_t *find_bytes(uint8_t *buf, size_t len, const char *s) {
     size_t n = strlen(s);
     for (size_t i = 0; buf && i + n <= len; i++)
-        if (!memcmp(buf + i, s, n))
-            return buf + i;
+        if (!memcmp(buf + i, s, n)) return buf + i;
     return NULL;
 }
 
 /* Issue 20: the policy text stored in a model is re-parsed by pack and run, so a file whose
  * policy is not a valid spec for this model is rejected on load (a crafted selector used to
  * make the parser read past the text). seed_path: also write the crafted file there. */
-static void test_stored_policy(const char *seed_path)
-{
+static void test_stored_policy(const char *seed_path) {
     static const char good[] = "uniform2;L1=lo=2,hi=8,frac=0";
     static const char *const bad[] = {"uniform2;L00000000000000003=", /* fuzz reproducer */
                                       "uniform2;L9=lo=2,hi=8,frac=0", /* no layer 9 */
@@ -346,8 +328,7 @@ static void test_stored_policy(const char *seed_path)
     hq_container_free_model(&m);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     test_round_trips();
     test_errors_and_fuzz();
     test_validation();

@@ -12,16 +12,14 @@
 
 static char dir[256];
 
-static void be32(uint8_t *p, uint32_t v)
-{
+static void be32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)(v >> 24);
     p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
 }
 
-static const char *path_of(const char *name)
-{
+static const char *path_of(const char *name) {
     static char p[4][512];
     static int k;
     k = (k + 1) % 4;
@@ -29,23 +27,20 @@ static const char *path_of(const char *name)
     return p[k];
 }
 
-static void write_gz(const char *name, const uint8_t *data, size_t n)
-{
+static void write_gz(const char *name, const uint8_t *data, size_t n) {
     gzFile f = gzopen(path_of(name), "wb");
     gzwrite(f, data, (unsigned)n);
     gzclose(f);
 }
 
-static void write_raw(const char *name, const uint8_t *data, size_t n)
-{
+static void write_raw(const char *name, const uint8_t *data, size_t n) {
     FILE *f = fopen(path_of(name), "wb");
     fwrite(data, 1, n, f);
     fclose(f);
 }
 
 /* An images file: n images of r x c, pixel = (i * 7 + j) & 255. */
-static size_t make_images(uint8_t *buf, uint32_t magic, uint32_t n, uint32_t r, uint32_t c)
-{
+static size_t make_images(uint8_t *buf, uint32_t magic, uint32_t n, uint32_t r, uint32_t c) {
     be32(buf, magic);
     be32(buf + 4, n);
     be32(buf + 8, r);
@@ -56,8 +51,7 @@ static size_t make_images(uint8_t *buf, uint32_t magic, uint32_t n, uint32_t r, 
     return len;
 }
 
-static size_t make_labels(uint8_t *buf, uint32_t magic, uint32_t n, int bad_at)
-{
+static size_t make_labels(uint8_t *buf, uint32_t magic, uint32_t n, int bad_at) {
     be32(buf, magic);
     be32(buf + 4, n);
     for (uint32_t i = 0; i < n; i++)
@@ -66,8 +60,7 @@ static size_t make_labels(uint8_t *buf, uint32_t magic, uint32_t n, int bad_at)
 }
 
 static void expect_fail(const char *images, const char *labels, const char *name_in_msg,
-                        const char *problem)
-{
+                        const char *problem) {
     hq_dataset d;
     char err[1024] = "";
     int rc = hq_dataset_load_files(&d, path_of(images), path_of(labels), err, sizeof err);
@@ -78,13 +71,11 @@ static void expect_fail(const char *images, const char *labels, const char *name
     CHECK_MSG(err, "dataset-fashion-mnist");
 }
 
-int main(void)
-{
+int main(void) {
     snprintf(dir, sizeof dir, "/tmp/hq_test_dataset_%d", (int)getpid());
     char cmd[512];
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
-    if (system(cmd))
-        return 1;
+    if (system(cmd)) return 1;
 
     static uint8_t img[16 + 5 * 3 * 4 + 64], lbl[8 + 16];
     size_t ni = make_images(img, 0x803, 5, 3, 4), nl = make_labels(lbl, 0x801, 5, -1);
@@ -94,8 +85,8 @@ int main(void)
     /* A good pair loads exactly. */
     hq_dataset d;
     char err[1024] = "";
-    CHECK(hq_dataset_load_files(&d, path_of("ok-img.gz"), path_of("ok-lbl.gz"), err,
-                                sizeof err) == 0);
+    CHECK(hq_dataset_load_files(&d, path_of("ok-img.gz"), path_of("ok-lbl.gz"), err, sizeof err) ==
+          0);
     CHECK_EQ_INT(d.n, 5);
     CHECK_EQ_INT(d.rows, 3);
     CHECK_EQ_INT(d.cols, 4);
@@ -182,7 +173,6 @@ int main(void)
     }
 
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd))
-        fprintf(stderr, "warning: could not remove %s\n", dir);
+    if (system(cmd)) fprintf(stderr, "warning: could not remove %s\n", dir);
     return check_report("test_dataset");
 }

@@ -6,8 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-int main()
-{
+int main() {
     int fail = 0;
     char err[128];
     if (hq_errf(err, sizeof err, "x=%d", 3) != -1 || std::strcmp(err, "x=3") != 0) {
@@ -37,7 +36,6 @@ int main()
     hq_dataset d;
     std::memset(&d, 0, sizeof d);
     hq_dataset_free(&d);
-    if (!fail)
-        std::printf("ok: C library headers used from C++ directly\n");
+    if (!fail) std::printf("ok: C library headers used from C++ directly\n");
     return fail;
 }

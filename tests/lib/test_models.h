@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static hq_layer *tm_add(hq_model *m, hq_layer_kind kind, int out_c, int k, int stride, int pad)
-{
+static hq_layer *tm_add(hq_model *m, hq_layer_kind kind, int out_c, int k, int stride, int pad) {
     hq_shape prev = m->n_layers ? m->layers[m->n_layers - 1].out : m->input;
     hq_layer *L = &m->layers[m->n_layers++];
     memset(L, 0, sizeof *L);
@@ -40,8 +39,7 @@ static hq_layer *tm_add(hq_model *m, hq_layer_kind kind, int out_c, int k, int s
 }
 
 /* Random integer parameters for layer L; lo_bits > 0 makes it heterogeneous. */
-static void tm_quantize(hq_layer *L, int last, int lo_bits)
-{
+static void tm_quantize(hq_layer *L, int last, int lo_bits) {
     hq_qlayer *q = hq_qlayer_alloc(L, lo_bits, 8);
     L->q = q;
     float shared = 0.001f + (float)(test_rand() % 1000) * 1e-5f;
@@ -51,13 +49,11 @@ static void tm_quantize(hq_layer *L, int last, int lo_bits)
         while ((cmax << (shmax + 1)) <= 127)
             shmax++;
         int sh = lo_bits ? test_range(0, shmax) : 0;
-        if (lo_bits)
-            q->lo_shift[r] = (uint8_t)sh;
+        if (lo_bits) q->lo_shift[r] = (uint8_t)sh;
         for (int c = 0; c < L->cols; c++) {
             size_t j = (size_t)r * L->cols + c;
             int hi = !lo_bits || test_range(0, 9) == 0;
-            if (lo_bits)
-                q->is_hi[j] = (uint8_t)hi;
+            if (lo_bits) q->is_hi[j] = (uint8_t)hi;
             int code = lo_bits == 1 ? (test_range(0, 1) ? 1 : -1) : test_range(-cmax, cmax);
             int v = test_range(-127, 127);
             if (lo_bits && v == 0) v = 1; /* a high weight is never 0 (docs/arith.md section 3) */
@@ -67,15 +63,13 @@ static void tm_quantize(hq_layer *L, int last, int lo_bits)
         q->bias[r] = test_range(-20000, 20000);
         /* Requant so that typical accumulators land inside [0, 255]. */
         q->rq_mult[r] = (int32_t)((1u << 30) + (uint32_t)(test_rand() % (1u << 30)));
-        q->rq_shift[r] = (uint8_t)(31 + (int)ceil(log2(typical_acc / 128.0)) +
-                                   test_range(-1, 1));
+        q->rq_shift[r] = (uint8_t)(31 + (int)ceil(log2(typical_acc / 128.0)) + test_range(-1, 1));
     }
     L->in_act_scale = 0.02f;
     L->out_act_scale = last ? 0.0f : 0.02f;
 }
 
-static void tm_floats(hq_layer *L)
-{
+static void tm_floats(hq_layer *L) {
     size_t nw = hq_layer_weights(L);
     L->w = malloc(nw * sizeof *L->w);
     L->b = malloc((size_t)L->rows * sizeof *L->b);
@@ -87,8 +81,7 @@ static void tm_floats(hq_layer *L)
 
 /* kind 0: MLP 6x6 -> 20 -> 10; kind 1: CNN 8x8x2 -> conv3 pad1 (4) -> pool2 -> conv3 s2 pad1
  * (6) -> dense 10. quant: 0 float only, 1 float + uniform int8, 2 float + heterogeneous. */
-static void tm_build(hq_model *m, int kind, int quant)
-{
+static void tm_build(hq_model *m, int kind, int quant) {
     memset(m, 0, sizeof *m);
     strcpy(m->net, kind ? "cnn" : "mlp");
     m->width_mult = 1.0f;
@@ -116,8 +109,7 @@ static void tm_build(hq_model *m, int kind, int quant)
             tm_quantize(L, last, quant == 2 ? 1 + i % 4 : 0);
         }
     }
-    if (quant)
-        strcpy(m->policy, quant == 2 ? "lo=2,hi=8,frac=0.02" : "uniform8");
+    if (quant) strcpy(m->policy, quant == 2 ? "lo=2,hi=8,frac=0.02" : "uniform8");
 }
 
 #endif

@@ -12,14 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t elems(hq_shape s)
-{
+static size_t elems(hq_shape s) {
     return (size_t)s.c * s.h * s.w;
 }
 
 /* Images with structure (smooth blobs), so activations look like real ones. */
-static void make_images(hq_dataset *d, int n)
-{
+static void make_images(hq_dataset *d, int n) {
     d->n = n;
     d->rows = d->cols = 28;
     d->images = malloc((size_t)n * 784);
@@ -36,8 +34,7 @@ static void make_images(hq_dataset *d, int n)
     }
 }
 
-static void check_model(hq_model *m, const hq_dataset *d)
-{
+static void check_model(hq_model *m, const hq_dataset *d) {
     char err[512] = "";
     /* Max calibration: the scale is exactly max / 255 of the float outputs. */
     hq_calib_opts o;
@@ -76,19 +73,17 @@ static void check_model(hq_model *m, const hq_dataset *d)
     /* Weight scales: every hidden row reaches +-127; the classifier shares one scale. */
     for (int l = 0; l < m->n_layers; l++) {
         const hq_layer *L = &m->layers[l];
-        if (!L->q)
-            continue;
+        if (!L->q) continue;
         int last = l == m->n_layers - 1, any127 = 0;
         for (int r = 0; r < L->rows; r++) {
             int mx = 0;
             for (int c = 0; c < L->cols; c++)
                 mx = abs(L->q->w[(size_t)r * L->cols + c]) > mx
-                         ? abs(L->q->w[(size_t)r * L->cols + c]) : mx;
-            if (!last)
-                CHECK_EQ_INT(mx, 127);
+                         ? abs(L->q->w[(size_t)r * L->cols + c])
+                         : mx;
+            if (!last) CHECK_EQ_INT(mx, 127);
             any127 |= mx == 127;
-            if (last)
-                CHECK(L->q->w_scale[r] == L->q->w_scale[0]);
+            if (last) CHECK(L->q->w_scale[r] == L->q->w_scale[0]);
             CHECK(L->q->rq_mult[r] == 0 || L->q->rq_mult[r] >= (1 << 30));
         }
         CHECK(any127);
@@ -99,8 +94,7 @@ static void check_model(hq_model *m, const hq_dataset *d)
     char e2[256];
     hq_ref_net *net = hq_ref_prepare(m, e2, sizeof e2);
     CHECK(net != NULL);
-    if (!net)
-        return;
+    if (!net) return;
     int32_t *logits = malloc((size_t)n * 10 * 4);
     int preds[200];
     hq_ref_infer(net, d->images, n, logits, preds, 0);
@@ -118,7 +112,8 @@ static void check_model(hq_model *m, const hq_dataset *d)
         agree += fbest == preds[i];
     }
     printf("  %s: mean |int - float| logit error %.2f %% of mean |logit|, argmax agreement "
-           "%d / %d\n", m->net, 100 * err_sum / mag_sum, agree, n);
+           "%d / %d\n",
+           m->net, 100 * err_sum / mag_sum, agree, n);
     CHECK(err_sum < 0.05 * mag_sum);
     CHECK(agree >= n * 9 / 10);
     free(logits);
@@ -127,8 +122,7 @@ static void check_model(hq_model *m, const hq_dataset *d)
         free(acts[l]);
 }
 
-int main(void)
-{
+int main(void) {
     hq_dataset d;
     make_images(&d, 300);
     char err[512];

@@ -10,14 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t elems(hq_shape s)
-{
+static size_t elems(hq_shape s) {
     return (size_t)s.c * s.h * s.w;
 }
 
 /* Accumulators (bias included) straight from the definition of a conv / dense layer. */
-static void naive_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc)
-{
+static void naive_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
     const hq_qlayer *q = L->q;
     int P = L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1;
     for (int i = 0; i < n; i++) {
@@ -47,8 +45,7 @@ static void naive_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc)
     }
 }
 
-static void naive_pool(const hq_layer *L, const uint8_t *in, int n, uint8_t *out)
-{
+static void naive_pool(const hq_layer *L, const uint8_t *in, int n, uint8_t *out) {
     for (int i = 0; i < n; i++)
         for (int y = 0; y < L->out.h; y++)
             for (int x = 0; x < L->out.w; x++)
@@ -56,9 +53,10 @@ static void naive_pool(const hq_layer *L, const uint8_t *in, int n, uint8_t *out
                     int best = 0;
                     for (int dy = 0; dy < L->k; dy++)
                         for (int dx = 0; dx < L->k; dx++) {
-                            int v = in[i * elems(L->in) +
-                                       ((size_t)(y * L->k + dy) * L->in.w + x * L->k + dx) *
-                                           L->in.c + c];
+                            int v =
+                                in[i * elems(L->in) +
+                                   ((size_t)(y * L->k + dy) * L->in.w + x * L->k + dx) * L->in.c +
+                                   c];
                             best = v > best ? v : best;
                         }
                     out[i * elems(L->out) + ((size_t)y * L->out.w + x) * L->out.c + c] =
@@ -68,8 +66,7 @@ static void naive_pool(const hq_layer *L, const uint8_t *in, int n, uint8_t *out
 
 /* Whole network, one image at a time; returns logits. Counts mid-range activations. */
 static void naive_infer(const hq_model *m, const uint8_t *images, int n, int32_t *logits,
-                        size_t *mid, size_t *total)
-{
+                        size_t *mid, size_t *total) {
     for (int i = 0; i < n; i++) {
         uint8_t *cur = malloc(elems(m->input));
         memcpy(cur, images + (size_t)i * elems(m->input), elems(m->input));
@@ -100,14 +97,12 @@ static void naive_infer(const hq_model *m, const uint8_t *images, int n, int32_t
     }
 }
 
-static void random_bytes(uint8_t *p, size_t n)
-{
+static void random_bytes(uint8_t *p, size_t n) {
     for (size_t i = 0; i < n; i++)
         p[i] = (uint8_t)test_rand();
 }
 
-static void test_gemm_tiles(void)
-{
+static void test_gemm_tiles(void) {
     for (int trial = 0; trial < 200; trial++) {
         int n = test_range(1, 11), rows = test_range(1, 9), kp = test_range(1, 200);
         int16_t *a = malloc((size_t)n * kp * 2), *w = malloc((size_t)rows * kp * 2);
@@ -131,8 +126,7 @@ static void test_gemm_tiles(void)
 }
 
 /* One random weighted layer (dense or conv), compared through all three paths. */
-static void test_layer_tiles(void)
-{
+static void test_layer_tiles(void) {
     for (int trial = 0; trial < 300; trial++) {
         hq_model m;
         memset(&m, 0, sizeof m);
@@ -176,8 +170,7 @@ static void test_layer_tiles(void)
     }
 }
 
-static void test_networks(void)
-{
+static void test_networks(void) {
     for (int kind = 0; kind < 2; kind++)
         for (int quant = 1; quant <= 2; quant++) {
             hq_model m;
@@ -229,8 +222,7 @@ static void test_networks(void)
     hq_container_free_model(&f);
 }
 
-int main(void)
-{
+int main(void) {
     test_gemm_tiles();
     test_layer_tiles();
     test_networks();

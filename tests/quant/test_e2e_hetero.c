@@ -14,8 +14,7 @@
 #define TEST_N 2000
 #define SPEC "lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32;last=uniform8"
 
-static int clone(const hq_model *src, hq_model *dst)
-{
+static int clone(const hq_model *src, hq_model *dst) {
     uint8_t *buf;
     size_t len;
     char err[256];
@@ -28,19 +27,18 @@ static int clone(const hq_model *src, hq_model *dst)
     return 0;
 }
 
-static double int_accuracy(const hq_model *m, const hq_dataset *test)
-{
+static double int_accuracy(const hq_model *m, const hq_dataset *test) {
     char err[256];
     int c = hq_ref_eval(m, test, TEST_N, NULL, 0, err, sizeof err);
     CHECK(c >= 0, "integer reference: %s", err);
     return 100.0 * c / TEST_N;
 }
 
-static void check_split_equals_direct(const hq_model *m, const hq_dataset *test)
-{
+static void check_split_equals_direct(const hq_model *m, const hq_dataset *test) {
     const hq_layer *L = &m->layers[0]; /* the heterogeneous first layer, raw pixel input */
     int n = 4;
-    int32_t *a = malloc(sizeof *a * (size_t)n * L->rows), *b = malloc(sizeof *b * (size_t)n * L->rows);
+    int32_t *a = malloc(sizeof *a * (size_t)n * L->rows),
+            *b = malloc(sizeof *b * (size_t)n * L->rows);
     hq_ref_layer_acc(L, test->images, n, a);
     hq_ref_layer_acc_split(L, test->images, n, b);
     CHECK(!memcmp(a, b, sizeof *a * (size_t)n * L->rows), "split accumulation differs");
@@ -48,8 +46,7 @@ static void check_split_equals_direct(const hq_model *m, const hq_dataset *test)
     free(b);
 }
 
-int main(void)
-{
+int main(void) {
     hq_dataset train, test;
     char err[512];
     if (hq_dataset_load(&train, NULL, HQ_SPLIT_TRAIN, err, sizeof err) ||

@@ -4,11 +4,12 @@
 #include "layout/layout.h"
 #include "test_util.h"
 
-static size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+static size_t align_up(size_t v, size_t a) {
+    return (v + a - 1) / a * a;
+}
 
 static void roundtrip(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int n, int m,
-                      int burst, const char *what)
-{
+                      int burst, const char *what) {
     hq_layout_opts o;
     hq_layout_opts_default(&o, kind);
     o.block_n = n;
@@ -19,8 +20,7 @@ static void roundtrip(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int
     int rc = hq_layout_pack(q, rows, cols, &o, &img, err, sizeof err);
     CHECK(rc == 0, "%s %s %dx%d lo=%d hi=%d: pack failed: %s", what, hq_layout_name(kind), rows,
           cols, q->lo_bits, q->hi_bits, err);
-    if (rc)
-        return;
+    if (rc) return;
     const hq_layout_stats *st = &img.st;
     size_t parts = st->header_bits + st->shift_bits + st->code_bits + st->index_bits +
                    st->hi_value_bits + st->padding_bits;
@@ -42,17 +42,15 @@ static void roundtrip(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int
     hq_layer_image_free(&img);
 }
 
-static void random_roundtrips(void)
-{
-    static const int shapes[][2] = {{1, 1},  {1, 100}, {100, 1}, {7, 33},
+static void random_roundtrips(void) {
+    static const int shapes[][2] = {{1, 1},   {1, 100}, {100, 1}, {7, 33},
                                     {16, 64}, {5, 31},  {3, 300}, {2, 257}};
     static const int nms[][2] = {{1, 32}, {2, 16}, {1, 8}, {3, 5}, {4, 4}};
     uint64_t s = 12345;
     for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
         for (int lo = 1; lo <= 4; lo++)
             for (int hi = 4; hi <= 8; hi += 4) {
-                if (lo >= hi)
-                    continue;
+                if (lo >= hi) continue;
                 int rows = shapes[si][0], cols = shapes[si][1];
                 for (size_t k = 0; k < sizeof nms / sizeof nms[0]; k++)
                     for (int mode = 0; mode < 3; mode++) {
@@ -61,8 +59,7 @@ static void random_roundtrips(void)
                         roundtrip(q, rows, cols, HQ_LAYOUT_COO, 0, 0, 64, "coo");
                         roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, n, m, 64, "block");
                         roundtrip(q, rows, cols, HQ_LAYOUT_BLOCK, -1, m, 16, "block auto-N");
-                        if (lo >= 2)
-                            roundtrip(q, rows, cols, HQ_LAYOUT_ESCAPE, 0, 0, 32, "escape");
+                        if (lo >= 2) roundtrip(q, rows, cols, HQ_LAYOUT_ESCAPE, 0, 0, 32, "escape");
                         if (mode == 1) /* no high weights: dense and rowgroup hold it too */ {
                             roundtrip(q, rows, cols, HQ_LAYOUT_DENSE, 0, 0, 64, "dense low");
                             roundtrip(q, rows, cols, HQ_LAYOUT_ROWGROUP, 0, 0, 64, "rowgroup");
@@ -78,8 +75,7 @@ static void random_roundtrips(void)
 }
 
 /* Whole high rows (struct=row) for rowgroup, with some high-row weights that are 0. */
-static void rowgroup_roundtrips(void)
-{
+static void rowgroup_roundtrips(void) {
     uint64_t s = 777;
     for (int lo = 1; lo <= 4; lo++)
         for (int rows = 1; rows <= 20; rows += 19) {
@@ -89,8 +85,7 @@ static void rowgroup_roundtrips(void)
                 for (int j = 0; j < cols; j++) {
                     long i = (long)r * cols + j;
                     int v = t_randint(&s, -127, 127);
-                    if (v == 0 && lo == 1)
-                        v = 1;
+                    if (v == 0 && lo == 1) v = 1;
                     q->w[i] = (int8_t)v;
                     q->is_hi[i] = v != 0;
                 }
@@ -256,8 +251,7 @@ static void hi_fraction_definition(void) {
 }
 
 static int pack_fails(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int n, int m,
-                      const char *needle)
-{
+                      const char *needle) {
     hq_layout_opts o;
     hq_layout_opts_default(&o, kind);
     o.block_n = n;
@@ -271,8 +265,7 @@ static int pack_fails(hq_qlayer *q, int rows, int cols, hq_layout_kind kind, int
     return strstr(err, needle) != NULL;
 }
 
-static void pack_errors(void)
-{
+static void pack_errors(void) {
     uint64_t s = 99;
     hq_qlayer *q = t_random_q(&s, 4, 64, 2, 8, 2, 32, 2); /* exactly 2 per block */
     CHECK(pack_fails(q, 4, 64, HQ_LAYOUT_BLOCK, 1, 32, "N=1"), "block overflow not reported");
@@ -293,8 +286,7 @@ static void pack_errors(void)
 }
 
 /* docs/layouts.md `block`, ternary + int8, nm:1:32: bytes computed by hand. */
-static void pinned_block_bytes(void)
-{
+static void pinned_block_bytes(void) {
     hq_qlayer *q = t_alloc_q(1, 32, 2, 8);
     q->lo_shift[0] = 2;
     for (int j = 0; j < 32; j++)
@@ -328,8 +320,7 @@ static void pinned_block_bytes(void)
 }
 
 /* Image size of `block` from the documented formula, for a big layer. */
-static void block_size_formula(void)
-{
+static void block_size_formula(void) {
     uint64_t s = 5;
     int rows = 256, cols = 784;
     hq_qlayer *q = t_random_q(&s, rows, cols, 2, 8, 1, 32, 0);
@@ -348,8 +339,7 @@ static void block_size_formula(void)
     hq_qlayer_free(q);
 }
 
-static void corrupt_images(void)
-{
+static void corrupt_images(void) {
     uint64_t s = 31;
     hq_qlayer *q = t_random_q(&s, 3, 64, 2, 8, 1, 32, 2);
     hq_layout_opts o;
@@ -385,8 +375,7 @@ static void corrupt_images(void)
     hq_qlayer_free(q);
 }
 
-static void entropy_bound(void)
-{
+static void entropy_bound(void) {
     /* half code 0, a quarter +1, a quarter high value 50: H = 1.5 bits */
     hq_qlayer *q = t_alloc_q(1, 8, 2, 8);
     int8_t w[8] = {0, 0, 0, 0, 1, 1, 50, 50};
@@ -397,8 +386,7 @@ static void entropy_bound(void)
     hq_qlayer_free(q);
 }
 
-int main(void)
-{
+int main(void) {
     random_roundtrips();
     rowgroup_roundtrips();
     coo_gap_boundaries();

@@ -3,8 +3,7 @@
 #include "quant/policy.h"
 #include "test_util.h"
 
-static void expect_error(const char *spec, const char *needle)
-{
+static void expect_error(const char *spec, const char *needle) {
     hq_policy p;
     char err[256] = "";
     int rc = hq_policy_parse(&p, spec, err, sizeof err);
@@ -12,20 +11,24 @@ static void expect_error(const char *spec, const char *needle)
     CHECK(strstr(err, needle) != NULL, "'%s': message '%s' lacks '%s'", spec, err, needle);
 }
 
-static void valid_specs(void)
-{
+static void valid_specs(void) {
     hq_policy p;
     char err[256] = "", buf[200];
-    CHECK(!hq_policy_parse(&p, "lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32", err,
-                           sizeof err), "%s", err);
-    CHECK(p.base.uniform_bits == 0 && p.base.lo == 2 && p.base.hi == 8 &&
-              p.base.frac == 0.02 && p.base.select == HQ_SELECT_SALIENCY &&
-              p.base.structure == HQ_STRUCT_NM && p.base.n == 1 && p.base.m == 32,
+    CHECK(
+        !hq_policy_parse(&p, "lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32", err, sizeof err),
+        "%s", err);
+    CHECK(p.base.uniform_bits == 0 && p.base.lo == 2 && p.base.hi == 8 && p.base.frac == 0.02 &&
+              p.base.select == HQ_SELECT_SALIENCY && p.base.structure == HQ_STRUCT_NM &&
+              p.base.n == 1 && p.base.m == 32,
           "fields");
     hq_layer_policy_format(&p.base, buf, sizeof buf);
     CHECK(!strcmp(buf, "lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32"), "format %s", buf);
-    static const char *const ok[] = {"uniform8", "uniform4", "uniform2", "uniform1",
-                                     "lo=1,hi=4,frac=0,struct=row", "lo=3,struct=col",
+    static const char *const ok[] = {"uniform8",
+                                     "uniform4",
+                                     "uniform2",
+                                     "uniform1",
+                                     "lo=1,hi=4,frac=0,struct=row",
+                                     "lo=3,struct=col",
                                      "lo=4,hi=8,struct=tile:16x8,select=error,frac=0.5"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         CHECK(!hq_policy_parse(&p, ok[i], err, sizeof err), "'%s': %s", ok[i], err);
@@ -35,8 +38,7 @@ static void valid_specs(void)
           "tile");
 }
 
-static void errors(void)
-{
+static void errors(void) {
     expect_error("", "empty policy");
     expect_error("uniform3", "uniform8, uniform4, uniform2, uniform1");
     expect_error("lo=5", "lo=5: valid values are 1, 2, 3, 4");
@@ -61,19 +63,19 @@ static void errors(void)
     expect_error("lo=2;last=lo=9", "override last: lo=9");
 }
 
-static void overrides(void)
-{
+static void overrides(void) {
     hq_policy p;
     char err[256] = "";
-    CHECK(!hq_policy_parse(&p, "lo=2,hi=8,frac=0.02,struct=nm:1:32;first=uniform8;last=uniform8;"
-                               "L1=frac=0.03125",
+    CHECK(!hq_policy_parse(&p,
+                           "lo=2,hi=8,frac=0.02,struct=nm:1:32;first=uniform8;last=uniform8;"
+                           "L1=frac=0.03125",
                            err, sizeof err),
           "%s", err);
     hq_layer_policy l0 = hq_policy_for_layer(&p, 0, 3), l1 = hq_policy_for_layer(&p, 1, 3),
                     l2 = hq_policy_for_layer(&p, 2, 3);
     CHECK(l0.uniform_bits == 8 && l2.uniform_bits == 8, "first/last");
-    CHECK(l1.uniform_bits == 0 && l1.frac == 0.03125 && l1.structure == HQ_STRUCT_NM &&
-              l1.n == 1 && l1.m == 32 && l1.lo == 2,
+    CHECK(l1.uniform_bits == 0 && l1.frac == 0.03125 && l1.structure == HQ_STRUCT_NM && l1.n == 1 &&
+              l1.m == 32 && l1.lo == 2,
           "L1 inherits the base and changes frac only");
     /* L<i> wins over last, whatever the order */
     CHECK(!hq_policy_parse(&p, "uniform2;L2=lo=1,frac=0.01;last=uniform8", err, sizeof err), "%s",
@@ -92,8 +94,7 @@ static void overrides(void)
 /* Issue 20: selectors are parsed exactly. A selector longer than 15 characters used to be cut
  * (L00000000000000001 became L0, so the override went to the wrong layer) while its full
  * length still sized the override text (a read past the spec). */
-static void exact_selectors(void)
-{
+static void exact_selectors(void) {
     hq_policy p;
     char err[256] = "";
     CHECK(!hq_policy_parse(&p, "lo=2,hi=8,frac=0.02;L00000000000000001=uniform8", err, sizeof err),
@@ -112,13 +113,11 @@ static void exact_selectors(void)
     expect_error("uniform2;L=uniform8", "valid selectors are first, last");
     expect_error("uniform2;L1x=uniform8", "valid selectors are first, last");
     expect_error("uniform2;firstt=uniform8", "valid selectors are first, last");
-    CHECK(!hq_policy_parse(&p, "uniform2;L15=uniform8;first=uniform4", err, sizeof err), "%s",
-          err);
+    CHECK(!hq_policy_parse(&p, "uniform2;L15=uniform8;first=uniform4", err, sizeof err), "%s", err);
     CHECK(p.overrides[0].index == 15 && p.overrides[1].sel == HQ_SEL_FIRST, "L15, first");
 }
 
-int main(void)
-{
+int main(void) {
     valid_specs();
     errors();
     overrides();

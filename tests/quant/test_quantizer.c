@@ -11,18 +11,15 @@
 
 static float W[ROWS * COLS];
 
-static void make_weights(uint64_t seed)
-{
+static void make_weights(uint64_t seed) {
     uint64_t s = seed;
     for (int i = 0; i < ROWS * COLS; i++) {
         W[i] = 0.05f * t_randn(&s);
-        if (t_rand(&s) % 50 == 0)
-            W[i] *= 6.0f; /* ~2 % outliers */
+        if (t_rand(&s) % 50 == 0) W[i] *= 6.0f; /* ~2 % outliers */
     }
 }
 
-static hq_qlayer *quant(const char *spec, const float *energy, int per_tensor)
-{
+static hq_qlayer *quant(const char *spec, const float *energy, int per_tensor) {
     hq_policy p;
     char err[256];
     if (hq_policy_parse(&p, spec, err, sizeof err)) {
@@ -35,8 +32,7 @@ static hq_qlayer *quant(const char *spec, const float *energy, int per_tensor)
     return q;
 }
 
-static double mse(const hq_qlayer *q)
-{
+static double mse(const hq_qlayer *q) {
     static float dq[ROWS * COLS];
     hq_quant_dequant(q, ROWS, COLS, dq);
     double e = 0;
@@ -45,8 +41,7 @@ static double mse(const hq_qlayer *q)
     return e / (ROWS * COLS);
 }
 
-static long count_hi(const hq_qlayer *q)
-{
+static long count_hi(const hq_qlayer *q) {
     long n = 0;
     for (int i = 0; q->lo_bits && i < ROWS * COLS; i++)
         n += q->is_hi[i];
@@ -55,21 +50,19 @@ static long count_hi(const hq_qlayer *q)
 
 /* hq_arith.h: low weights are codes << lo_shift, high ones nonzero on the grid, the grid
  * covers the row's largest weight. */
-static void check_contract(const hq_qlayer *q, const char *spec)
-{
+static void check_contract(const hq_qlayer *q, const char *spec) {
     int lo = q->lo_bits, qmax = q->hi_bits == 4 ? 7 : 127;
     int cmax = lo <= 1 ? 1 : (1 << (lo - 1)) - 1;
     for (int r = 0; r < ROWS; r++) {
         float mx = 0;
         for (int j = 0; j < COLS; j++)
             mx = fmaxf(mx, fabsf(W[r * COLS + j]));
-        CHECK(mx / q->w_scale[r] <= qmax + 0.5f + 1e-3f, "%s row %d: grid does not cover max",
-              spec, r);
-        if (!lo)
-            continue;
+        CHECK(mx / q->w_scale[r] <= qmax + 0.5f + 1e-3f, "%s row %d: grid does not cover max", spec,
+              r);
+        if (!lo) continue;
         int s = q->lo_shift[r];
-        CHECK(s <= hq_quant_max_lo_shift(lo) && (cmax << s) <= 127, "%s row %d shift %d", spec,
-              r, s);
+        CHECK(s <= hq_quant_max_lo_shift(lo) && (cmax << s) <= 127, "%s row %d shift %d", spec, r,
+              s);
         for (int j = 0; j < COLS; j++) {
             int i = r * COLS + j, v = q->w[i];
             if (q->is_hi[i]) {
@@ -83,8 +76,7 @@ static void check_contract(const hq_qlayer *q, const char *spec)
     }
 }
 
-static void structures(void)
-{
+static void structures(void) {
     make_weights(1);
     const char *spec = "lo=2,hi=8,frac=0.02,struct=nm:1:32";
     hq_qlayer *q = quant(spec, NULL, 0);
@@ -161,8 +153,7 @@ static void structures(void)
     hq_qlayer_free(q);
 }
 
-static void selection_rules(void)
-{
+static void selection_rules(void) {
     make_weights(2);
     hq_qlayer *q = quant("lo=2,hi=8,frac=0.03,select=magnitude", NULL, 0);
     float min_hi = INFINITY, max_lo = 0;
@@ -195,22 +186,20 @@ static void selection_rules(void)
     hq_qlayer_free(t);
 }
 
-static double mse_of(const char *spec)
-{
+static double mse_of(const char *spec) {
     hq_qlayer *q = quant(spec, NULL, 0);
     double e = q ? mse(q) : INFINITY;
     hq_qlayer_free(q);
     return e;
 }
 
-static void error_trends(void)
-{
+static void error_trends(void) {
     make_weights(3);
     double u2 = mse_of("uniform2"), h1 = mse_of("lo=2,hi=8,frac=0.01");
     double h5 = mse_of("lo=2,hi=8,frac=0.05"), l4 = mse_of("lo=4,hi=8,frac=0.01");
     double u8 = mse_of("uniform8"), u1 = mse_of("uniform1");
-    printf("mse: uniform1 %.3g uniform2 %.3g het1%% %.3g het5%% %.3g lo4 %.3g uniform8 %.3g\n",
-           u1, u2, h1, h5, l4, u8);
+    printf("mse: uniform1 %.3g uniform2 %.3g het1%% %.3g het5%% %.3g lo4 %.3g uniform8 %.3g\n", u1,
+           u2, h1, h5, l4, u8);
     CHECK(h1 < u2 && h5 < h1 && l4 < h1 && u8 < l4 && u2 < u1, "error ordering");
     /* the low level is fitted, not a fixed fraction of the max: error beats the naive
      * TWN-style level 0.7 * mean|w| rounded to the power-of-two grid */
@@ -231,8 +220,7 @@ static void error_trends(void)
     CHECK(u2 < naive, "fitted ternary %.3g vs naive %.3g", u2, naive);
 }
 
-static void determinism_and_per_tensor(void)
-{
+static void determinism_and_per_tensor(void) {
     make_weights(4);
     const char *spec = "lo=3,hi=4,frac=0.04,select=error,struct=nm:2:32";
     hq_qlayer *a = quant(spec, NULL, 0), *b = quant(spec, NULL, 0);
@@ -255,8 +243,7 @@ static void determinism_and_per_tensor(void)
     }
 }
 
-int main(void)
-{
+int main(void) {
     structures();
     selection_rules();
     error_trends();

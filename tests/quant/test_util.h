@@ -12,26 +12,24 @@
 
 static int t_failures, t_checks;
 
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        t_checks++;                                                                            \
-        if (!(cond)) {                                                                         \
-            t_failures++;                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                    \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        t_checks++;                                                                                \
+        if (!(cond)) {                                                                             \
+            t_failures++;                                                                          \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
     } while (0)
 
-static inline int t_report(const char *name)
-{
+static inline int t_report(const char *name) {
     printf("%s: %d checks, %d failures\n", name, t_checks, t_failures);
     return t_failures ? 1 : 0;
 }
 
 /* xorshift64*: deterministic test data independent of the library's generators */
-static inline uint64_t t_rand(uint64_t *s)
-{
+static inline uint64_t t_rand(uint64_t *s) {
     *s ^= *s >> 12;
     *s ^= *s << 25;
     *s ^= *s >> 27;
@@ -49,8 +47,7 @@ static inline float t_randn(uint64_t *s) /* approx. normal: sum of 4 uniforms */
     return (x - 2.0f) * 1.732f;
 }
 
-static inline hq_qlayer *t_alloc_q(int rows, int cols, int lo, int hi)
-{
+static inline hq_qlayer *t_alloc_q(int rows, int cols, int lo, int hi) {
     hq_layer L;
     memset(&L, 0, sizeof L);
     L.kind = HQ_LAYER_DENSE;
@@ -63,8 +60,7 @@ static inline hq_qlayer *t_alloc_q(int rows, int cols, int lo, int hi)
  * weights up to n (mode 0), exactly 0 (mode 1) or exactly min(n, block) (mode 2). m = 0
  * gives no high weights at all. */
 static inline hq_qlayer *t_random_q(uint64_t *s, int rows, int cols, int lo, int hi, int n, int m,
-                                    int mode)
-{
+                                    int mode) {
     hq_qlayer *q = t_alloc_q(rows, cols, lo, hi);
     int qmax = hi == 4 ? 7 : 127;
     int cmax = lo <= 1 ? 1 : (1 << (lo - 1)) - 1, smax = 0;
@@ -85,12 +81,13 @@ static inline hq_qlayer *t_random_q(uint64_t *s, int rows, int cols, int lo, int
         }
         for (int b0 = 0; m && b0 < cols; b0 += m) {
             int len = cols - b0 < m ? cols - b0 : m;
-            int k = mode == 1 ? 0 : mode == 2 ? (n < len ? n : len) : t_randint(s, 0, n < len ? n : len);
+            int k = mode == 1   ? 0
+                    : mode == 2 ? (n < len ? n : len)
+                                : t_randint(s, 0, n < len ? n : len);
             for (int t = 0; t < k;) {
                 int j = b0 + t_randint(s, 0, len - 1);
                 long i = (long)r * cols + j;
-                if (q->is_hi[i])
-                    continue;
+                if (q->is_hi[i]) continue;
                 int v = 0;
                 while (v == 0)
                     v = t_randint(s, -qmax, qmax);

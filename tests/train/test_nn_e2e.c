@@ -9,8 +9,7 @@
 
 #define MIN_ACCURACY 80.0 /* 3 epochs on 1/3 of the data; full training reaches ~89.5 % */
 
-int main(void)
-{
+int main(void) {
     char err[512];
     hq_dataset train, test;
     if (hq_dataset_load(&train, NULL, HQ_SPLIT_TRAIN, err, sizeof err) ||

@@ -1,6 +1,6 @@
 /* nn_gemm against a plain double-precision triple loop, for every transpose combination and
- * shapes that cross the micro- and macro-tile edges and take the split-K path; and bit-identical results for 1, 2 and 3
- * threads. */
+ * shapes that cross the micro- and macro-tile edges and take the split-K path; and bit-identical
+ * results for 1, 2 and 3 threads. */
 #include "nn_gemm.h"
 #include "nn_rng.h"
 
@@ -11,14 +11,12 @@
 
 static int failures;
 
-static void fill(nn_rng *r, float *v, long n)
-{
+static void fill(nn_rng *r, float *v, long n) {
     for (long i = 0; i < n; i++)
         v[i] = 2.0f * nn_rng_uniform(r) - 1.0f;
 }
 
-static void check_case(nn_rng *r, int ta, int tb, int M, int N, int K, int accumulate)
-{
+static void check_case(nn_rng *r, int ta, int tb, int M, int N, int K, int accumulate) {
     /* Leading dimensions larger than needed, to catch stride mix-ups. */
     int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 1, ldc = N + 2;
     long na = (long)(ta ? K : M) * lda, nb = (long)(tb ? N : K) * ldb, nc = (long)M * ldc;
@@ -36,8 +34,8 @@ static void check_case(nn_rng *r, int ta, int tb, int M, int N, int K, int accum
         if (t == 0) {
             memcpy(first, C, sizeof(float) * nc);
         } else if (memcmp(first, C, sizeof(float) * nc)) {
-            printf("FAIL %dx%dx%d ta=%d tb=%d: %d threads differ from 1 thread\n", M, N, K, ta,
-                   tb, threads[t]);
+            printf("FAIL %dx%dx%d ta=%d tb=%d: %d threads differ from 1 thread\n", M, N, K, ta, tb,
+                   threads[t]);
             failures++;
         }
     }
@@ -51,8 +49,7 @@ static void check_case(nn_rng *r, int ta, int tb, int M, int N, int K, int accum
                 mag += fabs(a * b);
             }
             double err = fabs(first[(long)i * ldc + j] - ref) / (mag + 1e-30);
-            if (err > worst)
-                worst = err;
+            if (err > worst) worst = err;
         }
         /* The padding columns of C must be untouched. */
         for (int j = N; j < ldc; j++)
@@ -71,14 +68,20 @@ static void check_case(nn_rng *r, int ta, int tb, int M, int N, int K, int accum
     free(A), free(B), free(C), free(C0), free(first);
 }
 
-int main(void)
-{
+int main(void) {
     nn_rng r;
     nn_rng_seed(&r, 42);
-    const int shapes[][3] = {{1, 1, 1},    {3, 5, 7},      {4, 8, 16},    {5, 9, 17},
-                             {67, 259, 300}, {130, 10, 513}, {10, 784, 64}, {200, 33, 1},
+    const int shapes[][3] = {{1, 1, 1},
+                             {3, 5, 7},
+                             {4, 8, 16},
+                             {5, 9, 17},
+                             {67, 259, 300},
+                             {130, 10, 513},
+                             {10, 784, 64},
+                             {200, 33, 1},
                              /* split-K: few output tiles, long K */
-                             {16, 9, 9000}, {40, 150, 5000}};
+                             {16, 9, 9000},
+                             {40, 150, 5000}};
     int cases = 0;
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int ta = 0; ta < 2; ta++)
@@ -89,12 +92,10 @@ int main(void)
     /* K = 0: C = 0 (or unchanged when accumulating). */
     float c[6] = {1, 2, 3, 4, 5, 6};
     nn_gemm(0, 0, 2, 3, 0, NULL, 1, NULL, 1, c, 3, 1, 1);
-    if (c[5] != 6.0f)
-        printf("FAIL K=0 accumulate changed C\n"), failures++;
+    if (c[5] != 6.0f) printf("FAIL K=0 accumulate changed C\n"), failures++;
     nn_gemm(0, 0, 2, 3, 0, NULL, 1, NULL, 1, c, 3, 0, 1);
     for (int i = 0; i < 6; i++)
-        if (c[i] != 0.0f)
-            printf("FAIL K=0 did not clear C\n"), failures++, i = 6;
+        if (c[i] != 0.0f) printf("FAIL K=0 did not clear C\n"), failures++, i = 6;
 
     printf("%d GEMM cases, %d failures\n", cases, failures);
     return failures ? 1 : 0;

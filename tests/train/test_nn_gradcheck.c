@@ -16,14 +16,12 @@
 
 static int failures, checks;
 
-static void fill(nn_rng *r, float *v, long n, float scale)
-{
+static void fill(nn_rng *r, float *v, long n, float scale) {
     for (long i = 0; i < n; i++)
         v[i] = (2.0f * nn_rng_uniform(r) - 1.0f) * scale;
 }
 
-static void compare(const char *what, int index, double numeric, double analytic)
-{
+static void compare(const char *what, int index, double numeric, double analytic) {
     checks++;
     if (fabs(numeric - analytic) > 5e-3 + 2e-2 * fabs(analytic)) {
         printf("FAIL %s[%d]: finite difference %.6f, backward %.6f\n", what, index, numeric,
@@ -40,23 +38,15 @@ typedef struct {
     int32_t *argmax;
 } layer_case;
 
-static void forward(layer_case *c)
-{
+static void forward(layer_case *c) {
     switch (c->L.kind) {
-    case HQ_LAYER_DENSE:
-        nn_dense_forward(&c->L, c->w, c->x, c->y, c->n, 1);
-        break;
-    case HQ_LAYER_CONV:
-        nn_conv_forward(&c->L, c->w, c->x, c->col, c->y, c->n, 1);
-        break;
-    case HQ_LAYER_MAXPOOL:
-        nn_maxpool_forward(&c->L, c->x, c->y, c->argmax, c->n, 1);
-        break;
+    case HQ_LAYER_DENSE: nn_dense_forward(&c->L, c->w, c->x, c->y, c->n, 1); break;
+    case HQ_LAYER_CONV: nn_conv_forward(&c->L, c->w, c->x, c->col, c->y, c->n, 1); break;
+    case HQ_LAYER_MAXPOOL: nn_maxpool_forward(&c->L, c->x, c->y, c->argmax, c->n, 1); break;
     }
 }
 
-static double loss(layer_case *c)
-{
+static double loss(layer_case *c) {
     forward(c);
     double s = 0.0;
     long ny = (long)c->n * nn_shape_size(c->L.out);
@@ -66,8 +56,7 @@ static double loss(layer_case *c)
 }
 
 /* Central difference of the loss with respect to v[i]. */
-static double numeric_grad(layer_case *c, float *v, long i)
-{
+static double numeric_grad(layer_case *c, float *v, long i) {
     float keep = v[i];
     v[i] = keep + H;
     double up = loss(c);
@@ -77,8 +66,7 @@ static double numeric_grad(layer_case *c, float *v, long i)
     return (up - down) / (2.0 * H);
 }
 
-static void check_layer(const char *name, hq_layer L, int n, unsigned seed)
-{
+static void check_layer(const char *name, hq_layer L, int n, unsigned seed) {
     nn_rng rng;
     nn_rng_seed(&rng, seed);
     layer_case c = {.L = L, .n = n};
@@ -98,23 +86,17 @@ static void check_layer(const char *name, hq_layer L, int n, unsigned seed)
     fill(&rng, c.r, ny, 1.0f);
 
     float *dy = malloc(sizeof(float) * ny), *dx = malloc(sizeof(float) * nx);
-    float *dw = malloc(sizeof(float) * (nw ? nw : 1)), *db = malloc(sizeof(float) * (L.rows ? L.rows : 1));
+    float *dw = malloc(sizeof(float) * (nw ? nw : 1)),
+          *db = malloc(sizeof(float) * (L.rows ? L.rows : 1));
     float *dcol = malloc(sizeof(float) * ncol);
     forward(&c);
     memcpy(dy, c.r, sizeof(float) * ny);
-    if (L.relu)
-        nn_relu_backward(c.y, dy, ny);
+    if (L.relu) nn_relu_backward(c.y, dy, ny);
     char what[64];
     switch (L.kind) {
-    case HQ_LAYER_DENSE:
-        nn_dense_backward(&c.L, c.w, c.x, dy, dx, dw, db, n, 1);
-        break;
-    case HQ_LAYER_CONV:
-        nn_conv_backward(&c.L, c.w, c.col, dy, dcol, dx, dw, db, n, 1);
-        break;
-    case HQ_LAYER_MAXPOOL:
-        nn_maxpool_backward(&c.L, dy, c.argmax, dx, n, 1);
-        break;
+    case HQ_LAYER_DENSE: nn_dense_backward(&c.L, c.w, c.x, dy, dx, dw, db, n, 1); break;
+    case HQ_LAYER_CONV: nn_conv_backward(&c.L, c.w, c.col, dy, dcol, dx, dw, db, n, 1); break;
+    case HQ_LAYER_MAXPOOL: nn_maxpool_backward(&c.L, dy, c.argmax, dx, n, 1); break;
     }
     for (long i = 0; i < nx; i++) {
         snprintf(what, sizeof what, "%s dx", name);
@@ -132,35 +114,43 @@ static void check_layer(const char *name, hq_layer L, int n, unsigned seed)
     free(dy), free(dx), free(dw), free(db), free(dcol);
 }
 
-static hq_layer dense(int in, int out, int relu)
-{
-    return (hq_layer){.kind = HQ_LAYER_DENSE, .in = {in, 1, 1}, .out = {out, 1, 1},
-                      .rows = out, .cols = in, .relu = relu};
+static hq_layer dense(int in, int out, int relu) {
+    return (hq_layer){.kind = HQ_LAYER_DENSE,
+                      .in = {in, 1, 1},
+                      .out = {out, 1, 1},
+                      .rows = out,
+                      .cols = in,
+                      .relu = relu};
 }
 
-static hq_layer conv(hq_shape in, int out_c, int k, int stride, int pad, int relu)
-{
+static hq_layer conv(hq_shape in, int out_c, int k, int stride, int pad, int relu) {
     hq_shape out = {out_c, (in.h + 2 * pad - k) / stride + 1, (in.w + 2 * pad - k) / stride + 1};
-    return (hq_layer){.kind = HQ_LAYER_CONV, .in = in, .out = out, .k = k, .stride = stride,
-                      .pad = pad, .rows = out_c, .cols = k * k * in.c, .relu = relu};
+    return (hq_layer){.kind = HQ_LAYER_CONV,
+                      .in = in,
+                      .out = out,
+                      .k = k,
+                      .stride = stride,
+                      .pad = pad,
+                      .rows = out_c,
+                      .cols = k * k * in.c,
+                      .relu = relu};
 }
 
-static hq_layer maxpool(hq_shape in, int k)
-{
-    return (hq_layer){.kind = HQ_LAYER_MAXPOOL, .in = in, .out = {in.c, in.h / k, in.w / k},
-                      .k = k, .stride = k};
+static hq_layer maxpool(hq_shape in, int k) {
+    return (hq_layer){
+        .kind = HQ_LAYER_MAXPOOL, .in = in, .out = {in.c, in.h / k, in.w / k}, .k = k, .stride = k};
 }
 
 /* The im2col convolution against the textbook loop over (oy, ox, oc, ky, kx, c). */
-static void check_conv_direct(void)
-{
+static void check_conv_direct(void) {
     nn_rng rng;
     nn_rng_seed(&rng, 7);
     hq_layer L = conv((hq_shape){3, 7, 6}, 5, 3, 2, 1, 0);
     int n = 2;
     long nx = (long)n * nn_shape_size(L.in), ny = (long)n * nn_shape_size(L.out);
     float *x = malloc(sizeof(float) * nx), *w = malloc(sizeof(float) * L.rows * L.cols);
-    float *y = malloc(sizeof(float) * ny), *col = malloc(sizeof(float) * n * L.out.h * L.out.w * L.cols);
+    float *y = malloc(sizeof(float) * ny),
+          *col = malloc(sizeof(float) * n * L.out.h * L.out.w * L.cols);
     L.b = malloc(sizeof(float) * L.rows);
     fill(&rng, x, nx, 1.0f);
     fill(&rng, w, (long)L.rows * L.cols, 1.0f);
@@ -174,25 +164,24 @@ static void check_conv_direct(void)
                     for (int ky = 0; ky < L.k; ky++)
                         for (int kx = 0; kx < L.k; kx++)
                             for (int c = 0; c < L.in.c; c++) {
-                                int iy = oy * L.stride - L.pad + ky, ix = ox * L.stride - L.pad + kx;
-                                if (iy < 0 || ix < 0 || iy >= L.in.h || ix >= L.in.w)
-                                    continue;
+                                int iy = oy * L.stride - L.pad + ky,
+                                    ix = ox * L.stride - L.pad + kx;
+                                if (iy < 0 || ix < 0 || iy >= L.in.h || ix >= L.in.w) continue;
                                 s += (double)w[oc * L.cols + (ky * L.k + kx) * L.in.c + c] *
                                      x[img * nn_shape_size(L.in) + (iy * L.in.w + ix) * L.in.c + c];
                             }
                     float got = y[img * nn_shape_size(L.out) + (oy * L.out.w + ox) * L.out.c + oc];
                     checks++;
                     if (fabs(got - s) > 1e-5 * (1 + fabs(s))) {
-                        printf("FAIL conv direct (%d,%d,%d,%d): %f vs %f\n", img, oy, ox, oc,
-                               got, s);
+                        printf("FAIL conv direct (%d,%d,%d,%d): %f vs %f\n", img, oy, ox, oc, got,
+                               s);
                         failures++;
                     }
                 }
     free(x), free(w), free(y), free(col), free(L.b);
 }
 
-static void check_softmax(void)
-{
+static void check_softmax(void) {
     nn_rng rng;
     nn_rng_seed(&rng, 9);
     enum { N = 3, C = 6 };
@@ -213,14 +202,12 @@ static void check_softmax(void)
 
 /* The whole CNN (conv, pool, conv, pool, dense, dense) through nn_net with the real loss. */
 static double net_loss(nn_net *net, const hq_model *m, const float *const *w, const uint8_t *y,
-                       int n)
-{
+                       int n) {
     nn_net_forward(net, m, w, n, m->n_layers - 1);
     return nn_softmax_xent(net->act[m->n_layers - 1], y, n, m->n_classes, 1.0f, NULL, NULL);
 }
 
-static void check_network(void)
-{
+static void check_network(void) {
     char err[200];
     hq_model m;
     if (hq_model_init_cnn(&m, 0.25f, 3, err, sizeof err)) {
@@ -246,8 +233,7 @@ static void check_network(void)
     nn_net_backward(&net, &m, w, N);
     for (int l = 0; l < m.n_layers; l++) {
         hq_layer *L = &m.layers[l];
-        if (!L->w)
-            continue;
+        if (!L->w) continue;
         char what[32];
         snprintf(what, sizeof what, "cnn layer %d dw", l);
         for (int t = 0; t < 12; t++) { /* a sample of weights and biases of each layer */
@@ -275,8 +261,7 @@ static void check_network(void)
     hq_model_free(&m);
 }
 
-int main(void)
-{
+int main(void) {
     check_layer("dense", dense(7, 5, 0), 3, 1);
     check_layer("dense+relu", dense(9, 6, 1), 4, 2);
     check_layer("conv3x3 pad1", conv((hq_shape){3, 5, 6}, 4, 3, 1, 1, 0), 2, 3);

@@ -8,16 +8,15 @@
 
 static int failures;
 
-#define CHECK(cond, msg)                                                                         \
-    do {                                                                                         \
-        if (!(cond)) {                                                                           \
-            printf("FAIL line %d: %s\n", __LINE__, msg);                                         \
-            failures++;                                                                          \
-        }                                                                                        \
+#define CHECK(cond, msg)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("FAIL line %d: %s\n", __LINE__, msg);                                           \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
-int main(void)
-{
+int main(void) {
     nn_rng a, b, c;
     nn_rng_seed(&a, 123);
     nn_rng_seed(&b, 123);
@@ -48,8 +47,7 @@ int main(void)
     for (int i = 0; i < DRAWS; i++) {
         uint32_t v = nn_rng_below(&a, BINS);
         bounded &= v < BINS;
-        if (v < BINS)
-            count[v]++;
+        if (v < BINS) count[v]++;
     }
     double chi2 = 0.0, expect = (double)DRAWS / BINS;
     for (int i = 0; i < BINS; i++)
@@ -67,8 +65,7 @@ int main(void)
     int moved = 0, perm = 1;
     for (int i = 0; i < N; i++) {
         perm &= idx[i] >= 0 && idx[i] < N && !seen[idx[i]];
-        if (idx[i] >= 0 && idx[i] < N)
-            seen[idx[i]] = 1;
+        if (idx[i] >= 0 && idx[i] < N) seen[idx[i]] = 1;
         moved += idx[i] != i;
     }
     CHECK(perm, "shuffle is not a permutation");

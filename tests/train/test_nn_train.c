@@ -11,20 +11,19 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                         \
-    do {                                                                                         \
-        if (!(cond)) {                                                                           \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                          \
-            printf(__VA_ARGS__);                                                                 \
-            printf("\n");                                                                        \
-            failures++;                                                                          \
-        }                                                                                        \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 static hq_dataset train;
 
-static void make_mlp(hq_model *m, float wm, unsigned long long seed)
-{
+static void make_mlp(hq_model *m, float wm, unsigned long long seed) {
     char err[200];
     if (hq_model_init_mlp(m, NULL, 0, wm, seed, err, sizeof err)) {
         printf("FAIL init mlp: %s\n", err);
@@ -32,8 +31,7 @@ static void make_mlp(hq_model *m, float wm, unsigned long long seed)
     }
 }
 
-static void make_cnn(hq_model *m, float wm, unsigned long long seed)
-{
+static void make_cnn(hq_model *m, float wm, unsigned long long seed) {
     char err[200];
     if (hq_model_init_cnn(m, wm, seed, err, sizeof err)) {
         printf("FAIL init cnn: %s\n", err);
@@ -42,8 +40,7 @@ static void make_cnn(hq_model *m, float wm, unsigned long long seed)
 }
 
 /* Mean cross-entropy of m on the first n training images, through hq_forward_float_batch. */
-static double mean_loss(const hq_model *m, int n)
-{
+static double mean_loss(const hq_model *m, int n) {
     int last = m->n_layers - 1;
     float *acts[HQ_MAX_LAYERS] = {0};
     acts[last] = malloc(sizeof(float) * n * m->n_classes);
@@ -56,14 +53,11 @@ static double mean_loss(const hq_model *m, int n)
     return loss / n;
 }
 
-static int same_weights(const hq_model *a, const hq_model *b)
-{
-    if (a->n_layers != b->n_layers)
-        return 0;
+static int same_weights(const hq_model *a, const hq_model *b) {
+    if (a->n_layers != b->n_layers) return 0;
     for (int l = 0; l < a->n_layers; l++) {
         const hq_layer *x = &a->layers[l], *y = &b->layers[l];
-        if (!x->w)
-            continue;
+        if (!x->w) continue;
         if (memcmp(x->w, y->w, sizeof(float) * x->rows * x->cols) ||
             memcmp(x->b, y->b, sizeof(float) * x->rows))
             return 0;
@@ -71,15 +65,13 @@ static int same_weights(const hq_model *a, const hq_model *b)
     return 1;
 }
 
-static void train_or_fail(hq_model *m, const hq_train_opts *o, const char *what)
-{
+static void train_or_fail(hq_model *m, const hq_train_opts *o, const char *what) {
     char err[300];
     if (hq_train(m, &train, o, err, sizeof err))
         printf("FAIL %s: hq_train: %s\n", what, err), failures++;
 }
 
-static void test_loss_decreases(void)
-{
+static void test_loss_decreases(void) {
     const struct {
         const char *net;
         int optimizer, limit, epochs, batch;
@@ -114,8 +106,7 @@ static void test_loss_decreases(void)
     }
 }
 
-static double weight_norm2(const hq_model *m)
-{
+static double weight_norm2(const hq_model *m) {
     double s = 0.0;
     for (int l = 0; l < m->n_layers; l++)
         for (long i = 0; m->layers[l].w && i < (long)m->layers[l].rows * m->layers[l].cols; i++)
@@ -124,8 +115,7 @@ static double weight_norm2(const hq_model *m)
 }
 
 /* Weight decay shrinks the weights (decoupled for Adam, L2 for SGD) and still trains. */
-static void test_weight_decay(void)
-{
+static void test_weight_decay(void) {
     for (int optimizer = 0; optimizer < 2; optimizer++) {
         hq_model plain, decayed;
         make_mlp(&plain, 0.5f, 6);
@@ -153,8 +143,7 @@ static void test_weight_decay(void)
 }
 
 static void train_copy(hq_model *m, const char *net, int threads, unsigned long long seed,
-                       int limit)
-{
+                       int limit) {
     if (!strcmp(net, "cnn"))
         make_cnn(m, 0.5f, seed);
     else
@@ -169,8 +158,7 @@ static void train_copy(hq_model *m, const char *net, int threads, unsigned long 
     train_or_fail(m, &o, net);
 }
 
-static void test_determinism(void)
-{
+static void test_determinism(void) {
     const char *nets[] = {"mlp", "cnn"};
     for (int i = 0; i < 2; i++) {
         int limit = i ? 230 : 1030;
@@ -191,8 +179,7 @@ typedef struct {
     int calls, bad_shape;
 } hook_stats;
 
-static void identity_hook(void *ctx, int layer, const float *w, float *w_q, int rows, int cols)
-{
+static void identity_hook(void *ctx, int layer, const float *w, float *w_q, int rows, int cols) {
     hook_stats *s = ctx;
     s->calls++;
     (void)layer;
@@ -200,8 +187,7 @@ static void identity_hook(void *ctx, int layer, const float *w, float *w_q, int 
 }
 
 /* Binary weights: sign(w) times the row's mean magnitude (as in XNOR-Net). */
-static void binarize_hook(void *ctx, int layer, const float *w, float *w_q, int rows, int cols)
-{
+static void binarize_hook(void *ctx, int layer, const float *w, float *w_q, int rows, int cols) {
     hook_stats *s = ctx;
     s->calls++;
     (void)layer;
@@ -215,8 +201,7 @@ static void binarize_hook(void *ctx, int layer, const float *w, float *w_q, int 
     }
 }
 
-static void test_fake_quant(void)
-{
+static void test_fake_quant(void) {
     hq_model plain, ident, bin;
     hq_train_opts o;
     hq_train_opts_default(&o, "mlp");
@@ -251,16 +236,15 @@ static void test_fake_quant(void)
         int correct = hq_eval_float(m, &train, o.limit, NULL);
         *(pass ? &qat_correct_bin : &float_correct_bin) = correct;
     }
-    printf("binarized weights: float-trained %d, QAT-trained %d of %d correct\n",
-           float_correct_bin, qat_correct_bin, o.limit);
+    printf("binarized weights: float-trained %d, QAT-trained %d of %d correct\n", float_correct_bin,
+           qat_correct_bin, o.limit);
     CHECK(qat_correct_bin > o.limit / 2, "QAT-trained binary network only %d of %d",
           qat_correct_bin, o.limit);
     CHECK(qat_correct_bin > float_correct_bin, "QAT did not beat binarizing after training");
     hq_model_free(&plain), hq_model_free(&ident), hq_model_free(&bin);
 }
 
-static void test_eval_paths(void)
-{
+static void test_eval_paths(void) {
     hq_model m;
     make_cnn(&m, 0.5f, 4);
     enum { N = 300 };
@@ -291,34 +275,30 @@ static void test_eval_paths(void)
     hq_model_free(&m);
 }
 
-static void nan_hook(void *ctx, int layer, const float *w, float *w_q, int rows, int cols)
-{
+static void nan_hook(void *ctx, int layer, const float *w, float *w_q, int rows, int cols) {
     (void)ctx, (void)layer, (void)w;
     for (long i = 0; i < (long)rows * cols; i++)
         w_q[i] = NAN;
 }
 
 static void expect_reject(hq_model *m, const hq_dataset *d, const hq_train_opts *o,
-                          const char *needle, const char *what)
-{
+                          const char *needle, const char *what) {
     char err[300] = "";
     int rc = hq_train(m, d, o, err, sizeof err);
     CHECK(rc == -1, "%s accepted", what);
-    CHECK(strstr(err, needle) != NULL, "%s: message '%s' does not mention '%s'", what, err,
-          needle);
+    CHECK(strstr(err, needle) != NULL, "%s: message '%s' does not mention '%s'", what, err, needle);
 }
 
-static void test_bad_options(void)
-{
+static void test_bad_options(void) {
     hq_model m, copy;
     make_mlp(&m, 0.25f, 1);
     make_mlp(&copy, 0.25f, 1);
     hq_train_opts good, o;
     hq_train_opts_default(&good, "mlp");
     good.limit = 100;
-#define BAD(field, value, needle)                                                                \
-    o = good;                                                                                    \
-    o.field = value;                                                                             \
+#define BAD(field, value, needle)                                                                  \
+    o = good;                                                                                      \
+    o.field = value;                                                                               \
     expect_reject(&m, &train, &o, needle, #field " = " #value)
     BAD(epochs, 0, "epochs");
     BAD(batch, 0, "batch");
@@ -357,17 +337,18 @@ static void test_bad_options(void)
     char err[200] = "";
     int hidden_bad[] = {64, 0};
     CHECK(hq_model_init_mlp(&m, hidden_bad, 2, 1.0f, 1, err, sizeof err) == -1 &&
-              strstr(err, "hidden width"), "zero hidden width accepted (%s)", err);
+              strstr(err, "hidden width"),
+          "zero hidden width accepted (%s)", err);
     CHECK(hq_model_init_mlp(&m, NULL, 0, 0.0f, 1, err, sizeof err) == -1 &&
-              strstr(err, "width_mult"), "width_mult 0 accepted (%s)", err);
+              strstr(err, "width_mult"),
+          "width_mult 0 accepted (%s)", err);
     CHECK(hq_model_init_mlp(&m, hidden_bad, 40, 1.0f, 1, err, sizeof err) == -1,
           "40 hidden layers accepted");
     CHECK(hq_model_init_cnn(&m, -1.0f, 1, err, sizeof err) == -1, "negative width accepted");
     CHECK(hq_model_init_cnn(&m, NAN, 1, err, sizeof err) == -1, "NaN width accepted");
 }
 
-static void test_init(void)
-{
+static void test_init(void) {
     hq_model m;
     int hidden[] = {100, 50, 20};
     make_mlp(&m, 1.0f, 1);
@@ -394,8 +375,7 @@ static void test_init(void)
     CHECK(m.n_layers == 0, "hq_model_free left layers");
 }
 
-int main(void)
-{
+int main(void) {
     char err[512];
     if (hq_dataset_load(&train, NULL, HQ_SPLIT_TRAIN, err, sizeof err)) {
         printf("FAIL cannot load the training set: %s\n", err);

@@ -15,8 +15,7 @@ using namespace hq;
 static const uint32_t kEntry = 0x80000000, kTohost = 0x80001000;
 
 /* ehdr | phdr | 16 code bytes | strtab | symtab | 3 section headers */
-static std::vector<uint8_t> make_elf()
-{
+static std::vector<uint8_t> make_elf() {
     const uint8_t code[16] = {0x13, 0, 0, 0, 0x13, 0, 0, 0, 0x6f, 0, 0, 0, 1, 2, 3, 4};
     const char strtab[] = "\0tohost\0"; /* 9 bytes with the final NUL */
     const size_t off_code = sizeof(Elf32_Ehdr) + sizeof(Elf32_Phdr);
@@ -78,21 +77,18 @@ static std::vector<uint8_t> make_elf()
     return f;
 }
 
-static std::string write_file(const char *name, const std::vector<uint8_t> &bytes)
-{
+static std::string write_file(const char *name, const std::vector<uint8_t> &bytes) {
     std::ofstream out(name, std::ios::binary);
     out.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
     return name;
 }
 
-static bool rejects(const std::string &path, std::initializer_list<const char *> parts)
-{
+static bool rejects(const std::string &path, std::initializer_list<const char *> parts) {
     std::printf("reject %s\n", path.c_str());
     return throws_with<ElfError>([&] { read_elf(path); }, parts);
 }
 
-int main()
-{
+int main() {
     const std::vector<uint8_t> good = make_elf();
     const std::string gp = write_file("elf_good.elf", good);
     const ElfImage img = read_elf(gp);
@@ -107,7 +103,8 @@ int main()
     }
 
     std::vector<uint8_t> b;
-    CHECK(rejects(write_file("elf_text.elf", {'h', 'e', 'l', 'l', 'o', '\n'}), {"elf_text.elf", "not an ELF"}));
+    CHECK(rejects(write_file("elf_text.elf", {'h', 'e', 'l', 'l', 'o', '\n'}),
+                  {"elf_text.elf", "not an ELF"}));
     CHECK(rejects(write_file("elf_empty.elf", {}), {"elf_empty.elf", "not an ELF"}));
     b = good;
     b[EI_CLASS] = ELFCLASS64;
@@ -126,7 +123,8 @@ int main()
     b.assign(good.begin(), good.begin() + 70); /* inside the program header */
     CHECK(rejects(write_file("elf_trunc_ph.elf", b), {"truncated"}));
     b.assign(good.begin(), good.begin() + 90); /* inside the loadable segment */
-    CHECK(rejects(write_file("elf_trunc_seg.elf", b), {"elf_trunc_seg.elf", "truncated", "segment 0"}));
+    CHECK(rejects(write_file("elf_trunc_seg.elf", b),
+                  {"elf_trunc_seg.elf", "truncated", "segment 0"}));
     b = good;
     b[sizeof(Elf32_Ehdr)] = PT_NOTE; /* nothing to load */
     CHECK(rejects(write_file("elf_noload.elf", b), {"no loadable"}));

@@ -13,12 +13,11 @@
 #include <sstream>
 
 using namespace hq;
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 using sc_core::SC_US;
 
-static int run_finisher(uint32_t value, int expected)
-{
+static int run_finisher(uint32_t value, int expected) {
     TestFinisher fin("finisher");
     TestInitiator cpu("cpu");
     cpu.socket.bind(fin.socket);
@@ -42,8 +41,7 @@ static int run_finisher(uint32_t value, int expected)
     return vp_report("test_periph finisher");
 }
 
-int sc_main(int argc, char *argv[])
-{
+int sc_main(int argc, char *argv[]) {
     if (argc == 4 && !std::strcmp(argv[1], "finisher"))
         return run_finisher(uint32_t(std::strtoul(argv[2], nullptr, 0)), std::atoi(argv[3]));
 
@@ -68,8 +66,14 @@ int sc_main(int argc, char *argv[])
     u.body = [&] {
         sc_time d;
         uint8_t b;
-        auto wr = [&](unsigned off, uint8_t v) { CHECK(u.access(true, off, &v, 1, d) == 0 + tlm::TLM_OK_RESPONSE); };
-        auto rd = [&](unsigned off) { b = 0; u.access(false, off, &b, 1, d); return b; };
+        auto wr = [&](unsigned off, uint8_t v) {
+            CHECK(u.access(true, off, &v, 1, d) == 0 + tlm::TLM_OK_RESPONSE);
+        };
+        auto rd = [&](unsigned off) {
+            b = 0;
+            u.access(false, off, &b, 1, d);
+            return b;
+        };
         CHECK_EQ(rd(Uart16550::LSR), uint8_t(0x60)); /* THR empty, transmitter idle */
         wr(Uart16550::LCR, 0x83);                    /* DLAB: divisor latch, no output */
         wr(0, 0x01);
@@ -105,7 +109,7 @@ int sc_main(int argc, char *argv[])
         auto wr64 = [&](uint64_t off, uint64_t v) { c.access(true, off, &v, 8, d); };
         CHECK_EQ(rd64(Clint::MTIME), uint64_t(0));
         wait(sc_time(1, SC_US));
-        CHECK_EQ(rd64(Clint::MTIME), uint64_t(10)); /* 10 MHz */
+        CHECK_EQ(rd64(Clint::MTIME), uint64_t(10));          /* 10 MHz */
         CHECK_EQ(c.read32(Clint::MTIMECMP, d), 0xffffffffu); /* reset value: never */
         CHECK(!mtip.read());
         /* 32-bit halves, low first, as RV32 firmware writes it */

@@ -6,11 +6,10 @@
 #include "vp_check.h"
 
 using namespace hq;
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
-int sc_main(int, char *[])
-{
+int sc_main(int, char *[]) {
     BusConfig bc;
     bc.clock_hz = 100e6; /* 10 ns cycle */
     bc.width_bytes = 8;

@@ -9,15 +9,15 @@
 #include <stdint.h>
 
 typedef struct {
-    uintptr_t base;      /* register window */
-    uintptr_t plic;      /* 0: no interrupt controller, poll */
+    uintptr_t base; /* register window */
+    uintptr_t plic; /* 0: no interrupt controller, poll */
     uint32_t irq_source;
     int poll;
 } hq_accel_dev;
 
 typedef struct {
-    unsigned err;       /* HQ_ACCEL_ERR_* (0 = done) */
-    uint32_t err_desc;  /* index of the failing descriptor within the command */
+    unsigned err;      /* HQ_ACCEL_ERR_* (0 = done) */
+    uint32_t err_desc; /* index of the failing descriptor within the command */
     uint32_t err_addr;
 } hq_accel_result;
 

@@ -10,8 +10,7 @@
 
 #include <stdio.h>
 
-static int check_table(const volatile hq_accel_net *n)
-{
+static int check_table(const volatile hq_accel_net *n) {
     if (n->magic != HQ_ACCEL_NET_MAGIC || n->version != HQ_ACCEL_NET_VERSION) {
         printf("accel runtime: no network table at 0x%08lx (magic 0x%08lx)\n",
                (unsigned long)HQ_ACCEL_NET_ADDR, (unsigned long)n->magic);
@@ -26,12 +25,10 @@ static int check_table(const volatile hq_accel_net *n)
     return 0;
 }
 
-int main(void)
-{
+int main(void) {
     volatile hq_accel_net *net = (volatile hq_accel_net *)HQ_ACCEL_NET_ADDR;
     const uint64_t t0 = rdcycle64();
-    if (check_table(net))
-        return HQ_ACCEL_EXIT_BAD_TABLE;
+    if (check_table(net)) return HQ_ACCEL_EXIT_BAD_TABLE;
     hq_accel_dev dev;
     if (hq_accel_open(&dev, net->accel_base, net->plic_base, net->irq_source,
                       net->mode & HQ_ACCEL_NET_POLL)) {

@@ -8,6 +8,6 @@
 #define HQ_UART0_BASE 0x10000000u    /* NS16550A, registers 1 byte apart */
 #define HQ_RAM_BASE 0x80000000u
 
-#define HQ_MTIME_HZ 10000000u        /* CLINT timebase of QEMU virt: 10 MHz */
+#define HQ_MTIME_HZ 10000000u /* CLINT timebase of QEMU virt: 10 MHz */
 
 #endif

@@ -1,3 +1,5 @@
+/* clang-format off */
+/* (assembler macros, laid out by hand) */
 /* Self-checking ISA test macros. A test program is straight-line code: each check loads
  * operands, runs one instruction and compares with the value the ISA manual defines.
  * gp holds the number of the running check; the first mismatch ends the run through the

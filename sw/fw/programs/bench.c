@@ -14,8 +14,7 @@
 static uint8_t data[4096];
 static int32_t A[N][N], B[N][N], C[N][N];
 
-static uint32_t crc32(const uint8_t *p, unsigned len, uint32_t crc)
-{
+static uint32_t crc32(const uint8_t *p, unsigned len, uint32_t crc) {
     crc = ~crc;
     for (unsigned i = 0; i < len; i++) {
         crc ^= p[i];
@@ -25,8 +24,7 @@ static uint32_t crc32(const uint8_t *p, unsigned len, uint32_t crc)
     return ~crc;
 }
 
-static uint32_t matmul(void)
-{
+static uint32_t matmul(void) {
     uint32_t sum = 0;
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) {
@@ -39,8 +37,7 @@ static uint32_t matmul(void)
     return sum;
 }
 
-static uint32_t divisions(uint32_t seed)
-{
+static uint32_t divisions(uint32_t seed) {
     uint32_t acc = 0;
     for (uint32_t i = 1; i < 2000; i++) {
         acc += (seed ^ i) / i + (uint32_t)((int32_t)(seed - i) % (int32_t)(i | 1));
@@ -49,8 +46,7 @@ static uint32_t divisions(uint32_t seed)
     return acc;
 }
 
-int main(void)
-{
+int main(void) {
     uint32_t x = 12345;
     for (unsigned i = 0; i < sizeof data; i++) {
         x = x * 1664525u + 1013904223u;

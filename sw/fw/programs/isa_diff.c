@@ -9,28 +9,27 @@
 
 static uint32_t state = 0x9e3779b9u;
 
-static uint32_t next(void)
-{
+static uint32_t next(void) {
     /* xorshift32, with edge values now and then */
     state ^= state << 13;
     state ^= state >> 17;
     state ^= state << 5;
     static const uint32_t edges[] = {0, 1, 0xffffffffu, 0x80000000u, 0x7fffffffu, 2, 31, 32};
-    if ((state & 7) == 0)
-        return edges[(state >> 3) & 7];
+    if ((state & 7) == 0) return edges[(state >> 3) & 7];
     return state;
 }
 
-#define RR(name)                                                                           \
-    static uint32_t op_##name(uint32_t a, uint32_t b)                                      \
-    {                                                                                      \
-        uint32_t r;                                                                        \
-        __asm__ volatile(#name " %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));                  \
-        return r;                                                                          \
+#define RR(name)                                                                                   \
+    static uint32_t op_##name(uint32_t a, uint32_t b) {                                            \
+        uint32_t r;                                                                                \
+        __asm__ volatile(#name " %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));                          \
+        return r;                                                                                  \
     }
+// clang-format off
 #define OPS(X)                                                                             \
     X(add) X(sub) X(sll) X(slt) X(sltu) X(xor) X(srl) X(sra) X(or) X(and) X(mul) X(mulh)   \
     X(mulhsu) X(mulhu) X(div) X(divu) X(rem) X(remu)
+// clang-format on
 OPS(RR)
 
 typedef uint32_t (*op_fn)(uint32_t, uint32_t);
@@ -40,8 +39,7 @@ static const struct {
     op_fn fn;
 } ops[] = {OPS(ENTRY)};
 
-int main(void)
-{
+int main(void) {
     uint32_t all = 0;
     for (unsigned k = 0; k < sizeof ops / sizeof ops[0]; k++) {
         uint32_t h = 2166136261u; /* FNV-1a over the results */

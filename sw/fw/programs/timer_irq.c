@@ -13,8 +13,7 @@
 static volatile unsigned ticks, soft_irqs;
 static volatile uint64_t next_deadline;
 
-uint32_t hq_trap_handler(uint32_t mcause, uint32_t mepc, uint32_t mtval, uint32_t *frame)
-{
+uint32_t hq_trap_handler(uint32_t mcause, uint32_t mepc, uint32_t mtval, uint32_t *frame) {
     (void)mtval;
     (void)frame;
     if (mcause == (MCAUSE_INTERRUPT | IRQ_M_TIMER)) {
@@ -45,15 +44,15 @@ __asm__(".align 6\n"
 
 void on_soft_irq(void);
 void hq_finish_c(int code);
-void on_soft_irq(void)
-{
+void on_soft_irq(void) {
     soft_irqs++;
     hq_clint_set_msip(0);
 }
-void hq_finish_c(int code) { hq_finish(code); }
+void hq_finish_c(int code) {
+    hq_finish(code);
+}
 
-int main(void)
-{
+int main(void) {
     uint64_t start = hq_clint_mtime();
     next_deadline = start + PERIOD;
     hq_clint_set_mtimecmp(next_deadline);
@@ -66,8 +65,8 @@ int main(void)
     }
     uint64_t elapsed = hq_clint_mtime() - start;
     csr_clear(mie, MIE_MTIE);
-    printf("timer_irq: %u ticks after %lu mtime units, %u wakeups\n", ticks,
-           (unsigned long)elapsed, sleeps);
+    printf("timer_irq: %u ticks after %lu mtime units, %u wakeups\n", ticks, (unsigned long)elapsed,
+           sleeps);
     if (elapsed < (uint64_t)TICKS * PERIOD) {
         printf("timer_irq: FAIL, interrupts came early\n");
         return 1;

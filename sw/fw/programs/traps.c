@@ -12,13 +12,11 @@
 
 static volatile uint32_t last_cause, last_tval, n_traps;
 
-uint32_t hq_trap_handler(uint32_t mcause, uint32_t mepc, uint32_t mtval, uint32_t *frame)
-{
+uint32_t hq_trap_handler(uint32_t mcause, uint32_t mepc, uint32_t mtval, uint32_t *frame) {
     last_cause = mcause;
     last_tval = mtval;
     n_traps++;
-    if (mcause == CAUSE_ECALL_M)
-        frame[10] = frame[10] * 2 + frame[17]; /* a0 = 2 * a0 + a7 */
+    if (mcause == CAUSE_ECALL_M) frame[10] = frame[10] * 2 + frame[17]; /* a0 = 2 * a0 + a7 */
     if (mcause & MCAUSE_INTERRUPT) {
         printf("traps: unexpected interrupt\n");
         exit(9);
@@ -28,19 +26,16 @@ uint32_t hq_trap_handler(uint32_t mcause, uint32_t mepc, uint32_t mtval, uint32_
 
 static int failures;
 
-static void check(const char *what, int ok)
-{
+static void check(const char *what, int ok) {
     printf("traps: %-28s %s\n", what, ok ? "ok" : "FAIL");
     failures += !ok;
 }
 
-static int trapped_with(uint32_t before, uint32_t cause, uint32_t tval)
-{
+static int trapped_with(uint32_t before, uint32_t cause, uint32_t tval) {
     return n_traps == before + 1 && last_cause == cause && last_tval == tval;
 }
 
-int main(void)
-{
+int main(void) {
     uint32_t n;
 
     n = n_traps;

@@ -12,8 +12,7 @@ extern void __libc_init_array(void);
 int main(void);
 void hq_crt_start(void);
 
-void hq_crt_start(void)
-{
+void hq_crt_start(void) {
     memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
     _set_tls(__tls_base);
     hq_uart_init();

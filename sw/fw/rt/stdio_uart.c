@@ -4,15 +4,13 @@
 
 #include <stdio.h>
 
-static int uart_put(char c, FILE *f)
-{
+static int uart_put(char c, FILE *f) {
     (void)f;
     hq_uart_putc(c);
     return (unsigned char)c;
 }
 
-static int uart_get(FILE *f)
-{
+static int uart_get(FILE *f) {
     (void)f;
     int c;
     while ((c = hq_uart_getc_nonblock()) < 0)
@@ -25,7 +23,6 @@ FILE *const stdin = &uart_stream;
 FILE *const stdout = &uart_stream;
 FILE *const stderr = &uart_stream;
 
-void _exit(int status)
-{
+void _exit(int status) {
     hq_finish(status);
 }

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 
 __attribute__((weak)) uint32_t hq_trap_handler(uint32_t mcause, uint32_t mepc, uint32_t mtval,
-                                               uint32_t *frame)
-{
+                                               uint32_t *frame) {
     (void)frame;
-    printf("unhandled trap: mcause=0x%08lx mepc=0x%08lx mtval=0x%08lx\n",
-           (unsigned long)mcause, (unsigned long)mepc, (unsigned long)mtval);
+    printf("unhandled trap: mcause=0x%08lx mepc=0x%08lx mtval=0x%08lx\n", (unsigned long)mcause,
+           (unsigned long)mepc, (unsigned long)mtval);
     exit(3);
 }

@@ -5,23 +5,20 @@
  * has no spare code and gives each slot an explicit P-bit position. */
 #include "layout/layout_internal.h"
 
-static int pos_bits(int m)
-{
+static int pos_bits(int m) {
     int p = 0;
     while ((1 << p) < m)
         p++;
     return p;
 }
 
-static size_t block_bits(int lo, int hi, int n, int m)
-{
+static size_t block_bits(int lo, int hi, int n, int m) {
     return lo == 1 ? (size_t)m + (size_t)n * (size_t)(pos_bits(m) + hi)
                    : (size_t)m * (size_t)lo + (size_t)n * (size_t)hi;
 }
 
 int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                  hq_layer_image *img, char *err, size_t errlen)
-{
+                  hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits;
     int m = o->block_m ? o->block_m : 32;
     if (m < 2 || m > 4096) {
@@ -46,8 +43,7 @@ int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *
     size_t bb = hq_bytes_of_bits(block_bits(lo, hi, n, m));
     size_t bits = 8 * bb * (size_t)nblk * (size_t)rows, off;
     hq_layer_header h = {HQ_LAYOUT_BLOCK, lo, hi, n, m, rows, cols, 0};
-    if (hq_image_begin(img, q, &h, o->burst, 1, &bits, &off, err, errlen))
-        return -1;
+    if (hq_image_begin(img, q, &h, o->burst, 1, &bits, &off, err, errlen)) return -1;
     size_t n_hi = 0;
     for (int r = 0; r < rows; r++)
         for (int b = 0; b < nblk; b++) {
@@ -55,8 +51,7 @@ int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *
             int slot = 0;
             for (int j = 0; j < m; j++) {
                 int c = b * m + j;
-                if (c >= cols)
-                    break; /* padding weights keep pattern 0 */
+                if (c >= cols) break; /* padding weights keep pattern 0 */
                 long i = (long)r * cols + c;
                 uint32_t hv = (uint32_t)q->w[i] & ((1u << hi) - 1u);
                 if (!q->is_hi[i]) {
@@ -81,14 +76,13 @@ int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *
     return 0;
 }
 
-int hq_decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
-                    char *err, size_t errlen)
-{
+int hq_decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
+                    size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, n = d->block_n, m = d->block_m;
     int rows = d->rows, cols = d->cols, qmax = hi == 4 ? 7 : 127;
     if (!lo || m < 2 || n > m) {
-        snprintf(err, errlen, "block: header lo=%d N=%d M=%d invalid (lo >= 1, 2 <= M, N <= M)",
-                 lo, n, m);
+        snprintf(err, errlen, "block: header lo=%d N=%d M=%d invalid (lo >= 1, 2 <= M, N <= M)", lo,
+                 n, m);
         return -1;
     }
     int p = pos_bits(m), nblk = (cols + m - 1) / m;
@@ -107,16 +101,18 @@ int hq_decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t
                 wrow[b * m + j] = (int8_t)(hq_low_from_pattern(pat, lo) * (1 << d->lo_shift[r]));
                 if (lo >= 2 && pat == hq_marker(lo)) {
                     if (used == n) {
-                        snprintf(err, errlen, "block: row %d block %d marks more than N=%d "
-                                              "weights", r, b, n);
+                        snprintf(err, errlen,
+                                 "block: row %d block %d marks more than N=%d "
+                                 "weights",
+                                 r, b, n);
                         return -1;
                     }
                     int v = hq_bits_sext(
                         hq_bits_get(blk, (size_t)m * (size_t)lo + (size_t)used * (size_t)hi, hi),
                         hi);
                     if (v == 0 || v < -qmax) {
-                        snprintf(err, errlen, "block: row %d block %d slot %d value %d invalid",
-                                 r, b, used, v);
+                        snprintf(err, errlen, "block: row %d block %d slot %d value %d invalid", r,
+                                 b, used, v);
                         return -1;
                     }
                     wrow[b * m + j] = (int8_t)v;
@@ -137,12 +133,11 @@ int hq_decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t
                 size_t sp = (size_t)m + (size_t)s * (size_t)(p + hi);
                 int j = (int)hq_bits_get(blk, sp, p);
                 int v = hq_bits_sext(hq_bits_get(blk, sp + (size_t)p, hi), hi);
-                if (v == 0)
-                    continue; /* unused slot */
+                if (v == 0) continue; /* unused slot */
                 if (j >= valid || v < -qmax || hrow[b * m + j]) {
                     snprintf(err, errlen,
-                             "block: row %d block %d slot %d: position %d / value %d invalid", r,
-                             b, s, j, v);
+                             "block: row %d block %d slot %d: position %d / value %d invalid", r, b,
+                             s, j, v);
                     return -1;
                 }
                 wrow[b * m + j] = (int8_t)v;

@@ -18,8 +18,7 @@ static long skips_before(long gap) {
 }
 
 int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                hq_layer_image *img, char *err, size_t errlen)
-{
+                hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits, ew = DB + hi;
     long n = (long)rows * cols;
     unsigned *count = calloc((size_t)rows, sizeof *count);
@@ -87,8 +86,7 @@ int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
 }
 
 int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                  size_t errlen)
-{
+                  size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, ew = DB + hi, rows = d->rows, cols = d->cols;
     if (!lo) {
         snprintf(err, errlen, "coo: header says lo=0 (uniform layers use dense)");
@@ -96,11 +94,9 @@ int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t t
     }
     size_t n = (size_t)rows * (size_t)cols;
     size_t off_cnt = hq_image_section(off, n * (size_t)lo, total, "coo low plane", err, errlen);
-    if (!off_cnt)
-        return -1;
+    if (!off_cnt) return -1;
     size_t off_ent = hq_image_section(off_cnt, 16 * (size_t)rows, total, "coo counts", err, errlen);
-    if (!off_ent)
-        return -1;
+    if (!off_ent) return -1;
     const uint8_t *plane = data + off, *cnt = data + off_cnt, *ent = data + off_ent;
     size_t entries = 0;
     for (int r = 0; r < rows; r++)
@@ -130,8 +126,10 @@ int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t t
             }
             long pos = cursor + delta;
             if (pos >= cols || v < -qmax) {
-                snprintf(err, errlen, "coo: row %d entry %zu: position %ld / value %d invalid "
-                                      "(%d columns, int%d)", r, e, pos, v, cols, hi);
+                snprintf(err, errlen,
+                         "coo: row %d entry %zu: position %ld / value %d invalid "
+                         "(%d columns, int%d)",
+                         r, e, pos, v, cols, hi);
                 return -1;
             }
             size_t i = (size_t)r * (size_t)cols + (size_t)pos;

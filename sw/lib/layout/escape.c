@@ -5,12 +5,12 @@
 #include "layout/layout_internal.h"
 
 int hq_pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                   hq_layer_image *img, char *err, size_t errlen)
-{
+                   hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits;
     if (lo < 2) {
-        snprintf(err, errlen, "escape needs a spare low code: lo must be 2, 3 or 4 (binary lo=1 "
-                              "has none; use coo or block)");
+        snprintf(err, errlen,
+                 "escape needs a spare low code: lo must be 2, 3 or 4 (binary lo=1 "
+                 "has none; use coo or block)");
         return -1;
     }
     long n = (long)rows * cols;
@@ -19,8 +19,7 @@ int hq_pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
         n_hi += q->is_hi[i];
     size_t bits[2] = {(size_t)n * (size_t)lo, n_hi * (size_t)hi}, off[2];
     hq_layer_header h = {HQ_LAYOUT_ESCAPE, lo, hi, 0, 0, rows, cols, 0};
-    if (hq_image_begin(img, q, &h, o->burst, 2, bits, off, err, errlen))
-        return -1;
+    if (hq_image_begin(img, q, &h, o->burst, 2, bits, off, err, errlen)) return -1;
     uint8_t *plane = img->data + off[0], *vals = img->data + off[1];
     size_t k = 0;
     for (int r = 0; r < rows; r++)
@@ -39,9 +38,8 @@ int hq_pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
     return 0;
 }
 
-int hq_decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
-                     char *err, size_t errlen)
-{
+int hq_decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
+                     size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, qmax = hi == 4 ? 7 : 127;
     if (lo < 2) {
         snprintf(err, errlen, "escape: header says lo=%d (needs 2..4)", lo);
@@ -49,8 +47,7 @@ int hq_decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_
     }
     size_t n = (size_t)d->rows * (size_t)d->cols;
     size_t off_v = hq_image_section(off, n * (size_t)lo, total, "escape low plane", err, errlen);
-    if (!off_v)
-        return -1;
+    if (!off_v) return -1;
     size_t markers = 0;
     for (size_t i = 0; i < n; i++)
         markers += hq_bits_get(data + off, i * (size_t)lo, lo) == hq_marker(lo);

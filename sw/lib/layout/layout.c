@@ -6,16 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[HQ_LAYOUT_COUNT] = {"dense", "coo", "block", "rowgroup",
-                                                    "escape"};
+static const char *const names[HQ_LAYOUT_COUNT] = {"dense", "coo", "block", "rowgroup", "escape"};
 
-const char *hq_layout_name(hq_layout_kind k)
-{
+const char *hq_layout_name(hq_layout_kind k) {
     return (unsigned)k < HQ_LAYOUT_COUNT ? names[k] : "?";
 }
 
-int hq_layout_parse(const char *name, hq_layout_kind *k, char *err, size_t errlen)
-{
+int hq_layout_parse(const char *name, hq_layout_kind *k, char *err, size_t errlen) {
     for (int i = 0; i < HQ_LAYOUT_COUNT; i++)
         if (name && !strcmp(name, names[i])) {
             *k = (hq_layout_kind)i;
@@ -26,22 +23,21 @@ int hq_layout_parse(const char *name, hq_layout_kind *k, char *err, size_t errle
     return -1;
 }
 
-void hq_layout_opts_default(hq_layout_opts *o, hq_layout_kind kind)
-{
+void hq_layout_opts_default(hq_layout_opts *o, hq_layout_kind kind) {
     memset(o, 0, sizeof *o);
     o->kind = kind;
     o->block_n = -1;
     o->burst = HQ_LAYOUT_DEFAULT_BURST;
 }
 
-static int burst_of(const hq_layout_opts *o) { return o->burst ? o->burst : HQ_LAYOUT_DEFAULT_BURST; }
+static int burst_of(const hq_layout_opts *o) {
+    return o->burst ? o->burst : HQ_LAYOUT_DEFAULT_BURST;
+}
 
 int hq_image_begin(hq_layer_image *img, const hq_qlayer *q, const hq_layer_header *h, int burst,
-                   int n_sec, const size_t *sec_bits, size_t *sec_off, char *err, size_t errlen)
-{
+                   int n_sec, const size_t *sec_bits, size_t *sec_off, char *err, size_t errlen) {
     size_t off = HQ_LAYOUT_HEADER_BYTES;
-    if (h->lo)
-        off = hq_align_up(off + (size_t)h->rows, HQ_LAYOUT_ALIGN);
+    if (h->lo) off = hq_align_up(off + (size_t)h->rows, HQ_LAYOUT_ALIGN);
     for (int i = 0; i < n_sec; i++) {
         sec_off[i] = off;
         off = hq_align_up(off + hq_bytes_of_bits(sec_bits[i]), HQ_LAYOUT_ALIGN);
@@ -68,8 +64,7 @@ int hq_image_begin(hq_layer_image *img, const hq_qlayer *q, const hq_layer_heade
     hq_put_u16(p + 8, (unsigned)h->cols);
     p[10] = HQ_LAYOUT_FORMAT_VERSION;
     hq_put_u32(p + 12, (uint32_t)total);
-    if (h->lo)
-        memcpy(p + HQ_LAYOUT_HEADER_BYTES, q->lo_shift, (size_t)h->rows);
+    if (h->lo) memcpy(p + HQ_LAYOUT_HEADER_BYTES, q->lo_shift, (size_t)h->rows);
     img->st.kind = (hq_layout_kind)h->kind;
     img->st.block_n = h->n;
     img->st.block_m = h->m;
@@ -80,8 +75,7 @@ int hq_image_begin(hq_layer_image *img, const hq_qlayer *q, const hq_layer_heade
 }
 
 size_t hq_image_section(size_t off, size_t bits, size_t total, const char *what, char *err,
-                        size_t errlen)
-{
+                        size_t errlen) {
     size_t end = off + hq_bytes_of_bits(bits);
     if (end > total) {
         snprintf(err, errlen, "%s section (%zu bytes at offset %zu) runs past the image end (%zu)",
@@ -92,8 +86,7 @@ size_t hq_image_section(size_t off, size_t bits, size_t total, const char *what,
 }
 
 int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t *next, char *err,
-                  size_t errlen)
-{
+                  size_t errlen) {
     memset(d, 0, sizeof *d);
     if (!data || size < HQ_LAYOUT_HEADER_BYTES) {
         snprintf(err, errlen, "layer image too short (%zu bytes, header needs %d)", size,
@@ -138,8 +131,8 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
      * from it (a 16-byte image claiming 65535 x 65535 used to allocate 4 GiB). */
     size_t n = (size_t)d->rows * (size_t)d->cols;
     size_t min_bits = n * (size_t)(d->lo_bits ? d->lo_bits : d->hi_bits);
-    size_t min_total = HQ_LAYOUT_HEADER_BYTES + (d->lo_bits ? (size_t)d->rows : 0) +
-                       hq_bytes_of_bits(min_bits);
+    size_t min_total =
+        HQ_LAYOUT_HEADER_BYTES + (d->lo_bits ? (size_t)d->rows : 0) + hq_bytes_of_bits(min_bits);
     if (min_total > total) {
         snprintf(err, errlen,
                  "header: %d x %d weights at %d bits need at least %zu bytes, the image has %zu",
@@ -167,8 +160,8 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
         for (int r = 0; r < d->rows; r++) {
             int s = p[HQ_LAYOUT_HEADER_BYTES + r];
             if (s > 7 || (cmax << s) > 127) {
-                snprintf(err, errlen, "lo_shift of row %d is %d: low values would not fit int8",
-                         r, s);
+                snprintf(err, errlen, "lo_shift of row %d is %d: low values would not fit int8", r,
+                         s);
                 hq_decoded_layer_free(d);
                 return -1;
             }
@@ -179,14 +172,12 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
     return 0;
 }
 
-void hq_layer_image_free(hq_layer_image *img)
-{
+void hq_layer_image_free(hq_layer_image *img) {
     free(img->data);
     memset(img, 0, sizeof *img);
 }
 
-void hq_decoded_layer_free(hq_decoded_layer *d)
-{
+void hq_decoded_layer_free(hq_decoded_layer *d) {
     free(d->w);
     free(d->is_hi);
     free(d->lo_shift);
@@ -194,16 +185,15 @@ void hq_decoded_layer_free(hq_decoded_layer *d)
 }
 
 /* Checks that q obeys the contract the layouts rely on (hq_arith.h). */
-static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_t errlen)
-{
+static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_t errlen) {
     if (rows < 1 || cols < 1 || rows > 65535 || cols > 65535) {
         snprintf(err, errlen, "matrix %d x %d: rows and cols must be 1..65535", rows, cols);
         return -1;
     }
     if (q->lo_bits < 0 || q->lo_bits > 4 || (q->hi_bits != 4 && q->hi_bits != 8) ||
         (q->lo_bits && (!q->is_hi || !q->lo_shift))) {
-        snprintf(err, errlen, "quantized layer: lo=%d hi=%d invalid or arrays missing",
-                 q->lo_bits, q->hi_bits);
+        snprintf(err, errlen, "quantized layer: lo=%d hi=%d invalid or arrays missing", q->lo_bits,
+                 q->hi_bits);
         return -1;
     }
     int qmax = q->hi_bits == 4 ? 7 : 127, lo = q->lo_bits;
@@ -226,9 +216,8 @@ static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_
             } else {
                 int c = v / (1 << s);
                 if (c * (1 << s) != v || c < -cmax || c > cmax || (lo == 1 && c == 0)) {
-                    snprintf(err, errlen,
-                             "row %d col %d: low weight %d is not a lo=%d code << %d", r, j, v,
-                             lo, s);
+                    snprintf(err, errlen, "row %d col %d: low weight %d is not a lo=%d code << %d",
+                             r, j, v, lo, s);
                     return -1;
                 }
             }
@@ -238,20 +227,17 @@ static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_
 }
 
 int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                   hq_layer_image *out, char *err, size_t errlen)
-{
+                   hq_layer_image *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     int burst = burst_of(o);
     if (burst < 16 || burst > 4096 || (burst & (burst - 1))) {
         snprintf(err, errlen, "burst %d bytes: must be a power of two from 16 to 4096", burst);
         return -1;
     }
-    if (check_qlayer(q, rows, cols, err, errlen))
-        return -1;
+    if (check_qlayer(q, rows, cols, err, errlen)) return -1;
     hq_layout_opts eff = *o;
     eff.burst = burst;
-    if (q->lo_bits == 0)
-        eff.kind = HQ_LAYOUT_DENSE; /* a uniform layer has nothing to split */
+    if (q->lo_bits == 0) eff.kind = HQ_LAYOUT_DENSE; /* a uniform layer has nothing to split */
     int rc;
     switch (eff.kind) {
     case HQ_LAYOUT_DENSE: rc = hq_pack_dense(q, rows, cols, &eff, out, err, errlen); break;
@@ -259,15 +245,12 @@ int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
     case HQ_LAYOUT_BLOCK: rc = hq_pack_block(q, rows, cols, &eff, out, err, errlen); break;
     case HQ_LAYOUT_ROWGROUP: rc = hq_pack_rowgroup(q, rows, cols, &eff, out, err, errlen); break;
     case HQ_LAYOUT_ESCAPE: rc = hq_pack_escape(q, rows, cols, &eff, out, err, errlen); break;
-    default:
-        snprintf(err, errlen, "layout id %d unknown", (int)eff.kind);
-        return -1;
+    default: snprintf(err, errlen, "layout id %d unknown", (int)eff.kind); return -1;
     }
-    if (rc)
-        return -1;
+    if (rc) return -1;
     hq_layout_stats *st = &out->st;
-    size_t used = st->header_bits + st->shift_bits + st->code_bits + st->index_bits +
-                  st->hi_value_bits;
+    size_t used =
+        st->header_bits + st->shift_bits + st->code_bits + st->index_bits + st->hi_value_bits;
     st->padding_bits = 8 * out->size - used;
     st->bytes = out->size;
     st->bursts = out->size / (size_t)burst;
@@ -280,11 +263,9 @@ int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
 }
 
 int hq_layout_decode(const uint8_t *data, size_t size, hq_decoded_layer *d, char *err,
-                     size_t errlen)
-{
+                     size_t errlen) {
     size_t off;
-    if (hq_image_open(data, size, d, &off, err, errlen))
-        return -1;
+    if (hq_image_open(data, size, d, &off, err, errlen)) return -1;
     size_t total = hq_get_u32(data + 12);
     int rc;
     switch (d->kind) {
@@ -294,13 +275,11 @@ int hq_layout_decode(const uint8_t *data, size_t size, hq_decoded_layer *d, char
     case HQ_LAYOUT_ROWGROUP: rc = hq_decode_rowgroup(data, off, d, total, err, errlen); break;
     default: rc = hq_decode_escape(data, off, d, total, err, errlen); break;
     }
-    if (rc)
-        hq_decoded_layer_free(d);
+    if (rc) hq_decoded_layer_free(d);
     return rc;
 }
 
-int hq_decoded_equals(const hq_decoded_layer *d, const hq_qlayer *q, int rows, int cols)
-{
+int hq_decoded_equals(const hq_decoded_layer *d, const hq_qlayer *q, int rows, int cols) {
     size_t n = (size_t)rows * (size_t)cols;
     if (d->rows != rows || d->cols != cols || d->lo_bits != q->lo_bits ||
         d->hi_bits != q->hi_bits || memcmp(d->w, q->w, n))
@@ -319,8 +298,7 @@ long hq_layout_n_hi(const hq_qlayer *q, long weights) {
     return n;
 }
 
-double hq_layout_entropy_bpw(const hq_qlayer *q, int rows, int cols)
-{
+double hq_layout_entropy_bpw(const hq_qlayer *q, int rows, int cols) {
     long counts[512] = {0};
     long n = (long)rows * cols;
     for (int r = 0; r < rows; r++)
@@ -341,18 +319,15 @@ double hq_layout_entropy_bpw(const hq_qlayer *q, int rows, int cols)
     return h;
 }
 
-int hq_layout_max_hi_per_block(const hq_qlayer *q, int rows, int cols, int m)
-{
+int hq_layout_max_hi_per_block(const hq_qlayer *q, int rows, int cols, int m) {
     int best = 0;
-    if (!q->lo_bits)
-        return 0;
+    if (!q->lo_bits) return 0;
     for (int r = 0; r < rows; r++)
         for (int b0 = 0; b0 < cols; b0 += m) {
             int c = 0;
             for (int j = b0; j < cols && j < b0 + m; j++)
                 c += q->is_hi[(long)r * cols + j];
-            if (c > best)
-                best = c;
+            if (c > best) best = c;
         }
     return best;
 }

@@ -25,7 +25,7 @@ typedef enum {
 } hq_layout_kind;
 
 #define HQ_LAYOUT_HEADER_BYTES 16
-#define HQ_LAYOUT_ALIGN 16       /* every section starts at a multiple of this offset */
+#define HQ_LAYOUT_ALIGN 16 /* every section starts at a multiple of this offset */
 #define HQ_LAYOUT_DEFAULT_BURST 64
 #define HQ_LAYOUT_COO_DELTA_BITS 8 /* relative index width of a coo entry */
 
@@ -40,11 +40,11 @@ typedef struct {
     hq_layout_kind kind; /* the layout actually used (uniform layers always use dense) */
     int block_n, block_m;
     size_t header_bits, shift_bits, code_bits, index_bits, hi_value_bits, padding_bits;
-    size_t bytes, bursts;  /* image size; bursts of opts.burst bytes to fetch it */
+    size_t bytes, bursts; /* image size; bursts of opts.burst bytes to fetch it */
     long weights, n_hi;
     double bits_per_weight; /* 8 * bytes / weights: everything counted */
     double hi_fraction;
-    double entropy_bpw;     /* order-0 entropy of the weight symbols (see docs/layouts.md) */
+    double entropy_bpw; /* order-0 entropy of the weight symbols (see docs/layouts.md) */
 } hq_layout_stats;
 
 typedef struct {
@@ -97,17 +97,17 @@ typedef struct {
     int n;                          /* weighted layers */
     int layer_index[HQ_MAX_LAYERS]; /* index into hq_model.layers */
     hq_layer_image img[HQ_MAX_LAYERS];
-    size_t weight_bytes, weights;   /* all layer images; all weights */
-    size_t rq_bytes;                /* bias + rq_mult + rq_shift: 9 bytes per output row */
+    size_t weight_bytes, weights; /* all layer images; all weights */
+    size_t rq_bytes;              /* bias + rq_mult + rq_shift: 9 bytes per output row */
     long n_hi;
-    double bits_per_weight;         /* 8 * weight_bytes / weights */
+    double bits_per_weight; /* 8 * weight_bytes / weights */
     double hi_fraction;
 } hq_packed_model;
 
 /* Packs every weighted layer of a quantized model. Block N:M come from opts, else from the
  * layer's nm:N:M structure in m->policy, else M = 32 and N = the largest count found. */
-int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm,
-                         char *err, size_t errlen);
+int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm, char *err,
+                         size_t errlen);
 void hq_packed_model_free(hq_packed_model *pm);
 
 /* The layout a model is costed with: m->layout when set, else `block` if any layer has
@@ -119,11 +119,10 @@ int hq_layout_verify_model(const hq_model *m, const hq_packed_model *pm, char *e
 /* Checks that every layer of m packs with layout `name`, decodes back to exactly its weights
  * (hq_layout_verify_model), and only then records the layout in m->layout.
  * pm (may be NULL) receives the packed model. Returns 0, or -1 with a message. */
-int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err,
-                     size_t errlen);
+int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err, size_t errlen);
 /* bits/weight of the whole model in its layout (default burst) and its high fraction. */
-int hq_layout_model_bits(const hq_model *m, double *bits_per_weight, double *hi_fraction,
-                         char *err, size_t errlen);
+int hq_layout_model_bits(const hq_model *m, double *bits_per_weight, double *hi_fraction, char *err,
+                         size_t errlen);
 
 #ifdef __cplusplus
 }

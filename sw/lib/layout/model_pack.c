@@ -5,14 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static int is_weighted(const hq_layer *L)
-{
+static int is_weighted(const hq_layer *L) {
     return L->kind == HQ_LAYER_DENSE || L->kind == HQ_LAYER_CONV;
 }
 
-int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm,
-                         char *err, size_t errlen)
-{
+int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm, char *err,
+                         size_t errlen) {
     memset(pm, 0, sizeof *pm);
     int n_weighted = 0;
     for (int i = 0; i < m->n_layers; i++)
@@ -22,8 +20,7 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
     int have_policy = m->policy[0] && !hq_policy_parse(&pol, m->policy, perr, sizeof perr);
     for (int i = 0, wi = 0; i < m->n_layers; i++) {
         const hq_layer *L = &m->layers[i];
-        if (!is_weighted(L))
-            continue;
+        if (!is_weighted(L)) continue;
         if (!L->q) {
             snprintf(err, errlen, "layer %d is not quantized (run hqsim quantize first)", i);
             hq_packed_model_free(pm);
@@ -61,25 +58,21 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
     return 0;
 }
 
-void hq_packed_model_free(hq_packed_model *pm)
-{
+void hq_packed_model_free(hq_packed_model *pm) {
     for (int i = 0; i < pm->n; i++)
         hq_layer_image_free(&pm->img[i]);
     memset(pm, 0, sizeof *pm);
 }
 
-hq_layout_kind hq_layout_of_model(const hq_model *m)
-{
+hq_layout_kind hq_layout_of_model(const hq_model *m) {
     hq_layout_kind k;
     char err[128];
-    if (m->layout[0] && !hq_layout_parse(m->layout, &k, err, sizeof err))
-        return k;
+    if (m->layout[0] && !hq_layout_parse(m->layout, &k, err, sizeof err)) return k;
     for (int i = 0; i < m->n_layers; i++) {
         const hq_qlayer *q = m->layers[i].q;
         if (q && q->lo_bits && q->is_hi)
             for (long j = 0; j < (long)m->layers[i].rows * m->layers[i].cols; j++)
-                if (q->is_hi[j])
-                    return HQ_LAYOUT_BLOCK;
+                if (q->is_hi[j]) return HQ_LAYOUT_BLOCK;
     }
     return HQ_LAYOUT_DENSE;
 }
@@ -105,12 +98,9 @@ int hq_layout_verify_model(const hq_model *m, const hq_packed_model *pm, char *e
     return 0;
 }
 
-int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err,
-                     size_t errlen)
-{
+int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *err, size_t errlen) {
     hq_layout_kind k;
-    if (hq_layout_parse(name, &k, err, errlen))
-        return -1;
+    if (hq_layout_parse(name, &k, err, errlen)) return -1;
     hq_layout_opts o;
     hq_layout_opts_default(&o, k);
     hq_packed_model local, *p = pm ? pm : &local;
@@ -123,14 +113,12 @@ int hq_layout_assign(hq_model *m, const char *name, hq_packed_model *pm, char *e
     return 0;
 }
 
-int hq_layout_model_bits(const hq_model *m, double *bits_per_weight, double *hi_fraction,
-                         char *err, size_t errlen)
-{
+int hq_layout_model_bits(const hq_model *m, double *bits_per_weight, double *hi_fraction, char *err,
+                         size_t errlen) {
     hq_layout_opts o;
     hq_layout_opts_default(&o, hq_layout_of_model(m));
     hq_packed_model pm;
-    if (hq_layout_pack_model(m, &o, &pm, err, errlen))
-        return -1;
+    if (hq_layout_pack_model(m, &o, &pm, err, errlen)) return -1;
     *bits_per_weight = pm.bits_per_weight;
     *hi_fraction = pm.hi_fraction;
     hq_packed_model_free(&pm);

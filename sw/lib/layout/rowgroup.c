@@ -7,24 +7,20 @@
 
 /* 1 if row r is a high row, 0 if low; -1 if it mixes (not representable). For lo >= 2 a high
  * row's weights that round to 0 are low code 0, so "high" means: every nonzero weight is high. */
-static int row_class(const hq_qlayer *q, int r, int cols)
-{
+static int row_class(const hq_qlayer *q, int r, int cols) {
     const uint8_t *h = q->is_hi + (long)r * cols;
     const int8_t *w = q->w + (long)r * cols;
     int any = 0;
     for (int j = 0; j < cols; j++)
         any |= h[j];
-    if (!any)
-        return 0;
+    if (!any) return 0;
     for (int j = 0; j < cols; j++)
-        if (q->lo_bits == 1 ? !h[j] : (h[j] != (w[j] != 0)))
-            return -1;
+        if (q->lo_bits == 1 ? !h[j] : (h[j] != (w[j] != 0))) return -1;
     return 1;
 }
 
 int hq_pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                     hq_layer_image *img, char *err, size_t errlen)
-{
+                     hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits, nh = 0;
     for (int r = 0; r < rows; r++) {
         int c = row_class(q, r, cols);
@@ -42,8 +38,7 @@ int hq_pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout_opt
                       (size_t)nl * (size_t)cols * (size_t)lo},
            off[3];
     hq_layer_header h = {HQ_LAYOUT_ROWGROUP, lo, hi, 0, 0, rows, cols, 0};
-    if (hq_image_begin(img, q, &h, o->burst, 3, bits, off, err, errlen))
-        return -1;
+    if (hq_image_begin(img, q, &h, o->burst, 3, bits, off, err, errlen)) return -1;
     uint8_t *map = img->data + off[0], *hs = img->data + off[1], *ls = img->data + off[2];
     size_t hpos = 0, lpos = 0;
     for (int r = 0; r < rows; r++) {
@@ -68,8 +63,7 @@ int hq_pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout_opt
 }
 
 int hq_decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
-                       char *err, size_t errlen)
-{
+                       char *err, size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, rows = d->rows, cols = d->cols;
     int qmax = hi == 4 ? 7 : 127;
     if (!lo) {
@@ -77,16 +71,15 @@ int hq_decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, siz
         return -1;
     }
     size_t off_h = hq_image_section(off, (size_t)rows, total, "rowgroup bitmap", err, errlen);
-    if (!off_h)
-        return -1;
+    if (!off_h) return -1;
     const uint8_t *map = data + off;
     int nh = 0;
     for (int r = 0; r < rows; r++)
         nh += (int)hq_bits_get(map, (size_t)r, 1);
     size_t off_l = hq_image_section(off_h, (size_t)nh * (size_t)cols * (size_t)hi, total,
                                     "rowgroup high rows", err, errlen);
-    if (!off_l || !hq_image_section(off_l, (size_t)(rows - nh) * (size_t)cols * (size_t)lo,
-                                    total, "rowgroup low rows", err, errlen))
+    if (!off_l || !hq_image_section(off_l, (size_t)(rows - nh) * (size_t)cols * (size_t)lo, total,
+                                    "rowgroup low rows", err, errlen))
         return -1;
     size_t hpos = 0, lpos = 0;
     for (int r = 0; r < rows; r++) {
@@ -97,8 +90,7 @@ int hq_decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, siz
                 int v = hq_bits_sext(hq_bits_get(data + off_h, hpos, hi), hi);
                 hpos += (size_t)hi;
                 if (v < -qmax || (lo == 1 && v == 0)) {
-                    snprintf(err, errlen, "rowgroup: row %d col %d high value %d invalid", r, j,
-                             v);
+                    snprintf(err, errlen, "rowgroup: row %d col %d high value %d invalid", r, j, v);
                     return -1;
                 }
                 d->w[i] = (int8_t)v;

@@ -10,26 +10,19 @@
 
 #define EVAL_CHUNK 256
 
-static void model_weights(const hq_model *m, const float *w[HQ_MAX_LAYERS])
-{
+static void model_weights(const hq_model *m, const float *w[HQ_MAX_LAYERS]) {
     for (int l = 0; l < m->n_layers; l++)
         w[l] = m->layers[l].w;
 }
 
-int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds)
-{
-    if (!m || !d || !d->images || !d->labels || nn_model_check(m, NULL, 0))
-        return -1;
-    if (d->rows * d->cols != nn_shape_size(m->input))
-        return -1;
-    if (n <= 0 || n > d->n)
-        n = d->n;
+int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds) {
+    if (!m || !d || !d->images || !d->labels || nn_model_check(m, NULL, 0)) return -1;
+    if (d->rows * d->cols != nn_shape_size(m->input)) return -1;
+    if (n <= 0 || n > d->n) n = d->n;
     nn_net net;
     int cap = n < EVAL_CHUNK ? n : EVAL_CHUNK;
-    if (cap < 1)
-        return 0;
-    if (nn_net_alloc(&net, m, cap, 0, omp_get_max_threads()))
-        return -1;
+    if (cap < 1) return 0;
+    if (nn_net_alloc(&net, m, cap, 0, omp_get_max_threads())) return -1;
     const float *w[HQ_MAX_LAYERS];
     model_weights(m, w);
     const int last = m->n_layers - 1;
@@ -41,8 +34,7 @@ int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds)
         nn_net_forward(&net, m, w, bn, last);
         for (int i = 0; i < bn; i++) {
             int p = nn_argmax(net.act[last] + (long)i * m->n_classes, m->n_classes);
-            if (preds)
-                preds[b0 + i] = p;
+            if (preds) preds[b0 + i] = p;
             correct += p == d->labels[b0 + i];
         }
     }
@@ -51,17 +43,14 @@ int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds)
 }
 
 int hq_forward_float_batch(const hq_model *m, const uint8_t *images, int n, int upto,
-                           float **acts)
-{
+                           float **acts) {
     if (!m || !images || n < 0 || !acts || nn_model_check(m, NULL, 0) || upto < 0 ||
         upto >= m->n_layers)
         return -1;
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     nn_net net;
     int cap = n < EVAL_CHUNK ? n : EVAL_CHUNK;
-    if (nn_net_alloc(&net, m, cap, 0, omp_get_max_threads()))
-        return -1;
+    if (nn_net_alloc(&net, m, cap, 0, omp_get_max_threads())) return -1;
     const float *w[HQ_MAX_LAYERS];
     model_weights(m, w);
     const long img_size = nn_shape_size(m->input);
@@ -70,8 +59,7 @@ int hq_forward_float_batch(const hq_model *m, const uint8_t *images, int n, int 
         nn_net_load_images(&net, m, images + (long)b0 * img_size, NULL, bn);
         nn_net_forward(&net, m, w, bn, upto);
         for (int l = 0; l <= upto; l++) {
-            if (!acts[l])
-                continue;
+            if (!acts[l]) continue;
             long size = nn_shape_size(m->layers[l].out);
             memcpy(acts[l] + (long)b0 * size, net.act[l], sizeof(float) * (size_t)(bn * size));
         }

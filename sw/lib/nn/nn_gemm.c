@@ -20,25 +20,21 @@ typedef struct {
 
 /* Each thread allocates its own packing buffers for the duration of one nn_gemm call (glibc
  * keeps freed blocks of this size on its heap, so repeated calls do not go back to mmap). */
-static pack_buffers pack_alloc(void)
-{
+static pack_buffers pack_alloc(void) {
     pack_buffers pb = {aligned_alloc(64, sizeof(float) * MC * KC),
                        aligned_alloc(64, sizeof(float) * KC * NC)};
-    if (!pb.a || !pb.b)
-        abort(); /* 320 kB: failing here means the machine is out of memory */
+    if (!pb.a || !pb.b) abort(); /* 320 kB: failing here means the machine is out of memory */
     return pb;
 }
 
-static void pack_free(pack_buffers *pb)
-{
+static void pack_free(pack_buffers *pb) {
     free(pb->a);
     free(pb->b);
 }
 
 /* Packs op(A)[i0..i0+mc)[k0..k0+kc) into MR-row panels, each stored k-major, zero-padded. */
 static void pack_a(int trans_a, const float *A, int lda, int M, int i0, int mc, int k0, int kc,
-                   float *dst)
-{
+                   float *dst) {
     for (int ip = 0; ip < mc; ip += MR) {
         for (int p = 0; p < kc; p++) {
             for (int i = 0; i < MR; i++) {
@@ -55,8 +51,7 @@ static void pack_a(int trans_a, const float *A, int lda, int M, int i0, int mc, 
 
 /* Packs op(B)[k0..k0+kc)[j0..j0+nc) into NR-column panels, each stored k-major, zero-padded. */
 static void pack_b(int trans_b, const float *B, int ldb, int N, int j0, int nc, int k0, int kc,
-                   float *dst)
-{
+                   float *dst) {
     for (int jp = 0; jp < nc; jp += NR) {
         if (!trans_b && jp + NR <= nc && j0 + jp + NR <= N) {
             for (int p = 0; p < kc; p++)
@@ -67,7 +62,8 @@ static void pack_b(int trans_b, const float *B, int ldb, int N, int j0, int nc, 
                     int col = j0 + jp + j;
                     float v = 0.0f;
                     if (jp + j < nc && col < N)
-                        v = trans_b ? B[(size_t)col * ldb + k0 + p] : B[(size_t)(k0 + p) * ldb + col];
+                        v = trans_b ? B[(size_t)col * ldb + k0 + p]
+                                    : B[(size_t)(k0 + p) * ldb + col];
                     dst[p * NR + j] = v;
                 }
             }
@@ -78,8 +74,7 @@ static void pack_b(int trans_b, const float *B, int ldb, int N, int j0, int nc, 
 
 /* acc = sum over p of a[p][0..MR) outer b[p][0..NR). */
 static void micro_kernel(int kc, const float *restrict a, const float *restrict b,
-                         float acc[restrict MR][NR])
-{
+                         float acc[restrict MR][NR]) {
     float t[MR][NR];
     for (int i = 0; i < MR; i++)
         for (int j = 0; j < NR; j++)
@@ -98,8 +93,7 @@ static void micro_kernel(int kc, const float *restrict a, const float *restrict 
 
 static void macro_tile(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
                        const float *B, int ldb, float *C, int ldc, int accumulate, int i0, int j0,
-                       pack_buffers *pb)
-{
+                       pack_buffers *pb) {
     int mc = M - i0 < MC ? M - i0 : MC;
     int nc = N - j0 < NC ? N - j0 : NC;
     for (int k0 = 0; k0 < K; k0 += KC) {
@@ -137,10 +131,8 @@ static void macro_tile(int trans_a, int trans_b, int M, int N, int K, const floa
 #define SPLIT_MAX_CHUNKS 32
 #define SPLIT_MAX_TILES 4
 
-static int split_chunk(int tiles, int K)
-{
-    if (tiles > SPLIT_MAX_TILES || K < SPLIT_MIN_K)
-        return 0;
+static int split_chunk(int tiles, int K) {
+    if (tiles > SPLIT_MAX_TILES || K < SPLIT_MIN_K) return 0;
     int chunk = SPLIT_MIN_K / 2;
     while ((K + chunk - 1) / chunk > SPLIT_MAX_CHUNKS)
         chunk *= 2;
@@ -148,13 +140,11 @@ static int split_chunk(int tiles, int K)
 }
 
 static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
-                        const float *B, int ldb, float *C, int ldc, int accumulate, int nt,
-                        int tiles_n, int tiles, int chunk)
-{
+                         const float *B, int ldb, float *C, int ldc, int accumulate, int nt,
+                         int tiles_n, int tiles, int chunk) {
     int chunks = (K + chunk - 1) / chunk;
     float *part = malloc(sizeof(float) * (size_t)chunks * M * N);
-    if (!part)
-        abort(); /* at most 32 x 4 tiles = 8 MB; as for the packing buffers */
+    if (!part) abort(); /* at most 32 x 4 tiles = 8 MB; as for the packing buffers */
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         pack_buffers pb = pack_alloc();
@@ -164,8 +154,8 @@ static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const fl
             int k0 = ch * chunk, kc = K - k0 < chunk ? K - k0 : chunk;
             const float *a = trans_a ? A + (size_t)k0 * lda : A + k0;
             const float *b = trans_b ? B + k0 : B + (size_t)k0 * ldb;
-            macro_tile(trans_a, trans_b, M, N, kc, a, lda, b, ldb, part + (size_t)ch * M * N, N,
-                       0, (tile / tiles_n) * MC, (tile % tiles_n) * NC, &pb);
+            macro_tile(trans_a, trans_b, M, N, kc, a, lda, b, ldb, part + (size_t)ch * M * N, N, 0,
+                       (tile / tiles_n) * MC, (tile % tiles_n) * NC, &pb);
         }
         pack_free(&pb);
     }
@@ -182,11 +172,9 @@ static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const fl
     free(part);
 }
 
-void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
-             const float *B, int ldb, float *C, int ldc, int accumulate, int threads)
-{
-    if (M <= 0 || N <= 0)
-        return;
+void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda, const float *B,
+             int ldb, float *C, int ldc, int accumulate, int threads) {
+    if (M <= 0 || N <= 0) return;
     if (K <= 0) {
         if (!accumulate)
             for (int i = 0; i < M; i++)
@@ -197,18 +185,16 @@ void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int 
     int tiles = tiles_m * tiles_n;
     int nt = threads < 1 ? 1 : threads;
     /* Small products are not worth waking the thread team. */
-    if ((double)M * N * K < 65536.0)
-        nt = 1;
+    if ((double)M * N * K < 65536.0) nt = 1;
     int chunk = split_chunk(tiles, K);
     if (chunk) {
         gemm_split_k(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate, nt, tiles_n,
                      tiles, chunk);
         return;
     }
-    if (nt > tiles)
-        nt = tiles;
-    /* Dynamic scheduling keeps both cores busy when one is preempted (shared machines); any
-     * thread computes a given tile the same way, so the result does not change. */
+    if (nt > tiles) nt = tiles;
+        /* Dynamic scheduling keeps both cores busy when one is preempted (shared machines); any
+         * thread computes a given tile the same way, so the result does not change. */
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         pack_buffers pb = pack_alloc();

@@ -15,8 +15,7 @@
 static const int default_hidden[] = {256, 128};
 
 /* Fashion-MNIST: 28 x 28 grey images, 10 classes. */
-static void init_common(hq_model *m, const char *net, float width_mult)
-{
+static void init_common(hq_model *m, const char *net, float width_mult) {
     memset(m, 0, sizeof *m);
     m->input = (hq_shape){.c = 1, .h = 28, .w = 28};
     m->n_classes = 10;
@@ -24,14 +23,12 @@ static void init_common(hq_model *m, const char *net, float width_mult)
     m->width_mult = width_mult;
 }
 
-static int scaled(int base, float width_mult)
-{
+static int scaled(int base, float width_mult) {
     int v = (int)floorf((float)base * width_mult + 0.5f);
     return v < 1 ? 1 : v;
 }
 
-static hq_layer *add_dense(hq_model *m, int outputs, int relu)
-{
+static hq_layer *add_dense(hq_model *m, int outputs, int relu) {
     hq_shape prev = m->n_layers ? m->layers[m->n_layers - 1].out : m->input;
     hq_layer *L = &m->layers[m->n_layers++];
     L->kind = HQ_LAYER_DENSE;
@@ -43,8 +40,7 @@ static hq_layer *add_dense(hq_model *m, int outputs, int relu)
     return L;
 }
 
-static hq_layer *add_conv(hq_model *m, int channels, int k, int pad)
-{
+static hq_layer *add_conv(hq_model *m, int channels, int k, int pad) {
     hq_shape prev = m->n_layers ? m->layers[m->n_layers - 1].out : m->input;
     hq_layer *L = &m->layers[m->n_layers++];
     L->kind = HQ_LAYER_CONV;
@@ -61,8 +57,7 @@ static hq_layer *add_conv(hq_model *m, int channels, int k, int pad)
     return L;
 }
 
-static void add_maxpool(hq_model *m, int k)
-{
+static void add_maxpool(hq_model *m, int k) {
     hq_shape prev = m->layers[m->n_layers - 1].out;
     hq_layer *L = &m->layers[m->n_layers++];
     L->kind = HQ_LAYER_MAXPOOL;
@@ -74,14 +69,12 @@ static void add_maxpool(hq_model *m, int k)
 
 /* He-uniform weights for layers followed by ReLU (variance 2 / fan_in), LeCun-uniform for the
  * logits layer (variance 1 / fan_in); zero biases. One PRNG stream, layer by layer. */
-static int alloc_and_init(hq_model *m, unsigned long long seed, char *err, size_t errlen)
-{
+static int alloc_and_init(hq_model *m, unsigned long long seed, char *err, size_t errlen) {
     nn_rng rng;
     nn_rng_seed(&rng, seed);
     for (int l = 0; l < m->n_layers; l++) {
         hq_layer *L = &m->layers[l];
-        if (L->kind == HQ_LAYER_MAXPOOL)
-            continue;
+        if (L->kind == HQ_LAYER_MAXPOOL) continue;
         size_t count = (size_t)L->rows * L->cols;
         L->w = malloc(sizeof(float) * count);
         L->b = calloc((size_t)L->rows, sizeof(float));
@@ -97,8 +90,7 @@ static int alloc_and_init(hq_model *m, unsigned long long seed, char *err, size_
     return 0;
 }
 
-static int check_width_mult(float width_mult, char *err, size_t errlen)
-{
+static int check_width_mult(float width_mult, char *err, size_t errlen) {
     if (!(width_mult > 0.0f && width_mult <= 64.0f)) {
         snprintf(err, errlen, "width_mult %g out of range (0, 64]", (double)width_mult);
         return -1;
@@ -107,17 +99,14 @@ static int check_width_mult(float width_mult, char *err, size_t errlen)
 }
 
 int hq_model_init_mlp(hq_model *m, const int *hidden, int n_hidden, float width_mult,
-                      unsigned long long seed, char *err, size_t errlen)
-{
+                      unsigned long long seed, char *err, size_t errlen) {
     if (!hidden) {
         hidden = default_hidden;
         n_hidden = 2;
     }
-    if (check_width_mult(width_mult, err, errlen))
-        return -1;
+    if (check_width_mult(width_mult, err, errlen)) return -1;
     if (n_hidden < 0 || n_hidden > HQ_MAX_LAYERS - 1) {
-        snprintf(err, errlen, "%d hidden layers: must be in [0, %d]", n_hidden,
-                 HQ_MAX_LAYERS - 1);
+        snprintf(err, errlen, "%d hidden layers: must be in [0, %d]", n_hidden, HQ_MAX_LAYERS - 1);
         return -1;
     }
     for (int i = 0; i < n_hidden; i++) {
@@ -137,10 +126,8 @@ int hq_model_init_mlp(hq_model *m, const int *hidden, int n_hidden, float width_
 /* conv3x3(16)+ReLU, maxpool 2, conv3x3(32)+ReLU, maxpool 2, dense(128)+ReLU, dense(10):
  * 0.2 M parameters, 1.2 M MACs per image; channel and hidden counts scale with width_mult. */
 int hq_model_init_cnn(hq_model *m, float width_mult, unsigned long long seed, char *err,
-                      size_t errlen)
-{
-    if (check_width_mult(width_mult, err, errlen))
-        return -1;
+                      size_t errlen) {
+    if (check_width_mult(width_mult, err, errlen)) return -1;
     if (width_mult > 8.0f) {
         snprintf(err, errlen, "width_mult %g too large for the CNN (at most 8)",
                  (double)width_mult);
@@ -156,10 +143,8 @@ int hq_model_init_cnn(hq_model *m, float width_mult, unsigned long long seed, ch
     return alloc_and_init(m, seed, err, errlen);
 }
 
-void hq_model_free(hq_model *m)
-{
-    if (!m)
-        return;
+void hq_model_free(hq_model *m) {
+    if (!m) return;
     for (int l = 0; l < m->n_layers && l < HQ_MAX_LAYERS; l++) {
         hq_layer *L = &m->layers[l];
         free(L->w);

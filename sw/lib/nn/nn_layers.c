@@ -8,8 +8,7 @@
 #include <string.h>
 
 /* Adds the bias to each row of y (n x rows) and applies ReLU if asked. */
-static void bias_relu(float *y, const float *b, long n, int rows, int relu)
-{
+static void bias_relu(float *y, const float *b, long n, int rows, int relu) {
     for (long i = 0; i < n; i++) {
         float *r = y + i * rows;
         for (int j = 0; j < rows; j++) {
@@ -20,8 +19,7 @@ static void bias_relu(float *y, const float *b, long n, int rows, int relu)
 }
 
 /* db[j] = sum over the m rows of dy of dy[.][j], in row order. */
-static void bias_grad(const float *dy, float *db, long m, int rows)
-{
+static void bias_grad(const float *dy, float *db, long m, int rows) {
     memset(db, 0, sizeof(float) * rows);
     for (long i = 0; i < m; i++)
         for (int j = 0; j < rows; j++)
@@ -29,24 +27,20 @@ static void bias_grad(const float *dy, float *db, long m, int rows)
 }
 
 void nn_dense_forward(const hq_layer *L, const float *w, const float *x, float *y, int n,
-                      int threads)
-{
+                      int threads) {
     nn_gemm(0, 1, n, L->rows, L->cols, x, L->cols, w, L->cols, y, L->rows, 0, threads);
     bias_relu(y, L->b, n, L->rows, L->relu);
 }
 
 void nn_dense_backward(const hq_layer *L, const float *w, const float *x, const float *dy,
-                       float *dx, float *dw, float *db, int n, int threads)
-{
+                       float *dx, float *dw, float *db, int n, int threads) {
     /* dw[rows][cols] = dy^T x;  dx[n][cols] = dy w */
     nn_gemm(1, 0, L->rows, L->cols, n, dy, L->rows, x, L->cols, dw, L->cols, 0, threads);
     bias_grad(dy, db, n, L->rows);
-    if (dx)
-        nn_gemm(0, 0, n, L->cols, L->rows, dy, L->rows, w, L->cols, dx, L->cols, 0, threads);
+    if (dx) nn_gemm(0, 0, n, L->cols, L->rows, dy, L->rows, w, L->cols, dx, L->cols, 0, threads);
 }
 
-void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads)
-{
+void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads) {
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k, s = L->stride, pad = L->pad;
     const int OH = L->out.h, OW = L->out.w, K = L->cols;
     const long in_size = (long)C * H * W;
@@ -78,8 +72,7 @@ void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads
 
 /* dx = col2im(dcol): every input pixel sums the patch entries that read it, image by image
  * in a fixed order. */
-static void col2im(const hq_layer *L, const float *dcol, float *dx, int n, int threads)
-{
+static void col2im(const hq_layer *L, const float *dcol, float *dx, int n, int threads) {
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k, s = L->stride, pad = L->pad;
     const int OH = L->out.h, OW = L->out.w, K = L->cols;
     const long in_size = (long)C * H * W;
@@ -93,12 +86,10 @@ static void col2im(const hq_layer *L, const float *dcol, float *dx, int n, int t
                 const float *row = ci + ((long)oy * OW + ox) * K;
                 for (int ky = 0; ky < k; ky++) {
                     int iy = oy * s - pad + ky;
-                    if (iy < 0 || iy >= H)
-                        continue;
+                    if (iy < 0 || iy >= H) continue;
                     for (int kx = 0; kx < k; kx++) {
                         int ix = ox * s - pad + kx;
-                        if (ix < 0 || ix >= W)
-                            continue;
+                        if (ix < 0 || ix >= W) continue;
                         const float *src = row + (ky * k + kx) * C;
                         float *dst = xi + ((long)iy * W + ix) * C;
                         for (int c = 0; c < C; c++)
@@ -110,9 +101,8 @@ static void col2im(const hq_layer *L, const float *dcol, float *dx, int n, int t
     }
 }
 
-void nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y,
-                     int n, int threads)
-{
+void nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y, int n,
+                     int threads) {
     int m = n * L->out.h * L->out.w;
     nn_im2col(L, x, col, n, threads);
     nn_gemm(0, 1, m, L->rows, L->cols, col, L->cols, w, L->cols, y, L->rows, 0, threads);
@@ -120,8 +110,7 @@ void nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *c
 }
 
 void nn_conv_backward(const hq_layer *L, const float *w, const float *col, const float *dy,
-                      float *dcol, float *dx, float *dw, float *db, int n, int threads)
-{
+                      float *dcol, float *dx, float *dw, float *db, int n, int threads) {
     int m = n * L->out.h * L->out.w;
     nn_gemm(1, 0, L->rows, L->cols, m, dy, L->rows, col, L->cols, dw, L->cols, 0, threads);
     bias_grad(dy, db, m, L->rows);
@@ -132,8 +121,7 @@ void nn_conv_backward(const hq_layer *L, const float *w, const float *col, const
 }
 
 void nn_maxpool_forward(const hq_layer *L, const float *x, float *y, int32_t *argmax, int n,
-                        int threads)
-{
+                        int threads) {
     const int C = L->in.c, W = L->in.w, k = L->k;
     const int OH = L->out.h, OW = L->out.w;
     const long in_size = nn_shape_size(L->in), out_size = nn_shape_size(L->out);
@@ -169,8 +157,7 @@ void nn_maxpool_forward(const hq_layer *L, const float *x, float *y, int32_t *ar
 }
 
 void nn_maxpool_backward(const hq_layer *L, const float *dy, const int32_t *argmax, float *dx,
-                         int n, int threads)
-{
+                         int n, int threads) {
     const long in_size = nn_shape_size(L->in), out_size = nn_shape_size(L->out);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (threads > 1 && n > 1)
     for (int img = 0; img < n; img++) {
@@ -181,9 +168,7 @@ void nn_maxpool_backward(const hq_layer *L, const float *dy, const int32_t *argm
     }
 }
 
-void nn_relu_backward(const float *y, float *dy, long count)
-{
+void nn_relu_backward(const float *y, float *dy, long count) {
     for (long i = 0; i < count; i++)
-        if (!(y[i] > 0.0f))
-            dy[i] = 0.0f;
+        if (!(y[i] > 0.0f)) dy[i] = 0.0f;
 }

@@ -12,14 +12,12 @@
 extern "C" {
 #endif
 
-static inline int nn_shape_size(hq_shape s)
-{
+static inline int nn_shape_size(hq_shape s) {
     return s.c * s.h * s.w;
 }
 
 /* Output positions of a layer per sample (1 for dense, OH*OW for conv). */
-static inline int nn_positions(const hq_layer *L)
-{
+static inline int nn_positions(const hq_layer *L) {
     return L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1;
 }
 
@@ -34,8 +32,8 @@ void nn_dense_backward(const hq_layer *L, const float *w, const float *x, const 
 /* im2col over HWC input: col[n*OH*OW][k*k*in.c], K index (ky*k + kx)*in.c + c. */
 void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads);
 /* Conv forward through im2col into col (kept for the backward pass); y is n x OH x OW x rows. */
-void nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y,
-                     int n, int threads);
+void nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y, int n,
+                     int threads);
 /* col: the im2col of the forward pass; dcol: scratch of the same size (only with dx). */
 void nn_conv_backward(const hq_layer *L, const float *w, const float *col, const float *dy,
                       float *dcol, float *dx, float *dw, float *db, int n, int threads);

@@ -3,18 +3,15 @@
 
 #include <math.h>
 
-int nn_argmax(const float *v, int n)
-{
+int nn_argmax(const float *v, int n) {
     int best = 0;
     for (int i = 1; i < n; i++)
-        if (v[i] > v[best])
-            best = i;
+        if (v[i] > v[best]) best = i;
     return best;
 }
 
 double nn_softmax_xent(const float *logits, const uint8_t *labels, int n, int classes,
-                       float grad_scale, float *dlogits, int *correct)
-{
+                       float grad_scale, float *dlogits, int *correct) {
     double loss = 0.0;
     for (int i = 0; i < n; i++) {
         const float *z = logits + (long)i * classes;
@@ -26,8 +23,7 @@ double nn_softmax_xent(const float *logits, const uint8_t *labels, int n, int cl
             sum += expf(z[j] - zmax);
         float log_sum = logf(sum);
         loss += (double)(log_sum - (z[y] - zmax));
-        if (correct && top == y)
-            (*correct)++;
+        if (correct && top == y) (*correct)++;
         if (dlogits) {
             float *g = dlogits + (long)i * classes;
             float inv = 1.0f / sum;

@@ -7,17 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *err, size_t errlen, int layer, const char *what)
-{
-    if (err && errlen)
-        snprintf(err, errlen, "model layer %d: %s", layer, what);
+static int fail(char *err, size_t errlen, int layer, const char *what) {
+    if (err && errlen) snprintf(err, errlen, "model layer %d: %s", layer, what);
     return -1;
 }
 
-int nn_model_check(const hq_model *m, char *err, size_t errlen)
-{
-    if (!m)
-        return fail(err, errlen, -1, "no model");
+int nn_model_check(const hq_model *m, char *err, size_t errlen) {
+    if (!m) return fail(err, errlen, -1, "no model");
     if (m->n_layers < 1 || m->n_layers > HQ_MAX_LAYERS)
         return fail(err, errlen, -1, "layer count out of range [1, HQ_MAX_LAYERS]");
     if (m->input.c < 1 || m->input.h < 1 || m->input.w < 1 || m->n_classes < 2)
@@ -42,8 +38,8 @@ int nn_model_check(const hq_model *m, char *err, size_t errlen)
             if (L->k < 1 || L->stride < 1 || L->pad < 0 || L->pad >= L->k)
                 return fail(err, errlen, l, "bad conv kernel, stride or padding");
             if (L->out.h != (L->in.h + 2 * L->pad - L->k) / L->stride + 1 ||
-                L->out.w != (L->in.w + 2 * L->pad - L->k) / L->stride + 1 ||
-                L->rows != L->out.c || L->cols != L->k * L->k * L->in.c)
+                L->out.w != (L->in.w + 2 * L->pad - L->k) / L->stride + 1 || L->rows != L->out.c ||
+                L->cols != L->k * L->k * L->in.c)
                 return fail(err, errlen, l, "conv output shape or rows/cols inconsistent");
             break;
         case HQ_LAYER_MAXPOOL:
@@ -53,8 +49,7 @@ int nn_model_check(const hq_model *m, char *err, size_t errlen)
                 L->out.w != L->in.w / L->k)
                 return fail(err, errlen, l, "maxpool window or output shape inconsistent");
             break;
-        default:
-            return fail(err, errlen, l, "unknown layer kind");
+        default: return fail(err, errlen, l, "unknown layer kind");
         }
         if (L->kind != HQ_LAYER_MAXPOOL && (!L->w || !L->b))
             return fail(err, errlen, l, "float weights or bias missing");
@@ -62,17 +57,16 @@ int nn_model_check(const hq_model *m, char *err, size_t errlen)
     }
     const hq_layer *last = &m->layers[m->n_layers - 1];
     if (last->kind == HQ_LAYER_MAXPOOL || nn_shape_size(last->out) != m->n_classes)
-        return fail(err, errlen, m->n_layers - 1, "last layer must be weighted with n_classes outputs");
+        return fail(err, errlen, m->n_layers - 1,
+                    "last layer must be weighted with n_classes outputs");
     return 0;
 }
 
-static void *alloc_floats(long count)
-{
+static void *alloc_floats(long count) {
     return malloc(sizeof(float) * (size_t)(count > 0 ? count : 1));
 }
 
-int nn_net_alloc(nn_net *net, const hq_model *m, int cap, int training, int threads)
-{
+int nn_net_alloc(nn_net *net, const hq_model *m, int cap, int training, int threads) {
     memset(net, 0, sizeof *net);
     net->cap = cap;
     net->threads = threads < 1 ? 1 : threads;
@@ -83,13 +77,11 @@ int nn_net_alloc(nn_net *net, const hq_model *m, int cap, int training, int thre
         const hq_layer *L = &m->layers[l];
         long out = (long)cap * nn_shape_size(L->out);
         ok &= (net->act[l] = alloc_floats(out)) != NULL;
-        if (training)
-            ok &= (net->dact[l] = alloc_floats(out)) != NULL;
+        if (training) ok &= (net->dact[l] = alloc_floats(out)) != NULL;
         if (L->kind == HQ_LAYER_CONV) {
             long col = (long)cap * L->out.h * L->out.w * L->cols;
             ok &= (net->col[l] = alloc_floats(col)) != NULL;
-            if (col > max_col)
-                max_col = col;
+            if (col > max_col) max_col = col;
         }
         if (L->kind == HQ_LAYER_MAXPOOL)
             ok &= (net->argmax[l] = malloc(sizeof(int32_t) * (size_t)out)) != NULL;
@@ -98,8 +90,7 @@ int nn_net_alloc(nn_net *net, const hq_model *m, int cap, int training, int thre
             ok &= (net->gb[l] = alloc_floats(L->rows)) != NULL;
         }
     }
-    if (ok && training && max_col)
-        ok = (net->dcol = alloc_floats(max_col)) != NULL;
+    if (ok && training && max_col) ok = (net->dcol = alloc_floats(max_col)) != NULL;
     if (!ok) {
         nn_net_free(net);
         return -1;
@@ -107,8 +98,7 @@ int nn_net_alloc(nn_net *net, const hq_model *m, int cap, int training, int thre
     return 0;
 }
 
-void nn_net_free(nn_net *net)
-{
+void nn_net_free(nn_net *net) {
     free(net->x);
     free(net->dcol);
     for (int l = 0; l < HQ_MAX_LAYERS; l++) {
@@ -123,8 +113,7 @@ void nn_net_free(nn_net *net)
 }
 
 void nn_net_load_images(nn_net *net, const hq_model *m, const uint8_t *images, const int *idx,
-                        int n)
-{
+                        int n) {
     long size = nn_shape_size(m->input);
     for (int i = 0; i < n; i++) {
         const uint8_t *src = images + (long)(idx ? idx[i] : i) * size;
@@ -134,15 +123,12 @@ void nn_net_load_images(nn_net *net, const hq_model *m, const uint8_t *images, c
     }
 }
 
-void nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n, int upto)
-{
+void nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n, int upto) {
     for (int l = 0; l <= upto && l < m->n_layers; l++) {
         const hq_layer *L = &m->layers[l];
         const float *in = l ? net->act[l - 1] : net->x;
         switch (L->kind) {
-        case HQ_LAYER_DENSE:
-            nn_dense_forward(L, w[l], in, net->act[l], n, net->threads);
-            break;
+        case HQ_LAYER_DENSE: nn_dense_forward(L, w[l], in, net->act[l], n, net->threads); break;
         case HQ_LAYER_CONV:
             nn_conv_forward(L, w[l], in, net->col[l], net->act[l], n, net->threads);
             break;
@@ -153,15 +139,13 @@ void nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n
     }
 }
 
-void nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int n)
-{
+void nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int n) {
     for (int l = m->n_layers - 1; l >= 0; l--) {
         const hq_layer *L = &m->layers[l];
         float *dy = net->dact[l];
         float *dx = l ? net->dact[l - 1] : NULL; /* no gradient for the input image */
         const float *in = l ? net->act[l - 1] : net->x;
-        if (L->relu)
-            nn_relu_backward(net->act[l], dy, (long)n * nn_shape_size(L->out));
+        if (L->relu) nn_relu_backward(net->act[l], dy, (long)n * nn_shape_size(L->out));
         switch (L->kind) {
         case HQ_LAYER_DENSE:
             nn_dense_backward(L, w[l], in, dy, dx, net->gw[l], net->gb[l], n, net->threads);
@@ -171,8 +155,7 @@ void nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int 
                              net->threads);
             break;
         case HQ_LAYER_MAXPOOL:
-            if (dx)
-                nn_maxpool_backward(L, dy, net->argmax[l], dx, n, net->threads);
+            if (dx) nn_maxpool_backward(L, dy, net->argmax[l], dx, n, net->threads);
             break;
         }
     }

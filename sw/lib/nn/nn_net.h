@@ -13,7 +13,7 @@ extern "C" {
 #endif
 
 typedef struct {
-    int cap;                        /* batch capacity */
+    int cap; /* batch capacity */
     int threads;
     int training;                   /* 1: gradient buffers allocated */
     float *x;                       /* input batch, cap x input size, pixel / 255 */

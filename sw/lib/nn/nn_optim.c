@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int nn_optim_init(nn_optim *o, const hq_model *m, int kind, float momentum, float weight_decay)
-{
+int nn_optim_init(nn_optim *o, const hq_model *m, int kind, float momentum, float weight_decay) {
     memset(o, 0, sizeof *o);
     o->kind = kind;
     o->momentum = momentum;
@@ -19,8 +18,7 @@ int nn_optim_init(nn_optim *o, const hq_model *m, int kind, float momentum, floa
     o->beta2_pow = 1.0;
     for (int l = 0; l < m->n_layers; l++) {
         const hq_layer *L = &m->layers[l];
-        if (!L->w)
-            continue;
+        if (!L->w) continue;
         size_t nw = (size_t)L->rows * L->cols, nb = (size_t)L->rows;
         int ok = (o->m_w[l] = calloc(nw, sizeof(float))) && (o->m_b[l] = calloc(nb, sizeof(float)));
         if (ok && kind == NN_OPT_ADAM)
@@ -34,8 +32,7 @@ int nn_optim_init(nn_optim *o, const hq_model *m, int kind, float momentum, floa
 }
 
 static void adam_update(float *p, const float *g, float *m, float *v, long n, float b1, float b2,
-                        float step, float eps, float decay, int threads)
-{
+                        float step, float eps, float decay, int threads) {
 #pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && n > 65536)
     for (long i = 0; i < n; i++) {
         m[i] = b1 * m[i] + (1.0f - b1) * g[i];
@@ -44,9 +41,8 @@ static void adam_update(float *p, const float *g, float *m, float *v, long n, fl
     }
 }
 
-static void sgd_update(float *p, const float *g, float *vel, long n, float mu, float lr,
-                       float l2, int threads)
-{
+static void sgd_update(float *p, const float *g, float *vel, long n, float mu, float lr, float l2,
+                       int threads) {
 #pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && n > 65536)
     for (long i = 0; i < n; i++) {
         vel[i] = mu * vel[i] + g[i] + l2 * p[i];
@@ -55,8 +51,7 @@ static void sgd_update(float *p, const float *g, float *vel, long n, float mu, f
 }
 
 void nn_optim_step(nn_optim *o, hq_model *m, float *const *gw, float *const *gb, float lr,
-                   int threads)
-{
+                   int threads) {
     if (o->kind == NN_OPT_ADAM) {
         o->beta1_pow *= o->beta1;
         o->beta2_pow *= o->beta2;
@@ -65,8 +60,7 @@ void nn_optim_step(nn_optim *o, hq_model *m, float *const *gw, float *const *gb,
     float step = (float)(lr * sqrt(1.0 - o->beta2_pow) / (1.0 - o->beta1_pow));
     for (int l = 0; l < m->n_layers; l++) {
         hq_layer *L = &m->layers[l];
-        if (!L->w)
-            continue;
+        if (!L->w) continue;
         long nw = (long)L->rows * L->cols;
         if (o->kind == NN_OPT_ADAM) {
             adam_update(L->w, gw[l], o->m_w[l], o->v_w[l], nw, o->beta1, o->beta2, step, o->eps,
@@ -80,8 +74,7 @@ void nn_optim_step(nn_optim *o, hq_model *m, float *const *gw, float *const *gb,
     }
 }
 
-void nn_optim_free(nn_optim *o)
-{
+void nn_optim_free(nn_optim *o) {
     for (int l = 0; l < HQ_MAX_LAYERS; l++) {
         free(o->m_w[l]);
         free(o->m_b[l]);

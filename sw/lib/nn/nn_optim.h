@@ -15,7 +15,7 @@ typedef struct {
     int kind;
     float momentum, weight_decay;
     float beta1, beta2, eps;
-    double beta1_pow, beta2_pow; /* beta^t for Adam's bias correction */
+    double beta1_pow, beta2_pow;                    /* beta^t for Adam's bias correction */
     float *m_w[HQ_MAX_LAYERS], *m_b[HQ_MAX_LAYERS]; /* first moment / SGD velocity */
     float *v_w[HQ_MAX_LAYERS], *v_b[HQ_MAX_LAYERS]; /* second moment (Adam) */
 } nn_optim;

@@ -20,8 +20,7 @@
 #define SHUFFLE_STREAM 0x53485546464c45ULL
 #define PI 3.14159265358979323846
 
-void hq_train_opts_default(hq_train_opts *o, const char *net)
-{
+void hq_train_opts_default(hq_train_opts *o, const char *net) {
     memset(o, 0, sizeof *o);
     o->optimizer = NN_OPT_ADAM;
     o->momentum = 0.9f;
@@ -40,8 +39,7 @@ void hq_train_opts_default(hq_train_opts *o, const char *net)
     }
 }
 
-static int reject(char *err, size_t errlen, const char *fmt, ...)
-{
+static int reject(char *err, size_t errlen, const char *fmt, ...) {
     char what[200];
     va_list ap;
     va_start(ap, fmt);
@@ -51,8 +49,7 @@ static int reject(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-static int check_opts(const hq_train_opts *o, char *err, size_t errlen)
-{
+static int check_opts(const hq_train_opts *o, char *err, size_t errlen) {
     if (o->epochs < 1 || o->epochs > 100000)
         return reject(err, errlen, "epochs %d out of range [1, 100000]", o->epochs);
     if (o->batch < 1 || o->batch > 65536)
@@ -64,29 +61,26 @@ static int check_opts(const hq_train_opts *o, char *err, size_t errlen)
     if (!(o->momentum >= 0.0f && o->momentum < 1.0f))
         return reject(err, errlen, "momentum %g out of range [0, 1)", (double)o->momentum);
     if (!(o->weight_decay >= 0.0f && o->weight_decay < 1.0f))
-        return reject(err, errlen, "weight decay %g out of range [0, 1)",
-                      (double)o->weight_decay);
+        return reject(err, errlen, "weight decay %g out of range [0, 1)", (double)o->weight_decay);
     if (o->threads < 0 || o->threads > 1024)
         return reject(err, errlen, "threads %d out of range [0, 1024]", o->threads);
-    if (o->limit < 0)
-        return reject(err, errlen, "limit %d is negative", o->limit);
+    if (o->limit < 0) return reject(err, errlen, "limit %d is negative", o->limit);
     if (o->lr_schedule != 0 && o->lr_schedule != 1)
         return reject(err, errlen, "lr_schedule %d unknown (0 = constant, 1 = cosine)",
                       o->lr_schedule);
     return 0;
 }
 
-static int check_data(const hq_model *m, const hq_dataset *d, char *err, size_t errlen)
-{
+static int check_data(const hq_model *m, const hq_dataset *d, char *err, size_t errlen) {
     if (!d || !d->images || !d->labels || d->n < 1)
         return reject(err, errlen, "empty or missing training set");
     if (d->rows * d->cols != nn_shape_size(m->input))
-        return reject(err, errlen, "images are %d x %d but the model expects %d x %d x %d",
-                      d->rows, d->cols, m->input.h, m->input.w, m->input.c);
+        return reject(err, errlen, "images are %d x %d but the model expects %d x %d x %d", d->rows,
+                      d->cols, m->input.h, m->input.w, m->input.c);
     for (int i = 0; i < d->n; i++)
         if (d->labels[i] >= m->n_classes)
-            return reject(err, errlen, "label %d of image %d out of range [0, %d)", d->labels[i],
-                          i, m->n_classes);
+            return reject(err, errlen, "label %d of image %d out of range [0, %d)", d->labels[i], i,
+                          m->n_classes);
     return 0;
 }
 
@@ -99,8 +93,7 @@ typedef struct {
     float *wq[HQ_MAX_LAYERS];
 } train_state;
 
-static void state_free(train_state *s)
-{
+static void state_free(train_state *s) {
     nn_net_free(&s->net);
     nn_optim_free(&s->opt);
     free(s->order);
@@ -110,43 +103,33 @@ static void state_free(train_state *s)
 }
 
 static int state_alloc(train_state *s, const hq_model *m, const hq_train_opts *o, int n,
-                       int threads)
-{
+                       int threads) {
     memset(s, 0, sizeof *s);
     int cap = o->batch < n ? o->batch : n;
-    if (nn_net_alloc(&s->net, m, cap, 1, threads))
-        return -1;
-    if (nn_optim_init(&s->opt, m, o->optimizer, o->momentum, o->weight_decay))
-        return -1;
+    if (nn_net_alloc(&s->net, m, cap, 1, threads)) return -1;
+    if (nn_optim_init(&s->opt, m, o->optimizer, o->momentum, o->weight_decay)) return -1;
     s->order = malloc(sizeof(int) * (size_t)n);
     s->labels = malloc((size_t)cap);
-    if (!s->order || !s->labels)
-        return -1;
+    if (!s->order || !s->labels) return -1;
     for (int l = 0; o->fake_quant && l < m->n_layers; l++) {
         const hq_layer *L = &m->layers[l];
-        if (L->w && !(s->wq[l] = malloc(sizeof(float) * (size_t)L->rows * L->cols)))
-            return -1;
+        if (L->w && !(s->wq[l] = malloc(sizeof(float) * (size_t)L->rows * L->cols))) return -1;
     }
     return 0;
 }
 
 int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char *err,
-             size_t errlen)
-{
+             size_t errlen) {
     char tmp[8];
     if (!err || !errlen) {
         err = tmp;
         errlen = sizeof tmp;
     }
-    if (!o)
-        return reject(err, errlen, "no options");
-    if (check_opts(o, err, errlen))
-        return -1;
+    if (!o) return reject(err, errlen, "no options");
+    if (check_opts(o, err, errlen)) return -1;
     char why[200];
-    if (nn_model_check(m, why, sizeof why))
-        return reject(err, errlen, "%s", why);
-    if (check_data(m, train, err, errlen))
-        return -1;
+    if (nn_model_check(m, why, sizeof why)) return reject(err, errlen, "%s", why);
+    if (check_data(m, train, err, errlen)) return -1;
 
     const int n = (o->limit > 0 && o->limit < train->n) ? o->limit : train->n;
     const int threads = o->threads ? o->threads : omp_get_max_threads();
@@ -188,8 +171,7 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
                 lr = (float)(o->lr * 0.5 * (1.0 + cos(PI * (double)step / total_steps)));
             for (int l = 0; o->fake_quant && l < m->n_layers; l++) {
                 const hq_layer *L = &m->layers[l];
-                if (s.wq[l])
-                    o->fake_quant(o->fake_quant_ctx, l, L->w, s.wq[l], L->rows, L->cols);
+                if (s.wq[l]) o->fake_quant(o->fake_quant_ctx, l, L->w, s.wq[l], L->rows, L->cols);
             }
             for (int i = 0; i < bn; i++)
                 s.labels[i] = train->labels[s.order[b0 + i]];
@@ -215,9 +197,9 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
         }
         double loss = loss_sum / n;
         if (!isfinite(loss)) /* the weights are left as they are, for inspection */
-            rc = reject(err, errlen,
-                        "diverged in epoch %d (loss is not finite); lower the learning rate",
-                        e + 1);
+            rc =
+                reject(err, errlen,
+                       "diverged in epoch %d (loss is not finite); lower the learning rate", e + 1);
         if (o->verbose)
             fprintf(stderr, "epoch %3d/%d  loss %.4f  train acc %6.2f %%  elapsed %6.1f s\n", e + 1,
                     o->epochs, loss, 100.0 * correct / n, omp_get_wtime() - t0);

@@ -10,10 +10,11 @@
 
 static const char *const select_names[] = {"magnitude", "error", "saliency"};
 
-const char *hq_select_name(hq_select_kind s) { return select_names[s]; }
+const char *hq_select_name(hq_select_kind s) {
+    return select_names[s];
+}
 
-static void set_defaults(hq_layer_policy *lp)
-{
+static void set_defaults(hq_layer_policy *lp) {
     memset(lp, 0, sizeof *lp);
     lp->lo = 2;
     lp->hi = 8;
@@ -22,19 +23,16 @@ static void set_defaults(hq_layer_policy *lp)
     lp->structure = HQ_STRUCT_NONE;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
+static int parse_int(const char *s, int lo, int hi, int *out) {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
     *out = (int)v;
     return 0;
 }
 
-static int parse_struct(hq_layer_policy *lp, const char *v, char *err, size_t errlen)
-{
+static int parse_struct(hq_layer_policy *lp, const char *v, char *err, size_t errlen) {
     if (!strcmp(v, "none")) {
         lp->structure = HQ_STRUCT_NONE;
     } else if (!strcmp(v, "row")) {
@@ -55,8 +53,7 @@ static int parse_struct(hq_layer_policy *lp, const char *v, char *err, size_t er
     } else if (!strncmp(v, "tile:", 5)) {
         char a[16], b[16];
         const char *x = strchr(v + 5, 'x');
-        if (!x || (size_t)(x - (v + 5)) >= sizeof a || strlen(x + 1) >= sizeof b)
-            goto bad_tile;
+        if (!x || (size_t)(x - (v + 5)) >= sizeof a || strlen(x + 1) >= sizeof b) goto bad_tile;
         memcpy(a, v + 5, (size_t)(x - (v + 5)));
         a[x - (v + 5)] = 0;
         strcpy(b, x + 1);
@@ -64,8 +61,7 @@ static int parse_struct(hq_layer_policy *lp, const char *v, char *err, size_t er
             goto bad_tile;
         lp->structure = HQ_STRUCT_TILE;
     } else {
-        snprintf(err, errlen,
-                 "struct=%s: valid values are none, nm:N:M, row, col, tile:RxC", v);
+        snprintf(err, errlen, "struct=%s: valid values are none, nm:N:M, row, col, tile:RxC", v);
         return -1;
     }
     return 0;
@@ -77,8 +73,7 @@ bad_tile:
     return -1;
 }
 
-static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *err, size_t errlen)
-{
+static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *err, size_t errlen) {
     if (!strcmp(k, "lo")) {
         if (parse_int(v, 1, 4, &lp->lo)) {
             snprintf(err, errlen, "lo=%s: valid values are 1, 2, 3, 4", v);
@@ -101,8 +96,7 @@ static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *er
     } else if (!strcmp(k, "select")) {
         size_t i;
         for (i = 0; i < 3; i++)
-            if (!strcmp(v, select_names[i]))
-                break;
+            if (!strcmp(v, select_names[i])) break;
         if (i == 3) {
             snprintf(err, errlen, "select=%s: valid values are magnitude, error, saliency", v);
             return -1;
@@ -118,10 +112,8 @@ static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *er
 }
 
 /* Checks the combination of keys once all are known. */
-static int check_consistent(const hq_layer_policy *lp, char *err, size_t errlen)
-{
-    if (lp->uniform_bits)
-        return 0;
+static int check_consistent(const hq_layer_policy *lp, char *err, size_t errlen) {
+    if (lp->uniform_bits) return 0;
     if (lp->lo >= lp->hi) {
         snprintf(err, errlen, "lo=%d with hi=%d: lo must be smaller than hi", lp->lo, lp->hi);
         return -1;
@@ -138,17 +130,16 @@ static int check_consistent(const hq_layer_policy *lp, char *err, size_t errlen)
 
 /* Parses one LAYERSPEC of length len into lp (which holds the inherited values). */
 static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char *err,
-                           size_t errlen)
-{
+                           size_t errlen) {
     char buf[256];
     if (len == 0) {
-        snprintf(err, errlen, "empty policy (expected uniform8, uniform4, uniform2, uniform1 or "
-                              "keys such as lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32)");
+        snprintf(err, errlen,
+                 "empty policy (expected uniform8, uniform4, uniform2, uniform1 or "
+                 "keys such as lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32)");
         return -1;
     }
     if (len >= sizeof buf) {
-        snprintf(err, errlen, "policy too long (%zu characters, at most %zu)", len,
-                 sizeof buf - 1);
+        snprintf(err, errlen, "policy too long (%zu characters, at most %zu)", len, sizeof buf - 1);
         return -1;
     }
     memcpy(buf, s, len);
@@ -178,8 +169,10 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         if (!eq) {
-            snprintf(err, errlen, "'%s' is not key=value (valid keys: lo, hi, frac, select, "
-                                  "struct)", tok);
+            snprintf(err, errlen,
+                     "'%s' is not key=value (valid keys: lo, hi, frac, select, "
+                     "struct)",
+                     tok);
             return -1;
         }
         *eq = 0;
@@ -191,8 +184,7 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
                 }
                 seen |= 1u << i;
             }
-        if (parse_key(lp, tok, eq + 1, err, errlen))
-            return -1;
+        if (parse_key(lp, tok, eq + 1, err, errlen)) return -1;
     }
     return check_consistent(lp, err, errlen);
 }
@@ -200,8 +192,7 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
 /* Parses the selector text s[0..len) of an override exactly (no truncation, no sign or
  * space, digits only after 'L') into o; sel receives the text for messages. */
 static int parse_selector(const char *s, size_t len, hq_policy_override *o,
-                          char sel[HQ_POLICY_MAX_SELECTOR + 1], char *err, size_t errlen)
-{
+                          char sel[HQ_POLICY_MAX_SELECTOR + 1], char *err, size_t errlen) {
     if (len > HQ_POLICY_MAX_SELECTOR) {
         snprintf(err, errlen, "override selector '%.*s...' is %zu characters long (at most %d)",
                  HQ_POLICY_MAX_SELECTOR, s, len, HQ_POLICY_MAX_SELECTOR);
@@ -240,8 +231,7 @@ static int parse_selector(const char *s, size_t len, hq_policy_override *o,
     return 0;
 }
 
-int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen)
-{
+int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
     set_defaults(&p->base);
     if (!spec) {
@@ -250,8 +240,7 @@ int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen)
     }
     const char *semi = strchr(spec, ';');
     size_t base_len = semi ? (size_t)(semi - spec) : strlen(spec);
-    if (parse_layerspec(&p->base, spec, base_len, err, errlen))
-        return -1;
+    if (parse_layerspec(&p->base, spec, base_len, err, errlen)) return -1;
     while (semi) {
         const char *ov = semi + 1;
         semi = strchr(ov, ';');
@@ -269,8 +258,7 @@ int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen)
         size_t sl = (size_t)(eq - ov);
         hq_policy_override *o = &p->overrides[p->n_overrides];
         char sel[HQ_POLICY_MAX_SELECTOR + 1];
-        if (parse_selector(ov, sl, o, sel, err, errlen))
-            return -1;
+        if (parse_selector(ov, sl, o, sel, err, errlen)) return -1;
         o->p = p->base;
         char sub[192];
         if (parse_layerspec(&o->p, eq + 1, len - sl - 1, sub, sizeof sub)) {
@@ -282,15 +270,13 @@ int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen)
     return 0;
 }
 
-hq_layer_policy hq_policy_for_layer(const hq_policy *p, int index, int n_weighted)
-{
+hq_layer_policy hq_policy_for_layer(const hq_policy *p, int index, int n_weighted) {
     hq_layer_policy lp = p->base;
     /* Priority: first < last < L<i>; among equals, the later override wins. */
     for (int pass = 0; pass < 3; pass++)
         for (int i = 0; i < p->n_overrides; i++) {
             const hq_policy_override *o = &p->overrides[i];
-            if ((int)o->sel != pass)
-                continue;
+            if ((int)o->sel != pass) continue;
             if ((o->sel == HQ_SEL_FIRST && index == 0) ||
                 (o->sel == HQ_SEL_LAST && index == n_weighted - 1) ||
                 (o->sel == HQ_SEL_INDEX && index == o->index))
@@ -299,20 +285,17 @@ hq_layer_policy hq_policy_for_layer(const hq_policy *p, int index, int n_weighte
     return lp;
 }
 
-int hq_policy_check_layers(const hq_policy *p, int n_weighted, char *err, size_t errlen)
-{
+int hq_policy_check_layers(const hq_policy *p, int n_weighted, char *err, size_t errlen) {
     for (int i = 0; i < p->n_overrides; i++)
         if (p->overrides[i].sel == HQ_SEL_INDEX && p->overrides[i].index >= n_weighted) {
-            snprintf(err, errlen,
-                     "override L%d: the model has %d weighted layers (valid: L0..L%d)",
+            snprintf(err, errlen, "override L%d: the model has %d weighted layers (valid: L0..L%d)",
                      p->overrides[i].index, n_weighted, n_weighted - 1);
             return -1;
         }
     return 0;
 }
 
-void hq_layer_policy_format(const hq_layer_policy *lp, char *buf, size_t len)
-{
+void hq_layer_policy_format(const hq_layer_policy *lp, char *buf, size_t len) {
     if (lp->uniform_bits) {
         snprintf(buf, len, "uniform%d", lp->uniform_bits);
         return;
@@ -329,12 +312,10 @@ void hq_layer_policy_format(const hq_layer_policy *lp, char *buf, size_t len)
              select_names[lp->select], st);
 }
 
-int hq_policy_needs_saliency(const hq_policy *p, int n_weighted)
-{
+int hq_policy_needs_saliency(const hq_policy *p, int n_weighted) {
     for (int i = 0; i < n_weighted; i++) {
         hq_layer_policy lp = hq_policy_for_layer(p, i, n_weighted);
-        if (!lp.uniform_bits && lp.select == HQ_SELECT_SALIENCY)
-            return 1;
+        if (!lp.uniform_bits && lp.select == HQ_SELECT_SALIENCY) return 1;
     }
     return 0;
 }

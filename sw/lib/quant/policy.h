@@ -35,12 +35,12 @@ typedef enum {
 
 /* The policy of one weighted layer. */
 typedef struct {
-    int uniform_bits;  /* 8, 4, 2 or 1: a uniform baseline; 0: heterogeneous */
-    int lo, hi;        /* heterogeneous: low bits 1..4, high bits 4 or 8 */
-    double frac;       /* target fraction of high-precision weights, 0..0.5 */
+    int uniform_bits; /* 8, 4, 2 or 1: a uniform baseline; 0: heterogeneous */
+    int lo, hi;       /* heterogeneous: low bits 1..4, high bits 4 or 8 */
+    double frac;      /* target fraction of high-precision weights, 0..0.5 */
     hq_select_kind select;
     hq_struct_kind structure;
-    int n, m;          /* nm:N:M */
+    int n, m;           /* nm:N:M */
     int tile_r, tile_c; /* tile:RxC */
 } hq_layer_policy;
 

@@ -13,15 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hq_quant_opts_default(hq_quant_opts *o)
-{
+void hq_quant_opts_default(hq_quant_opts *o) {
     memset(o, 0, sizeof *o);
     o->calib_images = HQ_CALIB_DEFAULT_IMAGES;
     o->seed = 1;
 }
 
-static int is_weighted(const hq_layer *L)
-{
+static int is_weighted(const hq_layer *L) {
     return L->kind == HQ_LAYER_DENSE || L->kind == HQ_LAYER_CONV;
 }
 
@@ -35,15 +33,13 @@ typedef struct {
 } qat_ctx;
 
 /* The trainer's hook: w_q = dequantized heterogeneous weights of the current latent w. */
-static void fake_quant(void *vctx, int li, const float *w, float *w_q, int rows, int cols)
-{
+static void fake_quant(void *vctx, int li, const float *w, float *w_q, int rows, int cols) {
     qat_ctx *c = vctx;
     hq_qlayer *q = c->scratch[li];
     if (!q || c->failed ||
         hq_quant_layer(w, rows, cols, c->energy[li], &c->lp[li], li == c->last, q, c->err,
                        sizeof c->err)) {
-        if (q)
-            c->failed = 1;
+        if (q) c->failed = 1;
         memcpy(w_q, w, sizeof *w_q * (size_t)rows * (size_t)cols);
         return;
     }
@@ -51,8 +47,7 @@ static void fake_quant(void *vctx, int li, const float *w, float *w_q, int rows,
 }
 
 static int run_qat(hq_model *m, const hq_policy *pol, const hq_dataset *train,
-                   const hq_quant_opts *o, int need_sal, char *err, size_t errlen)
-{
+                   const hq_quant_opts *o, int need_sal, char *err, size_t errlen) {
     qat_ctx *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(err, errlen, "out of memory");
@@ -66,10 +61,10 @@ static int run_qat(hq_model *m, const hq_policy *pol, const hq_dataset *train,
     }
     for (int l = 0; l < m->n_layers && !rc; l++) {
         hq_layer *L = &m->layers[l];
-        if (!is_weighted(L))
-            continue;
+        if (!is_weighted(L)) continue;
         c->lp[l] = hq_policy_for_layer(pol, hq_weighted_index(m, l), nw);
-        c->scratch[l] = hq_qlayer_alloc(L, hq_quant_lo_bits(&c->lp[l]), hq_quant_hi_bits(&c->lp[l]));
+        c->scratch[l] =
+            hq_qlayer_alloc(L, hq_quant_lo_bits(&c->lp[l]), hq_quant_hi_bits(&c->lp[l]));
         if (!c->scratch[l]) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
@@ -94,8 +89,7 @@ static int run_qat(hq_model *m, const hq_policy *pol, const hq_dataset *train,
             snprintf(err, errlen, "qat: quantizer failed: %s", c->err);
             rc = -1;
         }
-        if (!rc && o->verbose)
-            fprintf(stderr, "qat: done in %.1f s\n", omp_get_wtime() - t0);
+        if (!rc && o->verbose) fprintf(stderr, "qat: done in %.1f s\n", omp_get_wtime() - t0);
     }
     for (int l = 0; l < HQ_MAX_LAYERS; l++)
         hq_qlayer_free(c->scratch[l]);
@@ -107,14 +101,12 @@ static int run_qat(hq_model *m, const hq_policy *pol, const hq_dataset *train,
 /* Activation calibration with the quantized weights in the float forward pass, so that the
  * activation ranges are those the integer network will see. */
 static int calibrate_quantized(hq_model *m, const hq_dataset *train, const hq_quant_opts *o,
-                               char *err, size_t errlen)
-{
+                               char *err, size_t errlen) {
     float *latent[HQ_MAX_LAYERS] = {0};
     int rc = 0;
     for (int l = 0; l < m->n_layers && !rc; l++) {
         hq_layer *L = &m->layers[l];
-        if (!is_weighted(L))
-            continue;
+        if (!is_weighted(L)) continue;
         float *dq = malloc(sizeof *dq * (size_t)L->rows * (size_t)L->cols);
         if (!dq) {
             snprintf(err, errlen, "out of memory");
@@ -129,10 +121,8 @@ static int calibrate_quantized(hq_model *m, const hq_dataset *train, const hq_qu
     hq_calib_opts_default(&co);
     co.n_images = o->calib_images;
     co.verbose = o->verbose;
-    if (o->percentile > 0)
-        co.percentile = o->percentile;
-    if (!rc)
-        rc = hq_ptq_calibrate(m, train, &co, err, errlen);
+    if (o->percentile > 0) co.percentile = o->percentile;
+    if (!rc) rc = hq_ptq_calibrate(m, train, &co, err, errlen);
     for (int l = 0; l < m->n_layers; l++)
         if (latent[l]) {
             free(m->layers[l].w);
@@ -142,19 +132,16 @@ static int calibrate_quantized(hq_model *m, const hq_dataset *train, const hq_qu
 }
 
 int hq_quantize_model(hq_model *m, const char *spec, const hq_dataset *train,
-                      const hq_quant_opts *o, char *err, size_t errlen)
-{
+                      const hq_quant_opts *o, char *err, size_t errlen) {
     hq_policy pol;
-    if (hq_policy_parse(&pol, spec, err, errlen))
-        return -1;
+    if (hq_policy_parse(&pol, spec, err, errlen)) return -1;
     if (strlen(spec) >= sizeof m->policy) {
         snprintf(err, errlen, "policy text is %zu characters; the model stores at most %zu",
                  strlen(spec), sizeof m->policy - 1);
         return -1;
     }
     int nw = hq_n_weighted(m);
-    if (hq_policy_check_layers(&pol, nw, err, errlen))
-        return -1;
+    if (hq_policy_check_layers(&pol, nw, err, errlen)) return -1;
     for (int l = 0; l < m->n_layers; l++)
         if (is_weighted(&m->layers[l]) && !m->layers[l].w) {
             snprintf(err, errlen, "layer %d has no float weights to quantize", l);
@@ -167,17 +154,14 @@ int hq_quantize_model(hq_model *m, const char *spec, const hq_dataset *train,
     }
     int need_sal = hq_policy_needs_saliency(&pol, nw);
     snprintf(m->policy, sizeof m->policy, "%s", spec);
-    if (o->qat_epochs > 0 && run_qat(m, &pol, train, o, need_sal, err, errlen))
-        return -1;
+    if (o->qat_epochs > 0 && run_qat(m, &pol, train, o, need_sal, err, errlen)) return -1;
 
     float *energy[HQ_MAX_LAYERS] = {0};
-    if (need_sal && hq_col_energy(m, train, o->calib_images, energy, err, errlen))
-        return -1;
+    if (need_sal && hq_col_energy(m, train, o->calib_images, energy, err, errlen)) return -1;
     int rc = 0;
     for (int l = 0; l < m->n_layers && !rc; l++) {
         hq_layer *L = &m->layers[l];
-        if (!is_weighted(L))
-            continue;
+        if (!is_weighted(L)) continue;
         hq_layer_policy lp = hq_policy_for_layer(&pol, hq_weighted_index(m, l), nw);
         hq_qlayer_free(L->q);
         L->q = hq_qlayer_alloc(L, hq_quant_lo_bits(&lp), hq_quant_hi_bits(&lp));
@@ -192,8 +176,7 @@ int hq_quantize_model(hq_model *m, const char *spec, const hq_dataset *train,
         }
     }
     hq_col_energy_free(energy);
-    if (!rc)
-        rc = calibrate_quantized(m, train, o, err, errlen);
+    if (!rc) rc = calibrate_quantized(m, train, o, err, errlen);
     for (int l = 0; l < m->n_layers && !rc; l++)
         if (is_weighted(&m->layers[l]))
             rc = hq_ptq_finalize_layer(&m->layers[l], l, l == m->n_layers - 1, err, errlen);

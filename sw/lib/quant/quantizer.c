@@ -14,24 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-int hq_quant_lo_bits(const hq_layer_policy *lp)
-{
-    if (lp->uniform_bits)
-        return lp->uniform_bits <= 2 ? lp->uniform_bits : 0;
+int hq_quant_lo_bits(const hq_layer_policy *lp) {
+    if (lp->uniform_bits) return lp->uniform_bits <= 2 ? lp->uniform_bits : 0;
     return lp->lo;
 }
 
-int hq_quant_hi_bits(const hq_layer_policy *lp)
-{
-    if (lp->uniform_bits)
-        return lp->uniform_bits == 4 ? 4 : 8;
+int hq_quant_hi_bits(const hq_layer_policy *lp) {
+    if (lp->uniform_bits) return lp->uniform_bits == 4 ? 4 : 8;
     return lp->hi;
 }
 
-static int code_max(int lo) { return lo == 1 ? 1 : (1 << (lo - 1)) - 1; }
+static int code_max(int lo) {
+    return lo == 1 ? 1 : (1 << (lo - 1)) - 1;
+}
 
-int hq_quant_max_lo_shift(int lo_bits)
-{
+int hq_quant_max_lo_shift(int lo_bits) {
     int s = 0;
     while ((code_max(lo_bits) << (s + 1)) <= 127)
         s++;
@@ -39,23 +36,19 @@ int hq_quant_max_lo_shift(int lo_bits)
 }
 
 /* Low code of w for level a (a > 0). Binary has no zero: the sign decides. */
-static inline int low_code(float w, float a, int lo, int cmax)
-{
-    if (lo == 1)
-        return w >= 0.0f ? 1 : -1;
+static inline int low_code(float w, float a, int lo, int cmax) {
+    if (lo == 1) return w >= 0.0f ? 1 : -1;
     long c = lroundf(w / a);
     return (int)(c > cmax ? cmax : c < -cmax ? -cmax : c);
 }
 
-static inline int high_value(float w, float scale, int qmax)
-{
+static inline int high_value(float w, float scale, int qmax) {
     long v = lroundf(w / scale);
     return (int)(v > qmax ? qmax : v < -qmax ? -qmax : v);
 }
 
 /* Least-squares low level for the weights w[j] with skip[j] == 0 (Lloyd iterations). */
-static float fit_low_level(const float *w, const unsigned char *skip, int n, int lo)
-{
+static float fit_low_level(const float *w, const unsigned char *skip, int n, int lo) {
     double sum_abs = 0;
     int cnt = 0;
     for (int j = 0; j < n; j++)
@@ -63,11 +56,9 @@ static float fit_low_level(const float *w, const unsigned char *skip, int n, int
             sum_abs += fabsf(w[j]);
             cnt++;
         }
-    if (cnt == 0 || sum_abs == 0)
-        return 0.0f;
+    if (cnt == 0 || sum_abs == 0) return 0.0f;
     double mean = sum_abs / cnt;
-    if (lo == 1)
-        return (float)mean; /* exact optimum of sum (w - a sign w)^2 */
+    if (lo == 1) return (float)mean; /* exact optimum of sum (w - a sign w)^2 */
     static const double init[5] = {0, 0, 1.4, 0.8, 0.4};
     int cmax = code_max(lo);
     double a = mean * init[lo];
@@ -79,8 +70,7 @@ static float fit_low_level(const float *w, const unsigned char *skip, int n, int
                 num += (double)w[j] * c;
                 den += (double)c * c;
             }
-        if (den == 0)
-            break;
+        if (den == 0) break;
         double na = num / den;
         if (fabs(na - a) <= 1e-7 * a) {
             a = na;
@@ -93,13 +83,11 @@ static float fit_low_level(const float *w, const unsigned char *skip, int n, int
 
 /* Chooses w_scale and lo_shift of one row and writes its integer weights. */
 static void quant_row(const float *w, int cols, int lo, int hi, float fixed_scale,
-                      unsigned char *is_hi, int8_t *out, float *w_scale, uint8_t *lo_shift)
-{
+                      unsigned char *is_hi, int8_t *out, float *w_scale, uint8_t *lo_shift) {
     int qmax = hi == 4 ? 7 : 127, cmax = code_max(lo), smax = hq_quant_max_lo_shift(lo);
     float mx = 0;
     for (int j = 0; j < cols; j++)
-        if (fabsf(w[j]) > mx)
-            mx = fabsf(w[j]);
+        if (fabsf(w[j]) > mx) mx = fabsf(w[j]);
     if (fixed_scale > 0)
         mx = fixed_scale * qmax; /* shared grid (last layer): only lo_shift is per row */
     if (mx == 0) { /* all-zero row: as ptq.h, scale 1/qmax (binary keeps its smallest level) */
@@ -117,8 +105,7 @@ static void quant_row(const float *w, int cols, int lo, int hi, float fixed_scal
     double best_err = INFINITY;
     for (int s = 0; s <= smax; s++) {
         float scale = fixed_scale > 0 ? fixed_scale : a_star / (float)(1 << s);
-        if (scale < cover)
-            scale = cover;
+        if (scale < cover) scale = cover;
         float a = scale * (float)(1 << s);
         double err = 0;
         for (int j = 0; j < cols; j++) {
@@ -139,8 +126,7 @@ static void quant_row(const float *w, int cols, int lo, int hi, float fixed_scal
             break; /* larger shifts only coarsen the low level further */
     }
     float scale = fixed_scale > 0 ? fixed_scale : a_star / (float)(1 << best_s);
-    if (scale < cover)
-        scale = cover;
+    if (scale < cover) scale = cover;
     float a = scale * (float)(1 << best_s);
     *w_scale = scale;
     *lo_shift = (uint8_t)best_s;
@@ -160,8 +146,7 @@ static void quant_row(const float *w, int cols, int lo, int hi, float fixed_scal
 }
 
 static void quant_uniform_hi(const float *w, int rows, int cols, int bits, int per_tensor,
-                             hq_qlayer *q)
-{
+                             hq_qlayer *q) {
     int qmax = bits == 4 ? 7 : 127;
     hq_layer view = {.rows = rows, .cols = cols, .w = (float *)w};
     hq_ptq_weight_scales(&view, qmax, per_tensor, q->w_scale);
@@ -174,16 +159,17 @@ static void quant_uniform_hi(const float *w, int rows, int cols, int bits, int p
 
 int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
                    const hq_layer_policy *lp, int per_tensor, hq_qlayer *q, char *err,
-                   size_t errlen)
-{
+                   size_t errlen) {
     int lo = hq_quant_lo_bits(lp), hi = hq_quant_hi_bits(lp);
     if (rows <= 0 || cols <= 0) {
         snprintf(err, errlen, "layer has no weights (%d x %d)", rows, cols);
         return -1;
     }
     if (q->lo_bits != lo || q->hi_bits != hi || (lo && (!q->is_hi || !q->lo_shift))) {
-        snprintf(err, errlen, "quantized layer allocated for lo=%d hi=%d, policy needs lo=%d "
-                              "hi=%d", q->lo_bits, q->hi_bits, lo, hi);
+        snprintf(err, errlen,
+                 "quantized layer allocated for lo=%d hi=%d, policy needs lo=%d "
+                 "hi=%d",
+                 q->lo_bits, q->hi_bits, lo, hi);
         return -1;
     }
     if (lo == 0) {
@@ -231,8 +217,7 @@ int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
     float fixed = 0;
     if (per_tensor) {
         for (long i = 0; i < n; i++)
-            if (fabsf(w[i]) > fixed)
-                fixed = fabsf(w[i]);
+            if (fabsf(w[i]) > fixed) fixed = fabsf(w[i]);
         fixed = fixed > 0 ? fixed / (hi == 4 ? 7 : 127) : 1.0f / 127;
     }
     for (int r = 0; r < rows; r++)
@@ -241,8 +226,7 @@ int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
     return 0;
 }
 
-void hq_quant_dequant(const hq_qlayer *q, int rows, int cols, float *out)
-{
+void hq_quant_dequant(const hq_qlayer *q, int rows, int cols, float *out) {
     for (int r = 0; r < rows; r++)
         for (int j = 0; j < cols; j++)
             out[(long)r * cols + j] = q->w_scale[r] * (float)q->w[(long)r * cols + j];

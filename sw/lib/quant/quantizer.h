@@ -17,8 +17,8 @@ extern "C" {
  * with lo/hi bits hq_quant_lo_bits(lp), hq_quant_hi_bits(lp)). col_energy[j] is
  * E[x_j^2] of input column j over a calibration set; it is needed for select=saliency only
  * (NULL otherwise). per_tensor = 1 gives every row the same w_scale (required for the
- * classifier layer, whose accumulators are compared directly). Fills w, is_hi, lo_shift, w_scale; leaves bias/requant alone.
- * Returns 0, or -1 with a message. */
+ * classifier layer, whose accumulators are compared directly). Fills w, is_hi, lo_shift, w_scale;
+ * leaves bias/requant alone. Returns 0, or -1 with a message. */
 int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
                    const hq_layer_policy *lp, int per_tensor, hq_qlayer *q, char *err,
                    size_t errlen);

@@ -10,39 +10,36 @@
 
 #define BATCH 100
 
-int hq_n_weighted(const hq_model *m)
-{
+int hq_n_weighted(const hq_model *m) {
     int n = 0;
     for (int i = 0; i < m->n_layers; i++)
         n += m->layers[i].kind == HQ_LAYER_DENSE || m->layers[i].kind == HQ_LAYER_CONV;
     return n;
 }
 
-int hq_weighted_index(const hq_model *m, int li)
-{
+int hq_weighted_index(const hq_model *m, int li) {
     int k = 0;
     for (int i = 0; i < m->n_layers; i++) {
         int w = m->layers[i].kind == HQ_LAYER_DENSE || m->layers[i].kind == HQ_LAYER_CONV;
-        if (i == li)
-            return w ? k : -1;
+        if (i == li) return w ? k : -1;
         k += w;
     }
     return -1;
 }
 
-void hq_col_energy_free(float *energy[HQ_MAX_LAYERS])
-{
+void hq_col_energy_free(float *energy[HQ_MAX_LAYERS]) {
     for (int l = 0; l < HQ_MAX_LAYERS; l++) {
         free(energy[l]);
         energy[l] = NULL;
     }
 }
 
-static size_t shape_size(hq_shape s) { return (size_t)s.c * (size_t)s.h * (size_t)s.w; }
+static size_t shape_size(hq_shape s) {
+    return (size_t)s.c * (size_t)s.h * (size_t)s.w;
+}
 
 /* Adds the squares of layer L's GEMM inputs for nb inputs (HWC floats) to acc[cols]. */
-static void accumulate(const hq_layer *L, const float *in, int nb, double *acc)
-{
+static void accumulate(const hq_layer *L, const float *in, int nb, double *acc) {
     size_t isz = shape_size(L->in);
     if (L->kind == HQ_LAYER_DENSE) {
         for (int b = 0; b < nb; b++)
@@ -58,12 +55,10 @@ static void accumulate(const hq_layer *L, const float *in, int nb, double *acc)
             for (int ox = 0; ox < L->out.w; ox++)
                 for (int ky = 0; ky < k; ky++) {
                     int iy = oy * L->stride - L->pad + ky;
-                    if (iy < 0 || iy >= H)
-                        continue; /* zero padding adds 0 */
+                    if (iy < 0 || iy >= H) continue; /* zero padding adds 0 */
                     for (int kx = 0; kx < k; kx++) {
                         int ix = ox * L->stride - L->pad + kx;
-                        if (ix < 0 || ix >= W)
-                            continue;
+                        if (ix < 0 || ix >= W) continue;
                         const float *px = in + (size_t)b * isz + ((size_t)iy * W + ix) * C;
                         double *a = acc + (size_t)(ky * k + kx) * C;
                         for (int c = 0; c < C; c++)
@@ -73,11 +68,9 @@ static void accumulate(const hq_layer *L, const float *in, int nb, double *acc)
 }
 
 int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[HQ_MAX_LAYERS],
-                  char *err, size_t errlen)
-{
+                  char *err, size_t errlen) {
     memset(energy, 0, sizeof(float *) * HQ_MAX_LAYERS);
-    if (n <= 0 || n > d->n)
-        n = d->n;
+    if (n <= 0 || n > d->n) n = d->n;
     size_t img = (size_t)d->rows * (size_t)d->cols;
     if (img != shape_size(m->input)) {
         snprintf(err, errlen, "calibration images are %d x %d, the model expects %d x %d x %d",
@@ -98,8 +91,7 @@ int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[H
             ok = ok && (acts[l] = malloc(sizeof(float) * shape_size(L->out) * BATCH)) != NULL;
     }
     int rc = ok ? 0 : -1;
-    if (!ok)
-        snprintf(err, errlen, "out of memory");
+    if (!ok) snprintf(err, errlen, "out of memory");
     for (int i = 0; !rc && i < n; i += BATCH) {
         int nb = n - i < BATCH ? n - i : BATCH;
         const uint8_t *px = d->images + (size_t)i * img;
@@ -111,12 +103,10 @@ int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[H
         for (size_t p = 0; p < img * (size_t)nb; p++)
             x0[p] = px[p] / 255.0f;
         for (int l = 0; l <= upto; l++)
-            if (acc[l])
-                accumulate(&m->layers[l], l == 0 ? x0 : acts[l - 1], nb, acc[l]);
+            if (acc[l]) accumulate(&m->layers[l], l == 0 ? x0 : acts[l - 1], nb, acc[l]);
     }
     for (int l = 0; !rc && l < m->n_layers; l++) {
-        if (!acc[l])
-            continue;
+        if (!acc[l]) continue;
         const hq_layer *L = &m->layers[l];
         double per = (double)n * (L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1);
         if (!(energy[l] = malloc(sizeof(float) * (size_t)L->cols))) {
@@ -132,7 +122,6 @@ int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[H
         free(acc[l]);
     }
     free(x0);
-    if (rc)
-        hq_col_energy_free(energy);
+    if (rc) hq_col_energy_free(energy);
     return rc;
 }

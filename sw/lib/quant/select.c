@@ -8,17 +8,14 @@
 #include <string.h>
 
 /* 1 if item a ranks before item b. */
-static inline int ranks_before(const float *s, long a, long b)
-{
+static inline int ranks_before(const float *s, long a, long b) {
     return s[a] > s[b] || (s[a] == s[b] && a < b);
 }
 
 /* Reorders idx[0..n) so that its first k entries are the k best-ranked (any order). */
-static void partial_top(long *idx, long n, long k, const float *s)
-{
+static void partial_top(long *idx, long n, long k, const float *s) {
     long lo = 0, hi = n - 1;
-    if (k <= 0 || k >= n)
-        return;
+    if (k <= 0 || k >= n) return;
     while (lo < hi) {
         long mid = lo + (hi - lo) / 2;
         /* median of three as pivot, moved to hi */
@@ -43,8 +40,7 @@ static void partial_top(long *idx, long n, long k, const float *s)
         t = idx[store];
         idx[store] = idx[hi];
         idx[hi] = t;
-        if (store == k || store == k - 1)
-            return;
+        if (store == k || store == k - 1) return;
         if (store < k)
             lo = store + 1;
         else
@@ -53,8 +49,7 @@ static void partial_top(long *idx, long n, long k, const float *s)
 }
 
 /* Picks the top `take` groups of `groups` by summed score; returns a 0/1 flag per group. */
-static unsigned char *top_groups(const float *gscore, long groups, long take)
-{
+static unsigned char *top_groups(const float *gscore, long groups, long take) {
     long *idx = malloc(sizeof *idx * (size_t)(groups ? groups : 1));
     unsigned char *flag = calloc((size_t)(groups ? groups : 1), 1);
     if (!idx || !flag) {
@@ -64,8 +59,7 @@ static unsigned char *top_groups(const float *gscore, long groups, long take)
     }
     for (long i = 0; i < groups; i++)
         idx[i] = i;
-    if (take > groups)
-        take = groups;
+    if (take > groups) take = groups;
     partial_top(idx, groups, take, gscore);
     for (long i = 0; i < take; i++)
         flag[idx[i]] = 1;
@@ -74,19 +68,16 @@ static unsigned char *top_groups(const float *gscore, long groups, long take)
 }
 
 long hq_select_high(const float *score, int rows, int cols, const hq_layer_policy *lp,
-                    unsigned char *mask)
-{
+                    unsigned char *mask) {
     long n = (long)rows * cols;
     long k = lround(lp->frac * (double)n);
     long marked = 0;
     memset(mask, 0, (size_t)n);
-    if (k <= 0)
-        return 0;
+    if (k <= 0) return 0;
 
     if (lp->structure == HQ_STRUCT_NONE || lp->structure == HQ_STRUCT_NM) {
         long *idx = malloc(sizeof *idx * (size_t)n);
-        if (!idx)
-            return -1;
+        if (!idx) return -1;
         long cand = 0;
         if (lp->structure == HQ_STRUCT_NONE) {
             for (long i = 0; i < n; i++)
@@ -101,8 +92,7 @@ long hq_select_high(const float *score, int rows, int cols, const hq_layer_polic
                         long best = -1;
                         for (int j = b0; j < b1; j++) {
                             long i = base + j;
-                            if (!mask[i] && (best < 0 || ranks_before(score, i, best)))
-                                best = i;
+                            if (!mask[i] && (best < 0 || ranks_before(score, i, best))) best = i;
                         }
                         mask[best] = 1; /* temporary: "already a candidate" */
                         idx[cand++] = best;
@@ -111,8 +101,7 @@ long hq_select_high(const float *score, int rows, int cols, const hq_layer_polic
             for (long c = 0; c < cand; c++)
                 mask[idx[c]] = 0;
         }
-        if (k > cand)
-            k = cand;
+        if (k > cand) k = cand;
         partial_top(idx, cand, k, score);
         for (long i = 0; i < k; i++)
             mask[idx[i]] = 1;
@@ -125,15 +114,13 @@ long hq_select_high(const float *score, int rows, int cols, const hq_layer_polic
         long groups = by_row ? rows : cols;
         long size = by_row ? cols : rows;
         float *g = calloc((size_t)groups, sizeof *g);
-        if (!g)
-            return -1;
+        if (!g) return -1;
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < cols; j++)
                 g[by_row ? r : j] += score[(long)r * cols + j];
         unsigned char *flag = top_groups(g, groups, lround((double)k / (double)size));
         free(g);
-        if (!flag)
-            return -1;
+        if (!flag) return -1;
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < cols; j++)
                 if (flag[by_row ? r : j]) {
@@ -173,8 +160,7 @@ long hq_select_high(const float *score, int rows, int cols, const hq_layer_polic
         int r0 = (int)(gi / tx) * tr, c0 = (int)(gi % tx) * tc;
         int r1 = r0 + tr < rows ? r0 + tr : rows, c1 = c0 + tc < cols ? c0 + tc : cols;
         long sz = (long)(r1 - r0) * (c1 - c0);
-        if (marked >= k || (marked + sz - k) > (k - marked))
-            break;
+        if (marked >= k || (marked + sz - k) > (k - marked)) break;
         for (int r = r0; r < r1; r++)
             memset(mask + (long)r * cols + c0, 1, (size_t)(c1 - c0));
         marked += sz;
