@@ -3,17 +3,18 @@
 // so a lane that subtracts can hand over ~a and a carry instead of computing -a = ~a + 1
 // itself. A tree of N operands has N - 1 adders, so one carry is left over (co) for the
 // adder after the tree.
+`include "pe_widths.vh"
 `default_nettype none
 module adder_tree_ci #(
     parameter N  = 2,
-    parameter W  = 9,
-    parameter OW = W + $clog2(N) // derived: do not override
+    parameter W  = 9
 ) (
-    input  wire [N*W-1:0]       in,
-    input  wire [N-1:0]         ci,
-    output wire signed [OW-1:0] sum,
-    output wire                 co
+    input  wire [N*W-1:0]                   in,
+    input  wire [N-1:0]                     ci,
+    output wire signed [`PE_SUMW(W, N)-1:0] sum,
+    output wire                             co
 );
+    localparam OW = `PE_SUMW(W, N);
     generate
         if (N == 1) begin : g_leaf
             assign sum = in;
@@ -21,8 +22,8 @@ module adder_tree_ci #(
         end else begin : g_node
             localparam NA = N / 2;
             localparam NB = N - NA;
-            localparam WA = W + $clog2(NA);
-            localparam WB = W + $clog2(NB);
+            localparam WA = `PE_SUMW(W, NA);
+            localparam WB = `PE_SUMW(W, NB);
             wire signed [WA-1:0] sa;
             wire signed [WB-1:0] sb;
             wire                 ca;

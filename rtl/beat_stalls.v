@@ -1,6 +1,7 @@
 // High-precision weights per lane group of one weight beat (h_g). The tile registers them with
 // the accepted beat and derives the beat's stall cycles, max over g of max(0, h_g - 1), one
 // stage ahead of the array, so that the array's "beat done" decision comes from registers.
+`include "pe_widths.vh"
 `default_nettype none
 module beat_stalls #(
     parameter LANES = 64,
@@ -8,16 +9,16 @@ module beat_stalls #(
     parameter M     = 32,
     parameter N     = 2,
     parameter LO    = 2,
-    parameter HI    = 8,
-    parameter P     = $clog2(M),
-    parameter BITS  = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
-    parameter BBYTES = (BITS + 7) / 8,
-    parameter WBEAT = (LANES / M) * BBYTES * 8,
-    parameter XW    = $clog2(G + 1)              // derived: width of the stall count
+    parameter HI    = 8
 ) (
-    input  wire [WBEAT-1:0]            wgt,
-    output wire [(LANES/G)*XW-1:0]     count     // group g at [g*XW, (g+1)*XW)
+    input  wire [`PE_WBEAT(0, LANES, LO, HI, M, N)-1:0] wgt,
+    output wire [(LANES/G)*`PE_CW(G)-1:0]             count  // group g at [g*XW, (g+1)*XW)
 );
+    localparam P      = `PE_P(M);
+    localparam BITS   = `PE_BITS(LO, HI, M, N);
+    localparam BBYTES = `PE_BBYTES(LO, HI, M, N);
+    localparam WBEAT  = `PE_WBEAT(0, LANES, LO, HI, M, N);
+    localparam XW     = `PE_CW(G);                // width of the stall count
     localparam NB  = LANES / M;
     localparam NGB = M / G;
     localparam IW  = $clog2(G);

@@ -1,25 +1,25 @@
 // Decoder of one `block` layout block (docs/layouts.md): M weights, at most N of them
 // high-precision. Pure wiring plus marker detection for LO >= 2; for LO = 1 the explicit slot
 // positions are expanded to a per-lane skip mask. Outputs feed M/G lane groups directly.
+`include "pe_widths.vh"
 `default_nettype none
 module block_decoder #(
     parameter LO = 2,
     parameter HI = 8,
     parameter M  = 32,
     parameter N  = 1,
-    parameter G  = 32,                       // lanes per group; M must be a multiple of G
-    parameter P  = $clog2(M),                // slot position width (LO = 1)
-    parameter BITS = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
-    parameter CW = $clog2(M + 1)             // width of a marker count
+    parameter G  = 32                        // lanes per group; M must be a multiple of G
 ) (
-    input  wire [BITS-1:0]     blk,
+    input  wire [`PE_BITS(LO, HI, M, N)-1:0] blk,
     output wire [M*LO-1:0]     codes,        // low code of each weight
     output wire [M-1:0]        skip,         // weight is high-precision: not in the low sum
     output wire [N*HI-1:0]     slot_val,     // signed high values, slot order
-    output wire [N*P-1:0]      slot_pos,     // LO = 1: position of each slot in the block
+    output wire [N*`PE_P(M)-1:0] slot_pos,   // LO = 1: position of each slot in the block
     output wire [N-1:0]        slot_used,    // LO = 1: slot holds a weight (value != 0)
-    output wire [(M/G)*CW-1:0] grp_rank0     // LO >= 2: markers in the block before group g
+    output wire [(M/G)*`PE_CW(M)-1:0] grp_rank0  // LO >= 2: markers in the block before group g
 );
+    localparam P    = `PE_P(M);                 // slot position width (LO = 1)
+    localparam CW   = `PE_CW(M);                // width of a marker count
     localparam NG = M / G;
     genvar j, s, g;
     generate

@@ -7,6 +7,7 @@
 // array's stage B. This keeps the decode, the lane add/subtract and one adder level out of
 // stage B (the UP5K critical path after the merge) without adding a cycle. The low sum is
 // only taken in a beat's first cycle, so the registered partials need no hold logic.
+`include "pe_widths.vh"
 `default_nettype none
 module lane_group #(
     parameter LO  = 2,
@@ -15,11 +16,7 @@ module lane_group #(
     parameter M   = 32,
     parameter N   = 1,
     parameter GIB = 0,
-    parameter OPORT = 0,
-    parameter LW  = (LO <= 2) ? 9 : 8 + LO,  // width of one lane's product
-    parameter P   = $clog2(M),
-    parameter CW  = $clog2(M + 1),
-    parameter SW  = LW + $clog2(G)           // derived: width of the group's low sum
+    parameter OPORT = 0
 ) (
     input  wire                 clk,
     input  wire                 load,
@@ -30,13 +27,15 @@ module lane_group #(
     input  wire [G*8-1:0]       act,        // stage B: the beat in the array (outlier path)
     input  wire [7:0]           oact,       // OPORT = 1: the outlier's activation
     input  wire [G-1:0]         skip,       // stage B: high-precision lanes (markers)
-    input  wire [CW-1:0]        rank0,
+    input  wire [`PE_CW(M)-1:0] rank0,
     input  wire [N*HI-1:0]      slot_val,
-    input  wire [N*P-1:0]       slot_pos,
+    input  wire [N*`PE_P(M)-1:0] slot_pos,
     input  wire [N-1:0]         slot_used,
-    output wire signed [SW-1:0] lo_sum,
-    output wire signed [HI+8:0] hi_prod
+    output wire signed [`PE_SUMW(`PE_LW(LO), G)-1:0] lo_sum,
+    output wire signed [`PE_HPW(HI)-1:0] hi_prod
 );
+    localparam LW  = `PE_LW(LO);             // width of one lane's product
+    localparam SW  = `PE_SUMW(LW, G);        // width of the group's low sum
     // lanes summed before the register: 2 (one adder level) when G is even
     localparam PC  = (G % 2 == 0) ? 2 : 1;
     localparam NP  = G / PC;                 // registered partial sums
@@ -52,7 +51,7 @@ module lane_group #(
     genvar j;
     generate
         for (j = 0; j < G; j = j + 1) begin : g_lane
-            pe_lowbit #(.LO(LO), .OW(LW)) u_pe (
+            pe_lowbit #(.LO(LO)) u_pe (
                 .act(lo_act[j*8 +: 8]), .code(lo_codes[j*LO +: LO]), .skip(lo_skip[j]),
                 .prod(lane_prod[j*LW +: LW]), .carry(lane_carry[j]));
         end

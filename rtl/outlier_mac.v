@@ -5,6 +5,7 @@
 // at most one, so nothing is served twice and nothing stalls. With OPORT = 1 the
 // activation comes from the tile's outlier port (outlier_port.v: G = M, N = 1, no stalls) and
 // the MAC is the multiplier alone.
+`include "pe_widths.vh"
 `default_nettype none
 module outlier_mac #(
     parameter LO  = 2,
@@ -13,9 +14,7 @@ module outlier_mac #(
     parameter M   = 32,
     parameter N   = 1,
     parameter GIB = 0,                 // index of this group inside its block (LO = 1)
-    parameter OPORT = 0,               // 1: activation from the outlier port (oact)
-    parameter P   = $clog2(M),
-    parameter CW  = $clog2(M + 1)
+    parameter OPORT = 0                // 1: activation from the outlier port (oact)
 ) (
     input  wire                  clk,
     input  wire                  load,      // a new beat enters: forget served outliers
@@ -23,12 +22,14 @@ module outlier_mac #(
     input  wire [G*8-1:0]        act,
     input  wire [7:0]            oact,      // OPORT = 1: the outlier's activation
     input  wire [G-1:0]          marker,    // LO >= 2: lane holds a high-precision weight
-    input  wire [CW-1:0]         rank0,     // LO >= 2: slot of the group's first outlier
+    input  wire [`PE_CW(M)-1:0]  rank0,     // LO >= 2: slot of the group's first outlier
     input  wire [N*HI-1:0]       slot_val,
-    input  wire [N*P-1:0]        slot_pos,  // LO = 1
+    input  wire [N*`PE_P(M)-1:0] slot_pos,  // LO = 1
     input  wire [N-1:0]          slot_used, // LO = 1
-    output wire signed [HI+8:0]  prod
+    output wire signed [`PE_HPW(HI)-1:0] prod
 );
+    localparam P  = `PE_P(M);
+    localparam CW = `PE_CW(M);
     localparam IW = (G > 1) ? $clog2(G) : 1;
     reg  [7:0]           a_sel;
     reg  signed [HI-1:0] w_sel;

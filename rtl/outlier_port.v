@@ -11,25 +11,24 @@
 // malformed block (more than one marker, or a non-zero slot 0 without a marker; the packer
 // writes neither) gets an undefined outlier product: the position is then the OR of the
 // marker positions, or 0.
+`include "pe_widths.vh"
 `default_nettype none
 module outlier_port #(
     parameter G      = 32,
     parameter LO     = 2,
     parameter HI     = 8,
-    parameter NB_MAX = 16,
-    parameter AW     = (NB_MAX > 1) ? $clog2(NB_MAX) : 1,
-    parameter IW     = (G > 1) ? $clog2(G) : 1,
-    parameter BITS   = (LO == 1) ? G + IW + HI : G * LO + HI   // derived: one block, N = 1
+    parameter NB_MAX = 16
 ) (
     input  wire            clk,
     input  wire            wr_en,
-    input  wire [AW-1:0]   wr_addr,
+    input  wire [`PE_AW(NB_MAX)-1:0] wr_addr,
     input  wire [G*8-1:0]  wr_data,     // the group's G activations of one beat
     input  wire            rd_en,
-    input  wire [AW-1:0]   rd_beat,
-    input  wire [BITS-1:0] blk,         // the group's block of the incoming weight beat
+    input  wire [`PE_AW(NB_MAX)-1:0] rd_beat,
+    input  wire [`PE_BITS(LO, HI, G, 1)-1:0] blk, // the group's block (M = G, N = 1) of the beat
     output reg  [7:0]      act          // registered: activation at the block's outlier
 );
+    localparam IW   = (G > 1) ? $clog2(G) : 1;
     reg [IW-1:0] idx;
     generate
         if (LO == 1) begin : g_slot

@@ -6,6 +6,7 @@
 // the tile's stage A (wgt_a, act_a) and are registered as it enters (lane_group.v). Outputs are
 // combinational; the low sum is valid in the beat's first cycle, the high sum in every cycle
 // of the beat.
+`include "pe_widths.vh"
 `default_nettype none
 module pe_array_lanegroup #(
     parameter LANES = 64,
@@ -14,26 +15,24 @@ module pe_array_lanegroup #(
     parameter N     = 1,
     parameter LO    = 2,
     parameter HI    = 8,
-    parameter OPORT = 0,                         // 1: outlier activations from oact
-    parameter LW    = (LO <= 2) ? 9 : 8 + LO,
-    parameter P     = $clog2(M),
-    parameter BITS  = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
-    parameter BBYTES = (BITS + 7) / 8,
-    parameter WBEAT = (LANES / M) * BBYTES * 8,  // derived: packed weight bits per beat
-    parameter LSW   = LW + $clog2(LANES),        // derived: low-sum width
-    parameter HSW   = HI + 9 + $clog2(LANES / G) // derived: high-sum width
+    parameter OPORT = 0                          // 1: outlier activations from oact
 ) (
     input  wire                  clk,
     input  wire                  load,       // a new beat is registered into wgt/act this edge
     input  wire                  hold,       // the beat stays for another cycle
-    input  wire [WBEAT-1:0]      wgt_a,      // the next beat (tile stage A): low lanes
+    input  wire [`PE_WBEAT(0, LANES, LO, HI, M, N)-1:0] wgt_a, // the next beat (stage A): low lanes
     input  wire [LANES*8-1:0]    act_a,
-    input  wire [WBEAT-1:0]      wgt,        // the beat in the array: outlier path
+    input  wire [`PE_WBEAT(0, LANES, LO, HI, M, N)-1:0] wgt,   // the beat in the array: outlier path
     input  wire [LANES*8-1:0]    act,
     input  wire [(LANES/G)*8-1:0] oact,      // OPORT = 1: each group's outlier activation
-    output wire signed [LSW-1:0] lo_sum,
-    output wire signed [HSW-1:0] hi_sum
+    output wire signed [`PE_LSW(LO, LANES)-1:0]             lo_sum,
+    output wire signed [`PE_HSW_LANEGROUP(HI, LANES, G)-1:0] hi_sum
 );
+    localparam LW     = `PE_LW(LO);
+    localparam P      = `PE_P(M);
+    localparam BITS   = `PE_BITS(LO, HI, M, N);
+    localparam BBYTES = `PE_BBYTES(LO, HI, M, N);
+    localparam WBEAT  = `PE_WBEAT(0, LANES, LO, HI, M, N);
     localparam NB  = LANES / M;   // blocks per beat
     localparam NGB = M / G;       // groups per block
     localparam NG  = LANES / G;   // groups
@@ -70,8 +69,8 @@ module pe_array_lanegroup #(
             wire unused_dec = ^{codes, slot_val_a, slot_pos_a, slot_used_a, rank0_a};
             for (g = 0; g < NGB; g = g + 1) begin : g_group
                 localparam GI = b * NGB + g;
-                lane_group #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(g), .OPORT(OPORT),
-                               .LW(LW)) u_grp (
+                lane_group #(.LO(LO), .HI(HI), .G(G), .M(M), .N(N), .GIB(g), .OPORT(OPORT))
+                    u_grp (
                     .clk(clk), .load(load), .hold(hold),
                     .lo_act(act_a[GI*G*8 +: G*8]), .lo_codes(codes_a[g*G*LO +: G*LO]),
                     .lo_skip(skip_a[g*G +: G]),
@@ -88,6 +87,6 @@ module pe_array_lanegroup #(
     endgenerate
 
     adder_tree #(.N(NG), .W(GSW))  u_lo_tree (.in(grp_lo), .sum(lo_sum));
-    outlier_sum #(.NG(NG), .PW(HI+9))  u_hi_sum (.prod(grp_hi), .sum(hi_sum));
+    outlier_sum #(.NG(NG), .PW(`PE_HPW(HI)))  u_hi_sum (.prod(grp_hi), .sum(hi_sum));
 endmodule
 `default_nettype wire

@@ -5,17 +5,18 @@
 // The product is prod + carry: to subtract, the lane gives ~a and a carry of 1 (-a = ~a + 1),
 // which the group's adder tree takes on its adders' carry-ins (adder_tree_ci.v), so no lane
 // needs an adder of its own.
+`include "pe_widths.vh"
 `default_nettype none
 module pe_lowbit #(
-    parameter LO = 2,
-    parameter OW = 9              // output width; 9 covers +-255 (LO <= 2)
+    parameter LO = 2
 ) (
-    input  wire [7:0]           act,
-    input  wire [LO-1:0]        code,
-    input  wire                 skip,
-    output wire signed [OW-1:0] prod,
-    output wire                 carry
+    input  wire [7:0]                   act,
+    input  wire [LO-1:0]                code,
+    input  wire                         skip,
+    output wire signed [`PE_LW(LO)-1:0] prod,
+    output wire                         carry
 );
+    localparam OW = `PE_LW(LO);   // output width; 9 covers +-255 (LO <= 2)
     wire signed [OW-1:0] pos = $signed({{(OW-8){1'b0}}, act});
     generate
         if (LO == 1) begin : g_binary

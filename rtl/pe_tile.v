@@ -14,6 +14,7 @@
 // B compute (1 + stall cycles per beat) -> C sums -> S (low sum << lo_shift) -> accumulate ->
 // merge (add) -> product -> shift -> round/clamp into the output FIFO. Latency nbeats + S + 9
 // (PE_PIPE_LATENCY), period nbeats + S + 2 (PE_TILE_OVERHEAD).
+`include "pe_widths.vh"
 `default_nettype none
 module pe_tile #(
     parameter UNIFORM   = 0,     // 1: uniform int8 array instead of lane groups
@@ -25,11 +26,8 @@ module pe_tile #(
     parameter HI        = 8,
     parameter NB_MAX    = 16,    // max beats per row: K <= NB_MAX * LANES
     parameter OUT_DEPTH = 16,    // output FIFO entries (> rows in flight, 8, for full rate)
-    parameter OPORT     = 0,     // 1: outlier activations from per-group outlier ports
+    parameter OPORT     = 0      // 1: outlier activations from per-group outlier ports
                                  //    (outlier_port.v; needs G = M, N = 1: never stalls)
-    parameter P         = $clog2(M),
-    parameter BITS      = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
-    parameter WBEAT     = (UNIFORM != 0) ? LANES * HI : (LANES / M) * ((BITS + 7) / 8) * 8
 ) (
     input  wire                 clk,
     input  wire                 rst,
@@ -46,7 +44,7 @@ module pe_tile #(
     input  wire                 s_row_last,
     input  wire                 s_wgt_valid,
     output wire                 s_wgt_ready,
-    input  wire [WBEAT-1:0]     s_wgt_data,
+    input  wire [`PE_WBEAT(UNIFORM, LANES, LO, HI, M, N)-1:0] s_wgt_data,
     input  wire                 s_wgt_last,
     output wire                 m_out_valid,
     input  wire                 m_out_ready,
@@ -56,11 +54,12 @@ module pe_tile #(
     output reg  [2:0]           err      // sticky: [0] too many act beats, [1] row length
                                          // != act beats, [2] mult >= 2^31 or shift > 62
 );
-    localparam AW  = (NB_MAX > 1) ? $clog2(NB_MAX) : 1;
+    localparam BITS  = `PE_BITS(LO, HI, M, N);
+    localparam WBEAT = `PE_WBEAT(UNIFORM, LANES, LO, HI, M, N);
+    localparam AW  = `PE_AW(NB_MAX);
     localparam CNW = $clog2(NB_MAX + 1);
-    localparam LW  = (LO <= 2) ? 9 : 8 + LO;
-    localparam LSW = (UNIFORM != 0) ? 1 : LW + $clog2(LANES);
-    localparam HSW = (UNIFORM != 0) ? HI + 9 + $clog2(LANES) : HI + 9 + $clog2(LANES / G);
+    localparam LSW = (UNIFORM != 0) ? 1 : `PE_LSW(LO, LANES);
+    localparam HSW = (UNIFORM != 0) ? `PE_HSW_UNIFORM(HI, LANES) : `PE_HSW_LANEGROUP(HI, LANES, G);
     localparam QW  = $clog2(OUT_DEPTH + 1);
     localparam PW  = 32 + 31 + 6 + 5 + 1;   // row parameters: bias, mult, shift, lo_shift, last
     localparam [AW-1:0]  LAST_ADDR = NB_MAX[AW-1:0] - 1'b1;
@@ -229,7 +228,7 @@ module pe_tile #(
             wire unused_oact = ^oact_q;
         end else begin : g_lanegroup
             if (OPORT != 0) begin : g_port
-                localparam BBYTES = (BITS + 7) / 8;
+                localparam BBYTES = `PE_BBYTES(LO, HI, M, N);
                 genvar g;
                 if (G != M || N != 1) begin : g_bad
                     // Elaboration error: OPORT = 1 needs G = M and N = 1 (outlier_port.v).

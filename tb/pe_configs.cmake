@@ -1,7 +1,10 @@
-# The PE tile configurations of rtl/configs.json, for the benches (tb/) and tests (tests/rtl/).
+# The PE tile configurations of rtl/configs.json ("configs"), for the benches (tb/) and tests
+# (tests/rtl/): their Verilog parameters. C and C++ take them from tb/vecgen/pe_configs.h,
+# generated from the same file by scripts/rtl-configs.py.
 set(HQ_PE_CONFIG_FILE ${CMAKE_SOURCE_DIR}/rtl/configs.json)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${HQ_PE_CONFIG_FILE})
-file(READ ${HQ_PE_CONFIG_FILE} HQ_PE_CONFIG_JSON)
+file(READ ${HQ_PE_CONFIG_FILE} HQ_PE_CONFIG_FILE_JSON)
+string(JSON HQ_PE_CONFIG_JSON GET "${HQ_PE_CONFIG_FILE_JSON}" configs)
 set(HQ_PE_KEYS uniform lanes g m n lo hi nb_max oport)
 
 # hq_pe_configs(<out>): the configuration names.

@@ -1,5 +1,6 @@
 #include "accel/accel_config.h"
 
+#include "hq_default_configs.h"
 #include "platform/config_reader.h"
 
 namespace hq::accel {
@@ -35,87 +36,169 @@ uint32_t AccelConfig::supported_layouts() const {
     return (1u << kLayoutCount) - 1;
 }
 
-void load_timing_config(const std::string &path, AccelConfig *cfg) {
-    nlohmann::json j = load_json_file(path);
-    ConfigObject top(j, path, "");
-    top.allow_only({"comment", "source", "arch", "clock_hz", "array", "buffers", "decompressor",
-                    "output", "descriptor"});
-    if (top.has("arch")) {
-        std::string a = top.string("arch");
-        if (!parse_arch(a, &cfg->arch))
-            top.fail("arch", "unknown array '" + a + "' (uniform8, split, lanegroup)");
+namespace {
+
+/* Reads keys of one config object into values that already hold the defaults. For the
+ * built-in default (`complete`) every key must be present: it is the only source of the
+ * defaults, so a key missing there would leave a value that no file names. */
+struct Keys {
+    ConfigObject o;
+    bool complete;
+    void need(const char *key) const {
+        if (complete && !o.has(key))
+            o.fail(key, "missing: the built-in default must give every key");
     }
-    cfg->clock_hz = top.number_or("clock_hz", cfg->clock_hz, 1e6, 10e9);
-    ConfigObject arr = top.object_or_empty("array");
-    arr.allow_only({"comment", "pe_tiles", "rows_per_tile", "lanes", "lane_group", "hi_macs",
-                    "nb_max", "tile_overhead", "pipeline_latency"});
-    cfg->pe_tiles = (unsigned)arr.u64_or("pe_tiles", cfg->pe_tiles, 1, 255);
-    cfg->rows_per_tile = (unsigned)arr.u64_or("rows_per_tile", cfg->rows_per_tile, 1, 255);
+    template <class T> void u(const char *key, T *v, uint64_t min, uint64_t max) const {
+        need(key);
+        *v = (T)o.u64_or(key, *v, min, max);
+    }
+    void num(const char *key, double *v, double min, double max) const {
+        need(key);
+        *v = o.number_or(key, *v, min, max);
+    }
+    void flag(const char *key, bool *v) const {
+        need(key);
+        *v = o.boolean_or(key, *v);
+    }
+    Keys sub(const char *key) const {
+        need(key);
+        return Keys{o.object_or_empty(key), complete};
+    }
+};
+
+void apply_timing(const nlohmann::json &j, const std::string &file, bool complete,
+                  AccelConfig *cfg) {
+    const Keys top{ConfigObject(j, file, ""), complete};
+    top.o.allow_only({"comment", "source", "arch", "clock_hz", "array", "buffers", "decompressor",
+                      "output", "descriptor"});
+    top.need("arch");
+    if (top.o.has("arch")) {
+        std::string a = top.o.string("arch");
+        if (!parse_arch(a, &cfg->arch))
+            top.o.fail("arch", "unknown array '" + a + "' (uniform8, split, lanegroup)");
+    }
+    top.num("clock_hz", &cfg->clock_hz, 1e6, 10e9);
+    const Keys arr = top.sub("array");
+    arr.o.allow_only({"comment", "pe_tiles", "rows_per_tile", "lanes", "lane_group", "hi_macs",
+                      "nb_max", "tile_overhead", "pipeline_latency"});
+    arr.u("pe_tiles", &cfg->pe_tiles, 1, 255);
+    arr.u("rows_per_tile", &cfg->rows_per_tile, 1, 255);
     if (cfg->tile_rows() > 255)
-        arr.fail("rows_per_tile", "pe_tiles * rows_per_tile must be at most 255");
-    cfg->lanes = (unsigned)arr.u64_or("lanes", cfg->lanes, 8, 2040);
-    if (cfg->lanes % 8) arr.fail("lanes", "must be a multiple of 8");
-    cfg->lane_group = (unsigned)arr.u64_or("lane_group", cfg->lane_group, 1, 255);
-    if (cfg->lanes % cfg->lane_group) arr.fail("lane_group", "must divide lanes");
-    cfg->hi_macs = (unsigned)arr.u64_or("hi_macs", cfg->hi_macs, 1, 4096);
-    cfg->nb_max = (unsigned)arr.u64_or("nb_max", cfg->nb_max, 1, 4096);
-    cfg->tile_overhead = (unsigned)arr.u64_or("tile_overhead", cfg->tile_overhead, 0, 1000);
-    cfg->pipeline_latency =
-        (unsigned)arr.u64_or("pipeline_latency", cfg->pipeline_latency, 0, 1000);
+        arr.o.fail("rows_per_tile", "pe_tiles * rows_per_tile must be at most 255");
+    arr.u("lanes", &cfg->lanes, 8, 2040);
+    if (cfg->lanes % 8) arr.o.fail("lanes", "must be a multiple of 8");
+    arr.u("lane_group", &cfg->lane_group, 1, 255);
+    if (cfg->lanes % cfg->lane_group) arr.o.fail("lane_group", "must divide lanes");
+    arr.u("hi_macs", &cfg->hi_macs, 1, 4096);
+    arr.u("nb_max", &cfg->nb_max, 1, 4096);
+    arr.u("tile_overhead", &cfg->tile_overhead, 0, 1000);
+    arr.u("pipeline_latency", &cfg->pipeline_latency, 0, 1000);
     if (cfg->pipeline_latency < cfg->tile_overhead)
-        arr.fail("pipeline_latency", "must be at least tile_overhead");
-    ConfigObject buf = top.object_or_empty("buffers");
-    buf.allow_only({"comment", "weight_bytes", "act_bytes", "out_bytes", "double_buffer"});
-    cfg->weight_buffer = (uint32_t)buf.u64_or("weight_bytes", cfg->weight_buffer, 64, 1u << 30);
-    cfg->act_buffer = (uint32_t)buf.u64_or("act_bytes", cfg->act_buffer, 64, 1u << 30);
-    cfg->out_buffer = (uint32_t)buf.u64_or("out_bytes", cfg->out_buffer, 64, 1u << 30);
-    cfg->double_buffer = buf.boolean_or("double_buffer", cfg->double_buffer);
-    ConfigObject dec = top.object_or_empty("decompressor");
-    dec.allow_only({"comment", "dense", "coo", "block", "rowgroup", "escape"});
+        arr.o.fail("pipeline_latency", "must be at least tile_overhead");
+    const Keys buf = top.sub("buffers");
+    buf.o.allow_only({"comment", "weight_bytes", "act_bytes", "out_bytes", "double_buffer"});
+    buf.u("weight_bytes", &cfg->weight_buffer, 64, 1u << 30);
+    buf.u("act_bytes", &cfg->act_buffer, 64, 1u << 30);
+    buf.u("out_bytes", &cfg->out_buffer, 64, 1u << 30);
+    buf.flag("double_buffer", &cfg->double_buffer);
+    const Keys dec = top.sub("decompressor");
+    dec.o.allow_only({"comment", "dense", "coo", "block", "rowgroup", "escape"});
     for (unsigned l = 0; l < kLayoutCount; l++)
-        cfg->dec_weights_per_cycle[l] =
-            dec.number_or(layout_name(l), cfg->dec_weights_per_cycle[l], 0.01, 4096);
-    ConfigObject out = top.object_or_empty("output");
-    out.allow_only({"comment", "results_per_cycle"});
-    cfg->out_per_cycle = (unsigned)out.u64_or("results_per_cycle", cfg->out_per_cycle, 1, 4096);
-    ConfigObject d = top.object_or_empty("descriptor");
-    d.allow_only({"comment", "fetch_cycles"});
-    cfg->desc_fetch_cycles = (unsigned)d.u64_or("fetch_cycles", cfg->desc_fetch_cycles, 0, 10000);
+        dec.num(layout_name(l), &cfg->dec_weights_per_cycle[l], 0.01, 4096);
+    const Keys out = top.sub("output");
+    out.o.allow_only({"comment", "results_per_cycle"});
+    out.u("results_per_cycle", &cfg->out_per_cycle, 1, 4096);
+    const Keys d = top.sub("descriptor");
+    d.o.allow_only({"comment", "fetch_cycles"});
+    d.u("fetch_cycles", &cfg->desc_fetch_cycles, 0, 10000);
 }
 
-static double energy_value(const ConfigObject &o, const char *key, double dflt) {
-    /* Each entry is {"pj": value, "source": "..."}; the source is required so that every
-     * number in the table says where it comes from. */
-    if (!o.has(key)) return dflt;
-    ConfigObject e = o.object(key);
+/* Each entry is {"pj": value, "source": "..."}; the source is required so that every number in
+ * the table says where it comes from. */
+void energy_value(const Keys &k, const char *key, double *v) {
+    k.need(key);
+    if (!k.o.has(key)) return;
+    ConfigObject e = k.o.object(key);
     e.allow_only({"pj", "bytes", "source", "note"});
     if (e.string("source").empty())
         e.fail("source", "must name the publication the value comes from");
-    return e.number("pj", 0, 1e6);
+    *v = e.number("pj", 0, 1e6);
 }
 
-void load_energy_table(const std::string &path, EnergyTable *t) {
-    nlohmann::json j = load_json_file(path);
-    ConfigObject top(j, path, "");
-    top.allow_only({"comment", "mac", "sram_byte", "dram_byte", "dram_activate", "decoder_symbol"});
-    ConfigObject mac = top.object_or_empty("mac");
+void apply_energy(const nlohmann::json &j, const std::string &file, bool complete, EnergyTable *t) {
+    const Keys top{ConfigObject(j, file, ""), complete};
+    top.o.allow_only(
+        {"comment", "mac", "sram_byte", "dram_byte", "dram_activate", "decoder_symbol"});
+    const Keys mac = top.sub("mac");
     static const char *bits[9] = {"", "1", "2", "3", "4", "5", "6", "7", "8"};
-    for (auto it = mac.json().begin(); it != mac.json().end(); ++it) {
+    for (auto it = mac.o.json().begin(); it != mac.o.json().end(); ++it) {
         bool ok = false;
         for (int b = 1; b <= 8; b++)
             ok = ok || it.key() == bits[b];
         if (!ok && it.key() != "comment")
-            mac.fail(it.key().c_str(), "MAC energies are keyed by weight bits \"1\"..\"8\"");
+            mac.o.fail(it.key().c_str(), "MAC energies are keyed by weight bits \"1\"..\"8\"");
     }
+    /* The built-in table must price every width a descriptor may carry (docs/regmap.md:
+     * LO_BITS 1..4, HI_BITS 4 or 8); 5..7 bits are optional. */
     for (int b = 1; b <= 8; b++)
-        t->mac_pj[b] = energy_value(mac, bits[b], t->mac_pj[b]);
-    t->sram_byte_pj = energy_value(top, "sram_byte", t->sram_byte_pj);
-    t->dram_byte_pj = energy_value(top, "dram_byte", t->dram_byte_pj);
-    t->dram_activate_pj = energy_value(top, "dram_activate", t->dram_activate_pj);
-    if (top.has("dram_activate"))
-        t->dram_row_bytes =
-            (uint32_t)top.object("dram_activate").u64_or("bytes", t->dram_row_bytes, 64, 1 << 20);
-    t->decoder_symbol_pj = energy_value(top, "decoder_symbol", t->decoder_symbol_pj);
+        energy_value(Keys{mac.o, complete && (b <= 4 || b == 8)}, bits[b], &t->mac_pj[b]);
+    energy_value(top, "sram_byte", &t->sram_byte_pj);
+    energy_value(top, "dram_byte", &t->dram_byte_pj);
+    energy_value(top, "dram_activate", &t->dram_activate_pj);
+    if (top.o.has("dram_activate")) {
+        const Keys act{top.o.object("dram_activate"), complete};
+        act.u("bytes", &t->dram_row_bytes, 64, 1 << 20);
+    }
+    energy_value(top, "decoder_symbol", &t->decoder_symbol_pj);
+}
+
+/* The embedded defaults, named as their source files in error messages (they can only fail
+ * in a broken build; test_accel_config_defaults checks them). */
+constexpr const char *kBuiltInTiming = "configs/timing/default.json (built in)";
+constexpr const char *kBuiltInEnergy = "configs/energy/default.json (built in)";
+
+nlohmann::json parse_built_in(const char *text, const char *name) {
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception &e) {
+        throw ConfigError(std::string(name) + ": invalid JSON: " + e.what());
+    }
+}
+
+} // namespace
+
+const AccelConfig &built_in_timing() {
+    static AccelConfig c{AccelConfig::Blank{}};
+    static const bool loaded =
+        (apply_timing(parse_built_in(kDefaultTimingJson, kBuiltInTiming), kBuiltInTiming, true, &c),
+         true);
+    (void)loaded;
+    return c;
+}
+
+const EnergyTable &built_in_energy() {
+    static EnergyTable e{EnergyTable::Blank{}};
+    static const bool loaded =
+        (apply_energy(parse_built_in(kDefaultEnergyJson, kBuiltInEnergy), kBuiltInEnergy, true, &e),
+         true);
+    (void)loaded;
+    return e;
+}
+
+AccelConfig::AccelConfig() {
+    *this = built_in_timing();
+}
+
+EnergyTable::EnergyTable() {
+    *this = built_in_energy();
+}
+
+void load_timing_config(const std::string &path, AccelConfig *cfg) {
+    apply_timing(load_json_file(path), path, false, cfg);
+}
+
+void load_energy_table(const std::string &path, EnergyTable *t) {
+    apply_energy(load_json_file(path), path, false, t);
 }
 
 } // namespace hq::accel

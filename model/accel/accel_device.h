@@ -2,8 +2,9 @@
  *   { "name": "accel0", "type": "hq_accel", "base": "0x40000000", "size": "0x100", "irq": 2,
  *     "params": { "timing": "../timing/default.json", "energy": "../energy/default.json",
  *                 "arch": "lanegroup", "trace": false } }
- * "timing"/"energy" are paths relative to the platform config (defaults: the built-in values
- * of AccelConfig/EnergyTable); "arch" overrides the timing config's array. */
+ * "timing"/"energy" are paths relative to the platform config (defaults: the built-in copies of
+ * configs/timing/default.json and configs/energy/default.json, accel_config.h); "arch"
+ * overrides the timing config's array. */
 #ifndef HQ_ACCEL_DEVICE_H
 #define HQ_ACCEL_DEVICE_H
 

@@ -2,6 +2,7 @@
 // every wide input comes from one serial shift register and every output is folded into a
 // registered parity bit, so no logic of the tile can be optimized away and the design needs
 // 12 pins. Used only by scripts/fpga to measure resources and Fmax; not a functional top.
+`include "pe_widths.vh"
 `default_nettype none
 module pe_tile_fpga #(
     parameter UNIFORM = 0,
@@ -12,10 +13,7 @@ module pe_tile_fpga #(
     parameter LO      = 2,
     parameter HI      = 8,
     parameter NB_MAX  = 8,
-    parameter OPORT   = 0,
-    parameter P       = $clog2(M),
-    parameter BITS    = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI,
-    parameter WBEAT   = (UNIFORM != 0) ? LANES * HI : (LANES / M) * ((BITS + 7) / 8) * 8
+    parameter OPORT   = 0
 ) (
     input  wire       clk,
     input  wire       rst,
@@ -24,6 +22,7 @@ module pe_tile_fpga #(
     output reg        dout,      // parity of every output beat taken
     output reg  [3:0] status     // {|err, s_wgt_ready, s_row_ready, s_act_ready}
 );
+    localparam WBEAT = `PE_WBEAT(UNIFORM, LANES, LO, HI, M, N);
     localparam SW = LANES * 8 + 1 + 32 + 32 + 6 + 5 + 1 + WBEAT + 1;
     reg [SW-1:0] sh;
     reg [3:0]    ctl_q;

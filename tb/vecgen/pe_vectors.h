@@ -5,6 +5,8 @@
 #ifndef PE_VECTORS_H
 #define PE_VECTORS_H
 
+#include "pe_configs.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -88,8 +90,9 @@ long pe_tile_period_cycles(const pe_cfg *c, const pe_tile *t);
 /* Cycles from the first activation beat to the last output beat, inclusive: nbeats + S + 9. */
 long pe_tile_latency_cycles(const pe_cfg *c, const pe_tile *t);
 
-#define PE_PIPE_LATENCY 9  /* latency - nbeats - S: accept, A, and the output pipeline */
-#define PE_TILE_OVERHEAD 2 /* cycles per tile beyond activation beats and busy cycles */
+/* PE_PIPE_LATENCY (latency - nbeats - S: accept, A, and the output pipeline) and
+ * PE_TILE_OVERHEAD (cycles per tile beyond activation beats and busy cycles) come from
+ * rtl/configs.json through the generated pe_configs.h. */
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,7 @@ add_library(hqparse STATIC ${decoders} ${src}/accel/layer_image.cpp ${src}/accel
             ${src}/platform/config_reader.cpp ${src}/platform/platform_config.cpp
             ${src}/platform/elf_loader.cpp ${src}/cpu/gdb_stub.cpp ${fuzz_src}/fuzz_support.cpp)
 target_include_directories(hqparse PUBLIC ${src} ${fuzz_src})
-target_link_libraries(hqparse PUBLIC hq PkgConfig::SYSTEMC PkgConfig::LIBELF)
+target_link_libraries(hqparse PUBLIC hq hq_default_configs PkgConfig::SYSTEMC PkgConfig::LIBELF)
 
 set(fuzz_targets container layout_c layout_cpp policy config_json config_timing config_energy
     elf gdb_packet idx)
