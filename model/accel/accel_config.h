@@ -5,6 +5,7 @@
 #define HQ_ACCEL_CONFIG_H
 
 #include "accel/hq_accel_regmap.h"
+#include "accel/layout_registry.h"
 
 #include <array>
 #include <cstdint>
@@ -17,11 +18,10 @@ enum class Arch : uint8_t {
     Split = HQ_ACCEL_ARCH_SPLIT,
     LaneGroup = HQ_ACCEL_ARCH_LANEGROUP
 };
-constexpr int kLayoutCount = 5; /* LAYOUT_DENSE .. LAYOUT_ESCAPE */
 
+/* Name <-> id of the array kinds: array_registry.h. */
 const char *arch_name(Arch a);
 bool parse_arch(const std::string &s, Arch *a);
-const char *layout_name(unsigned layout);
 
 struct AccelConfig {
     Arch arch = Arch::LaneGroup;
@@ -42,10 +42,11 @@ struct AccelConfig {
     uint32_t weight_buffer = 64 * 1024, act_buffer = 256 * 1024, out_buffer = 256 * 1024;
     bool double_buffer = true;
     /* Decompressor throughput in weights per cycle, per layout (LAYOUT_*), and the symbol
-     * each layout decodes per step (for energy). */
+     * each layout decodes per step (for energy). Layouts with one rate key share the entry
+     * at layout_rate_slot(). */
     std::array<double, kLayoutCount> dec_weights_per_cycle{{8, 8, 32, 16, 32}};
     unsigned tile_rows() const { return pe_tiles * rows_per_tile; }
-    /* Layouts the array accepts (bit n = LAYOUT n). */
+    /* Layouts the array accepts (bit n = LAYOUT n; array_registry.h). */
     uint32_t supported_layouts() const;
     double cycle_ps() const { return 1e12 / clock_hz; }
 };
