@@ -69,6 +69,11 @@ def c_header(rm):
         o += ["", f"/* {en} */"]
         for v in vals:
             o.append(f"#define {p}_{en}_{v['name']} {num(v['value'])}u /* {v['doc']} */")
+        # X-macro over the kinds, so that registries (sw/lib/layout, model/accel) are keyed
+        # by these ids and a kind missing from a registry fails to compile or link.
+        o.append(f"#define {p}_{en}_COUNT {len(vals)}u")
+        o.append(f"#define {p}_{en}_LIST(X) " +
+                 " ".join(f"X({v['name']}, {num(v['value'])})" for v in vals))
     d = rm["descriptor"]
     o += ["", "/* layer descriptor: little-endian, DESC_BYTES each, consecutive in memory */",
           f"#define {p}_DESC_BYTES {d['bytes']}u", f"#define {p}_DESC_MAGIC 0x{num(d['magic']):08X}u",

@@ -11,7 +11,9 @@ import datetime
 import sys
 
 DEFAULT_MARK = "lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32"
-LAYOUTS = ["dense", "coo", "block", "rowgroup", "escape"]
+# The layouts: the study CSV's bpw_<layout> columns, one per layout of the C library's
+# registry (sw/lib/layout), in registry order; set by main() from the CSV header.
+LAYOUTS = []
 
 
 def num(v):
@@ -63,8 +65,8 @@ def best_bpw(r):
 def net_table(rows, net):
     out = [f"### {net.upper()} (width x1)", "",
            f"Float accuracy: **{fmt(num(rows[0]['float_acc']))} %** (full test set, 10,000 images).", "",
-           "| policy | high % | dense | coo | block | rowgroup | escape | H0 | PTQ acc % | QAT acc % |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+           "| policy | high % | " + " | ".join(LAYOUTS) + " | H0 | PTQ acc % | QAT acc % |",
+           "| --- | ---: | " + "---: | " * len(LAYOUTS) + "---: | ---: | ---: |"]
     for r in rows:
         cells = [f"`{short(r['policy'])}`", fmt(100 * num(r["hi_fraction"]), 2)]
         cells += [fmt(num(r["bpw_" + k]), 3) for k in LAYOUTS]
@@ -166,6 +168,8 @@ def main():
     ap.add_argument("--runs-file", help="markdown describing how the rows were measured")
     a = ap.parse_args()
     rows = merge_duplicates(load(a.csv))
+    if rows:
+        LAYOUTS[:] = [k[len("bpw_"):] for k in rows[0] if k.startswith("bpw_")]
     layers = load(a.layers_csv) if a.layers_csv else []
     if not rows:
         sys.exit("plot_quant: the study CSV has no rows")

@@ -145,10 +145,13 @@ int main(int argc, char **argv) {
         return 1;
     }
     FILE *pf = fopen(policies, "r");
-    FILE *out = open_csv(
-        csv, "net,width_mult,policy,float_acc,ptq_acc,qat_acc,qat_epochs,"
-             "qat_seconds,qat_cpu_seconds,hi_fraction,entropy_bpw,bpw_dense,bpw_coo,bpw_block,"
-             "bpw_rowgroup,bpw_escape,rq_bpw,weights");
+    char head[1024] = "net,width_mult,policy,float_acc,ptq_acc,qat_acc,qat_epochs,"
+                      "qat_seconds,qat_cpu_seconds,hi_fraction,entropy_bpw";
+    for (int k = 0; k < HQ_LAYOUT_COUNT; k++) /* one column per registered layout */
+        snprintf(head + strlen(head), sizeof head - strlen(head), ",bpw_%s",
+                 hq_layout_name((hq_layout_kind)k));
+    snprintf(head + strlen(head), sizeof head - strlen(head), ",rq_bpw,weights");
+    FILE *out = open_csv(csv, head);
     FILE *lcsv = lcsv_path ? open_csv(lcsv_path, "net,policy,requested_layout,layer,rows,cols,"
                                                  "layout,bytes,bits_per_weight,entropy_bpw,"
                                                  "overhead_bpw,hi_fraction")

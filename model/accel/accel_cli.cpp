@@ -1,6 +1,7 @@
 /* `hqsim run Q.hqm [options]`: argument parsing, the summary on stderr and the output files.
  * sw/cli/cmd_run.c hands the model form of `run` to hq_accel_cmd_run. */
 #include "accel/accel_run.h"
+#include "accel/array_registry.h"
 #include "accel/hq_accel_cli.h"
 #include "out_file.h"
 
@@ -15,52 +16,54 @@ namespace {
 
 void usage(FILE *f) {
     std::fprintf(
-        f, "usage: hqsim run Q.hqm [options]\n"
-           "\n"
-           "Runs a quantized model on the virtual platform: builds the DRAM image (weights in the\n"
-           "model's layout, test images, layer descriptors), boots the accelerator firmware on\n"
-           "the RV32 CPU, runs every image and compares its logits with the C reference.\n"
-           "\n"
-           "exit status: 0 all images match the reference; 1 mismatches; 2 usage error or a\n"
-           "bad input file (model, configs, firmware, dataset): nothing ran; 3 the accelerator\n"
-           "or firmware reported an error.\n"
-           "\n"
-           "options:\n"
-           "  --arch A          PE array: uniform8, split or lanegroup (default: timing config)\n"
-           "  --pe-impl I       lanegroup compute: model (default) or rtl (a Verilated\n"
-           "                    rtl/pe_tile.v tile for the block layers, lo 2, hi 8; uniform\n"
-           "                    layers such as last=uniform8 run on the model's uniform\n"
-           "                    path). rtl picks the\n"
-           "                    configuration with the timing config's lanes and lane_group,\n"
-           "                    the model's block M and N <= the tile's N:\n"
-           "                      default    64 lanes, groups of 32, N:M <= 1:32\n"
-           "                                 (configs/timing/default.json)\n"
-           "                      up5k       16 lanes, groups of 16, N:M <= 1:16\n"
-           "                                 (configs/timing/rtl-measured.json)\n"
-           "                      g16_2of32  64 lanes, groups of 16, N:M <= 2:32\n"
-           "                                 (configs/timing/lanegroup16.json)\n"
-           "  --platform FILE   platform config (default configs/platform/default.json; the\n"
-           "                    accelerator is added unless the config has an hq_accel device)\n"
-           "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
-           "  --energy FILE     energy table (default configs/energy/default.json)\n"
-           "  --fw FILE         accelerator firmware (default: $HQSIM_ACCEL_FW, else\n"
-           "                    share/hqsim/fw/accel/accel_runtime.elf near the executable)\n"
-           "  --dataset DIR     Fashion-MNIST directory (default: the Debian package's)\n"
-           "  --images N        first N test images (default: all 10000)\n"
-           "  --batch B         images sharing one pass over the weights (default 1)\n"
-           "  --poll            firmware polls STATUS instead of sleeping in wfi\n"
-           "  --chain           one accelerator command per batch instead of one per layer\n"
-           "  --stats FILE      write the JSON report to FILE\n"
-           "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
-           "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
-           "                    --trace-images images\n"
-           "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
-           "                    0 = all: the whole test set writes over 100 MB)\n"
-           "  --vcd FILE        VCD of the accelerator's busy/irq/layer signals\n"
-           "  --png DIR         PNG timelines of unit activity (timeline.png, layer<i>.png)\n"
-           "  --json            print the JSON report on stdout (firmware output to stderr)\n"
-           "  --quiet           no firmware output, no progress\n"
-           "  -h, --help        this help\n");
+        f,
+        "usage: hqsim run Q.hqm [options]\n"
+        "\n"
+        "Runs a quantized model on the virtual platform: builds the DRAM image (weights in the\n"
+        "model's layout, test images, layer descriptors), boots the accelerator firmware on\n"
+        "the RV32 CPU, runs every image and compares its logits with the C reference.\n"
+        "\n"
+        "exit status: 0 all images match the reference; 1 mismatches; 2 usage error or a\n"
+        "bad input file (model, configs, firmware, dataset): nothing ran; 3 the accelerator\n"
+        "or firmware reported an error.\n"
+        "\n"
+        "options:\n"
+        "  --arch A          PE array: %s (default: timing config)\n"
+        "  --pe-impl I       lanegroup compute: model (default) or rtl (a Verilated\n"
+        "                    rtl/pe_tile.v tile for the block layers, lo 2, hi 8; uniform\n"
+        "                    layers such as last=uniform8 run on the model's uniform\n"
+        "                    path). rtl picks the\n"
+        "                    configuration with the timing config's lanes and lane_group,\n"
+        "                    the model's block M and N <= the tile's N:\n"
+        "                      default    64 lanes, groups of 32, N:M <= 1:32\n"
+        "                                 (configs/timing/default.json)\n"
+        "                      up5k       16 lanes, groups of 16, N:M <= 1:16\n"
+        "                                 (configs/timing/rtl-measured.json)\n"
+        "                      g16_2of32  64 lanes, groups of 16, N:M <= 2:32\n"
+        "                                 (configs/timing/lanegroup16.json)\n"
+        "  --platform FILE   platform config (default configs/platform/default.json; the\n"
+        "                    accelerator is added unless the config has an hq_accel device)\n"
+        "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
+        "  --energy FILE     energy table (default configs/energy/default.json)\n"
+        "  --fw FILE         accelerator firmware (default: $HQSIM_ACCEL_FW, else\n"
+        "                    share/hqsim/fw/accel/accel_runtime.elf near the executable)\n"
+        "  --dataset DIR     Fashion-MNIST directory (default: the Debian package's)\n"
+        "  --images N        first N test images (default: all 10000)\n"
+        "  --batch B         images sharing one pass over the weights (default 1)\n"
+        "  --poll            firmware polls STATUS instead of sleeping in wfi\n"
+        "  --chain           one accelerator command per batch instead of one per layer\n"
+        "  --stats FILE      write the JSON report to FILE\n"
+        "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
+        "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
+        "                    --trace-images images\n"
+        "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
+        "                    0 = all: the whole test set writes over 100 MB)\n"
+        "  --vcd FILE        VCD of the accelerator's busy/irq/layer signals\n"
+        "  --png DIR         PNG timelines of unit activity (timeline.png, layer<i>.png)\n"
+        "  --json            print the JSON report on stdout (firmware output to stderr)\n"
+        "  --quiet           no firmware output, no progress\n"
+        "  -h, --help        this help\n",
+        hq::accel::array_kind_names(", ", " or ").c_str());
 }
 
 int parse_int(const char *opt, const char *s, long lo, long hi, int *out) {
@@ -131,11 +134,9 @@ int parse(int argc, char **argv, hq::accel::RunOptions *o) {
         switch (c) {
         case 1: positional.push_back(optarg); break;
         case ARCH:
-            if (strcmp(optarg, "uniform8") && strcmp(optarg, "split") &&
-                strcmp(optarg, "lanegroup")) {
-                std::fprintf(stderr,
-                             "hqsim run: --arch: '%s' is not uniform8, split or lanegroup\n",
-                             optarg);
+            if (hq::accel::Arch a; !hq::accel::parse_arch(optarg, &a)) {
+                std::fprintf(stderr, "hqsim run: --arch: '%s' is not %s\n", optarg,
+                             hq::accel::array_kind_names(", ", " or ").c_str());
                 return -1;
             }
             o->arch = optarg;

@@ -1,40 +1,10 @@
 #include "accel/accel_config.h"
+#include "accel/array_registry.h"
 
 #include "hq_default_configs.h"
 #include "platform/config_reader.h"
 
 namespace hq::accel {
-
-const char *arch_name(Arch a) {
-    switch (a) {
-    case Arch::Uniform8: return "uniform8";
-    case Arch::Split: return "split";
-    case Arch::LaneGroup: return "lanegroup";
-    }
-    return "?";
-}
-
-bool parse_arch(const std::string &s, Arch *a) {
-    for (Arch x : {Arch::Uniform8, Arch::Split, Arch::LaneGroup})
-        if (s == arch_name(x)) {
-            *a = x;
-            return true;
-        }
-    return false;
-}
-
-const char *layout_name(unsigned layout) {
-    static const char *names[kLayoutCount] = {"dense", "coo", "block", "rowgroup", "escape"};
-    return layout < kLayoutCount ? names[layout] : "?";
-}
-
-uint32_t AccelConfig::supported_layouts() const {
-    /* uniform8 has no decompressor for the heterogeneous layouts: it multiplies dense
-     * int8 (or low-only) weights. The heterogeneous arrays take every layout; a dense int8
-     * layer (e.g. a uniform8 first/last layer) runs with every weight on the outlier path. */
-    if (arch == Arch::Uniform8) return 1u << HQ_ACCEL_LAYOUT_DENSE;
-    return (1u << kLayoutCount) - 1;
-}
 
 namespace {
 
@@ -75,7 +45,7 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     if (top.o.has("arch")) {
         std::string a = top.o.string("arch");
         if (!parse_arch(a, &cfg->arch))
-            top.o.fail("arch", "unknown array '" + a + "' (uniform8, split, lanegroup)");
+            top.o.fail("arch", "unknown array '" + a + "' (" + array_kind_names(", ", ", ") + ")");
     }
     top.num("clock_hz", &cfg->clock_hz, 1e6, 10e9);
     const Keys arr = top.sub("array");
@@ -102,9 +72,19 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     buf.u("out_bytes", &cfg->out_buffer, 64, 1u << 30);
     buf.flag("double_buffer", &cfg->double_buffer);
     const Keys dec = top.sub("decompressor");
-    dec.o.allow_only({"comment", "dense", "coo", "block", "rowgroup", "escape"});
+    /* keys: the registered layouts' rate keys (layout_registry.h) */
+    std::string keys = "comment";
     for (unsigned l = 0; l < kLayoutCount; l++)
-        dec.num(layout_name(l), &cfg->dec_weights_per_cycle[l], 0.01, 4096);
+        if (layout_rate_slot(l) == l) keys += std::string(", ") + find_layout_decoder(l)->rate_key;
+    for (auto it = dec.o.json().begin(); it != dec.o.json().end(); ++it) {
+        bool ok = it.key() == "comment";
+        for (unsigned l = 0; l < kLayoutCount; l++)
+            ok = ok || it.key() == find_layout_decoder(l)->rate_key;
+        if (!ok) dec.o.fail(it.key().c_str(), "unknown key (allowed: " + keys + ")");
+    }
+    for (unsigned l = 0; l < kLayoutCount; l++)
+        if (layout_rate_slot(l) == l)
+            dec.num(find_layout_decoder(l)->rate_key, &cfg->dec_weights_per_cycle[l], 0.01, 4096);
     const Keys out = top.sub("output");
     out.o.allow_only({"comment", "results_per_cycle"});
     out.u("results_per_cycle", &cfg->out_per_cycle, 1, 4096);

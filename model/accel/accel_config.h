@@ -5,6 +5,7 @@
 #define HQ_ACCEL_CONFIG_H
 
 #include "accel/hq_accel_regmap.h"
+#include "accel/layout_registry.h"
 
 #include <array>
 #include <cstdint>
@@ -17,11 +18,10 @@ enum class Arch : uint8_t {
     Split = HQ_ACCEL_ARCH_SPLIT,
     LaneGroup = HQ_ACCEL_ARCH_LANEGROUP
 };
-constexpr int kLayoutCount = 5; /* LAYOUT_DENSE .. LAYOUT_ESCAPE */
 
+/* Name <-> id of the array kinds: array_registry.h. */
 const char *arch_name(Arch a);
 bool parse_arch(const std::string &s, Arch *a);
-const char *layout_name(unsigned layout);
 
 /* Every value of a default-constructed AccelConfig or EnergyTable comes from
  * configs/timing/default.json or configs/energy/default.json, embedded at build time
@@ -46,10 +46,11 @@ struct AccelConfig {
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
     uint32_t weight_buffer{}, act_buffer{}, out_buffer{};
     bool double_buffer{};
-    /* Decompressor throughput in weights per cycle, per layout (LAYOUT_*). */
+    /* Decompressor throughput in weights per cycle, per layout (LAYOUT_*). Layouts with one
+     * rate key share the entry at layout_rate_slot(). */
     std::array<double, kLayoutCount> dec_weights_per_cycle{};
     unsigned tile_rows() const { return pe_tiles * rows_per_tile; }
-    /* Layouts the array accepts (bit n = LAYOUT n). */
+    /* Layouts the array accepts (bit n = LAYOUT n; array_registry.h). */
     uint32_t supported_layouts() const;
     double cycle_ps() const { return 1e12 / clock_hz; }
 

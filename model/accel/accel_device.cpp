@@ -1,4 +1,5 @@
 #include "accel/accel_device.h"
+#include "accel/array_registry.h"
 
 namespace hq::accel {
 
@@ -15,7 +16,7 @@ AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq) {
     if (p.has("arch")) {
         const std::string a = p.string("arch");
         if (!parse_arch(a, &cfg.arch))
-            p.fail("arch", "unknown array '" + a + "' (uniform8, split, lanegroup)");
+            p.fail("arch", "unknown array '" + a + "' (" + array_kind_names(", ", ", ") + ")");
     }
     accel_ = std::make_unique<HqAccel>(ctx.name.c_str(), cfg, energy);
     accel_->enable_trace(p.boolean_or("trace", false));

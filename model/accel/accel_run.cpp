@@ -166,37 +166,6 @@ void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string
     if (trace) p["trace"] = true;
 }
 
-void accumulate(LayerStats &a, const LayerStats &b) {
-    const double busy_a = double(a.compute + a.stall_outlier),
-                 busy_b = double(b.compute + b.stall_outlier);
-    if (busy_a + busy_b > 0) {
-        a.util_array = (a.util_array * busy_a + b.util_array * busy_b) / (busy_a + busy_b);
-        a.util_hi = (a.util_hi * busy_a + b.util_hi * busy_b) / (busy_a + busy_b);
-    }
-    a.vectors += b.vectors;
-    a.cycles += b.cycles;
-    a.compute += b.compute;
-    a.stall_outlier += b.stall_outlier;
-    a.stall_dram += b.stall_dram;
-    a.stall_decoder += b.stall_decoder;
-    a.output += b.output;
-    a.control += b.control;
-    a.macs += b.macs;
-    a.macs_lo += b.macs_lo;
-    a.macs_hi += b.macs_hi;
-    a.dram_read += b.dram_read;
-    a.dram_written += b.dram_written;
-    a.weight_bytes += b.weight_bytes;
-    a.dram_transactions += b.dram_transactions;
-    a.sram_bytes += b.sram_bytes;
-    a.decoder_symbols += b.decoder_symbols;
-    a.energy_pj += b.energy_pj;
-    a.energy_mac_pj += b.energy_mac_pj;
-    a.energy_sram_pj += b.energy_sram_pj;
-    a.energy_dram_pj += b.energy_dram_pj;
-    a.energy_decoder_pj += b.energy_decoder_pj;
-}
-
 int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::time_point t_start) {
     char err[512];
     ModelGuard g;

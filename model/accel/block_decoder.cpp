@@ -3,6 +3,7 @@
  * in position order (unused slots must be 0); lo = 1: each slot carries a P-bit position and a
  * value, 0 = unused. One symbol = one block (the decompressor emits a block per step). */
 #include "accel/bit_reader.h"
+#include "accel/layout_registry.h"
 #include "accel/weight_decoder.h"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ static std::string at(unsigned r, unsigned b) {
     return "row " + std::to_string(r) + " block " + std::to_string(b);
 }
 
-std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
+static std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi, N = h.n, M = h.m;
     if (!lo || M < 2 || N > M)
         return "block: header lo=" + std::to_string(lo) + " N=" + std::to_string(N) +
@@ -84,5 +85,7 @@ std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeight
     out->symbols = (uint64_t)h.rows * nblk;
     return "";
 }
+
+const LayoutDecoder kLayoutDecoder_BLOCK{HQ_ACCEL_LAYOUT_BLOCK, "block", "block", decode_block};
 
 } // namespace hq::accel

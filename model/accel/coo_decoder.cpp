@@ -4,11 +4,12 @@
  * value 0 is a skip that advances the cursor by its delta. One symbol = one low code or one
  * entry. */
 #include "accel/bit_reader.h"
+#include "accel/layout_registry.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
 
-std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
+static std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi, ew = kCooDeltaBits + hi;
     if (!lo) return "coo: header says lo=0 (uniform layers use dense)";
     const size_t count = (size_t)h.rows * h.cols;
@@ -54,5 +55,7 @@ std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedWeights 
     out->symbols = count + entries;
     return "";
 }
+
+const LayoutDecoder kLayoutDecoder_COO{HQ_ACCEL_LAYOUT_COO, "coo", "coo", decode_coo};
 
 } // namespace hq::accel

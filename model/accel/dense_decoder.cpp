@@ -2,11 +2,12 @@
  * (lo = 0) stores hi-bit values; a low-only layer lo-bit codes (the marker is invalid).
  * One symbol = one weight. */
 #include "accel/bit_reader.h"
+#include "accel/layout_registry.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
 
-std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
+static std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned b = h.lo ? h.lo : h.hi;
     const size_t count = (size_t)h.rows * h.cols;
     std::string err;
@@ -31,5 +32,7 @@ std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeight
     out->symbols = count;
     return "";
 }
+
+const LayoutDecoder kLayoutDecoder_DENSE{HQ_ACCEL_LAYOUT_DENSE, "dense", "dense", decode_dense};
 
 } // namespace hq::accel

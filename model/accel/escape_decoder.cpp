@@ -2,11 +2,12 @@
  * high values, hi bits each, in row-major order of the markers. Sequential by nature (the
  * value index is the prefix count of markers). One symbol = one low code or one high value. */
 #include "accel/bit_reader.h"
+#include "accel/layout_registry.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
 
-std::string decode_escape(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
+static std::string decode_escape(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi;
     if (lo < 2) return "escape: header says lo=" + std::to_string(lo) + " (needs 2..4)";
     const size_t count = (size_t)h.rows * h.cols;
@@ -37,5 +38,8 @@ std::string decode_escape(const ImageHeader &h, const uint8_t *img, DecodedWeigh
     out->symbols = count + markers;
     return "";
 }
+
+const LayoutDecoder kLayoutDecoder_ESCAPE{HQ_ACCEL_LAYOUT_ESCAPE, "escape", "escape",
+                                          decode_escape};
 
 } // namespace hq::accel

@@ -63,11 +63,15 @@
 #define HQ_ACCEL_ERR_WEIGHTS 6u /* the weight stream is malformed (size, block overflow, index out of range) */
 #define HQ_ACCEL_ERR_BUSY 7u /* START written while a command was running */
 #define HQ_ACCEL_ERR_BAD_CMD 8u /* DESC_COUNT is 0 or above MAX_DESC, or DESC_ADDR is misaligned */
+#define HQ_ACCEL_ERR_COUNT 9u
+#define HQ_ACCEL_ERR_LIST(X) X(NONE, 0) X(BAD_DESC, 1) X(BAD_ADDR, 2) X(LAYOUT, 3) X(BUF_OVERFLOW, 4) X(BAD_SHAPE, 5) X(WEIGHTS, 6) X(BUSY, 7) X(BAD_CMD, 8)
 
 /* ARCH */
 #define HQ_ACCEL_ARCH_UNIFORM8 0u /* int8 x uint8 MAC array (baseline) */
 #define HQ_ACCEL_ARCH_SPLIT 1u /* low-bit array plus a high-precision unit fed by the outlier stream */
 #define HQ_ACCEL_ARCH_LANEGROUP 2u /* groups of G low-bit lanes sharing one outlier MAC */
+#define HQ_ACCEL_ARCH_COUNT 3u
+#define HQ_ACCEL_ARCH_LIST(X) X(UNIFORM8, 0) X(SPLIT, 1) X(LANEGROUP, 2)
 
 /* LAYOUT */
 #define HQ_ACCEL_LAYOUT_DENSE 0u /* int8 row-major, one byte per weight */
@@ -75,15 +79,21 @@
 #define HQ_ACCEL_LAYOUT_BLOCK 2u /* aligned fixed-size N:M blocks */
 #define HQ_ACCEL_LAYOUT_ROWGROUP 3u /* row groups after neuron permutation */
 #define HQ_ACCEL_LAYOUT_ESCAPE 4u /* escape code in the spare low pattern */
+#define HQ_ACCEL_LAYOUT_COUNT 5u
+#define HQ_ACCEL_LAYOUT_LIST(X) X(DENSE, 0) X(COO, 1) X(BLOCK, 2) X(ROWGROUP, 3) X(ESCAPE, 4)
 
 /* OP */
 #define HQ_ACCEL_OP_DENSE 1u /* fully connected layer (GEMM with one vector per image) */
 #define HQ_ACCEL_OP_CONV 2u /* convolution lowered to GEMM by im2col address generation */
 #define HQ_ACCEL_OP_MAXPOOL 3u /* stand-alone max-pooling (window = stride = POOL) */
+#define HQ_ACCEL_OP_COUNT 3u
+#define HQ_ACCEL_OP_LIST(X) X(DENSE, 1) X(CONV, 2) X(MAXPOOL, 3)
 
 /* FLAG */
 #define HQ_ACCEL_FLAG_RELU 1u /* requantize with ReLU to uint8 (clear: keep int32 accumulators, the logits) */
 #define HQ_ACCEL_FLAG_LAST 2u /* last descriptor of the network (informational) */
+#define HQ_ACCEL_FLAG_COUNT 2u
+#define HQ_ACCEL_FLAG_LIST(X) X(RELU, 1) X(LAST, 2)
 
 /* layer descriptor: little-endian, DESC_BYTES each, consecutive in memory */
 #define HQ_ACCEL_DESC_BYTES 64u

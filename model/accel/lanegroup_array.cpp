@@ -6,10 +6,13 @@
  * A uniform int8 layer counts every weight as high. tests/accel checks this against the RTL
  * bench's own implementation of the formula (tb/vecgen). */
 #include "accel/pe_array.h"
+#include "accel/rtl_pe_array.h"
 
 #include <algorithm>
 
 namespace hq::accel {
+
+namespace {
 
 class LaneGroupArray : public PeArray {
   public:
@@ -29,10 +32,18 @@ class LaneGroupArray : public PeArray {
         }
         return cost;
     }
+    /* one outlier MAC per lane group */
+    double high_units() const override { return (double)peak_macs_per_cycle() / cfg_.lane_group; }
 };
+
+} // namespace
 
 std::unique_ptr<PeArray> make_lanegroup_array(const AccelConfig &cfg) {
     return std::make_unique<LaneGroupArray>(cfg);
 }
+
+/* --pe-impl rtl: the variant on the Verilated tile (rtl_pe_array.cpp) */
+const ArrayKind kArrayKind_LANEGROUP{Arch::LaneGroup, "lanegroup", true, make_lanegroup_array,
+                                     make_rtl_lanegroup_array};
 
 } // namespace hq::accel

@@ -1,6 +1,7 @@
 #include "accel/layer_engine.h"
 
 #include "accel/im2col.h"
+#include "accel/layout_registry.h"
 #include "accel/output_unit.h"
 
 #include <algorithm>
@@ -14,13 +15,51 @@ LayerEngine::LayerEngine(const AccelConfig &cfg, const EnergyTable &energy, DmaE
 
 LayerEngine::~LayerEngine() = default;
 
-/* Per-run state: the schedule clock and the trace. */
+/* Per-run state: the schedule clock, the trace, and what one stage hands to the next. The
+ * stages of run() are this struct's methods, in order. */
 struct LayerEngine::Run {
     LayerEngine &e;
     LayerResult &r;
     double start_ps, period_ps;
     uint32_t layer_id;
     std::vector<TraceEvent> *trace;
+    unsigned index;
+    uint32_t desc_addr;
+    double dram_nj_before = 0;    /* DRAM command energy before this layer */
+    uint64_t unpriced_before = 0; /* bytes to targets without a DRAM model, before */
+
+    LayerDesc d;
+    uint64_t t = 0; /* schedule clock (cycles from the layer's start) */
+    uint64_t positions = 0, n_vec = 0, in_total = 0, out_total = 0;
+    unsigned nbuf = 1, tile_rows = 0, row_tiles = 0;
+    std::vector<RowParams> params;
+    std::vector<uint64_t> fetch_cycles; /* per row tile, from the first schedule pass */
+    uint64_t t_sched_end = 0;           /* the last row tile's compute end */
+    uint8_t *out_bytes = nullptr;
+    uint64_t t_done = 0; /* the output path's end: DMA out starts here */
+
+    Run(LayerEngine &eng, LayerResult &res, double start, uint32_t id, std::vector<TraceEvent> *tr,
+        unsigned idx, uint32_t addr)
+        : e(eng), r(res), start_ps(start), period_ps(eng.cfg_.cycle_ps()), layer_id(id), trace(tr),
+          index(idx), desc_addr(addr) {}
+
+    LayerStats &st() { return r.stats; }
+    const AccelConfig &cfg() const { return e.cfg_; }
+    std::string desc_text() const { return "descriptor " + std::to_string(index); }
+
+    bool fetch_descriptor();
+    bool check_buffers();
+    bool load_inputs();
+    void pool_only();
+    bool weighted_layer();
+    const PreparedWeights *decode_weights(const WeightFormat &f, bool *hit, bool *verified);
+    bool schedule_row_tiles(const PreparedWeights &w, bool issue);
+    bool recheck_weights(const WeightFormat &f, const PreparedWeights **wp, bool *hit,
+                         const LayerStats &before, size_t trace_before);
+    void compute(const PreparedWeights &w);
+    void count_work(const PreparedWeights &w);
+    bool store_outputs();
+    void account_energy();
 
     void event(Unit u, uint64_t c0, uint64_t c1) {
         if (trace && c1 > c0 && trace->size() < 2000000)
@@ -95,311 +134,341 @@ bool LayerEngine::peek_image(uint32_t addr, uint32_t n, uint64_t *bad_addr) {
 LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps, uint32_t layer_id,
                              std::vector<TraceEvent> *trace) {
     LayerResult r;
-    LayerStats &st = r.stats;
-    st.index = index;
-    st.desc_addr = desc_addr;
-    st.start_ps = start_ps;
-    Run run{*this, r, start_ps, cfg_.cycle_ps(), layer_id, trace};
-    const double dram_nj_before = dma_.dram_command_nj();
-    const uint64_t unpriced_before = dma_.unpriced_bytes();
-
-    /* Descriptor fetch and decode. */
-    uint8_t raw[HQ_ACCEL_DESC_BYTES];
-    uint64_t t = 0;
-    if (!run.dma(false, desc_addr, raw, sizeof raw, 0, &t)) return r;
-    st.stall_dram += t;
-    st.control += cfg_.desc_fetch_cycles;
-    run.event(Unit::Control, 0, t + cfg_.desc_fetch_cycles);
-    t += cfg_.desc_fetch_cycles;
-    st.cycles = t;
-    LayerDesc d;
-    DescCheck chk = check_descriptor(desc_from_bytes(raw), cfg_, &d);
-    if (chk.code) {
-        run.fail(chk.code, "descriptor " + std::to_string(index) + " at 0x" + Run::hex(desc_addr) +
-                               ": " + chk.message);
+    r.stats.index = index;
+    r.stats.desc_addr = desc_addr;
+    r.stats.start_ps = start_ps;
+    Run run(*this, r, start_ps, layer_id, trace, index, desc_addr);
+    run.dram_nj_before = dma_.dram_command_nj();
+    run.unpriced_before = dma_.unpriced_bytes();
+    if (!run.fetch_descriptor() || !run.check_buffers() || !run.load_inputs()) return r;
+    if (run.d.raw.op == HQ_ACCEL_OP_MAXPOOL)
+        run.pool_only();
+    else if (!run.weighted_layer())
         return r;
+    if (!run.store_outputs()) return r;
+    run.account_energy();
+    return r;
+}
+
+/* Control: descriptor fetch (one DMA) and decode. */
+bool LayerEngine::Run::fetch_descriptor() {
+    uint8_t raw[HQ_ACCEL_DESC_BYTES];
+    if (!dma(false, desc_addr, raw, sizeof raw, 0, &t)) return false;
+    st().stall_dram += t;
+    st().control += cfg().desc_fetch_cycles;
+    event(Unit::Control, 0, t + cfg().desc_fetch_cycles);
+    t += cfg().desc_fetch_cycles;
+    st().cycles = t;
+    DescCheck chk = check_descriptor(desc_from_bytes(raw), cfg(), &d);
+    if (chk.code) {
+        fail(chk.code, desc_text() + " at 0x" + hex(desc_addr) + ": " + chk.message);
+        return false;
     }
     const hq_accel_desc &D = d.raw;
-    st.op = D.op;
-    st.layout = D.layout;
-    st.rows = D.rows;
-    st.cols = D.cols;
-    st.batch = D.batch;
-    const uint64_t positions = (uint64_t)d.conv_h * d.conv_w;
-    const uint64_t n_vec = D.batch * positions;
-    st.vectors = D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec;
+    st().op = D.op;
+    st().layout = D.layout;
+    st().rows = D.rows;
+    st().cols = D.cols;
+    st().batch = D.batch;
+    positions = (uint64_t)d.conv_h * d.conv_w;
+    n_vec = D.batch * positions;
+    st().vectors = D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec;
+    return true;
+}
 
-    /* Buffer capacities: a layer that does not fit is refused, not silently split. */
-    const uint64_t in_total = (uint64_t)D.batch * d.in_bytes;
+/* Buffer capacities: a layer that does not fit is refused, not silently split. */
+bool LayerEngine::Run::check_buffers() {
+    const hq_accel_desc &D = d.raw;
+    in_total = (uint64_t)D.batch * d.in_bytes;
     const uint64_t pre_pool = D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec * D.rows * (d.relu() ? 1 : 4);
-    const uint64_t out_total = std::max<uint64_t>((uint64_t)D.batch * d.out_bytes, pre_pool);
-    const unsigned nbuf = cfg_.double_buffer ? 2 : 1;
+    out_total = std::max<uint64_t>((uint64_t)D.batch * d.out_bytes, pre_pool);
+    nbuf = cfg().double_buffer ? 2 : 1;
     auto overflow = [&](const char *what, uint64_t need, uint64_t have) {
-        run.fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
-                 "descriptor " + std::to_string(index) + ": " + what + " needs " +
-                     std::to_string(need) + " bytes, the buffer holds " + std::to_string(have) +
-                     " (reduce the batch or enlarge the buffer in the timing config)");
+        fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
+             desc_text() + ": " + what + " needs " + std::to_string(need) +
+                 " bytes, the buffer holds " + std::to_string(have) +
+                 " (reduce the batch or enlarge the buffer in the timing config)");
+        return false;
     };
-    if (in_total > cfg_.act_buffer) {
-        overflow("input activations", in_total, cfg_.act_buffer);
-        return r;
-    }
-    if (out_total > cfg_.out_buffer) {
-        overflow("output activations", out_total, cfg_.out_buffer);
-        return r;
-    }
-    const unsigned TR = cfg_.tile_rows();
-    if (d.weighted() && (uint64_t)nbuf * TR * D.cols > cfg_.weight_buffer) {
-        overflow("a decoded weight row tile (x buffers)", (uint64_t)nbuf * TR * D.cols,
-                 cfg_.weight_buffer);
-        return r;
-    }
-    if (d.weighted() && array_->beats(D.cols) > cfg_.nb_max) {
+    if (in_total > cfg().act_buffer)
+        return overflow("input activations", in_total, cfg().act_buffer);
+    if (out_total > cfg().out_buffer)
+        return overflow("output activations", out_total, cfg().out_buffer);
+    tile_rows = cfg().tile_rows();
+    if (d.weighted() && (uint64_t)nbuf * tile_rows * D.cols > cfg().weight_buffer)
+        return overflow("a decoded weight row tile (x buffers)",
+                        (uint64_t)nbuf * tile_rows * D.cols, cfg().weight_buffer);
+    const PeArray &array = *e.array_;
+    if (d.weighted() && array.beats(D.cols) > cfg().nb_max) {
         /* a property of the layer, not of the batch: the advice is the array's size */
-        run.fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
-                 "descriptor " + std::to_string(index) +
-                     ": one activation vector of K = " + std::to_string(D.cols) + " inputs needs " +
-                     std::to_string(array_->beats(D.cols)) + " beats, the array's buffer holds " +
-                     std::to_string(cfg_.nb_max) +
-                     " (array.nb_max; K <= " + std::to_string((uint64_t)cfg_.nb_max * cfg_.lanes) +
-                     "): raise array.nb_max in the timing config");
-        return r;
+        fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
+             desc_text() + ": one activation vector of K = " + std::to_string(D.cols) +
+                 " inputs needs " + std::to_string(array.beats(D.cols)) +
+                 " beats, the array's buffer holds " + std::to_string(cfg().nb_max) +
+                 " (array.nb_max; K <= " + std::to_string((uint64_t)cfg().nb_max * cfg().lanes) +
+                 "): raise array.nb_max in the timing config");
+        return false;
     }
+    return true;
+}
 
-    /* Inputs (and row parameters) in. */
+/* DMA in: the row parameters (weighted layers) and the batch's input activations. */
+bool LayerEngine::Run::load_inputs() {
+    const hq_accel_desc &D = d.raw;
     uint64_t t_in = t;
-    in_.resize(in_total);
-    std::vector<RowParams> params;
+    e.in_.resize(in_total);
     if (d.weighted()) {
-        params_raw_.resize((size_t)D.rows * HQ_ACCEL_ROW_PARAM_BYTES);
-        if (!run.dma(false, D.param_addr, params_raw_.data(), (uint32_t)params_raw_.size(), t_in,
-                     &t_in))
-            return r;
+        e.params_raw_.resize((size_t)D.rows * HQ_ACCEL_ROW_PARAM_BYTES);
+        if (!dma(false, D.param_addr, e.params_raw_.data(), (uint32_t)e.params_raw_.size(), t_in,
+                 &t_in))
+            return false;
         params.resize(D.rows);
         unsigned bad_row = 0;
-        if (decode_row_params(params_raw_.data(), D.rows, params.data(), &bad_row)) {
-            run.fail(HQ_ACCEL_ERR_BAD_DESC, "descriptor " + std::to_string(index) + ": row " +
-                                                std::to_string(bad_row) +
-                                                " parameters out of range (rq_mult < 0, "
-                                                "rq_shift > 62 or reserved bytes set)");
-            return r;
+        if (decode_row_params(e.params_raw_.data(), D.rows, params.data(), &bad_row)) {
+            fail(HQ_ACCEL_ERR_BAD_DESC, desc_text() + ": row " + std::to_string(bad_row) +
+                                            " parameters out of range (rq_mult < 0, "
+                                            "rq_shift > 62 or reserved bytes set)");
+            return false;
         }
     }
-    if (!run.dma_images(false, D.in_addr, D.in_stride, d.in_bytes, D.batch, in_.data(), t_in,
-                        &t_in))
-        return r;
-    run.event(Unit::DmaIn, t, t_in);
-    st.stall_dram += t_in - t;
+    if (!dma_images(false, D.in_addr, D.in_stride, d.in_bytes, D.batch, e.in_.data(), t_in, &t_in))
+        return false;
+    event(Unit::DmaIn, t, t_in);
+    st().stall_dram += t_in - t;
     t = t_in;
+    t_done = t;
+    return true;
+}
 
-    uint8_t *out_bytes = nullptr;
-    uint64_t t_done = t, t_sched_end = t;
-    if (D.op == HQ_ACCEL_OP_MAXPOOL) {
-        pooled_.resize((size_t)D.batch * d.out_bytes);
-        for (unsigned b = 0; b < D.batch; b++)
-            maxpool_u8(in_.data() + (size_t)b * d.in_bytes, D.in_h, D.in_w, D.in_c, d.pool(),
-                       pooled_.data() + (size_t)b * d.out_bytes);
-        uint64_t c = ceil_div(in_total, cfg_.out_per_cycle);
-        st.output += c;
-        run.event(Unit::Output, t, t + c);
-        t_done = t + c;
-        out_bytes = pooled_.data();
-        st.sram_bytes += in_total * 2 + pooled_.size();
-    } else {
-        WeightFormat f;
-        f.layout = D.layout;
-        f.rows = D.rows;
-        f.cols = D.cols;
-        f.lo_bits = D.lo_bits;
-        f.hi_bits = D.hi_bits;
-        f.block_n = D.block_n;
-        f.block_m = D.block_m;
-        /* The schedule needs the decoded weights' row costs before the timed fetches have
-         * brought the image in. When the cache knows this image, its costs are used and the
-         * fetched bytes are compared with it afterwards (a change re-decodes and re-times the
-         * layer with the same fetch durations); a first use decodes a debug copy. */
-        bool hit = false, verified = false;
-        std::string derr;
-        const PreparedWeights *wp = cache_.find(D.weight_addr, f, D.weight_bytes);
-        if (wp) image_.resize(D.weight_bytes); /* a size the cache has decoded before */
-        if (!wp) {
-            uint64_t bad = 0;
-            if (!peek_image(D.weight_addr, D.weight_bytes, &bad)) {
-                run.fail(HQ_ACCEL_ERR_BAD_ADDR,
-                         "descriptor " + std::to_string(index) + ": weight image at 0x" +
-                             Run::hex(D.weight_addr) + " (" + std::to_string(D.weight_bytes) +
-                             " bytes) is outside memory",
-                         bad);
-                return r;
-            }
-            wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);
-            if (!wp) {
-                run.fail(HQ_ACCEL_ERR_WEIGHTS, "descriptor " + std::to_string(index) + ": " + derr,
-                         D.weight_addr);
-                return r;
-            }
-            verified = true;
-        }
-        const unsigned row_tiles = (D.rows + TR - 1) / TR;
-        std::vector<uint64_t> fetch_cycles(row_tiles, 0);
-        const LayerStats before = st;
-        const size_t trace_before = trace ? trace->size() : 0;
-        /* issue = false re-times the layer with the fetch durations of the first pass. */
-        auto schedule = [&](const PreparedWeights &w, bool issue) -> bool {
-            st.row_tiles = row_tiles;
-            st.beats = w.nbeats;
-            std::vector<uint64_t> compute_end(row_tiles, 0);
-            uint64_t load_end_prev = t, compute_end_prev = t;
-            for (unsigned rt = 0; rt < row_tiles; rt++) {
-                const unsigned r0 = rt * TR, nr = std::min(TR, (unsigned)D.rows - r0);
-                /* The streamer may refill a buffer once the tile that used it has computed. */
-                uint64_t load_start = load_end_prev;
-                if (rt >= nbuf) load_start = std::max(load_start, compute_end[rt - nbuf]);
-                /* The image streams in row order; a row tile's share of it (header and shift
-                 * table with the first) is proportional to its rows. */
-                const uint64_t off = (uint64_t)D.weight_bytes * r0 / D.rows;
-                const uint64_t end = (uint64_t)D.weight_bytes * (r0 + nr) / D.rows;
-                uint64_t fetch_end = load_start + fetch_cycles[rt];
-                if (issue) {
-                    if (!run.dma(false, D.weight_addr + (uint32_t)off, image_.data() + off,
-                                 (uint32_t)(end - off), load_start, &fetch_end))
-                        return false;
-                    fetch_cycles[rt] = fetch_end - load_start;
-                    st.weight_bytes += end - off;
-                }
-                const uint64_t decode =
-                    (uint64_t)std::ceil((double)nr * D.cols / cfg_.dec_weights_per_cycle[D.layout]);
-                const uint64_t load_end = std::max(fetch_end, load_start + decode);
-                const bool dram_bound = fetch_end - load_start >= decode;
-                run.event(Unit::Weights, load_start, fetch_end);
-                run.event(Unit::Decoder, load_start, load_start + decode);
-                const uint64_t compute_start = std::max(load_end, compute_end_prev);
-                (dram_bound ? st.stall_dram : st.stall_decoder) += compute_start - compute_end_prev;
-                const TileCycles tc = array_->row_tile_cycles(w, r0, nr, n_vec);
-                st.compute += tc.compute;
-                st.stall_outlier += tc.outlier_stall;
-                compute_end[rt] = compute_start + tc.compute + tc.outlier_stall;
-                run.event(Unit::Array, compute_start, compute_end[rt]);
-                compute_end_prev = compute_end[rt];
-                load_end_prev = load_end;
-            }
-            t_sched_end = compute_end_prev;
-            return true;
-        };
-        if (!schedule(*wp, true)) return r;
-        if (!verified) {
-            if (cache_.unchanged(D.weight_addr, image_.data(), image_.size())) {
-                hit = true;
-            } else {
-                wp = cache_.get(D.weight_addr, f, image_.data(), image_.size(), &hit, &derr);
-                if (!wp) {
-                    run.fail(HQ_ACCEL_ERR_WEIGHTS,
-                             "descriptor " + std::to_string(index) + ": " + derr, D.weight_addr);
-                    return r;
-                }
-                /* Re-time with the new row costs; the DMA traffic stays as counted. */
-                const LayerStats moved = st;
-                st = before;
-                st.dram_read = moved.dram_read;
-                st.dram_transactions = moved.dram_transactions;
-                st.weight_bytes = moved.weight_bytes;
-                if (trace) trace->resize(trace_before);
-                schedule(*wp, false);
-            }
-        }
-        const PreparedWeights &w = *wp;
-        st.cache_hit = hit;
-        const uint64_t compute_end_prev = t_sched_end;
+/* A stand-alone max-pool runs in the output path. */
+void LayerEngine::Run::pool_only() {
+    const hq_accel_desc &D = d.raw;
+    e.pooled_.resize((size_t)D.batch * d.out_bytes);
+    for (unsigned b = 0; b < D.batch; b++)
+        maxpool_u8(e.in_.data() + (size_t)b * d.in_bytes, D.in_h, D.in_w, D.in_c, d.pool(),
+                   e.pooled_.data() + (size_t)b * d.out_bytes);
+    uint64_t c = ceil_div(in_total, cfg().out_per_cycle);
+    st().output += c;
+    event(Unit::Output, t, t + c);
+    t_done = t + c;
+    out_bytes = e.pooled_.data();
+    st().sram_bytes += in_total * 2 + e.pooled_.size();
+}
 
-        /* Functional compute, tile by tile through the reference kernel. */
-        im2col_operands(d, in_.data(), w.kp, &operands_);
-        const bool relu = d.relu();
-        if (relu)
-            out_u8_.resize(n_vec * D.rows);
-        else
-            out_i32_.resize(n_vec * D.rows);
-        for (unsigned rt = 0; rt < row_tiles; rt++) {
-            const unsigned r0 = rt * TR, nr = std::min(TR, (unsigned)D.rows - r0);
-            acc_.resize(n_vec * nr);
-            array_->compute(w, operands_.data(), (unsigned)n_vec, r0, nr, acc_.data());
-            finish_accumulators(acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
-                                out_u8_.data(), out_i32_.data());
-        }
-        /* The output path drains each row tile while the next one computes; only the last
-         * tile's drain is exposed. */
-        const unsigned last_nr = D.rows - (row_tiles - 1) * TR;
-        const uint64_t drain = ceil_div(n_vec * last_nr, cfg_.out_per_cycle);
-        st.output += drain;
-        run.event(Unit::Output, compute_end_prev, compute_end_prev + drain);
-        t_done = compute_end_prev + drain;
-        if (relu && d.pool() > 1) {
-            pooled_.resize((size_t)D.batch * d.out_bytes);
-            for (unsigned b = 0; b < D.batch; b++)
-                maxpool_u8(out_u8_.data() + (size_t)b * positions * D.rows, d.conv_h, d.conv_w,
-                           D.rows, d.pool(), pooled_.data() + (size_t)b * d.out_bytes);
-            out_bytes = pooled_.data();
-        } else {
-            out_bytes = relu ? out_u8_.data() : reinterpret_cast<uint8_t *>(out_i32_.data());
-        }
-        if (!relu) /* logits go out little-endian */
-            for (size_t i = 0; i < out_i32_.size(); i++) {
-                uint32_t v = (uint32_t)out_i32_[i];
-                uint8_t *p = reinterpret_cast<uint8_t *>(&out_i32_[i]);
-                p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
-                p[3] = (uint8_t)(v >> 24);
-            }
+/* A weighted layer: weights, schedule, functional compute, counts. */
+bool LayerEngine::Run::weighted_layer() {
+    const hq_accel_desc &D = d.raw;
+    WeightFormat f;
+    f.layout = D.layout;
+    f.rows = D.rows;
+    f.cols = D.cols;
+    f.lo_bits = D.lo_bits;
+    f.hi_bits = D.hi_bits;
+    f.block_n = D.block_n;
+    f.block_m = D.block_m;
+    bool hit = false, verified = false;
+    const PreparedWeights *wp = decode_weights(f, &hit, &verified);
+    if (!wp) return false;
+    row_tiles = (D.rows + tile_rows - 1) / tile_rows;
+    fetch_cycles.assign(row_tiles, 0);
+    const LayerStats before = st();
+    const size_t trace_before = trace ? trace->size() : 0;
+    if (!schedule_row_tiles(*wp, true)) return false;
+    if (!verified && !recheck_weights(f, &wp, &hit, before, trace_before)) return false;
+    st().cache_hit = hit;
+    compute(*wp);
+    count_work(*wp);
+    return true;
+}
 
-        /* Statistics and energy. */
-        const uint64_t weights = (uint64_t)D.rows * D.cols;
-        const uint64_t n_hi = w.n_hi;
-        st.macs = weights * n_vec;
-        st.macs_hi = n_hi * n_vec;
-        st.macs_lo = st.macs - st.macs_hi;
-        st.decoder_symbols = w.symbols;
-        const double busy = (double)(st.compute + st.stall_outlier);
-        const double peak = (double)array_->peak_macs_per_cycle();
-        if (busy > 0) {
-            st.util_array =
-                (double)(cfg_.arch == Arch::Uniform8 ? st.macs : st.macs_lo) / (busy * peak);
-            double hi_units = cfg_.arch == Arch::Split       ? (double)cfg_.hi_macs * cfg_.pe_tiles
-                              : cfg_.arch == Arch::LaneGroup ? peak / cfg_.lane_group
-                                                             : 0;
-            st.util_hi = hi_units > 0 ? (double)st.macs_hi / (busy * hi_units) : 0;
-        }
-        if (cfg_.arch == Arch::Uniform8)
-            st.energy_mac_pj = st.macs * energy_.mac_pj[8];
-        else
-            st.energy_mac_pj = st.macs_lo * energy_.mac_pj[D.lo_bits ? D.lo_bits : 8] +
-                               st.macs_hi * energy_.mac_pj[D.hi_bits];
-        /* SRAM: inputs written once and read once per row tile, decoded weights written and
-         * read once, outputs written and read once. */
-        st.sram_bytes += in_total * (1 + row_tiles) + 2 * weights + 2 * out_total;
+/* The schedule needs the decoded weights' row costs before the timed fetches have brought the
+ * image in. When the cache knows this image, its costs are used and the fetched bytes are
+ * compared with it afterwards (recheck_weights); a first use decodes a debug copy. */
+const PreparedWeights *LayerEngine::Run::decode_weights(const WeightFormat &f, bool *hit,
+                                                        bool *verified) {
+    const hq_accel_desc &D = d.raw;
+    const PreparedWeights *wp = e.cache_.find(D.weight_addr, f, D.weight_bytes);
+    if (wp) {
+        e.image_.resize(D.weight_bytes); /* a size the cache has decoded before */
+        return wp;
     }
+    uint64_t bad = 0;
+    if (!e.peek_image(D.weight_addr, D.weight_bytes, &bad)) {
+        fail(HQ_ACCEL_ERR_BAD_ADDR,
+             desc_text() + ": weight image at 0x" + hex(D.weight_addr) + " (" +
+                 std::to_string(D.weight_bytes) + " bytes) is outside memory",
+             bad);
+        return nullptr;
+    }
+    std::string derr;
+    wp = e.cache_.get(D.weight_addr, f, e.image_.data(), e.image_.size(), hit, &derr);
+    if (!wp) {
+        fail(HQ_ACCEL_ERR_WEIGHTS, desc_text() + ": " + derr, D.weight_addr);
+        return nullptr;
+    }
+    *verified = true;
+    return wp;
+}
 
-    /* Results out. */
+/* Row tiles of tile_rows rows: weight fetch and decode (double-buffered), then compute.
+ * issue = false re-times the layer with the fetch durations of the first pass. */
+bool LayerEngine::Run::schedule_row_tiles(const PreparedWeights &w, bool issue) {
+    const hq_accel_desc &D = d.raw;
+    st().row_tiles = row_tiles;
+    st().beats = w.nbeats;
+    const double dec_rate = cfg().dec_weights_per_cycle[layout_rate_slot(D.layout)];
+    std::vector<uint64_t> compute_end(row_tiles, 0);
+    uint64_t load_end_prev = t, compute_end_prev = t;
+    for (unsigned rt = 0; rt < row_tiles; rt++) {
+        const unsigned r0 = rt * tile_rows, nr = std::min(tile_rows, (unsigned)D.rows - r0);
+        /* The streamer may refill a buffer once the tile that used it has computed. */
+        uint64_t load_start = load_end_prev;
+        if (rt >= nbuf) load_start = std::max(load_start, compute_end[rt - nbuf]);
+        /* The image streams in row order; a row tile's share of it (header and shift
+         * table with the first) is proportional to its rows. */
+        const uint64_t off = (uint64_t)D.weight_bytes * r0 / D.rows;
+        const uint64_t end = (uint64_t)D.weight_bytes * (r0 + nr) / D.rows;
+        uint64_t fetch_end = load_start + fetch_cycles[rt];
+        if (issue) {
+            if (!dma(false, D.weight_addr + (uint32_t)off, e.image_.data() + off,
+                     (uint32_t)(end - off), load_start, &fetch_end))
+                return false;
+            fetch_cycles[rt] = fetch_end - load_start;
+            st().weight_bytes += end - off;
+        }
+        const uint64_t decode = (uint64_t)std::ceil((double)nr * D.cols / dec_rate);
+        const uint64_t load_end = std::max(fetch_end, load_start + decode);
+        const bool dram_bound = fetch_end - load_start >= decode;
+        event(Unit::Weights, load_start, fetch_end);
+        event(Unit::Decoder, load_start, load_start + decode);
+        const uint64_t compute_start = std::max(load_end, compute_end_prev);
+        (dram_bound ? st().stall_dram : st().stall_decoder) += compute_start - compute_end_prev;
+        const TileCycles tc = e.array_->row_tile_cycles(w, r0, nr, n_vec);
+        st().compute += tc.compute;
+        st().stall_outlier += tc.outlier_stall;
+        compute_end[rt] = compute_start + tc.compute + tc.outlier_stall;
+        event(Unit::Array, compute_start, compute_end[rt]);
+        compute_end_prev = compute_end[rt];
+        load_end_prev = load_end;
+    }
+    t_sched_end = compute_end_prev;
+    return true;
+}
+
+/* The cache's weights were used for the schedule: compare them with the fetched bytes; a
+ * change re-decodes and re-times the layer with the same fetch durations. */
+bool LayerEngine::Run::recheck_weights(const WeightFormat &f, const PreparedWeights **wp, bool *hit,
+                                       const LayerStats &before, size_t trace_before) {
+    const hq_accel_desc &D = d.raw;
+    if (e.cache_.unchanged(D.weight_addr, e.image_.data(), e.image_.size())) {
+        *hit = true;
+        return true;
+    }
+    std::string derr;
+    *wp = e.cache_.get(D.weight_addr, f, e.image_.data(), e.image_.size(), hit, &derr);
+    if (!*wp) {
+        fail(HQ_ACCEL_ERR_WEIGHTS, desc_text() + ": " + derr, D.weight_addr);
+        return false;
+    }
+    /* Re-time with the new row costs; the DMA traffic stays as counted. */
+    const LayerStats moved = st();
+    st() = before;
+    st().dram_read = moved.dram_read;
+    st().dram_transactions = moved.dram_transactions;
+    st().weight_bytes = moved.weight_bytes;
+    if (trace) trace->resize(trace_before);
+    schedule_row_tiles(**wp, false);
+    return true;
+}
+
+/* Functional compute, tile by tile through the array, then the output path (bias,
+ * requantize, pool); the output path drains each row tile while the next one computes, so
+ * only the last tile's drain is exposed. */
+void LayerEngine::Run::compute(const PreparedWeights &w) {
+    const hq_accel_desc &D = d.raw;
+    const uint64_t compute_end_prev = t_sched_end;
+    im2col_operands(d, e.in_.data(), w.kp, &e.operands_);
+    const bool relu = d.relu();
+    if (relu)
+        e.out_u8_.resize(n_vec * D.rows);
+    else
+        e.out_i32_.resize(n_vec * D.rows);
+    for (unsigned rt = 0; rt < row_tiles; rt++) {
+        const unsigned r0 = rt * tile_rows, nr = std::min(tile_rows, (unsigned)D.rows - r0);
+        e.acc_.resize(n_vec * nr);
+        e.array_->compute(w, e.operands_.data(), (unsigned)n_vec, r0, nr, e.acc_.data());
+        finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
+                            e.out_u8_.data(), e.out_i32_.data());
+    }
+    const unsigned last_nr = D.rows - (row_tiles - 1) * tile_rows;
+    const uint64_t drain = ceil_div(n_vec * last_nr, cfg().out_per_cycle);
+    st().output += drain;
+    event(Unit::Output, compute_end_prev, compute_end_prev + drain);
+    t_done = compute_end_prev + drain;
+    if (relu && d.pool() > 1) {
+        e.pooled_.resize((size_t)D.batch * d.out_bytes);
+        for (unsigned b = 0; b < D.batch; b++)
+            maxpool_u8(e.out_u8_.data() + (size_t)b * positions * D.rows, d.conv_h, d.conv_w,
+                       D.rows, d.pool(), e.pooled_.data() + (size_t)b * d.out_bytes);
+        out_bytes = e.pooled_.data();
+    } else {
+        out_bytes = relu ? e.out_u8_.data() : reinterpret_cast<uint8_t *>(e.out_i32_.data());
+    }
+    if (!relu) /* logits go out little-endian */
+        for (size_t i = 0; i < e.out_i32_.size(); i++) {
+            uint32_t v = (uint32_t)e.out_i32_[i];
+            uint8_t *p = reinterpret_cast<uint8_t *>(&e.out_i32_[i]);
+            p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
+            p[3] = (uint8_t)(v >> 24);
+        }
+}
+
+/* MACs, utilization and MAC energy (the array's hooks), decoder symbols, SRAM traffic. */
+void LayerEngine::Run::count_work(const PreparedWeights &w) {
+    const hq_accel_desc &D = d.raw;
+    const uint64_t weights = (uint64_t)D.rows * D.cols;
+    st().macs = weights * n_vec;
+    st().macs_hi = w.n_hi * n_vec;
+    st().macs_lo = st().macs - st().macs_hi;
+    st().decoder_symbols = w.symbols;
+    e.array_->utilization(st());
+    st().energy_mac_pj = e.array_->mac_energy_pj(st(), D.lo_bits, D.hi_bits, e.energy_);
+    /* SRAM: inputs written once and read once per row tile, decoded weights written and
+     * read once, outputs written and read once. */
+    st().sram_bytes += in_total * (1 + row_tiles) + 2 * weights + 2 * out_total;
+}
+
+/* DMA out: the results. */
+bool LayerEngine::Run::store_outputs() {
+    const hq_accel_desc &D = d.raw;
     uint64_t t_end = t_done;
-    if (!run.dma_images(true, D.out_addr, D.out_stride, d.out_bytes, D.batch, out_bytes, t_done,
-                        &t_end))
-        return r;
-    run.event(Unit::DmaOut, t_done, t_end);
-    st.stall_dram += t_end - t_done;
-    st.cycles = t_end;
+    if (!dma_images(true, D.out_addr, D.out_stride, d.out_bytes, D.batch, out_bytes, t_done,
+                    &t_end))
+        return false;
+    event(Unit::DmaOut, t_done, t_end);
+    st().stall_dram += t_end - t_done;
+    st().cycles = t_end;
+    return true;
+}
 
-    st.energy_sram_pj = st.sram_bytes * energy_.sram_byte_pj;
+/* Energy of SRAM, DRAM and decoder (the MACs' is count_work's). */
+void LayerEngine::Run::account_energy() {
+    LayerStats &s = st();
+    const EnergyTable &en = e.energy_;
+    s.energy_sram_pj = s.sram_bytes * en.sram_byte_pj;
     /* DRAM: the DRAM model's command energy of this layer's transfers plus its background
      * power over the layer; bytes to targets that report none use the per-byte table. */
-    const uint64_t dram_bytes = st.dram_read + st.dram_written;
+    const uint64_t dram_bytes = s.dram_read + s.dram_written;
     const uint64_t unpriced =
-        std::min<uint64_t>(dram_bytes, dma_.unpriced_bytes() - unpriced_before);
-    st.energy_dram_pj =
-        unpriced * energy_.dram_byte_pj +
-        std::ceil((double)unpriced / energy_.dram_row_bytes) * energy_.dram_activate_pj;
+        std::min<uint64_t>(dram_bytes, e.dma_.unpriced_bytes() - unpriced_before);
+    s.energy_dram_pj = unpriced * en.dram_byte_pj +
+                       std::ceil((double)unpriced / en.dram_row_bytes) * en.dram_activate_pj;
     if (unpriced < dram_bytes) /* mW x ps = 1e-3 pJ */
-        st.energy_dram_pj += (dma_.dram_command_nj() - dram_nj_before) * 1e3 +
-                             dma_.dram_background_mw() * (double)st.cycles * cfg_.cycle_ps() * 1e-3;
-    st.energy_decoder_pj = st.decoder_symbols * energy_.decoder_symbol_pj;
-    st.energy_pj = st.energy_mac_pj + st.energy_sram_pj + st.energy_dram_pj + st.energy_decoder_pj;
-    return r;
+        s.energy_dram_pj +=
+            (e.dma_.dram_command_nj() - dram_nj_before) * 1e3 +
+            e.dma_.dram_background_mw() * (double)s.cycles * cfg().cycle_ps() * 1e-3;
+    s.energy_decoder_pj = s.decoder_symbols * en.decoder_symbol_pj;
+    s.energy_pj = s.energy_mac_pj + s.energy_sram_pj + s.energy_dram_pj + s.energy_decoder_pj;
 }
 
 } // namespace hq::accel

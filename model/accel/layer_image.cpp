@@ -1,6 +1,7 @@
 /* The layer-image container shared by every layout (docs/layouts.md): header, lo_shift
  * table, aligned sections; and the dispatch to the per-layout decoders. */
 #include "accel/hq_accel_regmap.h"
+#include "accel/layout_registry.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
@@ -38,8 +39,7 @@ std::string read_image_header(const uint8_t *b, size_t n, ImageHeader *h) {
     h->cols = le(b + 8, 2);
     h->version = b[10];
     h->total = le(b + 12, 4);
-    if (h->layout > HQ_ACCEL_LAYOUT_ESCAPE)
-        return "image header: unknown layout id " + num(h->layout);
+    if (!find_layout_decoder(h->layout)) return "image header: unknown layout id " + num(h->layout);
     if (h->version != kImageVersion)
         return "image header: format version " + num(h->version) + ", the decompressor reads " +
                num(kImageVersion);
@@ -101,13 +101,7 @@ std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n
             out->lo_shift[r] = (uint8_t)s;
         }
     }
-    switch (h.layout) {
-    case HQ_ACCEL_LAYOUT_DENSE: err = decode_dense(h, bytes, out); break;
-    case HQ_ACCEL_LAYOUT_COO: err = decode_coo(h, bytes, out); break;
-    case HQ_ACCEL_LAYOUT_BLOCK: err = decode_block(h, bytes, out); break;
-    case HQ_ACCEL_LAYOUT_ROWGROUP: err = decode_rowgroup(h, bytes, out); break;
-    default: err = decode_escape(h, bytes, out); break;
-    }
+    err = find_layout_decoder(h.layout)->decode(h, bytes, out); /* known: read_image_header */
     if (!err.empty()) return err;
     if (h.lo)
         for (uint8_t v : out->is_hi)

@@ -1,5 +1,4 @@
 #include "accel/pe_array.h"
-#include "accel/rtl_pe_array.h"
 
 #include "hq_arith.h"
 
@@ -47,17 +46,14 @@ TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsig
     return c;
 }
 
-std::unique_ptr<PeArray> make_uniform8_array(const AccelConfig &cfg);
-std::unique_ptr<PeArray> make_split_array(const AccelConfig &cfg);
-
-std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg) {
-    switch (cfg.arch) {
-    case Arch::Uniform8: return make_uniform8_array(cfg);
-    case Arch::Split: return make_split_array(cfg);
-    case Arch::LaneGroup:
-        return pe_impl_rtl() ? make_rtl_lanegroup_array(cfg) : make_lanegroup_array(cfg);
+void PeArray::utilization(LayerStats &st) const {
+    const double busy = (double)(st.compute + st.stall_outlier);
+    const double peak = (double)peak_macs_per_cycle();
+    if (busy > 0) {
+        st.util_array = (double)array_macs(st) / (busy * peak);
+        const double hi_units = high_units();
+        st.util_hi = hi_units > 0 ? (double)st.macs_hi / (busy * hi_units) : 0;
     }
-    return nullptr;
 }
 
 } // namespace hq::accel

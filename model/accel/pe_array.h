@@ -12,6 +12,8 @@
 #define HQ_ACCEL_PE_ARRAY_H
 
 #include "accel/accel_config.h"
+#include "accel/accel_stats.h"
+#include "accel/array_registry.h"
 #include "accel/prepared_weights.h"
 
 #include <cstdint>
@@ -37,6 +39,19 @@ class PeArray {
     virtual void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
                          unsigned nr, int32_t *acc) const;
 
+    /* Utilization and energy hooks (the layer engine asks; no per-kind case there). MACs
+     * the array's lanes do (the heterogeneous arrays: the low ones; the high ones go to
+     * high_units() high-precision MACs, 0 when there are none). */
+    virtual uint64_t array_macs(const LayerStats &st) const { return st.macs_lo; }
+    virtual double high_units() const { return 0; }
+    /* MAC energy of a layer of lo_bits/hi_bits weights with st's MAC counts. */
+    virtual double mac_energy_pj(const LayerStats &st, unsigned lo_bits, unsigned hi_bits,
+                                 const EnergyTable &e) const {
+        return st.macs_lo * e.mac_pj[lo_bits ? lo_bits : 8] + st.macs_hi * e.mac_pj[hi_bits];
+    }
+    /* Sets st.util_array and st.util_hi from the MAC counts and the busy cycles. */
+    void utilization(LayerStats &st) const;
+
     unsigned beats(unsigned k) const { return (k + cfg_.lanes - 1) / cfg_.lanes; }
     /* Rows [r0, r0+nr) are dealt to the PE tiles in turn (row r0+i to tile i % pe_tiles);
      * the tiles work in lockstep on the same vector, so the slowest sets the pace. */
@@ -47,8 +62,6 @@ class PeArray {
   protected:
     const AccelConfig &cfg_;
 };
-
-std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg);
 
 } // namespace hq::accel
 

@@ -3,11 +3,12 @@
  * of 0 is a low weight of code 0 (lo >= 2; invalid for lo = 1, which has no 0 code).
  * One symbol = one weight. */
 #include "accel/bit_reader.h"
+#include "accel/layout_registry.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
 
-std::string decode_rowgroup(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
+static std::string decode_rowgroup(const ImageHeader &h, const uint8_t *img, DecodedWeights *out) {
     const unsigned lo = h.lo, hi = h.hi;
     if (!lo) return "rowgroup: header says lo=0 (uniform layers use dense)";
     std::string err;
@@ -48,5 +49,8 @@ std::string decode_rowgroup(const ImageHeader &h, const uint8_t *img, DecodedWei
     out->symbols = (uint64_t)h.rows * h.cols;
     return "";
 }
+
+const LayoutDecoder kLayoutDecoder_ROWGROUP{HQ_ACCEL_LAYOUT_ROWGROUP, "rowgroup", "rowgroup",
+                                            decode_rowgroup};
 
 } // namespace hq::accel

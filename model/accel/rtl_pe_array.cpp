@@ -161,6 +161,12 @@ class RtlLaneGroupArray : public PeArray {
     uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override {
         return model_->row_cost(is_hi, k);
     }
+    uint64_t array_macs(const LayerStats &st) const override { return model_->array_macs(st); }
+    double high_units() const override { return model_->high_units(); }
+    double mac_energy_pj(const LayerStats &st, unsigned lo, unsigned hi,
+                         const EnergyTable &e) const override {
+        return model_->mac_energy_pj(st, lo, hi, e);
+    }
     void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
                  unsigned nr, int32_t *acc) const override {
         if (w.uniform()) { /* the model's uniform path (rtl_pe_check_model) */

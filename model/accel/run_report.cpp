@@ -10,33 +10,9 @@
 namespace hq::accel {
 
 static nlohmann::json layer_json(const LayerReport &l) {
-    const LayerStats &s = l.sum;
-    return {
-        {"name", l.name},
-        {"invocations", l.invocations},
-        {"rows", s.rows},
-        {"cols", s.cols},
-        {"vectors", s.vectors},
-        {"macs", s.macs},
-        {"cycles", s.cycles},
-        {"compute_cycles", s.compute},
-        {"stall_cycles",
-         {{"dram", s.stall_dram}, {"decompressor", s.stall_decoder}, {"outlier", s.stall_outlier}}},
-        {"output_cycles", s.output},
-        {"control_cycles", s.control},
-        {"utilization", {{"array", s.util_array}, {"high", s.util_hi}}},
-        {"dram_bytes", s.dram_read + s.dram_written},
-        {"dram_read", s.dram_read},
-        {"dram_written", s.dram_written},
-        {"weight_bytes", s.weight_bytes},
-        {"sram_bytes", s.sram_bytes},
-        {"decoder_symbols", s.decoder_symbols},
-        {"energy_pj", s.energy_pj},
-        {"energy_breakdown_pj",
-         {{"mac", s.energy_mac_pj},
-          {"sram", s.energy_sram_pj},
-          {"dram", s.energy_dram_pj},
-          {"decoder", s.energy_decoder_pj}}}};
+    nlohmann::json j = {{"name", l.name}, {"invocations", l.invocations}};
+    layer_stats_to_json(l.sum, j); /* accel_stats.h: the fields' table */
+    return j;
 }
 
 nlohmann::json RunReport::to_json() const {
@@ -78,26 +54,14 @@ std::string write_csv(const RunReport &r, const std::string &path) {
     hq_out out;
     if (hq_out_open(&out, path.c_str(), HQ_OUT_ATOMIC, err, sizeof err)) return err;
     FILE *f = out.f;
-    std::fprintf(f, "layer,name,invocations,rows,cols,vectors,macs,cycles,compute_cycles,"
-                    "stall_dram,stall_decompressor,stall_outlier,output_cycles,control_cycles,"
-                    "util_array,util_high,dram_read_bytes,dram_write_bytes,weight_bytes,sram_bytes,"
-                    "decoder_symbols,energy_pj,energy_mac_pj,energy_sram_pj,energy_dram_pj,"
-                    "energy_decoder_pj\n");
+    std::fputs("layer,name,invocations", f);
+    layer_stats_csv_header(f); /* accel_stats.h: the fields' table */
+    std::fputc('\n', f);
     for (size_t i = 0; i < r.layers.size(); i++) {
-        const LayerStats &s = r.layers[i].sum;
-        std::fprintf(f,
-                     "%zu,%s,%llu,%u,%u,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.6f,%.6f,"
-                     "%llu,%llu,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f\n",
-                     i, r.layers[i].name.c_str(), (unsigned long long)r.layers[i].invocations,
-                     s.rows, s.cols, (unsigned long long)s.vectors, (unsigned long long)s.macs,
-                     (unsigned long long)s.cycles, (unsigned long long)s.compute,
-                     (unsigned long long)s.stall_dram, (unsigned long long)s.stall_decoder,
-                     (unsigned long long)s.stall_outlier, (unsigned long long)s.output,
-                     (unsigned long long)s.control, s.util_array, s.util_hi,
-                     (unsigned long long)s.dram_read, (unsigned long long)s.dram_written,
-                     (unsigned long long)s.weight_bytes, (unsigned long long)s.sram_bytes,
-                     (unsigned long long)s.decoder_symbols, s.energy_pj, s.energy_mac_pj,
-                     s.energy_sram_pj, s.energy_dram_pj, s.energy_decoder_pj);
+        std::fprintf(f, "%zu,%s,%llu", i, r.layers[i].name.c_str(),
+                     (unsigned long long)r.layers[i].invocations);
+        layer_stats_csv_row(f, r.layers[i].sum);
+        std::fputc('\n', f);
     }
     return hq_out_close(&out, err, sizeof err) ? err : "";
 }

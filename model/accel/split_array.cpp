@@ -10,6 +10,8 @@
 
 namespace hq::accel {
 
+namespace {
+
 class SplitArray : public PeArray {
   public:
     using PeArray::PeArray;
@@ -24,10 +26,15 @@ class SplitArray : public PeArray {
         }
         return cost;
     }
+    double high_units() const override { return (double)cfg_.hi_macs * cfg_.pe_tiles; }
 };
 
 std::unique_ptr<PeArray> make_split_array(const AccelConfig &cfg) {
     return std::make_unique<SplitArray>(cfg);
 }
+
+} // namespace
+
+const ArrayKind kArrayKind_SPLIT{Arch::Split, "split", true, make_split_array, nullptr};
 
 } // namespace hq::accel

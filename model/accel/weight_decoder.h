@@ -67,12 +67,7 @@ inline uint32_t marker_pattern(unsigned lo) {
     return 1u << (lo - 1);
 }
 
-/* Per-layout decoders: fill out (sized by decode_weights) from the sections at h.payload. */
-std::string decode_dense(const ImageHeader &h, const uint8_t *img, DecodedWeights *out);
-std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedWeights *out);
-std::string decode_block(const ImageHeader &h, const uint8_t *img, DecodedWeights *out);
-std::string decode_rowgroup(const ImageHeader &h, const uint8_t *img, DecodedWeights *out);
-std::string decode_escape(const ImageHeader &h, const uint8_t *img, DecodedWeights *out);
+/* The per-layout decoders are registered in layout_registry.h. */
 
 } // namespace hq::accel
 

@@ -15,6 +15,7 @@
 #define CMD "pack"
 
 static void help(void) {
+    char names[256];
     printf("usage: hqsim pack MODEL.hqm [--layout L] [-o WEIGHTS.bin] [options]\n"
            "\n"
            "Packs every weighted layer of a quantized model into one layer image (header,\n"
@@ -25,7 +26,7 @@ static void help(void) {
            "dense. The byte format is docs/layouts.md.\n"
            "\n"
            "options:\n"
-           "  --layout L         dense | coo | block | rowgroup | escape\n"
+           "  --layout L         %s\n"
            "                     (default: the model's layout, else block if it has\n"
            "                     high-precision weights, else dense)\n"
            "  -o, --output FILE  write the layer images, concatenated in layer order\n"
@@ -36,7 +37,7 @@ static void help(void) {
            "  --maps DIR         also write one PNG weight map per layer into DIR\n"
            "  --json             print one JSON object instead of the table\n"
            "  -h, --help         this help\n" CLI_EXIT_HELP,
-           HQ_LAYOUT_DEFAULT_BURST);
+           hq_layout_names(names, sizeof names, " | ", " | ", 0), HQ_LAYOUT_DEFAULT_BURST);
 }
 
 /* "N:M", or "nm:N:M" as in a policy's struct=nm:N:M. */

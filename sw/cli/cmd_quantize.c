@@ -49,6 +49,7 @@ static int find_policy(const char *spec) {
 /* ------------------------------------------------------------------------------------------ */
 
 static void help(void) {
+    char names[256];
     printf("usage: hqsim quantize MODEL.hqm --policy SPEC -o OUT.hqm [options]\n"
            "\n"
            "Post-training quantization: calibrates activation scales on training images,\n"
@@ -65,10 +66,11 @@ static void help(void) {
            "  --qat-epochs N     quantization-aware fine-tuning epochs first (default 0: PTQ)\n"
            "  --qat-lr X         QAT learning rate (default: the training default / 10)\n"
            "  --seed S           QAT shuffling seed (default 1)\n"
-           "  --layout L         pack in layout L (dense, coo, block, rowgroup, escape), check\n"
+           "  --layout L         pack in layout L (%s), check\n"
            "                     that the independent decoder gives back the exact weights,\n"
            "                     record it and print its bits/weight; no file when it fails\n"
-           "  --maps DIR         write one PNG weight map per layer into DIR\n");
+           "  --maps DIR         write one PNG weight map per layer into DIR\n",
+           hq_layout_names(names, sizeof names, ", ", ", ", 0));
     printf("  -o, --output FILE  quantized model to write (required)\n"
            "  --calib N          calibration images, the first N training images (default %d)\n"
            "  --percentile P     clip activations at this percentile, 100 = max (default %g)\n"

@@ -7,6 +7,7 @@
  * in a documented error within a simulated-time budget with consistent status registers
  * (misuse_bench.h). Program i is generated from seed_seq{seed, i}: deterministic and
  * replayable alone with --first i --programs 1. */
+#include "accel/array_registry.h"
 #include "misuse_bench.h"
 
 #include <cinttypes>
@@ -480,11 +481,13 @@ const char *err_name(unsigned c) {
 }
 
 void usage(FILE *f) {
-    std::fprintf(f, "usage: accel_misuse [--programs N] [--seed S] [--first I] [--arch "
-                    "uniform8|split|lanegroup] [--verbose]\n"
-                    "Runs N random misuse programs (I .. I+N-1 of seed S) on the accelerator "
-                    "model; exit 0 when every\nprogram ended in done or a documented error with "
-                    "consistent registers, 1 otherwise, 2 on usage errors.\n");
+    std::fprintf(f,
+                 "usage: accel_misuse [--programs N] [--seed S] [--first I] [--arch "
+                 "%s] [--verbose]\n"
+                 "Runs N random misuse programs (I .. I+N-1 of seed S) on the accelerator "
+                 "model; exit 0 when every\nprogram ended in done or a documented error with "
+                 "consistent registers, 1 otherwise, 2 on usage errors.\n",
+                 array_kind_names("|", "|").c_str());
 }
 
 bool parse(int argc, char **argv, Options *o) {

@@ -17,8 +17,8 @@ static size_t block_bits(int lo, int hi, int n, int m) {
                    : (size_t)m * (size_t)lo + (size_t)n * (size_t)hi;
 }
 
-int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                  hq_layer_image *img, char *err, size_t errlen) {
+static int pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
+                      hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits;
     int m = o->block_m ? o->block_m : 32;
     if (m < 2 || m > 4096) {
@@ -76,8 +76,8 @@ int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *
     return 0;
 }
 
-int hq_decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                    size_t errlen) {
+static int decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
+                        char *err, size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, n = d->block_n, m = d->block_m;
     int rows = d->rows, cols = d->cols, qmax = hi == 4 ? 7 : 127;
     if (!lo || m < 2 || n > m) {
@@ -146,3 +146,6 @@ int hq_decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t
         }
     return 0;
 }
+
+const hq_layout_entry hq_layout_entry_BLOCK = {HQ_LAYOUT_BLOCK, "block", 1, pack_block,
+                                               decode_block};

@@ -17,8 +17,8 @@ static long skips_before(long gap) {
     return gap > MAX_DELTA ? (gap - 1) / MAX_DELTA : 0;
 }
 
-int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                hq_layer_image *img, char *err, size_t errlen) {
+static int pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
+                    hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits, ew = DB + hi;
     long n = (long)rows * cols;
     unsigned *count = calloc((size_t)rows, sizeof *count);
@@ -85,8 +85,8 @@ int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
     return 0;
 }
 
-int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                  size_t errlen) {
+static int decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
+                      size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, ew = DB + hi, rows = d->rows, cols = d->cols;
     if (!lo) {
         snprintf(err, errlen, "coo: header says lo=0 (uniform layers use dense)");
@@ -140,3 +140,5 @@ int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t t
     }
     return 0;
 }
+
+const hq_layout_entry hq_layout_entry_COO = {HQ_LAYOUT_COO, "coo", 1, pack_coo, decode_coo};

@@ -2,16 +2,16 @@
  * layer stores hi-bit values, a low-only layer (uniform2/uniform1) lo-bit codes. */
 #include "layout/layout_internal.h"
 
-int hq_pack_dense(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                  hq_layer_image *img, char *err, size_t errlen) {
+static int pack_dense(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
+                      hq_layer_image *img, char *err, size_t errlen) {
     long n = (long)rows * cols, n_hi = 0;
     for (long i = 0; q->lo_bits && i < n; i++)
         n_hi += q->is_hi[i];
     if (n_hi) {
+        char others[256];
         snprintf(err, errlen,
-                 "dense cannot hold high-precision weights (this layer has %ld): use coo, block, "
-                 "rowgroup or escape",
-                 n_hi);
+                 "dense cannot hold high-precision weights (this layer has %ld): use %s", n_hi,
+                 hq_layout_names(others, sizeof others, ", ", " or ", 1));
         return -1;
     }
     int b = q->lo_bits ? q->lo_bits : q->hi_bits;
@@ -31,8 +31,8 @@ int hq_pack_dense(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *
     return 0;
 }
 
-int hq_decode_dense(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                    size_t errlen) {
+static int decode_dense(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
+                        char *err, size_t errlen) {
     int lo = d->lo_bits, b = lo ? lo : d->hi_bits;
     size_t n = (size_t)d->rows * (size_t)d->cols;
     if (!hq_image_section(off, n * (size_t)b, total, "dense codes", err, errlen)) return -1;
@@ -60,3 +60,6 @@ int hq_decode_dense(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t
         }
     return 0;
 }
+
+const hq_layout_entry hq_layout_entry_DENSE = {HQ_LAYOUT_DENSE, "dense", 0, pack_dense,
+                                               decode_dense};

@@ -4,8 +4,8 @@
  * markers); contrast with `block`, which reserves fixed slots to avoid that. */
 #include "layout/layout_internal.h"
 
-int hq_pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                   hq_layer_image *img, char *err, size_t errlen) {
+static int pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
+                       hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits;
     if (lo < 2) {
         snprintf(err, errlen,
@@ -38,8 +38,8 @@ int hq_pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
     return 0;
 }
 
-int hq_decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                     size_t errlen) {
+static int decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
+                         char *err, size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, qmax = hi == 4 ? 7 : 127;
     if (lo < 2) {
         snprintf(err, errlen, "escape: header says lo=%d (needs 2..4)", lo);
@@ -71,3 +71,6 @@ int hq_decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_
     }
     return 0;
 }
+
+const hq_layout_entry hq_layout_entry_ESCAPE = {HQ_LAYOUT_ESCAPE, "escape", 1, pack_escape,
+                                                decode_escape};

@@ -6,20 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[HQ_LAYOUT_COUNT] = {"dense", "coo", "block", "rowgroup", "escape"};
-
 const char *hq_layout_name(hq_layout_kind k) {
-    return (unsigned)k < HQ_LAYOUT_COUNT ? names[k] : "?";
+    const hq_layout_entry *e = hq_layout_find((int)k);
+    return e ? e->name : "?";
 }
 
 int hq_layout_parse(const char *name, hq_layout_kind *k, char *err, size_t errlen) {
     for (int i = 0; i < HQ_LAYOUT_COUNT; i++)
-        if (name && !strcmp(name, names[i])) {
+        if (name && !strcmp(name, hq_layout_find(i)->name)) {
             *k = (hq_layout_kind)i;
             return 0;
         }
-    snprintf(err, errlen, "unknown layout '%s' (valid: dense, coo, block, rowgroup, escape)",
-             name ? name : "");
+    char valid[256];
+    snprintf(err, errlen, "unknown layout '%s' (valid: %s)", name ? name : "",
+             hq_layout_names(valid, sizeof valid, ", ", ", ", 0));
     return -1;
 }
 
@@ -94,7 +94,7 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
         return -1;
     }
     const uint8_t *p = data;
-    if (p[0] >= HQ_LAYOUT_COUNT) {
+    if (!hq_layout_find(p[0])) {
         snprintf(err, errlen, "header: layout id %u unknown (0..%d)", p[0], HQ_LAYOUT_COUNT - 1);
         return -1;
     }
@@ -238,15 +238,12 @@ int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
     hq_layout_opts eff = *o;
     eff.burst = burst;
     if (q->lo_bits == 0) eff.kind = HQ_LAYOUT_DENSE; /* a uniform layer has nothing to split */
-    int rc;
-    switch (eff.kind) {
-    case HQ_LAYOUT_DENSE: rc = hq_pack_dense(q, rows, cols, &eff, out, err, errlen); break;
-    case HQ_LAYOUT_COO: rc = hq_pack_coo(q, rows, cols, &eff, out, err, errlen); break;
-    case HQ_LAYOUT_BLOCK: rc = hq_pack_block(q, rows, cols, &eff, out, err, errlen); break;
-    case HQ_LAYOUT_ROWGROUP: rc = hq_pack_rowgroup(q, rows, cols, &eff, out, err, errlen); break;
-    case HQ_LAYOUT_ESCAPE: rc = hq_pack_escape(q, rows, cols, &eff, out, err, errlen); break;
-    default: snprintf(err, errlen, "layout id %d unknown", (int)eff.kind); return -1;
+    const hq_layout_entry *e = hq_layout_find((int)eff.kind);
+    if (!e) {
+        snprintf(err, errlen, "layout id %d unknown", (int)eff.kind);
+        return -1;
     }
+    int rc = e->pack(q, rows, cols, &eff, out, err, errlen);
     if (rc) return -1;
     hq_layout_stats *st = &out->st;
     size_t used =
@@ -267,14 +264,8 @@ int hq_layout_decode(const uint8_t *data, size_t size, hq_decoded_layer *d, char
     size_t off;
     if (hq_image_open(data, size, d, &off, err, errlen)) return -1;
     size_t total = hq_get_u32(data + 12);
-    int rc;
-    switch (d->kind) {
-    case HQ_LAYOUT_DENSE: rc = hq_decode_dense(data, off, d, total, err, errlen); break;
-    case HQ_LAYOUT_COO: rc = hq_decode_coo(data, off, d, total, err, errlen); break;
-    case HQ_LAYOUT_BLOCK: rc = hq_decode_block(data, off, d, total, err, errlen); break;
-    case HQ_LAYOUT_ROWGROUP: rc = hq_decode_rowgroup(data, off, d, total, err, errlen); break;
-    default: rc = hq_decode_escape(data, off, d, total, err, errlen); break;
-    }
+    /* hq_image_open refused an id without an entry */
+    int rc = hq_layout_find((int)d->kind)->decode(data, off, d, total, err, errlen);
     if (rc) hq_decoded_layer_free(d);
     return rc;
 }

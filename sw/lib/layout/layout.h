@@ -6,6 +6,7 @@
 #ifndef HQ_LAYOUT_H
 #define HQ_LAYOUT_H
 
+#include "hq_accel_regmap.h"
 #include "hq_model.h"
 
 #include <stddef.h>
@@ -15,13 +16,13 @@
 extern "C" {
 #endif
 
+/* The layout ids are the register map's LAYOUT_* (configs/accel/regmap.json, generated into
+ * hq_accel_regmap.h): HQ_LAYOUT_<NAME> = HQ_ACCEL_LAYOUT_<NAME>. */
 typedef enum {
-    HQ_LAYOUT_DENSE = 0,
-    HQ_LAYOUT_COO = 1,
-    HQ_LAYOUT_BLOCK = 2,
-    HQ_LAYOUT_ROWGROUP = 3,
-    HQ_LAYOUT_ESCAPE = 4,
-    HQ_LAYOUT_COUNT
+#define HQ_LAYOUT_ENUM_(NAME, VALUE) HQ_LAYOUT_##NAME = VALUE,
+    HQ_ACCEL_LAYOUT_LIST(HQ_LAYOUT_ENUM_)
+#undef HQ_LAYOUT_ENUM_
+        HQ_LAYOUT_COUNT = HQ_ACCEL_LAYOUT_COUNT
 } hq_layout_kind;
 
 #define HQ_LAYOUT_HEADER_BYTES 16
@@ -61,6 +62,28 @@ typedef struct {
     uint8_t *is_hi;    /* [rows][cols]; NULL when lo_bits == 0 */
     uint8_t *lo_shift; /* [rows]; NULL when lo_bits == 0 */
 } hq_decoded_layer;
+
+/* One weight layout: its registry entry (sw/lib/layout/registry.c keys the table by the
+ * regmap's LAYOUT_* ids; each layout's own file defines hq_layout_entry_<NAME>). The packer
+ * fills its share of the bit breakdown (code, index and high-value bits); the common metrics
+ * (padding, bursts, bits/weight, hi fraction, entropy) are computed in layout.c. */
+typedef struct {
+    hq_layout_kind id;
+    const char *name; /* what users type: the regmap name in lower case */
+    int holds_high;   /* 1 if the layout can store high-precision weights */
+    int (*pack)(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
+                hq_layer_image *img, char *err, size_t errlen);
+    /* Reads the layout's sections from byte offset off of a checked header (hq_image_open). */
+    int (*decode)(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
+                  size_t errlen);
+} hq_layout_entry;
+
+/* The entry of layout id, or NULL when no layout has that id. */
+const hq_layout_entry *hq_layout_find(int id);
+/* The registered names joined with sep, last_sep before the last ("dense, coo or block");
+ * only_high: only the layouts that hold high-precision weights. Returns buf. */
+const char *hq_layout_names(char *buf, size_t len, const char *sep, const char *last_sep,
+                            int only_high);
 
 const char *hq_layout_name(hq_layout_kind k);
 /* Returns 0, or -1 with a message listing the valid names. */

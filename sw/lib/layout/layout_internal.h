@@ -59,27 +59,10 @@ static inline uint32_t hq_marker(int lo) {
     return 1u << (lo - 1);
 } /* most negative code */
 
-int hq_pack_dense(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                  hq_layer_image *img, char *err, size_t errlen);
-int hq_pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                hq_layer_image *img, char *err, size_t errlen);
-int hq_pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                  hq_layer_image *img, char *err, size_t errlen);
-int hq_pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                     hq_layer_image *img, char *err, size_t errlen);
-int hq_pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                   hq_layer_image *img, char *err, size_t errlen);
-
-int hq_decode_dense(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                    size_t errlen);
-int hq_decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                  size_t errlen);
-int hq_decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                    size_t errlen);
-int hq_decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
-                       char *err, size_t errlen);
-int hq_decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total, char *err,
-                     size_t errlen);
+/* Each layout's own file defines its registry entry (hq_layout_entry_<NAME>, layout.h). */
+#define HQ_LAYOUT_ENTRY_DECL_(NAME, VALUE) extern const hq_layout_entry hq_layout_entry_##NAME;
+HQ_ACCEL_LAYOUT_LIST(HQ_LAYOUT_ENTRY_DECL_)
+#undef HQ_LAYOUT_ENTRY_DECL_
 
 #ifdef __cplusplus
 }

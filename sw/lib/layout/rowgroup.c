@@ -19,8 +19,8 @@ static int row_class(const hq_qlayer *q, int r, int cols) {
     return 1;
 }
 
-int hq_pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
-                     hq_layer_image *img, char *err, size_t errlen) {
+static int pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
+                         hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits, nh = 0;
     for (int r = 0; r < rows; r++) {
         int c = row_class(q, r, cols);
@@ -62,8 +62,8 @@ int hq_pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout_opt
     return 0;
 }
 
-int hq_decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
-                       char *err, size_t errlen) {
+static int decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, size_t total,
+                           char *err, size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, rows = d->rows, cols = d->cols;
     int qmax = hi == 4 ? 7 : 127;
     if (!lo) {
@@ -108,3 +108,6 @@ int hq_decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d, siz
     }
     return 0;
 }
+
+const hq_layout_entry hq_layout_entry_ROWGROUP = {HQ_LAYOUT_ROWGROUP, "rowgroup", 1, pack_rowgroup,
+                                                  decode_rowgroup};
