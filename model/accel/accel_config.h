@@ -4,7 +4,7 @@
 #ifndef HQ_ACCEL_CONFIG_H
 #define HQ_ACCEL_CONFIG_H
 
-#include "accel/hq_accel_regmap.h"
+#include "hq_accel_regmap.h"
 
 #include <array>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #include "accel/pe_array.h"
-#include "accel/rtl_pe_array.h"
+#include "rtl_bridge/rtl_pe_array.h"
 
 #include "hq_arith.h"
 

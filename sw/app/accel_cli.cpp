@@ -1,7 +1,7 @@
 /* `hqsim run Q.hqm [options]`: argument parsing, the summary on stderr and the output files.
  * sw/cli/cmd_run.c hands the model form of `run` to hq_accel_cmd_run. */
-#include "accel/accel_run.h"
-#include "accel/hq_accel_cli.h"
+#include "accel_run.h"
+#include "hq_accel_cli.h"
 #include "out_file.h"
 
 #include <getopt.h>

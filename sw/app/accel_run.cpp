@@ -1,11 +1,11 @@
-#include "accel/accel_run.h"
+#include "accel_run.h"
 
 #include "accel/accel_device.h"
-#include "accel/dram_image.h"
-#include "accel/rtl_pe_array.h"
+#include "dram_image.h"
+#include "rtl_bridge/rtl_pe_array.h"
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
-#include "platform/hq_platform.h"
+#include "platform_run.h"
 #include "periph/uart_16550.h"
 #include "platform/platform.h"
 

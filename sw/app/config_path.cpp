@@ -2,7 +2,7 @@
  * configs and firmware for every subcommand. Paths are found relative to the executable
  * (/proc/self/exe), never through a path compiled in, so an installed hqsim works from any
  * directory and its binary names no source or build tree. */
-#include "platform/hq_platform.h"
+#include "platform_run.h"
 
 #include <climits>
 #include <cstdio>

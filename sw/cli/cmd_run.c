@@ -3,8 +3,8 @@
  * any parsing here; this file handles `hqsim run --fw PROG.elf ...`. */
 #include "commands.h"
 
-#include "platform/hq_platform.h"
-#include "accel/hq_accel_cli.h" /* the model form, hqsim run Q.hqm (model/accel) */
+#include "platform_run.h"
+#include "hq_accel_cli.h" /* the model form, hqsim run Q.hqm (model/accel) */
 
 #include <errno.h>
 #include <getopt.h>
