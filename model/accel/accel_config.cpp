@@ -22,6 +22,19 @@ bool parse_arch(const std::string &s, Arch *a) {
     return false;
 }
 
+const char *pe_impl_name(PeImpl p) {
+    return p == PeImpl::Rtl ? "rtl" : "model";
+}
+
+bool parse_pe_impl(const std::string &s, PeImpl *p) {
+    for (PeImpl x : {PeImpl::Model, PeImpl::Rtl})
+        if (s == pe_impl_name(x)) {
+            *p = x;
+            return true;
+        }
+    return false;
+}
+
 const char *layout_name(unsigned layout) {
     static const char *names[kLayoutCount] = {"dense", "coo", "block", "rowgroup", "escape"};
     return layout < kLayoutCount ? names[layout] : "?";

@@ -23,6 +23,12 @@ const char *arch_name(Arch a);
 bool parse_arch(const std::string &s, Arch *a);
 const char *layout_name(unsigned layout);
 
+/* What computes the lanegroup array's products: the C++ model or a Verilated RTL tile (the
+ * RTL bridge, model/rtl_bridge; hqsim run --pe-impl, device param "pe_impl"). */
+enum class PeImpl : uint8_t { Model, Rtl };
+const char *pe_impl_name(PeImpl p);
+bool parse_pe_impl(const std::string &s, PeImpl *p);
+
 struct AccelConfig {
     Arch arch = Arch::LaneGroup;
     double clock_hz = 200e6;
@@ -48,6 +54,8 @@ struct AccelConfig {
     /* Layouts the array accepts (bit n = LAYOUT n). */
     uint32_t supported_layouts() const;
     double cycle_ps() const { return 1e12 / clock_hz; }
+    /* Not a timing parameter: set by the accelerator device's "pe_impl" param. */
+    PeImpl pe_impl = PeImpl::Model;
 };
 
 /* Loads a timing config (configs/timing/default.json); throws hq::ConfigError with the file

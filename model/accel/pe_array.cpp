@@ -55,7 +55,8 @@ std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg) {
     case Arch::Uniform8: return make_uniform8_array(cfg);
     case Arch::Split: return make_split_array(cfg);
     case Arch::LaneGroup:
-        return pe_impl_rtl() ? make_rtl_lanegroup_array(cfg) : make_lanegroup_array(cfg);
+        return cfg.pe_impl == PeImpl::Rtl ? make_rtl_lanegroup_array(cfg)
+                                          : make_lanegroup_array(cfg);
     }
     return nullptr;
 }

@@ -15,16 +15,9 @@
 namespace hq::accel {
 
 namespace {
-bool g_rtl = false;
 RtlPeCounters g_counters;
 } // namespace
 
-void set_pe_impl_rtl(bool on) {
-    g_rtl = on;
-}
-bool pe_impl_rtl() {
-    return g_rtl;
-}
 const RtlPeCounters &rtl_pe_counters() {
     return g_counters;
 }

@@ -1,191 +1,13 @@
-/* `hqsim run Q.hqm [options]`: argument parsing, the summary on stderr and the output files.
- * sw/cli/cmd_run.c hands the model form of `run` to hq_accel_cmd_run. */
+/* `hqsim run Q.hqm [options]` after its options are parsed (sw/cli/cmd_run.c): the run, the
+ * summary on stderr and the output files. */
 #include "accel_run.h"
 #include "hq_accel_cli.h"
 #include "out_file.h"
 
-#include <getopt.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include <string>
 
 namespace {
-
-void usage(FILE *f) {
-    std::fprintf(
-        f, "usage: hqsim run Q.hqm [options]\n"
-           "\n"
-           "Runs a quantized model on the virtual platform: builds the DRAM image (weights in the\n"
-           "model's layout, test images, layer descriptors), boots the accelerator firmware on\n"
-           "the RV32 CPU, runs every image and compares its logits with the C reference.\n"
-           "\n"
-           "exit status: 0 all images match the reference; 1 mismatches; 2 usage error or a\n"
-           "bad input file (model, configs, firmware, dataset): nothing ran; 3 the accelerator\n"
-           "or firmware reported an error.\n"
-           "\n"
-           "options:\n"
-           "  --arch A          PE array: uniform8, split or lanegroup (default: timing config)\n"
-           "  --pe-impl I       lanegroup compute: model (default) or rtl (a Verilated\n"
-           "                    rtl/pe_tile.v tile for the block layers, lo 2, hi 8; uniform\n"
-           "                    layers such as last=uniform8 run on the model's uniform\n"
-           "                    path). rtl picks the\n"
-           "                    configuration with the timing config's lanes and lane_group,\n"
-           "                    the model's block M and N <= the tile's N:\n"
-           "                      default    64 lanes, groups of 32, N:M <= 1:32\n"
-           "                                 (configs/timing/default.json)\n"
-           "                      up5k       16 lanes, groups of 16, N:M <= 1:16\n"
-           "                                 (configs/timing/rtl-measured.json)\n"
-           "                      g16_2of32  64 lanes, groups of 16, N:M <= 2:32\n"
-           "                                 (configs/timing/lanegroup16.json)\n"
-           "  --platform FILE   platform config (default configs/platform/default.json; the\n"
-           "                    accelerator is added unless the config has an hq_accel device)\n"
-           "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
-           "  --energy FILE     energy table (default configs/energy/default.json)\n"
-           "  --fw FILE         accelerator firmware (default: $HQSIM_ACCEL_FW, else\n"
-           "                    share/hqsim/fw/accel/accel_runtime.elf near the executable)\n"
-           "  --dataset DIR     Fashion-MNIST directory (default: the Debian package's)\n"
-           "  --images N        first N test images (default: all 10000)\n"
-           "  --batch B         images sharing one pass over the weights (default 1)\n"
-           "  --poll            firmware polls STATUS instead of sleeping in wfi\n"
-           "  --chain           one accelerator command per batch instead of one per layer\n"
-           "  --stats FILE      write the JSON report to FILE\n"
-           "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
-           "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
-           "                    --trace-images images\n"
-           "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
-           "                    0 = all: the whole test set writes over 100 MB)\n"
-           "  --vcd FILE        VCD of the accelerator's busy/irq/layer signals\n"
-           "  --png DIR         PNG timelines of unit activity (timeline.png, layer<i>.png)\n"
-           "  --json            print the JSON report on stdout (firmware output to stderr)\n"
-           "  --quiet           no firmware output, no progress\n"
-           "  -h, --help        this help\n");
-}
-
-int parse_int(const char *opt, const char *s, long lo, long hi, int *out) {
-    char *end = nullptr;
-    errno = 0;
-    long v = std::strtol(s, &end, 10);
-    if (!*s || *end || errno || v < lo || v > hi) {
-        std::fprintf(stderr, "hqsim run: %s expects an integer in [%ld, %ld], got '%s'\n", opt, lo,
-                     hi, s);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
-int g_trace_images = 10; /* --trace-images */
-
-int parse(int argc, char **argv, hq::accel::RunOptions *o) {
-    enum {
-        ARCH = 256,
-        PE_IMPL,
-        PLATFORM,
-        TIMING,
-        ENERGY,
-        FW,
-        DATASET,
-        IMAGES,
-        BATCH,
-        POLL,
-        CHAIN,
-        STATS,
-        CSV,
-        TRACE,
-        VCD,
-        PNG,
-        JSON,
-        QUIET,
-        TRACE_IMAGES
-    };
-    static const option opts[] = {{"arch", required_argument, nullptr, ARCH},
-                                  {"pe-impl", required_argument, nullptr, PE_IMPL},
-                                  {"platform", required_argument, nullptr, PLATFORM},
-                                  {"timing", required_argument, nullptr, TIMING},
-                                  {"energy", required_argument, nullptr, ENERGY},
-                                  {"fw", required_argument, nullptr, FW},
-                                  {"dataset", required_argument, nullptr, DATASET},
-                                  {"images", required_argument, nullptr, IMAGES},
-                                  {"batch", required_argument, nullptr, BATCH},
-                                  {"poll", no_argument, nullptr, POLL},
-                                  {"chain", no_argument, nullptr, CHAIN},
-                                  {"stats", required_argument, nullptr, STATS},
-                                  {"csv", required_argument, nullptr, CSV},
-                                  {"trace", required_argument, nullptr, TRACE},
-                                  {"vcd", required_argument, nullptr, VCD},
-                                  {"png", required_argument, nullptr, PNG},
-                                  {"json", no_argument, nullptr, JSON},
-                                  {"quiet", no_argument, nullptr, QUIET},
-                                  {"help", no_argument, nullptr, 'h'},
-                                  {"trace-images", required_argument, nullptr, TRACE_IMAGES},
-                                  {nullptr, 0, nullptr, 0}};
-    optind = 1;
-    opterr = 0;
-    std::vector<std::string> positional;
-    for (;;) {
-        const int prev = optind;
-        const int c = getopt_long(argc, argv, "-h", opts, nullptr);
-        if (c == -1) break;
-        switch (c) {
-        case 1: positional.push_back(optarg); break;
-        case ARCH:
-            if (strcmp(optarg, "uniform8") && strcmp(optarg, "split") &&
-                strcmp(optarg, "lanegroup")) {
-                std::fprintf(stderr,
-                             "hqsim run: --arch: '%s' is not uniform8, split or lanegroup\n",
-                             optarg);
-                return -1;
-            }
-            o->arch = optarg;
-            break;
-        case PE_IMPL:
-            if (strcmp(optarg, "model") && strcmp(optarg, "rtl")) {
-                std::fprintf(stderr, "hqsim run: --pe-impl: '%s' is not model or rtl\n", optarg);
-                return -1;
-            }
-            o->pe_rtl = !strcmp(optarg, "rtl");
-            break;
-        case PLATFORM: o->platform_path = optarg; break;
-        case TIMING: o->timing_path = optarg; break;
-        case ENERGY: o->energy_path = optarg; break;
-        case FW: o->fw_path = optarg; break;
-        case DATASET: o->dataset_dir = optarg; break;
-        case IMAGES:
-            if (parse_int("--images", optarg, 1, 1000000, &o->images)) return -1;
-            break;
-        case BATCH:
-            if (parse_int("--batch", optarg, 1, 65536, &o->batch)) return -1;
-            break;
-        case POLL: o->poll = true; break;
-        case CHAIN: o->chain = true; break;
-        case STATS: o->stats_path = optarg; break;
-        case CSV: o->csv_path = optarg; break;
-        case TRACE: o->trace_path = optarg; break;
-        case VCD: o->vcd_path = optarg; break;
-        case PNG: o->png_dir = optarg; break;
-        case JSON: o->json = true; break;
-        case QUIET: o->quiet = true; break;
-        case TRACE_IMAGES:
-            if (parse_int("--trace-images", optarg, 0, 1000000, &g_trace_images)) return -1;
-            break;
-        case 'h': usage(stdout); return 1;
-        case ':': std::fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]); return -1;
-        default:
-            std::fprintf(stderr, "hqsim run: unknown option '%s' (see hqsim run Q.hqm --help)\n",
-                         argv[prev]);
-            return -1;
-        }
-    }
-    if (positional.size() != 1) {
-        std::fprintf(stderr, positional.empty() ? "hqsim run: a model file Q.hqm is required\n"
-                                                : "hqsim run: more than one model file given\n");
-        return -1;
-    }
-    o->model_path = positional[0];
-    return 0;
-}
 
 void summary(const hq::accel::RunReport &r) {
     std::fprintf(stderr, "hqsim run: %s array, %s layout, %d images, batch %d\n", r.arch.c_str(),
@@ -214,32 +36,36 @@ void summary(const hq::accel::RunReport &r) {
     }
 }
 
-} // namespace
-
-/* The model form is a positional Q.hqm: a first argument that is not an option, or any
- * argument ending in .hqm other than the value of --fw. --fw alone (no model) is firmware
- * mode; with a model, --fw is the accelerator firmware. */
-extern "C" int hq_accel_run_requested(int argc, char **argv) {
-    bool fw = false, model = false;
-    for (int i = 1; i < argc; i++) {
-        const size_t n = std::strlen(argv[i]);
-        if (!std::strcmp(argv[i], "--fw")) {
-            fw = true;
-            i++; /* its value is the ELF, never the model */
-        } else if (!std::strncmp(argv[i], "--fw=", 5)) {
-            fw = true;
-        } else if (n > 4 && !std::strcmp(argv[i] + n - 4, ".hqm")) {
-            model = true;
-        }
-    }
-    return model || (!fw && argc > 1 && argv[1][0] != '-');
+/* RunOptions from the parsed command line. */
+hq::accel::RunOptions options(const hq_model_run_args &a) {
+    auto str = [](const char *s) { return std::string(s ? s : ""); };
+    hq::accel::RunOptions o;
+    o.model_path = str(a.model_path);
+    o.arch = str(a.arch);
+    o.pe_impl = str(a.pe_impl);
+    o.platform_path = str(a.platform_path);
+    o.timing_path = str(a.timing_path);
+    o.energy_path = str(a.energy_path);
+    o.fw_path = str(a.fw_path);
+    o.dataset_dir = str(a.dataset_dir);
+    o.images = a.images;
+    o.batch = a.batch > 0 ? a.batch : 1;
+    o.poll = a.poll;
+    o.chain = a.chain;
+    o.stats_path = str(a.stats_path);
+    o.csv_path = str(a.csv_path);
+    o.trace_path = str(a.trace_path);
+    o.vcd_path = str(a.vcd_path);
+    o.png_dir = str(a.png_dir);
+    o.json = a.json;
+    o.quiet = a.quiet;
+    return o;
 }
 
-extern "C" int hq_accel_cmd_run(int argc, char **argv) {
-    hq::accel::RunOptions o;
-    const int pr = parse(argc, argv, &o);
-    if (pr > 0) return 0;
-    if (pr < 0) return 2;
+} // namespace
+
+extern "C" int hq_accel_run_model(const hq_model_run_args *a) {
+    const hq::accel::RunOptions o = options(*a);
     hq::accel::RunReport r;
     const int rc = hq::accel::run_model(o, &r);
     if (rc == 2) {
@@ -256,7 +82,7 @@ extern "C" int hq_accel_cmd_run(int argc, char **argv) {
     if (werr.empty() && !o.csv_path.empty()) werr = hq::accel::write_csv(r, o.csv_path);
     if (werr.empty() && !o.trace_path.empty()) {
         int traced = 0;
-        werr = hq::accel::write_chrome_trace(r, o.trace_path, g_trace_images, &traced);
+        werr = hq::accel::write_chrome_trace(r, o.trace_path, a->trace_images, &traced);
         if (werr.empty() && !o.quiet)
             std::fprintf(stderr, "hqsim run: %s: trace of %d of %d images%s\n",
                          o.trace_path.c_str(), traced, r.images,

@@ -163,6 +163,7 @@ void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string
     if (!energy.empty() && (!o.energy_path.empty() || !p.contains("energy")))
         p["energy"] = absolute(energy);
     if (!o.arch.empty()) p["arch"] = o.arch;
+    if (!o.pe_impl.empty()) p["pe_impl"] = o.pe_impl;
     if (trace) p["trace"] = true;
 }
 
@@ -226,8 +227,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, o.model_path + ": " + err};
     g.have_pm = true;
     rep->layout = hq_layout_name(lo.kind);
-    set_pe_impl_rtl(o.pe_rtl);
-    if (o.pe_rtl) {
+    if (o.pe_impl == "rtl") {
         const std::string why = rtl_pe_check_model(g.pm);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
@@ -288,9 +288,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name));
     if (!dev) throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
     HqAccel &accel = dev->accel();
+    /* The accelerator's config decides (--pe-impl, else the platform config's "pe_impl"). */
+    const bool pe_rtl = accel.config().pe_impl == PeImpl::Rtl;
     std::string rtl_config;
-    if (o.pe_rtl) {
-        const std::string why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
+    if (pe_rtl) {
+        std::string why = rtl_pe_check_model(g.pm);
+        if (why.empty()) why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
@@ -311,7 +314,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     }
 
     sc_core::sc_start();
-    if (o.pe_rtl) {
+    if (pe_rtl) {
         const RtlPeCounters &c = rtl_pe_counters();
         std::fprintf(stderr,
                      "hqsim run: pe-impl rtl: tile %s: %llu RTL tile runs (%llu rows); cycles "

@@ -1,5 +1,5 @@
-/* The accelerator's form of `hqsim run` (Q.hqm), callable from the C command line
- * (sw/cli/cmd_run.c). */
+/* The accelerator's form of `hqsim run` (Q.hqm), callable from the C command line: sw/cli/cmd_run.c
+ * parses the options of both forms of `run` and hands this one over. */
 #ifndef HQ_ACCEL_CLI_H
 #define HQ_ACCEL_CLI_H
 
@@ -7,11 +7,21 @@
 extern "C" {
 #endif
 
-/* 1 if argv (argv[0] = "run") asks for the model form: no --fw, and the first argument or an
- * argument ending in ".hqm" names a model file. */
-int hq_accel_run_requested(int argc, char **argv);
-/* Runs it; returns the exit status (see hqsim run Q.hqm --help). */
-int hq_accel_cmd_run(int argc, char **argv);
+/* The options of `hqsim run Q.hqm` (see its --help); NULL / 0 = not given. */
+typedef struct hq_model_run_args {
+    const char *model_path;
+    const char *arch, *pe_impl; /* --arch, --pe-impl */
+    const char *platform_path, *timing_path, *energy_path, *fw_path, *dataset_dir;
+    int images, batch; /* images 0: the whole test set; batch >= 1 */
+    int poll, chain;
+    const char *stats_path, *csv_path, *trace_path, *vcd_path, *png_dir;
+    int trace_images; /* images in the --trace file (0 = all) */
+    int json, quiet;
+} hq_model_run_args;
+
+/* Runs it, writes the summary and the output files; returns the exit status (see hqsim run
+ * Q.hqm --help). */
+int hq_accel_run_model(const hq_model_run_args *a);
 
 #ifdef __cplusplus
 }
