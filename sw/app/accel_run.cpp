@@ -34,7 +34,7 @@ bool readable(const std::string &p) {
     return !p.empty() && access(p.c_str(), R_OK) == 0;
 }
 
-/* given > hq_find_default_config (platform/hq_platform.h). */
+/* given > hq_find_default_config (platform_run.h). */
 std::string find_config(const std::string &given, const char *env, const char *rel) {
     if (!given.empty()) return given;
     char buf[PATH_MAX + 64];
