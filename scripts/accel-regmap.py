@@ -6,7 +6,7 @@ Verilog-2005 include for the RTL, and the register/descriptor tables of docs/reg
 
 usage: scripts/accel-regmap.py [--out DIR] [--check] [--md FILE]
   --out DIR   write hq_accel_regmap.h and hq_accel_regmap.vh into DIR instead of their homes
-              (model/accel/ for the C header, configs/accel/gen/ for the Verilog include)
+              (include/hq/ for the C header, configs/accel/gen/ for the Verilog include)
   --check     do not write: exit 1 if the files (and --md) differ from what would be made
   --md FILE   also refresh the generated tables between the markers in FILE
 """
@@ -140,7 +140,7 @@ def main():
     ap.add_argument("--md")
     a = ap.parse_args()
     rm = load(a.json)
-    cdir = a.out or os.path.join(ROOT, "model", "accel")
+    cdir = a.out or os.path.join(ROOT, "include", "hq")
     vdir = a.out or os.path.join(ROOT, "configs", "accel", "gen")
     outputs = {os.path.join(cdir, "hq_accel_regmap.h"): c_header(rm),
                os.path.join(vdir, "hq_accel_regmap.vh"): verilog_include(rm)}

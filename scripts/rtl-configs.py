@@ -5,12 +5,12 @@ rtl/configs.json is the one source of the tile's configurations (the parameters 
 rtl/pe_tile.v) and of its cycle-formula constants. Its readers:
   - Verilog: the parameters reach Verilator (-G, tb/pe_configs.cmake) and Yosys (chparam,
     scripts/fpga) straight from the JSON;
-  - C and C++ (tb/vecgen, the benches, the RTL-in-the-loop glue, model/accel): through the
-    header this script writes, tb/vecgen/pe_configs.h (committed, checked by CTest
+  - C and C++ (model/rtl_bridge, the benches, the RTL-in-the-loop glue, model/accel): through the
+    header this script writes, model/rtl_bridge/pe_configs.h (committed, checked by CTest
     rtl_configs_up_to_date).
 
 usage: scripts/rtl-configs.py [--json FILE] [--out DIR] [--check]
-  --out DIR   write pe_configs.h into DIR instead of tb/vecgen/
+  --out DIR   write pe_configs.h into DIR instead of model/rtl_bridge/
   --check     do not write: exit 1 if the header differs from what would be made
 """
 import argparse
@@ -20,7 +20,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "rtl", "configs.json")
-# Keys of a configuration, in the order of the C struct pe_cfg (tb/vecgen/pe_vectors.h); oport
+# Keys of a configuration, in the order of the C struct pe_cfg (model/rtl_bridge/pe_vectors.h); oport
 # changes only the outlier path's structure and is not part of pe_cfg.
 CFG_KEYS = ["uniform", "lanes", "g", "m", "n", "lo", "hi", "nb_max"]
 ALL_KEYS = CFG_KEYS + ["oport"]
@@ -73,7 +73,7 @@ def main():
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
     doc = load(a.json)
-    path = os.path.join(a.out or os.path.join(ROOT, "tb", "vecgen"), "pe_configs.h")
+    path = os.path.join(a.out or os.path.join(ROOT, "model", "rtl_bridge"), "pe_configs.h")
     text = c_header(doc)
     old = open(path).read() if os.path.exists(path) else None
     if old == text:

@@ -1,5 +1,5 @@
 # The PE tile configurations of rtl/configs.json ("configs"), for the benches (tb/) and tests
-# (tests/rtl/): their Verilog parameters. C and C++ take them from tb/vecgen/pe_configs.h,
+# (tests/rtl/): their Verilog parameters. C and C++ take them from model/rtl_bridge/pe_configs.h,
 # generated from the same file by scripts/rtl-configs.py.
 set(HQ_PE_CONFIG_FILE ${CMAKE_SOURCE_DIR}/rtl/configs.json)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${HQ_PE_CONFIG_FILE})

@@ -6,6 +6,19 @@
 
 namespace hq::accel {
 
+const char *pe_impl_name(PeImpl p) {
+    return p == PeImpl::Rtl ? "rtl" : "model";
+}
+
+bool parse_pe_impl(const std::string &s, PeImpl *p) {
+    for (PeImpl x : {PeImpl::Model, PeImpl::Rtl})
+        if (s == pe_impl_name(x)) {
+            *p = x;
+            return true;
+        }
+    return false;
+}
+
 namespace {
 
 /* Reads keys of one config object into values that already hold the defaults. For the

@@ -4,7 +4,7 @@
 #ifndef HQ_ACCEL_CONFIG_H
 #define HQ_ACCEL_CONFIG_H
 
-#include "accel/hq_accel_regmap.h"
+#include "hq_accel_regmap.h"
 #include "accel/layout_registry.h"
 
 #include <array>
@@ -22,6 +22,12 @@ enum class Arch : uint8_t {
 /* Name <-> id of the array kinds: array_registry.h. */
 const char *arch_name(Arch a);
 bool parse_arch(const std::string &s, Arch *a);
+
+/* What computes the lanegroup array's products: the C++ model or a Verilated RTL tile (the
+ * RTL bridge, model/rtl_bridge; hqsim run --pe-impl, device param "pe_impl"). */
+enum class PeImpl : uint8_t { Model, Rtl };
+const char *pe_impl_name(PeImpl p);
+bool parse_pe_impl(const std::string &s, PeImpl *p);
 
 /* Every value of a default-constructed AccelConfig or EnergyTable comes from
  * configs/timing/default.json or configs/energy/default.json, embedded at build time
@@ -53,6 +59,9 @@ struct AccelConfig {
     /* Layouts the array accepts (bit n = LAYOUT n; array_registry.h). */
     uint32_t supported_layouts() const;
     double cycle_ps() const { return 1e12 / clock_hz; }
+
+    /* Not a timing parameter: set by the accelerator device's "pe_impl" param. */
+    PeImpl pe_impl = PeImpl::Model;
 
   private:
     struct Blank {};

@@ -5,7 +5,7 @@ namespace hq::accel {
 
 AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq) {
     const hq::ConfigObject &p = ctx.params;
-    p.allow_only({"timing", "energy", "arch", "trace"});
+    p.allow_only({"timing", "energy", "arch", "pe_impl", "trace"});
     if (ctx.size < HQ_ACCEL_WINDOW_BYTES)
         p.fail(nullptr, "device '" + ctx.name + "' needs a register window of at least " +
                             std::to_string(HQ_ACCEL_WINDOW_BYTES) + " bytes (\"size\")");
@@ -17,6 +17,11 @@ AccelDevice::AccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq) {
         const std::string a = p.string("arch");
         if (!parse_arch(a, &cfg.arch))
             p.fail("arch", "unknown array '" + a + "' (" + array_kind_names(", ", ", ") + ")");
+    }
+    if (p.has("pe_impl")) {
+        const std::string s = p.string("pe_impl");
+        if (!parse_pe_impl(s, &cfg.pe_impl))
+            p.fail("pe_impl", "unknown PE implementation '" + s + "' (model, rtl)");
     }
     accel_ = std::make_unique<HqAccel>(ctx.name.c_str(), cfg, energy);
     accel_->enable_trace(p.boolean_or("trace", false));

@@ -1,7 +1,7 @@
 /* The table of PE-array registrations, keyed by the regmap's ARCH_* ids. */
 #include "accel/array_registry.h"
 #include "accel/pe_array.h"
-#include "accel/rtl_pe_array.h"
+#include "rtl_bridge/rtl_pe_array.h"
 
 #include <stdexcept>
 
@@ -68,7 +68,7 @@ uint32_t AccelConfig::supported_layouts() const {
 std::unique_ptr<PeArray> make_pe_array(const AccelConfig &cfg) {
     const ArrayKind *k = find_array_kind((unsigned)cfg.arch);
     if (!k) throw std::runtime_error("array id " + std::to_string((unsigned)cfg.arch) + " unknown");
-    return pe_impl_rtl() && k->make_rtl ? k->make_rtl(cfg) : k->make(cfg);
+    return cfg.pe_impl == PeImpl::Rtl && k->make_rtl ? k->make_rtl(cfg) : k->make(cfg);
 }
 
 } // namespace hq::accel

@@ -5,7 +5,7 @@
 #define HQ_ACCEL_CSR_BLOCK_H
 
 #include "accel/accel_config.h"
-#include "accel/hq_accel_regmap.h"
+#include "hq_accel_regmap.h"
 
 #include <cstdint>
 

@@ -4,9 +4,9 @@
  * (docs/pe-array.md):
  *     row_cost = sum over beats of (1 + max over groups of max(0, h_g - 1)).
  * A uniform int8 layer counts every weight as high. tests/accel checks this against the RTL
- * bench's own implementation of the formula (tb/vecgen). */
+ * bench's own implementation of the formula (model/rtl_bridge/pe_vectors.c). */
 #include "accel/pe_array.h"
-#include "accel/rtl_pe_array.h"
+#include "rtl_bridge/rtl_pe_array.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 /* The layer-image container shared by every layout (docs/layouts.md): header, lo_shift
  * table, aligned sections; and the dispatch to the per-layout decoders. */
-#include "accel/hq_accel_regmap.h"
+#include "hq_accel_regmap.h"
 #include "accel/layout_registry.h"
 #include "accel/weight_decoder.h"
 

@@ -1,4 +1,4 @@
-/* The accumulate / requantize / ReLU unit (docs/arith.md, sw/lib/hq_arith.h) and the
+/* The accumulate / requantize / ReLU unit (docs/arith.md, include/hq/hq_arith.h) and the
  * max-pooling stage of the output path. */
 #ifndef HQ_ACCEL_OUTPUT_UNIT_H
 #define HQ_ACCEL_OUTPUT_UNIT_H

@@ -1,10 +1,11 @@
-/* hqsim run: run firmware on the virtual platform (model/platform/hq_platform.h).
- * The model form, `hqsim run Q.hqm ...`, is handed to the accelerator (model/accel) before
- * any parsing here; this file handles `hqsim run --fw PROG.elf ...`. */
+/* hqsim run: the one option parser of both forms of `run`, and the firmware form's report.
+ * `hqsim run --fw PROG.elf ...` runs firmware on the virtual platform (sw/app/platform_run.h);
+ * `hqsim run Q.hqm ...` runs a model on the accelerator (sw/app/hq_accel_cli.h). One option
+ * table says which form takes each option; an option of the other form is unknown. */
 #include "commands.h"
 
-#include "platform/hq_platform.h"
-#include "accel/hq_accel_cli.h" /* the model form, hqsim run Q.hqm (model/accel) */
+#include "hq_accel_cli.h"
+#include "platform_run.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -40,9 +41,14 @@ typedef struct run_args {
     const char *uart_out_path;
     int misaligned; /* hq_run_options.misaligned */
     int json;
+    hq_model_run_args model; /* the model form's options */
+    int n_models;            /* positional arguments of the model form */
 } run_args;
 
-static void usage(FILE *f) {
+/* The two forms of `run`: an option belongs to one of them or to both. */
+enum { FORM_FW = 1, FORM_MODEL = 2, FORM_BOTH = 3 };
+
+static void usage_fw(FILE *f) {
     fprintf(f, "usage: hqsim run --fw PROG.elf [options]\n"
                "       hqsim run Q.hqm [options]   (a model on the accelerator: see its --help)\n"
                "\n"
@@ -86,6 +92,59 @@ static void usage(FILE *f) {
                "  -h, --help          this help\n");
 }
 
+static void usage_model(FILE *f) {
+    fprintf(
+        f, "usage: hqsim run Q.hqm [options]\n"
+           "\n"
+           "Runs a quantized model on the virtual platform: builds the DRAM image (weights in the\n"
+           "model's layout, test images, layer descriptors), boots the accelerator firmware on\n"
+           "the RV32 CPU, runs every image and compares its logits with the C reference.\n"
+           "\n"
+           "exit status: 0 all images match the reference; 1 mismatches; 2 usage error or a\n"
+           "bad input file (model, configs, firmware, dataset): nothing ran; 3 the accelerator\n"
+           "or firmware reported an error.\n"
+           "\n"
+           "options:\n");
+    /* the kind names come from the array registry */
+    fprintf(f, "  --arch A          PE array: %s (default: timing config)\n",
+            hq_accel_arch_names());
+    fprintf(f,
+            "  --pe-impl I       lanegroup compute: model or rtl (a Verilated rtl/pe_tile.v\n"
+            "                    tile for the block layers, lo 2, hi 8; uniform layers such\n"
+            "                    as last=uniform8 run on the model's uniform path); default:\n"
+            "                    the platform config's hq_accel \"pe_impl\" param, else model.\n"
+            "                    rtl picks the configuration with the timing config's lanes\n"
+            "                    and lane_group, the model's block M and N <= the tile's N:\n"
+            "                      default    64 lanes, groups of 32, N:M <= 1:32\n"
+            "                                 (configs/timing/default.json)\n"
+            "                      up5k       16 lanes, groups of 16, N:M <= 1:16\n"
+            "                                 (configs/timing/rtl-measured.json)\n"
+            "                      g16_2of32  64 lanes, groups of 16, N:M <= 2:32\n"
+            "                                 (configs/timing/lanegroup16.json)\n"
+            "  --platform FILE   platform config (default configs/platform/default.json; the\n"
+            "                    accelerator is added unless the config has an hq_accel device)\n"
+            "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
+            "  --energy FILE     energy table (default configs/energy/default.json)\n"
+            "  --fw FILE         accelerator firmware (default: $HQSIM_ACCEL_FW, else\n"
+            "                    share/hqsim/fw/accel/accel_runtime.elf near the executable)\n"
+            "  --dataset DIR     Fashion-MNIST directory (default: the Debian package's)\n"
+            "  --images N        first N test images (default: all 10000)\n"
+            "  --batch B         images sharing one pass over the weights (default 1)\n"
+            "  --poll            firmware polls STATUS instead of sleeping in wfi\n"
+            "  --chain           one accelerator command per batch instead of one per layer\n"
+            "  --stats FILE      write the JSON report to FILE\n"
+            "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
+            "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
+            "                    --trace-images images\n"
+            "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
+            "                    0 = all: the whole test set writes over 100 MB)\n"
+            "  --vcd FILE        VCD of the accelerator's busy/irq/layer signals\n"
+            "  --png DIR         PNG timelines of unit activity (timeline.png, layer<i>.png)\n"
+            "  --json            print the JSON report on stdout (firmware output to stderr)\n"
+            "  --quiet           no firmware output, no progress\n"
+            "  -h, --help        this help\n");
+}
+
 static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out) {
     char *end = NULL;
     errno = 0;
@@ -96,6 +155,20 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+/* An integer of the model form (decimal). */
+static int parse_int(const char *opt, const char *s, long lo, long hi, int *out) {
+    char *end = NULL;
+    errno = 0;
+    const long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "hqsim run: %s expects an integer in [%ld, %ld], got '%s'\n", opt, lo, hi,
+                s);
+        return -1;
+    }
+    *out = (int)v;
     return 0;
 }
 
@@ -113,88 +186,206 @@ static int parse_budget(const char *opt, const char *s, double *out) {
     return 0;
 }
 
-static int parse_args(int argc, char **argv, run_args *a) {
-    enum {
-        O_FW = 256,
-        O_PLATFORM,
-        O_QUANTUM,
-        O_MAX_INSNS,
-        O_MAX_SIM_MS,
-        O_MAX_WALL_S,
-        O_TRACE,
-        O_GDB,
-        O_UART,
-        O_JSON,
-        O_MISALIGNED
-    };
-    static const struct option opts[] = {
-        {"fw", required_argument, NULL, O_FW},
-        {"platform", required_argument, NULL, O_PLATFORM},
-        {"quantum", required_argument, NULL, O_QUANTUM},
-        {"max-insns", required_argument, NULL, O_MAX_INSNS},
-        {"max-sim-ms", required_argument, NULL, O_MAX_SIM_MS},
-        {"max-wall-s", required_argument, NULL, O_MAX_WALL_S},
-        {"trace-insns", required_argument, NULL, O_TRACE},
-        {"gdb", required_argument, NULL, O_GDB},
-        {"uart-out", required_argument, NULL, O_UART},
-        {"json", no_argument, NULL, O_JSON},
-        {"misaligned", required_argument, NULL, O_MISALIGNED},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+/* The model form is a positional Q.hqm: a first argument that is not an option, or any
+ * argument ending in .hqm other than the value of --fw. --fw alone (no model) is firmware
+ * mode; with a model, --fw is the accelerator firmware. */
+static int model_form_requested(int argc, char **argv) {
+    int fw = 0, model = 0;
+    for (int i = 1; i < argc; i++) {
+        const size_t n = strlen(argv[i]);
+        if (!strcmp(argv[i], "--fw")) {
+            fw = 1;
+            i++; /* its value is the ELF, never the model */
+        } else if (!strncmp(argv[i], "--fw=", 5)) {
+            fw = 1;
+        } else if (n > 4 && !strcmp(argv[i] + n - 4, ".hqm")) {
+            model = 1;
+        }
+    }
+    return model || (!fw && argc > 1 && argv[1][0] != '-');
+}
+
+enum {
+    O_FW = 256,
+    O_PLATFORM,
+    O_JSON,
+    /* firmware form */
+    O_QUANTUM,
+    O_MAX_INSNS,
+    O_MAX_SIM_MS,
+    O_MAX_WALL_S,
+    O_TRACE_INSNS,
+    O_GDB,
+    O_UART,
+    O_MISALIGNED,
+    /* model form */
+    O_ARCH,
+    O_PE_IMPL,
+    O_TIMING,
+    O_ENERGY,
+    O_DATASET,
+    O_IMAGES,
+    O_BATCH,
+    O_POLL,
+    O_CHAIN,
+    O_STATS,
+    O_CSV,
+    O_TRACE,
+    O_VCD,
+    O_PNG,
+    O_QUIET,
+    O_TRACE_IMAGES
+};
+
+/* Every option of `hqsim run` and the forms that take it. */
+static const struct run_option {
+    const char *name;
+    int has_arg, id, forms;
+} run_options[] = {
+    {"fw", required_argument, O_FW, FORM_BOTH},
+    {"platform", required_argument, O_PLATFORM, FORM_BOTH},
+    {"json", no_argument, O_JSON, FORM_BOTH},
+    {"help", no_argument, 'h', FORM_BOTH},
+    {"quantum", required_argument, O_QUANTUM, FORM_FW},
+    {"max-insns", required_argument, O_MAX_INSNS, FORM_FW},
+    {"max-sim-ms", required_argument, O_MAX_SIM_MS, FORM_FW},
+    {"max-wall-s", required_argument, O_MAX_WALL_S, FORM_FW},
+    {"trace-insns", required_argument, O_TRACE_INSNS, FORM_FW},
+    {"gdb", required_argument, O_GDB, FORM_FW},
+    {"uart-out", required_argument, O_UART, FORM_FW},
+    {"misaligned", required_argument, O_MISALIGNED, FORM_FW},
+    {"arch", required_argument, O_ARCH, FORM_MODEL},
+    {"pe-impl", required_argument, O_PE_IMPL, FORM_MODEL},
+    {"timing", required_argument, O_TIMING, FORM_MODEL},
+    {"energy", required_argument, O_ENERGY, FORM_MODEL},
+    {"dataset", required_argument, O_DATASET, FORM_MODEL},
+    {"images", required_argument, O_IMAGES, FORM_MODEL},
+    {"batch", required_argument, O_BATCH, FORM_MODEL},
+    {"poll", no_argument, O_POLL, FORM_MODEL},
+    {"chain", no_argument, O_CHAIN, FORM_MODEL},
+    {"stats", required_argument, O_STATS, FORM_MODEL},
+    {"csv", required_argument, O_CSV, FORM_MODEL},
+    {"trace", required_argument, O_TRACE, FORM_MODEL},
+    {"vcd", required_argument, O_VCD, FORM_MODEL},
+    {"png", required_argument, O_PNG, FORM_MODEL},
+    {"quiet", no_argument, O_QUIET, FORM_MODEL},
+    {"trace-images", required_argument, O_TRACE_IMAGES, FORM_MODEL},
+};
+#define N_RUN_OPTIONS (sizeof run_options / sizeof run_options[0])
+
+/* One option, in the form *a->form; -1 on a bad value (message printed). */
+static int take_option(run_args *a, int id, const char *arg) {
+    hq_model_run_args *m = &a->model;
+    uint64_t v;
+    char *end;
+    switch (id) {
+    case O_FW: a->fw_path = m->fw_path = arg; break;
+    case O_PLATFORM: a->platform_path = m->platform_path = arg; break;
+    case O_JSON: a->json = m->json = 1; break;
+    case O_QUANTUM:
+        errno = 0;
+        a->quantum_ns = strtod(arg, &end);
+        if (!*arg || *end || errno || !(a->quantum_ns >= 1 && a->quantum_ns <= 1e9)) {
+            fprintf(stderr, "hqsim run: --quantum expects a number in [1, 1e+09], got '%s'\n", arg);
+            return -1;
+        }
+        break;
+    case O_MAX_INSNS: return parse_u64("--max-insns", arg, 1, UINT64_MAX, &a->max_insns);
+    case O_MAX_SIM_MS: return parse_budget("--max-sim-ms", arg, &a->max_sim_ms);
+    case O_MAX_WALL_S: return parse_budget("--max-wall-s", arg, &a->max_wall_s);
+    case O_TRACE_INSNS: a->trace_insns_path = arg; break;
+    case O_GDB:
+        if (parse_u64("--gdb", arg, 1, 65535, &v)) return -1;
+        a->gdb_port = (int)v;
+        break;
+    case O_UART: a->uart_out_path = arg; break;
+    case O_MISALIGNED:
+        if (strcmp(arg, "trap") && strcmp(arg, "emulate")) {
+            fprintf(stderr, "hqsim run: --misaligned: '%s' is not trap or emulate\n", arg);
+            return -1;
+        }
+        a->misaligned = strcmp(arg, "trap") ? 2 : 1;
+        break;
+    case O_ARCH:
+        if (strcmp(arg, "uniform8") && strcmp(arg, "split") && strcmp(arg, "lanegroup")) {
+            fprintf(stderr, "hqsim run: --arch: '%s' is not uniform8, split or lanegroup\n", arg);
+            return -1;
+        }
+        m->arch = arg;
+        break;
+    case O_PE_IMPL:
+        if (strcmp(arg, "model") && strcmp(arg, "rtl")) {
+            fprintf(stderr, "hqsim run: --pe-impl: '%s' is not model or rtl\n", arg);
+            return -1;
+        }
+        m->pe_impl = arg;
+        break;
+    case O_TIMING: m->timing_path = arg; break;
+    case O_ENERGY: m->energy_path = arg; break;
+    case O_DATASET: m->dataset_dir = arg; break;
+    case O_IMAGES: return parse_int("--images", arg, 1, 1000000, &m->images);
+    case O_BATCH: return parse_int("--batch", arg, 1, 65536, &m->batch);
+    case O_POLL: m->poll = 1; break;
+    case O_CHAIN: m->chain = 1; break;
+    case O_STATS: m->stats_path = arg; break;
+    case O_CSV: m->csv_path = arg; break;
+    case O_TRACE: m->trace_path = arg; break;
+    case O_VCD: m->vcd_path = arg; break;
+    case O_PNG: m->png_dir = arg; break;
+    case O_QUIET: m->quiet = 1; break;
+    case O_TRACE_IMAGES: return parse_int("--trace-images", arg, 0, 1000000, &m->trace_images);
+    }
+    return 0;
+}
+
+/* Parses either form (form: FORM_FW or FORM_MODEL). Returns 0, 1 for --help (printed), or -1
+ * on a usage error (message printed). The firmware form stops at its first non-option
+ * argument (an error); the model form collects them, its Q.hqm. */
+static int parse_args(int argc, char **argv, int form, run_args *a) {
+    struct option opts[N_RUN_OPTIONS + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < N_RUN_OPTIONS; i++)
+        if (run_options[i].forms & form)
+            opts[n++] = (struct option){run_options[i].name, run_options[i].has_arg, NULL,
+                                        run_options[i].id};
+    opts[n] = (struct option){NULL, 0, NULL, 0};
+    const int model = form == FORM_MODEL;
     memset(a, 0, sizeof *a);
     a->max_sim_ms = a->max_wall_s = -1;
+    a->model.batch = 1;
+    a->model.trace_images = 10;
     optind = 1;
     opterr = 0;
     for (;;) {
         const int prev = optind;
-        const int c = getopt_long(argc, argv, "+h", opts, NULL);
+        const int c = getopt_long(argc, argv, model ? "-h" : "+h", opts, NULL);
         if (c == -1) break;
-        uint64_t v;
-        char *end;
-        switch (c) {
-        case O_FW: a->fw_path = optarg; break;
-        case O_PLATFORM: a->platform_path = optarg; break;
-        case O_QUANTUM:
-            errno = 0;
-            a->quantum_ns = strtod(optarg, &end);
-            if (!*optarg || *end || errno || !(a->quantum_ns >= 1 && a->quantum_ns <= 1e9)) {
-                fprintf(stderr, "hqsim run: --quantum expects a number in [1, 1e+09], got '%s'\n",
-                        optarg);
-                return -1;
-            }
-            break;
-        case O_MAX_INSNS:
-            if (parse_u64("--max-insns", optarg, 1, UINT64_MAX, &a->max_insns)) return -1;
-            break;
-        case O_MAX_SIM_MS:
-            if (parse_budget("--max-sim-ms", optarg, &a->max_sim_ms)) return -1;
-            break;
-        case O_MAX_WALL_S:
-            if (parse_budget("--max-wall-s", optarg, &a->max_wall_s)) return -1;
-            break;
-        case O_TRACE: a->trace_insns_path = optarg; break;
-        case O_GDB:
-            if (parse_u64("--gdb", optarg, 1, 65535, &v)) return -1;
-            a->gdb_port = (int)v;
-            break;
-        case O_UART: a->uart_out_path = optarg; break;
-        case O_JSON: a->json = 1; break;
-        case O_MISALIGNED:
-            if (strcmp(optarg, "trap") && strcmp(optarg, "emulate")) {
-                fprintf(stderr, "hqsim run: --misaligned: '%s' is not trap or emulate\n", optarg);
-                return -1;
-            }
-            a->misaligned = strcmp(optarg, "trap") ? 2 : 1;
-            break;
-        case 'h': usage(stdout); return 1;
-        case ':': fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]); return -1;
-        default:
-            fprintf(stderr, "hqsim run: unknown option '%s' (see hqsim run --help)\n", argv[prev]);
+        if (c == 1) { /* a positional argument of the model form */
+            if (a->n_models++ == 0) a->model.model_path = optarg;
+            continue;
+        }
+        if (c == 'h') {
+            (model ? usage_model : usage_fw)(stdout);
+            return 1;
+        }
+        if (c == ':') {
+            fprintf(stderr, "hqsim run: %s needs a value\n", argv[prev]);
             return -1;
         }
+        if (c == '?') {
+            fprintf(stderr, "hqsim run: unknown option '%s' (see hqsim run%s --help)\n", argv[prev],
+                    model ? " Q.hqm" : "");
+            return -1;
+        }
+        if (take_option(a, c, optarg)) return -1;
     }
-    if (optind < argc) {
+    if (model) {
+        if (a->n_models != 1) {
+            fprintf(stderr, a->n_models ? "hqsim run: more than one model file given\n"
+                                        : "hqsim run: a model file Q.hqm is required\n");
+            return -1;
+        }
+    } else if (optind < argc) {
         fprintf(stderr, "hqsim run: unexpected argument '%s'\n", argv[optind]);
         return -1;
     }
@@ -271,12 +462,13 @@ static void print_json(const hq_run_result *r) {
 }
 
 int cmd_run(int argc, char **argv) {
-    /* `hqsim run Q.hqm [...]` belongs to the accelerator (model/accel/accel_cli.cpp). */
-    if (hq_accel_run_requested(argc, argv)) return hq_accel_cmd_run(argc, argv);
+    const int form = model_form_requested(argc, argv) ? FORM_MODEL : FORM_FW;
     run_args a;
-    const int pr = parse_args(argc, argv, &a);
+    const int pr = parse_args(argc, argv, form, &a);
     if (pr > 0) return 0; /* --help */
     if (pr < 0) return EXIT_USAGE;
+    /* `hqsim run Q.hqm [...]`: the accelerator's run (sw/app/accel_cli.cpp). */
+    if (form == FORM_MODEL) return hq_accel_run_model(&a.model);
     if (!a.fw_path) {
         fprintf(stderr, "hqsim run: --fw PROG.elf is required (see hqsim run --help)\n");
         return EXIT_USAGE;

@@ -1,6 +1,6 @@
 /* Figures written as PNG: text and shapes drawn with cairo on a white RGB canvas, saved with
  * cairo's PNG writer. The one picture path of the library (weight maps, layout/maps.h) and the
- * model (accelerator timelines, model/accel/timeline_png.cpp). */
+ * model (accelerator timelines, sw/app/timeline_png.cpp). */
 #ifndef HQ_FIGURE_H
 #define HQ_FIGURE_H
 

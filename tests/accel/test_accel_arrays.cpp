@@ -117,7 +117,7 @@ static void timing_formulas() {
 }
 
 /* The lanegroup and uniform8 row costs against the RTL bench's implementation of the
- * docs/pe-array.md formula (tb/vecgen/pe_vectors.c) on its own random tiles. */
+ * docs/pe-array.md formula (model/rtl_bridge/pe_vectors.c) on its own random tiles. */
 static void rtl_formula() {
     pe_rng rng{2024};
     int tiles = 0;

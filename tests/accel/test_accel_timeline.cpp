@@ -1,9 +1,9 @@
-/* PNG timelines (model/accel/timeline_png.h, `hqsim run --png`), read back with cairo: the
+/* PNG timelines (sw/app/timeline_png.h, `hqsim run --png`), read back with cairo: the
  * pictures have the documented size, the title and legend are drawn, every slice of the first
  * batch has its layer's colour at its computed place, later batches are left out, the same
  * report gives the same bytes twice, and an unwritable directory is an error naming it. */
-#include "accel/accel_run.h"
-#include "accel/timeline_png.h"
+#include "accel_run.h"
+#include "timeline_png.h"
 #include "accel_test.h"
 
 #include <cairo.h>

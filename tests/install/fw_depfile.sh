@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every firmware object has a compiler-written depfile, and the accelerator runtime's lists
-# the headers it shares with the model and the C library.
+# the interface headers of include/hq it shares with the model and the C library.
 # usage: fw_depfile.sh FW_BUILD_DIR SOURCE_DIR
 set -eu
 fw=$1
@@ -20,8 +20,8 @@ has() {
         fi
     done
 }
-has accel_runtime.c.o model/accel/hq_accel_regmap.h model/accel/hq_accel_net.h \
-    sw/lib/hq_arith.h sw/fw/accel/accel_driver.h
-has accel_driver.c.o model/accel/hq_accel_regmap.h sw/fw/hal/hq_mmio.h
+has accel_runtime.c.o include/hq/hq_accel_regmap.h include/hq/hq_accel_net.h \
+    include/hq/hq_arith.h sw/fw/accel/accel_driver.h
+has accel_driver.c.o include/hq/hq_accel_regmap.h sw/fw/hal/hq_mmio.h
 [ $fail -eq 0 ] && echo "ok: firmware objects depend on the headers they include"
 exit $fail

@@ -1,4 +1,4 @@
-/* Driver for the accelerator's register map (model/accel/hq_accel_regmap.h, generated from
+/* Driver for the accelerator's register map (include/hq/hq_accel_regmap.h, generated from
  * configs/accel/regmap.json): start a command, wait for it with wfi on the PLIC interrupt or
  * by polling, decode the status, read the performance counters. */
 #ifndef HQ_FW_ACCEL_DRIVER_H

@@ -1,5 +1,5 @@
 /* The network runtime: runs the network the host described in the network table
- * (model/accel/hq_accel_net.h) over every image, batch by batch and layer by layer (or one
+ * (include/hq/hq_accel_net.h) over every image, batch by batch and layer by layer (or one
  * chained command per batch), sleeping in wfi until the accelerator's interrupt (or polling),
  * then takes the argmax of each image's logits and writes the predictions to DRAM.
  * Exit status: 0, or HQ_ACCEL_EXIT_* (accelerator errors: 16 + ERR_* code). */

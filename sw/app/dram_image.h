@@ -9,8 +9,8 @@ extern "C" {
 #include "hq_model.h"
 #include "layout/layout.h"
 }
-#include "accel/hq_accel_net.h"
-#include "accel/hq_accel_regmap.h"
+#include "hq_accel_net.h"
+#include "hq_accel_regmap.h"
 
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-/* The network table: how the host (`hqsim run Q.hqm`, model/accel/accel_run.cpp) tells the
+/* The network table: how the host (`hqsim run Q.hqm`, sw/app/accel_run.cpp) tells the
  * firmware runtime (sw/fw/accel) what to run. One C header for both sides (C11 firmware,
  * C++17 host); all fields are little-endian u32 at HQ_ACCEL_NET_ADDR, right after the 1 MiB the
  * firmware image may use (sw/fw/hq.ld). docs/accel.md describes the whole DRAM image. */

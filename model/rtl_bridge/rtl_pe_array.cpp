@@ -1,7 +1,7 @@
 /* The lanegroup array with its functional compute on the Verilated RTL tile (rtl_pe_array.h).
  * Each call of compute() runs, per activation vector, one RTL tile over the row tile: the
  * tile's merged accumulators are the array's outputs (bias 0, so acc = weights . acts). */
-#include "accel/rtl_pe_array.h"
+#include "rtl_bridge/rtl_pe_array.h"
 #include "accel/weight_decoder.h"
 
 #ifdef HQSIM_HAVE_RTL_PE
@@ -15,16 +15,9 @@
 namespace hq::accel {
 
 namespace {
-bool g_rtl = false;
 RtlPeCounters g_counters;
 } // namespace
 
-void set_pe_impl_rtl(bool on) {
-    g_rtl = on;
-}
-bool pe_impl_rtl() {
-    return g_rtl;
-}
 const RtlPeCounters &rtl_pe_counters() {
     return g_counters;
 }

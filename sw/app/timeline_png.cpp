@@ -1,7 +1,7 @@
 /* PNG timelines (timeline_png.h) and `hqsim run --png DIR` (accel_run.h). */
-#include "accel/timeline_png.h"
+#include "timeline_png.h"
 
-#include "accel/accel_run.h"
+#include "accel_run.h"
 
 #include "figure.h"
 

@@ -1,4 +1,4 @@
-#include "accel/dram_image.h"
+#include "dram_image.h"
 
 #include "accel/descriptor.h"
 

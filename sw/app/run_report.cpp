@@ -1,6 +1,6 @@
 /* The run report as JSON (`hqsim run --json`, `--stats FILE`) and as a per-layer CSV with
  * SCALE-Sim/Timeloop-like columns (`--csv FILE`). */
-#include "accel/accel_run.h"
+#include "accel_run.h"
 
 #include "accel/accel_config.h"
 #include "out_file.h"

@@ -1,6 +1,6 @@
 /* Unit activity as a Chrome/Perfetto trace (chrome://tracing, ui.perfetto.dev: one track per
  * unit, one slice per interval, named by layer); the PNG timelines are in timeline_png.cpp. */
-#include "accel/accel_run.h"
+#include "accel_run.h"
 
 #include "out_file.h"
 

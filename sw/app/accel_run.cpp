@@ -1,11 +1,11 @@
-#include "accel/accel_run.h"
+#include "accel_run.h"
 
 #include "accel/accel_device.h"
-#include "accel/dram_image.h"
-#include "accel/rtl_pe_array.h"
+#include "dram_image.h"
+#include "rtl_bridge/rtl_pe_array.h"
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
-#include "platform/hq_platform.h"
+#include "platform_run.h"
 #include "periph/uart_16550.h"
 #include "platform/platform.h"
 
@@ -34,7 +34,7 @@ bool readable(const std::string &p) {
     return !p.empty() && access(p.c_str(), R_OK) == 0;
 }
 
-/* given > hq_find_default_config (platform/hq_platform.h). */
+/* given > hq_find_default_config (platform_run.h). */
 std::string find_config(const std::string &given, const char *env, const char *rel) {
     if (!given.empty()) return given;
     char buf[PATH_MAX + 64];
@@ -163,6 +163,7 @@ void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string
     if (!energy.empty() && (!o.energy_path.empty() || !p.contains("energy")))
         p["energy"] = absolute(energy);
     if (!o.arch.empty()) p["arch"] = o.arch;
+    if (!o.pe_impl.empty()) p["pe_impl"] = o.pe_impl;
     if (trace) p["trace"] = true;
 }
 
@@ -195,8 +196,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, o.model_path + ": " + err};
     g.have_pm = true;
     rep->layout = hq_layout_name(lo.kind);
-    set_pe_impl_rtl(o.pe_rtl);
-    if (o.pe_rtl) {
+    if (o.pe_impl == "rtl") {
         const std::string why = rtl_pe_check_model(g.pm);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
@@ -257,9 +257,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name));
     if (!dev) throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
     HqAccel &accel = dev->accel();
+    /* The accelerator's config decides (--pe-impl, else the platform config's "pe_impl"). */
+    const bool pe_rtl = accel.config().pe_impl == PeImpl::Rtl;
     std::string rtl_config;
-    if (o.pe_rtl) {
-        const std::string why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
+    if (pe_rtl) {
+        std::string why = rtl_pe_check_model(g.pm);
+        if (why.empty()) why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
@@ -280,7 +283,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     }
 
     sc_core::sc_start();
-    if (o.pe_rtl) {
+    if (pe_rtl) {
         const RtlPeCounters &c = rtl_pe_counters();
         std::fprintf(stderr,
                      "hqsim run: pe-impl rtl: tile %s: %llu RTL tile runs (%llu rows); cycles "

@@ -1,7 +1,7 @@
 /* The Verilated PE tile (rtl/pe_tile.v) behind a plain C++ interface, for `hqsim run
- * --pe-impl rtl` (model/accel/rtl_pe_array.cpp). The library holds several configurations of
+ * --pe-impl rtl` (rtl_pe_array.cpp). The library holds several configurations of
  * rtl/configs.json, each Verilated with its own prefix (Vpe_tile_<name>) and rtl_tile.inc
- * compiled once per configuration (tb/CMakeLists.txt, HQ_RTL_LOOP_CONFIGS); configs() lists
+ * compiled once per configuration (CMakeLists.txt here, HQ_RTL_LOOP_CONFIGS); configs() lists
  * them. No Verilator type leaks out of this header, so the model compiles without Verilator. */
 #ifndef HQ_RTL_TILE_H
 #define HQ_RTL_TILE_H
@@ -43,7 +43,7 @@ struct TileConfig {
     TileShape shape;
     std::unique_ptr<RtlTile> (*make)();
 };
-/* The configurations, in the order of HQ_RTL_LOOP_CONFIGS (tb/CMakeLists.txt). */
+/* The configurations, in the order of HQ_RTL_LOOP_CONFIGS (CMakeLists.txt here). */
 const std::vector<TileConfig> &configs();
 
 } // namespace hq::rtl

@@ -1,7 +1,7 @@
 /* hq_platform_run: the C-callable entry of the platform. The hqsim executable has its own
  * main(), so this file provides the sc_main that SystemC's library calls and enters it
  * through sc_core::sc_elab_and_sim(). */
-#include "platform/hq_platform.h"
+#include "platform_run.h"
 
 #include "cpu/rv32_cpu.h"
 #include "cpu/rv32_iss.h"

@@ -17,7 +17,8 @@ namespace hq::accel {
 struct RunOptions {
     std::string model_path;
     std::string arch;          /* "" = the timing config's */
-    bool pe_rtl = false;       /* --pe-impl rtl: lanegroup compute on the Verilated tile */
+    std::string pe_impl;       /* "" = the platform config's (model), "model" or "rtl": the
+                                  accelerator device's "pe_impl" param */
     std::string platform_path; /* "" = default search */
     std::string timing_path, energy_path, fw_path, dataset_dir;
     int images = 0; /* 0 = the whole test set */

@@ -1,8 +1,8 @@
-/* hq_find_default_config, hq_find_share_file (hq_platform.h): one lookup of the default
+/* hq_find_default_config, hq_find_share_file (platform_run.h): one lookup of the default
  * configs and firmware for every subcommand. Paths are found relative to the executable
  * (/proc/self/exe), never through a path compiled in, so an installed hqsim works from any
  * directory and its binary names no source or build tree. */
-#include "platform/hq_platform.h"
+#include "platform_run.h"
 
 #include <climits>
 #include <cstdio>

@@ -1,5 +1,5 @@
 /* `hqsim run --pe-impl rtl`: the lanegroup array whose functional compute runs on a
- * Verilated RTL tile (rtl/pe_tile.v, one of the configurations built into tb/rtl_loop:
+ * Verilated RTL tile (rtl/pe_tile.v, one of the configurations built into the RTL bridge:
  * rtl_pe_configs()) instead of the reference GEMM kernel; rtl_pe_select() picks the
  * configuration that fits the timing config and the model. Timing stays the model's formula; every
  * RTL tile's measured cycle count (first activation beat to last output) is compared with the
@@ -22,11 +22,10 @@ extern "C" {
 
 namespace hq::accel {
 
+/* make_pe_array makes the RTL lanegroup array for an AccelConfig whose pe_impl is
+ * PeImpl::Rtl; its tile is made at the first compute(), from the configuration
+ * rtl_pe_select() picked. */
 bool rtl_pe_available();
-/* Arrays made after this call (make_pe_array, lanegroup only) use the RTL tile; the tile
- * itself is made at the first compute(), from the configuration rtl_pe_select() picked. */
-void set_pe_impl_rtl(bool on);
-bool pe_impl_rtl();
 
 /* The RTL tile configurations built into this hqsim ("name (lanes 64, lane groups of 32,
  * N:M <= 1:32, lo 2, hi 8, K <= 1024)" each); empty without the RTL library. */
@@ -41,7 +40,7 @@ std::string rtl_pe_check_model(const hq_packed_model &pm);
 
 /* Picks the RTL configuration for the accelerator config and the packed model: the array
  * must be lanegroup with the RTL's tile_overhead and pipeline_latency (PE_TILE_OVERHEAD,
- * PE_PIPE_LATENCY of tb/vecgen/pe_vectors.h); a configuration fits when its lanes and lane
+ * PE_PIPE_LATENCY of pe_vectors.h); a configuration fits when its lanes and lane
  * group size equal the config's lanes / lane_group, and every weighted layer has its M, at
  * most its N high weights per block (packed again with the tile's N), its lo and hi, and K
  * within its activation buffer. The first fitting configuration (rtl_pe_configs() order) is
