@@ -28,6 +28,8 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
     bank_bits_ = log2u(p.banks);
     bank_mask_ = p.banks - 1;
     recent_.resize(size_t(p.channels) << bank_bits_);
+    cand_slot_.assign(size_t(p.channels) << bank_bits_, kNoSlot);
+    gates_.assign(size_t(p.channels) * p.bank_groups * 4, 0);
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
@@ -104,10 +106,11 @@ bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
 
 void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     Bank &b = ch_[r.ch].banks[r.bank];
-    if (b.queue.empty()) active_.push_back(r.ch << bank_bits_ | r.bank);
+    bool changed = b.queue.empty(); /* the bank's candidate: the new burst, or unchanged */
     b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
-    if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row) b.hits_queued++;
-    queued_++;
+    if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row)
+        changed |= b.hits_queued++ == 0; /* the first row hit */
+    if (changed) update_candidate(r.ch << bank_bits_ | r.bank);
     have_last_ = true;
     last_ch_ = r.ch;
     last_bank_ = r.bank;
@@ -150,55 +153,97 @@ DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending 
     return pl;
 }
 
-/* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
- * whose column command can go first (then the oldest). FCFS: the oldest request overall. */
-bool DramTiming::pick(Plan *best) const {
-    if (active_.empty()) return false;
-    if (p_.scheduler == DramScheduler::FCFS) {
-        unsigned pick = active_[0];
-        uint64_t oldest = UINT64_MAX;
-        for (unsigned id : active_) {
-            const Bank &b = ch_[id >> bank_bits_].banks[id & bank_mask_];
-            if (b.queue[0].seq < oldest) {
-                oldest = b.queue[0].seq;
-                pick = id;
+void DramTiming::update_candidate(unsigned id) {
+    const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
+    Bank &b = ch_[ch].banks[bank];
+    uint32_t slot = cand_slot_[id];
+    if (b.queue.empty()) {
+        if (slot != kNoSlot) { /* swap with the last */
+            cands_[slot] = cands_.back();
+            cand_slot_[cands_[slot].id] = slot;
+            cands_.pop_back();
+            cand_slot_[id] = kNoSlot;
+        }
+        return;
+    }
+    if (slot == kNoSlot) {
+        slot = cand_slot_[id] = uint32_t(cands_.size());
+        cands_.emplace_back();
+    }
+    Candidate &c = cands_[slot];
+    c.id = id;
+    if (p_.scheduler == DramScheduler::FCFS) { /* the oldest: key and gates stay 0 */
+        b.cand = 0;
+        c.seq = b.queue[0].seq;
+        return;
+    }
+    unsigned index = 0;
+    if (b.open && b.hits_queued)
+        for (unsigned i = 0; i < b.queue.size(); i++)
+            if (b.queue[i].row == b.row) {
+                index = i;
+                break;
             }
-        }
-        *best = plan(pick >> bank_bits_, pick & bank_mask_, 0);
-        return true;
+    b.cand = index;
+    const Pending &r = b.queue[index];
+    const uint64_t ready = r.arrival + p_.frontend_ck;
+    const bool hit = b.open && b.row == r.row;
+    if (hit) /* the terms of plan_for() that depend on the bank and the burst only */
+        c.key = std::max(ready, b.col_ready);
+    else if (b.open)
+        c.key = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
+    else
+        c.key = std::max(ready, b.act_ready) + p_.tRCD;
+    c.seq = r.seq;
+    c.gate = ((ch * p_.bank_groups + (bank >> bpg_bits_)) * 2 + r.write) * 2 + hit;
+}
+
+void DramTiming::update_gates(unsigned ch) {
+    if (p_.scheduler == DramScheduler::FCFS) return;
+    const Channel &c = ch_[ch];
+    /* plan_for()'s channel terms (read into locals first: the stores below could alias them);
+     * the data bus term as a bound on the command */
+    const uint64_t bus_rd = c.bus_free > p_.tCL ? c.bus_free - p_.tCL : 0;
+    const uint64_t bus_wr = c.bus_free > p_.tCWL ? c.bus_free - p_.tCWL : 0;
+    const uint64_t col_rd = max3(c.next_col, c.next_rd, bus_rd);
+    const uint64_t col_wr = max3(c.next_col, c.next_wr, bus_wr);
+    const uint64_t act = std::max(c.next_act, c.faw[c.faw_pos]) + p_.tRCD;
+    const uint64_t *bg_col = c.bg_next_col.data(), *bg_rd = c.bg_next_rd.data(),
+                   *bg_act = c.bg_next_act.data();
+    const unsigned tRCD = p_.tRCD, groups = p_.bank_groups;
+    uint64_t *gate = &gates_[size_t(ch) * groups * 4];
+    for (unsigned g = 0; g < groups; g++, gate += 4) {
+        const uint64_t rd = max3(col_rd, bg_col[g], bg_rd[g]);
+        const uint64_t wr = std::max(col_wr, bg_col[g]);
+        const uint64_t miss = std::max(act, bg_act[g] + tRCD);
+        gate[0] = std::max(rd, miss);
+        gate[1] = rd;
+        gate[2] = std::max(wr, miss);
+        gate[3] = wr;
     }
-    uint64_t best_seq = 0;
-    bool have = false;
-    for (unsigned id : active_) {
-        const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
-        const Bank &b = ch_[ch].banks[bank];
-        unsigned index = 0;
-        if (b.open && b.hits_queued)
-            for (unsigned i = 0; i < b.queue.size(); i++)
-                if (b.queue[i].row == b.row) {
-                    index = i;
-                    break;
-                }
-        if (have) { /* a cheap lower bound of its column time: skip banks that cannot win */
-            const Pending &r = b.queue[index];
-            const uint64_t ready = r.arrival + p_.frontend_ck;
-            uint64_t lb;
-            if (b.open && b.row == r.row)
-                lb = std::max(b.col_ready, ready);
-            else if (b.open)
-                lb = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
-            else
-                lb = std::max(ready, b.act_ready) + p_.tRCD;
-            if (std::max(lb, ch_[ch].next_col) > best->col) continue;
-        }
-        const Plan pl = plan(ch, bank, index);
-        const uint64_t seq = b.queue[index].seq;
-        if (!have || pl.col < best->col || (pl.col == best->col && seq < best_seq)) {
-            *best = pl;
-            best_seq = seq;
-            have = true;
-        }
+}
+
+/* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
+ * whose column command can go first (then the oldest). FCFS: the oldest request overall. The
+ * column time of a bank's candidate is max(key, gate) (plan_for() with its terms grouped). */
+bool DramTiming::pick(Plan *best) const {
+    const size_t n = cands_.size();
+    if (n == 0) return false;
+    const Candidate *c = cands_.data();
+    const uint64_t *gate = gates_.data();
+    /* (column time, age) as one number: the least wins. Without branches: the winner changes
+     * unpredictably from pick to pick. */
+    __extension__ typedef unsigned __int128 u128;
+    size_t win = 0;
+    u128 win_key = u128(std::max(c[0].key, gate[c[0].gate])) << 64 | c[0].seq;
+    for (size_t i = 1; i < n; i++) {
+        const u128 key = u128(std::max(c[i].key, gate[c[i].gate])) << 64 | c[i].seq;
+        const bool take = key < win_key;
+        win = take ? i : win;
+        win_key = take ? key : win_key;
     }
+    const unsigned ch = c[win].id >> bank_bits_, bank = c[win].id & bank_mask_;
+    *best = plan(ch, bank, ch_[ch].banks[bank].cand);
     return true;
 }
 
@@ -252,15 +297,16 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
         Channel &c = ch_[pl.ch];
         if (!p_.tREFI || pl.col < c.refresh_due) break;
         refresh(c, pl.col); /* due first: plan again with every bank closed */
+        for (size_t i = 0; i < cands_.size(); i++)
+            if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
     }
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
     b.queue.erase(pl.index);
     if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
-    if (b.queue.empty())
-        active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
-    queued_--;
     commit(pl, r, col_out, done_out);
+    update_candidate(pl.ch << bank_bits_ | pl.bank);
+    update_gates(pl.ch);
     *tag = r.tag;
     return true;
 }
@@ -328,16 +374,16 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
     *done_out = done;
 }
 
-void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
+void DramTiming::run(const std::vector<Burst> &bursts, unsigned per, uint64_t start,
                      std::vector<uint64_t> *admitted, std::vector<uint64_t> *done) {
     size_t next = 0;
     uint64_t t = start; /* when the requester can hand over the next burst */
+    for (unsigned ch = 0; ch < p_.channels; ch++)
+        update_gates(ch);
     for (;;) {
         while (next < bursts.size()) { /* a request's bursts enter together */
-            size_t end = next + 1;
-            while (end < bursts.size() && bursts[end].tag == bursts[next].tag)
-                end++;
-            if (queue_full(bursts[next], unsigned(end - next))) break;
+            const size_t end = next + per;
+            if (queue_full(bursts[next], per)) break;
             for (; next < end; next++) {
                 enqueue(t, bursts[next]);
                 if (admitted) (*admitted)[next] = t;
@@ -518,7 +564,7 @@ uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bo
         bursts.push_back(make_burst(a, uint32_t(bursts.size()), write));
     std::vector<uint64_t> &done = scratch_done_;
     done.assign(bursts.size(), now);
-    run(bursts, now, nullptr, &done);
+    run(bursts, 1, now, nullptr, &done);
     const uint64_t last = *std::max_element(done.begin(), done.end());
     count(now, last, len, write);
     return last;
@@ -536,7 +582,7 @@ void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len
     std::vector<uint64_t> admitted(bursts.size());
     done->assign(reqs.size(), start);
     if (!reqs.empty()) count(start, start, 0, false);
-    run(bursts, start, &admitted, done);
+    run(bursts, unsigned(per), start, &admitted, done);
     sent->assign(reqs.size(), start);
     for (size_t i = 1; i < reqs.size(); i++) /* sent once the previous one was accepted */
         (*sent)[i] = admitted[i * per - 1];

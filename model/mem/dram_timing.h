@@ -97,6 +97,7 @@ class DramTiming {
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
         PendingQueue queue;     /* in arrival order */
         size_t hits_queued = 0; /* queued bursts to the open row (FR-FCFS looks only then) */
+        unsigned cand = 0;      /* queue index of the burst the scheduler would take here */
     };
     struct Channel {
         std::vector<Bank> banks;
@@ -127,6 +128,20 @@ class DramTiming {
     Burst make_burst(uint64_t addr, uint32_t tag, bool write) const;
     void enqueue(uint64_t arrival, const Burst &b);
     bool queue_full(const Burst &b, unsigned entries) const;
+    /* The scheduler's view of a non-empty bank queue, updated only when the bank's queue or
+     * state changes (not at every pick): the burst it offers (oldest row hit, else oldest;
+     * FCFS: oldest), the bound the bank puts on its column command (arrival, tRCD/tRP/tRC/tRAS
+     * from the bank's last commands; 0 for FCFS) and which of gates_ adds the channel's bound.
+     * A pick is then the least max(key, gate) over the non-empty banks, the oldest on a tie. */
+    struct Candidate {
+        uint64_t key, seq;
+        uint32_t gate, id; /* id: ch << bank_bits_ | bank */
+    };
+    void update_candidate(unsigned id);
+    /* gates_ of channel ch, per bank group x read/write x miss/hit: the bound that tCCD_S/L,
+     * tWTR_S/L, read-to-write, the data bus and (miss) tRRD_S/L and tFAW put on the column
+     * command. Changes with every command of the channel; FR-FCFS only (FCFS: all 0). */
+    void update_gates(unsigned ch);
     Plan plan(unsigned ch, unsigned bank, unsigned index) const;
     Plan plan_for(unsigned ch, unsigned bank, const Pending &r) const;
     void commit(const Plan &pl, const Pending &r, uint64_t *col, uint64_t *done);
@@ -135,9 +150,10 @@ class DramTiming {
     bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
     void refresh(Channel &c, uint64_t before);
     void close_bank(Channel &c, Bank &b, uint64_t pre);
-    /* Enqueues bursts[i] as room frees up, from cycle `start`; done[tag] = completion. */
-    void run(const std::vector<Burst> &bursts, uint64_t start, std::vector<uint64_t> *admitted,
-             std::vector<uint64_t> *done);
+    /* Enqueues bursts[i] as room frees up, from cycle `start`, `per` bursts (one request, one
+     * tag) at a time; done[tag] = completion. */
+    void run(const std::vector<Burst> &bursts, unsigned per, uint64_t start,
+             std::vector<uint64_t> *admitted, std::vector<uint64_t> *done);
     uint64_t run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write);
     void hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col);
     void count(uint64_t now, uint64_t done, uint64_t len, bool write);
@@ -163,8 +179,10 @@ class DramTiming {
     static constexpr size_t kMaxRing = 4096;
     std::vector<Recent> recent_;
     std::vector<unsigned> touched_;
-    unsigned queued_ = 0;
-    std::vector<unsigned> active_; /* ch * banks + bank of the non-empty queues */
+    static constexpr uint32_t kNoSlot = UINT32_MAX;
+    std::vector<Candidate> cands_;    /* one per non-empty bank queue, in no particular order */
+    std::vector<uint32_t> cand_slot_; /* per bank id: its index in cands_, or kNoSlot */
+    std::vector<uint64_t> gates_;     /* per channel, bank group, read/write, miss/hit */
     DramStats stats_;
 };
 
