@@ -29,7 +29,22 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
     bank_mask_ = p.banks - 1;
     recent_.resize(size_t(p.channels) << bank_bits_);
     cand_slot_.assign(size_t(p.channels) << bank_bits_, kNoSlot);
-    gates_.assign(size_t(p.channels) * p.bank_groups * 4, 0);
+    ch_gates_.assign(size_t(p.channels) * 4, 0);
+    bg_gates_.assign(size_t(p.channels) * p.bank_groups * 4, 0);
+    unsigned from = 0, got[5] = {0, 0, 0, 0, 0};
+    for (const DramMapField &f : map_) {
+        if (f.kind == DramMapField::ROW) break;
+        const uint64_t mask = (uint64_t(1) << f.bits) - 1;
+        if (f.kind == DramMapField::BANK)
+            extract_.push_back({from, mask, got[f.kind], false});
+        else if (f.kind == DramMapField::BANK_GROUP)
+            extract_.push_back({from, mask, bpg_bits_ + got[f.kind], false});
+        else if (f.kind == DramMapField::CHANNEL)
+            extract_.push_back({from, mask, got[f.kind], true});
+        got[f.kind] += f.bits;
+        from += f.bits;
+    }
+    row_from_ = from;
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
@@ -88,8 +103,14 @@ void DramTiming::PendingQueue::erase(size_t i) {
 }
 
 DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
-    const Location l = locate(addr);
-    return {l.row, tag, uint16_t(l.channel), uint16_t(l.bank), write};
+    const uint64_t a = addr >> burst_bits_;
+    unsigned bank = 0, ch = 0;
+    for (const Extract &e : extract_) {
+        const unsigned v = unsigned((a >> e.from) & e.mask) << e.to;
+        (e.channel ? ch : bank) |= v;
+    }
+    const uint64_t row = rows_pow2_ ? (a >> row_from_) & (p_.rows - 1) : (a >> row_from_) % p_.rows;
+    return {row, tag, uint16_t(ch), uint16_t(bank), write};
 }
 
 /* Room for a request of `entries` bursts: in its own bank's buffer, or (DRAMSys 5's bankwise
@@ -195,32 +216,33 @@ void DramTiming::update_candidate(unsigned id) {
     else
         c.key = std::max(ready, b.act_ready) + p_.tRCD;
     c.seq = r.seq;
-    c.gate = ((ch * p_.bank_groups + (bank >> bpg_bits_)) * 2 + r.write) * 2 + hit;
+    const unsigned kind = unsigned(r.write) * 2 + hit;
+    c.ch_gate = ch * 4 + kind;
+    c.bg_gate = (ch * p_.bank_groups + (bank >> bpg_bits_)) * 4 + kind;
 }
 
-void DramTiming::update_gates(unsigned ch) {
+void DramTiming::update_gates(unsigned ch, unsigned g) {
     if (p_.scheduler == DramScheduler::FCFS) return;
     const Channel &c = ch_[ch];
-    /* plan_for()'s channel terms (read into locals first: the stores below could alias them);
-     * the data bus term as a bound on the command */
+    /* plan_for()'s channel terms, the data bus term as a bound on the command */
     const uint64_t bus_rd = c.bus_free > p_.tCL ? c.bus_free - p_.tCL : 0;
     const uint64_t bus_wr = c.bus_free > p_.tCWL ? c.bus_free - p_.tCWL : 0;
-    const uint64_t col_rd = max3(c.next_col, c.next_rd, bus_rd);
-    const uint64_t col_wr = max3(c.next_col, c.next_wr, bus_wr);
-    const uint64_t act = std::max(c.next_act, c.faw[c.faw_pos]) + p_.tRCD;
-    const uint64_t *bg_col = c.bg_next_col.data(), *bg_rd = c.bg_next_rd.data(),
-                   *bg_act = c.bg_next_act.data();
-    const unsigned tRCD = p_.tRCD, groups = p_.bank_groups;
-    uint64_t *gate = &gates_[size_t(ch) * groups * 4];
-    for (unsigned g = 0; g < groups; g++, gate += 4) {
-        const uint64_t rd = max3(col_rd, bg_col[g], bg_rd[g]);
-        const uint64_t wr = std::max(col_wr, bg_col[g]);
-        const uint64_t miss = std::max(act, bg_act[g] + tRCD);
-        gate[0] = std::max(rd, miss);
-        gate[1] = rd;
-        gate[2] = std::max(wr, miss);
-        gate[3] = wr;
-    }
+    const uint64_t rd = max3(c.next_col, c.next_rd, bus_rd);
+    const uint64_t wr = max3(c.next_col, c.next_wr, bus_wr);
+    const uint64_t miss = std::max(c.next_act, c.faw[c.faw_pos]) + p_.tRCD;
+    const uint64_t bg_rd = std::max(c.bg_next_col[g], c.bg_next_rd[g]);
+    const uint64_t bg_wr = c.bg_next_col[g];
+    const uint64_t bg_miss = c.bg_next_act[g] + p_.tRCD;
+    uint64_t *cg = &ch_gates_[size_t(ch) * 4],
+             *bg = &bg_gates_[(size_t(ch) * p_.bank_groups + g) * 4];
+    cg[0] = std::max(rd, miss);
+    cg[1] = rd;
+    cg[2] = std::max(wr, miss);
+    cg[3] = wr;
+    bg[0] = std::max(bg_rd, bg_miss);
+    bg[1] = bg_rd;
+    bg[2] = std::max(bg_wr, bg_miss);
+    bg[3] = bg_wr;
 }
 
 /* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
@@ -230,14 +252,14 @@ bool DramTiming::pick(Plan *best) const {
     const size_t n = cands_.size();
     if (n == 0) return false;
     const Candidate *c = cands_.data();
-    const uint64_t *gate = gates_.data();
+    const uint64_t *cg = ch_gates_.data(), *bg = bg_gates_.data();
     /* (column time, age) as one number: the least wins. Without branches: the winner changes
      * unpredictably from pick to pick. */
     __extension__ typedef unsigned __int128 u128;
     size_t win = 0;
-    u128 win_key = u128(std::max(c[0].key, gate[c[0].gate])) << 64 | c[0].seq;
+    u128 win_key = u128(max3(c[0].key, cg[c[0].ch_gate], bg[c[0].bg_gate])) << 64 | c[0].seq;
     for (size_t i = 1; i < n; i++) {
-        const u128 key = u128(std::max(c[i].key, gate[c[i].gate])) << 64 | c[i].seq;
+        const u128 key = u128(max3(c[i].key, cg[c[i].ch_gate], bg[c[i].bg_gate])) << 64 | c[i].seq;
         const bool take = key < win_key;
         win = take ? i : win;
         win_key = take ? key : win_key;
@@ -306,7 +328,7 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
     commit(pl, r, col_out, done_out);
     update_candidate(pl.ch << bank_bits_ | pl.bank);
-    update_gates(pl.ch);
+    update_gates(pl.ch, pl.bank >> bpg_bits_);
     *tag = r.tag;
     return true;
 }
@@ -374,26 +396,33 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
     *done_out = done;
 }
 
-void DramTiming::run(const std::vector<Burst> &bursts, unsigned per, uint64_t start,
-                     std::vector<uint64_t> *admitted, std::vector<uint64_t> *done) {
-    size_t next = 0;
-    uint64_t t = start; /* when the requester can hand over the next burst */
+template <class First, class Write>
+void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t start,
+                     std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
+    size_t next = 0;    /* request */
+    uint64_t t = start; /* when the requester can hand over the next request */
     for (unsigned ch = 0; ch < p_.channels; ch++)
-        update_gates(ch);
+        for (unsigned g = 0; g < p_.bank_groups; g++)
+            update_gates(ch, g);
+    Burst b = {};
+    bool have = false; /* b: the first burst of request `next` */
     for (;;) {
-        while (next < bursts.size()) { /* a request's bursts enter together */
-            const size_t end = next + per;
-            if (queue_full(bursts[next], per)) break;
-            for (; next < end; next++) {
-                enqueue(t, bursts[next]);
-                if (admitted) (*admitted)[next] = t;
-            }
+        while (next < n) { /* a request's bursts enter together */
+            if (!have) b = make_burst(first(next), uint32_t(next), write(next));
+            have = true;
+            if (queue_full(b, per)) break;
+            enqueue(t, b);
+            for (unsigned k = 1; k < per; k++)
+                enqueue(t, make_burst(first(next) + k * p_.burst_bytes(), uint32_t(next), b.write));
+            if (sent && next + 1 < n) (*sent)[next + 1] = t;
+            next++;
+            have = false;
         }
         uint64_t col, d;
         uint32_t tag;
         if (!issue(&col, &d, &tag)) break;
         (*done)[tag] = std::max((*done)[tag], d);
-        if (next < bursts.size()) /* blocked on a full queue: room frees at this command */
+        if (next < n) /* blocked on a full queue: room frees at this command */
             t = std::max(t, col);
     }
 }
@@ -557,14 +586,13 @@ uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool writ
 uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bool write) {
     if (len == 0) return now;
     count(now, now, 0, write);
-    const uint64_t bb = p_.burst_bytes();
-    std::vector<Burst> &bursts = scratch_bursts_;
-    bursts.clear();
-    for (uint64_t a = addr / bb * bb; a < addr + len; a += bb) /* each burst its own request */
-        bursts.push_back(make_burst(a, uint32_t(bursts.size()), write));
+    const uint64_t bb = p_.burst_bytes(), base = addr / bb * bb;
+    const size_t n = (addr + len - base + bb - 1) / bb; /* each burst its own request */
     std::vector<uint64_t> &done = scratch_done_;
-    done.assign(bursts.size(), now);
-    run(bursts, 1, now, nullptr, &done);
+    done.assign(n, now);
+    run(
+        n, 1, [&](size_t i) { return base + i * bb; }, [write](size_t) { return write; }, now,
+        nullptr, &done);
     const uint64_t last = *std::max_element(done.begin(), done.end());
     count(now, last, len, write);
     return last;
@@ -573,19 +601,16 @@ uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bo
 void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len, uint64_t start,
                                   std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
     const uint64_t bb = p_.burst_bytes(), per = (len + bb - 1) / bb;
-    std::vector<Burst> bursts;
-    bursts.reserve(reqs.size() * per);
-    for (size_t i = 0; i < reqs.size(); i++)
-        for (uint64_t k = 0; k < per; k++)
-            bursts.push_back(
-                make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i), reqs[i].write));
-    std::vector<uint64_t> admitted(bursts.size());
+    if (per > p_.queue_depth) /* it could never enter the queue */
+        throw std::invalid_argument("DRAM trace replay: a request of " + std::to_string(per) +
+                                    " bursts does not fit a queue of depth " +
+                                    std::to_string(p_.queue_depth));
     done->assign(reqs.size(), start);
-    if (!reqs.empty()) count(start, start, 0, false);
-    run(bursts, unsigned(per), start, &admitted, done);
     sent->assign(reqs.size(), start);
-    for (size_t i = 1; i < reqs.size(); i++) /* sent once the previous one was accepted */
-        (*sent)[i] = admitted[i * per - 1];
+    if (!reqs.empty()) count(start, start, 0, false);
+    run(
+        reqs.size(), unsigned(per), [&](size_t i) { return reqs[i].addr / bb * bb; },
+        [&](size_t i) { return reqs[i].write; }, start, sent, done);
     for (size_t i = 0; i < reqs.size(); i++)
         count((*sent)[i], (*done)[i], len, reqs[i].write);
 }
