@@ -28,6 +28,23 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
     bank_bits_ = log2u(p.banks);
     bank_mask_ = p.banks - 1;
     recent_.resize(size_t(p.channels) << bank_bits_);
+    cand_slot_.assign(size_t(p.channels) << bank_bits_, kNoSlot);
+    ch_gates_.assign(size_t(p.channels) * 4, 0);
+    bg_gates_.assign(size_t(p.channels) * p.bank_groups * 4, 0);
+    unsigned from = 0, got[5] = {0, 0, 0, 0, 0};
+    for (const DramMapField &f : map_) {
+        if (f.kind == DramMapField::ROW) break;
+        const uint64_t mask = (uint64_t(1) << f.bits) - 1;
+        if (f.kind == DramMapField::BANK)
+            extract_.push_back({from, mask, got[f.kind], false});
+        else if (f.kind == DramMapField::BANK_GROUP)
+            extract_.push_back({from, mask, bpg_bits_ + got[f.kind], false});
+        else if (f.kind == DramMapField::CHANNEL)
+            extract_.push_back({from, mask, got[f.kind], true});
+        got[f.kind] += f.bits;
+        from += f.bits;
+    }
+    row_from_ = from;
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
@@ -86,8 +103,14 @@ void DramTiming::PendingQueue::erase(size_t i) {
 }
 
 DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
-    const Location l = locate(addr);
-    return {l.row, tag, uint16_t(l.channel), uint16_t(l.bank), write};
+    const uint64_t a = addr >> burst_bits_;
+    unsigned bank = 0, ch = 0;
+    for (const Extract &e : extract_) {
+        const unsigned v = unsigned((a >> e.from) & e.mask) << e.to;
+        (e.channel ? ch : bank) |= v;
+    }
+    const uint64_t row = rows_pow2_ ? (a >> row_from_) & (p_.rows - 1) : (a >> row_from_) % p_.rows;
+    return {row, tag, uint16_t(ch), uint16_t(bank), write};
 }
 
 /* Room for a request of `entries` bursts: in its own bank's buffer, or (DRAMSys 5's bankwise
@@ -104,10 +127,11 @@ bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
 
 void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     Bank &b = ch_[r.ch].banks[r.bank];
-    if (b.queue.empty()) active_.push_back(r.ch << bank_bits_ | r.bank);
+    bool changed = b.queue.empty(); /* the bank's candidate: the new burst, or unchanged */
     b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
-    if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row) b.hits_queued++;
-    queued_++;
+    if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row)
+        changed |= b.hits_queued++ == 0; /* the first row hit */
+    if (changed) update_candidate(r.ch << bank_bits_ | r.bank);
     have_last_ = true;
     last_ch_ = r.ch;
     last_bank_ = r.bank;
@@ -150,55 +174,98 @@ DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending 
     return pl;
 }
 
-/* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
- * whose column command can go first (then the oldest). FCFS: the oldest request overall. */
-bool DramTiming::pick(Plan *best) const {
-    if (active_.empty()) return false;
-    if (p_.scheduler == DramScheduler::FCFS) {
-        unsigned pick = active_[0];
-        uint64_t oldest = UINT64_MAX;
-        for (unsigned id : active_) {
-            const Bank &b = ch_[id >> bank_bits_].banks[id & bank_mask_];
-            if (b.queue[0].seq < oldest) {
-                oldest = b.queue[0].seq;
-                pick = id;
+void DramTiming::update_candidate(unsigned id) {
+    const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
+    Bank &b = ch_[ch].banks[bank];
+    uint32_t slot = cand_slot_[id];
+    if (b.queue.empty()) {
+        if (slot != kNoSlot) { /* swap with the last */
+            cands_[slot] = cands_.back();
+            cand_slot_[cands_[slot].id] = slot;
+            cands_.pop_back();
+            cand_slot_[id] = kNoSlot;
+        }
+        return;
+    }
+    if (slot == kNoSlot) {
+        slot = cand_slot_[id] = uint32_t(cands_.size());
+        cands_.emplace_back();
+    }
+    Candidate &c = cands_[slot];
+    c.id = id;
+    if (p_.scheduler == DramScheduler::FCFS) { /* the oldest: key and gates stay 0 */
+        b.cand = 0;
+        c.seq = b.queue[0].seq;
+        return;
+    }
+    unsigned index = 0;
+    if (b.open && b.hits_queued)
+        for (unsigned i = 0; i < b.queue.size(); i++)
+            if (b.queue[i].row == b.row) {
+                index = i;
+                break;
             }
-        }
-        *best = plan(pick >> bank_bits_, pick & bank_mask_, 0);
-        return true;
+    b.cand = index;
+    const Pending &r = b.queue[index];
+    const uint64_t ready = r.arrival + p_.frontend_ck;
+    const bool hit = b.open && b.row == r.row;
+    if (hit) /* the terms of plan_for() that depend on the bank and the burst only */
+        c.key = std::max(ready, b.col_ready);
+    else if (b.open)
+        c.key = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
+    else
+        c.key = std::max(ready, b.act_ready) + p_.tRCD;
+    c.seq = r.seq;
+    const unsigned kind = unsigned(r.write) * 2 + hit;
+    c.ch_gate = ch * 4 + kind;
+    c.bg_gate = (ch * p_.bank_groups + (bank >> bpg_bits_)) * 4 + kind;
+}
+
+void DramTiming::update_gates(unsigned ch, unsigned g) {
+    if (p_.scheduler == DramScheduler::FCFS) return;
+    const Channel &c = ch_[ch];
+    /* plan_for()'s channel terms, the data bus term as a bound on the command */
+    const uint64_t bus_rd = c.bus_free > p_.tCL ? c.bus_free - p_.tCL : 0;
+    const uint64_t bus_wr = c.bus_free > p_.tCWL ? c.bus_free - p_.tCWL : 0;
+    const uint64_t rd = max3(c.next_col, c.next_rd, bus_rd);
+    const uint64_t wr = max3(c.next_col, c.next_wr, bus_wr);
+    const uint64_t miss = std::max(c.next_act, c.faw[c.faw_pos]) + p_.tRCD;
+    const uint64_t bg_rd = std::max(c.bg_next_col[g], c.bg_next_rd[g]);
+    const uint64_t bg_wr = c.bg_next_col[g];
+    const uint64_t bg_miss = c.bg_next_act[g] + p_.tRCD;
+    uint64_t *cg = &ch_gates_[size_t(ch) * 4],
+             *bg = &bg_gates_[(size_t(ch) * p_.bank_groups + g) * 4];
+    cg[0] = std::max(rd, miss);
+    cg[1] = rd;
+    cg[2] = std::max(wr, miss);
+    cg[3] = wr;
+    bg[0] = std::max(bg_rd, bg_miss);
+    bg[1] = bg_rd;
+    bg[2] = std::max(bg_wr, bg_miss);
+    bg[3] = bg_wr;
+}
+
+/* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
+ * whose column command can go first (then the oldest). FCFS: the oldest request overall. The
+ * column time of a bank's candidate is max(key, gate) (plan_for() with its terms grouped). */
+bool DramTiming::pick(Plan *best) const {
+    const size_t n = cands_.size();
+    if (n == 0) return false;
+    const Candidate *c = cands_.data();
+    const uint64_t *cg = ch_gates_.data(), *bg = bg_gates_.data();
+    /* (column time, age) as one number: the least wins. Without branches: the winner changes
+     * unpredictably from pick to pick. */
+    __extension__ typedef unsigned __int128 u128;
+    size_t win = 0;
+    u128 win_key = u128(max3(c[0].key, cg[c[0].ch_gate], bg[c[0].bg_gate])) << 64 | c[0].seq;
+    for (size_t i = 1; i < n; i++) {
+        const u128 key = u128(max3(c[i].key, cg[c[i].ch_gate], bg[c[i].bg_gate])) << 64 | c[i].seq;
+        const bool take = key < win_key;
+        win = take ? i : win;
+        win_key = take ? key : win_key;
     }
-    uint64_t best_seq = 0;
-    bool have = false;
-    for (unsigned id : active_) {
-        const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
-        const Bank &b = ch_[ch].banks[bank];
-        unsigned index = 0;
-        if (b.open && b.hits_queued)
-            for (unsigned i = 0; i < b.queue.size(); i++)
-                if (b.queue[i].row == b.row) {
-                    index = i;
-                    break;
-                }
-        if (have) { /* a cheap lower bound of its column time: skip banks that cannot win */
-            const Pending &r = b.queue[index];
-            const uint64_t ready = r.arrival + p_.frontend_ck;
-            uint64_t lb;
-            if (b.open && b.row == r.row)
-                lb = std::max(b.col_ready, ready);
-            else if (b.open)
-                lb = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
-            else
-                lb = std::max(ready, b.act_ready) + p_.tRCD;
-            if (std::max(lb, ch_[ch].next_col) > best->col) continue;
-        }
-        const Plan pl = plan(ch, bank, index);
-        const uint64_t seq = b.queue[index].seq;
-        if (!have || pl.col < best->col || (pl.col == best->col && seq < best_seq)) {
-            *best = pl;
-            best_seq = seq;
-            have = true;
-        }
-    }
+    const unsigned ch = c[win].id >> bank_bits_, bank = c[win].id & bank_mask_;
+    *best = plan(ch, bank, ch_[ch].banks[bank].cand);
     return true;
 }
 
@@ -252,15 +319,16 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
         Channel &c = ch_[pl.ch];
         if (!p_.tREFI || pl.col < c.refresh_due) break;
         refresh(c, pl.col); /* due first: plan again with every bank closed */
+        for (size_t i = 0; i < cands_.size(); i++)
+            if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
     }
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
     b.queue.erase(pl.index);
     if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
-    if (b.queue.empty())
-        active_.erase(std::find(active_.begin(), active_.end(), pl.ch << bank_bits_ | pl.bank));
-    queued_--;
     commit(pl, r, col_out, done_out);
+    update_candidate(pl.ch << bank_bits_ | pl.bank);
+    update_gates(pl.ch, pl.bank >> bpg_bits_);
     *tag = r.tag;
     return true;
 }
@@ -328,26 +396,33 @@ void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uin
     *done_out = done;
 }
 
-void DramTiming::run(const std::vector<Burst> &bursts, uint64_t start,
-                     std::vector<uint64_t> *admitted, std::vector<uint64_t> *done) {
-    size_t next = 0;
-    uint64_t t = start; /* when the requester can hand over the next burst */
+template <class First, class Write>
+void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t start,
+                     std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
+    size_t next = 0;    /* request */
+    uint64_t t = start; /* when the requester can hand over the next request */
+    for (unsigned ch = 0; ch < p_.channels; ch++)
+        for (unsigned g = 0; g < p_.bank_groups; g++)
+            update_gates(ch, g);
+    Burst b = {};
+    bool have = false; /* b: the first burst of request `next` */
     for (;;) {
-        while (next < bursts.size()) { /* a request's bursts enter together */
-            size_t end = next + 1;
-            while (end < bursts.size() && bursts[end].tag == bursts[next].tag)
-                end++;
-            if (queue_full(bursts[next], unsigned(end - next))) break;
-            for (; next < end; next++) {
-                enqueue(t, bursts[next]);
-                if (admitted) (*admitted)[next] = t;
-            }
+        while (next < n) { /* a request's bursts enter together */
+            if (!have) b = make_burst(first(next), uint32_t(next), write(next));
+            have = true;
+            if (queue_full(b, per)) break;
+            enqueue(t, b);
+            for (unsigned k = 1; k < per; k++)
+                enqueue(t, make_burst(first(next) + k * p_.burst_bytes(), uint32_t(next), b.write));
+            if (sent && next + 1 < n) (*sent)[next + 1] = t;
+            next++;
+            have = false;
         }
         uint64_t col, d;
         uint32_t tag;
         if (!issue(&col, &d, &tag)) break;
         (*done)[tag] = std::max((*done)[tag], d);
-        if (next < bursts.size()) /* blocked on a full queue: room frees at this command */
+        if (next < n) /* blocked on a full queue: room frees at this command */
             t = std::max(t, col);
     }
 }
@@ -511,14 +586,13 @@ uint64_t DramTiming::access(uint64_t now, uint64_t addr, uint64_t len, bool writ
 uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bool write) {
     if (len == 0) return now;
     count(now, now, 0, write);
-    const uint64_t bb = p_.burst_bytes();
-    std::vector<Burst> &bursts = scratch_bursts_;
-    bursts.clear();
-    for (uint64_t a = addr / bb * bb; a < addr + len; a += bb) /* each burst its own request */
-        bursts.push_back(make_burst(a, uint32_t(bursts.size()), write));
+    const uint64_t bb = p_.burst_bytes(), base = addr / bb * bb;
+    const size_t n = (addr + len - base + bb - 1) / bb; /* each burst its own request */
     std::vector<uint64_t> &done = scratch_done_;
-    done.assign(bursts.size(), now);
-    run(bursts, now, nullptr, &done);
+    done.assign(n, now);
+    run(
+        n, 1, [&](size_t i) { return base + i * bb; }, [write](size_t) { return write; }, now,
+        nullptr, &done);
     const uint64_t last = *std::max_element(done.begin(), done.end());
     count(now, last, len, write);
     return last;
@@ -527,19 +601,16 @@ uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bo
 void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len, uint64_t start,
                                   std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
     const uint64_t bb = p_.burst_bytes(), per = (len + bb - 1) / bb;
-    std::vector<Burst> bursts;
-    bursts.reserve(reqs.size() * per);
-    for (size_t i = 0; i < reqs.size(); i++)
-        for (uint64_t k = 0; k < per; k++)
-            bursts.push_back(
-                make_burst(reqs[i].addr / bb * bb + k * bb, uint32_t(i), reqs[i].write));
-    std::vector<uint64_t> admitted(bursts.size());
+    if (per > p_.queue_depth) /* it could never enter the queue */
+        throw std::invalid_argument("DRAM trace replay: a request of " + std::to_string(per) +
+                                    " bursts does not fit a queue of depth " +
+                                    std::to_string(p_.queue_depth));
     done->assign(reqs.size(), start);
-    if (!reqs.empty()) count(start, start, 0, false);
-    run(bursts, start, &admitted, done);
     sent->assign(reqs.size(), start);
-    for (size_t i = 1; i < reqs.size(); i++) /* sent once the previous one was accepted */
-        (*sent)[i] = admitted[i * per - 1];
+    if (!reqs.empty()) count(start, start, 0, false);
+    run(
+        reqs.size(), unsigned(per), [&](size_t i) { return reqs[i].addr / bb * bb; },
+        [&](size_t i) { return reqs[i].write; }, start, sent, done);
     for (size_t i = 0; i < reqs.size(); i++)
         count((*sent)[i], (*done)[i], len, reqs[i].write);
 }

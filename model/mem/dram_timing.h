@@ -97,6 +97,7 @@ class DramTiming {
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
         PendingQueue queue;     /* in arrival order */
         size_t hits_queued = 0; /* queued bursts to the open row (FR-FCFS looks only then) */
+        unsigned cand = 0;      /* queue index of the burst the scheduler would take here */
     };
     struct Channel {
         std::vector<Bank> banks;
@@ -124,9 +125,33 @@ class DramTiming {
         uint16_t ch, bank;
         bool write;
     };
+    /* locate() for the scheduler, from fields prepared once: bank id bits, channel, row */
+    struct Extract {
+        unsigned from; /* bit of the burst number */
+        uint64_t mask; /* of the field's bits */
+        unsigned to;   /* bit in the bank index (bank group above bank) or the channel */
+        bool channel;
+    };
     Burst make_burst(uint64_t addr, uint32_t tag, bool write) const;
     void enqueue(uint64_t arrival, const Burst &b);
     bool queue_full(const Burst &b, unsigned entries) const;
+    /* The scheduler's view of a non-empty bank queue, updated only when the bank's queue or
+     * state changes (not at every pick): the burst it offers (oldest row hit, else oldest;
+     * FCFS: oldest), the bound the bank puts on its column command (arrival, tRCD/tRP/tRC/tRAS
+     * from the bank's last commands; 0 for FCFS) and which gates add the bounds of the channel
+     * and of the bank group. A pick is then the least max(key, channel gate, group gate) over
+     * the non-empty banks, the oldest on a tie. */
+    struct Candidate {
+        uint64_t key, seq;
+        uint32_t ch_gate, bg_gate; /* indices into ch_gates_ and bg_gates_ */
+        uint32_t id;               /* ch << bank_bits_ | bank */
+    };
+    void update_candidate(unsigned id);
+    /* The bounds tCCD_S/L, tWTR_S/L, read-to-write, the data bus and (miss) tRRD_S/L and tFAW
+     * put on a column command, per read/write x miss/hit: the channel-wide terms (changing with
+     * every command of the channel) and those of bank group g (changing with its commands).
+     * FR-FCFS only (FCFS: all 0). */
+    void update_gates(unsigned ch, unsigned g);
     Plan plan(unsigned ch, unsigned bank, unsigned index) const;
     Plan plan_for(unsigned ch, unsigned bank, const Pending &r) const;
     void commit(const Plan &pl, const Pending &r, uint64_t *col, uint64_t *done);
@@ -135,9 +160,12 @@ class DramTiming {
     bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
     void refresh(Channel &c, uint64_t before);
     void close_bank(Channel &c, Bank &b, uint64_t pre);
-    /* Enqueues bursts[i] as room frees up, from cycle `start`; done[tag] = completion. */
-    void run(const std::vector<Burst> &bursts, uint64_t start, std::vector<uint64_t> *admitted,
-             std::vector<uint64_t> *done);
+    /* Enqueues the bursts of requests [0, n) as room frees up, from cycle `start`: request i
+     * is `per` bursts from burst address first(i) (tag i), write(i). done[i] = completion;
+     * sent[i] (if given) = when request i - 1 was admitted (start for the first). */
+    template <class First, class Write>
+    void run(size_t n, unsigned per, First first, Write write, uint64_t start,
+             std::vector<uint64_t> *sent, std::vector<uint64_t> *done);
     uint64_t run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write);
     void hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col);
     void count(uint64_t now, uint64_t done, uint64_t len, bool write);
@@ -146,11 +174,12 @@ class DramTiming {
     std::vector<DramMapField> map_;
     unsigned burst_bits_, banks_per_group_, bpg_bits_, bank_bits_, bank_mask_;
     bool rows_pow2_;
+    std::vector<Extract> extract_;
+    unsigned row_from_; /* bit of the burst number where the row starts */
     std::vector<Channel> ch_;
     uint64_t seq_ = 0;
     bool have_last_ = false;
     unsigned last_ch_ = 0, last_bank_ = 0; /* where the last burst was queued */
-    std::vector<Burst> scratch_bursts_;
     std::vector<uint64_t> scratch_done_;
     /* per bank: the last queue_depth bursts of the transaction being planned in order */
     struct Recent {
@@ -163,8 +192,11 @@ class DramTiming {
     static constexpr size_t kMaxRing = 4096;
     std::vector<Recent> recent_;
     std::vector<unsigned> touched_;
-    unsigned queued_ = 0;
-    std::vector<unsigned> active_; /* ch * banks + bank of the non-empty queues */
+    static constexpr uint32_t kNoSlot = UINT32_MAX;
+    std::vector<Candidate> cands_;    /* one per non-empty bank queue, in no particular order */
+    std::vector<uint32_t> cand_slot_; /* per bank id: its index in cands_, or kNoSlot */
+    std::vector<uint64_t> ch_gates_;  /* per channel, read/write, miss/hit */
+    std::vector<uint64_t> bg_gates_;  /* per channel, bank group, read/write, miss/hit */
     DramStats stats_;
 };
 

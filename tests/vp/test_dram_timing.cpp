@@ -294,6 +294,11 @@ static void check_mechanisms(const char *file) {
         t.run_back_to_back(reqs, burst, 0, &sent, &done);
         /* the third is sent once the second is accepted: at the first read command */
         CHECK_EQ(sent[2], uint64_t(p.tRCD));
+        /* a request of two bursts never fits a queue of one: an error, not requests left
+         * unserved with done = start */
+        DramTiming u(q);
+        CHECK(throws_with<std::invalid_argument>(
+            [&] { u.run_back_to_back(reqs, 2 * burst, 0, &sent, &done); }, {"depth 1"}));
     }
 }
 
