@@ -144,12 +144,12 @@ def rtl_config(p, base_timing):
                 "nb_max": 16, "oport": 0}, None
     if arch != "lanegroup":
         return None, "no RTL for the %s array" % arch
+    # The tile is built for one block shape and low width: the policy's nm:N:M and lo when it
+    # has them, else the default tile's 1:32 and ternary (the array the point runs on).
     pol = specmod.policy_string(p).split(";")[0]
     kv = dict(x.split("=", 1) for x in pol.split(",") if "=" in x)
     st = kv.get("struct", "none")
-    if not st.startswith("nm:"):
-        return None, "the RTL tile needs struct=nm:N:M (policy has %s)" % st
-    n, m = (int(x) for x in st.split(":")[1:])
+    n, m = (int(x) for x in st.split(":")[1:]) if st.startswith("nm:") else (1, 32)
     lo, hi = int(kv.get("lo", 2)), int(kv.get("hi", 8))
     # one outlier slot per block and one group per block: the outlier port (as `default`)
     return {"uniform": 0, "lanes": lanes, "g": g, "m": m, "n": n, "lo": lo, "hi": hi,

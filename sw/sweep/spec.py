@@ -1,6 +1,7 @@
 """Sweep specification: loading (YAML or JSON), validation with errors naming the key, and
 expansion into points (grid x lists, optional seeded random sample, constraints).
 The format is docs/sweeps.md."""
+import ast
 import itertools
 import json
 import random
@@ -206,12 +207,14 @@ def validate(doc, dram_presets=None):
         if not isinstance(c["drop_if"], str) or not isinstance(c["reason"], str):
             raise SpecError("%s: drop_if and reason must be strings" % where)
         try:
-            code = compile(c["drop_if"], where, "eval")
+            tree = ast.parse(c["drop_if"], where, "eval")
         except SyntaxError as e:
             raise SpecError("%s.drop_if: not a valid expression: %s" % (where, e.msg))
-        for name in code.co_names:
-            if name not in AXES and name not in _SAFE:
-                raise SpecError("%s.drop_if: unknown name '%s' (use axis names)" % (where, name))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id not in AXES and node.id not in _SAFE:
+                raise SpecError("%s.drop_if: unknown name '%s' (use axis names)" % (where, node.id))
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                raise SpecError("%s.drop_if: '%s' is not allowed" % (where, node.attr))
         spec["constraints"].append({"drop_if": c["drop_if"], "reason": c["reason"]})
     return spec
 
@@ -222,10 +225,10 @@ _SAFE = {"None": None, "True": True, "False": False, "int": int, "float": float,
 
 
 def policy_string(p):
-    """The hqsim policy of a point: `policy` as given, or built from lo/hi/frac/select/struct
-    and overrides."""
+    """The hqsim policy of a point: `policy` as given, or built from lo/hi/frac/select/struct,
+    then `overrides` appended."""
     if p.get("policy"):
-        return p["policy"]
+        return p["policy"] + (";" + p["overrides"] if p.get("overrides") else "")
     parts = ["%s=%s" % (k, _fmt(p[k])) for k in ("lo", "hi", "frac", "select", "struct")
              if p.get(k) is not None]
     base = ",".join(parts) if parts else "uniform8"
@@ -244,18 +247,14 @@ def expand(spec):
         for combo in itertools.product(*(spec["grid"][k] for k in grid_keys)):
             raw.append(dict(zip(grid_keys, combo)))
     raw += [dict(p) for p in spec["points"]]
-    if spec["sample"] and spec["sample"]["count"] < len(raw):
-        rng = random.Random(spec["sample"]["seed"])
-        idx = sorted(rng.sample(range(len(raw)), spec["sample"]["count"]))
-        raw = [raw[i] for i in idx]
     kept, dropped, seen = [], [], set()
     for r in raw:
         p = {k: None for k in AXES}
         p.update(spec["fixed"])
         p.update(r)
-        if p.get("policy") and any(p.get(k) is not None for k in POLICY_FIELDS):
-            dropped.append((p, "policy given together with %s" %
-                            ", ".join(k for k in POLICY_FIELDS if p.get(k) is not None)))
+        both = [k for k in POLICY_FIELDS[:-1] if p.get(k) is not None]
+        if p.get("policy") and both:
+            dropped.append((p, "policy given together with %s" % ", ".join(both)))
             continue
         reason = None
         for c in spec["constraints"]:
@@ -276,4 +275,8 @@ def expand(spec):
             continue  # the same point twice (grid and list): run once
         seen.add(ident)
         kept.append(p)
+    # the random sample is drawn from the points the constraints kept
+    if spec["sample"] and spec["sample"]["count"] < len(kept):
+        rng = random.Random(spec["sample"]["seed"])
+        kept = [kept[i] for i in sorted(rng.sample(range(len(kept)), spec["sample"]["count"]))]
     return kept, dropped
