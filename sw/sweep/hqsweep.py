@@ -8,6 +8,7 @@ import glob
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -286,7 +287,8 @@ def cmd_sweep(argv):
     if any(a in ("-h", "--help") for a in argv):
         print(SWEEP_HELP)
         return 0
-    ap = argparse.ArgumentParser(prog="hqsim sweep", add_help=False)
+    ap = argparse.ArgumentParser(prog="hqsim sweep", add_help=False,
+                                 usage=SWEEP_HELP.splitlines()[0][len("usage: "):])
     ap.add_argument("--hqsim", required=True)
     ap.add_argument("spec")
     ap.add_argument("-o", "--output")
@@ -364,6 +366,7 @@ def cmd_sweep(argv):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `hqsim sweep --help | head` is no error
     if len(sys.argv) < 2 or sys.argv[1] not in ("sweep", "pareto"):
         die("usage: hqsweep.py sweep|pareto --hqsim HQSIM ARGS")
     if sys.argv[1] == "sweep":

@@ -125,7 +125,8 @@ def main(argv, help_text):
     if any(a in ("-h", "--help") for a in argv):
         print(help_text)
         return 0
-    ap = argparse.ArgumentParser(prog="hqsim pareto", add_help=False)
+    ap = argparse.ArgumentParser(prog="hqsim pareto", add_help=False,
+                                 usage=help_text.splitlines()[0][len("usage: "):])
     ap.add_argument("--hqsim")
     ap.add_argument("table")
     ap.add_argument("--objectives")
