@@ -3,7 +3,7 @@
 
   sweep_test.py CASE HQSIM SOURCE_DIR WORK_DIR
 
-CASE: spec_errors, smoke, resume, failing, pareto. Each exits 0 on success and prints what
+CASE: spec_errors, smoke, resume, failing, pareto, installed. Each exits 0 on success and prints what
 it checked; a failed check exits 1 with the reason."""
 import csv
 import json
@@ -249,7 +249,34 @@ def case_pareto():
         check(r.returncode == 2 and msg in r.stderr, "pareto refuses %s: %s" % (args, r.stderr.strip()))
 
 
-CASES = {"spec_errors": case_spec_errors, "smoke": case_smoke, "resume": case_resume,
+def case_installed():
+    """hqsim finds the sweep tool from its own location: a copy of the installed layout
+    (bin/hqsim, share/hqsim/{configs,sweep}) runs a sweep from another directory."""
+    d = fresh("installed")
+    share = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HQSIM))), "share", "hqsim")
+    os.makedirs(os.path.join(d, "prefix", "bin"))
+    shutil.copy(HQSIM, os.path.join(d, "prefix", "bin", "hqsim"))
+    for sub in ("configs", "sweep"):
+        shutil.copytree(os.path.join(share, sub), os.path.join(d, "prefix", "share", "hqsim", sub))
+    os.makedirs(os.path.join(d, "cwd"))
+    r = subprocess.run([os.path.join(d, "prefix", "bin", "hqsim"), "sweep",
+                        os.path.join(d, "prefix", "share", "hqsim", "configs", "sweeps", "smoke.yaml"),
+                        "-o", "out", "--dry-run"], cwd=os.path.join(d, "cwd"),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 0 and "6 points" in r.stdout,
+          "an installed hqsim runs its sweep tool: %s%s" % (r.stdout, r.stderr))
+    plan = json.load(open(os.path.join(d, "cwd", "out", "plan.json")))
+    check(plan["hqsim"] == os.path.join(d, "prefix", "bin", "hqsim") and
+          plan["base_timing"].startswith(os.path.join(d, "prefix", "share")),
+          "the plan uses the installed hqsim and its configs")
+    os.rename(os.path.join(d, "prefix", "share", "hqsim", "sweep"), os.path.join(d, "moved"))
+    r = subprocess.run([os.path.join(d, "prefix", "bin", "hqsim"), "sweep", "x.yaml", "-o", "o"],
+                       cwd=os.path.join(d, "cwd"), stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 2 and "share/hqsim/sweep/hqsweep.py was not found" in r.stderr,
+          "without the sweep tool: a clear error, exit 2")
+
+
+CASES = {"installed": case_installed, "spec_errors": case_spec_errors, "smoke": case_smoke, "resume": case_resume,
          "failing": case_failing, "pareto": case_pareto}
 if __name__ == "__main__":
     CASES[CASE]()
