@@ -117,7 +117,8 @@ def tool_version(hqsim):
 def rtl_version(root):
     h = hashlib.sha256(b"fpga xc7 1")
     if root:
-        for f in sorted(glob.glob(os.path.join(root, "rtl", "*.v"))) + [
+        for f in sorted(glob.glob(os.path.join(root, "rtl", "*.v")) +
+                        glob.glob(os.path.join(root, "rtl", "*.vh"))) + [
                 os.path.join(root, "scripts", "fpga")]:
             file_digest(h, f)
     return h.hexdigest()[:16]
