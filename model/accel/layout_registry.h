@@ -6,7 +6,7 @@
 #ifndef HQ_ACCEL_LAYOUT_REGISTRY_H
 #define HQ_ACCEL_LAYOUT_REGISTRY_H
 
-#include "accel/hq_accel_regmap.h"
+#include "hq_accel_regmap.h"
 #include "accel/weight_decoder.h"
 
 #include <cstdint>

@@ -19,6 +19,8 @@ static const command commands[] = {
     {"info", cmd_info, "describe a model file"},
     {"pack", cmd_pack, "pack a quantized model's weights into a DRAM layout"},
     {"run", cmd_run, "run firmware or a model on the virtual platform"},
+    {"sweep", cmd_sweep, "run a design-space sweep on Snakemake (docs/sweeps.md)"},
+    {"pareto", cmd_pareto, "extract and plot the Pareto front of a sweep's results"},
 };
 
 static void usage(FILE *f) {
