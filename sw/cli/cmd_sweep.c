@@ -4,7 +4,7 @@
  * this same hqsim. */
 #include "commands.h"
 
-#include "platform/hq_platform.h"
+#include "platform_run.h"
 
 #include <limits.h>
 #include <stdio.h>
