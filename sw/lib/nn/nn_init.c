@@ -149,7 +149,7 @@ void hq_model_free(hq_model *m) {
         hq_layer *L = &m->layers[l];
         free(L->w);
         free(L->b);
-        hq_qlayer_free(L->q); /* container.c owns the quantized layer's allocation scheme */
+        hq_qlayer_free(L->q); /* container_model.c owns the quantized layer's allocation scheme */
         L->w = L->b = NULL;
         L->q = NULL;
     }
