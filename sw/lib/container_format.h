@@ -8,6 +8,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HQM_MAGIC "\x89HQM\r\n\x1a\n" /* 8 bytes (the string's NUL is not part of it) */
 #define HQM_HEADER_BYTES 24
 #define HQM_CHUNK_HEADER 8
@@ -20,5 +24,9 @@
 
 /* Geometry of layer li (shapes, kernel, GEMM size, weight count): 0, or -1 with a message. */
 int hqm_check_geometry(const hq_layer *l, int li, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
