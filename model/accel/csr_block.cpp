@@ -7,6 +7,23 @@ static uint32_t hw_config(const AccelConfig &c) {
            (c.lane_group & 0xFF) << 20 | (c.rows_per_tile & 0xF) << 28;
 }
 
+/* The regmap: identification and command registers, then the counters from CYCLES_LO. */
+bool CsrBlock::decodes(uint64_t off) const {
+    return off % 4 == 0 && (off <= HQ_ACCEL_REG_LAYOUTS ||
+                            (off >= HQ_ACCEL_REG_CYCLES_LO && off <= HQ_ACCEL_REG_LAYERS));
+}
+
+bool CsrBlock::read_only(uint64_t off) const {
+    switch (off) {
+    case HQ_ACCEL_REG_CTRL:
+    case HQ_ACCEL_REG_IRQ_ENABLE:
+    case HQ_ACCEL_REG_IRQ_STATUS:
+    case HQ_ACCEL_REG_DESC_ADDR:
+    case HQ_ACCEL_REG_DESC_COUNT: return false;
+    default: return true;
+    }
+}
+
 bool CsrBlock::read(uint32_t off, uint32_t *v) {
     /* 64-bit counters: reading LO latches HI so the pair is consistent. */
     auto lo = [&](uint64_t x) {
@@ -82,10 +99,7 @@ bool CsrBlock::write(uint32_t off, uint32_t v) {
     default:
         /* Writes to read-only registers are ignored (like most hardware); offsets outside
          * the map are bus errors. */
-        uint32_t dummy, latch = hi_latch_;
-        bool known = read(off, &dummy);
-        hi_latch_ = latch;
-        return known;
+        return decodes(off);
     }
 }
 

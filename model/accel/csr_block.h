@@ -1,11 +1,14 @@
 /* The control/status registers of docs/regmap.md: command registers, status, interrupt
  * enable/status (the interrupt line is IRQ_STATUS & IRQ_ENABLE != 0) and the 64-bit
- * performance counters. Plain C++: the SystemC wrapper (hq_accel) maps it on the bus. */
+ * performance counters. Plain C++: the SystemC wrapper (hq_accel) maps it on the bus. Its
+ * access rule is the RegisterBlock one: 32-bit accesses, offsets of the regmap only, writes
+ * to read-only registers ignored. */
 #ifndef HQ_ACCEL_CSR_BLOCK_H
 #define HQ_ACCEL_CSR_BLOCK_H
 
 #include "accel/accel_config.h"
 #include "hq_accel_regmap.h"
+#include "periph/register_block.h"
 
 #include <cstdint>
 
@@ -17,9 +20,10 @@ struct PerfCounters {
     uint32_t layers = 0;
 };
 
-class CsrBlock {
+class CsrBlock : public RegisterBlock {
   public:
-    explicit CsrBlock(const AccelConfig &cfg) : cfg_(cfg) {}
+    explicit CsrBlock(const AccelConfig &cfg)
+        : RegisterBlock(HQ_ACCEL_WINDOW_BYTES, W4), cfg_(cfg) {}
 
     /* Bus accesses (aligned 32-bit words). Return false for an offset outside the map. */
     bool read(uint32_t offset, uint32_t *value);
@@ -41,6 +45,9 @@ class CsrBlock {
     uint32_t status() const { return status_; }
 
   private:
+    bool decodes(uint64_t offset) const override;
+    bool read_only(uint64_t offset) const override;
+
     const AccelConfig &cfg_;
     uint32_t status_ = 0, irq_enable_ = 0, irq_status_ = 0;
     uint32_t desc_addr_ = 0, desc_count_ = 0, err_desc_ = 0, err_addr_ = 0;

@@ -31,13 +31,9 @@ void HqAccel::update_irq() {
 
 void HqAccel::b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay) {
     const uint64_t off = gp.get_address();
-    if (gp.get_data_length() != 4 || off % 4 || gp.get_byte_enable_ptr() ||
-        gp.get_streaming_width() < 4) {
-        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-        return;
-    }
-    if (off >= HQ_ACCEL_WINDOW_BYTES) {
-        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    const RegisterBlock::Access a = csr_.classify(gp);
+    if (!RegisterBlock::accepted(a)) {
+        gp.set_response_status(RegisterBlock::response(a));
         return;
     }
     uint32_t v = 0;

@@ -8,8 +8,8 @@ namespace hq {
 using sc_core::sc_time;
 
 Clint::Clint(sc_core::sc_module_name name, double mtime_hz)
-    : sc_module(name), socket("socket"), irq_timer("irq_timer"), irq_software("irq_software"),
-      hz_(mtime_hz), tick_(1.0 / mtime_hz, sc_core::SC_SEC) {
+    : sc_module(name), RegisterBlock(SIZE, W4 | W8), socket("socket"), irq_timer("irq_timer"),
+      irq_software("irq_software"), hz_(mtime_hz), tick_(1.0 / mtime_hz, sc_core::SC_SEC) {
     socket.register_b_transport(this, &Clint::b_transport);
     socket.register_transport_dbg(this, &Clint::transport_dbg);
     SC_METHOD(drive_irqs);
@@ -63,8 +63,9 @@ bool Clint::read(uint64_t off, unsigned len, uint64_t mt, uint64_t &v) const {
 void Clint::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay) {
     const uint64_t off = trans.get_address();
     const unsigned len = trans.get_data_length();
-    if (!(len == 4 || len == 8) || (off & (len - 1))) {
-        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    const Access a = classify(trans);
+    if (!accepted(a)) {
+        trans.set_response_status(response(a));
         return;
     }
     const sc_time now = sc_core::sc_time_stamp() + delay;

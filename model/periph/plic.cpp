@@ -6,8 +6,8 @@
 namespace hq {
 
 Plic::Plic(sc_core::sc_module_name name, unsigned num_sources)
-    : sc_module(name), socket("socket"), sources("sources", num_sources), irq("irq"),
-      n_(num_sources), priority_(num_sources + 1, 0), pending_(num_sources + 1, false),
+    : sc_module(name), RegisterBlock(SIZE, W4), socket("socket"), sources("sources", num_sources),
+      irq("irq"), n_(num_sources), priority_(num_sources + 1, 0), pending_(num_sources + 1, false),
       enabled_(num_sources + 1, false), in_service_(num_sources + 1, false) {
     if (num_sources < 1 || num_sources > kMaxSources)
         throw std::invalid_argument("PLIC: number of sources must be in [1, 1023]");
@@ -86,8 +86,9 @@ void Plic::write_word(uint64_t off, uint32_t v) {
 
 void Plic::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay) {
     const uint64_t off = trans.get_address();
-    if (trans.get_data_length() != 4 || (off & 3) || off >= SIZE) {
-        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    const Access a = classify(trans);
+    if (!accepted(a)) {
+        trans.set_response_status(response(a));
         return;
     }
     uint32_t v = 0;

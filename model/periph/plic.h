@@ -7,9 +7,12 @@
  *   0x200004          claim (read) / complete (write), context 0
  * Sources are level-triggered: a source is pending while its line is high and it is not
  * being served (between claim and complete). `irq` (mip.MEIP) is high while an enabled
- * pending source has priority > threshold. Other contexts' registers read as zero. */
+ * pending source has priority > threshold. Other contexts' registers read as zero; 32-bit
+ * accesses only (RegisterBlock). */
 #ifndef HQ_PLIC_H
 #define HQ_PLIC_H
+
+#include "periph/register_block.h"
 
 #include <systemc>
 #include <tlm>
@@ -20,7 +23,7 @@
 
 namespace hq {
 
-class Plic : public sc_core::sc_module {
+class Plic : public sc_core::sc_module, public RegisterBlock {
   public:
     tlm_utils::simple_target_socket<Plic> socket;
     sc_core::sc_vector<sc_core::sc_in<bool>> sources; /* sources[i] is source id i + 1 */
@@ -45,6 +48,11 @@ class Plic : public sc_core::sc_module {
     void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
     unsigned transport_dbg(tlm::tlm_generic_payload &trans);
     uint32_t read_word(uint64_t off, bool claim);
+    /* Pending bits are read-only; words outside the registers above read as zero. */
+    bool read_only(uint64_t off) const override {
+        return !(off < PENDING || (off >= ENABLE && off < ENABLE + 0x80) || off == THRESHOLD ||
+                 off == CLAIM);
+    }
     void write_word(uint64_t off, uint32_t v);
     void sample_lines();   /* SC_METHOD on a source change or a register write; the only
                               writer of irq */

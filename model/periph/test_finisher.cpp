@@ -5,13 +5,15 @@
 
 namespace hq {
 
-TestFinisher::TestFinisher(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
+TestFinisher::TestFinisher(sc_core::sc_module_name name)
+    : sc_module(name), RegisterBlock(4, W4), socket("socket") {
     socket.register_b_transport(this, &TestFinisher::b_transport);
 }
 
 void TestFinisher::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay) {
-    if (trans.get_address() != 0 || trans.get_data_length() != 4) {
-        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    const Access a = classify(trans);
+    if (!accepted(a)) {
+        trans.set_response_status(response(a));
         return;
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -23,7 +23,8 @@ void console_end_firmware_line() {
 }
 
 Uart16550::Uart16550(sc_core::sc_module_name name, const std::string &out_path)
-    : sc_module(name), socket("socket"), irq("irq"), out_(stdout), own_file_(false) {
+    : sc_module(name), RegisterBlock(8, W1 | W2 | W4), socket("socket"), irq("irq"), out_(stdout),
+      own_file_(false) {
     /* The standard streams are used as they are: opening /dev/stderr would truncate a file
      * stderr is redirected to and write it from a second offset. */
     if (out_path == "/dev/stderr")
@@ -105,7 +106,7 @@ void Uart16550::write_reg(unsigned off, uint8_t v) {
     case LCR: lcr_ = v; break;
     case MCR: mcr_ = v & 0x1f; break;
     case SCR: scr_ = v; break;
-    default: break; /* LSR, MSR: read-only */
+    default: break; /* LSR, MSR: read-only (ignored before this, by RegisterBlock) */
     }
     update_irq();
 }
@@ -116,21 +117,18 @@ void Uart16550::drive_irq() {
 }
 
 void Uart16550::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &) {
-    const uint64_t addr = trans.get_address();
-    const unsigned len = trans.get_data_length();
     /* Byte registers; a wider aligned access reaches the register at its low byte. */
-    if (addr > 7 || len == 0 || len > 4 || addr + len > 8 || (addr & (len - 1))) {
-        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        return;
-    }
+    const Access a = classify(trans);
+    trans.set_response_status(response(a));
+    if (!accepted(a)) return;
+    const unsigned off = static_cast<unsigned>(trans.get_address());
     uint8_t *p = trans.get_data_ptr();
     if (trans.is_read()) {
-        std::memset(p, 0, len);
-        p[0] = read_reg(static_cast<unsigned>(addr), true);
-    } else if (trans.is_write()) {
-        write_reg(static_cast<unsigned>(addr), p[0]);
+        std::memset(p, 0, trans.get_data_length());
+        p[0] = read_reg(off, true);
+    } else if (trans.is_write() && a == Access::ok) {
+        write_reg(off, p[0]);
     }
-    trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 unsigned Uart16550::transport_dbg(tlm::tlm_generic_payload &trans) {

@@ -4,6 +4,8 @@
 #ifndef HQ_UART_16550_H
 #define HQ_UART_16550_H
 
+#include "periph/register_block.h"
+
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
@@ -19,7 +21,7 @@ namespace hq {
  * the status line do not run together. */
 void console_end_firmware_line();
 
-class Uart16550 : public sc_core::sc_module {
+class Uart16550 : public sc_core::sc_module, public RegisterBlock {
   public:
     tlm_utils::simple_target_socket<Uart16550> socket;
     sc_core::sc_out<bool> irq;
@@ -56,6 +58,7 @@ class Uart16550 : public sc_core::sc_module {
     SC_HAS_PROCESS(Uart16550);
     void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
     unsigned transport_dbg(tlm::tlm_generic_payload &trans);
+    bool read_only(uint64_t off) const override { return off == LSR || off == MSR; }
     uint8_t read_reg(unsigned off, bool side_effects);
     void write_reg(unsigned off, uint8_t v);
     void update_irq() { irq_ev_.notify(); }

@@ -188,7 +188,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     /* The reference, on the same images. */
     std::vector<int32_t> ref_logits((size_t)n * g.m.n_classes);
     std::vector<int> ref_preds(n);
-    hq_ref_infer(g.ref, g.ds.images, n, ref_logits.data(), ref_preds.data(), 0);
+    if (hq_ref_infer(g.ref, g.ds.images, n, ref_logits.data(), ref_preds.data(), 0))
+        throw Failure{2, "out of memory for the C reference's buffers: nothing ran"};
 
     hq_layout_opts lo;
     hq_layout_opts_default(&lo, hq_layout_of_model(&g.m));

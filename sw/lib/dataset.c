@@ -1,4 +1,5 @@
 /* Fashion-MNIST loader: gzip-compressed IDX files (big-endian header, then raw bytes). */
+#include "hq_error.h"
 #include "dataset.h"
 
 #include <errno.h>
@@ -22,8 +23,7 @@ static int fail(char *err, size_t errlen, const char *path, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (err && errlen) snprintf(err, errlen, "%s: %s. %s", path, what, PACKAGE_HINT);
-    return -1;
+    return hq_errf(err, errlen, "%s: %s. %s", path, what, PACKAGE_HINT);
 }
 
 static uint32_t be32(const uint8_t *p) {

@@ -1,4 +1,5 @@
 /* Figures drawn with cairo (figure.h). */
+#include "hq_error.h"
 #include "figure.h"
 
 #include "out_file.h"
@@ -104,10 +105,9 @@ int hq_fig_write_png(cairo_t *cr, const char *path, char *err, size_t errlen) {
     int saved = errno;
     if (st != CAIRO_STATUS_SUCCESS) {
         hq_out_abort(&out);
-        snprintf(err, errlen, "%s: cannot write PNG: %s%s%s", path, cairo_status_to_string(st),
-                 st == CAIRO_STATUS_WRITE_ERROR ? ": " : "",
-                 st == CAIRO_STATUS_WRITE_ERROR ? strerror(saved) : "");
-        return -1;
+        return hq_errf(err, errlen, "%s: cannot write PNG: %s%s%s", path,
+                       cairo_status_to_string(st), st == CAIRO_STATUS_WRITE_ERROR ? ": " : "",
+                       st == CAIRO_STATUS_WRITE_ERROR ? strerror(saved) : "");
     }
     return hq_out_close(&out, err, errlen);
 }

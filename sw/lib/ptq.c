@@ -122,8 +122,8 @@ int hq_ptq_calibrate(hq_model *m, const hq_dataset *calib, const hq_calib_opts *
                 /* A layer that never fires still needs a valid (positive) scale. */
                 L->out_act_scale = clip > 0 ? (float)(clip / 255.0) : 1.0f / 255.0f;
                 if (o->verbose)
-                    fprintf(stderr, "calibrate: layer %d max %.4f clip %.4f (p%g) scale %.6g\n", l,
-                            maxv[l], clip, o->percentile, L->out_act_scale);
+                    hq_notef("calibrate: layer %d max %.4f clip %.4f (p%g) scale %.6g\n", l,
+                             maxv[l], clip, o->percentile, L->out_act_scale);
             } else {
                 L->out_act_scale = scale; /* maxpool: max commutes with a monotonic code */
             }

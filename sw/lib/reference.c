@@ -6,7 +6,6 @@
 #include "hq_arith.h"
 
 #include <omp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,17 +153,17 @@ static void requant_rows(const int32_t *acc, const int32_t *mult, const int64_t 
 }
 
 void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np, uint8_t *out) {
-    int64_t round_stack[256];
-    int64_t *round = rows <= 256 ? round_stack : malloc((size_t)rows * sizeof *round);
-    if (!round) {
-        fprintf(stderr, "hq_ref_requant: out of memory\n");
-        abort();
+    /* The rounding terms of up to 256 rows at a time, on the stack: nothing to allocate. */
+    enum { ROWS_AT_ONCE = 256 };
+    int64_t round[ROWS_AT_ONCE];
+    for (int r0 = 0; r0 < rows; r0 += ROWS_AT_ONCE) {
+        const int nr = rows - r0 < ROWS_AT_ONCE ? rows - r0 : ROWS_AT_ONCE;
+        for (int r = 0; r < nr; r++)
+            round[r] = q->rq_shift[r0 + r] ? (int64_t)1 << (q->rq_shift[r0 + r] - 1) : 0;
+        for (size_t p = 0; p < np; p++)
+            requant_rows(acc + p * rows + r0, q->rq_mult + r0, round, q->rq_shift + r0, nr,
+                         out + p * rows + r0);
     }
-    for (int r = 0; r < rows; r++)
-        round[r] = q->rq_shift[r] ? (int64_t)1 << (q->rq_shift[r] - 1) : 0;
-    for (size_t p = 0; p < np; p++)
-        requant_rows(acc + p * rows, q->rq_mult, round, q->rq_shift, rows, out + p * rows);
-    if (round != round_stack) free(round);
 }
 
 void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out) {
@@ -222,28 +221,23 @@ static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, 
             acc[p * rows + r] = add_wrap(acc[p * rows + r], bias[r]);
 }
 
-void hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
+int hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
     ref_layer R = {pad_k(L->cols), positions_of(L), NULL};
     R.w16 = widen_weights(L, R.kp);
     int gemm_rows = L->kind == HQ_LAYER_DENSE ? n : R.positions;
     int16_t *a16 = malloc((size_t)gemm_rows * R.kp * sizeof *a16);
-    if (!R.w16 || !a16) {
-        fprintf(stderr, "hq_ref_layer_acc: out of memory\n");
-        abort();
-    }
-    layer_acc(L, &R, in, n, a16, acc);
+    int rc = R.w16 && a16 ? 0 : -1;
+    if (!rc) layer_acc(L, &R, in, n, a16, acc);
     free(a16);
     free(R.w16);
+    return rc;
 }
 
-void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
+int hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
     const hq_qlayer *q = L->q;
     const int rows = L->rows, cols = L->cols, P = positions_of(L);
     int16_t *col = malloc((size_t)P * cols * sizeof *col);
-    if (!col) {
-        fprintf(stderr, "hq_ref_layer_acc_split: out of memory\n");
-        abort();
-    }
+    if (!col) return -1;
     for (int i = 0; i < n; i++) {
         const uint8_t *img = in + (size_t)i * hq_shape_elems(L->in);
         if (L->kind == HQ_LAYER_CONV) {
@@ -272,6 +266,7 @@ void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t
         }
     }
     free(col);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ prepared network */
@@ -365,12 +360,12 @@ static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, u
     }
 }
 
-void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
-                      int32_t *out_acc) {
+int hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
+                     int32_t *out_acc) {
     ref_scratch s;
     if (scratch_alloc(net, &s)) {
-        fprintf(stderr, "hq_ref_run_layer: out of memory\n");
-        abort();
+        scratch_free(&s);
+        return -1;
     }
     const hq_layer *L = &net->m->layers[li];
     size_t in_step = hq_shape_elems(L->in), out_step = hq_shape_elems(L->out);
@@ -381,6 +376,7 @@ void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, u
                   out_acc ? out_acc + (size_t)i * out_step : NULL, &s);
     }
     scratch_free(&s);
+    return 0;
 }
 
 static void infer_batch(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits,
@@ -399,8 +395,8 @@ static void infer_batch(const hq_ref_net *net, const uint8_t *images, int n, int
             preds[i] = hq_argmax_i32(logits + (size_t)i * m->n_classes, m->n_classes);
 }
 
-void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits, int *preds,
-                  int threads) {
+int hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits, int *preds,
+                 int threads) {
     const hq_model *m = net->m;
     int n_batches = (n + REF_BATCH - 1) / REF_BATCH;
     if (threads <= 0) threads = omp_get_max_threads();
@@ -422,10 +418,7 @@ void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *
         }
         scratch_free(&s);
     }
-    if (oom) {
-        fprintf(stderr, "hq_ref_infer: out of memory for scratch buffers\n");
-        abort();
-    }
+    return oom ? -1 : 0;
 }
 
 int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int threads, char *err,
@@ -441,7 +434,11 @@ int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int t
         hq_ref_free(net);
         return hq_errf(err, errlen, "out of memory");
     }
-    hq_ref_infer(net, d->images, n, NULL, p, threads);
+    if (hq_ref_infer(net, d->images, n, NULL, p, threads)) {
+        if (!preds) free(p);
+        hq_ref_free(net);
+        return hq_errf(err, errlen, "out of memory for the inference buffers");
+    }
     int correct = 0;
     for (int i = 0; i < n; i++)
         correct += p[i] == d->labels[i];

@@ -8,7 +8,7 @@
  *
  * Typical use:
  *     hq_ref_net *net = hq_ref_prepare(model, err, sizeof err);
- *     hq_ref_infer(net, images, n, NULL, preds);     // OpenMP over batches of images
+ *     hq_ref_infer(net, images, n, NULL, preds, 0); // OpenMP over batches; -1: no memory
  *     hq_ref_free(net);
  * A model stays owned by the caller and must outlive the hq_ref_net built from it. */
 #ifndef HQ_REFERENCE_H
@@ -31,17 +31,20 @@ typedef struct hq_ref_net hq_ref_net;
 hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen);
 void hq_ref_free(hq_ref_net *net);
 
+/* The functions below that return int give 0, or -1 when out of memory (their only failure;
+ * the outputs are then incomplete). */
+
 /* Runs n images (uint8, m->input shape, HWC) through the network. logits (may be NULL):
  * [n][n_classes] int32 accumulators of the last layer; preds (may be NULL): argmax, lowest
  * index on ties. threads: 0 = OpenMP default. Deterministic whatever the thread count. */
-void hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits, int *preds,
-                  int threads);
+int hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits, int *preds,
+                 int threads);
 
 /* Runs layer li of a prepared net on n inputs (uint8 HWC, that layer's input shape).
  * Hidden layers write uint8 activations to out_u8 ([n][out elems]); the last layer writes its
  * int32 logits to out_acc ([n][rows]). Single-threaded: the caller tiles and parallelises. */
-void hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
-                      int32_t *out_acc);
+int hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
+                     int32_t *out_acc);
 
 /* Evaluates the first n images of d (n <= 0: all); returns the number of correct predictions
  * (preds may be NULL), or -1 with a message. */
@@ -57,15 +60,16 @@ void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp
 /* One weighted layer's accumulators, bias included: acc[p][r] for every output position p of
  * the n inputs (dense: one position per input; conv: out.h * out.w per input, HWC order).
  * Uses the effective weights q->w directly. acc has n * positions * rows entries. */
-void hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc);
+int hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc);
 
 /* The same accumulators computed the way split hardware does: a low partial sum over the
  * low-precision weights (codes c = w >> lo_shift), a high partial sum over is_hi weights, merged
  * with hq_merge_partials, then + bias. Equal to hq_ref_layer_acc by the contract; for uniform
  * layers (lo_bits == 0) every weight is high. */
-void hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t *acc);
+int hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t *acc);
 
-/* out[p][r] = hq_requant_relu(acc[p][r], rq_mult[r], rq_shift[r]) for np positions. */
+/* out[p][r] = hq_requant_relu(acc[p][r], rq_mult[r], rq_shift[r]) for np positions (no
+ * allocation: cannot fail). */
 void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np, uint8_t *out);
 
 /* Max pooling on uint8 HWC with window = stride = L->k (floor: trailing rows/cols dropped). */

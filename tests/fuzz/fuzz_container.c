@@ -1,5 +1,5 @@
-/* Fuzz target `container`: the .hqm reader (sw/lib/container.c). Each input is read as is and
- * again with its length field and CRC repaired, so mutations reach the chunk parser and the
+/* Fuzz target `container`: the .hqm reader (sw/lib/container_reader.c). Each input is read as is
+ * and again with its length field and CRC repaired, so mutations reach the chunk parser and the
  * model checks behind the checksum. A model that loads must validate and save again. */
 #include "container.h"
 #include "fuzz_outcome.h"

@@ -1,5 +1,6 @@
 /* PNG weight-map figures (maps.h). Each figure is drawn twice by the same code: first on a
  * 1 x 1 canvas to measure how large it is, then on a canvas of that size. */
+#include "hq_error.h"
 #include "layout/maps.h"
 #include "figure.h"
 
@@ -377,8 +378,8 @@ int hq_map_write_model(const hq_model *m, const char *dir, int verbose, char *er
         hq_map_geom g;
         if (hq_map_write_layer(m, l, path, &g, err, errlen)) return -1;
         if (verbose)
-            fprintf(stderr, "map: %s (%d x %d weights, %d x %d px)\n", path, L->rows, L->cols,
-                    g.fig_w, g.fig_h);
+            hq_notef("map: %s (%d x %d weights, %d x %d px)\n", path, L->rows, L->cols, g.fig_w,
+                     g.fig_h);
     }
     return 0;
 }

@@ -31,7 +31,10 @@ int hq_eval_float(const hq_model *m, const hq_dataset *d, int n, int *preds) {
     for (int b0 = 0; b0 < n; b0 += cap) {
         int bn = n - b0 < cap ? n - b0 : cap;
         nn_net_load_images(&net, m, d->images + (long)b0 * img_size, NULL, bn);
-        nn_net_forward(&net, m, w, bn, last);
+        if (nn_net_forward(&net, m, w, bn, last)) {
+            correct = -1; /* out of memory */
+            break;
+        }
         for (int i = 0; i < bn; i++) {
             int p = nn_argmax(net.act[last] + (long)i * m->n_classes, m->n_classes);
             if (preds) preds[b0 + i] = p;
@@ -57,7 +60,10 @@ int hq_forward_float_batch(const hq_model *m, const uint8_t *images, int n, int 
     for (int b0 = 0; b0 < n; b0 += cap) {
         int bn = n - b0 < cap ? n - b0 : cap;
         nn_net_load_images(&net, m, images + (long)b0 * img_size, NULL, bn);
-        nn_net_forward(&net, m, w, bn, upto);
+        if (nn_net_forward(&net, m, w, bn, upto)) {
+            nn_net_free(&net);
+            return -1; /* out of memory */
+        }
         for (int l = 0; l <= upto; l++) {
             if (!acts[l]) continue;
             long size = nn_shape_size(m->layers[l].out);

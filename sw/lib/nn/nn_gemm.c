@@ -5,6 +5,7 @@
  * alternatives on this machine (MR x NR = 6x8, 8x8, 4x12) were slower than 4x8. */
 #include "nn_gemm.h"
 
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,18 +19,34 @@ typedef struct {
     float *a, *b;
 } pack_buffers;
 
-/* Each thread allocates its own packing buffers for the duration of one nn_gemm call (glibc
- * keeps freed blocks of this size on its heap, so repeated calls do not go back to mmap). */
-static pack_buffers pack_alloc(void) {
-    pack_buffers pb = {aligned_alloc(64, sizeof(float) * MC * KC),
-                       aligned_alloc(64, sizeof(float) * KC * NC)};
-    if (!pb.a || !pb.b) abort(); /* 320 kB: failing here means the machine is out of memory */
-    return pb;
+/* Each thread has its own packing buffers (320 kB) for the duration of one nn_gemm call,
+ * all allocated before the parallel region so that running out of memory is an error the
+ * caller sees (glibc keeps freed blocks of this size on its heap, so repeated calls do not go
+ * back to mmap). Returns NULL when out of memory. */
+static pack_buffers *packs_alloc(int nt) {
+    pack_buffers *pbs = calloc((size_t)nt, sizeof *pbs);
+    if (!pbs) return NULL;
+    for (int t = 0; t < nt; t++) {
+        pbs[t].a = aligned_alloc(64, sizeof(float) * MC * KC);
+        pbs[t].b = aligned_alloc(64, sizeof(float) * KC * NC);
+        if (!pbs[t].a || !pbs[t].b) {
+            for (int u = 0; u <= t; u++) {
+                free(pbs[u].a);
+                free(pbs[u].b);
+            }
+            free(pbs);
+            return NULL;
+        }
+    }
+    return pbs;
 }
 
-static void pack_free(pack_buffers *pb) {
-    free(pb->a);
-    free(pb->b);
+static void packs_free(pack_buffers *pbs, int nt) {
+    for (int t = 0; t < nt; t++) {
+        free(pbs[t].a);
+        free(pbs[t].b);
+    }
+    free(pbs);
 }
 
 /* Packs op(A)[i0..i0+mc)[k0..k0+kc) into MR-row panels, each stored k-major, zero-padded. */
@@ -139,15 +156,19 @@ static int split_chunk(int tiles, int K) {
     return chunk; /* a multiple of KC, so the K blocking inside a chunk stays aligned */
 }
 
-static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
-                         const float *B, int ldb, float *C, int ldc, int accumulate, int nt,
-                         int tiles_n, int tiles, int chunk) {
+static int gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda,
+                        const float *B, int ldb, float *C, int ldc, int accumulate, int nt,
+                        int tiles_n, int tiles, int chunk) {
     int chunks = (K + chunk - 1) / chunk;
-    float *part = malloc(sizeof(float) * (size_t)chunks * M * N);
-    if (!part) abort(); /* at most 32 x 4 tiles = 8 MB; as for the packing buffers */
+    float *part = malloc(sizeof(float) * (size_t)chunks * M * N); /* at most 32 x 4 tiles: 8 MB */
+    pack_buffers *pbs = part ? packs_alloc(nt) : NULL;
+    if (!pbs) {
+        free(part);
+        return -1;
+    }
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
-        pack_buffers pb = pack_alloc();
+        pack_buffers pb = pbs[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
         for (int t = 0; t < tiles * chunks; t++) {
             int ch = t / tiles, tile = t % tiles;
@@ -157,8 +178,8 @@ static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const fl
             macro_tile(trans_a, trans_b, M, N, kc, a, lda, b, ldb, part + (size_t)ch * M * N, N, 0,
                        (tile / tiles_n) * MC, (tile % tiles_n) * NC, &pb);
         }
-        pack_free(&pb);
     }
+    packs_free(pbs, nt);
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (int i = 0; i < M; i++) {
         float *c = C + (size_t)i * ldc;
@@ -170,16 +191,17 @@ static void gemm_split_k(int trans_a, int trans_b, int M, int N, int K, const fl
         }
     }
     free(part);
+    return 0;
 }
 
-void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda, const float *B,
-             int ldb, float *C, int ldc, int accumulate, int threads) {
-    if (M <= 0 || N <= 0) return;
+int nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda, const float *B,
+            int ldb, float *C, int ldc, int accumulate, int threads) {
+    if (M <= 0 || N <= 0) return 0;
     if (K <= 0) {
         if (!accumulate)
             for (int i = 0; i < M; i++)
                 memset(C + (size_t)i * ldc, 0, sizeof(float) * N);
-        return;
+        return 0;
     }
     int tiles_m = (M + MC - 1) / MC, tiles_n = (N + NC - 1) / NC;
     int tiles = tiles_m * tiles_n;
@@ -187,21 +209,22 @@ void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int 
     /* Small products are not worth waking the thread team. */
     if ((double)M * N * K < 65536.0) nt = 1;
     int chunk = split_chunk(tiles, K);
-    if (chunk) {
-        gemm_split_k(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate, nt, tiles_n,
-                     tiles, chunk);
-        return;
-    }
+    if (chunk)
+        return gemm_split_k(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate, nt,
+                            tiles_n, tiles, chunk);
     if (nt > tiles) nt = tiles;
+    pack_buffers *pbs = packs_alloc(nt);
+    if (!pbs) return -1;
         /* Dynamic scheduling keeps both cores busy when one is preempted (shared machines); any
          * thread computes a given tile the same way, so the result does not change. */
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
-        pack_buffers pb = pack_alloc();
+        pack_buffers pb = pbs[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
         for (int t = 0; t < tiles; t++)
             macro_tile(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate,
                        (t / tiles_n) * MC, (t % tiles_n) * NC, &pb);
-        pack_free(&pb);
     }
+    packs_free(pbs, nt);
+    return 0;
 }

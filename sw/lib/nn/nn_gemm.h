@@ -12,9 +12,10 @@ extern "C" {
 /* C[M][N] = (accumulate ? C : 0) + op(A) * op(B), all row-major.
  * op(A) is M x K: A[i*lda + k], or A^T when trans_a (A stored K x M: A[k*lda + i]).
  * op(B) is K x N: B[k*ldb + j], or B^T when trans_b (B stored N x K: B[j*ldb + k]).
- * threads: number of OpenMP threads to use (<= 1: run on the calling thread only). */
-void nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda, const float *B,
-             int ldb, float *C, int ldc, int accumulate, int threads);
+ * threads: number of OpenMP threads to use (<= 1: run on the calling thread only).
+ * Returns 0, or -1 when out of memory for the packing buffers (C is then unchanged). */
+int nn_gemm(int trans_a, int trans_b, int M, int N, int K, const float *A, int lda, const float *B,
+            int ldb, float *C, int ldc, int accumulate, int threads);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 /* Network construction (MLP and CNN topologies, deterministic He initialisation) and
  * hq_model_free. */
+#include "hq_error.h"
 #include "container.h"
 #include "nn_layers.h"
 #include "nn_rng.h"
@@ -80,8 +81,8 @@ static int alloc_and_init(hq_model *m, unsigned long long seed, char *err, size_
         L->b = calloc((size_t)L->rows, sizeof(float));
         if (!L->w || !L->b) {
             hq_model_free(m);
-            snprintf(err, errlen, "out of memory allocating layer %d (%zu weights)", l, count);
-            return -1;
+            return hq_errf(err, errlen, "out of memory allocating layer %d (%zu weights)", l,
+                           count);
         }
         float limit = sqrtf((L->relu ? 6.0f : 3.0f) / (float)L->cols);
         for (size_t i = 0; i < count; i++)
@@ -92,8 +93,7 @@ static int alloc_and_init(hq_model *m, unsigned long long seed, char *err, size_
 
 static int check_width_mult(float width_mult, char *err, size_t errlen) {
     if (!(width_mult > 0.0f && width_mult <= 64.0f)) {
-        snprintf(err, errlen, "width_mult %g out of range (0, 64]", (double)width_mult);
-        return -1;
+        return hq_errf(err, errlen, "width_mult %g out of range (0, 64]", (double)width_mult);
     }
     return 0;
 }
@@ -106,14 +106,13 @@ int hq_model_init_mlp(hq_model *m, const int *hidden, int n_hidden, float width_
     }
     if (check_width_mult(width_mult, err, errlen)) return -1;
     if (n_hidden < 0 || n_hidden > HQ_MAX_LAYERS - 1) {
-        snprintf(err, errlen, "%d hidden layers: must be in [0, %d]", n_hidden, HQ_MAX_LAYERS - 1);
-        return -1;
+        return hq_errf(err, errlen, "%d hidden layers: must be in [0, %d]", n_hidden,
+                       HQ_MAX_LAYERS - 1);
     }
     for (int i = 0; i < n_hidden; i++) {
         if (hidden[i] < 1 || (float)hidden[i] * width_mult > NN_MAX_WIDTH) {
-            snprintf(err, errlen, "hidden width %d (x %g) out of range [1, %d]", hidden[i],
-                     (double)width_mult, NN_MAX_WIDTH);
-            return -1;
+            return hq_errf(err, errlen, "hidden width %d (x %g) out of range [1, %d]", hidden[i],
+                           (double)width_mult, NN_MAX_WIDTH);
         }
     }
     init_common(m, "mlp", width_mult);
@@ -129,9 +128,8 @@ int hq_model_init_cnn(hq_model *m, float width_mult, unsigned long long seed, ch
                       size_t errlen) {
     if (check_width_mult(width_mult, err, errlen)) return -1;
     if (width_mult > 8.0f) {
-        snprintf(err, errlen, "width_mult %g too large for the CNN (at most 8)",
-                 (double)width_mult);
-        return -1;
+        return hq_errf(err, errlen, "width_mult %g too large for the CNN (at most 8)",
+                       (double)width_mult);
     }
     init_common(m, "cnn", width_mult);
     add_conv(m, scaled(16, width_mult), 3, 1);
@@ -149,7 +147,7 @@ void hq_model_free(hq_model *m) {
         hq_layer *L = &m->layers[l];
         free(L->w);
         free(L->b);
-        hq_qlayer_free(L->q); /* container.c owns the quantized layer's allocation scheme */
+        hq_qlayer_free(L->q); /* container_model.c owns the quantized layer's allocation scheme */
         L->w = L->b = NULL;
         L->q = NULL;
     }

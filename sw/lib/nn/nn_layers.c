@@ -26,18 +26,23 @@ static void bias_grad(const float *dy, float *db, long m, int rows) {
             db[j] += dy[i * rows + j];
 }
 
-void nn_dense_forward(const hq_layer *L, const float *w, const float *x, float *y, int n,
-                      int threads) {
-    nn_gemm(0, 1, n, L->rows, L->cols, x, L->cols, w, L->cols, y, L->rows, 0, threads);
+int nn_dense_forward(const hq_layer *L, const float *w, const float *x, float *y, int n,
+                     int threads) {
+    if (nn_gemm(0, 1, n, L->rows, L->cols, x, L->cols, w, L->cols, y, L->rows, 0, threads))
+        return -1;
     bias_relu(y, L->b, n, L->rows, L->relu);
+    return 0;
 }
 
-void nn_dense_backward(const hq_layer *L, const float *w, const float *x, const float *dy,
-                       float *dx, float *dw, float *db, int n, int threads) {
+int nn_dense_backward(const hq_layer *L, const float *w, const float *x, const float *dy, float *dx,
+                      float *dw, float *db, int n, int threads) {
     /* dw[rows][cols] = dy^T x;  dx[n][cols] = dy w */
-    nn_gemm(1, 0, L->rows, L->cols, n, dy, L->rows, x, L->cols, dw, L->cols, 0, threads);
+    if (nn_gemm(1, 0, L->rows, L->cols, n, dy, L->rows, x, L->cols, dw, L->cols, 0, threads))
+        return -1;
     bias_grad(dy, db, n, L->rows);
-    if (dx) nn_gemm(0, 0, n, L->cols, L->rows, dy, L->rows, w, L->cols, dx, L->cols, 0, threads);
+    if (dx && nn_gemm(0, 0, n, L->cols, L->rows, dy, L->rows, w, L->cols, dx, L->cols, 0, threads))
+        return -1;
+    return 0;
 }
 
 void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads) {
@@ -101,23 +106,28 @@ static void col2im(const hq_layer *L, const float *dcol, float *dx, int n, int t
     }
 }
 
-void nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y, int n,
-                     int threads) {
+int nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y, int n,
+                    int threads) {
     int m = n * L->out.h * L->out.w;
     nn_im2col(L, x, col, n, threads);
-    nn_gemm(0, 1, m, L->rows, L->cols, col, L->cols, w, L->cols, y, L->rows, 0, threads);
+    if (nn_gemm(0, 1, m, L->rows, L->cols, col, L->cols, w, L->cols, y, L->rows, 0, threads))
+        return -1;
     bias_relu(y, L->b, m, L->rows, L->relu);
+    return 0;
 }
 
-void nn_conv_backward(const hq_layer *L, const float *w, const float *col, const float *dy,
-                      float *dcol, float *dx, float *dw, float *db, int n, int threads) {
+int nn_conv_backward(const hq_layer *L, const float *w, const float *col, const float *dy,
+                     float *dcol, float *dx, float *dw, float *db, int n, int threads) {
     int m = n * L->out.h * L->out.w;
-    nn_gemm(1, 0, L->rows, L->cols, m, dy, L->rows, col, L->cols, dw, L->cols, 0, threads);
+    if (nn_gemm(1, 0, L->rows, L->cols, m, dy, L->rows, col, L->cols, dw, L->cols, 0, threads))
+        return -1;
     bias_grad(dy, db, m, L->rows);
     if (dx) {
-        nn_gemm(0, 0, m, L->cols, L->rows, dy, L->rows, w, L->cols, dcol, L->cols, 0, threads);
+        if (nn_gemm(0, 0, m, L->cols, L->rows, dy, L->rows, w, L->cols, dcol, L->cols, 0, threads))
+            return -1;
         col2im(L, dcol, dx, n, threads);
     }
+    return 0;
 }
 
 void nn_maxpool_forward(const hq_layer *L, const float *x, float *y, int32_t *argmax, int n,

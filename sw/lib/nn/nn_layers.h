@@ -21,22 +21,24 @@ static inline int nn_positions(const hq_layer *L) {
     return L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1;
 }
 
+/* The weighted layers return 0, or -1 when out of memory (nn_gemm). */
+
 /* y = x * w^T + b, then ReLU if L->relu. x: n x cols, y: n x rows. */
-void nn_dense_forward(const hq_layer *L, const float *w, const float *x, float *y, int n,
-                      int threads);
+int nn_dense_forward(const hq_layer *L, const float *w, const float *x, float *y, int n,
+                     int threads);
 /* dy: gradient w.r.t. the layer output (ReLU already applied by nn_relu_backward).
  * Writes dw (rows x cols) and db (rows), and dx (n x cols) unless dx is NULL. */
-void nn_dense_backward(const hq_layer *L, const float *w, const float *x, const float *dy,
-                       float *dx, float *dw, float *db, int n, int threads);
+int nn_dense_backward(const hq_layer *L, const float *w, const float *x, const float *dy, float *dx,
+                      float *dw, float *db, int n, int threads);
 
 /* im2col over HWC input: col[n*OH*OW][k*k*in.c], K index (ky*k + kx)*in.c + c. */
 void nn_im2col(const hq_layer *L, const float *x, float *col, int n, int threads);
 /* Conv forward through im2col into col (kept for the backward pass); y is n x OH x OW x rows. */
-void nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y, int n,
-                     int threads);
+int nn_conv_forward(const hq_layer *L, const float *w, const float *x, float *col, float *y, int n,
+                    int threads);
 /* col: the im2col of the forward pass; dcol: scratch of the same size (only with dx). */
-void nn_conv_backward(const hq_layer *L, const float *w, const float *col, const float *dy,
-                      float *dcol, float *dx, float *dw, float *db, int n, int threads);
+int nn_conv_backward(const hq_layer *L, const float *w, const float *col, const float *dy,
+                     float *dcol, float *dx, float *dw, float *db, int n, int threads);
 
 /* Max over k x k windows with stride k; argmax[n*out] receives the input index (within a
  * sample) of each maximum, the first in scan order on ties. */

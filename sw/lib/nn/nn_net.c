@@ -1,4 +1,5 @@
 /* Whole-network passes: the glue between the layer kernels and an hq_model. */
+#include "hq_error.h"
 #include "nn_net.h"
 
 #include "nn_layers.h"
@@ -8,8 +9,7 @@
 #include <string.h>
 
 static int fail(char *err, size_t errlen, int layer, const char *what) {
-    if (err && errlen) snprintf(err, errlen, "model layer %d: %s", layer, what);
-    return -1;
+    return hq_errf(err, errlen, "model layer %d: %s", layer, what);
 }
 
 int nn_model_check(const hq_model *m, char *err, size_t errlen) {
@@ -123,23 +123,26 @@ void nn_net_load_images(nn_net *net, const hq_model *m, const uint8_t *images, c
     }
 }
 
-void nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n, int upto) {
+int nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n, int upto) {
     for (int l = 0; l <= upto && l < m->n_layers; l++) {
         const hq_layer *L = &m->layers[l];
         const float *in = l ? net->act[l - 1] : net->x;
         switch (L->kind) {
-        case HQ_LAYER_DENSE: nn_dense_forward(L, w[l], in, net->act[l], n, net->threads); break;
+        case HQ_LAYER_DENSE:
+            if (nn_dense_forward(L, w[l], in, net->act[l], n, net->threads)) return -1;
+            break;
         case HQ_LAYER_CONV:
-            nn_conv_forward(L, w[l], in, net->col[l], net->act[l], n, net->threads);
+            if (nn_conv_forward(L, w[l], in, net->col[l], net->act[l], n, net->threads)) return -1;
             break;
         case HQ_LAYER_MAXPOOL:
             nn_maxpool_forward(L, in, net->act[l], net->argmax[l], n, net->threads);
             break;
         }
     }
+    return 0;
 }
 
-void nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int n) {
+int nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int n) {
     for (int l = m->n_layers - 1; l >= 0; l--) {
         const hq_layer *L = &m->layers[l];
         float *dy = net->dact[l];
@@ -148,15 +151,18 @@ void nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int 
         if (L->relu) nn_relu_backward(net->act[l], dy, (long)n * nn_shape_size(L->out));
         switch (L->kind) {
         case HQ_LAYER_DENSE:
-            nn_dense_backward(L, w[l], in, dy, dx, net->gw[l], net->gb[l], n, net->threads);
+            if (nn_dense_backward(L, w[l], in, dy, dx, net->gw[l], net->gb[l], n, net->threads))
+                return -1;
             break;
         case HQ_LAYER_CONV:
-            nn_conv_backward(L, w[l], net->col[l], dy, net->dcol, dx, net->gw[l], net->gb[l], n,
-                             net->threads);
+            if (nn_conv_backward(L, w[l], net->col[l], dy, net->dcol, dx, net->gw[l], net->gb[l], n,
+                                 net->threads))
+                return -1;
             break;
         case HQ_LAYER_MAXPOOL:
             if (dx) nn_maxpool_backward(L, dy, net->argmax[l], dx, n, net->threads);
             break;
         }
     }
+    return 0;
 }

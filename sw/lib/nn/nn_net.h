@@ -39,10 +39,12 @@ void nn_net_free(nn_net *net);
 void nn_net_load_images(nn_net *net, const hq_model *m, const uint8_t *images, const int *idx,
                         int n);
 
-/* Forward of layers 0..upto (inclusive) using weights w[l] (NULL entries for maxpool). */
-void nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n, int upto);
-/* Backward through every layer; net->dact[last] must hold the loss gradient. Fills gw/gb. */
-void nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int n);
+/* Forward of layers 0..upto (inclusive) using weights w[l] (NULL entries for maxpool).
+ * Returns 0, or -1 when out of memory (the activations are then incomplete). */
+int nn_net_forward(nn_net *net, const hq_model *m, const float *const *w, int n, int upto);
+/* Backward through every layer; net->dact[last] must hold the loss gradient. Fills gw/gb.
+ * Returns 0, or -1 when out of memory. */
+int nn_net_backward(nn_net *net, const hq_model *m, const float *const *w, int n);
 
 #ifdef __cplusplus
 }

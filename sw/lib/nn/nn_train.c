@@ -1,5 +1,6 @@
 /* hq_train: mini-batch training with softmax cross-entropy, Adam or SGD+momentum, optional
  * cosine learning-rate decay and a fake-quantization hook for QAT (straight-through). */
+#include "hq_error.h"
 #include "nn_layers.h"
 #include "nn_loss.h"
 #include "nn_net.h"
@@ -45,8 +46,7 @@ static int reject(char *err, size_t errlen, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    snprintf(err, errlen, "hq_train: %s", what);
-    return -1;
+    return hq_errf(err, errlen, "hq_train: %s", what);
 }
 
 static int check_opts(const hq_train_opts *o, char *err, size_t errlen) {
@@ -153,7 +153,7 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
     /* Progress within an epoch (QAT epochs take half a minute): a line rewritten in place
      * on a terminal about every second, else a line every 15 s; either way it is finished
      * (newline) before anything else is printed. */
-    const int tty = o->verbose && isatty(fileno(stderr));
+    const int tty = o->verbose && hq_note_to_terminal();
     const char *every_env = getenv("HQSIM_PROGRESS_SECONDS"); /* tests: 0 = every batch */
     const double every = every_env ? atof(every_env) : tty ? 1.0 : 15.0;
     double next_report = t0 + every;
@@ -176,33 +176,39 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
             for (int i = 0; i < bn; i++)
                 s.labels[i] = train->labels[s.order[b0 + i]];
             nn_net_load_images(&s.net, m, train->images, s.order + b0, bn);
-            nn_net_forward(&s.net, m, w_use, bn, last);
+            if (nn_net_forward(&s.net, m, w_use, bn, last)) {
+                rc = reject(err, errlen, "out of memory in epoch %d", e + 1);
+                break;
+            }
             loss_sum += nn_softmax_xent(s.net.act[last], s.labels, bn, m->n_classes,
                                         1.0f / (float)bn, s.net.dact[last], &correct);
-            nn_net_backward(&s.net, m, w_use, bn);
+            if (nn_net_backward(&s.net, m, w_use, bn)) {
+                rc = reject(err, errlen, "out of memory in epoch %d", e + 1);
+                break;
+            }
             nn_optim_step(&s.opt, m, s.net.gw, s.net.gb, lr, threads);
             const double now = o->verbose ? omp_get_wtime() : 0;
             if (o->verbose && now >= next_report && b0 + bn < n) {
-                fprintf(stderr, "%sepoch %3d/%d  %3d %% of %d images  elapsed %6.1f s%s",
-                        tty ? "\r" : "", e + 1, o->epochs, (int)(100.0 * (b0 + bn) / n), n,
-                        now - t0, tty ? "" : "\n");
-                fflush(stderr);
+                hq_notef("%sepoch %3d/%d  %3d %% of %d images  elapsed %6.1f s%s", tty ? "\r" : "",
+                         e + 1, o->epochs, (int)(100.0 * (b0 + bn) / n), n, now - t0,
+                         tty ? "" : "\n");
                 progress_open = tty;
                 next_report = now + every;
             }
         }
         if (progress_open) { /* clear the in-place line */
-            fprintf(stderr, "\r%60s\r", "");
+            hq_notef("\r%60s\r", "");
             progress_open = 0;
         }
+        if (rc) break;
         double loss = loss_sum / n;
         if (!isfinite(loss)) /* the weights are left as they are, for inspection */
             rc =
                 reject(err, errlen,
                        "diverged in epoch %d (loss is not finite); lower the learning rate", e + 1);
         if (o->verbose)
-            fprintf(stderr, "epoch %3d/%d  loss %.4f  train acc %6.2f %%  elapsed %6.1f s\n", e + 1,
-                    o->epochs, loss, 100.0 * correct / n, omp_get_wtime() - t0);
+            hq_notef("epoch %3d/%d  loss %.4f  train acc %6.2f %%  elapsed %6.1f s\n", e + 1,
+                     o->epochs, loss, 100.0 * correct / n, omp_get_wtime() - t0);
     }
     state_free(&s);
     return rc;

@@ -1,6 +1,7 @@
 /* Model-level quantization: optional QAT with the heterogeneous quantizer in the forward
  * pass (straight-through estimator: the trainer applies the gradients to the float latent
  * weights), then PTQ of the resulting float weights. */
+#include "hq_error.h"
 #include "quant/quantize.h"
 
 #include "container.h"
@@ -82,14 +83,13 @@ static int run_qat(hq_model *m, const hq_policy *pol, const hq_dataset *train,
     to.fake_quant_ctx = c;
     if (!rc) {
         if (o->verbose)
-            fprintf(stderr, "qat: %d epochs, lr %g, %s\n", to.epochs, (double)to.lr, m->policy);
+            hq_notef("qat: %d epochs, lr %g, %s\n", to.epochs, (double)to.lr, m->policy);
         double t0 = omp_get_wtime();
         rc = hq_train(m, train, &to, err, errlen);
         if (!rc && c->failed) {
-            snprintf(err, errlen, "qat: quantizer failed: %s", c->err);
-            rc = -1;
+            rc = hq_errf(err, errlen, "qat: quantizer failed: %s", c->err);
         }
-        if (!rc && o->verbose) fprintf(stderr, "qat: done in %.1f s\n", omp_get_wtime() - t0);
+        if (!rc && o->verbose) hq_notef("qat: done in %.1f s\n", omp_get_wtime() - t0);
     }
     for (int l = 0; l < HQ_MAX_LAYERS; l++)
         hq_qlayer_free(c->scratch[l]);

@@ -1,0 +1,32 @@
+/* Internal to the .hqm container files (container_model.c, container_reader.c,
+ * container_writer.c): the constants of docs/format.md and the checks the reader shares with
+ * hq_model_validate. */
+#ifndef HQ_CONTAINER_FORMAT_H
+#define HQ_CONTAINER_FORMAT_H
+
+#include "hq_model.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HQM_MAGIC "\x89HQM\r\n\x1a\n" /* 8 bytes (the string's NUL is not part of it) */
+#define HQM_HEADER_BYTES 24
+#define HQM_CHUNK_HEADER 8
+#define HQM_MAX_DIM 4096
+#define HQM_MAX_ELEMS (1u << 24)   /* per activation tensor */
+#define HQM_MAX_WEIGHTS (1u << 26) /* per layer */
+#define HQM_MAX_FILE ((size_t)1 << 31)
+#define LF_FLOAT 1u
+#define LF_QUANT 2u
+
+/* Geometry of layer li (shapes, kernel, GEMM size, weight count): 0, or -1 with a message. */
+int hqm_check_geometry(const hq_layer *l, int li, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
