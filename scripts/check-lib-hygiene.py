@@ -4,7 +4,8 @@ comments and string literals removed:
   - no abort(), exit() or assert() in sw/lib and model/ (errors are returned; static_assert
     is fine);
   - no writing to stderr/stdout and no printf/puts/perror in sw/lib except in hq_error.c,
-    the one documented path (hq_errf for errors, hq_notef for verbose output).
+    the one documented path (hq_errf for errors, hq_notef for verbose output);
+  - no error message formatted into the caller's buffer except through hq_errf (sw/lib).
 usage: check-lib-hygiene.py SOURCE_DIR; exits 1 listing every offending line."""
 import pathlib
 import re
@@ -12,6 +13,7 @@ import sys
 
 CODE = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 FATAL = re.compile(r'(?<![\w.>])(?:std::)?(?:abort|exit|_Exit|quick_exit|assert)\s*\(')
+ERRBUF = re.compile(r'\bv?snprintf\s*\(\s*err\b')
 PRINT = re.compile(r'\b(?:stderr|stdout|printf|vprintf|puts|perror)\b|\bfprintf\s*\(')
 
 
@@ -34,6 +36,8 @@ def main():
                     bad.append(f'{rel}:{n}: abort/exit/assert in library code (return an error)')
                 if area == 'sw/lib' and path.stem != 'hq_error' and PRINT.search(line):
                     bad.append(f'{rel}:{n}: prints outside hq_error (use hq_errf or hq_notef)')
+                if area == 'sw/lib' and path.stem != 'hq_error' and ERRBUF.search(line):
+                    bad.append(f'{rel}:{n}: formats an error without hq_errf')
     for b in bad:
         print(b)
     print(f'lib_hygiene: {len(bad)} problem(s)')

@@ -3,6 +3,7 @@
  * N high-value slots, so block b of row r sits at (r * blocks_per_row + b) * block_bytes with
  * no variable-length decode. lo >= 2 marks a high weight with the spare (marker) code; lo = 1
  * has no spare code and gives each slot an explicit P-bit position. */
+#include "hq_error.h"
 #include "layout/layout_internal.h"
 
 static int pos_bits(int m) {
@@ -22,20 +23,20 @@ static int pack_block(const hq_qlayer *q, int rows, int cols, const hq_layout_op
     int lo = q->lo_bits, hi = q->hi_bits;
     int m = o->block_m ? o->block_m : 32;
     if (m < 2 || m > 4096) {
-        snprintf(err, errlen, "block: M=%d out of range (2..4096)", m);
+        hq_errf(err, errlen, "block: M=%d out of range (2..4096)", m);
         return -1;
     }
     int found = hq_layout_max_hi_per_block(q, rows, cols, m);
     int n = o->block_n >= 0 ? o->block_n : found;
     if (n > 255 || n > m) {
-        snprintf(err, errlen, "block: N=%d out of range (0..min(255, M=%d))", n, m);
+        hq_errf(err, errlen, "block: N=%d out of range (0..min(255, M=%d))", n, m);
         return -1;
     }
     if (found > n) {
-        snprintf(err, errlen,
-                 "block: a block of M=%d holds %d high weights but the layout has N=%d slots "
-                 "(quantize with struct=nm:%d:%d or pack with a larger N)",
-                 m, found, n, n, m);
+        hq_errf(err, errlen,
+                "block: a block of M=%d holds %d high weights but the layout has N=%d slots "
+                "(quantize with struct=nm:%d:%d or pack with a larger N)",
+                m, found, n, n, m);
         return -1;
     }
     int p = pos_bits(m);
@@ -81,8 +82,8 @@ static int decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, si
     int lo = d->lo_bits, hi = d->hi_bits, n = d->block_n, m = d->block_m;
     int rows = d->rows, cols = d->cols, qmax = hi == 4 ? 7 : 127;
     if (!lo || m < 2 || n > m) {
-        snprintf(err, errlen, "block: header lo=%d N=%d M=%d invalid (lo >= 1, 2 <= M, N <= M)", lo,
-                 n, m);
+        hq_errf(err, errlen, "block: header lo=%d N=%d M=%d invalid (lo >= 1, 2 <= M, N <= M)", lo,
+                n, m);
         return -1;
     }
     int p = pos_bits(m), nblk = (cols + m - 1) / m;
@@ -101,18 +102,18 @@ static int decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, si
                 wrow[b * m + j] = (int8_t)(hq_low_from_pattern(pat, lo) * (1 << d->lo_shift[r]));
                 if (lo >= 2 && pat == hq_marker(lo)) {
                     if (used == n) {
-                        snprintf(err, errlen,
-                                 "block: row %d block %d marks more than N=%d "
-                                 "weights",
-                                 r, b, n);
+                        hq_errf(err, errlen,
+                                "block: row %d block %d marks more than N=%d "
+                                "weights",
+                                r, b, n);
                         return -1;
                     }
                     int v = hq_bits_sext(
                         hq_bits_get(blk, (size_t)m * (size_t)lo + (size_t)used * (size_t)hi, hi),
                         hi);
                     if (v == 0 || v < -qmax) {
-                        snprintf(err, errlen, "block: row %d block %d slot %d value %d invalid", r,
-                                 b, used, v);
+                        hq_errf(err, errlen, "block: row %d block %d slot %d value %d invalid", r,
+                                b, used, v);
                         return -1;
                     }
                     wrow[b * m + j] = (int8_t)v;
@@ -123,8 +124,8 @@ static int decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, si
             if (lo >= 2) {
                 for (int s = used; s < n; s++)
                     if (hq_bits_get(blk, (size_t)m * (size_t)lo + (size_t)s * (size_t)hi, hi)) {
-                        snprintf(err, errlen, "block: row %d block %d unused slot %d is not 0", r,
-                                 b, s);
+                        hq_errf(err, errlen, "block: row %d block %d unused slot %d is not 0", r, b,
+                                s);
                         return -1;
                     }
                 continue;
@@ -135,9 +136,9 @@ static int decode_block(const uint8_t *data, size_t off, hq_decoded_layer *d, si
                 int v = hq_bits_sext(hq_bits_get(blk, sp + (size_t)p, hi), hi);
                 if (v == 0) continue; /* unused slot */
                 if (j >= valid || v < -qmax || hrow[b * m + j]) {
-                    snprintf(err, errlen,
-                             "block: row %d block %d slot %d: position %d / value %d invalid", r, b,
-                             s, j, v);
+                    hq_errf(err, errlen,
+                            "block: row %d block %d slot %d: position %d / value %d invalid", r, b,
+                            s, j, v);
                     return -1;
                 }
                 wrow[b * m + j] = (int8_t)v;

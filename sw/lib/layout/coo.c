@@ -2,6 +2,7 @@
  * entries (OLAccel / SpQR style). Three sections: low plane, per-row entry counts (u16),
  * entries of DELTA_BITS + hi bits. A gap too long for DELTA_BITS is bridged by skip entries
  * (value 0, which no high weight can have). */
+#include "hq_error.h"
 #include "layout/layout_internal.h"
 
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static int pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts
     long n = (long)rows * cols;
     unsigned *count = calloc((size_t)rows, sizeof *count);
     if (!count) {
-        snprintf(err, errlen, "out of memory");
+        hq_errf(err, errlen, "out of memory");
         return -1;
     }
     size_t entries = 0, skips = 0, n_hi = 0;
@@ -39,7 +40,7 @@ static int pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts
             }
         if (c > 65535) {
             free(count);
-            snprintf(err, errlen, "coo: row %d needs %ld entries (at most 65535)", r, c);
+            hq_errf(err, errlen, "coo: row %d needs %ld entries (at most 65535)", r, c);
             return -1;
         }
         count[r] = (unsigned)c;
@@ -76,7 +77,7 @@ static int pack_coo(const hq_qlayer *q, int rows, int cols, const hq_layout_opts
     free(count);
     if (e != entries) { /* the two passes disagree: never hand out an undecodable image */
         hq_layer_image_free(img);
-        snprintf(err, errlen, "coo: wrote %zu entries, counted %zu (bug)", e, entries);
+        hq_errf(err, errlen, "coo: wrote %zu entries, counted %zu (bug)", e, entries);
         return -1;
     }
     img->st.code_bits = bits[0];
@@ -89,7 +90,7 @@ static int decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size
                       size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, ew = DB + hi, rows = d->rows, cols = d->cols;
     if (!lo) {
-        snprintf(err, errlen, "coo: header says lo=0 (uniform layers use dense)");
+        hq_errf(err, errlen, "coo: header says lo=0 (uniform layers use dense)");
         return -1;
     }
     size_t n = (size_t)rows * (size_t)cols;
@@ -107,8 +108,8 @@ static int decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size
         int r = (int)(i / (size_t)cols);
         uint32_t pat = hq_bits_get(plane, i * (size_t)lo, lo);
         if (lo >= 2 && pat == hq_marker(lo)) {
-            snprintf(err, errlen, "coo: low plane holds the marker code at row %d col %zu", r,
-                     i % (size_t)cols);
+            hq_errf(err, errlen, "coo: low plane holds the marker code at row %d col %zu", r,
+                    i % (size_t)cols);
             return -1;
         }
         d->w[i] = (int8_t)(hq_low_from_pattern(pat, lo) * (1 << d->lo_shift[r]));
@@ -126,10 +127,10 @@ static int decode_coo(const uint8_t *data, size_t off, hq_decoded_layer *d, size
             }
             long pos = cursor + delta;
             if (pos >= cols || v < -qmax) {
-                snprintf(err, errlen,
-                         "coo: row %d entry %zu: position %ld / value %d invalid "
-                         "(%d columns, int%d)",
-                         r, e, pos, v, cols, hi);
+                hq_errf(err, errlen,
+                        "coo: row %d entry %zu: position %ld / value %d invalid "
+                        "(%d columns, int%d)",
+                        r, e, pos, v, cols, hi);
                 return -1;
             }
             size_t i = (size_t)r * (size_t)cols + (size_t)pos;

@@ -1,5 +1,6 @@
 /* Layout `dense`: every weight as one fixed-width code, row-major, no index at all. A uniform
  * layer stores hi-bit values, a low-only layer (uniform2/uniform1) lo-bit codes. */
+#include "hq_error.h"
 #include "layout/layout_internal.h"
 
 static int pack_dense(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
@@ -9,9 +10,9 @@ static int pack_dense(const hq_qlayer *q, int rows, int cols, const hq_layout_op
         n_hi += q->is_hi[i];
     if (n_hi) {
         char others[256];
-        snprintf(err, errlen,
-                 "dense cannot hold high-precision weights (this layer has %ld): use %s", n_hi,
-                 hq_layout_names(others, sizeof others, ", ", " or ", 1));
+        hq_errf(err, errlen,
+                "dense cannot hold high-precision weights (this layer has %ld): use %s", n_hi,
+                hq_layout_names(others, sizeof others, ", ", " or ", 1));
         return -1;
     }
     int b = q->lo_bits ? q->lo_bits : q->hi_bits;
@@ -44,15 +45,15 @@ static int decode_dense(const uint8_t *data, size_t off, hq_decoded_layer *d, si
             uint32_t pat = hq_bits_get(sec, i * (size_t)b, b);
             if (lo) {
                 if (lo >= 2 && pat == hq_marker(lo)) {
-                    snprintf(err, errlen, "dense: row %d col %d holds the marker code", r, j);
+                    hq_errf(err, errlen, "dense: row %d col %d holds the marker code", r, j);
                     return -1;
                 }
                 d->w[i] = (int8_t)(hq_low_from_pattern(pat, lo) * (1 << d->lo_shift[r]));
             } else {
                 int v = hq_bits_sext(pat, b);
                 if (v < -qmax) {
-                    snprintf(err, errlen, "dense: row %d col %d value %d outside the int%d grid", r,
-                             j, v, b);
+                    hq_errf(err, errlen, "dense: row %d col %d value %d outside the int%d grid", r,
+                            j, v, b);
                     return -1;
                 }
                 d->w[i] = (int8_t)v;

@@ -2,15 +2,16 @@
  * flag a high weight; the high values follow in a second section, hi bits each, in row-major
  * order of the markers. No index at all, but decoding is sequential (prefix count of
  * markers); contrast with `block`, which reserves fixed slots to avoid that. */
+#include "hq_error.h"
 #include "layout/layout_internal.h"
 
 static int pack_escape(const hq_qlayer *q, int rows, int cols, const hq_layout_opts *o,
                        hq_layer_image *img, char *err, size_t errlen) {
     int lo = q->lo_bits, hi = q->hi_bits;
     if (lo < 2) {
-        snprintf(err, errlen,
-                 "escape needs a spare low code: lo must be 2, 3 or 4 (binary lo=1 "
-                 "has none; use coo or block)");
+        hq_errf(err, errlen,
+                "escape needs a spare low code: lo must be 2, 3 or 4 (binary lo=1 "
+                "has none; use coo or block)");
         return -1;
     }
     long n = (long)rows * cols;
@@ -42,7 +43,7 @@ static int decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, s
                          char *err, size_t errlen) {
     int lo = d->lo_bits, hi = d->hi_bits, qmax = hi == 4 ? 7 : 127;
     if (lo < 2) {
-        snprintf(err, errlen, "escape: header says lo=%d (needs 2..4)", lo);
+        hq_errf(err, errlen, "escape: header says lo=%d (needs 2..4)", lo);
         return -1;
     }
     size_t n = (size_t)d->rows * (size_t)d->cols;
@@ -63,7 +64,7 @@ static int decode_escape(const uint8_t *data, size_t off, hq_decoded_layer *d, s
         }
         int v = hq_bits_sext(hq_bits_get(data + off_v, k++ * (size_t)hi, hi), hi);
         if (v == 0 || v < -qmax) {
-            snprintf(err, errlen, "escape: high value %zu (row %d) is %d: invalid", k - 1, r, v);
+            hq_errf(err, errlen, "escape: high value %zu (row %d) is %d: invalid", k - 1, r, v);
             return -1;
         }
         d->w[i] = (int8_t)v;

@@ -1,5 +1,6 @@
 /* Layer images: the common header and shift table, input checks, dispatch to the layouts,
  * statistics and the entropy bound. */
+#include "hq_error.h"
 #include "layout/layout_internal.h"
 
 #include <math.h>
@@ -18,8 +19,8 @@ int hq_layout_parse(const char *name, hq_layout_kind *k, char *err, size_t errle
             return 0;
         }
     char valid[256];
-    snprintf(err, errlen, "unknown layout '%s' (valid: %s)", name ? name : "",
-             hq_layout_names(valid, sizeof valid, ", ", ", ", 0));
+    hq_errf(err, errlen, "unknown layout '%s' (valid: %s)", name ? name : "",
+            hq_layout_names(valid, sizeof valid, ", ", ", ", 0));
     return -1;
 }
 
@@ -44,13 +45,13 @@ int hq_image_begin(hq_layer_image *img, const hq_qlayer *q, const hq_layer_heade
     }
     size_t total = hq_align_up(off, (size_t)burst);
     if (total > 0xffffffffu) {
-        snprintf(err, errlen, "layer image too large (%zu bytes)", total);
+        hq_errf(err, errlen, "layer image too large (%zu bytes)", total);
         return -1;
     }
     memset(img, 0, sizeof *img);
     img->data = calloc(total, 1);
     if (!img->data) {
-        snprintf(err, errlen, "out of memory (%zu bytes)", total);
+        hq_errf(err, errlen, "out of memory (%zu bytes)", total);
         return -1;
     }
     img->size = total;
@@ -78,8 +79,8 @@ size_t hq_image_section(size_t off, size_t bits, size_t total, const char *what,
                         size_t errlen) {
     size_t end = off + hq_bytes_of_bits(bits);
     if (end > total) {
-        snprintf(err, errlen, "%s section (%zu bytes at offset %zu) runs past the image end (%zu)",
-                 what, hq_bytes_of_bits(bits), off, total);
+        hq_errf(err, errlen, "%s section (%zu bytes at offset %zu) runs past the image end (%zu)",
+                what, hq_bytes_of_bits(bits), off, total);
         return 0;
     }
     return hq_align_up(end, HQ_LAYOUT_ALIGN);
@@ -89,18 +90,18 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
                   size_t errlen) {
     memset(d, 0, sizeof *d);
     if (!data || size < HQ_LAYOUT_HEADER_BYTES) {
-        snprintf(err, errlen, "layer image too short (%zu bytes, header needs %d)", size,
-                 HQ_LAYOUT_HEADER_BYTES);
+        hq_errf(err, errlen, "layer image too short (%zu bytes, header needs %d)", size,
+                HQ_LAYOUT_HEADER_BYTES);
         return -1;
     }
     const uint8_t *p = data;
     if (!hq_layout_find(p[0])) {
-        snprintf(err, errlen, "header: layout id %u unknown (0..%d)", p[0], HQ_LAYOUT_COUNT - 1);
+        hq_errf(err, errlen, "header: layout id %u unknown (0..%d)", p[0], HQ_LAYOUT_COUNT - 1);
         return -1;
     }
     if (p[10] != HQ_LAYOUT_FORMAT_VERSION) {
-        snprintf(err, errlen, "header: format version %u, this decoder reads %d", p[10],
-                 HQ_LAYOUT_FORMAT_VERSION);
+        hq_errf(err, errlen, "header: format version %u, this decoder reads %d", p[10],
+                HQ_LAYOUT_FORMAT_VERSION);
         return -1;
     }
     d->kind = (hq_layout_kind)p[0];
@@ -113,17 +114,17 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
     size_t total = hq_get_u32(p + 12);
     if (d->lo_bits > 4 || (d->hi_bits != 4 && d->hi_bits != 8) ||
         (d->lo_bits && d->lo_bits >= d->hi_bits)) {
-        snprintf(err, errlen, "header: lo=%d hi=%d invalid (lo 0..4 below hi, hi 4 or 8)",
-                 d->lo_bits, d->hi_bits);
+        hq_errf(err, errlen, "header: lo=%d hi=%d invalid (lo 0..4 below hi, hi 4 or 8)",
+                d->lo_bits, d->hi_bits);
         return -1;
     }
     if (d->rows < 1 || d->cols < 1) {
-        snprintf(err, errlen, "header: %d x %d matrix is empty", d->rows, d->cols);
+        hq_errf(err, errlen, "header: %d x %d matrix is empty", d->rows, d->cols);
         return -1;
     }
     if (total > size || total < HQ_LAYOUT_HEADER_BYTES || total % HQ_LAYOUT_ALIGN) {
-        snprintf(err, errlen, "header: image size %zu invalid (buffer holds %zu, multiple of %d)",
-                 total, size, HQ_LAYOUT_ALIGN);
+        hq_errf(err, errlen, "header: image size %zu invalid (buffer holds %zu, multiple of %d)",
+                total, size, HQ_LAYOUT_ALIGN);
         return -1;
     }
     /* Every layout stores each weight in at least lo bits (hi bits when uniform): a header
@@ -134,9 +135,9 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
     size_t min_total =
         HQ_LAYOUT_HEADER_BYTES + (d->lo_bits ? (size_t)d->rows : 0) + hq_bytes_of_bits(min_bits);
     if (min_total > total) {
-        snprintf(err, errlen,
-                 "header: %d x %d weights at %d bits need at least %zu bytes, the image has %zu",
-                 d->rows, d->cols, d->lo_bits ? d->lo_bits : d->hi_bits, min_total, total);
+        hq_errf(err, errlen,
+                "header: %d x %d weights at %d bits need at least %zu bytes, the image has %zu",
+                d->rows, d->cols, d->lo_bits ? d->lo_bits : d->hi_bits, min_total, total);
         return -1;
     }
     d->w = calloc(n, 1);
@@ -146,7 +147,7 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
     }
     if (!d->w || (d->lo_bits && (!d->is_hi || !d->lo_shift))) {
         hq_decoded_layer_free(d);
-        snprintf(err, errlen, "out of memory");
+        hq_errf(err, errlen, "out of memory");
         return -1;
     }
     size_t off = HQ_LAYOUT_HEADER_BYTES;
@@ -160,8 +161,8 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *d, size_t 
         for (int r = 0; r < d->rows; r++) {
             int s = p[HQ_LAYOUT_HEADER_BYTES + r];
             if (s > 7 || (cmax << s) > 127) {
-                snprintf(err, errlen, "lo_shift of row %d is %d: low values would not fit int8", r,
-                         s);
+                hq_errf(err, errlen, "lo_shift of row %d is %d: low values would not fit int8", r,
+                        s);
                 hq_decoded_layer_free(d);
                 return -1;
             }
@@ -187,13 +188,13 @@ void hq_decoded_layer_free(hq_decoded_layer *d) {
 /* Checks that q obeys the contract the layouts rely on (hq_arith.h). */
 static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_t errlen) {
     if (rows < 1 || cols < 1 || rows > 65535 || cols > 65535) {
-        snprintf(err, errlen, "matrix %d x %d: rows and cols must be 1..65535", rows, cols);
+        hq_errf(err, errlen, "matrix %d x %d: rows and cols must be 1..65535", rows, cols);
         return -1;
     }
     if (q->lo_bits < 0 || q->lo_bits > 4 || (q->hi_bits != 4 && q->hi_bits != 8) ||
         (q->lo_bits && (!q->is_hi || !q->lo_shift))) {
-        snprintf(err, errlen, "quantized layer: lo=%d hi=%d invalid or arrays missing", q->lo_bits,
-                 q->hi_bits);
+        hq_errf(err, errlen, "quantized layer: lo=%d hi=%d invalid or arrays missing", q->lo_bits,
+                q->hi_bits);
         return -1;
     }
     int qmax = q->hi_bits == 4 ? 7 : 127, lo = q->lo_bits;
@@ -201,7 +202,7 @@ static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_
     for (int r = 0; r < rows; r++) {
         int s = lo ? q->lo_shift[r] : 0;
         if (lo && (cmax << s) > 127) {
-            snprintf(err, errlen, "row %d: lo_shift %d too large for lo=%d", r, s, lo);
+            hq_errf(err, errlen, "row %d: lo_shift %d too large for lo=%d", r, s, lo);
             return -1;
         }
         for (int j = 0; j < cols; j++) {
@@ -209,15 +210,15 @@ static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_
             int v = q->w[i];
             if (!lo || q->is_hi[i]) {
                 if (v < -qmax || v > qmax || (lo && v == 0)) {
-                    snprintf(err, errlen, "row %d col %d: high value %d outside the int%d grid%s",
-                             r, j, v, q->hi_bits, lo && v == 0 ? " (0 cannot be high)" : "");
+                    hq_errf(err, errlen, "row %d col %d: high value %d outside the int%d grid%s", r,
+                            j, v, q->hi_bits, lo && v == 0 ? " (0 cannot be high)" : "");
                     return -1;
                 }
             } else {
                 int c = v / (1 << s);
                 if (c * (1 << s) != v || c < -cmax || c > cmax || (lo == 1 && c == 0)) {
-                    snprintf(err, errlen, "row %d col %d: low weight %d is not a lo=%d code << %d",
-                             r, j, v, lo, s);
+                    hq_errf(err, errlen, "row %d col %d: low weight %d is not a lo=%d code << %d",
+                            r, j, v, lo, s);
                     return -1;
                 }
             }
@@ -231,7 +232,7 @@ int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
     memset(out, 0, sizeof *out);
     int burst = burst_of(o);
     if (burst < 16 || burst > 4096 || (burst & (burst - 1))) {
-        snprintf(err, errlen, "burst %d bytes: must be a power of two from 16 to 4096", burst);
+        hq_errf(err, errlen, "burst %d bytes: must be a power of two from 16 to 4096", burst);
         return -1;
     }
     if (check_qlayer(q, rows, cols, err, errlen)) return -1;
@@ -240,7 +241,7 @@ int hq_layout_pack(const hq_qlayer *q, int rows, int cols, const hq_layout_opts 
     if (q->lo_bits == 0) eff.kind = HQ_LAYOUT_DENSE; /* a uniform layer has nothing to split */
     const hq_layout_entry *e = hq_layout_find((int)eff.kind);
     if (!e) {
-        snprintf(err, errlen, "layout id %d unknown", (int)eff.kind);
+        hq_errf(err, errlen, "layout id %d unknown", (int)eff.kind);
         return -1;
     }
     int rc = e->pack(q, rows, cols, &eff, out, err, errlen);

@@ -329,7 +329,7 @@ int hq_map_write_layer(const hq_model *m, int layer, const char *path, hq_map_ge
     figure f = {.m = m, .L = &m->layers[layer], .layer = layer};
     const hq_layer *L = f.L;
     if (!L->q || L->rows <= 0 || L->cols <= 0) {
-        snprintf(err, errlen, "%s: layer %d has no quantized weights to draw", path, layer);
+        hq_errf(err, errlen, "%s: layer %d has no quantized weights to draw", path, layer);
         return -1;
     }
     hq_map_scale(L->rows, L->cols, &f.g);
@@ -356,7 +356,7 @@ int hq_map_write_layer(const hq_model *m, int layer, const char *path, hq_map_ge
     if (!rc && geom) *geom = f.g;
     goto done;
 oom:
-    snprintf(err, errlen, "%s: out of memory drawing a %d x %d layer", path, L->rows, L->cols);
+    hq_errf(err, errlen, "%s: out of memory drawing a %d x %d layer", path, L->rows, L->cols);
 done:
     hq_fig_free(cr);
     cairo_surface_destroy(f.img);
@@ -366,7 +366,7 @@ done:
 
 int hq_map_write_model(const hq_model *m, const char *dir, int verbose, char *err, size_t errlen) {
     if (mkdir(dir, 0777) && errno != EEXIST) {
-        snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
+        hq_errf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
         return -1;
     }
     for (int l = 0; l < m->n_layers; l++) {

@@ -1,4 +1,5 @@
 /* Packs every weighted layer of a quantized model with one layout. */
+#include "hq_error.h"
 #include "layout/layout.h"
 #include "quant/policy.h"
 
@@ -22,7 +23,7 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
         const hq_layer *L = &m->layers[i];
         if (!is_weighted(L)) continue;
         if (!L->q) {
-            snprintf(err, errlen, "layer %d is not quantized (run hqsim quantize first)", i);
+            hq_errf(err, errlen, "layer %d is not quantized (run hqsim quantize first)", i);
             hq_packed_model_free(pm);
             return -1;
         }
@@ -36,7 +37,7 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
         }
         char lerr[256];
         if (hq_layout_pack(L->q, L->rows, L->cols, &lo, &pm->img[pm->n], lerr, sizeof lerr)) {
-            snprintf(err, errlen, "layer %d (%d x %d): %s", i, L->rows, L->cols, lerr);
+            hq_errf(err, errlen, "layer %d (%d x %d): %s", i, L->rows, L->cols, lerr);
             hq_packed_model_free(pm);
             return -1;
         }
@@ -50,7 +51,7 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
         wi++;
     }
     if (!pm->n) {
-        snprintf(err, errlen, "model has no weighted layer");
+        hq_errf(err, errlen, "model has no weighted layer");
         return -1;
     }
     pm->bits_per_weight = 8.0 * (double)pm->weight_bytes / (double)pm->weights;
@@ -83,15 +84,15 @@ int hq_layout_verify_model(const hq_model *m, const hq_packed_model *pm, char *e
         hq_decoded_layer d;
         char derr[256];
         if (hq_layout_decode(pm->img[i].data, pm->img[i].size, &d, derr, sizeof derr)) {
-            snprintf(err, errlen, "layer %d: the %s image does not decode (bug): %s",
-                     pm->layer_index[i], hq_layout_name(pm->img[i].st.kind), derr);
+            hq_errf(err, errlen, "layer %d: the %s image does not decode (bug): %s",
+                    pm->layer_index[i], hq_layout_name(pm->img[i].st.kind), derr);
             return -1;
         }
         int same = hq_decoded_equals(&d, L->q, L->rows, L->cols);
         hq_decoded_layer_free(&d);
         if (!same) {
-            snprintf(err, errlen, "layer %d: decoded %s weights differ from the model (bug)",
-                     pm->layer_index[i], hq_layout_name(pm->img[i].st.kind));
+            hq_errf(err, errlen, "layer %d: decoded %s weights differ from the model (bug)",
+                    pm->layer_index[i], hq_layout_name(pm->img[i].st.kind));
             return -1;
         }
     }

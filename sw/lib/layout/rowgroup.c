@@ -1,6 +1,7 @@
 /* Layout `rowgroup`: rows whose weights are all high precision (struct=row) are grouped and
  * stored as one dense hi-bit stream, the other rows as one dense lo-bit stream. A bitmap of
  * rows gives the stable permutation (high rows first, each group in row order). */
+#include "hq_error.h"
 #include "layout/layout_internal.h"
 
 #include <stdlib.h>
@@ -25,10 +26,10 @@ static int pack_rowgroup(const hq_qlayer *q, int rows, int cols, const hq_layout
     for (int r = 0; r < rows; r++) {
         int c = row_class(q, r, cols);
         if (c < 0) {
-            snprintf(err, errlen,
-                     "rowgroup: row %d mixes low and high weights; rowgroup needs whole high "
-                     "rows (quantize with struct=row)",
-                     r);
+            hq_errf(err, errlen,
+                    "rowgroup: row %d mixes low and high weights; rowgroup needs whole high "
+                    "rows (quantize with struct=row)",
+                    r);
             return -1;
         }
         nh += c;
@@ -67,7 +68,7 @@ static int decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d,
     int lo = d->lo_bits, hi = d->hi_bits, rows = d->rows, cols = d->cols;
     int qmax = hi == 4 ? 7 : 127;
     if (!lo) {
-        snprintf(err, errlen, "rowgroup: header says lo=0 (uniform layers use dense)");
+        hq_errf(err, errlen, "rowgroup: header says lo=0 (uniform layers use dense)");
         return -1;
     }
     size_t off_h = hq_image_section(off, (size_t)rows, total, "rowgroup bitmap", err, errlen);
@@ -90,7 +91,7 @@ static int decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d,
                 int v = hq_bits_sext(hq_bits_get(data + off_h, hpos, hi), hi);
                 hpos += (size_t)hi;
                 if (v < -qmax || (lo == 1 && v == 0)) {
-                    snprintf(err, errlen, "rowgroup: row %d col %d high value %d invalid", r, j, v);
+                    hq_errf(err, errlen, "rowgroup: row %d col %d high value %d invalid", r, j, v);
                     return -1;
                 }
                 d->w[i] = (int8_t)v;
@@ -99,7 +100,7 @@ static int decode_rowgroup(const uint8_t *data, size_t off, hq_decoded_layer *d,
                 uint32_t pat = hq_bits_get(data + off_l, lpos, lo);
                 lpos += (size_t)lo;
                 if (lo >= 2 && pat == hq_marker(lo)) {
-                    snprintf(err, errlen, "rowgroup: row %d col %d holds the marker code", r, j);
+                    hq_errf(err, errlen, "rowgroup: row %d col %d holds the marker code", r, j);
                     return -1;
                 }
                 d->w[i] = (int8_t)(hq_low_from_pattern(pat, lo) * (1 << d->lo_shift[r]));

@@ -1,4 +1,5 @@
 /* Parser for quantization policy specs (grammar in policy.h and docs/quant.md). */
+#include "hq_error.h"
 #include "quant/policy.h"
 
 #include "hq_model.h"
@@ -61,27 +62,27 @@ static int parse_struct(hq_layer_policy *lp, const char *v, char *err, size_t er
             goto bad_tile;
         lp->structure = HQ_STRUCT_TILE;
     } else {
-        snprintf(err, errlen, "struct=%s: valid values are none, nm:N:M, row, col, tile:RxC", v);
+        hq_errf(err, errlen, "struct=%s: valid values are none, nm:N:M, row, col, tile:RxC", v);
         return -1;
     }
     return 0;
 bad_nm:
-    snprintf(err, errlen, "struct=%s: expected nm:N:M with integers 1 <= N < M <= 4096", v);
+    hq_errf(err, errlen, "struct=%s: expected nm:N:M with integers 1 <= N < M <= 4096", v);
     return -1;
 bad_tile:
-    snprintf(err, errlen, "struct=%s: expected tile:RxC with integers R, C >= 1", v);
+    hq_errf(err, errlen, "struct=%s: expected tile:RxC with integers R, C >= 1", v);
     return -1;
 }
 
 static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *err, size_t errlen) {
     if (!strcmp(k, "lo")) {
         if (parse_int(v, 1, 4, &lp->lo)) {
-            snprintf(err, errlen, "lo=%s: valid values are 1, 2, 3, 4", v);
+            hq_errf(err, errlen, "lo=%s: valid values are 1, 2, 3, 4", v);
             return -1;
         }
     } else if (!strcmp(k, "hi")) {
         if (parse_int(v, 4, 8, &lp->hi) || (lp->hi != 4 && lp->hi != 8)) {
-            snprintf(err, errlen, "hi=%s: valid values are 4, 8", v);
+            hq_errf(err, errlen, "hi=%s: valid values are 4, 8", v);
             return -1;
         }
     } else if (!strcmp(k, "frac")) {
@@ -89,7 +90,7 @@ static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *er
         errno = 0;
         double f = strtod(v, &end);
         if (errno || end == v || *end || !(f >= 0.0 && f <= 0.5)) {
-            snprintf(err, errlen, "frac=%s: valid values are numbers from 0 to 0.5", v);
+            hq_errf(err, errlen, "frac=%s: valid values are numbers from 0 to 0.5", v);
             return -1;
         }
         lp->frac = f;
@@ -98,14 +99,14 @@ static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *er
         for (i = 0; i < 3; i++)
             if (!strcmp(v, select_names[i])) break;
         if (i == 3) {
-            snprintf(err, errlen, "select=%s: valid values are magnitude, error, saliency", v);
+            hq_errf(err, errlen, "select=%s: valid values are magnitude, error, saliency", v);
             return -1;
         }
         lp->select = (hq_select_kind)i;
     } else if (!strcmp(k, "struct")) {
         return parse_struct(lp, v, err, errlen);
     } else {
-        snprintf(err, errlen, "unknown key '%s' (valid keys: lo, hi, frac, select, struct)", k);
+        hq_errf(err, errlen, "unknown key '%s' (valid keys: lo, hi, frac, select, struct)", k);
         return -1;
     }
     return 0;
@@ -115,14 +116,14 @@ static int parse_key(hq_layer_policy *lp, const char *k, const char *v, char *er
 static int check_consistent(const hq_layer_policy *lp, char *err, size_t errlen) {
     if (lp->uniform_bits) return 0;
     if (lp->lo >= lp->hi) {
-        snprintf(err, errlen, "lo=%d with hi=%d: lo must be smaller than hi", lp->lo, lp->hi);
+        hq_errf(err, errlen, "lo=%d with hi=%d: lo must be smaller than hi", lp->lo, lp->hi);
         return -1;
     }
     if (lp->structure == HQ_STRUCT_NM && lp->frac > (double)lp->n / lp->m + 1e-12) {
-        snprintf(err, errlen,
-                 "frac=%g exceeds what struct=nm:%d:%d allows (at most %g): raise N or lower "
-                 "frac",
-                 lp->frac, lp->n, lp->m, (double)lp->n / lp->m);
+        hq_errf(err, errlen,
+                "frac=%g exceeds what struct=nm:%d:%d allows (at most %g): raise N or lower "
+                "frac",
+                lp->frac, lp->n, lp->m, (double)lp->n / lp->m);
         return -1;
     }
     return 0;
@@ -133,13 +134,13 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
                            size_t errlen) {
     char buf[256];
     if (len == 0) {
-        snprintf(err, errlen,
-                 "empty policy (expected uniform8, uniform4, uniform2, uniform1 or "
-                 "keys such as lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32)");
+        hq_errf(err, errlen,
+                "empty policy (expected uniform8, uniform4, uniform2, uniform1 or "
+                "keys such as lo=2,hi=8,frac=0.02,select=saliency,struct=nm:1:32)");
         return -1;
     }
     if (len >= sizeof buf) {
-        snprintf(err, errlen, "policy too long (%zu characters, at most %zu)", len, sizeof buf - 1);
+        hq_errf(err, errlen, "policy too long (%zu characters, at most %zu)", len, sizeof buf - 1);
         return -1;
     }
     memcpy(buf, s, len);
@@ -155,10 +156,10 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
         }
     }
     if (!strncmp(buf, "uniform", 7) || !strchr(buf, '=')) {
-        snprintf(err, errlen,
-                 "unknown policy '%s' (valid: uniform8, uniform4, uniform2, uniform1 or key=value "
-                 "pairs with keys lo, hi, frac, select, struct)",
-                 buf);
+        hq_errf(err, errlen,
+                "unknown policy '%s' (valid: uniform8, uniform4, uniform2, uniform1 or key=value "
+                "pairs with keys lo, hi, frac, select, struct)",
+                buf);
         return -1;
     }
     if (lp->uniform_bits) /* key=value overrides of a uniform base start from the defaults */
@@ -169,17 +170,17 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         if (!eq) {
-            snprintf(err, errlen,
-                     "'%s' is not key=value (valid keys: lo, hi, frac, select, "
-                     "struct)",
-                     tok);
+            hq_errf(err, errlen,
+                    "'%s' is not key=value (valid keys: lo, hi, frac, select, "
+                    "struct)",
+                    tok);
             return -1;
         }
         *eq = 0;
         for (unsigned i = 0; i < 5; i++)
             if (!strcmp(tok, keys[i])) {
                 if (seen & (1u << i)) {
-                    snprintf(err, errlen, "key '%s' given twice", tok);
+                    hq_errf(err, errlen, "key '%s' given twice", tok);
                     return -1;
                 }
                 seen |= 1u << i;
@@ -194,8 +195,8 @@ static int parse_layerspec(hq_layer_policy *lp, const char *s, size_t len, char 
 static int parse_selector(const char *s, size_t len, hq_policy_override *o,
                           char sel[HQ_POLICY_MAX_SELECTOR + 1], char *err, size_t errlen) {
     if (len > HQ_POLICY_MAX_SELECTOR) {
-        snprintf(err, errlen, "override selector '%.*s...' is %zu characters long (at most %d)",
-                 HQ_POLICY_MAX_SELECTOR, s, len, HQ_POLICY_MAX_SELECTOR);
+        hq_errf(err, errlen, "override selector '%.*s...' is %zu characters long (at most %d)",
+                HQ_POLICY_MAX_SELECTOR, s, len, HQ_POLICY_MAX_SELECTOR);
         return -1;
     }
     memcpy(sel, s, len);
@@ -210,20 +211,20 @@ static int parse_selector(const char *s, size_t len, hq_policy_override *o,
     }
     size_t digits = sel[0] == 'L' ? strspn(sel + 1, "0123456789") : 0;
     if (digits == 0 || digits != len - 1) {
-        snprintf(err, errlen,
-                 "override selector '%s': valid selectors are first, last, L<index> (L0 is the "
-                 "first weighted layer)",
-                 sel);
+        hq_errf(err, errlen,
+                "override selector '%s': valid selectors are first, last, L<index> (L0 is the "
+                "first weighted layer)",
+                sel);
         return -1;
     }
     long index = 0;
     for (size_t i = 1; i < len && index < HQ_MAX_LAYERS; i++) /* stops early: no overflow */
         index = index * 10 + (sel[i] - '0');
     if (index >= HQ_MAX_LAYERS) {
-        snprintf(err, errlen,
-                 "override selector '%s': layer index out of range (a model has at most %d "
-                 "weighted layers, L0..L%d)",
-                 sel, HQ_MAX_LAYERS, HQ_MAX_LAYERS - 1);
+        hq_errf(err, errlen,
+                "override selector '%s': layer index out of range (a model has at most %d "
+                "weighted layers, L0..L%d)",
+                sel, HQ_MAX_LAYERS, HQ_MAX_LAYERS - 1);
         return -1;
     }
     o->sel = HQ_SEL_INDEX;
@@ -235,7 +236,7 @@ int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
     set_defaults(&p->base);
     if (!spec) {
-        snprintf(err, errlen, "no policy given");
+        hq_errf(err, errlen, "no policy given");
         return -1;
     }
     const char *semi = strchr(spec, ';');
@@ -247,12 +248,12 @@ int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen) {
         size_t len = semi ? (size_t)(semi - ov) : strlen(ov);
         const char *eq = memchr(ov, '=', len);
         if (!eq) {
-            snprintf(err, errlen, "override '%.*s': expected first=SPEC, last=SPEC or L<i>=SPEC",
-                     (int)len, ov);
+            hq_errf(err, errlen, "override '%.*s': expected first=SPEC, last=SPEC or L<i>=SPEC",
+                    (int)len, ov);
             return -1;
         }
         if (p->n_overrides == HQ_POLICY_MAX_OVERRIDES) {
-            snprintf(err, errlen, "too many overrides (at most %d)", HQ_POLICY_MAX_OVERRIDES);
+            hq_errf(err, errlen, "too many overrides (at most %d)", HQ_POLICY_MAX_OVERRIDES);
             return -1;
         }
         size_t sl = (size_t)(eq - ov);
@@ -262,7 +263,7 @@ int hq_policy_parse(hq_policy *p, const char *spec, char *err, size_t errlen) {
         o->p = p->base;
         char sub[192];
         if (parse_layerspec(&o->p, eq + 1, len - sl - 1, sub, sizeof sub)) {
-            snprintf(err, errlen, "override %s: %s", sel, sub);
+            hq_errf(err, errlen, "override %s: %s", sel, sub);
             return -1;
         }
         p->n_overrides++;
@@ -288,8 +289,8 @@ hq_layer_policy hq_policy_for_layer(const hq_policy *p, int index, int n_weighte
 int hq_policy_check_layers(const hq_policy *p, int n_weighted, char *err, size_t errlen) {
     for (int i = 0; i < p->n_overrides; i++)
         if (p->overrides[i].sel == HQ_SEL_INDEX && p->overrides[i].index >= n_weighted) {
-            snprintf(err, errlen, "override L%d: the model has %d weighted layers (valid: L0..L%d)",
-                     p->overrides[i].index, n_weighted, n_weighted - 1);
+            hq_errf(err, errlen, "override L%d: the model has %d weighted layers (valid: L0..L%d)",
+                    p->overrides[i].index, n_weighted, n_weighted - 1);
             return -1;
         }
     return 0;

@@ -51,7 +51,7 @@ static int run_qat(hq_model *m, const hq_policy *pol, const hq_dataset *train,
                    const hq_quant_opts *o, int need_sal, char *err, size_t errlen) {
     qat_ctx *c = calloc(1, sizeof *c);
     if (!c) {
-        snprintf(err, errlen, "out of memory");
+        hq_errf(err, errlen, "out of memory");
         return -1;
     }
     int nw = hq_n_weighted(m), rc = 0;
@@ -67,7 +67,7 @@ static int run_qat(hq_model *m, const hq_policy *pol, const hq_dataset *train,
         c->scratch[l] =
             hq_qlayer_alloc(L, hq_quant_lo_bits(&c->lp[l]), hq_quant_hi_bits(&c->lp[l]));
         if (!c->scratch[l]) {
-            snprintf(err, errlen, "out of memory");
+            hq_errf(err, errlen, "out of memory");
             rc = -1;
         }
     }
@@ -109,7 +109,7 @@ static int calibrate_quantized(hq_model *m, const hq_dataset *train, const hq_qu
         if (!is_weighted(L)) continue;
         float *dq = malloc(sizeof *dq * (size_t)L->rows * (size_t)L->cols);
         if (!dq) {
-            snprintf(err, errlen, "out of memory");
+            hq_errf(err, errlen, "out of memory");
             rc = -1;
             break;
         }
@@ -136,20 +136,20 @@ int hq_quantize_model(hq_model *m, const char *spec, const hq_dataset *train,
     hq_policy pol;
     if (hq_policy_parse(&pol, spec, err, errlen)) return -1;
     if (strlen(spec) >= sizeof m->policy) {
-        snprintf(err, errlen, "policy text is %zu characters; the model stores at most %zu",
-                 strlen(spec), sizeof m->policy - 1);
+        hq_errf(err, errlen, "policy text is %zu characters; the model stores at most %zu",
+                strlen(spec), sizeof m->policy - 1);
         return -1;
     }
     int nw = hq_n_weighted(m);
     if (hq_policy_check_layers(&pol, nw, err, errlen)) return -1;
     for (int l = 0; l < m->n_layers; l++)
         if (is_weighted(&m->layers[l]) && !m->layers[l].w) {
-            snprintf(err, errlen, "layer %d has no float weights to quantize", l);
+            hq_errf(err, errlen, "layer %d has no float weights to quantize", l);
             return -1;
         }
     if (o->calib_images < 1 || o->calib_images > train->n) {
-        snprintf(err, errlen, "--calib %d: must be 1..%d (training images available)",
-                 o->calib_images, train->n);
+        hq_errf(err, errlen, "--calib %d: must be 1..%d (training images available)",
+                o->calib_images, train->n);
         return -1;
     }
     int need_sal = hq_policy_needs_saliency(&pol, nw);
@@ -167,11 +167,11 @@ int hq_quantize_model(hq_model *m, const char *spec, const hq_dataset *train,
         L->q = hq_qlayer_alloc(L, hq_quant_lo_bits(&lp), hq_quant_hi_bits(&lp));
         char lerr[256];
         if (!L->q) {
-            snprintf(err, errlen, "out of memory");
+            hq_errf(err, errlen, "out of memory");
             rc = -1;
         } else if (hq_quant_layer(L->w, L->rows, L->cols, energy[l], &lp, l == m->n_layers - 1,
                                   L->q, lerr, sizeof lerr)) {
-            snprintf(err, errlen, "layer %d: %s", l, lerr);
+            hq_errf(err, errlen, "layer %d: %s", l, lerr);
             rc = -1;
         }
     }

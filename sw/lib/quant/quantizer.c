@@ -5,6 +5,7 @@
  * i.e. the low level is a = 2^lo_shift * w_scale. The grid must cover the row's largest
  * weight, so w_scale >= max|w| / qmax; within that, (w_scale, lo_shift) are chosen jointly to
  * minimise the row's squared error, the ideal low level coming from a Lloyd fit. */
+#include "hq_error.h"
 #include "quant/quantizer.h"
 
 #include "ptq.h"
@@ -162,14 +163,14 @@ int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
                    size_t errlen) {
     int lo = hq_quant_lo_bits(lp), hi = hq_quant_hi_bits(lp);
     if (rows <= 0 || cols <= 0) {
-        snprintf(err, errlen, "layer has no weights (%d x %d)", rows, cols);
+        hq_errf(err, errlen, "layer has no weights (%d x %d)", rows, cols);
         return -1;
     }
     if (q->lo_bits != lo || q->hi_bits != hi || (lo && (!q->is_hi || !q->lo_shift))) {
-        snprintf(err, errlen,
-                 "quantized layer allocated for lo=%d hi=%d, policy needs lo=%d "
-                 "hi=%d",
-                 q->lo_bits, q->hi_bits, lo, hi);
+        hq_errf(err, errlen,
+                "quantized layer allocated for lo=%d hi=%d, policy needs lo=%d "
+                "hi=%d",
+                q->lo_bits, q->hi_bits, lo, hi);
         return -1;
     }
     if (lo == 0) {
@@ -181,14 +182,14 @@ int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
     if (lp->uniform_bits) /* uniform2 / uniform1: a low-only layer */
         eff.frac = 0;
     if (eff.select == HQ_SELECT_SALIENCY && eff.frac > 0 && !col_energy) {
-        snprintf(err, errlen, "select=saliency needs activation statistics (a calibration set)");
+        hq_errf(err, errlen, "select=saliency needs activation statistics (a calibration set)");
         return -1;
     }
     memset(q->is_hi, 0, (size_t)n);
     if (eff.frac > 0) {
         float *score = malloc(sizeof *score * (size_t)n);
         if (!score) {
-            snprintf(err, errlen, "out of memory");
+            hq_errf(err, errlen, "out of memory");
             return -1;
         }
         int cmax = code_max(lo);
@@ -210,7 +211,7 @@ int hq_quant_layer(const float *w, int rows, int cols, const float *col_energy,
         long k = hq_select_high(score, rows, cols, &eff, q->is_hi);
         free(score);
         if (k < 0) {
-            snprintf(err, errlen, "out of memory");
+            hq_errf(err, errlen, "out of memory");
             return -1;
         }
     }

@@ -1,6 +1,7 @@
 /* Activation statistics for select=saliency: the mean square of every GEMM input column,
  * so that a weight's saliency is its low-bit error times E[x_j^2] (the expected squared
  * output error it causes). */
+#include "hq_error.h"
 #include "quant/quantize.h"
 #include "train.h"
 
@@ -73,8 +74,8 @@ int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[H
     if (n <= 0 || n > d->n) n = d->n;
     size_t img = (size_t)d->rows * (size_t)d->cols;
     if (img != shape_size(m->input)) {
-        snprintf(err, errlen, "calibration images are %d x %d, the model expects %d x %d x %d",
-                 d->rows, d->cols, m->input.h, m->input.w, m->input.c);
+        hq_errf(err, errlen, "calibration images are %d x %d, the model expects %d x %d x %d",
+                d->rows, d->cols, m->input.h, m->input.w, m->input.c);
         return -1;
     }
     float *acts[HQ_MAX_LAYERS] = {0};
@@ -91,12 +92,12 @@ int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[H
             ok = ok && (acts[l] = malloc(sizeof(float) * shape_size(L->out) * BATCH)) != NULL;
     }
     int rc = ok ? 0 : -1;
-    if (!ok) snprintf(err, errlen, "out of memory");
+    if (!ok) hq_errf(err, errlen, "out of memory");
     for (int i = 0; !rc && i < n; i += BATCH) {
         int nb = n - i < BATCH ? n - i : BATCH;
         const uint8_t *px = d->images + (size_t)i * img;
         if (upto > 0 && hq_forward_float_batch(m, px, nb, upto - 1, acts)) {
-            snprintf(err, errlen, "float forward pass failed (is the model a float model?)");
+            hq_errf(err, errlen, "float forward pass failed (is the model a float model?)");
             rc = -1;
             break;
         }
@@ -110,7 +111,7 @@ int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[H
         const hq_layer *L = &m->layers[l];
         double per = (double)n * (L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1);
         if (!(energy[l] = malloc(sizeof(float) * (size_t)L->cols))) {
-            snprintf(err, errlen, "out of memory");
+            hq_errf(err, errlen, "out of memory");
             rc = -1;
             break;
         }
