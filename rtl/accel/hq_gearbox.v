@@ -22,7 +22,9 @@ module hq_gearbox #(
     output wire [OB*8-1:0] out_data,
     output wire            out_last
 );
-    localparam CAP = IB + OB;
+    // room for one more input word while a full beat waits: no input bubble when a beat leaves
+    // in the same cycle (with CAP = IB + OB a non-multiple OB lost every few input cycles)
+    localparam CAP = 2 * IB + OB;
     localparam FW  = $clog2(CAP + 1);
     reg  [CAP*8-1:0] buffer;               // byte 0 is the oldest
     reg  [FW-1:0]    fill;
@@ -30,7 +32,9 @@ module hq_gearbox #(
     wire [31:0]      take32 = (seg_left < OB) ? seg_left : OB;
     wire [FW-1:0]    take = take32[FW-1:0];
     assign out_valid = !clear && fill >= take && take != 0;
-    assign in_ready  = !clear && fill <= OB[FW-1:0];
+    localparam [31:0]   ROOM32 = OB + IB;
+    localparam [FW-1:0] ROOM = ROOM32[FW-1:0];
+    assign in_ready  = !clear && fill <= ROOM;
     assign out_last  = (seg_left <= OB);
 
     // the output beat: the first `take` bytes, zero past them
