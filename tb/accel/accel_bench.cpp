@@ -11,6 +11,7 @@
 #include ACCEL_VHEADER
 #include "axi_checker.h"
 #include "axi_mem.h"
+#include "pe_vectors.h"
 
 extern "C" {
 #include "container.h"
@@ -19,6 +20,7 @@ extern "C" {
 #include "layout/layout.h"
 #include "reference.h"
 }
+#include "accel/descriptor.h"
 #include "accel/dram_image.h"
 #include "accel/hq_accel_regmap.h"
 
@@ -49,9 +51,14 @@ static void usage(FILE *f, const char *prog) {
                  "(default 0)\n"
                  "  --seed S         stall generator seed (default 1)\n"
                  "  --errors         run the error programs instead of inference\n"
+                 "  --random-layers N  instead of a model: the PE tile bench's 13 directed\n"
+                 "                   layers and N random ones (K, rows, outliers, requantization\n"
+                 "                   from tb/vecgen), each as one descriptor, outputs vs the\n"
+                 "                   reference (uint8 and int32 logits alternately)\n"
                  "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
                  "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
                  "  -h, --help       this text\n"
+                 "--model is not needed with --random-layers.\n"
                  "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
                  "failure, 2 usage or input error.\n",
                  prog, ACCEL_DW);
@@ -216,6 +223,7 @@ struct Options {
     double stall = 0;
     unsigned long seed = 1;
     bool errors = false;
+    int random_layers = -1;
 };
 
 struct Loaded {
@@ -549,6 +557,100 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     return failures || s.chk.violations ? 1 : 0;
 }
 
+/* ---- random and directed fully connected layers (the tile bench's generator) ---- */
+static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
+    for (int i = 0; i < n; i++)
+        m[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+static int run_random_layers(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = {ACCEL_UNIFORM, ACCEL_LANES, ACCEL_G,  ACCEL_M,
+                      ACCEL_N,       ACCEL_LO,    ACCEL_HI, ACCEL_NB_MAX};
+    const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
+                   WGT = 0x40000;
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    pe_rng rng{seed};
+    long bad_layers = 0, rows_total = 0;
+    const int total = PE_DIRECTED_COUNT + n;
+    for (int li = 0; li < total; li++) {
+        pe_tile t{};
+        char err[256];
+        const bool directed = li < PE_DIRECTED_COUNT;
+        if ((directed ? pe_tile_directed(&c, li, &rng, &t, err, sizeof err)
+                      : pe_tile_random(&c, &rng, 64, &t, err, sizeof err))) {
+            std::fprintf(stderr, "layer %d: %s\n", li, err);
+            return 2;
+        }
+        const bool relu = li % 2 == 0;
+        std::vector<uint8_t> &m = s.mem.bytes;
+        std::fill(m.begin(), m.end(), 0);
+        /* the layer image of docs/layouts.md: header, lo_shift table, one section */
+        const uint32_t beat = (uint32_t)pe_beat_bytes(&c);
+        const uint32_t row_bytes =
+            c.uniform ? (uint32_t)t.k
+                      : (uint32_t)((t.k + c.m - 1) / c.m) * (uint32_t)pe_block_bytes(&c);
+        const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
+        const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
+        m[WGT + 0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
+        m[WGT + 1] = (uint8_t)(c.uniform ? 0 : c.lo);
+        m[WGT + 2] = (uint8_t)c.hi;
+        m[WGT + 3] = (uint8_t)(c.uniform ? 0 : c.n);
+        put_le(m, WGT + 4, c.uniform ? 0 : (uint32_t)c.m, 2);
+        put_le(m, WGT + 6, (uint32_t)t.rows, 2);
+        put_le(m, WGT + 8, (uint32_t)t.k, 2);
+        m[WGT + 10] = 1;
+        put_le(m, WGT + 12, size, 4);
+        for (int r = 0; r < t.rows; r++) {
+            if (!c.uniform) m[WGT + 16 + r] = t.lo_shift[r];
+            std::memcpy(&m[WGT + payload + (uint32_t)r * row_bytes],
+                        t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
+            put_le(m, PRM + 12 * r, (uint32_t)t.bias[r], 4);
+            put_le(m, PRM + 12 * r + 4, (uint32_t)t.mult[r], 4);
+            m[PRM + 12 * r + 8] = t.shift[r];
+        }
+        std::memcpy(&m[IN], t.act, (size_t)t.k);
+        hq_accel_desc d{};
+        d.magic = HQ_ACCEL_DESC_MAGIC;
+        d.op = HQ_ACCEL_OP_DENSE;
+        d.layout = m[WGT];
+        d.flags = relu ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_LAST;
+        d.lo_bits = m[WGT + 1];
+        d.hi_bits = (uint8_t)c.hi;
+        d.block_n = m[WGT + 3];
+        d.block_m = (uint8_t)(c.uniform ? 0 : c.m);
+        d.rows = d.out_c = (uint16_t)t.rows;
+        d.cols = d.in_c = (uint16_t)t.k;
+        d.in_h = d.in_w = d.out_h = d.out_w = 1;
+        d.in_addr = B + IN;
+        d.out_addr = B + OUT;
+        d.weight_addr = B + WGT;
+        d.weight_bytes = size;
+        d.param_addr = B + PRM;
+        d.batch = 1;
+        d.in_stride = (uint32_t)t.k;
+        d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
+        hq::accel::desc_to_bytes(d, &m[DESC]);
+        Sim::Result r = s.run(B + DESC, 1, 20000000);
+        bool bad = s.hung || r.err != 0;
+        for (int row = 0; !bad && row < t.rows; row++)
+            bad = relu ? m[OUT + row] != t.exp_y[row]
+                       : (int32_t)s.get32(B + OUT + 4 * row) != t.exp_acc[row];
+        if (bad && bad_layers++ < 5)
+            std::fprintf(stderr, "MISMATCH layer %d (%s, K %d, rows %d, %s): error %u\n", li,
+                         directed ? pe_directed_name(li) : "random", t.k, t.rows,
+                         relu ? "uint8" : "int32", r.err);
+        rows_total += t.rows;
+        pe_tile_free(&t);
+        if (s.hung) break;
+    }
+    std::printf("%s: %d layers (%d directed, %d random), %ld rows: %ld mismatching layers, AXI "
+                "violations %ld\n",
+                ACCEL_CONFIG_NAME, total, (int)PE_DIRECTED_COUNT, n, rows_total, bad_layers,
+                s.chk.violations);
+    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
     Options o;
     for (int i = 1; i < argc; i++) {
@@ -579,6 +681,8 @@ int main(int argc, char **argv) {
             o.seed = std::strtoul(need("a number"), nullptr, 10);
         else if (a == "--errors")
             o.errors = true;
+        else if (a == "--random-layers")
+            o.random_layers = std::atoi(need("a count"));
         else if (a == "--report")
             o.report = need("a file");
         else if (a == "--dataset")
@@ -588,6 +692,17 @@ int main(int argc, char **argv) {
             usage(stderr, argv[0]);
             return 2;
         }
+    }
+    if (o.random_layers >= 0) {
+        Sim s;
+        s.mem.latency = o.latency;
+        s.mem.interval = o.interval;
+        s.mem.stall = o.stall;
+        s.mem.rng.seed(o.seed);
+        int rc = run_random_layers(s, o.random_layers, o.seed);
+        for (const std::string &v : s.chk.first)
+            std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
+        return rc;
     }
     if (o.model.empty() || o.images < 1 || o.batch < 1 || o.interval < 1 || o.stall < 0 ||
         o.stall >= 1) {
