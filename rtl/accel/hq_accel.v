@@ -1,0 +1,224 @@
+// hq_accel: the accelerator top (first slice of issue 13, docs/rtl-accel.md). An AXI4-Lite
+// slave with the registers of docs/regmap.md (configs/accel/gen/hq_accel_regmap.vh), one AXI4
+// master (DW = 32, 64 or 128 bits; no IDs: every burst uses ID 0, so responses are in order)
+// for descriptors, weight images, row parameters, activations and outputs, the interrupt
+// line, and the existing PE tile (rtl/pe_tile.v) as the compute core.
+//
+// Parameters: the pe_tile parameters of rtl/configs.json (UNIFORM = 1: uniform8 array with
+// the `dense` layout; UNIFORM = 0: lane-group array with the `block` layout), plus
+//   DW         AXI4 data width in bits (32, 64, 128)
+//   MAX_ROWS   rows per layer the row-parameter and lo_shift buffers hold
+//   OBUF_BYTES one image's outputs (ROWS bytes, or 4 * ROWS for int32 logits)
+`default_nettype none
+`include "hq_accel_regmap.vh"
+module hq_accel #(
+    parameter UNIFORM    = 0,
+    parameter LANES      = 64,
+    parameter G          = 32,
+    parameter M          = 32,
+    parameter N          = 1,
+    parameter LO         = 2,
+    parameter HI         = 8,
+    parameter NB_MAX     = 16,
+    parameter OPORT      = 1,
+    parameter DW         = 64,
+    parameter MAX_ROWS   = 1024,
+    parameter OBUF_BYTES = 4096
+) (
+    input  wire          clk,
+    input  wire          rst,
+    // AXI4-Lite slave: registers
+    input  wire [7:0]    s_axil_awaddr,
+    input  wire          s_axil_awvalid,
+    output wire          s_axil_awready,
+    input  wire [31:0]   s_axil_wdata,
+    input  wire [3:0]    s_axil_wstrb,
+    input  wire          s_axil_wvalid,
+    output wire          s_axil_wready,
+    output wire [1:0]    s_axil_bresp,
+    output wire          s_axil_bvalid,
+    input  wire          s_axil_bready,
+    input  wire [7:0]    s_axil_araddr,
+    input  wire          s_axil_arvalid,
+    output wire          s_axil_arready,
+    output wire [31:0]   s_axil_rdata,
+    output wire [1:0]    s_axil_rresp,
+    output wire          s_axil_rvalid,
+    input  wire          s_axil_rready,
+    // AXI4 master: DMA
+    output wire [31:0]   m_axi_araddr,
+    output wire [7:0]    m_axi_arlen,
+    output wire [2:0]    m_axi_arsize,
+    output wire [1:0]    m_axi_arburst,
+    output wire          m_axi_arvalid,
+    input  wire          m_axi_arready,
+    input  wire [DW-1:0] m_axi_rdata,
+    input  wire [1:0]    m_axi_rresp,
+    input  wire          m_axi_rlast,
+    input  wire          m_axi_rvalid,
+    output wire          m_axi_rready,
+    output wire [31:0]   m_axi_awaddr,
+    output wire [7:0]    m_axi_awlen,
+    output wire [2:0]    m_axi_awsize,
+    output wire [1:0]    m_axi_awburst,
+    output wire          m_axi_awvalid,
+    input  wire          m_axi_awready,
+    output wire [DW-1:0] m_axi_wdata,
+    output wire [DW/8-1:0] m_axi_wstrb,
+    output wire          m_axi_wlast,
+    output wire          m_axi_wvalid,
+    input  wire          m_axi_wready,
+    input  wire [1:0]    m_axi_bresp,
+    input  wire          m_axi_bvalid,
+    output wire          m_axi_bready,
+    output wire          irq,
+    // observation (benches): the command unit's state, a cycle waiting on AXI read data
+    output wire [4:0]    dbg_state,
+    output wire          dbg_rd_stall
+);
+    localparam BPW   = DW / 8;
+    localparam IW    = $clog2(BPW) + 1;
+    localparam P     = $clog2(M);
+    localparam BITS  = (LO == 1) ? M + N * (P + HI) : M * LO + N * HI;
+    localparam BB    = (BITS + 7) / 8;
+    localparam WBEAT = (UNIFORM != 0) ? LANES * HI : (LANES / M) * BB * 8;
+    localparam WB    = WBEAT / 8;
+    localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8 : `HQ_ACCEL_ARCH_LANEGROUP)
+                            | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
+    localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
+                                                   : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK);
+
+    // ---- registers ----
+    wire        start, finish, busy, inc_layers, rd_weight;
+    wire [31:0] start_addr, finish_desc, finish_addr, add_wr, add_macs;
+    wire [8:0]  start_count;
+    wire [7:0]  finish_err;
+    wire        compute, rd_idle, wr_idle;
+    wire        rd_fire;
+    wire [IW-1:0] rd_n;
+    hq_accel_csr #(.HW_CONFIG(HWC), .LAYOUTS(LAYOUT_MASK)) u_csr (
+        .clk(clk), .rst(rst),
+        .s_awaddr(s_axil_awaddr), .s_awvalid(s_axil_awvalid), .s_awready(s_axil_awready),
+        .s_wdata(s_axil_wdata), .s_wstrb(s_axil_wstrb), .s_wvalid(s_axil_wvalid),
+        .s_wready(s_axil_wready), .s_bresp(s_axil_bresp), .s_bvalid(s_axil_bvalid),
+        .s_bready(s_axil_bready), .s_araddr(s_axil_araddr), .s_arvalid(s_axil_arvalid),
+        .s_arready(s_axil_arready), .s_rdata(s_axil_rdata), .s_rresp(s_axil_rresp),
+        .s_rvalid(s_axil_rvalid), .s_rready(s_axil_rready), .irq(irq),
+        .start(start), .start_addr(start_addr), .start_count(start_count),
+        .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
+        .finish_addr(finish_addr),
+        .busy_cycle(busy), .inc_compute(compute),
+        .inc_stall_dram(busy && !compute && (!rd_idle || !wr_idle)),
+        .inc_stall_dec(1'b0), .inc_stall_out(1'b0),
+        .add_rd(rd_fire ? {{(16-IW){1'b0}}, rd_n} : 16'd0), .add_wr(add_wr),
+        .add_weight((rd_fire && rd_weight) ? {{(16-IW){1'b0}}, rd_n} : 16'd0),
+        .add_macs(add_macs), .inc_layers(inc_layers));
+
+    // ---- read engine and the three gearboxes it feeds ----
+    wire          rd_cmd, rd_err;
+    wire [31:0]   rd_addr, rd_len, rd_err_addr;
+    wire [1:0]    rd_dst;
+    wire          o_valid, o_ready;
+    wire [DW-1:0] o_data;
+    wire [IW-1:0] o_lo;
+    hq_axi_rd #(.DW(DW)) u_rd (
+        .clk(clk), .rst(rst), .cmd_valid(rd_cmd), .cmd_addr(rd_addr), .cmd_len(rd_len),
+        .idle(rd_idle), .err(rd_err), .err_addr(rd_err_addr),
+        .o_valid(o_valid), .o_ready(o_ready), .o_data(o_data), .o_lo(o_lo), .o_n(rd_n),
+        .stall(dbg_rd_stall),
+        .m_araddr(m_axi_araddr), .m_arlen(m_axi_arlen), .m_arsize(m_axi_arsize),
+        .m_arburst(m_axi_arburst), .m_arvalid(m_axi_arvalid), .m_arready(m_axi_arready),
+        .m_rdata(m_axi_rdata), .m_rresp(m_axi_rresp), .m_rlast(m_axi_rlast),
+        .m_rvalid(m_axi_rvalid), .m_rready(m_axi_rready));
+    assign rd_fire = o_valid && o_ready;
+
+    wire clr_ctl, clr_act, clr_wgt;
+    wire [31:0] act_seg, wgt_seg;
+    wire c_in_ready, a_in_ready, w_in_ready;
+    assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready : w_in_ready;
+
+    wire        c_valid, c_ready, c_last_unused;
+    wire [31:0] c_data;
+    hq_gearbox #(.IB(BPW), .OB(4)) u_gb_ctl (
+        .clk(clk), .clear(clr_ctl), .seg_bytes(32'hFFFFFFFF),
+        .in_valid(o_valid && rd_dst == 2'd0), .in_ready(c_in_ready), .in_data(o_data),
+        .in_lo(o_lo), .in_n(rd_n), .out_valid(c_valid), .out_ready(c_ready), .out_data(c_data),
+        .out_last(c_last_unused));
+
+    wire                act_valid, act_ready, act_last;
+    wire [LANES*8-1:0]  act_data;
+    hq_gearbox #(.IB(BPW), .OB(LANES)) u_gb_act (
+        .clk(clk), .clear(clr_act), .seg_bytes(act_seg),
+        .in_valid(o_valid && rd_dst == 2'd1), .in_ready(a_in_ready), .in_data(o_data),
+        .in_lo(o_lo), .in_n(rd_n), .out_valid(act_valid), .out_ready(act_ready),
+        .out_data(act_data), .out_last(act_last));
+
+    wire                wgt_valid, wgt_ready, wgt_last;
+    wire [WBEAT-1:0]    wgt_data;
+    hq_gearbox #(.IB(BPW), .OB(WB)) u_gb_wgt (
+        .clk(clk), .clear(clr_wgt), .seg_bytes(wgt_seg),
+        .in_valid(o_valid && rd_dst == 2'd2), .in_ready(w_in_ready), .in_data(o_data),
+        .in_lo(o_lo), .in_n(rd_n), .out_valid(wgt_valid), .out_ready(wgt_ready),
+        .out_data(wgt_data), .out_last(wgt_last));
+
+    // ---- the PE tile ----
+    wire        tile_rst, row_valid, row_ready, row_last, out_valid, out_ready, out_last;
+    wire [31:0] row_bias, row_mult, out_acc;
+    wire [5:0]  row_shift;
+    wire [4:0]  row_lo_shift;
+    wire [7:0]  out_y;
+    wire [2:0]  tile_err;
+    pe_tile #(.UNIFORM(UNIFORM), .LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI),
+              .NB_MAX(NB_MAX), .OPORT(OPORT)) u_tile (
+        .clk(clk), .rst(rst || tile_rst),
+        .s_act_valid(act_valid), .s_act_ready(act_ready), .s_act_data(act_data),
+        .s_act_last(act_last),
+        .s_row_valid(row_valid), .s_row_ready(row_ready), .s_row_bias(row_bias),
+        .s_row_mult(row_mult), .s_row_shift(row_shift), .s_row_lo_shift(row_lo_shift),
+        .s_row_last(row_last),
+        .s_wgt_valid(wgt_valid), .s_wgt_ready(wgt_ready), .s_wgt_data(wgt_data),
+        .s_wgt_last(wgt_last),
+        .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
+        .m_out_last(out_last), .err(tile_err));
+    assign compute = wgt_valid && wgt_ready;
+
+    // ---- command unit ----
+    wire [$clog2(BPW)-1:0] wr_off;
+    wire        b_en, wr_cmd, wr_err;
+    wire [31:0] b_idx, wr_addr, wr_len, wr_err_addr;
+    wire [7:0]  b_data;
+    hq_accel_ctrl #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
+                    .NB_MAX(NB_MAX), .BB(BB), .DW(DW), .MAX_ROWS(MAX_ROWS),
+                    .OBUF_BYTES(OBUF_BYTES)) u_ctrl (
+        .clk(clk), .rst(rst), .start(start), .start_addr(start_addr), .start_count(start_count),
+        .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
+        .finish_addr(finish_addr),
+        .rd_cmd(rd_cmd), .rd_addr(rd_addr), .rd_len(rd_len), .rd_idle(rd_idle),
+        .rd_err(rd_err), .rd_err_addr(rd_err_addr), .rd_dst(rd_dst), .rd_weight(rd_weight),
+        .c_valid(c_valid), .c_ready(c_ready), .c_data(c_data),
+        .clr_ctl(clr_ctl), .clr_act(clr_act), .clr_wgt(clr_wgt),
+        .act_seg(act_seg), .wgt_seg(wgt_seg),
+        .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
+        .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
+        .row_lo_shift(row_lo_shift), .row_last(row_last),
+        .out_valid(out_valid), .out_ready(out_ready), .out_acc(out_acc), .out_y(out_y),
+        .wr_off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data),
+        .wr_cmd(wr_cmd), .wr_addr(wr_addr), .wr_len(wr_len), .wr_idle(wr_idle),
+        .wr_err(wr_err), .wr_err_addr(wr_err_addr),
+        .busy(busy), .add_wr(add_wr), .add_macs(add_macs), .inc_layers(inc_layers),
+        .state_out(dbg_state));
+
+    // ---- write engine (with the output buffer) ----
+    hq_axi_wr #(.DW(DW), .BUF_BYTES(OBUF_BYTES + BPW)) u_wr (
+        .clk(clk), .rst(rst), .off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data),
+        .cmd_valid(wr_cmd), .cmd_addr(wr_addr), .cmd_len(wr_len), .idle(wr_idle),
+        .err(wr_err), .err_addr(wr_err_addr),
+        .m_awaddr(m_axi_awaddr), .m_awlen(m_axi_awlen), .m_awsize(m_axi_awsize),
+        .m_awburst(m_axi_awburst), .m_awvalid(m_axi_awvalid), .m_awready(m_axi_awready),
+        .m_wdata(m_axi_wdata), .m_wstrb(m_axi_wstrb), .m_wlast(m_axi_wlast),
+        .m_wvalid(m_axi_wvalid), .m_wready(m_axi_wready), .m_bresp(m_axi_bresp),
+        .m_bvalid(m_axi_bvalid), .m_bready(m_axi_bready));
+
+    wire unused = c_last_unused ^ out_last ^ (|tile_err);
+endmodule
+`default_nettype wire

@@ -1,0 +1,510 @@
+// Command unit of hq_accel: runs DESC_COUNT descriptors, each as the model's layer engine
+// does for a fully connected layer (model/accel/layer_engine.cpp): fetch and check the
+// descriptor (descriptor.cpp), read and check the weight image header and lo_shift table
+// (layer_image.cpp), read the row parameters (output_unit.cpp), then per image: input DMA to
+// the tile, the weight rows streamed through the tile (decoded inline: `dense` int8 rows for
+// the uniform array, `block` rows for the lane-group array), the outputs collected and
+// written. Every refused descriptor or bus error ends the command with its ERR_* code.
+// Slice limits (docs/rtl-accel.md): OP_DENSE only; dense = uniform int8 (lo 0, hi 8) on the
+// uniform array, block = the tile's LO/HI/N:M on the lane-group array.
+`default_nettype none
+`include "hq_accel_regmap.vh"
+module hq_accel_ctrl #(
+    parameter UNIFORM    = 0,
+    parameter LANES      = 64,
+    parameter M          = 32,
+    parameter N          = 1,
+    parameter LO         = 2,
+    parameter HI         = 8,
+    parameter NB_MAX     = 16,
+    parameter BB         = 9,              // bytes of one block (block layout)
+    parameter DW         = 64,
+    parameter MAX_ROWS   = 1024,           // row parameter / lo_shift buffer entries
+    parameter OBUF_BYTES = 4096            // output buffer: one image's outputs
+) (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        start,
+    input  wire [31:0] start_addr,
+    input  wire [8:0]  start_count,
+    output reg         finish,
+    output reg  [7:0]  finish_err,
+    output reg  [31:0] finish_desc,
+    output reg  [31:0] finish_addr,
+    // read engine
+    output reg         rd_cmd,
+    output reg  [31:0] rd_addr,
+    output reg  [31:0] rd_len,
+    input  wire        rd_idle,
+    input  wire        rd_err,
+    input  wire [31:0] rd_err_addr,
+    output reg  [1:0]  rd_dst,             // 0 control words, 1 activations, 2 weights
+    output wire        rd_weight,          // the data read now is weight image bytes
+    input  wire        c_valid,            // control words (4 bytes) from the read engine
+    output wire        c_ready,
+    input  wire [31:0] c_data,
+    output reg         clr_ctl, clr_act, clr_wgt,
+    output wire [31:0] act_seg,            // K bytes per activation vector
+    output wire [31:0] wgt_seg,            // bytes per weight row
+    // tile
+    output reg         tile_rst,
+    output wire        row_valid,
+    input  wire        row_ready,
+    output wire [31:0] row_bias,
+    output wire [31:0] row_mult,
+    output wire [5:0]  row_shift,
+    output wire [4:0]  row_lo_shift,
+    output wire        row_last,
+    input  wire        out_valid,
+    output wire        out_ready,
+    input  wire [31:0] out_acc,
+    input  wire [7:0]  out_y,
+    // write engine
+    output wire [$clog2(DW/8)-1:0] wr_off,
+    output wire        b_en,
+    output wire [31:0] b_idx,
+    output wire [7:0]  b_data,
+    output reg         wr_cmd,
+    output reg  [31:0] wr_addr,
+    output reg  [31:0] wr_len,
+    input  wire        wr_idle,
+    input  wire        wr_err,
+    input  wire [31:0] wr_err_addr,
+    // counters
+    output wire        busy,
+    output reg  [31:0] add_wr,
+    output reg  [31:0] add_macs,
+    output reg         inc_layers,
+    output wire [4:0]  state_out           // for the bench's overhead measurement
+);
+    localparam SH = $clog2(DW / 8);
+    localparam [4:0] S_IDLE = 0, S_D_ISSUE = 1, S_D_WAIT = 2, S_CHECK = 3, S_H_ISSUE = 4,
+                     S_H_WAIT = 5, S_H_CHECK = 6, S_S_ISSUE = 7, S_S_WAIT = 8, S_P_ISSUE = 9,
+                     S_P_WAIT = 10, S_I_ISSUE = 11, S_I_WAIT = 12, S_W_ISSUE = 13,
+                     S_W_WAIT = 14, S_O_ISSUE = 15, S_O_WAIT = 16, S_L_DONE = 17,
+                     S_FAIL = 18, S_OK = 19;
+    localparam RW = $clog2(MAX_ROWS);
+    localparam [31:0] LO32 = LO, HI32 = HI, M32 = M, N32 = N;
+    localparam [7:0]  LO8 = LO32[7:0], HI8 = HI32[7:0], M8 = M32[7:0], N8 = N32[7:0];
+    localparam [31:0] K_MAX = NB_MAX * LANES, ROWS_MAX = MAX_ROWS, OBUF_MAX = OBUF_BYTES;
+    reg [4:0]  state;
+    assign state_out = state;
+    assign busy = state != S_IDLE;
+
+    reg [31:0]  desc_cur;                  // address of the current descriptor
+    reg [8:0]   desc_left;
+    reg [31:0]  desc_idx;
+    reg [511:0] d;                         // the descriptor
+    reg [127:0] h;                         // the weight image header
+    reg [31:0]  words;                     // control words received in this phase
+    reg [7:0]   err_code;
+    reg [31:0]  err_where;
+    reg         bad;                       // a check on streamed control words failed
+    reg [31:0]  bias_q, mult_q;
+
+    // ---- descriptor fields (offsets from the generated regmap only) ----
+    wire [31:0] f_magic   = d[`HQ_ACCEL_DESC_OFF_MAGIC*8 +: 32];
+    wire [7:0]  f_op      = d[`HQ_ACCEL_DESC_OFF_OP*8 +: 8];
+    wire [7:0]  f_layout  = d[`HQ_ACCEL_DESC_OFF_LAYOUT*8 +: 8];
+    wire [7:0]  f_flags   = d[`HQ_ACCEL_DESC_OFF_FLAGS*8 +: 8];
+    wire [7:0]  f_lo      = d[`HQ_ACCEL_DESC_OFF_LO_BITS*8 +: 8];
+    wire [7:0]  f_hi      = d[`HQ_ACCEL_DESC_OFF_HI_BITS*8 +: 8];
+    wire [7:0]  f_bn      = d[`HQ_ACCEL_DESC_OFF_BLOCK_N*8 +: 8];
+    wire [7:0]  f_bm      = d[`HQ_ACCEL_DESC_OFF_BLOCK_M*8 +: 8];
+    wire [7:0]  f_pool    = d[`HQ_ACCEL_DESC_OFF_POOL*8 +: 8];
+    wire [15:0] f_rows    = d[`HQ_ACCEL_DESC_OFF_ROWS*8 +: 16];
+    wire [15:0] f_cols    = d[`HQ_ACCEL_DESC_OFF_COLS*8 +: 16];
+    wire [15:0] f_in_h    = d[`HQ_ACCEL_DESC_OFF_IN_H*8 +: 16];
+    wire [15:0] f_in_w    = d[`HQ_ACCEL_DESC_OFF_IN_W*8 +: 16];
+    wire [15:0] f_in_c    = d[`HQ_ACCEL_DESC_OFF_IN_C*8 +: 16];
+    wire [15:0] f_out_h   = d[`HQ_ACCEL_DESC_OFF_OUT_H*8 +: 16];
+    wire [15:0] f_out_w   = d[`HQ_ACCEL_DESC_OFF_OUT_W*8 +: 16];
+    wire [15:0] f_out_c   = d[`HQ_ACCEL_DESC_OFF_OUT_C*8 +: 16];
+    wire [31:0] f_in_addr = d[`HQ_ACCEL_DESC_OFF_IN_ADDR*8 +: 32];
+    wire [31:0] f_out_addr= d[`HQ_ACCEL_DESC_OFF_OUT_ADDR*8 +: 32];
+    wire [31:0] f_w_addr  = d[`HQ_ACCEL_DESC_OFF_WEIGHT_ADDR*8 +: 32];
+    wire [31:0] f_w_bytes = d[`HQ_ACCEL_DESC_OFF_WEIGHT_BYTES*8 +: 32];
+    wire [31:0] f_p_addr  = d[`HQ_ACCEL_DESC_OFF_PARAM_ADDR*8 +: 32];
+    wire [31:0] f_batch   = d[`HQ_ACCEL_DESC_OFF_BATCH*8 +: 32];
+    wire [31:0] f_in_str  = d[`HQ_ACCEL_DESC_OFF_IN_STRIDE*8 +: 32];
+    wire [31:0] f_out_str = d[`HQ_ACCEL_DESC_OFF_OUT_STRIDE*8 +: 32];
+    wire        relu      = f_flags[0];
+    wire [47:0] in_bytes  = f_in_h * f_in_w * f_in_c;
+    wire [31:0] out_bytes = relu ? {16'd0, f_rows} : {14'd0, f_rows, 2'b00};
+
+    // derived sizes: block rows are ceil(K / M) blocks of BB bytes, dense rows K bytes
+    wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
+    wire [31:0] row_bytes = (UNIFORM != 0) ? {16'd0, f_cols} : nblk * BB;
+    wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
+                                           : 32'd16;
+    wire [47:0] sec_bytes = {32'd0, f_rows} * {16'd0, row_bytes};
+    assign act_seg = {16'd0, f_cols};
+    assign wgt_seg = row_bytes;
+
+    // ---- descriptor checks, in the model's order (descriptor.cpp, layer_engine.cpp) ----
+    reg [7:0] chk;
+    wire [7:0] pool1 = (f_pool == 8'd0) ? 8'd1 : f_pool;
+    always @* begin
+        chk = 8'd0;
+        if (f_magic != 32'h444C5148)                                  chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_op < `HQ_ACCEL_OP_DENSE || f_op > `HQ_ACCEL_OP_MAXPOOL)
+                                                                      chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if ((f_flags & ~8'd3) != 8'd0)                           chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_batch < 32'd1 || f_batch > 32'h100000)             chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_in_h == 0 || f_in_w == 0 || f_in_c == 0 || f_out_h == 0 || f_out_w == 0 ||
+                 f_out_c == 0)                                        chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        // this slice runs fully connected layers only
+        else if (f_op != `HQ_ACCEL_OP_DENSE)                          chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_rows != f_out_c)                                   chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if ({32'd0, f_cols} != in_bytes)                         chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (f_out_h != 16'd1 || f_out_w != 16'd1 || pool1 != 8'd1)
+                                                                      chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_layout != ((UNIFORM != 0) ? `HQ_ACCEL_LAYOUT_DENSE : `HQ_ACCEL_LAYOUT_BLOCK))
+                                                                      chk = `HQ_ACCEL_ERR_LAYOUT;
+        else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
+                 (f_lo != 8'd0 && f_lo >= f_hi))                      chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_w_bytes < 32'd16 || f_w_bytes[3:0] != 4'd0)        chk = `HQ_ACCEL_ERR_WEIGHTS;
+        else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes || f_out_str < out_bytes))
+                                                                      chk = `HQ_ACCEL_ERR_BAD_DESC;
+        // what this tile computes: uniform int8 rows, or blocks of its own LO/HI/N:M
+        else if ((UNIFORM != 0) ? (f_lo != 8'd0 || f_hi != HI8)
+                                : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
+                                                                      chk = `HQ_ACCEL_ERR_LAYOUT;
+        else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
+                 out_bytes > OBUF_MAX)                              chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
+    end
+
+    // ---- weight image header checks (layer_image.cpp read_image_header, decode_weights) ----
+    wire [7:0]  h_layout = h[7:0];
+    wire [7:0]  h_lo     = h[15:8];
+    wire [7:0]  h_hi     = h[23:16];
+    wire [7:0]  h_n      = h[31:24];
+    wire [15:0] h_m      = h[47:32];
+    wire [15:0] h_rows   = h[63:48];
+    wire [15:0] h_cols   = h[79:64];
+    wire [7:0]  h_ver    = h[87:80];
+    wire [31:0] h_total  = h[127:96];
+    wire [47:0] h_bits   = {32'd0, h_rows} * {32'd0, h_cols} * ((h_lo != 8'd0) ? {40'd0, h_lo} : {40'd0, h_hi});
+    wire [47:0] h_min    = 48'd16 + ((h_lo != 8'd0) ? {32'd0, h_rows} : 48'd0) + ((h_bits + 7) >> 3);
+    reg hbad;
+    always @* begin
+        hbad = 1'b0;
+        if (h_layout > 8'd4 || h_ver != 8'd1) hbad = 1'b1;
+        if (h_lo > 8'd4 || (h_hi != 8'd4 && h_hi != 8'd8) || (h_lo != 8'd0 && h_lo >= h_hi))
+            hbad = 1'b1;
+        if (h_rows == 16'd0 || h_cols == 16'd0) hbad = 1'b1;
+        if (h_total > f_w_bytes || h_total < 32'd16 || h_total[3:0] != 4'd0) hbad = 1'b1;
+        if (h_min > {16'd0, h_total}) hbad = 1'b1;
+        if (h_lo != 8'd0 && 32'd16 + {16'd0, h_rows} > h_total) hbad = 1'b1;
+        if (h_layout != f_layout || h_rows != f_rows || h_cols != f_cols || h_lo != f_lo ||
+            h_hi != f_hi)
+            hbad = 1'b1;
+        if (f_layout == `HQ_ACCEL_LAYOUT_BLOCK && (h_n != f_bn || h_m != {8'd0, f_bm}))
+            hbad = 1'b1;
+        if (h_total != f_w_bytes) hbad = 1'b1;
+        if ({16'd0, payload} + sec_bytes > {16'd0, h_total}) hbad = 1'b1;
+    end
+
+    // ---- per-row buffers: requantization parameters and lo_shift ----
+    reg [31:0] p_bias  [0:MAX_ROWS-1];
+    reg [30:0] p_mult  [0:MAX_ROWS-1];
+    reg [5:0]  p_shift [0:MAX_ROWS-1];
+    reg [31:0] p_lsh   [0:MAX_ROWS/4-1];   // lo_shift bytes, four per word
+    reg [15:0] srow;                       // next row to hand to the tile
+    reg [15:0] orow;                       // next row output
+    reg [1:0]  osub;                       // byte of an int32 output being written
+    wire [RW-1:0] sr = srow[RW-1:0];
+    wire [31:0] lsw = p_lsh[sr[RW-1:2]];
+    wire [7:0]  lsb = lsw[sr[1:0]*8 +: 8];
+    assign row_valid    = state == S_W_WAIT && srow < f_rows && !rd_err;
+    assign row_bias     = p_bias[sr];
+    assign row_mult     = {1'b0, p_mult[sr]};
+    assign row_shift    = p_shift[sr];
+    assign row_lo_shift = (f_lo != 8'd0) ? lsb[4:0] : 5'd0;
+    assign row_last     = srow + 16'd1 == f_rows;
+
+    // ---- outputs into the write engine's buffer (uint8 with ReLU, else int32 LE) ----
+    wire collecting = state == S_W_WAIT || state == S_I_WAIT;
+    assign out_ready = collecting && (relu || osub == 2'd3);
+    assign b_en   = collecting && out_valid;
+    assign b_idx  = relu ? {16'd0, orow} : {14'd0, orow, osub};
+    assign b_data = relu ? out_y : out_acc[osub*8 +: 8];
+
+    // ---- control words ----
+    assign c_ready = state == S_D_WAIT || state == S_H_WAIT || state == S_S_WAIT ||
+                     state == S_P_WAIT;
+    wire c_fire = c_valid && c_ready;
+    assign rd_weight = state == S_H_WAIT || state == S_S_WAIT || state == S_W_WAIT;
+
+    // lo_shift validity (layer_image.cpp): the low code scaled must stay within int8
+    wire [7:0] cmax = (f_lo == 8'd1) ? 8'd1 : ((8'd1 << (f_lo - 8'd1)) - 8'd1);
+    reg  sbad;
+    integer bi;
+    always @* begin
+        sbad = 1'b0;
+        for (bi = 0; bi < 4; bi = bi + 1)
+            if (words * 4 + bi < {16'd0, f_rows} &&
+                (c_data[bi*8 +: 8] > 8'd7 || ({8'd0, cmax} << c_data[bi*8 +: 3]) > 16'd127))
+                sbad = 1'b1;
+    end
+
+    reg [32:0] in_cur, out_cur;            // this image's addresses (bit 32: past 4 GiB)
+    reg [31:0] img;
+    assign wr_off = out_cur[SH-1:0];
+    wire [32:0] out_end = out_cur + {1'b0, out_bytes};
+    wire [32:0] in_end  = in_cur + {17'd0, f_cols};
+
+    always @(posedge clk) begin
+        rd_cmd     <= 1'b0;
+        wr_cmd     <= 1'b0;
+        finish     <= 1'b0;
+        clr_ctl    <= 1'b0;
+        clr_act    <= 1'b0;
+        clr_wgt    <= 1'b0;
+        tile_rst   <= 1'b0;
+        inc_layers <= 1'b0;
+        add_wr     <= 32'd0;
+        add_macs   <= 32'd0;
+        if (c_fire) words <= words + 32'd1;
+        if (rst) begin
+            state <= S_IDLE;
+            tile_rst <= 1'b1;
+        end else begin
+            case (state)
+                S_IDLE: if (start) begin
+                    desc_cur  <= start_addr;
+                    desc_left <= start_count;
+                    desc_idx  <= 32'd0;
+                    state     <= S_D_ISSUE;
+                end
+                S_D_ISSUE: begin
+                    tile_rst <= 1'b1;
+                    clr_ctl  <= 1'b1;
+                    rd_cmd   <= 1'b1;
+                    rd_dst   <= 2'd0;
+                    rd_addr  <= desc_cur;
+                    rd_len   <= `HQ_ACCEL_DESC_BYTES;
+                    words    <= 32'd0;
+                    state    <= S_D_WAIT;
+                end
+                S_D_WAIT: begin
+                    if (c_fire) d[words[3:0]*32 +: 32] <= c_data;
+                    if (rd_idle && !rd_cmd && (rd_err || words == 32'd16)) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else state <= S_CHECK;
+                    end
+                end
+                S_CHECK: begin
+                    if (chk != 8'd0) begin
+                        err_code  <= chk;
+                        err_where <= 32'd0;
+                        state     <= S_FAIL;
+                    end else state <= S_H_ISSUE;
+                end
+                S_H_ISSUE: begin
+                    clr_ctl <= 1'b1;
+                    rd_cmd  <= 1'b1;
+                    rd_addr <= f_w_addr;
+                    rd_len  <= 32'd16;
+                    words   <= 32'd0;
+                    state   <= S_H_WAIT;
+                end
+                S_H_WAIT: begin
+                    if (c_fire) h[words[1:0]*32 +: 32] <= c_data;
+                    if (rd_idle && !rd_cmd && (rd_err || words == 32'd4)) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else state <= S_H_CHECK;
+                    end
+                end
+                S_H_CHECK: begin
+                    if (hbad) begin
+                        err_code  <= `HQ_ACCEL_ERR_WEIGHTS;
+                        err_where <= 32'd0;
+                        state     <= S_FAIL;
+                    end else state <= (f_lo != 8'd0) ? S_S_ISSUE : S_P_ISSUE;
+                end
+                S_S_ISSUE: begin
+                    clr_ctl <= 1'b1;
+                    rd_cmd  <= 1'b1;
+                    rd_addr <= f_w_addr + 32'd16;
+                    rd_len  <= ({16'd0, f_rows} + 32'd3) & ~32'd3;
+                    words   <= 32'd0;
+                    bad     <= 1'b0;
+                    state   <= S_S_WAIT;
+                end
+                S_S_WAIT: begin
+                    if (c_fire) begin
+                        p_lsh[words[RW-3:0]] <= c_data;
+                        if (sbad) bad <= 1'b1;
+                    end
+                    if (rd_idle && !rd_cmd &&
+                        (rd_err || words == (({16'd0, f_rows} + 32'd3) >> 2))) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else if (bad) begin
+                            err_code <= `HQ_ACCEL_ERR_WEIGHTS;
+                            err_where <= 32'd0;
+                            state <= S_FAIL;
+                        end else state <= S_P_ISSUE;
+                    end
+                end
+                S_P_ISSUE: begin
+                    clr_ctl <= 1'b1;
+                    rd_cmd  <= 1'b1;
+                    rd_addr <= f_p_addr;
+                    rd_len  <= {16'd0, f_rows} * 32'd12;
+                    words   <= 32'd0;
+                    bad     <= 1'b0;
+                    srow    <= 16'd0;
+                    osub    <= 2'd0;
+                    state   <= S_P_WAIT;
+                end
+                S_P_WAIT: begin
+                    if (c_fire) begin
+                        case (osub)
+                            2'd0: begin bias_q <= c_data; osub <= 2'd1; end
+                            2'd1: begin mult_q <= c_data; osub <= 2'd2; end
+                            default: begin
+                                // rq_mult >= 2^31, rq_shift > 62 or non-zero pad bytes
+                                if (mult_q[31] || c_data[7:0] > 8'd62 || c_data[31:8] != 24'd0)
+                                    bad <= 1'b1;
+                                p_bias[sr]  <= bias_q;
+                                p_mult[sr]  <= mult_q[30:0];
+                                p_shift[sr] <= c_data[5:0];
+                                srow <= srow + 16'd1;
+                                osub <= 2'd0;
+                            end
+                        endcase
+                    end
+                    if (rd_idle && !rd_cmd && (rd_err || words == {16'd0, f_rows} * 32'd3)) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else if (bad) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_DESC;
+                            err_where <= 32'd0;
+                            state <= S_FAIL;
+                        end else begin
+                            img     <= 32'd0;
+                            in_cur  <= {1'b0, f_in_addr};
+                            out_cur <= {1'b0, f_out_addr};
+                            state   <= S_I_ISSUE;
+                        end
+                    end
+                end
+                S_I_ISSUE: begin
+                    if (in_cur[32] || in_end > 33'h100000000) begin
+                        err_code  <= `HQ_ACCEL_ERR_BAD_ADDR;
+                        err_where <= in_cur[31:0];
+                        state     <= S_FAIL;
+                    end else begin
+                        clr_act <= 1'b1;
+                        rd_cmd  <= 1'b1;
+                        rd_dst  <= 2'd1;
+                        rd_addr <= in_cur[31:0];
+                        rd_len  <= {16'd0, f_cols};
+                        orow    <= 16'd0;
+                        osub    <= 2'd0;
+                        state   <= S_I_WAIT;
+                    end
+                end
+                S_I_WAIT: begin
+                    if (rd_idle && !rd_cmd) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else state <= S_W_ISSUE;
+                    end
+                end
+                S_W_ISSUE: begin
+                    clr_wgt <= 1'b1;
+                    rd_cmd  <= 1'b1;
+                    rd_dst  <= 2'd2;
+                    rd_addr <= f_w_addr + payload;
+                    rd_len  <= sec_bytes[31:0];
+                    srow    <= 16'd0;
+                    state   <= S_W_WAIT;
+                end
+                S_W_WAIT: begin
+                    if (rd_idle && !rd_cmd && (rd_err || orow == f_rows)) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else state <= S_O_ISSUE;
+                    end
+                end
+                S_O_ISSUE: begin
+                    if (out_cur[32] || out_end > 33'h100000000) begin
+                        err_code  <= `HQ_ACCEL_ERR_BAD_ADDR;
+                        err_where <= out_cur[31:0];
+                        state     <= S_FAIL;
+                    end else begin
+                        wr_cmd  <= 1'b1;
+                        wr_addr <= out_cur[31:0];
+                        wr_len  <= out_bytes;
+                        state   <= S_O_WAIT;
+                    end
+                end
+                S_O_WAIT: begin
+                    if (wr_idle && !wr_cmd) begin
+                        if (wr_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= wr_err_addr;
+                            state <= S_FAIL;
+                        end else begin
+                            add_wr   <= out_bytes;
+                            add_macs <= {16'd0, f_rows} * {16'd0, f_cols};
+                            img      <= img + 32'd1;
+                            in_cur   <= in_cur + {1'b0, f_in_str};
+                            out_cur  <= out_cur + {1'b0, f_out_str};
+                            state    <= (img + 32'd1 < f_batch) ? S_I_ISSUE : S_L_DONE;
+                        end
+                    end
+                end
+                S_L_DONE: begin
+                    inc_layers <= 1'b1;
+                    desc_idx   <= desc_idx + 32'd1;
+                    desc_cur   <= desc_cur + `HQ_ACCEL_DESC_BYTES;
+                    desc_left  <= desc_left - 9'd1;
+                    state      <= (desc_left == 9'd1) ? S_OK : S_D_ISSUE;
+                end
+                S_FAIL: begin
+                    tile_rst    <= 1'b1;
+                    finish      <= 1'b1;
+                    finish_err  <= err_code;
+                    finish_desc <= desc_idx;
+                    finish_addr <= err_where;
+                    state       <= S_IDLE;
+                end
+                default: begin             // S_OK
+                    finish      <= 1'b1;
+                    finish_err  <= 8'd0;
+                    finish_desc <= 32'd0;
+                    finish_addr <= 32'd0;
+                    state       <= S_IDLE;
+                end
+            endcase
+            // outputs of the tile, one row (uint8) or one byte of it (int32) per cycle
+            if (b_en) begin
+                if (relu || osub == 2'd3) orow <= orow + 16'd1;
+                if (!relu) osub <= osub + 2'd1;
+            end
+            if (row_valid && row_ready) srow <= srow + 16'd1;
+        end
+    end
+    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5]};
+endmodule
+`default_nettype wire

@@ -1,0 +1,772 @@
+// Verilator bench of the whole accelerator (rtl/accel/hq_accel.v, docs/rtl-accel.md). The host
+// side does what the firmware does (sw/fw/accel: accel_driver.c, accel_runtime.c) on a DRAM
+// image built by the model's builder (model/accel/dram_image.cpp) from a quantized model:
+// per batch it points the first descriptor at the batch's images and the last at its logits,
+// sets the batch size, runs every layer as one command (DESC_ADDR, DESC_COUNT, CTRL.START,
+// wait for the interrupt, acknowledge IRQ_STATUS, read STATUS), and compares every image's
+// logits with the C reference (hq_ref_infer). An AXI memory model (tb/accel/axi_mem.h) serves
+// the master, an AXI protocol checker (tb/accel/axi_checker.h) watches it. --errors runs the
+// error programs instead: each must end in STATUS.ERROR with the model's code and the error
+// interrupt, never a hang.
+#include ACCEL_VHEADER
+#include "axi_checker.h"
+#include "axi_mem.h"
+#include "pe_vectors.h"
+
+extern "C" {
+#include "container.h"
+#include "dataset.h"
+#include "hq_model.h"
+#include "layout/layout.h"
+#include "reference.h"
+}
+#include "accel/descriptor.h"
+#include "accel/dram_image.h"
+#include "accel/hq_accel_regmap.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+using hq::accel::DramImage;
+
+static void usage(FILE *f, const char *prog) {
+    std::fprintf(f,
+                 "usage: %s --model Q.hqm [options]\n"
+                 "Runs a quantized model on the Verilated accelerator (" ACCEL_CONFIG_NAME
+                 ", %d-bit AXI) as the firmware does\nand compares every image's logits with "
+                 "the C reference.\n\n"
+                 "  --model FILE     quantized model (.hqm)\n"
+                 "  --images N       test images (default 20)\n"
+                 "  --batch B        images per command (default 1)\n"
+                 "  --latency L      memory latency in cycles, address to first data (default "
+                 "20)\n"
+                 "  --interval I     at most one read beat every I cycles (default 1)\n"
+                 "  --stall P        random ready/valid stalls of the memory, probability "
+                 "(default 0)\n"
+                 "  --seed S         stall generator seed (default 1)\n"
+                 "  --errors         run the error programs instead of inference\n"
+                 "  --random-layers N  instead of a model: the PE tile bench's 13 directed\n"
+                 "                   layers and N random ones (K, rows, outliers, requantization\n"
+                 "                   from tb/vecgen), each as one descriptor, outputs vs the\n"
+                 "                   reference (uint8 and int32 logits alternately)\n"
+                 "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
+                 "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
+                 "  -h, --help       this text\n"
+                 "--model is not needed with --random-layers.\n"
+                 "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
+                 "failure, 2 usage or input error.\n",
+                 prog, ACCEL_DW);
+}
+
+/* ---- the simulated accelerator with its memory and checker ---- */
+struct Sim {
+    std::unique_ptr<VerilatedContext> ctx{new VerilatedContext};
+    std::unique_ptr<Vhq_accel> top{new Vhq_accel{ctx.get()}};
+    AxiMem mem;
+    AxiChecker chk;
+    uint64_t cycle = 0;
+    uint64_t rd_stall = 0;
+    uint64_t state_cycles[32] = {};
+    bool hung = false;
+    uint64_t last_activity = 0;
+    unsigned last_state = 0;
+    /* no bus handshake and no state change for this long: the accelerator hangs */
+    static constexpr uint64_t kQuiet = 200000;
+
+    Sim() {
+        mem.bpw = chk.bpw = ACCEL_DW / 8;
+        top->s_axil_awvalid = top->s_axil_wvalid = top->s_axil_arvalid = 0;
+        top->s_axil_bready = top->s_axil_rready = 0;
+        top->rst = 1;
+        for (int i = 0; i < 4; i++)
+            tick(true);
+        top->rst = 0;
+    }
+    void low(bool in_reset = false) {
+        mem.drive(*top, cycle);
+        top->clk = 0;
+        top->eval();
+        chk.sample(*top, cycle, in_reset);
+        mem.observe(*top, cycle);
+        state_cycles[top->dbg_state & 31]++;
+        rd_stall += top->dbg_rd_stall;
+        const Vhq_accel &t = *top;
+        if ((t.m_axi_arvalid && t.m_axi_arready) || (t.m_axi_rvalid && t.m_axi_rready) ||
+            (t.m_axi_awvalid && t.m_axi_awready) || (t.m_axi_wvalid && t.m_axi_wready) ||
+            (t.m_axi_bvalid && t.m_axi_bready) || t.dbg_state != last_state)
+            last_activity = cycle;
+        last_state = t.dbg_state;
+    }
+    void high() {
+        top->clk = 1;
+        top->eval();
+        cycle++;
+    }
+    void tick(bool in_reset = false) {
+        low(in_reset);
+        high();
+    }
+
+    /* AXI4-Lite accesses, as the firmware's 32-bit loads and stores. */
+    uint32_t reg_write(uint32_t off, uint32_t v, uint32_t strb = 0xF) {
+        top->s_axil_awaddr = off;
+        top->s_axil_wdata = v;
+        top->s_axil_wstrb = strb;
+        top->s_axil_awvalid = top->s_axil_wvalid = 1;
+        top->s_axil_bready = 1;
+        uint32_t resp = 0;
+        for (int i = 0;; i++) {
+            if (i > 1000) return hang("register write");
+            low();
+            const bool fa = top->s_axil_awvalid && top->s_axil_awready;
+            const bool fb = top->s_axil_bvalid && top->s_axil_bready;
+            if (fb) resp = top->s_axil_bresp;
+            high();
+            if (fa) top->s_axil_awvalid = top->s_axil_wvalid = 0;
+            if (fb) break;
+        }
+        top->s_axil_bready = 0;
+        return resp;
+    }
+    uint32_t reg_read(uint32_t off, uint32_t *resp = nullptr) {
+        top->s_axil_araddr = off;
+        top->s_axil_arvalid = 1;
+        top->s_axil_rready = 1;
+        uint32_t v = 0;
+        for (int i = 0;; i++) {
+            if (i > 1000) return hang("register read");
+            low();
+            const bool fa = top->s_axil_arvalid && top->s_axil_arready;
+            const bool fr = top->s_axil_rvalid && top->s_axil_rready;
+            if (fr) {
+                v = top->s_axil_rdata;
+                if (resp) *resp = top->s_axil_rresp;
+            }
+            high();
+            if (fa) top->s_axil_arvalid = 0;
+            if (fr) break;
+        }
+        top->s_axil_rready = 0;
+        return v;
+    }
+    uint64_t counter(uint32_t lo) {
+        uint32_t l = reg_read(lo);
+        return (uint64_t)reg_read(lo + 4) << 32 | l;
+    }
+    uint32_t hang(const char *what) {
+        if (!hung)
+            std::fprintf(stderr, "HANG: %s did not complete (cycle %llu)\n", what,
+                         (unsigned long long)cycle);
+        hung = true;
+        return 0;
+    }
+
+    /* hq_accel_run of sw/fw/accel/accel_driver.c (interrupt mode). Returns the error code. */
+    struct Result {
+        uint32_t err = 0, err_desc = 0, err_addr = 0, status = 0;
+        bool irq_seen = false;
+    };
+    Result run(uint32_t desc_addr, uint32_t count, uint64_t max_cycles = 2000000000ull) {
+        Result r;
+        reg_write(HQ_ACCEL_REG_DESC_ADDR, desc_addr);
+        reg_write(HQ_ACCEL_REG_DESC_COUNT, count);
+        reg_write(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
+        const uint64_t t0 = cycle;
+        last_activity = cycle;
+        while (!top->irq) {
+            if (cycle - t0 > max_cycles || cycle - last_activity > kQuiet) {
+                hang("command (no interrupt)");
+                return r;
+            }
+            tick();
+        }
+        r.irq_seen = true;
+        const uint32_t pending = reg_read(HQ_ACCEL_REG_IRQ_STATUS);
+        reg_write(HQ_ACCEL_REG_IRQ_STATUS, pending);
+        r.status = reg_read(HQ_ACCEL_REG_STATUS);
+        r.err = (r.status & HQ_ACCEL_STATUS_ERROR)
+                    ? (r.status >> HQ_ACCEL_STATUS_ERR_SHIFT) & HQ_ACCEL_STATUS_ERR_MASK
+                    : 0;
+        r.err_desc = r.err ? reg_read(HQ_ACCEL_REG_ERR_DESC) : 0;
+        r.err_addr = r.err ? reg_read(HQ_ACCEL_REG_ERR_ADDR) : 0;
+        return r;
+    }
+
+    /* memory backdoor (the host/firmware writing DRAM) */
+    void put32(uint32_t a, uint32_t v) {
+        for (int i = 0; i < 4; i++)
+            mem.bytes[a - mem.base + i] = (uint8_t)(v >> (8 * i));
+    }
+    void put8(uint32_t a, uint8_t v) { mem.bytes[a - mem.base] = v; }
+    void put16(uint32_t a, uint16_t v) {
+        put8(a, (uint8_t)v);
+        put8(a + 1, (uint8_t)(v >> 8));
+    }
+    uint32_t get32(uint32_t a) const {
+        uint32_t v = 0;
+        for (int i = 0; i < 4; i++)
+            v |= (uint32_t)mem.bytes[a - mem.base + i] << (8 * i);
+        return v;
+    }
+};
+
+struct Options {
+    std::string model, report, dataset;
+    int images = 20, batch = 1;
+    unsigned latency = 20, interval = 1;
+    double stall = 0;
+    unsigned long seed = 1;
+    bool errors = false;
+    int random_layers = -1;
+};
+
+struct Loaded {
+    hq_model m{};
+    hq_dataset ds{};
+    hq_ref_net *ref = nullptr;
+    hq_packed_model pm{};
+    bool have_m = false, have_ds = false, have_pm = false;
+    ~Loaded() {
+        if (ref) hq_ref_free(ref);
+        if (have_pm) hq_packed_model_free(&pm);
+        if (have_ds) hq_dataset_free(&ds);
+        if (have_m) hq_container_free_model(&m);
+    }
+};
+
+static void load_image(Sim &s, const DramImage &img) {
+    const uint32_t size = (img.end - s.mem.base + 0xFFFFu) & ~0xFFFu;
+    s.mem.bytes.assign(size, 0);
+    for (const hq::accel::DramSegment &seg : img.segments)
+        std::memcpy(s.mem.bytes.data() + (seg.addr - s.mem.base), seg.bytes.data(),
+                    seg.bytes.size());
+}
+
+static uint32_t desc_at(const DramImage &img, size_t l) {
+    return img.net.desc_addr + (uint32_t)l * HQ_ACCEL_DESC_BYTES;
+}
+
+/* ---- inference: every image through the accelerator, logits vs the reference ---- */
+struct LayerReport {
+    uint64_t cycles = 0, compute = 0, stall_dram = 0, rd = 0, wr = 0, weight = 0, macs = 0;
+    uint64_t phase[32] = {};
+};
+
+static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramImage &img,
+                         const std::vector<int32_t> &ref_logits, const std::vector<int> &ref_preds,
+                         FILE *rep) {
+    const hq_accel_net &net = img.net;
+    const uint32_t nl = net.n_layers, C = net.n_classes, B = net.batch;
+    s.reg_write(HQ_ACCEL_REG_IRQ_STATUS, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    s.reg_write(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_PERF_CLEAR);
+    std::vector<LayerReport> layers(nl);
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t c0 = s.cycle;
+    long mismatches = 0, correct = 0;
+    for (uint32_t i = 0; i < (uint32_t)o.images; i += B) {
+        const uint32_t nb = std::min<uint32_t>(B, (uint32_t)o.images - i);
+        s.put32(desc_at(img, 0) + HQ_ACCEL_DESC_OFF_IN_ADDR, net.in_addr + i * net.in_stride);
+        s.put32(desc_at(img, nl - 1) + HQ_ACCEL_DESC_OFF_OUT_ADDR, net.logits_addr + i * C * 4);
+        for (uint32_t l = 0; l < nl; l++)
+            s.put32(desc_at(img, l) + HQ_ACCEL_DESC_OFF_BATCH, nb);
+        for (uint32_t l = 0; l < nl; l++) {
+            uint64_t before[7] = {
+                s.counter(HQ_ACCEL_REG_CYCLES_LO),     s.counter(HQ_ACCEL_REG_COMPUTE_LO),
+                s.counter(HQ_ACCEL_REG_STALL_DRAM_LO), s.counter(HQ_ACCEL_REG_DRAM_RD_LO),
+                s.counter(HQ_ACCEL_REG_DRAM_WR_LO),    s.counter(HQ_ACCEL_REG_WEIGHT_RD_LO),
+                s.counter(HQ_ACCEL_REG_MACS_LO)};
+            uint64_t ph[32];
+            std::memcpy(ph, s.state_cycles, sizeof ph);
+            Sim::Result r = s.run(desc_at(img, l), 1);
+            if (s.hung) return 1;
+            if (r.err) {
+                std::fprintf(stderr,
+                             "accelerator error %u in layer %u, images %u..%u, address "
+                             "0x%08x\n",
+                             r.err, l, i, i + nb - 1, r.err_addr);
+                return 1;
+            }
+            LayerReport &lr = layers[l];
+            lr.cycles += s.counter(HQ_ACCEL_REG_CYCLES_LO) - before[0];
+            lr.compute += s.counter(HQ_ACCEL_REG_COMPUTE_LO) - before[1];
+            lr.stall_dram += s.counter(HQ_ACCEL_REG_STALL_DRAM_LO) - before[2];
+            lr.rd += s.counter(HQ_ACCEL_REG_DRAM_RD_LO) - before[3];
+            lr.wr += s.counter(HQ_ACCEL_REG_DRAM_WR_LO) - before[4];
+            lr.weight += s.counter(HQ_ACCEL_REG_WEIGHT_RD_LO) - before[5];
+            lr.macs += s.counter(HQ_ACCEL_REG_MACS_LO) - before[6];
+            for (int k = 0; k < 32; k++)
+                lr.phase[k] += s.state_cycles[k] - ph[k];
+        }
+        for (uint32_t k = 0; k < nb; k++) {
+            const uint32_t im = i + k;
+            bool bad = false;
+            for (uint32_t c = 0; c < C; c++) {
+                const int32_t v = (int32_t)s.get32(net.logits_addr + (im * C + c) * 4);
+                if (v != ref_logits[(size_t)im * C + c]) bad = true;
+            }
+            int pred = 0;
+            for (uint32_t c = 1; c < C; c++)
+                if ((int32_t)s.get32(net.logits_addr + (im * C + c) * 4) >
+                    (int32_t)s.get32(net.logits_addr + (im * C + pred) * 4))
+                    pred = (int)c;
+            if (bad || pred != ref_preds[im]) {
+                if (mismatches < 5)
+                    std::fprintf(stderr, "MISMATCH image %u: logits differ from the reference\n",
+                                 im);
+                mismatches++;
+            }
+            correct += pred == L.ds.labels[im];
+        }
+    }
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const uint64_t cycles = s.cycle - c0;
+    std::printf("%s: %d images, batch %d, %u layers: %ld mismatches, accuracy %.2f %%, "
+                "%llu cycles (%.0f per image), %.0f cycles/s host, AXI violations %ld, "
+                "max reads in flight %ld\n",
+                ACCEL_CONFIG_NAME, o.images, o.batch, nl, mismatches, 100.0 * correct / o.images,
+                (unsigned long long)cycles, (double)cycles / o.images, cycles / secs,
+                s.chk.violations, s.chk.max_reads_in_flight);
+    if (rep) {
+        std::fprintf(rep, "config %s dw %d latency %u interval %u stall %.2f images %d batch %d\n",
+                     ACCEL_CONFIG_NAME, ACCEL_DW, o.latency, o.interval, o.stall, o.images,
+                     o.batch);
+        std::fprintf(rep, "sim_cycles %llu host_seconds %.3f cycles_per_second %.0f\n",
+                     (unsigned long long)cycles, secs, cycles / secs);
+        std::fprintf(rep, "rd_stall_cycles %llu max_reads_in_flight %ld\n",
+                     (unsigned long long)s.rd_stall, s.chk.max_reads_in_flight);
+        std::fprintf(rep, "layer rows cols cycles compute stall_dram dram_rd dram_wr weight_rd "
+                          "macs | desc hdr+shift params input weights+compute output end\n");
+        for (uint32_t l = 0; l < nl; l++) {
+            const LayerReport &r = layers[l];
+            const hq_accel_desc &d = img.layers[l].desc;
+            auto sum = [&](int a, int b) {
+                uint64_t t = 0;
+                for (int k = a; k <= b; k++)
+                    t += r.phase[k];
+                return (unsigned long long)t;
+            };
+            std::fprintf(rep,
+                         "%u %u %u %llu %llu %llu %llu %llu %llu %llu | %llu %llu %llu %llu "
+                         "%llu %llu %llu\n",
+                         l, d.rows, d.cols, (unsigned long long)r.cycles,
+                         (unsigned long long)r.compute, (unsigned long long)r.stall_dram,
+                         (unsigned long long)r.rd, (unsigned long long)r.wr,
+                         (unsigned long long)r.weight, (unsigned long long)r.macs, sum(1, 3),
+                         sum(4, 8), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16), sum(17, 19));
+        }
+    }
+    return mismatches || s.chk.violations ? 1 : 0;
+}
+
+/* ---- error programs ---- */
+struct ErrCase {
+    const char *name;
+    unsigned expect; /* ERR_* */
+    std::function<void(Sim &, const DramImage &)> setup;
+    uint32_t desc_count = 1;
+    int layer = 0;            /* descriptor the command starts at */
+    int64_t expect_addr = -1; /* ERR_ADDR, -1: not checked */
+    uint32_t expect_desc = 0;
+};
+
+static int run_errors(Sim &s, const DramImage &img, const Options &o) {
+    const std::vector<uint8_t> clean = s.mem.bytes;
+    const uint32_t end = s.mem.base + (uint32_t)s.mem.bytes.size();
+    const hq_accel_desc &d0 = img.layers[0].desc;
+    const uint32_t D0 = desc_at(img, 0);
+    auto f8 = [](uint32_t off, uint8_t v) {
+        return [=](Sim &x, const DramImage &i) { x.put8(desc_at(i, 0) + off, v); };
+    };
+    auto f16 = [](uint32_t off, uint16_t v) {
+        return [=](Sim &x, const DramImage &i) { x.put16(desc_at(i, 0) + off, v); };
+    };
+    auto f32 = [](uint32_t off, uint32_t v) {
+        return [=](Sim &x, const DramImage &i) { x.put32(desc_at(i, 0) + off, v); };
+    };
+    const uint8_t other_layout = ACCEL_UNIFORM ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_COO;
+    std::vector<ErrCase> cases = {
+        {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
+        {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
+        {"unknown flag", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x81)},
+        {"batch 0", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_BATCH, 0)},
+        {"in_h 0", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_IN_H, 0)},
+        {"rows != out_c", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_ROWS, d0.rows + 1)},
+        {"cols != in size", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_COLS, d0.cols - 1)},
+        {"unknown layout", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_LAYOUT, 7)},
+        {ACCEL_UNIFORM ? "layout not on this array" : "layout outside the slice (model runs it)",
+         HQ_ACCEL_ERR_LAYOUT, f8(HQ_ACCEL_DESC_OFF_LAYOUT, other_layout)},
+        {"hi bits 5", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_HI_BITS, 5)},
+        {"weight bytes not a multiple of 16", HQ_ACCEL_ERR_WEIGHTS,
+         f32(HQ_ACCEL_DESC_OFF_WEIGHT_BYTES, d0.weight_bytes - 8)},
+        {"strides below one image", HQ_ACCEL_ERR_BAD_DESC,
+         [](Sim &x, const DramImage &i) {
+             x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_BATCH, 2);
+             x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_STRIDE, 1);
+         }},
+        {"weight header version", HQ_ACCEL_ERR_WEIGHTS,
+         [](Sim &x, const DramImage &i) { x.put8(i.layers[0].desc.weight_addr + 10, 2); }},
+        {"weight header rows", HQ_ACCEL_ERR_WEIGHTS,
+         [](Sim &x, const DramImage &i) {
+             x.put16(i.layers[0].desc.weight_addr + 6, i.layers[0].desc.rows + 1);
+         }},
+        {"weight header size", HQ_ACCEL_ERR_WEIGHTS,
+         [](Sim &x, const DramImage &i) {
+             x.put32(i.layers[0].desc.weight_addr + 12, i.layers[0].desc.weight_bytes + 16);
+         }},
+        {"rq_shift 63", HQ_ACCEL_ERR_BAD_DESC,
+         [](Sim &x, const DramImage &i) { x.put8(i.layers[0].desc.param_addr + 8, 63); }},
+        {"rq_mult >= 2^31", HQ_ACCEL_ERR_BAD_DESC,
+         [](Sim &x, const DramImage &i) {
+             x.put32(i.layers[0].desc.param_addr + 12 + 4, 0x80000000u);
+         }},
+        {"descriptor outside memory", HQ_ACCEL_ERR_BAD_ADDR, nullptr, 1, -1, 0x1000},
+        {"input outside memory", HQ_ACCEL_ERR_BAD_ADDR, f32(HQ_ACCEL_DESC_OFF_IN_ADDR, 0x10), 1, 0,
+         0x10},
+        {"weights outside memory", HQ_ACCEL_ERR_BAD_ADDR,
+         f32(HQ_ACCEL_DESC_OFF_WEIGHT_ADDR, 0x2000), 1, 0, 0x2000},
+        {"params outside memory", HQ_ACCEL_ERR_BAD_ADDR, f32(HQ_ACCEL_DESC_OFF_PARAM_ADDR, 0x3004),
+         1, 0, 0x3004},
+        {"output outside memory", HQ_ACCEL_ERR_BAD_ADDR, f32(HQ_ACCEL_DESC_OFF_OUT_ADDR, 0x4000), 1,
+         0, 0x4000},
+        {"second image past 4 GiB", HQ_ACCEL_ERR_BAD_ADDR,
+         [](Sim &x, const DramImage &i) {
+             x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_BATCH, 2);
+             x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_STRIDE, 0x80000000u);
+         },
+         1, 0, (int64_t)(uint32_t)(d0.in_addr + 0x80000000u)},
+        {"weight image past the end of memory", HQ_ACCEL_ERR_BAD_ADDR, nullptr, 1, 0, -1},
+        {"error in the second descriptor", HQ_ACCEL_ERR_BAD_DESC,
+         [](Sim &x, const DramImage &i) { x.put32(desc_at(i, 1) + HQ_ACCEL_DESC_OFF_MAGIC, 0); }, 2,
+         0, 0, 1},
+        {"K above the RTL activation buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
+         [](Sim &x, const DramImage &i) {
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 4000);
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_H, 1);
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_W, 1);
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 4000);
+         }},
+    };
+    /* a weight image whose sections run past the end of memory: the header says it is there */
+    for (ErrCase &c : cases)
+        if (!std::strcmp(c.name, "weight image past the end of memory"))
+            c.setup = [end](Sim &x, const DramImage &i) {
+                const hq_accel_desc &d = i.layers[0].desc;
+                const uint32_t at = end - 64;
+                for (int k = 0; k < 16; k++)
+                    x.put8(at + k, x.mem.bytes[d.weight_addr - x.mem.base + k]);
+                for (int k = 16; k < 64; k++)
+                    x.put8(at + k, 0);
+                x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_WEIGHT_ADDR, at);
+            };
+    (void)D0;
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    int failures = 0;
+    auto check = [&](const char *name, bool ok, const std::string &why) {
+        if (!ok) {
+            failures++;
+            std::fprintf(stderr, "FAIL %s: %s\n", name, why.c_str());
+        }
+    };
+    for (ErrCase &c : cases) {
+        s.mem.bytes = clean;
+        if (c.setup) c.setup(s, img);
+        const uint32_t addr = c.layer < 0 ? 0x1000 : desc_at(img, (size_t)c.layer);
+        Sim::Result r = s.run(addr, c.desc_count, 5000000);
+        if (s.hung) {
+            check(c.name, false, "hang");
+            return 1;
+        }
+        char why[256];
+        std::snprintf(why, sizeof why,
+                      "STATUS 0x%08x (error %u), ERR_DESC %u, ERR_ADDR 0x%08x; expected error "
+                      "%u, desc %u, addr 0x%llx",
+                      r.status, r.err, r.err_desc, r.err_addr, c.expect, c.expect_desc,
+                      (unsigned long long)c.expect_addr);
+        const bool ok = r.irq_seen && r.err == c.expect && !(r.status & HQ_ACCEL_STATUS_BUSY) &&
+                        r.err_desc == c.expect_desc &&
+                        (c.expect_addr < 0 || r.err_addr == (uint32_t)c.expect_addr);
+        check(c.name, ok, why);
+        std::printf("%-40s -> error %u (%s)\n", c.name, r.err, ok ? "ok" : "WRONG");
+    }
+    /* the command checks of the register block */
+    s.mem.bytes = clean;
+    struct CmdCase {
+        const char *name;
+        uint32_t addr, count;
+    } cmds[] = {
+        {"DESC_COUNT 0", D0, 0}, {"DESC_COUNT 257", D0, 257}, {"misaligned DESC_ADDR", D0 + 4, 1}};
+    for (const CmdCase &c : cmds) {
+        Sim::Result r = s.run(c.addr, c.count, 1000);
+        check(c.name, r.irq_seen && r.err == HQ_ACCEL_ERR_BAD_CMD && r.err_addr == c.addr,
+              "expected ERR_BAD_CMD");
+        std::printf("%-40s -> error %u\n", c.name, r.err);
+    }
+    /* START while busy: refused with ERR_BUSY beside BUSY; the running command ends DONE */
+    {
+        s.reg_write(HQ_ACCEL_REG_DESC_ADDR, D0);
+        s.reg_write(HQ_ACCEL_REG_DESC_COUNT, 1);
+        s.reg_write(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
+        s.reg_write(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_START);
+        const uint32_t st = s.reg_read(HQ_ACCEL_REG_STATUS);
+        check("START while busy",
+              (st & HQ_ACCEL_STATUS_BUSY) && (st & HQ_ACCEL_STATUS_ERROR) &&
+                  ((st >> 8) & 0xFF) == HQ_ACCEL_ERR_BUSY,
+              "STATUS " + std::to_string(st));
+        for (uint64_t t0 = s.cycle; s.reg_read(HQ_ACCEL_REG_STATUS) & HQ_ACCEL_STATUS_BUSY;)
+            if (s.cycle - t0 > 50000000) {
+                check("START while busy", false, "hang");
+                return 1;
+            }
+        const uint32_t end_st = s.reg_read(HQ_ACCEL_REG_STATUS);
+        const uint32_t pend = s.reg_read(HQ_ACCEL_REG_IRQ_STATUS);
+        check("START while busy", end_st == HQ_ACCEL_STATUS_DONE && pend == 3,
+              "end STATUS " + std::to_string(end_st) + " IRQ_STATUS " + std::to_string(pend));
+        s.reg_write(HQ_ACCEL_REG_IRQ_STATUS, 3);
+        std::printf("%-40s -> status 0x%x at the end\n", "START while busy", end_st);
+    }
+    /* register access errors: SLVERR, registers unchanged */
+    {
+        uint32_t resp = 0;
+        s.reg_read(0x42, &resp);
+        check("misaligned register read", resp == 2, "expected SLVERR");
+        s.reg_read(0xF0, &resp);
+        check("read outside the map", resp == 2, "expected SLVERR");
+        check("partial register write", s.reg_write(HQ_ACCEL_REG_DESC_ADDR, 5, 0x1) == 2,
+              "expected SLVERR");
+        check("write outside the map", s.reg_write(0xF0, 5) == 2, "expected SLVERR");
+        check("ID", s.reg_read(HQ_ACCEL_REG_ID) == HQ_ACCEL_ID_VALUE, "wrong ID");
+        std::printf("%-40s -> checked\n", "register access errors");
+    }
+    /* still works afterwards: one clean layer */
+    s.mem.bytes = clean;
+    Sim::Result r = s.run(D0, 1);
+    check("clean layer after the errors", r.irq_seen && r.err == 0,
+          "error " + std::to_string(r.err));
+    std::printf("%s: %zu error programs + command/register checks: %d failures, AXI violations "
+                "%ld\n",
+                ACCEL_CONFIG_NAME, cases.size(), failures, s.chk.violations);
+    (void)o;
+    return failures || s.chk.violations ? 1 : 0;
+}
+
+/* ---- random and directed fully connected layers (the tile bench's generator) ---- */
+static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
+    for (int i = 0; i < n; i++)
+        m[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+static int run_random_layers(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = {ACCEL_UNIFORM, ACCEL_LANES, ACCEL_G,  ACCEL_M,
+                      ACCEL_N,       ACCEL_LO,    ACCEL_HI, ACCEL_NB_MAX};
+    const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
+                   WGT = 0x40000;
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    pe_rng rng{seed};
+    long bad_layers = 0, rows_total = 0;
+    const int total = PE_DIRECTED_COUNT + n;
+    for (int li = 0; li < total; li++) {
+        pe_tile t{};
+        char err[256];
+        const bool directed = li < PE_DIRECTED_COUNT;
+        if ((directed ? pe_tile_directed(&c, li, &rng, &t, err, sizeof err)
+                      : pe_tile_random(&c, &rng, 64, &t, err, sizeof err))) {
+            std::fprintf(stderr, "layer %d: %s\n", li, err);
+            return 2;
+        }
+        const bool relu = li % 2 == 0;
+        std::vector<uint8_t> &m = s.mem.bytes;
+        std::fill(m.begin(), m.end(), 0);
+        /* the layer image of docs/layouts.md: header, lo_shift table, one section */
+        const uint32_t beat = (uint32_t)pe_beat_bytes(&c);
+        const uint32_t row_bytes =
+            c.uniform ? (uint32_t)t.k
+                      : (uint32_t)((t.k + c.m - 1) / c.m) * (uint32_t)pe_block_bytes(&c);
+        const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
+        const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
+        m[WGT + 0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
+        m[WGT + 1] = (uint8_t)(c.uniform ? 0 : c.lo);
+        m[WGT + 2] = (uint8_t)c.hi;
+        m[WGT + 3] = (uint8_t)(c.uniform ? 0 : c.n);
+        put_le(m, WGT + 4, c.uniform ? 0 : (uint32_t)c.m, 2);
+        put_le(m, WGT + 6, (uint32_t)t.rows, 2);
+        put_le(m, WGT + 8, (uint32_t)t.k, 2);
+        m[WGT + 10] = 1;
+        put_le(m, WGT + 12, size, 4);
+        for (int r = 0; r < t.rows; r++) {
+            if (!c.uniform) m[WGT + 16 + r] = t.lo_shift[r];
+            std::memcpy(&m[WGT + payload + (uint32_t)r * row_bytes],
+                        t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
+            put_le(m, PRM + 12 * r, (uint32_t)t.bias[r], 4);
+            put_le(m, PRM + 12 * r + 4, (uint32_t)t.mult[r], 4);
+            m[PRM + 12 * r + 8] = t.shift[r];
+        }
+        std::memcpy(&m[IN], t.act, (size_t)t.k);
+        hq_accel_desc d{};
+        d.magic = HQ_ACCEL_DESC_MAGIC;
+        d.op = HQ_ACCEL_OP_DENSE;
+        d.layout = m[WGT];
+        d.flags = relu ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_LAST;
+        d.lo_bits = m[WGT + 1];
+        d.hi_bits = (uint8_t)c.hi;
+        d.block_n = m[WGT + 3];
+        d.block_m = (uint8_t)(c.uniform ? 0 : c.m);
+        d.rows = d.out_c = (uint16_t)t.rows;
+        d.cols = d.in_c = (uint16_t)t.k;
+        d.in_h = d.in_w = d.out_h = d.out_w = 1;
+        d.in_addr = B + IN;
+        d.out_addr = B + OUT;
+        d.weight_addr = B + WGT;
+        d.weight_bytes = size;
+        d.param_addr = B + PRM;
+        d.batch = 1;
+        d.in_stride = (uint32_t)t.k;
+        d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
+        hq::accel::desc_to_bytes(d, &m[DESC]);
+        Sim::Result r = s.run(B + DESC, 1, 20000000);
+        bool bad = s.hung || r.err != 0;
+        for (int row = 0; !bad && row < t.rows; row++)
+            bad = relu ? m[OUT + row] != t.exp_y[row]
+                       : (int32_t)s.get32(B + OUT + 4 * row) != t.exp_acc[row];
+        if (bad && bad_layers++ < 5)
+            std::fprintf(stderr, "MISMATCH layer %d (%s, K %d, rows %d, %s): error %u\n", li,
+                         directed ? pe_directed_name(li) : "random", t.k, t.rows,
+                         relu ? "uint8" : "int32", r.err);
+        rows_total += t.rows;
+        pe_tile_free(&t);
+        if (s.hung) break;
+    }
+    std::printf("%s: %d layers (%d directed, %d random), %ld rows: %ld mismatching layers, AXI "
+                "violations %ld\n",
+                ACCEL_CONFIG_NAME, total, (int)PE_DIRECTED_COUNT, n, rows_total, bad_layers,
+                s.chk.violations);
+    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+    Options o;
+    for (int i = 1; i < argc; i++) {
+        const std::string a = argv[i];
+        auto need = [&](const char *what) -> const char * {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "%s: %s needs %s\n", argv[0], a.c_str(), what);
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            usage(stdout, argv[0]);
+            return 0;
+        } else if (a == "--model")
+            o.model = need("a file");
+        else if (a == "--images")
+            o.images = std::atoi(need("a count"));
+        else if (a == "--batch")
+            o.batch = std::atoi(need("a count"));
+        else if (a == "--latency")
+            o.latency = (unsigned)std::atoi(need("cycles"));
+        else if (a == "--interval")
+            o.interval = (unsigned)std::atoi(need("cycles"));
+        else if (a == "--stall")
+            o.stall = std::atof(need("a probability"));
+        else if (a == "--seed")
+            o.seed = std::strtoul(need("a number"), nullptr, 10);
+        else if (a == "--errors")
+            o.errors = true;
+        else if (a == "--random-layers")
+            o.random_layers = std::atoi(need("a count"));
+        else if (a == "--report")
+            o.report = need("a file");
+        else if (a == "--dataset")
+            o.dataset = need("a directory");
+        else {
+            std::fprintf(stderr, "%s: unknown option '%s'\n", argv[0], a.c_str());
+            usage(stderr, argv[0]);
+            return 2;
+        }
+    }
+    if (o.random_layers >= 0) {
+        Sim s;
+        s.mem.latency = o.latency;
+        s.mem.interval = o.interval;
+        s.mem.stall = o.stall;
+        s.mem.rng.seed(o.seed);
+        int rc = run_random_layers(s, o.random_layers, o.seed);
+        for (const std::string &v : s.chk.first)
+            std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
+        return rc;
+    }
+    if (o.model.empty() || o.images < 1 || o.batch < 1 || o.interval < 1 || o.stall < 0 ||
+        o.stall >= 1) {
+        usage(stderr, argv[0]);
+        return 2;
+    }
+    char err[512];
+    Loaded L;
+    if (hq_model_load(&L.m, o.model.c_str(), err, sizeof err)) {
+        std::fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    L.have_m = true;
+    if (!(L.ref = hq_ref_prepare(&L.m, err, sizeof err))) {
+        std::fprintf(stderr, "%s: %s\n", o.model.c_str(), err);
+        return 2;
+    }
+    if (hq_dataset_load(&L.ds, o.dataset.empty() ? nullptr : o.dataset.c_str(), HQ_SPLIT_TEST, err,
+                        sizeof err)) {
+        std::fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    L.have_ds = true;
+    if (o.images > L.ds.n) {
+        std::fprintf(stderr, "--images %d: the test set has %d images\n", o.images, L.ds.n);
+        return 2;
+    }
+    std::vector<int32_t> ref_logits((size_t)o.images * L.m.n_classes);
+    std::vector<int> ref_preds(o.images);
+    hq_ref_infer(L.ref, L.ds.images, o.images, ref_logits.data(), ref_preds.data(), 0);
+    hq_layout_opts lo;
+    hq_layout_opts_default(&lo, hq_layout_of_model(&L.m));
+    if (hq_layout_pack_model(&L.m, &lo, &L.pm, err, sizeof err)) {
+        std::fprintf(stderr, "%s: %s\n", o.model.c_str(), err);
+        return 2;
+    }
+    L.have_pm = true;
+    hq::accel::ImageParams ip;
+    ip.accel_base = 0x40000000u;
+    ip.batch = o.batch;
+    ip.n_images = o.images;
+    ip.images = L.ds.images;
+    DramImage img;
+    const std::string e = hq::accel::build_dram_image(L.m, L.pm, ip, &img);
+    if (!e.empty()) {
+        std::fprintf(stderr, "%s: %s\n", o.model.c_str(), e.c_str());
+        return 2;
+    }
+    Sim s;
+    s.mem.latency = o.latency;
+    s.mem.interval = o.interval;
+    s.mem.stall = o.stall;
+    s.mem.rng.seed(o.seed);
+    load_image(s, img);
+    FILE *rep = nullptr;
+    if (!o.report.empty() && !(rep = std::fopen(o.report.c_str(), "w"))) {
+        std::fprintf(stderr, "%s: cannot write\n", o.report.c_str());
+        return 2;
+    }
+    int rc =
+        o.errors ? run_errors(s, img, o) : run_inference(s, o, L, img, ref_logits, ref_preds, rep);
+    if (rep) std::fclose(rep);
+    for (const std::string &v : s.chk.first)
+        std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
+    if (s.hung) rc = 1;
+    return rc;
+}
