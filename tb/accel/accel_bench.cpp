@@ -1,6 +1,6 @@
 // Verilator bench of the whole accelerator (rtl/accel/hq_accel.v, docs/rtl-accel.md). The host
 // side does what the firmware does (sw/fw/accel: accel_driver.c, accel_runtime.c) on a DRAM
-// image built by the model's builder (model/accel/dram_image.cpp) from a quantized model:
+// image built by the model's builder (sw/app/dram_image.cpp) from a quantized model:
 // per batch it points the first descriptor at the batch's images and the last at its logits,
 // sets the batch size, runs every layer as one command (DESC_ADDR, DESC_COUNT, CTRL.START,
 // wait for the interrupt, acknowledge IRQ_STATUS, read STATUS), and compares every image's
@@ -21,8 +21,8 @@ extern "C" {
 #include "reference.h"
 }
 #include "accel/descriptor.h"
-#include "accel/dram_image.h"
-#include "accel/hq_accel_regmap.h"
+#include "dram_image.h"
+#include "hq_accel_regmap.h"
 
 #include <chrono>
 #include <cstdio>
@@ -33,35 +33,39 @@ extern "C" {
 #include <string>
 #include <vector>
 
+// The PE tile configuration of rtl/configs.json (its pe_cfg from the generated pe_configs.h).
+static const pe_cfg kPeCfg = PE_CFG_INIT(ACCEL_PE_CONFIG_ID);
+
 using hq::accel::DramImage;
 
 static void usage(FILE *f, const char *prog) {
-    std::fprintf(f,
-                 "usage: %s --model Q.hqm [options]\n"
-                 "Runs a quantized model on the Verilated accelerator (" ACCEL_CONFIG_NAME
-                 ", %d-bit AXI) as the firmware does\nand compares every image's logits with "
-                 "the C reference.\n\n"
-                 "  --model FILE     quantized model (.hqm)\n"
-                 "  --images N       test images (default 20)\n"
-                 "  --batch B        images per command (default 1)\n"
-                 "  --latency L      memory latency in cycles, address to first data (default "
-                 "20)\n"
-                 "  --interval I     at most one read beat every I cycles (default 1)\n"
-                 "  --stall P        random ready/valid stalls of the memory, probability "
-                 "(default 0)\n"
-                 "  --seed S         stall generator seed (default 1)\n"
-                 "  --errors         run the error programs instead of inference\n"
-                 "  --random-layers N  instead of a model: the PE tile bench's 13 directed\n"
-                 "                   layers and N random ones (K, rows, outliers, requantization\n"
-                 "                   from tb/vecgen), each as one descriptor, outputs vs the\n"
-                 "                   reference (uint8 and int32 logits alternately)\n"
-                 "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
-                 "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
-                 "  -h, --help       this text\n"
-                 "--model is not needed with --random-layers.\n"
-                 "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
-                 "failure, 2 usage or input error.\n",
-                 prog, ACCEL_DW);
+    std::fprintf(
+        f,
+        "usage: %s --model Q.hqm [options]\n"
+        "Runs a quantized model on the Verilated accelerator (" ACCEL_CONFIG_NAME
+        ", %d-bit AXI) as the firmware does\nand compares every image's logits with "
+        "the C reference.\n\n"
+        "  --model FILE     quantized model (.hqm)\n"
+        "  --images N       test images (default 20)\n"
+        "  --batch B        images per command (default 1)\n"
+        "  --latency L      memory latency in cycles, address to first data (default "
+        "20)\n"
+        "  --interval I     at most one read beat every I cycles (default 1)\n"
+        "  --stall P        random ready/valid stalls of the memory, probability "
+        "(default 0)\n"
+        "  --seed S         stall generator seed (default 1)\n"
+        "  --errors         run the error programs instead of inference\n"
+        "  --random-layers N  instead of a model: the PE tile bench's 13 directed\n"
+        "                   layers and N random ones (K, rows, outliers, requantization\n"
+        "                   from model/rtl_bridge), each as one descriptor, outputs vs the\n"
+        "                   reference (uint8 and int32 logits alternately)\n"
+        "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
+        "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
+        "  -h, --help       this text\n"
+        "--model is not needed with --random-layers.\n"
+        "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
+        "failure, 2 usage or input error.\n",
+        prog, ACCEL_DW);
 }
 
 /* ---- the simulated accelerator with its memory and checker ---- */
@@ -391,7 +395,7 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     auto f32 = [](uint32_t off, uint32_t v) {
         return [=](Sim &x, const DramImage &i) { x.put32(desc_at(i, 0) + off, v); };
     };
-    const uint8_t other_layout = ACCEL_UNIFORM ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_COO;
+    const uint8_t other_layout = kPeCfg.uniform ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_COO;
     std::vector<ErrCase> cases = {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
@@ -401,7 +405,7 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         {"rows != out_c", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_ROWS, d0.rows + 1)},
         {"cols != in size", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_COLS, d0.cols - 1)},
         {"unknown layout", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_LAYOUT, 7)},
-        {ACCEL_UNIFORM ? "layout not on this array" : "layout outside the slice (model runs it)",
+        {kPeCfg.uniform ? "layout not on this array" : "layout outside the slice (model runs it)",
          HQ_ACCEL_ERR_LAYOUT, f8(HQ_ACCEL_DESC_OFF_LAYOUT, other_layout)},
         {"hi bits 5", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_HI_BITS, 5)},
         {"weight bytes not a multiple of 16", HQ_ACCEL_ERR_WEIGHTS,
@@ -564,8 +568,7 @@ static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
 }
 
 static int run_random_layers(Sim &s, int n, unsigned long seed) {
-    const pe_cfg c = {ACCEL_UNIFORM, ACCEL_LANES, ACCEL_G,  ACCEL_M,
-                      ACCEL_N,       ACCEL_LO,    ACCEL_HI, ACCEL_NB_MAX};
+    const pe_cfg c = kPeCfg;
     const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
                    WGT = 0x40000;
     s.mem.bytes.assign(4u << 20, 0);
