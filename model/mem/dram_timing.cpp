@@ -5,6 +5,8 @@
 
 namespace hq {
 
+#define HQ_INLINE __attribute__((always_inline)) inline
+
 static unsigned log2u(uint64_t v) {
     unsigned n = 0;
     while (v > 1) {
@@ -91,7 +93,7 @@ void DramTiming::PendingQueue::push_back(const Pending &r) {
     buf_[(head_ + n_++) & mask_] = r;
 }
 
-void DramTiming::PendingQueue::erase(size_t i) {
+HQ_INLINE void DramTiming::PendingQueue::erase(size_t i) {
     if (i == 0) {
         head_ = (head_ + 1) & mask_;
         n_--;
@@ -102,7 +104,7 @@ void DramTiming::PendingQueue::erase(size_t i) {
     n_--;
 }
 
-DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
+HQ_INLINE DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
     const uint64_t a = addr >> burst_bits_;
     unsigned bank = 0, ch = 0;
     for (const Extract &e : extract_) {
@@ -115,7 +117,7 @@ DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write
 
 /* Room for a request of `entries` bursts: in its own bank's buffer, or (DRAMSys 5's bankwise
  * buffer) in the buffer of the bank the previous request went to. */
-bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
+HQ_INLINE bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
     unsigned ch = b.ch, bank = b.bank;
     if (p_.admission == DramAdmission::PREVIOUS_BANK) {
         if (!have_last_) return false;
@@ -125,7 +127,7 @@ bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
     return ch_[ch].banks[bank].queue.size() + entries > p_.queue_depth;
 }
 
-void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
+HQ_INLINE void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     Bank &b = ch_[r.ch].banks[r.bank];
     bool changed = b.queue.empty(); /* the bank's candidate: the new burst, or unchanged */
     b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
@@ -137,14 +139,15 @@ void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     last_bank_ = r.bank;
 }
 
-DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const {
+HQ_INLINE DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const {
     Plan pl = plan_for(ch, bank, ch_[ch].banks[bank].queue[index]);
     pl.index = index;
     return pl;
 }
 
 /* Earliest commands for burst r of a bank, given everything issued so far. */
-DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending &r) const {
+HQ_INLINE DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank,
+                                                const Pending &r) const {
     const Channel &c = ch_[ch];
     const Bank &b = c.banks[bank];
     const unsigned g = bank >> bpg_bits_;
@@ -174,7 +177,7 @@ DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending 
     return pl;
 }
 
-void DramTiming::update_candidate(unsigned id) {
+HQ_INLINE void DramTiming::update_candidate(unsigned id) {
     const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
     Bank &b = ch_[ch].banks[bank];
     uint32_t slot = cand_slot_[id];
@@ -221,7 +224,7 @@ void DramTiming::update_candidate(unsigned id) {
     c.bg_gate = (ch * p_.bank_groups + (bank >> bpg_bits_)) * 4 + kind;
 }
 
-void DramTiming::update_gates(unsigned ch, unsigned g) {
+HQ_INLINE void DramTiming::update_gates(unsigned ch, unsigned g) {
     if (p_.scheduler == DramScheduler::FCFS) return;
     const Channel &c = ch_[ch];
     /* plan_for()'s channel terms, the data bus term as a bound on the command */
@@ -248,7 +251,7 @@ void DramTiming::update_gates(unsigned ch, unsigned g) {
 /* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
  * whose column command can go first (then the oldest). FCFS: the oldest request overall. The
  * column time of a bank's candidate is max(key, gate) (plan_for() with its terms grouped). */
-bool DramTiming::pick(Plan *best) const {
+HQ_INLINE bool DramTiming::pick(Plan *best) const {
     const size_t n = cands_.size();
     if (n == 0) return false;
     const Candidate *c = cands_.data();
@@ -312,7 +315,7 @@ void DramTiming::refresh(Channel &c, uint64_t before) {
     stats_.energy_nj += p_.energy_refresh_nj;
 }
 
-bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
+HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     Plan pl;
     for (;;) {
         if (!pick(&pl)) return false;
@@ -334,7 +337,8 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
 }
 
 /* Issues the commands of plan pl for burst r: bank, rank and bus state, statistics. */
-void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uint64_t *done_out) {
+HQ_INLINE void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out,
+                                  uint64_t *done_out) {
     Channel &c = ch_[pl.ch];
     Bank &b = c.banks[pl.bank];
     const unsigned g = pl.bank >> bpg_bits_;
