@@ -47,6 +47,8 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
         from += f.bits;
     }
     row_from_ = from;
+    /* bursts whose numbers differ only in these low bits share channel, bank and row */
+    entry_bits_ = map_[0].kind == DramMapField::COLUMN ? map_[0].bits : 0;
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
@@ -124,13 +126,16 @@ HQ_INLINE bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
         ch = last_ch_;
         bank = last_bank_;
     }
-    return ch_[ch].banks[bank].queue.size() + entries > p_.queue_depth;
+    return ch_[ch].banks[bank].bursts + entries > p_.queue_depth;
 }
 
-HQ_INLINE void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
+HQ_INLINE void DramTiming::enqueue(uint64_t arrival, const Burst &r, unsigned count) {
     Bank &b = ch_[r.ch].banks[r.bank];
     bool changed = b.queue.empty(); /* the bank's candidate: the new burst, or unchanged */
-    b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
+    b.queue.push_back(
+        {seq_, arrival, r.row, r.tag, uint16_t(count), r.write}); /* count <= queue_depth */
+    seq_ += count;
+    b.bursts += count;
     if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row)
         changed |= b.hits_queued++ == 0; /* the first row hit */
     if (changed) update_candidate(r.ch << bank_bits_ | r.bank);
@@ -327,8 +332,15 @@ HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t
     }
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
-    b.queue.erase(pl.index);
-    if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
+    b.bursts--;
+    if (r.count > 1) { /* the entry's next burst: the same bank and row, one younger */
+        Pending &rest = b.queue.at(pl.index);
+        rest.seq++;
+        rest.count--;
+    } else {
+        b.queue.erase(pl.index);
+        if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
+    }
     commit(pl, r, col_out, done_out);
     update_candidate(pl.ch << bank_bits_ | pl.bank);
     update_gates(pl.ch, pl.bank >> bpg_bits_);
@@ -415,9 +427,16 @@ void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t 
             if (!have) b = make_burst(first(next), uint32_t(next), write(next));
             have = true;
             if (queue_full(b, per)) break;
-            enqueue(t, b);
-            for (unsigned k = 1; k < per; k++)
-                enqueue(t, make_burst(first(next) + k * p_.burst_bytes(), uint32_t(next), b.write));
+            const uint64_t n0 = first(next) >> burst_bits_;
+            if (per == 1 || (n0 >> entry_bits_) == ((n0 + per - 1) >> entry_bits_)) {
+                enqueue(t, b, per); /* one entry: the bursts share bank and row */
+            } else {
+                enqueue(t, b, 1);
+                for (unsigned k = 1; k < per; k++)
+                    enqueue(t,
+                            make_burst(first(next) + k * p_.burst_bytes(), uint32_t(next), b.write),
+                            1);
+            }
             if (sent && next + 1 < n) (*sent)[next + 1] = t;
             next++;
             have = false;
@@ -486,7 +505,7 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         const Burst r = make_burst(n * bb, 0, write);
         const unsigned id = r.ch << bank_bits_ | r.bank;
         admit(p_.admission == DramAdmission::PREVIOUS_BANK ? prev_id : id);
-        const Pending pend{seq_++, t, r.row, 0, r.write};
+        const Pending pend{seq_++, t, r.row, 0, 1, r.write};
         Plan pl = plan_for(r.ch, r.bank, pend);
         while (p_.tREFI && pl.col >= ch_[r.ch].refresh_due) {
             refresh(ch_[r.ch], pl.col);
