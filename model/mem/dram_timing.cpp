@@ -5,6 +5,8 @@
 
 namespace hq {
 
+#define HQ_INLINE __attribute__((always_inline)) inline
+
 static unsigned log2u(uint64_t v) {
     unsigned n = 0;
     while (v > 1) {
@@ -45,6 +47,8 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
         from += f.bits;
     }
     row_from_ = from;
+    /* bursts whose numbers differ only in these low bits share channel, bank and row */
+    entry_bits_ = map_[0].kind == DramMapField::COLUMN ? map_[0].bits : 0;
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
@@ -91,7 +95,7 @@ void DramTiming::PendingQueue::push_back(const Pending &r) {
     buf_[(head_ + n_++) & mask_] = r;
 }
 
-void DramTiming::PendingQueue::erase(size_t i) {
+HQ_INLINE void DramTiming::PendingQueue::erase(size_t i) {
     if (i == 0) {
         head_ = (head_ + 1) & mask_;
         n_--;
@@ -102,7 +106,7 @@ void DramTiming::PendingQueue::erase(size_t i) {
     n_--;
 }
 
-DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
+HQ_INLINE DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
     const uint64_t a = addr >> burst_bits_;
     unsigned bank = 0, ch = 0;
     for (const Extract &e : extract_) {
@@ -115,20 +119,23 @@ DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write
 
 /* Room for a request of `entries` bursts: in its own bank's buffer, or (DRAMSys 5's bankwise
  * buffer) in the buffer of the bank the previous request went to. */
-bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
+HQ_INLINE bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
     unsigned ch = b.ch, bank = b.bank;
     if (p_.admission == DramAdmission::PREVIOUS_BANK) {
         if (!have_last_) return false;
         ch = last_ch_;
         bank = last_bank_;
     }
-    return ch_[ch].banks[bank].queue.size() + entries > p_.queue_depth;
+    return ch_[ch].banks[bank].bursts + entries > p_.queue_depth;
 }
 
-void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
+HQ_INLINE void DramTiming::enqueue(uint64_t arrival, const Burst &r, unsigned count) {
     Bank &b = ch_[r.ch].banks[r.bank];
     bool changed = b.queue.empty(); /* the bank's candidate: the new burst, or unchanged */
-    b.queue.push_back({seq_++, arrival, r.row, r.tag, r.write});
+    b.queue.push_back(
+        {seq_, arrival, r.row, r.tag, uint16_t(count), r.write}); /* count <= queue_depth */
+    seq_ += count;
+    b.bursts += count;
     if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row)
         changed |= b.hits_queued++ == 0; /* the first row hit */
     if (changed) update_candidate(r.ch << bank_bits_ | r.bank);
@@ -137,14 +144,15 @@ void DramTiming::enqueue(uint64_t arrival, const Burst &r) {
     last_bank_ = r.bank;
 }
 
-DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const {
+HQ_INLINE DramTiming::Plan DramTiming::plan(unsigned ch, unsigned bank, unsigned index) const {
     Plan pl = plan_for(ch, bank, ch_[ch].banks[bank].queue[index]);
     pl.index = index;
     return pl;
 }
 
 /* Earliest commands for burst r of a bank, given everything issued so far. */
-DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending &r) const {
+HQ_INLINE DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank,
+                                                const Pending &r) const {
     const Channel &c = ch_[ch];
     const Bank &b = c.banks[bank];
     const unsigned g = bank >> bpg_bits_;
@@ -174,7 +182,7 @@ DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank, const Pending 
     return pl;
 }
 
-void DramTiming::update_candidate(unsigned id) {
+HQ_INLINE void DramTiming::update_candidate(unsigned id) {
     const unsigned ch = id >> bank_bits_, bank = id & bank_mask_;
     Bank &b = ch_[ch].banks[bank];
     uint32_t slot = cand_slot_[id];
@@ -221,7 +229,7 @@ void DramTiming::update_candidate(unsigned id) {
     c.bg_gate = (ch * p_.bank_groups + (bank >> bpg_bits_)) * 4 + kind;
 }
 
-void DramTiming::update_gates(unsigned ch, unsigned g) {
+HQ_INLINE void DramTiming::update_gates(unsigned ch, unsigned g) {
     if (p_.scheduler == DramScheduler::FCFS) return;
     const Channel &c = ch_[ch];
     /* plan_for()'s channel terms, the data bus term as a bound on the command */
@@ -248,7 +256,7 @@ void DramTiming::update_gates(unsigned ch, unsigned g) {
 /* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
  * whose column command can go first (then the oldest). FCFS: the oldest request overall. The
  * column time of a bank's candidate is max(key, gate) (plan_for() with its terms grouped). */
-bool DramTiming::pick(Plan *best) const {
+HQ_INLINE bool DramTiming::pick(Plan *best) const {
     const size_t n = cands_.size();
     if (n == 0) return false;
     const Candidate *c = cands_.data();
@@ -312,7 +320,7 @@ void DramTiming::refresh(Channel &c, uint64_t before) {
     stats_.energy_nj += p_.energy_refresh_nj;
 }
 
-bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
+HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     Plan pl;
     for (;;) {
         if (!pick(&pl)) return false;
@@ -324,8 +332,15 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     }
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
-    b.queue.erase(pl.index);
-    if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
+    b.bursts--;
+    if (r.count > 1) { /* the entry's next burst: the same bank and row, one younger */
+        Pending &rest = b.queue.at(pl.index);
+        rest.seq++;
+        rest.count--;
+    } else {
+        b.queue.erase(pl.index);
+        if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
+    }
     commit(pl, r, col_out, done_out);
     update_candidate(pl.ch << bank_bits_ | pl.bank);
     update_gates(pl.ch, pl.bank >> bpg_bits_);
@@ -334,7 +349,8 @@ bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
 }
 
 /* Issues the commands of plan pl for burst r: bank, rank and bus state, statistics. */
-void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out, uint64_t *done_out) {
+HQ_INLINE void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *col_out,
+                                  uint64_t *done_out) {
     Channel &c = ch_[pl.ch];
     Bank &b = c.banks[pl.bank];
     const unsigned g = pl.bank >> bpg_bits_;
@@ -411,9 +427,16 @@ void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t 
             if (!have) b = make_burst(first(next), uint32_t(next), write(next));
             have = true;
             if (queue_full(b, per)) break;
-            enqueue(t, b);
-            for (unsigned k = 1; k < per; k++)
-                enqueue(t, make_burst(first(next) + k * p_.burst_bytes(), uint32_t(next), b.write));
+            const uint64_t n0 = first(next) >> burst_bits_;
+            if (per == 1 || (n0 >> entry_bits_) == ((n0 + per - 1) >> entry_bits_)) {
+                enqueue(t, b, per); /* one entry: the bursts share bank and row */
+            } else {
+                enqueue(t, b, 1);
+                for (unsigned k = 1; k < per; k++)
+                    enqueue(t,
+                            make_burst(first(next) + k * p_.burst_bytes(), uint32_t(next), b.write),
+                            1);
+            }
             if (sent && next + 1 < n) (*sent)[next + 1] = t;
             next++;
             have = false;
@@ -482,7 +505,7 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         const Burst r = make_burst(n * bb, 0, write);
         const unsigned id = r.ch << bank_bits_ | r.bank;
         admit(p_.admission == DramAdmission::PREVIOUS_BANK ? prev_id : id);
-        const Pending pend{seq_++, t, r.row, 0, r.write};
+        const Pending pend{seq_++, t, r.row, 0, 1, r.write};
         Plan pl = plan_for(r.ch, r.bank, pend);
         while (p_.tREFI && pl.col >= ch_[r.ch].refresh_due) {
             refresh(ch_[r.ch], pl.col);

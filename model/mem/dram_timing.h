@@ -70,9 +70,12 @@ class DramTiming {
     double total_energy_nj() const { return stats_.energy_nj + background_energy_nj(); }
 
   private:
+    /* A queue entry: `count` consecutive bursts of one request to one bank and row (a DDR3
+     * x32 request of 64 B is two bursts), issued one by one; seq is the next one's age. */
     struct Pending {
         uint64_t seq, arrival, row;
         uint32_t tag; /* the request a burst belongs to (trace replay) */
+        uint16_t count;
         bool write;
     };
     /* FIFO with removal anywhere (FR-FCFS takes row hits out of order): a ring buffer. */
@@ -81,6 +84,7 @@ class DramTiming {
         size_t size() const { return n_; }
         bool empty() const { return n_ == 0; }
         const Pending &operator[](size_t i) const { return buf_[(head_ + i) & mask_]; }
+        Pending &at(size_t i) { return buf_[(head_ + i) & mask_]; }
         void push_back(const Pending &r);
         void erase(size_t i);
 
@@ -96,7 +100,8 @@ class DramTiming {
                                    tWR after write data */
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
         PendingQueue queue;     /* in arrival order */
-        size_t hits_queued = 0; /* queued bursts to the open row (FR-FCFS looks only then) */
+        size_t bursts = 0;      /* in the queue (its entries' counts) */
+        size_t hits_queued = 0; /* queued entries to the open row (FR-FCFS looks only then) */
         unsigned cand = 0;      /* queue index of the burst the scheduler would take here */
     };
     struct Channel {
@@ -133,7 +138,7 @@ class DramTiming {
         bool channel;
     };
     Burst make_burst(uint64_t addr, uint32_t tag, bool write) const;
-    void enqueue(uint64_t arrival, const Burst &b);
+    void enqueue(uint64_t arrival, const Burst &b, unsigned count);
     bool queue_full(const Burst &b, unsigned entries) const;
     /* The scheduler's view of a non-empty bank queue, updated only when the bank's queue or
      * state changes (not at every pick): the burst it offers (oldest row hit, else oldest;
@@ -175,7 +180,8 @@ class DramTiming {
     unsigned burst_bits_, banks_per_group_, bpg_bits_, bank_bits_, bank_mask_;
     bool rows_pow2_;
     std::vector<Extract> extract_;
-    unsigned row_from_; /* bit of the burst number where the row starts */
+    unsigned row_from_;   /* bit of the burst number where the row starts */
+    unsigned entry_bits_; /* column bits below every other field (0: none) */
     std::vector<Channel> ch_;
     uint64_t seq_ = 0;
     bool have_last_ = false;

@@ -353,6 +353,59 @@ static void check_in_order_matches_queue(const char *file, DramAdmission adm, bo
                 (unsigned long long)f.refreshes);
 }
 
+/* A request of several bursts enters the queue as one entry when its bursts share bank and
+ * row (issued burst by burst), else as one entry per burst. With a queue deep enough that no
+ * request waits for room, a request's completion must equal that of its bursts sent as
+ * requests of one burst each, cycle for cycle: on requests of three bursts at every burst
+ * alignment, some crossing a row's end into the next bank, with refresh and FR-FCFS. */
+static void check_request_entries(const char *file, bool own_map) {
+    DramParams p = load(file);
+    if (!own_map) {
+        p.address_map.clear();
+        p.address_map_name = "row_bank_column";
+    }
+    p.queue_depth = 1024; /* above all the bursts: no request waits */
+    p.tREFI = 1500;       /* a few refreshes within the short trace */
+    const uint64_t bb = p.burst_bytes(), per = 3, n = 1024 / per;
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+    std::vector<DramTiming::Request> reqs, bursts;
+    for (uint64_t i = 0; i < n; i++) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        /* a few rows per bank; every third request ends a row (crosses into the next bank) */
+        uint64_t addr = (rng % (p.row_bytes * p.banks * 4)) / bb * bb;
+        if (i % 3 == 0) addr = (addr / p.row_bytes + 1) * p.row_bytes - bb * (1 + rng % 2);
+        reqs.push_back({addr, rng % 3 == 0});
+        for (uint64_t k = 0; k < per; k++)
+            bursts.push_back({addr + k * bb, reqs.back().write});
+    }
+    DramTiming whole(p), split(p);
+    std::vector<uint64_t> sent, done, bsent, bdone;
+    whole.run_back_to_back(reqs, per * bb, 0, &sent, &done);
+    split.run_back_to_back(bursts, bb, 0, &bsent, &bdone);
+    for (uint64_t i = 0; i < n; i++) {
+        const uint64_t d =
+            std::max(bdone[per * i], std::max(bdone[per * i + 1], bdone[per * i + 2]));
+        if (done[i] != d || sent[i] != 0) {
+            std::printf("request %llu at 0x%llx\n", (unsigned long long)i,
+                        (unsigned long long)reqs[i].addr);
+            CHECK_EQ(done[i], d);
+            CHECK_EQ(sent[i], uint64_t(0));
+            return;
+        }
+    }
+    CHECK_EQ(whole.stats().row_hits, split.stats().row_hits);
+    CHECK_EQ(whole.stats().row_conflicts, split.stats().row_conflicts);
+    CHECK_EQ(whole.stats().refreshes, split.stats().refreshes);
+    CHECK(whole.stats().refreshes > 0);
+    std::printf(
+        "requests of %llu bursts = their bursts on %s (%s map): %llu hits, %llu conflicts\n",
+        (unsigned long long)per, file, own_map ? "preset" : "row_bank_column",
+        (unsigned long long)whole.stats().row_hits,
+        (unsigned long long)whole.stats().row_conflicts);
+}
+
 static void check_address_maps() {
     /* DDR4 preset default: bank group bits right above the 64 B burst, then 7 column bits,
      * then 2 bank bits, then the row. */
@@ -464,5 +517,8 @@ int main() {
         for (DramAdmission adm : {DramAdmission::OWN_BANK, DramAdmission::PREVIOUS_BANK})
             for (bool own_map : {true, false})
                 check_in_order_matches_queue(file, adm, own_map);
+    for (const char *file : {"ddr3-1600-mt41k256m16-x32.json", "ddr4-2400-x8-64bit.json"})
+        for (bool own_map : {true, false})
+            check_request_entries(file, own_map);
     return vp_report("test_dram_timing");
 }
