@@ -7,9 +7,7 @@
 `default_nettype none
 module hq_axi_rd #(
     parameter DW      = 64,
-    parameter MAX_OUT = 4,                 // bursts in flight (>= 2)
-    parameter BPW     = DW / 8,
-    parameter IW      = $clog2(BPW) + 1
+    parameter MAX_OUT = 4                  // bursts in flight (>= 2)
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -22,8 +20,8 @@ module hq_axi_rd #(
     output wire          o_valid,
     input  wire          o_ready,
     output wire [DW-1:0] o_data,
-    output wire [IW-1:0] o_lo,
-    output wire [IW-1:0] o_n,
+    output wire [$clog2(DW / 8):0] o_lo,   // byte index / count of a bus word
+    output wire [$clog2(DW / 8):0] o_n,
     output wire          stall,            // the consumer waits for read data
     // AXI4 read channels
     output reg  [31:0]   m_araddr,
@@ -38,6 +36,8 @@ module hq_axi_rd #(
     input  wire          m_rvalid,
     output wire          m_rready
 );
+    localparam BPW = DW / 8;               // bytes per bus word
+    localparam IW  = $clog2(BPW) + 1;      // width of o_lo and o_n
     localparam SH = $clog2(BPW);
     localparam OW = $clog2(MAX_OUT + 1);
     assign m_arsize  = SH[2:0];

@@ -7,13 +7,12 @@
 `default_nettype none
 module hq_axi_wr #(
     parameter DW        = 64,
-    parameter BUF_BYTES = 4096,             // output bytes of one image (+ one bus word)
-    parameter BPW       = DW / 8
+    parameter BUF_BYTES = 4096              // output bytes of one image (+ one bus word)
 ) (
     input  wire          clk,
     input  wire          rst,
     // byte write port of the buffer
-    input  wire [$clog2(BPW)-1:0] off,      // destination address % BPW
+    input  wire [$clog2(DW / 8)-1:0] off,      // destination address % BPW
     input  wire          b_en,
     input  wire [31:0]   b_idx,
     input  wire [7:0]    b_data,
@@ -32,7 +31,7 @@ module hq_axi_wr #(
     output reg           m_awvalid,
     input  wire          m_awready,
     output wire [DW-1:0] m_wdata,
-    output wire [BPW-1:0] m_wstrb,
+    output wire [DW/8-1:0] m_wstrb,
     output wire          m_wlast,
     output reg           m_wvalid,
     input  wire          m_wready,
@@ -40,6 +39,7 @@ module hq_axi_wr #(
     input  wire          m_bvalid,
     output wire          m_bready
 );
+    localparam BPW = DW / 8;               // bytes per bus word
     localparam SH    = $clog2(BPW);
     localparam WORDS = (BUF_BYTES + BPW - 1) / BPW;
     localparam AW    = $clog2(WORDS);

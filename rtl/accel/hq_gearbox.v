@@ -6,8 +6,7 @@
 `default_nettype none
 module hq_gearbox #(
     parameter IB = 8,                      // input bytes per word (bus width / 8)
-    parameter OB = 64,                     // output bytes per beat
-    parameter IW = $clog2(IB) + 1          // width of a byte index / count of the input word
+    parameter OB = 64                      // output bytes per beat
 ) (
     input  wire            clk,
     input  wire            clear,          // drop buffered bytes, latch seg_bytes
@@ -15,13 +14,14 @@ module hq_gearbox #(
     input  wire            in_valid,
     output wire            in_ready,
     input  wire [IB*8-1:0] in_data,
-    input  wire [IW-1:0]   in_lo,          // first valid byte of the word
-    input  wire [IW-1:0]   in_n,           // valid bytes from in_lo on
+    input  wire [$clog2(IB):0] in_lo,      // (byte index / count of the input word)          // first valid byte of the word
+    input  wire [$clog2(IB):0] in_n,           // valid bytes from in_lo on
     output wire            out_valid,
     input  wire            out_ready,
     output wire [OB*8-1:0] out_data,
     output wire            out_last
 );
+    localparam IW = $clog2(IB) + 1;        // width of a byte index / count of the input word
     // room for one more input word while a full beat waits: no input bubble when a beat leaves
     // in the same cycle (with CAP = IB + OB a non-multiple OB lost every few input cycles)
     localparam CAP = 2 * IB + OB;
