@@ -12,9 +12,13 @@ set(fuzz_bin ${PROJECT_BINARY_DIR}/tests/fuzz)
 # The C++ parsers, compiled from their model sources (the rest of the SystemC model is not
 # needed to fuzz them).
 set(src ${PROJECT_SOURCE_DIR}/model)
-set(decoders block coo dense escape rowgroup)
-list(TRANSFORM decoders REPLACE "(.+)" "${src}/accel/\\1_decoder.cpp")
-add_library(hqparse STATIC ${decoders} ${src}/accel/layer_image.cpp ${src}/accel/accel_config.cpp
+# The kinds' decoders and arrays (with their registries: the timing config names them).
+include(${src}/kind_sources.cmake)
+hq_kind_sources(kinds)
+list(TRANSFORM kinds PREPEND ${src}/)
+add_library(hqparse STATIC ${kinds} ${src}/accel/layout_registry.cpp
+            ${src}/accel/array_registry.cpp ${src}/accel/pe_array.cpp
+            ${src}/rtl_bridge/rtl_pe_array.cpp ${src}/accel/layer_image.cpp ${src}/accel/accel_config.cpp
             ${src}/platform/config_reader.cpp ${src}/platform/platform_config.cpp
             ${src}/platform/elf_loader.cpp ${src}/cpu/gdb_stub.cpp ${fuzz_src}/fuzz_support.cpp)
 target_include_directories(hqparse PUBLIC ${src} ${fuzz_src})
