@@ -44,6 +44,7 @@ hq::accel::RunOptions options(const hq_model_run_args &a) {
     o.model_path = str(a.model_path);
     o.arch = str(a.arch);
     o.pe_impl = str(a.pe_impl);
+    o.accel_impl = str(a.accel_impl);
     o.platform_path = str(a.platform_path);
     o.timing_path = str(a.timing_path);
     o.energy_path = str(a.energy_path);

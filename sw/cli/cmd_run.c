@@ -121,6 +121,11 @@ static void usage_model(FILE *f) {
             "                                 (configs/timing/rtl-measured.json)\n"
             "                      g16_2of32  64 lanes, groups of 16, N:M <= 2:32\n"
             "                                 (configs/timing/lanegroup16.json)\n"
+            "  --accel-impl I    the accelerator: model (the SystemC model, default) or rtl\n"
+            "                    (the Verilated rtl/accel/hq_accel.v through TLM bridges:\n"
+            "                    fully connected layers; uniform8 with dense, lanegroup with\n"
+            "                    block lo 2 hi 8 1:32; per-layer statistics from its counters;\n"
+            "                    a network or platform it cannot run exits 2; docs/rtl-accel.md)\n"
             "  --platform FILE   platform config (default configs/platform/default.json; the\n"
             "                    accelerator is added unless the config has an hq_accel device)\n"
             "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
@@ -221,6 +226,7 @@ enum {
     /* model form */
     O_ARCH,
     O_PE_IMPL,
+    O_ACCEL_IMPL,
     O_TIMING,
     O_ENERGY,
     O_DATASET,
@@ -256,6 +262,7 @@ static const struct run_option {
     {"misaligned", required_argument, O_MISALIGNED, FORM_FW},
     {"arch", required_argument, O_ARCH, FORM_MODEL},
     {"pe-impl", required_argument, O_PE_IMPL, FORM_MODEL},
+    {"accel-impl", required_argument, O_ACCEL_IMPL, FORM_MODEL},
     {"timing", required_argument, O_TIMING, FORM_MODEL},
     {"energy", required_argument, O_ENERGY, FORM_MODEL},
     {"dataset", required_argument, O_DATASET, FORM_MODEL},
@@ -319,6 +326,13 @@ static int take_option(run_args *a, int id, const char *arg) {
             return -1;
         }
         m->pe_impl = arg;
+        break;
+    case O_ACCEL_IMPL:
+        if (strcmp(arg, "model") && strcmp(arg, "rtl")) {
+            fprintf(stderr, "hqsim run: --accel-impl: '%s' is not model or rtl\n", arg);
+            return -1;
+        }
+        m->accel_impl = arg;
         break;
     case O_TIMING: m->timing_path = arg; break;
     case O_ENERGY: m->energy_path = arg; break;
