@@ -11,8 +11,10 @@
 namespace {
 
 void summary(const hq::accel::RunReport &r) {
-    std::fprintf(stderr, "hqsim run: %s array, %s layout, %d images, batch %d\n", r.arch.c_str(),
-                 r.layout.c_str(), r.images, r.batch);
+    std::fprintf(stderr, "hqsim run: %s array, %s layout, %d images, batch %d%s%s\n",
+                 r.arch.c_str(), r.layout.c_str(), r.images, r.batch,
+                 r.accel_impl == "model" ? "" : ", accelerator ",
+                 r.accel_impl == "model" ? "" : r.accel_impl.c_str());
     std::fprintf(stderr, "  accuracy        %.2f %% (reference %.2f %%), %d mismatches\n",
                  100 * r.accuracy, 100 * r.reference_accuracy, r.mismatches);
     std::fprintf(stderr,

@@ -40,6 +40,7 @@ struct LayerReport {
 
 struct RunReport {
     std::string arch, layout;
+    std::string accel_impl = "model"; /* "model", or "rtl <configuration>" */
     int images = 0, batch = 1, correct = 0, mismatches = 0;
     /* Images whose logits the accelerator computed, and the rest (a run that stopped with an
      * error computes only the batches before the failing one). correct, accuracy and
