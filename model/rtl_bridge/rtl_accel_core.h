@@ -45,6 +45,10 @@ class AccelCore {
      * AXI response, or -1 if the slave did not answer within 1,000 cycles. */
     virtual int reg_read(uint32_t off, uint32_t *v) = 0;
     virtual int reg_write(uint32_t off, uint32_t v) = 0;
+    /* The last cycle with an AXI handshake or a change of the command unit's state, and that
+     * state (the top's dbg_state), to tell a hang from a long command. */
+    virtual uint64_t last_activity() const = 0;
+    virtual unsigned state() const = 0;
     /* Cycles a read beat was awaited (the top's dbg_rd_stall), since reset. */
     virtual uint64_t rd_stall_cycles() const = 0;
 };

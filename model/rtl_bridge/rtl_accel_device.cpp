@@ -59,9 +59,11 @@ uint64_t RtlAccel::cycle_at(const sc_core::sc_time &t) const {
 }
 
 void RtlAccel::irq_method() {
+    /* the one process that writes the signals (the RTL is stepped from two threads) */
     irq.write(core_->irq());
     irq_sig_.write(core_->irq());
     busy_sig_.write(running_);
+    layer_sig_.write(layer_counter_);
 }
 
 /* ---- the RTL's AXI4 master through the router ---- */
@@ -133,10 +135,28 @@ void RtlAccel::step() {
     }
     if (core_->irq() != last_irq_) {
         last_irq_ = core_->irq();
-        const sc_core::sc_time now = sc_core::sc_time_stamp(), at = model_time();
-        irq_ev_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+        notify_signals();
     }
-    if (running_ && core_->idle()) end_command();
+    if (running_ && core_->idle()) {
+        end_command();
+    } else if (running_ && core_->cycle() - core_->last_activity() > kQuietCycles) {
+        /* never a hang: a command that stops moving ends the run's command with a message */
+        char m[200];
+        std::snprintf(m, sizeof m,
+                      "%s: the RTL made no bus handshake and no state change for %llu cycles "
+                      "(command unit state %u): stopped",
+                      name(), (unsigned long long)kQuietCycles, core_->state());
+        errors_.push_back(m);
+        running_ = false;
+        base_time_ = model_time();
+        base_cycle_ = core_->cycle();
+        notify_signals();
+    }
+}
+
+void RtlAccel::notify_signals() {
+    const sc_core::sc_time now = sc_core::sc_time_stamp(), at = model_time();
+    irq_ev_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
 }
 
 void RtlAccel::advance_to(const sc_core::sc_time &t) {
@@ -246,7 +266,8 @@ void RtlAccel::close_layer(const Counters &now) {
     layer_start_ = now;
     layer_start_ps_ = model_time().to_seconds() * 1e12;
     cmd_layer_++;
-    layer_sig_.write(++layer_counter_);
+    layer_counter_++;
+    notify_signals();
 }
 
 void RtlAccel::end_command() {
@@ -272,8 +293,7 @@ void RtlAccel::end_command() {
     last_ = now;
     base_time_ = t0; /* the reads after the end cost no simulated time */
     base_cycle_ = core_->cycle();
-    const sc_core::sc_time tnow = sc_core::sc_time_stamp();
-    irq_ev_.notify(t0 > tnow ? t0 - tnow : sc_core::SC_ZERO_TIME);
+    notify_signals();
 }
 
 /* ---- the AXI4-Lite slave from the router ---- */

@@ -72,6 +72,9 @@ class RtlAccel : public sc_core::sc_module, public AccelView, private rtl::Accel
     unsigned transport_dbg(tlm::tlm_generic_payload &gp);
     void clock_thread();
     void irq_method();
+    void notify_signals(); /* irq_method at the RTL's current time */
+    /* a running command with no bus handshake and no state change for this long is stopped */
+    static constexpr uint64_t kQuietCycles = 10000000;
 
     sc_core::sc_time model_time() const;
     uint64_t cycle_at(const sc_core::sc_time &t) const;
