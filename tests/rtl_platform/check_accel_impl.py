@@ -9,6 +9,8 @@ usage: check_accel_impl.py compare HQSIM MODEL IMAGES [RUN OPTIONS...]
            + DRAM stalls + control, one compute cycle per weight beat of 64 weights)
        check_accel_impl.py refuse HQSIM MODEL REGEX [RUN OPTIONS...]
            --accel-impl rtl exits 2 before the simulation, stderr matches REGEX
+       check_accel_impl.py impl HQSIM MODEL EXPECTED [RUN OPTIONS...]
+           a run without --accel-impl reports accel_impl starting with EXPECTED, 0 mismatches
        check_accel_impl.py bench HQSIM REPORT IMAGES MODEL:ARCH... -- PLATFORM...
            compare on every model x platform; writes the host times and slowdowns to REPORT
 Exit status 0 when every check passes, 1 otherwise."""
@@ -23,8 +25,8 @@ LANES = 64  # the Verilated configurations' lanes (rtl/configs.json default, def
 
 
 def run(hqsim, model, images, impl, extra):
-    cmd = [hqsim, "run", model, "--images", str(images), "--json", "--quiet",
-           "--accel-impl", impl] + extra
+    cmd = [hqsim, "run", model, "--images", str(images), "--json", "--quiet"] + \
+        (["--accel-impl", impl] if impl else []) + extra
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=7200)
     return p, time.monotonic() - t0, " ".join(cmd)
@@ -105,6 +107,15 @@ def main():
             fails.append(f"{cmd}: stderr {p.stderr.strip()!r} does not match {regex!r}")
         if p.stdout.strip():
             fails.append(f"{cmd}: something ran: stdout {p.stdout.strip()[:200]!r}")
+    elif mode == "impl":
+        model, expected = sys.argv[3], sys.argv[4]
+        p, _, cmd = run(hqsim, model, 3, None, sys.argv[5:])
+        j = json.loads(p.stdout) if p.returncode == 0 else {}
+        if p.returncode != 0 or j.get("mismatches") != 0 or \
+                not j.get("accel_impl", "").startswith(expected):
+            fails.append(f"{cmd}: exit {p.returncode}, accel_impl {j.get('accel_impl')!r} "
+                         f"(expected {expected!r}), mismatches {j.get('mismatches')}: "
+                         f"{p.stderr.strip()[-300:]}")
     elif mode == "bench":
         report, images = sys.argv[3], int(sys.argv[4])
         rest = sys.argv[5:]
