@@ -11,8 +11,10 @@
 namespace {
 
 void summary(const hq::accel::RunReport &r) {
-    std::fprintf(stderr, "hqsim run: %s array, %s layout, %d images, batch %d\n", r.arch.c_str(),
-                 r.layout.c_str(), r.images, r.batch);
+    std::fprintf(stderr, "hqsim run: %s array, %s layout, %d images, batch %d%s%s\n",
+                 r.arch.c_str(), r.layout.c_str(), r.images, r.batch,
+                 r.accel_impl == "model" ? "" : ", accelerator ",
+                 r.accel_impl == "model" ? "" : r.accel_impl.c_str());
     std::fprintf(stderr, "  accuracy        %.2f %% (reference %.2f %%), %d mismatches\n",
                  100 * r.accuracy, 100 * r.reference_accuracy, r.mismatches);
     std::fprintf(stderr,
@@ -44,6 +46,7 @@ hq::accel::RunOptions options(const hq_model_run_args &a) {
     o.model_path = str(a.model_path);
     o.arch = str(a.arch);
     o.pe_impl = str(a.pe_impl);
+    o.accel_impl = str(a.accel_impl);
     o.platform_path = str(a.platform_path);
     o.timing_path = str(a.timing_path);
     o.energy_path = str(a.energy_path);

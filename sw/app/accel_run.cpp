@@ -2,6 +2,7 @@
 
 #include "accel/accel_device.h"
 #include "dram_image.h"
+#include "rtl_bridge/rtl_accel_device.h"
 #include "rtl_bridge/rtl_pe_array.h"
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
@@ -83,9 +84,24 @@ struct ImageLoader : sc_core::sc_module {
     const DramImage &img_;
 };
 
+/* The SystemC model seen through AccelView (the RTL device implements it itself). */
+class ModelView : public AccelView {
+  public:
+    explicit ModelView(const HqAccel &a) : a_(a) {}
+    const AccelConfig &config() const override { return a_.config(); }
+    const std::vector<LayerStats> &layers() const override { return a_.layers(); }
+    const std::vector<std::string> &errors() const override { return a_.errors(); }
+    const std::vector<TraceEvent> &trace() const override { return a_.trace(); }
+    uint64_t commands() const override { return a_.commands(); }
+    void trace_signals(sc_core::sc_trace_file *tf) const override { a_.trace_signals(tf); }
+
+  private:
+    const HqAccel &a_;
+};
+
 /* Progress on stderr while the simulation runs (every 10 % of the layer invocations). */
 struct Progress : sc_core::sc_module {
-    Progress(sc_core::sc_module_name n, const HqAccel &a, uint64_t total, bool on)
+    Progress(sc_core::sc_module_name n, const AccelView &a, uint64_t total, bool on)
         : sc_module(n), accel_(a), total_(total), on_(on) {
         SC_HAS_PROCESS(Progress);
         SC_THREAD(run);
@@ -108,7 +124,7 @@ struct Progress : sc_core::sc_module {
             if (done >= total_) return;
         }
     }
-    const HqAccel &accel_;
+    const AccelView &accel_;
     uint64_t total_;
     bool on_;
 };
@@ -132,13 +148,20 @@ struct ModelGuard {
     }
 };
 
-/* Adds the accelerator to the platform document (unless it has one) and sets its params. */
+bool is_accel_type(const std::string &t) {
+    return t == kAccelDeviceType || t == kRtlAccelDeviceType;
+}
+
+/* Adds the accelerator to the platform document (unless it has one) and sets its params;
+ * --accel-impl sets its type (hq_accel: the model, hq_accel_rtl: the RTL). */
 void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string &timing,
                      const std::string &energy, bool trace) {
     nlohmann::json &devs = doc["devices"];
     nlohmann::json *acc = nullptr;
     for (nlohmann::json &d : devs)
-        if (d.is_object() && d.value("type", "") == kAccelDeviceType) acc = &d;
+        if (d.is_object() && d.contains("type") && d["type"].is_string() &&
+            is_accel_type(d["type"].get<std::string>()))
+            acc = &d;
     if (!acc) {
         unsigned irq = 1;
         for (bool used = true; used; irq++) {
@@ -156,6 +179,8 @@ void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string
                         {"latency_ns", 10}});
         acc = &devs.back();
     }
+    if (!o.accel_impl.empty())
+        (*acc)["type"] = o.accel_impl == "rtl" ? kRtlAccelDeviceType : kAccelDeviceType;
     nlohmann::json &p = (*acc)["params"];
     if (!p.is_object()) p = nlohmann::json::object();
     if (!timing.empty() && (!o.timing_path.empty() || !p.contains("timing")))
@@ -197,6 +222,13 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, o.model_path + ": " + err};
     g.have_pm = true;
     rep->layout = hq_layout_name(lo.kind);
+    if (o.accel_impl == "rtl") {
+        const std::string why = rtl_accel_unavailable();
+        if (!why.empty()) throw Failure{2, "--accel-impl rtl: " + why};
+        if (o.pe_impl == "rtl")
+            throw Failure{2, "--pe-impl rtl applies to --accel-impl model (the RTL accelerator "
+                             "computes on its own Verilated PE tile)"};
+    }
     if (o.pe_impl == "rtl") {
         const std::string why = rtl_pe_check_model(g.pm);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
@@ -221,7 +253,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     hq::PlatformConfig cfg = hq::parse_platform_config(doc, plat_path);
     const hq::DeviceEntry *acc = nullptr, *plic = nullptr, *dram = nullptr;
     for (const hq::DeviceEntry &e : cfg.devices) {
-        if (e.type == kAccelDeviceType) acc = &e;
+        if (is_accel_type(e.type)) acc = &e;
         if (e.type == "plic") plic = &e;
         if (e.type == "dram" && e.base <= HQ_ACCEL_NET_ADDR && HQ_ACCEL_NET_ADDR < e.base + e.size)
             dram = &e;
@@ -252,14 +284,39 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     const hq::ElfImage elf = hq::read_elf(fw);
 
     link_accel_device();
+    link_rtl_accel_device();
     hq::PlatformOptions popt;
     popt.uart_out_path = o.quiet ? "/dev/null" : (o.json ? "/dev/stderr" : "");
     hq::Platform plat("platform", cfg, popt);
-    auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name));
-    if (!dev) throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
-    HqAccel &accel = dev->accel();
+    std::unique_ptr<ModelView> model_view;
+    AccelView *view = nullptr;
+    RtlAccel *rtl_accel = nullptr;
+    if (auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name))) {
+        model_view = std::make_unique<ModelView>(dev->accel());
+        view = model_view.get();
+    } else if (auto *rdev = dynamic_cast<RtlAccelDevice *>(plat.device(acc->name))) {
+        rtl_accel = &rdev->accel();
+        view = rtl_accel;
+    } else {
+        throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
+    }
+    AccelView &accel = *view;
+    if (rtl_accel) {
+        /* what the RTL cannot run is refused before the simulation starts */
+        std::vector<hq_accel_desc> descs;
+        std::vector<std::string> names;
+        for (const NetLayer &l : img.layers) {
+            descs.push_back(l.desc);
+            names.push_back(l.name);
+        }
+        const std::string why = rtl_accel_check(rtl_accel->core_config(), descs, names);
+        if (!why.empty()) throw Failure{2, "--accel-impl rtl: " + o.model_path + ": " + why};
+        if (tracing)
+            throw Failure{2, "--accel-impl rtl: --trace and --png need the model's unit "
+                             "activity, which the RTL does not report (use --accel-impl model)"};
+    }
     /* The accelerator's config decides (--pe-impl, else the platform config's "pe_impl"). */
-    const bool pe_rtl = accel.config().pe_impl == PeImpl::Rtl;
+    const bool pe_rtl = !rtl_accel && accel.config().pe_impl == PeImpl::Rtl;
     std::string rtl_config;
     if (pe_rtl) {
         std::string why = rtl_pe_check_model(g.pm);
@@ -314,6 +371,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
     const AccelConfig &ac = accel.config();
     rep->arch = arch_name(ac.arch);
+    if (rtl_accel) rep->accel_impl = std::string("rtl ") + rtl_accel->core_config().name;
     rep->images = n;
     rep->batch = o.batch;
     rep->clock_hz = ac.clock_hz;

@@ -19,6 +19,9 @@ struct RunOptions {
     std::string arch;          /* "" = the timing config's */
     std::string pe_impl;       /* "" = the platform config's (model), "model" or "rtl": the
                                   accelerator device's "pe_impl" param */
+    std::string accel_impl;    /* "" = the platform config's accelerator (hq_accel: the model),
+                                  "model" or "rtl" (the Verilated rtl/accel/hq_accel.v, device
+                                  type hq_accel_rtl) */
     std::string platform_path; /* "" = default search */
     std::string timing_path, energy_path, fw_path, dataset_dir;
     int images = 0; /* 0 = the whole test set */
@@ -37,6 +40,7 @@ struct LayerReport {
 
 struct RunReport {
     std::string arch, layout;
+    std::string accel_impl = "model"; /* "model", or "rtl <configuration>" */
     int images = 0, batch = 1, correct = 0, mismatches = 0;
     /* Images whose logits the accelerator computed, and the rest (a run that stopped with an
      * error computes only the batches before the failing one). correct, accuracy and

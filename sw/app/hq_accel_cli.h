@@ -11,6 +11,7 @@ extern "C" {
 typedef struct hq_model_run_args {
     const char *model_path;
     const char *arch, *pe_impl; /* --arch, --pe-impl */
+    const char *accel_impl;     /* --accel-impl */
     const char *platform_path, *timing_path, *energy_path, *fw_path, *dataset_dir;
     int images, batch; /* images 0: the whole test set; batch >= 1 */
     int poll, chain;

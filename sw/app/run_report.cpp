@@ -21,6 +21,7 @@ nlohmann::json RunReport::to_json() const {
     const nlohmann::json none = nullptr;
     nlohmann::json j = {{"arch", arch},
                         {"layout", layout},
+                        {"accel_impl", accel_impl},
                         {"accuracy", images_completed ? nlohmann::json(accuracy) : none},
                         {"correct", correct},
                         {"reference_accuracy", reference_accuracy},

@@ -121,8 +121,16 @@ static void usage_model(FILE *f) {
             "                                 (configs/timing/rtl-measured.json)\n"
             "                      g16_2of32  64 lanes, groups of 16, N:M <= 2:32\n"
             "                                 (configs/timing/lanegroup16.json)\n"
+            "  --accel-impl I    the accelerator: model (the SystemC model) or rtl (the\n"
+            "                    Verilated rtl/accel/hq_accel.v through TLM bridges: fully\n"
+            "                    connected layers; uniform8 with dense, lanegroup with block\n"
+            "                    lo 2 hi 8 1:32; per-layer statistics from its counters; a\n"
+            "                    network or platform it cannot run exits 2; docs/rtl-accel.md);\n"
+            "                    default: the platform config's device type (hq_accel: model,\n"
+            "                    hq_accel_rtl: rtl), else model\n"
             "  --platform FILE   platform config (default configs/platform/default.json; the\n"
-            "                    accelerator is added unless the config has an hq_accel device)\n"
+            "                    accelerator is added unless the config has an hq_accel or\n"
+            "                    hq_accel_rtl device)\n"
             "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
             "  --energy FILE     energy table (default configs/energy/default.json)\n"
             "  --fw FILE         accelerator firmware (default: $HQSIM_ACCEL_FW, else\n"
@@ -221,6 +229,7 @@ enum {
     /* model form */
     O_ARCH,
     O_PE_IMPL,
+    O_ACCEL_IMPL,
     O_TIMING,
     O_ENERGY,
     O_DATASET,
@@ -256,6 +265,7 @@ static const struct run_option {
     {"misaligned", required_argument, O_MISALIGNED, FORM_FW},
     {"arch", required_argument, O_ARCH, FORM_MODEL},
     {"pe-impl", required_argument, O_PE_IMPL, FORM_MODEL},
+    {"accel-impl", required_argument, O_ACCEL_IMPL, FORM_MODEL},
     {"timing", required_argument, O_TIMING, FORM_MODEL},
     {"energy", required_argument, O_ENERGY, FORM_MODEL},
     {"dataset", required_argument, O_DATASET, FORM_MODEL},
@@ -319,6 +329,13 @@ static int take_option(run_args *a, int id, const char *arg) {
             return -1;
         }
         m->pe_impl = arg;
+        break;
+    case O_ACCEL_IMPL:
+        if (strcmp(arg, "model") && strcmp(arg, "rtl")) {
+            fprintf(stderr, "hqsim run: --accel-impl: '%s' is not model or rtl\n", arg);
+            return -1;
+        }
+        m->accel_impl = arg;
         break;
     case O_TIMING: m->timing_path = arg; break;
     case O_ENERGY: m->energy_path = arg; break;
