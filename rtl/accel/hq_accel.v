@@ -154,7 +154,7 @@ module hq_accel #(
         .out_data(act_data), .out_last(act_last));
 
     wire                wgt_valid, wgt_ready, wgt_last;
-    wire [WBEAT-1:0]    wgt_data;
+    wire [WBEAT-1:0]    wgt_data, wgt_clean;
     hq_gearbox #(.IB(BPW), .OB(WB)) u_gb_wgt (
         .clk(clk), .clear(clr_wgt), .seg_bytes(wgt_seg),
         .in_valid(o_valid && rd_dst == 2'd2), .in_ready(w_in_ready), .in_data(o_data),
@@ -176,11 +176,17 @@ module hq_accel #(
         .s_row_valid(row_valid), .s_row_ready(row_ready), .s_row_bias(row_bias),
         .s_row_mult(row_mult), .s_row_shift(row_shift), .s_row_lo_shift(row_lo_shift),
         .s_row_last(row_last),
-        .s_wgt_valid(wgt_valid), .s_wgt_ready(wgt_ready), .s_wgt_data(wgt_data),
+        .s_wgt_valid(wgt_valid), .s_wgt_ready(wgt_ready), .s_wgt_data(wgt_clean),
         .s_wgt_last(wgt_last),
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(tile_err));
     assign compute = wgt_valid && wgt_ready;
+
+    // ---- the block contents the model's decoders refuse (ERR_WEIGHTS) ----
+    wire wgt_bad;
+    hq_block_check #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI)) u_chk (
+        .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(compute), .data(wgt_data),
+        .last(wgt_last), .bad(wgt_bad), .clean(wgt_clean));
 
     // ---- command unit ----
     wire [$clog2(BPW)-1:0] wr_off;
@@ -197,7 +203,7 @@ module hq_accel #(
         .rd_err(rd_err), .rd_err_addr(rd_err_addr), .rd_dst(rd_dst), .rd_weight(rd_weight),
         .c_valid(c_valid), .c_ready(c_ready), .c_data(c_data),
         .clr_ctl(clr_ctl), .clr_act(clr_act), .clr_wgt(clr_wgt),
-        .act_seg(act_seg), .wgt_seg(wgt_seg),
+        .act_seg(act_seg), .wgt_seg(wgt_seg), .wgt_bad(wgt_bad),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
         .row_lo_shift(row_lo_shift), .row_last(row_last),
@@ -219,6 +225,6 @@ module hq_accel #(
         .m_wvalid(m_axi_wvalid), .m_wready(m_axi_wready), .m_bresp(m_axi_bresp),
         .m_bvalid(m_axi_bvalid), .m_bready(m_axi_bready));
 
-    wire unused = c_last_unused ^ out_last ^ (|tile_err);
+    wire unused = c_last_unused ^ out_last ^ (|tile_err) ^ (|act_seg[31:16]);
 endmodule
 `default_nettype wire

@@ -46,6 +46,7 @@ module hq_accel_ctrl #(
     output reg         clr_ctl, clr_act, clr_wgt,
     output wire [31:0] act_seg,            // K bytes per activation vector
     output wire [31:0] wgt_seg,            // bytes per weight row
+    input  wire        wgt_bad,            // the weight stream broke a content check
     // tile
     output reg         tile_rst,
     output wire        row_valid,
@@ -327,7 +328,7 @@ module hq_accel_ctrl #(
                 S_H_CHECK: begin
                     if (hbad) begin
                         err_code  <= `HQ_ACCEL_ERR_WEIGHTS;
-                        err_where <= 32'd0;
+                        err_where <= f_w_addr;
                         state     <= S_FAIL;
                     end else state <= (f_lo != 8'd0) ? S_S_ISSUE : S_P_ISSUE;
                 end
@@ -353,7 +354,7 @@ module hq_accel_ctrl #(
                             state <= S_FAIL;
                         end else if (bad) begin
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
-                            err_where <= 32'd0;
+                            err_where <= f_w_addr;
                             state <= S_FAIL;
                         end else state <= S_P_ISSUE;
                     end
@@ -442,6 +443,11 @@ module hq_accel_ctrl #(
                         if (rd_err) begin
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else if (wgt_bad) begin
+                            // caught while streaming the first image, before any output
+                            err_code <= `HQ_ACCEL_ERR_WEIGHTS;
+                            err_where <= f_w_addr;
                             state <= S_FAIL;
                         end else state <= S_O_ISSUE;
                     end

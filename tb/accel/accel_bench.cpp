@@ -381,6 +381,61 @@ struct ErrCase {
     uint32_t expect_desc = 0;
 };
 
+/* Bits of DRAM (little-endian bit order of docs/layouts.md). */
+static void put_bits(Sim &x, uint32_t addr, uint32_t bit, unsigned width, uint32_t v) {
+    for (unsigned k = 0; k < width; k++) {
+        const uint32_t a = addr + (bit + k) / 8, b = (bit + k) % 8;
+        uint8_t byte = x.mem.bytes[a - x.mem.base];
+        byte = (uint8_t)((byte & ~(1u << b)) | (((v >> k) & 1u) << b));
+        x.put8(a, byte);
+    }
+}
+
+/* Block contents (block_decoder.cpp) or dense values (dense_decoder.cpp) of layer 0 that the
+ * model refuses, and one it accepts (a marker in the zero padding past K). */
+static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
+    const pe_cfg c = kPeCfg;
+    const uint32_t hmin = 1u << (c.hi - 1);
+    if (c.uniform) {
+        cases.push_back(
+            {"dense: weight -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+                 x.put8(d0.weight_addr + 16 + 5 * d0.cols + 7, (uint8_t)hmin);
+             }});
+        return;
+    }
+    if (c.lo < 2) return; /* the accel benches build lo >= 2 tiles only */
+    const uint32_t bb = (uint32_t)pe_block_bytes(&c), nblk = (d0.cols + c.m - 1) / c.m;
+    const uint32_t sec = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+    const uint32_t marker = 1u << (c.lo - 1);
+    /* block b of row r: codes all 0 but `marks` markers from lane j0, slots given */
+    auto block = [=](uint32_t r, uint32_t b, unsigned j0, unsigned marks,
+                     std::vector<uint32_t> slots) {
+        return [=](Sim &x, const DramImage &) {
+            const uint32_t a = sec + (r * nblk + b) * bb;
+            for (int j = 0; j < c.m; j++)
+                put_bits(x, a, (uint32_t)j * c.lo, c.lo,
+                         (unsigned)j >= j0 && (unsigned)j < j0 + marks ? marker : 0);
+            for (int k = 0; k < c.n; k++)
+                put_bits(x, a, (uint32_t)(c.m * c.lo + k * c.hi), c.hi,
+                         k < (int)slots.size() ? slots[k] : 0);
+        };
+    };
+    std::vector<uint32_t> ones((size_t)c.n, 1);
+    const uint32_t last_valid = d0.cols - (nblk - 1) * c.m; /* columns of the last block */
+    cases.push_back({"block: more markers than N", HQ_ACCEL_ERR_WEIGHTS,
+                     block(0, 0, 0, (unsigned)c.n + 1, ones)});
+    cases.push_back(
+        {"block: more markers than N, last row", HQ_ACCEL_ERR_WEIGHTS,
+         block(d0.rows - 1u, nblk - 1, 0, std::min<unsigned>(c.n + 1, last_valid), ones)});
+    cases.push_back({"block: high value 0", HQ_ACCEL_ERR_WEIGHTS, block(1, 1, 3, 1, {0})});
+    cases.push_back(
+        {"block: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block(2, 0, 0, 1, {hmin})});
+    cases.push_back({"block: unused slot not 0", HQ_ACCEL_ERR_WEIGHTS, block(0, 2, 0, 0, {5})});
+    if (last_valid < (uint32_t)c.m) /* K is not a multiple of M: the last block has padding */
+        cases.push_back(
+            {"block: marker past K (accepted)", 0, block(0, nblk - 1, last_valid, 1, {})});
+}
+
 static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     const std::vector<uint8_t> clean = s.mem.bytes;
     const uint32_t end = s.mem.base + (uint32_t)s.mem.bytes.size();
@@ -458,6 +513,12 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 4000);
          }},
     };
+    /* weight contents the model's decoders refuse (ERR_WEIGHTS, ERR_ADDR = WEIGHT_ADDR) */
+    add_content_cases(cases, d0);
+    for (ErrCase &c : cases)
+        if (c.expect == HQ_ACCEL_ERR_WEIGHTS && c.expect_addr < 0 &&
+            std::strcmp(c.name, "weight bytes not a multiple of 16"))
+            c.expect_addr = d0.weight_addr;
     /* a weight image whose sections run past the end of memory: the header says it is there */
     for (ErrCase &c : cases)
         if (!std::strcmp(c.name, "weight image past the end of memory"))
