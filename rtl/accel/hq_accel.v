@@ -86,7 +86,8 @@ module hq_accel #(
     localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8 : `HQ_ACCEL_ARCH_LANEGROUP)
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
     localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
-                                                   : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK);
+                                                   : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK) |
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_DENSE);
 
     // ---- registers ----
     wire        start, finish, busy, inc_layers, rd_weight;
@@ -135,7 +136,9 @@ module hq_accel #(
     wire clr_ctl, clr_act, clr_wgt;
     wire [31:0] act_seg, wgt_seg;
     wire c_in_ready, a_in_ready, w_in_ready;
-    assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready : w_in_ready;
+    wire wgt_dense, d_in_ready;
+    assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready :
+                     wgt_dense ? d_in_ready : w_in_ready;
 
     wire        c_valid, c_ready, c_last_unused;
     wire [31:0] c_data;
@@ -153,16 +156,39 @@ module hq_accel #(
         .in_lo(o_lo), .in_n(rd_n), .out_valid(act_valid), .out_ready(act_ready),
         .out_data(act_data), .out_last(act_last));
 
-    wire                wgt_valid, wgt_ready, wgt_last;
-    wire [WBEAT-1:0]    wgt_data, wgt_clean;
+    // block rows: byte for byte through the gearbox, cut into rows
+    wire                wgt_ready;
+    wire                gb_valid, gb_last;
+    wire [WBEAT-1:0]    gb_data;
     hq_gearbox #(.IB(BPW), .OB(WB)) u_gb_wgt (
         .clk(clk), .clear(clr_wgt), .seg_bytes(wgt_seg),
-        .in_valid(o_valid && rd_dst == 2'd2), .in_ready(w_in_ready), .in_data(o_data),
-        .in_lo(o_lo), .in_n(rd_n), .out_valid(wgt_valid), .out_ready(wgt_ready),
-        .out_data(wgt_data), .out_last(wgt_last));
+        .in_valid(o_valid && rd_dst == 2'd2 && !wgt_dense), .in_ready(w_in_ready),
+        .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(gb_valid),
+        .out_ready(wgt_ready && !wgt_dense), .out_data(gb_data), .out_last(gb_last));
+
+    // dense: the bit-stream decoder
+    wire [2:0]          wgt_lo, dec_lo_shift;
+    wire [3:0]          wgt_hi;
+    wire [15:0]         dec_row;
+    wire                dd_valid, dd_last, dense_bad;
+    wire [WBEAT-1:0]    dd_data;
+    hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
+                       .IB(BPW)) u_dense (
+        .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
+        .row(dec_row), .lo_shift(dec_lo_shift),
+        .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense), .in_ready(d_in_ready),
+        .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(dd_valid),
+        .out_ready(wgt_ready && wgt_dense), .out_data(dd_data), .out_last(dd_last),
+        .bad(dense_bad));
+
+    wire                wgt_valid = wgt_dense ? dd_valid : gb_valid;
+    wire                wgt_last  = wgt_dense ? dd_last : gb_last;
+    wire [WBEAT-1:0]    wgt_data  = wgt_dense ? dd_data : gb_data;
+    wire [WBEAT-1:0]    wgt_clean;
 
     // ---- the PE tile ----
     wire        tile_rst, row_valid, row_ready, row_last, out_valid, out_ready, out_last;
+
     wire [31:0] row_bias, row_mult, out_acc;
     wire [5:0]  row_shift;
     wire [4:0]  row_lo_shift;
@@ -183,10 +209,11 @@ module hq_accel #(
     assign compute = wgt_valid && wgt_ready;
 
     // ---- the block contents the model's decoders refuse (ERR_WEIGHTS) ----
-    wire wgt_bad;
+    wire chk_bad;
+    wire wgt_bad = chk_bad || dense_bad;
     hq_block_check #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI)) u_chk (
         .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(compute), .data(wgt_data),
-        .last(wgt_last), .bad(wgt_bad), .clean(wgt_clean));
+        .last(wgt_last), .bad(chk_bad), .clean(wgt_clean));
 
     // ---- command unit ----
     wire [$clog2(BPW)-1:0] wr_off;
@@ -203,7 +230,8 @@ module hq_accel #(
         .rd_err(rd_err), .rd_err_addr(rd_err_addr), .rd_dst(rd_dst), .rd_weight(rd_weight),
         .c_valid(c_valid), .c_ready(c_ready), .c_data(c_data),
         .clr_ctl(clr_ctl), .clr_act(clr_act), .clr_wgt(clr_wgt),
-        .act_seg(act_seg), .wgt_seg(wgt_seg), .wgt_bad(wgt_bad),
+        .act_seg(act_seg), .wgt_seg(wgt_seg), .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
+        .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
         .row_lo_shift(row_lo_shift), .row_last(row_last),

@@ -47,6 +47,11 @@ module hq_accel_ctrl #(
     output wire [31:0] act_seg,            // K bytes per activation vector
     output wire [31:0] wgt_seg,            // bytes per weight row
     input  wire        wgt_bad,            // the weight stream broke a content check
+    output wire        wgt_dense,          // the layer is `dense`: weights via the dense decoder
+    output wire [2:0]  wgt_lo,             // its lo and hi bits
+    output wire [3:0]  wgt_hi,
+    input  wire [15:0] dec_row,            // the dense decoder's row: its lo_shift
+    output wire [2:0]  dec_lo_shift,
     // tile
     output reg         tile_rst,
     output wire        row_valid,
@@ -133,12 +138,20 @@ module hq_accel_ctrl #(
     wire [47:0] in_bytes  = f_in_h * f_in_w * f_in_c;
     wire [31:0] out_bytes = relu ? {16'd0, f_rows} : {14'd0, f_rows, 2'b00};
 
-    // derived sizes: block rows are ceil(K / M) blocks of BB bytes, dense rows K bytes
+    // derived sizes: block rows are ceil(K / M) blocks of BB bytes; dense is one bit stream
+    // of ROWS x K fields of lo (or, uniform, hi) bits
+    wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
-    wire [31:0] row_bytes = (UNIFORM != 0) ? {16'd0, f_cols} : nblk * BB;
+    wire [31:0] row_bytes = nblk * BB;
     wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
                                            : 32'd16;
-    wire [47:0] sec_bytes = {32'd0, f_rows} * {16'd0, row_bytes};
+    wire [47:0] fields    = {32'd0, f_rows} * {32'd0, f_cols};
+    wire [47:0] sec_bytes = dense ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
+                                     + 48'd7) >> 3
+                                  : {32'd0, f_rows} * {16'd0, row_bytes};
+    assign wgt_dense = dense;
+    assign wgt_lo    = f_lo[2:0];
+    assign wgt_hi    = f_hi[3:0];
     assign act_seg = {16'd0, f_cols};
     assign wgt_seg = row_bytes;
 
@@ -161,7 +174,8 @@ module hq_accel_ctrl #(
         else if (f_out_h != 16'd1 || f_out_w != 16'd1 || pool1 != 8'd1)
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
-        else if (f_layout != ((UNIFORM != 0) ? `HQ_ACCEL_LAYOUT_DENSE : `HQ_ACCEL_LAYOUT_BLOCK))
+        // dense on both arrays, block on the lane-group array
+        else if (!dense && (UNIFORM != 0 || f_layout != `HQ_ACCEL_LAYOUT_BLOCK))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
@@ -169,9 +183,12 @@ module hq_accel_ctrl #(
         else if (f_w_bytes < 32'd16 || f_w_bytes[3:0] != 4'd0)        chk = `HQ_ACCEL_ERR_WEIGHTS;
         else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes || f_out_str < out_bytes))
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
-        // what this tile computes: uniform int8 rows, or blocks of its own LO/HI/N:M
-        else if ((UNIFORM != 0) ? (f_lo != 8'd0 || f_hi != HI8)
-                                : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
+        // what this tile computes: on the uniform array every dense width (the decoder makes
+        // int8 weights); on the lane-group array dense low codes of 1 or 2 bits (its low lanes
+        // take -1, 0, +1) and blocks of its own LO/HI/N:M
+        else if ((UNIFORM != 0) ? 1'b0
+                 : dense ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2)
+                         : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
                  out_bytes > OBUF_MAX)                              chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
@@ -225,6 +242,11 @@ module hq_accel_ctrl #(
     assign row_shift    = p_shift[sr];
     assign row_lo_shift = (f_lo != 8'd0) ? lsb[4:0] : 5'd0;
     assign row_last     = srow + 16'd1 == f_rows;
+    // second read port of the lo_shift table: the dense decoder's row (it runs ahead)
+    wire [RW-1:0] dr  = dec_row[RW-1:0];
+    wire [31:0]   dlw = p_lsh[dr[RW-1:2]];
+    wire [7:0]    dlb = dlw[dr[1:0]*8 +: 8];
+    assign dec_lo_shift = (f_lo != 8'd0) ? dlb[2:0] : 3'd0;
 
     // ---- outputs into the write engine's buffer (uint8 with ReLU, else int32 LE) ----
     wire collecting = state == S_W_WAIT || state == S_I_WAIT;
@@ -511,6 +533,6 @@ module hq_accel_ctrl #(
             if (row_valid && row_ready) srow <= srow + 16'd1;
         end
     end
-    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5]};
+    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], dec_row};
 endmodule
 `default_nettype wire

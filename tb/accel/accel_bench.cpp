@@ -59,10 +59,13 @@ static void usage(FILE *f, const char *prog) {
         "                   layers and N random ones (K, rows, outliers, requantization\n"
         "                   from model/rtl_bridge), each as one descriptor, outputs vs the\n"
         "                   reference (uint8 and int32 logits alternately)\n"
+        "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
+        "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 1..2 on the\n"
+        "                   lane-group array), packed by the library, vs the reference\n"
         "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
         "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
         "  -h, --help       this text\n"
-        "--model is not needed with --random-layers.\n"
+        "--model is not needed with --random-layers or --random-dense.\n"
         "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
         "failure, 2 usage or input error.\n",
         prog, ACCEL_DW);
@@ -227,7 +230,7 @@ struct Options {
     double stall = 0;
     unsigned long seed = 1;
     bool errors = false;
-    int random_layers = -1;
+    int random_layers = -1, random_dense = -1;
 };
 
 struct Loaded {
@@ -391,16 +394,31 @@ static void put_bits(Sim &x, uint32_t addr, uint32_t bit, unsigned width, uint32
     }
 }
 
-/* Block contents (block_decoder.cpp) or dense values (dense_decoder.cpp) of layer 0 that the
- * model refuses, and one it accepts (a marker in the zero padding past K). */
+/* Weight contents of layer 0 that the model's decoders refuse (block_decoder.cpp,
+ * dense_decoder.cpp), and one it accepts (a marker in a block's padding past K). */
 static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
     const pe_cfg c = kPeCfg;
     const uint32_t hmin = 1u << (c.hi - 1);
-    if (c.uniform) {
-        cases.push_back(
-            {"dense: weight -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
-                 x.put8(d0.weight_addr + 16 + 5 * d0.cols + 7, (uint8_t)hmin);
-             }});
+    if (d0.layout == HQ_ACCEL_LAYOUT_DENSE) {
+        /* one bit stream of lo (or, uniform, hi) bits per weight: row 5, column 7 */
+        const unsigned b = d0.lo_bits ? d0.lo_bits : d0.hi_bits;
+        const uint32_t sec = d0.weight_addr + (d0.lo_bits ? (16 + d0.rows + 15) / 16 * 16 : 16);
+        const uint32_t bit = (5u * d0.cols + 7) * b;
+        if (d0.lo_bits == 0)
+            cases.push_back(
+                {"dense: weight -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+                     put_bits(x, sec, bit, b, 1u << (d0.hi_bits - 1));
+                 }});
+        else if (d0.lo_bits >= 2)
+            cases.push_back(
+                {"dense: marker code", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+                     put_bits(x, sec, bit, b, 1u << (d0.lo_bits - 1));
+                 }});
+        if (!c.uniform) /* low codes of 3 bits: not -1, 0, +1 (an RTL limit, the model runs it) */
+            cases.push_back({"dense lo 3 on the lane-group array", HQ_ACCEL_ERR_LAYOUT,
+                             [](Sim &x, const DramImage &i) {
+                                 x.put8(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_LO_BITS, 3);
+                             }});
         return;
     }
     if (c.lo < 2) return; /* the accel benches build lo >= 2 tiles only */
@@ -628,10 +646,54 @@ static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
         m[off + i] = (uint8_t)(v >> (8 * i));
 }
 
-static int run_random_layers(Sim &s, int n, unsigned long seed) {
-    const pe_cfg c = kPeCfg;
+/* One fully connected layer of a random tile t, its weights in the layer image `image`
+ * (header, lo_shift table, sections) at WGT, outputs against exp_acc / exp_y. Returns true
+ * when it ran without error and every output matches. */
+static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint32_t size,
+                           const int32_t *exp_acc, const uint8_t *exp_y, bool relu, uint32_t *err) {
     const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
                    WGT = 0x40000;
+    std::vector<uint8_t> &m = s.mem.bytes;
+    std::fill(m.begin(), m.end(), 0);
+    std::memcpy(&m[WGT], image, size);
+    for (int r = 0; r < t.rows; r++) {
+        put_le(m, PRM + 12 * r, (uint32_t)t.bias[r], 4);
+        put_le(m, PRM + 12 * r + 4, (uint32_t)t.mult[r], 4);
+        m[PRM + 12 * r + 8] = t.shift[r];
+    }
+    std::memcpy(&m[IN], t.act, (size_t)t.k);
+    hq_accel_desc d{};
+    d.magic = HQ_ACCEL_DESC_MAGIC;
+    d.op = HQ_ACCEL_OP_DENSE;
+    d.layout = image[0];
+    d.flags = relu ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_LAST;
+    d.lo_bits = image[1];
+    d.hi_bits = image[2];
+    d.block_n = image[3];
+    d.block_m = image[4];
+    d.rows = d.out_c = (uint16_t)t.rows;
+    d.cols = d.in_c = (uint16_t)t.k;
+    d.in_h = d.in_w = d.out_h = d.out_w = 1;
+    d.in_addr = B + IN;
+    d.out_addr = B + OUT;
+    d.weight_addr = B + WGT;
+    d.weight_bytes = size;
+    d.param_addr = B + PRM;
+    d.batch = 1;
+    d.in_stride = (uint32_t)t.k;
+    d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
+    hq::accel::desc_to_bytes(d, &m[DESC]);
+    Sim::Result r = s.run(B + DESC, 1, 20000000);
+    *err = r.err;
+    bool bad = s.hung || r.err != 0;
+    for (int row = 0; !bad && row < t.rows; row++)
+        bad =
+            relu ? m[OUT + row] != exp_y[row] : (int32_t)s.get32(B + OUT + 4 * row) != exp_acc[row];
+    return !bad;
+}
+
+static int run_random_layers(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = kPeCfg;
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
     pe_rng rng{seed};
@@ -647,8 +709,6 @@ static int run_random_layers(Sim &s, int n, unsigned long seed) {
             return 2;
         }
         const bool relu = li % 2 == 0;
-        std::vector<uint8_t> &m = s.mem.bytes;
-        std::fill(m.begin(), m.end(), 0);
         /* the layer image of docs/layouts.md: header, lo_shift table, one section */
         const uint32_t beat = (uint32_t)pe_beat_bytes(&c);
         const uint32_t row_bytes =
@@ -656,54 +716,27 @@ static int run_random_layers(Sim &s, int n, unsigned long seed) {
                       : (uint32_t)((t.k + c.m - 1) / c.m) * (uint32_t)pe_block_bytes(&c);
         const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
         const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
-        m[WGT + 0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
-        m[WGT + 1] = (uint8_t)(c.uniform ? 0 : c.lo);
-        m[WGT + 2] = (uint8_t)c.hi;
-        m[WGT + 3] = (uint8_t)(c.uniform ? 0 : c.n);
-        put_le(m, WGT + 4, c.uniform ? 0 : (uint32_t)c.m, 2);
-        put_le(m, WGT + 6, (uint32_t)t.rows, 2);
-        put_le(m, WGT + 8, (uint32_t)t.k, 2);
-        m[WGT + 10] = 1;
-        put_le(m, WGT + 12, size, 4);
+        std::vector<uint8_t> m(size, 0);
+        m[0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
+        m[1] = (uint8_t)(c.uniform ? 0 : c.lo);
+        m[2] = (uint8_t)c.hi;
+        m[3] = (uint8_t)(c.uniform ? 0 : c.n);
+        put_le(m, 4, c.uniform ? 0 : (uint32_t)c.m, 2);
+        put_le(m, 6, (uint32_t)t.rows, 2);
+        put_le(m, 8, (uint32_t)t.k, 2);
+        m[10] = 1;
+        put_le(m, 12, size, 4);
         for (int r = 0; r < t.rows; r++) {
-            if (!c.uniform) m[WGT + 16 + r] = t.lo_shift[r];
-            std::memcpy(&m[WGT + payload + (uint32_t)r * row_bytes],
+            if (!c.uniform) m[16 + r] = t.lo_shift[r];
+            std::memcpy(&m[payload + (uint32_t)r * row_bytes],
                         t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
-            put_le(m, PRM + 12 * r, (uint32_t)t.bias[r], 4);
-            put_le(m, PRM + 12 * r + 4, (uint32_t)t.mult[r], 4);
-            m[PRM + 12 * r + 8] = t.shift[r];
         }
-        std::memcpy(&m[IN], t.act, (size_t)t.k);
-        hq_accel_desc d{};
-        d.magic = HQ_ACCEL_DESC_MAGIC;
-        d.op = HQ_ACCEL_OP_DENSE;
-        d.layout = m[WGT];
-        d.flags = relu ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_LAST;
-        d.lo_bits = m[WGT + 1];
-        d.hi_bits = (uint8_t)c.hi;
-        d.block_n = m[WGT + 3];
-        d.block_m = (uint8_t)(c.uniform ? 0 : c.m);
-        d.rows = d.out_c = (uint16_t)t.rows;
-        d.cols = d.in_c = (uint16_t)t.k;
-        d.in_h = d.in_w = d.out_h = d.out_w = 1;
-        d.in_addr = B + IN;
-        d.out_addr = B + OUT;
-        d.weight_addr = B + WGT;
-        d.weight_bytes = size;
-        d.param_addr = B + PRM;
-        d.batch = 1;
-        d.in_stride = (uint32_t)t.k;
-        d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
-        hq::accel::desc_to_bytes(d, &m[DESC]);
-        Sim::Result r = s.run(B + DESC, 1, 20000000);
-        bool bad = s.hung || r.err != 0;
-        for (int row = 0; !bad && row < t.rows; row++)
-            bad = relu ? m[OUT + row] != t.exp_y[row]
-                       : (int32_t)s.get32(B + OUT + 4 * row) != t.exp_acc[row];
-        if (bad && bad_layers++ < 5)
+        uint32_t e = 0;
+        const bool ok = run_tile_layer(s, t, m.data(), size, t.exp_acc, t.exp_y, relu, &e);
+        if (!ok && bad_layers++ < 5)
             std::fprintf(stderr, "MISMATCH layer %d (%s, K %d, rows %d, %s): error %u\n", li,
                          directed ? pe_directed_name(li) : "random", t.k, t.rows,
-                         relu ? "uint8" : "int32", r.err);
+                         relu ? "uint8" : "int32", e);
         rows_total += t.rows;
         pe_tile_free(&t);
         if (s.hung) break;
@@ -712,6 +745,101 @@ static int run_random_layers(Sim &s, int n, unsigned long seed) {
                 "violations %ld\n",
                 ACCEL_CONFIG_NAME, total, (int)PE_DIRECTED_COUNT, n, rows_total, bad_layers,
                 s.chk.violations);
+    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+}
+
+/* ---- random `dense` layers of every width the array runs (the library's dense packer) ---- */
+struct DenseFormat {
+    int lo, hi;
+};
+
+static int run_random_dense(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = kPeCfg;
+    /* uniform8: every width (the decoder makes int8 weights); lane-group: low codes that its
+     * low lanes take (-1, 0, +1) */
+    static const DenseFormat kUniform[] = {{0, 8}, {0, 4}, {1, 8}, {2, 8}, {3, 8},
+                                           {4, 8}, {1, 4}, {2, 4}, {3, 4}};
+    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {1, 4}, {2, 4}};
+    const DenseFormat *fmts = c.uniform ? kUniform : kLaneGroup;
+    const int nf = c.uniform ? (int)(sizeof kUniform / sizeof kUniform[0])
+                             : (int)(sizeof kLaneGroup / sizeof kLaneGroup[0]);
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    pe_rng rng{seed};
+    long bad_layers = 0, rows_total = 0;
+    for (int li = 0; li < n; li++) {
+        pe_tile t{};
+        char err[256];
+        if (pe_tile_random(&c, &rng, 64, &t, err, sizeof err)) {
+            std::fprintf(stderr, "layer %d: %s\n", li, err);
+            return 2;
+        }
+        const DenseFormat f = fmts[li % nf];
+        const size_t cnt = (size_t)t.rows * t.k;
+        std::vector<int8_t> w(cnt);
+        std::vector<uint8_t> is_hi(cnt, 0), shift((size_t)t.rows, 0);
+        std::vector<float> scale((size_t)t.rows, 1.0f);
+        const int cmax = f.lo == 0 ? (1 << (f.hi - 1)) - 1 : f.lo == 1 ? 1 : (1 << (f.lo - 1)) - 1;
+        for (int r = 0; r < t.rows; r++) {
+            int smax = 0;
+            while (f.lo && smax < 7 && (cmax << (smax + 1)) <= 127)
+                smax++;
+            shift[r] = (uint8_t)(f.lo ? pe_rng_range(&rng, 0, smax) : 0);
+            const int zero_pct = pe_rng_range(&rng, 0, 90);
+            for (int j = 0; j < t.k; j++) {
+                int v = f.lo == 1 ? (pe_rng_range(&rng, 0, 1) ? 1 : -1)
+                                  : (pe_rng_range(&rng, 0, 99) < zero_pct
+                                         ? 0
+                                         : pe_rng_range(&rng, -cmax, cmax));
+                w[(size_t)r * t.k + j] = (int8_t)(v * (1 << shift[r]));
+            }
+        }
+        hq_qlayer q{};
+        q.lo_bits = f.lo;
+        q.hi_bits = f.hi;
+        q.w = w.data();
+        q.is_hi = f.lo ? is_hi.data() : nullptr;
+        q.lo_shift = f.lo ? shift.data() : nullptr;
+        q.w_scale = scale.data();
+        q.bias = t.bias;
+        q.rq_mult = t.mult;
+        q.rq_shift = t.shift;
+        hq_layer L{};
+        L.kind = HQ_LAYER_DENSE;
+        L.in = hq_shape{t.k, 1, 1};
+        L.out = hq_shape{t.rows, 1, 1};
+        L.rows = t.rows;
+        L.cols = t.k;
+        L.relu = 1;
+        L.q = &q;
+        std::vector<int32_t> acc((size_t)t.rows);
+        std::vector<uint8_t> y((size_t)t.rows);
+        hq_ref_layer_acc(&L, t.act, 1, acc.data());
+        hq_ref_requant(&q, t.rows, acc.data(), 1, y.data());
+        hq_layout_opts o;
+        hq_layout_opts_default(&o, HQ_LAYOUT_DENSE);
+        hq_layer_image img;
+        if (hq_layout_pack(&q, t.rows, t.k, &o, &img, err, sizeof err)) {
+            std::fprintf(stderr, "layer %d: dense pack: %s\n", li, err);
+            pe_tile_free(&t);
+            return 2;
+        }
+        const bool relu = li % 2 == 0;
+        uint32_t e = 0;
+        const bool ok =
+            run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(), relu, &e);
+        if (!ok && bad_layers++ < 5)
+            std::fprintf(stderr,
+                         "MISMATCH dense layer %d (lo %d hi %d, K %d, rows %d, %s): error %u\n", li,
+                         f.lo, f.hi, t.k, t.rows, relu ? "uint8" : "int32", e);
+        hq_layer_image_free(&img);
+        rows_total += t.rows;
+        pe_tile_free(&t);
+        if (s.hung) break;
+    }
+    std::printf("%s: %d random dense layers (%d widths), %ld rows: %ld mismatching layers, AXI "
+                "violations %ld\n",
+                ACCEL_CONFIG_NAME, n, nf, rows_total, bad_layers, s.chk.violations);
     return bad_layers || s.chk.violations || s.hung ? 1 : 0;
 }
 
@@ -747,6 +875,8 @@ int main(int argc, char **argv) {
             o.errors = true;
         else if (a == "--random-layers")
             o.random_layers = std::atoi(need("a count"));
+        else if (a == "--random-dense")
+            o.random_dense = std::atoi(need("a count"));
         else if (a == "--report")
             o.report = need("a file");
         else if (a == "--dataset")
@@ -757,13 +887,14 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (o.random_layers >= 0) {
+    if (o.random_layers >= 0 || o.random_dense >= 0) {
         Sim s;
         s.mem.latency = o.latency;
         s.mem.interval = o.interval;
         s.mem.stall = o.stall;
         s.mem.rng.seed(o.seed);
-        int rc = run_random_layers(s, o.random_layers, o.seed);
+        int rc = o.random_layers >= 0 ? run_random_layers(s, o.random_layers, o.seed)
+                                      : run_random_dense(s, o.random_dense, o.seed);
         for (const std::string &v : s.chk.first)
             std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
         return rc;

@@ -1,0 +1,21 @@
+#!/bin/sh
+# `dense` of other widths on the whole-accelerator RTL: the default MLP (hqsim train --net mlp
+# --seed 1, shared with bench_default_mlp.sh) quantized uniform2 (2-bit low codes) on the
+# lane-group and the uniform8 array, and uniform4 on the uniform8 array: N test images each,
+# every logit compared with the C reference, the AXI protocol checked; per-layer reports.
+# usage: bench_dense_mlp.sh HQSIM TB_UNIFORM8 TB_LANEGROUP OUTDIR [IMAGES]
+set -eu
+hqsim=$1
+tb_u8=$2
+tb_lg=$3
+out=$4
+n=${5:-1000}
+mkdir -p "$out"
+cd "$out"
+[ -f mlp-default.hqm ] || "$hqsim" train --net mlp --seed 1 --quiet -o mlp-default.hqm
+for p in uniform2 uniform4; do
+    "$hqsim" quantize mlp-default.hqm --policy $p --layout dense --quiet -o mlp-$p.hqm
+done
+"$tb_lg" --model mlp-uniform2.hqm --images "$n" --report lanegroup-dense2.txt
+"$tb_u8" --model mlp-uniform2.hqm --images "$n" --report uniform8-dense2.txt
+"$tb_u8" --model mlp-uniform4.hqm --images "$n" --report uniform8-dense4.txt
