@@ -20,7 +20,8 @@ module hq_accel_ctrl #(
     parameter BB         = 9,              // bytes of one block (block layout)
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,           // row parameter / lo_shift buffer entries
-    parameter OBUF_BYTES = 4096            // output buffer: one image's outputs
+    parameter OBUF_BYTES = 4096,           // output buffer: one image's outputs
+    parameter VBUF_BYTES = 8192            // escape: the high-value section
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -47,7 +48,13 @@ module hq_accel_ctrl #(
     output wire [31:0] act_seg,            // K bytes per activation vector
     output wire [31:0] wgt_seg,            // bytes per weight row
     input  wire        wgt_bad,            // the weight stream broke a content check
-    output wire        wgt_dense,          // the layer is `dense`: weights via the dense decoder
+    output wire        wgt_dense,          // `dense` or `escape`: the plane via the dense decoder
+    output wire        wgt_esc,            // `escape`: slots from the value buffer
+    input  wire        wgt_lim,            // a block needs more slots than the tile has
+    output wire [31:0] esc_vbytes,         // bytes of the value section
+    output wire        vb_we,              // value buffer write
+    output wire [31:0] vb_addr,
+    output wire [31:0] vb_data,
     output wire [2:0]  wgt_lo,             // its lo and hi bits
     output wire [3:0]  wgt_hi,
     input  wire [15:0] dec_row,            // the dense decoder's row: its lo_shift
@@ -88,11 +95,12 @@ module hq_accel_ctrl #(
                      S_H_WAIT = 5, S_H_CHECK = 6, S_S_ISSUE = 7, S_S_WAIT = 8, S_P_ISSUE = 9,
                      S_P_WAIT = 10, S_I_ISSUE = 11, S_I_WAIT = 12, S_W_ISSUE = 13,
                      S_W_WAIT = 14, S_O_ISSUE = 15, S_O_WAIT = 16, S_L_DONE = 17,
-                     S_FAIL = 18, S_OK = 19;
+                     S_FAIL = 18, S_OK = 19, S_V_ISSUE = 20, S_V_WAIT = 21;
     localparam RW = $clog2(MAX_ROWS);
     localparam [31:0] LO32 = LO, HI32 = HI, M32 = M, N32 = N;
     localparam [7:0]  LO8 = LO32[7:0], HI8 = HI32[7:0], M8 = M32[7:0], N8 = N32[7:0];
     localparam [31:0] K_MAX = NB_MAX * LANES, ROWS_MAX = MAX_ROWS, OBUF_MAX = OBUF_BYTES;
+    localparam [31:0] VBUF_MAX = VBUF_BYTES;
     reg [4:0]  state;
     assign state_out = state;
     assign busy = state != S_IDLE;
@@ -140,16 +148,19 @@ module hq_accel_ctrl #(
 
     // derived sizes: block rows are ceil(K / M) blocks of BB bytes; dense is one bit stream
     // of ROWS x K fields of lo (or, uniform, hi) bits
+    wire        esc       = f_layout == `HQ_ACCEL_LAYOUT_ESCAPE;
+    wire        plane     = f_layout == `HQ_ACCEL_LAYOUT_DENSE || esc;   // one bit stream
     wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
     wire [31:0] row_bytes = nblk * BB;
     wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
                                            : 32'd16;
     wire [47:0] fields    = {32'd0, f_rows} * {32'd0, f_cols};
-    wire [47:0] sec_bytes = dense ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
+    wire [47:0] sec_bytes = plane ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
                                      + 48'd7) >> 3
                                   : {32'd0, f_rows} * {16'd0, row_bytes};
-    assign wgt_dense = dense;
+    assign wgt_dense = plane;
+    assign wgt_esc   = esc;
     assign wgt_lo    = f_lo[2:0];
     assign wgt_hi    = f_hi[3:0];
     assign act_seg = {16'd0, f_cols};
@@ -174,8 +185,8 @@ module hq_accel_ctrl #(
         else if (f_out_h != 16'd1 || f_out_w != 16'd1 || pool1 != 8'd1)
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
-        // dense on both arrays, block on the lane-group array
-        else if (!dense && (UNIFORM != 0 || f_layout != `HQ_ACCEL_LAYOUT_BLOCK))
+        // dense on both arrays, block and escape on the lane-group array
+        else if (!dense && (UNIFORM != 0 || (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !esc)))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
@@ -186,8 +197,10 @@ module hq_accel_ctrl #(
         // what this tile computes: on the uniform array every dense width (the decoder makes
         // int8 weights); on the lane-group array dense low codes of 1 or 2 bits (its low lanes
         // take -1, 0, +1) and blocks of its own LO/HI/N:M
+        // (escape: the tile's low codes, high values of at most its HI bits)
         else if ((UNIFORM != 0) ? 1'b0
                  : dense ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2)
+                 : esc   ? (f_lo != LO8 || LO8 < 8'd2 || f_hi > HI8)
                          : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
@@ -225,6 +238,14 @@ module hq_accel_ctrl #(
         if ({16'd0, payload} + sec_bytes > {16'd0, h_total}) hbad = 1'b1;
     end
 
+    // escape: the high values follow the plane, 16-byte aligned, up to the image end
+    wire [31:0] v_off    = (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
+    wire [31:0] v_len    = h_total - v_off;
+    assign esc_vbytes = v_len;
+    assign vb_we   = state == S_V_WAIT && c_fire;
+    assign vb_addr = words;
+    assign vb_data = c_data;
+
     // ---- per-row buffers: requantization parameters and lo_shift ----
     reg [31:0] p_bias  [0:MAX_ROWS-1];
     reg [30:0] p_mult  [0:MAX_ROWS-1];
@@ -257,9 +278,10 @@ module hq_accel_ctrl #(
 
     // ---- control words ----
     assign c_ready = state == S_D_WAIT || state == S_H_WAIT || state == S_S_WAIT ||
-                     state == S_P_WAIT;
+                     state == S_P_WAIT || state == S_V_WAIT;
     wire c_fire = c_valid && c_ready;
-    assign rd_weight = state == S_H_WAIT || state == S_S_WAIT || state == S_W_WAIT;
+    assign rd_weight = state == S_H_WAIT || state == S_S_WAIT || state == S_W_WAIT ||
+                       state == S_V_WAIT;
 
     // lo_shift validity (layer_image.cpp): the low code scaled must stay within int8
     wire [7:0] cmax = (f_lo == 8'd1) ? 8'd1 : ((8'd1 << (f_lo - 8'd1)) - 8'd1);
@@ -378,6 +400,33 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
                             err_where <= f_w_addr;
                             state <= S_FAIL;
+                        end else state <= esc ? S_V_ISSUE : S_P_ISSUE;
+                    end
+                end
+                // escape: the value section into the decoder's buffer, once per layer
+                S_V_ISSUE: begin
+                    if (v_len > VBUF_MAX) begin
+                        err_code  <= `HQ_ACCEL_ERR_BUF_OVERFLOW;
+                        err_where <= f_w_addr;
+                        state     <= S_FAIL;
+                    end else if (v_len == 32'd0) begin
+                        state <= S_P_ISSUE;
+                    end else begin
+                        clr_ctl <= 1'b1;
+                        rd_cmd  <= 1'b1;
+                        rd_dst  <= 2'd0;
+                        rd_addr <= f_w_addr + v_off;
+                        rd_len  <= v_len;
+                        words   <= 32'd0;
+                        state   <= S_V_WAIT;
+                    end
+                end
+                S_V_WAIT: begin
+                    if (rd_idle && !rd_cmd && (rd_err || words == (v_len >> 2))) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
                         end else state <= S_P_ISSUE;
                     end
                 end
@@ -465,6 +514,11 @@ module hq_accel_ctrl #(
                         if (rd_err) begin
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else if (wgt_lim) begin
+                            // more markers in a block than the tile's slots (RTL limit)
+                            err_code <= `HQ_ACCEL_ERR_LAYOUT;
+                            err_where <= f_w_addr;
                             state <= S_FAIL;
                         end else if (wgt_bad) begin
                             // caught while streaming the first image, before any output

@@ -8,7 +8,9 @@
 //   UNIFORM = 0: LANES / M blocks of the tile (LO >= 2): each low code (lo 1 or 2: -1, 0, +1)
 //                as an LO-bit code, no marker, every slot 0; lo_shift is applied by the tile.
 // `bad` (sticky until `clear`): a marker (lo >= 2) or -2^(hi-1) (uniform) among the first K
-// fields of a row, which the model refuses with ERR_WEIGHTS.
+// fields of a row, which the model refuses with ERR_WEIGHTS. With `markers` (the low plane of
+// `escape`, UNIFORM = 0) a marker is no error: it goes to the tile as its marker code, and
+// hq_escape_decoder fills the slots.
 `include "pe_widths.vh"
 `default_nettype none
 module hq_dense_decoder #(
@@ -25,6 +27,7 @@ module hq_dense_decoder #(
     input  wire [2:0]  lo,                 // the layer's lo bits (0: uniform layer)
     input  wire [3:0]  hi,                 // the layer's hi bits (4 or 8)
     input  wire [15:0] cols,               // K
+    input  wire        markers,            // escape plane: pass marker codes through
     output reg  [15:0] row,                // row being decoded
     input  wire [2:0]  lo_shift,           // lo_shift of `row`
     input  wire        in_valid,
@@ -89,7 +92,7 @@ module hq_dense_decoder #(
                     if (v == ((hi == 4'd4) ? 8'hF8 : 8'h80)) err = 1'b1;
                 end else begin
                     v = {{4{c[3]}}, c} << lo_shift;
-                    if (lo >= 3'd2 && f == (8'd1 << (lo - 3'd1))) err = 1'b1;
+                    if (lo >= 3'd2 && f == (8'd1 << (lo - 3'd1)) && !markers) err = 1'b1;
                 end
                 if (UNIFORM != 0)
                     out_data[i*8 +: 8] = v;

@@ -59,6 +59,8 @@ static void usage(FILE *f, const char *prog) {
         "                   layers and N random ones (K, rows, outliers, requantization\n"
         "                   from model/rtl_bridge), each as one descriptor, outputs vs the\n"
         "                   reference (uint8 and int32 logits alternately)\n"
+        "  --layout L       with --random-layers: pack each layer in layout L with the\n"
+        "                   library's packer (default: the array's own block/dense)\n"
         "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
         "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 1..2 on the\n"
         "                   lane-group array), packed by the library, vs the reference\n"
@@ -231,6 +233,7 @@ struct Options {
     unsigned long seed = 1;
     bool errors = false;
     int random_layers = -1, random_dense = -1;
+    int layout = -1; /* --layout for --random-layers: -1 the array's own */
 };
 
 struct Loaded {
@@ -367,7 +370,8 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                          (unsigned long long)r.compute, (unsigned long long)r.stall_dram,
                          (unsigned long long)r.rd, (unsigned long long)r.wr,
                          (unsigned long long)r.weight, (unsigned long long)r.macs, sum(1, 3),
-                         sum(4, 8), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16), sum(17, 19));
+                         sum(4, 8) + sum(20, 21), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16),
+                         sum(17, 19));
         }
     }
     return mismatches || s.chk.violations ? 1 : 0;
@@ -394,11 +398,60 @@ static void put_bits(Sim &x, uint32_t addr, uint32_t bit, unsigned width, uint32
     }
 }
 
+static uint32_t get_bits(const Sim &x, uint32_t addr, uint32_t bit, unsigned width) {
+    uint32_t v = 0;
+    for (unsigned k = 0; k < width; k++)
+        v |= (uint32_t)((x.mem.bytes[addr + (bit + k) / 8 - x.mem.base] >> ((bit + k) % 8)) & 1u)
+             << k;
+    return v;
+}
+
+/* `escape` layer 0: the plane, then the high values (hi bits each) up to the image end. */
+static void add_escape_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
+    const pe_cfg c = kPeCfg;
+    const unsigned lo = d0.lo_bits, hi = d0.hi_bits, marker = 1u << (lo - 1);
+    const uint32_t plane = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+    const uint32_t vals = plane + ((d0.rows * d0.cols * lo + 7) / 8 + 15) / 16 * 16;
+    cases.push_back({"escape: high value 0", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, vals, 0, hi, 0); }});
+    cases.push_back({"escape: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, vals, 0, hi, 1u << (hi - 1)); }});
+    /* a marker in every block of the plane that has none: more markers than values */
+    cases.push_back(
+        {"escape: more markers than values", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+             for (uint32_t r = 0; r < d0.rows; r++)
+                 for (uint32_t b0 = 0; b0 < d0.cols; b0 += c.m) {
+                     const uint32_t n = std::min<uint32_t>(c.m, d0.cols - b0);
+                     bool has = false;
+                     for (uint32_t j = 0; j < n; j++)
+                         has |= get_bits(x, plane, (r * d0.cols + b0 + j) * lo, lo) == marker;
+                     if (!has) put_bits(x, plane, (r * d0.cols + b0) * lo, lo, marker);
+                 }
+         }});
+    /* an RTL limit (the model runs it): the tile has N slots per block */
+    cases.push_back({"escape: more markers in a block than N", HQ_ACCEL_ERR_LAYOUT,
+                     [=](Sim &x, const DramImage &) {
+                         for (int j = 0; j <= c.n; j++)
+                             put_bits(x, plane, (uint32_t)j * lo, lo, marker);
+                     }});
+    cases.push_back({"escape: value section above the RTL buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
+                     [=](Sim &x, const DramImage &i) {
+                         const uint32_t more = d0.weight_bytes + 16384;
+                         x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_WEIGHT_BYTES, more);
+                         x.put32(d0.weight_addr + 12, more);
+                     },
+                     1, 0, (int64_t)d0.weight_addr});
+}
+
 /* Weight contents of layer 0 that the model's decoders refuse (block_decoder.cpp,
  * dense_decoder.cpp), and one it accepts (a marker in a block's padding past K). */
 static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
     const pe_cfg c = kPeCfg;
     const uint32_t hmin = 1u << (c.hi - 1);
+    if (d0.layout == HQ_ACCEL_LAYOUT_ESCAPE) {
+        add_escape_cases(cases, d0);
+        return;
+    }
     if (d0.layout == HQ_ACCEL_LAYOUT_DENSE) {
         /* one bit stream of lo (or, uniform, hi) bits per weight: row 5, column 7 */
         const unsigned b = d0.lo_bits ? d0.lo_bits : d0.hi_bits;
@@ -692,7 +745,30 @@ static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint3
     return !bad;
 }
 
-static int run_random_layers(Sim &s, int n, unsigned long seed) {
+/* The tile's weights packed in `layout` by the library's packer (the layer image bytes). */
+static int pack_tile(const pe_cfg &c, const pe_tile &t, hq_layout_kind layout,
+                     std::vector<uint8_t> *out, char *err, size_t errlen) {
+    std::vector<float> scale((size_t)t.rows, 1.0f);
+    hq_qlayer q{};
+    q.lo_bits = c.uniform ? 0 : c.lo;
+    q.hi_bits = c.hi;
+    q.w = t.w;
+    q.is_hi = c.uniform ? nullptr : t.is_hi;
+    q.lo_shift = c.uniform ? nullptr : t.lo_shift;
+    q.w_scale = scale.data();
+    q.bias = t.bias;
+    q.rq_mult = t.mult;
+    q.rq_shift = t.shift;
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, layout);
+    hq_layer_image img;
+    if (hq_layout_pack(&q, t.rows, t.k, &o, &img, err, errlen)) return -1;
+    out->assign(img.data, img.data + img.size);
+    hq_layer_image_free(&img);
+    return 0;
+}
+
+static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
     const pe_cfg c = kPeCfg;
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
@@ -717,6 +793,25 @@ static int run_random_layers(Sim &s, int n, unsigned long seed) {
         const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
         const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
         std::vector<uint8_t> m(size, 0);
+        if (layout >= 0) { /* --layout: the library's packer */
+            if (pack_tile(c, t, (hq_layout_kind)layout, &m, err, sizeof err)) {
+                std::fprintf(stderr, "layer %d: pack: %s\n", li, err);
+                pe_tile_free(&t);
+                return 2;
+            }
+            uint32_t e = 0;
+            const bool ok =
+                run_tile_layer(s, t, m.data(), (uint32_t)m.size(), t.exp_acc, t.exp_y, relu, &e);
+            if (!ok && bad_layers++ < 5)
+                std::fprintf(stderr, "MISMATCH %s layer %d (%s, K %d, rows %d, %s): error %u\n",
+                             hq_layout_name((hq_layout_kind)layout), li,
+                             directed ? pe_directed_name(li) : "random", t.k, t.rows,
+                             relu ? "uint8" : "int32", e);
+            rows_total += t.rows;
+            pe_tile_free(&t);
+            if (s.hung) break;
+            continue;
+        }
         m[0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
         m[1] = (uint8_t)(c.uniform ? 0 : c.lo);
         m[2] = (uint8_t)c.hi;
@@ -877,7 +972,15 @@ int main(int argc, char **argv) {
             o.random_layers = std::atoi(need("a count"));
         else if (a == "--random-dense")
             o.random_dense = std::atoi(need("a count"));
-        else if (a == "--report")
+        else if (a == "--layout") {
+            hq_layout_kind k;
+            char e[256];
+            if (hq_layout_parse(need("a layout"), &k, e, sizeof e)) {
+                std::fprintf(stderr, "%s: %s\n", argv[0], e);
+                return 2;
+            }
+            o.layout = (int)k;
+        } else if (a == "--report")
             o.report = need("a file");
         else if (a == "--dataset")
             o.dataset = need("a directory");
@@ -893,7 +996,7 @@ int main(int argc, char **argv) {
         s.mem.interval = o.interval;
         s.mem.stall = o.stall;
         s.mem.rng.seed(o.seed);
-        int rc = o.random_layers >= 0 ? run_random_layers(s, o.random_layers, o.seed)
+        int rc = o.random_layers >= 0 ? run_random_layers(s, o.random_layers, o.seed, o.layout)
                                       : run_random_dense(s, o.random_dense, o.seed);
         for (const std::string &v : s.chk.first)
             std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
