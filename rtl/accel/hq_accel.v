@@ -9,7 +9,7 @@
 //   DW         AXI4 data width in bits (32, 64, 128)
 //   MAX_ROWS   rows per layer the row-parameter and lo_shift buffers hold
 //   OBUF_BYTES one image's outputs (ROWS bytes, or 4 * ROWS for int32 logits)
-//   VBUF_BYTES the high-value section of an `escape` layer
+//   VBUF_BYTES the high-value section of an `escape` layer, the counts and entries of `coo`
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -25,7 +25,7 @@ module hq_accel #(
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,
     parameter OBUF_BYTES = 4096,
-    parameter VBUF_BYTES = 8192
+    parameter VBUF_BYTES = 16384
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -90,7 +90,8 @@ module hq_accel #(
     localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
                                                    : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK) |
                                                      (32'd1 << `HQ_ACCEL_LAYOUT_DENSE) |
-                                                     (32'd1 << `HQ_ACCEL_LAYOUT_ESCAPE);
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_ESCAPE) |
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_COO);
 
     // ---- registers ----
     wire        start, finish, busy, inc_layers, rd_weight;
@@ -139,7 +140,7 @@ module hq_accel #(
     wire clr_ctl, clr_act, clr_wgt;
     wire [31:0] act_seg, wgt_seg;
     wire c_in_ready, a_in_ready, w_in_ready;
-    wire wgt_dense, wgt_esc, d_in_ready, vb_we;
+    wire wgt_dense, wgt_esc, wgt_coo, d_in_ready, vb_we;
     wire [31:0] esc_vbytes, vb_addr, vb_data;
     assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready :
                      wgt_dense ? d_in_ready : w_in_ready;
@@ -188,6 +189,10 @@ module hq_accel #(
     // escape: the plane's markers get their high values from the value buffer
     wire                es_valid, es_last, es_ready, esc_bad, esc_lim;
     wire [WBEAT-1:0]    es_data;
+    // coo: the plane's high weights placed from the count and entry sections
+    wire                co_valid, co_last, co_ready, coo_bad, coo_lim;
+    wire [WBEAT-1:0]    co_data;
+    wire [15:0]         f_rows16;
     generate
         if (UNIFORM == 0) begin : g_escape
             hq_escape_decoder #(.LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
@@ -197,17 +202,29 @@ module hq_accel #(
                 .in_valid(dd_valid && wgt_esc), .in_ready(es_ready), .in_data(dd_data),
                 .in_last(dd_last), .out_valid(es_valid), .out_ready(wgt_ready && wgt_esc),
                 .out_data(es_data), .out_last(es_last), .bad(esc_bad), .lim(esc_lim));
+            hq_coo_decoder #(.LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
+                             .BUF_BYTES(VBUF_BYTES)) u_coo (
+                .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .rows(f_rows16), .cols(act_seg[15:0]),
+                .nbytes(esc_vbytes), .vb_we(vb_we), .vb_addr(vb_addr), .vb_data(vb_data),
+                .in_valid(dd_valid && wgt_coo), .in_ready(co_ready), .in_data(dd_data),
+                .in_last(dd_last), .out_valid(co_valid), .out_ready(wgt_ready && wgt_coo),
+                .out_data(co_data), .out_last(co_last), .bad(coo_bad), .lim(coo_lim));
         end else begin : g_no_escape
             assign {es_valid, es_last, es_ready, esc_bad, esc_lim} = 5'd0;
+            assign {co_valid, co_last, co_ready, coo_bad, coo_lim} = 5'd0;
             assign es_data = {WBEAT{1'b0}};
-            wire unused_esc = ^{esc_vbytes, vb_we, vb_addr, vb_data};
+            assign co_data = {WBEAT{1'b0}};
+            wire unused_esc = ^{esc_vbytes, vb_we, vb_addr, vb_data, f_rows16};
         end
     endgenerate
-    assign dd_ready = wgt_esc ? es_ready : wgt_ready && wgt_dense;
+    assign dd_ready = wgt_esc ? es_ready : wgt_coo ? co_ready : wgt_ready && wgt_dense;
 
-    wire                wgt_valid = !wgt_dense ? gb_valid : wgt_esc ? es_valid : dd_valid;
-    wire                wgt_last  = !wgt_dense ? gb_last : wgt_esc ? es_last : dd_last;
-    wire [WBEAT-1:0]    wgt_data  = !wgt_dense ? gb_data : wgt_esc ? es_data : dd_data;
+    wire                wgt_valid = !wgt_dense ? gb_valid : wgt_esc ? es_valid :
+                                    wgt_coo ? co_valid : dd_valid;
+    wire                wgt_last  = !wgt_dense ? gb_last : wgt_esc ? es_last :
+                                    wgt_coo ? co_last : dd_last;
+    wire [WBEAT-1:0]    wgt_data  = !wgt_dense ? gb_data : wgt_esc ? es_data :
+                                    wgt_coo ? co_data : dd_data;
     wire [WBEAT-1:0]    wgt_clean;
 
     // ---- the PE tile ----
@@ -234,7 +251,7 @@ module hq_accel #(
 
     // ---- the block contents the model's decoders refuse (ERR_WEIGHTS) ----
     wire chk_bad;
-    wire wgt_bad = chk_bad || dense_bad || esc_bad;
+    wire wgt_bad = chk_bad || dense_bad || esc_bad || coo_bad;
     hq_block_check #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI)) u_chk (
         .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(compute), .data(wgt_data),
         .last(wgt_last), .bad(chk_bad), .clean(wgt_clean));
@@ -256,7 +273,7 @@ module hq_accel #(
         .clr_ctl(clr_ctl), .clr_act(clr_act), .clr_wgt(clr_wgt),
         .act_seg(act_seg), .wgt_seg(wgt_seg), .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
         .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
-        .wgt_esc(wgt_esc), .wgt_lim(esc_lim), .esc_vbytes(esc_vbytes), .vb_we(vb_we),
+        .wgt_esc(wgt_esc), .wgt_lim(esc_lim || coo_lim), .wgt_coo(wgt_coo), .f_rows16(f_rows16), .esc_vbytes(esc_vbytes), .vb_we(vb_we),
         .vb_addr(vb_addr), .vb_data(vb_data),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),

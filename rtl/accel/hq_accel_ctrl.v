@@ -21,7 +21,7 @@ module hq_accel_ctrl #(
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,           // row parameter / lo_shift buffer entries
     parameter OBUF_BYTES = 4096,           // output buffer: one image's outputs
-    parameter VBUF_BYTES = 8192            // escape: the high-value section
+    parameter VBUF_BYTES = 16384           // escape: the high-value section; coo: counts, entries
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -50,6 +50,8 @@ module hq_accel_ctrl #(
     input  wire        wgt_bad,            // the weight stream broke a content check
     output wire        wgt_dense,          // `dense` or `escape`: the plane via the dense decoder
     output wire        wgt_esc,            // `escape`: slots from the value buffer
+    output wire        wgt_coo,            // `coo`: high weights from the entry buffer
+    output wire [15:0] f_rows16,           // ROWS
     input  wire        wgt_lim,            // a block needs more slots than the tile has
     output wire [31:0] esc_vbytes,         // bytes of the value section
     output wire        vb_we,              // value buffer write
@@ -149,7 +151,9 @@ module hq_accel_ctrl #(
     // derived sizes: block rows are ceil(K / M) blocks of BB bytes; dense is one bit stream
     // of ROWS x K fields of lo (or, uniform, hi) bits
     wire        esc       = f_layout == `HQ_ACCEL_LAYOUT_ESCAPE;
-    wire        plane     = f_layout == `HQ_ACCEL_LAYOUT_DENSE || esc;   // one bit stream
+    wire        coo       = f_layout == `HQ_ACCEL_LAYOUT_COO;
+    wire        sidebuf   = esc || coo;    // sections after the plane read into a buffer
+    wire        plane     = f_layout == `HQ_ACCEL_LAYOUT_DENSE || sidebuf;   // one bit stream
     wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
     wire [31:0] row_bytes = nblk * BB;
@@ -161,6 +165,8 @@ module hq_accel_ctrl #(
                                   : {32'd0, f_rows} * {16'd0, row_bytes};
     assign wgt_dense = plane;
     assign wgt_esc   = esc;
+    assign wgt_coo   = coo;
+    assign f_rows16  = f_rows;
     assign wgt_lo    = f_lo[2:0];
     assign wgt_hi    = f_hi[3:0];
     assign act_seg = {16'd0, f_cols};
@@ -185,8 +191,8 @@ module hq_accel_ctrl #(
         else if (f_out_h != 16'd1 || f_out_w != 16'd1 || pool1 != 8'd1)
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
-        // dense on both arrays, block and escape on the lane-group array
-        else if (!dense && (UNIFORM != 0 || (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !esc)))
+        // dense on both arrays, block, escape and coo on the lane-group array
+        else if (!dense && (UNIFORM != 0 || (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !sidebuf)))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
@@ -199,7 +205,7 @@ module hq_accel_ctrl #(
         // take -1, 0, +1) and blocks of its own LO/HI/N:M
         // (escape: the tile's low codes, high values of at most its HI bits)
         else if ((UNIFORM != 0) ? 1'b0
-                 : dense ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2)
+                 : (dense || coo) ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
                  : esc   ? (f_lo != LO8 || LO8 < 8'd2 || f_hi > HI8)
                          : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
@@ -238,7 +244,8 @@ module hq_accel_ctrl #(
         if ({16'd0, payload} + sec_bytes > {16'd0, h_total}) hbad = 1'b1;
     end
 
-    // escape: the high values follow the plane, 16-byte aligned, up to the image end
+    // escape: the high values, coo: the counts and entries follow the plane, 16-byte aligned,
+    // up to the image end
     wire [31:0] v_off    = (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
     wire [31:0] v_len    = h_total - v_off;
     assign esc_vbytes = v_len;
@@ -400,7 +407,7 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
                             err_where <= f_w_addr;
                             state <= S_FAIL;
-                        end else state <= esc ? S_V_ISSUE : S_P_ISSUE;
+                        end else state <= sidebuf ? S_V_ISSUE : S_P_ISSUE;
                     end
                 end
                 // escape: the value section into the decoder's buffer, once per layer
@@ -515,14 +522,15 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
                             state <= S_FAIL;
-                        end else if (wgt_lim) begin
-                            // more markers in a block than the tile's slots (RTL limit)
-                            err_code <= `HQ_ACCEL_ERR_LAYOUT;
-                            err_where <= f_w_addr;
-                            state <= S_FAIL;
                         end else if (wgt_bad) begin
                             // caught while streaming the first image, before any output
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
+                            err_where <= f_w_addr;
+                            state <= S_FAIL;
+                        end else if (wgt_lim) begin
+                            // more high weights in a block than the tile's slots (an RTL
+                            // limit; a malformed image, which the model refuses, goes first)
+                            err_code <= `HQ_ACCEL_ERR_LAYOUT;
                             err_where <= f_w_addr;
                             state <= S_FAIL;
                         end else state <= S_O_ISSUE;

@@ -428,12 +428,29 @@ static void add_escape_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d
                      if (!has) put_bits(x, plane, (r * d0.cols + b0) * lo, lo, marker);
                  }
          }});
-    /* an RTL limit (the model runs it): the tile has N slots per block */
-    cases.push_back({"escape: more markers in a block than N", HQ_ACCEL_ERR_LAYOUT,
-                     [=](Sim &x, const DramImage &) {
-                         for (int j = 0; j <= c.n; j++)
-                             put_bits(x, plane, (uint32_t)j * lo, lo, marker);
-                     }});
+    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: the
+     * first block of row 0 without a marker gets N + 1, and their values are inserted in the
+     * value section (the burst padding at the image end takes the longer section). */
+    if (hi == 8)
+        cases.push_back({"escape: more markers in a block than N", HQ_ACCEL_ERR_LAYOUT,
+                         [=](Sim &x, const DramImage &) {
+                             uint32_t before = 0, b0 = 0;
+                             for (;; b0 += c.m) {
+                                 unsigned mk = 0;
+                                 for (uint32_t j = 0; j < (uint32_t)c.m; j++)
+                                     mk += get_bits(x, plane, (b0 + j) * lo, lo) == marker;
+                                 if (!mk) break;
+                                 before += mk;
+                             }
+                             const unsigned add = (unsigned)c.n + 1;
+                             const uint32_t end = d0.weight_addr + d0.weight_bytes;
+                             uint8_t *v = &x.mem.bytes[vals - x.mem.base];
+                             std::memmove(v + before + add, v + before, end - vals - before - add);
+                             for (unsigned j = 0; j < add; j++) {
+                                 put_bits(x, plane, (b0 + j) * lo, lo, marker);
+                                 v[before + j] = (uint8_t)(5 + j);
+                             }
+                         }});
     cases.push_back({"escape: value section above the RTL buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
                      [=](Sim &x, const DramImage &i) {
                          const uint32_t more = d0.weight_bytes + 16384;
@@ -443,6 +460,52 @@ static void add_escape_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d
                      1, 0, (int64_t)d0.weight_addr});
 }
 
+/* `coo` layer 0: the plane, the u16 counts, the (8-bit delta, hi-bit value) entries. */
+static void add_coo_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
+    const unsigned lo = d0.lo_bits, hi = d0.hi_bits, ew = 8 + hi;
+    const uint32_t plane = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+    const uint32_t cnt = plane + ((d0.rows * d0.cols * lo + 7) / 8 + 15) / 16 * 16;
+    const uint32_t ent = cnt + (2 * d0.rows + 15) / 16 * 16;
+    if (lo >= 2)
+        cases.push_back(
+            {"coo: marker in the plane", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+                 put_bits(x, plane, (3 * d0.cols + 9) * lo, lo, 1u << (lo - 1));
+             }});
+    cases.push_back({"coo: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, ent, 8, hi, 1u << (hi - 1)); }});
+    /* the last row's entries followed by 4 more of delta 255: past K or past the section */
+    cases.push_back(
+        {"coo: high weight past K", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+             uint32_t total = 0;
+             for (uint32_t r = 0; r < d0.rows; r++)
+                 total += get_bits(x, cnt, 16 * r, 16);
+             const uint32_t last = get_bits(x, cnt, 16 * (d0.rows - 1), 16);
+             put_bits(x, cnt, 16 * (d0.rows - 1), 16, last + 4);
+             for (uint32_t k = 0; k < 4; k++) {
+                 put_bits(x, ent, (total + k) * ew, 8, 255);
+                 put_bits(x, ent, (total + k) * ew + 8, hi, 1);
+             }
+         }});
+    cases.push_back({"coo: count past the entries", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, cnt, 0, 16, 65535); }});
+    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: N + 1
+     * entries (delta 0) inserted before row 0's, at columns 0..N (the burst padding at the
+     * image end takes the longer section; row 0's own high weights move N + 1 columns on) */
+    if (hi == 8)
+        cases.push_back({"coo: more high weights in a block than N", HQ_ACCEL_ERR_LAYOUT,
+                         [=](Sim &x, const DramImage &) {
+                             const unsigned add = (unsigned)kPeCfg.n + 1;
+                             const uint32_t end = d0.weight_addr + d0.weight_bytes;
+                             uint8_t *e = &x.mem.bytes[ent - x.mem.base];
+                             std::memmove(e + 2 * add, e, end - ent - 2 * add);
+                             put_bits(x, cnt, 0, 16, get_bits(x, cnt, 0, 16) + add);
+                             for (unsigned k = 0; k < add; k++) {
+                                 e[2 * k] = 0;
+                                 e[2 * k + 1] = (uint8_t)(5 + k);
+                             }
+                         }});
+}
+
 /* Weight contents of layer 0 that the model's decoders refuse (block_decoder.cpp,
  * dense_decoder.cpp), and one it accepts (a marker in a block's padding past K). */
 static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
@@ -450,6 +513,10 @@ static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &
     const uint32_t hmin = 1u << (c.hi - 1);
     if (d0.layout == HQ_ACCEL_LAYOUT_ESCAPE) {
         add_escape_cases(cases, d0);
+        return;
+    }
+    if (d0.layout == HQ_ACCEL_LAYOUT_COO) {
+        add_coo_cases(cases, d0);
         return;
     }
     if (d0.layout == HQ_ACCEL_LAYOUT_DENSE) {
@@ -521,7 +588,7 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     auto f32 = [](uint32_t off, uint32_t v) {
         return [=](Sim &x, const DramImage &i) { x.put32(desc_at(i, 0) + off, v); };
     };
-    const uint8_t other_layout = kPeCfg.uniform ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_COO;
+    const uint8_t other_layout = kPeCfg.uniform ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_ROWGROUP;
     std::vector<ErrCase> cases = {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
