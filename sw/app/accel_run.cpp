@@ -13,6 +13,7 @@ extern "C" {
 #include "container.h"
 #include "dataset.h"
 #include "reference.h"
+#include "synthetic.h"
 #include "train.h"
 }
 
@@ -174,9 +175,14 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     g.have_model = true;
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
-    if (hq_dataset_load(&g.ds, o.dataset_dir.empty() ? nullptr : o.dataset_dir.c_str(),
-                        HQ_SPLIT_TEST, err, sizeof err))
+    if (o.synthetic_inputs > 0) {
+        if (hq_synthetic_inputs(&g.ds, &g.m, o.synthetic_inputs, err, sizeof err))
+            throw Failure{2, err};
+        rep->synthetic = true;
+    } else if (hq_dataset_load(&g.ds, o.dataset_dir.empty() ? nullptr : o.dataset_dir.c_str(),
+                               HQ_SPLIT_TEST, err, sizeof err)) {
         throw Failure{2, err};
+    }
     g.have_ds = true;
     const int n = o.images ? o.images : g.ds.n;
     if (n < 1 || n > g.ds.n)
