@@ -293,6 +293,8 @@ class Importer:
     def op_MaxPool(self, node):
         a = attrs(node, ("kernel_shape", "strides", "pads", "ceil_mode", "auto_pad", "dilations",
                          "storage_order"))
+        if "kernel_shape" not in a:
+            fail(node, "attribute kernel_shape is missing")
         ks = a["kernel_shape"]
         st = a.get("strides", [1, 1])
         if (len(set(ks)) != 1 or list(st) != list(ks) or any(a.get("pads", [0])) or
@@ -448,6 +450,9 @@ def main(argv):
     except ModuleNotFoundError as e:
         print(f"{where}Python module {e.name} not installed (Debian package python3-onnx)",
               file=sys.stderr)
+        return 2
+    except Exception as e:  # a malformed graph the checks above did not foresee: still one line
+        print(f"{where}cannot convert ({type(e).__name__}: {e})", file=sys.stderr)
         return 2
     return 0
 
