@@ -5,7 +5,7 @@ Fashion-MNIST MLP and CNN, briefly trained) and the workload zoo networks that i
 (configs/workloads/README.md), each quantized with uniform8 and a heterogeneous policy on
 synthetic calibration images.
 
-usage: scaling_bench.py HQSIM SOURCE_DIR WORKDIR OUTDIR [--nets a,b] [--work W]
+usage: scaling_bench.py HQSIM SOURCE_DIR WORKDIR OUTDIR [--nets a,b] [--macs W]
 
 Per image = the marginal cost: (time of N + 1 images - time of 1 image) / N, with N about
 W x 1e8 MACs worth of images (1..2000), so model loading
@@ -105,8 +105,8 @@ def main():
     ap.add_argument("work")
     ap.add_argument("out")
     ap.add_argument("--nets", default="mlp,cnn,bert_layer,vgg16")
-    ap.add_argument("--work", type=int, default=10,
-                    help="work per measurement, in units of 1e8 MACs (default 10)")
+    ap.add_argument("--macs", type=int, default=10, dest="budget",
+                    help="MACs per measurement, in units of 1e8 (default 10)")
     a = ap.parse_args()
     hq = os.path.realpath(a.hqsim)
     os.makedirs(a.work, exist_ok=True)
@@ -115,8 +115,8 @@ def main():
     for net in a.nets.split(","):
         f = prepare(net, hq, a.src, a.work)
         macs, weights, largest = model_stats(f, a.src)
-        # about a.work x 1e8 MACs per measurement, 1..2000 images (VGG-16: 15.5 GMAC each)
-        n = max(1, min(2000, int(a.work * 1e8 / macs)))
+        # about a.budget x 1e8 MACs per measurement, 1..2000 images (VGG-16: 15.5 GMAC each)
+        n = max(1, min(2000, int(a.budget * 1e8 / macs)))
         for tag, policy in POLICIES:
             q = os.path.join(a.work, f"{net}-{tag}.hqm")
             if not os.path.exists(q):
@@ -151,7 +151,7 @@ def write_md(rows, path, a):
     with open(path, "w") as f:
         f.write("# Scaling: host time and memory against network size\n\n"
                 "Made by `benches/scaling/scaling_bench.py` (CTest `bench_scaling`, label bench; "
-                f"`--nets {a.nets} --work {a.work}`). Per image = marginal cost of N more "
+                f"`--nets {a.nets} --macs {a.budget}`). Per image = marginal cost of N more "
                 "synthetic images (`--synthetic-inputs`), one thread; peak memory = maximum "
                 "resident set of the process. `run/eval` = the ratio of per-image host times "
                 "(target <= 2); `mem ratio` = run peak memory / (model file + largest "
