@@ -15,8 +15,12 @@ void summary(const hq::accel::RunReport &r) {
                  r.arch.c_str(), r.layout.c_str(), r.images, r.batch,
                  r.accel_impl == "model" ? "" : ", accelerator ",
                  r.accel_impl == "model" ? "" : r.accel_impl.c_str());
-    std::fprintf(stderr, "  accuracy        %.2f %% (reference %.2f %%), %d mismatches\n",
-                 100 * r.accuracy, 100 * r.reference_accuracy, r.mismatches);
+    if (r.synthetic)
+        std::fprintf(stderr, "  accuracy        not reported (synthetic inputs), %d mismatches\n",
+                     r.mismatches);
+    else
+        std::fprintf(stderr, "  accuracy        %.2f %% (reference %.2f %%), %d mismatches\n",
+                     100 * r.accuracy, 100 * r.reference_accuracy, r.mismatches);
     std::fprintf(stderr,
                  "  cycles/image    %.0f accelerator cycles (%.0f end to end at %.0f MHz)\n",
                  r.images ? (double)r.cycles / r.images : 0.0,
@@ -53,6 +57,7 @@ hq::accel::RunOptions options(const hq_model_run_args &a) {
     o.fw_path = str(a.fw_path);
     o.dataset_dir = str(a.dataset_dir);
     o.images = a.images;
+    o.synthetic_inputs = a.synthetic_inputs;
     o.batch = a.batch > 0 ? a.batch : 1;
     o.poll = a.poll;
     o.chain = a.chain;

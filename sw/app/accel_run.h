@@ -24,7 +24,8 @@ struct RunOptions {
                                   type hq_accel_rtl) */
     std::string platform_path; /* "" = default search */
     std::string timing_path, energy_path, fw_path, dataset_dir;
-    int images = 0; /* 0 = the whole test set */
+    int images = 0;           /* 0 = the whole test set */
+    int synthetic_inputs = 0; /* > 0: synthetic images (synthetic.h), no accuracy */
     int batch = 1;
     bool poll = false, chain = false;
     std::string stats_path, csv_path, trace_path, vcd_path, png_dir;
@@ -47,6 +48,7 @@ struct RunReport {
      * mismatches are over the completed images only; an uncomputed image never counts. */
     int images_completed = 0, images_failed = 0;
     double accuracy = 0, reference_accuracy = 0;
+    bool synthetic = false;  /* synthetic inputs: accuracy not defined (null in the JSON) */
     uint64_t cycles = 0;     /* accelerator busy cycles, all layers */
     uint64_t e2e_cycles = 0; /* simulated time of the whole run, in accelerator cycles */
     uint64_t dram_bytes = 0, weight_bytes = 0;

@@ -137,6 +137,10 @@ static void usage_model(FILE *f) {
             "                    share/hqsim/fw/accel/accel_runtime.elf near the executable)\n"
             "  --dataset DIR     Fashion-MNIST directory (default: the Debian package's)\n"
             "  --images N        first N test images (default: all 10000)\n"
+            "  --synthetic-inputs N  N deterministic synthetic images of the model's input\n"
+            "                    shape instead of the dataset (models without one, e.g. the\n"
+            "                    workload zoo): accuracy is not reported, every image is still\n"
+            "                    compared bit for bit with the C reference\n"
             "  --batch B         images sharing one pass over the weights (default 1)\n"
             "  --poll            firmware polls STATUS instead of sleeping in wfi\n"
             "  --chain           one accelerator command per batch instead of one per layer\n"
@@ -243,7 +247,8 @@ enum {
     O_VCD,
     O_PNG,
     O_QUIET,
-    O_TRACE_IMAGES
+    O_TRACE_IMAGES,
+    O_SYNTHETIC
 };
 
 /* Every option of `hqsim run` and the forms that take it. */
@@ -270,6 +275,7 @@ static const struct run_option {
     {"energy", required_argument, O_ENERGY, FORM_MODEL},
     {"dataset", required_argument, O_DATASET, FORM_MODEL},
     {"images", required_argument, O_IMAGES, FORM_MODEL},
+    {"synthetic-inputs", required_argument, O_SYNTHETIC, FORM_MODEL},
     {"batch", required_argument, O_BATCH, FORM_MODEL},
     {"poll", no_argument, O_POLL, FORM_MODEL},
     {"chain", no_argument, O_CHAIN, FORM_MODEL},
@@ -341,6 +347,7 @@ static int take_option(run_args *a, int id, const char *arg) {
     case O_ENERGY: m->energy_path = arg; break;
     case O_DATASET: m->dataset_dir = arg; break;
     case O_IMAGES: return parse_int("--images", arg, 1, 1000000, &m->images);
+    case O_SYNTHETIC: return parse_int("--synthetic-inputs", arg, 1, 1000000, &m->synthetic_inputs);
     case O_BATCH: return parse_int("--batch", arg, 1, 65536, &m->batch);
     case O_POLL: m->poll = 1; break;
     case O_CHAIN: m->chain = 1; break;
