@@ -418,11 +418,6 @@ int cmd_calibrate(int argc, char **argv) {
     }
     if (fbest >= cost0) memcpy(best, v0, sizeof best), fbest = cost0;
 
-    /* After: the best values on both sets. */
-    if (evaluate(&c, best, fit, nfit, 1) < 0 || (nhold && evaluate(&c, best, hold, nhold, 1) < 0)) {
-        fprintf(stderr, "hqsim %s: %s\n", CMD, c.err);
-        goto cleanup;
-    }
     /* Which parameters the fit set could see: a 50 % change that leaves the cost alone. */
     json_t *blind = json_array();
     for (size_t i = 0; i < c.np; i++) {
@@ -442,6 +437,22 @@ int cmd_calibrate(int argc, char **argv) {
             json_array_append_new(blind, json_string(c.p[i]->name));
     }
 
+    /* A parameter the fit set cannot see keeps its base value (the simplex only wandered). */
+    if (json_array_size(blind)) {
+        double v[MAX_PARAMS];
+        memcpy(v, best, sizeof v);
+        for (size_t i = 0; i < c.np; i++)
+            for (size_t k = 0; k < json_array_size(blind); k++)
+                if (!strcmp(json_string_value(json_array_get(blind, k)), c.p[i]->name))
+                    v[i] = v0[i];
+        const double cv = evaluate(&c, v, fit, nfit, 1);
+        if (cv >= 0 && fabs(cv - fbest) <= 1e-12 * (1 + fbest)) memcpy(best, v, sizeof best);
+    }
+    /* After: the best values on both sets. */
+    if (evaluate(&c, best, fit, nfit, 1) < 0 || (nhold && evaluate(&c, best, hold, nhold, 1) < 0)) {
+        fprintf(stderr, "hqsim %s: %s\n", CMD, c.err);
+        goto cleanup;
+    }
     printf("fitted with GSL nmsimplex2, %d model evaluations, cost %.6g -> %.6g:\n", c.evals, cost0,
            fbest);
     for (size_t i = 0; i < c.np; i++)
