@@ -380,7 +380,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     rep->platform_used = plat_path;
     rep->timing_used = timing.empty() ? "builtin:default" : timing;
     rep->command_line = o.command_line;
-    if (!o.measure_path.empty()) {
+    if (!o.measure_path.empty() && rep->exit_code == 0) {
         /* The firmware's rows (UART, the registers' path) must agree with the statistics. */
         uint64_t uart_cycles = 0;
         for (const hq_measure_row &m : rep->measure_rows)
