@@ -10,7 +10,19 @@
 #include <inttypes.h>
 #include <nettle/sha2.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
+
+/* fprintf for the library's writers (formatted into a buffer, written with fputs). */
+static void outf(FILE *f, const char *fmt, ...) HQ_MEASURE_FMT(2, 3);
+static void outf(FILE *f, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fputs(buf, f);
+}
 
 const char *const hq_measure_required_keys[] = {
     "source",   "clock_hz",        "arch",   "model",         "model_sha256",
@@ -70,28 +82,28 @@ static const char *const column_names[N_COLUMNS] = {
 
 void hq_measure_write_columns(FILE *f) {
     for (int i = 0; i < N_COLUMNS; i++)
-        fprintf(f, "%s%s", i ? "," : "", column_names[i]);
+        outf(f, "%s%s", i ? "," : "", column_names[i]);
 }
 
 void hq_measure_write_row(FILE *f, const hq_measure_row *r) {
-#define U32_(m, name) fprintf(f, "%" PRIu32 ",", r->m);
+#define U32_(m, name) outf(f, "%" PRIu32 ",", r->m);
     HQ_MEASURE_KEYS(U32_)
-    fprintf(f, "%s,%s,%s,", hq_measure_op_name(r->op), hq_measure_layout_name(r->layout),
-            hq_measure_arch_name(r->arch));
+    outf(f, "%s,%s,%s,", hq_measure_op_name(r->op), hq_measure_layout_name(r->layout),
+         hq_measure_arch_name(r->arch));
     HQ_MEASURE_GEOMETRY(U32_)
 #undef U32_
     int first = 1;
 #define U64_(m, name, ...)                                                                         \
-    fprintf(f, "%s%" PRIu64, first ? "" : ",", r->m);                                              \
+    outf(f, "%s%" PRIu64, first ? "" : ",", r->m);                                                 \
     first = 0;
     HQ_MEASURE_COUNTERS(U64_)
 #undef U64_
 }
 
 void hq_measure_write_header(FILE *f, const hq_measure_kv *kv, size_t n) {
-    fprintf(f, "%s\n", HQ_MEASURE_MAGIC);
+    outf(f, "%s\n", HQ_MEASURE_MAGIC);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "# %s: %s\n", kv[i].key, kv[i].value);
+        outf(f, "# %s: %s\n", kv[i].key, kv[i].value);
 }
 
 /* ---- reading ---- */

@@ -11,6 +11,9 @@
 
 #include "hq_measure_cols.h"
 
+/* printf-style format checking for the writers' helpers */
+#define HQ_MEASURE_FMT(f, a) __attribute__((format(__printf__, f, a)))
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -6,7 +6,19 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
+
+/* fprintf for the library's writers (formatted into a buffer, written with fputs). */
+static void outf(FILE *f, const char *fmt, ...) HQ_MEASURE_FMT(2, 3);
+static void outf(FILE *f, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fputs(buf, f);
+}
 
 static double rel_pct(double model, double measured) {
     return measured > 0 ? 100.0 * (model - measured) / measured : 0;
@@ -21,11 +33,11 @@ void hq_measure_table(FILE *f, const char *title, const hq_measure_row *m, const
         if (m[i].layer == m[0].layer) images += m[i].images;
     }
     if (images <= 0) images = 1;
-    fprintf(f, "%s\n", title);
-    fprintf(f, "  %-5s %-8s %-11s %12s %12s %8s", "layer", "op", "rows x cols", "measured/img",
-            a ? "before/img" : "model/img", "error");
-    if (a) fprintf(f, " %12s %8s", "after/img", "error");
-    fprintf(f, "\n");
+    outf(f, "%s\n", title);
+    outf(f, "  %-5s %-8s %-11s %12s %12s %8s", "layer", "op", "rows x cols", "measured/img",
+         a ? "before/img" : "model/img", "error");
+    if (a) outf(f, " %12s %8s", "after/img", "error");
+    outf(f, "\n");
     double tm = 0, tb = 0, ta = 0;
     for (size_t l = 0; l < nl; l++) {
         double sm = 0, sb = 0, sa = 0;
@@ -40,15 +52,15 @@ void hq_measure_table(FILE *f, const char *title, const hq_measure_row *m, const
         tm += sm, tb += sb, ta += sa;
         char shape[32];
         snprintf(shape, sizeof shape, "%u x %u", first->rows, first->cols);
-        fprintf(f, "  %-5zu %-8s %-11s %12.1f %12.1f %+7.2f%%", l, hq_measure_op_name(first->op),
-                shape, sm / images, sb / images, rel_pct(sb, sm));
-        if (a) fprintf(f, " %12.1f %+7.2f%%", sa / images, rel_pct(sa, sm));
-        fprintf(f, "\n");
+        outf(f, "  %-5zu %-8s %-11s %12.1f %12.1f %+7.2f%%", l, hq_measure_op_name(first->op),
+             shape, sm / images, sb / images, rel_pct(sb, sm));
+        if (a) outf(f, " %12.1f %+7.2f%%", sa / images, rel_pct(sa, sm));
+        outf(f, "\n");
     }
-    fprintf(f, "  %-5s %-8s %-11s %12.1f %12.1f %+7.2f%%", "image", "", "", tm / images,
-            tb / images, rel_pct(tb, tm));
-    if (a) fprintf(f, " %12.1f %+7.2f%%", ta / images, rel_pct(ta, tm));
-    fprintf(f, "\n");
+    outf(f, "  %-5s %-8s %-11s %12.1f %12.1f %+7.2f%%", "image", "", "", tm / images, tb / images,
+         rel_pct(tb, tm));
+    if (a) outf(f, " %12.1f %+7.2f%%", ta / images, rel_pct(ta, tm));
+    outf(f, "\n");
 }
 
 int hq_measure_png(const char *path, const char *title, size_t n, const char *const *labels,
