@@ -13,6 +13,8 @@
 
 #define HQ_ACCEL_NET_POLL 1u  /* poll STATUS instead of sleeping in wfi */
 #define HQ_ACCEL_NET_CHAIN 2u /* one command per batch (all layers) instead of one per layer */
+#define HQ_ACCEL_NET_MEASURE                                                                       \
+    4u /* print each command's counters on the UART (docs/measurements.md) */
 
 /* Exit codes of the runtime (the firmware's exit status). */
 #define HQ_ACCEL_EXIT_OK 0
@@ -26,7 +28,7 @@ typedef struct {
     uint32_t accel_base; /* register window of the accelerator */
     uint32_t plic_base;  /* interrupt controller (SiFive PLIC layout), 0 = none: poll */
     uint32_t irq_source; /* the accelerator's PLIC source */
-    uint32_t mode;       /* HQ_ACCEL_NET_POLL | HQ_ACCEL_NET_CHAIN */
+    uint32_t mode;       /* HQ_ACCEL_NET_POLL | HQ_ACCEL_NET_CHAIN | HQ_ACCEL_NET_MEASURE */
     uint32_t n_layers;   /* descriptors of one batch, consecutive at desc_addr */
     uint32_t desc_addr;
     uint32_t n_images, batch;

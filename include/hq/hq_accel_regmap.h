@@ -40,6 +40,12 @@
 #define HQ_ACCEL_REG_MACS_LO 0x80u /* ro */
 #define HQ_ACCEL_REG_MACS_HI 0x84u /* ro */
 #define HQ_ACCEL_REG_LAYERS 0x88u /* ro */
+#define HQ_ACCEL_REG_OUTPUT_LO 0x90u /* ro */
+#define HQ_ACCEL_REG_OUTPUT_HI 0x94u /* ro */
+#define HQ_ACCEL_REG_CONTROL_LO 0x98u /* ro */
+#define HQ_ACCEL_REG_CONTROL_HI 0x9Cu /* ro */
+#define HQ_ACCEL_REG_RD_STALL_LO 0xA0u /* ro */
+#define HQ_ACCEL_REG_RD_STALL_HI 0xA4u /* ro */
 
 /* register fields */
 #define HQ_ACCEL_CTRL_START 1u

@@ -447,6 +447,7 @@ bool LayerEngine::Run::store_outputs() {
         return false;
     event(Unit::DmaOut, t_done, t_end);
     st().stall_dram += t_end - t_done;
+    st().stall_dram_write += t_end - t_done;
     st().cycles = t_end;
     return true;
 }

@@ -100,6 +100,10 @@ module hq_accel #(
     wire [7:0]  finish_err;
     wire        compute, rd_idle, wr_idle;
     wire        rd_fire;
+    // counter classes (docs/rtl-accel.md): a transfer in flight is a DRAM stall; the output
+    // phase's other cycles are output; the rest of the busy cycles are control
+    wire        stall_dram = busy && !compute && (!rd_idle || !wr_idle);
+    wire        out_phase;
     wire [IW-1:0] rd_n;
     hq_accel_csr #(.HW_CONFIG(HWC), .LAYOUTS(LAYOUT_MASK)) u_csr (
         .clk(clk), .rst(rst),
@@ -113,8 +117,11 @@ module hq_accel #(
         .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
         .finish_addr(finish_addr),
         .busy_cycle(busy), .inc_compute(compute),
-        .inc_stall_dram(busy && !compute && (!rd_idle || !wr_idle)),
+        .inc_stall_dram(stall_dram),
         .inc_stall_dec(1'b0), .inc_stall_out(1'b0),
+        .inc_output(busy && !compute && !stall_dram && out_phase),
+        .inc_control(busy && !compute && !stall_dram && !out_phase),
+        .inc_rd_stall(dbg_rd_stall),
         .add_rd(rd_fire ? {{(16-IW){1'b0}}, rd_n} : 16'd0), .add_wr(add_wr),
         .add_weight((rd_fire && rd_weight) ? {{(16-IW){1'b0}}, rd_n} : 16'd0),
         .add_macs(add_macs), .inc_layers(inc_layers));
@@ -283,7 +290,7 @@ module hq_accel #(
         .wr_cmd(wr_cmd), .wr_addr(wr_addr), .wr_len(wr_len), .wr_idle(wr_idle),
         .wr_err(wr_err), .wr_err_addr(wr_err_addr),
         .busy(busy), .add_wr(add_wr), .add_macs(add_macs), .inc_layers(inc_layers),
-        .state_out(dbg_state));
+        .state_out(dbg_state), .out_phase(out_phase));
 
     // ---- write engine (with the output buffer) ----
     hq_axi_wr #(.DW(DW), .BUF_BYTES(OBUF_BYTES + BPW)) u_wr (

@@ -90,7 +90,8 @@ module hq_accel_ctrl #(
     output reg  [31:0] add_wr,
     output reg  [31:0] add_macs,
     output reg         inc_layers,
-    output wire [4:0]  state_out           // for the bench's overhead measurement
+    output wire [4:0]  state_out,          // for the bench's overhead measurement
+    output wire        out_phase           // writing a layer's outputs (OUTPUT counter)
 );
     localparam SH = $clog2(DW / 8);
     localparam [4:0] S_IDLE = 0, S_D_ISSUE = 1, S_D_WAIT = 2, S_CHECK = 3, S_H_ISSUE = 4,
@@ -105,6 +106,7 @@ module hq_accel_ctrl #(
     localparam [31:0] VBUF_MAX = VBUF_BYTES;
     reg [4:0]  state;
     assign state_out = state;
+    assign out_phase = state == S_O_ISSUE || state == S_O_WAIT;
     assign busy = state != S_IDLE;
 
     reg [31:0]  desc_cur;                  // address of the current descriptor

@@ -2,6 +2,7 @@
  * summary on stderr and the output files. */
 #include "accel/array_registry.h"
 #include "accel_run.h"
+#include "measure_run.h"
 #include "hq_accel_cli.h"
 #include "out_file.h"
 
@@ -68,6 +69,9 @@ hq::accel::RunOptions options(const hq_model_run_args &a) {
     o.png_dir = str(a.png_dir);
     o.json = a.json;
     o.quiet = a.quiet;
+    o.measure_path = str(a.measure_path);
+    for (int i = 0; i < a.argc && a.argv; i++)
+        o.command_line += (i ? " " : "hqsim ") + std::string(a.argv[i]);
     return o;
 }
 
@@ -89,6 +93,8 @@ extern "C" int hq_accel_run_model(const hq_model_run_args *a) {
             werr = err;
     }
     if (werr.empty() && !o.csv_path.empty()) werr = hq::accel::write_csv(r, o.csv_path);
+    if (werr.empty() && !o.measure_path.empty() && rc != 3)
+        werr = hq::accel::write_measure_file(o, r, o.measure_path);
     if (werr.empty() && !o.trace_path.empty()) {
         int traced = 0;
         werr = hq::accel::write_chrome_trace(r, o.trace_path, a->trace_images, &traced);

@@ -1,4 +1,5 @@
 #include "accel_run.h"
+#include "measure_run.h"
 
 #include "accel/accel_device.h"
 #include "dram_image.h"
@@ -272,7 +273,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ip.accel_base = (uint32_t)acc->base;
     ip.plic_base = plic && acc->irq ? (uint32_t)plic->base : 0;
     ip.irq_source = acc->irq;
-    ip.mode = (o.poll ? HQ_ACCEL_NET_POLL : 0) | (o.chain ? HQ_ACCEL_NET_CHAIN : 0);
+    ip.mode = (o.poll ? HQ_ACCEL_NET_POLL : 0) | (o.chain ? HQ_ACCEL_NET_CHAIN : 0) |
+              (o.measure_path.empty() ? 0 : HQ_ACCEL_NET_MEASURE);
     ip.batch = o.batch;
     ip.n_images = n;
     ip.images = g.ds.images;
@@ -294,6 +296,13 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     link_rtl_accel_device();
     hq::PlatformOptions popt;
     popt.uart_out_path = o.quiet ? "/dev/null" : (o.json ? "/dev/stderr" : "");
+    /* --measure: the UART goes through a file, the rows are taken out of it after the run */
+    std::string uart_file, uart_echo = popt.uart_out_path;
+    if (!o.measure_path.empty()) {
+        std::string merr;
+        if ((uart_file = measure_uart_file(&merr)).empty()) throw Failure{2, merr};
+        popt.uart_out_path = uart_file;
+    }
     hq::Platform plat("platform", cfg, popt);
     std::unique_ptr<ModelView> model_view;
     AccelView *view = nullptr;
@@ -348,6 +357,11 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     }
 
     sc_core::sc_start();
+    if (!uart_file.empty()) {
+        /* the UART flushes its stream at the end of the simulation */
+        const std::string merr = measure_uart_collect(uart_file, uart_echo, &rep->measure_rows);
+        if (!merr.empty()) throw Failure{3, merr};
+    }
     if (pe_rtl) {
         const RtlPeCounters &c = rtl_pe_counters();
         std::fprintf(stderr,
@@ -433,6 +447,19 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->energy_pj += s.energy_pj;
     }
     rep->trace = accel.trace();
+    rep->platform_used = plat_path;
+    rep->timing_used = timing.empty() ? "builtin:default" : timing;
+    rep->command_line = o.command_line;
+    if (!o.measure_path.empty() && rep->exit_code == 0) {
+        /* The firmware's rows (UART, the registers' path) must agree with the statistics. */
+        uint64_t uart_cycles = 0;
+        for (const hq_measure_row &m : rep->measure_rows)
+            uart_cycles += m.cycles;
+        if (uart_cycles != rep->cycles)
+            throw Failure{3, "--measure: the firmware's rows sum to " +
+                                 std::to_string(uart_cycles) + " cycles, the statistics to " +
+                                 std::to_string(rep->cycles)};
+    }
     rep->host_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 

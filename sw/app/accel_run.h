@@ -6,6 +6,7 @@
 #define HQ_ACCEL_RUN_H
 
 #include "accel/accel_stats.h"
+#include "measure.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,8 @@ struct RunOptions {
     bool poll = false, chain = false;
     std::string stats_path, csv_path, trace_path, vcd_path, png_dir;
     bool json = false, quiet = false;
+    std::string measure_path; /* --measure: rows from the firmware's UART lines */
+    std::string command_line;
 };
 
 /* Per network layer, summed over all its invocations (batches). */
@@ -59,6 +62,9 @@ struct RunReport {
     std::string error; /* firmware/accelerator error message */
     std::vector<LayerReport> layers;
     std::vector<TraceEvent> trace;
+    /* --measure: the firmware's rows, what the header names (measure_run.h) */
+    std::vector<hq_measure_row> measure_rows;
+    std::string measure_source = "model", platform_used, timing_used, command_line;
     nlohmann::json to_json() const;
 };
 

@@ -19,6 +19,9 @@ typedef struct hq_model_run_args {
     const char *stats_path, *csv_path, *trace_path, *vcd_path, *png_dir;
     int trace_images; /* images in the --trace file (0 = all) */
     int json, quiet;
+    const char *measure_path; /* --measure */
+    int argc;                 /* the command line, for the measurement file's header */
+    const char *const *argv;
 } hq_model_run_args;
 
 /* The registered PE array kinds (model/accel/array_registry.h) for the command line:

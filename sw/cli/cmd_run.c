@@ -146,6 +146,8 @@ static void usage_model(FILE *f) {
             "  --chain           one accelerator command per batch instead of one per layer\n"
             "  --stats FILE      write the JSON report to FILE\n"
             "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
+            "  --measure FILE    measurement file (docs/measurements.md): each command's\n"
+            "                    counters as the firmware prints them on the UART\n"
             "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
             "                    --trace-images images\n"
             "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
@@ -248,7 +250,8 @@ enum {
     O_PNG,
     O_QUIET,
     O_TRACE_IMAGES,
-    O_SYNTHETIC
+    O_SYNTHETIC,
+    O_MEASURE
 };
 
 /* Every option of `hqsim run` and the forms that take it. */
@@ -286,6 +289,7 @@ static const struct run_option {
     {"png", required_argument, O_PNG, FORM_MODEL},
     {"quiet", no_argument, O_QUIET, FORM_MODEL},
     {"trace-images", required_argument, O_TRACE_IMAGES, FORM_MODEL},
+    {"measure", required_argument, O_MEASURE, FORM_MODEL},
 };
 #define N_RUN_OPTIONS (sizeof run_options / sizeof run_options[0])
 
@@ -353,6 +357,7 @@ static int take_option(run_args *a, int id, const char *arg) {
     case O_CHAIN: m->chain = 1; break;
     case O_STATS: m->stats_path = arg; break;
     case O_CSV: m->csv_path = arg; break;
+    case O_MEASURE: m->measure_path = arg; break;
     case O_TRACE: m->trace_path = arg; break;
     case O_VCD: m->vcd_path = arg; break;
     case O_PNG: m->png_dir = arg; break;
@@ -492,7 +497,11 @@ int cmd_run(int argc, char **argv) {
     if (pr > 0) return 0; /* --help */
     if (pr < 0) return EXIT_USAGE;
     /* `hqsim run Q.hqm [...]`: the accelerator's run (sw/app/accel_cli.cpp). */
-    if (form == FORM_MODEL) return hq_accel_run_model(&a.model);
+    if (form == FORM_MODEL) {
+        a.model.argc = argc;
+        a.model.argv = (const char *const *)argv;
+        return hq_accel_run_model(&a.model);
+    }
     if (!a.fw_path) {
         fprintf(stderr, "hqsim run: --fw PROG.elf is required (see hqsim run --help)\n");
         return EXIT_USAGE;

@@ -23,6 +23,8 @@ static const command commands[] = {
     {"run", cmd_run, "run firmware or a model on the virtual platform"},
     {"sweep", cmd_sweep, "run a design-space sweep on Snakemake (docs/sweeps.md)"},
     {"pareto", cmd_pareto, "extract and plot the Pareto front of a sweep's results"},
+    {"compare", cmd_compare, "model vs measured cycles per layer and image (measurement files)"},
+    {"calibrate", cmd_calibrate, "fit the timing config to measurement files"},
 };
 
 static void usage(FILE *f) {

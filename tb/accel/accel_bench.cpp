@@ -18,6 +18,7 @@ extern "C" {
 #include "dataset.h"
 #include "hq_model.h"
 #include "layout/layout.h"
+#include "measure.h"
 #include "reference.h"
 }
 #include "accel/descriptor.h"
@@ -28,6 +29,8 @@ extern "C" {
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <cerrno>
 #include <functional>
 #include <memory>
 #include <string>
@@ -65,6 +68,10 @@ static void usage(FILE *f, const char *prog) {
         "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 1..2 on the\n"
         "                   lane-group array), packed by the library, vs the reference\n"
         "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
+        "  --measure FILE   measurement file (docs/measurements.md): every command's\n"
+        "                   counters, source rtl-bench\n"
+        "  --clock-hz F     clock the measurement file states (default 200e6, the\n"
+        "                   model's default; the bench itself counts cycles only)\n"
         "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
         "  -h, --help       this text\n"
         "--model is not needed with --random-layers or --random-dense.\n"
@@ -226,7 +233,8 @@ struct Sim {
 };
 
 struct Options {
-    std::string model, report, dataset;
+    std::string model, report, dataset, measure;
+    double clock_hz = 200e6;
     int images = 20, batch = 1;
     unsigned latency = 20, interval = 1;
     double stall = 0;
@@ -268,9 +276,87 @@ struct LayerReport {
     uint64_t phase[32] = {};
 };
 
+/* A measurement row's key and geometry columns from a descriptor (counters zero). */
+static hq_measure_row measure_row(const hq_accel_desc &d, uint32_t batch, uint32_t layer,
+                                  bool uniform) {
+    hq_measure_row m{};
+    m.batch = batch;
+    m.layer = layer;
+    m.descs = 1;
+    m.images = d.batch;
+    m.op = d.op;
+    m.layout = d.layout;
+    m.arch = uniform ? HQ_ACCEL_ARCH_UNIFORM8 : HQ_ACCEL_ARCH_LANEGROUP;
+    m.rows = d.rows, m.cols = d.cols, m.in_h = d.in_h, m.in_w = d.in_w, m.in_c = d.in_c;
+    m.out_h = d.out_h, m.out_w = d.out_w, m.out_c = d.out_c, m.kernel = d.kernel;
+    m.stride = d.stride, m.pad = d.pad, m.pool = d.pool;
+    return m;
+}
+
+/* The measurement file of the run (docs/measurements.md). Returns 0, or 2 with a message. */
+static int write_measure(const Options &o, const std::vector<hq_measure_row> &rows, int argc,
+                         char **argv) {
+    char err[512], sha[65];
+    if (hq_sha256_file(o.model.c_str(), sha, err, sizeof err)) {
+        std::fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    std::vector<hq_measure_kv> kv;
+    auto add = [&](const char *k, const std::string &v) {
+        hq_measure_kv e{};
+        std::snprintf(e.key, sizeof e.key, "%s", k);
+        std::snprintf(e.value, sizeof e.value, "%s", v.c_str());
+        kv.push_back(e);
+    };
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%.0f", o.clock_hz);
+    add("source", "rtl-bench");
+    add("clock_hz", buf);
+    add("arch", kPeCfg.uniform ? "uniform8" : "lanegroup");
+    add("model", o.model);
+    add("model_sha256", sha);
+    std::snprintf(buf, sizeof buf, "rtl-bench dw=%d latency=%u interval=%u stall=%.2f seed=%lu",
+                  ACCEL_DW, o.latency, o.interval, o.stall, o.seed);
+    add("platform", buf);
+    add("platform_sha256", "-");
+    add("timing", "-");
+    add("timing_sha256", "-");
+    add("rtl_config", ACCEL_CONFIG_NAME);
+    add("images", std::to_string(o.images));
+    add("batch", std::to_string(o.batch));
+    add("chain", "0");
+    add("tools", std::string("verilator ") + Verilated::productVersion());
+    std::time_t now = std::time(nullptr);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    add("date", buf);
+    std::string cmd;
+    for (int i = 0; i < argc; i++)
+        cmd += (i ? " " : "") + std::string(argv[i]);
+    add("command", cmd);
+    add("rows_from", "bench");
+    FILE *f = std::fopen(o.measure.c_str(), "w");
+    if (!f) {
+        std::fprintf(stderr, "%s: cannot write: %s\n", o.measure.c_str(), std::strerror(errno));
+        return 2;
+    }
+    hq_measure_write_header(f, kv.data(), kv.size());
+    hq_measure_write_columns(f);
+    std::fputc('\n', f);
+    for (const hq_measure_row &r : rows) {
+        hq_measure_write_row(f, &r);
+        std::fputc('\n', f);
+    }
+    if (std::fclose(f)) {
+        std::fprintf(stderr, "%s: write error\n", o.measure.c_str());
+        return 2;
+    }
+    return 0;
+}
+
 static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramImage &img,
                          const std::vector<int32_t> &ref_logits, const std::vector<int> &ref_preds,
-                         FILE *rep) {
+                         FILE *rep, std::vector<hq_measure_row> *rows) {
+    long counter_errors = 0;
     const hq_accel_net &net = img.net;
     const uint32_t nl = net.n_layers, C = net.n_classes, B = net.batch;
     s.reg_write(HQ_ACCEL_REG_IRQ_STATUS, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
@@ -294,6 +380,10 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                 s.counter(HQ_ACCEL_REG_MACS_LO)};
             uint64_t ph[32];
             std::memcpy(ph, s.state_cycles, sizeof ph);
+            hq_measure_row m0;
+#define TB_TAKE_(f, name, reg) m0.f = s.counter(reg);
+            HQ_MEASURE_COUNTERS(TB_TAKE_)
+            const uint64_t rd_stall0 = s.rd_stall;
             Sim::Result r = s.run(desc_at(img, l), 1);
             if (s.hung) return 1;
             if (r.err) {
@@ -303,6 +393,28 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                              r.err, l, i, i + nb - 1, r.err_addr);
                 return 1;
             }
+            /* The row of the measurement file: every counter register across the command; the
+             * classes must sum to CYCLES and RD_STALL must count what the bench saw on
+             * dbg_rd_stall. */
+            hq_measure_row m = measure_row(img.layers[l].desc, i / B, l, kPeCfg.uniform);
+#undef TB_TAKE_
+#define TB_DIFF_(f, name, reg) m.f = s.counter(reg) - m0.f;
+            HQ_MEASURE_COUNTERS(TB_DIFF_)
+#undef TB_DIFF_
+            const uint64_t classes =
+                m.compute + m.stall_dram + m.stall_decoder + m.stall_outlier + m.output + m.control;
+            if (classes != m.cycles || m.rd_stall != s.rd_stall - rd_stall0 || !m.control) {
+                std::fprintf(stderr,
+                             "COUNTER MISMATCH layer %u images %u: CYCLES %llu, classes sum "
+                             "%llu (CONTROL %llu, OUTPUT %llu); RD_STALL %llu, dbg_rd_stall "
+                             "%llu\n",
+                             l, i, (unsigned long long)m.cycles, (unsigned long long)classes,
+                             (unsigned long long)m.control, (unsigned long long)m.output,
+                             (unsigned long long)m.rd_stall,
+                             (unsigned long long)(s.rd_stall - rd_stall0));
+                counter_errors++;
+            }
+            rows->push_back(m);
             LayerReport &lr = layers[l];
             lr.cycles += s.counter(HQ_ACCEL_REG_CYCLES_LO) - before[0];
             lr.compute += s.counter(HQ_ACCEL_REG_COMPUTE_LO) - before[1];
@@ -374,7 +486,7 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                          sum(17, 19));
         }
     }
-    return mismatches || s.chk.violations ? 1 : 0;
+    return mismatches || s.chk.violations || counter_errors ? 1 : 0;
 }
 
 /* ---- error programs ---- */
@@ -1049,6 +1161,10 @@ int main(int argc, char **argv) {
             o.layout = (int)k;
         } else if (a == "--report")
             o.report = need("a file");
+        else if (a == "--measure")
+            o.measure = need("a file");
+        else if (a == "--clock-hz")
+            o.clock_hz = std::atof(need("a frequency"));
         else if (a == "--dataset")
             o.dataset = need("a directory");
         else {
@@ -1070,7 +1186,7 @@ int main(int argc, char **argv) {
         return rc;
     }
     if (o.model.empty() || o.images < 1 || o.batch < 1 || o.interval < 1 || o.stall < 0 ||
-        o.stall >= 1) {
+        o.stall >= 1 || !(o.clock_hz > 0)) {
         usage(stderr, argv[0]);
         return 2;
     }
@@ -1127,9 +1243,14 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: cannot write\n", o.report.c_str());
         return 2;
     }
-    int rc =
-        o.errors ? run_errors(s, img, o) : run_inference(s, o, L, img, ref_logits, ref_preds, rep);
+    std::vector<hq_measure_row> rows;
+    int rc = o.errors ? run_errors(s, img, o)
+                      : run_inference(s, o, L, img, ref_logits, ref_preds, rep, &rows);
     if (rep) std::fclose(rep);
+    if (!o.errors && !o.measure.empty() && !rows.empty()) {
+        const int mrc = write_measure(o, rows, argc, argv);
+        if (mrc && !rc) rc = mrc;
+    }
     for (const std::string &v : s.chk.first)
         std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
     if (s.hung) rc = 1;
