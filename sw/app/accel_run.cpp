@@ -392,7 +392,10 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
     const AccelConfig &ac = accel.config();
     rep->arch = arch_name(ac.arch);
-    if (rtl_accel) rep->accel_impl = std::string("rtl ") + rtl_accel->core_config().name;
+    if (rtl_accel) {
+        rep->accel_impl = std::string("rtl ") + rtl_accel->core_config().name;
+        rep->measure_source = "rtl-platform"; /* docs/measurements.md */
+    }
     rep->images = n;
     rep->batch = o.batch;
     rep->clock_hz = ac.clock_hz;
