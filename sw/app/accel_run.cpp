@@ -237,12 +237,6 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ip.batch = o.batch;
     ip.n_images = n;
     ip.images = g.ds.images;
-    DramImage img;
-    std::string e = build_dram_image(g.m, g.pm, ip, &img);
-    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
-    if (img.end > dram->base + dram->size)
-        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
-                             " but the platform's DRAM ends earlier; use fewer --images"};
 
     const std::string fw = find_firmware(o.fw_path);
     if (fw.empty())
@@ -258,6 +252,14 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name));
     if (!dev) throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
     HqAccel &accel = dev->accel();
+    /* The planner tiles the layers to this accelerator's buffers. */
+    ip.cfg = &accel.config();
+    DramImage img;
+    std::string e = build_dram_image(g.m, g.pm, ip, &img);
+    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
+    if (img.end > dram->base + dram->size)
+        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
+                             " but the platform's DRAM ends earlier; use fewer --images"};
     /* The accelerator's config decides (--pe-impl, else the platform config's "pe_impl"). */
     const bool pe_rtl = accel.config().pe_impl == PeImpl::Rtl;
     std::string rtl_config;
