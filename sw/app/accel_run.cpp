@@ -42,12 +42,15 @@ std::string find_config(const std::string &given, const char *env, const char *r
     return p ? p : "";
 }
 
-std::string find_firmware(const std::string &given) {
+/* tiled: the runtime of a tiled network (accel_runtime_tiled.elf); --fw / HQSIM_ACCEL_FW name
+ * the program for every network. */
+std::string find_firmware(const std::string &given, bool tiled = false) {
     if (!given.empty()) return given;
     const char *env = getenv("HQSIM_ACCEL_FW");
     if (env && *env) return env;
     char buf[PATH_MAX + 64];
-    const char *p = hq_find_share_file("fw/accel/accel_runtime.elf", buf, sizeof buf);
+    const char *p = hq_find_share_file(
+        tiled ? "fw/accel/accel_runtime_tiled.elf" : "fw/accel/accel_runtime.elf", buf, sizeof buf);
     return p ? p : "";
 }
 
@@ -243,7 +246,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, "accelerator firmware share/hqsim/fw/accel/accel_runtime.elf not found "
                          "near the executable (build target fw_accel_runtime, set "
                          "HQSIM_ACCEL_FW, or give --fw)"};
-    const hq::ElfImage elf = hq::read_elf(fw);
+    hq::ElfImage elf = hq::read_elf(fw);
 
     link_accel_device();
     hq::PlatformOptions popt;
@@ -260,6 +263,14 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (img.end > dram->base + dram->size)
         throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
                              " but the platform's DRAM ends earlier; use fewer --images"};
+    if (img.net.version == HQ_ACCEL_NET_VERSION_TILED) {
+        const std::string tfw = find_firmware(o.fw_path, true);
+        if (tfw.empty())
+            throw Failure{2, "the model's layers are tiled to the accelerator's buffers, but the "
+                             "firmware share/hqsim/fw/accel/accel_runtime_tiled.elf was not found "
+                             "near the executable (build target fw_accel_runtime_tiled)"};
+        elf = hq::read_elf(tfw);
+    }
     /* The accelerator's config decides (--pe-impl, else the platform config's "pe_impl"). */
     const bool pe_rtl = accel.config().pe_impl == PeImpl::Rtl;
     std::string rtl_config;

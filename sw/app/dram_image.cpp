@@ -270,7 +270,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     n.plic_base = p.plic_base;
     n.irq_source = p.irq_source;
     n.mode = p.mode;
-    if (out->layers.size() != (size_t)(steps.size())) n.mode |= HQ_ACCEL_NET_TILED;
+    if (out->layers.size() != steps.size()) n.version = HQ_ACCEL_NET_VERSION_TILED;
     n.n_layers = (uint32_t)out->layers.size();
     n.desc_addr = desc_base;
     n.n_images = (uint32_t)p.n_images;

@@ -10,20 +10,6 @@
 
 #include <stdio.h>
 
-/* A tiled network (HQ_ACCEL_NET_TILED): every descriptor that reads the previous batch's first
- * image (IN_ADDR within it) or writes its first logits moves to the same offset in batch img.
- * No table of offsets: a static one would cost the other networks its zeroing at start-up. */
-static void point_batch(const volatile hq_accel_net *n, volatile hq_accel_desc *desc, uint32_t prev,
-                        uint32_t img) {
-    const uint32_t in0 = n->in_addr + prev * n->in_stride;
-    const uint32_t out0 = n->logits_addr + prev * n->n_classes * 4;
-    for (uint32_t l = 0; l < n->n_layers; l++) {
-        const uint32_t i = desc[l].in_addr - in0, o = desc[l].out_addr - out0;
-        if (i < n->in_stride) desc[l].in_addr = n->in_addr + img * n->in_stride + i;
-        if (o < n->n_classes * 4) desc[l].out_addr = n->logits_addr + img * n->n_classes * 4 + o;
-    }
-}
-
 static int check_table(const volatile hq_accel_net *n) {
     if (n->magic != HQ_ACCEL_NET_MAGIC || n->version != HQ_ACCEL_NET_VERSION) {
         printf("accel runtime: no network table at 0x%08lx (magic 0x%08lx)\n",
@@ -56,16 +42,11 @@ int main(void) {
     const int32_t *logits = (const int32_t *)(uintptr_t)net->logits_addr;
     volatile uint8_t *preds = (volatile uint8_t *)(uintptr_t)net->preds_addr;
     uint32_t commands = 0;
-    const int tiled = net->mode & HQ_ACCEL_NET_TILED;
     for (uint32_t img = 0; img < net->n_images; img += B) {
         const uint32_t nb = net->n_images - img < B ? net->n_images - img : B;
         /* The batch's descriptors: first input and last output move with the batch. */
-        if (tiled) {
-            point_batch(net, desc, img ? img - B : 0, img);
-        } else {
-            desc[0].in_addr = net->in_addr + img * net->in_stride;
-            desc[L - 1].out_addr = net->logits_addr + img * C * 4;
-        }
+        desc[0].in_addr = net->in_addr + img * net->in_stride;
+        desc[L - 1].out_addr = net->logits_addr + img * C * 4;
         for (uint32_t l = 0; l < L; l++)
             desc[l].batch = nb;
         const int chain = net->mode & HQ_ACCEL_NET_CHAIN;
