@@ -59,7 +59,8 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
     if (d.op < HQ_ACCEL_OP_DENSE || d.op > HQ_ACCEL_OP_MAXPOOL)
         return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown operation " + s(d.op));
     if (d.flags &
-        ~(HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_LAST | HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT))
+        ~(HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_LAST | HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT |
+          HQ_ACCEL_FLAG_NO_PAD_TOP | HQ_ACCEL_FLAG_NO_PAD_BOTTOM))
         return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown flag bits " + s(d.flags));
     if (d.flags & (HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT)) {
         if (d.op == HQ_ACCEL_OP_MAXPOOL)
@@ -70,6 +71,9 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
                        "FLAG_PSUM_OUT (a K chunk before the last) writes int32 partial sums: "
                        "FLAG_RELU, FLAG_LAST and POOL must be clear");
     }
+    if ((d.flags & (HQ_ACCEL_FLAG_NO_PAD_TOP | HQ_ACCEL_FLAG_NO_PAD_BOTTOM)) &&
+        d.op != HQ_ACCEL_OP_CONV)
+        return bad(HQ_ACCEL_ERR_BAD_DESC, "FLAG_NO_PAD_TOP/BOTTOM apply to a convolution only");
     if (d.batch < 1 || d.batch > 1u << 20)
         return bad(HQ_ACCEL_ERR_BAD_DESC, "batch must be in [1, 2^20], got " + s(d.batch));
     if (!d.in_h || !d.in_w || !d.in_c || !d.out_h || !d.out_w || !d.out_c)
@@ -103,7 +107,8 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
                                                        " != KERNEL^2 * IN_C " +
                                                        s((uint32_t)d.kernel * d.kernel * d.in_c));
             if (d.pad >= d.kernel) return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv PAD must be < KERNEL");
-            int ph = (int)d.in_h + 2 * d.pad - d.kernel, pw = (int)d.in_w + 2 * d.pad - d.kernel;
+            int ph = (int)d.in_h + (int)(out->pad_top() + out->pad_bottom()) - d.kernel,
+                pw = (int)d.in_w + 2 * d.pad - d.kernel;
             if (ph < 0 || pw < 0)
                 return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv kernel larger than the padded input");
             out->conv_h = ph / d.stride + 1;

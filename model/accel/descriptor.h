@@ -28,6 +28,9 @@ struct LayerDesc {
         return (uint64_t)raw.param_addr +
                ((uint64_t)raw.rows * HQ_ACCEL_ROW_PARAM_BYTES + 63) / 64 * 64;
     }
+    /* spatial tiles of a convolution: zero padding above / below the input rows */
+    unsigned pad_top() const { return raw.flags & HQ_ACCEL_FLAG_NO_PAD_TOP ? 0 : raw.pad; }
+    unsigned pad_bottom() const { return raw.flags & HQ_ACCEL_FLAG_NO_PAD_BOTTOM ? 0 : raw.pad; }
     uint32_t psum_bytes() const { return conv_h * conv_w * raw.rows * 4u; } /* per image */
 };
 

@@ -194,7 +194,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
                 const std::string why =
                     plan_dense(*p.cfg, L.rows, L.cols, p.batch, last,
                                img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1, &tiles);
-                if (!why.empty()) return "layer " + std::to_string(st.li) + ": " + why;
+                if (!why.empty()) tiles = DenseTiles{}; /* the accelerator refuses it */
             }
             if (tiles.tiled()) {
                 const uint32_t out_addr = last ? logits : scratch[s % 2];
@@ -248,8 +248,27 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         }
         cur_in = d.out_addr;
         cur_stride = d.out_stride;
-        nl.desc = d;
-        out->layers.push_back(nl);
+        std::vector<ConvBand> bands;
+        if (p.cfg && L.kind == HQ_LAYER_CONV) bands = plan_conv_bands(*p.cfg, L, st.pool, p.batch);
+        if (bands.empty()) {
+            nl.desc = d;
+            out->layers.push_back(nl);
+        }
+        /* Spatial tiles: each band reads its input rows with their halo in place and writes
+         * its output rows in place; weights and row parameters are the layer's. */
+        for (const ConvBand &b : bands) {
+            NetLayer t = nl;
+            t.desc = d;
+            t.desc.in_h = (uint16_t)(b.y1 - b.y0);
+            t.desc.in_addr = d.in_addr + (uint32_t)b.y0 * d.in_w * d.in_c;
+            t.desc.out_h = (uint16_t)((b.oy1 - b.oy0) / st.pool);
+            t.desc.out_addr = d.out_addr + (uint32_t)(b.oy0 / st.pool) * d.out_w * d.out_c;
+            if (!b.pad_top) t.desc.flags |= HQ_ACCEL_FLAG_NO_PAD_TOP;
+            if (!b.pad_bottom) t.desc.flags |= HQ_ACCEL_FLAG_NO_PAD_BOTTOM;
+            t.name = nl.name.substr(0, nl.name.find('/')) + "[y " + std::to_string(b.oy0) + ":" +
+                     std::to_string(b.oy1) + "]" + nl.name.substr(nl.name.find('/'));
+            out->layers.push_back(t);
+        }
     }
     if (out->layers.size() > HQ_ACCEL_MAX_DESC)
         return "the tiled network needs " + std::to_string(out->layers.size()) +

@@ -62,6 +62,44 @@ std::string plan_dense(const AccelConfig &cfg, int rows, int cols, int batch, bo
     return "";
 }
 
+std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L, int pool,
+                                      int batch) {
+    const int H = L.in.h, k = L.k, s = L.stride, pad = L.pad, conv_h = L.out.h;
+    const uint64_t in_row = (uint64_t)batch * L.in.w * L.in.c;   /* one input row, the batch */
+    const uint64_t out_row = (uint64_t)batch * L.out.w * L.rows; /* one output row (uint8) */
+    if (weight_tile_bytes(cfg, L.cols) > cfg.weight_buffer || beats(cfg, L.cols) > cfg.nb_max ||
+        L.cols > 65535)
+        return {};
+    auto fits = [&](int in_rows, int out_rows) {
+        return in_row * in_rows <= cfg.act_buffer && out_row * out_rows <= cfg.out_buffer;
+    };
+    if (fits(H, conv_h)) return {};
+    /* The tallest band (a multiple of the pool window) whose halo'd input fits; a band below
+     * the first must start below the top padding (hb * s >= pad). */
+    int hb = conv_h / pool * pool;
+    while (hb >= pool && !fits((hb - 1) * s + k, hb))
+        hb -= pool;
+    if (hb < pool || hb * s < pad) return {};
+    std::vector<ConvBand> bands;
+    for (int oy0 = 0; oy0 < conv_h;) {
+        int oy1 = oy0 + hb;
+        /* The last band runs to the end and takes the bottom padding; so does a band whose
+         * halo would reach past the image. */
+        const bool last = oy1 >= conv_h || (oy1 - 1) * s - pad + k > H;
+        if (last) oy1 = conv_h;
+        ConvBand b{oy0,
+                   oy1,
+                   std::max(0, oy0 * s - pad),
+                   last ? H : (oy1 - 1) * s - pad + k,
+                   oy0 * s - pad < 0,
+                   last};
+        if (!fits(b.y1 - b.y0, oy1 - oy0) || (last && oy0 == 0)) return {};
+        bands.push_back(b);
+        oy0 = oy1;
+    }
+    return bands;
+}
+
 std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
                        const hq_layout_stats &like, hq_layer_image *out) {
     const hq_qlayer &q = *L.q;

@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include <string>
+#include <vector>
 
 namespace hq::accel {
 
@@ -31,6 +32,21 @@ bool dense_fits(const AccelConfig &cfg, int rows, int cols, int batch, bool int3
  * Returns "" or why the layer cannot be tiled to these buffers. */
 std::string plan_dense(const AccelConfig &cfg, int rows, int cols, int batch, bool int32_out,
                        int k_align, DenseTiles *t);
+
+/* One band of output rows [oy0, oy1) of a convolution (before pooling) and the input rows
+ * [y0, y1) it reads: the rows above and below the band's own are its halo. pad_top/pad_bottom:
+ * the band is at the image's edge, so the layer's zero padding applies there. */
+struct ConvBand {
+    int oy0, oy1, y0, y1;
+    bool pad_top, pad_bottom;
+};
+
+/* Bands of output rows (multiples of pool) whose inputs and outputs fit the buffers for
+ * `batch` images. Empty when the layer fits as it is, or when no banding fits (K too large
+ * for the array, one band row over a buffer): the layer then runs as one descriptor and the
+ * accelerator refuses what does not fit. */
+std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L, int pool,
+                                      int batch);
 
 /* Packs rows [r0, r1) x columns [k0, k1) of L with the layout (and block N:M) of `like`. */
 std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,

@@ -2,8 +2,8 @@
 """A run whose layers the host-side planner tiles to small buffers (issue 16): everything
 check_run.py checks (0 mismatches against the C reference, accuracy = hqsim eval, cycle
 breakdown, --csv/--stats), and that the planner did tile: at least MIN_TILES descriptors named
-"<layer>[k a:b r c:d]", more descriptors than without the timing config, and more DRAM bytes
-(the partial sums' traffic) per image.
+"<layer>[k a:b r c:d]" (dense chunks) or "<layer>[y a:b]" (bands of a convolution), more
+descriptors than without the timing config, and more DRAM bytes (partial sums, halos).
 
 usage: check_tiled.py HQSIM MODEL IMAGES MIN_TILES --timing FILE [hqsim run options...]
 """
@@ -41,7 +41,7 @@ def main():
     i = extra.index("--timing")
     plain = run(base + extra[:i] + extra[i + 2:])
     names = [l["name"] for l in tiled["layers"]]
-    tiles = [n for n in names if "[k " in n]
+    tiles = [n for n in names if "[k " in n or "[y " in n]
     if len(tiles) < min_tiles:
         fail(f"{len(tiles)} tiled descriptors, want at least {min_tiles}: {names}")
     if len(names) <= len(plain["layers"]):

@@ -160,8 +160,13 @@ void split_run(Bench &b, std::mt19937 &rng, const LayerSpec &s, std::vector<int>
         expect(e, HQ_ACCEL_ERR_BAD_DESC, "PSUM_OUT with POOL");
     }
     e = descs.back();
-    e.flags |= 16;
-    expect(e, HQ_ACCEL_ERR_BAD_DESC, "unknown flag bit 4");
+    e.flags |= 64;
+    expect(e, HQ_ACCEL_ERR_BAD_DESC, "unknown flag bit 6");
+    if (L.kind == HQ_LAYER_DENSE) { /* spatial-tile flags belong to convolutions */
+        e = descs.back();
+        e.flags |= HQ_ACCEL_FLAG_NO_PAD_TOP;
+        expect(e, HQ_ACCEL_ERR_BAD_DESC, "NO_PAD_TOP on a dense layer");
+    }
     if (L.kind == HQ_LAYER_DENSE && L.relu && L.rows == 37) {
         /* 4,000 images of one input: their uint8 outputs fit the 512 KiB output buffer, the
          * int32 partial sums that the last chunk accumulates into (592,000 bytes) do not */
