@@ -10,6 +10,10 @@
 #define HQ_ACCEL_NET_ADDR 0x80100000u
 #define HQ_ACCEL_NET_MAGIC 0x544E5148u /* 'HQNT' */
 #define HQ_ACCEL_NET_VERSION 1u
+/* A tiled network (docs/accel.md, Tiling): several descriptors read the images (IN_ADDR within
+ * the first image) or write the logits (OUT_ADDR within the first image's logits); run by
+ * sw/fw/accel/accel_runtime_tiled.c, which moves each to its batch. accel_runtime.c refuses it. */
+#define HQ_ACCEL_NET_VERSION_TILED 2u
 
 #define HQ_ACCEL_NET_POLL 1u  /* poll STATUS instead of sleeping in wfi */
 #define HQ_ACCEL_NET_CHAIN 2u /* one command per batch (all layers) instead of one per layer */

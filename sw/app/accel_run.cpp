@@ -46,12 +46,15 @@ std::string find_config(const std::string &given, const char *env, const char *r
     return p ? p : "";
 }
 
-std::string find_firmware(const std::string &given) {
+/* tiled: the runtime of a tiled network (accel_runtime_tiled.elf); --fw / HQSIM_ACCEL_FW name
+ * the program for every network. */
+std::string find_firmware(const std::string &given, bool tiled = false) {
     if (!given.empty()) return given;
     const char *env = getenv("HQSIM_ACCEL_FW");
     if (env && *env) return env;
     char buf[PATH_MAX + 64];
-    const char *p = hq_find_share_file("fw/accel/accel_runtime.elf", buf, sizeof buf);
+    const char *p = hq_find_share_file(
+        tiled ? "fw/accel/accel_runtime_tiled.elf" : "fw/accel/accel_runtime.elf", buf, sizeof buf);
     return p ? p : "";
 }
 
@@ -278,19 +281,13 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ip.batch = o.batch;
     ip.n_images = n;
     ip.images = g.ds.images;
-    DramImage img;
-    std::string e = build_dram_image(g.m, g.pm, ip, &img);
-    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
-    if (img.end > dram->base + dram->size)
-        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
-                             " but the platform's DRAM ends earlier; use fewer --images"};
 
     const std::string fw = find_firmware(o.fw_path);
     if (fw.empty())
         throw Failure{2, "accelerator firmware share/hqsim/fw/accel/accel_runtime.elf not found "
                          "near the executable (build target fw_accel_runtime, set "
                          "HQSIM_ACCEL_FW, or give --fw)"};
-    const hq::ElfImage elf = hq::read_elf(fw);
+    hq::ElfImage elf = hq::read_elf(fw);
 
     link_accel_device();
     link_rtl_accel_device();
@@ -317,6 +314,22 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
     }
     AccelView &accel = *view;
+    /* The planner tiles the layers to this accelerator's buffers. */
+    ip.cfg = &accel.config();
+    DramImage img;
+    std::string e = build_dram_image(g.m, g.pm, ip, &img);
+    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
+    if (img.end > dram->base + dram->size)
+        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
+                             " but the platform's DRAM ends earlier; use fewer --images"};
+    if (img.net.version == HQ_ACCEL_NET_VERSION_TILED) {
+        const std::string tfw = find_firmware(o.fw_path, true);
+        if (tfw.empty())
+            throw Failure{2, "the model's layers are tiled to the accelerator's buffers, but the "
+                             "firmware share/hqsim/fw/accel/accel_runtime_tiled.elf was not found "
+                             "near the executable (build target fw_accel_runtime_tiled)"};
+        elf = hq::read_elf(tfw);
+    }
     if (rtl_accel) {
         /* what the RTL cannot run is refused before the simulation starts */
         std::vector<hq_accel_desc> descs;

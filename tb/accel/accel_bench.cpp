@@ -705,6 +705,8 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
         {"unknown flag", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x81)},
+        {"K-split flag (the model runs it)", HQ_ACCEL_ERR_BAD_DESC,
+         f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_OUT)},
         {"batch 0", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_BATCH, 0)},
         {"in_h 0", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_IN_H, 0)},
         {"rows != out_c", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_ROWS, d0.rows + 1)},
