@@ -12,6 +12,10 @@ module hq_uart_rx #(
     output reg        valid      // one cycle per received byte
 );
     localparam CW = $clog2(CLKS_PER_BIT + 1);
+    localparam integer FULL_I = CLKS_PER_BIT - 1;
+    localparam [CW-1:0] FULL = FULL_I[CW-1:0];  // a bit's last count
+    localparam integer HALF_I = CLKS_PER_BIT / 2;
+    localparam [CW-1:0] HALF = HALF_I[CW-1:0];  // to the middle of the start bit
     localparam S_IDLE = 2'd0, S_START = 2'd1, S_DATA = 2'd2, S_STOP = 2'd3;
     reg          rx_m, rx_s;
     reg [1:0]    state;
@@ -37,20 +41,20 @@ module hq_uart_rx #(
             S_IDLE:
                 if (!rx_s) begin
                     state <= S_START;
-                    cnt   <= CLKS_PER_BIT / 2;
+                    cnt   <= HALF;
                 end
             S_START:  // middle of the start bit: still low, else a glitch
                 if (cnt != 0) cnt <= cnt - 1'b1;
                 else if (!rx_s) begin
                     state <= S_DATA;
-                    cnt   <= CLKS_PER_BIT - 1;
+                    cnt   <= FULL;
                     nbit  <= 3'd0;
                 end else state <= S_IDLE;
             S_DATA:
                 if (cnt != 0) cnt <= cnt - 1'b1;
                 else begin
                     shift <= {rx_s, shift[7:1]};  // LSB first
-                    cnt   <= CLKS_PER_BIT - 1;
+                    cnt   <= FULL;
                     nbit  <= nbit + 1'b1;
                     if (nbit == 3'd7) state <= S_STOP;
                 end

@@ -12,6 +12,8 @@ module hq_uart_tx #(
     output reg        tx
 );
     localparam CW = $clog2(CLKS_PER_BIT + 1);
+    localparam integer FULL_I = CLKS_PER_BIT - 1;
+    localparam [CW-1:0] FULL = FULL_I[CW-1:0];  // a bit's last count
     reg          busy;
     reg [CW-1:0] cnt;
     reg [3:0]    nbit;   // bits left: start, 8 data, stop
@@ -32,7 +34,7 @@ module hq_uart_tx #(
                 busy  <= 1'b1;
                 tx    <= 1'b0;  // start bit
                 shift <= {1'b1, data};
-                cnt   <= CLKS_PER_BIT - 1;
+                cnt   <= FULL;
                 nbit  <= 4'd9;
             end
         end else if (cnt != 0) begin
@@ -40,7 +42,7 @@ module hq_uart_tx #(
         end else if (nbit != 0) begin
             tx    <= shift[0];
             shift <= {1'b1, shift[8:1]};
-            cnt   <= CLKS_PER_BIT - 1;
+            cnt   <= FULL;
             nbit  <= nbit - 1'b1;
         end else begin
             busy <= 1'b0;  // the stop bit has had its full time

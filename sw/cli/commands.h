@@ -11,5 +11,6 @@ int cmd_pack(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_pareto(int argc, char **argv);
+int cmd_board(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"run", cmd_run, "run firmware or a model on the virtual platform"},
     {"sweep", cmd_sweep, "run a design-space sweep on Snakemake (docs/sweeps.md)"},
     {"pareto", cmd_pareto, "extract and plot the Pareto front of a sweep's results"},
+    {"board", cmd_board, "write the FPGA board driver's DRAM image file (docs/board.md)"},
 };
 
 static void usage(FILE *f) {
