@@ -235,9 +235,14 @@ static int cmd_image(int argc, char **argv) {
 }
 
 extern "C" int cmd_board(int argc, char **argv) {
-    if (argc < 2 || cli_is_help(argv[1])) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: hqsim board image MODEL.hqm -o FILE [options] (see "
+                             "hqsim board --help)\n");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (cli_is_help(argv[1])) {
         help();
-        return argc < 2 ? CLI_EXIT_BAD_INPUT : CLI_EXIT_OK;
+        return CLI_EXIT_OK;
     }
     if (!std::strcmp(argv[1], "image")) return cmd_image(argc - 1, argv + 1);
     std::fprintf(stderr, "hqsim %s: unknown action '%s' (see hqsim board --help)\n", CMD, argv[1]);
