@@ -17,7 +17,7 @@ module hq_board_ulx3s #(
     parameter NB_MAX       = 16,
     parameter OPORT        = 1,
     parameter MAX_ROWS     = 1024,
-    parameter CLK_HZ       = 25_000_000,
+    parameter CLK_HZ       = 25000000,
     parameter CLKS_PER_BIT = 25,          // 1 Mbaud at 25 MHz (the FT231X does 3 Mbaud)
     parameter [31:0] MEM_BASE  = 32'h8010_0000,
     parameter        MEM_BYTES = 262144   // 256 KiB: 128 of the 208 DP16KD
