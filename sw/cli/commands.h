@@ -15,5 +15,6 @@ int cmd_sweep(int argc, char **argv);
 int cmd_pareto(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_board(int argc, char **argv);
 
 #endif

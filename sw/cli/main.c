@@ -25,6 +25,7 @@ static const command commands[] = {
     {"pareto", cmd_pareto, "extract and plot the Pareto front of a sweep's results"},
     {"compare", cmd_compare, "model vs measured cycles per layer and image (measurement files)"},
     {"calibrate", cmd_calibrate, "fit the timing config to measurement files"},
+    {"board", cmd_board, "write the FPGA board driver's DRAM image file (docs/board.md)"},
 };
 
 static void usage(FILE *f) {
