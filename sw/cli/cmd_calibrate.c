@@ -382,6 +382,9 @@ int cmd_calibrate(int argc, char **argv) {
 
     /* The fit: Nelder-Mead in log1p space (rates and cycle counts are positive and span
      * orders of magnitude). */
+    /* GSL's default handler aborts, for example when the simplex is set up after the
+     * evaluation budget is spent (the cost is then +inf): check the return codes instead. */
+    gsl_error_handler_t *gsl_handler = gsl_set_error_handler_off();
     gsl_vector *x = gsl_vector_alloc(c.np), *step = gsl_vector_alloc(c.np);
     gsl_multimin_function fn = {cost_fn, c.np, &c};
     gsl_multimin_fminimizer *s =
@@ -391,12 +394,13 @@ int cmd_calibrate(int argc, char **argv) {
     /* Restarted from the best point with smaller simplices: the integer parameters make the
      * cost piecewise constant, where one simplex can shrink onto a plateau. */
     const double steps[] = {0.7, 0.25, 0.08};
-    for (size_t r = 0; r < sizeof steps / sizeof *steps && fbest > 0 && !c.failed; r++) {
+    for (size_t r = 0;
+         r < sizeof steps / sizeof *steps && fbest > 0 && !c.failed && c.evals < c.max_evals; r++) {
         for (size_t i = 0; i < c.np; i++) {
             gsl_vector_set(x, i, log1p(best[i]));
             gsl_vector_set(step, i, steps[r]);
         }
-        gsl_multimin_fminimizer_set(s, &fn, x, step);
+        if (gsl_multimin_fminimizer_set(s, &fn, x, step)) break; /* budget spent or failed */
         int iter = 0;
         while (!c.failed && c.evals < c.max_evals && iter++ < 10 * c.max_evals) {
             if (gsl_multimin_fminimizer_iterate(s)) break;
@@ -411,6 +415,7 @@ int cmd_calibrate(int argc, char **argv) {
     gsl_multimin_fminimizer_free(s);
     gsl_vector_free(x);
     gsl_vector_free(step);
+    gsl_set_error_handler(gsl_handler);
     if (c.failed) {
         fprintf(stderr, "hqsim %s: %s\n", CMD, c.err);
         rc = CLI_EXIT_BAD_INPUT;
