@@ -9,6 +9,7 @@
 //   DW         AXI4 data width in bits (32, 64, 128)
 //   MAX_ROWS   rows per layer the row-parameter and lo_shift buffers hold
 //   OBUF_BYTES one image's outputs (ROWS bytes, or 4 * ROWS for int32 logits)
+//   IMG_BYTES  one input feature map of a conv or max-pool layer (the im2col buffer)
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -23,7 +24,8 @@ module hq_accel #(
     parameter OPORT      = 1,
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,
-    parameter OBUF_BYTES = 4096
+    parameter OBUF_BYTES = 4096,
+    parameter IMG_BYTES  = 4096
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -134,8 +136,28 @@ module hq_accel #(
 
     wire clr_ctl, clr_act, clr_wgt;
     wire [31:0] act_seg, wgt_seg;
-    wire c_in_ready, a_in_ready, w_in_ready;
-    assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready : w_in_ready;
+    wire c_in_ready, a_in_ready, w_in_ready, i_in_ready;
+    assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready :
+                     (rd_dst == 2'd2) ? w_in_ready : i_in_ready;
+
+    // ---- im2col unit: conv and max-pool input maps; conv K-vectors to the activations ----
+    wire        conv_mode, ic_clear, ic_go, ic_stop, ic_valid, ic_ready, ic_last_unused;
+    wire [7:0]  ic_kernel, ic_stride, ic_pad, ic_data;
+    wire [15:0] ic_conv_h, ic_conv_w;
+    wire [15:0] ic_in_h, ic_in_w, ic_in_c;
+    hq_im2col #(.DW(DW), .IMG_BYTES(IMG_BYTES)) u_im2col (
+        .clk(clk), .stop(rst || ic_stop), .clear(ic_clear),
+        .in_valid(o_valid && rd_dst == 2'd3), .in_ready(i_in_ready), .in_data(o_data),
+        .in_lo(o_lo), .in_n(rd_n),
+        .in_h(ic_in_h), .in_w(ic_in_w), .in_c(ic_in_c), .kernel(ic_kernel), .stride(ic_stride),
+        .pad(ic_pad), .conv_h(ic_conv_h), .conv_w(ic_conv_w), .go(ic_go),
+        .o_valid(ic_valid), .o_ready(conv_mode ? a_in_ready : ic_ready), .o_data(ic_data),
+        .o_last(ic_last_unused));
+    // the activation gearbox takes the read engine's words (dense) or im2col bytes (conv)
+    wire          act_in_valid = conv_mode ? ic_valid : (o_valid && rd_dst == 2'd1);
+    wire [DW-1:0] act_in_data  = conv_mode ? {{(DW-8){1'b0}}, ic_data} : o_data;
+    wire [IW-1:0] act_in_lo    = conv_mode ? {IW{1'b0}} : o_lo;
+    wire [IW-1:0] act_in_n     = conv_mode ? {{(IW-1){1'b0}}, 1'b1} : rd_n;
 
     wire        c_valid, c_ready, c_last_unused;
     wire [31:0] c_data;
@@ -149,8 +171,8 @@ module hq_accel #(
     wire [LANES*8-1:0]  act_data;
     hq_gearbox #(.IB(BPW), .OB(LANES)) u_gb_act (
         .clk(clk), .clear(clr_act), .seg_bytes(act_seg),
-        .in_valid(o_valid && rd_dst == 2'd1), .in_ready(a_in_ready), .in_data(o_data),
-        .in_lo(o_lo), .in_n(rd_n), .out_valid(act_valid), .out_ready(act_ready),
+        .in_valid(act_in_valid), .in_ready(a_in_ready), .in_data(act_in_data),
+        .in_lo(act_in_lo), .in_n(act_in_n), .out_valid(act_valid), .out_ready(act_ready),
         .out_data(act_data), .out_last(act_last));
 
     wire                wgt_valid, wgt_ready, wgt_last;
@@ -186,10 +208,10 @@ module hq_accel #(
     wire [$clog2(BPW)-1:0] wr_off;
     wire        b_en, wr_cmd, wr_err;
     wire [31:0] b_idx, wr_addr, wr_len, wr_err_addr;
-    wire [7:0]  b_data;
+    wire [7:0]  b_data, b_old;
     hq_accel_ctrl #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
                     .NB_MAX(NB_MAX), .BB(BB), .DW(DW), .MAX_ROWS(MAX_ROWS),
-                    .OBUF_BYTES(OBUF_BYTES)) u_ctrl (
+                    .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .start_addr(start_addr), .start_count(start_count),
         .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
         .finish_addr(finish_addr),
@@ -198,11 +220,16 @@ module hq_accel #(
         .c_valid(c_valid), .c_ready(c_ready), .c_data(c_data),
         .clr_ctl(clr_ctl), .clr_act(clr_act), .clr_wgt(clr_wgt),
         .act_seg(act_seg), .wgt_seg(wgt_seg),
+        .conv_mode(conv_mode), .ic_clear(ic_clear), .ic_go(ic_go), .ic_stop(ic_stop),
+        .ic_in_h(ic_in_h), .ic_in_w(ic_in_w), .ic_in_c(ic_in_c),
+        .ic_kernel(ic_kernel), .ic_stride(ic_stride), .ic_pad(ic_pad),
+        .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),
+        .ic_valid(ic_valid), .ic_ready(ic_ready), .ic_data(ic_data),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
         .row_lo_shift(row_lo_shift), .row_last(row_last),
         .out_valid(out_valid), .out_ready(out_ready), .out_acc(out_acc), .out_y(out_y),
-        .wr_off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data),
+        .wr_off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data), .b_old(b_old),
         .wr_cmd(wr_cmd), .wr_addr(wr_addr), .wr_len(wr_len), .wr_idle(wr_idle),
         .wr_err(wr_err), .wr_err_addr(wr_err_addr),
         .busy(busy), .add_wr(add_wr), .add_macs(add_macs), .inc_layers(inc_layers),
@@ -211,6 +238,7 @@ module hq_accel #(
     // ---- write engine (with the output buffer) ----
     hq_axi_wr #(.DW(DW), .BUF_BYTES(OBUF_BYTES + BPW)) u_wr (
         .clk(clk), .rst(rst), .off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data),
+        .b_old(b_old),
         .cmd_valid(wr_cmd), .cmd_addr(wr_addr), .cmd_len(wr_len), .idle(wr_idle),
         .err(wr_err), .err_addr(wr_err_addr),
         .m_awaddr(m_axi_awaddr), .m_awlen(m_axi_awlen), .m_awsize(m_axi_awsize),
@@ -219,6 +247,6 @@ module hq_accel #(
         .m_wvalid(m_axi_wvalid), .m_wready(m_axi_wready), .m_bresp(m_axi_bresp),
         .m_bvalid(m_axi_bvalid), .m_bready(m_axi_bready));
 
-    wire unused = c_last_unused ^ out_last ^ (|tile_err);
+    wire unused = c_last_unused ^ out_last ^ (|tile_err) ^ ic_last_unused;
 endmodule
 `default_nettype wire
