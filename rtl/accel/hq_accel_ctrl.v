@@ -399,6 +399,12 @@ module hq_accel_ctrl #(
                         err_code  <= chk;
                         err_where <= 32'd0;
                         state     <= S_FAIL;
+                    end else if (is_pool) begin
+                        // max-pool: no weights, no row parameters
+                        img     <= 32'd0;
+                        in_cur  <= {1'b0, f_in_addr};
+                        out_cur <= {1'b0, f_out_addr};
+                        state   <= S_I_ISSUE;
                     end else state <= S_H_ISSUE;
                 end
                 S_H_ISSUE: begin
