@@ -10,6 +10,7 @@
 //   MAX_ROWS   rows per layer the row-parameter and lo_shift buffers hold
 //   OBUF_BYTES one image's outputs (ROWS bytes, or 4 * ROWS for int32 logits)
 //   IMG_BYTES  one input feature map of a conv or max-pool layer (the im2col buffer)
+//   WBUF_BEATS weight beats kept on chip: a layer that fits is read once per descriptor
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -25,7 +26,8 @@ module hq_accel #(
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,
     parameter OBUF_BYTES = 4096,
-    parameter IMG_BYTES  = 4096
+    parameter IMG_BYTES  = 4096,
+    parameter WBUF_BEATS = 256
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -183,6 +185,15 @@ module hq_accel #(
         .in_lo(o_lo), .in_n(rd_n), .out_valid(wgt_valid), .out_ready(wgt_ready),
         .out_data(wgt_data), .out_last(wgt_last));
 
+    // ---- weight beat store: a layer's beats read once, replayed per position and image ----
+    wire                wq_capture, wq_replay, wq_restart;
+    wire                t_wgt_valid, t_wgt_ready, t_wgt_last;
+    wire [WBEAT-1:0]    t_wgt_data;
+    hq_wgt_replay #(.W(WBEAT), .DEPTH(WBUF_BEATS)) u_wq (
+        .clk(clk), .capture(wq_capture), .replay(wq_replay), .restart(wq_restart),
+        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data(wgt_data), .s_last(wgt_last),
+        .m_valid(t_wgt_valid), .m_ready(t_wgt_ready), .m_data(t_wgt_data), .m_last(t_wgt_last));
+
     // ---- the PE tile ----
     wire        tile_rst, row_valid, row_ready, row_last, out_valid, out_ready, out_last;
     wire [31:0] row_bias, row_mult, out_acc;
@@ -198,11 +209,11 @@ module hq_accel #(
         .s_row_valid(row_valid), .s_row_ready(row_ready), .s_row_bias(row_bias),
         .s_row_mult(row_mult), .s_row_shift(row_shift), .s_row_lo_shift(row_lo_shift),
         .s_row_last(row_last),
-        .s_wgt_valid(wgt_valid), .s_wgt_ready(wgt_ready), .s_wgt_data(wgt_data),
-        .s_wgt_last(wgt_last),
+        .s_wgt_valid(t_wgt_valid), .s_wgt_ready(t_wgt_ready), .s_wgt_data(t_wgt_data),
+        .s_wgt_last(t_wgt_last),
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(tile_err));
-    assign compute = wgt_valid && wgt_ready;
+    assign compute = t_wgt_valid && t_wgt_ready;
 
     // ---- command unit ----
     wire [$clog2(BPW)-1:0] wr_off;
@@ -211,7 +222,8 @@ module hq_accel #(
     wire [7:0]  b_data, b_old;
     hq_accel_ctrl #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
                     .NB_MAX(NB_MAX), .BB(BB), .DW(DW), .MAX_ROWS(MAX_ROWS),
-                    .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES)) u_ctrl (
+                    .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES), .WB(WB),
+                    .WBUF_BEATS(WBUF_BEATS)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .start_addr(start_addr), .start_count(start_count),
         .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
         .finish_addr(finish_addr),
@@ -225,6 +237,7 @@ module hq_accel #(
         .ic_kernel(ic_kernel), .ic_stride(ic_stride), .ic_pad(ic_pad),
         .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),
         .ic_valid(ic_valid), .ic_ready(ic_ready), .ic_data(ic_data),
+        .wq_capture(wq_capture), .wq_replay(wq_replay), .wq_restart(wq_restart),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
         .row_lo_shift(row_lo_shift), .row_last(row_last),

@@ -26,7 +26,9 @@ module hq_accel_ctrl #(
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,           // row parameter / lo_shift buffer entries
     parameter OBUF_BYTES = 4096,           // output buffer: one image's outputs
-    parameter IMG_BYTES  = 4096            // im2col buffer: one input feature map (conv, pool)
+    parameter IMG_BYTES  = 4096,           // im2col buffer: one input feature map (conv, pool)
+    parameter WB         = 64,             // bytes of one weight beat
+    parameter WBUF_BEATS = 256             // weight beats kept on chip (hq_wgt_replay)
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -69,6 +71,10 @@ module hq_accel_ctrl #(
     input  wire        ic_valid,           // max-pool: the image's bytes in memory order
     output wire        ic_ready,
     input  wire [7:0]  ic_data,
+    // weight beat store (hq_wgt_replay): weights read once per descriptor when they fit
+    output wire        wq_capture,
+    output wire        wq_replay,
+    output reg         wq_restart,
     // tile
     output reg         tile_rst,
     output wire        row_valid,
@@ -190,6 +196,16 @@ module hq_accel_ctrl #(
                                            : 32'd16;
     wire [47:0] sec_bytes = {32'd0, f_rows} * {16'd0, row_bytes};
     assign act_seg = {16'd0, f_cols};
+    // the layer's weight beats fit the store: read once per descriptor, replayed for every
+    // conv position and image of the batch
+    wire [31:0] beats_row = (row_bytes + WB - 1) / WB;
+    wire [47:0] beats_all = {32'd0, f_rows} * {16'd0, beats_row};
+    localparam [47:0] WBUF_MAX = WBUF_BEATS;
+    wire        w_keep = beats_all <= WBUF_MAX;
+    reg         w_have;                    // the store holds this descriptor's beats
+    reg         w_from_store;              // this pass replays them (else streams/captures)
+    assign wq_capture = state == S_W_WAIT && w_keep && !w_from_store;
+    assign wq_replay  = state == S_W_WAIT && w_from_store;
     assign wgt_seg = row_bytes;
 
     // ---- descriptor checks, in the model's order (descriptor.cpp, layer_engine.cpp) ----
@@ -359,6 +375,7 @@ module hq_accel_ctrl #(
         tile_rst   <= 1'b0;
         inc_layers <= 1'b0;
         ic_clear   <= 1'b0;
+        wq_restart <= 1'b0;
         ic_go      <= 1'b0;
         add_wr     <= 32'd0;
         add_macs   <= 32'd0;
@@ -376,6 +393,8 @@ module hq_accel_ctrl #(
                 end
                 S_D_ISSUE: begin
                     tile_rst <= 1'b1;
+                    w_have   <= 1'b0;
+                    w_from_store <= 1'b0;
                     clr_ctl  <= 1'b1;
                     rd_cmd   <= 1'b1;
                     rd_dst   <= 2'd0;
@@ -549,7 +568,9 @@ module hq_accel_ctrl #(
                 end
                 S_W_ISSUE: begin
                     clr_wgt <= 1'b1;
-                    rd_cmd  <= 1'b1;
+                    rd_cmd  <= !(w_keep && w_have);
+                    w_from_store <= w_keep && w_have;
+                    wq_restart <= 1'b1;
                     rd_dst  <= 2'd2;
                     rd_addr <= f_w_addr + payload;
                     rd_len  <= sec_bytes[31:0];
@@ -563,9 +584,11 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
                             state <= S_FAIL;
-                        end else if (is_conv && !pos_last) begin
-                            state <= S_W_ISSUE;  // conv: the next position's rows (pos_step)
-                        end else state <= S_O_ISSUE;
+                        end else begin
+                            w_have <= w_keep;
+                            // conv: the next position's rows (pos_step)
+                            state <= (is_conv && !pos_last) ? S_W_ISSUE : S_O_ISSUE;
+                        end
                     end
                 end
                 S_O_ISSUE: begin

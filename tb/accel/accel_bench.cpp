@@ -794,6 +794,7 @@ static int run_random_conv(Sim &s, int n, unsigned long seed) {
         hq_accel_desc d{};
         pe_tile t{};
         char err[256];
+        uint64_t weight_rd = 0; /* weight bytes the layer reads: once, whatever the batch */
         if (pool_only) {
             const int p = pe_rng_range(&rng, 2, 4), ch = pe_rng_range(&rng, 1, 20);
             d.op = HQ_ACCEL_OP_MAXPOOL;
@@ -852,28 +853,36 @@ static int run_random_conv(Sim &s, int n, unsigned long seed) {
             d.weight_addr = B + WGT;
             d.weight_bytes = size;
             d.param_addr = B + PRM;
+            weight_rd = 16 + (c.uniform ? 0 : ((uint32_t)t.rows + 3) / 4 * 4) +
+                        (uint64_t)t.rows * row_bytes;
         }
         d.magic = HQ_ACCEL_DESC_MAGIC;
         d.flags = HQ_ACCEL_FLAG_RELU;
         d.in_addr = B + IN;
         d.out_addr = B + OUT;
-        d.batch = 1;
-        /* a random input map, some zeros */
+        d.batch = (uint32_t)pe_rng_range(&rng, 1, 3);
+        /* random input maps, some zeros, a random gap between images */
         hq::accel::LayerDesc ld;
         ld.raw = d;
         ld.in_bytes = (uint32_t)d.in_h * d.in_w * d.in_c;
         ld.out_bytes = (uint32_t)d.out_h * d.out_w * d.out_c;
-        for (uint32_t i = 0; i < ld.in_bytes; i++)
+        d.in_stride = ld.in_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        d.out_stride = ld.out_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        for (uint32_t i = 0; i < d.in_stride * d.batch; i++)
             m[IN + i] = pe_rng_range(&rng, 0, 3) ? (uint8_t)pe_rng_range(&rng, 0, 255) : 0;
         /* the expected outputs: the model's im2col, the tile's arithmetic, the model's pool */
-        std::vector<uint8_t> expect(ld.out_bytes);
-        if (pool_only) {
-            hq::accel::maxpool_u8(&m[IN], d.in_h, d.in_w, d.in_c, d.pool, expect.data());
-        } else {
+        std::vector<uint8_t> expect((size_t)ld.out_bytes * d.batch);
+        for (uint32_t b = 0; b < d.batch; b++) {
+            const uint8_t *in = &m[IN + b * d.in_stride];
+            uint8_t *ex = expect.data() + (size_t)b * ld.out_bytes;
+            if (pool_only) {
+                hq::accel::maxpool_u8(in, d.in_h, d.in_w, d.in_c, d.pool, ex);
+                continue;
+            }
             ld.conv_h = (d.in_h + 2u * d.pad - d.kernel) / d.stride + 1;
             ld.conv_w = (d.in_w + 2u * d.pad - d.kernel) / d.stride + 1;
             std::vector<int16_t> cols;
-            hq::accel::im2col_operands(ld, &m[IN], (unsigned)t.k, &cols);
+            hq::accel::im2col_operands(ld, in, (unsigned)t.k, &cols);
             const size_t np = (size_t)ld.conv_h * ld.conv_w;
             std::vector<uint8_t> y(np * t.rows);
             for (size_t p = 0; p < np; p++)
@@ -884,25 +893,30 @@ static int run_random_conv(Sim &s, int n, unsigned long seed) {
                     y[p * t.rows + r] = hq_requant_relu((int32_t)acc, t.mult[r], t.shift[r]);
                 }
             if (ld.pool() > 1)
-                hq::accel::maxpool_u8(y.data(), ld.conv_h, ld.conv_w, d.rows, ld.pool(),
-                                      expect.data());
+                hq::accel::maxpool_u8(y.data(), ld.conv_h, ld.conv_w, d.rows, ld.pool(), ex);
             else
-                expect = y;
+                std::copy(y.begin(), y.end(), ex);
             positions += (long)np;
         }
-        d.in_stride = ld.in_bytes;
-        d.out_stride = ld.out_bytes;
         hq::accel::desc_to_bytes(d, &m[DESC]);
+        const uint64_t w0 = s.counter(HQ_ACCEL_REG_WEIGHT_RD_LO);
         Sim::Result r = s.run(B + DESC, 1, 50000000);
+        const uint64_t w_read = s.counter(HQ_ACCEL_REG_WEIGHT_RD_LO) - w0;
         bool bad = s.hung || r.err != 0;
-        for (uint32_t i = 0; !bad && i < ld.out_bytes; i++)
-            bad = m[OUT + i] != expect[i];
+        for (uint32_t b = 0; !bad && b < d.batch; b++)
+            for (uint32_t i = 0; !bad && i < ld.out_bytes; i++)
+                bad = m[OUT + b * d.out_stride + i] != expect[(size_t)b * ld.out_bytes + i];
+        if (!bad && w_read != weight_rd) {
+            bad = true;
+            std::fprintf(stderr, "layer %d: %llu weight bytes read, expected %llu (once)\n", li,
+                         (unsigned long long)w_read, (unsigned long long)weight_rd);
+        }
         if (bad && bad_layers++ < 5)
             std::fprintf(stderr,
                          "MISMATCH layer %d (%s, %ux%ux%u, kernel %u stride %u pad %u pool %u, "
-                         "rows %u): error %u\n",
+                         "rows %u, batch %u): error %u\n",
                          li, pool_only ? "maxpool" : "conv", d.in_h, d.in_w, d.in_c, d.kernel,
-                         d.stride, d.pad, d.pool, d.out_c, r.err);
+                         d.stride, d.pad, d.pool, d.out_c, d.batch, r.err);
         if (!pool_only) pe_tile_free(&t);
     }
     std::printf("%s: %d conv layers (%ld positions) and %d max-pool layers: %ld mismatching "
