@@ -78,7 +78,8 @@ module hq_accel #(
     output wire          irq,
     // observation (benches): the command unit's state, a cycle waiting on AXI read data
     output wire [4:0]    dbg_state,
-    output wire          dbg_rd_stall
+    output wire          dbg_rd_stall,
+    output wire          dbg_act_wait      // the tile waits for its activation vector
 );
     localparam BPW   = DW / 8;
     localparam IW    = $clog2(BPW) + 1;
@@ -214,6 +215,7 @@ module hq_accel #(
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(tile_err));
     assign compute = t_wgt_valid && t_wgt_ready;
+    assign dbg_act_wait = act_ready && !act_valid && busy;
 
     // ---- command unit ----
     wire [$clog2(BPW)-1:0] wr_off;

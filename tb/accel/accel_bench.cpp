@@ -36,8 +36,14 @@ extern "C" {
 #include <string>
 #include <vector>
 
-// The PE tile configuration of rtl/configs.json (its pe_cfg from the generated pe_configs.h).
-static const pe_cfg kPeCfg = PE_CFG_INIT(ACCEL_PE_CONFIG_ID);
+// The PE tile configuration of rtl/configs.json (its pe_cfg from the generated pe_configs.h),
+// with the activation buffer the accelerator's build gives the tile (ACCEL_NB_MAX).
+static pe_cfg accel_pe_cfg() {
+    pe_cfg c = PE_CFG_INIT(ACCEL_PE_CONFIG_ID);
+    c.nb_max = ACCEL_NB_MAX;
+    return c;
+}
+static const pe_cfg kPeCfg = accel_pe_cfg();
 
 using hq::accel::DramImage;
 
@@ -83,6 +89,7 @@ struct Sim {
     AxiChecker chk;
     uint64_t cycle = 0;
     uint64_t rd_stall = 0;
+    uint64_t act_wait = 0; /* cycles the tile waits for an activation vector (DMA, im2col) */
     uint64_t state_cycles[32] = {};
     bool hung = false;
     uint64_t last_activity = 0;
@@ -107,6 +114,7 @@ struct Sim {
         mem.observe(*top, cycle);
         state_cycles[top->dbg_state & 31]++;
         rd_stall += top->dbg_rd_stall;
+        act_wait += top->dbg_act_wait;
         const Vhq_accel &t = *top;
         if ((t.m_axi_arvalid && t.m_axi_arready) || (t.m_axi_rvalid && t.m_axi_rready) ||
             (t.m_axi_awvalid && t.m_axi_awready) || (t.m_axi_wvalid && t.m_axi_wready) ||
@@ -268,6 +276,7 @@ static uint32_t desc_at(const DramImage &img, size_t l) {
 struct LayerReport {
     uint64_t cycles = 0, compute = 0, stall_dram = 0, rd = 0, wr = 0, weight = 0, macs = 0;
     uint64_t phase[32] = {};
+    uint64_t act_wait = 0;
 };
 
 static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramImage &img,
@@ -296,6 +305,7 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                 s.counter(HQ_ACCEL_REG_MACS_LO)};
             uint64_t ph[32];
             std::memcpy(ph, s.state_cycles, sizeof ph);
+            const uint64_t aw = s.act_wait;
             Sim::Result r = s.run(desc_at(img, l), 1);
             if (s.hung) return 1;
             if (r.err) {
@@ -315,6 +325,7 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
             lr.macs += s.counter(HQ_ACCEL_REG_MACS_LO) - before[6];
             for (int k = 0; k < 32; k++)
                 lr.phase[k] += s.state_cycles[k] - ph[k];
+            lr.act_wait += s.act_wait - aw;
         }
         for (uint32_t k = 0; k < nb; k++) {
             const uint32_t im = i + k;
@@ -355,7 +366,8 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
         std::fprintf(rep, "rd_stall_cycles %llu max_reads_in_flight %ld\n",
                      (unsigned long long)s.rd_stall, s.chk.max_reads_in_flight);
         std::fprintf(rep, "layer rows cols cycles compute stall_dram dram_rd dram_wr weight_rd "
-                          "macs | desc hdr+shift params input weights+compute output end\n");
+                          "macs | desc hdr+shift params input weights+compute output end | "
+                          "maxpool act_wait\n");
         for (uint32_t l = 0; l < nl; l++) {
             const LayerReport &r = layers[l];
             const hq_accel_desc &d = img.layers[l].desc;
@@ -367,12 +379,13 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
             };
             std::fprintf(rep,
                          "%u %u %u %llu %llu %llu %llu %llu %llu %llu | %llu %llu %llu %llu "
-                         "%llu %llu %llu\n",
+                         "%llu %llu %llu | %llu %llu\n",
                          l, d.rows, d.cols, (unsigned long long)r.cycles,
                          (unsigned long long)r.compute, (unsigned long long)r.stall_dram,
                          (unsigned long long)r.rd, (unsigned long long)r.wr,
                          (unsigned long long)r.weight, (unsigned long long)r.macs, sum(1, 3),
-                         sum(4, 8), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16), sum(17, 19));
+                         sum(4, 8), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16), sum(17, 19),
+                         sum(20, 20), (unsigned long long)r.act_wait);
         }
     }
     return mismatches || s.chk.violations ? 1 : 0;
@@ -460,10 +473,10 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
          0, 0, 1},
         {"K above the RTL activation buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
          [](Sim &x, const DramImage &i) {
-             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 4000);
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 5000);
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_H, 1);
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_W, 1);
-             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 4000);
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 5000);
          }},
     };
     /* conv models: the K case as a conv (K = KERNEL^2 * IN_C), and the conv and max-pool checks
@@ -473,9 +486,9 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
             if (!std::strcmp(c.name, "K above the RTL activation buffer"))
                 c.setup = [](Sim &x, const DramImage &i) {
                     const hq_accel_desc &d = i.layers[0].desc;
-                    x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 200);
+                    x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 500);
                     x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS,
-                            (uint16_t)(d.kernel * d.kernel * 200));
+                            (uint16_t)(d.kernel * d.kernel * 500));
                 };
         const uint8_t kk = d0.kernel;
         auto fpool =
