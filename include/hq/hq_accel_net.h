@@ -10,9 +10,15 @@
 #define HQ_ACCEL_NET_ADDR 0x80100000u
 #define HQ_ACCEL_NET_MAGIC 0x544E5148u /* 'HQNT' */
 #define HQ_ACCEL_NET_VERSION 1u
+/* A tiled network (docs/accel.md, Tiling): several descriptors read the images (IN_ADDR within
+ * the first image) or write the logits (OUT_ADDR within the first image's logits); run by
+ * sw/fw/accel/accel_runtime_tiled.c, which moves each to its batch. accel_runtime.c refuses it. */
+#define HQ_ACCEL_NET_VERSION_TILED 2u
 
 #define HQ_ACCEL_NET_POLL 1u  /* poll STATUS instead of sleeping in wfi */
 #define HQ_ACCEL_NET_CHAIN 2u /* one command per batch (all layers) instead of one per layer */
+#define HQ_ACCEL_NET_MEASURE                                                                       \
+    4u /* print each command's counters on the UART (docs/measurements.md) */
 
 /* Exit codes of the runtime (the firmware's exit status). */
 #define HQ_ACCEL_EXIT_OK 0
@@ -26,7 +32,7 @@ typedef struct {
     uint32_t accel_base; /* register window of the accelerator */
     uint32_t plic_base;  /* interrupt controller (SiFive PLIC layout), 0 = none: poll */
     uint32_t irq_source; /* the accelerator's PLIC source */
-    uint32_t mode;       /* HQ_ACCEL_NET_POLL | HQ_ACCEL_NET_CHAIN */
+    uint32_t mode;       /* HQ_ACCEL_NET_POLL | HQ_ACCEL_NET_CHAIN | HQ_ACCEL_NET_MEASURE */
     uint32_t n_layers;   /* descriptors of one batch, consecutive at desc_addr */
     uint32_t desc_addr;
     uint32_t n_images, batch;

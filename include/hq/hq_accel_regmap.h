@@ -40,6 +40,12 @@
 #define HQ_ACCEL_REG_MACS_LO 0x80u /* ro */
 #define HQ_ACCEL_REG_MACS_HI 0x84u /* ro */
 #define HQ_ACCEL_REG_LAYERS 0x88u /* ro */
+#define HQ_ACCEL_REG_OUTPUT_LO 0x90u /* ro */
+#define HQ_ACCEL_REG_OUTPUT_HI 0x94u /* ro */
+#define HQ_ACCEL_REG_CONTROL_LO 0x98u /* ro */
+#define HQ_ACCEL_REG_CONTROL_HI 0x9Cu /* ro */
+#define HQ_ACCEL_REG_RD_STALL_LO 0xA0u /* ro */
+#define HQ_ACCEL_REG_RD_STALL_HI 0xA4u /* ro */
 
 /* register fields */
 #define HQ_ACCEL_CTRL_START 1u
@@ -92,8 +98,12 @@
 /* FLAG */
 #define HQ_ACCEL_FLAG_RELU 1u /* requantize with ReLU to uint8 (clear: keep int32 accumulators, the logits) */
 #define HQ_ACCEL_FLAG_LAST 2u /* last descriptor of the network (informational) */
-#define HQ_ACCEL_FLAG_COUNT 2u
-#define HQ_ACCEL_FLAG_LIST(X) X(RELU, 1) X(LAST, 2)
+#define HQ_ACCEL_FLAG_PSUM_IN 4u /* K-split, not the first K chunk: start from the int32 partial sums in the partial-sum area (PARAM_ADDR + ROWS*12 rounded up to 64) instead of 0 */
+#define HQ_ACCEL_FLAG_PSUM_OUT 8u /* K-split, not the last K chunk: write the int32 partial sums (no bias, no requantization) to the partial-sum area instead of outputs to OUT_ADDR; needs FLAG_RELU, FLAG_LAST and POOL clear */
+#define HQ_ACCEL_FLAG_NO_PAD_TOP 16u /* spatial tile of a convolution: the input rows continue the image above (halo rows), no zero padding above them */
+#define HQ_ACCEL_FLAG_NO_PAD_BOTTOM 32u /* spatial tile of a convolution: the input rows continue the image below, no zero padding below them */
+#define HQ_ACCEL_FLAG_COUNT 6u
+#define HQ_ACCEL_FLAG_LIST(X) X(RELU, 1) X(LAST, 2) X(PSUM_IN, 4) X(PSUM_OUT, 8) X(NO_PAD_TOP, 16) X(NO_PAD_BOTTOM, 32)
 
 /* layer descriptor: little-endian, DESC_BYTES each, consecutive in memory */
 #define HQ_ACCEL_DESC_BYTES 64u

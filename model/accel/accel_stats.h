@@ -42,6 +42,7 @@ const char *unit_name(Unit u);
     X(uint64_t, stall_outlier, Sum, "stall_outlier", "stall_cycles", "outlier", "%llu")            \
     X(uint64_t, output, Sum, "output_cycles", nullptr, "output_cycles", "%llu")                    \
     X(uint64_t, control, Sum, "control_cycles", nullptr, "control_cycles", "%llu")                 \
+    X(uint64_t, stall_dram_write, Sum, nullptr, nullptr, nullptr, "") /* stall_dram: DMA out */ \
     /* useful MACs / (array MACs x array-busy cycles); high: split's high unit, lanegroup's    \
      * outlier MACs (PeArray::utilization) */                                                     \
     X(double, util_array, Busy, "util_array", "utilization", "array", "%.6f")                      \

@@ -10,7 +10,8 @@ static uint32_t hw_config(const AccelConfig &c) {
 /* The regmap: identification and command registers, then the counters from CYCLES_LO. */
 bool CsrBlock::decodes(uint64_t off) const {
     return off % 4 == 0 && (off <= HQ_ACCEL_REG_LAYOUTS ||
-                            (off >= HQ_ACCEL_REG_CYCLES_LO && off <= HQ_ACCEL_REG_LAYERS));
+                            (off >= HQ_ACCEL_REG_CYCLES_LO && off <= HQ_ACCEL_REG_LAYERS) ||
+                            (off >= HQ_ACCEL_REG_OUTPUT_LO && off <= HQ_ACCEL_REG_RD_STALL_HI));
 }
 
 bool CsrBlock::read_only(uint64_t off) const {
@@ -52,6 +53,9 @@ bool CsrBlock::read(uint32_t off, uint32_t *v) {
     case HQ_ACCEL_REG_DRAM_WR_LO: *v = lo(perf_.dram_wr); return true;
     case HQ_ACCEL_REG_WEIGHT_RD_LO: *v = lo(perf_.weight_rd); return true;
     case HQ_ACCEL_REG_MACS_LO: *v = lo(perf_.macs); return true;
+    case HQ_ACCEL_REG_OUTPUT_LO: *v = lo(perf_.output); return true;
+    case HQ_ACCEL_REG_CONTROL_LO: *v = lo(perf_.control); return true;
+    case HQ_ACCEL_REG_RD_STALL_LO: *v = lo(perf_.rd_stall); return true;
     case HQ_ACCEL_REG_CYCLES_HI:
     case HQ_ACCEL_REG_COMPUTE_HI:
     case HQ_ACCEL_REG_STALL_DRAM_HI:
@@ -60,7 +64,10 @@ bool CsrBlock::read(uint32_t off, uint32_t *v) {
     case HQ_ACCEL_REG_DRAM_RD_HI:
     case HQ_ACCEL_REG_DRAM_WR_HI:
     case HQ_ACCEL_REG_WEIGHT_RD_HI:
-    case HQ_ACCEL_REG_MACS_HI: *v = hi_latch_; return true;
+    case HQ_ACCEL_REG_MACS_HI:
+    case HQ_ACCEL_REG_OUTPUT_HI:
+    case HQ_ACCEL_REG_CONTROL_HI:
+    case HQ_ACCEL_REG_RD_STALL_HI: *v = hi_latch_; return true;
     case HQ_ACCEL_REG_LAYERS: *v = perf_.layers; return true;
     default: return false;
     }

@@ -17,6 +17,7 @@ namespace hq::accel {
 struct PerfCounters {
     uint64_t cycles = 0, compute = 0, stall_dram = 0, stall_dec = 0, stall_out = 0;
     uint64_t dram_rd = 0, dram_wr = 0, weight_rd = 0, macs = 0;
+    uint64_t output = 0, control = 0, rd_stall = 0; /* rd_stall: stall_dram waiting for reads */
     uint32_t layers = 0;
 };
 

@@ -58,8 +58,22 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
         return bad(HQ_ACCEL_ERR_BAD_DESC, "bad descriptor magic " + s(d.magic));
     if (d.op < HQ_ACCEL_OP_DENSE || d.op > HQ_ACCEL_OP_MAXPOOL)
         return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown operation " + s(d.op));
-    if (d.flags & ~(HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_LAST))
+    if (d.flags &
+        ~(HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_LAST | HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT |
+          HQ_ACCEL_FLAG_NO_PAD_TOP | HQ_ACCEL_FLAG_NO_PAD_BOTTOM))
         return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown flag bits " + s(d.flags));
+    if (d.flags & (HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT)) {
+        if (d.op == HQ_ACCEL_OP_MAXPOOL)
+            return bad(HQ_ACCEL_ERR_BAD_DESC, "maxpool has no partial sums (FLAG_PSUM_IN/OUT)");
+        if ((d.flags & HQ_ACCEL_FLAG_PSUM_OUT) &&
+            (d.flags & (HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_LAST) || d.pool > 1))
+            return bad(HQ_ACCEL_ERR_BAD_DESC,
+                       "FLAG_PSUM_OUT (a K chunk before the last) writes int32 partial sums: "
+                       "FLAG_RELU, FLAG_LAST and POOL must be clear");
+    }
+    if ((d.flags & (HQ_ACCEL_FLAG_NO_PAD_TOP | HQ_ACCEL_FLAG_NO_PAD_BOTTOM)) &&
+        d.op != HQ_ACCEL_OP_CONV)
+        return bad(HQ_ACCEL_ERR_BAD_DESC, "FLAG_NO_PAD_TOP/BOTTOM apply to a convolution only");
     if (d.batch < 1 || d.batch > 1u << 20)
         return bad(HQ_ACCEL_ERR_BAD_DESC, "batch must be in [1, 2^20], got " + s(d.batch));
     if (!d.in_h || !d.in_w || !d.in_c || !d.out_h || !d.out_w || !d.out_c)
@@ -93,7 +107,8 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
                                                        " != KERNEL^2 * IN_C " +
                                                        s((uint32_t)d.kernel * d.kernel * d.in_c));
             if (d.pad >= d.kernel) return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv PAD must be < KERNEL");
-            int ph = (int)d.in_h + 2 * d.pad - d.kernel, pw = (int)d.in_w + 2 * d.pad - d.kernel;
+            int ph = (int)d.in_h + (int)(out->pad_top() + out->pad_bottom()) - d.kernel,
+                pw = (int)d.in_w + 2 * d.pad - d.kernel;
             if (ph < 0 || pw < 0)
                 return bad(HQ_ACCEL_ERR_BAD_SHAPE, "conv kernel larger than the padded input");
             out->conv_h = ph / d.stride + 1;
@@ -104,7 +119,7 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
                                                        s(out->conv_w / pool) +
                                                        " (conv output / POOL)");
         }
-        if (!out->relu() && (d.op != HQ_ACCEL_OP_DENSE))
+        if (!out->relu() && !out->psum_out() && (d.op != HQ_ACCEL_OP_DENSE))
             return bad(HQ_ACCEL_ERR_BAD_DESC,
                        "only a dense layer may keep int32 outputs (no FLAG_RELU)");
         if (d.layout >= kLayoutCount)
@@ -124,8 +139,10 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
             return bad(HQ_ACCEL_ERR_WEIGHTS, "WEIGHT_BYTES " + s(d.weight_bytes) +
                                                  " is not a layer image size (multiple of 16)");
         out->out_bytes = (uint32_t)d.out_h * d.out_w * d.out_c * (out->relu() ? 1 : 4);
+        if (out->psum_out()) out->out_bytes = out->psum_bytes(); /* pool is 1: the same */
     }
-    if (d.batch > 1 && (d.in_stride < out->in_bytes || d.out_stride < out->out_bytes))
+    if (d.batch > 1 &&
+        (d.in_stride < out->in_bytes || (!out->psum_out() && d.out_stride < out->out_bytes)))
         return bad(HQ_ACCEL_ERR_BAD_DESC, "IN_STRIDE/OUT_STRIDE smaller than one image");
     return DescCheck{};
 }

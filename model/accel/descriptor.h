@@ -20,6 +20,18 @@ struct LayerDesc {
     bool weighted() const { return raw.op == HQ_ACCEL_OP_DENSE || raw.op == HQ_ACCEL_OP_CONV; }
     bool relu() const { return raw.flags & HQ_ACCEL_FLAG_RELU; }
     unsigned pool() const { return raw.pool > 1 ? raw.pool : 1; }
+    /* K-split (docs/arith.md, K-splitting): partial sums in, partial sums out */
+    bool psum_in() const { return raw.flags & HQ_ACCEL_FLAG_PSUM_IN; }
+    bool psum_out() const { return raw.flags & HQ_ACCEL_FLAG_PSUM_OUT; }
+    /* The partial-sum area follows the row parameters; images packed, int32 per output */
+    uint64_t psum_addr() const {
+        return (uint64_t)raw.param_addr +
+               ((uint64_t)raw.rows * HQ_ACCEL_ROW_PARAM_BYTES + 63) / 64 * 64;
+    }
+    /* spatial tiles of a convolution: zero padding above / below the input rows */
+    unsigned pad_top() const { return raw.flags & HQ_ACCEL_FLAG_NO_PAD_TOP ? 0 : raw.pad; }
+    unsigned pad_bottom() const { return raw.flags & HQ_ACCEL_FLAG_NO_PAD_BOTTOM ? 0 : raw.pad; }
+    uint32_t psum_bytes() const { return conv_h * conv_w * raw.rows * 4u; } /* per image */
 };
 
 struct DescCheck {

@@ -91,6 +91,9 @@ void HqAccel::command_thread() {
             p.dram_wr += s.dram_written;
             p.weight_rd += s.weight_bytes;
             p.macs += s.macs;
+            p.output += s.output;
+            p.control += s.control;
+            p.rd_stall += s.stall_dram - s.stall_dram_write;
             wait(cycle * (double)s.cycles);
             if (r.err) {
                 err = r.err;

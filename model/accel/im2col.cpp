@@ -22,7 +22,7 @@ void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp,
             for (unsigned ox = 0; ox < d.conv_w; ox++) {
                 int16_t *row = out->data() + ((b * positions) + (size_t)oy * d.conv_w + ox) * kp;
                 for (int ky = 0; ky < k; ky++) {
-                    int y = (int)(oy * r.stride) + ky - r.pad;
+                    int y = (int)(oy * r.stride) + ky - (int)d.pad_top();
                     if (y < 0 || y >= r.in_h) continue;
                     for (int kx = 0; kx < k; kx++) {
                         int x = (int)(ox * r.stride) + kx - r.pad;

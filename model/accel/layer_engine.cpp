@@ -182,6 +182,8 @@ bool LayerEngine::Run::check_buffers() {
     in_total = (uint64_t)D.batch * d.in_bytes;
     const uint64_t pre_pool = D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec * D.rows * (d.relu() ? 1 : 4);
     out_total = std::max<uint64_t>((uint64_t)D.batch * d.out_bytes, pre_pool);
+    /* K-split: the int32 accumulators of every output live in the output buffer */
+    if (d.psum_in() || d.psum_out()) out_total = std::max<uint64_t>(out_total, n_vec * D.rows * 4);
     nbuf = cfg().double_buffer ? 2 : 1;
     auto overflow = [&](const char *what, uint64_t need, uint64_t have) {
         fail(HQ_ACCEL_ERR_BUF_OVERFLOW,
@@ -230,6 +232,12 @@ bool LayerEngine::Run::load_inputs() {
                                             "rq_shift > 62 or reserved bytes set)");
             return false;
         }
+    }
+    if (d.psum_in()) { /* the previous K chunks' partial sums, images packed */
+        const uint64_t n = (uint64_t)D.batch * d.psum_bytes();
+        e.psum_raw_.resize(n);
+        if (!dma(false, d.psum_addr(), e.psum_raw_.data(), (uint32_t)n, t_in, &t_in)) return false;
+        st().sram_bytes += 2 * n; /* into the accumulators: written and read once */
     }
     if (!dma_images(false, D.in_addr, D.in_stride, d.in_bytes, D.batch, e.in_.data(), t_in, &t_in))
         return false;
@@ -397,8 +405,13 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
         const unsigned r0 = rt * tile_rows, nr = std::min(tile_rows, (unsigned)D.rows - r0);
         e.acc_.resize(n_vec * nr);
         e.array_->compute(w, e.operands_.data(), (unsigned)n_vec, r0, nr, e.acc_.data());
-        finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
-                            e.out_u8_.data(), e.out_i32_.data());
+        if (d.psum_in())
+            add_partial_sums(e.psum_raw_.data(), (unsigned)n_vec, r0, nr, D.rows, e.acc_.data());
+        if (d.psum_out())
+            store_partial_sums(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, e.out_i32_.data());
+        else
+            finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
+                                e.out_u8_.data(), e.out_i32_.data());
     }
     const unsigned last_nr = D.rows - (row_tiles - 1) * tile_rows;
     const uint64_t drain = ceil_div(n_vec * last_nr, cfg().out_per_cycle);
@@ -442,11 +455,15 @@ void LayerEngine::Run::count_work(const PreparedWeights &w) {
 bool LayerEngine::Run::store_outputs() {
     const hq_accel_desc &D = d.raw;
     uint64_t t_end = t_done;
-    if (!dma_images(true, D.out_addr, D.out_stride, d.out_bytes, D.batch, out_bytes, t_done,
-                    &t_end))
+    if (d.psum_out()) { /* partial sums to the partial-sum area, images packed */
+        if (!dma(true, d.psum_addr(), out_bytes, D.batch * d.psum_bytes(), t_done, &t_end))
+            return false;
+    } else if (!dma_images(true, D.out_addr, D.out_stride, d.out_bytes, D.batch, out_bytes, t_done,
+                           &t_end))
         return false;
     event(Unit::DmaOut, t_done, t_end);
     st().stall_dram += t_end - t_done;
+    st().stall_dram_write += t_end - t_done;
     st().cycles = t_end;
     return true;
 }

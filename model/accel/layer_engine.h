@@ -51,7 +51,7 @@ class LayerEngine {
     std::unique_ptr<PeArray> array_;
     WeightCache cache_;
     /* scratch kept between layers to avoid reallocating */
-    std::vector<uint8_t> in_, out_u8_, pooled_, image_, params_raw_;
+    std::vector<uint8_t> in_, out_u8_, pooled_, image_, params_raw_, psum_raw_;
     std::vector<int32_t> out_i32_, acc_;
     std::vector<int16_t> operands_;
 };

@@ -37,6 +37,25 @@ void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsign
         }
 }
 
+void add_partial_sums(const uint8_t *psum, unsigned n_vec, unsigned r0, unsigned nr, unsigned rows,
+                      int32_t *acc) {
+    for (unsigned v = 0; v < n_vec; v++)
+        for (unsigned i = 0; i < nr; i++) {
+            const uint8_t *b = psum + ((size_t)v * rows + r0 + i) * 4;
+            const uint32_t p =
+                (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+            int32_t &a = acc[(size_t)v * nr + i];
+            a = (int32_t)((uint32_t)a + p);
+        }
+}
+
+void store_partial_sums(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr, unsigned rows,
+                        int32_t *i32) {
+    for (unsigned v = 0; v < n_vec; v++)
+        for (unsigned i = 0; i < nr; i++)
+            i32[(size_t)v * rows + r0 + i] = acc[(size_t)v * nr + i];
+}
+
 void maxpool_u8(const uint8_t *in, unsigned h, unsigned w, unsigned c, unsigned pool,
                 uint8_t *out) {
     const unsigned oh = h / pool, ow = w / pool;

@@ -21,6 +21,14 @@ int decode_row_params(const uint8_t *bytes, unsigned rows, RowParams *out, unsig
 void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
                          unsigned rows, const RowParams *p, bool relu, uint8_t *u8, int32_t *i32);
 
+/* K-split (docs/arith.md): acc[v][i] += the little-endian int32 partial sum
+ * psum[v * rows + r0 + i] of the earlier K chunks (wrapping). */
+void add_partial_sums(const uint8_t *psum, unsigned n_vec, unsigned r0, unsigned nr, unsigned rows,
+                      int32_t *acc);
+/* A K chunk before the last: acc[v][i] as it is (no bias) into i32[v * rows + r0 + i]. */
+void store_partial_sums(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr, unsigned rows,
+                        int32_t *i32);
+
 /* Max pooling, window = stride = pool, floor (trailing rows/cols dropped); uint8 HWC. */
 void maxpool_u8(const uint8_t *in, unsigned h, unsigned w, unsigned c, unsigned pool, uint8_t *out);
 

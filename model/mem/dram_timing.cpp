@@ -83,16 +83,20 @@ DramTiming::Location DramTiming::locate(uint64_t addr) const {
     return l;
 }
 
-void DramTiming::PendingQueue::push_back(const Pending &r) {
-    if (n_ == buf_.size()) { /* grow to the next power of two, oldest first */
-        std::vector<Pending> bigger(buf_.empty() ? 8 : 2 * buf_.size());
-        for (size_t i = 0; i < n_; i++)
-            bigger[i] = (*this)[i];
-        buf_.swap(bigger);
-        head_ = 0;
-        mask_ = buf_.size() - 1;
-    }
-    buf_[(head_ + n_++) & mask_] = r;
+void DramTiming::PendingQueue::grow() { /* to the next power of two, oldest first */
+    std::vector<Pending> bigger(buf_.empty() ? 8 : 2 * buf_.size());
+    for (size_t i = 0; i < n_; i++)
+        bigger[i] = (*this)[i];
+    buf_.swap(bigger);
+    head_ = 0;
+    mask_ = buf_.size() - 1;
+}
+
+/* The new last entry, filled by the caller field by field (a copy of an entry built on the
+ * stack would load it in wider pieces than it was stored: a store-forwarding stall). */
+HQ_INLINE DramTiming::Pending &DramTiming::PendingQueue::push_back() {
+    if (n_ == buf_.size()) grow();
+    return buf_[(head_ + n_++) & mask_];
 }
 
 HQ_INLINE void DramTiming::PendingQueue::erase(size_t i) {
@@ -132,8 +136,13 @@ HQ_INLINE bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
 HQ_INLINE void DramTiming::enqueue(uint64_t arrival, const Burst &r, unsigned count) {
     Bank &b = ch_[r.ch].banks[r.bank];
     bool changed = b.queue.empty(); /* the bank's candidate: the new burst, or unchanged */
-    b.queue.push_back(
-        {seq_, arrival, r.row, r.tag, uint16_t(count), r.write}); /* count <= queue_depth */
+    Pending &e = b.queue.push_back();
+    e.seq = seq_;
+    e.arrival = arrival;
+    e.row = r.row;
+    e.tag = r.tag;
+    e.count = uint16_t(count); /* <= queue_depth */
+    e.write = r.write;
     seq_ += count;
     b.bursts += count;
     if (p_.scheduler == DramScheduler::FR_FCFS && b.open && r.row == b.row)
@@ -273,8 +282,36 @@ HQ_INLINE bool DramTiming::pick(Plan *best) const {
         win_key = take ? key : win_key;
     }
     const unsigned ch = c[win].id >> bank_bits_, bank = c[win].id & bank_mask_;
-    *best = plan(ch, bank, ch_[ch].banks[bank].cand);
+    if (p_.scheduler == DramScheduler::FCFS)
+        *best = plan(ch, bank, ch_[ch].banks[bank].cand);
+    else /* the column time is known: max(key, gates) is plan_for()'s */
+        *best = plan_at(ch, bank, uint64_t(win_key >> 64));
     return true;
+}
+
+/* plan_for() of the candidate of a bank whose column command the FR-FCFS pick has put at
+ * `col` (its key and gates are the terms of plan_for()): only ACT and PRE are left to place. */
+HQ_INLINE DramTiming::Plan DramTiming::plan_at(unsigned ch, unsigned bank, uint64_t col) const {
+    const Channel &c = ch_[ch];
+    const Bank &b = c.banks[bank];
+    const Pending &r = b.queue[b.cand];
+    Plan pl{ch, bank, b.cand, false, false, 0, 0, col};
+    if (b.open && b.row == r.row) {
+        pl.hit = true;
+        return pl;
+    }
+    const uint64_t ready = r.arrival + p_.frontend_ck;
+    uint64_t act;
+    if (b.open) {
+        pl.conflict = true;
+        pl.pre = std::max(ready, b.pre_ready);
+        act = std::max(pl.pre + p_.tRP, b.act_ready);
+    } else {
+        act = std::max(ready, b.act_ready);
+    }
+    const unsigned g = bank >> bpg_bits_;
+    pl.act = std::max(max3(act, c.next_act, c.bg_next_act[g]), c.faw[c.faw_pos]);
+    return pl;
 }
 
 void DramTiming::close_bank(Channel &c, Bank &b, uint64_t pre) {
@@ -631,11 +668,22 @@ void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len
     done->assign(reqs.size(), start);
     sent->assign(reqs.size(), start);
     if (!reqs.empty()) count(start, start, 0, false);
+    const bool pow2 = (bb & (bb - 1)) == 0;
     run(
-        reqs.size(), unsigned(per), [&](size_t i) { return reqs[i].addr / bb * bb; },
+        reqs.size(), unsigned(per),
+        [&](size_t i) { return pow2 ? reqs[i].addr & ~(bb - 1) : reqs[i].addr / bb * bb; },
         [&](size_t i) { return reqs[i].write; }, start, sent, done);
-    for (size_t i = 0; i < reqs.size(); i++)
-        count((*sent)[i], (*done)[i], len, reqs[i].write);
+    /* count() of every request (the first one has set the span's start) */
+    uint64_t read = 0, first = stats_.first_cycle, last = stats_.last_cycle;
+    for (size_t i = 0; i < reqs.size(); i++) {
+        read += !reqs[i].write;
+        first = std::min(first, (*sent)[i]);
+        last = std::max(last, (*done)[i]);
+    }
+    stats_.bytes_read += read * len;
+    stats_.bytes_written += (reqs.size() - read) * len;
+    stats_.first_cycle = first;
+    stats_.last_cycle = last;
 }
 
 double DramTiming::achieved_bytes_per_s() const {

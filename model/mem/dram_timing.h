@@ -85,10 +85,11 @@ class DramTiming {
         bool empty() const { return n_ == 0; }
         const Pending &operator[](size_t i) const { return buf_[(head_ + i) & mask_]; }
         Pending &at(size_t i) { return buf_[(head_ + i) & mask_]; }
-        void push_back(const Pending &r);
+        Pending &push_back();
         void erase(size_t i);
 
       private:
+        void grow();
         std::vector<Pending> buf_;
         size_t head_ = 0, n_ = 0, mask_ = 0;
     };
@@ -158,6 +159,7 @@ class DramTiming {
      * FR-FCFS only (FCFS: all 0). */
     void update_gates(unsigned ch, unsigned g);
     Plan plan(unsigned ch, unsigned bank, unsigned index) const;
+    Plan plan_at(unsigned ch, unsigned bank, uint64_t col) const;
     Plan plan_for(unsigned ch, unsigned bank, const Pending &r) const;
     void commit(const Plan &pl, const Pending &r, uint64_t *col, uint64_t *done);
     bool pick(Plan *best) const;

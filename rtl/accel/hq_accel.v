@@ -11,6 +11,7 @@
 //   OBUF_BYTES one image's outputs (ROWS bytes, or 4 * ROWS for int32 logits)
 //   IMG_BYTES  one input feature map of a conv or max-pool layer (the im2col buffer)
 //   WBUF_BEATS weight beats kept on chip: a layer that fits is read once per descriptor
+//   VBUF_BYTES the high-value section of an `escape` layer, the counts and entries of `coo`
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -27,7 +28,8 @@ module hq_accel #(
     parameter MAX_ROWS   = 1024,
     parameter OBUF_BYTES = 4096,
     parameter IMG_BYTES  = 4096,
-    parameter WBUF_BEATS = 256
+    parameter WBUF_BEATS = 256,
+    parameter VBUF_BYTES = 16384
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -91,7 +93,10 @@ module hq_accel #(
     localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8 : `HQ_ACCEL_ARCH_LANEGROUP)
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
     localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
-                                                   : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK);
+                                                   : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK) |
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_DENSE) |
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_ESCAPE) |
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_COO);
 
     // ---- registers ----
     wire        start, finish, busy, inc_layers, rd_weight;
@@ -100,6 +105,10 @@ module hq_accel #(
     wire [7:0]  finish_err;
     wire        compute, rd_idle, wr_idle;
     wire        rd_fire;
+    // counter classes (docs/rtl-accel.md): a transfer in flight is a DRAM stall; the output
+    // phase's other cycles are output; the rest of the busy cycles are control
+    wire        stall_dram = busy && !compute && (!rd_idle || !wr_idle);
+    wire        out_phase;
     wire [IW-1:0] rd_n;
     hq_accel_csr #(.HW_CONFIG(HWC), .LAYOUTS(LAYOUT_MASK)) u_csr (
         .clk(clk), .rst(rst),
@@ -113,8 +122,11 @@ module hq_accel #(
         .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
         .finish_addr(finish_addr),
         .busy_cycle(busy), .inc_compute(compute),
-        .inc_stall_dram(busy && !compute && (!rd_idle || !wr_idle)),
+        .inc_stall_dram(stall_dram),
         .inc_stall_dec(1'b0), .inc_stall_out(1'b0),
+        .inc_output(busy && !compute && !stall_dram && out_phase),
+        .inc_control(busy && !compute && !stall_dram && !out_phase),
+        .inc_rd_stall(dbg_rd_stall),
         .add_rd(rd_fire ? {{(16-IW){1'b0}}, rd_n} : 16'd0), .add_wr(add_wr),
         .add_weight((rd_fire && rd_weight) ? {{(16-IW){1'b0}}, rd_n} : 16'd0),
         .add_macs(add_macs), .inc_layers(inc_layers));
@@ -140,8 +152,10 @@ module hq_accel #(
     wire clr_ctl, clr_act, clr_wgt;
     wire [31:0] act_seg, wgt_seg;
     wire c_in_ready, a_in_ready, w_in_ready, i_in_ready;
+    wire wgt_dense, wgt_esc, wgt_coo, d_in_ready, vb_we;
+    wire [31:0] esc_vbytes, vb_addr, vb_data;
     assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready :
-                     (rd_dst == 2'd2) ? w_in_ready : i_in_ready;
+                     (rd_dst == 2'd2) ? (wgt_dense ? d_in_ready : w_in_ready) : i_in_ready;
 
     // ---- im2col unit: conv and max-pool input maps; conv K-vectors to the activations ----
     wire        conv_mode, ic_clear, ic_go, ic_stop, ic_valid, ic_ready, ic_last_unused;
@@ -178,13 +192,71 @@ module hq_accel #(
         .in_lo(act_in_lo), .in_n(act_in_n), .out_valid(act_valid), .out_ready(act_ready),
         .out_data(act_data), .out_last(act_last));
 
-    wire                wgt_valid, wgt_ready, wgt_last;
-    wire [WBEAT-1:0]    wgt_data;
+    // block rows: byte for byte through the gearbox, cut into rows
+    wire                wgt_ready;
+    wire                gb_valid, gb_last;
+    wire [WBEAT-1:0]    gb_data;
     hq_gearbox #(.IB(BPW), .OB(WB)) u_gb_wgt (
         .clk(clk), .clear(clr_wgt), .seg_bytes(wgt_seg),
-        .in_valid(o_valid && rd_dst == 2'd2), .in_ready(w_in_ready), .in_data(o_data),
-        .in_lo(o_lo), .in_n(rd_n), .out_valid(wgt_valid), .out_ready(wgt_ready),
-        .out_data(wgt_data), .out_last(wgt_last));
+        .in_valid(o_valid && rd_dst == 2'd2 && !wgt_dense), .in_ready(w_in_ready),
+        .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(gb_valid),
+        .out_ready(wgt_ready && !wgt_dense), .out_data(gb_data), .out_last(gb_last));
+
+    // dense: the bit-stream decoder
+    wire [2:0]          wgt_lo, dec_lo_shift;
+    wire [3:0]          wgt_hi;
+    wire [15:0]         dec_row;
+    wire                dd_valid, dd_last, dd_ready, dense_bad;
+    wire [WBEAT-1:0]    dd_data;
+    hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
+                       .IB(BPW)) u_dense (
+        .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
+        .markers(wgt_esc), .row(dec_row), .lo_shift(dec_lo_shift),
+        .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense), .in_ready(d_in_ready),
+        .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(dd_valid),
+        .out_ready(dd_ready), .out_data(dd_data), .out_last(dd_last),
+        .bad(dense_bad));
+
+    // escape: the plane's markers get their high values from the value buffer
+    wire                es_valid, es_last, es_ready, esc_bad, esc_lim;
+    wire [WBEAT-1:0]    es_data;
+    // coo: the plane's high weights placed from the count and entry sections
+    wire                co_valid, co_last, co_ready, coo_bad, coo_lim;
+    wire [WBEAT-1:0]    co_data;
+    wire [15:0]         f_rows16;
+    generate
+        if (UNIFORM == 0) begin : g_escape
+            hq_escape_decoder #(.LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
+                                .VBUF_BYTES(VBUF_BYTES)) u_escape (
+                .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .vbytes(esc_vbytes),
+                .vb_we(vb_we), .vb_addr(vb_addr), .vb_data(vb_data),
+                .in_valid(dd_valid && wgt_esc), .in_ready(es_ready), .in_data(dd_data),
+                .in_last(dd_last), .out_valid(es_valid), .out_ready(wgt_ready && wgt_esc),
+                .out_data(es_data), .out_last(es_last), .bad(esc_bad), .lim(esc_lim));
+            hq_coo_decoder #(.LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
+                             .BUF_BYTES(VBUF_BYTES)) u_coo (
+                .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .rows(f_rows16), .cols(act_seg[15:0]),
+                .nbytes(esc_vbytes), .vb_we(vb_we), .vb_addr(vb_addr), .vb_data(vb_data),
+                .in_valid(dd_valid && wgt_coo), .in_ready(co_ready), .in_data(dd_data),
+                .in_last(dd_last), .out_valid(co_valid), .out_ready(wgt_ready && wgt_coo),
+                .out_data(co_data), .out_last(co_last), .bad(coo_bad), .lim(coo_lim));
+        end else begin : g_no_escape
+            assign {es_valid, es_last, es_ready, esc_bad, esc_lim} = 5'd0;
+            assign {co_valid, co_last, co_ready, coo_bad, coo_lim} = 5'd0;
+            assign es_data = {WBEAT{1'b0}};
+            assign co_data = {WBEAT{1'b0}};
+            wire unused_esc = ^{esc_vbytes, vb_we, vb_addr, vb_data, f_rows16};
+        end
+    endgenerate
+    assign dd_ready = wgt_esc ? es_ready : wgt_coo ? co_ready : wgt_ready && wgt_dense;
+
+    wire                wgt_valid = !wgt_dense ? gb_valid : wgt_esc ? es_valid :
+                                    wgt_coo ? co_valid : dd_valid;
+    wire                wgt_last  = !wgt_dense ? gb_last : wgt_esc ? es_last :
+                                    wgt_coo ? co_last : dd_last;
+    wire [WBEAT-1:0]    wgt_data  = !wgt_dense ? gb_data : wgt_esc ? es_data :
+                                    wgt_coo ? co_data : dd_data;
+    wire [WBEAT-1:0]    wgt_clean;
 
     // ---- weight beat store: a layer's beats read once, replayed per position and image ----
     wire                wq_capture, wq_replay, wq_restart;
@@ -192,11 +264,12 @@ module hq_accel #(
     wire [WBEAT-1:0]    t_wgt_data;
     hq_wgt_replay #(.W(WBEAT), .DEPTH(WBUF_BEATS)) u_wq (
         .clk(clk), .capture(wq_capture), .replay(wq_replay), .restart(wq_restart),
-        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data(wgt_data), .s_last(wgt_last),
+        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data(wgt_clean), .s_last(wgt_last),
         .m_valid(t_wgt_valid), .m_ready(t_wgt_ready), .m_data(t_wgt_data), .m_last(t_wgt_last));
 
     // ---- the PE tile ----
     wire        tile_rst, row_valid, row_ready, row_last, out_valid, out_ready, out_last;
+
     wire [31:0] row_bias, row_mult, out_acc;
     wire [5:0]  row_shift;
     wire [4:0]  row_lo_shift;
@@ -217,6 +290,14 @@ module hq_accel #(
     assign compute = t_wgt_valid && t_wgt_ready;
     assign dbg_act_wait = act_ready && !act_valid && busy;
 
+    // ---- the block contents the model's decoders refuse (ERR_WEIGHTS) ----
+    wire chk_bad;
+    wire wgt_bad = chk_bad || dense_bad || esc_bad || coo_bad;
+    hq_block_check #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI)) u_chk (
+        .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(wgt_valid && wgt_ready),
+        .data(wgt_data),
+        .last(wgt_last), .bad(chk_bad), .clean(wgt_clean));
+
     // ---- command unit ----
     wire [$clog2(BPW)-1:0] wr_off;
     wire        b_en, wr_cmd, wr_err;
@@ -224,8 +305,8 @@ module hq_accel #(
     wire [7:0]  b_data, b_old;
     hq_accel_ctrl #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
                     .NB_MAX(NB_MAX), .BB(BB), .DW(DW), .MAX_ROWS(MAX_ROWS),
-                    .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES), .WB(WB),
-                    .WBUF_BEATS(WBUF_BEATS)) u_ctrl (
+                    .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES),
+                    .WBUF_BEATS(WBUF_BEATS), .VBUF_BYTES(VBUF_BYTES)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .start_addr(start_addr), .start_count(start_count),
         .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
         .finish_addr(finish_addr),
@@ -240,6 +321,11 @@ module hq_accel #(
         .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),
         .ic_valid(ic_valid), .ic_ready(ic_ready), .ic_data(ic_data),
         .wq_capture(wq_capture), .wq_replay(wq_replay), .wq_restart(wq_restart),
+        .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
+        .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
+        .wgt_esc(wgt_esc), .wgt_lim(esc_lim || coo_lim), .wgt_coo(wgt_coo),
+        .f_rows16(f_rows16), .esc_vbytes(esc_vbytes), .vb_we(vb_we),
+        .vb_addr(vb_addr), .vb_data(vb_data),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
         .row_lo_shift(row_lo_shift), .row_last(row_last),
@@ -248,7 +334,7 @@ module hq_accel #(
         .wr_cmd(wr_cmd), .wr_addr(wr_addr), .wr_len(wr_len), .wr_idle(wr_idle),
         .wr_err(wr_err), .wr_err_addr(wr_err_addr),
         .busy(busy), .add_wr(add_wr), .add_macs(add_macs), .inc_layers(inc_layers),
-        .state_out(dbg_state));
+        .state_out(dbg_state), .out_phase(out_phase));
 
     // ---- write engine (with the output buffer) ----
     hq_axi_wr #(.DW(DW), .BUF_BYTES(OBUF_BYTES + BPW)) u_wr (
@@ -262,6 +348,6 @@ module hq_accel #(
         .m_wvalid(m_axi_wvalid), .m_wready(m_axi_wready), .m_bresp(m_axi_bresp),
         .m_bvalid(m_axi_bvalid), .m_bready(m_axi_bready));
 
-    wire unused = c_last_unused ^ out_last ^ (|tile_err) ^ ic_last_unused;
+    wire unused = c_last_unused ^ out_last ^ (|tile_err) ^ ic_last_unused ^ (|act_seg[31:16]);
 endmodule
 `default_nettype wire

@@ -44,6 +44,9 @@ module hq_accel_csr #(
     input  wire        inc_stall_dram,
     input  wire        inc_stall_dec,
     input  wire        inc_stall_out,
+    input  wire        inc_output,        // output phase, nothing else counted
+    input  wire        inc_control,       // busy and no other class
+    input  wire        inc_rd_stall,      // the read path waits for R data
     input  wire [15:0] add_rd,
     input  wire [31:0] add_wr,
     input  wire [15:0] add_weight,
@@ -55,6 +58,7 @@ module hq_accel_csr #(
     reg [31:0] irq_n;                    // IRQ_STATUS being updated this cycle
     reg [63:0] c_cycles, c_compute, c_dram, c_dec, c_out, c_rd, c_wr, c_weight, c_macs;
     reg [31:0] c_layers;
+    reg [63:0] c_output, c_control, c_rd_stall;
     wire busy = status[0];
     assign irq = |(irq_status & irq_enable);
 
@@ -89,9 +93,13 @@ module hq_accel_csr #(
             `HQ_ACCEL_REG_DRAM_WR_LO:    begin rlo = 1'b1; rwide = c_wr;      end
             `HQ_ACCEL_REG_WEIGHT_RD_LO:  begin rlo = 1'b1; rwide = c_weight;  end
             `HQ_ACCEL_REG_MACS_LO:       begin rlo = 1'b1; rwide = c_macs;    end
+            `HQ_ACCEL_REG_OUTPUT_LO:     begin rlo = 1'b1; rwide = c_output;  end
+            `HQ_ACCEL_REG_CONTROL_LO:    begin rlo = 1'b1; rwide = c_control; end
+            `HQ_ACCEL_REG_RD_STALL_LO:   begin rlo = 1'b1; rwide = c_rd_stall; end
             `HQ_ACCEL_REG_CYCLES_HI, `HQ_ACCEL_REG_COMPUTE_HI, `HQ_ACCEL_REG_STALL_DRAM_HI,
             `HQ_ACCEL_REG_STALL_DEC_HI, `HQ_ACCEL_REG_STALL_OUT_HI, `HQ_ACCEL_REG_DRAM_RD_HI,
-            `HQ_ACCEL_REG_DRAM_WR_HI, `HQ_ACCEL_REG_WEIGHT_RD_HI, `HQ_ACCEL_REG_MACS_HI:
+            `HQ_ACCEL_REG_DRAM_WR_HI, `HQ_ACCEL_REG_WEIGHT_RD_HI, `HQ_ACCEL_REG_MACS_HI,
+            `HQ_ACCEL_REG_OUTPUT_HI, `HQ_ACCEL_REG_CONTROL_HI, `HQ_ACCEL_REG_RD_STALL_HI:
                 rv = hi_latch;
             `HQ_ACCEL_REG_LAYERS:     rv = c_layers;
             default:                  rok = 1'b0;
@@ -113,7 +121,9 @@ module hq_accel_csr #(
             `HQ_ACCEL_REG_STALL_OUT_LO, `HQ_ACCEL_REG_STALL_OUT_HI,
             `HQ_ACCEL_REG_DRAM_RD_LO, `HQ_ACCEL_REG_DRAM_RD_HI, `HQ_ACCEL_REG_DRAM_WR_LO,
             `HQ_ACCEL_REG_DRAM_WR_HI, `HQ_ACCEL_REG_WEIGHT_RD_LO, `HQ_ACCEL_REG_WEIGHT_RD_HI,
-            `HQ_ACCEL_REG_MACS_LO, `HQ_ACCEL_REG_MACS_HI, `HQ_ACCEL_REG_LAYERS:
+            `HQ_ACCEL_REG_MACS_LO, `HQ_ACCEL_REG_MACS_HI, `HQ_ACCEL_REG_LAYERS,
+            `HQ_ACCEL_REG_OUTPUT_LO, `HQ_ACCEL_REG_OUTPUT_HI, `HQ_ACCEL_REG_CONTROL_LO,
+            `HQ_ACCEL_REG_CONTROL_HI, `HQ_ACCEL_REG_RD_STALL_LO, `HQ_ACCEL_REG_RD_STALL_HI:
                 wknown = 1'b1;
             default: wknown = 1'b0;
         endcase
@@ -158,6 +168,7 @@ module hq_accel_csr #(
             c_cycles <= 64'd0; c_compute <= 64'd0; c_dram <= 64'd0; c_dec <= 64'd0;
             c_out <= 64'd0; c_rd <= 64'd0; c_wr <= 64'd0; c_weight <= 64'd0; c_macs <= 64'd0;
             c_layers <= 32'd0;
+            c_output <= 64'd0; c_control <= 64'd0; c_rd_stall <= 64'd0;
         end else begin
             // counters first: a PERF_CLEAR in the same cycle wins below
             if (busy_cycle)     c_cycles  <= c_cycles + 64'd1;
@@ -170,6 +181,9 @@ module hq_accel_csr #(
             c_weight <= c_weight + {48'd0, add_weight};
             c_macs   <= c_macs + {32'd0, add_macs};
             if (inc_layers) c_layers <= c_layers + 32'd1;
+            if (inc_output)   c_output   <= c_output + 64'd1;
+            if (inc_control)  c_control  <= c_control + 64'd1;
+            if (inc_rd_stall) c_rd_stall <= c_rd_stall + 64'd1;
             // the command's end
             if (finish) begin
                 if (finish_err != 8'd0) begin
@@ -200,6 +214,7 @@ module hq_accel_csr #(
                                 c_cycles <= 64'd0; c_compute <= 64'd0; c_dram <= 64'd0;
                                 c_dec <= 64'd0; c_out <= 64'd0; c_rd <= 64'd0; c_wr <= 64'd0;
                                 c_weight <= 64'd0; c_macs <= 64'd0; c_layers <= 32'd0;
+                                c_output <= 64'd0; c_control <= 64'd0; c_rd_stall <= 64'd0;
                             end
                             if (s_wdata[0]) begin
                                 if (busy) begin

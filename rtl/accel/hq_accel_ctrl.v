@@ -27,8 +27,8 @@ module hq_accel_ctrl #(
     parameter MAX_ROWS   = 1024,           // row parameter / lo_shift buffer entries
     parameter OBUF_BYTES = 4096,           // output buffer: one image's outputs
     parameter IMG_BYTES  = 4096,           // im2col buffer: one input feature map (conv, pool)
-    parameter WB         = 64,             // bytes of one weight beat
-    parameter WBUF_BEATS = 256             // weight beats kept on chip (hq_wgt_replay)
+    parameter WBUF_BEATS = 256,            // weight beats kept on chip (hq_wgt_replay)
+    parameter VBUF_BYTES = 16384           // escape: the high-value section; coo: counts, entries
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -75,6 +75,20 @@ module hq_accel_ctrl #(
     output wire        wq_capture,
     output wire        wq_replay,
     output reg         wq_restart,
+    input  wire        wgt_bad,            // the weight stream broke a content check
+    output wire        wgt_dense,          // `dense` or `escape`: the plane via the dense decoder
+    output wire        wgt_esc,            // `escape`: slots from the value buffer
+    output wire        wgt_coo,            // `coo`: high weights from the entry buffer
+    output wire [15:0] f_rows16,           // ROWS
+    input  wire        wgt_lim,            // a block needs more slots than the tile has
+    output wire [31:0] esc_vbytes,         // bytes of the value section
+    output wire        vb_we,              // value buffer write
+    output wire [31:0] vb_addr,
+    output wire [31:0] vb_data,
+    output wire [2:0]  wgt_lo,             // its lo and hi bits
+    output wire [3:0]  wgt_hi,
+    input  wire [15:0] dec_row,            // the dense decoder's row: its lo_shift
+    output wire [2:0]  dec_lo_shift,
     // tile
     output reg         tile_rst,
     output wire        row_valid,
@@ -105,21 +119,27 @@ module hq_accel_ctrl #(
     output reg  [31:0] add_wr,
     output reg  [31:0] add_macs,
     output reg         inc_layers,
-    output wire [4:0]  state_out           // for the bench's overhead measurement
+    output wire [4:0]  state_out,          // for the bench's overhead measurement
+    output wire        out_phase           // writing a layer's outputs (OUTPUT counter)
 );
     localparam SH = $clog2(DW / 8);
     localparam [4:0] S_IDLE = 0, S_D_ISSUE = 1, S_D_WAIT = 2, S_CHECK = 3, S_H_ISSUE = 4,
                      S_H_WAIT = 5, S_H_CHECK = 6, S_S_ISSUE = 7, S_S_WAIT = 8, S_P_ISSUE = 9,
                      S_P_WAIT = 10, S_I_ISSUE = 11, S_I_WAIT = 12, S_W_ISSUE = 13,
                      S_W_WAIT = 14, S_O_ISSUE = 15, S_O_WAIT = 16, S_L_DONE = 17,
-                     S_FAIL = 18, S_OK = 19, S_M_RUN = 20;
+                     S_FAIL = 18, S_OK = 19, S_V_ISSUE = 20, S_V_WAIT = 21,
+                     S_M_RUN = 22;
     localparam RW = $clog2(MAX_ROWS);
     localparam [31:0] LO32 = LO, HI32 = HI, M32 = M, N32 = N;
     localparam [7:0]  LO8 = LO32[7:0], HI8 = HI32[7:0], M8 = M32[7:0], N8 = N32[7:0];
     localparam [31:0] K_MAX = NB_MAX * LANES, ROWS_MAX = MAX_ROWS, OBUF_MAX = OBUF_BYTES;
     localparam [47:0] IMG_MAX = IMG_BYTES;
+    localparam [31:0] VBUF_MAX = VBUF_BYTES;
     reg [4:0]  state;
     assign state_out = state;
+    // OUTPUT: the output writer, and max-pool's pass that puts each byte into its window's
+    // place in the output buffer (no tile work; conv positions are compute through the tile)
+    assign out_phase = state == S_O_ISSUE || state == S_O_WAIT || state == S_M_RUN;
     assign busy = state != S_IDLE;
 
     reg [31:0]  desc_cur;                  // address of the current descriptor
@@ -189,16 +209,33 @@ module hq_accel_ctrl #(
     assign ic_conv_h = conv_h;
     assign ic_conv_w = conv_w;
 
-    // derived sizes: block rows are ceil(K / M) blocks of BB bytes, dense rows K bytes
+    // derived sizes: block rows are ceil(K / M) blocks of BB bytes; dense is one bit stream
+    // of ROWS x K fields of lo (or, uniform, hi) bits
+    wire        esc       = f_layout == `HQ_ACCEL_LAYOUT_ESCAPE;
+    wire        coo       = f_layout == `HQ_ACCEL_LAYOUT_COO;
+    wire        sidebuf   = esc || coo;    // sections after the plane read into a buffer
+    wire        plane     = f_layout == `HQ_ACCEL_LAYOUT_DENSE || sidebuf;   // one bit stream
+    wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
-    wire [31:0] row_bytes = (UNIFORM != 0) ? {16'd0, f_cols} : nblk * BB;
+    wire [31:0] row_bytes = nblk * BB;
     wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
                                            : 32'd16;
-    wire [47:0] sec_bytes = {32'd0, f_rows} * {16'd0, row_bytes};
+    wire [47:0] fields    = {32'd0, f_rows} * {32'd0, f_cols};
+    wire [47:0] sec_bytes = plane ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
+                                     + 48'd7) >> 3
+                                  : {32'd0, f_rows} * {16'd0, row_bytes};
+    assign wgt_dense = plane;
+    assign wgt_esc   = esc;
+    assign wgt_coo   = coo;
+    assign f_rows16  = f_rows;
+    assign wgt_lo    = f_lo[2:0];
+    assign wgt_hi    = f_hi[3:0];
     assign act_seg = {16'd0, f_cols};
     // the layer's weight beats fit the store: read once per descriptor, replayed for every
     // conv position and image of the batch
-    wire [31:0] beats_row = (row_bytes + WB - 1) / WB;
+    // (every path gives the tile ceil(K / LANES) beats per row: block rows through the
+    // gearbox, the dense, escape and coo decoders' rows)
+    wire [31:0] beats_row = ({16'd0, f_cols} + LANES - 1) / LANES;
     wire [47:0] beats_all = {32'd0, f_rows} * {16'd0, beats_row};
     localparam [47:0] WBUF_MAX = WBUF_BEATS;
     wire        w_keep = beats_all <= WBUF_MAX;
@@ -243,7 +280,8 @@ module hq_accel_ctrl #(
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (!relu && !(f_op == `HQ_ACCEL_OP_DENSE))              chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
-        else if (f_layout != ((UNIFORM != 0) ? `HQ_ACCEL_LAYOUT_DENSE : `HQ_ACCEL_LAYOUT_BLOCK))
+        // dense on both arrays, block, escape and coo on the lane-group array
+        else if (!dense && (UNIFORM != 0 || (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !sidebuf)))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
@@ -251,9 +289,14 @@ module hq_accel_ctrl #(
         else if (f_w_bytes < 32'd16 || f_w_bytes[3:0] != 4'd0)        chk = `HQ_ACCEL_ERR_WEIGHTS;
         else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes || f_out_str < out_bytes))
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
-        // what this tile computes: uniform int8 rows, or blocks of its own LO/HI/N:M
-        else if ((UNIFORM != 0) ? (f_lo != 8'd0 || f_hi != HI8)
-                                : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
+        // what this tile computes: on the uniform array every dense width (the decoder makes
+        // int8 weights); on the lane-group array dense low codes of 1 or 2 bits (its low lanes
+        // take -1, 0, +1) and blocks of its own LO/HI/N:M
+        // (escape: the tile's low codes, high values of at most its HI bits)
+        else if ((UNIFORM != 0) ? 1'b0
+                 : (dense || coo) ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
+                 : esc   ? (f_lo != LO8 || LO8 < 8'd2 || f_hi > HI8)
+                         : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
                  out48 > {16'd0, OBUF_MAX} || (is_conv && in_bytes > IMG_MAX))
@@ -291,6 +334,15 @@ module hq_accel_ctrl #(
         if ({16'd0, payload} + sec_bytes > {16'd0, h_total}) hbad = 1'b1;
     end
 
+    // escape: the high values, coo: the counts and entries follow the plane, 16-byte aligned,
+    // up to the image end
+    wire [31:0] v_off    = (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
+    wire [31:0] v_len    = h_total - v_off;
+    assign esc_vbytes = v_len;
+    assign vb_we   = state == S_V_WAIT && c_fire;
+    assign vb_addr = words;
+    assign vb_data = c_data;
+
     // ---- per-row buffers: requantization parameters and lo_shift ----
     reg [31:0] p_bias  [0:MAX_ROWS-1];
     reg [30:0] p_mult  [0:MAX_ROWS-1];
@@ -308,6 +360,11 @@ module hq_accel_ctrl #(
     assign row_shift    = p_shift[sr];
     assign row_lo_shift = (f_lo != 8'd0) ? lsb[4:0] : 5'd0;
     assign row_last     = srow + 16'd1 == f_rows;
+    // second read port of the lo_shift table: the dense decoder's row (it runs ahead)
+    wire [RW-1:0] dr  = dec_row[RW-1:0];
+    wire [31:0]   dlw = p_lsh[dr[RW-1:2]];
+    wire [7:0]    dlb = dlw[dr[1:0]*8 +: 8];
+    assign dec_lo_shift = (f_lo != 8'd0) ? dlb[2:0] : 3'd0;
 
     // ---- output positions (conv: one per K-vector; max-pool: one per IN_C bytes) and the
     // pooling window they fall in: (py, px) the pooled position, (dy, dx) inside the window ----
@@ -338,9 +395,10 @@ module hq_accel_ctrl #(
 
     // ---- control words ----
     assign c_ready = state == S_D_WAIT || state == S_H_WAIT || state == S_S_WAIT ||
-                     state == S_P_WAIT;
+                     state == S_P_WAIT || state == S_V_WAIT;
     wire c_fire = c_valid && c_ready;
-    assign rd_weight = state == S_H_WAIT || state == S_S_WAIT || state == S_W_WAIT;
+    assign rd_weight = state == S_H_WAIT || state == S_S_WAIT || state == S_W_WAIT ||
+                       state == S_V_WAIT;
 
     // lo_shift validity (layer_image.cpp): the low code scaled must stay within int8
     wire [7:0] cmax = (f_lo == 8'd1) ? 8'd1 : ((8'd1 << (f_lo - 8'd1)) - 8'd1);
@@ -447,7 +505,7 @@ module hq_accel_ctrl #(
                 S_H_CHECK: begin
                     if (hbad) begin
                         err_code  <= `HQ_ACCEL_ERR_WEIGHTS;
-                        err_where <= 32'd0;
+                        err_where <= f_w_addr;
                         state     <= S_FAIL;
                     end else state <= (f_lo != 8'd0) ? S_S_ISSUE : S_P_ISSUE;
                 end
@@ -473,7 +531,34 @@ module hq_accel_ctrl #(
                             state <= S_FAIL;
                         end else if (bad) begin
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
-                            err_where <= 32'd0;
+                            err_where <= f_w_addr;
+                            state <= S_FAIL;
+                        end else state <= sidebuf ? S_V_ISSUE : S_P_ISSUE;
+                    end
+                end
+                // escape: the value section into the decoder's buffer, once per layer
+                S_V_ISSUE: begin
+                    if (v_len > VBUF_MAX) begin
+                        err_code  <= `HQ_ACCEL_ERR_BUF_OVERFLOW;
+                        err_where <= f_w_addr;
+                        state     <= S_FAIL;
+                    end else if (v_len == 32'd0) begin
+                        state <= S_P_ISSUE;
+                    end else begin
+                        clr_ctl <= 1'b1;
+                        rd_cmd  <= 1'b1;
+                        rd_dst  <= 2'd0;
+                        rd_addr <= f_w_addr + v_off;
+                        rd_len  <= v_len;
+                        words   <= 32'd0;
+                        state   <= S_V_WAIT;
+                    end
+                end
+                S_V_WAIT: begin
+                    if (rd_idle && !rd_cmd && (rd_err || words == (v_len >> 2))) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
                             state <= S_FAIL;
                         end else state <= S_P_ISSUE;
                     end
@@ -584,6 +669,17 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
                             state <= S_FAIL;
+                        end else if (wgt_bad) begin
+                            // caught while streaming the first image, before any output
+                            err_code <= `HQ_ACCEL_ERR_WEIGHTS;
+                            err_where <= f_w_addr;
+                            state <= S_FAIL;
+                        end else if (wgt_lim) begin
+                            // more high weights in a block than the tile's slots (an RTL
+                            // limit; a malformed image, which the model refuses, goes first)
+                            err_code <= `HQ_ACCEL_ERR_LAYOUT;
+                            err_where <= f_w_addr;
+                            state <= S_FAIL;
                         end else begin
                             w_have <= w_keep;
                             // conv: the next position's rows (pos_step)
@@ -670,6 +766,6 @@ module hq_accel_ctrl #(
             end
         end
     end
-    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5]};
+    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], dec_row};
 endmodule
 `default_nettype wire

@@ -2,6 +2,7 @@
  * summary on stderr and the output files. */
 #include "accel/array_registry.h"
 #include "accel_run.h"
+#include "measure_run.h"
 #include "hq_accel_cli.h"
 #include "out_file.h"
 
@@ -11,10 +12,16 @@
 namespace {
 
 void summary(const hq::accel::RunReport &r) {
-    std::fprintf(stderr, "hqsim run: %s array, %s layout, %d images, batch %d\n", r.arch.c_str(),
-                 r.layout.c_str(), r.images, r.batch);
-    std::fprintf(stderr, "  accuracy        %.2f %% (reference %.2f %%), %d mismatches\n",
-                 100 * r.accuracy, 100 * r.reference_accuracy, r.mismatches);
+    std::fprintf(stderr, "hqsim run: %s array, %s layout, %d images, batch %d%s%s\n",
+                 r.arch.c_str(), r.layout.c_str(), r.images, r.batch,
+                 r.accel_impl == "model" ? "" : ", accelerator ",
+                 r.accel_impl == "model" ? "" : r.accel_impl.c_str());
+    if (r.synthetic)
+        std::fprintf(stderr, "  accuracy        not reported (synthetic inputs), %d mismatches\n",
+                     r.mismatches);
+    else
+        std::fprintf(stderr, "  accuracy        %.2f %% (reference %.2f %%), %d mismatches\n",
+                     100 * r.accuracy, 100 * r.reference_accuracy, r.mismatches);
     std::fprintf(stderr,
                  "  cycles/image    %.0f accelerator cycles (%.0f end to end at %.0f MHz)\n",
                  r.images ? (double)r.cycles / r.images : 0.0,
@@ -44,12 +51,14 @@ hq::accel::RunOptions options(const hq_model_run_args &a) {
     o.model_path = str(a.model_path);
     o.arch = str(a.arch);
     o.pe_impl = str(a.pe_impl);
+    o.accel_impl = str(a.accel_impl);
     o.platform_path = str(a.platform_path);
     o.timing_path = str(a.timing_path);
     o.energy_path = str(a.energy_path);
     o.fw_path = str(a.fw_path);
     o.dataset_dir = str(a.dataset_dir);
     o.images = a.images;
+    o.synthetic_inputs = a.synthetic_inputs;
     o.batch = a.batch > 0 ? a.batch : 1;
     o.poll = a.poll;
     o.chain = a.chain;
@@ -60,6 +69,9 @@ hq::accel::RunOptions options(const hq_model_run_args &a) {
     o.png_dir = str(a.png_dir);
     o.json = a.json;
     o.quiet = a.quiet;
+    o.measure_path = str(a.measure_path);
+    for (int i = 0; i < a.argc && a.argv; i++)
+        o.command_line += (i ? " " : "hqsim ") + std::string(a.argv[i]);
     return o;
 }
 
@@ -81,6 +93,8 @@ extern "C" int hq_accel_run_model(const hq_model_run_args *a) {
             werr = err;
     }
     if (werr.empty() && !o.csv_path.empty()) werr = hq::accel::write_csv(r, o.csv_path);
+    if (werr.empty() && !o.measure_path.empty() && rc != 3)
+        werr = hq::accel::write_measure_file(o, r, o.measure_path);
     if (werr.empty() && !o.trace_path.empty()) {
         int traced = 0;
         werr = hq::accel::write_chrome_trace(r, o.trace_path, a->trace_images, &traced);

@@ -1,7 +1,9 @@
 #include "accel_run.h"
+#include "measure_run.h"
 
 #include "accel/accel_device.h"
 #include "dram_image.h"
+#include "rtl_bridge/rtl_accel_device.h"
 #include "rtl_bridge/rtl_pe_array.h"
 #include "cpu/rv32_cpu.h"
 #include "platform/elf_loader.h"
@@ -12,7 +14,9 @@
 extern "C" {
 #include "container.h"
 #include "dataset.h"
+#include "hq_arith.h"
 #include "reference.h"
+#include "synthetic.h"
 #include "train.h"
 }
 
@@ -42,12 +46,15 @@ std::string find_config(const std::string &given, const char *env, const char *r
     return p ? p : "";
 }
 
-std::string find_firmware(const std::string &given) {
+/* tiled: the runtime of a tiled network (accel_runtime_tiled.elf); --fw / HQSIM_ACCEL_FW name
+ * the program for every network. */
+std::string find_firmware(const std::string &given, bool tiled = false) {
     if (!given.empty()) return given;
     const char *env = getenv("HQSIM_ACCEL_FW");
     if (env && *env) return env;
     char buf[PATH_MAX + 64];
-    const char *p = hq_find_share_file("fw/accel/accel_runtime.elf", buf, sizeof buf);
+    const char *p = hq_find_share_file(
+        tiled ? "fw/accel/accel_runtime_tiled.elf" : "fw/accel/accel_runtime.elf", buf, sizeof buf);
     return p ? p : "";
 }
 
@@ -83,9 +90,24 @@ struct ImageLoader : sc_core::sc_module {
     const DramImage &img_;
 };
 
+/* The SystemC model seen through AccelView (the RTL device implements it itself). */
+class ModelView : public AccelView {
+  public:
+    explicit ModelView(const HqAccel &a) : a_(a) {}
+    const AccelConfig &config() const override { return a_.config(); }
+    const std::vector<LayerStats> &layers() const override { return a_.layers(); }
+    const std::vector<std::string> &errors() const override { return a_.errors(); }
+    const std::vector<TraceEvent> &trace() const override { return a_.trace(); }
+    uint64_t commands() const override { return a_.commands(); }
+    void trace_signals(sc_core::sc_trace_file *tf) const override { a_.trace_signals(tf); }
+
+  private:
+    const HqAccel &a_;
+};
+
 /* Progress on stderr while the simulation runs (every 10 % of the layer invocations). */
 struct Progress : sc_core::sc_module {
-    Progress(sc_core::sc_module_name n, const HqAccel &a, uint64_t total, bool on)
+    Progress(sc_core::sc_module_name n, const AccelView &a, uint64_t total, bool on)
         : sc_module(n), accel_(a), total_(total), on_(on) {
         SC_HAS_PROCESS(Progress);
         SC_THREAD(run);
@@ -108,7 +130,7 @@ struct Progress : sc_core::sc_module {
             if (done >= total_) return;
         }
     }
-    const HqAccel &accel_;
+    const AccelView &accel_;
     uint64_t total_;
     bool on_;
 };
@@ -132,13 +154,20 @@ struct ModelGuard {
     }
 };
 
-/* Adds the accelerator to the platform document (unless it has one) and sets its params. */
+bool is_accel_type(const std::string &t) {
+    return t == kAccelDeviceType || t == kRtlAccelDeviceType;
+}
+
+/* Adds the accelerator to the platform document (unless it has one) and sets its params;
+ * --accel-impl sets its type (hq_accel: the model, hq_accel_rtl: the RTL). */
 void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string &timing,
                      const std::string &energy, bool trace) {
     nlohmann::json &devs = doc["devices"];
     nlohmann::json *acc = nullptr;
     for (nlohmann::json &d : devs)
-        if (d.is_object() && d.value("type", "") == kAccelDeviceType) acc = &d;
+        if (d.is_object() && d.contains("type") && d["type"].is_string() &&
+            is_accel_type(d["type"].get<std::string>()))
+            acc = &d;
     if (!acc) {
         unsigned irq = 1;
         for (bool used = true; used; irq++) {
@@ -156,6 +185,8 @@ void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string
                         {"latency_ns", 10}});
         acc = &devs.back();
     }
+    if (!o.accel_impl.empty())
+        (*acc)["type"] = o.accel_impl == "rtl" ? kRtlAccelDeviceType : kAccelDeviceType;
     nlohmann::json &p = (*acc)["params"];
     if (!p.is_object()) p = nlohmann::json::object();
     if (!timing.empty() && (!o.timing_path.empty() || !p.contains("timing")))
@@ -174,9 +205,14 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     g.have_model = true;
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
-    if (hq_dataset_load(&g.ds, o.dataset_dir.empty() ? nullptr : o.dataset_dir.c_str(),
-                        HQ_SPLIT_TEST, err, sizeof err))
+    if (o.synthetic_inputs > 0) {
+        if (hq_synthetic_inputs(&g.ds, &g.m, o.synthetic_inputs, err, sizeof err))
+            throw Failure{2, err};
+        rep->synthetic = true;
+    } else if (hq_dataset_load(&g.ds, o.dataset_dir.empty() ? nullptr : o.dataset_dir.c_str(),
+                               HQ_SPLIT_TEST, err, sizeof err)) {
         throw Failure{2, err};
+    }
     g.have_ds = true;
     const int n = o.images ? o.images : g.ds.n;
     if (n < 1 || n > g.ds.n)
@@ -197,6 +233,13 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, o.model_path + ": " + err};
     g.have_pm = true;
     rep->layout = hq_layout_name(lo.kind);
+    if (o.accel_impl == "rtl") {
+        const std::string why = rtl_accel_unavailable();
+        if (!why.empty()) throw Failure{2, "--accel-impl rtl: " + why};
+        if (o.pe_impl == "rtl")
+            throw Failure{2, "--pe-impl rtl applies to --accel-impl model (the RTL accelerator "
+                             "computes on its own Verilated PE tile)"};
+    }
     if (o.pe_impl == "rtl") {
         const std::string why = rtl_pe_check_model(g.pm);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
@@ -221,7 +264,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     hq::PlatformConfig cfg = hq::parse_platform_config(doc, plat_path);
     const hq::DeviceEntry *acc = nullptr, *plic = nullptr, *dram = nullptr;
     for (const hq::DeviceEntry &e : cfg.devices) {
-        if (e.type == kAccelDeviceType) acc = &e;
+        if (is_accel_type(e.type)) acc = &e;
         if (e.type == "plic") plic = &e;
         if (e.type == "dram" && e.base <= HQ_ACCEL_NET_ADDR && HQ_ACCEL_NET_ADDR < e.base + e.size)
             dram = &e;
@@ -233,33 +276,76 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ip.accel_base = (uint32_t)acc->base;
     ip.plic_base = plic && acc->irq ? (uint32_t)plic->base : 0;
     ip.irq_source = acc->irq;
-    ip.mode = (o.poll ? HQ_ACCEL_NET_POLL : 0) | (o.chain ? HQ_ACCEL_NET_CHAIN : 0);
+    ip.mode = (o.poll ? HQ_ACCEL_NET_POLL : 0) | (o.chain ? HQ_ACCEL_NET_CHAIN : 0) |
+              (o.measure_path.empty() ? 0 : HQ_ACCEL_NET_MEASURE);
     ip.batch = o.batch;
     ip.n_images = n;
     ip.images = g.ds.images;
-    DramImage img;
-    std::string e = build_dram_image(g.m, g.pm, ip, &img);
-    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
-    if (img.end > dram->base + dram->size)
-        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
-                             " but the platform's DRAM ends earlier; use fewer --images"};
 
     const std::string fw = find_firmware(o.fw_path);
     if (fw.empty())
         throw Failure{2, "accelerator firmware share/hqsim/fw/accel/accel_runtime.elf not found "
                          "near the executable (build target fw_accel_runtime, set "
                          "HQSIM_ACCEL_FW, or give --fw)"};
-    const hq::ElfImage elf = hq::read_elf(fw);
+    hq::ElfImage elf = hq::read_elf(fw);
 
     link_accel_device();
+    link_rtl_accel_device();
     hq::PlatformOptions popt;
     popt.uart_out_path = o.quiet ? "/dev/null" : (o.json ? "/dev/stderr" : "");
+    /* --measure: the UART goes through a file, the rows are taken out of it after the run */
+    std::string uart_file, uart_echo = popt.uart_out_path;
+    if (!o.measure_path.empty()) {
+        std::string merr;
+        if ((uart_file = measure_uart_file(&merr)).empty()) throw Failure{2, merr};
+        popt.uart_out_path = uart_file;
+    }
     hq::Platform plat("platform", cfg, popt);
-    auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name));
-    if (!dev) throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
-    HqAccel &accel = dev->accel();
+    std::unique_ptr<ModelView> model_view;
+    AccelView *view = nullptr;
+    RtlAccel *rtl_accel = nullptr;
+    if (auto *dev = dynamic_cast<AccelDevice *>(plat.device(acc->name))) {
+        model_view = std::make_unique<ModelView>(dev->accel());
+        view = model_view.get();
+    } else if (auto *rdev = dynamic_cast<RtlAccelDevice *>(plat.device(acc->name))) {
+        rtl_accel = &rdev->accel();
+        view = rtl_accel;
+    } else {
+        throw Failure{2, "device '" + acc->name + "' is not an hq_accel"};
+    }
+    AccelView &accel = *view;
+    /* The planner tiles the layers to this accelerator's buffers. */
+    ip.cfg = &accel.config();
+    DramImage img;
+    std::string e = build_dram_image(g.m, g.pm, ip, &img);
+    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
+    if (img.end > dram->base + dram->size)
+        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
+                             " but the platform's DRAM ends earlier; use fewer --images"};
+    if (img.net.version == HQ_ACCEL_NET_VERSION_TILED) {
+        const std::string tfw = find_firmware(o.fw_path, true);
+        if (tfw.empty())
+            throw Failure{2, "the model's layers are tiled to the accelerator's buffers, but the "
+                             "firmware share/hqsim/fw/accel/accel_runtime_tiled.elf was not found "
+                             "near the executable (build target fw_accel_runtime_tiled)"};
+        elf = hq::read_elf(tfw);
+    }
+    if (rtl_accel) {
+        /* what the RTL cannot run is refused before the simulation starts */
+        std::vector<hq_accel_desc> descs;
+        std::vector<std::string> names;
+        for (const NetLayer &l : img.layers) {
+            descs.push_back(l.desc);
+            names.push_back(l.name);
+        }
+        const std::string why = rtl_accel_check(rtl_accel->core_config(), descs, names);
+        if (!why.empty()) throw Failure{2, "--accel-impl rtl: " + o.model_path + ": " + why};
+        if (tracing)
+            throw Failure{2, "--accel-impl rtl: --trace and --png need the model's unit "
+                             "activity, which the RTL does not report (use --accel-impl model)"};
+    }
     /* The accelerator's config decides (--pe-impl, else the platform config's "pe_impl"). */
-    const bool pe_rtl = accel.config().pe_impl == PeImpl::Rtl;
+    const bool pe_rtl = !rtl_accel && accel.config().pe_impl == PeImpl::Rtl;
     std::string rtl_config;
     if (pe_rtl) {
         std::string why = rtl_pe_check_model(g.pm);
@@ -284,6 +370,11 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     }
 
     sc_core::sc_start();
+    if (!uart_file.empty()) {
+        /* the UART flushes its stream at the end of the simulation */
+        const std::string merr = measure_uart_collect(uart_file, uart_echo, &rep->measure_rows);
+        if (!merr.empty()) throw Failure{3, merr};
+    }
     if (pe_rtl) {
         const RtlPeCounters &c = rtl_pe_counters();
         std::fprintf(stderr,
@@ -314,6 +405,10 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
     const AccelConfig &ac = accel.config();
     rep->arch = arch_name(ac.arch);
+    if (rtl_accel) {
+        rep->accel_impl = std::string("rtl ") + rtl_accel->core_config().name;
+        rep->measure_source = "rtl-platform"; /* docs/measurements.md */
+    }
     rep->images = n;
     rep->batch = o.batch;
     rep->clock_hz = ac.clock_hz;
@@ -329,12 +424,17 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->exit_code == 0 ? n : (int)std::min<uint32_t>(net.images_done, (uint32_t)n);
     for (int i = 0; i < n; i++) {
         const bool ran = i < done;
-        rep->correct += ran && preds[i] == g.ds.labels[i];
+        /* The firmware stores each prediction in one byte (hq_accel_net.h): with more than 256
+         * classes it holds the class index's low byte, so the prediction is the argmax of the
+         * accelerator's logits (themselves compared bit for bit) and the byte is checked
+         * against the reference's low byte. */
+        const int32_t *lg = &logits[(size_t)i * g.m.n_classes];
+        const int pred = hq_argmax_i32(lg, g.m.n_classes);
+        rep->correct += ran && pred == g.ds.labels[i];
         rep->reference_accuracy += ref_preds[i] == g.ds.labels[i];
-        if (ran &&
-            (std::memcmp(&logits[(size_t)i * g.m.n_classes], &ref_logits[(size_t)i * g.m.n_classes],
-                         sizeof(int32_t) * g.m.n_classes) != 0 ||
-             preds[i] != ref_preds[i]))
+        if (ran && (std::memcmp(lg, &ref_logits[(size_t)i * g.m.n_classes],
+                                sizeof(int32_t) * g.m.n_classes) != 0 ||
+                    pred != ref_preds[i] || preds[i] != (uint8_t)ref_preds[i]))
             rep->mismatches++;
     }
     rep->images_completed = done;
@@ -363,6 +463,19 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->energy_pj += s.energy_pj;
     }
     rep->trace = accel.trace();
+    rep->platform_used = plat_path;
+    rep->timing_used = timing.empty() ? "builtin:default" : timing;
+    rep->command_line = o.command_line;
+    if (!o.measure_path.empty() && rep->exit_code == 0) {
+        /* The firmware's rows (UART, the registers' path) must agree with the statistics. */
+        uint64_t uart_cycles = 0;
+        for (const hq_measure_row &m : rep->measure_rows)
+            uart_cycles += m.cycles;
+        if (uart_cycles != rep->cycles)
+            throw Failure{3, "--measure: the firmware's rows sum to " +
+                                 std::to_string(uart_cycles) + " cycles, the statistics to " +
+                                 std::to_string(rep->cycles)};
+    }
     rep->host_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 

@@ -6,6 +6,7 @@
 #define HQ_ACCEL_RUN_H
 
 #include "accel/accel_stats.h"
+#include "measure.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,13 +20,19 @@ struct RunOptions {
     std::string arch;          /* "" = the timing config's */
     std::string pe_impl;       /* "" = the platform config's (model), "model" or "rtl": the
                                   accelerator device's "pe_impl" param */
+    std::string accel_impl;    /* "" = the platform config's accelerator (hq_accel: the model),
+                                  "model" or "rtl" (the Verilated rtl/accel/hq_accel.v, device
+                                  type hq_accel_rtl) */
     std::string platform_path; /* "" = default search */
     std::string timing_path, energy_path, fw_path, dataset_dir;
-    int images = 0; /* 0 = the whole test set */
+    int images = 0;           /* 0 = the whole test set */
+    int synthetic_inputs = 0; /* > 0: synthetic images (synthetic.h), no accuracy */
     int batch = 1;
     bool poll = false, chain = false;
     std::string stats_path, csv_path, trace_path, vcd_path, png_dir;
     bool json = false, quiet = false;
+    std::string measure_path; /* --measure: rows from the firmware's UART lines */
+    std::string command_line;
 };
 
 /* Per network layer, summed over all its invocations (batches). */
@@ -37,12 +44,14 @@ struct LayerReport {
 
 struct RunReport {
     std::string arch, layout;
+    std::string accel_impl = "model"; /* "model", or "rtl <configuration>" */
     int images = 0, batch = 1, correct = 0, mismatches = 0;
     /* Images whose logits the accelerator computed, and the rest (a run that stopped with an
      * error computes only the batches before the failing one). correct, accuracy and
      * mismatches are over the completed images only; an uncomputed image never counts. */
     int images_completed = 0, images_failed = 0;
     double accuracy = 0, reference_accuracy = 0;
+    bool synthetic = false;  /* synthetic inputs: accuracy not defined (null in the JSON) */
     uint64_t cycles = 0;     /* accelerator busy cycles, all layers */
     uint64_t e2e_cycles = 0; /* simulated time of the whole run, in accelerator cycles */
     uint64_t dram_bytes = 0, weight_bytes = 0;
@@ -53,6 +62,9 @@ struct RunReport {
     std::string error; /* firmware/accelerator error message */
     std::vector<LayerReport> layers;
     std::vector<TraceEvent> trace;
+    /* --measure: the firmware's rows, what the header names (measure_run.h) */
+    std::vector<hq_measure_row> measure_rows;
+    std::string measure_source = "model", platform_used, timing_used, command_line;
     nlohmann::json to_json() const;
 };
 

@@ -1,6 +1,7 @@
 #include "dram_image.h"
 
 #include "accel/descriptor.h"
+#include "layer_tiling.h"
 
 #include <algorithm>
 #include <cstring>
@@ -23,10 +24,12 @@ struct Layout {
     }
 };
 
-std::vector<uint8_t> row_params(const hq_layer &L, bool last) {
-    std::vector<uint8_t> b((size_t)L.rows * HQ_ACCEL_ROW_PARAM_BYTES, 0);
-    for (int r = 0; r < L.rows; r++) {
-        uint8_t *p = b.data() + (size_t)r * HQ_ACCEL_ROW_PARAM_BYTES;
+/* Row parameters of rows [r0, r1) (all rows: r1 < 0). */
+std::vector<uint8_t> row_params(const hq_layer &L, bool last, int r0 = 0, int r1 = -1) {
+    if (r1 < 0) r1 = L.rows;
+    std::vector<uint8_t> b((size_t)(r1 - r0) * HQ_ACCEL_ROW_PARAM_BYTES, 0);
+    for (int r = r0; r < r1; r++) {
+        uint8_t *p = b.data() + (size_t)(r - r0) * HQ_ACCEL_ROW_PARAM_BYTES;
         uint32_t bias = (uint32_t)L.q->bias[r];
         uint32_t mult = last ? 0 : (uint32_t)L.q->rq_mult[r];
         for (int i = 0; i < 4; i++) {
@@ -38,6 +41,71 @@ std::vector<uint8_t> row_params(const hq_layer &L, bool last) {
     return b;
 }
 
+/* The descriptors of a dense layer the planner tiled: per row chunk its row parameters with the
+ * partial-sum area after them (docs/regmap.md: PARAM_ADDR + ROWS*12 rounded up to 64), then per
+ * K chunk a packed slice of the weights; the first K chunk writes partial sums, the middle ones
+ * add to them, the last adds, requantizes (or keeps the logits) and writes the row chunk's
+ * outputs in place (OUT_ADDR + r0, strided by the whole layer's outputs). */
+std::string emit_dense_tiles(const hq_layer &L, int li, const hq_layer_image &img,
+                             const DenseTiles &t, bool last, uint32_t in_addr, uint32_t in_stride,
+                             uint32_t out_addr, uint32_t out_stride, uint32_t batch, Layout &lay,
+                             DramImage *out) {
+    for (int r0 = 0; r0 < L.rows; r0 += t.row_chunk) {
+        const int r1 = std::min(L.rows, r0 + t.row_chunk), rc = r1 - r0;
+        std::vector<uint8_t> params = row_params(L, last, r0, r1);
+        const uint64_t psum = t.n_k > 1 ? (uint64_t)batch * rc * 4 : 0;
+        const uint32_t param_addr = lay.take(align((uint32_t)params.size(), 64) + psum, 64);
+        out->segments.push_back({param_addr, std::move(params)});
+        for (int k0 = 0; k0 < L.cols; k0 += t.k_chunk) {
+            const int k1 = std::min(L.cols, k0 + t.k_chunk), kc = k1 - k0;
+            hq_layer_image slice{};
+            const std::string e = pack_slice(L, r0, r1, k0, k1, img.st, &slice);
+            if (!e.empty())
+                return "layer " + std::to_string(li) + ": tile rows " + std::to_string(r0) + ".." +
+                       std::to_string(r1 - 1) + ", inputs " + std::to_string(k0) + ".." +
+                       std::to_string(k1 - 1) + ": " + e;
+            hq_accel_desc d{};
+            d.magic = HQ_ACCEL_DESC_MAGIC;
+            d.op = HQ_ACCEL_OP_DENSE;
+            d.layout = (uint8_t)slice.st.kind;
+            if (k1 < L.cols) d.flags |= HQ_ACCEL_FLAG_PSUM_OUT;
+            if (k0 > 0) d.flags |= HQ_ACCEL_FLAG_PSUM_IN;
+            if (k1 == L.cols) d.flags |= last ? HQ_ACCEL_FLAG_LAST : HQ_ACCEL_FLAG_RELU;
+            d.lo_bits = (uint8_t)L.q->lo_bits;
+            d.hi_bits = (uint8_t)L.q->hi_bits;
+            if (slice.st.kind == HQ_LAYOUT_BLOCK) {
+                d.block_n = (uint8_t)slice.st.block_n;
+                d.block_m = (uint8_t)slice.st.block_m;
+            }
+            d.rows = (uint16_t)rc;
+            d.cols = (uint16_t)kc;
+            d.in_h = d.in_w = d.out_h = d.out_w = 1;
+            d.in_c = (uint16_t)kc;
+            d.out_c = (uint16_t)rc;
+            d.in_addr = in_addr + (uint32_t)k0; /* the chunk's inputs, in place */
+            d.in_stride = in_stride;
+            d.out_addr = out_addr + (uint32_t)r0 * (last ? 4 : 1);
+            d.out_stride = out_stride;
+            d.weight_addr = lay.take(slice.size, 64);
+            d.weight_bytes = (uint32_t)slice.size;
+            d.param_addr = param_addr;
+            d.batch = batch;
+            out->segments.push_back(
+                {d.weight_addr, std::vector<uint8_t>(slice.data, slice.data + slice.size)});
+            NetLayer nl;
+            nl.model_layer = li;
+            nl.desc = d;
+            nl.weight_image_bytes = (uint32_t)slice.size;
+            nl.name = "dense" + std::to_string(li) + "[k " + std::to_string(k0) + ":" +
+                      std::to_string(k1) + " r " + std::to_string(r0) + ":" + std::to_string(r1) +
+                      "]/" + hq_layout_name(slice.st.kind);
+            hq_layer_image_free(&slice);
+            out->layers.push_back(nl);
+        }
+    }
+    return "";
+}
+
 } // namespace
 
 std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const ImageParams &p,
@@ -46,7 +114,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     if (p.batch < 1 || p.n_images < 1) return "batch and image count must be at least 1";
     Layout lay{HQ_ACCEL_NET_ADDR + 256};
     const int n_desc_max = HQ_MAX_LAYERS;
-    const uint32_t desc_base = lay.take((uint64_t)n_desc_max * HQ_ACCEL_DESC_BYTES, 64);
+    const uint32_t desc_front = lay.take((uint64_t)n_desc_max * HQ_ACCEL_DESC_BYTES, 64);
 
     /* Pass 1: the accelerator's layers (conv + following max-pool fused). */
     struct Step {
@@ -121,6 +189,23 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             if (L.in.h > 65535 || L.rows > 65535 || L.cols > 65535)
                 return "layer " + std::to_string(st.li) + " is too large for a descriptor";
             const hq_layer_image &img = pm.img[st.packed];
+            DenseTiles tiles;
+            if (p.cfg && L.kind == HQ_LAYER_DENSE) {
+                const std::string why =
+                    plan_dense(*p.cfg, L.rows, L.cols, p.batch, last,
+                               img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1, &tiles);
+                if (!why.empty()) tiles = DenseTiles{}; /* the accelerator refuses it */
+            }
+            if (tiles.tiled()) {
+                const uint32_t out_addr = last ? logits : scratch[s % 2];
+                const uint32_t out_stride = last ? n_classes * 4 : align(L.rows, 64);
+                std::string e = emit_dense_tiles(L, st.li, img, tiles, last, cur_in, cur_stride,
+                                                 out_addr, out_stride, (uint32_t)p.batch, lay, out);
+                if (!e.empty()) return e;
+                cur_in = out_addr;
+                cur_stride = out_stride;
+                continue;
+            }
             d.op = L.kind == HQ_LAYER_CONV ? HQ_ACCEL_OP_CONV : HQ_ACCEL_OP_DENSE;
             d.layout = (uint8_t)img.st.kind;
             d.flags = last ? HQ_ACCEL_FLAG_LAST : HQ_ACCEL_FLAG_RELU;
@@ -163,10 +248,34 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         }
         cur_in = d.out_addr;
         cur_stride = d.out_stride;
-        nl.desc = d;
-        out->layers.push_back(nl);
+        std::vector<ConvBand> bands;
+        if (p.cfg && L.kind == HQ_LAYER_CONV) bands = plan_conv_bands(*p.cfg, L, st.pool, p.batch);
+        if (bands.empty()) {
+            nl.desc = d;
+            out->layers.push_back(nl);
+        }
+        /* Spatial tiles: each band reads its input rows with their halo in place and writes
+         * its output rows in place; weights and row parameters are the layer's. */
+        for (const ConvBand &b : bands) {
+            NetLayer t = nl;
+            t.desc = d;
+            t.desc.in_h = (uint16_t)(b.y1 - b.y0);
+            t.desc.in_addr = d.in_addr + (uint32_t)b.y0 * d.in_w * d.in_c;
+            t.desc.out_h = (uint16_t)((b.oy1 - b.oy0) / st.pool);
+            t.desc.out_addr = d.out_addr + (uint32_t)(b.oy0 / st.pool) * d.out_w * d.out_c;
+            if (!b.pad_top) t.desc.flags |= HQ_ACCEL_FLAG_NO_PAD_TOP;
+            if (!b.pad_bottom) t.desc.flags |= HQ_ACCEL_FLAG_NO_PAD_BOTTOM;
+            t.name = nl.name.substr(0, nl.name.find('/')) + "[y " + std::to_string(b.oy0) + ":" +
+                     std::to_string(b.oy1) + "]" + nl.name.substr(nl.name.find('/'));
+            out->layers.push_back(t);
+        }
     }
-    if (out->layers.size() > (size_t)n_desc_max) return "too many layers";
+    if (out->layers.size() > HQ_ACCEL_MAX_DESC)
+        return "the tiled network needs " + std::to_string(out->layers.size()) +
+               " descriptors, the accelerator runs at most " + std::to_string(HQ_ACCEL_MAX_DESC);
+    uint32_t desc_base = desc_front;
+    if (out->layers.size() > (size_t)n_desc_max) /* tiles: the descriptors go after the rest */
+        desc_base = lay.take((uint64_t)out->layers.size() * HQ_ACCEL_DESC_BYTES, 64);
     std::vector<uint8_t> descs(out->layers.size() * HQ_ACCEL_DESC_BYTES);
     for (size_t i = 0; i < out->layers.size(); i++)
         desc_to_bytes(out->layers[i].desc, descs.data() + i * HQ_ACCEL_DESC_BYTES);
@@ -180,6 +289,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     n.plic_base = p.plic_base;
     n.irq_source = p.irq_source;
     n.mode = p.mode;
+    if (out->layers.size() != steps.size()) n.version = HQ_ACCEL_NET_VERSION_TILED;
     n.n_layers = (uint32_t)out->layers.size();
     n.desc_addr = desc_base;
     n.n_images = (uint32_t)p.n_images;

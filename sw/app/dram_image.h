@@ -9,6 +9,7 @@ extern "C" {
 #include "hq_model.h"
 #include "layout/layout.h"
 }
+#include "accel/accel_config.h"
 #include "hq_accel_net.h"
 #include "hq_accel_regmap.h"
 
@@ -23,7 +24,8 @@ struct DramSegment {
     std::vector<uint8_t> bytes;
 };
 
-/* One network layer as the accelerator runs it (a conv with its max-pool fused). */
+/* One descriptor: a network layer as the accelerator runs it (a conv with its max-pool fused),
+ * or one tile of a layer that the planner split (name "dense4[k 0:1024 r 0:512]"). */
 struct NetLayer {
     std::string name;   /* "conv1+pool", "dense3", ... */
     int model_layer;    /* index into hq_model.layers of the (first) layer */
@@ -43,6 +45,9 @@ struct ImageParams {
     int batch = 1;
     int n_images = 0;
     const uint8_t *images = nullptr; /* n_images x input bytes */
+    /* The accelerator's buffers: dense layers that do not fit are tiled (layer_tiling.h);
+     * NULL: one descriptor per layer, whatever its size. */
+    const AccelConfig *cfg = nullptr;
 };
 
 /* Builds the image. Returns "" or a message (model not executable on the accelerator). */

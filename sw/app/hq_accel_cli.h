@@ -11,12 +11,17 @@ extern "C" {
 typedef struct hq_model_run_args {
     const char *model_path;
     const char *arch, *pe_impl; /* --arch, --pe-impl */
+    const char *accel_impl;     /* --accel-impl */
     const char *platform_path, *timing_path, *energy_path, *fw_path, *dataset_dir;
-    int images, batch; /* images 0: the whole test set; batch >= 1 */
+    int images, batch;    /* images 0: the whole test set; batch >= 1 */
+    int synthetic_inputs; /* > 0: that many synthetic images (synthetic.h), no dataset */
     int poll, chain;
     const char *stats_path, *csv_path, *trace_path, *vcd_path, *png_dir;
     int trace_images; /* images in the --trace file (0 = all) */
     int json, quiet;
+    const char *measure_path; /* --measure */
+    int argc;                 /* the command line, for the measurement file's header */
+    const char *const *argv;
 } hq_model_run_args;
 
 /* The registered PE array kinds (model/accel/array_registry.h) for the command line:

@@ -21,6 +21,7 @@ nlohmann::json RunReport::to_json() const {
     const nlohmann::json none = nullptr;
     nlohmann::json j = {{"arch", arch},
                         {"layout", layout},
+                        {"accel_impl", accel_impl},
                         {"accuracy", images_completed ? nlohmann::json(accuracy) : none},
                         {"correct", correct},
                         {"reference_accuracy", reference_accuracy},
@@ -43,6 +44,9 @@ nlohmann::json RunReport::to_json() const {
                         {"commands", commands},
                         {"exit_code", exit_code}};
     if (!error.empty()) j["error"] = error;
+    if (synthetic) /* synthetic inputs have no labels: no accuracy, only the comparison */
+        j["accuracy"] = j["correct"] = j["reference_accuracy"] = none;
+    j["synthetic_inputs"] = synthetic;
     j["layers"] = nlohmann::json::array();
     for (const LayerReport &l : layers)
         j["layers"].push_back(layer_json(l));

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 const char *cli_value(const char *cmd, int argc, char **argv, int *i) {
@@ -132,4 +133,11 @@ void cli_topology(const hq_model *m, char *buf, size_t len) {
         else
             n += (size_t)snprintf(buf + n, len - n, "-pool%d", l->k);
     }
+}
+
+int cli_self_exe(char *buf, size_t len) {
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n < 0) return -1;
+    buf[n] = 0;
+    return 0;
 }

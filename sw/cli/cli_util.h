@@ -35,6 +35,8 @@ int cli_usage_error(const char *cmd, const char *msg);
 
 int cli_is_help(const char *arg);
 double cli_now(void); /* seconds, monotonic */
+/* The running hqsim executable (to run the model in a child process); 0 or -1. */
+int cli_self_exe(char *buf, size_t len);
 
 /* Load with the error printed as "hqsim <cmd>: <message>"; return 0 or -1. */
 int cli_load_split(const char *cmd, hq_split split, hq_dataset *d);

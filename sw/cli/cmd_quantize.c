@@ -6,6 +6,7 @@
 #include "layout/maps.h"
 #include "ptq.h"
 #include "quant/quantize.h"
+#include "synthetic.h"
 #include "train.h"
 
 #include <stdio.h>
@@ -73,6 +74,9 @@ static void help(void) {
            hq_layout_names(names, sizeof names, ", ", ", ", 0));
     printf("  -o, --output FILE  quantized model to write (required)\n"
            "  --calib N          calibration images, the first N training images (default %d)\n"
+           "  --synthetic-inputs N  calibrate on N deterministic synthetic images of the\n"
+           "                     model's input shape instead of the training set (models\n"
+           "                     without a dataset, e.g. the workload zoo; no QAT)\n"
            "  --percentile P     clip activations at this percentile, 100 = max (default %g)\n"
            "  --train-images N   QAT on the first N training images (default: all 60,000)\n"
            "  --threads N        QAT worker threads (default " CLI_THREADS_DEFAULT ")\n"
@@ -86,7 +90,8 @@ int cmd_quantize(int argc, char **argv) {
     hq_calib_opts co;
     hq_calib_opts_default(&co);
     co.verbose = 1;
-    long long calib_n = co.n_images, qat_epochs = 0, seed = 1, train_images = 0, threads = 0;
+    long long calib_n = co.n_images, synthetic = 0, qat_epochs = 0, seed = 1, train_images = 0,
+              threads = 0;
     double qat_lr = 0;
     const char *layout = NULL, *maps = NULL;
     for (int i = 1; i < argc; i++) {
@@ -94,6 +99,9 @@ int cmd_quantize(int argc, char **argv) {
         if (cli_is_help(a)) {
             help();
             return 0;
+        } else if (!strcmp(a, "--synthetic-inputs")) {
+            if (!(v = cli_value(CMD, argc, argv, &i)) || cli_int(CMD, a, v, 1, 60000, &synthetic))
+                return 2;
         } else if (!strcmp(a, "--policy")) {
             if (!(spec = cli_value(CMD, argc, argv, &i))) return 2;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
@@ -176,7 +184,19 @@ int cmd_quantize(int argc, char **argv) {
         return CLI_EXIT_BAD_INPUT;
     }
     hq_dataset train;
-    if (cli_load_split(CMD, HQ_SPLIT_TRAIN, &train)) {
+    char serr[256];
+    if (synthetic && qat_epochs) {
+        hq_model_free(&m);
+        return cli_usage_error(CMD, "--synthetic-inputs has no labels: no --qat-epochs with it");
+    }
+    if (synthetic) {
+        if (hq_synthetic_inputs(&train, &m, (int)synthetic, serr, sizeof serr)) {
+            fprintf(stderr, "hqsim quantize: %s\n", serr);
+            hq_model_free(&m);
+            return CLI_EXIT_FAILED;
+        }
+        if (co.n_images > (int)synthetic) co.n_images = (int)synthetic;
+    } else if (cli_load_split(CMD, HQ_SPLIT_TRAIN, &train)) {
         hq_model_free(&m);
         return CLI_EXIT_BAD_INPUT;
     }

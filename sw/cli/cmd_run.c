@@ -121,19 +121,34 @@ static void usage_model(FILE *f) {
             "                                 (configs/timing/rtl-measured.json)\n"
             "                      g16_2of32  64 lanes, groups of 16, N:M <= 2:32\n"
             "                                 (configs/timing/lanegroup16.json)\n"
+            "  --accel-impl I    the accelerator: model (the SystemC model) or rtl (the\n"
+            "                    Verilated rtl/accel/hq_accel.v through TLM bridges: fully\n"
+            "                    connected layers; uniform8 with dense, lanegroup with block\n"
+            "                    lo 2 hi 8 1:32; per-layer statistics from its counters; a\n"
+            "                    network or platform it cannot run exits 2; docs/rtl-accel.md);\n"
+            "                    default: the platform config's device type (hq_accel: model,\n"
+            "                    hq_accel_rtl: rtl), else model\n"
             "  --platform FILE   platform config (default configs/platform/default.json; the\n"
-            "                    accelerator is added unless the config has an hq_accel device)\n"
+            "                    accelerator is added unless the config has an hq_accel or\n"
+            "                    hq_accel_rtl device)\n"
             "  --timing FILE     accelerator timing config (default configs/timing/default.json)\n"
             "  --energy FILE     energy table (default configs/energy/default.json)\n"
             "  --fw FILE         accelerator firmware (default: $HQSIM_ACCEL_FW, else\n"
-            "                    share/hqsim/fw/accel/accel_runtime.elf near the executable)\n"
+            "                    share/hqsim/fw/accel/accel_runtime.elf near the executable;\n"
+            "                    accel_runtime_tiled.elf when layers are tiled to the buffers)\n"
             "  --dataset DIR     Fashion-MNIST directory (default: the Debian package's)\n"
             "  --images N        first N test images (default: all 10000)\n"
+            "  --synthetic-inputs N  N deterministic synthetic images of the model's input\n"
+            "                    shape instead of the dataset (models without one, e.g. the\n"
+            "                    workload zoo): accuracy is not reported, every image is still\n"
+            "                    compared bit for bit with the C reference\n"
             "  --batch B         images sharing one pass over the weights (default 1)\n"
             "  --poll            firmware polls STATUS instead of sleeping in wfi\n"
             "  --chain           one accelerator command per batch instead of one per layer\n"
             "  --stats FILE      write the JSON report to FILE\n"
             "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
+            "  --measure FILE    measurement file (docs/measurements.md): each command's\n"
+            "                    counters as the firmware prints them on the UART\n"
             "  --trace FILE      Chrome/Perfetto trace JSON of unit activity, for the first\n"
             "                    --trace-images images\n"
             "  --trace-images N  images in the --trace file (default 10, whole batches;\n"
@@ -221,6 +236,7 @@ enum {
     /* model form */
     O_ARCH,
     O_PE_IMPL,
+    O_ACCEL_IMPL,
     O_TIMING,
     O_ENERGY,
     O_DATASET,
@@ -234,7 +250,9 @@ enum {
     O_VCD,
     O_PNG,
     O_QUIET,
-    O_TRACE_IMAGES
+    O_TRACE_IMAGES,
+    O_SYNTHETIC,
+    O_MEASURE
 };
 
 /* Every option of `hqsim run` and the forms that take it. */
@@ -256,10 +274,12 @@ static const struct run_option {
     {"misaligned", required_argument, O_MISALIGNED, FORM_FW},
     {"arch", required_argument, O_ARCH, FORM_MODEL},
     {"pe-impl", required_argument, O_PE_IMPL, FORM_MODEL},
+    {"accel-impl", required_argument, O_ACCEL_IMPL, FORM_MODEL},
     {"timing", required_argument, O_TIMING, FORM_MODEL},
     {"energy", required_argument, O_ENERGY, FORM_MODEL},
     {"dataset", required_argument, O_DATASET, FORM_MODEL},
     {"images", required_argument, O_IMAGES, FORM_MODEL},
+    {"synthetic-inputs", required_argument, O_SYNTHETIC, FORM_MODEL},
     {"batch", required_argument, O_BATCH, FORM_MODEL},
     {"poll", no_argument, O_POLL, FORM_MODEL},
     {"chain", no_argument, O_CHAIN, FORM_MODEL},
@@ -270,6 +290,7 @@ static const struct run_option {
     {"png", required_argument, O_PNG, FORM_MODEL},
     {"quiet", no_argument, O_QUIET, FORM_MODEL},
     {"trace-images", required_argument, O_TRACE_IMAGES, FORM_MODEL},
+    {"measure", required_argument, O_MEASURE, FORM_MODEL},
 };
 #define N_RUN_OPTIONS (sizeof run_options / sizeof run_options[0])
 
@@ -320,15 +341,24 @@ static int take_option(run_args *a, int id, const char *arg) {
         }
         m->pe_impl = arg;
         break;
+    case O_ACCEL_IMPL:
+        if (strcmp(arg, "model") && strcmp(arg, "rtl")) {
+            fprintf(stderr, "hqsim run: --accel-impl: '%s' is not model or rtl\n", arg);
+            return -1;
+        }
+        m->accel_impl = arg;
+        break;
     case O_TIMING: m->timing_path = arg; break;
     case O_ENERGY: m->energy_path = arg; break;
     case O_DATASET: m->dataset_dir = arg; break;
     case O_IMAGES: return parse_int("--images", arg, 1, 1000000, &m->images);
+    case O_SYNTHETIC: return parse_int("--synthetic-inputs", arg, 1, 1000000, &m->synthetic_inputs);
     case O_BATCH: return parse_int("--batch", arg, 1, 65536, &m->batch);
     case O_POLL: m->poll = 1; break;
     case O_CHAIN: m->chain = 1; break;
     case O_STATS: m->stats_path = arg; break;
     case O_CSV: m->csv_path = arg; break;
+    case O_MEASURE: m->measure_path = arg; break;
     case O_TRACE: m->trace_path = arg; break;
     case O_VCD: m->vcd_path = arg; break;
     case O_PNG: m->png_dir = arg; break;
@@ -468,7 +498,11 @@ int cmd_run(int argc, char **argv) {
     if (pr > 0) return 0; /* --help */
     if (pr < 0) return EXIT_USAGE;
     /* `hqsim run Q.hqm [...]`: the accelerator's run (sw/app/accel_cli.cpp). */
-    if (form == FORM_MODEL) return hq_accel_run_model(&a.model);
+    if (form == FORM_MODEL) {
+        a.model.argc = argc;
+        a.model.argv = (const char *const *)argv;
+        return hq_accel_run_model(&a.model);
+    }
     if (!a.fw_path) {
         fprintf(stderr, "hqsim run: --fw PROG.elf is required (see hqsim run --help)\n");
         return EXIT_USAGE;

@@ -17,10 +17,15 @@ static const command commands[] = {
     {"quantize", cmd_quantize, "quantize a model with a policy (uniform or heterogeneous)"},
     {"eval", cmd_eval, "evaluate a model on the test set (float or integer reference)"},
     {"info", cmd_info, "describe a model file"},
+    {"import", cmd_import, "convert an ONNX or QONNX network to a model (docs/onnx.md)"},
+    {"export", cmd_export, "write a float model as ONNX"},
     {"pack", cmd_pack, "pack a quantized model's weights into a DRAM layout"},
     {"run", cmd_run, "run firmware or a model on the virtual platform"},
     {"sweep", cmd_sweep, "run a design-space sweep on Snakemake (docs/sweeps.md)"},
     {"pareto", cmd_pareto, "extract and plot the Pareto front of a sweep's results"},
+    {"compare", cmd_compare, "model vs measured cycles per layer and image (measurement files)"},
+    {"calibrate", cmd_calibrate, "fit the timing config to measurement files"},
+    {"board", cmd_board, "write the FPGA board driver's DRAM image file (docs/board.md)"},
 };
 
 static void usage(FILE *f) {

@@ -7,6 +7,7 @@
 #include "hq_model.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,9 +16,12 @@ extern "C" {
 #define HQM_MAGIC "\x89HQM\r\n\x1a\n" /* 8 bytes (the string's NUL is not part of it) */
 #define HQM_HEADER_BYTES 24
 #define HQM_CHUNK_HEADER 8
-#define HQM_MAX_DIM 4096
-#define HQM_MAX_ELEMS (1u << 24)   /* per activation tensor */
-#define HQM_MAX_WEIGHTS (1u << 26) /* per layer */
+/* Activation tensors are not stored in the file, so their size is not bounded by it: this
+ * keeps a corrupt shape from making consumers allocate without limit (VGG-16's largest
+ * activation at 224x224 is 3.2M elements). */
+#define HQM_MAX_ELEMS (1u << 26)
+/* Weights per layer: consumers index them with int; a file holds at most 2 GiB anyway. */
+#define HQM_MAX_WEIGHTS ((size_t)INT32_MAX)
 #define HQM_MAX_FILE ((size_t)1 << 31)
 #define LF_FLOAT 1u
 #define LF_QUANT 2u

@@ -18,6 +18,16 @@ static size_t shape_elems(hq_shape s) {
     return (size_t)s.c * (size_t)s.h * (size_t)s.w;
 }
 
+/* c*h*w <= HQM_MAX_ELEMS, computed without overflow whatever the (positive int) fields. */
+static int shape_fits(hq_shape s) {
+    uint64_t n = (uint64_t)s.c;
+    if (n > HQM_MAX_ELEMS) return 0;
+    n *= (uint64_t)s.h; /* < 2^26 * 2^31: no overflow */
+    if (n > HQM_MAX_ELEMS) return 0;
+    n *= (uint64_t)s.w;
+    return n <= HQM_MAX_ELEMS;
+}
+
 /* ------------------------------------------------------------------ allocation helpers */
 
 hq_qlayer *hq_qlayer_alloc(const hq_layer *l, int lo_bits, int hi_bits) {
@@ -68,8 +78,7 @@ void hq_container_free_model(hq_model *m) {
 /* ------------------------------------------------------------------ validation */
 
 static int check_shape(hq_shape s, int li, const char *which, char *err, size_t errlen) {
-    if (s.c < 1 || s.h < 1 || s.w < 1 || s.c > HQM_MAX_DIM || s.h > HQM_MAX_DIM ||
-        s.w > HQM_MAX_DIM || shape_elems(s) > HQM_MAX_ELEMS)
+    if (s.c < 1 || s.h < 1 || s.w < 1 || !shape_fits(s))
         return hq_errf(err, errlen, "layer %d: %s shape %dx%dx%d (CxHxW) is out of range", li,
                        which, s.c, s.h, s.w);
     return 0;
@@ -109,9 +118,10 @@ int hqm_check_geometry(const hq_layer *l, int li, char *err, size_t errlen) {
         if (l->out.h != oh || l->out.w != ow)
             return hq_errf(err, errlen, "layer %d (conv): output %dx%d, expected %dx%d", li,
                            l->out.h, l->out.w, oh, ow);
-        if (l->rows != l->out.c || l->cols != l->k * l->k * l->in.c)
-            return hq_errf(err, errlen, "layer %d (conv): GEMM %dx%d, expected %dx%d", li, l->rows,
-                           l->cols, l->out.c, l->k * l->k * l->in.c);
+        long long k_want = (long long)l->k * l->k * l->in.c; /* up to 225 * 2^26: no int */
+        if (l->rows != l->out.c || (long long)l->cols != k_want)
+            return hq_errf(err, errlen, "layer %d (conv): GEMM %dx%d, expected %dx%lld", li,
+                           l->rows, l->cols, l->out.c, k_want);
         break;
     }
     case HQ_LAYER_MAXPOOL:
@@ -131,7 +141,7 @@ int hqm_check_geometry(const hq_layer *l, int li, char *err, size_t errlen) {
     default: return hq_errf(err, errlen, "layer %d: unknown layer kind %d", li, (int)l->kind);
     }
     if (l->kind != HQ_LAYER_MAXPOOL && hq_layer_weights(l) > HQM_MAX_WEIGHTS)
-        return hq_errf(err, errlen, "layer %d: %zu weights is more than supported (%u)", li,
+        return hq_errf(err, errlen, "layer %d: %zu weights is more than supported (%zu)", li,
                        hq_layer_weights(l), HQM_MAX_WEIGHTS);
     return 0;
 }

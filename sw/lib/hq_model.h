@@ -16,7 +16,11 @@
 extern "C" {
 #endif
 
-#define HQ_MAX_LAYERS 16
+/* Capacity of hq_model.layers (a fixed array: the trainer, quantizer and reference size their
+ * per-layer tables by it). MobileNetV2 has over 50 weighted layers; 256 leaves room for the
+ * pooling and element-wise layers of such networks. The .hqm format has no layer limit of its
+ * own (docs/format.md). */
+#define HQ_MAX_LAYERS 256
 
 typedef enum { HQ_LAYER_DENSE = 1, HQ_LAYER_CONV = 2, HQ_LAYER_MAXPOOL = 3 } hq_layer_kind;
 

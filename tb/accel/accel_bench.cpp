@@ -18,6 +18,7 @@ extern "C" {
 #include "dataset.h"
 #include "hq_model.h"
 #include "layout/layout.h"
+#include "measure.h"
 #include "reference.h"
 }
 #include "accel/descriptor.h"
@@ -31,6 +32,8 @@ extern "C" {
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <cerrno>
 #include <functional>
 #include <memory>
 #include <string>
@@ -68,14 +71,23 @@ static void usage(FILE *f, const char *prog) {
         "                   layers and N random ones (K, rows, outliers, requantization\n"
         "                   from model/rtl_bridge), each as one descriptor, outputs vs the\n"
         "                   reference (uint8 and int32 logits alternately)\n"
+        "  --layout L       with --random-layers: pack each layer in layout L with the\n"
+        "                   library's packer (default: the array's own block/dense)\n"
+        "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
+        "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 1..2 on the\n"
+        "                   lane-group array), packed by the library, vs the reference\n"
         "  --random-conv N  instead of a model: N random conv layers (kernel, stride,\n"
         "                   padding, channels, map size, fused max-pool) and N random\n"
         "                   max-pool layers, outputs vs the model's im2col and max-pool\n"
         "                   (model/accel) and the integer reference\n"
         "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
+        "  --measure FILE   measurement file (docs/measurements.md): every command's\n"
+        "                   counters, source rtl-bench\n"
+        "  --clock-hz F     clock the measurement file states (default 200e6, the\n"
+        "                   model's default; the bench itself counts cycles only)\n"
         "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
         "  -h, --help       this text\n"
-        "--model is not needed with --random-layers or --random-conv.\n"
+        "--model is not needed with --random-layers, --random-dense or --random-conv.\n"
         "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
         "failure, 2 usage or input error.\n",
         prog, ACCEL_DW);
@@ -236,13 +248,15 @@ struct Sim {
 };
 
 struct Options {
-    std::string model, report, dataset;
+    std::string model, report, dataset, measure;
+    double clock_hz = 200e6;
     int images = 20, batch = 1;
     unsigned latency = 20, interval = 1;
     double stall = 0;
     unsigned long seed = 1;
     bool errors = false;
-    int random_layers = -1;
+    int random_layers = -1, random_dense = -1;
+    int layout = -1; /* --layout for --random-layers: -1 the array's own */
     int random_conv = -1;
 };
 
@@ -279,9 +293,87 @@ struct LayerReport {
     uint64_t act_wait = 0;
 };
 
+/* A measurement row's key and geometry columns from a descriptor (counters zero). */
+static hq_measure_row measure_row(const hq_accel_desc &d, uint32_t batch, uint32_t layer,
+                                  bool uniform) {
+    hq_measure_row m{};
+    m.batch = batch;
+    m.layer = layer;
+    m.descs = 1;
+    m.images = d.batch;
+    m.op = d.op;
+    m.layout = d.layout;
+    m.arch = uniform ? HQ_ACCEL_ARCH_UNIFORM8 : HQ_ACCEL_ARCH_LANEGROUP;
+    m.rows = d.rows, m.cols = d.cols, m.in_h = d.in_h, m.in_w = d.in_w, m.in_c = d.in_c;
+    m.out_h = d.out_h, m.out_w = d.out_w, m.out_c = d.out_c, m.kernel = d.kernel;
+    m.stride = d.stride, m.pad = d.pad, m.pool = d.pool;
+    return m;
+}
+
+/* The measurement file of the run (docs/measurements.md). Returns 0, or 2 with a message. */
+static int write_measure(const Options &o, const std::vector<hq_measure_row> &rows, int argc,
+                         char **argv) {
+    char err[512], sha[65];
+    if (hq_sha256_file(o.model.c_str(), sha, err, sizeof err)) {
+        std::fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    std::vector<hq_measure_kv> kv;
+    auto add = [&](const char *k, const std::string &v) {
+        hq_measure_kv e{};
+        std::snprintf(e.key, sizeof e.key, "%s", k);
+        std::snprintf(e.value, sizeof e.value, "%s", v.c_str());
+        kv.push_back(e);
+    };
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%.0f", o.clock_hz);
+    add("source", "rtl-bench");
+    add("clock_hz", buf);
+    add("arch", kPeCfg.uniform ? "uniform8" : "lanegroup");
+    add("model", o.model);
+    add("model_sha256", sha);
+    std::snprintf(buf, sizeof buf, "rtl-bench dw=%d latency=%u interval=%u stall=%.2f seed=%lu",
+                  ACCEL_DW, o.latency, o.interval, o.stall, o.seed);
+    add("platform", buf);
+    add("platform_sha256", "-");
+    add("timing", "-");
+    add("timing_sha256", "-");
+    add("rtl_config", ACCEL_CONFIG_NAME);
+    add("images", std::to_string(o.images));
+    add("batch", std::to_string(o.batch));
+    add("chain", "0");
+    add("tools", std::string("verilator ") + Verilated::productVersion());
+    std::time_t now = std::time(nullptr);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    add("date", buf);
+    std::string cmd;
+    for (int i = 0; i < argc; i++)
+        cmd += (i ? " " : "") + std::string(argv[i]);
+    add("command", cmd);
+    add("rows_from", "bench");
+    FILE *f = std::fopen(o.measure.c_str(), "w");
+    if (!f) {
+        std::fprintf(stderr, "%s: cannot write: %s\n", o.measure.c_str(), std::strerror(errno));
+        return 2;
+    }
+    hq_measure_write_header(f, kv.data(), kv.size());
+    hq_measure_write_columns(f);
+    std::fputc('\n', f);
+    for (const hq_measure_row &r : rows) {
+        hq_measure_write_row(f, &r);
+        std::fputc('\n', f);
+    }
+    if (std::fclose(f)) {
+        std::fprintf(stderr, "%s: write error\n", o.measure.c_str());
+        return 2;
+    }
+    return 0;
+}
+
 static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramImage &img,
                          const std::vector<int32_t> &ref_logits, const std::vector<int> &ref_preds,
-                         FILE *rep) {
+                         FILE *rep, std::vector<hq_measure_row> *rows) {
+    long counter_errors = 0;
     const hq_accel_net &net = img.net;
     const uint32_t nl = net.n_layers, C = net.n_classes, B = net.batch;
     s.reg_write(HQ_ACCEL_REG_IRQ_STATUS, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
@@ -306,6 +398,10 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
             uint64_t ph[32];
             std::memcpy(ph, s.state_cycles, sizeof ph);
             const uint64_t aw = s.act_wait;
+            hq_measure_row m0;
+#define TB_TAKE_(f, name, reg) m0.f = s.counter(reg);
+            HQ_MEASURE_COUNTERS(TB_TAKE_)
+            const uint64_t rd_stall0 = s.rd_stall;
             Sim::Result r = s.run(desc_at(img, l), 1);
             if (s.hung) return 1;
             if (r.err) {
@@ -315,6 +411,28 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                              r.err, l, i, i + nb - 1, r.err_addr);
                 return 1;
             }
+            /* The row of the measurement file: every counter register across the command; the
+             * classes must sum to CYCLES and RD_STALL must count what the bench saw on
+             * dbg_rd_stall. */
+            hq_measure_row m = measure_row(img.layers[l].desc, i / B, l, kPeCfg.uniform);
+#undef TB_TAKE_
+#define TB_DIFF_(f, name, reg) m.f = s.counter(reg) - m0.f;
+            HQ_MEASURE_COUNTERS(TB_DIFF_)
+#undef TB_DIFF_
+            const uint64_t classes =
+                m.compute + m.stall_dram + m.stall_decoder + m.stall_outlier + m.output + m.control;
+            if (classes != m.cycles || m.rd_stall != s.rd_stall - rd_stall0 || !m.control) {
+                std::fprintf(stderr,
+                             "COUNTER MISMATCH layer %u images %u: CYCLES %llu, classes sum "
+                             "%llu (CONTROL %llu, OUTPUT %llu); RD_STALL %llu, dbg_rd_stall "
+                             "%llu\n",
+                             l, i, (unsigned long long)m.cycles, (unsigned long long)classes,
+                             (unsigned long long)m.control, (unsigned long long)m.output,
+                             (unsigned long long)m.rd_stall,
+                             (unsigned long long)(s.rd_stall - rd_stall0));
+                counter_errors++;
+            }
+            rows->push_back(m);
             LayerReport &lr = layers[l];
             lr.cycles += s.counter(HQ_ACCEL_REG_CYCLES_LO) - before[0];
             lr.compute += s.counter(HQ_ACCEL_REG_COMPUTE_LO) - before[1];
@@ -384,11 +502,11 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                          (unsigned long long)r.compute, (unsigned long long)r.stall_dram,
                          (unsigned long long)r.rd, (unsigned long long)r.wr,
                          (unsigned long long)r.weight, (unsigned long long)r.macs, sum(1, 3),
-                         sum(4, 8), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16), sum(17, 19),
-                         sum(20, 20), (unsigned long long)r.act_wait);
+                         sum(4, 8) + sum(20, 21), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16),
+                         sum(17, 19), sum(22, 22), (unsigned long long)r.act_wait);
         }
     }
-    return mismatches || s.chk.violations ? 1 : 0;
+    return mismatches || s.chk.violations || counter_errors ? 1 : 0;
 }
 
 /* ---- error programs ---- */
@@ -401,6 +519,194 @@ struct ErrCase {
     int64_t expect_addr = -1; /* ERR_ADDR, -1: not checked */
     uint32_t expect_desc = 0;
 };
+
+/* Bits of DRAM (little-endian bit order of docs/layouts.md). */
+static void put_bits(Sim &x, uint32_t addr, uint32_t bit, unsigned width, uint32_t v) {
+    for (unsigned k = 0; k < width; k++) {
+        const uint32_t a = addr + (bit + k) / 8, b = (bit + k) % 8;
+        uint8_t byte = x.mem.bytes[a - x.mem.base];
+        byte = (uint8_t)((byte & ~(1u << b)) | (((v >> k) & 1u) << b));
+        x.put8(a, byte);
+    }
+}
+
+static uint32_t get_bits(const Sim &x, uint32_t addr, uint32_t bit, unsigned width) {
+    uint32_t v = 0;
+    for (unsigned k = 0; k < width; k++)
+        v |= (uint32_t)((x.mem.bytes[addr + (bit + k) / 8 - x.mem.base] >> ((bit + k) % 8)) & 1u)
+             << k;
+    return v;
+}
+
+/* `escape` layer 0: the plane, then the high values (hi bits each) up to the image end. */
+static void add_escape_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
+    const pe_cfg c = kPeCfg;
+    const unsigned lo = d0.lo_bits, hi = d0.hi_bits, marker = 1u << (lo - 1);
+    const uint32_t plane = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+    const uint32_t vals = plane + ((d0.rows * d0.cols * lo + 7) / 8 + 15) / 16 * 16;
+    cases.push_back({"escape: high value 0", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, vals, 0, hi, 0); }});
+    cases.push_back({"escape: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, vals, 0, hi, 1u << (hi - 1)); }});
+    /* a marker in every block of the plane that has none: more markers than values */
+    cases.push_back(
+        {"escape: more markers than values", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+             for (uint32_t r = 0; r < d0.rows; r++)
+                 for (uint32_t b0 = 0; b0 < d0.cols; b0 += c.m) {
+                     const uint32_t n = std::min<uint32_t>(c.m, d0.cols - b0);
+                     bool has = false;
+                     for (uint32_t j = 0; j < n; j++)
+                         has |= get_bits(x, plane, (r * d0.cols + b0 + j) * lo, lo) == marker;
+                     if (!has) put_bits(x, plane, (r * d0.cols + b0) * lo, lo, marker);
+                 }
+         }});
+    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: the
+     * first block of row 0 without a marker gets N + 1, and their values are inserted in the
+     * value section (the burst padding at the image end takes the longer section). */
+    if (hi == 8)
+        cases.push_back({"escape: more markers in a block than N", HQ_ACCEL_ERR_LAYOUT,
+                         [=](Sim &x, const DramImage &) {
+                             uint32_t before = 0, b0 = 0;
+                             for (;; b0 += c.m) {
+                                 unsigned mk = 0;
+                                 for (uint32_t j = 0; j < (uint32_t)c.m; j++)
+                                     mk += get_bits(x, plane, (b0 + j) * lo, lo) == marker;
+                                 if (!mk) break;
+                                 before += mk;
+                             }
+                             const unsigned add = (unsigned)c.n + 1;
+                             const uint32_t end = d0.weight_addr + d0.weight_bytes;
+                             uint8_t *v = &x.mem.bytes[vals - x.mem.base];
+                             std::memmove(v + before + add, v + before, end - vals - before - add);
+                             for (unsigned j = 0; j < add; j++) {
+                                 put_bits(x, plane, (b0 + j) * lo, lo, marker);
+                                 v[before + j] = (uint8_t)(5 + j);
+                             }
+                         }});
+    cases.push_back({"escape: value section above the RTL buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
+                     [=](Sim &x, const DramImage &i) {
+                         const uint32_t more = d0.weight_bytes + 16384;
+                         x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_WEIGHT_BYTES, more);
+                         x.put32(d0.weight_addr + 12, more);
+                     },
+                     1, 0, (int64_t)d0.weight_addr});
+}
+
+/* `coo` layer 0: the plane, the u16 counts, the (8-bit delta, hi-bit value) entries. */
+static void add_coo_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
+    const unsigned lo = d0.lo_bits, hi = d0.hi_bits, ew = 8 + hi;
+    const uint32_t plane = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+    const uint32_t cnt = plane + ((d0.rows * d0.cols * lo + 7) / 8 + 15) / 16 * 16;
+    const uint32_t ent = cnt + (2 * d0.rows + 15) / 16 * 16;
+    if (lo >= 2)
+        cases.push_back(
+            {"coo: marker in the plane", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+                 put_bits(x, plane, (3 * d0.cols + 9) * lo, lo, 1u << (lo - 1));
+             }});
+    cases.push_back({"coo: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, ent, 8, hi, 1u << (hi - 1)); }});
+    /* the last row's entries followed by 4 more of delta 255: past K or past the section */
+    cases.push_back(
+        {"coo: high weight past K", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+             uint32_t total = 0;
+             for (uint32_t r = 0; r < d0.rows; r++)
+                 total += get_bits(x, cnt, 16 * r, 16);
+             const uint32_t last = get_bits(x, cnt, 16 * (d0.rows - 1), 16);
+             put_bits(x, cnt, 16 * (d0.rows - 1), 16, last + 4);
+             for (uint32_t k = 0; k < 4; k++) {
+                 put_bits(x, ent, (total + k) * ew, 8, 255);
+                 put_bits(x, ent, (total + k) * ew + 8, hi, 1);
+             }
+         }});
+    cases.push_back({"coo: count past the entries", HQ_ACCEL_ERR_WEIGHTS,
+                     [=](Sim &x, const DramImage &) { put_bits(x, cnt, 0, 16, 65535); }});
+    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: N + 1
+     * entries (delta 0) inserted before row 0's, at columns 0..N (the burst padding at the
+     * image end takes the longer section; row 0's own high weights move N + 1 columns on) */
+    if (hi == 8)
+        cases.push_back({"coo: more high weights in a block than N", HQ_ACCEL_ERR_LAYOUT,
+                         [=](Sim &x, const DramImage &) {
+                             const unsigned add = (unsigned)kPeCfg.n + 1;
+                             const uint32_t end = d0.weight_addr + d0.weight_bytes;
+                             uint8_t *e = &x.mem.bytes[ent - x.mem.base];
+                             std::memmove(e + 2 * add, e, end - ent - 2 * add);
+                             put_bits(x, cnt, 0, 16, get_bits(x, cnt, 0, 16) + add);
+                             for (unsigned k = 0; k < add; k++) {
+                                 e[2 * k] = 0;
+                                 e[2 * k + 1] = (uint8_t)(5 + k);
+                             }
+                         }});
+}
+
+/* Weight contents of layer 0 that the model's decoders refuse (block_decoder.cpp,
+ * dense_decoder.cpp), and one it accepts (a marker in a block's padding past K). */
+static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
+    const pe_cfg c = kPeCfg;
+    const uint32_t hmin = 1u << (c.hi - 1);
+    if (d0.layout == HQ_ACCEL_LAYOUT_ESCAPE) {
+        add_escape_cases(cases, d0);
+        return;
+    }
+    if (d0.layout == HQ_ACCEL_LAYOUT_COO) {
+        add_coo_cases(cases, d0);
+        return;
+    }
+    if (d0.layout == HQ_ACCEL_LAYOUT_DENSE) {
+        /* one bit stream of lo (or, uniform, hi) bits per weight: row 5, column 7 (the last
+         * row / column of a smaller layer, as a CNN's first conv) */
+        const unsigned b = d0.lo_bits ? d0.lo_bits : d0.hi_bits;
+        const uint32_t sec = d0.weight_addr + (d0.lo_bits ? (16 + d0.rows + 15) / 16 * 16 : 16);
+        const uint32_t wr = d0.rows > 5 ? 5u : d0.rows - 1u, wc = d0.cols > 7 ? 7u : d0.cols - 1u;
+        const uint32_t bit = (wr * d0.cols + wc) * b;
+        if (d0.lo_bits == 0)
+            cases.push_back(
+                {"dense: weight -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+                     put_bits(x, sec, bit, b, 1u << (d0.hi_bits - 1));
+                 }});
+        else if (d0.lo_bits >= 2)
+            cases.push_back(
+                {"dense: marker code", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
+                     put_bits(x, sec, bit, b, 1u << (d0.lo_bits - 1));
+                 }});
+        if (!c.uniform) /* low codes of 3 bits: not -1, 0, +1 (an RTL limit, the model runs it) */
+            cases.push_back({"dense lo 3 on the lane-group array", HQ_ACCEL_ERR_LAYOUT,
+                             [](Sim &x, const DramImage &i) {
+                                 x.put8(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_LO_BITS, 3);
+                             }});
+        return;
+    }
+    if (c.lo < 2) return; /* the accel benches build lo >= 2 tiles only */
+    const uint32_t bb = (uint32_t)pe_block_bytes(&c), nblk = (d0.cols + c.m - 1) / c.m;
+    const uint32_t sec = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+    const uint32_t marker = 1u << (c.lo - 1);
+    /* block b of row r: codes all 0 but `marks` markers from lane j0, slots given */
+    auto block = [=](uint32_t r, uint32_t b, unsigned j0, unsigned marks,
+                     std::vector<uint32_t> slots) {
+        return [=](Sim &x, const DramImage &) {
+            const uint32_t a = sec + (r * nblk + b) * bb;
+            for (int j = 0; j < c.m; j++)
+                put_bits(x, a, (uint32_t)j * c.lo, c.lo,
+                         (unsigned)j >= j0 && (unsigned)j < j0 + marks ? marker : 0);
+            for (int k = 0; k < c.n; k++)
+                put_bits(x, a, (uint32_t)(c.m * c.lo + k * c.hi), c.hi,
+                         k < (int)slots.size() ? slots[k] : 0);
+        };
+    };
+    std::vector<uint32_t> ones((size_t)c.n, 1);
+    const uint32_t last_valid = d0.cols - (nblk - 1) * c.m; /* columns of the last block */
+    cases.push_back({"block: more markers than N", HQ_ACCEL_ERR_WEIGHTS,
+                     block(0, 0, 0, (unsigned)c.n + 1, ones)});
+    cases.push_back(
+        {"block: more markers than N, last row", HQ_ACCEL_ERR_WEIGHTS,
+         block(d0.rows - 1u, nblk - 1, 0, std::min<unsigned>(c.n + 1, last_valid), ones)});
+    cases.push_back({"block: high value 0", HQ_ACCEL_ERR_WEIGHTS, block(1, 1, 3, 1, {0})});
+    cases.push_back(
+        {"block: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block(2, 0, 0, 1, {hmin})});
+    cases.push_back({"block: unused slot not 0", HQ_ACCEL_ERR_WEIGHTS, block(0, 2, 0, 0, {5})});
+    if (last_valid < (uint32_t)c.m) /* K is not a multiple of M: the last block has padding */
+        cases.push_back(
+            {"block: marker past K (accepted)", 0, block(0, nblk - 1, last_valid, 1, {})});
+}
 
 static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     const std::vector<uint8_t> clean = s.mem.bytes;
@@ -416,11 +722,13 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     auto f32 = [](uint32_t off, uint32_t v) {
         return [=](Sim &x, const DramImage &i) { x.put32(desc_at(i, 0) + off, v); };
     };
-    const uint8_t other_layout = kPeCfg.uniform ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_COO;
+    const uint8_t other_layout = kPeCfg.uniform ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_ROWGROUP;
     std::vector<ErrCase> cases = {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
         {"unknown flag", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x81)},
+        {"K-split flag (the model runs it)", HQ_ACCEL_ERR_BAD_DESC,
+         f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_OUT)},
         {"batch 0", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_BATCH, 0)},
         {"in_h 0", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_IN_H, 0)},
         {"rows != out_c", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_ROWS, d0.rows + 1)},
@@ -479,6 +787,12 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 5000);
          }},
     };
+    /* weight contents the model's decoders refuse (ERR_WEIGHTS, ERR_ADDR = WEIGHT_ADDR) */
+    add_content_cases(cases, d0);
+    for (ErrCase &c : cases)
+        if (c.expect == HQ_ACCEL_ERR_WEIGHTS && c.expect_addr < 0 &&
+            std::strcmp(c.name, "weight bytes not a multiple of 16"))
+            c.expect_addr = d0.weight_addr;
     /* conv models: the K case as a conv (K = KERNEL^2 * IN_C), and the conv and max-pool checks
      * of descriptor.cpp, the im2col buffer limit, the max-pool unit's input and output */
     if (d0.op == HQ_ACCEL_OP_CONV) {
@@ -673,10 +987,77 @@ static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
         m[off + i] = (uint8_t)(v >> (8 * i));
 }
 
-static int run_random_layers(Sim &s, int n, unsigned long seed) {
-    const pe_cfg c = kPeCfg;
+/* One fully connected layer of a random tile t, its weights in the layer image `image`
+ * (header, lo_shift table, sections) at WGT, outputs against exp_acc / exp_y. Returns true
+ * when it ran without error and every output matches. */
+static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint32_t size,
+                           const int32_t *exp_acc, const uint8_t *exp_y, bool relu, uint32_t *err) {
     const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
                    WGT = 0x40000;
+    std::vector<uint8_t> &m = s.mem.bytes;
+    std::fill(m.begin(), m.end(), 0);
+    std::memcpy(&m[WGT], image, size);
+    for (int r = 0; r < t.rows; r++) {
+        put_le(m, PRM + 12 * r, (uint32_t)t.bias[r], 4);
+        put_le(m, PRM + 12 * r + 4, (uint32_t)t.mult[r], 4);
+        m[PRM + 12 * r + 8] = t.shift[r];
+    }
+    std::memcpy(&m[IN], t.act, (size_t)t.k);
+    hq_accel_desc d{};
+    d.magic = HQ_ACCEL_DESC_MAGIC;
+    d.op = HQ_ACCEL_OP_DENSE;
+    d.layout = image[0];
+    d.flags = relu ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_LAST;
+    d.lo_bits = image[1];
+    d.hi_bits = image[2];
+    d.block_n = image[3];
+    d.block_m = image[4];
+    d.rows = d.out_c = (uint16_t)t.rows;
+    d.cols = d.in_c = (uint16_t)t.k;
+    d.in_h = d.in_w = d.out_h = d.out_w = 1;
+    d.in_addr = B + IN;
+    d.out_addr = B + OUT;
+    d.weight_addr = B + WGT;
+    d.weight_bytes = size;
+    d.param_addr = B + PRM;
+    d.batch = 1;
+    d.in_stride = (uint32_t)t.k;
+    d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
+    hq::accel::desc_to_bytes(d, &m[DESC]);
+    Sim::Result r = s.run(B + DESC, 1, 20000000);
+    *err = r.err;
+    bool bad = s.hung || r.err != 0;
+    for (int row = 0; !bad && row < t.rows; row++)
+        bad =
+            relu ? m[OUT + row] != exp_y[row] : (int32_t)s.get32(B + OUT + 4 * row) != exp_acc[row];
+    return !bad;
+}
+
+/* The tile's weights packed in `layout` by the library's packer (the layer image bytes). */
+static int pack_tile(const pe_cfg &c, const pe_tile &t, hq_layout_kind layout,
+                     std::vector<uint8_t> *out, char *err, size_t errlen) {
+    std::vector<float> scale((size_t)t.rows, 1.0f);
+    hq_qlayer q{};
+    q.lo_bits = c.uniform ? 0 : c.lo;
+    q.hi_bits = c.hi;
+    q.w = t.w;
+    q.is_hi = c.uniform ? nullptr : t.is_hi;
+    q.lo_shift = c.uniform ? nullptr : t.lo_shift;
+    q.w_scale = scale.data();
+    q.bias = t.bias;
+    q.rq_mult = t.mult;
+    q.rq_shift = t.shift;
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, layout);
+    hq_layer_image img;
+    if (hq_layout_pack(&q, t.rows, t.k, &o, &img, err, errlen)) return -1;
+    out->assign(img.data, img.data + img.size);
+    hq_layer_image_free(&img);
+    return 0;
+}
+
+static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
+    const pe_cfg c = kPeCfg;
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
     pe_rng rng{seed};
@@ -696,8 +1077,6 @@ static int run_random_layers(Sim &s, int n, unsigned long seed) {
             return 2;
         }
         const bool relu = li % 2 == 0;
-        std::vector<uint8_t> &m = s.mem.bytes;
-        std::fill(m.begin(), m.end(), 0);
         /* the layer image of docs/layouts.md: header, lo_shift table, one section */
         const uint32_t beat = (uint32_t)pe_beat_bytes(&c);
         const uint32_t row_bytes =
@@ -705,54 +1084,46 @@ static int run_random_layers(Sim &s, int n, unsigned long seed) {
                       : (uint32_t)((t.k + c.m - 1) / c.m) * (uint32_t)pe_block_bytes(&c);
         const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
         const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
-        m[WGT + 0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
-        m[WGT + 1] = (uint8_t)(c.uniform ? 0 : c.lo);
-        m[WGT + 2] = (uint8_t)c.hi;
-        m[WGT + 3] = (uint8_t)(c.uniform ? 0 : c.n);
-        put_le(m, WGT + 4, c.uniform ? 0 : (uint32_t)c.m, 2);
-        put_le(m, WGT + 6, (uint32_t)t.rows, 2);
-        put_le(m, WGT + 8, (uint32_t)t.k, 2);
-        m[WGT + 10] = 1;
-        put_le(m, WGT + 12, size, 4);
-        for (int r = 0; r < t.rows; r++) {
-            if (!c.uniform) m[WGT + 16 + r] = t.lo_shift[r];
-            std::memcpy(&m[WGT + payload + (uint32_t)r * row_bytes],
-                        t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
-            put_le(m, PRM + 12 * r, (uint32_t)t.bias[r], 4);
-            put_le(m, PRM + 12 * r + 4, (uint32_t)t.mult[r], 4);
-            m[PRM + 12 * r + 8] = t.shift[r];
+        std::vector<uint8_t> m(size, 0);
+        if (layout >= 0) { /* --layout: the library's packer */
+            if (pack_tile(c, t, (hq_layout_kind)layout, &m, err, sizeof err)) {
+                std::fprintf(stderr, "layer %d: pack: %s\n", li, err);
+                pe_tile_free(&t);
+                return 2;
+            }
+            uint32_t e = 0;
+            const bool ok =
+                run_tile_layer(s, t, m.data(), (uint32_t)m.size(), t.exp_acc, t.exp_y, relu, &e);
+            if (!ok && bad_layers++ < 5)
+                std::fprintf(stderr, "MISMATCH %s layer %d (%s, K %d, rows %d, %s): error %u\n",
+                             hq_layout_name((hq_layout_kind)layout), li,
+                             directed ? pe_directed_name(li) : "random", t.k, t.rows,
+                             relu ? "uint8" : "int32", e);
+            rows_total += t.rows;
+            pe_tile_free(&t);
+            if (s.hung) break;
+            continue;
         }
-        std::memcpy(&m[IN], t.act, (size_t)t.k);
-        hq_accel_desc d{};
-        d.magic = HQ_ACCEL_DESC_MAGIC;
-        d.op = HQ_ACCEL_OP_DENSE;
-        d.layout = m[WGT];
-        d.flags = relu ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_LAST;
-        d.lo_bits = m[WGT + 1];
-        d.hi_bits = (uint8_t)c.hi;
-        d.block_n = m[WGT + 3];
-        d.block_m = (uint8_t)(c.uniform ? 0 : c.m);
-        d.rows = d.out_c = (uint16_t)t.rows;
-        d.cols = d.in_c = (uint16_t)t.k;
-        d.in_h = d.in_w = d.out_h = d.out_w = 1;
-        d.in_addr = B + IN;
-        d.out_addr = B + OUT;
-        d.weight_addr = B + WGT;
-        d.weight_bytes = size;
-        d.param_addr = B + PRM;
-        d.batch = 1;
-        d.in_stride = (uint32_t)t.k;
-        d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
-        hq::accel::desc_to_bytes(d, &m[DESC]);
-        Sim::Result r = s.run(B + DESC, 1, 20000000);
-        bool bad = s.hung || r.err != 0;
-        for (int row = 0; !bad && row < t.rows; row++)
-            bad = relu ? m[OUT + row] != t.exp_y[row]
-                       : (int32_t)s.get32(B + OUT + 4 * row) != t.exp_acc[row];
-        if (bad && bad_layers++ < 5)
+        m[0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
+        m[1] = (uint8_t)(c.uniform ? 0 : c.lo);
+        m[2] = (uint8_t)c.hi;
+        m[3] = (uint8_t)(c.uniform ? 0 : c.n);
+        put_le(m, 4, c.uniform ? 0 : (uint32_t)c.m, 2);
+        put_le(m, 6, (uint32_t)t.rows, 2);
+        put_le(m, 8, (uint32_t)t.k, 2);
+        m[10] = 1;
+        put_le(m, 12, size, 4);
+        for (int r = 0; r < t.rows; r++) {
+            if (!c.uniform) m[16 + r] = t.lo_shift[r];
+            std::memcpy(&m[payload + (uint32_t)r * row_bytes],
+                        t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
+        }
+        uint32_t e = 0;
+        const bool ok = run_tile_layer(s, t, m.data(), size, t.exp_acc, t.exp_y, relu, &e);
+        if (!ok && bad_layers++ < 5)
             std::fprintf(stderr, "MISMATCH layer %d (%s, K %d, rows %d, %s): error %u\n", li,
                          directed ? pe_directed_name(li) : "random", t.k, t.rows,
-                         relu ? "uint8" : "int32", r.err);
+                         relu ? "uint8" : "int32", e);
         rows_total += t.rows;
         pe_tile_free(&t);
         if (s.hung) break;
@@ -952,6 +1323,101 @@ static int run_random_conv(Sim &s, int n, unsigned long seed) {
     return bad_layers || s.chk.violations || s.hung ? 1 : 0;
 }
 
+/* ---- random `dense` layers of every width the array runs (the library's dense packer) ---- */
+struct DenseFormat {
+    int lo, hi;
+};
+
+static int run_random_dense(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = kPeCfg;
+    /* uniform8: every width (the decoder makes int8 weights); lane-group: low codes that its
+     * low lanes take (-1, 0, +1) */
+    static const DenseFormat kUniform[] = {{0, 8}, {0, 4}, {1, 8}, {2, 8}, {3, 8},
+                                           {4, 8}, {1, 4}, {2, 4}, {3, 4}};
+    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {1, 4}, {2, 4}};
+    const DenseFormat *fmts = c.uniform ? kUniform : kLaneGroup;
+    const int nf = c.uniform ? (int)(sizeof kUniform / sizeof kUniform[0])
+                             : (int)(sizeof kLaneGroup / sizeof kLaneGroup[0]);
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    pe_rng rng{seed};
+    long bad_layers = 0, rows_total = 0;
+    for (int li = 0; li < n; li++) {
+        pe_tile t{};
+        char err[256];
+        if (pe_tile_random(&c, &rng, 64, &t, err, sizeof err)) {
+            std::fprintf(stderr, "layer %d: %s\n", li, err);
+            return 2;
+        }
+        const DenseFormat f = fmts[li % nf];
+        const size_t cnt = (size_t)t.rows * t.k;
+        std::vector<int8_t> w(cnt);
+        std::vector<uint8_t> is_hi(cnt, 0), shift((size_t)t.rows, 0);
+        std::vector<float> scale((size_t)t.rows, 1.0f);
+        const int cmax = f.lo == 0 ? (1 << (f.hi - 1)) - 1 : f.lo == 1 ? 1 : (1 << (f.lo - 1)) - 1;
+        for (int r = 0; r < t.rows; r++) {
+            int smax = 0;
+            while (f.lo && smax < 7 && (cmax << (smax + 1)) <= 127)
+                smax++;
+            shift[r] = (uint8_t)(f.lo ? pe_rng_range(&rng, 0, smax) : 0);
+            const int zero_pct = pe_rng_range(&rng, 0, 90);
+            for (int j = 0; j < t.k; j++) {
+                int v = f.lo == 1 ? (pe_rng_range(&rng, 0, 1) ? 1 : -1)
+                                  : (pe_rng_range(&rng, 0, 99) < zero_pct
+                                         ? 0
+                                         : pe_rng_range(&rng, -cmax, cmax));
+                w[(size_t)r * t.k + j] = (int8_t)(v * (1 << shift[r]));
+            }
+        }
+        hq_qlayer q{};
+        q.lo_bits = f.lo;
+        q.hi_bits = f.hi;
+        q.w = w.data();
+        q.is_hi = f.lo ? is_hi.data() : nullptr;
+        q.lo_shift = f.lo ? shift.data() : nullptr;
+        q.w_scale = scale.data();
+        q.bias = t.bias;
+        q.rq_mult = t.mult;
+        q.rq_shift = t.shift;
+        hq_layer L{};
+        L.kind = HQ_LAYER_DENSE;
+        L.in = hq_shape{t.k, 1, 1};
+        L.out = hq_shape{t.rows, 1, 1};
+        L.rows = t.rows;
+        L.cols = t.k;
+        L.relu = 1;
+        L.q = &q;
+        std::vector<int32_t> acc((size_t)t.rows);
+        std::vector<uint8_t> y((size_t)t.rows);
+        hq_ref_layer_acc(&L, t.act, 1, acc.data());
+        hq_ref_requant(&q, t.rows, acc.data(), 1, y.data());
+        hq_layout_opts o;
+        hq_layout_opts_default(&o, HQ_LAYOUT_DENSE);
+        hq_layer_image img;
+        if (hq_layout_pack(&q, t.rows, t.k, &o, &img, err, sizeof err)) {
+            std::fprintf(stderr, "layer %d: dense pack: %s\n", li, err);
+            pe_tile_free(&t);
+            return 2;
+        }
+        const bool relu = li % 2 == 0;
+        uint32_t e = 0;
+        const bool ok =
+            run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(), relu, &e);
+        if (!ok && bad_layers++ < 5)
+            std::fprintf(stderr,
+                         "MISMATCH dense layer %d (lo %d hi %d, K %d, rows %d, %s): error %u\n", li,
+                         f.lo, f.hi, t.k, t.rows, relu ? "uint8" : "int32", e);
+        hq_layer_image_free(&img);
+        rows_total += t.rows;
+        pe_tile_free(&t);
+        if (s.hung) break;
+    }
+    std::printf("%s: %d random dense layers (%d widths), %ld rows: %ld mismatching layers, AXI "
+                "violations %ld\n",
+                ACCEL_CONFIG_NAME, n, nf, rows_total, bad_layers, s.chk.violations);
+    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
     Options o;
     for (int i = 1; i < argc; i++) {
@@ -986,8 +1452,22 @@ int main(int argc, char **argv) {
             o.random_layers = std::atoi(need("a count"));
         else if (a == "--random-conv")
             o.random_conv = std::atoi(need("a count"));
-        else if (a == "--report")
+        else if (a == "--random-dense")
+            o.random_dense = std::atoi(need("a count"));
+        else if (a == "--layout") {
+            hq_layout_kind k;
+            char e[256];
+            if (hq_layout_parse(need("a layout"), &k, e, sizeof e)) {
+                std::fprintf(stderr, "%s: %s\n", argv[0], e);
+                return 2;
+            }
+            o.layout = (int)k;
+        } else if (a == "--report")
             o.report = need("a file");
+        else if (a == "--measure")
+            o.measure = need("a file");
+        else if (a == "--clock-hz")
+            o.clock_hz = std::atof(need("a frequency"));
         else if (a == "--dataset")
             o.dataset = need("a directory");
         else {
@@ -996,20 +1476,21 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (o.random_layers >= 0 || o.random_conv >= 0) {
+    if (o.random_layers >= 0 || o.random_dense >= 0 || o.random_conv >= 0) {
         Sim s;
         s.mem.latency = o.latency;
         s.mem.interval = o.interval;
         s.mem.stall = o.stall;
         s.mem.rng.seed(o.seed);
-        int rc = o.random_layers >= 0 ? run_random_layers(s, o.random_layers, o.seed)
-                                      : run_random_conv(s, o.random_conv, o.seed);
+        int rc = o.random_layers >= 0  ? run_random_layers(s, o.random_layers, o.seed, o.layout)
+                 : o.random_dense >= 0 ? run_random_dense(s, o.random_dense, o.seed)
+                                       : run_random_conv(s, o.random_conv, o.seed);
         for (const std::string &v : s.chk.first)
             std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
         return rc;
     }
     if (o.model.empty() || o.images < 1 || o.batch < 1 || o.interval < 1 || o.stall < 0 ||
-        o.stall >= 1) {
+        o.stall >= 1 || !(o.clock_hz > 0)) {
         usage(stderr, argv[0]);
         return 2;
     }
@@ -1066,9 +1547,14 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: cannot write\n", o.report.c_str());
         return 2;
     }
-    int rc =
-        o.errors ? run_errors(s, img, o) : run_inference(s, o, L, img, ref_logits, ref_preds, rep);
+    std::vector<hq_measure_row> rows;
+    int rc = o.errors ? run_errors(s, img, o)
+                      : run_inference(s, o, L, img, ref_logits, ref_preds, rep, &rows);
     if (rep) std::fclose(rep);
+    if (!o.errors && !o.measure.empty() && !rows.empty()) {
+        const int mrc = write_measure(o, rows, argc, argv);
+        if (mrc && !rc) rc = mrc;
+    }
     for (const std::string &v : s.chk.first)
         std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
     if (s.hung) rc = 1;

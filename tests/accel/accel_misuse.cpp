@@ -114,7 +114,8 @@ const Field kFields[] = {{HQ_ACCEL_DESC_OFF_MAGIC, 4},        {HQ_ACCEL_DESC_OFF
 
 /* The register offsets docs/regmap.md maps (everything else in the window is a bus error). */
 bool mapped(uint64_t off) {
-    return off < 0x30 || (off >= 0x40 && off <= HQ_ACCEL_REG_LAYERS);
+    return off < 0x30 || (off >= 0x40 && off <= HQ_ACCEL_REG_LAYERS) ||
+           (off >= HQ_ACCEL_REG_OUTPUT_LO && off <= HQ_ACCEL_REG_RD_STALL_HI);
 }
 
 struct Tally {

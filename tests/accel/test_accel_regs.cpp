@@ -77,6 +77,8 @@ static void body(hqt::Bench &b) {
     d.in_addr = 0x80010000;
     d.out_addr = 0x80030000;
     hqt::put_desc(b, 0x80000040, d);
+    b.mem.fixed_ns = 100; /* a slow memory: the DMA stalls count */
+    b.mem.bytes_per_ns = 4;
     b.wr(HQ_ACCEL_REG_IRQ_STATUS, 3);
     b.wr(HQ_ACCEL_REG_DESC_ADDR, 0x80000040);
     b.wr(HQ_ACCEL_REG_DESC_COUNT, 1);
@@ -101,8 +103,33 @@ static void body(hqt::Bench &b) {
     CHECK(b.rd(HQ_ACCEL_REG_DRAM_RD_LO) == 64 + 64 * 64 * 16 &&
               b.rd(HQ_ACCEL_REG_DRAM_WR_LO) == 32 * 32 * 16,
           "DRAM bytes %u / %u", b.rd(HQ_ACCEL_REG_DRAM_RD_LO), b.rd(HQ_ACCEL_REG_DRAM_WR_LO));
+    /* Every attribution class has a register; together they are CYCLES (issue 15). */
+    auto rd64 = [&](uint32_t lo_off) {
+        uint32_t l = b.rd(lo_off);
+        return (uint64_t)b.rd(lo_off + 4) << 32 | l;
+    };
+    const LayerStats &ls = b.accel.layers().back();
+    const uint64_t out = rd64(HQ_ACCEL_REG_OUTPUT_LO), ctl = rd64(HQ_ACCEL_REG_CONTROL_LO);
+    const uint64_t rds = rd64(HQ_ACCEL_REG_RD_STALL_LO), dram = rd64(HQ_ACCEL_REG_STALL_DRAM_LO);
+    CHECK(out == ls.output && out > 0, "OUTPUT %llu (stats %llu)", (unsigned long long)out,
+          (unsigned long long)ls.output);
+    CHECK(ctl == ls.control && ctl == c.desc_fetch_cycles, "CONTROL %llu", (unsigned long long)ctl);
+    CHECK(rds == ls.stall_dram - ls.stall_dram_write && rds > 0 && rds < dram,
+          "RD_STALL %llu of STALL_DRAM %llu", (unsigned long long)rds, (unsigned long long)dram);
+    CHECK(rd64(HQ_ACCEL_REG_COMPUTE_LO) + dram + rd64(HQ_ACCEL_REG_STALL_DEC_LO) +
+                  rd64(HQ_ACCEL_REG_STALL_OUT_LO) + out + ctl ==
+              cyc,
+          "the classes' registers sum to CYCLES: %llu %llu %llu %llu %llu %llu vs %llu",
+          (unsigned long long)rd64(HQ_ACCEL_REG_COMPUTE_LO), (unsigned long long)dram,
+          (unsigned long long)rd64(HQ_ACCEL_REG_STALL_DEC_LO),
+          (unsigned long long)rd64(HQ_ACCEL_REG_STALL_OUT_LO), (unsigned long long)out,
+          (unsigned long long)ctl, (unsigned long long)cyc);
+    CHECK(b.access(false, 0x8C, &v) == tlm::TLM_ADDRESS_ERROR_RESPONSE, "0x8C unmapped");
     b.wr(HQ_ACCEL_REG_CTRL, HQ_ACCEL_CTRL_PERF_CLEAR);
     CHECK(b.rd(HQ_ACCEL_REG_CYCLES_LO) == 0 && b.rd(HQ_ACCEL_REG_LAYERS) == 0, "PERF_CLEAR");
+    CHECK(rd64(HQ_ACCEL_REG_OUTPUT_LO) == 0 && rd64(HQ_ACCEL_REG_CONTROL_LO) == 0 &&
+              rd64(HQ_ACCEL_REG_RD_STALL_LO) == 0,
+          "PERF_CLEAR zeroes the new counters");
 }
 
 int sc_main(int, char **) {

@@ -105,7 +105,7 @@ static void exact_selectors(void) {
     CHECK(hq_policy_for_layer(&p, 0, 2).uniform_bits == 0, "layer 0 keeps the base policy");
     expect_error("uniform2;L00000000000000003=", "override L00000000000000003: empty policy");
     expect_error("uniform2;L000000000000000000000000000000001=uniform8", "at most 32");
-    expect_error("uniform2;L16=uniform8", "layer index out of range");
+    expect_error("uniform2;L256=uniform8", "layer index out of range"); /* HQ_MAX_LAYERS */
     expect_error("uniform2;L99999999999999999999=uniform8", "layer index out of range");
     expect_error("uniform2;L+1=uniform8", "valid selectors are first, last");
     expect_error("uniform2;L-0=uniform8", "valid selectors are first, last");

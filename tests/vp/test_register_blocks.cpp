@@ -1,6 +1,7 @@
 /* The register-block access rule (model/periph/register_block.h, docs/platform.md "Register
  * blocks") at the edges of each block: `test_register_blocks BLOCK` with BLOCK one of uart,
- * clint, plic, finisher, accel. For every width 1/2/4/8: the last valid offset answers OK (or
+ * clint, plic, finisher, accel, accel_rtl (the Verilated accelerator behind its AXI4-Lite
+ * bridge, --accel-impl rtl). For every width 1/2/4/8: the last valid offset answers OK (or
  * the burst error when the block does not take that width), the first offset past the last
  * register and the block's size answer the address error, a misaligned offset the burst
  * error; byte enables are a burst error; a write to a read-only register answers OK and
@@ -12,6 +13,7 @@
 #include "periph/register_block.h"
 #include "periph/test_finisher.h"
 #include "periph/uart_16550.h"
+#include "rtl_bridge/rtl_accel_device.h"
 #include "tlm_test_util.h"
 #include "vp_check.h"
 
@@ -144,8 +146,27 @@ int sc_main(int argc, char *argv[]) {
         c = {RegisterBlock::W4,     HQ_ACCEL_REG_LAYERS + 4,
              HQ_ACCEL_WINDOW_BYTES, true,
              HQ_ACCEL_REG_ID,       4};
+    } else if (which == "accel_rtl") {
+        const rtl::AccelCoreConfig *core = nullptr;
+        for (const rtl::AccelCoreConfig &k : rtl::accel_core_configs())
+            if (!core && !k.uniform) core = &k;
+        if (!core) {
+            std::fprintf(stderr, "no Verilated accelerator built in\n");
+            return 1;
+        }
+        accel::load_timing_config(HQ_CONFIG_DIR "/timing/default.json", &acfg);
+        auto *a = new accel::RtlAccel("accel", acfg, energy, *core);
+        a->irq.bind(irq_a);
+        dram.reset(new ProbeTarget("dram"));
+        a->dma_socket.bind(dram->socket);
+        cpu.socket.bind(a->csr_socket);
+        block.reset(a);
+        c = {RegisterBlock::W4,     HQ_ACCEL_REG_LAYERS + 4,
+             HQ_ACCEL_WINDOW_BYTES, true,
+             HQ_ACCEL_REG_ID,       4};
     } else {
-        std::fprintf(stderr, "usage: test_register_blocks uart|clint|plic|finisher|accel\n");
+        std::fprintf(stderr,
+                     "usage: test_register_blocks uart|clint|plic|finisher|accel|accel_rtl\n");
         return 2;
     }
     cpu.body = [&] { check_block(cpu, c); };

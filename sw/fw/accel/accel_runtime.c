@@ -4,6 +4,7 @@
  * then takes the argmax of each image's logits and writes the predictions to DRAM.
  * Exit status: 0, or HQ_ACCEL_EXIT_* (accelerator errors: 16 + ERR_* code). */
 #include "accel_driver.h"
+#include "accel_measure.h"
 #include "hq_accel_net.h"
 #include "hq_arith.h"
 #include "hq_csr.h"
@@ -42,6 +43,9 @@ int main(void) {
     const int32_t *logits = (const int32_t *)(uintptr_t)net->logits_addr;
     volatile uint8_t *preds = (volatile uint8_t *)(uintptr_t)net->preds_addr;
     uint32_t commands = 0;
+    const int measure = net->mode & HQ_ACCEL_NET_MEASURE;
+    hq_measure_snapshot before;
+    if (measure) hq_measure_columns();
     for (uint32_t img = 0; img < net->n_images; img += B) {
         const uint32_t nb = net->n_images - img < B ? net->n_images - img : B;
         /* The batch's descriptors: first input and last output move with the batch. */
@@ -52,6 +56,7 @@ int main(void) {
         const int chain = net->mode & HQ_ACCEL_NET_CHAIN;
         for (uint32_t l = 0; l < L; l += chain ? L : 1) {
             hq_accel_result r;
+            if (measure) hq_measure_take(&dev, &before);
             if (hq_accel_run(&dev, net->desc_addr + l * HQ_ACCEL_DESC_BYTES, chain ? L : 1, &r,
                              100000000u)) {
                 printf("accel runtime: timeout in layer %lu of image %lu\n", (unsigned long)l,
@@ -60,6 +65,7 @@ int main(void) {
                 return HQ_ACCEL_EXIT_TIMEOUT;
             }
             commands++;
+            if (measure) hq_measure_row(&dev, &desc[l], img / B, l, chain ? L : 1, &before);
             if (r.err) {
                 uint32_t bad = chain ? r.err_desc : l;
                 printf("accel runtime: accelerator error %u (%s) in layer %lu, images %lu..%lu, "

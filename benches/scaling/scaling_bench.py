@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+"""Scaling benchmark (issue 16 item 5; label bench): host time and peak memory of `hqsim eval`
+and `hqsim run` per image against MACs and weight bytes, for the existing networks (the
+Fashion-MNIST MLP and CNN, briefly trained) and the workload zoo networks that import
+(configs/workloads/README.md), each quantized with uniform8 and a heterogeneous policy on
+synthetic calibration images.
+
+usage: scaling_bench.py HQSIM SOURCE_DIR WORKDIR OUTDIR [--nets a,b] [--macs W]
+
+Per image, run: the marginal cost (wall time of N + 1 images - wall time of 1 image) / N, with
+N about W x 1e8 MACs worth of images (1..2000), so model loading and platform start-up are not
+counted; eval: its own inference time ("seconds" of --json) / (N + 1); both commands on one thread (the SystemC simulation is
+single-threaded; eval --threads 1). Peak memory = the process's maximum resident set (the run
+with N + 1 images). Writes OUTDIR/scaling.csv, scaling.md and scaling.png; copy them to
+docs/results/ by hand after checking (this bench never writes into the source tree itself
+unless OUTDIR points there).
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+
+POLICIES = (("uniform8", "uniform8"), ("het", "lo=2,hi=8,frac=0.02"))
+
+
+def run_measured(cmd, out_path):
+    """Runs cmd with stdout to out_path; (exit status, wall seconds, peak RSS bytes)."""
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 2)
+        out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(out, 1)
+        try:
+            os.execv(cmd[0], cmd)
+        finally:
+            os._exit(127)
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.monotonic() - t0
+    return os.waitstatus_to_exitcode(status), wall, ru.ru_maxrss * 1024
+
+
+def model_stats(path, src):
+    sys.path.insert(0, os.path.join(src, "sw", "onnx"))
+    import hqm
+
+    m = hqm.read(path)
+    macs = weights = 0
+    largest = m.input_shape[0] * m.input_shape[1] * m.input_shape[2]
+    for l in m.layers:
+        c, h, w = l.out_shape
+        largest = max(largest, c * h * w)
+        if l.w is not None:
+            n = l.w.shape[0] * l.w.shape[1]
+            weights += n
+            macs += n * (h * w if l.kind == hqm.CONV else 1)
+    return macs, weights, largest
+
+
+def prepare(net, hq, src, work):
+    """The float model of a network (trained briefly, or imported from the zoo)."""
+    f = os.path.join(work, f"{net}.hqm")
+    if os.path.exists(f):
+        return f
+    if net in ("mlp", "cnn"):
+        subprocess.run([hq, "train", "--net", net, "--epochs", "1", "--train-images", "2000",
+                        "--quiet", "-o", f], check=True, stdout=subprocess.DEVNULL)
+    else:
+        subprocess.run(["/usr/bin/python3", os.path.join(src, "scripts", "onnx-zoo.py"), work,
+                        net], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([hq, "import", os.path.join(work, f"{net}.onnx"), "-o", f], check=True,
+                       stdout=subprocess.DEVNULL)
+    return f
+
+
+def measure(hq, q, verb, n, work):
+    """Marginal host seconds per image, peak RSS, and the JSON of the bigger run."""
+    res = []
+    for k in (1, n + 1):
+        out = os.path.join(work, f"{verb}.json")
+        extra = ["--threads", "1"] if verb == "eval" else []
+        rc, wall, rss = run_measured([hq, verb, q, "--synthetic-inputs", str(k), "--json",
+                                      *extra], out)
+        with open(out) as fh:
+            text = fh.read()
+        try:
+            j = json.loads(text)
+        except ValueError:
+            j = {}
+        res.append((rc, wall, rss, j))
+    (rc1, w1, _, _), (rc2, w2, rss, j) = res
+    ok = rc1 == 0 and rc2 == 0
+    if verb == "eval" and ok:  # its own inference clock: steadier than a ms-scale difference
+        return ok, j["seconds"] / (n + 1), rss, j
+    return ok, (w2 - w1) / n, rss, j
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("hqsim")
+    ap.add_argument("src")
+    ap.add_argument("work")
+    ap.add_argument("out")
+    ap.add_argument("--nets", default="mlp,cnn,bert_layer,vgg16")
+    ap.add_argument("--macs", type=int, default=30, dest="budget",
+                    help="MACs per measurement, in units of 1e8 (default 30)")
+    a = ap.parse_args()
+    hq = os.path.realpath(a.hqsim)
+    os.makedirs(a.work, exist_ok=True)
+    os.makedirs(a.out, exist_ok=True)
+    rows = []
+    for net in a.nets.split(","):
+        f = prepare(net, hq, a.src, a.work)
+        macs, weights, largest = model_stats(f, a.src)
+        # about a.budget x 1e8 MACs per measurement, 1..2000 images (VGG-16: 15.5 GMAC each)
+        n = max(1, min(2000, int(a.budget * 1e8 / macs)))
+        for tag, policy in POLICIES:
+            q = os.path.join(a.work, f"{net}-{tag}.hqm")
+            if not os.path.exists(q):
+                subprocess.run([hq, "quantize", f, "--policy", policy, "--synthetic-inputs", "8",
+                                "--quiet", "-o", q], check=True, stdout=subprocess.DEVNULL)
+            ok_e, t_eval, rss_eval, _ = measure(hq, q, "eval", n, a.work)
+            ok_r, t_run, rss_run, j = measure(hq, q, "run", n, a.work)
+            per = max(j.get("images", 0), 1)
+            file_bytes = os.path.getsize(q)
+            row = dict(net=net, policy=tag, images=n, macs=macs, weights=weights,
+                       weight_bytes=round(j["weight_bytes"] / per) if ok_r else "",
+                       cycles=round(j["cycles"] / per) if ok_r else "",
+                       mismatches=j.get("mismatches", "") if ok_r else "",
+                       eval_s=float(f"{t_eval:.3g}") if ok_e else "",
+                       run_s=float(f"{t_run:.3g}") if ok_r else "",
+                       run_eval_ratio=round(t_run / t_eval, 2) if ok_e and ok_r and t_eval > 0 else "",
+                       eval_rss_mb=round(rss_eval / 2**20, 1), run_rss_mb=round(rss_run / 2**20, 1),
+                       model_file_mb=round(file_bytes / 2**20, 1),
+                       run_mem_ratio=round(rss_run / (file_bytes + largest), 2),
+                       run_error="" if ok_r else (j.get("error") or "run failed"))
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    with open(os.path.join(a.out, "scaling.csv"), "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    write_md(rows, os.path.join(a.out, "scaling.md"), a)
+    plot(rows, os.path.join(a.out, "scaling.png"))
+    return 0
+
+
+def write_md(rows, path, a):
+    with open(path, "w") as f:
+        f.write("# Scaling: host time and memory against network size\n\n"
+                "Made by `benches/scaling/scaling_bench.py` (CTest `bench_scaling`, label bench; "
+                f"`--nets {a.nets} --macs {a.budget}`). Per image: `hqsim run` = marginal wall time "
+                "of N more synthetic images (`--synthetic-inputs`), `hqsim eval` = its own "
+                "inference time (`seconds`) / (N + 1); one thread; peak memory = maximum "
+                "resident set of the process. `run/eval` = the ratio of per-image host times "
+                "(target <= 2); `mem ratio` = run peak memory / (model file + largest "
+                "activation), the model file holding the float and the quantized weights "
+                "(target <= 2). Weight bytes and cycles per image are the accelerator's "
+                "(`hqsim run --json`). The machine is shared (2 cores, other jobs running): "
+                "times are indicative.\n\n")
+        cols = ["net", "policy", "images", "macs", "weights", "weight_bytes", "cycles", "mismatches",
+                "eval_s", "run_s", "run_eval_ratio", "eval_rss_mb", "run_rss_mb",
+                "model_file_mb", "run_mem_ratio", "run_error"]
+        names = ["network", "policy", "N", "MACs/image", "weights", "weight bytes/image",
+                 "cycles/image", "mismatches", "eval s/image", "run s/image", "run/eval",
+                 "eval peak MB", "run peak MB", "model file MB", "mem ratio", "run error"]
+        f.write("| " + " | ".join(names) + " |\n|" + " --- |" * len(names) + "\n")
+        for r in rows:
+            f.write("| " + " | ".join(str(r[c]) for c in cols) + " |\n")
+        f.write("\n![host time and peak memory against MACs and weights](scaling.png)\n")
+
+
+def plot(rows, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for r in rows:
+        mk = "o" if r["policy"] == "uniform8" else "s"
+        if r["eval_s"] != "":
+            ax1.loglog(r["macs"], r["eval_s"], mk, color="tab:blue")
+        if r["run_s"] != "":
+            ax1.loglog(r["macs"], r["run_s"], mk, color="tab:red")
+        ax1.annotate(r["net"], (r["macs"], r["eval_s"] or r["run_s"] or 1e-3), fontsize=7)
+        ax2.loglog(r["weights"], r["eval_rss_mb"], mk, color="tab:blue")
+        ax2.loglog(r["weights"], r["run_rss_mb"], mk, color="tab:red")
+        ax2.annotate(r["net"], (r["weights"], r["run_rss_mb"]), fontsize=7)
+    ax1.set(xlabel="MACs per image", ylabel="host seconds per image",
+            title="host time (blue eval, red run; o uniform8, s het)")
+    ax2.set(xlabel="weights", ylabel="peak resident MB", title="peak memory")
+    for ax in (ax1, ax2):
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

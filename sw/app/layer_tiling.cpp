@@ -1,0 +1,133 @@
+#include "layer_tiling.h"
+
+extern "C" {
+#include "container.h"
+}
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+namespace hq::accel {
+
+static uint64_t beats(const AccelConfig &cfg, uint64_t k) {
+    return (k + cfg.lanes - 1) / cfg.lanes;
+}
+
+static uint64_t weight_tile_bytes(const AccelConfig &cfg, uint64_t k) {
+    return (uint64_t)(cfg.double_buffer ? 2 : 1) * cfg.tile_rows() * k;
+}
+
+bool dense_fits(const AccelConfig &cfg, int rows, int cols, int batch, bool int32_out) {
+    const uint64_t out = (uint64_t)batch * rows * (int32_out ? 4 : 1);
+    return rows <= 65535 && cols <= 65535 && (uint64_t)batch * cols <= cfg.act_buffer &&
+           out <= cfg.out_buffer && weight_tile_bytes(cfg, cols) <= cfg.weight_buffer &&
+           beats(cfg, cols) <= cfg.nb_max;
+}
+
+std::string plan_dense(const AccelConfig &cfg, int rows, int cols, int batch, bool int32_out,
+                       int k_align, DenseTiles *t) {
+    *t = DenseTiles{};
+    t->k_chunk = cols;
+    t->row_chunk = rows;
+    if (dense_fits(cfg, rows, cols, batch, int32_out)) return "";
+    /* K: the largest multiple of the alignment (lanes, and the block M) that fits the
+     * activation vector (nb_max beats), the weight row tile and the activation buffer. */
+    const uint64_t align = std::lcm<uint64_t>(cfg.lanes ? cfg.lanes : 1, k_align > 0 ? k_align : 1);
+    uint64_t kmax = std::min<uint64_t>({(uint64_t)cfg.nb_max * cfg.lanes,
+                                        cfg.weight_buffer / weight_tile_bytes(cfg, 1),
+                                        cfg.act_buffer / (uint64_t)batch, 65535});
+    kmax = kmax / align * align;
+    if (kmax == 0)
+        return "no K chunk fits: " + std::to_string(align) +
+               " inputs (the lanes and block M) exceed the buffers for batch " +
+               std::to_string(batch);
+    if ((uint64_t)cols > kmax) {
+        t->n_k = (int)((cols + kmax - 1) / kmax);
+        const uint64_t even = (cols + t->n_k - 1) / t->n_k; /* balance the chunks */
+        t->k_chunk = (int)std::min<uint64_t>(kmax, (even + align - 1) / align * align);
+        t->n_k = (cols + t->k_chunk - 1) / t->k_chunk;
+    }
+    /* Rows: the outputs, or the int32 partial sums of a K-split layer, fit the output buffer. */
+    const uint64_t per_row = (uint64_t)batch * (int32_out || t->n_k > 1 ? 4 : 1);
+    const uint64_t rmax = std::min<uint64_t>(cfg.out_buffer / per_row, 65535);
+    if (rmax == 0)
+        return "one output row of batch " + std::to_string(batch) +
+               " exceeds the output buffer (use a smaller --batch)";
+    if ((uint64_t)rows > rmax) {
+        t->n_rows = (int)((rows + rmax - 1) / rmax);
+        t->row_chunk = (rows + t->n_rows - 1) / t->n_rows;
+        t->n_rows = (rows + t->row_chunk - 1) / t->row_chunk;
+    }
+    return "";
+}
+
+std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L, int pool,
+                                      int batch) {
+    const int H = L.in.h, k = L.k, s = L.stride, pad = L.pad, conv_h = L.out.h;
+    const uint64_t in_row = (uint64_t)batch * L.in.w * L.in.c;   /* one input row, the batch */
+    const uint64_t out_row = (uint64_t)batch * L.out.w * L.rows; /* one output row (uint8) */
+    if (weight_tile_bytes(cfg, L.cols) > cfg.weight_buffer || beats(cfg, L.cols) > cfg.nb_max ||
+        L.cols > 65535)
+        return {};
+    auto fits = [&](int in_rows, int out_rows) {
+        return in_row * in_rows <= cfg.act_buffer && out_row * out_rows <= cfg.out_buffer;
+    };
+    if (fits(H, conv_h)) return {};
+    /* The tallest band (a multiple of the pool window) whose halo'd input fits; a band below
+     * the first must start below the top padding (hb * s >= pad). */
+    int hb = conv_h / pool * pool;
+    while (hb >= pool && !fits((hb - 1) * s + k, hb))
+        hb -= pool;
+    if (hb < pool || hb * s < pad) return {};
+    std::vector<ConvBand> bands;
+    for (int oy0 = 0; oy0 < conv_h;) {
+        int oy1 = oy0 + hb;
+        /* The last band runs to the end and takes the bottom padding; so does a band whose
+         * halo would reach past the image. */
+        const bool last = oy1 >= conv_h || (oy1 - 1) * s - pad + k > H;
+        if (last) oy1 = conv_h;
+        ConvBand b{oy0,
+                   oy1,
+                   std::max(0, oy0 * s - pad),
+                   last ? H : (oy1 - 1) * s - pad + k,
+                   oy0 * s - pad < 0,
+                   last};
+        if (!fits(b.y1 - b.y0, oy1 - oy0) || (last && oy0 == 0)) return {};
+        bands.push_back(b);
+        oy0 = oy1;
+    }
+    return bands;
+}
+
+std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
+                       const hq_layout_stats &like, hq_layer_image *out) {
+    const hq_qlayer &q = *L.q;
+    hq_layer S = L;
+    S.rows = r1 - r0;
+    S.cols = k1 - k0;
+    hq_qlayer *s = hq_qlayer_alloc(&S, q.lo_bits, q.hi_bits);
+    if (!s) return "out of memory";
+    for (int r = r0; r < r1; r++) {
+        const size_t from = (size_t)r * L.cols + k0, to = (size_t)(r - r0) * S.cols;
+        std::copy(q.w + from, q.w + from + S.cols, s->w + to);
+        if (q.is_hi) std::copy(q.is_hi + from, q.is_hi + from + S.cols, s->is_hi + to);
+        if (q.lo_shift) s->lo_shift[r - r0] = q.lo_shift[r];
+        s->w_scale[r - r0] = q.w_scale[r];
+        s->bias[r - r0] = q.bias[r];
+        if (s->rq_mult) s->rq_mult[r - r0] = q.rq_mult[r];
+        if (s->rq_shift) s->rq_shift[r - r0] = q.rq_shift[r];
+    }
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, like.kind);
+    if (like.kind == HQ_LAYOUT_BLOCK) {
+        o.block_n = like.block_n;
+        o.block_m = like.block_m;
+    }
+    char err[256];
+    const int rc = hq_layout_pack(s, S.rows, S.cols, &o, out, err, sizeof err);
+    hq_qlayer_free(s);
+    return rc ? std::string(err) : "";
+}
+
+} // namespace hq::accel

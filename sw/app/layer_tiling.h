@@ -1,0 +1,57 @@
+/* The host-side planner's tiling of one dense layer to the accelerator's buffers (docs/accel.md,
+ * Tiling): K chunks (FLAG_PSUM_IN/OUT, docs/arith.md) when one activation vector or a decoded
+ * weight row tile exceeds its buffer, and output-channel chunks (rows per descriptor) when the
+ * outputs or partial sums exceed the output buffer. A layer that fits gets one descriptor,
+ * exactly as before tiling existed. */
+#ifndef HQ_ACCEL_LAYER_TILING_H
+#define HQ_ACCEL_LAYER_TILING_H
+
+#include "accel/accel_config.h"
+
+extern "C" {
+#include "hq_model.h"
+#include "layout/layout.h"
+}
+
+#include <string>
+#include <vector>
+
+namespace hq::accel {
+
+struct DenseTiles {
+    int k_chunk = 0, row_chunk = 0; /* columns and rows per descriptor */
+    int n_k = 1, n_rows = 1;
+    bool tiled() const { return n_k > 1 || n_rows > 1; }
+};
+
+/* The descriptor-level buffer checks of the layer engine (check_buffers) for a dense layer of
+ * rows x cols on `batch` images: true when it runs as one descriptor. */
+bool dense_fits(const AccelConfig &cfg, int rows, int cols, int batch, bool int32_out);
+
+/* Chunk sizes for a dense layer; k_align: K chunks start at multiples of it (block layout: M).
+ * Returns "" or why the layer cannot be tiled to these buffers. */
+std::string plan_dense(const AccelConfig &cfg, int rows, int cols, int batch, bool int32_out,
+                       int k_align, DenseTiles *t);
+
+/* One band of output rows [oy0, oy1) of a convolution (before pooling) and the input rows
+ * [y0, y1) it reads: the rows above and below the band's own are its halo. pad_top/pad_bottom:
+ * the band is at the image's edge, so the layer's zero padding applies there. */
+struct ConvBand {
+    int oy0, oy1, y0, y1;
+    bool pad_top, pad_bottom;
+};
+
+/* Bands of output rows (multiples of pool) whose inputs and outputs fit the buffers for
+ * `batch` images. Empty when the layer fits as it is, or when no banding fits (K too large
+ * for the array, one band row over a buffer): the layer then runs as one descriptor and the
+ * accelerator refuses what does not fit. */
+std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L, int pool,
+                                      int batch);
+
+/* Packs rows [r0, r1) x columns [k0, k1) of L with the layout (and block N:M) of `like`. */
+std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
+                       const hq_layout_stats &like, hq_layer_image *out);
+
+} // namespace hq::accel
+
+#endif

@@ -1,0 +1,105 @@
+/* The network runtime for a tiled network (network table version HQ_ACCEL_NET_VERSION_TILED,
+ * docs/accel.md: Tiling): accel_runtime.c, except that several descriptors read the images or
+ * write the logits, and each is moved to its batch. A program of its own, so that the runtime
+ * of the untiled networks, and with it their CPU cycles, stays exactly as it was.
+ * Exit status: 0, or HQ_ACCEL_EXIT_* (accelerator errors: 16 + ERR_* code). */
+#include "accel_driver.h"
+#include "hq_accel_net.h"
+#include "hq_arith.h"
+#include "hq_csr.h"
+
+#include <stdio.h>
+
+/* For each batch every descriptor that read the previous batch's first image (IN_ADDR within
+ * it) or wrote its first logits moves to the same offset in batch img. */
+static void point_batch(const volatile hq_accel_net *n, volatile hq_accel_desc *desc, uint32_t prev,
+                        uint32_t img) {
+    const uint32_t in0 = n->in_addr + prev * n->in_stride;
+    const uint32_t out0 = n->logits_addr + prev * n->n_classes * 4;
+    for (uint32_t l = 0; l < n->n_layers; l++) {
+        const uint32_t i = desc[l].in_addr - in0, o = desc[l].out_addr - out0;
+        if (i < n->in_stride) desc[l].in_addr = n->in_addr + img * n->in_stride + i;
+        if (o < n->n_classes * 4) desc[l].out_addr = n->logits_addr + img * n->n_classes * 4 + o;
+    }
+}
+
+static int check_table(const volatile hq_accel_net *n) {
+    if (n->magic != HQ_ACCEL_NET_MAGIC || n->version != HQ_ACCEL_NET_VERSION_TILED) {
+        printf("accel runtime (tiled): no tiled network table at 0x%08lx (magic 0x%08lx)\n",
+               (unsigned long)HQ_ACCEL_NET_ADDR, (unsigned long)n->magic);
+        return -1;
+    }
+    if (!n->n_layers || n->n_layers > HQ_ACCEL_MAX_DESC || !n->batch || !n->n_classes ||
+        n->desc_addr % HQ_ACCEL_DESC_BYTES) {
+        printf("accel runtime: inconsistent network table (layers %lu, batch %lu, classes %lu)\n",
+               (unsigned long)n->n_layers, (unsigned long)n->batch, (unsigned long)n->n_classes);
+        return -1;
+    }
+    return 0;
+}
+
+int main(void) {
+    volatile hq_accel_net *net = (volatile hq_accel_net *)HQ_ACCEL_NET_ADDR;
+    const uint64_t t0 = rdcycle64();
+    if (check_table(net)) return HQ_ACCEL_EXIT_BAD_TABLE;
+    hq_accel_dev dev;
+    if (hq_accel_open(&dev, net->accel_base, net->plic_base, net->irq_source,
+                      net->mode & HQ_ACCEL_NET_POLL)) {
+        printf("accel runtime: no accelerator at 0x%08lx\n", (unsigned long)net->accel_base);
+        net->status = HQ_ACCEL_EXIT_NO_DEVICE;
+        return HQ_ACCEL_EXIT_NO_DEVICE;
+    }
+    hq_accel_perf_clear(&dev);
+    volatile hq_accel_desc *desc = (volatile hq_accel_desc *)(uintptr_t)net->desc_addr;
+    const uint32_t L = net->n_layers, C = net->n_classes, B = net->batch;
+    const int32_t *logits = (const int32_t *)(uintptr_t)net->logits_addr;
+    volatile uint8_t *preds = (volatile uint8_t *)(uintptr_t)net->preds_addr;
+    uint32_t commands = 0;
+    for (uint32_t img = 0; img < net->n_images; img += B) {
+        const uint32_t nb = net->n_images - img < B ? net->n_images - img : B;
+        point_batch(net, desc, img ? img - B : 0, img);
+        for (uint32_t l = 0; l < L; l++)
+            desc[l].batch = nb;
+        const int chain = net->mode & HQ_ACCEL_NET_CHAIN;
+        for (uint32_t l = 0; l < L; l += chain ? L : 1) {
+            hq_accel_result r;
+            if (hq_accel_run(&dev, net->desc_addr + l * HQ_ACCEL_DESC_BYTES, chain ? L : 1, &r,
+                             100000000u)) {
+                printf("accel runtime: timeout in descriptor %lu of image %lu\n", (unsigned long)l,
+                       (unsigned long)img);
+                net->status = HQ_ACCEL_EXIT_TIMEOUT;
+                return HQ_ACCEL_EXIT_TIMEOUT;
+            }
+            commands++;
+            if (r.err) {
+                uint32_t bad = chain ? r.err_desc : l;
+                printf(
+                    "accel runtime: accelerator error %u (%s) in descriptor %lu, images %lu..%lu, "
+                    "address 0x%08lx\n",
+                    r.err, hq_accel_err_name(r.err), (unsigned long)bad, (unsigned long)img,
+                    (unsigned long)(img + nb - 1), (unsigned long)r.err_addr);
+                net->err_desc = bad;
+                net->err_addr = r.err_addr;
+                net->status = HQ_ACCEL_EXIT_ACCEL_ERROR + r.err;
+                net->images_done = img;
+                return HQ_ACCEL_EXIT_ACCEL_ERROR + (int)r.err;
+            }
+        }
+        for (uint32_t i = 0; i < nb; i++)
+            preds[img + i] = (uint8_t)hq_argmax_i32(logits + (size_t)(img + i) * C, (int)C);
+    }
+    const uint64_t accel = hq_accel_counter(&dev, HQ_ACCEL_REG_CYCLES_LO);
+    const uint64_t cpu = rdcycle64() - t0;
+    net->images_done = net->n_images;
+    net->commands = commands;
+    net->accel_cycles_lo = (uint32_t)accel;
+    net->accel_cycles_hi = (uint32_t)(accel >> 32);
+    net->cpu_cycles_lo = (uint32_t)cpu;
+    net->cpu_cycles_hi = (uint32_t)(cpu >> 32);
+    net->status = HQ_ACCEL_EXIT_OK;
+    printf("accel runtime: %lu images, %lu descriptors (tiled), %lu commands, %lu accelerator "
+           "cycles\n",
+           (unsigned long)net->n_images, (unsigned long)L, (unsigned long)commands,
+           (unsigned long)accel);
+    return HQ_ACCEL_EXIT_OK;
+}
