@@ -9,6 +9,8 @@
 //   DW         AXI4 data width in bits (32, 64, 128)
 //   MAX_ROWS   rows per layer the row-parameter and lo_shift buffers hold
 //   OBUF_BYTES one image's outputs (ROWS bytes, or 4 * ROWS for int32 logits)
+//   IMG_BYTES  one input feature map of a conv or max-pool layer (the im2col buffer)
+//   WBUF_BEATS weight beats kept on chip: a layer that fits is read once per descriptor
 //   VBUF_BYTES the high-value section of an `escape` layer, the counts and entries of `coo`
 `default_nettype none
 `include "hq_accel_regmap.vh"
@@ -25,6 +27,8 @@ module hq_accel #(
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,
     parameter OBUF_BYTES = 4096,
+    parameter IMG_BYTES  = 4096,
+    parameter WBUF_BEATS = 256,
     parameter VBUF_BYTES = 16384
 ) (
     input  wire          clk,
@@ -76,7 +80,8 @@ module hq_accel #(
     output wire          irq,
     // observation (benches): the command unit's state, a cycle waiting on AXI read data
     output wire [4:0]    dbg_state,
-    output wire          dbg_rd_stall
+    output wire          dbg_rd_stall,
+    output wire          dbg_act_wait      // the tile waits for its activation vector
 );
     localparam BPW   = DW / 8;
     localparam IW    = $clog2(BPW) + 1;
@@ -146,11 +151,30 @@ module hq_accel #(
 
     wire clr_ctl, clr_act, clr_wgt;
     wire [31:0] act_seg, wgt_seg;
-    wire c_in_ready, a_in_ready, w_in_ready;
+    wire c_in_ready, a_in_ready, w_in_ready, i_in_ready;
     wire wgt_dense, wgt_esc, wgt_coo, d_in_ready, vb_we;
     wire [31:0] esc_vbytes, vb_addr, vb_data;
     assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready :
-                     wgt_dense ? d_in_ready : w_in_ready;
+                     (rd_dst == 2'd2) ? (wgt_dense ? d_in_ready : w_in_ready) : i_in_ready;
+
+    // ---- im2col unit: conv and max-pool input maps; conv K-vectors to the activations ----
+    wire        conv_mode, ic_clear, ic_go, ic_stop, ic_valid, ic_ready, ic_last_unused;
+    wire [7:0]  ic_kernel, ic_stride, ic_pad, ic_data;
+    wire [15:0] ic_conv_h, ic_conv_w;
+    wire [15:0] ic_in_h, ic_in_w, ic_in_c;
+    hq_im2col #(.DW(DW), .IMG_BYTES(IMG_BYTES)) u_im2col (
+        .clk(clk), .stop(rst || ic_stop), .clear(ic_clear),
+        .in_valid(o_valid && rd_dst == 2'd3), .in_ready(i_in_ready), .in_data(o_data),
+        .in_lo(o_lo), .in_n(rd_n),
+        .in_h(ic_in_h), .in_w(ic_in_w), .in_c(ic_in_c), .kernel(ic_kernel), .stride(ic_stride),
+        .pad(ic_pad), .conv_h(ic_conv_h), .conv_w(ic_conv_w), .go(ic_go),
+        .o_valid(ic_valid), .o_ready(conv_mode ? a_in_ready : ic_ready), .o_data(ic_data),
+        .o_last(ic_last_unused));
+    // the activation gearbox takes the read engine's words (dense) or im2col bytes (conv)
+    wire          act_in_valid = conv_mode ? ic_valid : (o_valid && rd_dst == 2'd1);
+    wire [DW-1:0] act_in_data  = conv_mode ? {{(DW-8){1'b0}}, ic_data} : o_data;
+    wire [IW-1:0] act_in_lo    = conv_mode ? {IW{1'b0}} : o_lo;
+    wire [IW-1:0] act_in_n     = conv_mode ? {{(IW-1){1'b0}}, 1'b1} : rd_n;
 
     wire        c_valid, c_ready, c_last_unused;
     wire [31:0] c_data;
@@ -164,8 +188,8 @@ module hq_accel #(
     wire [LANES*8-1:0]  act_data;
     hq_gearbox #(.IB(BPW), .OB(LANES)) u_gb_act (
         .clk(clk), .clear(clr_act), .seg_bytes(act_seg),
-        .in_valid(o_valid && rd_dst == 2'd1), .in_ready(a_in_ready), .in_data(o_data),
-        .in_lo(o_lo), .in_n(rd_n), .out_valid(act_valid), .out_ready(act_ready),
+        .in_valid(act_in_valid), .in_ready(a_in_ready), .in_data(act_in_data),
+        .in_lo(act_in_lo), .in_n(act_in_n), .out_valid(act_valid), .out_ready(act_ready),
         .out_data(act_data), .out_last(act_last));
 
     // block rows: byte for byte through the gearbox, cut into rows
@@ -234,6 +258,15 @@ module hq_accel #(
                                     wgt_coo ? co_data : dd_data;
     wire [WBEAT-1:0]    wgt_clean;
 
+    // ---- weight beat store: a layer's beats read once, replayed per position and image ----
+    wire                wq_capture, wq_replay, wq_restart;
+    wire                t_wgt_valid, t_wgt_ready, t_wgt_last;
+    wire [WBEAT-1:0]    t_wgt_data;
+    hq_wgt_replay #(.W(WBEAT), .DEPTH(WBUF_BEATS)) u_wq (
+        .clk(clk), .capture(wq_capture), .replay(wq_replay), .restart(wq_restart),
+        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data(wgt_clean), .s_last(wgt_last),
+        .m_valid(t_wgt_valid), .m_ready(t_wgt_ready), .m_data(t_wgt_data), .m_last(t_wgt_last));
+
     // ---- the PE tile ----
     wire        tile_rst, row_valid, row_ready, row_last, out_valid, out_ready, out_last;
 
@@ -250,27 +283,30 @@ module hq_accel #(
         .s_row_valid(row_valid), .s_row_ready(row_ready), .s_row_bias(row_bias),
         .s_row_mult(row_mult), .s_row_shift(row_shift), .s_row_lo_shift(row_lo_shift),
         .s_row_last(row_last),
-        .s_wgt_valid(wgt_valid), .s_wgt_ready(wgt_ready), .s_wgt_data(wgt_clean),
-        .s_wgt_last(wgt_last),
+        .s_wgt_valid(t_wgt_valid), .s_wgt_ready(t_wgt_ready), .s_wgt_data(t_wgt_data),
+        .s_wgt_last(t_wgt_last),
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(tile_err));
-    assign compute = wgt_valid && wgt_ready;
+    assign compute = t_wgt_valid && t_wgt_ready;
+    assign dbg_act_wait = act_ready && !act_valid && busy;
 
     // ---- the block contents the model's decoders refuse (ERR_WEIGHTS) ----
     wire chk_bad;
     wire wgt_bad = chk_bad || dense_bad || esc_bad || coo_bad;
     hq_block_check #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI)) u_chk (
-        .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(compute), .data(wgt_data),
+        .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(wgt_valid && wgt_ready),
+        .data(wgt_data),
         .last(wgt_last), .bad(chk_bad), .clean(wgt_clean));
 
     // ---- command unit ----
     wire [$clog2(BPW)-1:0] wr_off;
     wire        b_en, wr_cmd, wr_err;
     wire [31:0] b_idx, wr_addr, wr_len, wr_err_addr;
-    wire [7:0]  b_data;
+    wire [7:0]  b_data, b_old;
     hq_accel_ctrl #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
                     .NB_MAX(NB_MAX), .BB(BB), .DW(DW), .MAX_ROWS(MAX_ROWS),
-                    .OBUF_BYTES(OBUF_BYTES), .VBUF_BYTES(VBUF_BYTES)) u_ctrl (
+                    .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES),
+                    .WBUF_BEATS(WBUF_BEATS), .VBUF_BYTES(VBUF_BYTES)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .start_addr(start_addr), .start_count(start_count),
         .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
         .finish_addr(finish_addr),
@@ -278,15 +314,23 @@ module hq_accel #(
         .rd_err(rd_err), .rd_err_addr(rd_err_addr), .rd_dst(rd_dst), .rd_weight(rd_weight),
         .c_valid(c_valid), .c_ready(c_ready), .c_data(c_data),
         .clr_ctl(clr_ctl), .clr_act(clr_act), .clr_wgt(clr_wgt),
-        .act_seg(act_seg), .wgt_seg(wgt_seg), .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
+        .act_seg(act_seg), .wgt_seg(wgt_seg),
+        .conv_mode(conv_mode), .ic_clear(ic_clear), .ic_go(ic_go), .ic_stop(ic_stop),
+        .ic_in_h(ic_in_h), .ic_in_w(ic_in_w), .ic_in_c(ic_in_c),
+        .ic_kernel(ic_kernel), .ic_stride(ic_stride), .ic_pad(ic_pad),
+        .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),
+        .ic_valid(ic_valid), .ic_ready(ic_ready), .ic_data(ic_data),
+        .wq_capture(wq_capture), .wq_replay(wq_replay), .wq_restart(wq_restart),
+        .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
         .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
-        .wgt_esc(wgt_esc), .wgt_lim(esc_lim || coo_lim), .wgt_coo(wgt_coo), .f_rows16(f_rows16), .esc_vbytes(esc_vbytes), .vb_we(vb_we),
+        .wgt_esc(wgt_esc), .wgt_lim(esc_lim || coo_lim), .wgt_coo(wgt_coo),
+        .f_rows16(f_rows16), .esc_vbytes(esc_vbytes), .vb_we(vb_we),
         .vb_addr(vb_addr), .vb_data(vb_data),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
         .row_lo_shift(row_lo_shift), .row_last(row_last),
         .out_valid(out_valid), .out_ready(out_ready), .out_acc(out_acc), .out_y(out_y),
-        .wr_off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data),
+        .wr_off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data), .b_old(b_old),
         .wr_cmd(wr_cmd), .wr_addr(wr_addr), .wr_len(wr_len), .wr_idle(wr_idle),
         .wr_err(wr_err), .wr_err_addr(wr_err_addr),
         .busy(busy), .add_wr(add_wr), .add_macs(add_macs), .inc_layers(inc_layers),
@@ -295,6 +339,7 @@ module hq_accel #(
     // ---- write engine (with the output buffer) ----
     hq_axi_wr #(.DW(DW), .BUF_BYTES(OBUF_BYTES + BPW)) u_wr (
         .clk(clk), .rst(rst), .off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data),
+        .b_old(b_old),
         .cmd_valid(wr_cmd), .cmd_addr(wr_addr), .cmd_len(wr_len), .idle(wr_idle),
         .err(wr_err), .err_addr(wr_err_addr),
         .m_awaddr(m_axi_awaddr), .m_awlen(m_axi_awlen), .m_awsize(m_axi_awsize),
@@ -303,6 +348,6 @@ module hq_accel #(
         .m_wvalid(m_axi_wvalid), .m_wready(m_axi_wready), .m_bresp(m_axi_bresp),
         .m_bvalid(m_axi_bvalid), .m_bready(m_axi_bready));
 
-    wire unused = c_last_unused ^ out_last ^ (|tile_err) ^ (|act_seg[31:16]);
+    wire unused = c_last_unused ^ out_last ^ (|tile_err) ^ ic_last_unused ^ (|act_seg[31:16]);
 endmodule
 `default_nettype wire

@@ -5,7 +5,12 @@
 // the tile, the weight rows streamed through the tile (decoded inline: `dense` int8 rows for
 // the uniform array, `block` rows for the lane-group array), the outputs collected and
 // written. Every refused descriptor or bus error ends the command with its ERR_* code.
-// Slice limits (docs/rtl-accel.md): OP_DENSE only; dense = uniform int8 (lo 0, hi 8) on the
+// OP_CONV reads each image into the im2col unit (hq_im2col.v), which feeds the tile one output
+// position's K-vector at a time; per position the weight rows stream through the tile and the
+// outputs go to their place in the output map, max-pooled in place when POOL > 1 (the first
+// output of a window is written, the others keep the maximum). OP_MAXPOOL reads the image the
+// same way and pools its bytes in memory order (output_unit.cpp maxpool_u8).
+// Slice limits (docs/rtl-accel.md): dense = uniform int8 (lo 0, hi 8) on the
 // uniform array, block = the tile's LO/HI/N:M on the lane-group array.
 `default_nettype none
 `include "hq_accel_regmap.vh"
@@ -21,6 +26,8 @@ module hq_accel_ctrl #(
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,           // row parameter / lo_shift buffer entries
     parameter OBUF_BYTES = 4096,           // output buffer: one image's outputs
+    parameter IMG_BYTES  = 4096,           // im2col buffer: one input feature map (conv, pool)
+    parameter WBUF_BEATS = 256,            // weight beats kept on chip (hq_wgt_replay)
     parameter VBUF_BYTES = 16384           // escape: the high-value section; coo: counts, entries
 ) (
     input  wire        clk,
@@ -39,7 +46,8 @@ module hq_accel_ctrl #(
     input  wire        rd_idle,
     input  wire        rd_err,
     input  wire [31:0] rd_err_addr,
-    output reg  [1:0]  rd_dst,             // 0 control words, 1 activations, 2 weights
+    output reg  [1:0]  rd_dst,             // 0 control words, 1 activations, 2 weights,
+                                           // 3 the im2col unit's image buffer
     output wire        rd_weight,          // the data read now is weight image bytes
     input  wire        c_valid,            // control words (4 bytes) from the read engine
     output wire        c_ready,
@@ -47,6 +55,26 @@ module hq_accel_ctrl #(
     output reg         clr_ctl, clr_act, clr_wgt,
     output wire [31:0] act_seg,            // K bytes per activation vector
     output wire [31:0] wgt_seg,            // bytes per weight row
+    // im2col unit (conv and max-pool input)
+    output wire        conv_mode,          // the tile's activations come from the im2col unit
+    output reg         ic_clear,
+    output reg         ic_go,
+    output wire        ic_stop,
+    output wire [15:0] ic_in_h,
+    output wire [15:0] ic_in_w,
+    output wire [15:0] ic_in_c,
+    output wire [7:0]  ic_kernel,
+    output wire [7:0]  ic_stride,
+    output wire [7:0]  ic_pad,
+    output wire [15:0] ic_conv_h,
+    output wire [15:0] ic_conv_w,
+    input  wire        ic_valid,           // max-pool: the image's bytes in memory order
+    output wire        ic_ready,
+    input  wire [7:0]  ic_data,
+    // weight beat store (hq_wgt_replay): weights read once per descriptor when they fit
+    output wire        wq_capture,
+    output wire        wq_replay,
+    output reg         wq_restart,
     input  wire        wgt_bad,            // the weight stream broke a content check
     output wire        wgt_dense,          // `dense` or `escape`: the plane via the dense decoder
     output wire        wgt_esc,            // `escape`: slots from the value buffer
@@ -79,6 +107,7 @@ module hq_accel_ctrl #(
     output wire        b_en,
     output wire [31:0] b_idx,
     output wire [7:0]  b_data,
+    input  wire [7:0]  b_old,              // the output buffer's byte at b_idx (pooling)
     output reg         wr_cmd,
     output reg  [31:0] wr_addr,
     output reg  [31:0] wr_len,
@@ -98,15 +127,19 @@ module hq_accel_ctrl #(
                      S_H_WAIT = 5, S_H_CHECK = 6, S_S_ISSUE = 7, S_S_WAIT = 8, S_P_ISSUE = 9,
                      S_P_WAIT = 10, S_I_ISSUE = 11, S_I_WAIT = 12, S_W_ISSUE = 13,
                      S_W_WAIT = 14, S_O_ISSUE = 15, S_O_WAIT = 16, S_L_DONE = 17,
-                     S_FAIL = 18, S_OK = 19, S_V_ISSUE = 20, S_V_WAIT = 21;
+                     S_FAIL = 18, S_OK = 19, S_V_ISSUE = 20, S_V_WAIT = 21,
+                     S_M_RUN = 22;
     localparam RW = $clog2(MAX_ROWS);
     localparam [31:0] LO32 = LO, HI32 = HI, M32 = M, N32 = N;
     localparam [7:0]  LO8 = LO32[7:0], HI8 = HI32[7:0], M8 = M32[7:0], N8 = N32[7:0];
     localparam [31:0] K_MAX = NB_MAX * LANES, ROWS_MAX = MAX_ROWS, OBUF_MAX = OBUF_BYTES;
+    localparam [47:0] IMG_MAX = IMG_BYTES;
     localparam [31:0] VBUF_MAX = VBUF_BYTES;
     reg [4:0]  state;
     assign state_out = state;
-    assign out_phase = state == S_O_ISSUE || state == S_O_WAIT;
+    // OUTPUT: the output writer, and max-pool's pass that puts each byte into its window's
+    // place in the output buffer (no tile work; conv positions are compute through the tile)
+    assign out_phase = state == S_O_ISSUE || state == S_O_WAIT || state == S_M_RUN;
     assign busy = state != S_IDLE;
 
     reg [31:0]  desc_cur;                  // address of the current descriptor
@@ -130,6 +163,9 @@ module hq_accel_ctrl #(
     wire [7:0]  f_bn      = d[`HQ_ACCEL_DESC_OFF_BLOCK_N*8 +: 8];
     wire [7:0]  f_bm      = d[`HQ_ACCEL_DESC_OFF_BLOCK_M*8 +: 8];
     wire [7:0]  f_pool    = d[`HQ_ACCEL_DESC_OFF_POOL*8 +: 8];
+    wire [7:0]  f_kernel  = d[`HQ_ACCEL_DESC_OFF_KERNEL*8 +: 8];
+    wire [7:0]  f_stride  = d[`HQ_ACCEL_DESC_OFF_STRIDE*8 +: 8];
+    wire [7:0]  f_pad     = d[`HQ_ACCEL_DESC_OFF_PAD*8 +: 8];
     wire [15:0] f_rows    = d[`HQ_ACCEL_DESC_OFF_ROWS*8 +: 16];
     wire [15:0] f_cols    = d[`HQ_ACCEL_DESC_OFF_COLS*8 +: 16];
     wire [15:0] f_in_h    = d[`HQ_ACCEL_DESC_OFF_IN_H*8 +: 16];
@@ -148,7 +184,30 @@ module hq_accel_ctrl #(
     wire [31:0] f_out_str = d[`HQ_ACCEL_DESC_OFF_OUT_STRIDE*8 +: 32];
     wire        relu      = f_flags[0];
     wire [47:0] in_bytes  = f_in_h * f_in_w * f_in_c;
-    wire [31:0] out_bytes = relu ? {16'd0, f_rows} : {14'd0, f_rows, 2'b00};
+    wire [47:0] map_bytes = f_out_h * f_out_w * f_out_c;
+    wire [47:0] out48     = relu ? map_bytes : {map_bytes[45:0], 2'b00};
+    wire [31:0] out_bytes = out48[31:0];
+    wire        is_conv   = f_op == `HQ_ACCEL_OP_CONV;
+    wire        is_pool   = f_op == `HQ_ACCEL_OP_MAXPOOL;
+    assign conv_mode = is_conv;
+    // conv geometry (descriptor.cpp): the positions before pooling
+    wire [16:0] ph = {1'b0, f_in_h} + {8'd0, f_pad, 1'b0};
+    wire [16:0] pw = {1'b0, f_in_w} + {8'd0, f_pad, 1'b0};
+    wire        k_fits = ph >= {9'd0, f_kernel} && pw >= {9'd0, f_kernel};
+    wire [16:0] st1 = (f_stride == 8'd0) ? 17'd1 : {9'd0, f_stride};
+    wire [16:0] conv_h17 = (ph - {9'd0, f_kernel}) / st1 + 17'd1;
+    wire [16:0] conv_w17 = (pw - {9'd0, f_kernel}) / st1 + 17'd1;
+    wire [15:0] conv_h = is_pool ? f_in_h : conv_h17[15:0];
+    wire [15:0] conv_w = is_pool ? f_in_w : conv_w17[15:0];
+    wire [16:0] k2c = {9'd0, f_kernel} * {9'd0, f_kernel} * {1'b0, f_in_c};
+    assign ic_in_h   = f_in_h;
+    assign ic_in_w   = f_in_w;
+    assign ic_in_c   = f_in_c;
+    assign ic_kernel = is_pool ? 8'd1 : f_kernel;
+    assign ic_stride = is_pool ? 8'd1 : f_stride;
+    assign ic_pad    = is_pool ? 8'd0 : f_pad;
+    assign ic_conv_h = conv_h;
+    assign ic_conv_w = conv_w;
 
     // derived sizes: block rows are ceil(K / M) blocks of BB bytes; dense is one bit stream
     // of ROWS x K fields of lo (or, uniform, hi) bits
@@ -172,11 +231,25 @@ module hq_accel_ctrl #(
     assign wgt_lo    = f_lo[2:0];
     assign wgt_hi    = f_hi[3:0];
     assign act_seg = {16'd0, f_cols};
+    // the layer's weight beats fit the store: read once per descriptor, replayed for every
+    // conv position and image of the batch
+    // (every path gives the tile ceil(K / LANES) beats per row: block rows through the
+    // gearbox, the dense, escape and coo decoders' rows)
+    wire [31:0] beats_row = ({16'd0, f_cols} + LANES - 1) / LANES;
+    wire [47:0] beats_all = {32'd0, f_rows} * {16'd0, beats_row};
+    localparam [47:0] WBUF_MAX = WBUF_BEATS;
+    wire        w_keep = beats_all <= WBUF_MAX;
+    reg         w_have;                    // the store holds this descriptor's beats
+    reg         w_from_store;              // this pass replays them (else streams/captures)
+    assign wq_capture = state == S_W_WAIT && w_keep && !w_from_store;
+    assign wq_replay  = state == S_W_WAIT && w_from_store;
     assign wgt_seg = row_bytes;
 
     // ---- descriptor checks, in the model's order (descriptor.cpp, layer_engine.cpp) ----
     reg [7:0] chk;
-    wire [7:0] pool1 = (f_pool == 8'd0) ? 8'd1 : f_pool;
+    wire [7:0] pool1 = (f_pool > 8'd1) ? f_pool : 8'd1;
+    wire [16:0] conv_hp = conv_h17 / {9'd0, pool1};
+    wire [16:0] conv_wp = conv_w17 / {9'd0, pool1};
     always @* begin
         chk = 8'd0;
         if (f_magic != 32'h444C5148)                                  chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -186,12 +259,26 @@ module hq_accel_ctrl #(
         else if (f_batch < 32'd1 || f_batch > 32'h100000)             chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_in_h == 0 || f_in_w == 0 || f_in_c == 0 || f_out_h == 0 || f_out_w == 0 ||
                  f_out_c == 0)                                        chk = `HQ_ACCEL_ERR_BAD_SHAPE;
-        // this slice runs fully connected layers only
-        else if (f_op != `HQ_ACCEL_OP_DENSE)                          chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (is_pool) begin
+            if (pool1 < 8'd2)                                         chk = `HQ_ACCEL_ERR_BAD_DESC;
+            else if (f_out_c != f_in_c || f_out_h != f_in_h / {8'd0, pool1} ||
+                     f_out_w != f_in_w / {8'd0, pool1})              chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+            else if (!relu)                                           chk = `HQ_ACCEL_ERR_BAD_DESC;
+            else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes || f_out_str < out_bytes))
+                                                                      chk = `HQ_ACCEL_ERR_BAD_DESC;
+            else if (in_bytes > IMG_MAX || out48 > {16'd0, OBUF_MAX}) chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
+        end
         else if (f_rows != f_out_c)                                   chk = `HQ_ACCEL_ERR_BAD_SHAPE;
-        else if ({32'd0, f_cols} != in_bytes)                         chk = `HQ_ACCEL_ERR_BAD_SHAPE;
-        else if (f_out_h != 16'd1 || f_out_w != 16'd1 || pool1 != 8'd1)
+        else if (!is_conv && {32'd0, f_cols} != in_bytes)             chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (!is_conv && (f_out_h != 16'd1 || f_out_w != 16'd1 || pool1 != 8'd1))
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (is_conv && (f_kernel == 8'd0 || f_stride == 8'd0))   chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (is_conv && {1'b0, f_cols} != k2c)                    chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (is_conv && f_pad >= f_kernel)                        chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (is_conv && !k_fits)                                  chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (is_conv && ({1'b0, f_out_h} != conv_hp || {1'b0, f_out_w} != conv_wp))
+                                                                      chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+        else if (!relu && !(f_op == `HQ_ACCEL_OP_DENSE))              chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
         // dense on both arrays, block, escape and coo on the lane-group array
         else if (!dense && (UNIFORM != 0 || (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !sidebuf)))
@@ -212,7 +299,8 @@ module hq_accel_ctrl #(
                          : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
-                 out_bytes > OBUF_MAX)                              chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
+                 out48 > {16'd0, OBUF_MAX} || (is_conv && in_bytes > IMG_MAX))
+                                                                      chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
     end
 
     // ---- weight image header checks (layer_image.cpp read_image_header, decode_weights) ----
@@ -278,12 +366,32 @@ module hq_accel_ctrl #(
     wire [7:0]    dlb = dlw[dr[1:0]*8 +: 8];
     assign dec_lo_shift = (f_lo != 8'd0) ? dlb[2:0] : 3'd0;
 
+    // ---- output positions (conv: one per K-vector; max-pool: one per IN_C bytes) and the
+    // pooling window they fall in: (py, px) the pooled position, (dy, dx) inside the window ----
+    reg  [15:0] pos_y, pos_x, py, px, ch;
+    reg  [7:0]  dy, dx;
+    wire        pos_last_x = pos_x == conv_w - 16'd1;
+    wire        pos_last   = pos_last_x && pos_y == conv_h - 16'd1;
+    wire        win_keep   = py < f_out_h && px < f_out_w; // rows/columns past the last window drop
+    wire        win_first  = dy == 8'd0 && dx == 8'd0;
+    wire [31:0] win_base   = ({16'd0, py} * {16'd0, f_out_w} + {16'd0, px}) * {16'd0, f_out_c};
+    wire        ic_fire    = ic_valid && ic_ready;
+    assign ic_ready = state == S_M_RUN;
+    assign ic_stop  = tile_rst;
+
     // ---- outputs into the write engine's buffer (uint8 with ReLU, else int32 LE) ----
     wire collecting = state == S_W_WAIT || state == S_I_WAIT;
+    wire pooling    = state == S_M_RUN;
+    wire [7:0] new_y = pooling ? ic_data : out_y;
+    wire [7:0] max_y = (win_first || new_y > b_old) ? new_y : b_old;
     assign out_ready = collecting && (relu || osub == 2'd3);
-    assign b_en   = collecting && out_valid;
-    assign b_idx  = relu ? {16'd0, orow} : {14'd0, orow, osub};
-    assign b_data = relu ? out_y : out_acc[osub*8 +: 8];
+    wire   out_take  = collecting && out_valid; // a row's output (or one byte of an int32)
+    assign b_en   = (collecting && out_valid && (!is_conv || win_keep)) ||
+                    (pooling && ic_fire && win_keep);
+    assign b_idx  = pooling ? win_base + {16'd0, ch} :
+                    is_conv ? win_base + {16'd0, orow} :
+                    relu ? {16'd0, orow} : {14'd0, orow, osub};
+    assign b_data = (is_conv || pooling) ? max_y : relu ? out_y : out_acc[osub*8 +: 8];
 
     // ---- control words ----
     assign c_ready = state == S_D_WAIT || state == S_H_WAIT || state == S_S_WAIT ||
@@ -305,10 +413,15 @@ module hq_accel_ctrl #(
     end
 
     reg [32:0] in_cur, out_cur;            // this image's addresses (bit 32: past 4 GiB)
+    // advance to the next output position: a max-pool position's last channel, or a conv
+    // position whose rows are all out
+    wire pos_step = (pooling && ic_fire && ch == f_in_c - 16'd1) ||
+                    (state == S_W_WAIT && is_conv && rd_idle && !rd_cmd && !rd_err &&
+                     orow == f_rows && !pos_last);
     reg [31:0] img;
     assign wr_off = out_cur[SH-1:0];
     wire [32:0] out_end = out_cur + {1'b0, out_bytes};
-    wire [32:0] in_end  = in_cur + {17'd0, f_cols};
+    wire [32:0] in_end  = in_cur + {1'b0, in_bytes[31:0]};
 
     always @(posedge clk) begin
         rd_cmd     <= 1'b0;
@@ -319,6 +432,9 @@ module hq_accel_ctrl #(
         clr_wgt    <= 1'b0;
         tile_rst   <= 1'b0;
         inc_layers <= 1'b0;
+        ic_clear   <= 1'b0;
+        wq_restart <= 1'b0;
+        ic_go      <= 1'b0;
         add_wr     <= 32'd0;
         add_macs   <= 32'd0;
         if (c_fire) words <= words + 32'd1;
@@ -335,6 +451,8 @@ module hq_accel_ctrl #(
                 end
                 S_D_ISSUE: begin
                     tile_rst <= 1'b1;
+                    w_have   <= 1'b0;
+                    w_from_store <= 1'b0;
                     clr_ctl  <= 1'b1;
                     rd_cmd   <= 1'b1;
                     rd_dst   <= 2'd0;
@@ -358,6 +476,12 @@ module hq_accel_ctrl #(
                         err_code  <= chk;
                         err_where <= 32'd0;
                         state     <= S_FAIL;
+                    end else if (is_pool) begin
+                        // max-pool: no weights, no row parameters
+                        img     <= 32'd0;
+                        in_cur  <= {1'b0, f_in_addr};
+                        out_cur <= {1'b0, f_out_addr};
+                        state   <= S_I_ISSUE;
                     end else state <= S_H_ISSUE;
                 end
                 S_H_ISSUE: begin
@@ -490,11 +614,13 @@ module hq_accel_ctrl #(
                         err_where <= in_cur[31:0];
                         state     <= S_FAIL;
                     end else begin
-                        clr_act <= 1'b1;
-                        rd_cmd  <= 1'b1;
-                        rd_dst  <= 2'd1;
-                        rd_addr <= in_cur[31:0];
-                        rd_len  <= {16'd0, f_cols};
+                        clr_act  <= 1'b1;
+                        ic_clear <= 1'b1;
+                        rd_cmd   <= 1'b1;
+                        // conv and max-pool: the whole map into the im2col unit
+                        rd_dst   <= (is_conv || is_pool) ? 2'd3 : 2'd1;
+                        rd_addr  <= in_cur[31:0];
+                        rd_len   <= in_bytes[31:0];
                         orow    <= 16'd0;
                         osub    <= 2'd0;
                         state   <= S_I_WAIT;
@@ -506,16 +632,35 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
                             state <= S_FAIL;
-                        end else state <= S_W_ISSUE;
+                        end else begin
+                            ic_go <= is_conv || is_pool;
+                            pos_y <= 16'd0;
+                            pos_x <= 16'd0;
+                            py    <= 16'd0;
+                            px    <= 16'd0;
+                            dy    <= 8'd0;
+                            dx    <= 8'd0;
+                            ch    <= 16'd0;
+                            state <= is_pool ? S_M_RUN : S_W_ISSUE;
+                        end
+                    end
+                end
+                S_M_RUN: begin
+                    if (ic_fire) begin
+                        ch <= (ch == f_in_c - 16'd1) ? 16'd0 : ch + 16'd1;
+                        if (ch == f_in_c - 16'd1 && pos_last) state <= S_O_ISSUE;
                     end
                 end
                 S_W_ISSUE: begin
                     clr_wgt <= 1'b1;
-                    rd_cmd  <= 1'b1;
+                    rd_cmd  <= !(w_keep && w_have);
+                    w_from_store <= w_keep && w_have;
+                    wq_restart <= 1'b1;
                     rd_dst  <= 2'd2;
                     rd_addr <= f_w_addr + payload;
                     rd_len  <= sec_bytes[31:0];
                     srow    <= 16'd0;
+                    if (is_conv) orow <= 16'd0;
                     state   <= S_W_WAIT;
                 end
                 S_W_WAIT: begin
@@ -535,7 +680,11 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_LAYOUT;
                             err_where <= f_w_addr;
                             state <= S_FAIL;
-                        end else state <= S_O_ISSUE;
+                        end else begin
+                            w_have <= w_keep;
+                            // conv: the next position's rows (pos_step)
+                            state <= (is_conv && !pos_last) ? S_W_ISSUE : S_O_ISSUE;
+                        end
                     end
                 end
                 S_O_ISSUE: begin
@@ -558,7 +707,8 @@ module hq_accel_ctrl #(
                             state <= S_FAIL;
                         end else begin
                             add_wr   <= out_bytes;
-                            add_macs <= {16'd0, f_rows} * {16'd0, f_cols};
+                            add_macs <= is_pool ? 32'd0 : {16'd0, f_rows} * {16'd0, f_cols} *
+                                        (is_conv ? {16'd0, conv_h} * {16'd0, conv_w} : 32'd1);
                             img      <= img + 32'd1;
                             in_cur   <= in_cur + {1'b0, f_in_str};
                             out_cur  <= out_cur + {1'b0, f_out_str};
@@ -590,11 +740,30 @@ module hq_accel_ctrl #(
                 end
             endcase
             // outputs of the tile, one row (uint8) or one byte of it (int32) per cycle
-            if (b_en) begin
+            if (out_take) begin
                 if (relu || osub == 2'd3) orow <= orow + 16'd1;
                 if (!relu) osub <= osub + 2'd1;
             end
             if (row_valid && row_ready) srow <= srow + 16'd1;
+            // next output position, in row order, and its pooling window
+            if (pos_step) begin
+                if (pos_last_x) begin
+                    pos_x <= 16'd0;
+                    px    <= 16'd0;
+                    dx    <= 8'd0;
+                    pos_y <= pos_y + 16'd1;
+                    if (dy == pool1 - 8'd1) begin
+                        dy <= 8'd0;
+                        py <= py + 16'd1;
+                    end else dy <= dy + 8'd1;
+                end else begin
+                    pos_x <= pos_x + 16'd1;
+                    if (dx == pool1 - 8'd1) begin
+                        dx <= 8'd0;
+                        px <= px + 16'd1;
+                    end else dx <= dx + 8'd1;
+                end
+            end
         end
     end
     wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], dec_row};

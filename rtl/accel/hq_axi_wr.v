@@ -16,6 +16,7 @@ module hq_axi_wr #(
     input  wire          b_en,
     input  wire [31:0]   b_idx,
     input  wire [7:0]    b_data,
+    output wire [7:0]    b_old,             // the byte at b_idx now (max-pooling in place)
     // command
     input  wire          cmd_valid,         // taken when idle
     input  wire [31:0]   cmd_addr,          // cmd_addr % BPW == off
@@ -48,6 +49,8 @@ module hq_axi_wr #(
     wire [31:0] pos = {{(32-SH){1'b0}}, off} + b_idx;
     always @(posedge clk)
         if (b_en) mem[pos[AW+SH-1:SH]][pos[SH-1:0]*8 +: 8] <= b_data;
+    wire [DW-1:0] old_word = mem[pos[AW+SH-1:SH]];
+    assign b_old = old_word[pos[SH-1:0]*8 +: 8];
 
     assign m_awsize  = SH[2:0];
     assign m_awburst = 2'b01;

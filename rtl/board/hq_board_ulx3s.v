@@ -63,6 +63,7 @@ module hq_board_ulx3s #(
     wire        m_arvalid, m_arready, m_rlast, m_rvalid, m_rready;
     wire        m_awvalid, m_awready, m_wlast, m_wvalid, m_wready, m_bvalid, m_bready;
     wire        irq, rd_stall;
+    wire        act_wait_unused;   // the benches' activation-wait probe: no board use
     wire [4:0]  state;
     // host port: bridge -> memory
     wire        h_req, h_we, h_ack;
@@ -91,7 +92,8 @@ module hq_board_ulx3s #(
         .m_axi_wdata(m_wdata), .m_axi_wstrb(m_wstrb), .m_axi_wlast(m_wlast),
         .m_axi_wvalid(m_wvalid), .m_axi_wready(m_wready),
         .m_axi_bresp(m_bresp), .m_axi_bvalid(m_bvalid), .m_axi_bready(m_bready),
-        .irq(irq), .dbg_state(state), .dbg_rd_stall(rd_stall));
+        .irq(irq), .dbg_state(state), .dbg_rd_stall(rd_stall),
+        .dbg_act_wait(act_wait_unused));
 
     hq_axi_ram #(.BASE(MEM_BASE), .BYTES(MEM_BYTES)) u_mem (
         .clk(clk), .rst(rst),

@@ -22,6 +22,9 @@ extern "C" {
 #include "reference.h"
 }
 #include "accel/descriptor.h"
+#include "accel/im2col.h"
+#include "accel/output_unit.h"
+#include "hq_arith.h"
 #include "dram_image.h"
 #include "hq_accel_regmap.h"
 
@@ -36,8 +39,14 @@ extern "C" {
 #include <string>
 #include <vector>
 
-// The PE tile configuration of rtl/configs.json (its pe_cfg from the generated pe_configs.h).
-static const pe_cfg kPeCfg = PE_CFG_INIT(ACCEL_PE_CONFIG_ID);
+// The PE tile configuration of rtl/configs.json (its pe_cfg from the generated pe_configs.h),
+// with the activation buffer the accelerator's build gives the tile (ACCEL_NB_MAX).
+static pe_cfg accel_pe_cfg() {
+    pe_cfg c = PE_CFG_INIT(ACCEL_PE_CONFIG_ID);
+    c.nb_max = ACCEL_NB_MAX;
+    return c;
+}
+static const pe_cfg kPeCfg = accel_pe_cfg();
 
 using hq::accel::DramImage;
 
@@ -67,6 +76,10 @@ static void usage(FILE *f, const char *prog) {
         "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
         "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 1..2 on the\n"
         "                   lane-group array), packed by the library, vs the reference\n"
+        "  --random-conv N  instead of a model: N random conv layers (kernel, stride,\n"
+        "                   padding, channels, map size, fused max-pool) and N random\n"
+        "                   max-pool layers, outputs vs the model's im2col and max-pool\n"
+        "                   (model/accel) and the integer reference\n"
         "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
         "  --measure FILE   measurement file (docs/measurements.md): every command's\n"
         "                   counters, source rtl-bench\n"
@@ -74,7 +87,7 @@ static void usage(FILE *f, const char *prog) {
         "                   model's default; the bench itself counts cycles only)\n"
         "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
         "  -h, --help       this text\n"
-        "--model is not needed with --random-layers or --random-dense.\n"
+        "--model is not needed with --random-layers, --random-dense or --random-conv.\n"
         "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
         "failure, 2 usage or input error.\n",
         prog, ACCEL_DW);
@@ -88,6 +101,7 @@ struct Sim {
     AxiChecker chk;
     uint64_t cycle = 0;
     uint64_t rd_stall = 0;
+    uint64_t act_wait = 0; /* cycles the tile waits for an activation vector (DMA, im2col) */
     uint64_t state_cycles[32] = {};
     bool hung = false;
     uint64_t last_activity = 0;
@@ -112,6 +126,7 @@ struct Sim {
         mem.observe(*top, cycle);
         state_cycles[top->dbg_state & 31]++;
         rd_stall += top->dbg_rd_stall;
+        act_wait += top->dbg_act_wait;
         const Vhq_accel &t = *top;
         if ((t.m_axi_arvalid && t.m_axi_arready) || (t.m_axi_rvalid && t.m_axi_rready) ||
             (t.m_axi_awvalid && t.m_axi_awready) || (t.m_axi_wvalid && t.m_axi_wready) ||
@@ -242,6 +257,7 @@ struct Options {
     bool errors = false;
     int random_layers = -1, random_dense = -1;
     int layout = -1; /* --layout for --random-layers: -1 the array's own */
+    int random_conv = -1;
 };
 
 struct Loaded {
@@ -274,6 +290,7 @@ static uint32_t desc_at(const DramImage &img, size_t l) {
 struct LayerReport {
     uint64_t cycles = 0, compute = 0, stall_dram = 0, rd = 0, wr = 0, weight = 0, macs = 0;
     uint64_t phase[32] = {};
+    uint64_t act_wait = 0;
 };
 
 /* A measurement row's key and geometry columns from a descriptor (counters zero). */
@@ -380,6 +397,7 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                 s.counter(HQ_ACCEL_REG_MACS_LO)};
             uint64_t ph[32];
             std::memcpy(ph, s.state_cycles, sizeof ph);
+            const uint64_t aw = s.act_wait;
             hq_measure_row m0;
 #define TB_TAKE_(f, name, reg) m0.f = s.counter(reg);
             HQ_MEASURE_COUNTERS(TB_TAKE_)
@@ -425,6 +443,7 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
             lr.macs += s.counter(HQ_ACCEL_REG_MACS_LO) - before[6];
             for (int k = 0; k < 32; k++)
                 lr.phase[k] += s.state_cycles[k] - ph[k];
+            lr.act_wait += s.act_wait - aw;
         }
         for (uint32_t k = 0; k < nb; k++) {
             const uint32_t im = i + k;
@@ -465,7 +484,8 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
         std::fprintf(rep, "rd_stall_cycles %llu max_reads_in_flight %ld\n",
                      (unsigned long long)s.rd_stall, s.chk.max_reads_in_flight);
         std::fprintf(rep, "layer rows cols cycles compute stall_dram dram_rd dram_wr weight_rd "
-                          "macs | desc hdr+shift params input weights+compute output end\n");
+                          "macs | desc hdr+shift params input weights+compute output end | "
+                          "maxpool act_wait\n");
         for (uint32_t l = 0; l < nl; l++) {
             const LayerReport &r = layers[l];
             const hq_accel_desc &d = img.layers[l].desc;
@@ -477,13 +497,13 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
             };
             std::fprintf(rep,
                          "%u %u %u %llu %llu %llu %llu %llu %llu %llu | %llu %llu %llu %llu "
-                         "%llu %llu %llu\n",
+                         "%llu %llu %llu | %llu %llu\n",
                          l, d.rows, d.cols, (unsigned long long)r.cycles,
                          (unsigned long long)r.compute, (unsigned long long)r.stall_dram,
                          (unsigned long long)r.rd, (unsigned long long)r.wr,
                          (unsigned long long)r.weight, (unsigned long long)r.macs, sum(1, 3),
                          sum(4, 8) + sum(20, 21), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16),
-                         sum(17, 19));
+                         sum(17, 19), sum(22, 22), (unsigned long long)r.act_wait);
         }
     }
     return mismatches || s.chk.violations || counter_errors ? 1 : 0;
@@ -632,10 +652,12 @@ static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &
         return;
     }
     if (d0.layout == HQ_ACCEL_LAYOUT_DENSE) {
-        /* one bit stream of lo (or, uniform, hi) bits per weight: row 5, column 7 */
+        /* one bit stream of lo (or, uniform, hi) bits per weight: row 5, column 7 (the last
+         * row / column of a smaller layer, as a CNN's first conv) */
         const unsigned b = d0.lo_bits ? d0.lo_bits : d0.hi_bits;
         const uint32_t sec = d0.weight_addr + (d0.lo_bits ? (16 + d0.rows + 15) / 16 * 16 : 16);
-        const uint32_t bit = (5u * d0.cols + 7) * b;
+        const uint32_t wr = d0.rows > 5 ? 5u : d0.rows - 1u, wc = d0.cols > 7 ? 7u : d0.cols - 1u;
+        const uint32_t bit = (wr * d0.cols + wc) * b;
         if (d0.lo_bits == 0)
             cases.push_back(
                 {"dense: weight -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
@@ -759,10 +781,10 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
          0, 0, 1},
         {"K above the RTL activation buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
          [](Sim &x, const DramImage &i) {
-             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 4000);
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 5000);
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_H, 1);
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_W, 1);
-             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 4000);
+             x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 5000);
          }},
     };
     /* weight contents the model's decoders refuse (ERR_WEIGHTS, ERR_ADDR = WEIGHT_ADDR) */
@@ -771,15 +793,100 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         if (c.expect == HQ_ACCEL_ERR_WEIGHTS && c.expect_addr < 0 &&
             std::strcmp(c.name, "weight bytes not a multiple of 16"))
             c.expect_addr = d0.weight_addr;
+    /* conv models: the K case as a conv (K = KERNEL^2 * IN_C), and the conv and max-pool checks
+     * of descriptor.cpp, the im2col buffer limit, the max-pool unit's input and output */
+    if (d0.op == HQ_ACCEL_OP_CONV) {
+        for (ErrCase &c : cases)
+            if (!std::strcmp(c.name, "K above the RTL activation buffer"))
+                c.setup = [](Sim &x, const DramImage &i) {
+                    const hq_accel_desc &d = i.layers[0].desc;
+                    x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_IN_C, 500);
+                    x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS,
+                            (uint16_t)(d.kernel * d.kernel * 500));
+                };
+        const uint8_t kk = d0.kernel;
+        auto fpool =
+            [](Sim &x,
+               const DramImage &i) { /* descriptor 0 as a 2x2 max-pool */
+                                     const hq_accel_desc &d = i.layers[0].desc;
+                                     const uint32_t a = desc_at(i, 0);
+                                     x.put8(a + HQ_ACCEL_DESC_OFF_OP, HQ_ACCEL_OP_MAXPOOL);
+                                     x.put8(a + HQ_ACCEL_DESC_OFF_POOL, 2);
+                                     x.put8(a + HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_RELU);
+                                     x.put16(a + HQ_ACCEL_DESC_OFF_OUT_C, d.in_c);
+                                     x.put16(a + HQ_ACCEL_DESC_OFF_OUT_H, (uint16_t)(d.in_h / 2));
+                                     x.put16(a + HQ_ACCEL_DESC_OFF_OUT_W, (uint16_t)(d.in_w / 2));
+            };
+        auto then = [](std::function<void(Sim &, const DramImage &)> a,
+                       std::function<void(Sim &, const DramImage &)> b) {
+            return [=](Sim &x, const DramImage &i) {
+                a(x, i);
+                b(x, i);
+            };
+        };
+        std::vector<ErrCase> conv = {
+            {"conv kernel 0", HQ_ACCEL_ERR_BAD_SHAPE, f8(HQ_ACCEL_DESC_OFF_KERNEL, 0)},
+            {"conv stride 0", HQ_ACCEL_ERR_BAD_SHAPE, f8(HQ_ACCEL_DESC_OFF_STRIDE, 0)},
+            {"conv pad >= kernel", HQ_ACCEL_ERR_BAD_SHAPE, f8(HQ_ACCEL_DESC_OFF_PAD, kk)},
+            {"conv kernel above the padded input", HQ_ACCEL_ERR_BAD_SHAPE,
+             [](Sim &x, const DramImage &i) {
+                 const hq_accel_desc &d = i.layers[0].desc;
+                 const uint8_t k = (uint8_t)(d.in_h + 2 * d.pad + 1);
+                 x.put8(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_KERNEL, k);
+                 x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, (uint16_t)(k * k * d.in_c));
+             }},
+            {"conv OUT_H not conv / POOL", HQ_ACCEL_ERR_BAD_SHAPE,
+             f16(HQ_ACCEL_DESC_OFF_OUT_H, (uint16_t)(d0.out_h + 1))},
+            {"conv POOL not the output's", HQ_ACCEL_ERR_BAD_SHAPE,
+             f8(HQ_ACCEL_DESC_OFF_POOL, (uint8_t)(d0.pool > 1 ? 1 : 2))},
+            {"conv without FLAG_RELU", HQ_ACCEL_ERR_BAD_DESC,
+             f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_LAST)},
+            {"conv map above the im2col buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
+             [](Sim &x, const DramImage &i) {
+                 /* a 5x larger map pooled 5x more: the output stays as large */
+                 const hq_accel_desc &d = i.layers[0].desc;
+                 const unsigned p = d.pool > 1 ? d.pool : 1;
+                 const uint32_t a = desc_at(i, 0);
+                 x.put16(a + HQ_ACCEL_DESC_OFF_IN_H, (uint16_t)(d.in_h * 5));
+                 x.put16(a + HQ_ACCEL_DESC_OFF_IN_W, (uint16_t)(d.in_w * 5));
+                 x.put8(a + HQ_ACCEL_DESC_OFF_POOL, (uint8_t)(p * 5));
+             }},
+            {"maxpool POOL 1", HQ_ACCEL_ERR_BAD_DESC, then(fpool, f8(HQ_ACCEL_DESC_OFF_POOL, 1))},
+            {"maxpool OUT_C != IN_C", HQ_ACCEL_ERR_BAD_SHAPE,
+             then(fpool, f16(HQ_ACCEL_DESC_OFF_OUT_C, (uint16_t)(d0.in_c + 1)))},
+            {"maxpool OUT_W not IN_W / POOL", HQ_ACCEL_ERR_BAD_SHAPE,
+             then(fpool, f16(HQ_ACCEL_DESC_OFF_OUT_W, (uint16_t)(d0.in_w / 2 + 1)))},
+            {"maxpool without FLAG_RELU", HQ_ACCEL_ERR_BAD_DESC,
+             then(fpool, f8(HQ_ACCEL_DESC_OFF_FLAGS, 0))},
+            {"maxpool map above the im2col buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
+             then(fpool,
+                  [](Sim &x, const DramImage &i) {
+                      const hq_accel_desc &d = i.layers[0].desc;
+                      const uint32_t a = desc_at(i, 0);
+                      x.put16(a + HQ_ACCEL_DESC_OFF_IN_H, (uint16_t)(d.in_h * 6));
+                      x.put16(a + HQ_ACCEL_DESC_OFF_IN_W, (uint16_t)(d.in_w * 6));
+                      x.put8(a + HQ_ACCEL_DESC_OFF_POOL, 12);
+                      x.put16(a + HQ_ACCEL_DESC_OFF_OUT_H, (uint16_t)(d.in_h / 2));
+                      x.put16(a + HQ_ACCEL_DESC_OFF_OUT_W, (uint16_t)(d.in_w / 2));
+                  })},
+            {"maxpool input outside memory", HQ_ACCEL_ERR_BAD_ADDR,
+             then(fpool, f32(HQ_ACCEL_DESC_OFF_IN_ADDR, 0x10)), 1, 0, 0x10},
+            {"maxpool output outside memory", HQ_ACCEL_ERR_BAD_ADDR,
+             then(fpool, f32(HQ_ACCEL_DESC_OFF_OUT_ADDR, 0x4000)), 1, 0, 0x4000},
+            {"maxpool runs (no error)", HQ_ACCEL_ERR_NONE, fpool},
+        };
+        cases.insert(cases.end(), conv.begin(), conv.end());
+    }
     /* a weight image whose sections run past the end of memory: the header says it is there */
     for (ErrCase &c : cases)
         if (!std::strcmp(c.name, "weight image past the end of memory"))
             c.setup = [end](Sim &x, const DramImage &i) {
                 const hq_accel_desc &d = i.layers[0].desc;
-                const uint32_t at = end - 64;
+                /* (a conv layer's image may be smaller than 64 bytes: then only the header) */
+                const uint32_t at = end - (d.weight_bytes > 64 ? 64 : 16);
                 for (int k = 0; k < 16; k++)
                     x.put8(at + k, x.mem.bytes[d.weight_addr - x.mem.base + k]);
-                for (int k = 16; k < 64; k++)
+                for (uint32_t k = 16; at + k < end; k++)
                     x.put8(at + k, 0);
                 x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_WEIGHT_ADDR, at);
             };
@@ -954,6 +1061,10 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
     pe_rng rng{seed};
+    /* random layers keep K <= 16 beats (the time of the test); the directed full-K layer
+     * fills the accelerator's whole activation buffer */
+    pe_cfg rc = c;
+    rc.nb_max = std::min(c.nb_max, 16);
     long bad_layers = 0, rows_total = 0;
     const int total = PE_DIRECTED_COUNT + n;
     for (int li = 0; li < total; li++) {
@@ -961,7 +1072,7 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
         char err[256];
         const bool directed = li < PE_DIRECTED_COUNT;
         if ((directed ? pe_tile_directed(&c, li, &rng, &t, err, sizeof err)
-                      : pe_tile_random(&c, &rng, 64, &t, err, sizeof err))) {
+                      : pe_tile_random(&rc, &rng, 64, &t, err, sizeof err))) {
             std::fprintf(stderr, "layer %d: %s\n", li, err);
             return 2;
         }
@@ -1021,6 +1132,194 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
                 "violations %ld\n",
                 ACCEL_CONFIG_NAME, total, (int)PE_DIRECTED_COUNT, n, rows_total, bad_layers,
                 s.chk.violations);
+    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+}
+
+/* ---- random conv and max-pool layers: the model's im2col and max-pool as the reference ---- */
+static constexpr uint32_t kImgBytes = 4096, kObufBytes = 4096, kWbufBeats = 256; /* hq_accel's
+                                                                                 defaults */
+
+/* A conv layer's geometry around a random tile of K = kernel^2 * in_c; false: it does not fit
+ * the RTL's buffers (the caller draws again). */
+static bool conv_geometry(pe_rng &rng, int k, int rows, hq_accel_desc *d) {
+    const int kernel = pe_rng_range(&rng, 1, 5);
+    if (k % (kernel * kernel) || k > 2048) return false; /* (K <= 2,048 keeps the test short) */
+    const int c = k / (kernel * kernel);
+    const int pad = pe_rng_range(&rng, 0, kernel - 1), stride = pe_rng_range(&rng, 1, 3);
+    const int lo = std::max(1, kernel - 2 * pad);
+    const int h = pe_rng_range(&rng, lo, lo + 11), w = pe_rng_range(&rng, lo, lo + 11);
+    const int conv_h = (h + 2 * pad - kernel) / stride + 1,
+              conv_w = (w + 2 * pad - kernel) / stride + 1;
+    const int pool = pe_rng_range(&rng, 0, 3);
+    const int p1 = pool > 1 ? pool : 1;
+    if (conv_h / p1 < 1 || conv_w / p1 < 1 || (uint32_t)(h * w * c) > kImgBytes ||
+        (uint32_t)(conv_h / p1 * (conv_w / p1) * rows) > kObufBytes || conv_h * conv_w > 150)
+        return false;
+    d->op = HQ_ACCEL_OP_CONV;
+    d->kernel = (uint8_t)kernel;
+    d->stride = (uint8_t)stride;
+    d->pad = (uint8_t)pad;
+    d->pool = (uint8_t)pool;
+    d->in_h = (uint16_t)h;
+    d->in_w = (uint16_t)w;
+    d->in_c = (uint16_t)c;
+    d->out_h = (uint16_t)(conv_h / p1);
+    d->out_w = (uint16_t)(conv_w / p1);
+    return true;
+}
+
+static int run_random_conv(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = kPeCfg;
+    const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
+                   WGT = 0x40000;
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    pe_rng rng{seed};
+    long bad_layers = 0, positions = 0;
+    for (int li = 0; li < 2 * n && !s.hung; li++) {
+        const bool pool_only = li % 2 == 1;
+        std::vector<uint8_t> &m = s.mem.bytes;
+        std::fill(m.begin(), m.end(), 0);
+        hq_accel_desc d{};
+        pe_tile t{};
+        char err[256];
+        uint64_t weight_rd = 0, weight_rd_once = 0; /* weight bytes the layer reads */
+        bool section_per_image = false;
+        if (pool_only) {
+            const int p = pe_rng_range(&rng, 2, 4), ch = pe_rng_range(&rng, 1, 20);
+            d.op = HQ_ACCEL_OP_MAXPOOL;
+            d.pool = (uint8_t)p;
+            d.in_c = d.out_c = (uint16_t)ch;
+            d.in_h = (uint16_t)pe_rng_range(&rng, p, std::min(40, (int)(kImgBytes / ch / p)));
+            d.in_w = (uint16_t)pe_rng_range(&rng, p, (int)(kImgBytes / ch / d.in_h));
+            d.out_h = (uint16_t)(d.in_h / p);
+            d.out_w = (uint16_t)(d.in_w / p);
+        } else {
+            bool ok = false;
+            for (int tries = 0; tries < 5000 && !ok; tries++) {
+                if (tries) pe_tile_free(&t);
+                t = pe_tile{};
+                if (pe_tile_random(&c, &rng, 16, &t, err, sizeof err)) {
+                    std::fprintf(stderr, "layer %d: %s\n", li, err);
+                    return 2;
+                }
+                ok = conv_geometry(rng, t.k, t.rows, &d);
+            }
+            if (!ok) {
+                std::fprintf(stderr, "layer %d: no conv geometry fits\n", li);
+                return 2;
+            }
+            /* the layer image of docs/layouts.md: header, lo_shift table, one section */
+            const uint32_t beat = (uint32_t)pe_beat_bytes(&c);
+            const uint32_t row_bytes =
+                c.uniform ? (uint32_t)t.k
+                          : (uint32_t)((t.k + c.m - 1) / c.m) * (uint32_t)pe_block_bytes(&c);
+            const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
+            const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
+            m[WGT + 0] = c.uniform ? HQ_ACCEL_LAYOUT_DENSE : HQ_ACCEL_LAYOUT_BLOCK;
+            m[WGT + 1] = (uint8_t)(c.uniform ? 0 : c.lo);
+            m[WGT + 2] = (uint8_t)c.hi;
+            m[WGT + 3] = (uint8_t)(c.uniform ? 0 : c.n);
+            put_le(m, WGT + 4, c.uniform ? 0 : (uint32_t)c.m, 2);
+            put_le(m, WGT + 6, (uint32_t)t.rows, 2);
+            put_le(m, WGT + 8, (uint32_t)t.k, 2);
+            m[WGT + 10] = 1;
+            put_le(m, WGT + 12, size, 4);
+            for (int r = 0; r < t.rows; r++) {
+                if (!c.uniform) m[WGT + 16 + r] = t.lo_shift[r];
+                std::memcpy(&m[WGT + payload + (uint32_t)r * row_bytes],
+                            t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
+                put_le(m, PRM + 12 * r, (uint32_t)t.bias[r], 4);
+                put_le(m, PRM + 12 * r + 4, (uint32_t)t.mult[r], 4);
+                m[PRM + 12 * r + 8] = t.shift[r];
+            }
+            d.layout = m[WGT];
+            d.lo_bits = m[WGT + 1];
+            d.hi_bits = (uint8_t)c.hi;
+            d.block_n = m[WGT + 3];
+            d.block_m = (uint8_t)(c.uniform ? 0 : c.m);
+            d.rows = d.out_c = (uint16_t)t.rows;
+            d.cols = (uint16_t)t.k;
+            d.weight_addr = B + WGT;
+            d.weight_bytes = size;
+            d.param_addr = B + PRM;
+            /* header, lo_shift table, then the section: once if its beats fit the weight
+             * store, else once per position and image (times the batch, below) */
+            const bool fits = (uint64_t)t.rows * ((row_bytes + beat - 1) / beat) <= kWbufBeats;
+            weight_rd = (uint64_t)t.rows * row_bytes *
+                        (fits ? 1
+                              : ((d.in_h + 2u * d.pad - d.kernel) / d.stride + 1) *
+                                    ((d.in_w + 2u * d.pad - d.kernel) / d.stride + 1));
+            section_per_image = !fits;
+            weight_rd_once = 16 + (c.uniform ? 0 : ((uint32_t)t.rows + 3) / 4 * 4);
+        }
+        d.magic = HQ_ACCEL_DESC_MAGIC;
+        d.flags = HQ_ACCEL_FLAG_RELU;
+        d.in_addr = B + IN;
+        d.out_addr = B + OUT;
+        d.batch = (uint32_t)pe_rng_range(&rng, 1, 3);
+        weight_rd = weight_rd_once + weight_rd * (section_per_image ? d.batch : 1);
+        /* random input maps, some zeros, a random gap between images */
+        hq::accel::LayerDesc ld;
+        ld.raw = d;
+        ld.in_bytes = (uint32_t)d.in_h * d.in_w * d.in_c;
+        ld.out_bytes = (uint32_t)d.out_h * d.out_w * d.out_c;
+        d.in_stride = ld.in_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        d.out_stride = ld.out_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        for (uint32_t i = 0; i < d.in_stride * d.batch; i++)
+            m[IN + i] = pe_rng_range(&rng, 0, 3) ? (uint8_t)pe_rng_range(&rng, 0, 255) : 0;
+        /* the expected outputs: the model's im2col, the tile's arithmetic, the model's pool */
+        std::vector<uint8_t> expect((size_t)ld.out_bytes * d.batch);
+        for (uint32_t b = 0; b < d.batch; b++) {
+            const uint8_t *in = &m[IN + b * d.in_stride];
+            uint8_t *ex = expect.data() + (size_t)b * ld.out_bytes;
+            if (pool_only) {
+                hq::accel::maxpool_u8(in, d.in_h, d.in_w, d.in_c, d.pool, ex);
+                continue;
+            }
+            ld.conv_h = (d.in_h + 2u * d.pad - d.kernel) / d.stride + 1;
+            ld.conv_w = (d.in_w + 2u * d.pad - d.kernel) / d.stride + 1;
+            std::vector<int16_t> cols;
+            hq::accel::im2col_operands(ld, in, (unsigned)t.k, &cols);
+            const size_t np = (size_t)ld.conv_h * ld.conv_w;
+            std::vector<uint8_t> y(np * t.rows);
+            for (size_t p = 0; p < np; p++)
+                for (int r = 0; r < t.rows; r++) {
+                    uint32_t acc = (uint32_t)t.bias[r]; /* int32 wraps as in the tile */
+                    for (int k = 0; k < t.k; k++)
+                        acc += (uint32_t)((int32_t)t.w[(size_t)r * t.k + k] * cols[p * t.k + k]);
+                    y[p * t.rows + r] = hq_requant_relu((int32_t)acc, t.mult[r], t.shift[r]);
+                }
+            if (ld.pool() > 1)
+                hq::accel::maxpool_u8(y.data(), ld.conv_h, ld.conv_w, d.rows, ld.pool(), ex);
+            else
+                std::copy(y.begin(), y.end(), ex);
+            positions += (long)np;
+        }
+        hq::accel::desc_to_bytes(d, &m[DESC]);
+        const uint64_t w0 = s.counter(HQ_ACCEL_REG_WEIGHT_RD_LO);
+        Sim::Result r = s.run(B + DESC, 1, 50000000);
+        const uint64_t w_read = s.counter(HQ_ACCEL_REG_WEIGHT_RD_LO) - w0;
+        bool bad = s.hung || r.err != 0;
+        for (uint32_t b = 0; !bad && b < d.batch; b++)
+            for (uint32_t i = 0; !bad && i < ld.out_bytes; i++)
+                bad = m[OUT + b * d.out_stride + i] != expect[(size_t)b * ld.out_bytes + i];
+        if (!bad && w_read != weight_rd) {
+            bad = true;
+            std::fprintf(stderr, "layer %d: %llu weight bytes read, expected %llu\n", li,
+                         (unsigned long long)w_read, (unsigned long long)weight_rd);
+        }
+        if (bad && bad_layers++ < 5)
+            std::fprintf(stderr,
+                         "MISMATCH layer %d (%s, %ux%ux%u, kernel %u stride %u pad %u pool %u, "
+                         "rows %u, batch %u): error %u\n",
+                         li, pool_only ? "maxpool" : "conv", d.in_h, d.in_w, d.in_c, d.kernel,
+                         d.stride, d.pad, d.pool, d.out_c, d.batch, r.err);
+        if (!pool_only) pe_tile_free(&t);
+    }
+    std::printf("%s: %d conv layers (%ld positions) and %d max-pool layers: %ld mismatching "
+                "layers, AXI violations %ld\n",
+                ACCEL_CONFIG_NAME, n, positions, n, bad_layers, s.chk.violations);
     return bad_layers || s.chk.violations || s.hung ? 1 : 0;
 }
 
@@ -1151,6 +1450,8 @@ int main(int argc, char **argv) {
             o.errors = true;
         else if (a == "--random-layers")
             o.random_layers = std::atoi(need("a count"));
+        else if (a == "--random-conv")
+            o.random_conv = std::atoi(need("a count"));
         else if (a == "--random-dense")
             o.random_dense = std::atoi(need("a count"));
         else if (a == "--layout") {
@@ -1175,14 +1476,15 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (o.random_layers >= 0 || o.random_dense >= 0) {
+    if (o.random_layers >= 0 || o.random_dense >= 0 || o.random_conv >= 0) {
         Sim s;
         s.mem.latency = o.latency;
         s.mem.interval = o.interval;
         s.mem.stall = o.stall;
         s.mem.rng.seed(o.seed);
-        int rc = o.random_layers >= 0 ? run_random_layers(s, o.random_layers, o.seed, o.layout)
-                                      : run_random_dense(s, o.random_dense, o.seed);
+        int rc = o.random_layers >= 0  ? run_random_layers(s, o.random_layers, o.seed, o.layout)
+                 : o.random_dense >= 0 ? run_random_dense(s, o.random_dense, o.seed)
+                                       : run_random_conv(s, o.random_conv, o.seed);
         for (const std::string &v : s.chk.first)
             std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
         return rc;

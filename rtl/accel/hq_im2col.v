@@ -1,0 +1,113 @@
+// Input feature map buffer and im2col address generator (model/accel/im2col.cpp). The read
+// engine writes one image (IN_H x IN_W x IN_C bytes, HWC order) into the buffer; then `go`
+// emits, for every output position (oy, ox) in row order, the K = KERNEL^2 * IN_C bytes
+// at (oy*STRIDE + ky - PAD, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c,
+// zero outside the map: one byte per cycle, o_last on a vector's last byte. With KERNEL 1,
+// STRIDE 1, PAD 0 it emits the image in memory order (the max-pool unit's input).
+// The image stays in the buffer, so one fetch serves every position (and the halo rows that
+// neighbouring positions share are not read again).
+`default_nettype none
+module hq_im2col #(
+    parameter DW        = 64,
+    parameter IMG_BYTES = 4096             // bytes of one input feature map
+) (
+    input  wire          clk,
+    input  wire          stop,             // abandon the image (reset, error, new descriptor)
+    input  wire          clear,            // the next bytes written start a new image
+    // image bytes from the read engine: bus words with their valid byte range
+    input  wire          in_valid,
+    output wire          in_ready,
+    input  wire [DW-1:0] in_data,
+    input  wire [$clog2(DW / 8):0] in_lo,
+    input  wire [$clog2(DW / 8):0] in_n,
+    // geometry (stable while emitting)
+    input  wire [15:0]   in_h,
+    input  wire [15:0]   in_w,
+    input  wire [15:0]   in_c,
+    input  wire [7:0]    kernel,
+    input  wire [7:0]    stride,
+    input  wire [7:0]    pad,
+    input  wire [15:0]   conv_h,
+    input  wire [15:0]   conv_w,
+    input  wire          go,               // emit every position's vector of the image
+    output wire          o_valid,
+    input  wire          o_ready,
+    output wire [7:0]    o_data,
+    output wire          o_last            // the last byte of one position's vector
+);
+    localparam BPW = DW / 8;
+    localparam AW  = $clog2(IMG_BYTES);
+    reg [7:0]  img [0:IMG_BYTES-1];
+    reg [31:0] wptr;
+
+    // ---- fill: up to BPW bytes per cycle at the write pointer ----
+    assign in_ready = 1'b1;
+    wire [DW-1:0] shifted = in_data >> (in_lo * 8);
+    integer i;
+    always @(posedge clk) begin
+        if (clear)
+            wptr <= 32'd0;
+        else if (in_valid) begin
+            for (i = 0; i < BPW; i = i + 1)
+                if (i < in_n && wptr + i < IMG_BYTES)
+                    img[wptr[AW-1:0] + i[AW-1:0]] <= shifted[i*8 +: 8];
+            wptr <= wptr + {{(31 - $clog2(BPW)){1'b0}}, in_n};
+        end
+    end
+
+    // ---- position loop: oy, ox; in_map a vector ky, kx, c (c fastest) ----
+    reg        run;
+    reg [15:0] oy, ox, ch;
+    reg [7:0]  ky, kx;
+    reg signed [17:0] ybase, xbase;        // oy*STRIDE - PAD, ox*STRIDE - PAD
+    wire signed [17:0] y = ybase + $signed({10'd0, ky});
+    wire signed [17:0] x = xbase + $signed({10'd0, kx});
+    wire in_map = y >= 0 && x >= 0 && y < $signed({2'b00, in_h}) && x < $signed({2'b00, in_w});
+    wire [31:0] addr = ({14'd0, y[17:0]} * {16'd0, in_w} + {14'd0, x[17:0]}) * {16'd0, in_c}
+                       + {16'd0, ch};
+    assign o_valid = run;
+    assign o_data  = in_map ? img[addr[AW-1:0]] : 8'd0;
+    wire last_c  = ch == in_c - 16'd1;
+    wire last_kx = kx == kernel - 8'd1;
+    wire last_ky = ky == kernel - 8'd1;
+    assign o_last = last_c && last_kx && last_ky;
+    wire signed [17:0] npad = -$signed({10'd0, pad});
+
+    always @(posedge clk) begin
+        if (stop) begin
+            run <= 1'b0;
+        end else if (go) begin
+            run   <= 1'b1;
+            oy    <= 16'd0;
+            ox    <= 16'd0;
+            ky    <= 8'd0;
+            kx    <= 8'd0;
+            ch    <= 16'd0;
+            ybase <= npad;
+            xbase <= npad;
+        end else if (run && o_ready) begin
+            ch <= last_c ? 16'd0 : ch + 16'd1;
+            if (last_c) begin
+                kx <= last_kx ? 8'd0 : kx + 8'd1;
+                if (last_kx) begin
+                    ky <= last_ky ? 8'd0 : ky + 8'd1;
+                    if (last_ky) begin
+                        // the vector is complete: next position
+                        if (ox == conv_w - 16'd1) begin
+                            ox    <= 16'd0;
+                            xbase <= npad;
+                            oy    <= oy + 16'd1;
+                            ybase <= ybase + $signed({10'd0, stride});
+                            if (oy == conv_h - 16'd1) run <= 1'b0;
+                        end else begin
+                            ox    <= ox + 16'd1;
+                            xbase <= xbase + $signed({10'd0, stride});
+                        end
+                    end
+                end
+            end
+        end
+    end
+    wire unused = ^{addr[31:AW], y[17], x[17]};
+endmodule
+`default_nettype wire
