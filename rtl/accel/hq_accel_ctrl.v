@@ -75,6 +75,7 @@ module hq_accel_ctrl #(
     output wire        wq_capture,
     output wire        wq_replay,
     output reg         wq_restart,
+    input  wire        wq_over,            // the capture did not fit the store
     input  wire        wgt_bad,            // the weight stream broke a content check
     output wire        wgt_dense,          // `dense` or `escape`: the plane via the dense decoder
     output wire        wgt_esc,            // `escape`: slots from the value buffer
@@ -291,10 +292,12 @@ module hq_accel_ctrl #(
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
         // what this tile computes: on the uniform array every dense width (the decoder makes
         // int8 weights); on the lane-group array dense low codes of 1 or 2 bits (its low lanes
-        // take -1, 0, +1) and blocks of its own LO/HI/N:M
+        // take -1, 0, +1) or uniform values of at most HI bits (every weight high, through
+        // hq_beat_split) and blocks of its own LO/HI/N:M
         // (escape: the tile's low codes, high values of at most its HI bits)
         else if ((UNIFORM != 0) ? 1'b0
-                 : (dense || coo) ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
+                 : coo   ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
+                 : dense ? (f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
                  : esc   ? (f_lo != LO8 || LO8 < 8'd2 || f_hi > HI8)
                          : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
@@ -681,7 +684,7 @@ module hq_accel_ctrl #(
                             err_where <= f_w_addr;
                             state <= S_FAIL;
                         end else begin
-                            w_have <= w_keep;
+                            w_have <= w_keep && !wq_over;
                             // conv: the next position's rows (pos_step)
                             state <= (is_conv && !pos_last) ? S_W_ISSUE : S_O_ISSUE;
                         end

@@ -73,8 +73,12 @@ static void usage(FILE *f, const char *prog) {
         "                   reference (uint8 and int32 logits alternately)\n"
         "  --layout L       with --random-layers: pack each layer in layout L with the\n"
         "                   library's packer (default: the array's own block/dense)\n"
+        "  --max-high H     with --random-layers on the lane-group array: random blocks\n"
+        "                   of up to H high weights (more than the tile's N: extra\n"
+        "                   cycles of the beat); each layer's COMPUTE is checked against\n"
+        "                   the model's lanegroup cycle rule\n"
         "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
-        "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 1..2 on the\n"
+        "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 0..2 on the\n"
         "                   lane-group array), packed by the library, vs the reference\n"
         "  --random-conv N  instead of a model: N random conv layers (kernel, stride,\n"
         "                   padding, channels, map size, fused max-pool) and N random\n"
@@ -256,7 +260,8 @@ struct Options {
     unsigned long seed = 1;
     bool errors = false;
     int random_layers = -1, random_dense = -1;
-    int layout = -1; /* --layout for --random-layers: -1 the array's own */
+    int layout = -1;  /* --layout for --random-layers: -1 the array's own */
+    int max_high = 0; /* --max-high for --random-layers: 0 the array's N */
     int random_conv = -1;
 };
 
@@ -560,11 +565,12 @@ static void add_escape_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d
                      if (!has) put_bits(x, plane, (r * d0.cols + b0) * lo, lo, marker);
                  }
          }});
-    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: the
-     * first block of row 0 without a marker gets N + 1, and their values are inserted in the
-     * value section (the burst padding at the image end takes the longer section). */
+    /* more high weights in a block than the tile's N slots: the model runs it, so does the
+     * RTL (extra cycles of the beat, hq_beat_split.v). A valid image: the first block of row 0
+     * without a marker gets N + 1, and their values are inserted in the value section (the
+     * burst padding at the image end takes the longer section). */
     if (hi == 8)
-        cases.push_back({"escape: more markers in a block than N", HQ_ACCEL_ERR_LAYOUT,
+        cases.push_back({"escape: more markers in a block than N (accepted)", 0,
                          [=](Sim &x, const DramImage &) {
                              uint32_t before = 0, b0 = 0;
                              for (;; b0 += c.m) {
@@ -620,11 +626,12 @@ static void add_coo_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) 
          }});
     cases.push_back({"coo: count past the entries", HQ_ACCEL_ERR_WEIGHTS,
                      [=](Sim &x, const DramImage &) { put_bits(x, cnt, 0, 16, 65535); }});
-    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: N + 1
-     * entries (delta 0) inserted before row 0's, at columns 0..N (the burst padding at the
-     * image end takes the longer section; row 0's own high weights move N + 1 columns on) */
+    /* more high weights in a block than the tile's N slots: run, as the model does. A valid
+     * image: N + 1 entries (delta 0) inserted before row 0's, at columns 0..N (the burst
+     * padding at the image end takes the longer section; row 0's own high weights move N + 1
+     * columns on) */
     if (hi == 8)
-        cases.push_back({"coo: more high weights in a block than N", HQ_ACCEL_ERR_LAYOUT,
+        cases.push_back({"coo: more high weights in a block than N (accepted)", 0,
                          [=](Sim &x, const DramImage &) {
                              const unsigned add = (unsigned)kPeCfg.n + 1;
                              const uint32_t end = d0.weight_addr + d0.weight_bytes;
@@ -987,11 +994,24 @@ static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
         m[off + i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The tile cycles of a layer by the model's array rule (model/accel/lanegroup_array.cpp,
+ * uniform8_array.cpp, through pe_vectors.c): is_hi [rows][k] the weights the model counts as
+ * high (every weight of a uniform layer). */
+static long model_compute_cycles(const pe_tile &t, const uint8_t *is_hi) {
+    pe_tile h = t;
+    h.is_hi = const_cast<uint8_t *>(is_hi);
+    return pe_tile_busy_cycles(&kPeCfg, &h);
+}
+
+static long g_compute_mismatches = 0; /* layers whose COMPUTE differs from the model's rule */
+
 /* One fully connected layer of a random tile t, its weights in the layer image `image`
  * (header, lo_shift table, sections) at WGT, outputs against exp_acc / exp_y. Returns true
- * when it ran without error and every output matches. */
+ * when it ran without error and every output matches. exp_compute >= 0: the layer's COMPUTE
+ * counter (tile cycles) must equal it (else counted in g_compute_mismatches). */
 static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint32_t size,
-                           const int32_t *exp_acc, const uint8_t *exp_y, bool relu, uint32_t *err) {
+                           const int32_t *exp_acc, const uint8_t *exp_y, bool relu, uint32_t *err,
+                           long exp_compute = -1) {
     const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
                    WGT = 0x40000;
     std::vector<uint8_t> &m = s.mem.bytes;
@@ -1024,8 +1044,17 @@ static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint3
     d.in_stride = (uint32_t)t.k;
     d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
     hq::accel::desc_to_bytes(d, &m[DESC]);
+    const uint64_t compute0 = s.counter(HQ_ACCEL_REG_COMPUTE_LO);
     Sim::Result r = s.run(B + DESC, 1, 20000000);
     *err = r.err;
+    if (!s.hung && r.err == 0 && exp_compute >= 0) {
+        const uint64_t got = s.counter(HQ_ACCEL_REG_COMPUTE_LO) - compute0;
+        if (got != (uint64_t)exp_compute && g_compute_mismatches++ < 5)
+            std::fprintf(stderr,
+                         "COMPUTE MISMATCH layout %u (K %d, rows %d): %llu tile cycles, "
+                         "the model's rule %ld\n",
+                         image[0], t.k, t.rows, (unsigned long long)got, exp_compute);
+    }
     bool bad = s.hung || r.err != 0;
     for (int row = 0; !bad && row < t.rows; row++)
         bad =
@@ -1056,7 +1085,9 @@ static int pack_tile(const pe_cfg &c, const pe_tile &t, hq_layout_kind layout,
     return 0;
 }
 
-static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
+static constexpr uint32_t kVbufBytes = 16384; /* hq_accel's default VBUF_BYTES */
+
+static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int max_high) {
     const pe_cfg c = kPeCfg;
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
@@ -1065,14 +1096,18 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
      * fills the accelerator's whole activation buffer */
     pe_cfg rc = c;
     rc.nb_max = std::min(c.nb_max, 16);
-    long bad_layers = 0, rows_total = 0;
+    long bad_layers = 0, rows_total = 0, over_buffer = 0;
     const int total = PE_DIRECTED_COUNT + n;
     for (int li = 0; li < total; li++) {
         pe_tile t{};
         char err[256];
         const bool directed = li < PE_DIRECTED_COUNT;
+        /* --max-high H: blocks of up to H high weights (random per layer), more than the
+         * tile's N slots: the decoders' layouts run them in extra cycles of the beat */
+        pe_cfg rl = rc;
+        if (max_high > 0 && !c.uniform) rl.n = pe_rng_range(&rng, 1, std::min(max_high, c.m));
         if ((directed ? pe_tile_directed(&c, li, &rng, &t, err, sizeof err)
-                      : pe_tile_random(&rc, &rng, 64, &t, err, sizeof err))) {
+                      : pe_tile_random(&rl, &rng, 64, &t, err, sizeof err))) {
             std::fprintf(stderr, "layer %d: %s\n", li, err);
             return 2;
         }
@@ -1092,8 +1127,21 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
                 return 2;
             }
             uint32_t e = 0;
-            const bool ok =
-                run_tile_layer(s, t, m.data(), (uint32_t)m.size(), t.exp_acc, t.exp_y, relu, &e);
+            const bool ok = run_tile_layer(s, t, m.data(), (uint32_t)m.size(), t.exp_acc, t.exp_y,
+                                           relu, &e, model_compute_cycles(t, t.is_hi));
+            /* escape / coo: the sections after the plane above VBUF_BYTES are the RTL's
+             * documented buffer limit (ERR_BUF_OVERFLOW), not a mismatch */
+            const uint32_t plane_end =
+                ((16 + (uint32_t)t.rows + 15) / 16 * 16 +
+                 ((uint32_t)t.rows * (uint32_t)t.k * (uint32_t)c.lo + 7) / 8 + 15) /
+                16 * 16;
+            if (!ok && !s.hung && e == HQ_ACCEL_ERR_BUF_OVERFLOW &&
+                (layout == HQ_LAYOUT_ESCAPE || layout == HQ_LAYOUT_COO) &&
+                m.size() - plane_end > kVbufBytes) {
+                over_buffer++;
+                pe_tile_free(&t);
+                continue;
+            }
             if (!ok && bad_layers++ < 5)
                 std::fprintf(stderr, "MISMATCH %s layer %d (%s, K %d, rows %d, %s): error %u\n",
                              hq_layout_name((hq_layout_kind)layout), li,
@@ -1119,7 +1167,8 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
                         t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
         }
         uint32_t e = 0;
-        const bool ok = run_tile_layer(s, t, m.data(), size, t.exp_acc, t.exp_y, relu, &e);
+        const bool ok = run_tile_layer(s, t, m.data(), size, t.exp_acc, t.exp_y, relu, &e,
+                                       model_compute_cycles(t, t.is_hi));
         if (!ok && bad_layers++ < 5)
             std::fprintf(stderr, "MISMATCH layer %d (%s, K %d, rows %d, %s): error %u\n", li,
                          directed ? pe_directed_name(li) : "random", t.k, t.rows,
@@ -1128,11 +1177,12 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
         pe_tile_free(&t);
         if (s.hung) break;
     }
-    std::printf("%s: %d layers (%d directed, %d random), %ld rows: %ld mismatching layers, AXI "
-                "violations %ld\n",
+    std::printf("%s: %d layers (%d directed, %d random), %ld rows: %ld mismatching layers, %ld "
+                "layers off the model's cycle rule, %ld refused for VBUF_BYTES, AXI violations "
+                "%ld\n",
                 ACCEL_CONFIG_NAME, total, (int)PE_DIRECTED_COUNT, n, rows_total, bad_layers,
-                s.chk.violations);
-    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+                g_compute_mismatches, over_buffer, s.chk.violations);
+    return bad_layers || g_compute_mismatches || s.chk.violations || s.hung ? 1 : 0;
 }
 
 /* ---- random conv and max-pool layers: the model's im2col and max-pool as the reference ---- */
@@ -1331,10 +1381,11 @@ struct DenseFormat {
 static int run_random_dense(Sim &s, int n, unsigned long seed) {
     const pe_cfg c = kPeCfg;
     /* uniform8: every width (the decoder makes int8 weights); lane-group: low codes that its
-     * low lanes take (-1, 0, +1) */
+     * low lanes take (-1, 0, +1), and uniform layers (every weight high: one tile cycle per
+     * weight of a beat's busiest group, the model's lanegroup rule) */
     static const DenseFormat kUniform[] = {{0, 8}, {0, 4}, {1, 8}, {2, 8}, {3, 8},
                                            {4, 8}, {1, 4}, {2, 4}, {3, 4}};
-    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {1, 4}, {2, 4}};
+    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {0, 8}, {1, 4}, {2, 4}, {0, 4}};
     const DenseFormat *fmts = c.uniform ? kUniform : kLaneGroup;
     const int nf = c.uniform ? (int)(sizeof kUniform / sizeof kUniform[0])
                              : (int)(sizeof kLaneGroup / sizeof kLaneGroup[0]);
@@ -1401,8 +1452,10 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         }
         const bool relu = li % 2 == 0;
         uint32_t e = 0;
-        const bool ok =
-            run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(), relu, &e);
+        /* the model counts every weight of a uniform layer as high */
+        std::fill(is_hi.begin(), is_hi.end(), (uint8_t)(f.lo == 0));
+        const bool ok = run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(),
+                                       relu, &e, model_compute_cycles(t, is_hi.data()));
         if (!ok && bad_layers++ < 5)
             std::fprintf(stderr,
                          "MISMATCH dense layer %d (lo %d hi %d, K %d, rows %d, %s): error %u\n", li,
@@ -1412,10 +1465,11 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         pe_tile_free(&t);
         if (s.hung) break;
     }
-    std::printf("%s: %d random dense layers (%d widths), %ld rows: %ld mismatching layers, AXI "
-                "violations %ld\n",
-                ACCEL_CONFIG_NAME, n, nf, rows_total, bad_layers, s.chk.violations);
-    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+    std::printf("%s: %d random dense layers (%d widths), %ld rows: %ld mismatching layers, %ld "
+                "layers off the model's cycle rule, AXI violations %ld\n",
+                ACCEL_CONFIG_NAME, n, nf, rows_total, bad_layers, g_compute_mismatches,
+                s.chk.violations);
+    return bad_layers || g_compute_mismatches || s.chk.violations || s.hung ? 1 : 0;
 }
 
 int main(int argc, char **argv) {
@@ -1454,6 +1508,8 @@ int main(int argc, char **argv) {
             o.random_conv = std::atoi(need("a count"));
         else if (a == "--random-dense")
             o.random_dense = std::atoi(need("a count"));
+        else if (a == "--max-high")
+            o.max_high = std::atoi(need("a count"));
         else if (a == "--layout") {
             hq_layout_kind k;
             char e[256];
@@ -1482,7 +1538,8 @@ int main(int argc, char **argv) {
         s.mem.interval = o.interval;
         s.mem.stall = o.stall;
         s.mem.rng.seed(o.seed);
-        int rc = o.random_layers >= 0  ? run_random_layers(s, o.random_layers, o.seed, o.layout)
+        int rc = o.random_layers >= 0
+                     ? run_random_layers(s, o.random_layers, o.seed, o.layout, o.max_high)
                  : o.random_dense >= 0 ? run_random_dense(s, o.random_dense, o.seed)
                                        : run_random_conv(s, o.random_conv, o.seed);
         for (const std::string &v : s.chk.first)
