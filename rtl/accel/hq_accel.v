@@ -98,6 +98,7 @@ module hq_accel #(
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
     localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
                                                    : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK) |
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_ROWGROUP) |
                                                      (32'd1 << `HQ_ACCEL_LAYOUT_DENSE) |
                                                      (32'd1 << `HQ_ACCEL_LAYOUT_ESCAPE) |
                                                      (32'd1 << `HQ_ACCEL_LAYOUT_COO);
@@ -207,7 +208,9 @@ module hq_accel #(
         .out_ready(wgt_ready && !wgt_dense), .out_data(gb_data), .out_last(gb_last));
 
     // dense: the bit-stream decoder
-    wire [2:0]          wgt_lo, dec_lo_shift;
+    wire [2:0]          wgt_lo, dec_lo_shift, rg_skip;
+    wire                rg_hi_row, rg_restart;
+    wire [15:0]         rg_row_lim;
     wire [3:0]          wgt_hi;
     wire [15:0]         dec_row;
     wire                dd_valid, dd_last, dd_ready, dense_bad;
@@ -215,7 +218,8 @@ module hq_accel #(
     hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI),
                        .IB(BPW)) u_dense (
         .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
-        .markers(wgt_esc), .hi_row(1'b0), .row(dec_row), .lo_shift(dec_lo_shift),
+        .markers(wgt_esc), .hi_row(rg_hi_row), .restart(rg_restart), .skip(rg_skip),
+        .row_lim(rg_row_lim), .row(dec_row), .lo_shift(dec_lo_shift),
         .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense), .in_ready(d_in_ready),
         .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(dd_valid),
         .out_ready(dd_ready), .out_data(dd_data), .out_last(dd_last),
@@ -348,7 +352,8 @@ module hq_accel #(
         .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),
         .ic_valid(ic_valid), .ic_ready(ic_ready), .ic_data(ic_data),
         .wq_capture(wq_capture), .wq_replay(wq_replay), .wq_restart(wq_restart),
-        .wq_over(wq_over),
+        .wq_over(wq_over), .rg_hi_row(rg_hi_row), .rg_restart(rg_restart), .rg_skip(rg_skip),
+        .rg_row_lim(rg_row_lim),
         .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
         .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
         .wgt_esc(wgt_esc), .wgt_lim(esc_lim || coo_lim), .wgt_coo(wgt_coo),

@@ -36,6 +36,10 @@ module hq_dense_decoder #(
     input  wire [15:0] cols,               // K
     input  wire        markers,            // escape plane: pass marker codes through
     input  wire        hi_row,             // rowgroup: the rows now streamed are high rows
+    input  wire        restart,            // rowgroup: a new run of rows from another stream:
+    input  wire [2:0]  skip,               //   drop the buffer, skip bits of the next word
+    input  wire [15:0] row_lim,            // rowgroup: no beat of row >= row_lim (the run's end;
+                                           // the padding bits after it are no weights)
     output reg  [15:0] row,                // row being decoded
     input  wire [2:0]  lo_shift,           // lo_shift of `row`
     input  wire        in_valid,
@@ -66,7 +70,7 @@ module hq_dense_decoder #(
     wire [15:0]    rest = cols - col;
     wire [15:0]    take_w = (rest < LANES16) ? rest : LANES16;
     wire [FW+3:0]  take_bits = take_w[FW-1:0] * b;
-    assign out_valid = !clear && {4'd0, fill} >= take_bits;
+    assign out_valid = !clear && {4'd0, fill} >= take_bits && row < row_lim;
     assign in_ready  = !clear && fill <= ROOM;
     assign out_last  = rest <= LANES16;
 
@@ -127,13 +131,15 @@ module hq_dense_decoder #(
     wire           fire_i = in_valid && in_ready;
     wire [FW-1:0]  left   = fire_o ? fill - take_bits[FW-1:0] : fill;
     wire [CAP-1:0] kept   = fire_o ? buffer >> take_bits : buffer;
-    wire [IBITS-1:0] shifted = in_data >> (in_lo * 8);
-    wire [FW-1:0]    in_bits = {{(FW-$clog2(IB)-4){1'b0}}, in_n, 3'b000};
+    reg  [2:0]       skip_q;               // bits to drop from the next word (restart)
+    wire [IBITS-1:0] shifted = (in_data >> (in_lo * 8)) >> skip_q;
+    wire [FW-1:0]    in_bits = {{(FW-$clog2(IB)-4){1'b0}}, in_n, 3'b000} - {{(FW-3){1'b0}}, skip_q};
     reg  [CAP-1:0] word;                   // the word's valid bytes, zero above them
     always @* begin
         word = {CAP{1'b0}};
         for (i = 0; i < IB; i = i + 1)
             word[i*8 +: 8] = (i < in_n) ? shifted[i*8 +: 8] : 8'd0;
+        word = word & ~({CAP{1'b1}} << in_bits);
     end
 
     always @(posedge clk) begin
@@ -143,7 +149,14 @@ module hq_dense_decoder #(
             col    <= 16'd0;
             row    <= 16'd0;
             bad    <= 1'b0;
+            skip_q <= 3'd0;
+        end else if (restart) begin
+            buffer <= {CAP{1'b0}};
+            fill   <= {FW{1'b0}};
+            col    <= 16'd0;
+            skip_q <= skip;
         end else begin
+            if (fire_i) skip_q <= 3'd0;
             buffer <= fire_i ? kept | (word << left) : kept;
             fill   <= left + (fire_i ? in_bits : {FW{1'b0}});
             if (fire_o) begin

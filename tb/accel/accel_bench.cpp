@@ -658,6 +658,32 @@ static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &
         add_coo_cases(cases, d0);
         return;
     }
+    if (d0.layout == HQ_ACCEL_LAYOUT_ROWGROUP) {
+        /* the row bitmap, the high rows (hi bits per weight), the low rows (lo bits) */
+        const unsigned lo = d0.lo_bits, hi = d0.hi_bits;
+        const uint32_t map = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+        const uint32_t offh = map + ((d0.rows + 7) / 8 + 15) / 16 * 16;
+        cases.push_back(
+            {"rowgroup: high value -2^(hi-1) in the first high row", HQ_ACCEL_ERR_WEIGHTS,
+             [=](Sim &x, const DramImage &) { put_bits(x, offh, 3 * hi, hi, 1u << (hi - 1)); }});
+        if (lo >= 2)
+            cases.push_back({"rowgroup: marker in the last low row", HQ_ACCEL_ERR_WEIGHTS,
+                             [=](Sim &x, const DramImage &) {
+                                 uint32_t nh = 0;
+                                 for (uint32_t r = 0; r < d0.rows; r++)
+                                     nh += get_bits(x, map, r, 1);
+                                 const uint32_t offl =
+                                     offh + ((nh * d0.cols * hi + 7) / 8 + 15) / 16 * 16;
+                                 const uint32_t last = (d0.rows - nh) * d0.cols - 1;
+                                 put_bits(x, offl, last * lo, lo, 1u << (lo - 1));
+                             }});
+        cases.push_back({"rowgroup: every row high (rows past the image end)", HQ_ACCEL_ERR_WEIGHTS,
+                         [=](Sim &x, const DramImage &) {
+                             for (uint32_t r = 0; r < d0.rows; r++)
+                                 put_bits(x, map, r, 1, 1);
+                         }});
+        return;
+    }
     if (d0.layout == HQ_ACCEL_LAYOUT_DENSE) {
         /* one bit stream of lo (or, uniform, hi) bits per weight: row 5, column 7 (the last
          * row / column of a smaller layer, as a CNN's first conv) */
@@ -729,7 +755,9 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     auto f32 = [](uint32_t off, uint32_t v) {
         return [=](Sim &x, const DramImage &i) { x.put32(desc_at(i, 0) + off, v); };
     };
-    const uint8_t other_layout = kPeCfg.uniform ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_ROWGROUP;
+    const uint8_t other_layout = kPeCfg.uniform                          ? HQ_ACCEL_LAYOUT_BLOCK
+                                 : d0.layout == HQ_ACCEL_LAYOUT_ROWGROUP ? HQ_ACCEL_LAYOUT_ESCAPE
+                                                                         : HQ_ACCEL_LAYOUT_ROWGROUP;
     std::vector<ErrCase> cases = {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
@@ -741,8 +769,10 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         {"rows != out_c", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_ROWS, d0.rows + 1)},
         {"cols != in size", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_COLS, d0.cols - 1)},
         {"unknown layout", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_LAYOUT, 7)},
-        {kPeCfg.uniform ? "layout not on this array" : "layout outside the slice (model runs it)",
-         HQ_ACCEL_ERR_LAYOUT, f8(HQ_ACCEL_DESC_OFF_LAYOUT, other_layout)},
+        /* (the lane-group array runs every layout: rowgroup instead, refused by the header) */
+        {kPeCfg.uniform ? "layout not on this array" : "layout other than the header's",
+         kPeCfg.uniform ? HQ_ACCEL_ERR_LAYOUT : HQ_ACCEL_ERR_WEIGHTS,
+         f8(HQ_ACCEL_DESC_OFF_LAYOUT, other_layout)},
         {"hi bits 5", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_HI_BITS, 5)},
         {"weight bytes not a multiple of 16", HQ_ACCEL_ERR_WEIGHTS,
          f32(HQ_ACCEL_DESC_OFF_WEIGHT_BYTES, d0.weight_bytes - 8)},
