@@ -12,6 +12,7 @@
 //   IMG_BYTES  one input feature map of a conv or max-pool layer (the im2col buffer)
 //   WBUF_BEATS weight beats kept on chip: a layer that fits is read once per descriptor
 //   VBUF_BYTES the high-value section of an `escape` layer, the counts and entries of `coo`
+//              (one buffer, hq_side_buf, shared by the two decoders)
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -225,32 +226,37 @@ module hq_accel #(
         .out_ready(dd_ready), .out_data(dd_data), .out_last(dd_last),
         .bad(dense_bad));
 
-    // escape: the plane's markers get their high values from the value buffer
-    wire                es_valid, es_last, es_ready, esc_bad, esc_lim;
+    // escape: the plane's markers get their high values from the side buffer
+    wire                es_valid, es_last, es_ready, esc_bad;
     wire [WIDE-1:0]     es_data;
     // coo: the plane's high weights placed from the count and entry sections
-    wire                co_valid, co_last, co_ready, coo_bad, coo_lim;
+    wire                co_valid, co_last, co_ready, coo_bad;
     wire [WIDE-1:0]     co_data;
     wire [15:0]         f_rows16;
     generate
         if (UNIFORM == 0) begin : g_escape
-            hq_escape_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI),
-                                .VBUF_BYTES(VBUF_BYTES)) u_escape (
+            // one buffer for the sections after the plane, one registered read port: the
+            // layer's decoder (escape or coo) reads it
+            wire        es_re, co_re;
+            wire [31:0] es_ra, co_ra, sb_rd;
+            hq_side_buf #(.BYTES(VBUF_BYTES)) u_side (
+                .clk(clk), .we(vb_we), .waddr(vb_addr), .wdata(vb_data),
+                .re(wgt_esc ? es_re : co_re), .raddr(wgt_esc ? es_ra : co_ra), .rdata(sb_rd));
+            hq_escape_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI)) u_escape (
                 .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .vbytes(esc_vbytes),
-                .vb_we(vb_we), .vb_addr(vb_addr), .vb_data(vb_data),
+                .rd_en(es_re), .rd_addr(es_ra), .rd_data(sb_rd),
                 .in_valid(dd_valid && wgt_esc), .in_ready(es_ready), .in_data(dd_data),
                 .in_last(dd_last), .out_valid(es_valid), .out_ready(dp_ready && wgt_esc),
-                .out_data(es_data), .out_last(es_last), .bad(esc_bad), .lim(esc_lim));
-            hq_coo_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI),
-                             .BUF_BYTES(VBUF_BYTES)) u_coo (
+                .out_data(es_data), .out_last(es_last), .bad(esc_bad));
+            hq_coo_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI)) u_coo (
                 .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .rows(f_rows16), .cols(act_seg[15:0]),
-                .nbytes(esc_vbytes), .vb_we(vb_we), .vb_addr(vb_addr), .vb_data(vb_data),
+                .nbytes(esc_vbytes), .rd_en(co_re), .rd_addr(co_ra), .rd_data(sb_rd),
                 .in_valid(dd_valid && wgt_coo), .in_ready(co_ready), .in_data(dd_data),
                 .in_last(dd_last), .out_valid(co_valid), .out_ready(dp_ready && wgt_coo),
-                .out_data(co_data), .out_last(co_last), .bad(coo_bad), .lim(coo_lim));
+                .out_data(co_data), .out_last(co_last), .bad(coo_bad));
         end else begin : g_no_escape
-            assign {es_valid, es_last, es_ready, esc_bad, esc_lim} = 5'd0;
-            assign {co_valid, co_last, co_ready, coo_bad, coo_lim} = 5'd0;
+            assign {es_valid, es_last, es_ready, esc_bad} = 4'd0;
+            assign {co_valid, co_last, co_ready, coo_bad} = 4'd0;
             assign es_data = {WIDE{1'b0}};
             assign co_data = {WIDE{1'b0}};
             wire unused_esc = ^{esc_vbytes, vb_we, vb_addr, vb_data, f_rows16};
@@ -356,7 +362,7 @@ module hq_accel #(
         .rg_row_lim(rg_row_lim),
         .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
         .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
-        .wgt_esc(wgt_esc), .wgt_lim(esc_lim || coo_lim), .wgt_coo(wgt_coo),
+        .wgt_esc(wgt_esc), .wgt_coo(wgt_coo),
         .f_rows16(f_rows16), .esc_vbytes(esc_vbytes), .vb_we(vb_we),
         .vb_addr(vb_addr), .vb_data(vb_data),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),

@@ -85,7 +85,6 @@ module hq_accel_ctrl #(
     output wire        wgt_esc,            // `escape`: slots from the value buffer
     output wire        wgt_coo,            // `coo`: high weights from the entry buffer
     output wire [15:0] f_rows16,           // ROWS
-    input  wire        wgt_lim,            // a block needs more slots than the tile has
     output wire [31:0] esc_vbytes,         // bytes of the value section
     output wire        vb_we,              // value buffer write
     output wire [31:0] vb_addr,
@@ -765,12 +764,6 @@ module hq_accel_ctrl #(
                         end else if (wgt_bad) begin
                             // caught while streaming the first image, before any output
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
-                            err_where <= f_w_addr;
-                            state <= S_FAIL;
-                        end else if (wgt_lim) begin
-                            // more high weights in a block than the tile's slots (an RTL
-                            // limit; a malformed image, which the model refuses, goes first)
-                            err_code <= `HQ_ACCEL_ERR_LAYOUT;
                             err_where <= f_w_addr;
                             state <= S_FAIL;
                         end else begin
