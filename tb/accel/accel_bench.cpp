@@ -1117,6 +1117,49 @@ static int pack_tile(const pe_cfg &c, const pe_tile &t, hq_layout_kind layout,
 
 static constexpr uint32_t kVbufBytes = 16384; /* hq_accel's default VBUF_BYTES */
 
+/* `rowgroup` needs whole high rows: each row of t becomes a high row (int8 values, about a
+ * fifth 0, which are low code 0) with probability 1/4, else a low row (the tile's low codes);
+ * the expected outputs are computed again by the C reference. */
+static void make_rowgroup_tile(const pe_cfg &c, pe_rng &rng, pe_tile &t) {
+    const int qmax = (1 << (c.hi - 1)) - 1, cmax = c.lo == 1 ? 1 : (1 << (c.lo - 1)) - 1;
+    for (int r = 0; r < t.rows; r++) {
+        const bool high = pe_rng_range(&rng, 0, 3) == 0;
+        for (int j = 0; j < t.k; j++) {
+            const size_t i = (size_t)r * t.k + j;
+            int v;
+            if (high)
+                v = pe_rng_range(&rng, 0, 4) == 0 ? 0 : pe_rng_range(&rng, -qmax, qmax);
+            else if (c.lo == 1)
+                v = (pe_rng_range(&rng, 0, 1) ? 1 : -1) * (1 << t.lo_shift[r]);
+            else
+                v = pe_rng_range(&rng, -cmax, cmax) * (1 << t.lo_shift[r]);
+            t.w[i] = (int8_t)v;
+            t.is_hi[i] = (uint8_t)(high && v != 0);
+        }
+    }
+    std::vector<float> scale((size_t)t.rows, 1.0f);
+    hq_qlayer q{};
+    q.lo_bits = c.lo;
+    q.hi_bits = c.hi;
+    q.w = t.w;
+    q.is_hi = t.is_hi;
+    q.lo_shift = t.lo_shift;
+    q.w_scale = scale.data();
+    q.bias = t.bias;
+    q.rq_mult = t.mult;
+    q.rq_shift = t.shift;
+    hq_layer L{};
+    L.kind = HQ_LAYER_DENSE;
+    L.in = hq_shape{t.k, 1, 1};
+    L.out = hq_shape{t.rows, 1, 1};
+    L.rows = t.rows;
+    L.cols = t.k;
+    L.relu = 1;
+    L.q = &q;
+    hq_ref_layer_acc(&L, t.act, 1, t.exp_acc);
+    hq_ref_requant(&q, t.rows, t.exp_acc, 1, t.exp_y);
+}
+
 static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int max_high) {
     const pe_cfg c = kPeCfg;
     s.mem.bytes.assign(4u << 20, 0);
@@ -1150,6 +1193,7 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int 
         const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
         const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
         std::vector<uint8_t> m(size, 0);
+        if (layout == HQ_LAYOUT_ROWGROUP && !c.uniform) make_rowgroup_tile(c, rng, t);
         if (layout >= 0) { /* --layout: the library's packer */
             if (pack_tile(c, t, (hq_layout_kind)layout, &m, err, sizeof err)) {
                 std::fprintf(stderr, "layer %d: pack: %s\n", li, err);
