@@ -7,6 +7,10 @@
 //   s_wgt : per row, as many beats as activation beats; s_wgt_last on the row's last beat.
 //           UNIFORM = 0: LANES/M packed `block` layout blocks per beat (docs/layouts.md);
 //           UNIFORM = 1: LANES int8 weights per beat (the baseline array).
+//           s_wgt_more: more beats against the same activation beat follow (the
+//           accelerator's weight path splits a beat whose blocks hold more than N high
+//           weights into sub-beats of at most N each, hq_beat_split.v); s_wgt_last only
+//           on the final sub-beat. 0 in the stand-alone tile.
 //   m_out : one beat per row: the merged int32 accumulator (bias included) and the
 //           requantized ReLU output; m_out_last marks the tile's last row.
 //
@@ -46,6 +50,7 @@ module pe_tile #(
     output wire                 s_wgt_ready,
     input  wire [`PE_WBEAT(UNIFORM, LANES, LO, HI, M, N)-1:0] s_wgt_data,
     input  wire                 s_wgt_last,
+    input  wire                 s_wgt_more,
     output wire                 m_out_valid,
     input  wire                 m_out_ready,
     output wire [31:0]          m_out_acc,
@@ -73,6 +78,7 @@ module pe_tile #(
     reg  [CNW-1:0] act_idx;      // next activation beat to write
     reg  [CNW-1:0] nb;           // activation beats of the current tile
     reg  [CNW-1:0] beat_idx;     // next weight beat within the row
+    reg            in_sub;       // a sub-beat of beat_idx was taken (s_wgt_more)
     reg  [QW-1:0]  rows_pending; // rows accepted (last beat) and not yet output
     reg  [PW-1:0]  row_par;      // parameters of the row being streamed
 
@@ -116,7 +122,7 @@ module pe_tile #(
     // rows_pending < OUT_DEPTH, kept as a register (it gates the weight-stream ready): the
     // next value is picked from three compares of the current count by the count's change
     reg  room;
-    wire row_first = (beat_idx == {CNW{1'b0}});
+    wire row_first = (beat_idx == {CNW{1'b0}}) && !in_sub;
     wire can_take  = !loading && !closing && !rst && (!a_valid || a_to_b) && room;
     assign s_wgt_ready = can_take && (!row_first || s_row_valid);
     assign s_row_ready = can_take && row_first && s_wgt_valid;
@@ -141,6 +147,7 @@ module pe_tile #(
             act_idx      <= {CNW{1'b0}};
             nb           <= {CNW{1'b0}};
             beat_idx     <= {CNW{1'b0}};
+            in_sub       <= 1'b0;
             rows_pending <= {QW{1'b0}};
             room         <= 1'b1;
             a_valid      <= 1'b0;
@@ -160,8 +167,11 @@ module pe_tile #(
                 end
             end
             if (fire_w) begin
-                if (s_wgt_last != (beat_idx + 1'b1 == nb)) err[1] <= 1'b1;
-                beat_idx <= s_wgt_last ? {CNW{1'b0}} : beat_idx + 1'b1;
+                if (s_wgt_more ? s_wgt_last : (s_wgt_last != (beat_idx + 1'b1 == nb)))
+                    err[1] <= 1'b1;
+                // a sub-beat with more to follow keeps the activation beat
+                beat_idx <= s_wgt_more ? beat_idx : s_wgt_last ? {CNW{1'b0}} : beat_idx + 1'b1;
+                in_sub   <= s_wgt_more;
                 if (row_first && (s_row_mult[31] || s_row_shift > 6'd62)) err[2] <= 1'b1;
                 if (s_wgt_last && beat_par[0])
                     closing <= 1'b1;

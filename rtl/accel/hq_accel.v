@@ -12,6 +12,7 @@
 //   IMG_BYTES  one input feature map of a conv or max-pool layer (the im2col buffer)
 //   WBUF_BEATS weight beats kept on chip: a layer that fits is read once per descriptor
 //   VBUF_BYTES the high-value section of an `escape` layer, the counts and entries of `coo`
+//              (one buffer, hq_side_buf, shared by the two decoders)
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -90,10 +91,15 @@ module hq_accel #(
     localparam BB    = (BITS + 7) / 8;
     localparam WBEAT = (UNIFORM != 0) ? LANES * HI : (LANES / M) * BB * 8;
     localparam WB    = WBEAT / 8;
+    // the decoders' beat on the lane-group array: blocks of M slots (hq_beat_split.v)
+    localparam NS    = (UNIFORM != 0) ? N : M;
+    localparam BBS   = (((LO == 1) ? M + NS * (P + HI) : M * LO + NS * HI) + 7) / 8;
+    localparam WIDE  = (UNIFORM != 0) ? WBEAT : (LANES / M) * BBS * 8;
     localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8 : `HQ_ACCEL_ARCH_LANEGROUP)
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
     localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
                                                    : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK) |
+                                                     (32'd1 << `HQ_ACCEL_LAYOUT_ROWGROUP) |
                                                      (32'd1 << `HQ_ACCEL_LAYOUT_DENSE) |
                                                      (32'd1 << `HQ_ACCEL_LAYOUT_ESCAPE) |
                                                      (32'd1 << `HQ_ACCEL_LAYOUT_COO);
@@ -203,69 +209,100 @@ module hq_accel #(
         .out_ready(wgt_ready && !wgt_dense), .out_data(gb_data), .out_last(gb_last));
 
     // dense: the bit-stream decoder
-    wire [2:0]          wgt_lo, dec_lo_shift;
+    wire [2:0]          wgt_lo, dec_lo_shift, rg_skip;
+    wire                rg_hi_row, rg_restart;
+    wire [15:0]         rg_row_lim;
     wire [3:0]          wgt_hi;
     wire [15:0]         dec_row;
     wire                dd_valid, dd_last, dd_ready, dense_bad;
-    wire [WBEAT-1:0]    dd_data;
-    hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
+    wire [WIDE-1:0]     dd_data;
+    hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI),
                        .IB(BPW)) u_dense (
         .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
-        .markers(wgt_esc), .row(dec_row), .lo_shift(dec_lo_shift),
+        .markers(wgt_esc), .hi_row(rg_hi_row), .restart(rg_restart), .skip(rg_skip),
+        .row_lim(rg_row_lim), .row(dec_row), .lo_shift(dec_lo_shift),
         .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense), .in_ready(d_in_ready),
         .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(dd_valid),
         .out_ready(dd_ready), .out_data(dd_data), .out_last(dd_last),
         .bad(dense_bad));
 
-    // escape: the plane's markers get their high values from the value buffer
-    wire                es_valid, es_last, es_ready, esc_bad, esc_lim;
-    wire [WBEAT-1:0]    es_data;
+    // escape: the plane's markers get their high values from the side buffer
+    wire                es_valid, es_last, es_ready, esc_bad;
+    wire [WIDE-1:0]     es_data;
     // coo: the plane's high weights placed from the count and entry sections
-    wire                co_valid, co_last, co_ready, coo_bad, coo_lim;
-    wire [WBEAT-1:0]    co_data;
+    wire                co_valid, co_last, co_ready, coo_bad;
+    wire [WIDE-1:0]     co_data;
     wire [15:0]         f_rows16;
     generate
         if (UNIFORM == 0) begin : g_escape
-            hq_escape_decoder #(.LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
-                                .VBUF_BYTES(VBUF_BYTES)) u_escape (
+            // one buffer for the sections after the plane, one registered read port: the
+            // layer's decoder (escape or coo) reads it
+            wire        es_re, co_re;
+            wire [31:0] es_ra, co_ra, sb_rd;
+            hq_side_buf #(.BYTES(VBUF_BYTES)) u_side (
+                .clk(clk), .we(vb_we), .waddr(vb_addr), .wdata(vb_data),
+                .re(wgt_esc ? es_re : co_re), .raddr(wgt_esc ? es_ra : co_ra), .rdata(sb_rd));
+            hq_escape_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI)) u_escape (
                 .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .vbytes(esc_vbytes),
-                .vb_we(vb_we), .vb_addr(vb_addr), .vb_data(vb_data),
+                .rd_en(es_re), .rd_addr(es_ra), .rd_data(sb_rd),
                 .in_valid(dd_valid && wgt_esc), .in_ready(es_ready), .in_data(dd_data),
-                .in_last(dd_last), .out_valid(es_valid), .out_ready(wgt_ready && wgt_esc),
-                .out_data(es_data), .out_last(es_last), .bad(esc_bad), .lim(esc_lim));
-            hq_coo_decoder #(.LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
-                             .BUF_BYTES(VBUF_BYTES)) u_coo (
+                .in_last(dd_last), .out_valid(es_valid), .out_ready(dp_ready && wgt_esc),
+                .out_data(es_data), .out_last(es_last), .bad(esc_bad));
+            hq_coo_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI)) u_coo (
                 .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .rows(f_rows16), .cols(act_seg[15:0]),
-                .nbytes(esc_vbytes), .vb_we(vb_we), .vb_addr(vb_addr), .vb_data(vb_data),
+                .nbytes(esc_vbytes), .rd_en(co_re), .rd_addr(co_ra), .rd_data(sb_rd),
                 .in_valid(dd_valid && wgt_coo), .in_ready(co_ready), .in_data(dd_data),
-                .in_last(dd_last), .out_valid(co_valid), .out_ready(wgt_ready && wgt_coo),
-                .out_data(co_data), .out_last(co_last), .bad(coo_bad), .lim(coo_lim));
+                .in_last(dd_last), .out_valid(co_valid), .out_ready(dp_ready && wgt_coo),
+                .out_data(co_data), .out_last(co_last), .bad(coo_bad));
         end else begin : g_no_escape
-            assign {es_valid, es_last, es_ready, esc_bad, esc_lim} = 5'd0;
-            assign {co_valid, co_last, co_ready, coo_bad, coo_lim} = 5'd0;
-            assign es_data = {WBEAT{1'b0}};
-            assign co_data = {WBEAT{1'b0}};
+            assign {es_valid, es_last, es_ready, esc_bad} = 4'd0;
+            assign {co_valid, co_last, co_ready, coo_bad} = 4'd0;
+            assign es_data = {WIDE{1'b0}};
+            assign co_data = {WIDE{1'b0}};
             wire unused_esc = ^{esc_vbytes, vb_we, vb_addr, vb_data, f_rows16};
         end
     endgenerate
-    assign dd_ready = wgt_esc ? es_ready : wgt_coo ? co_ready : wgt_ready && wgt_dense;
+    assign dd_ready = wgt_esc ? es_ready : wgt_coo ? co_ready : dp_ready;
 
-    wire                wgt_valid = !wgt_dense ? gb_valid : wgt_esc ? es_valid :
-                                    wgt_coo ? co_valid : dd_valid;
-    wire                wgt_last  = !wgt_dense ? gb_last : wgt_esc ? es_last :
-                                    wgt_coo ? co_last : dd_last;
-    wire [WBEAT-1:0]    wgt_data  = !wgt_dense ? gb_data : wgt_esc ? es_data :
-                                    wgt_coo ? co_data : dd_data;
+    // the decoders' beats (dense, escape, coo); on the lane-group array split into the tile's
+    // sub-beats of one high weight per block (more high weights: more cycles of the beat)
+    wire                dp_valid = wgt_esc ? es_valid : wgt_coo ? co_valid : dd_valid;
+    wire                dp_last  = wgt_esc ? es_last : wgt_coo ? co_last : dd_last;
+    wire [WIDE-1:0]     dp_data  = wgt_esc ? es_data : wgt_coo ? co_data : dd_data;
+    wire                dp_ready, sp_valid, sp_last, sp_more;
+    wire [WBEAT-1:0]    sp_data;
+    generate
+        if (UNIFORM == 0) begin : g_split
+            hq_beat_split #(.LANES(LANES), .M(M), .LO(LO), .HI(HI)) u_split (
+                .clk(clk), .clear(clr_wgt), .in_valid(dp_valid && wgt_dense),
+                .in_ready(dp_ready), .in_data(dp_data), .in_last(dp_last),
+                .out_valid(sp_valid), .out_ready(wgt_ready && wgt_dense), .out_data(sp_data),
+                .out_last(sp_last), .out_more(sp_more));
+        end else begin : g_no_split
+            assign sp_valid = dp_valid;
+            assign dp_ready = wgt_ready && wgt_dense;
+            assign sp_data  = dp_data;
+            assign sp_last  = dp_last;
+            assign sp_more  = 1'b0;
+        end
+    endgenerate
+
+    wire                wgt_valid = !wgt_dense ? gb_valid : sp_valid;
+    wire                wgt_last  = !wgt_dense ? gb_last : sp_last;
+    wire                wgt_more  = wgt_dense && sp_more;
+    wire [WBEAT-1:0]    wgt_data  = !wgt_dense ? gb_data : sp_data;
     wire [WBEAT-1:0]    wgt_clean;
 
     // ---- weight beat store: a layer's beats read once, replayed per position and image ----
-    wire                wq_capture, wq_replay, wq_restart;
-    wire                t_wgt_valid, t_wgt_ready, t_wgt_last;
+    wire                wq_capture, wq_replay, wq_restart, wq_over;
+    wire                t_wgt_valid, t_wgt_ready, t_wgt_last, t_wgt_more;
     wire [WBEAT-1:0]    t_wgt_data;
-    hq_wgt_replay #(.W(WBEAT), .DEPTH(WBUF_BEATS)) u_wq (
+    hq_wgt_replay #(.W(WBEAT + 1), .DEPTH(WBUF_BEATS)) u_wq (
         .clk(clk), .capture(wq_capture), .replay(wq_replay), .restart(wq_restart),
-        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data(wgt_clean), .s_last(wgt_last),
-        .m_valid(t_wgt_valid), .m_ready(t_wgt_ready), .m_data(t_wgt_data), .m_last(t_wgt_last));
+        .over(wq_over),
+        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data({wgt_more, wgt_clean}),
+        .s_last(wgt_last), .m_valid(t_wgt_valid), .m_ready(t_wgt_ready),
+        .m_data({t_wgt_more, t_wgt_data}), .m_last(t_wgt_last));
 
     // ---- the PE tile ----
     wire        tile_rst, row_valid, row_ready, row_last, out_valid, out_ready, out_last;
@@ -284,7 +321,7 @@ module hq_accel #(
         .s_row_mult(row_mult), .s_row_shift(row_shift), .s_row_lo_shift(row_lo_shift),
         .s_row_last(row_last),
         .s_wgt_valid(t_wgt_valid), .s_wgt_ready(t_wgt_ready), .s_wgt_data(t_wgt_data),
-        .s_wgt_last(t_wgt_last),
+        .s_wgt_last(t_wgt_last), .s_wgt_more(t_wgt_more),
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(tile_err));
     assign compute = t_wgt_valid && t_wgt_ready;
@@ -295,8 +332,8 @@ module hq_accel #(
     wire wgt_bad = chk_bad || dense_bad || esc_bad || coo_bad;
     hq_block_check #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI)) u_chk (
         .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(wgt_valid && wgt_ready),
-        .data(wgt_data),
-        .last(wgt_last), .bad(chk_bad), .clean(wgt_clean));
+        .blk_rules(!wgt_dense), .data(wgt_data), .last(wgt_last), .more(wgt_more),
+        .bad(chk_bad), .clean(wgt_clean));
 
     // ---- command unit ----
     wire [$clog2(BPW)-1:0] wr_off;
@@ -321,9 +358,11 @@ module hq_accel #(
         .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),
         .ic_valid(ic_valid), .ic_ready(ic_ready), .ic_data(ic_data),
         .wq_capture(wq_capture), .wq_replay(wq_replay), .wq_restart(wq_restart),
+        .wq_over(wq_over), .rg_hi_row(rg_hi_row), .rg_restart(rg_restart), .rg_skip(rg_skip),
+        .rg_row_lim(rg_row_lim),
         .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
         .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
-        .wgt_esc(wgt_esc), .wgt_lim(esc_lim || coo_lim), .wgt_coo(wgt_coo),
+        .wgt_esc(wgt_esc), .wgt_coo(wgt_coo),
         .f_rows16(f_rows16), .esc_vbytes(esc_vbytes), .vb_we(vb_we),
         .vb_addr(vb_addr), .vb_data(vb_data),
         .tile_rst(tile_rst), .row_valid(row_valid), .row_ready(row_ready),

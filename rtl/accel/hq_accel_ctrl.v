@@ -75,12 +75,16 @@ module hq_accel_ctrl #(
     output wire        wq_capture,
     output wire        wq_replay,
     output reg         wq_restart,
+    input  wire        wq_over,            // the capture did not fit the store
     input  wire        wgt_bad,            // the weight stream broke a content check
-    output wire        wgt_dense,          // `dense` or `escape`: the plane via the dense decoder
+    output wire        wgt_dense,          // `dense`, `escape`, `coo`, `rowgroup`: the dense decoder
+    output wire        rg_hi_row,          // rowgroup: the run now streamed is of high rows
+    output reg         rg_restart,         // rowgroup: a new run: the decoder drops its buffer
+    output reg  [2:0]  rg_skip,            //   and skips these bits of the run's first byte
+    output wire [15:0] rg_row_lim,         // rowgroup: the decoder stops at the run's end
     output wire        wgt_esc,            // `escape`: slots from the value buffer
     output wire        wgt_coo,            // `coo`: high weights from the entry buffer
     output wire [15:0] f_rows16,           // ROWS
-    input  wire        wgt_lim,            // a block needs more slots than the tile has
     output wire [31:0] esc_vbytes,         // bytes of the value section
     output wire        vb_we,              // value buffer write
     output wire [31:0] vb_addr,
@@ -215,16 +219,20 @@ module hq_accel_ctrl #(
     wire        coo       = f_layout == `HQ_ACCEL_LAYOUT_COO;
     wire        sidebuf   = esc || coo;    // sections after the plane read into a buffer
     wire        plane     = f_layout == `HQ_ACCEL_LAYOUT_DENSE || sidebuf;   // one bit stream
+    // rowgroup: the row bitmap read once per layer (S_V_*), then runs of rows of one class,
+    // each read from its stream (high rows: hi bits per weight, low rows: lo bits)
+    wire        rowg      = f_layout == `HQ_ACCEL_LAYOUT_ROWGROUP;
     wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
     wire [31:0] row_bytes = nblk * BB;
     wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
                                            : 32'd16;
     wire [47:0] fields    = {32'd0, f_rows} * {32'd0, f_cols};
-    wire [47:0] sec_bytes = plane ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
+    wire [47:0] sec_bytes = rowg ? 48'd0
+                          : plane ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
                                      + 48'd7) >> 3
                                   : {32'd0, f_rows} * {16'd0, row_bytes};
-    assign wgt_dense = plane;
+    assign wgt_dense = plane || rowg;
     assign wgt_esc   = esc;
     assign wgt_coo   = coo;
     assign f_rows16  = f_rows;
@@ -281,7 +289,8 @@ module hq_accel_ctrl #(
         else if (!relu && !(f_op == `HQ_ACCEL_OP_DENSE))              chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
         // dense on both arrays, block, escape and coo on the lane-group array
-        else if (!dense && (UNIFORM != 0 || (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !sidebuf)))
+        else if (!dense && (UNIFORM != 0 ||
+                            (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !sidebuf && !rowg)))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
@@ -291,10 +300,12 @@ module hq_accel_ctrl #(
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
         // what this tile computes: on the uniform array every dense width (the decoder makes
         // int8 weights); on the lane-group array dense low codes of 1 or 2 bits (its low lanes
-        // take -1, 0, +1) and blocks of its own LO/HI/N:M
+        // take -1, 0, +1) or uniform values of at most HI bits (every weight high, through
+        // hq_beat_split) and blocks of its own LO/HI/N:M
         // (escape: the tile's low codes, high values of at most its HI bits)
         else if ((UNIFORM != 0) ? 1'b0
-                 : (dense || coo) ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
+                 : (coo || rowg) ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
+                 : dense ? (f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
                  : esc   ? (f_lo != LO8 || LO8 < 8'd2 || f_hi > HI8)
                          : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
@@ -336,8 +347,36 @@ module hq_accel_ctrl #(
 
     // escape: the high values, coo: the counts and entries follow the plane, 16-byte aligned,
     // up to the image end
-    wire [31:0] v_off    = (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
-    wire [31:0] v_len    = h_total - v_off;
+    wire [31:0] v_off    = rowg ? payload : (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
+    wire [31:0] v_len    = rowg ? (({16'd0, f_rows} + 32'd31) >> 5) << 2 : h_total - v_off;
+
+    // ---- rowgroup: the bitmap, the high-row count, the two streams' offsets ----
+    reg  [31:0] rg_map [0:MAX_ROWS/32-1];
+    reg  [15:0] rg_nh;                     // high rows
+    reg  [15:0] rg_r0, rg_r;               // the run [rg_r0, rg_r)
+    reg  [2:0]  rg_st;                     // 0 done, 1 start, 2 extend, 3 issue, 4 drain
+    reg  [15:0] rg_lim;                    // end of the run the decoder is on
+    reg         rg_hi;                     // the run's rows are high rows
+    assign rg_hi_row = rowg && rg_hi;
+    assign rg_row_lim = rowg ? rg_lim : 16'hFFFF;
+    reg  [47:0] rg_hbit, rg_lbit;          // next bit of the high / low stream
+    wire [31:0] rg_mw    = rg_map[rg_r[RW-1:5]];
+    wire        rg_bit   = rg_mw[rg_r[4:0]];
+    wire [31:0] rg_offh  = (payload + ((({16'd0, f_rows} + 32'd7) >> 3)) + 32'd15) & ~32'd15;
+    wire [47:0] rg_hbytes = ({32'd0, rg_nh} * {32'd0, f_cols} * {40'd0, f_hi} + 48'd7) >> 3;
+    wire [47:0] rg_offl  = ({16'd0, rg_offh} + rg_hbytes + 48'd15) & ~48'd15;
+    wire [47:0] rg_end   = rg_offl + (({32'd0, f_rows - rg_nh} * {32'd0, f_cols} *
+                                       {40'd0, f_lo} + 48'd7) >> 3);
+    wire [47:0] rg_bits  = {32'd0, rg_r - rg_r0} * {32'd0, f_cols} *
+                           (rg_hi ? {40'd0, f_hi} : {40'd0, f_lo});
+    wire [47:0] rg_start = rg_hi ? {16'd0, rg_offh} * 48'd8 + rg_hbit : rg_offl * 48'd8 + rg_lbit;
+    reg  [5:0]  rg_pop;
+    integer pi;
+    always @* begin
+        rg_pop = 6'd0;
+        for (pi = 0; pi < 32; pi = pi + 1)
+            if (words * 32 + pi < {16'd0, f_rows}) rg_pop = rg_pop + {5'd0, c_data[pi]};
+    end
     assign esc_vbytes = v_len;
     assign vb_we   = state == S_V_WAIT && c_fire;
     assign vb_addr = words;
@@ -434,6 +473,7 @@ module hq_accel_ctrl #(
         inc_layers <= 1'b0;
         ic_clear   <= 1'b0;
         wq_restart <= 1'b0;
+        rg_restart <= 1'b0;
         ic_go      <= 1'b0;
         add_wr     <= 32'd0;
         add_macs   <= 32'd0;
@@ -533,7 +573,7 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
                             err_where <= f_w_addr;
                             state <= S_FAIL;
-                        end else state <= sidebuf ? S_V_ISSUE : S_P_ISSUE;
+                        end else state <= (sidebuf || rowg) ? S_V_ISSUE : S_P_ISSUE;
                     end
                 end
                 // escape: the value section into the decoder's buffer, once per layer
@@ -551,14 +591,24 @@ module hq_accel_ctrl #(
                         rd_addr <= f_w_addr + v_off;
                         rd_len  <= v_len;
                         words   <= 32'd0;
+                        rg_nh   <= 16'd0;
                         state   <= S_V_WAIT;
                     end
                 end
                 S_V_WAIT: begin
+                    if (c_fire && rowg) begin
+                        rg_map[words[RW-6:0]] <= c_data;
+                        rg_nh <= rg_nh + {10'd0, rg_pop};
+                    end
                     if (rd_idle && !rd_cmd && (rd_err || words == (v_len >> 2))) begin
                         if (rd_err) begin
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else if (rowg && rg_end > {16'd0, h_total}) begin
+                            // the high or low rows run past the image end (rowgroup_decoder.cpp)
+                            err_code <= `HQ_ACCEL_ERR_WEIGHTS;
+                            err_where <= f_w_addr;
                             state <= S_FAIL;
                         end else state <= S_P_ISSUE;
                     end
@@ -653,7 +703,14 @@ module hq_accel_ctrl #(
                 end
                 S_W_ISSUE: begin
                     clr_wgt <= 1'b1;
-                    rd_cmd  <= !(w_keep && w_have);
+                    // rowgroup: no single read; the runs below read each from its stream
+                    rd_cmd  <= !(w_keep && w_have) && !rowg;
+                    rg_st   <= (rowg && !(w_keep && w_have)) ? 3'd1 : 3'd0;
+                    rg_r0   <= 16'd0;
+                    rg_r    <= 16'd0;
+                    rg_lim  <= 16'd0;
+                    rg_hbit <= 48'd0;
+                    rg_lbit <= 48'd0;
                     w_from_store <= w_keep && w_have;
                     wq_restart <= 1'b1;
                     rd_dst  <= 2'd2;
@@ -664,7 +721,42 @@ module hq_accel_ctrl #(
                     state   <= S_W_WAIT;
                 end
                 S_W_WAIT: begin
-                    if (rd_idle && !rd_cmd && (rd_err || orow == f_rows)) begin
+                    // rowgroup: find the next run of rows of one class (a row per cycle),
+                    // read it from its stream, wait until the decoder has its last row
+                    case (rg_st)
+                        3'd1: begin
+                            rg_hi <= rg_bit;
+                            rg_r  <= rg_r + 16'd1;
+                            rg_st <= 3'd2;
+                        end
+                        3'd2: begin
+                            if (rg_r < f_rows && rg_bit == rg_hi) rg_r <= rg_r + 16'd1;
+                            else rg_st <= 3'd3;
+                        end
+                        3'd3: begin
+                            rd_cmd     <= 1'b1;
+                            rd_dst     <= 2'd2;
+                            rd_addr    <= f_w_addr + rg_start[34:3];
+                            rd_len     <= ({29'd0, rg_start[2:0]} + rg_bits[31:0] + 32'd7) >> 3;
+                            rg_skip    <= rg_start[2:0];
+                            rg_restart <= 1'b1;
+                            rg_lim     <= rg_r;
+                            if (rg_hi) rg_hbit <= rg_hbit + rg_bits;
+                            else rg_lbit <= rg_lbit + rg_bits;
+                            rg_st      <= 3'd4;
+                        end
+                        3'd4: begin
+                            if (rd_idle && !rd_cmd && (rd_err || dec_row == rg_r)) begin
+                                if (rd_err || rg_r == f_rows) rg_st <= 3'd0;
+                                else begin
+                                    rg_r0 <= rg_r;
+                                    rg_st <= 3'd1;
+                                end
+                            end
+                        end
+                        default: ;
+                    endcase
+                    if (rd_idle && !rd_cmd && rg_st == 3'd0 && (rd_err || orow == f_rows)) begin
                         if (rd_err) begin
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
@@ -674,14 +766,8 @@ module hq_accel_ctrl #(
                             err_code <= `HQ_ACCEL_ERR_WEIGHTS;
                             err_where <= f_w_addr;
                             state <= S_FAIL;
-                        end else if (wgt_lim) begin
-                            // more high weights in a block than the tile's slots (an RTL
-                            // limit; a malformed image, which the model refuses, goes first)
-                            err_code <= `HQ_ACCEL_ERR_LAYOUT;
-                            err_where <= f_w_addr;
-                            state <= S_FAIL;
                         end else begin
-                            w_have <= w_keep;
+                            w_have <= w_keep && !wq_over;
                             // conv: the next position's rows (pos_step)
                             state <= (is_conv && !pos_last) ? S_W_ISSUE : S_O_ISSUE;
                         end
@@ -766,6 +852,7 @@ module hq_accel_ctrl #(
             end
         end
     end
-    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], dec_row};
+    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], rg_start[47:35],
+                         rg_bits[47:32], rg_end[47:32]};
 endmodule
 `default_nettype wire

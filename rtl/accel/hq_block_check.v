@@ -7,7 +7,9 @@
 //                      an unused slot that is not 0.
 //   LO = 1  (`block`): a used slot (value != 0) at a position >= the block's valid weights,
 //                      holding -2^(HI-1), or at the position of an earlier used slot.
-// `bad` is sticky until `clear` (the command unit clears it with each weight stream).
+// `bad` is sticky until `clear` (the command unit clears it with each weight stream). On the
+// lane-group array the rules are the `block` layout's (blk_rules); the other layouts' beats
+// come from decoders that check their own formats.
 // `clean` is the beat for the tile with the low codes past K set to 0 (LO >= 2): the model
 // ignores a marker there, the tile would give it an outlier slot.
 `include "pe_widths.vh"
@@ -24,8 +26,10 @@ module hq_block_check #(
     input  wire        clear,
     input  wire [15:0] cols,               // K
     input  wire        fire,               // a weight beat enters the tile
+    input  wire        blk_rules,          // the `block` layout: its content rules apply
     input  wire [`PE_WBEAT(UNIFORM, LANES, LO, HI, M, N)-1:0] data,
     input  wire        last,               // the row's last beat
+    input  wire        more,               // a sub-beat: the next one has the same columns
     output reg         bad,
     output reg  [`PE_WBEAT(UNIFORM, LANES, LO, HI, M, N)-1:0] clean
 );
@@ -92,8 +96,8 @@ module hq_block_check #(
             bad  <= 1'b0;
             beat <= 16'd0;
         end else if (fire) begin
-            if (err) bad <= 1'b1;
-            beat <= last ? 16'd0 : beat + 16'd1;
+            if (err && (blk_rules || UNIFORM != 0)) bad <= 1'b1;
+            beat <= last ? 16'd0 : more ? beat : beat + 16'd1;
         end
     end
 endmodule

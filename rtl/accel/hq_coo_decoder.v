@@ -1,13 +1,15 @@
 // Decoder of the `coo` layout (docs/layouts.md, model/accel/coo_decoder.cpp) for the
 // lane-group tile: the low plane comes decoded by hq_dense_decoder (lo 1 or 2, a marker there
-// is an error); this module walks each row's (delta, value) entries, from the entry buffer
-// (the layer's count and entry sections, read once per layer by the command unit), and puts
-// every high weight into its block: the tile's marker at its column, the value in the block's
-// next slot. One entry per cycle, one more cycle at each row's start (its count): a beat
-// waits (the plane stream stalls) until every entry up to its last column is placed.
+// is an error); this module walks each row's (delta, value) entries and puts every high
+// weight into its block: the tile's marker at its column, the value in the block's next slot
+// (N slots: hq_accel gives M, hq_beat_split.v feeds them to the tile). The count and entry
+// sections are in hq_side_buf (read once per layer by the command unit), read through its one
+// registered read port: the entries a word per cycle into a small window, ahead of the walk;
+// a row's count when the row starts (the port's priority). One entry per cycle, a few more
+// at each row's start (its count): a beat waits (the plane stream stalls) until every entry
+// up to its last column is placed.
 //   bad: a high weight at column >= K or of value -2^(hi-1), or an entry past the section
-//        (ERR_WEIGHTS);
-//   lim: a block with more high weights than the tile's N slots (an RTL limit: ERR_LAYOUT).
+//        (ERR_WEIGHTS).
 `include "pe_widths.vh"
 `default_nettype none
 module hq_coo_decoder #(
@@ -15,8 +17,7 @@ module hq_coo_decoder #(
     parameter M          = 32,
     parameter N          = 1,
     parameter LO         = 2,
-    parameter HI         = 8,
-    parameter BUF_BYTES  = 16384
+    parameter HI         = 8
 ) (
     input  wire        clk,
     input  wire        clear,              // a new weight stream: row 0, entry 0
@@ -24,9 +25,9 @@ module hq_coo_decoder #(
     input  wire [15:0] rows,
     input  wire [15:0] cols,               // K
     input  wire [31:0] nbytes,             // bytes of the sections in the buffer
-    input  wire        vb_we,              // buffer write (the command unit), word index
-    input  wire [31:0] vb_addr,
-    input  wire [31:0] vb_data,
+    output wire        rd_en,              // buffer read (hq_side_buf), word index
+    output wire [31:0] rd_addr,
+    input  wire [31:0] rd_data,            // the word asked for in the cycle before
     input  wire        in_valid,
     output wire        in_ready,
     input  wire [`PE_WBEAT(0, LANES, LO, HI, M, N)-1:0] in_data,
@@ -35,20 +36,13 @@ module hq_coo_decoder #(
     input  wire        out_ready,
     output reg  [`PE_WBEAT(0, LANES, LO, HI, M, N)-1:0] out_data,
     output wire        out_last,
-    output reg         bad,
-    output reg         lim
+    output reg         bad
 );
     localparam NBLK = LANES / M;
     localparam BBY  = `PE_BBYTES(LO, HI, M, N);
-    localparam VW   = BUF_BYTES / 4;
-    localparam VAW  = $clog2(VW);
     localparam SW   = $clog2(N + 1);
     localparam [LO-1:0] MARKER = {1'b1, {(LO-1){1'b0}}};
     localparam [31:0] LANES32 = LANES, M32 = M, N32 = N;
-
-    reg [31:0] vbuf [0:VW-1];
-    always @(posedge clk)
-        if (vb_we) vbuf[vb_addr[VAW-1:0]] <= vb_data;
 
     // ---- state of the walk ----
     reg            row_init;               // the row's count is still to be read
@@ -58,29 +52,39 @@ module hq_coo_decoder #(
     reg [NBLK*N*HI-1:0] slot;
     reg [NBLK*SW-1:0]   used;
 
-    // the row's count: u16 at byte 2 * row
-    wire [31:0] cw = vbuf[row[VAW:1]];
-    wire [15:0] cnt = row[0] ? cw[31:16] : cw[15:0];
+    // ---- the buffer's read port: a row's count first, else the next entry word ----
     // entry e: 8 delta bits then hi value bits, from the entry section (16-byte aligned
     // after the counts)
     wire [31:0] ebase = ({16'd0, rows} * 32'd2 + 32'd15) & ~32'd15;
     wire [31:0] ew    = 32'd8 + {28'd0, hi};
     wire [31:0] ebit  = {ebase[28:0], 3'b000} + e * ew;
-    wire [31:0] w0    = vbuf[ebit[VAW+4:5]];
-    wire [31:0] w1    = vbuf[ebit[VAW+4:5] + 1'b1];
-    wire [63:0] ent64 = {w1, w0} >> ebit[4:0];
-    wire [7:0]  delta = ent64[7:0];
-    wire [7:0]  v     = (hi == 4'd4) ? {{4{ent64[11]}}, ent64[11:8]} : ent64[15:8];
+    wire [31:0] words = nbytes >> 2;
+    reg  [95:0] ewin;                      // the next entries' bits, bit 0 the oldest
+    reg  [6:0]  efill;
+    reg  [31:0] enxt;                      // next entry word to read
+    reg         epend, cpend;              // an entry word / the count word in flight
+    reg         chave;                     // the row's count has arrived
+    reg  [15:0] cnt;
+    wire        want_cnt = row_init && !chave && !cpend;
+    wire        e_room   = {25'd0, efill} + 32'd64 <= 32'd96;
+    assign rd_en   = !clear && (want_cnt || (enxt < words && e_room));
+    assign rd_addr = want_cnt ? {17'd0, row[15:1]} : enxt;
+    wire [7:0]  delta = ewin[7:0];
+    wire [7:0]  v     = (hi == 4'd4) ? {{4{ewin[11]}}, ewin[11:8]} : ewin[15:8];
     wire        e_out = ebit + ew > {nbytes[28:0], 3'b000};      // past the section
+    wire        e_ok  = e_out || {25'd0, efill} >= ew;            // the entry is in the window
     wire        skip  = v == 8'd0;
     wire [31:0] pos   = cursor + {24'd0, delta};
     wire        in_beat = pos < col + LANES32;
     wire        past_k  = pos >= {16'd0, cols};
     // a beat is complete when its row has no entry left, or the next high weight lies in a
     // later beat of the row
-    wire walking = in_valid && !row_init && k_left != 16'd0;
+    wire walking = in_valid && !row_init && k_left != 16'd0 && e_ok;
     wire done    = in_valid && !row_init &&
-                   (k_left == 16'd0 || (!in_last && !skip && !in_beat && !e_out));
+                   (k_left == 16'd0 || (e_ok && !in_last && !skip && !in_beat && !e_out));
+    wire take_e  = walking && !done && !e_out;     // an entry leaves the window
+    wire [6:0]  eleft = take_e ? efill - ew[6:0] : efill;
+    wire [95:0] ekept = take_e ? ewin >> ew[6:0] : ewin;
 
     assign out_valid = done;
     assign in_ready  = done && out_ready;
@@ -114,9 +118,28 @@ module hq_coo_decoder #(
             slot     <= {(NBLK*N*HI){1'b0}};
             used     <= {(NBLK*SW){1'b0}};
             bad      <= 1'b0;
-            lim      <= 1'b0;
-        end else if (in_valid && row_init) begin
+            ewin     <= 96'd0;
+            efill    <= 7'd0;
+            enxt     <= ebase >> 2;
+            epend    <= 1'b0;
+            cpend    <= 1'b0;
+            chave    <= 1'b0;
+        end else begin
+            // the read port: the word asked for last cycle arrives
+            cpend <= rd_en && want_cnt;
+            epend <= rd_en && !want_cnt;
+            if (rd_en && !want_cnt) enxt <= enxt + 32'd1;
+            if (cpend) begin
+                cnt   <= row[0] ? rd_data[31:16] : rd_data[15:0];
+                chave <= 1'b1;
+            end
+            ewin  <= ekept | (epend ? {64'd0, rd_data} << eleft : 96'd0);
+            efill <= eleft + (epend ? 7'd32 : 7'd0);
+        end
+        if (clear) begin
+        end else if (in_valid && row_init && chave) begin
             row_init <= 1'b0;
+            chave    <= 1'b0;
             k_left   <= cnt;
             cursor   <= 32'd0;
             if ({15'd0, row, 1'b0} + 32'd2 > nbytes) bad <= 1'b1;   // count past the section
@@ -143,8 +166,7 @@ module hq_coo_decoder #(
             end else begin
                 cursor <= pos + 32'd1;
                 if (past_k || v == ((hi == 4'd4) ? 8'hF8 : 8'h80)) bad <= 1'b1;
-                else if ({{(32-SW){1'b0}}, u} >= N32) lim <= 1'b1;
-                else begin
+                else if ({{(32-SW){1'b0}}, u} < N32) begin
                     mask[off[$clog2(LANES)-1:0]] <= 1'b1;
                     slot[(blk[$clog2(NBLK+1)-1:0]*N + {{(32-SW){1'b0}}, u})*HI +: HI] <= v[HI-1:0];
                     used[blk[$clog2(NBLK+1)-1:0]*SW +: SW] <= u + 1'b1;
@@ -152,6 +174,6 @@ module hq_coo_decoder #(
             end
         end
     end
-    wire unused = ^{vb_addr[31:VAW], blk, ebase[31:29], ent64[63:16]};
+    wire unused = ^{blk, ebase[31:29], ebit[31:29]};
 endmodule
 `default_nettype wire

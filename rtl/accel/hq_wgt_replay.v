@@ -3,7 +3,9 @@
 // instead of once per conv position and image. capture: the beats pass through to the tile
 // and are stored in order; replay: the stored beats go to the tile again, from the first, and
 // the stream is not used. A layer whose beats do not fit (the command unit checks
-// rows x beats per row <= DEPTH) streams as before (neither mode).
+// rows x beats per row <= DEPTH) streams as before (neither mode); `over` tells that a
+// capture passed DEPTH beats (a beat split into sub-beats takes one entry per sub-beat), so
+// the store does not hold the layer and the next pass streams again.
 `default_nettype none
 module hq_wgt_replay #(
     parameter W     = 512,                 // bits of one weight beat
@@ -13,6 +15,7 @@ module hq_wgt_replay #(
     input  wire         capture,           // store the beats that pass (from the first)
     input  wire         replay,            // send the stored beats instead of the stream
     input  wire         restart,           // the next beat stored / replayed is the first
+    output reg          over,              // this capture had more beats than DEPTH
     // from the weight stream
     input  wire         s_valid,
     output wire         s_ready,
@@ -42,6 +45,7 @@ module hq_wgt_replay #(
             idx <= cur;
         if (fire && capture && !replay && cur < DEPTH)
             mem[cur[AW-1:0]] <= {s_last, s_data};
+        over <= (restart ? 1'b0 : over) | (fire && capture && !replay && cur >= DEPTH);
     end
 endmodule
 `default_nettype wire

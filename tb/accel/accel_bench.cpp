@@ -73,8 +73,12 @@ static void usage(FILE *f, const char *prog) {
         "                   reference (uint8 and int32 logits alternately)\n"
         "  --layout L       with --random-layers: pack each layer in layout L with the\n"
         "                   library's packer (default: the array's own block/dense)\n"
+        "  --max-high H     with --random-layers on the lane-group array: random blocks\n"
+        "                   of up to H high weights (more than the tile's N: extra\n"
+        "                   cycles of the beat); each layer's COMPUTE is checked against\n"
+        "                   the model's lanegroup cycle rule\n"
         "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
-        "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 1..2 on the\n"
+        "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 0..2 on the\n"
         "                   lane-group array), packed by the library, vs the reference\n"
         "  --random-conv N  instead of a model: N random conv layers (kernel, stride,\n"
         "                   padding, channels, map size, fused max-pool) and N random\n"
@@ -256,7 +260,8 @@ struct Options {
     unsigned long seed = 1;
     bool errors = false;
     int random_layers = -1, random_dense = -1;
-    int layout = -1; /* --layout for --random-layers: -1 the array's own */
+    int layout = -1;  /* --layout for --random-layers: -1 the array's own */
+    int max_high = 0; /* --max-high for --random-layers: 0 the array's N */
     int random_conv = -1;
 };
 
@@ -560,11 +565,12 @@ static void add_escape_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d
                      if (!has) put_bits(x, plane, (r * d0.cols + b0) * lo, lo, marker);
                  }
          }});
-    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: the
-     * first block of row 0 without a marker gets N + 1, and their values are inserted in the
-     * value section (the burst padding at the image end takes the longer section). */
+    /* more high weights in a block than the tile's N slots: the model runs it, so does the
+     * RTL (extra cycles of the beat, hq_beat_split.v). A valid image: the first block of row 0
+     * without a marker gets N + 1, and their values are inserted in the value section (the
+     * burst padding at the image end takes the longer section). */
     if (hi == 8)
-        cases.push_back({"escape: more markers in a block than N", HQ_ACCEL_ERR_LAYOUT,
+        cases.push_back({"escape: more markers in a block than N (accepted)", 0,
                          [=](Sim &x, const DramImage &) {
                              uint32_t before = 0, b0 = 0;
                              for (;; b0 += c.m) {
@@ -620,11 +626,12 @@ static void add_coo_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) 
          }});
     cases.push_back({"coo: count past the entries", HQ_ACCEL_ERR_WEIGHTS,
                      [=](Sim &x, const DramImage &) { put_bits(x, cnt, 0, 16, 65535); }});
-    /* an RTL limit (the model runs it): the tile has N slots per block. A valid image: N + 1
-     * entries (delta 0) inserted before row 0's, at columns 0..N (the burst padding at the
-     * image end takes the longer section; row 0's own high weights move N + 1 columns on) */
+    /* more high weights in a block than the tile's N slots: run, as the model does. A valid
+     * image: N + 1 entries (delta 0) inserted before row 0's, at columns 0..N (the burst
+     * padding at the image end takes the longer section; row 0's own high weights move N + 1
+     * columns on) */
     if (hi == 8)
-        cases.push_back({"coo: more high weights in a block than N", HQ_ACCEL_ERR_LAYOUT,
+        cases.push_back({"coo: more high weights in a block than N (accepted)", 0,
                          [=](Sim &x, const DramImage &) {
                              const unsigned add = (unsigned)kPeCfg.n + 1;
                              const uint32_t end = d0.weight_addr + d0.weight_bytes;
@@ -649,6 +656,32 @@ static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &
     }
     if (d0.layout == HQ_ACCEL_LAYOUT_COO) {
         add_coo_cases(cases, d0);
+        return;
+    }
+    if (d0.layout == HQ_ACCEL_LAYOUT_ROWGROUP) {
+        /* the row bitmap, the high rows (hi bits per weight), the low rows (lo bits) */
+        const unsigned lo = d0.lo_bits, hi = d0.hi_bits;
+        const uint32_t map = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
+        const uint32_t offh = map + ((d0.rows + 7) / 8 + 15) / 16 * 16;
+        cases.push_back(
+            {"rowgroup: high value -2^(hi-1) in the first high row", HQ_ACCEL_ERR_WEIGHTS,
+             [=](Sim &x, const DramImage &) { put_bits(x, offh, 3 * hi, hi, 1u << (hi - 1)); }});
+        if (lo >= 2)
+            cases.push_back({"rowgroup: marker in the last low row", HQ_ACCEL_ERR_WEIGHTS,
+                             [=](Sim &x, const DramImage &) {
+                                 uint32_t nh = 0;
+                                 for (uint32_t r = 0; r < d0.rows; r++)
+                                     nh += get_bits(x, map, r, 1);
+                                 const uint32_t offl =
+                                     offh + ((nh * d0.cols * hi + 7) / 8 + 15) / 16 * 16;
+                                 const uint32_t last = (d0.rows - nh) * d0.cols - 1;
+                                 put_bits(x, offl, last * lo, lo, 1u << (lo - 1));
+                             }});
+        cases.push_back({"rowgroup: every row high (rows past the image end)", HQ_ACCEL_ERR_WEIGHTS,
+                         [=](Sim &x, const DramImage &) {
+                             for (uint32_t r = 0; r < d0.rows; r++)
+                                 put_bits(x, map, r, 1, 1);
+                         }});
         return;
     }
     if (d0.layout == HQ_ACCEL_LAYOUT_DENSE) {
@@ -722,7 +755,9 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     auto f32 = [](uint32_t off, uint32_t v) {
         return [=](Sim &x, const DramImage &i) { x.put32(desc_at(i, 0) + off, v); };
     };
-    const uint8_t other_layout = kPeCfg.uniform ? HQ_ACCEL_LAYOUT_BLOCK : HQ_ACCEL_LAYOUT_ROWGROUP;
+    const uint8_t other_layout = kPeCfg.uniform                          ? HQ_ACCEL_LAYOUT_BLOCK
+                                 : d0.layout == HQ_ACCEL_LAYOUT_ROWGROUP ? HQ_ACCEL_LAYOUT_ESCAPE
+                                                                         : HQ_ACCEL_LAYOUT_ROWGROUP;
     std::vector<ErrCase> cases = {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
@@ -734,8 +769,10 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         {"rows != out_c", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_ROWS, d0.rows + 1)},
         {"cols != in size", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_COLS, d0.cols - 1)},
         {"unknown layout", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_LAYOUT, 7)},
-        {kPeCfg.uniform ? "layout not on this array" : "layout outside the slice (model runs it)",
-         HQ_ACCEL_ERR_LAYOUT, f8(HQ_ACCEL_DESC_OFF_LAYOUT, other_layout)},
+        /* (the lane-group array runs every layout: rowgroup instead, refused by the header) */
+        {kPeCfg.uniform ? "layout not on this array" : "layout other than the header's",
+         kPeCfg.uniform ? HQ_ACCEL_ERR_LAYOUT : HQ_ACCEL_ERR_WEIGHTS,
+         f8(HQ_ACCEL_DESC_OFF_LAYOUT, other_layout)},
         {"hi bits 5", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_HI_BITS, 5)},
         {"weight bytes not a multiple of 16", HQ_ACCEL_ERR_WEIGHTS,
          f32(HQ_ACCEL_DESC_OFF_WEIGHT_BYTES, d0.weight_bytes - 8)},
@@ -987,11 +1024,24 @@ static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
         m[off + i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The tile cycles of a layer by the model's array rule (model/accel/lanegroup_array.cpp,
+ * uniform8_array.cpp, through pe_vectors.c): is_hi [rows][k] the weights the model counts as
+ * high (every weight of a uniform layer). */
+static long model_compute_cycles(const pe_tile &t, const uint8_t *is_hi) {
+    pe_tile h = t;
+    h.is_hi = const_cast<uint8_t *>(is_hi);
+    return pe_tile_busy_cycles(&kPeCfg, &h);
+}
+
+static long g_compute_mismatches = 0; /* layers whose COMPUTE differs from the model's rule */
+
 /* One fully connected layer of a random tile t, its weights in the layer image `image`
  * (header, lo_shift table, sections) at WGT, outputs against exp_acc / exp_y. Returns true
- * when it ran without error and every output matches. */
+ * when it ran without error and every output matches. exp_compute >= 0: the layer's COMPUTE
+ * counter (tile cycles) must equal it (else counted in g_compute_mismatches). */
 static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint32_t size,
-                           const int32_t *exp_acc, const uint8_t *exp_y, bool relu, uint32_t *err) {
+                           const int32_t *exp_acc, const uint8_t *exp_y, bool relu, uint32_t *err,
+                           long exp_compute = -1) {
     const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x10000, PRM = 0x20000,
                    WGT = 0x40000;
     std::vector<uint8_t> &m = s.mem.bytes;
@@ -1024,8 +1074,17 @@ static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint3
     d.in_stride = (uint32_t)t.k;
     d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
     hq::accel::desc_to_bytes(d, &m[DESC]);
+    const uint64_t compute0 = s.counter(HQ_ACCEL_REG_COMPUTE_LO);
     Sim::Result r = s.run(B + DESC, 1, 20000000);
     *err = r.err;
+    if (!s.hung && r.err == 0 && exp_compute >= 0) {
+        const uint64_t got = s.counter(HQ_ACCEL_REG_COMPUTE_LO) - compute0;
+        if (got != (uint64_t)exp_compute && g_compute_mismatches++ < 5)
+            std::fprintf(stderr,
+                         "COMPUTE MISMATCH layout %u (K %d, rows %d): %llu tile cycles, "
+                         "the model's rule %ld\n",
+                         image[0], t.k, t.rows, (unsigned long long)got, exp_compute);
+    }
     bool bad = s.hung || r.err != 0;
     for (int row = 0; !bad && row < t.rows; row++)
         bad =
@@ -1056,7 +1115,52 @@ static int pack_tile(const pe_cfg &c, const pe_tile &t, hq_layout_kind layout,
     return 0;
 }
 
-static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
+static constexpr uint32_t kVbufBytes = 16384; /* hq_accel's default VBUF_BYTES */
+
+/* `rowgroup` needs whole high rows: each row of t becomes a high row (int8 values, about a
+ * fifth 0, which are low code 0) with probability 1/4, else a low row (the tile's low codes);
+ * the expected outputs are computed again by the C reference. */
+static void make_rowgroup_tile(const pe_cfg &c, pe_rng &rng, pe_tile &t) {
+    const int qmax = (1 << (c.hi - 1)) - 1, cmax = c.lo == 1 ? 1 : (1 << (c.lo - 1)) - 1;
+    for (int r = 0; r < t.rows; r++) {
+        const bool high = pe_rng_range(&rng, 0, 3) == 0;
+        for (int j = 0; j < t.k; j++) {
+            const size_t i = (size_t)r * t.k + j;
+            int v;
+            if (high)
+                v = pe_rng_range(&rng, 0, 4) == 0 ? 0 : pe_rng_range(&rng, -qmax, qmax);
+            else if (c.lo == 1)
+                v = (pe_rng_range(&rng, 0, 1) ? 1 : -1) * (1 << t.lo_shift[r]);
+            else
+                v = pe_rng_range(&rng, -cmax, cmax) * (1 << t.lo_shift[r]);
+            t.w[i] = (int8_t)v;
+            t.is_hi[i] = (uint8_t)(high && v != 0);
+        }
+    }
+    std::vector<float> scale((size_t)t.rows, 1.0f);
+    hq_qlayer q{};
+    q.lo_bits = c.lo;
+    q.hi_bits = c.hi;
+    q.w = t.w;
+    q.is_hi = t.is_hi;
+    q.lo_shift = t.lo_shift;
+    q.w_scale = scale.data();
+    q.bias = t.bias;
+    q.rq_mult = t.mult;
+    q.rq_shift = t.shift;
+    hq_layer L{};
+    L.kind = HQ_LAYER_DENSE;
+    L.in = hq_shape{t.k, 1, 1};
+    L.out = hq_shape{t.rows, 1, 1};
+    L.rows = t.rows;
+    L.cols = t.k;
+    L.relu = 1;
+    L.q = &q;
+    hq_ref_layer_acc(&L, t.act, 1, t.exp_acc);
+    hq_ref_requant(&q, t.rows, t.exp_acc, 1, t.exp_y);
+}
+
+static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int max_high) {
     const pe_cfg c = kPeCfg;
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
@@ -1065,14 +1169,18 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
      * fills the accelerator's whole activation buffer */
     pe_cfg rc = c;
     rc.nb_max = std::min(c.nb_max, 16);
-    long bad_layers = 0, rows_total = 0;
+    long bad_layers = 0, rows_total = 0, over_buffer = 0;
     const int total = PE_DIRECTED_COUNT + n;
     for (int li = 0; li < total; li++) {
         pe_tile t{};
         char err[256];
         const bool directed = li < PE_DIRECTED_COUNT;
+        /* --max-high H: blocks of up to H high weights (random per layer), more than the
+         * tile's N slots: the decoders' layouts run them in extra cycles of the beat */
+        pe_cfg rl = rc;
+        if (max_high > 0 && !c.uniform) rl.n = pe_rng_range(&rng, 1, std::min(max_high, c.m));
         if ((directed ? pe_tile_directed(&c, li, &rng, &t, err, sizeof err)
-                      : pe_tile_random(&rc, &rng, 64, &t, err, sizeof err))) {
+                      : pe_tile_random(&rl, &rng, 64, &t, err, sizeof err))) {
             std::fprintf(stderr, "layer %d: %s\n", li, err);
             return 2;
         }
@@ -1085,6 +1193,7 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
         const uint32_t payload = c.uniform ? 16 : (16 + (uint32_t)t.rows + 15) / 16 * 16;
         const uint32_t size = (payload + (uint32_t)t.rows * row_bytes + 63) / 64 * 64;
         std::vector<uint8_t> m(size, 0);
+        if (layout == HQ_LAYOUT_ROWGROUP && !c.uniform) make_rowgroup_tile(c, rng, t);
         if (layout >= 0) { /* --layout: the library's packer */
             if (pack_tile(c, t, (hq_layout_kind)layout, &m, err, sizeof err)) {
                 std::fprintf(stderr, "layer %d: pack: %s\n", li, err);
@@ -1092,8 +1201,21 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
                 return 2;
             }
             uint32_t e = 0;
-            const bool ok =
-                run_tile_layer(s, t, m.data(), (uint32_t)m.size(), t.exp_acc, t.exp_y, relu, &e);
+            const bool ok = run_tile_layer(s, t, m.data(), (uint32_t)m.size(), t.exp_acc, t.exp_y,
+                                           relu, &e, model_compute_cycles(t, t.is_hi));
+            /* escape / coo: the sections after the plane above VBUF_BYTES are the RTL's
+             * documented buffer limit (ERR_BUF_OVERFLOW), not a mismatch */
+            const uint32_t plane_end =
+                ((16 + (uint32_t)t.rows + 15) / 16 * 16 +
+                 ((uint32_t)t.rows * (uint32_t)t.k * (uint32_t)c.lo + 7) / 8 + 15) /
+                16 * 16;
+            if (!ok && !s.hung && e == HQ_ACCEL_ERR_BUF_OVERFLOW &&
+                (layout == HQ_LAYOUT_ESCAPE || layout == HQ_LAYOUT_COO) &&
+                m.size() - plane_end > kVbufBytes) {
+                over_buffer++;
+                pe_tile_free(&t);
+                continue;
+            }
             if (!ok && bad_layers++ < 5)
                 std::fprintf(stderr, "MISMATCH %s layer %d (%s, K %d, rows %d, %s): error %u\n",
                              hq_layout_name((hq_layout_kind)layout), li,
@@ -1119,7 +1241,8 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
                         t.wbeats + (size_t)r * t.nbeats * beat, row_bytes);
         }
         uint32_t e = 0;
-        const bool ok = run_tile_layer(s, t, m.data(), size, t.exp_acc, t.exp_y, relu, &e);
+        const bool ok = run_tile_layer(s, t, m.data(), size, t.exp_acc, t.exp_y, relu, &e,
+                                       model_compute_cycles(t, t.is_hi));
         if (!ok && bad_layers++ < 5)
             std::fprintf(stderr, "MISMATCH layer %d (%s, K %d, rows %d, %s): error %u\n", li,
                          directed ? pe_directed_name(li) : "random", t.k, t.rows,
@@ -1128,11 +1251,12 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout) {
         pe_tile_free(&t);
         if (s.hung) break;
     }
-    std::printf("%s: %d layers (%d directed, %d random), %ld rows: %ld mismatching layers, AXI "
-                "violations %ld\n",
+    std::printf("%s: %d layers (%d directed, %d random), %ld rows: %ld mismatching layers, %ld "
+                "layers off the model's cycle rule, %ld refused for VBUF_BYTES, AXI violations "
+                "%ld\n",
                 ACCEL_CONFIG_NAME, total, (int)PE_DIRECTED_COUNT, n, rows_total, bad_layers,
-                s.chk.violations);
-    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+                g_compute_mismatches, over_buffer, s.chk.violations);
+    return bad_layers || g_compute_mismatches || s.chk.violations || s.hung ? 1 : 0;
 }
 
 /* ---- random conv and max-pool layers: the model's im2col and max-pool as the reference ---- */
@@ -1331,10 +1455,11 @@ struct DenseFormat {
 static int run_random_dense(Sim &s, int n, unsigned long seed) {
     const pe_cfg c = kPeCfg;
     /* uniform8: every width (the decoder makes int8 weights); lane-group: low codes that its
-     * low lanes take (-1, 0, +1) */
+     * low lanes take (-1, 0, +1), and uniform layers (every weight high: one tile cycle per
+     * weight of a beat's busiest group, the model's lanegroup rule) */
     static const DenseFormat kUniform[] = {{0, 8}, {0, 4}, {1, 8}, {2, 8}, {3, 8},
                                            {4, 8}, {1, 4}, {2, 4}, {3, 4}};
-    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {1, 4}, {2, 4}};
+    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {0, 8}, {1, 4}, {2, 4}, {0, 4}};
     const DenseFormat *fmts = c.uniform ? kUniform : kLaneGroup;
     const int nf = c.uniform ? (int)(sizeof kUniform / sizeof kUniform[0])
                              : (int)(sizeof kLaneGroup / sizeof kLaneGroup[0]);
@@ -1401,8 +1526,10 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         }
         const bool relu = li % 2 == 0;
         uint32_t e = 0;
-        const bool ok =
-            run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(), relu, &e);
+        /* the model counts every weight of a uniform layer as high */
+        std::fill(is_hi.begin(), is_hi.end(), (uint8_t)(f.lo == 0));
+        const bool ok = run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(),
+                                       relu, &e, model_compute_cycles(t, is_hi.data()));
         if (!ok && bad_layers++ < 5)
             std::fprintf(stderr,
                          "MISMATCH dense layer %d (lo %d hi %d, K %d, rows %d, %s): error %u\n", li,
@@ -1412,10 +1539,11 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         pe_tile_free(&t);
         if (s.hung) break;
     }
-    std::printf("%s: %d random dense layers (%d widths), %ld rows: %ld mismatching layers, AXI "
-                "violations %ld\n",
-                ACCEL_CONFIG_NAME, n, nf, rows_total, bad_layers, s.chk.violations);
-    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+    std::printf("%s: %d random dense layers (%d widths), %ld rows: %ld mismatching layers, %ld "
+                "layers off the model's cycle rule, AXI violations %ld\n",
+                ACCEL_CONFIG_NAME, n, nf, rows_total, bad_layers, g_compute_mismatches,
+                s.chk.violations);
+    return bad_layers || g_compute_mismatches || s.chk.violations || s.hung ? 1 : 0;
 }
 
 int main(int argc, char **argv) {
@@ -1454,6 +1582,8 @@ int main(int argc, char **argv) {
             o.random_conv = std::atoi(need("a count"));
         else if (a == "--random-dense")
             o.random_dense = std::atoi(need("a count"));
+        else if (a == "--max-high")
+            o.max_high = std::atoi(need("a count"));
         else if (a == "--layout") {
             hq_layout_kind k;
             char e[256];
@@ -1482,7 +1612,8 @@ int main(int argc, char **argv) {
         s.mem.interval = o.interval;
         s.mem.stall = o.stall;
         s.mem.rng.seed(o.seed);
-        int rc = o.random_layers >= 0  ? run_random_layers(s, o.random_layers, o.seed, o.layout)
+        int rc = o.random_layers >= 0
+                     ? run_random_layers(s, o.random_layers, o.seed, o.layout, o.max_high)
                  : o.random_dense >= 0 ? run_random_dense(s, o.random_dense, o.seed)
                                        : run_random_conv(s, o.random_conv, o.seed);
         for (const std::string &v : s.chk.first)
