@@ -174,6 +174,12 @@ def test_graph():
     r = eval_json(path("graph_q.hqm"))
     check(r.get("path") == "integer" and abs(r["correct"] - got) <= N_IMAGES // 10,
           f"integer eval {r} vs float {got}")
+    # a heterogeneous policy: its saliency pass reads each layer's source and the grouped
+    # conv's columns (it wrote past its per-column table on a depthwise conv before)
+    rc, out = hqsim("quantize", path("graph.hqm"), "-o", path("graph_h.hqm"), "--policy",
+                    "lo=2,hi=8,frac=0.05,select=saliency", "--calib", "200", "--quiet")
+    check(rc == 0, f"heterogeneous quantize: {out}")
+    check(eval_json(path("graph_h.hqm")).get("path") == "integer", "heterogeneous eval")
 
 
 def expect_error(name, nodes, inits, *needles):
