@@ -1,6 +1,7 @@
 #include "dram_image.h"
 
 #include "accel/descriptor.h"
+#include "layer_ops.h"
 #include "layer_tiling.h"
 
 #include <algorithm>
@@ -112,6 +113,9 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
                              DramImage *out) {
     *out = DramImage{};
     if (p.batch < 1 || p.n_images < 1) return "batch and image count must be at least 1";
+    char why[256];
+    for (int i = 0; i < m.n_layers; i++) /* docs/arith.md section 7a operators */
+        if (hq_layer_accel_check(&m, i, why, sizeof why)) return why;
     Layout lay{HQ_ACCEL_NET_ADDR + 256};
     const int n_desc_max = HQ_MAX_LAYERS;
     const uint32_t desc_front = lay.take((uint64_t)n_desc_max * HQ_ACCEL_DESC_BYTES, 64);

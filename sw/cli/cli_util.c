@@ -129,9 +129,15 @@ void cli_topology(const hq_model *m, char *buf, size_t len) {
         if (l->kind == HQ_LAYER_DENSE)
             n += (size_t)snprintf(buf + n, len - n, "-%d", l->rows);
         else if (l->kind == HQ_LAYER_CONV)
-            n += (size_t)snprintf(buf + n, len - n, "-conv%dx%d:%d", l->k, l->k, l->rows);
+            n += (size_t)snprintf(buf + n, len - n, "-%sconv%dx%d:%d", l->groups > 1 ? "g" : "",
+                                  l->k, l->k, l->rows);
+        else if (l->kind == HQ_LAYER_ADD)
+            n += (size_t)snprintf(buf + n, len - n, "-add");
+        else if (l->kind == HQ_LAYER_GAP)
+            n += (size_t)snprintf(buf + n, len - n, "-gap");
         else
-            n += (size_t)snprintf(buf + n, len - n, "-pool%d", l->k);
+            n += (size_t)snprintf(buf + n, len - n, "-%s%d",
+                                  l->kind == HQ_LAYER_AVGPOOL ? "avg" : "pool", l->k);
     }
 }
 

@@ -14,9 +14,10 @@
 static void help(void) {
     printf("usage: hqsim export MODEL.hqm -o OUT.onnx\n"
            "\n"
-           "Writes the float parameters of an HQSim model as an ONNX graph (opset 13): Conv,\n"
-           "MaxPool, Flatten, Gemm and Relu nodes; input 'input' [N, C, H, W] = float pixel /\n"
-           "255, output 'logits'. hqsim import reads it back to the same model (docs/onnx.md).\n"
+           "Writes the float parameters of an HQSim model as an ONNX graph (opset 13): Conv\n"
+           "(with group), MaxPool, AveragePool, GlobalAveragePool, Add, Flatten, Gemm, Relu\n"
+           "and Clip (ReLU6) nodes; input 'input' [N, C, H, W] = float pixel / 255, output\n"
+           "'logits'. hqsim import reads it back to the same model (docs/onnx.md).\n"
            "Quantized parameters are not exported (the float ones of a quantized model are).\n"
            "\n"
            "options:\n"
@@ -25,25 +26,10 @@ static void help(void) {
 }
 
 int cmd_export(int argc, char **argv) {
-    const char *in = NULL, *out = NULL, *v;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            return 0;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(v = cli_value(CMD, argc, argv, &i))) return 2;
-            out = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_unknown(CMD, a);
-        } else if (in) {
-            return cli_usage_error(CMD, "exactly one model file expected");
-        } else {
-            in = a;
-        }
-    }
-    if (!in) return cli_usage_error(CMD, "a model file is required");
-    if (!out) return cli_usage_error(CMD, "-o OUT.onnx is required");
+    const char *in, *out;
+    int st = onnx_tool_args(CMD, argc, argv, help, "model file", "a model file", "-o OUT.onnx", &in,
+                            &out);
+    if (st >= 0) return st;
     hq_model m;
     if (cli_load_model(CMD, in, &m)) return CLI_EXIT_BAD_INPUT;
     int has_float = cli_model_has_float(&m);

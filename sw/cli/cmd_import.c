@@ -19,23 +19,26 @@
 #define CMD "import"
 
 static void help(void) {
-    printf("usage: hqsim import MODEL.onnx -o OUT.hqm\n"
-           "\n"
-           "Converts an ONNX network (opset >= 11) into an HQSim model (docs/onnx.md).\n"
-           "Float ONNX: Conv (square kernel, equal strides/pads, group 1), Gemm/MatMul (+Add\n"
-           "bias), BatchNormalization (folded into the layer before it), Relu, MaxPool\n"
-           "(window = stride), Flatten/Reshape, Identity, Dropout; the result is a float\n"
-           "model (quantize it with hqsim quantize). QONNX: Quant nodes on every weight (8 or\n"
-           "4 bits, signed, per-channel or per-tensor scale, zero point 0) and on every layer\n"
-           "input (unsigned 8-bit) give a quantized model (uniform8/uniform4 layers) that\n"
-           "needs no calibration. Any other operator or attribute is an error naming the\n"
-           "node and the operator; nothing is written then.\n"
-           "The network's input is the image as float pixel / 255 in NCHW order, the\n"
-           "output the logits.\n"
-           "\n"
-           "options:\n"
-           "  -o, --output FILE  model to write (required)\n"
-           "  -h, --help         this help\n" CLI_EXIT_HELP);
+    printf(
+        "usage: hqsim import MODEL.onnx -o OUT.hqm\n"
+        "\n"
+        "Converts an ONNX network (opset >= 11) into an HQSim model (docs/onnx.md).\n"
+        "Float ONNX: Conv (square kernel, equal strides/pads, groups incl. depthwise),\n"
+        "Gemm/MatMul (+Add bias), BatchNormalization (folded into the layer before it),\n"
+        "Relu, Clip(0, 6) (ReLU6), Add of two layer outputs (residual), MaxPool and\n"
+        "AveragePool (square window, stride, padding), GlobalAveragePool, Flatten/Reshape,\n"
+        "Identity, Dropout; a node may read any earlier layer's output. The result is a\n"
+        "float model (quantize it with hqsim quantize). QONNX: Quant nodes on every weight (8 or\n"
+        "4 bits, signed, per-channel or per-tensor scale, zero point 0) and on every layer\n"
+        "input (unsigned 8-bit) give a quantized model (uniform8/uniform4 layers) that\n"
+        "needs no calibration. Any other operator or attribute is an error naming the\n"
+        "node and the operator; nothing is written then.\n"
+        "The network's input is the image as float pixel / 255 in NCHW order, the\n"
+        "output the logits.\n"
+        "\n"
+        "options:\n"
+        "  -o, --output FILE  model to write (required)\n"
+        "  -h, --help         this help\n" CLI_EXIT_HELP);
 }
 
 /* The quantization QONNX described (quant.json from the tool) applied to the float model. */
@@ -85,25 +88,10 @@ static int apply_quant(hq_model *m, json_t *q, char *err, size_t errlen) {
 }
 
 int cmd_import(int argc, char **argv) {
-    const char *in = NULL, *out = NULL, *v;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            help();
-            return 0;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!(v = cli_value(CMD, argc, argv, &i))) return 2;
-            out = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_unknown(CMD, a);
-        } else if (in) {
-            return cli_usage_error(CMD, "exactly one ONNX file expected");
-        } else {
-            in = a;
-        }
-    }
-    if (!in) return cli_usage_error(CMD, "an ONNX file is required");
-    if (!out) return cli_usage_error(CMD, "-o OUT.hqm is required");
+    const char *in, *out;
+    int st =
+        onnx_tool_args(CMD, argc, argv, help, "ONNX file", "an ONNX file", "-o OUT.hqm", &in, &out);
+    if (st >= 0) return st;
     if (access(in, R_OK)) {
         fprintf(stderr, "hqsim import: %s: cannot read it\n", in);
         return CLI_EXIT_BAD_INPUT;

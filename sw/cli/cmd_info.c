@@ -26,7 +26,8 @@ static void help(void) {
 }
 
 static const char *kind_name(hq_layer_kind k) {
-    return k == HQ_LAYER_DENSE ? "dense" : k == HQ_LAYER_CONV ? "conv" : "maxpool";
+    static const char *names[] = {"?", "dense", "conv", "maxpool", "add", "avgpool", "gap"};
+    return k >= HQ_LAYER_DENSE && k <= HQ_LAYER_GAP ? names[k] : "?";
 }
 
 static size_t macs(const hq_layer *l) {
@@ -127,7 +128,10 @@ static void print_table(const char *path, const hq_model *m, long long bytes) {
         if (l->in_act_scale > 0) snprintf(sin, sizeof sin, "%.3g", l->in_act_scale);
         if (l->out_act_scale > 0) snprintf(sout, sizeof sout, "%.3g", l->out_act_scale);
         printf("  %-2d %-8s %-13s %-14s %-10zu %-9zu %-5s %-9s -> %-9s  %s\n", i,
-               kind_name(l->kind), in, out, hq_layer_weights(l), macs(l), l->relu ? "yes" : "no",
+               kind_name(l->kind), in, out, hq_layer_weights(l), macs(l),
+               l->relu == 2   ? "relu6"
+               : l->relu == 1 ? "yes"
+                              : "no",
                sin, sout, q);
         tw += hq_layer_weights(l);
         tm += macs(l);

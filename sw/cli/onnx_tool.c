@@ -2,6 +2,7 @@
  * can validate and save its result afterwards (import) or report its status (export). */
 #include "onnx_tool.h"
 
+#include "cli_util.h"
 #include "platform_run.h"
 
 #include <errno.h>
@@ -12,6 +13,40 @@
 #include <unistd.h>
 
 #define PYTHON "/usr/bin/python3"
+
+int onnx_tool_args(const char *verb, int argc, char **argv, void (*help)(void),
+                   const char *file_kind, const char *a_file, const char *out_usage,
+                   const char **in, const char **out) {
+    const char *v;
+    char msg[128];
+    *in = *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            help();
+            return 0;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!(v = cli_value(verb, argc, argv, &i))) return 2;
+            *out = v;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_unknown(verb, a);
+        } else if (*in) {
+            snprintf(msg, sizeof msg, "exactly one %s expected", file_kind);
+            return cli_usage_error(verb, msg);
+        } else {
+            *in = a;
+        }
+    }
+    if (!*in) {
+        snprintf(msg, sizeof msg, "%s is required", a_file);
+        return cli_usage_error(verb, msg);
+    }
+    if (!*out) {
+        snprintf(msg, sizeof msg, "%s is required", out_usage);
+        return cli_usage_error(verb, msg);
+    }
+    return -1;
+}
 
 int onnx_tool_run(const char *verb, const char *const *args) {
     char tool[PATH_MAX];

@@ -19,7 +19,9 @@
 extern "C" {
 #endif
 
-#define HQM_VERSION_MAJOR 1 /* a reader refuses files with a larger major version */
+#define HQM_VERSION_MAJOR 2 /* a reader refuses files with a larger major version */
+/* Version 2 is written only for a model that uses the graph operators (docs/format.md, LEXT);
+ * every other model is written as version 1, byte for byte as before. */
 #define HQM_VERSION_MINOR 0 /* minor bumps only add ancillary chunks that old readers skip */
 
 /* Serialises m into a malloc'd buffer (*buf, *len). Returns 0, or -1 with a message. */

@@ -26,6 +26,12 @@ extern "C" {
 #define LF_FLOAT 1u
 #define LF_QUANT 2u
 
+/* 1 if layer l needs the version 2 format: a kind or activation of docs/arith.md section 7a,
+ * a generalised maxpool, or LEXT fields. */
+int hqm_layer_is_v2(const hq_layer *l);
+/* 1 if layer l has fields only the LEXT chunk carries (groups, src, src2, count_pad). */
+int hqm_layer_has_ext(const hq_layer *l);
+
 /* Geometry of layer li (shapes, kernel, GEMM size, weight count): 0, or -1 with a message. */
 int hqm_check_geometry(const hq_layer *l, int li, char *err, size_t errlen);
 

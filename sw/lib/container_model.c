@@ -3,6 +3,7 @@
 #include "container.h"
 #include "container_format.h"
 #include "hq_error.h"
+#include "layer_ops.h"
 #include "quant/policy.h"
 
 #include <math.h>
@@ -77,6 +78,34 @@ void hq_container_free_model(hq_model *m) {
 
 /* ------------------------------------------------------------------ validation */
 
+int hqm_layer_has_ext(const hq_layer *l) {
+    return l->groups > 1 || l->src || l->src2 || l->count_pad;
+}
+
+int hqm_layer_is_v2(const hq_layer *l) {
+    return hqm_layer_has_ext(l) || l->kind > HQ_LAYER_MAXPOOL || l->relu == 2 ||
+           (l->kind == HQ_LAYER_MAXPOOL && (l->stride != l->k || l->pad));
+}
+
+/* Window, stride and padding of a max or average pool, and its output shape. */
+static int check_pool(const hq_layer *l, int li, const char *name, char *err, size_t errlen) {
+    if (l->k < 1 || l->k > 15 || l->stride < 1 || l->stride > 15 || l->pad < 0 || l->pad >= l->k)
+        return hq_errf(err, errlen, "layer %d (%s): window %d, stride %d, pad %d out of range", li,
+                       name, l->k, l->stride, l->pad);
+    if (l->in.h + 2 * l->pad < l->k || l->in.w + 2 * l->pad < l->k)
+        return hq_errf(err, errlen, "layer %d (%s): window %d larger than the padded input", li,
+                       name, l->k);
+    int oh = (l->in.h + 2 * l->pad - l->k) / l->stride + 1;
+    int ow = (l->in.w + 2 * l->pad - l->k) / l->stride + 1;
+    if (l->out.c != l->in.c || l->out.h != oh || l->out.w != ow)
+        return hq_errf(err, errlen,
+                       "layer %d (%s): output %dx%dx%d does not match input %dx%dx%d pooled "
+                       "(window %d, stride %d, pad %d)",
+                       li, name, l->out.c, l->out.h, l->out.w, l->in.c, l->in.h, l->in.w, l->k,
+                       l->stride, l->pad);
+    return 0;
+}
+
 static int check_shape(hq_shape s, int li, const char *which, char *err, size_t errlen) {
     if (s.c < 1 || s.h < 1 || s.w < 1 || !shape_fits(s))
         return hq_errf(err, errlen, "layer %d: %s shape %dx%dx%d (CxHxW) is out of range", li,
@@ -88,8 +117,15 @@ int hqm_check_geometry(const hq_layer *l, int li, char *err, size_t errlen) {
     if (check_shape(l->in, li, "input", err, errlen) ||
         check_shape(l->out, li, "output", err, errlen))
         return -1;
-    if (l->relu != 0 && l->relu != 1)
-        return hq_errf(err, errlen, "layer %d: relu flag %d is not 0 or 1", li, l->relu);
+    if (l->relu < 0 || l->relu > 2)
+        return hq_errf(err, errlen, "layer %d: relu flag %d is not 0, 1 or 2 (ReLU6)", li, l->relu);
+    if (l->groups < 0 || l->src < 0 || l->src2 < 0 || l->count_pad < 0 || l->count_pad > 1 ||
+        (l->groups > 1 && l->kind != HQ_LAYER_CONV) || (l->src2 && l->kind != HQ_LAYER_ADD) ||
+        (l->count_pad && l->kind != HQ_LAYER_AVGPOOL))
+        return hq_errf(err, errlen, "layer %d: groups %d, src %d, src2 %d, count_pad %d invalid",
+                       li, l->groups, l->src, l->src2, l->count_pad);
+    if (l->kind != HQ_LAYER_DENSE && l->kind != HQ_LAYER_CONV && (l->w || l->b || l->q))
+        return hq_errf(err, errlen, "layer %d (kind %d) carries weights", li, (int)l->kind);
     switch (l->kind) {
     case HQ_LAYER_DENSE:
         /* stored flattened (docs/format.md, LAYR): input (cols, 1, 1), output (rows, 1, 1) */
@@ -118,29 +154,37 @@ int hqm_check_geometry(const hq_layer *l, int li, char *err, size_t errlen) {
         if (l->out.h != oh || l->out.w != ow)
             return hq_errf(err, errlen, "layer %d (conv): output %dx%d, expected %dx%d", li,
                            l->out.h, l->out.w, oh, ow);
-        long long k_want = (long long)l->k * l->k * l->in.c; /* up to 225 * 2^26: no int */
+        int g = hq_layer_groups(l);
+        if (l->in.c % g || l->out.c % g)
+            return hq_errf(err, errlen,
+                           "layer %d (conv): %d groups do not divide %d -> %d channels", li, g,
+                           l->in.c, l->out.c);
+        long long k_want = (long long)l->k * l->k * (l->in.c / g); /* up to 225 * 2^26 */
         if (l->rows != l->out.c || (long long)l->cols != k_want)
             return hq_errf(err, errlen, "layer %d (conv): GEMM %dx%d, expected %dx%lld", li,
                            l->rows, l->cols, l->out.c, k_want);
         break;
     }
     case HQ_LAYER_MAXPOOL:
-        if (l->k < 1 || l->k > 15 || l->stride != l->k)
-            return hq_errf(err, errlen,
-                           "layer %d (maxpool): window %d, stride %d (must be equal, "
-                           "1..15)",
-                           li, l->k, l->stride);
-        if (l->out.c != l->in.c || l->out.h != l->in.h / l->k || l->out.w != l->in.w / l->k)
-            return hq_errf(err, errlen,
-                           "layer %d (maxpool): output %dx%dx%d does not match input "
-                           "%dx%dx%d pooled by %d",
-                           li, l->out.c, l->out.h, l->out.w, l->in.c, l->in.h, l->in.w, l->k);
-        if (l->w || l->b || l->q)
-            return hq_errf(err, errlen, "layer %d (maxpool) carries weights", li);
+        if (check_pool(l, li, "maxpool", err, errlen)) return -1;
+        break;
+    case HQ_LAYER_AVGPOOL:
+        if (check_pool(l, li, "avgpool", err, errlen)) return -1;
+        break;
+    case HQ_LAYER_GAP:
+        if (l->out.c != l->in.c || l->out.h != 1 || l->out.w != 1)
+            return hq_errf(err, errlen, "layer %d (gap): output %dx%dx%d, expected %dx1x1", li,
+                           l->out.c, l->out.h, l->out.w, l->in.c);
+        break;
+    case HQ_LAYER_ADD:
+        if (l->out.c != l->in.c || l->out.h != l->in.h || l->out.w != l->in.w)
+            return hq_errf(err, errlen, "layer %d (add): output shape differs from input", li);
+        if (l->src2 < 1)
+            return hq_errf(err, errlen, "layer %d (add): no second operand (src2)", li);
         break;
     default: return hq_errf(err, errlen, "layer %d: unknown layer kind %d", li, (int)l->kind);
     }
-    if (l->kind != HQ_LAYER_MAXPOOL && hq_layer_weights(l) > HQM_MAX_WEIGHTS)
+    if (hq_layer_weights(l) > HQM_MAX_WEIGHTS)
         return hq_errf(err, errlen, "layer %d: %zu weights is more than supported (%zu)", li,
                        hq_layer_weights(l), HQM_MAX_WEIGHTS);
     return 0;
@@ -173,11 +217,6 @@ static int check_qlayer(const hq_layer *l, int li, int last, char *err, size_t e
                        "layer %d (classifier): out_act_scale %g must be 0 (its "
                        "int32 logits are not requantized)",
                        li, l->out_act_scale);
-    if (!last && !l->relu)
-        return hq_errf(err, errlen,
-                       "layer %d: a quantized hidden layer needs a ReLU (uint8 "
-                       "activations have no negative values)",
-                       li);
     int wmax = (1 << (q->hi_bits - 1)) - 1;
     int cmax = q->lo_bits > 1 ? (1 << (q->lo_bits - 1)) - 1 : 1;
     for (int r = 0; r < l->rows; r++) {
@@ -247,6 +286,34 @@ static int check_policy(const hq_model *m, char *err, size_t errlen) {
     return 0;
 }
 
+/* A layer without weights (pooling, add): never the last; in a quantized model a pool keeps its
+ * input's scale and an add's scales give representable multipliers (docs/arith.md 7a). */
+static int check_unweighted(const hq_model *m, int i, int any_q, char *err, size_t errlen) {
+    const hq_layer *l = &m->layers[i];
+    if (i == m->n_layers - 1)
+        return hq_errf(err, errlen, "the last layer (kind %d) has no weights: it must give logits",
+                       (int)l->kind);
+    if (l->kind == HQ_LAYER_ADD) {
+        hq_shape b = hq_model_out_shape(m, l->src2 - 1);
+        if (b.c != l->in.c || b.h != l->in.h || b.w != l->in.w)
+            return hq_errf(err, errlen,
+                           "layer %d (add): operands %dx%dx%d and %dx%dx%d (layer %d) differ", i,
+                           l->in.c, l->in.h, l->in.w, b.c, b.h, b.w, l->src2 - 1);
+        int32_t ma, mb;
+        int sh;
+        if (any_q && hq_add_params(l->in_act_scale, m->layers[l->src2 - 1].out_act_scale,
+                                   l->out_act_scale, &ma, &mb, &sh))
+            return hq_errf(err, errlen,
+                           "layer %d (add): scales %g + %g -> %g are not positive or give no "
+                           "representable multipliers",
+                           i, l->in_act_scale, m->layers[l->src2 - 1].out_act_scale,
+                           l->out_act_scale);
+    } else if (any_q && l->out_act_scale != l->in_act_scale) {
+        return hq_errf(err, errlen, "layer %d (pool): output scale differs from input scale", i);
+    }
+    return 0;
+}
+
 int hq_model_validate(const hq_model *m, char *err, size_t errlen) {
     if (m->n_layers < 1 || m->n_layers > HQ_MAX_LAYERS)
         return hq_errf(err, errlen, "%d layers (must be 1..%d)", m->n_layers, HQ_MAX_LAYERS);
@@ -265,26 +332,25 @@ int hq_model_validate(const hq_model *m, char *err, size_t errlen) {
         const hq_layer *l = &m->layers[i];
         int last = i == m->n_layers - 1;
         if (hqm_check_geometry(l, i, err, errlen)) return -1;
-        hq_shape prev = i ? m->layers[i - 1].out : m->input;
+        if (l->src > i || l->src2 > i)
+            return hq_errf(err, errlen, "layer %d: source %d/%d is not an earlier layer", i,
+                           l->src - 1, l->src2 - 1);
+        const int src = hq_layer_src(m, i);
+        hq_shape prev = hq_model_out_shape(m, src);
         if (shape_elems(l->in) != shape_elems(prev) ||
             (l->kind != HQ_LAYER_DENSE &&
              (l->in.c != prev.c || l->in.h != prev.h || l->in.w != prev.w)))
             return hq_errf(err, errlen,
-                           "layer %d: input %dx%dx%d does not match the previous "
-                           "output %dx%dx%d",
-                           i, l->in.c, l->in.h, l->in.w, prev.c, prev.h, prev.w);
-        if (any_q && i > 0 && l->in_act_scale != m->layers[i - 1].out_act_scale)
+                           "layer %d: input %dx%dx%d does not match the output %dx%dx%d of "
+                           "its source (layer %d)",
+                           i, l->in.c, l->in.h, l->in.w, prev.c, prev.h, prev.w, src);
+        if (any_q && src >= 0 && l->in_act_scale != m->layers[src].out_act_scale)
             return hq_errf(err, errlen,
                            "layer %d: input scale %g differs from the output scale %g "
                            "of layer %d",
-                           i, l->in_act_scale, m->layers[i - 1].out_act_scale, i - 1);
-        if (l->kind == HQ_LAYER_MAXPOOL) {
-            if (last) return hq_errf(err, errlen, "the last layer is a maxpool");
-            if (any_q && l->out_act_scale != l->in_act_scale)
-                return hq_errf(err, errlen,
-                               "layer %d (maxpool): output scale differs from input "
-                               "scale",
-                               i);
+                           i, l->in_act_scale, m->layers[src].out_act_scale, src);
+        if (l->kind != HQ_LAYER_DENSE && l->kind != HQ_LAYER_CONV) {
+            if (check_unweighted(m, i, any_q, err, errlen)) return -1;
             continue;
         }
         if (!l->w != !l->b)

@@ -107,9 +107,34 @@ static int read_layer_chunk(hq_model *m, rbuf *c, uint32_t *flags, int *seen, ch
     l->out_act_scale = get_f32(c, &bad);
     flags[i] = get_u32(c, &bad);
     if (bad) return hq_errf(err, errlen, "LAYR chunk of layer %d: truncated or malformed", i);
-    if (flags[i] & ~(LF_FLOAT | LF_QUANT) || (l->kind == HQ_LAYER_MAXPOOL && flags[i]))
+    if (flags[i] & ~(LF_FLOAT | LF_QUANT) ||
+        (l->kind != HQ_LAYER_DENSE && l->kind != HQ_LAYER_CONV && flags[i]))
         return hq_errf(err, errlen, "LAYR chunk of layer %d: bad flags 0x%x", i, flags[i]);
     return hqm_check_geometry(l, i, err, errlen);
+}
+
+/* LEXT: groups, sources and count_pad of a layer (docs/format.md), right before its LAYR
+ * chunk, whose geometry check then includes them. */
+static int read_ext_chunk(hq_model *m, rbuf *c, const int *seen, int *ext_seen, unsigned major,
+                          char *err, size_t errlen) {
+    int bad = 0;
+    int i = get_int(c, &bad);
+    if (bad || i >= m->n_layers || seen[i])
+        return hq_errf(err, errlen, "LEXT chunk: layer %d unknown or after its LAYR chunk", i);
+    if (major < 2) return hq_errf(err, errlen, "LEXT chunk in a version %u file", major);
+    if (ext_seen[i]) return hq_errf(err, errlen, "LEXT chunk: layer %d appears twice", i);
+    ext_seen[i] = 1;
+    hq_layer *l = &m->layers[i];
+    l->groups = get_int(c, &bad);
+    l->src = get_int(c, &bad);
+    l->src2 = get_int(c, &bad);
+    l->count_pad = get_int(c, &bad);
+    if (bad || c->pos != c->len)
+        return hq_errf(err, errlen, "LEXT chunk of layer %d: truncated or malformed", i);
+    if (l->src > i || l->src2 > i)
+        return hq_errf(err, errlen, "LEXT chunk of layer %d: source %d/%d is not an earlier layer",
+                       i, l->src - 1, l->src2 - 1);
+    return 0;
 }
 
 /* FPAR/QPAR: the layer's LAYR chunk must come first (its geometry sizes the arrays). */
@@ -194,7 +219,7 @@ static int parse(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t 
                        stored, crc);
     r.len = len - 4;
 
-    int seen[HQ_MAX_LAYERS] = {0}, have_model = 0;
+    int seen[HQ_MAX_LAYERS] = {0}, ext_seen[HQ_MAX_LAYERS] = {0}, have_model = 0;
     uint32_t flags[HQ_MAX_LAYERS] = {0};
     for (uint32_t i = 0; i < n_chunks; i++) {
         char tag[5] = {0};
@@ -215,6 +240,8 @@ static int parse(hq_model *m, const uint8_t *buf, size_t len, char *err, size_t 
             return hq_errf(err, errlen, "first chunk is '%.4s', expected MODL", tag);
         } else if (!strcmp(tag, "LAYR")) {
             rc = read_layer_chunk(m, &c, flags, seen, err, errlen);
+        } else if (!strcmp(tag, "LEXT")) {
+            rc = read_ext_chunk(m, &c, seen, ext_seen, major, err, errlen);
         } else if (!strcmp(tag, "FPAR")) {
             rc = read_float_chunk(m, &c, seen, err, errlen);
         } else if (!strcmp(tag, "QPAR")) {

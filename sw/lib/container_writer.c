@@ -87,10 +87,14 @@ int hq_container_write_mem(const hq_model *m, uint8_t **out, size_t *outlen, cha
         return hq_errf(err, errlen, "refusing to save an invalid model: %s", why);
     wbuf b = {0};
     uint32_t n_chunks = 1;
-    for (int i = 0; i < m->n_layers; i++)
-        n_chunks += 1 + (m->layers[i].w != NULL) + (m->layers[i].q != NULL);
+    int v2 = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        n_chunks += 1 + (m->layers[i].w != NULL) + (m->layers[i].q != NULL) +
+                    hqm_layer_has_ext(&m->layers[i]);
+        v2 |= hqm_layer_is_v2(&m->layers[i]);
+    }
     put(&b, HQM_MAGIC, 8);
-    put_u16(&b, HQM_VERSION_MAJOR);
+    put_u16(&b, v2 ? HQM_VERSION_MAJOR : 1);
     put_u16(&b, HQM_VERSION_MINOR);
     put_u32(&b, n_chunks);
     put_u64(&b, 0); /* file length, patched below */
@@ -111,6 +115,15 @@ int hq_container_write_mem(const hq_model *m, uint8_t **out, size_t *outlen, cha
 
     for (int i = 0; i < m->n_layers; i++) {
         const hq_layer *l = &m->layers[i];
+        if (hqm_layer_has_ext(l)) {
+            c = begin_chunk(&b, "LEXT");
+            put_u32(&b, (uint32_t)i);
+            put_u32(&b, (uint32_t)hq_layer_groups(l));
+            put_u32(&b, (uint32_t)l->src);
+            put_u32(&b, (uint32_t)l->src2);
+            put_u32(&b, (uint32_t)l->count_pad);
+            end_chunk(&b, c);
+        }
         c = begin_chunk(&b, "LAYR");
         put_u32(&b, (uint32_t)i);
         put_u32(&b, (uint32_t)l->kind);

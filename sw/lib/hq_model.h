@@ -22,7 +22,16 @@ extern "C" {
  * own (docs/format.md). */
 #define HQ_MAX_LAYERS 256
 
-typedef enum { HQ_LAYER_DENSE = 1, HQ_LAYER_CONV = 2, HQ_LAYER_MAXPOOL = 3 } hq_layer_kind;
+/* add: residual add of two earlier outputs; avgpool: average pooling; gap: global average
+ * pooling (docs/arith.md section 7a). */
+typedef enum {
+    HQ_LAYER_DENSE = 1,
+    HQ_LAYER_CONV = 2,
+    HQ_LAYER_MAXPOOL = 3,
+    HQ_LAYER_ADD = 4,
+    HQ_LAYER_AVGPOOL = 5,
+    HQ_LAYER_GAP = 6
+} hq_layer_kind;
 
 typedef struct {
     int c, h, w; /* a dense layer's input/output is 1 x 1 x n... flattened HWC */
@@ -44,12 +53,17 @@ typedef struct {
 typedef struct {
     hq_layer_kind kind;
     hq_shape in, out;
-    int k, stride, pad; /* conv: square kernel, stride, zero padding; maxpool: window=stride=k */
-    int relu;           /* 1: ReLU after the layer (all hidden layers) */
+    int k, stride, pad; /* conv, maxpool, avgpool: square kernel/window, stride, padding */
+    int relu;           /* 0: none (a hidden layer's output is int8), 1: ReLU, 2: ReLU6 */
     int rows, cols;     /* GEMM view of a weighted layer */
     float *w, *b;       /* float parameters [rows][cols], [rows]; NULL for maxpool */
     float in_act_scale, out_act_scale; /* quantized models: activation scales */
     hq_qlayer *q;                      /* NULL for a float-only layer */
+    /* The graph and the operators of docs/arith.md section 7a; all 0 in a plain chain. */
+    int groups;    /* conv: 0 or 1 = ordinary, in.c = depthwise */
+    int src;       /* 0: reads the previous layer (layer 0: the input); j + 1: reads layer j */
+    int src2;      /* add: j + 1 = the second operand is the output of layer j */
+    int count_pad; /* avgpool: 1 = padding counts in the divisor (ONNX count_include_pad) */
 } hq_layer;
 
 typedef struct {
@@ -66,6 +80,21 @@ typedef struct {
 /* Number of activation elements of a shape. */
 static inline size_t hq_shape_elems(hq_shape s) {
     return (size_t)s.c * (size_t)s.h * (size_t)s.w;
+}
+
+/* Conv groups (0 is read as 1). */
+static inline int hq_layer_groups(const hq_layer *l) {
+    return l->groups > 1 ? l->groups : 1;
+}
+
+/* Index of the layer whose output layer i reads (-1: the network input). */
+static inline int hq_layer_src(const hq_model *m, int i) {
+    return m->layers[i].src > 0 ? m->layers[i].src - 1 : i - 1;
+}
+
+/* Shape of the output of layer j (-1: the network input). */
+static inline hq_shape hq_model_out_shape(const hq_model *m, int j) {
+    return j < 0 ? m->input : m->layers[j].out;
 }
 
 #ifdef __cplusplus

@@ -18,6 +18,12 @@ static int is_weighted(const hq_layer *l) {
     return l->kind == HQ_LAYER_DENSE || l->kind == HQ_LAYER_CONV;
 }
 
+/* Layers whose outputs are requantized and so get a calibrated scale: weighted layers and
+ * residual adds (pools pass their input's scale through). */
+static int is_requantized(const hq_layer *l) {
+    return is_weighted(l) || l->kind == HQ_LAYER_ADD;
+}
+
 void hq_calib_opts_default(hq_calib_opts *o) {
     o->n_images = HQ_CALIB_DEFAULT_IMAGES;
     o->percentile = HQ_CALIB_DEFAULT_PERCENTILE;
@@ -46,13 +52,13 @@ static int calib_pass(const hq_model *m, const hq_dataset *d, int n, int upto, i
             size_t na = (size_t)b * hq_shape_elems(m->layers[l].out);
             if (pass == 0) {
                 double mx = st->maxv[l];
-                for (size_t j = 0; j < na; j++)
-                    if (a[j] > mx) mx = a[j];
+                for (size_t j = 0; j < na; j++) /* |x|: a layer without ReLU is signed */
+                    if (fabsf(a[j]) > mx) mx = fabsf(a[j]);
                 st->maxv[l] = mx;
             } else if (st->maxv[l] > 0) {
                 double to_bin = CALIB_BINS / st->maxv[l];
                 for (size_t j = 0; j < na; j++) {
-                    int bin = a[j] <= 0 ? 0 : (int)(a[j] * to_bin);
+                    int bin = a[j] == 0 ? 0 : (int)(fabsf(a[j]) * to_bin);
                     st->hist[l][bin < CALIB_BINS ? bin : CALIB_BINS - 1]++;
                 }
             }
@@ -91,17 +97,17 @@ int hq_ptq_calibrate(hq_model *m, const hq_dataset *calib, const hq_calib_opts *
     if ((size_t)calib->rows * calib->cols != hq_shape_elems(m->input))
         return hq_errf(err, errlen, "calibration images are %dx%d, the model expects %dx%dx%d",
                        calib->rows, calib->cols, m->input.h, m->input.w, m->input.c);
-    /* The hidden weighted layers are the ones whose outputs are requantized. */
+    /* The hidden weighted layers and adds are the ones whose outputs are requantized. */
     int upto = -1;
     for (int l = 0; l < m->n_layers - 1; l++)
-        if (is_weighted(&m->layers[l])) upto = l;
+        if (is_requantized(&m->layers[l])) upto = l;
     float *acts[HQ_MAX_LAYERS] = {0};
     double maxv[HQ_MAX_LAYERS] = {0};
     uint64_t *hist[HQ_MAX_LAYERS] = {0};
     calib_state st = {acts, maxv, hist};
     int rc = 0;
     for (int l = 0; l <= upto && !rc; l++) {
-        if (!is_weighted(&m->layers[l])) continue;
+        if (!is_requantized(&m->layers[l])) continue;
         acts[l] = malloc((size_t)CALIB_BATCH * hq_shape_elems(m->layers[l].out) * sizeof(float));
         hist[l] = calloc(CALIB_BINS, sizeof(uint64_t));
         if (!acts[l] || !hist[l]) rc = hq_errf(err, errlen, "out of memory for calibration");
@@ -110,24 +116,26 @@ int hq_ptq_calibrate(hq_model *m, const hq_dataset *calib, const hq_calib_opts *
     if (!rc && upto >= 0 && o->percentile < 100)
         rc = calib_pass(m, calib, n, upto, 1, &st, err, errlen);
     if (!rc) {
-        float scale = 1.0f / 255.0f; /* raw pixels */
         for (int l = 0; l < m->n_layers; l++) {
             hq_layer *L = &m->layers[l];
-            L->in_act_scale = scale;
+            const int src = hq_layer_src(m, l);
+            /* raw pixels, or the scale of the layer read */
+            L->in_act_scale = src < 0 ? 1.0f / 255.0f : m->layers[src].out_act_scale;
             if (l == m->n_layers - 1) {
                 L->out_act_scale = 0.0f;
-            } else if (is_weighted(L)) {
+            } else if (is_requantized(L)) {
                 double clip = o->percentile < 100 ? hist_percentile(hist[l], maxv[l], o->percentile)
                                                   : maxv[l];
+                if (L->relu == 2 && clip > 6.0) clip = 6.0; /* ReLU6 */
+                double codes = L->relu ? 255.0 : 127.0;     /* no ReLU: int8 codes */
                 /* A layer that never fires still needs a valid (positive) scale. */
-                L->out_act_scale = clip > 0 ? (float)(clip / 255.0) : 1.0f / 255.0f;
+                L->out_act_scale = clip > 0 ? (float)(clip / codes) : 1.0f / 255.0f;
                 if (o->verbose)
                     hq_notef("calibrate: layer %d max %.4f clip %.4f (p%g) scale %.6g\n", l,
                              maxv[l], clip, o->percentile, L->out_act_scale);
             } else {
-                L->out_act_scale = scale; /* maxpool: max commutes with a monotonic code */
+                L->out_act_scale = L->in_act_scale; /* pools: max/mean commute with the code */
             }
-            scale = L->out_act_scale;
         }
     }
     for (int l = 0; l < HQ_MAX_LAYERS; l++) {

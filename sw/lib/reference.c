@@ -1,6 +1,7 @@
 /* Integer reference inference (docs/arith.md): int16-widened GEMM kernels, im2col, requant,
  * maxpool, and the batched, OpenMP-parallel network driver. */
 #include "hq_error.h"
+#include "layer_ops.h"
 #include "reference.h"
 
 #include "hq_arith.h"
@@ -25,20 +26,29 @@ typedef struct {
     int kp;        /* padded K */
     int positions; /* output positions per input (dense: 1, conv: out.h * out.w) */
     int16_t *w16;  /* [rows][kp] widened effective weights */
+    /* the graph (docs/arith.md section 7a) */
+    int src, src2;          /* layers read (-1: the network input) */
+    int sgn, sgn2;          /* 1: that input holds int8 codes */
+    int buf;                /* activation buffer of this layer's output */
+    int lo, hi;             /* requantization clamp */
+    int32_t add_ma, add_mb; /* residual add multipliers */
+    int add_shift;
 } ref_layer;
 
 struct hq_ref_net {
     const hq_model *m;
     ref_layer L[HQ_MAX_LAYERS];
+    int n_bufs;         /* activation buffers one batch needs (outputs alive at once) */
     size_t max_elems;   /* largest activation tensor of one image */
     size_t gemm_in_cap; /* int16 GEMM input entries needed for one batch */
     size_t acc_cap;     /* int32 accumulators needed for one batch */
 };
 
 typedef struct {
-    uint8_t *act[2];
+    uint8_t *act[HQ_MAX_LAYERS];
     int16_t *a16;
     int32_t *acc;
+    int32_t *gacc; /* one group's accumulators of a grouped conv */
     int32_t *logits;
 } ref_scratch;
 
@@ -89,19 +99,56 @@ void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp
 }
 
 /* Dense input: one GEMM row per input vector, zero-padded to kp. */
-static void widen_rows(const uint8_t *in, int n, int cols, int kp, int16_t *a16) {
+static void widen_rows(const uint8_t *in, int n, int cols, int kp, int sgn, int16_t *a16) {
     for (int i = 0; i < n; i++) {
         const uint8_t *src = in + (size_t)i * cols;
         int16_t *dst = a16 + (size_t)i * kp;
-        for (int k = 0; k < cols; k++)
-            dst[k] = src[k];
+        if (sgn)
+            for (int k = 0; k < cols; k++)
+                dst[k] = (int8_t)src[k];
+        else
+            for (int k = 0; k < cols; k++)
+                dst[k] = src[k];
         for (int k = cols; k < kp; k++)
             dst[k] = 0;
     }
 }
 
-/* im2col of one HWC image: row p = oy * out.w + ox, column (ky*k + kx)*C + c; padding reads 0.
- * For one (oy, ox, ky) the k*C inputs are contiguous in HWC memory: copied in one run. */
+/* Signed inputs are int8 codes: sign-extend the whole matrix after the copy. */
+static void sign_extend(int16_t *a16, size_t count) {
+    for (size_t j = 0; j < count; j++)
+        a16[j] = (int8_t)(uint8_t)a16[j];
+}
+
+/* im2col of the channels [c0, c0 + Cg) of one HWC image (Cg = C unless the conv is grouped):
+ * row p = oy * out.w + ox, column (ky*k + kx)*Cg + c; padding reads 0. For one (oy, ox, ky)
+ * of an ungrouped conv the k*C inputs are contiguous in HWC memory: copied in one run. */
+static void im2col_group(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16, int c0,
+                         int Cg) {
+    const int CI = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
+    for (int oy = 0; oy < L->out.h; oy++)
+        for (int ox = 0; ox < L->out.w; ox++) {
+            int16_t *dst = a16 + ((size_t)oy * L->out.w + ox) * kp;
+            for (int ky = 0; ky < k; ky++) {
+                int y = oy * L->stride - L->pad + ky;
+                for (int kx = 0; kx < k; kx++) {
+                    int x = ox * L->stride - L->pad + kx;
+                    int16_t *d = dst + (ky * k + kx) * Cg;
+                    if (y < 0 || y >= H || x < 0 || x >= W) {
+                        for (int c = 0; c < Cg; c++)
+                            d[c] = 0;
+                        continue;
+                    }
+                    const uint8_t *src = img + ((size_t)y * W + x) * CI + c0;
+                    for (int c = 0; c < Cg; c++)
+                        d[c] = src[c];
+                }
+            }
+            for (int c = k * k * Cg; c < kp; c++)
+                dst[c] = 0;
+        }
+}
+
 static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16) {
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
     for (int oy = 0; oy < L->out.h; oy++)
@@ -200,17 +247,39 @@ static int positions_of(const hq_layer *L) {
     return L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1;
 }
 
-/* acc for n inputs with prepared weights; a16 holds max(n, positions) * kp entries. */
+/* A grouped conv on one image: per group, the im2col of its channels times its rows, the
+ * accumulators scattered into the [positions][rows] order. gacc: positions * rows/g. */
+static void grouped_conv_acc(const hq_layer *L, const ref_layer *R, const uint8_t *img,
+                             int16_t *a16, int32_t *gacc, int32_t *acc) {
+    const int g = hq_layer_groups(L), Cg = L->in.c / g, Rg = L->rows / g, P = R->positions;
+    for (int grp = 0; grp < g; grp++) {
+        im2col_group(L, img, R->kp, a16, grp * Cg, Cg);
+        if (R->sgn) sign_extend(a16, (size_t)P * R->kp);
+        hq_ref_gemm_i16(a16, P, R->w16 + (size_t)grp * Rg * R->kp, Rg, R->kp, gacc);
+        for (int p = 0; p < P; p++)
+            memcpy(acc + (size_t)p * L->rows + (size_t)grp * Rg, gacc + (size_t)p * Rg,
+                   (size_t)Rg * sizeof *acc);
+    }
+}
+
+/* acc for n inputs with prepared weights; a16 holds max(n, positions) * kp entries, gacc
+ * (grouped convs only) positions * rows entries. */
 static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, int n, int16_t *a16,
-                      int32_t *acc) {
+                      int32_t *gacc, int32_t *acc) {
     const int rows = L->rows;
     if (L->kind == HQ_LAYER_DENSE) {
-        widen_rows(in, n, L->cols, R->kp, a16);
+        widen_rows(in, n, L->cols, R->kp, R->sgn, a16);
         hq_ref_gemm_i16(a16, n, R->w16, rows, R->kp, acc);
     } else {
         size_t per_in = hq_shape_elems(L->in), per_out = (size_t)R->positions * rows;
         for (int i = 0; i < n; i++) {
+            if (hq_layer_groups(L) > 1) {
+                grouped_conv_acc(L, R, in + (size_t)i * per_in, a16, gacc,
+                                 acc + (size_t)i * per_out);
+                continue;
+            }
             im2col(L, in + (size_t)i * per_in, R->kp, a16);
+            if (R->sgn) sign_extend(a16, (size_t)R->positions * R->kp);
             hq_ref_gemm_i16(a16, R->positions, R->w16, rows, R->kp, acc + (size_t)i * per_out);
         }
     }
@@ -222,12 +291,14 @@ static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, 
 }
 
 int hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
-    ref_layer R = {pad_k(L->cols), positions_of(L), NULL};
+    ref_layer R = {.kp = pad_k(L->cols), .positions = positions_of(L)};
     R.w16 = widen_weights(L, R.kp);
     int gemm_rows = L->kind == HQ_LAYER_DENSE ? n : R.positions;
     int16_t *a16 = malloc((size_t)gemm_rows * R.kp * sizeof *a16);
-    int rc = R.w16 && a16 ? 0 : -1;
-    if (!rc) layer_acc(L, &R, in, n, a16, acc);
+    int32_t *gacc = malloc((size_t)R.positions * L->rows * sizeof *gacc);
+    int rc = R.w16 && a16 && gacc ? 0 : -1;
+    if (!rc) layer_acc(L, &R, in, n, a16, gacc, acc);
+    free(gacc);
     free(a16);
     free(R.w16);
     return rc;
@@ -238,38 +309,88 @@ int hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t 
     const int rows = L->rows, cols = L->cols, P = positions_of(L);
     int16_t *col = malloc((size_t)P * cols * sizeof *col);
     if (!col) return -1;
-    for (int i = 0; i < n; i++) {
-        const uint8_t *img = in + (size_t)i * hq_shape_elems(L->in);
-        if (L->kind == HQ_LAYER_CONV) {
-            /* Reuse im2col with kp = cols (no padding). */
-            im2col(L, img, cols, col);
-        } else {
-            for (int k = 0; k < cols; k++)
-                col[k] = img[k];
-        }
-        for (int p = 0; p < P; p++) {
-            const int16_t *x = col + (size_t)p * cols;
-            for (int r = 0; r < rows; r++) {
-                const int8_t *w = q->w + (size_t)r * cols;
-                const uint8_t *hi = q->is_hi ? q->is_hi + (size_t)r * cols : NULL;
-                int sh = q->lo_bits > 0 ? q->lo_shift[r] : 0;
-                uint32_t lo = 0, hv = 0; /* int32 registers that wrap */
-                for (int k = 0; k < cols; k++) {
-                    if (q->lo_bits == 0 || hi[k])
-                        hv += (uint32_t)(w[k] * x[k]);
-                    else
-                        lo += (uint32_t)(w[k] / (1 << sh) * x[k]); /* the low code c (exact) */
+    const int g = L->kind == HQ_LAYER_CONV ? hq_layer_groups(L) : 1, Rg = rows / g;
+    for (int i = 0; i < n; i++)
+        for (int grp = 0; grp < g; grp++) {
+            const uint8_t *img = in + (size_t)i * hq_shape_elems(L->in);
+            if (L->kind == HQ_LAYER_CONV) {
+                /* Reuse im2col with kp = cols (no padding), the group's channels only. */
+                im2col_group(L, img, cols, col, grp * (L->in.c / g), L->in.c / g);
+            } else {
+                for (int k = 0; k < cols; k++)
+                    col[k] = img[k];
+            }
+            for (int p = 0; p < P; p++) {
+                const int16_t *x = col + (size_t)p * cols;
+                for (int r = grp * Rg; r < (grp + 1) * Rg; r++) {
+                    const int8_t *w = q->w + (size_t)r * cols;
+                    const uint8_t *hi = q->is_hi ? q->is_hi + (size_t)r * cols : NULL;
+                    int sh = q->lo_bits > 0 ? q->lo_shift[r] : 0;
+                    uint32_t lo = 0, hv = 0; /* int32 registers that wrap */
+                    for (int k = 0; k < cols; k++) {
+                        if (q->lo_bits == 0 || hi[k])
+                            hv += (uint32_t)(w[k] * x[k]);
+                        else
+                            lo += (uint32_t)(w[k] / (1 << sh) * x[k]); /* the low code c (exact) */
+                    }
+                    int32_t merged = hq_merge_partials((int32_t)lo, (int32_t)hv, sh);
+                    acc[((size_t)i * P + p) * rows + r] = add_wrap(merged, q->bias[r]);
                 }
-                int32_t merged = hq_merge_partials((int32_t)lo, (int32_t)hv, sh);
-                acc[((size_t)i * P + p) * rows + r] = add_wrap(merged, q->bias[r]);
             }
         }
-    }
     free(col);
     return 0;
 }
 
 /* ------------------------------------------------------------------ prepared network */
+
+/* Graph, signedness, clamps and add multipliers of layer i (docs/arith.md section 7a). */
+static int prepare_graph(hq_ref_net *net, int i, char *err, size_t errlen) {
+    const hq_model *m = net->m;
+    const hq_layer *L = &m->layers[i];
+    ref_layer *R = &net->L[i];
+    R->src = hq_layer_src(m, i);
+    R->src2 = L->kind == HQ_LAYER_ADD ? L->src2 - 1 : -1;
+    R->sgn = hq_act_signed(m, R->src);
+    R->sgn2 = hq_act_signed(m, R->src2);
+    hq_act_clamp(L, &R->lo, &R->hi);
+    if (L->kind == HQ_LAYER_ADD) {
+        float sb = R->src2 >= 0 ? m->layers[R->src2].out_act_scale : 1.0f / 255.0f;
+        if (hq_add_params(L->in_act_scale, sb, L->out_act_scale, &R->add_ma, &R->add_mb,
+                          &R->add_shift))
+            return hq_errf(err, errlen,
+                           "layer %d (add): scales %g + %g -> %g give no representable "
+                           "multipliers (docs/arith.md section 7a)",
+                           i, L->in_act_scale, sb, L->out_act_scale);
+    }
+    return 0;
+}
+
+/* Assigns activation buffers: an output lives until its last reader; a layer never writes
+ * into a buffer it reads. */
+static void assign_buffers(hq_ref_net *net) {
+    const hq_model *m = net->m;
+    int last_use[HQ_MAX_LAYERS], owner[HQ_MAX_LAYERS];
+    for (int i = 0; i < m->n_layers; i++)
+        last_use[i] = i;
+    for (int i = 0; i < m->n_layers; i++) {
+        if (net->L[i].src >= 0) last_use[net->L[i].src] = i;
+        if (net->L[i].src2 >= 0 && last_use[net->L[i].src2] < i) last_use[net->L[i].src2] = i;
+    }
+    for (int b = 0; b < HQ_MAX_LAYERS; b++)
+        owner[b] = -1;
+    net->n_bufs = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        int b = 0;
+        while (owner[b] >= 0)
+            b++;
+        owner[b] = i;
+        net->L[i].buf = b;
+        if (b + 1 > net->n_bufs) net->n_bufs = b + 1;
+        for (int j = 0; j < HQ_MAX_LAYERS; j++) /* free what layer i was the last reader of */
+            if (owner[j] >= 0 && last_use[owner[j]] <= i) owner[j] = -1;
+    }
+}
 
 hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
     hq_ref_net *net = calloc(1, sizeof *net);
@@ -282,6 +403,10 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
     for (int i = 0; i < m->n_layers; i++) {
         const hq_layer *L = &m->layers[i];
         if (hq_shape_elems(L->out) > net->max_elems) net->max_elems = hq_shape_elems(L->out);
+        if (prepare_graph(net, i, err, errlen)) {
+            hq_ref_free(net);
+            return NULL;
+        }
         if (!is_weighted(L)) continue;
         if (!L->q) {
             hq_errf(err, errlen,
@@ -306,6 +431,7 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         if (in_need > net->gemm_in_cap) net->gemm_in_cap = in_need;
         if (acc_need > net->acc_cap) net->acc_cap = acc_need;
     }
+    assign_buffers(net);
     return net;
 }
 
@@ -319,59 +445,91 @@ void hq_ref_free(hq_ref_net *net) {
 static int scratch_alloc(const hq_ref_net *net, ref_scratch *s) {
     memset(s, 0, sizeof *s);
     size_t act = (size_t)REF_BATCH * net->max_elems;
-    s->act[0] = malloc(act);
-    s->act[1] = malloc(act);
-    s->a16 = malloc(net->gemm_in_cap * sizeof *s->a16);
-    s->acc = malloc(net->acc_cap * sizeof *s->acc);
+    int ok = 1;
+    for (int b = 0; b < net->n_bufs; b++)
+        ok &= (s->act[b] = malloc(act)) != NULL;
+    s->a16 = malloc((net->gemm_in_cap ? net->gemm_in_cap : 1) * sizeof *s->a16);
+    s->acc = malloc((net->acc_cap ? net->acc_cap : 1) * sizeof *s->acc);
+    s->gacc = malloc((net->acc_cap ? net->acc_cap : 1) * sizeof *s->gacc);
     s->logits = malloc((size_t)REF_BATCH * net->m->n_classes * sizeof *s->logits);
-    return s->act[0] && s->act[1] && s->a16 && s->acc && s->logits ? 0 : -1;
+    return ok && s->a16 && s->acc && s->gacc && s->logits ? 0 : -1;
 }
 
 static void scratch_free(ref_scratch *s) {
-    free(s->act[0]);
-    free(s->act[1]);
+    for (int b = 0; b < HQ_MAX_LAYERS; b++)
+        free(s->act[b]);
     free(s->a16);
     free(s->acc);
+    free(s->gacc);
     free(s->logits);
 }
 
-/* One layer on n <= REF_BATCH inputs. */
-static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
-                      int32_t *out_acc, ref_scratch *s) {
-    const hq_layer *L = &net->m->layers[li];
-    if (L->kind == HQ_LAYER_MAXPOOL) {
-        hq_ref_maxpool_u8(L, in, n, out_u8);
+/* Requantization with the layer's clamp (ReLU, ReLU6, or int8 without ReLU). */
+static void requant_layer(const hq_layer *L, const ref_layer *R, const int32_t *acc, size_t np,
+                          uint8_t *out) {
+    if (R->lo == 0 && R->hi == 255) {
+        hq_ref_requant(L->q, L->rows, acc, np, out);
         return;
     }
+    for (size_t p = 0; p < np; p++)
+        for (int r = 0; r < L->rows; r++) {
+            const int sh = L->q->rq_shift[r];
+            int64_t v = (int64_t)acc[p * L->rows + r] * L->q->rq_mult[r];
+            if (sh > 0) v = (v + ((int64_t)1 << (sh - 1))) >> sh;
+            v = v < R->lo ? R->lo : v > R->hi ? R->hi : v;
+            out[p * L->rows + r] = (uint8_t)(v & 0xff);
+        }
+}
+
+/* One layer on n <= REF_BATCH inputs; in2 is the second operand of an add. */
+static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, const uint8_t *in2, int n,
+                      uint8_t *out_u8, int32_t *out_acc, ref_scratch *s) {
+    const hq_layer *L = &net->m->layers[li];
     const ref_layer *R = &net->L[li];
+    switch (L->kind) {
+    case HQ_LAYER_MAXPOOL:
+        if (L->stride == L->k && L->pad == 0 && !R->sgn)
+            hq_ref_maxpool_u8(L, in, n, out_u8);
+        else
+            hq_ref_pool(L, R->sgn, in, n, out_u8);
+        return;
+    case HQ_LAYER_AVGPOOL:
+    case HQ_LAYER_GAP: hq_ref_pool(L, R->sgn, in, n, out_u8); return;
+    case HQ_LAYER_ADD:
+        hq_ref_add(in, R->sgn, in2, R->sgn2, (size_t)n * hq_shape_elems(L->out), R->add_ma,
+                   R->add_mb, R->add_shift, R->lo, R->hi, out_u8);
+        return;
+    default: break;
+    }
     int last = li == net->m->n_layers - 1;
     if (last) {
-        layer_acc(L, R, in, n, s->a16, out_acc);
+        layer_acc(L, R, in, n, s->a16, s->gacc, out_acc);
     } else if (L->kind == HQ_LAYER_CONV) {
         /* Image by image, so the accumulators stay in cache until requantized. */
         size_t per_in = hq_shape_elems(L->in), per_out = hq_shape_elems(L->out);
         for (int i = 0; i < n; i++) {
-            layer_acc(L, R, in + (size_t)i * per_in, 1, s->a16, s->acc);
-            hq_ref_requant(L->q, L->rows, s->acc, (size_t)R->positions, out_u8 + i * per_out);
+            layer_acc(L, R, in + (size_t)i * per_in, 1, s->a16, s->gacc, s->acc);
+            requant_layer(L, R, s->acc, (size_t)R->positions, out_u8 + i * per_out);
         }
     } else {
-        layer_acc(L, R, in, n, s->a16, s->acc);
-        hq_ref_requant(L->q, L->rows, s->acc, (size_t)n, out_u8);
+        layer_acc(L, R, in, n, s->a16, s->gacc, s->acc);
+        requant_layer(L, R, s->acc, (size_t)n, out_u8);
     }
 }
 
-int hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
-                     int32_t *out_acc) {
+int hq_ref_run_layer2(const hq_ref_net *net, int li, const uint8_t *in, const uint8_t *in2, int n,
+                      uint8_t *out_u8, int32_t *out_acc) {
+    const hq_layer *L = &net->m->layers[li];
+    if (L->kind == HQ_LAYER_ADD && !in2) return -1;
     ref_scratch s;
     if (scratch_alloc(net, &s)) {
         scratch_free(&s);
         return -1;
     }
-    const hq_layer *L = &net->m->layers[li];
     size_t in_step = hq_shape_elems(L->in), out_step = hq_shape_elems(L->out);
     for (int i = 0; i < n; i += REF_BATCH) {
         int b = n - i < REF_BATCH ? n - i : REF_BATCH;
-        run_layer(net, li, in + (size_t)i * in_step, b,
+        run_layer(net, li, in + (size_t)i * in_step, in2 ? in2 + (size_t)i * in_step : NULL, b,
                   out_u8 ? out_u8 + (size_t)i * out_step : NULL,
                   out_acc ? out_acc + (size_t)i * out_step : NULL, &s);
     }
@@ -379,16 +537,19 @@ int hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, ui
     return 0;
 }
 
+int hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
+                     int32_t *out_acc) {
+    return hq_ref_run_layer2(net, li, in, NULL, n, out_u8, out_acc);
+}
+
 static void infer_batch(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits,
                         int *preds, ref_scratch *s) {
     const hq_model *m = net->m;
-    const uint8_t *cur = images;
-    int which = 0;
     for (int li = 0; li < m->n_layers; li++) {
-        uint8_t *next = s->act[which];
-        run_layer(net, li, cur, n, next, logits, s);
-        cur = next;
-        which ^= 1;
+        const ref_layer *R = &net->L[li];
+        const uint8_t *in = R->src < 0 ? images : s->act[net->L[R->src].buf];
+        const uint8_t *in2 = R->src2 < 0 ? NULL : s->act[net->L[R->src2].buf];
+        run_layer(net, li, in, in2, n, s->act[R->buf], logits, s);
     }
     if (preds)
         for (int i = 0; i < n; i++)

@@ -46,6 +46,11 @@ int hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *l
 int hq_ref_run_layer(const hq_ref_net *net, int li, const uint8_t *in, int n, uint8_t *out_u8,
                      int32_t *out_acc);
 
+/* hq_ref_run_layer for any layer: in2 is the second operand of a residual add (its source
+ * layer's output, same shape), NULL otherwise. Returns -1 for an add without in2. */
+int hq_ref_run_layer2(const hq_ref_net *net, int li, const uint8_t *in, const uint8_t *in2, int n,
+                      uint8_t *out_u8, int32_t *out_acc);
+
 /* Evaluates the first n images of d (n <= 0: all); returns the number of correct predictions
  * (preds may be NULL), or -1 with a message. */
 int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int threads, char *err,
@@ -74,6 +79,15 @@ void hq_ref_requant(const hq_qlayer *q, int rows, const int32_t *acc, size_t np,
 
 /* Max pooling on uint8 HWC with window = stride = L->k (floor: trailing rows/cols dropped). */
 void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out);
+
+/* Max pooling (any window, stride, padding; positions outside the image are ignored),
+ * average pooling and global average pooling of docs/arith.md section 7a on n inputs; sgn: the
+ * input holds int8 codes. */
+void hq_ref_pool(const hq_layer *L, int sgn, const uint8_t *in, int n, uint8_t *out);
+
+/* The residual add of docs/arith.md section 7a on count elements. */
+void hq_ref_add(const uint8_t *a, int sgn_a, const uint8_t *b, int sgn_b, size_t count,
+                int32_t mult_a, int32_t mult_b, int shift, int lo, int hi, uint8_t *out);
 
 #ifdef __cplusplus
 }

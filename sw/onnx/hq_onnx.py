@@ -55,6 +55,7 @@ class Importer:
         self.input_scale = None
         self.relu_pending_ok = False
         self.wquant = {}  # tensor name -> (bits, per-element scale array) of a quantized weight
+        self.layer_out = None  # the tensor holding the last layer's output (after fusions)
 
     def const(self, node, name, what):
         if name not in self.consts:
@@ -77,20 +78,42 @@ class Importer:
         self.input_shape = (1, 1, self.shape[0]) if self.flat else self.shape
         self.cur = ins[0].name
         self.chw = self.shape  # ONNX's (C, H, W) of the current tensor before flattening
+        # every data tensor: the layer that produced it (-1: the graph input), its HQSim shape,
+        # whether it is flattened and its ONNX (C, H, W) before flattening
+        self.tensors = {self.cur: {"layer": -1, "shape": self.shape, "flat": self.flat,
+                                   "chw": self.chw}}
+        self.consumers = {}
+        for node in self.g.node:
+            for name in node.input:
+                self.consumers[name] = self.consumers.get(name, 0) + 1
         for node in self.g.node:
             self.node(node)
         outs = [o.name for o in self.g.output]
-        if outs != [self.cur]:
-            fail(None, f"graph output {outs} is not the last layer's output '{self.cur}'")
+        last = len(self.layers) - 1
+        if len(outs) != 1 or self.tensors.get(outs[0], {}).get("layer") != last:
+            fail(None, f"graph output {outs} is not the last layer's output")
         if not self.layers or self.layers[-1].w is None:
             fail(None, "the last layer must be a dense or conv layer (the logits)")
         self.layers[-1].relu = 0
         return self.layers
 
     def data_input(self, node):
-        if not node.input or node.input[0] != self.cur:
-            fail(node, f"input '{node.input[0] if node.input else ''}' is not the previous "
-                 f"layer's output '{self.cur}' (only chains of layers are supported)")
+        """Makes the node's data input the current tensor (its shape, flattening, producer)."""
+        name = node.input[0] if node.input else ""
+        if name not in self.tensors:
+            fail(node, f"input '{name}' is not the output of an imported layer or the graph input")
+        t = self.tensors[name]
+        self.cur, self.shape, self.flat, self.chw = name, t["shape"], t["flat"], t["chw"]
+        return t
+
+    def fused_into_last(self, node):
+        """The layer a Relu/Clip/BatchNormalization/bias Add modifies in place: the last layer,
+        whose output must be this node's input and read by nothing else."""
+        t = self.tensors.get(node.input[0]) if node.input else None
+        if (not self.layers or t is None or t["layer"] != len(self.layers) - 1
+                or node.input[0] != self.layer_out or self.consumers.get(node.input[0], 0) != 1):
+            return None
+        return self.layers[-1]
 
     def node(self, node):
         op = node.op_type
@@ -107,8 +130,19 @@ class Importer:
         handler = getattr(self, "op_" + op, None)
         if handler is None:
             fail(node, "unsupported operator")
-        self.data_input(node)
+        t = self.data_input(node)
+        n_layers = len(self.layers)
         handler(node)
+        if len(self.layers) > n_layers:  # a new layer: its output tensor
+            self.layer_out = node.output[0]
+            dense = self.layers[-1].kind == hqm.DENSE
+            self.tensors[node.output[0]] = {"layer": len(self.layers) - 1, "shape": self.shape,
+                                            "flat": dense, "chw": self.chw if dense else self.shape}
+        else:  # fused into the last layer (its output is now this one), or a no-op alias
+            if op not in ("Flatten", "Reshape", "Identity", "Dropout"):
+                self.layer_out = node.output[0]
+            self.tensors[node.output[0]] = {"layer": t["layer"], "shape": t["shape"],
+                                            "flat": self.flat, "chw": self.chw}
         self.cur = node.output[0]
 
     # ---- QONNX -----------------------------------------------------------------------
@@ -164,6 +198,10 @@ class Importer:
                 self.in_scale[i] = s
                 i -= 1
         self.act_scale = s
+        t = self.tensors[node.input[0]]
+        self.tensors[node.output[0]] = dict(t)
+        if node.input[0] == getattr(self, "layer_out", None):
+            self.layer_out = node.output[0]
         self.cur = node.output[0]
 
     def weight_quant(self, node, name, rows, per_row_axis):
@@ -180,6 +218,12 @@ class Importer:
     # ---- layers --------------------------------------------------------------------------
     def add(self, node, layer, wq=None):
         i = len(self.layers)
+        src = self.tensors[self.cur]["layer"]
+        if src < 0 and i > 0:
+            fail(node, "reads the graph input after other layers (HQSim layers read the input "
+                 "only as the first layer)")
+        if src >= 0 and src != i - 1:
+            layer.src = src + 1  # docs/format.md LEXT: reads layer src, not the previous one
         self.layers.append(layer)
         if wq is not None:
             self.qlayers[i] = {"bits": wq[0], "w_scale": [float(v) for v in wq[1]]}
@@ -200,9 +244,7 @@ class Importer:
         k = kh
         if kh != kw:
             fail(node, f"kernel {kh}x{kw}: only square kernels are supported")
-        if a.get("group", 1) != 1:
-            fail(node, f"attribute group={a['group']} (grouped/depthwise convolution) is not "
-                 "supported yet")
+        g = a.get("group", 1)
         if any(d != 1 for d in a.get("dilations", [1, 1])):
             fail(node, f"attribute dilations={a['dilations']} is not supported")
         if a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
@@ -213,8 +255,9 @@ class Importer:
             fail(node, f"strides {st} / pads {pads} must be the same on every side")
         s, p = st[0], pads[0]
         c, h, wd = self.shape
-        if ci != c:
-            fail(node, f"weight has {ci} input channels, the input has {c}")
+        if g < 1 or c % g or o % g or ci * g != c:
+            fail(node, f"group={g} with {c} input channels and a weight of {ci} input channels "
+                 f"and {o} outputs")
         if not 1 <= k <= 15 or not 1 <= s <= 15 or p >= k:
             fail(node, f"kernel {k}, stride {s}, pad {p}: HQSim takes kernels and strides "
                  "1..15 and pad < kernel")
@@ -223,7 +266,9 @@ class Importer:
         # HQSim's K index is (ky * k + kx) * C + c (im2col over HWC)
         wm = w.transpose(0, 2, 3, 1).reshape(o, -1)
         wq = self.weight_quant(node, node.input[1], o, 0)
-        self.add(node, hqm.Layer(hqm.CONV, (c, h, wd), (o, oh, ow), k, s, p, 0, wm, b), wq)
+        layer = hqm.Layer(hqm.CONV, (c, h, wd), (o, oh, ow), k, s, p, 0, wm, b)
+        layer.groups = g
+        self.add(node, layer, wq)
 
     def dense(self, node, w_rows_cols, b, wq):
         if not self.flat:
@@ -261,19 +306,35 @@ class Importer:
     def op_Add(self, node):
         last = self.layers[-1] if self.layers else None
         other = node.input[1]
-        if (last is None or last.kind != hqm.DENSE or self.layer_node.output[0] != self.cur
-                or other not in self.consts):
-            fail(node, "unsupported operator (only a constant bias right after MatMul is "
-                 "supported; residual adds are not yet)")
+        if other not in self.consts:
+            return self.residual_add(node)
+        if last is None or last.kind != hqm.DENSE or self.fused_into_last(node) is None:
+            fail(node, "a constant added to something other than a MatMul's output (only a "
+                 "bias right after MatMul, or a residual add of two layer outputs)")
         b = self.consts[other].reshape(-1)
         if b.size != last.rows:
             fail(node, f"bias of {b.size} values for {last.rows} outputs")
         last.b = (last.b + b).astype("<f4")
 
+    def residual_add(self, node):
+        attrs(node, ())
+        ta, tb = self.tensors[node.input[0]], self.tensors.get(node.input[1])
+        if tb is None:
+            fail(node, f"input '{node.input[1]}' is not the output of an imported layer")
+        if ta["layer"] < 0 or tb["layer"] < 0:
+            fail(node, "a residual add of the graph input (HQSim adds two layer outputs)")
+        if ta["shape"] != tb["shape"] or ta["flat"] != tb["flat"]:
+            fail(node, f"operands of shapes {ta['shape']} and {tb['shape']} (no broadcasting)")
+        if ta["layer"] == tb["layer"]:
+            fail(node, "both operands are the same tensor")
+        layer = hqm.Layer(hqm.ADD, self.shape, self.shape)
+        layer.src2 = tb["layer"] + 1
+        self.add(node, layer)
+
     def op_BatchNormalization(self, node):
         a = attrs(node, ("epsilon", "momentum", "training_mode", "spatial"))
-        last = self.layers[-1] if self.layers else None
-        if last is None or last.w is None or self.layer_node.output[0] != self.cur:
+        last = self.fused_into_last(node)
+        if last is None or last.w is None:
             fail(node, "BatchNormalization must follow a Conv or Gemm directly (it is folded "
                  "into it)")
         if len(self.layers) - 1 in self.qlayers:
@@ -283,31 +344,69 @@ class Importer:
         last.w = (last.w * s[:, None]).astype("<f4")
         last.b = ((last.b - mean) * s + beta).astype("<f4")
 
+    def activation(self, node, relu, name):
+        last = self.fused_into_last(node)
+        if last is None or last.kind not in (hqm.DENSE, hqm.CONV, hqm.ADD) or last.relu:
+            fail(node, f"{name} must follow a Conv, Gemm, MatMul or residual Add directly (it "
+                 "becomes that layer's activation)")
+        last.relu = relu
+
     def op_Relu(self, node):
         attrs(node, ())
-        last = self.layers[-1] if self.layers else None
-        if last is None or last.w is None:
-            fail(node, "Relu must follow a Conv, Gemm or MatMul")
-        last.relu = 1
+        self.activation(node, 1, "Relu")
 
-    def op_MaxPool(self, node):
+    def op_Clip(self, node):
+        a = attrs(node, ("min", "max"))
+        lo = a.get("min", -np.inf)
+        hi = a.get("max", np.inf)
+        if len(node.input) > 1 and node.input[1]:
+            lo = self.const(node, node.input[1], "min").item()
+        if len(node.input) > 2 and node.input[2]:
+            hi = self.const(node, node.input[2], "max").item()
+        if lo == 0 and hi == 6:
+            self.activation(node, 2, "Clip(0, 6)")
+        elif lo == 0 and hi == np.inf:
+            self.activation(node, 1, "Clip(0, inf)")
+        else:
+            fail(node, f"Clip({lo}, {hi}): only Clip(0, 6) (ReLU6) and Clip(0, inf) (ReLU)")
+
+    def pool(self, node, kind, extra=()):
         a = attrs(node, ("kernel_shape", "strides", "pads", "ceil_mode", "auto_pad", "dilations",
-                         "storage_order"))
+                         "storage_order") + extra)
         if "kernel_shape" not in a:
             fail(node, "attribute kernel_shape is missing")
         ks = a["kernel_shape"]
         st = a.get("strides", [1, 1])
-        if (len(set(ks)) != 1 or list(st) != list(ks) or any(a.get("pads", [0])) or
-                a.get("ceil_mode", 0) or any(d != 1 for d in a.get("dilations", [1]))):
-            fail(node, f"MaxPool kernel {ks} strides {st}: only square windows with stride = "
-                 "window, no padding, ceil_mode=0 are supported")
+        pads = a.get("pads", [0, 0, 0, 0])
+        if (len(set(ks)) != 1 or len(set(st)) != 1 or len(set(pads)) != 1 or
+                a.get("ceil_mode", 0) or any(d != 1 for d in a.get("dilations", [1])) or
+                a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET")):
+            fail(node, f"{node.op_type} kernel {ks} strides {st} pads {pads}: only square windows, "
+                 "the same stride and padding on every side, ceil_mode=0 are supported")
         if self.flat:
-            fail(node, "MaxPool after flattening")
-        k = ks[0]
+            fail(node, f"{node.op_type} after flattening")
+        k, s, p = ks[0], st[0], pads[0]
         c, h, w = self.shape
-        if not 1 <= k <= 15:
-            fail(node, f"window {k}: HQSim takes 1..15")
-        self.add(node, hqm.Layer(hqm.MAXPOOL, (c, h, w), (c, h // k, w // k), k, k))
+        if not 1 <= k <= 15 or not 1 <= s <= 15 or p >= k or h + 2 * p < k or w + 2 * p < k:
+            fail(node, f"window {k}, stride {s}, pad {p}: HQSim takes windows and strides 1..15, "
+                 "pad < window, a window inside the padded input")
+        layer = hqm.Layer(kind, (c, h, w), (c, (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1),
+                          k, s, p)
+        layer.count_pad = int(a.get("count_include_pad", 0))
+        self.add(node, layer)
+
+    def op_MaxPool(self, node):
+        self.pool(node, hqm.MAXPOOL)
+
+    def op_AveragePool(self, node):
+        self.pool(node, hqm.AVGPOOL, ("count_include_pad",))
+
+    def op_GlobalAveragePool(self, node):
+        attrs(node, ())
+        if self.flat:
+            fail(node, "GlobalAveragePool after flattening")
+        c, h, w = self.shape
+        self.add(node, hqm.Layer(hqm.GAP, (c, h, w), (c, 1, 1)))
 
     def op_Flatten(self, node):
         a = attrs(node, ("axis",))
@@ -336,6 +435,11 @@ def finish_quant(imp):
     """The QONNX description for cmd_import.c, or {} for a float model."""
     if not imp.qlayers:
         return {}
+    for i, l in enumerate(imp.layers):
+        if l.has_ext() or l.kind > hqm.MAXPOOL or l.relu == 2:
+            fail(None, f"layer {i}: QONNX import takes chains of dense, conv and maxpool layers "
+                 "(a graph, grouped conv, add, average pool or ReLU6 is imported from float ONNX "
+                 "and quantized with hqsim quantize)")
     layers = []
     for i, l in enumerate(imp.layers):
         last = i == len(imp.layers) - 1
@@ -388,40 +492,55 @@ def do_export(src, dst):
     m = hqm.read(src)
     nodes, inits = [], []
     c, h, w = m.input_shape
-    cur = "input"
-    flat = False
+    names, flat = {-1: "input"}, {"input": False}  # layer -> output tensor; tensor -> flattened
     for i, l in enumerate(m.layers):
         out = f"l{i}"
+        srci = l.src - 1 if l.src else i - 1
+        cur = names[srci]
+        src_chw = m.layers[srci].out_shape if srci >= 0 else m.input_shape
         if l.kind == hqm.CONV:
-            oc, ic = l.w.shape[0], l.in_shape[0]
-            wt = l.w.reshape(oc, l.k, l.k, ic).transpose(0, 3, 1, 2)
+            oc, g = l.w.shape[0], l.groups
+            wt = l.w.reshape(oc, l.k, l.k, l.in_shape[0] // g).transpose(0, 3, 1, 2)
             inits += [numpy_helper.from_array(np.ascontiguousarray(wt), f"l{i}.weight"),
                       numpy_helper.from_array(np.array(l.b), f"l{i}.bias")]
             nodes.append(helper.make_node("Conv", [cur, f"l{i}.weight", f"l{i}.bias"], [out],
                                           name=f"conv{i}", kernel_shape=[l.k, l.k],
-                                          strides=[l.stride] * 2, pads=[l.pad] * 4))
-            prev_chw = l.out_shape
-        elif l.kind == hqm.MAXPOOL:
-            nodes.append(helper.make_node("MaxPool", [cur], [out], name=f"pool{i}",
-                                          kernel_shape=[l.k] * 2, strides=[l.k] * 2))
-            prev_chw = l.out_shape
+                                          strides=[l.stride] * 2, pads=[l.pad] * 4, group=g))
+        elif l.kind in (hqm.MAXPOOL, hqm.AVGPOOL):
+            kw = {"count_include_pad": l.count_pad} if l.kind == hqm.AVGPOOL else {}
+            nodes.append(helper.make_node("MaxPool" if l.kind == hqm.MAXPOOL else "AveragePool",
+                                          [cur], [out], name=f"pool{i}", kernel_shape=[l.k] * 2,
+                                          strides=[l.stride] * 2, pads=[l.pad] * 4, **kw))
+        elif l.kind == hqm.GAP:
+            nodes.append(helper.make_node("GlobalAveragePool", [cur], [out], name=f"gap{i}"))
+        elif l.kind == hqm.ADD:
+            nodes.append(helper.make_node("Add", [cur, names[l.src2 - 1]], [out], name=f"add{i}"))
         else:
             wt = l.w
-            if not flat:
-                pc, ph, pw = prev_chw if i else m.input_shape
+            if not flat[cur]:
+                pc, ph, pw = src_chw
                 nodes.append(helper.make_node("Flatten", [cur], [f"flat{i}"], name=f"flatten{i}",
                                               axis=1))
-                cur, flat = f"flat{i}", True
+                cur = f"flat{i}"
                 # HQSim's HWC columns back to ONNX's CHW flattening
                 wt = wt.reshape(-1, ph, pw, pc).transpose(0, 3, 1, 2).reshape(wt.shape[0], -1)
             inits += [numpy_helper.from_array(np.ascontiguousarray(wt), f"l{i}.weight"),
                       numpy_helper.from_array(np.array(l.b), f"l{i}.bias")]
             nodes.append(helper.make_node("Gemm", [cur, f"l{i}.weight", f"l{i}.bias"], [out],
                                           name=f"dense{i}", transB=1))
+        flat[out] = l.kind == hqm.DENSE
         cur = out
-        if l.relu:
+        if l.relu == 1:
             nodes.append(helper.make_node("Relu", [cur], [f"{out}.relu"], name=f"relu{i}"))
             cur = f"{out}.relu"
+        elif l.relu == 2:
+            inits += [numpy_helper.from_array(np.array(0.0, np.float32), f"l{i}.min"),
+                      numpy_helper.from_array(np.array(6.0, np.float32), f"l{i}.max")]
+            nodes.append(helper.make_node("Clip", [cur, f"l{i}.min", f"l{i}.max"],
+                                          [f"{out}.relu6"], name=f"relu6_{i}"))
+            cur = f"{out}.relu6"
+        flat[cur] = flat[out]
+        names[i] = cur
     nodes.append(helper.make_node("Identity", [cur], ["logits"], name="logits"))
     graph = helper.make_graph(
         nodes, m.net, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", c, h, w])],

@@ -1,6 +1,6 @@
 """The float part of the .hqm container (docs/format.md) in Python, for the ONNX tools.
 
-write() emits MODL, LAYR and FPAR chunks of a float model; read() returns the topology and
+write() emits MODL, LAYR, LEXT (version 2 graphs) and FPAR chunks of a float model; read() returns the topology and
 float parameters of any valid file (QPAR and ancillary chunks are skipped). The C reader
 (hq_model_load) validates everything the importer writes before hqsim keeps it.
 """
@@ -11,7 +11,7 @@ import zlib
 import numpy as np
 
 MAGIC = b"\x89HQM\r\n\x1a\n"
-DENSE, CONV, MAXPOOL = 1, 2, 3
+DENSE, CONV, MAXPOOL, ADD, AVGPOOL, GAP = 1, 2, 3, 4, 5, 6
 LF_FLOAT, LF_QUANT = 1, 2
 
 
@@ -24,6 +24,15 @@ class Layer:
         self.w = None if w is None else np.ascontiguousarray(w, dtype="<f4")
         self.b = None if b is None else np.ascontiguousarray(b, dtype="<f4")
         self.quant = None  # QONNX import: {"bits", "w_scale", "in_act_scale", "out_act_scale"}
+        # docs/format.md LEXT: conv groups, source layers (index + 1, 0 = previous), count_pad
+        self.groups, self.src, self.src2, self.count_pad = 1, 0, 0, 0
+
+    def has_ext(self):
+        return self.groups > 1 or self.src or self.src2 or self.count_pad
+
+    def is_v2(self):
+        return (self.has_ext() or self.kind > MAXPOOL or self.relu == 2 or
+                (self.kind == MAXPOOL and (self.stride != self.k or self.pad)))
 
     @property
     def rows(self):
@@ -52,6 +61,8 @@ def write(model, path):
     chunks.append((b"MODL", modl))
     for i, l in enumerate(model.layers):
         flags = LF_FLOAT if l.w is not None else 0
+        if l.has_ext():
+            chunks.append((b"LEXT", struct.pack("<5I", i, l.groups, l.src, l.src2, l.count_pad)))
         p = struct.pack("<II", i, l.kind) + struct.pack("<6I", *l.in_shape, *l.out_shape)
         p += struct.pack("<6I", l.k, l.stride, l.pad, l.relu, l.rows, l.cols)
         p += struct.pack("<ffI", 0.0, 0.0, flags)
@@ -61,7 +72,8 @@ def write(model, path):
             chunks.append((b"FPAR", struct.pack("<I", i) + l.w.tobytes() + l.b.tobytes()))
     body = b"".join(t + struct.pack("<I", len(p)) + p for t, p in chunks)
     total = 24 + len(body) + 4
-    data = MAGIC + struct.pack("<HHIQ", 1, 0, len(chunks), total) + body
+    major = 2 if any(l.is_v2() for l in model.layers) else 1
+    data = MAGIC + struct.pack("<HHIQ", major, 0, len(chunks), total) + body
     data += struct.pack("<I", zlib.crc32(data) & 0xFFFFFFFF)
     with open(path, "wb") as f:
         f.write(data)
@@ -73,7 +85,7 @@ def read(path):
     if data[:8] != MAGIC:
         raise ValueError(f"{path}: not an HQSim model file")
     n_chunks = struct.unpack_from("<I", data, 12)[0]
-    pos, layers, model = 24, [], None
+    pos, layers, model, ext = 24, [], None, {}
     for _ in range(n_chunks):
         tag, n = data[pos : pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
         p = data[pos + 8 : pos + 8 + n]
@@ -89,7 +101,12 @@ def read(path):
             layers.append(i)
             lay = Layer(v[1], v[2:5], v[5:8], v[8], v[9], v[10], v[11])
             lay._rows, lay._cols = rows, cols
+            if i in ext:
+                lay.groups, lay.src, lay.src2, lay.count_pad = ext[i]
             model.layers[i] = lay
+        elif tag == b"LEXT":
+            v = struct.unpack_from("<5I", p, 0)
+            ext[v[0]] = v[1:]
         elif tag == b"FPAR":
             i = struct.unpack_from("<I", p, 0)[0]
             lay = model.layers[i]

@@ -85,5 +85,18 @@ int main(int argc, char **argv) {
             }
             hq_container_free_model(&m);
         }
+    /* the graph network of docs/arith.md section 7a (LEXT chunks, version 2) */
+    hq_model g;
+    char gerr[512];
+    uint8_t *gbuf;
+    size_t glen;
+    tm_build_graph(&g);
+    if (hq_container_write_mem(&g, &gbuf, &glen, gerr, sizeof gerr)) {
+        fprintf(stderr, "%s\n", gerr);
+        return 1;
+    }
+    write_file(dir, "container", "accept-graph.hqm", gbuf, glen);
+    free(gbuf);
+    hq_container_free_model(&g);
     return 0;
 }

@@ -104,6 +104,38 @@ static void test_round_trips(void) {
         }
 }
 
+static uint8_t *find_lext(uint8_t *buf, size_t len);
+
+/* Flips behind a repaired CRC reach the parser and validator: each either loads a model
+ * that passes validation or fails with a message (ASan run: no invalid access). t: scratch of
+ * len bytes. */
+static void fuzz_repaired_crc(const uint8_t *buf, size_t len, uint8_t *t) {
+    int loaded = 0, rejected = 0;
+    for (int trial = 0; trial < 3000; trial++) {
+        memcpy(t, buf, len);
+        size_t pos = 24 + test_rand() % (len - 28);
+        if (trial % 3 == 0)
+            t[pos] = (uint8_t)test_rand(); /* random byte */
+        else
+            t[pos] ^= (uint8_t)(1u << test_range(0, 7));
+        reseal(t, len);
+        hq_model b;
+        char e[512] = "";
+        if (hq_container_read_mem(&b, t, len, e, sizeof e) == 0) {
+            CHECK(hq_model_validate(&b, e, sizeof e) == 0);
+            hq_container_free_model(&b);
+            loaded++;
+        } else {
+            CHECK(e[0] != 0);
+            rejected++;
+        }
+    }
+
+    printf("repaired-CRC fuzz: %d loaded (changed values within range), %d rejected\n", loaded,
+           rejected);
+    CHECK(rejected > 0);
+}
+
 static void test_errors_and_fuzz(void) {
     hq_model m;
     tm_build(&m, 1, 2);
@@ -146,31 +178,34 @@ static void test_errors_and_fuzz(void) {
         if (memcmp(t, buf, len)) expect_read_error(t, len, NULL);
     }
 
-    /* Flips behind a repaired CRC reach the parser and validator: each either loads a model
-     * that passes validation or fails with a message (ASan run: no invalid access). */
-    int loaded = 0, rejected = 0;
-    for (int trial = 0; trial < 3000; trial++) {
-        memcpy(t, buf, len);
-        size_t pos = 24 + test_rand() % (len - 28);
-        if (trial % 3 == 0)
-            t[pos] = (uint8_t)test_rand(); /* random byte */
-        else
-            t[pos] ^= (uint8_t)(1u << test_range(0, 7));
-        reseal(t, len);
-        hq_model b;
-        char e[512] = "";
-        if (hq_container_read_mem(&b, t, len, e, sizeof e) == 0) {
-            CHECK(hq_model_validate(&b, e, sizeof e) == 0);
-            hq_container_free_model(&b);
-            loaded++;
-        } else {
-            CHECK(e[0] != 0);
-            rejected++;
-        }
-    }
-    printf("repaired-CRC fuzz: %d loaded (changed values within range), %d rejected\n", loaded,
-           rejected);
-    CHECK(rejected > 0);
+    fuzz_repaired_crc(buf, len, t);
+    /* The same on a graph network (docs/arith.md section 7a: LEXT chunks, new kinds). */
+    tm_build_graph(&m);
+    uint8_t *gbuf;
+    size_t glen;
+    CHECK(hq_container_write_mem(&m, &gbuf, &glen, err, sizeof err) == 0);
+    hq_container_free_model(&m);
+    uint8_t *gt = malloc(glen + 64);
+    fuzz_repaired_crc(gbuf, glen, gt);
+    for (size_t n = 0; n < glen; n++)
+        expect_read_error(gbuf, n, NULL);
+    /* LEXT is a version 2 chunk, must precede its LAYR, and names earlier layers only */
+    uint8_t *lext = find_lext(gbuf, glen);
+    CHECK(lext != NULL);
+    memcpy(gt, gbuf, glen);
+    gt[8] = 1;
+    reseal(gt, glen);
+    expect_read_error(gt, glen, "LEXT chunk in a version 1 file");
+    memcpy(gt, gbuf, glen);
+    gt[lext - gbuf + 8 + 12] = 9; /* src2 of the add: layer 8 */
+    reseal(gt, glen);
+    expect_read_error(gt, glen, "not an earlier layer");
+    memcpy(gt, gbuf, glen);
+    gt[lext - gbuf + 8] = 0; /* the LEXT of layer 3 renamed to layer 0, after its LAYR */
+    reseal(gt, glen);
+    expect_read_error(gt, glen, "after its LAYR");
+    free(gt);
+    free(gbuf);
 
     /* Unknown ancillary chunks are skipped, unknown critical ones refused. */
     size_t elen;
@@ -222,8 +257,8 @@ static void test_validation(void) {
     m.layers[1].in_act_scale = 0.5f;
     expect_invalid(&m, "differs from the output scale");
     m.layers[1].in_act_scale = m.layers[0].out_act_scale;
-    m.layers[0].relu = 0;
-    expect_invalid(&m, "needs a ReLU");
+    m.layers[0].relu = 3; /* 0 (int8 output), 1 ReLU, 2 ReLU6: docs/arith.md section 7a */
+    expect_invalid(&m, "relu flag 3");
     m.layers[0].relu = 1;
     m.layers[0].rows = 21;
     expect_invalid(&m, "does not match");
@@ -293,6 +328,11 @@ static uint8_t *find_bytes(uint8_t *buf, size_t len, const char *s) {
     for (size_t i = 0; buf && i + n <= len; i++)
         if (!memcmp(buf + i, s, n)) return buf + i;
     return NULL;
+}
+
+/* The first LEXT chunk of a written model (its tag). */
+static uint8_t *find_lext(uint8_t *buf, size_t len) {
+    return find_bytes(buf, len, "LEXT");
 }
 
 /* Issue 20: the policy text stored in a model is re-parsed by pack and run, so a file whose

@@ -112,4 +112,75 @@ static void tm_build(hq_model *m, int kind, int quant) {
     if (quant) strcpy(m->policy, quant == 2 ? "lo=2,hi=8,frac=0.02" : "uniform8");
 }
 
+static inline hq_layer *tm_add_src(hq_model *m, hq_layer_kind kind, int src, hq_shape in) {
+    hq_layer *L = &m->layers[m->n_layers++];
+    memset(L, 0, sizeof *L);
+    L->kind = kind;
+    L->src = src;
+    L->in = in;
+    L->out = in;
+    L->relu = 1;
+    return L;
+}
+
+static inline void tm_set_conv(hq_layer *L, int out_c, int k, int s, int p, int groups) {
+    L->k = k;
+    L->stride = s;
+    L->pad = p;
+    L->groups = groups;
+    L->out = (hq_shape){out_c, (L->in.h + 2 * p - k) / s + 1, (L->in.w + 2 * p - k) / s + 1};
+    L->rows = out_c;
+    L->cols = k * k * L->in.c / (groups > 1 ? groups : 1);
+}
+
+/* The graph network of docs/arith.md section 7a (tests/lib/test_ops.c):
+ * 6x6x2 -> conv -> conv (int8) -> conv 1x1 reading the int8 output -> add (int8) ->
+ * depthwise ReLU6 -> maxpool 3/2 pad 1 -> avgpool 2/1 pad 1 (count_pad) -> gap -> dense 10 */
+static inline void tm_build_graph(hq_model *m) {
+    memset(m, 0, sizeof *m);
+    strcpy(m->net, "graph");
+    m->width_mult = 1.0f;
+    m->n_classes = 10;
+    m->input = (hq_shape){2, 6, 6};
+    hq_layer *L;
+    tm_set_conv(tm_add_src(m, HQ_LAYER_CONV, 0, m->input), 4, 3, 1, 1, 1);
+    L = tm_add_src(m, HQ_LAYER_CONV, 0, m->layers[0].out);
+    tm_set_conv(L, 4, 3, 1, 1, 1);
+    L->relu = 0;
+    tm_set_conv(tm_add_src(m, HQ_LAYER_CONV, 0, m->layers[1].out), 4, 1, 1, 0, 1);
+    L = tm_add_src(m, HQ_LAYER_ADD, 0, m->layers[2].out);
+    L->src2 = 2; /* layer 1 */
+    L->relu = 0;
+    L = tm_add_src(m, HQ_LAYER_CONV, 0, m->layers[3].out);
+    tm_set_conv(L, 4, 3, 2, 1, 4);
+    L->relu = 2;
+    L = tm_add_src(m, HQ_LAYER_MAXPOOL, 0, m->layers[4].out);
+    L->k = 3, L->stride = 2, L->pad = 1, L->out.h = L->out.w = 2;
+    L = tm_add_src(m, HQ_LAYER_AVGPOOL, 0, m->layers[5].out);
+    L->k = 2, L->stride = 1, L->pad = 1, L->count_pad = 1, L->out.h = L->out.w = 3;
+    L = tm_add_src(m, HQ_LAYER_GAP, 0, m->layers[6].out);
+    L->out.h = L->out.w = 1;
+    L = tm_add_src(m, HQ_LAYER_DENSE, 0, (hq_shape){4, 1, 1});
+    L->out = (hq_shape){10, 1, 1};
+    L->rows = 10;
+    L->cols = 4;
+    L->relu = 0;
+    /* scales: 0.02 everywhere except the add (0.03) and the ReLU6 layer (0.05, q6 = 120) */
+    for (int i = 0; i < m->n_layers; i++) {
+        L = &m->layers[i];
+        int last = i == m->n_layers - 1;
+        if (L->kind == HQ_LAYER_CONV || L->kind == HQ_LAYER_DENSE) {
+            tm_floats(L);
+            tm_quantize(L, last, i == 2 ? 2 : 0);
+        }
+        L->in_act_scale = i == 0 ? 1.0f / 255 : m->layers[i - 1].out_act_scale;
+        L->out_act_scale = last ? 0.0f : 0.02f;
+        if (i == 3) L->out_act_scale = 0.03f;
+        if (i == 4) L->out_act_scale = 0.05f;
+        if (i >= 5 && !last) L->out_act_scale = L->in_act_scale;
+    }
+    m->layers[2].in_act_scale = m->layers[1].out_act_scale;
+    strcpy(m->policy, "uniform8");
+}
+
 #endif

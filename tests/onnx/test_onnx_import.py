@@ -2,6 +2,7 @@
 """hqsim import / export (issue 16, docs/onnx.md) on ONNX and QONNX files built here with the
 onnx package: float import checked against an independent numpy forward pass, export/import
 round trip, QONNX to uniform8/uniform4 layers, and every refusal naming node and operator.
+(The graph operators of docs/arith.md section 7a: test_onnx_graph.py.)
 
 usage: test_onnx_import.py HQSIM WORKDIR"""
 
@@ -191,21 +192,18 @@ def test_errors():
             helper.make_node("Gemm", ["f", "fc"], ["y"], name="fc", transB=1)]
     conv = helper.make_node("Conv", ["x", "w"], ["c"], name="conv1", kernel_shape=[3, 3],
                             pads=[1, 1, 1, 1])
-    # residual add: an operator the importer does not take yet
-    nodes = [conv, helper.make_node("Relu", ["c"], ["r"], name="relu1"),
-             helper.make_node("Conv", ["r", "w2"], ["c2"], name="conv2", kernel_shape=[3, 3],
-                              pads=[1, 1, 1, 1]),
-             helper.make_node("Add", ["c2", "r"], ["s"], name="residual")] + tail
-    expect_error("add", save("add", nodes, [w, fc, init("w2", rng.normal(0, .1, (4, 4, 3, 3)))],
-                             ["N", 1, 28, 28], ["N", 10]), "node 'residual' (Add)",
-                 "unsupported operator")
+    # a residual add of the graph input (HQSim adds two layer outputs; the other operators of
+    # docs/arith.md section 7a: tests/onnx/test_onnx_graph.py)
+    nodes = [conv, helper.make_node("Add", ["c", "x"], ["s"], name="residual")] + tail
+    expect_error("add", save("add", nodes, [w, fc], ["N", 1, 28, 28], ["N", 10]),
+                 "node 'residual' (Add)", "graph input")
     nodes = [conv, helper.make_node("Sigmoid", ["c"], ["s"], name="act")] + tail
     expect_error("sigmoid", save("sigmoid", nodes, [w, fc], ["N", 1, 28, 28], ["N", 10]),
                  "node 'act' (Sigmoid)", "unsupported operator")
     nodes = [helper.make_node("Conv", ["x", "w"], ["s"], name="dw", kernel_shape=[3, 3],
-                              pads=[1, 1, 1, 1], group=2)] + tail
+                              pads=[1, 1, 1, 1], group=3)] + tail
     expect_error("group", save("group", nodes, [init("w", rng.normal(0, .1, (4, 1, 3, 3))), fc],
-                               ["N", 2, 28, 28], ["N", 10]), "node 'dw' (Conv)", "group=2")
+                               ["N", 2, 28, 28], ["N", 10]), "node 'dw' (Conv)", "group=3")
     nodes = [helper.make_node("Conv", ["x", "w"], ["s"], name="dil", kernel_shape=[3, 3],
                               pads=[2, 2, 2, 2], dilations=[2, 2])] + tail
     expect_error("dilation", save("dilation", nodes, [w, fc], ["N", 1, 28, 28], ["N", 10]),

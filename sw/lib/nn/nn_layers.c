@@ -13,7 +13,8 @@ static void bias_relu(float *y, const float *b, long n, int rows, int relu) {
         float *r = y + i * rows;
         for (int j = 0; j < rows; j++) {
             float v = r[j] + b[j];
-            r[j] = (relu && v < 0.0f) ? 0.0f : v;
+            v = (relu && v < 0.0f) ? 0.0f : v;
+            r[j] = (relu == 2 && v > 6.0f) ? 6.0f : v; /* ReLU6 */
         }
     }
 }

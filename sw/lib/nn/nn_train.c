@@ -129,6 +129,15 @@ int hq_train(hq_model *m, const hq_dataset *train, const hq_train_opts *o, char 
     if (check_opts(o, err, errlen)) return -1;
     char why[200];
     if (nn_model_check(m, why, sizeof why)) return reject(err, errlen, "%s", why);
+    for (int l = 0; l < m->n_layers; l++) {
+        const hq_layer *L = &m->layers[l];
+        if (L->kind > HQ_LAYER_MAXPOOL || L->src || hq_layer_groups(L) > 1 || L->relu == 2 ||
+            (L->kind == HQ_LAYER_MAXPOOL && (L->stride != L->k || L->pad)))
+            return reject(err, errlen,
+                          "layer %d: training covers chains of dense, conv and maxpool layers "
+                          "only (this layer is evaluated and quantized, not trained)",
+                          l);
+    }
     if (check_data(m, train, err, errlen)) return -1;
 
     const int n = (o->limit > 0 && o->limit < train->n) ? o->limit : train->n;

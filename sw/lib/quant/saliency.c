@@ -50,7 +50,9 @@ static void accumulate(const hq_layer *L, const float *in, int nb, double *acc) 
             }
         return;
     }
-    int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
+    /* a grouped conv's column (ky*k + kx)*Cg + c' sums channel c' of every group (one energy
+     * per column, shared by the rows of all groups) */
+    int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k, Cg = C / hq_layer_groups(L);
     for (int b = 0; b < nb; b++)
         for (int oy = 0; oy < L->out.h; oy++)
             for (int ox = 0; ox < L->out.w; ox++)
@@ -61,9 +63,9 @@ static void accumulate(const hq_layer *L, const float *in, int nb, double *acc) 
                         int ix = ox * L->stride - L->pad + kx;
                         if (ix < 0 || ix >= W) continue;
                         const float *px = in + (size_t)b * isz + ((size_t)iy * W + ix) * C;
-                        double *a = acc + (size_t)(ky * k + kx) * C;
+                        double *a = acc + (size_t)(ky * k + kx) * Cg;
                         for (int c = 0; c < C; c++)
-                            a[c] += (double)px[c] * px[c];
+                            a[c % Cg] += (double)px[c] * px[c];
                     }
                 }
 }
@@ -104,7 +106,10 @@ int hq_col_energy(const hq_model *m, const hq_dataset *d, int n, float *energy[H
         for (size_t p = 0; p < img * (size_t)nb; p++)
             x0[p] = px[p] / 255.0f;
         for (int l = 0; l <= upto; l++)
-            if (acc[l]) accumulate(&m->layers[l], l == 0 ? x0 : acts[l - 1], nb, acc[l]);
+            if (acc[l]) {
+                int src = hq_layer_src(m, l); /* the layer it reads (docs/format.md LEXT) */
+                accumulate(&m->layers[l], src < 0 ? x0 : acts[src], nb, acc[l]);
+            }
     }
     for (int l = 0; !rc && l < m->n_layers; l++) {
         if (!acc[l]) continue;
