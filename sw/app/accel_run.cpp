@@ -398,10 +398,19 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     plat.router().debug_access(HQ_ACCEL_NET_ADDR, reinterpret_cast<uint8_t *>(&net), sizeof net,
                                false);
     std::vector<int32_t> logits((size_t)n * g.m.n_classes);
-    std::vector<uint8_t> preds(n);
+    /* the firmware's predictions: uint8, or uint32 from the tiled runtime (hq_accel_net.h) */
+    const bool wide = img.net.version == HQ_ACCEL_NET_VERSION_TILED;
+    std::vector<uint32_t> preds(n);
+    std::vector<uint8_t> pred_bytes((size_t)n * (wide ? 4 : 1));
     plat.router().debug_access(img.net.logits_addr, reinterpret_cast<uint8_t *>(logits.data()),
                                unsigned(logits.size() * 4), false);
-    plat.router().debug_access(img.net.preds_addr, preds.data(), unsigned(n), false);
+    plat.router().debug_access(img.net.preds_addr, pred_bytes.data(), unsigned(pred_bytes.size()),
+                               false);
+    for (int i = 0; i < n; i++)
+        if (wide)
+            std::memcpy(&preds[i], &pred_bytes[(size_t)i * 4], 4); /* little-endian bus */
+        else
+            preds[i] = pred_bytes[i];
 
     const AccelConfig &ac = accel.config();
     rep->arch = arch_name(ac.arch);
@@ -424,17 +433,14 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->exit_code == 0 ? n : (int)std::min<uint32_t>(net.images_done, (uint32_t)n);
     for (int i = 0; i < n; i++) {
         const bool ran = i < done;
-        /* The firmware stores each prediction in one byte (hq_accel_net.h): with more than 256
-         * classes it holds the class index's low byte, so the prediction is the argmax of the
-         * accelerator's logits (themselves compared bit for bit) and the byte is checked
-         * against the reference's low byte. */
+        /* the firmware's prediction; its logits are compared bit for bit too */
         const int32_t *lg = &logits[(size_t)i * g.m.n_classes];
-        const int pred = hq_argmax_i32(lg, g.m.n_classes);
+        const int pred = (int)preds[i];
         rep->correct += ran && pred == g.ds.labels[i];
         rep->reference_accuracy += ref_preds[i] == g.ds.labels[i];
         if (ran && (std::memcmp(lg, &ref_logits[(size_t)i * g.m.n_classes],
                                 sizeof(int32_t) * g.m.n_classes) != 0 ||
-                    pred != ref_preds[i] || preds[i] != (uint8_t)ref_preds[i]))
+                    pred != ref_preds[i]))
             rep->mismatches++;
     }
     rep->images_completed = done;

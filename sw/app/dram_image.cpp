@@ -493,11 +493,18 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     hq_accel_net &n = out->net;
     n.magic = HQ_ACCEL_NET_MAGIC;
     n.version = HQ_ACCEL_NET_VERSION;
+    n.preds_addr = preds;
     n.accel_base = p.accel_base;
     n.plic_base = p.plic_base;
     n.irq_source = p.irq_source;
     n.mode = p.mode;
-    if (out->layers.size() != steps.size()) n.version = HQ_ACCEL_NET_VERSION_TILED;
+    /* A tiled network, or one whose class index does not fit the untiled runtime's byte,
+     * runs on accel_runtime_tiled (uint32 predictions, after the rest of the image). */
+    if (out->layers.size() != steps.size() || n_classes > 256) {
+        n.version = HQ_ACCEL_NET_VERSION_TILED;
+        n.preds_addr = lay.take((uint64_t)p.n_images * 4);
+        out->end = lay.next;
+    }
     n.n_layers = (uint32_t)out->layers.size();
     n.desc_addr = desc_base;
     n.n_images = (uint32_t)p.n_images;
@@ -506,7 +513,6 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     n.in_stride = in_bytes;
     n.logits_addr = logits;
     n.n_classes = n_classes;
-    n.preds_addr = preds;
     n.status = 0xFFFFFFFFu; /* the firmware overwrites it */
     /* The table is u32 fields only; the bus and this host are both little-endian. */
     static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian host assumed");
