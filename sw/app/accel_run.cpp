@@ -65,10 +65,9 @@ std::string absolute(const std::string &p) {
 
 /* Writes the firmware and the DRAM image through the bus once sockets are bound. */
 struct ImageLoader : sc_core::sc_module {
-    ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf,
-                const DramImage &img)
+    ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf, DramImage &img)
         : sc_module(n), bus_(bus), elf_(elf), img_(img) {}
-    void put(uint32_t addr, std::vector<uint8_t> bytes, const char *what) {
+    void put(uint32_t addr, std::vector<uint8_t> &bytes, const char *what) {
         if (bus_.debug_access(addr, bytes.data(), unsigned(bytes.size()), true) != bytes.size()) {
             char m[200];
             std::snprintf(m, sizeof m, "%s [0x%08x, +%zu) is not inside the platform's memory",
@@ -80,14 +79,17 @@ struct ImageLoader : sc_core::sc_module {
         for (const hq::ElfSegment &s : elf_.segments) {
             std::vector<uint8_t> b(s.data);
             b.resize(s.mem_size, 0);
-            put(s.addr, std::move(b), "firmware segment");
+            put(s.addr, b, "firmware segment");
         }
-        for (const DramSegment &s : img_.segments)
+        /* written in place, then released: the DRAM holds the image from here on */
+        for (DramSegment &s : img_.segments) {
             put(s.addr, s.bytes, "DRAM image segment");
+            std::vector<uint8_t>().swap(s.bytes);
+        }
     }
     hq::Router &bus_;
     const hq::ElfImage &elf_;
-    const DramImage &img_;
+    DramImage &img_;
 };
 
 /* The SystemC model seen through AccelView (the RTL device implements it itself). */
@@ -203,6 +205,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ModelGuard g;
     if (hq_model_load(&g.m, o.model_path.c_str(), err, sizeof err)) throw Failure{2, err};
     g.have_model = true;
+    /* the run needs the quantized weights only: the float ones (4 bytes per weight) go */
+    for (int i = 0; i < g.m.n_layers; i++)
+        if (g.m.layers[i].q) {
+            std::free(g.m.layers[i].w);
+            g.m.layers[i].w = nullptr;
+        }
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
     if (o.synthetic_inputs > 0) {
@@ -226,6 +234,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     std::vector<int> ref_preds(n);
     if (hq_ref_infer(g.ref, g.ds.images, n, ref_logits.data(), ref_preds.data(), 0))
         throw Failure{2, "out of memory for the C reference's buffers: nothing ran"};
+    hq_ref_free(g.ref); /* its widened weights are not needed past this point */
+    g.ref = nullptr;
 
     hq_layout_opts lo;
     hq_layout_opts_default(&lo, hq_layout_of_model(&g.m));
@@ -352,6 +362,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         if (why.empty()) why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
+    /* the DRAM image holds the packed weights from here on */
+    hq_packed_model_free(&g.pm);
+    g.have_pm = false;
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
     plat.attach_cpu(cpu);
     ImageLoader loader("accel_image_loader", plat.router(), elf, img);
