@@ -38,7 +38,7 @@ typedef struct {
     uint32_t n_images, batch;
     uint32_t in_addr, in_stride;     /* images (uint8 HWC), one after another */
     uint32_t logits_addr, n_classes; /* int32 [n_images][n_classes], written by the accelerator */
-    uint32_t preds_addr;             /* uint8 [n_images], written by the firmware (argmax) */
+    uint32_t preds_addr; /* written by the firmware (argmax): uint8 [n_images], tiled: uint32 */
     /* written by the firmware when it finishes */
     uint32_t status; /* exit code */
     uint32_t images_done, commands;

@@ -65,10 +65,9 @@ std::string absolute(const std::string &p) {
 
 /* Writes the firmware and the DRAM image through the bus once sockets are bound. */
 struct ImageLoader : sc_core::sc_module {
-    ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf,
-                const DramImage &img)
+    ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf, DramImage &img)
         : sc_module(n), bus_(bus), elf_(elf), img_(img) {}
-    void put(uint32_t addr, std::vector<uint8_t> bytes, const char *what) {
+    void put(uint32_t addr, std::vector<uint8_t> &bytes, const char *what) {
         if (bus_.debug_access(addr, bytes.data(), unsigned(bytes.size()), true) != bytes.size()) {
             char m[200];
             std::snprintf(m, sizeof m, "%s [0x%08x, +%zu) is not inside the platform's memory",
@@ -80,14 +79,17 @@ struct ImageLoader : sc_core::sc_module {
         for (const hq::ElfSegment &s : elf_.segments) {
             std::vector<uint8_t> b(s.data);
             b.resize(s.mem_size, 0);
-            put(s.addr, std::move(b), "firmware segment");
+            put(s.addr, b, "firmware segment");
         }
-        for (const DramSegment &s : img_.segments)
+        /* written in place, then released: the DRAM holds the image from here on */
+        for (DramSegment &s : img_.segments) {
             put(s.addr, s.bytes, "DRAM image segment");
+            std::vector<uint8_t>().swap(s.bytes);
+        }
     }
     hq::Router &bus_;
     const hq::ElfImage &elf_;
-    const DramImage &img_;
+    DramImage &img_;
 };
 
 /* The SystemC model seen through AccelView (the RTL device implements it itself). */
@@ -203,6 +205,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ModelGuard g;
     if (hq_model_load(&g.m, o.model_path.c_str(), err, sizeof err)) throw Failure{2, err};
     g.have_model = true;
+    /* the run needs the quantized weights only: the float ones (4 bytes per weight) go */
+    for (int i = 0; i < g.m.n_layers; i++)
+        if (g.m.layers[i].q) {
+            std::free(g.m.layers[i].w);
+            g.m.layers[i].w = nullptr;
+        }
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
     if (o.synthetic_inputs > 0) {
@@ -226,6 +234,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     std::vector<int> ref_preds(n);
     if (hq_ref_infer(g.ref, g.ds.images, n, ref_logits.data(), ref_preds.data(), 0))
         throw Failure{2, "out of memory for the C reference's buffers: nothing ran"};
+    hq_ref_free(g.ref); /* its widened weights are not needed past this point */
+    g.ref = nullptr;
 
     hq_layout_opts lo;
     hq_layout_opts_default(&lo, hq_layout_of_model(&g.m));
@@ -352,6 +362,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         if (why.empty()) why = rtl_pe_select(accel.config(), g.pm, &rtl_config);
         if (!why.empty()) throw Failure{2, "--pe-impl rtl: " + o.model_path + ": " + why};
     }
+    /* the DRAM image holds the packed weights from here on */
+    hq_packed_model_free(&g.pm);
+    g.have_pm = false;
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
     plat.attach_cpu(cpu);
     ImageLoader loader("accel_image_loader", plat.router(), elf, img);
@@ -398,10 +411,19 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     plat.router().debug_access(HQ_ACCEL_NET_ADDR, reinterpret_cast<uint8_t *>(&net), sizeof net,
                                false);
     std::vector<int32_t> logits((size_t)n * g.m.n_classes);
-    std::vector<uint8_t> preds(n);
+    /* the firmware's predictions: uint8, or uint32 from the tiled runtime (hq_accel_net.h) */
+    const bool wide = img.net.version == HQ_ACCEL_NET_VERSION_TILED;
+    std::vector<uint32_t> preds(n);
+    std::vector<uint8_t> pred_bytes((size_t)n * (wide ? 4 : 1));
     plat.router().debug_access(img.net.logits_addr, reinterpret_cast<uint8_t *>(logits.data()),
                                unsigned(logits.size() * 4), false);
-    plat.router().debug_access(img.net.preds_addr, preds.data(), unsigned(n), false);
+    plat.router().debug_access(img.net.preds_addr, pred_bytes.data(), unsigned(pred_bytes.size()),
+                               false);
+    for (int i = 0; i < n; i++)
+        if (wide)
+            std::memcpy(&preds[i], &pred_bytes[(size_t)i * 4], 4); /* little-endian bus */
+        else
+            preds[i] = pred_bytes[i];
 
     const AccelConfig &ac = accel.config();
     rep->arch = arch_name(ac.arch);
@@ -424,17 +446,14 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->exit_code == 0 ? n : (int)std::min<uint32_t>(net.images_done, (uint32_t)n);
     for (int i = 0; i < n; i++) {
         const bool ran = i < done;
-        /* The firmware stores each prediction in one byte (hq_accel_net.h): with more than 256
-         * classes it holds the class index's low byte, so the prediction is the argmax of the
-         * accelerator's logits (themselves compared bit for bit) and the byte is checked
-         * against the reference's low byte. */
+        /* the firmware's prediction; its logits are compared bit for bit too */
         const int32_t *lg = &logits[(size_t)i * g.m.n_classes];
-        const int pred = hq_argmax_i32(lg, g.m.n_classes);
+        const int pred = (int)preds[i];
         rep->correct += ran && pred == g.ds.labels[i];
         rep->reference_accuracy += ref_preds[i] == g.ds.labels[i];
         if (ran && (std::memcmp(lg, &ref_logits[(size_t)i * g.m.n_classes],
                                 sizeof(int32_t) * g.m.n_classes) != 0 ||
-                    pred != ref_preds[i] || preds[i] != (uint8_t)ref_preds[i]))
+                    pred != ref_preds[i]))
             rep->mismatches++;
     }
     rep->images_completed = done;

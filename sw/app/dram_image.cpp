@@ -50,7 +50,7 @@ std::vector<uint8_t> row_params(const hq_layer &L, bool last, int r0 = 0, int r1
 std::string emit_dense_tiles(const hq_layer &L, int li, const hq_layer_image &img,
                              const DenseTiles &t, bool last, uint32_t in_addr, uint32_t in_stride,
                              uint32_t out_addr, uint32_t out_stride, uint32_t batch, Layout &lay,
-                             DramImage *out) {
+                             DramImage *out, const std::vector<int> &order = {}) {
     for (int r0 = 0; r0 < L.rows; r0 += t.row_chunk) {
         const int r1 = std::min(L.rows, r0 + t.row_chunk), rc = r1 - r0;
         std::vector<uint8_t> params = row_params(L, last, r0, r1);
@@ -60,7 +60,12 @@ std::string emit_dense_tiles(const hq_layer &L, int li, const hq_layer_image &im
         for (int k0 = 0; k0 < L.cols; k0 += t.k_chunk) {
             const int k1 = std::min(L.cols, k0 + t.k_chunk), kc = k1 - k0;
             hq_layer_image slice{};
-            const std::string e = pack_slice(L, r0, r1, k0, k1, img.st, &slice);
+            const std::string e =
+                order.empty()
+                    ? pack_slice(L, r0, r1, k0, k1, img.st, &slice)
+                    : pack_columns(L, r0, r1,
+                                   std::vector<int>(order.begin() + k0, order.begin() + k1), img.st,
+                                   &slice);
             if (!e.empty())
                 return "layer " + std::to_string(li) + ": tile rows " + std::to_string(r0) + ".." +
                        std::to_string(r1 - 1) + ", inputs " + std::to_string(k0) + ".." +
@@ -104,6 +109,121 @@ std::string emit_dense_tiles(const hq_layer &L, int li, const hq_layer_image &im
             out->layers.push_back(nl);
         }
     }
+    return "";
+}
+
+/* The columns of input channels [c0, c1) of a k x k conv (weights ordered ky, kx, channel). */
+std::vector<int> group_columns(const hq_layer &L, int c0, int c1) {
+    std::vector<int> cols;
+    for (int p = 0; p < L.k * L.k; p++)
+        for (int c = c0; c < c1; c++)
+            cols.push_back(p * L.in.c + c);
+    return cols;
+}
+
+/* A dense layer's columns in the order an activation stored in channel groups of g holds
+ * them: group by group, pixel by pixel (docs/accel.md, Tiling). */
+std::vector<int> grouped_order(const hq_shape &in, int g) {
+    std::vector<int> order;
+    order.reserve((size_t)in.h * in.w * in.c);
+    for (const ChannelGroup &cg : channel_groups(in.c, g))
+        for (int px = 0; px < in.h * in.w; px++)
+            for (int c = cg.c0; c < cg.c1; c++)
+                order.push_back(px * in.c + c);
+    return order;
+}
+
+/* The descriptors of a conv the planner tiled (channel groups, K chunks over input groups with
+ * int32 partial sums, output-channel chunks, bands of output rows): per output chunk its row
+ * parameters with the partial-sum area of its tallest band after them, per output chunk and
+ * input group a packed slice of the weights (shared by the bands); descriptors band by band,
+ * output chunk by output chunk, input group by input group. The input is read in groups of
+ * t.g_in channels, the output written in groups of t.g_out. */
+std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_image &img,
+                            const ConvTiles &t, uint32_t in_addr, uint32_t in_stride,
+                            uint32_t out_addr, uint32_t out_stride, uint32_t batch, Layout &lay,
+                            DramImage *out) {
+    const std::vector<ChannelGroup> gin = channel_groups(L.in.c, t.g_in),
+                                    gout = channel_groups(L.rows, t.g_out);
+    const bool psum = gin.size() > 1;
+    const int conv_w = L.out.w, oh = L.out.h / pool, ow = L.out.w / pool;
+    int tallest = 0;
+    for (const ConvBand &b : t.bands)
+        tallest = std::max(tallest, b.oy1 - b.oy0);
+    std::vector<uint32_t> params(gout.size());
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> weights(gout.size());
+    const std::string base = std::string("conv") + std::to_string(li) + (pool > 1 ? "+pool" : "");
+    for (size_t r = 0; r < gout.size(); r++) {
+        const int r0 = gout[r].c0, r1 = gout[r].c1;
+        std::vector<uint8_t> pr = row_params(L, false, r0, r1);
+        const uint64_t area = psum ? (uint64_t)batch * tallest * conv_w * (r1 - r0) * 4 : 0;
+        params[r] = lay.take(align((uint32_t)pr.size(), 64) + area, 64);
+        out->segments.push_back({params[r], std::move(pr)});
+        for (const ChannelGroup &g : gin) {
+            hq_layer_image slice{};
+            const std::string e =
+                pack_columns(L, r0, r1, group_columns(L, g.c0, g.c1), img.st, &slice);
+            if (!e.empty())
+                return "layer " + std::to_string(li) + ": output channels " + std::to_string(r0) +
+                       ".." + std::to_string(r1 - 1) + ", input channels " + std::to_string(g.c0) +
+                       ".." + std::to_string(g.c1 - 1) + ": " + e;
+            const uint32_t at = lay.take(slice.size, 64);
+            out->segments.push_back(
+                {at, std::vector<uint8_t>(slice.data, slice.data + slice.size)});
+            weights[r].push_back({at, (uint32_t)slice.size});
+            hq_layer_image_free(&slice);
+        }
+    }
+    for (const ConvBand &b : t.bands)
+        for (size_t r = 0; r < gout.size(); r++)
+            for (size_t j = 0; j < gin.size(); j++) {
+                const int r0 = gout[r].c0, rc = gout[r].c1 - r0;
+                const int c0 = gin[j].c0, gc = gin[j].c1 - c0;
+                const bool first = j == 0, end = j + 1 == gin.size();
+                hq_accel_desc d{};
+                d.magic = HQ_ACCEL_DESC_MAGIC;
+                d.op = HQ_ACCEL_OP_CONV;
+                d.layout = (uint8_t)img.st.kind;
+                d.flags = end ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_PSUM_OUT;
+                if (!first) d.flags |= HQ_ACCEL_FLAG_PSUM_IN;
+                if (!b.pad_top) d.flags |= HQ_ACCEL_FLAG_NO_PAD_TOP;
+                if (!b.pad_bottom) d.flags |= HQ_ACCEL_FLAG_NO_PAD_BOTTOM;
+                d.lo_bits = (uint8_t)L.q->lo_bits;
+                d.hi_bits = (uint8_t)L.q->hi_bits;
+                if (img.st.kind == HQ_LAYOUT_BLOCK) {
+                    d.block_n = (uint8_t)img.st.block_n;
+                    d.block_m = (uint8_t)img.st.block_m;
+                }
+                const int p = end ? pool : 1; /* a partial-sum chunk is not pooled */
+                d.pool = (uint8_t)p;
+                d.kernel = (uint8_t)L.k;
+                d.stride = (uint8_t)L.stride;
+                d.pad = (uint8_t)L.pad;
+                d.rows = d.out_c = (uint16_t)rc;
+                d.cols = (uint16_t)(L.k * L.k * gc);
+                d.in_c = (uint16_t)gc;
+                d.in_w = (uint16_t)L.in.w;
+                d.in_h = (uint16_t)(b.y1 - b.y0);
+                d.in_addr = in_addr + (uint32_t)L.in.h * L.in.w * c0 + (uint32_t)b.y0 * L.in.w * gc;
+                d.in_stride = in_stride;
+                d.out_w = (uint16_t)(conv_w / p);
+                d.out_h = (uint16_t)((b.oy1 - b.oy0) / p);
+                d.out_addr = out_addr + (uint32_t)oh * ow * r0 + (uint32_t)(b.oy0 / pool) * ow * rc;
+                d.out_stride = out_stride;
+                d.weight_addr = weights[r][j].first;
+                d.weight_bytes = weights[r][j].second;
+                d.param_addr = params[r];
+                d.batch = batch;
+                NetLayer nl;
+                nl.model_layer = li;
+                nl.desc = d;
+                nl.weight_image_bytes = d.weight_bytes;
+                nl.name = base + "[y " + std::to_string(b.oy0) + ":" + std::to_string(b.oy1) +
+                          " c " + std::to_string(c0) + ":" + std::to_string(c0 + gc) + " r " +
+                          std::to_string(r0) + ":" + std::to_string(r0 + rc) + "]/" +
+                          hq_layout_name(img.st.kind);
+                out->layers.push_back(nl);
+            }
     return "";
 }
 
@@ -162,11 +282,88 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     out->segments.push_back(
         {images, std::vector<uint8_t>(p.images, p.images + (size_t)p.n_images * in_bytes)});
 
+    /* Channel groups: the input channels of one K chunk each conv would take (its wish for
+     * the groups its producer writes), and the groups of the activation in hand. */
+    std::vector<int> want_in(steps.size(), 0), want_align(steps.size(), 1);
+    for (size_t s = 0; s < steps.size() && p.cfg; s++) {
+        const hq_layer &L = m.layers[steps[s].li];
+        if (L.kind != HQ_LAYER_CONV) continue;
+        const hq_layer_image &img = pm.img[steps[s].packed];
+        want_align[s] = img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1;
+        const int cap = conv_chunk_channels(*p.cfg, L.k, want_align[s]);
+        want_in[s] = cap > 0 ? balanced_group(L.in.c, cap, want_align[s]) : L.in.c;
+    }
+    hq_shape cur_shape = m.input;
+    int cur_g = m.input.c;
     uint32_t cur_in = images, cur_stride = in_bytes;
     for (size_t s = 0; s < steps.size(); s++) {
         const Step &st = steps[s];
         const hq_layer &L = m.layers[st.li];
         const bool last = s + 1 == steps.size();
+        const hq_shape in_shape = cur_shape;
+        const int in_g = cur_g;
+        cur_shape = L.out;
+        if (L.kind == HQ_LAYER_CONV) cur_shape.h /= st.pool, cur_shape.w /= st.pool;
+        cur_g = cur_shape.c;
+        if (L.kind == HQ_LAYER_MAXPOOL && in_g < L.in.c) {
+            /* a grouped activation: one max-pool per channel group, the groups kept */
+            const uint32_t o = scratch[s % 2],
+                           os = align((uint32_t)(L.out.c * L.out.h * L.out.w), 64);
+            for (const ChannelGroup &g : channel_groups(L.in.c, in_g)) {
+                hq_accel_desc d{};
+                d.magic = HQ_ACCEL_DESC_MAGIC;
+                d.op = HQ_ACCEL_OP_MAXPOOL;
+                d.flags = HQ_ACCEL_FLAG_RELU;
+                d.pool = (uint8_t)L.k;
+                d.in_h = (uint16_t)L.in.h;
+                d.in_w = (uint16_t)L.in.w;
+                d.in_c = d.out_c = (uint16_t)(g.c1 - g.c0);
+                d.out_h = (uint16_t)L.out.h;
+                d.out_w = (uint16_t)L.out.w;
+                d.batch = (uint32_t)p.batch;
+                d.in_addr = cur_in + (uint32_t)L.in.h * L.in.w * g.c0;
+                d.in_stride = cur_stride;
+                d.out_addr = o + (uint32_t)L.out.h * L.out.w * g.c0;
+                d.out_stride = os;
+                NetLayer nl;
+                nl.model_layer = st.li;
+                nl.desc = d;
+                nl.name = "pool" + std::to_string(st.li) + "[c " + std::to_string(g.c0) + ":" +
+                          std::to_string(g.c1) + "]";
+                out->layers.push_back(nl);
+            }
+            cur_g = in_g;
+            cur_in = o;
+            cur_stride = os;
+            continue;
+        }
+        if (L.kind == HQ_LAYER_CONV && p.cfg && L.k * L.k * L.in.c <= 65535) {
+            /* the output groups the consumer (past unfused max-pools) would read */
+            size_t next = s + 1;
+            while (next < steps.size() && m.layers[steps[next].li].kind == HQ_LAYER_MAXPOOL)
+                next++;
+            const int g_out_max = next < steps.size() && want_in[next] ? want_in[next] : L.rows;
+            const int out_align = next < steps.size() ? want_align[next] : 1;
+            const hq_layer_image &img = pm.img[st.packed];
+            ConvTiles ct;
+            const std::string why =
+                plan_conv(*p.cfg, L, st.pool, p.batch, in_g, g_out_max, out_align, &ct);
+            /* plain: one descriptor, or the bands of plan_conv_bands below, as before K chunks */
+            const bool plain = in_g == L.in.c && (!why.empty() || ct.g_out == L.rows);
+            if (!plain) {
+                const uint32_t o = scratch[s % 2],
+                               os = align((uint32_t)(cur_shape.c * cur_shape.h * cur_shape.w), 64);
+                std::string e = emit_conv_tiles(L, st.li, st.pool, img, ct, cur_in, cur_stride, o,
+                                                os, (uint32_t)p.batch, lay, out);
+                if (!e.empty()) return e;
+                cur_g = ct.g_out;
+                cur_in = o;
+                cur_stride = os;
+                continue;
+            }
+            if (!why.empty() && in_g < L.in.c)
+                return "layer " + std::to_string(st.li) + " cannot be tiled to the buffers: " + why;
+        }
         NetLayer nl;
         nl.model_layer = st.li;
         hq_accel_desc d{};
@@ -194,17 +391,28 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
                 return "layer " + std::to_string(st.li) + " is too large for a descriptor";
             const hq_layer_image &img = pm.img[st.packed];
             DenseTiles tiles;
+            /* inputs stored in channel groups: the weights' columns follow them */
+            const bool grouped = L.kind == HQ_LAYER_DENSE && in_g < in_shape.c &&
+                                 in_shape.h * in_shape.w > 1 &&
+                                 (size_t)L.cols == hq_shape_elems(in_shape);
             if (p.cfg && L.kind == HQ_LAYER_DENSE) {
                 const std::string why =
                     plan_dense(*p.cfg, L.rows, L.cols, p.batch, last,
                                img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1, &tiles);
                 if (!why.empty()) tiles = DenseTiles{}; /* the accelerator refuses it */
             }
-            if (tiles.tiled()) {
+            if (!tiles.k_chunk) { /* untiled: one chunk */
+                tiles = DenseTiles{};
+                tiles.k_chunk = L.cols;
+                tiles.row_chunk = L.rows;
+            }
+            if (tiles.tiled() || grouped) {
                 const uint32_t out_addr = last ? logits : scratch[s % 2];
                 const uint32_t out_stride = last ? n_classes * 4 : align(L.rows, 64);
-                std::string e = emit_dense_tiles(L, st.li, img, tiles, last, cur_in, cur_stride,
-                                                 out_addr, out_stride, (uint32_t)p.batch, lay, out);
+                std::string e =
+                    emit_dense_tiles(L, st.li, img, tiles, last, cur_in, cur_stride, out_addr,
+                                     out_stride, (uint32_t)p.batch, lay, out,
+                                     grouped ? grouped_order(in_shape, in_g) : std::vector<int>{});
                 if (!e.empty()) return e;
                 cur_in = out_addr;
                 cur_stride = out_stride;
@@ -289,11 +497,18 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     hq_accel_net &n = out->net;
     n.magic = HQ_ACCEL_NET_MAGIC;
     n.version = HQ_ACCEL_NET_VERSION;
+    n.preds_addr = preds;
     n.accel_base = p.accel_base;
     n.plic_base = p.plic_base;
     n.irq_source = p.irq_source;
     n.mode = p.mode;
-    if (out->layers.size() != steps.size()) n.version = HQ_ACCEL_NET_VERSION_TILED;
+    /* A tiled network, or one whose class index does not fit the untiled runtime's byte,
+     * runs on accel_runtime_tiled (uint32 predictions, after the rest of the image). */
+    if (out->layers.size() != steps.size() || n_classes > 256) {
+        n.version = HQ_ACCEL_NET_VERSION_TILED;
+        n.preds_addr = lay.take((uint64_t)p.n_images * 4);
+        out->end = lay.next;
+    }
     n.n_layers = (uint32_t)out->layers.size();
     n.desc_addr = desc_base;
     n.n_images = (uint32_t)p.n_images;
@@ -302,7 +517,6 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     n.in_stride = in_bytes;
     n.logits_addr = logits;
     n.n_classes = n_classes;
-    n.preds_addr = preds;
     n.status = 0xFFFFFFFFu; /* the firmware overwrites it */
     /* The table is u32 fields only; the bus and this host are both little-endian. */
     static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian host assumed");

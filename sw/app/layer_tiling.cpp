@@ -100,18 +100,104 @@ std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L,
     return bands;
 }
 
+std::vector<ChannelGroup> channel_groups(int channels, int g) {
+    std::vector<ChannelGroup> v;
+    for (int c0 = 0; c0 < channels; c0 += g)
+        v.push_back({c0, std::min(channels, c0 + g)});
+    return v;
+}
+
+int conv_chunk_channels(const AccelConfig &cfg, int k, int align) {
+    const uint64_t kmax = std::min<uint64_t>(
+        {(uint64_t)cfg.nb_max * cfg.lanes, cfg.weight_buffer / weight_tile_bytes(cfg, 1), 65535});
+    const int a = align > 0 ? align : 1;
+    return (int)(kmax / ((uint64_t)k * k) / a * a);
+}
+
+int balanced_group(int channels, int cap, int align) {
+    if (channels <= cap) return channels;
+    const int a = align > 0 ? align : 1, n = (channels + cap - 1) / cap;
+    return std::min(cap, ((channels + n - 1) / n + a - 1) / a * a);
+}
+
+/* Bands of output rows for per-row input and output bytes: the tallest multiple of pool that
+ * fits. One band of all rows when everything fits; empty when nothing does. */
+static std::vector<ConvBand> bands_for(const AccelConfig &cfg, const hq_layer &L, int pool,
+                                       uint64_t in_row, uint64_t out_row) {
+    const int H = L.in.h, k = L.k, s = L.stride, pad = L.pad, conv_h = L.out.h;
+    auto fits = [&](int in_rows, int out_rows) {
+        return in_row * in_rows <= cfg.act_buffer && out_row * out_rows <= cfg.out_buffer;
+    };
+    if (fits(H, conv_h)) return {ConvBand{0, conv_h, 0, H, true, true}};
+    int hb = conv_h / pool * pool;
+    while (hb >= pool && !fits((hb - 1) * s + k, hb))
+        hb -= pool;
+    if (hb < pool || hb * s < pad) return {};
+    std::vector<ConvBand> bands;
+    for (int oy0 = 0; oy0 < conv_h;) {
+        int oy1 = oy0 + hb;
+        const bool last = oy1 >= conv_h || (oy1 - 1) * s - pad + k > H;
+        if (last) oy1 = conv_h;
+        ConvBand b{oy0,
+                   oy1,
+                   std::max(0, oy0 * s - pad),
+                   last ? H : (oy1 - 1) * s - pad + k,
+                   oy0 * s - pad < 0,
+                   last};
+        if (!fits(b.y1 - b.y0, oy1 - oy0) || (last && oy0 == 0)) return {};
+        bands.push_back(b);
+        oy0 = oy1;
+    }
+    return bands;
+}
+
+std::string plan_conv(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int g_in,
+                      int g_out_max, int out_align, ConvTiles *t) {
+    *t = ConvTiles{};
+    const uint64_t K = (uint64_t)L.k * L.k * g_in;
+    if (weight_tile_bytes(cfg, K) > cfg.weight_buffer || beats(cfg, K) > cfg.nb_max || K > 65535)
+        return "a K chunk of " + std::to_string(g_in) + " input channels exceeds the array";
+    const bool psum = g_in < L.in.c;
+    const int a = out_align > 0 ? out_align : 1;
+    for (int g = g_out_max; g >= 1;) {
+        const uint64_t in_row = (uint64_t)batch * L.in.w * g_in;
+        const uint64_t out_row = (uint64_t)batch * L.out.w * g * (psum ? 4 : 1);
+        std::vector<ConvBand> b = bands_for(cfg, L, pool, in_row, out_row);
+        if (!b.empty()) {
+            t->g_in = g_in;
+            t->g_out = g;
+            t->bands = std::move(b);
+            return "";
+        }
+        if (g == 1 || g <= a) break;
+        g = std::max(a, g / 2 / a * a);
+    }
+    return "no band of " + std::to_string(pool) + " output rows fits the buffers for batch " +
+           std::to_string(batch);
+}
+
 std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
                        const hq_layout_stats &like, hq_layer_image *out) {
+    std::vector<int> cols(k1 - k0);
+    std::iota(cols.begin(), cols.end(), k0);
+    return pack_columns(L, r0, r1, cols, like, out);
+}
+
+std::string pack_columns(const hq_layer &L, int r0, int r1, const std::vector<int> &cols,
+                         const hq_layout_stats &like, hq_layer_image *out) {
     const hq_qlayer &q = *L.q;
     hq_layer S = L;
     S.rows = r1 - r0;
-    S.cols = k1 - k0;
+    S.cols = (int)cols.size();
     hq_qlayer *s = hq_qlayer_alloc(&S, q.lo_bits, q.hi_bits);
     if (!s) return "out of memory";
     for (int r = r0; r < r1; r++) {
-        const size_t from = (size_t)r * L.cols + k0, to = (size_t)(r - r0) * S.cols;
-        std::copy(q.w + from, q.w + from + S.cols, s->w + to);
-        if (q.is_hi) std::copy(q.is_hi + from, q.is_hi + from + S.cols, s->is_hi + to);
+        const size_t from = (size_t)r * L.cols, to = (size_t)(r - r0) * S.cols;
+        for (size_t i = 0; i < cols.size(); i++)
+            s->w[to + i] = q.w[from + cols[i]];
+        if (q.is_hi)
+            for (size_t i = 0; i < cols.size(); i++)
+                s->is_hi[to + i] = q.is_hi[from + cols[i]];
         if (q.lo_shift) s->lo_shift[r - r0] = q.lo_shift[r];
         s->w_scale[r - r0] = q.w_scale[r];
         s->bias[r - r0] = q.bias[r];

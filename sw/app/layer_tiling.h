@@ -48,9 +48,42 @@ struct ConvBand {
 std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L, int pool,
                                       int batch);
 
+/* Channel groups (docs/accel.md, Tiling): a conv's K chunk reads, and its output-channel
+ * chunk writes, one H x W x g tensor, so an activation that a conv splits is stored as
+ * groups of g channels: group j (channels [j g, min(C, (j + 1) g))) is an H x W x g_j tensor
+ * H W j g bytes after the activation's start. g = C is the plain HWC layout. */
+struct ChannelGroup {
+    int c0, c1;
+};
+std::vector<ChannelGroup> channel_groups(int channels, int g);
+
+/* The most input channels one K chunk of a k x k conv takes (a multiple of align), 0: none. */
+int conv_chunk_channels(const AccelConfig &cfg, int k, int align);
+
+/* `channels` cut into the fewest groups of at most cap, balanced, sizes a multiple of align. */
+int balanced_group(int channels, int cap, int align);
+
+/* A convolution's tiles: K chunks over input groups of g_in channels (the producer's groups),
+ * output-channel chunks of g_out rows, each over the bands of output rows (one band: all). */
+struct ConvTiles {
+    int g_in = 0, g_out = 0;
+    std::vector<ConvBand> bands;
+};
+
+/* Plans a conv whose input is stored in groups of g_in channels, with output chunks of at
+ * most g_out_max rows (multiples of out_align, the consumer's block M): the largest chunk
+ * for which a band fits the buffers. Returns "" or why it cannot be tiled. */
+std::string plan_conv(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int g_in,
+                      int g_out_max, int out_align, ConvTiles *t);
+
 /* Packs rows [r0, r1) x columns [k0, k1) of L with the layout (and block N:M) of `like`. */
 std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
                        const hq_layout_stats &like, hq_layer_image *out);
+
+/* The same with the columns listed (a conv's input group, a dense layer's inputs in the
+ * order a grouped activation stores them). */
+std::string pack_columns(const hq_layer &L, int r0, int r1, const std::vector<int> &cols,
+                         const hq_layout_stats &like, hq_layer_image *out);
 
 } // namespace hq::accel
 

@@ -3,7 +3,7 @@
  * chained command per batch), sleeping in wfi until the accelerator's interrupt (or polling),
  * then takes the argmax of each image's logits and writes the predictions to DRAM.
  * Exit status: 0, or HQ_ACCEL_EXIT_* (accelerator errors: 16 + ERR_* code). */
-#include "accel_driver.h"
+#include "accel_runtime_common.h"
 #include "accel_measure.h"
 #include "hq_accel_net.h"
 #include "hq_arith.h"
@@ -11,33 +11,12 @@
 
 #include <stdio.h>
 
-static int check_table(const volatile hq_accel_net *n) {
-    if (n->magic != HQ_ACCEL_NET_MAGIC || n->version != HQ_ACCEL_NET_VERSION) {
-        printf("accel runtime: no network table at 0x%08lx (magic 0x%08lx)\n",
-               (unsigned long)HQ_ACCEL_NET_ADDR, (unsigned long)n->magic);
-        return -1;
-    }
-    if (!n->n_layers || n->n_layers > HQ_ACCEL_MAX_DESC || !n->batch || !n->n_classes ||
-        n->desc_addr % HQ_ACCEL_DESC_BYTES) {
-        printf("accel runtime: inconsistent network table (layers %lu, batch %lu, classes %lu)\n",
-               (unsigned long)n->n_layers, (unsigned long)n->batch, (unsigned long)n->n_classes);
-        return -1;
-    }
-    return 0;
-}
+HQ_RUNTIME_CHECK_TABLE(HQ_ACCEL_NET_VERSION, "accel runtime: no network table")
 
 int main(void) {
     volatile hq_accel_net *net = (volatile hq_accel_net *)HQ_ACCEL_NET_ADDR;
     const uint64_t t0 = rdcycle64();
-    if (check_table(net)) return HQ_ACCEL_EXIT_BAD_TABLE;
-    hq_accel_dev dev;
-    if (hq_accel_open(&dev, net->accel_base, net->plic_base, net->irq_source,
-                      net->mode & HQ_ACCEL_NET_POLL)) {
-        printf("accel runtime: no accelerator at 0x%08lx\n", (unsigned long)net->accel_base);
-        net->status = HQ_ACCEL_EXIT_NO_DEVICE;
-        return HQ_ACCEL_EXIT_NO_DEVICE;
-    }
-    hq_accel_perf_clear(&dev);
+    HQ_RUNTIME_OPEN(net, dev);
     volatile hq_accel_desc *desc = (volatile hq_accel_desc *)(uintptr_t)net->desc_addr;
     const uint32_t L = net->n_layers, C = net->n_classes, B = net->batch;
     const int32_t *logits = (const int32_t *)(uintptr_t)net->logits_addr;

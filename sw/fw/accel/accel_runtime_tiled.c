@@ -1,9 +1,10 @@
 /* The network runtime for a tiled network (network table version HQ_ACCEL_NET_VERSION_TILED,
  * docs/accel.md: Tiling): accel_runtime.c, except that several descriptors read the images or
- * write the logits, and each is moved to its batch. A program of its own, so that the runtime
- * of the untiled networks, and with it their CPU cycles, stays exactly as it was.
- * Exit status: 0, or HQ_ACCEL_EXIT_* (accelerator errors: 16 + ERR_* code). */
-#include "accel_driver.h"
+ * write the logits, and each is moved to its batch, and the predictions are uint32 (more than
+ * 256 classes: a network with them runs here even untiled). A program of its own, so that the
+ * runtime of the untiled networks, and with it their CPU cycles, stays exactly as it was. Exit
+ * status: 0, or HQ_ACCEL_EXIT_* (accelerator errors: 16 + ERR_* code). */
+#include "accel_runtime_common.h"
 #include "hq_accel_net.h"
 #include "hq_arith.h"
 #include "hq_csr.h"
@@ -23,37 +24,16 @@ static void point_batch(const volatile hq_accel_net *n, volatile hq_accel_desc *
     }
 }
 
-static int check_table(const volatile hq_accel_net *n) {
-    if (n->magic != HQ_ACCEL_NET_MAGIC || n->version != HQ_ACCEL_NET_VERSION_TILED) {
-        printf("accel runtime (tiled): no tiled network table at 0x%08lx (magic 0x%08lx)\n",
-               (unsigned long)HQ_ACCEL_NET_ADDR, (unsigned long)n->magic);
-        return -1;
-    }
-    if (!n->n_layers || n->n_layers > HQ_ACCEL_MAX_DESC || !n->batch || !n->n_classes ||
-        n->desc_addr % HQ_ACCEL_DESC_BYTES) {
-        printf("accel runtime: inconsistent network table (layers %lu, batch %lu, classes %lu)\n",
-               (unsigned long)n->n_layers, (unsigned long)n->batch, (unsigned long)n->n_classes);
-        return -1;
-    }
-    return 0;
-}
+HQ_RUNTIME_CHECK_TABLE(HQ_ACCEL_NET_VERSION_TILED, "accel runtime (tiled): no tiled network table")
 
 int main(void) {
     volatile hq_accel_net *net = (volatile hq_accel_net *)HQ_ACCEL_NET_ADDR;
     const uint64_t t0 = rdcycle64();
-    if (check_table(net)) return HQ_ACCEL_EXIT_BAD_TABLE;
-    hq_accel_dev dev;
-    if (hq_accel_open(&dev, net->accel_base, net->plic_base, net->irq_source,
-                      net->mode & HQ_ACCEL_NET_POLL)) {
-        printf("accel runtime: no accelerator at 0x%08lx\n", (unsigned long)net->accel_base);
-        net->status = HQ_ACCEL_EXIT_NO_DEVICE;
-        return HQ_ACCEL_EXIT_NO_DEVICE;
-    }
-    hq_accel_perf_clear(&dev);
+    HQ_RUNTIME_OPEN(net, dev);
     volatile hq_accel_desc *desc = (volatile hq_accel_desc *)(uintptr_t)net->desc_addr;
     const uint32_t L = net->n_layers, C = net->n_classes, B = net->batch;
     const int32_t *logits = (const int32_t *)(uintptr_t)net->logits_addr;
-    volatile uint8_t *preds = (volatile uint8_t *)(uintptr_t)net->preds_addr;
+    volatile uint32_t *preds = (volatile uint32_t *)(uintptr_t)net->preds_addr; /* any class */
     uint32_t commands = 0;
     for (uint32_t img = 0; img < net->n_images; img += B) {
         const uint32_t nb = net->n_images - img < B ? net->n_images - img : B;
@@ -86,7 +66,7 @@ int main(void) {
             }
         }
         for (uint32_t i = 0; i < nb; i++)
-            preds[img + i] = (uint8_t)hq_argmax_i32(logits + (size_t)(img + i) * C, (int)C);
+            preds[img + i] = (uint32_t)hq_argmax_i32(logits + (size_t)(img + i) * C, (int)C);
     }
     const uint64_t accel = hq_accel_counter(&dev, HQ_ACCEL_REG_CYCLES_LO);
     const uint64_t cpu = rdcycle64() - t0;

@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""hqsim run's peak memory (issue 16 item 4): on the BERT-base layer of the workload zoo
+(7.1M weights, uniform8), `hqsim run` of one synthetic image must not hold more than 1.1x
+what `hqsim eval` of the same image holds (both peak while loading the model): the run keeps the quantized weights and the DRAM image, not
+the float weights, the reference's widened weights or a second copy of the DRAM image (before
+issue 16 item 4: run 116 MB against eval's 79 MB). Also 0 mismatches.
+
+usage: run_memory.py HQSIM SOURCE_DIR WORKDIR
+"""
+import json
+import os
+import resource
+import subprocess
+import sys
+
+
+def peak_kb(cmd):
+    """Runs cmd alone in a child and returns (its output, its maximum resident set in KiB)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.dup2(w, 1)
+        os.execv(cmd[0], cmd)
+    os.close(w)
+    with os.fdopen(r) as fh:
+        out = fh.read()
+    _, status, ru = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        print(f"FAIL: {' '.join(cmd)} exited {os.waitstatus_to_exitcode(status)}")
+        sys.exit(1)
+    return out, ru.ru_maxrss
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    hq, src, work = sys.argv[1:]
+    os.makedirs(work, exist_ok=True)
+    onnx = os.path.join(work, "bert_layer.onnx")
+    if not os.path.exists(onnx):
+        subprocess.run(["/usr/bin/python3", os.path.join(src, "scripts", "onnx-zoo.py"), work,
+                        "bert_layer"], check=True, stdout=subprocess.DEVNULL)
+    f, q = os.path.join(work, "bert.hqm"), os.path.join(work, "bert-uniform8.hqm")
+    subprocess.run([hq, "import", onnx, "-o", f], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([hq, "quantize", f, "--policy", "uniform8", "--synthetic-inputs", "8",
+                    "--quiet", "-o", q], check=True, stdout=subprocess.DEVNULL)
+    _, eval_kb = peak_kb([hq, "eval", q, "--synthetic-inputs", "1", "--json", "--threads", "1"])
+    out, run_kb = peak_kb([hq, "run", q, "--synthetic-inputs", "1", "--json", "--quiet"])
+    j = json.loads(out)
+    if j["mismatches"] != 0:
+        print(f"FAIL: {j['mismatches']} mismatches")
+        return 1
+    if run_kb > 1.1 * eval_kb:
+        print(f"FAIL: hqsim run peak {run_kb} KiB > 1.1 x hqsim eval peak {eval_kb} KiB")
+        return 1
+    print(f"ok: hqsim run peak {run_kb} KiB <= 1.1 x hqsim eval peak {eval_kb} KiB, 0 mismatches")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
