@@ -159,6 +159,7 @@ def main():
                              f"{r['host_seconds'] / m['host_seconds']:.1f}x | "
                              f"{m['cycles_per_image']:.0f} | {r['cycles_per_image']:.0f} |")
                 print(lines[-1], flush=True)
+        os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
         with open(report, "w") as f:
             f.write("\n".join(lines) + "\n")
     else:
