@@ -56,9 +56,10 @@ class AccelCore {
 /* A Verilated configuration: the pe_tile parameters (rtl/configs.json) and the top's own. */
 struct AccelCoreConfig {
     const char *name; /* rtl/configs.json name */
-    bool uniform;     /* uniform8 array + dense; else lane-group array + block */
+    bool uniform;     /* uniform8 array; else the lane-group array */
     int lanes, g, m, n, lo, hi, nb_max;
     int dw, max_rows, obuf_bytes; /* AXI data width (bits), row and output buffer limits */
+    int img_bytes, vbuf_bytes;    /* im2col (feature map) and escape/coo value buffers */
     std::unique_ptr<AccelCore> (*make)(AccelBus &bus);
 };
 

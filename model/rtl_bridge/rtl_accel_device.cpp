@@ -1,6 +1,7 @@
 #include "rtl_accel_device.h"
 
 #include "accel/array_registry.h"
+#include "accel/descriptor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -243,7 +244,11 @@ void RtlAccel::close_layer(const Counters &now) {
     s.rows = d.rows;
     s.cols = d.cols;
     s.batch = d.batch;
-    s.vectors = d.batch; /* fully connected: one vector per image */
+    /* as the model: one vector per image and output position before pooling (conv), none
+     * for a stand-alone max-pool */
+    LayerDesc ld;
+    check_descriptor(d, cfg_, &ld);
+    s.vectors = d.op == HQ_ACCEL_OP_MAXPOOL ? 0 : (uint64_t)d.batch * ld.conv_h * ld.conv_w;
     s.cycles = sub(now.cycles, layer_start_.cycles);
     s.compute = sub(now.compute, layer_start_.compute);
     s.stall_dram = sub(now.stall_dram, layer_start_.stall_dram);
@@ -350,43 +355,6 @@ unsigned RtlAccel::transport_dbg(tlm::tlm_generic_payload &gp) {
         std::memcpy(gp.get_data_ptr() + n, &v, 4);
     }
     return n;
-}
-
-/* ---- what the RTL configuration runs ---- */
-
-std::string rtl_accel_check(const rtl::AccelCoreConfig &c, const std::vector<hq_accel_desc> &descs,
-                            const std::vector<std::string> &names) {
-    for (size_t i = 0; i < descs.size(); i++) {
-        const hq_accel_desc &d = descs[i];
-        const std::string who = "layer " + std::to_string(i) +
-                                (i < names.size() ? " (" + names[i] + ")" : std::string()) + ": ";
-        const std::string rtl = std::string("the RTL configuration '") + c.name + "'";
-        if (d.op != HQ_ACCEL_OP_DENSE)
-            return who + (d.op == HQ_ACCEL_OP_CONV ? "a convolution" : "a stand-alone max-pool") +
-                   "; " + rtl + " runs fully connected layers only (docs/rtl-accel.md)";
-        if (c.uniform) {
-            if (d.layout != HQ_ACCEL_LAYOUT_DENSE || d.lo_bits != 0 || d.hi_bits != 8)
-                return who + "layout " + layout_name(d.layout) + " lo " +
-                       std::to_string(d.lo_bits) + " hi " + std::to_string(d.hi_bits) + "; " + rtl +
-                       " (uniform8) runs the dense layout with int8 weights only";
-        } else if (d.layout != HQ_ACCEL_LAYOUT_BLOCK || d.lo_bits != c.lo || d.hi_bits != c.hi ||
-                   d.block_n != c.n || d.block_m != c.m) {
-            return who + "layout " + layout_name(d.layout) + " lo " + std::to_string(d.lo_bits) +
-                   " hi " + std::to_string(d.hi_bits) + " N:M " + std::to_string(d.block_n) + ":" +
-                   std::to_string(d.block_m) + "; " + rtl +
-                   " (lanegroup) runs the block layout with lo " + std::to_string(c.lo) + ", hi " +
-                   std::to_string(c.hi) + ", N:M " + std::to_string(c.n) + ":" +
-                   std::to_string(c.m) + " only";
-        }
-        const unsigned kmax = (unsigned)(c.nb_max * c.lanes);
-        const unsigned out = (d.flags & HQ_ACCEL_FLAG_RELU) ? d.rows : 4u * d.rows;
-        if (d.cols > kmax || d.rows > (unsigned)c.max_rows || out > (unsigned)c.obuf_bytes)
-            return who + std::to_string(d.rows) + " x " + std::to_string(d.cols) + "; " + rtl +
-                   " takes at most " + std::to_string(kmax) + " inputs, " +
-                   std::to_string(c.max_rows) + " rows and " + std::to_string(c.obuf_bytes) +
-                   " output bytes per layer";
-    }
-    return "";
 }
 
 std::string rtl_accel_unavailable() {

@@ -19,6 +19,7 @@
 
 #include "accel/accel_view.h"
 #include "platform/device.h"
+#include "rtl_accel_check.h"
 #include "rtl_accel_core.h"
 
 #include <tlm>
@@ -131,12 +132,6 @@ constexpr const char *kRtlAccelDeviceType = "hq_accel_rtl";
 void link_rtl_accel_device();
 /* "" when the Verilated accelerator is built in, else why not. */
 std::string rtl_accel_unavailable();
-
-/* What the RTL configuration cannot run among the network's descriptors (fully connected
- * layers only, its one layout and widths, its buffer limits): "" or the reason naming the
- * first layer it refuses. Checked before the simulation starts. */
-std::string rtl_accel_check(const rtl::AccelCoreConfig &c, const std::vector<hq_accel_desc> &descs,
-                            const std::vector<std::string> &names);
 
 } // namespace hq::accel
 

@@ -348,11 +348,14 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
             descs.push_back(l.desc);
             names.push_back(l.name);
         }
-        const std::string why = rtl_accel_check(rtl_accel->core_config(), descs, names);
-        if (!why.empty()) throw Failure{2, "--accel-impl rtl: " + o.model_path + ": " + why};
+        std::vector<RtlCheckSegment> dram_copy;
+        for (const DramSegment &s : img.segments)
+            dram_copy.push_back({s.addr, s.bytes.data(), s.bytes.size()});
         if (tracing)
             throw Failure{2, "--accel-impl rtl: --trace and --png need the model's unit "
                              "activity, which the RTL does not report (use --accel-impl model)"};
+        const std::string why = rtl_accel_check(rtl_accel->core_config(), descs, names, dram_copy);
+        if (!why.empty()) throw Failure{2, "--accel-impl rtl: " + o.model_path + ": " + why};
     }
     /* The accelerator's config decides (--pe-impl, else the platform config's "pe_impl"). */
     const bool pe_rtl = !rtl_accel && accel.config().pe_impl == PeImpl::Rtl;

@@ -11,11 +11,16 @@ usage: check_accel_impl.py compare HQSIM MODEL IMAGES [RUN OPTIONS...]
            --accel-impl rtl exits 2 before the simulation, stderr matches REGEX
        check_accel_impl.py impl HQSIM MODEL EXPECTED [RUN OPTIONS...]
            a run without --accel-impl reports accel_impl starting with EXPECTED, 0 mismatches
+       check_accel_impl.py same-eval HQSIM MODEL IMAGES [RUN OPTIONS...]
+           --accel-impl rtl with one eval() per clock where the inputs did not change (the
+           default) and with two always (HQSIM_RTL_FULL_EVAL=1): the same report, every
+           counter and cycle equal, but the host time
        check_accel_impl.py bench HQSIM REPORT IMAGES MODEL:ARCH... -- PLATFORM...
            compare on every model x platform; writes the host times and slowdowns to REPORT
 Exit status 0 when every check passes, 1 otherwise."""
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -24,11 +29,12 @@ import time
 LANES = 64  # the Verilated configurations' lanes (rtl/configs.json default, default_uniform8)
 
 
-def run(hqsim, model, images, impl, extra):
+def run(hqsim, model, images, impl, extra, env=None):
     cmd = [hqsim, "run", model, "--images", str(images), "--json", "--quiet"] + \
         (["--accel-impl", impl] if impl else []) + extra
     t0 = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=7200)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=7200,
+                       env=dict(os.environ, **(env or {})))
     return p, time.monotonic() - t0, " ".join(cmd)
 
 
@@ -98,6 +104,23 @@ def main():
         res = compare(hqsim, sys.argv[3], int(sys.argv[4]), sys.argv[5:], fails)
         if res:
             print(f"model {res['model'][1]:.2f} s, rtl {res['rtl'][1]:.2f} s host")
+    elif mode == "same-eval":
+        model, images, extra = sys.argv[3], int(sys.argv[4]), sys.argv[5:]
+        out = {}
+        for full in ("0", "1"):
+            p, secs, cmd = run(hqsim, model, images, "rtl", extra, {"HQSIM_RTL_FULL_EVAL": full})
+            if p.returncode != 0:
+                fails.append(f"{cmd}: exit {p.returncode}: {p.stderr.strip()[-300:]}")
+                continue
+            j = json.loads(p.stdout)
+            print(f"HQSIM_RTL_FULL_EVAL={full}: {j['host_seconds']:.2f} s host, "
+                  f"{j['cycles_per_image']} cycles/image")
+            for k in ("host_seconds", "peak_rss_bytes", "host_peak_rss_bytes"):
+                j.pop(k, None)
+            out[full] = j
+        if len(out) == 2 and out["0"] != out["1"]:
+            diff = sorted(k for k in out["0"] if out["0"][k] != out["1"].get(k))
+            fails.append(f"{model}: one eval per clock changes the report: {diff}")
     elif mode == "refuse":
         model, regex = sys.argv[3], sys.argv[4]
         p, _, cmd = run(hqsim, model, 2, "rtl", sys.argv[5:])
@@ -136,6 +159,7 @@ def main():
                              f"{r['host_seconds'] / m['host_seconds']:.1f}x | "
                              f"{m['cycles_per_image']:.0f} | {r['cycles_per_image']:.0f} |")
                 print(lines[-1], flush=True)
+        os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
         with open(report, "w") as f:
             f.write("\n".join(lines) + "\n")
     else:
