@@ -53,7 +53,7 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
                   AccelConfig *cfg) {
     const Keys top{ConfigObject(j, file, ""), complete};
     top.o.allow_only({"comment", "source", "arch", "clock_hz", "array", "buffers", "decompressor",
-                      "output", "descriptor"});
+                      "output", "descriptor", "row_params"});
     top.need("arch");
     if (top.o.has("arch")) {
         std::string a = top.o.string("arch");
@@ -79,11 +79,13 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     if (cfg->pipeline_latency < cfg->tile_overhead)
         arr.o.fail("pipeline_latency", "must be at least tile_overhead");
     const Keys buf = top.sub("buffers");
-    buf.o.allow_only({"comment", "weight_bytes", "act_bytes", "out_bytes", "double_buffer"});
+    buf.o.allow_only({"comment", "weight_bytes", "act_bytes", "out_bytes", "double_buffer",
+                      "weight_store_beats"});
     buf.u("weight_bytes", &cfg->weight_buffer, 64, 1u << 30);
     buf.u("act_bytes", &cfg->act_buffer, 64, 1u << 30);
     buf.u("out_bytes", &cfg->out_buffer, 64, 1u << 30);
     buf.flag("double_buffer", &cfg->double_buffer);
+    buf.u("weight_store_beats", &cfg->weight_store_beats, 0, 1u << 30);
     const Keys dec = top.sub("decompressor");
     /* keys: the registered layouts' rate keys (layout_registry.h) */
     std::string keys = "comment";
@@ -104,6 +106,9 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     const Keys d = top.sub("descriptor");
     d.o.allow_only({"comment", "fetch_cycles"});
     d.u("fetch_cycles", &cfg->desc_fetch_cycles, 0, 10000);
+    const Keys rp = top.sub("row_params");
+    rp.o.allow_only({"comment", "cycles_per_row"});
+    rp.num("cycles_per_row", &cfg->param_cycles_per_row, 0, 10000);
 }
 
 /* Each entry is {"pj": value, "source": "..."}; the source is required so that every number in

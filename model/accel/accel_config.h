@@ -49,9 +49,16 @@ struct AccelConfig {
     unsigned pipeline_latency{};  /* latency = nbeats + S + pipeline_latency (RTL: 9) */
     unsigned out_per_cycle{};     /* output-path (requantize/pool/write) results per cycle */
     unsigned desc_fetch_cycles{}; /* decode one descriptor after its bytes arrive */
+    /* Row parameters: the unit takes a row's 12 bytes in param_cycles_per_row cycles (RTL: 3,
+     * a 4-byte word path); the phase ends when both the DMA and this path are done. */
+    double param_cycles_per_row{};
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
     uint32_t weight_buffer{}, act_buffer{}, out_buffer{};
     bool double_buffer{};
+    /* Weight beats kept on chip across the images of a batch (RTL: WBUF_BEATS). 0: no limit,
+     * every layer's weights are read once per batch; else a layer whose rows x beats exceed it
+     * streams its weights again for every image. */
+    uint32_t weight_store_beats{};
     /* Decompressor throughput in weights per cycle, per layout (LAYOUT_*). Layouts with one
      * rate key share the entry at layout_rate_slot(). */
     std::array<double, kLayoutCount> dec_weights_per_cycle{};

@@ -32,6 +32,8 @@ struct LayerEngine::Run {
     uint64_t t = 0; /* schedule clock (cycles from the layer's start) */
     uint64_t positions = 0, n_vec = 0, in_total = 0, out_total = 0;
     unsigned nbuf = 1, tile_rows = 0, row_tiles = 0;
+    unsigned passes = 1;   /* weight streams: 1, or one per image past the weight store */
+    uint64_t pass_vec = 0; /* activation vectors per pass */
     std::vector<RowParams> params;
     std::vector<uint64_t> fetch_cycles; /* per row tile, from the first schedule pass */
     uint64_t t_sched_end = 0;           /* the last row tile's compute end */
@@ -217,13 +219,20 @@ bool LayerEngine::Run::check_buffers() {
 /* DMA in: the row parameters (weighted layers) and the batch's input activations. */
 bool LayerEngine::Run::load_inputs() {
     const hq_accel_desc &D = d.raw;
-    uint64_t t_in = t;
+    uint64_t t_in = t, param_path = 0;
     e.in_.resize(in_total);
     if (d.weighted()) {
         e.params_raw_.resize((size_t)D.rows * HQ_ACCEL_ROW_PARAM_BYTES);
         if (!dma(false, D.param_addr, e.params_raw_.data(), (uint32_t)e.params_raw_.size(), t_in,
                  &t_in))
             return false;
+        /* The parameter path takes the bytes at its own pace: the phase ends when both the
+         * DMA and the path are done; the path's excess counts as control. */
+        const uint64_t path_end = t + (uint64_t)std::ceil(D.rows * cfg().param_cycles_per_row);
+        if (path_end > t_in) {
+            param_path = path_end - t_in;
+            t_in = path_end;
+        }
         params.resize(D.rows);
         unsigned bad_row = 0;
         if (decode_row_params(e.params_raw_.data(), D.rows, params.data(), &bad_row)) {
@@ -242,7 +251,8 @@ bool LayerEngine::Run::load_inputs() {
     if (!dma_images(false, D.in_addr, D.in_stride, d.in_bytes, D.batch, e.in_.data(), t_in, &t_in))
         return false;
     event(Unit::DmaIn, t, t_in);
-    st().stall_dram += t_in - t;
+    st().stall_dram += t_in - t - param_path;
+    st().control += param_path;
     t = t_in;
     t_done = t;
     return true;
@@ -278,7 +288,11 @@ bool LayerEngine::Run::weighted_layer() {
     const PreparedWeights *wp = decode_weights(f, &hit, &verified);
     if (!wp) return false;
     row_tiles = (D.rows + tile_rows - 1) / tile_rows;
-    fetch_cycles.assign(row_tiles, 0);
+    /* A layer whose beats the weight store cannot keep streams its weights once per image. */
+    const uint32_t store = cfg().weight_store_beats;
+    passes = store && (uint64_t)D.rows * wp->nbeats > store ? D.batch : 1;
+    pass_vec = n_vec / passes;
+    fetch_cycles.assign((size_t)row_tiles * passes, 0);
     const LayerStats before = st();
     const size_t trace_before = trace ? trace->size() : 0;
     if (!schedule_row_tiles(*wp, true)) return false;
@@ -318,30 +332,33 @@ const PreparedWeights *LayerEngine::Run::decode_weights(const WeightFormat &f, b
     return wp;
 }
 
-/* Row tiles of tile_rows rows: weight fetch and decode (double-buffered), then compute.
- * issue = false re-times the layer with the fetch durations of the first pass. */
+/* Row tiles of tile_rows rows: weight fetch and decode (double-buffered), then compute; once,
+ * or once per image (passes) for a layer past the weight store.
+ * issue = false re-times the layer with the fetch durations of the first schedule. */
 bool LayerEngine::Run::schedule_row_tiles(const PreparedWeights &w, bool issue) {
     const hq_accel_desc &D = d.raw;
     st().row_tiles = row_tiles;
     st().beats = w.nbeats;
     const double dec_rate = cfg().dec_weights_per_cycle[layout_rate_slot(D.layout)];
-    std::vector<uint64_t> compute_end(row_tiles, 0);
+    const size_t n_loads = (size_t)row_tiles * passes;
+    std::vector<uint64_t> compute_end(n_loads, 0);
     uint64_t load_end_prev = t, compute_end_prev = t;
-    for (unsigned rt = 0; rt < row_tiles; rt++) {
+    for (size_t i = 0; i < n_loads; i++) {
+        const unsigned rt = (unsigned)(i % row_tiles);
         const unsigned r0 = rt * tile_rows, nr = std::min(tile_rows, (unsigned)D.rows - r0);
         /* The streamer may refill a buffer once the tile that used it has computed. */
         uint64_t load_start = load_end_prev;
-        if (rt >= nbuf) load_start = std::max(load_start, compute_end[rt - nbuf]);
+        if (i >= nbuf) load_start = std::max(load_start, compute_end[i - nbuf]);
         /* The image streams in row order; a row tile's share of it (header and shift
          * table with the first) is proportional to its rows. */
         const uint64_t off = (uint64_t)D.weight_bytes * r0 / D.rows;
         const uint64_t end = (uint64_t)D.weight_bytes * (r0 + nr) / D.rows;
-        uint64_t fetch_end = load_start + fetch_cycles[rt];
+        uint64_t fetch_end = load_start + fetch_cycles[i];
         if (issue) {
             if (!dma(false, D.weight_addr + (uint32_t)off, e.image_.data() + off,
                      (uint32_t)(end - off), load_start, &fetch_end))
                 return false;
-            fetch_cycles[rt] = fetch_end - load_start;
+            fetch_cycles[i] = fetch_end - load_start;
             st().weight_bytes += end - off;
         }
         const uint64_t decode = (uint64_t)std::ceil((double)nr * D.cols / dec_rate);
@@ -351,12 +368,12 @@ bool LayerEngine::Run::schedule_row_tiles(const PreparedWeights &w, bool issue) 
         event(Unit::Decoder, load_start, load_start + decode);
         const uint64_t compute_start = std::max(load_end, compute_end_prev);
         (dram_bound ? st().stall_dram : st().stall_decoder) += compute_start - compute_end_prev;
-        const TileCycles tc = e.array_->row_tile_cycles(w, r0, nr, n_vec);
+        const TileCycles tc = e.array_->row_tile_cycles(w, r0, nr, pass_vec);
         st().compute += tc.compute;
         st().stall_outlier += tc.outlier_stall;
-        compute_end[rt] = compute_start + tc.compute + tc.outlier_stall;
-        event(Unit::Array, compute_start, compute_end[rt]);
-        compute_end_prev = compute_end[rt];
+        compute_end[i] = compute_start + tc.compute + tc.outlier_stall;
+        event(Unit::Array, compute_start, compute_end[i]);
+        compute_end_prev = compute_end[i];
         load_end_prev = load_end;
     }
     t_sched_end = compute_end_prev;
@@ -414,7 +431,7 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
                                 e.out_u8_.data(), e.out_i32_.data());
     }
     const unsigned last_nr = D.rows - (row_tiles - 1) * tile_rows;
-    const uint64_t drain = ceil_div(n_vec * last_nr, cfg().out_per_cycle);
+    const uint64_t drain = ceil_div(pass_vec * last_nr, cfg().out_per_cycle);
     st().output += drain;
     event(Unit::Output, compute_end_prev, compute_end_prev + drain);
     t_done = compute_end_prev + drain;

@@ -21,22 +21,27 @@
 #define CMD "calibrate"
 #define MAX_PARAMS 8
 
-/* The timing config's free parameters (docs/accel.md): object, key, range, integer. */
+/* The timing config's free parameters (docs/accel.md): object, key, range, integer, and the
+ * value a base config without the key starts from (NAN: the key is required). */
 typedef struct {
     const char *name, *object, *key;
     double min, max;
     int integer;
+    double absent;
 } param_def;
 
 static const param_def kParams[] = {
-    {"descriptor.fetch_cycles", "descriptor", "fetch_cycles", 0, 10000, 1},
-    {"output.results_per_cycle", "output", "results_per_cycle", 1, 4096, 1},
-    {"decompressor.dense", "decompressor", "dense", 0.01, 4096, 0},
-    {"decompressor.coo", "decompressor", "coo", 0.01, 4096, 0},
-    {"decompressor.block", "decompressor", "block", 0.01, 4096, 0},
-    {"decompressor.rowgroup", "decompressor", "rowgroup", 0.01, 4096, 0},
-    {"decompressor.escape", "decompressor", "escape", 0.01, 4096, 0},
+    {"descriptor.fetch_cycles", "descriptor", "fetch_cycles", 0, 10000, 1, NAN},
+    {"output.results_per_cycle", "output", "results_per_cycle", 1, 4096, 1, NAN},
+    /* configs written before issue 15's row-parameter term lack it: 0 is the old timing */
+    {"row_params.cycles_per_row", "row_params", "cycles_per_row", 0, 10000, 1, 0},
+    {"decompressor.dense", "decompressor", "dense", 0.01, 4096, 0, NAN},
+    {"decompressor.coo", "decompressor", "coo", 0.01, 4096, 0, NAN},
+    {"decompressor.block", "decompressor", "block", 0.01, 4096, 0, NAN},
+    {"decompressor.rowgroup", "decompressor", "rowgroup", 0.01, 4096, 0, NAN},
+    {"decompressor.escape", "decompressor", "escape", 0.01, 4096, 0, NAN},
 };
+#define FIRST_RATE 3 /* kParams from here on: the decompressor rates, fitted per layout */
 #define N_DEFS (sizeof kParams / sizeof kParams[0])
 
 static void help(void) {
@@ -51,8 +56,9 @@ static void help(void) {
            "prints model vs measured per layer and per image before and after, on the fit set\n"
            "and the held-out set.\n"
            "\n"
-           "parameters (--params; default: descriptor.fetch_cycles, output.results_per_cycle\n"
-           "and the decompressor rate of each layout in the fit files):\n");
+           "parameters (--params; default: descriptor.fetch_cycles, output.results_per_cycle,\n"
+           "row_params.cycles_per_row and the decompressor rate of each layout in the fit\n"
+           "files; buffers.weight_store_beats is the hardware's, set in the base config):\n");
     for (size_t i = 0; i < N_DEFS; i++)
         printf("  %s\n", kParams[i].name);
     printf("\noptions:\n"
@@ -177,7 +183,7 @@ static double cost_fn(const gsl_vector *x, void *arg) {
 static double base_value(const ctx *c, const param_def *d) {
     json_t *o = json_object_get(c->base, d->object);
     json_t *v = o ? json_object_get(o, d->key) : NULL;
-    return json_is_number(v) ? json_number_value(v) : NAN;
+    return json_is_number(v) ? json_number_value(v) : v ? NAN : d->absent;
 }
 
 static int load_files(const char **paths, size_t n, mfile *out, const char *set) {
@@ -343,9 +349,9 @@ int cmd_calibrate(int argc, char **argv) {
     if (params) {
         if (parse_params(&c, params)) goto done;
     } else {
-        c.p[c.np++] = &kParams[0];
-        c.p[c.np++] = &kParams[1];
-        for (size_t i = 2; i < N_DEFS; i++) {
+        for (size_t i = 0; i < FIRST_RATE; i++)
+            c.p[c.np++] = &kParams[i];
+        for (size_t i = FIRST_RATE; i < N_DEFS; i++) {
             int used = 0;
             for (size_t f = 0; f < nfit; f++)
                 for (size_t r = 0; r < fit[f].m.n_rows; r++)
@@ -398,7 +404,9 @@ int cmd_calibrate(int argc, char **argv) {
          r < sizeof steps / sizeof *steps && fbest > 0 && !c.failed && c.evals < c.max_evals; r++) {
         for (size_t i = 0; i < c.np; i++) {
             gsl_vector_set(x, i, log1p(best[i]));
-            gsl_vector_set(step, i, steps[r]);
+            /* A term that is off (0) may only show above a threshold (the row-parameter path
+             * under the DMA's pace): the first simplex probes it at 10, not at 1. */
+            gsl_vector_set(step, i, r == 0 && v0[i] == 0 ? log1p(10.0) : steps[r]);
         }
         if (gsl_multimin_fminimizer_set(s, &fn, x, step)) break; /* budget spent or failed */
         int iter = 0;

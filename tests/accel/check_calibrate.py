@@ -4,7 +4,8 @@
 - `hqsim run --measure`: the firmware's UART rows agree with the run's statistics;
 - a deliberately wrong timing parameter (descriptor.fetch_cycles) is detected by
   `hqsim compare --threshold` and recovered by `hqsim calibrate` from files the model wrote
-  with the true config (fit set and a held-out set with another batch size);
+  with the true config (fit set and a held-out set with another batch size); the same for
+  row_params.cycles_per_row, also from a base config without the key;
 - bad or corrupt measurement files give exit 2 and a message naming file, line and problem.
 
 usage: check_calibrate.py HQSIM MODEL TIMING_DEFAULT_JSON
@@ -125,6 +126,34 @@ def main():
                 fail("--png did not write a PNG")
         run([hqsim, "compare", held, "--timing", cal, "--threshold", "0.01"], 0)
         checks += 1
+        # The row-parameter path (issue 15): files measured with cycles_per_row 7 (slower than
+        # the default bus's 3 cycles per 12-byte row, so it shows), fitted from a base that has
+        # 0, and from one without the key (configs written before the term: 0).
+        t7_cfg = json.loads(json.dumps(true_cfg))
+        t7_cfg["row_params"] = {"cycles_per_row": 7}
+        t7 = os.path.join(tmp, "t7.json")
+        with open(t7, "w") as f:
+            json.dump(t7_cfg, f)
+        fit7 = os.path.join(tmp, "fit7.csv")
+        run([hqsim, "run", model, "--images", "4", "--batch", "2", "--quiet", "--timing", t7,
+             "--measure", fit7], 0)
+        p = run([hqsim, "compare", fit7, "--threshold", "5"], 1)
+        if "above --threshold" not in p.stderr:
+            fail("compare did not see cycles_per_row 0 against 7: " + p.stderr)
+        no_key = os.path.join(tmp, "nokey.json")
+        with open(no_key, "w") as f:
+            json.dump({k: v for k, v in true_cfg.items() if k != "row_params"}, f)
+        for base in (default_timing, no_key):
+            p = run([hqsim, "calibrate", fit7, "--timing", base, "--params",
+                     "row_params.cycles_per_row", "-o", cal], 0)
+            with open(cal) as f:
+                got = json.load(f)
+            if got["row_params"]["cycles_per_row"] != 7:
+                fail("calibrate from %s gave cycles_per_row %s, the true value is 7\n%s" %
+                     (base, got["row_params"]["cycles_per_row"], p.stdout))
+        run([hqsim, "compare", fit7, "--timing", cal, "--threshold", "0.01"], 0)
+        checks += 1
+
         # All default parameters: the fit must not be worse than the wrong start.
         p = run([hqsim, "calibrate", fit, "--timing", wrong, "-o", cal, "--max-evals", "60"], 0)
         with open(cal) as f:

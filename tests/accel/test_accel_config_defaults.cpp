@@ -40,9 +40,12 @@ Fields<AccelConfig> timing_fields() {
         {"buffers.act_bytes", [](const AccelConfig &c) { return (double)c.act_buffer; }},
         {"buffers.out_bytes", [](const AccelConfig &c) { return (double)c.out_buffer; }},
         {"buffers.double_buffer", [](const AccelConfig &c) { return (double)c.double_buffer; }},
+        {"buffers.weight_store_beats",
+         [](const AccelConfig &c) { return (double)c.weight_store_beats; }},
         {"output.results_per_cycle", [](const AccelConfig &c) { return (double)c.out_per_cycle; }},
         {"descriptor.fetch_cycles",
          [](const AccelConfig &c) { return (double)c.desc_fetch_cycles; }},
+        {"row_params.cycles_per_row", [](const AccelConfig &c) { return c.param_cycles_per_row; }},
     };
     for (unsigned l = 0; l < kLayoutCount; l++)
         f[std::string("decompressor.") + layout_name(l)] = [l](const AccelConfig &c) {
