@@ -397,29 +397,35 @@ HQ_INLINE bool DramTiming::next_is_rest(const Plan &pl, const Pending &r) const 
     return !older_first;
 }
 
+/* The burst next_is_rest() proved next, unless a refresh is due first (then the normal path,
+ * with that bank's candidate and the gates brought up to date). */
+HQ_INLINE bool DramTiming::take_rest(Plan *pl) {
+    if (!rest_known_) return false;
+    rest_known_ = false;
+    Bank &b = ch_[0].banks[rest_bank_];
+    if (!p_.tREFI || rest_col_ < ch_[0].refresh_due) {
+        *pl = Plan{0, rest_bank_, b.cand, true, false, 0, 0, rest_col_};
+        return true;
+    }
+    update_candidate(rest_bank_);
+    update_gates(0, rest_bank_ >> bpg_bits_);
+    return false;
+}
+
 HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     Plan pl;
     bool pair = false;
-    if (rest_known_) { /* next_is_rest() proved the pick */
-        rest_known_ = false;
-        Bank &b = ch_[0].banks[rest_bank_];
-        if (!p_.tREFI || rest_col_ < ch_[0].refresh_due) {
-            pl = Plan{0, rest_bank_, b.cand, true, false, 0, 0, rest_col_};
-            goto chosen;
+    if (!take_rest(&pl)) {
+        for (;;) {
+            if (!pick(&pl)) return false;
+            Channel &c = ch_[pl.ch];
+            if (!p_.tREFI || pl.col < c.refresh_due) break;
+            refresh(c, pl.col); /* due first: plan again with every bank closed */
+            for (size_t i = 0; i < cands_.size(); i++)
+                if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
         }
-        update_candidate(rest_bank_); /* refresh first: the normal path */
-        update_gates(0, rest_bank_ >> bpg_bits_);
+        pair = next_is_rest(pl, ch_[pl.ch].banks[pl.bank].queue[pl.index]);
     }
-    for (;;) {
-        if (!pick(&pl)) return false;
-        Channel &c = ch_[pl.ch];
-        if (!p_.tREFI || pl.col < c.refresh_due) break;
-        refresh(c, pl.col); /* due first: plan again with every bank closed */
-        for (size_t i = 0; i < cands_.size(); i++)
-            if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
-    }
-    pair = next_is_rest(pl, ch_[pl.ch].banks[pl.bank].queue[pl.index]);
-chosen:
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
     b.bursts--;

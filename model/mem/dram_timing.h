@@ -166,6 +166,7 @@ class DramTiming {
     /* Whether FR-FCFS must pick the second burst of the entry whose first burst, plan pl, the
      * last pick chose (the proof is at the definition). */
     bool next_is_rest(const Plan &pl, const Pending &r) const;
+    bool take_rest(Plan *pl);
     /* Schedules the next burst; returns false when the queue is empty. */
     bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
     void refresh(Channel &c, uint64_t before);
