@@ -92,8 +92,9 @@ std::string DramParams::validate() const {
     if (!pow2(banks) || banks > 256) return "banks must be a power of two in [1, 256]";
     if (!pow2(bank_groups) || bank_groups > banks)
         return "bank_groups must be a power of two, at most banks";
-    if (burst_length < 2 || burst_length > 32 || burst_length % 2)
-        return "burst_length must be even, in [2, 32]";
+    if (burst_length < 2 || burst_length > 32 || !pow2(burst_length)) /* bursts split addresses */
+        return "burst_length must be a power of two in [2, 32] (got " +
+               std::to_string(burst_length) + ")";
     if (!pow2(row_bytes) || row_bytes < burst_bytes())
         return "row_bytes must be a power of two holding at least one burst";
     if (rows == 0) return "rows must be positive";

@@ -33,6 +33,13 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
     cand_slot_.assign(size_t(p.channels) << bank_bits_, kNoSlot);
     ch_gates_.assign(size_t(p.channels) * 4, 0);
     bg_gates_.assign(size_t(p.channels) * p.bank_groups * 4, 0);
+    pick_col_.assign(size_t(p.channels) << bank_bits_, 0);
+    /* next_is_rest(): one channel, every other burst's column command at least tCCD_L after
+     * the last one, the rest of an entry a row hit */
+    pair_ok_ = p.scheduler == DramScheduler::FR_FCFS && p.page_policy == DramPagePolicy::OPEN &&
+               p.channels == 1 && (p.bank_groups == 1 || p.tCCD_L == p.tCCD);
+    /* activates in issue order (tRRD > 0), or no tFAW: the tFAW gate never decreases */
+    faw_ordered_ = p.tRRD > 0 || p.tFAW == 0;
     unsigned from = 0, got[5] = {0, 0, 0, 0, 0};
     for (const DramMapField &f : map_) {
         if (f.kind == DramMapField::ROW) break;
@@ -265,7 +272,7 @@ HQ_INLINE void DramTiming::update_gates(unsigned ch, unsigned g) {
 /* FR-FCFS: in each bank the oldest row hit, else the oldest request; over the banks the one
  * whose column command can go first (then the oldest). FCFS: the oldest request overall. The
  * column time of a bank's candidate is max(key, gate) (plan_for() with its terms grouped). */
-HQ_INLINE bool DramTiming::pick(Plan *best) const {
+HQ_INLINE bool DramTiming::pick(Plan *best) {
     const size_t n = cands_.size();
     if (n == 0) return false;
     const Candidate *c = cands_.data();
@@ -273,10 +280,13 @@ HQ_INLINE bool DramTiming::pick(Plan *best) const {
     /* (column time, age) as one number: the least wins. Without branches: the winner changes
      * unpredictably from pick to pick. */
     __extension__ typedef unsigned __int128 u128;
+    uint64_t *cols = pick_col_.data();
     size_t win = 0;
-    u128 win_key = u128(max3(c[0].key, cg[c[0].ch_gate], bg[c[0].bg_gate])) << 64 | c[0].seq;
+    cols[0] = max3(c[0].key, cg[c[0].ch_gate], bg[c[0].bg_gate]);
+    u128 win_key = u128(cols[0]) << 64 | c[0].seq;
     for (size_t i = 1; i < n; i++) {
-        const u128 key = u128(max3(c[i].key, cg[c[i].ch_gate], bg[c[i].bg_gate])) << 64 | c[i].seq;
+        cols[i] = max3(c[i].key, cg[c[i].ch_gate], bg[c[i].bg_gate]);
+        const u128 key = u128(cols[i]) << 64 | c[i].seq;
         const bool take = key < win_key;
         win = take ? i : win;
         win_key = take ? key : win_key;
@@ -357,15 +367,64 @@ void DramTiming::refresh(Channel &c, uint64_t before) {
     stats_.energy_nj += p_.energy_refresh_nj;
 }
 
+/* The entry's first burst r has just been picked with plan pl (the scan filled pick_col_); the
+ * entry holds more bursts. Its next burst R then goes next, at column time pl.col + tCCD_L,
+ * whatever requests are admitted meanwhile, if pair_ok_ and the condition below hold. Why:
+ * - R is its bank's candidate: r was the oldest row hit of the bank (or, with no hit queued,
+ *   the oldest burst); after r the bank's row is R's (open page) and nothing older than R is
+ *   left in the bank. R is a hit and its column time is exactly pl.col + tCCD_L: after r,
+ *   tCCD_L bounds it; arrival, tRCD, tWTR / read-to-write (unchanged: same direction as r) and
+ *   the data bus (r's data ends pl.col + BL/2 + CL, and tCCD_L >= BL/2) bound it at most by
+ *   what r met.
+ * - Every other candidate X (one channel) issues no earlier than tCCD_S = tCCD_L (or, with one
+ *   bank group, tCCD_L) after r: no earlier than R. Younger ones (including requests admitted
+ *   after r) lose the tie on age; seq values are unique, R's follows r's.
+ * - An older X lost to r at the pick, so its column time then was later than r's. Since then
+ *   only r's bank and the channel's bounds changed; those bounds only grow (next_col, bus and
+ *   bank-group terms are raised past r's own, the others are maxima; the tFAW term too when
+ *   activates are issued in order, faw_ordered_, or r made no activate). So X's column time now
+ *   is at least its time at the pick, and it loses to R when that exceeded R's column time:
+ *   the condition checked here for every older candidate.
+ * A refresh due before R is left to the normal path (issue() checks). */
+HQ_INLINE bool DramTiming::next_is_rest(const Plan &pl, const Pending &r) const {
+    if (!pair_ok_ || r.count < 2 || !(pl.hit || faw_ordered_)) return false;
+    const uint64_t rest = pl.col + p_.tCCD_L;
+    const Candidate *c = cands_.data();
+    const uint64_t *cols = pick_col_.data();
+    bool older_first = false;
+    for (size_t i = 0; i < cands_.size(); i++)
+        older_first |= (c[i].seq < r.seq) & (cols[i] <= rest);
+    return !older_first;
+}
+
+/* The burst next_is_rest() proved next, unless a refresh is due first (then the normal path,
+ * with that bank's candidate and the gates brought up to date). */
+HQ_INLINE bool DramTiming::take_rest(Plan *pl) {
+    if (!rest_known_) return false;
+    rest_known_ = false;
+    Bank &b = ch_[0].banks[rest_bank_];
+    if (!p_.tREFI || rest_col_ < ch_[0].refresh_due) {
+        *pl = Plan{0, rest_bank_, b.cand, true, false, 0, 0, rest_col_};
+        return true;
+    }
+    update_candidate(rest_bank_);
+    update_gates(0, rest_bank_ >> bpg_bits_);
+    return false;
+}
+
 HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
     Plan pl;
-    for (;;) {
-        if (!pick(&pl)) return false;
-        Channel &c = ch_[pl.ch];
-        if (!p_.tREFI || pl.col < c.refresh_due) break;
-        refresh(c, pl.col); /* due first: plan again with every bank closed */
-        for (size_t i = 0; i < cands_.size(); i++)
-            if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
+    bool pair = false;
+    if (!take_rest(&pl)) {
+        for (;;) {
+            if (!pick(&pl)) return false;
+            Channel &c = ch_[pl.ch];
+            if (!p_.tREFI || pl.col < c.refresh_due) break;
+            refresh(c, pl.col); /* due first: plan again with every bank closed */
+            for (size_t i = 0; i < cands_.size(); i++)
+                if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
+        }
+        pair = next_is_rest(pl, ch_[pl.ch].banks[pl.bank].queue[pl.index]);
     }
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
@@ -379,8 +438,14 @@ HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t
         if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
     }
     commit(pl, r, col_out, done_out);
-    update_candidate(pl.ch << bank_bits_ | pl.bank);
-    update_gates(pl.ch, pl.bank >> bpg_bits_);
+    if (pair) { /* the candidate and the gates are updated after the rest */
+        rest_known_ = true;
+        rest_bank_ = pl.bank;
+        rest_col_ = pl.col + p_.tCCD_L;
+    } else {
+        update_candidate(pl.ch << bank_bits_ | pl.bank);
+        update_gates(pl.ch, pl.bank >> bpg_bits_);
+    }
     *tag = r.tag;
     return true;
 }

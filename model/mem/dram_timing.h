@@ -162,7 +162,11 @@ class DramTiming {
     Plan plan_at(unsigned ch, unsigned bank, uint64_t col) const;
     Plan plan_for(unsigned ch, unsigned bank, const Pending &r) const;
     void commit(const Plan &pl, const Pending &r, uint64_t *col, uint64_t *done);
-    bool pick(Plan *best) const;
+    bool pick(Plan *best); /* fills pick_col_ */
+    /* Whether FR-FCFS must pick the second burst of the entry whose first burst, plan pl, the
+     * last pick chose (the proof is at the definition). */
+    bool next_is_rest(const Plan &pl, const Pending &r) const;
+    bool take_rest(Plan *pl);
     /* Schedules the next burst; returns false when the queue is empty. */
     bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
     void refresh(Channel &c, uint64_t before);
@@ -205,6 +209,13 @@ class DramTiming {
     std::vector<uint32_t> cand_slot_; /* per bank id: its index in cands_, or kNoSlot */
     std::vector<uint64_t> ch_gates_;  /* per channel, read/write, miss/hit */
     std::vector<uint64_t> bg_gates_;  /* per channel, bank group, read/write, miss/hit */
+    std::vector<uint64_t> pick_col_;  /* per cands_ entry: its column time at the last pick */
+    /* The second burst of a queue entry issued right after its first (next_is_rest()):
+     * allowed by the configuration (pair_ok_), and pending for bank rest_bank_ at rest_col_
+     * (rest_known_; that bank's candidate and the channel's gates are then not yet updated). */
+    bool pair_ok_ = false, faw_ordered_ = false, rest_known_ = false;
+    unsigned rest_bank_ = 0;
+    uint64_t rest_col_ = 0;
     DramStats stats_;
 };
 

@@ -2,6 +2,7 @@
  * datasheet figures (configs/dram), one mechanism at a time. The datasheet numbers are typed in
  * here again on purpose: a preset that drifts from its datasheet fails this test. */
 #include "mem/dram_timing.h"
+#include "platform/config_reader.h"
 #include "platform/dram_preset.h"
 #include "vp_check.h"
 
@@ -452,6 +453,31 @@ static void check_address_maps() {
     CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(bad); }, {"tRFC"}));
 }
 
+/* burst_length sets the burst's size, which the address arithmetic takes as a power of two
+ * (the byte offset is masked off): 6 or 12 beats used to be accepted and then mapped wrongly. */
+static void check_burst_length() {
+    for (unsigned bl : {6u, 12u, 20u}) {
+        DramParams p = load("ddr3-1600-mt41k256m16-x32.json");
+        p.burst_length = bl;
+        CHECK(throws_with<std::invalid_argument>([&] { DramTiming x(p); },
+                                                 {"burst_length", "power of two"}));
+        const std::string file =
+            std::string(HQ_CONFIG_DIR "/dram/") + "ddr3-1600-mt41k256m16-x32.json";
+        nlohmann::json doc = load_json_file(file);
+        doc["burst_length"] = bl;
+        CHECK(throws_with<ConfigError>(
+            [&] { read_dram_preset(ConfigObject(doc, "my-ddr3-bl.json", "")); },
+            {"my-ddr3-bl.json", "burst_length must be a power of two",
+             std::to_string(bl).c_str()}));
+    }
+    for (unsigned bl : {2u, 4u, 8u, 16u, 32u}) { /* powers of two stay accepted */
+        DramParams p = load("ddr3-1600-mt41k256m16-x32.json");
+        p.burst_length = bl;
+        p.tCCD = p.tCCD_L = bl / 2 > 4 ? bl / 2 : 4;
+        CHECK(p.validate().empty());
+    }
+}
+
 int main() {
     /* Micron MT41K256M16 -125 (DDR3-1600 11-11-11), two x16 devices: tCK 1.25 ns, tRAS 35 ns
      * = 28 tCK, CWL 8; IDD from the DRAMPower 2Gb DDR3-1600 x16 memspec at 1.5 V. */
@@ -513,6 +539,7 @@ int main() {
     check_mechanisms("ddr3-1600-mt41k256m16-x32.json");
     check_mechanisms("ddr4-2400-x8-64bit.json");
     check_address_maps();
+    check_burst_length();
     for (const char *file : {"ddr3-1600-mt41k256m16-x32.json", "ddr4-2400-x8-64bit.json"})
         for (DramAdmission adm : {DramAdmission::OWN_BANK, DramAdmission::PREVIOUS_BANK})
             for (bool own_map : {true, false})
