@@ -80,9 +80,15 @@ def compare(hqsim, model, images, extra, fails):
             if lm[k] != lr[k]:
                 fails.append(f"{where}: layer {lm['name']}: {k}: model {lm[k]}, rtl {lr[k]}")
         beats = lr["vectors"] * lr["rows"] * math.ceil(lr["cols"] / LANES)
-        if lr["compute_cycles"] != beats:
+        # one cycle per weight beat, plus, on the lane-group array, an extra cycle of the beat
+        # for each high weight of a block past the tile's slots (hq_beat_split.v; the exact
+        # per-block rule, pe_tile_busy_cycles(), is checked by the rtl_accel benches). A `block`
+        # layout holds at most the tile's slots per block, and uniform8 has no high weights.
+        exact = r.get("arch") == "uniform8" or r.get("layout") == "block"
+        if lr["compute_cycles"] < beats or (exact and lr["compute_cycles"] != beats):
             fails.append(f"{where}: layer {lr['name']}: RTL compute cycles "
-                         f"{lr['compute_cycles']}, expected {beats} weight beats")
+                         f"{lr['compute_cycles']}, expected {'' if exact else 'at least '}"
+                         f"{beats} weight beats")
         st = lr["stall_cycles"]
         parts = lr["compute_cycles"] + st["dram"] + st["decompressor"] + st["outlier"] + \
             lr["output_cycles"] + lr["control_cycles"]
