@@ -507,7 +507,7 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                      (unsigned long long)s.rd_stall, s.chk.max_reads_in_flight);
         std::fprintf(rep, "layer rows cols cycles compute stall_dram dram_rd dram_wr weight_rd "
                           "macs | desc hdr+shift params input weights+compute output end | "
-                          "maxpool act_wait\n");
+                          "maxpool act_wait psum_in\n");
         for (uint32_t l = 0; l < nl; l++) {
             const LayerReport &r = layers[l];
             const hq_accel_desc &d = img.layers[l].desc;
@@ -519,13 +519,13 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
             };
             std::fprintf(rep,
                          "%u %u %u %llu %llu %llu %llu %llu %llu %llu | %llu %llu %llu %llu "
-                         "%llu %llu %llu | %llu %llu\n",
+                         "%llu %llu %llu | %llu %llu %llu\n",
                          l, d.rows, d.cols, (unsigned long long)r.cycles,
                          (unsigned long long)r.compute, (unsigned long long)r.stall_dram,
                          (unsigned long long)r.rd, (unsigned long long)r.wr,
                          (unsigned long long)r.weight, (unsigned long long)r.macs, sum(1, 3),
                          sum(4, 8) + sum(20, 21), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16),
-                         sum(17, 19), sum(22, 22), (unsigned long long)r.act_wait);
+                         sum(17, 19), sum(22, 22), (unsigned long long)r.act_wait, sum(23, 24));
         }
     }
     return mismatches || s.chk.violations || counter_errors ? 1 : 0;
