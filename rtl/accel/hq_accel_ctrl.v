@@ -10,6 +10,10 @@
 // outputs go to their place in the output map, max-pooled in place when POOL > 1 (the first
 // output of a window is written, the others keep the maximum). OP_MAXPOOL reads the image the
 // same way and pools its bytes in memory order (output_unit.cpp maxpool_u8).
+// K-split (FLAG_PSUM_IN/OUT): per image the earlier chunks' int32 partial sums are read from
+// the partial-sum area after the row parameters and enter the tile with each row's bias; a
+// chunk before the last writes the tile's int32 accumulators there instead of outputs. Row
+// bands (FLAG_NO_PAD_TOP/BOTTOM) drop the padding above / below the band's input rows.
 // Slice limits (docs/rtl-accel.md): dense = uniform int8 (lo 0, hi 8) on the
 // uniform array, block = the tile's LO/HI/N:M on the lane-group array.
 `default_nettype none
