@@ -1,7 +1,7 @@
 // Input feature map buffer and im2col address generator (model/accel/im2col.cpp). The read
 // engine writes one image (IN_H x IN_W x IN_C bytes, HWC order) into the buffer; then `go`
 // emits, for every output position (oy, ox) in row order, the K = KERNEL^2 * IN_C bytes
-// at (oy*STRIDE + ky - PAD, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c,
+// at (oy*STRIDE + ky - PAD_TOP, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c,
 // zero outside the map: one byte per cycle, o_last on a vector's last byte. With KERNEL 1,
 // STRIDE 1, PAD 0 it emits the image in memory order (the max-pool unit's input).
 // The image stays in the buffer, so one fetch serves every position (and the halo rows that
@@ -27,6 +27,7 @@ module hq_im2col #(
     input  wire [7:0]    kernel,
     input  wire [7:0]    stride,
     input  wire [7:0]    pad,
+    input  wire [7:0]    pad_top,          // PAD above the rows, 0 for a band below the top
     input  wire [15:0]   conv_h,
     input  wire [15:0]   conv_w,
     input  wire          go,               // emit every position's vector of the image
@@ -83,7 +84,7 @@ module hq_im2col #(
             ky    <= 8'd0;
             kx    <= 8'd0;
             ch    <= 16'd0;
-            ybase <= npad;
+            ybase <= -$signed({10'd0, pad_top});
             xbase <= npad;
         end else if (run && o_ready) begin
             ch <= last_c ? 16'd0 : ch + 16'd1;
