@@ -342,8 +342,10 @@ module hq_accel_ctrl #(
                                                                       chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
     end
 
-    // the checks settle: the registered products (3 cycles), the dividers (17), chk (1)
-    localparam [5:0] CHECK_CYCLES = 6'd22, HCHECK_CYCLES = 6'd6;
+    // the checks settle: the registered products (3 cycles), then chk_q / hbad_q (1); a conv
+    // waits for its dividers too (started in S_CHECK's first cycle, 17 bits, then chk_q)
+    wire [5:0] CHECK_CYCLES = is_conv ? 6'd20 : 6'd4;
+    localparam [5:0] HCHECK_CYCLES = 6'd4;
     reg  [5:0] settle;
     reg  [7:0] chk_q;
     reg        hbad_q;
