@@ -200,8 +200,18 @@ module hq_accel_ctrl #(
     wire        psum_any  = psum_in || psum_out;
     wire [7:0]  pad_top   = (f_flags & `HQ_ACCEL_FLAG_NO_PAD_TOP) != 8'd0 ? 8'd0 : f_pad;
     wire [7:0]  pad_bot   = (f_flags & `HQ_ACCEL_FLAG_NO_PAD_BOTTOM) != 8'd0 ? 8'd0 : f_pad;
-    wire [47:0] in_bytes  = f_in_h * f_in_w * f_in_c;
-    wire [47:0] map_bytes = f_out_h * f_out_w * f_out_c;
+    // The descriptor's products and quotients are registered, a multiplier per cycle, and the
+    // conv geometry divides one bit per cycle (hq_udiv_seq): S_CHECK and S_H_CHECK wait until
+    // they have settled (CHECK_CYCLES), which keeps the multiplier chains off the critical
+    // path (docs/fpga.md). The descriptor and the header do not change while they are used.
+    reg  [31:0] in_hw, map_hw;
+    reg  [47:0] in_bytes, map_bytes;
+    always @(posedge clk) begin
+        in_hw     <= f_in_h * f_in_w;
+        map_hw    <= f_out_h * f_out_w;
+        in_bytes  <= {16'd0, in_hw} * {32'd0, f_in_c};
+        map_bytes <= {16'd0, map_hw} * {32'd0, f_out_c};
+    end
     wire [47:0] out48     = relu ? map_bytes : {map_bytes[45:0], 2'b00};
     wire        is_conv   = f_op == `HQ_ACCEL_OP_CONV;
     wire        is_pool   = f_op == `HQ_ACCEL_OP_MAXPOOL;
@@ -210,12 +220,27 @@ module hq_accel_ctrl #(
     wire [16:0] ph = {1'b0, f_in_h} + {9'd0, pad_top} + {9'd0, pad_bot};
     wire [16:0] pw = {1'b0, f_in_w} + {8'd0, f_pad, 1'b0};
     wire        k_fits = ph >= {9'd0, f_kernel} && pw >= {9'd0, f_kernel};
-    wire [16:0] st1 = (f_stride == 8'd0) ? 17'd1 : {9'd0, f_stride};
-    wire [16:0] conv_h17 = (ph - {9'd0, f_kernel}) / st1 + 17'd1;
-    wire [16:0] conv_w17 = (pw - {9'd0, f_kernel}) / st1 + 17'd1;
+    wire [7:0]  st1 = (f_stride == 8'd0) ? 8'd1 : f_stride;
+    wire        div_start;
+    wire [16:0] conv_hq, conv_wq;
+    wire        div_busy_h, div_busy_w;
+    hq_udiv_seq #(.W(17), .D(8)) u_div_h (
+        .clk(clk), .start(div_start), .a(ph - {9'd0, f_kernel}), .b(st1), .q(conv_hq),
+        .busy(div_busy_h));
+    hq_udiv_seq #(.W(17), .D(8)) u_div_w (
+        .clk(clk), .start(div_start), .a(pw - {9'd0, f_kernel}), .b(st1), .q(conv_wq),
+        .busy(div_busy_w));
+    wire [16:0] conv_h17 = conv_hq + 17'd1;
+    wire [16:0] conv_w17 = conv_wq + 17'd1;
     wire [15:0] conv_h = is_pool ? f_in_h : conv_h17[15:0];
     wire [15:0] conv_w = is_pool ? f_in_w : conv_w17[15:0];
-    wire [16:0] k2c = {9'd0, f_kernel} * {9'd0, f_kernel} * {1'b0, f_in_c};
+    reg  [16:0] kk, k2c;
+    reg  [31:0] conv_hw, macs;
+    always @(posedge clk) begin
+        kk      <= {9'd0, f_kernel} * {9'd0, f_kernel};
+        k2c     <= kk * {1'b0, f_in_c};
+        conv_hw <= {16'd0, conv_h} * {16'd0, conv_w};
+    end
     assign ic_in_h   = f_in_h;
     assign ic_in_w   = f_in_w;
     assign ic_in_c   = f_in_c;
@@ -243,14 +268,18 @@ module hq_accel_ctrl #(
     wire        rowg      = f_layout == `HQ_ACCEL_LAYOUT_ROWGROUP;
     wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
-    wire [31:0] row_bytes = nblk * BB;
     wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
                                            : 32'd16;
-    wire [47:0] fields    = {32'd0, f_rows} * {32'd0, f_cols};
-    wire [47:0] sec_bytes = rowg ? 48'd0
-                          : plane ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
-                                     + 48'd7) >> 3
-                                  : {32'd0, f_rows} * {16'd0, row_bytes};
+    reg  [31:0] row_bytes;
+    reg  [47:0] fields, plane_bits, block_bytes, sec_bytes;
+    always @(posedge clk) begin
+        row_bytes   <= nblk * BB;
+        fields      <= {32'd0, f_rows} * {32'd0, f_cols};
+        plane_bits  <= fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi});
+        block_bytes <= {32'd0, f_rows} * {16'd0, row_bytes};
+        sec_bytes   <= rowg ? 48'd0 : plane ? (plane_bits + 48'd7) >> 3 : block_bytes;
+        macs        <= fields[31:0] * (is_conv ? conv_hw : 32'd1);
+    end
     assign wgt_dense = plane || rowg;
     assign wgt_esc   = esc;
     assign wgt_coo   = coo;
@@ -263,7 +292,8 @@ module hq_accel_ctrl #(
     // (every path gives the tile ceil(K / LANES) beats per row: block rows through the
     // gearbox, the dense, escape and coo decoders' rows)
     wire [31:0] beats_row = ({16'd0, f_cols} + LANES - 1) / LANES;
-    wire [47:0] beats_all = {32'd0, f_rows} * {16'd0, beats_row};
+    reg  [47:0] beats_all;
+    always @(posedge clk) beats_all <= {32'd0, f_rows} * {16'd0, beats_row};
     localparam [47:0] WBUF_MAX = WBUF_BEATS;
     wire        w_keep = beats_all <= WBUF_MAX;
     reg         w_have;                    // the store holds this descriptor's beats
@@ -275,8 +305,17 @@ module hq_accel_ctrl #(
     // ---- descriptor checks, in the model's order (descriptor.cpp, layer_engine.cpp) ----
     reg [7:0] chk;
     wire [7:0] pool1 = (f_pool > 8'd1) ? f_pool : 8'd1;
-    wire [16:0] conv_hp = conv_h17 / {9'd0, pool1};
-    wire [16:0] conv_wp = conv_w17 / {9'd0, pool1};
+    // OUT_H == H / POOL as OUT_H * POOL <= H < OUT_H * POOL + POOL (no divider)
+    reg  [24:0] oh_p, ow_p;
+    always @(posedge clk) begin
+        oh_p <= {9'd0, f_out_h} * {17'd0, pool1};
+        ow_p <= {9'd0, f_out_w} * {17'd0, pool1};
+    end
+    wire [24:0] p25 = {17'd0, pool1};
+    wire out_h_is_in  = oh_p <= {9'd0, f_in_h} && {9'd0, f_in_h} < oh_p + p25;
+    wire out_w_is_in  = ow_p <= {9'd0, f_in_w} && {9'd0, f_in_w} < ow_p + p25;
+    wire out_h_is_cnv = oh_p <= {8'd0, conv_h17} && {8'd0, conv_h17} < oh_p + p25;
+    wire out_w_is_cnv = ow_p <= {8'd0, conv_w17} && {8'd0, conv_w17} < ow_p + p25;
     always @* begin
         chk = 8'd0;
         if (f_magic != 32'h444C5148)                                  chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -293,8 +332,7 @@ module hq_accel_ctrl #(
                  f_out_c == 0)                                        chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (is_pool) begin
             if (pool1 < 8'd2)                                         chk = `HQ_ACCEL_ERR_BAD_DESC;
-            else if (f_out_c != f_in_c || f_out_h != f_in_h / {8'd0, pool1} ||
-                     f_out_w != f_in_w / {8'd0, pool1})              chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+            else if (f_out_c != f_in_c || !out_h_is_in || !out_w_is_in) chk = `HQ_ACCEL_ERR_BAD_SHAPE;
             else if (!relu)                                           chk = `HQ_ACCEL_ERR_BAD_DESC;
             else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes || f_out_str < out_bytes))
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -308,7 +346,7 @@ module hq_accel_ctrl #(
         else if (is_conv && {1'b0, f_cols} != k2c)                    chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (is_conv && f_pad >= f_kernel)                        chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (is_conv && !k_fits)                                  chk = `HQ_ACCEL_ERR_BAD_SHAPE;
-        else if (is_conv && ({1'b0, f_out_h} != conv_hp || {1'b0, f_out_w} != conv_wp))
+        else if (is_conv && (!out_h_is_cnv || !out_w_is_cnv))
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (!relu && !psum_out && !(f_op == `HQ_ACCEL_OP_DENSE)) chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -340,6 +378,20 @@ module hq_accel_ctrl #(
                                                                       chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
     end
 
+    // the checks settle: the registered products (3 cycles), then chk_q / hbad_q (1); a conv
+    // waits for its dividers too (started in S_CHECK's first cycle, 17 bits, then chk_q)
+    wire [5:0] CHECK_CYCLES = is_conv ? 6'd20 : 6'd4;
+    localparam [5:0] HCHECK_CYCLES = 6'd4;
+    reg  [5:0] settle;
+    reg  [7:0] chk_q;
+    reg        hbad_q;
+    assign div_start = state == S_CHECK && settle == 6'd0;
+    always @(posedge clk) begin
+        chk_q  <= chk;
+        hbad_q <= hbad;
+        settle <= (state == S_CHECK || state == S_H_CHECK) ? settle + 6'd1 : 6'd0;
+    end
+
     // ---- weight image header checks (layer_image.cpp read_image_header, decode_weights) ----
     wire [7:0]  h_layout = h[7:0];
     wire [7:0]  h_lo     = h[15:8];
@@ -350,8 +402,12 @@ module hq_accel_ctrl #(
     wire [15:0] h_cols   = h[79:64];
     wire [7:0]  h_ver    = h[87:80];
     wire [31:0] h_total  = h[127:96];
-    wire [47:0] h_bits   = {32'd0, h_rows} * {32'd0, h_cols} * ((h_lo != 8'd0) ? {40'd0, h_lo} : {40'd0, h_hi});
-    wire [47:0] h_min    = 48'd16 + ((h_lo != 8'd0) ? {32'd0, h_rows} : 48'd0) + ((h_bits + 7) >> 3);
+    reg  [47:0] h_fields, h_bits, h_min;
+    always @(posedge clk) begin
+        h_fields <= {32'd0, h_rows} * {32'd0, h_cols};
+        h_bits   <= h_fields * ((h_lo != 8'd0) ? {40'd0, h_lo} : {40'd0, h_hi});
+        h_min    <= 48'd16 + ((h_lo != 8'd0) ? {32'd0, h_rows} : 48'd0) + ((h_bits + 7) >> 3);
+    end
     reg hbad;
     always @* begin
         hbad = 1'b0;
@@ -373,8 +429,11 @@ module hq_accel_ctrl #(
 
     // escape: the high values, coo: the counts and entries follow the plane, 16-byte aligned,
     // up to the image end
-    wire [31:0] v_off    = rowg ? payload : (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
-    wire [31:0] v_len    = rowg ? (({16'd0, f_rows} + 32'd31) >> 5) << 2 : h_total - v_off;
+    reg  [31:0] v_off, v_len;
+    always @(posedge clk) begin
+        v_off <= rowg ? payload : (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
+        v_len <= rowg ? (({16'd0, f_rows} + 32'd31) >> 5) << 2 : h_total - v_off;
+    end
 
     // ---- rowgroup: the bitmap, the high-row count, the two streams' offsets ----
     reg  [31:0] rg_map [0:MAX_ROWS/32-1];
@@ -554,9 +613,9 @@ module hq_accel_ctrl #(
                         end else state <= S_CHECK;
                     end
                 end
-                S_CHECK: begin
-                    if (chk != 8'd0) begin
-                        err_code  <= chk;
+                S_CHECK: if (settle == CHECK_CYCLES) begin
+                    if (chk_q != 8'd0) begin
+                        err_code  <= chk_q;
                         err_where <= 32'd0;
                         state     <= S_FAIL;
                     end else if (is_pool) begin
@@ -585,8 +644,8 @@ module hq_accel_ctrl #(
                         end else state <= S_H_CHECK;
                     end
                 end
-                S_H_CHECK: begin
-                    if (hbad) begin
+                S_H_CHECK: if (settle == HCHECK_CYCLES) begin
+                    if (hbad_q) begin
                         err_code  <= `HQ_ACCEL_ERR_WEIGHTS;
                         err_where <= f_w_addr;
                         state     <= S_FAIL;
@@ -865,8 +924,7 @@ module hq_accel_ctrl #(
                             state <= S_FAIL;
                         end else begin
                             add_wr   <= out_bytes;
-                            add_macs <= is_pool ? 32'd0 : {16'd0, f_rows} * {16'd0, f_cols} *
-                                        (is_conv ? {16'd0, conv_h} * {16'd0, conv_w} : 32'd1);
+                            add_macs <= is_pool ? 32'd0 : macs;
                             img      <= img + 32'd1;
                             in_cur   <= in_cur + {1'b0, f_in_str};
                             out_cur  <= out_cur + {1'b0, f_out_str};
@@ -928,6 +986,7 @@ module hq_accel_ctrl #(
         end
     end
     wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], rg_start[47:35],
-                         rg_bits[47:32], rg_end[47:32], q_idx[31:QW], i32_idx[31:30]};
+                         rg_bits[47:32], rg_end[47:32], q_idx[31:QW], i32_idx[31:30],
+                         div_busy_h, div_busy_w};
 endmodule
 `default_nettype wire
