@@ -20,6 +20,7 @@ from onnx import TensorProto as T
 from onnx import helper, numpy_helper
 
 HQSIM, WORK = sys.argv[1], sys.argv[2]
+os.makedirs(WORK, exist_ok=True)  # a fresh build tree has no WORKDIR yet
 DATA = os.environ.get("HQSIM_DATASET_DIR", "/usr/share/datasets/fashion-mnist")
 N_IMAGES = 300
 failures = []
