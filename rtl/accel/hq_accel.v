@@ -165,7 +165,7 @@ module hq_accel #(
 
     // ---- im2col unit: conv and max-pool input maps; conv K-vectors to the activations ----
     wire        conv_mode, ic_clear, ic_go, ic_stop, ic_valid, ic_ready, ic_last_unused;
-    wire [7:0]  ic_kernel, ic_stride, ic_pad, ic_data;
+    wire [7:0]  ic_kernel, ic_stride, ic_pad, ic_pad_top, ic_data;
     wire [15:0] ic_conv_h, ic_conv_w;
     wire [15:0] ic_in_h, ic_in_w, ic_in_c;
     hq_im2col #(.DW(DW), .IMG_BYTES(IMG_BYTES)) u_im2col (
@@ -173,7 +173,7 @@ module hq_accel #(
         .in_valid(o_valid && rd_dst == 2'd3), .in_ready(i_in_ready), .in_data(o_data),
         .in_lo(o_lo), .in_n(rd_n),
         .in_h(ic_in_h), .in_w(ic_in_w), .in_c(ic_in_c), .kernel(ic_kernel), .stride(ic_stride),
-        .pad(ic_pad), .conv_h(ic_conv_h), .conv_w(ic_conv_w), .go(ic_go),
+        .pad(ic_pad), .pad_top(ic_pad_top), .conv_h(ic_conv_h), .conv_w(ic_conv_w), .go(ic_go),
         .o_valid(ic_valid), .o_ready(conv_mode ? a_in_ready : ic_ready), .o_data(ic_data),
         .o_last(ic_last_unused));
     // the activation gearbox takes the read engine's words (dense) or im2col bytes (conv)
@@ -354,7 +354,7 @@ module hq_accel #(
         .act_seg(act_seg), .wgt_seg(wgt_seg),
         .conv_mode(conv_mode), .ic_clear(ic_clear), .ic_go(ic_go), .ic_stop(ic_stop),
         .ic_in_h(ic_in_h), .ic_in_w(ic_in_w), .ic_in_c(ic_in_c),
-        .ic_kernel(ic_kernel), .ic_stride(ic_stride), .ic_pad(ic_pad),
+        .ic_kernel(ic_kernel), .ic_stride(ic_stride), .ic_pad(ic_pad), .ic_pad_top(ic_pad_top),
         .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),
         .ic_valid(ic_valid), .ic_ready(ic_ready), .ic_data(ic_data),
         .wq_capture(wq_capture), .wq_replay(wq_replay), .wq_restart(wq_restart),

@@ -10,6 +10,10 @@
 // outputs go to their place in the output map, max-pooled in place when POOL > 1 (the first
 // output of a window is written, the others keep the maximum). OP_MAXPOOL reads the image the
 // same way and pools its bytes in memory order (output_unit.cpp maxpool_u8).
+// K-split (FLAG_PSUM_IN/OUT): per image the earlier chunks' int32 partial sums are read from
+// the partial-sum area after the row parameters and enter the tile with each row's bias; a
+// chunk before the last writes the tile's int32 accumulators there instead of outputs. Row
+// bands (FLAG_NO_PAD_TOP/BOTTOM) drop the padding above / below the band's input rows.
 // Slice limits (docs/rtl-accel.md): dense = uniform int8 (lo 0, hi 8) on the
 // uniform array, block = the tile's LO/HI/N:M on the lane-group array.
 `default_nettype none
@@ -66,6 +70,7 @@ module hq_accel_ctrl #(
     output wire [7:0]  ic_kernel,
     output wire [7:0]  ic_stride,
     output wire [7:0]  ic_pad,
+    output wire [7:0]  ic_pad_top,         // PAD, or 0 with FLAG_NO_PAD_TOP (a row band)
     output wire [15:0] ic_conv_h,
     output wire [15:0] ic_conv_w,
     input  wire        ic_valid,           // max-pool: the image's bytes in memory order
@@ -132,7 +137,7 @@ module hq_accel_ctrl #(
                      S_P_WAIT = 10, S_I_ISSUE = 11, S_I_WAIT = 12, S_W_ISSUE = 13,
                      S_W_WAIT = 14, S_O_ISSUE = 15, S_O_WAIT = 16, S_L_DONE = 17,
                      S_FAIL = 18, S_OK = 19, S_V_ISSUE = 20, S_V_WAIT = 21,
-                     S_M_RUN = 22;
+                     S_M_RUN = 22, S_Q_ISSUE = 23, S_Q_WAIT = 24;
     localparam RW = $clog2(MAX_ROWS);
     localparam [31:0] LO32 = LO, HI32 = HI, M32 = M, N32 = N;
     localparam [7:0]  LO8 = LO32[7:0], HI8 = HI32[7:0], M8 = M32[7:0], N8 = N32[7:0];
@@ -187,29 +192,68 @@ module hq_accel_ctrl #(
     wire [31:0] f_in_str  = d[`HQ_ACCEL_DESC_OFF_IN_STRIDE*8 +: 32];
     wire [31:0] f_out_str = d[`HQ_ACCEL_DESC_OFF_OUT_STRIDE*8 +: 32];
     wire        relu      = f_flags[0];
-    wire [47:0] in_bytes  = f_in_h * f_in_w * f_in_c;
-    wire [47:0] map_bytes = f_out_h * f_out_w * f_out_c;
+    // K-split (docs/arith.md): start from the partial sums of the earlier K chunks / write
+    // the int32 partial sums (no bias) instead of outputs; row bands of a convolution: no
+    // zero padding above / below the input rows (descriptor.h pad_top, pad_bottom)
+    wire        psum_in   = (f_flags & `HQ_ACCEL_FLAG_PSUM_IN) != 8'd0;
+    wire        psum_out  = (f_flags & `HQ_ACCEL_FLAG_PSUM_OUT) != 8'd0;
+    wire        psum_any  = psum_in || psum_out;
+    wire [7:0]  pad_top   = (f_flags & `HQ_ACCEL_FLAG_NO_PAD_TOP) != 8'd0 ? 8'd0 : f_pad;
+    wire [7:0]  pad_bot   = (f_flags & `HQ_ACCEL_FLAG_NO_PAD_BOTTOM) != 8'd0 ? 8'd0 : f_pad;
+    // The descriptor's products and quotients are registered, a multiplier per cycle, and the
+    // conv geometry divides one bit per cycle (hq_udiv_seq): S_CHECK and S_H_CHECK wait until
+    // they have settled (CHECK_CYCLES), which keeps the multiplier chains off the critical
+    // path (docs/fpga.md). The descriptor and the header do not change while they are used.
+    reg  [31:0] in_hw, map_hw;
+    reg  [47:0] in_bytes, map_bytes;
+    always @(posedge clk) begin
+        in_hw     <= f_in_h * f_in_w;
+        map_hw    <= f_out_h * f_out_w;
+        in_bytes  <= {16'd0, in_hw} * {32'd0, f_in_c};
+        map_bytes <= {16'd0, map_hw} * {32'd0, f_out_c};
+    end
     wire [47:0] out48     = relu ? map_bytes : {map_bytes[45:0], 2'b00};
-    wire [31:0] out_bytes = out48[31:0];
     wire        is_conv   = f_op == `HQ_ACCEL_OP_CONV;
     wire        is_pool   = f_op == `HQ_ACCEL_OP_MAXPOOL;
     assign conv_mode = is_conv;
     // conv geometry (descriptor.cpp): the positions before pooling
-    wire [16:0] ph = {1'b0, f_in_h} + {8'd0, f_pad, 1'b0};
+    wire [16:0] ph = {1'b0, f_in_h} + {9'd0, pad_top} + {9'd0, pad_bot};
     wire [16:0] pw = {1'b0, f_in_w} + {8'd0, f_pad, 1'b0};
     wire        k_fits = ph >= {9'd0, f_kernel} && pw >= {9'd0, f_kernel};
-    wire [16:0] st1 = (f_stride == 8'd0) ? 17'd1 : {9'd0, f_stride};
-    wire [16:0] conv_h17 = (ph - {9'd0, f_kernel}) / st1 + 17'd1;
-    wire [16:0] conv_w17 = (pw - {9'd0, f_kernel}) / st1 + 17'd1;
+    wire [7:0]  st1 = (f_stride == 8'd0) ? 8'd1 : f_stride;
+    wire        div_start;
+    wire [16:0] conv_hq, conv_wq;
+    wire        div_busy_h, div_busy_w;
+    hq_udiv_seq #(.W(17), .D(8)) u_div_h (
+        .clk(clk), .start(div_start), .a(ph - {9'd0, f_kernel}), .b(st1), .q(conv_hq),
+        .busy(div_busy_h));
+    hq_udiv_seq #(.W(17), .D(8)) u_div_w (
+        .clk(clk), .start(div_start), .a(pw - {9'd0, f_kernel}), .b(st1), .q(conv_wq),
+        .busy(div_busy_w));
+    wire [16:0] conv_h17 = conv_hq + 17'd1;
+    wire [16:0] conv_w17 = conv_wq + 17'd1;
     wire [15:0] conv_h = is_pool ? f_in_h : conv_h17[15:0];
     wire [15:0] conv_w = is_pool ? f_in_w : conv_w17[15:0];
-    wire [16:0] k2c = {9'd0, f_kernel} * {9'd0, f_kernel} * {1'b0, f_in_c};
+    reg  [16:0] kk, k2c;
+    reg  [31:0] conv_hw, macs;
+    always @(posedge clk) begin
+        kk      <= {9'd0, f_kernel} * {9'd0, f_kernel};
+        k2c     <= kk * {1'b0, f_in_c};
+        conv_hw <= {16'd0, conv_h} * {16'd0, conv_w};
+    end
     assign ic_in_h   = f_in_h;
     assign ic_in_w   = f_in_w;
     assign ic_in_c   = f_in_c;
     assign ic_kernel = is_pool ? 8'd1 : f_kernel;
     assign ic_stride = is_pool ? 8'd1 : f_stride;
     assign ic_pad    = is_pool ? 8'd0 : f_pad;
+    assign ic_pad_top = is_pool ? 8'd0 : pad_top;
+    // one image's int32 partial sums: every position before pooling x ROWS (the partial-sum
+    // area, descriptor.h psum_bytes); PSUM_OUT writes them instead of the outputs
+    wire [15:0] pos_h     = is_conv ? conv_h : 16'd1;
+    wire [15:0] pos_w     = is_conv ? conv_w : 16'd1;
+    wire [63:0] psum64    = {48'd0, pos_h} * {48'd0, pos_w} * {48'd0, f_rows} * 64'd4;
+    wire [31:0] out_bytes = psum_out ? psum64[31:0] : out48[31:0];
     assign ic_conv_h = conv_h;
     assign ic_conv_w = conv_w;
 
@@ -224,14 +268,18 @@ module hq_accel_ctrl #(
     wire        rowg      = f_layout == `HQ_ACCEL_LAYOUT_ROWGROUP;
     wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
-    wire [31:0] row_bytes = nblk * BB;
     wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
                                            : 32'd16;
-    wire [47:0] fields    = {32'd0, f_rows} * {32'd0, f_cols};
-    wire [47:0] sec_bytes = rowg ? 48'd0
-                          : plane ? (fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi})
-                                     + 48'd7) >> 3
-                                  : {32'd0, f_rows} * {16'd0, row_bytes};
+    reg  [31:0] row_bytes;
+    reg  [47:0] fields, plane_bits, block_bytes, sec_bytes;
+    always @(posedge clk) begin
+        row_bytes   <= nblk * BB;
+        fields      <= {32'd0, f_rows} * {32'd0, f_cols};
+        plane_bits  <= fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi});
+        block_bytes <= {32'd0, f_rows} * {16'd0, row_bytes};
+        sec_bytes   <= rowg ? 48'd0 : plane ? (plane_bits + 48'd7) >> 3 : block_bytes;
+        macs        <= fields[31:0] * (is_conv ? conv_hw : 32'd1);
+    end
     assign wgt_dense = plane || rowg;
     assign wgt_esc   = esc;
     assign wgt_coo   = coo;
@@ -244,7 +292,8 @@ module hq_accel_ctrl #(
     // (every path gives the tile ceil(K / LANES) beats per row: block rows through the
     // gearbox, the dense, escape and coo decoders' rows)
     wire [31:0] beats_row = ({16'd0, f_cols} + LANES - 1) / LANES;
-    wire [47:0] beats_all = {32'd0, f_rows} * {16'd0, beats_row};
+    reg  [47:0] beats_all;
+    always @(posedge clk) beats_all <= {32'd0, f_rows} * {16'd0, beats_row};
     localparam [47:0] WBUF_MAX = WBUF_BEATS;
     wire        w_keep = beats_all <= WBUF_MAX;
     reg         w_have;                    // the store holds this descriptor's beats
@@ -256,21 +305,34 @@ module hq_accel_ctrl #(
     // ---- descriptor checks, in the model's order (descriptor.cpp, layer_engine.cpp) ----
     reg [7:0] chk;
     wire [7:0] pool1 = (f_pool > 8'd1) ? f_pool : 8'd1;
-    wire [16:0] conv_hp = conv_h17 / {9'd0, pool1};
-    wire [16:0] conv_wp = conv_w17 / {9'd0, pool1};
+    // OUT_H == H / POOL as OUT_H * POOL <= H < OUT_H * POOL + POOL (no divider)
+    reg  [24:0] oh_p, ow_p;
+    always @(posedge clk) begin
+        oh_p <= {9'd0, f_out_h} * {17'd0, pool1};
+        ow_p <= {9'd0, f_out_w} * {17'd0, pool1};
+    end
+    wire [24:0] p25 = {17'd0, pool1};
+    wire out_h_is_in  = oh_p <= {9'd0, f_in_h} && {9'd0, f_in_h} < oh_p + p25;
+    wire out_w_is_in  = ow_p <= {9'd0, f_in_w} && {9'd0, f_in_w} < ow_p + p25;
+    wire out_h_is_cnv = oh_p <= {8'd0, conv_h17} && {8'd0, conv_h17} < oh_p + p25;
+    wire out_w_is_cnv = ow_p <= {8'd0, conv_w17} && {8'd0, conv_w17} < ow_p + p25;
     always @* begin
         chk = 8'd0;
         if (f_magic != 32'h444C5148)                                  chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_op < `HQ_ACCEL_OP_DENSE || f_op > `HQ_ACCEL_OP_MAXPOOL)
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
-        else if ((f_flags & ~8'd3) != 8'd0)                           chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if ((f_flags & ~8'h3F) != 8'd0)                          chk = `HQ_ACCEL_ERR_BAD_DESC;
+        // partial sums: not on max-pool; a chunk before the last keeps int32 (no ReLU, no
+        // pool, not the last descriptor); row bands: convolutions only
+        else if (psum_any && is_pool)                                 chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (psum_out && (relu || f_flags[1] || pool1 > 8'd1))    chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_flags[5:4] != 2'd0 && !is_conv)                    chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_batch < 32'd1 || f_batch > 32'h100000)             chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_in_h == 0 || f_in_w == 0 || f_in_c == 0 || f_out_h == 0 || f_out_w == 0 ||
                  f_out_c == 0)                                        chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (is_pool) begin
             if (pool1 < 8'd2)                                         chk = `HQ_ACCEL_ERR_BAD_DESC;
-            else if (f_out_c != f_in_c || f_out_h != f_in_h / {8'd0, pool1} ||
-                     f_out_w != f_in_w / {8'd0, pool1})              chk = `HQ_ACCEL_ERR_BAD_SHAPE;
+            else if (f_out_c != f_in_c || !out_h_is_in || !out_w_is_in) chk = `HQ_ACCEL_ERR_BAD_SHAPE;
             else if (!relu)                                           chk = `HQ_ACCEL_ERR_BAD_DESC;
             else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes || f_out_str < out_bytes))
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -284,9 +346,9 @@ module hq_accel_ctrl #(
         else if (is_conv && {1'b0, f_cols} != k2c)                    chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (is_conv && f_pad >= f_kernel)                        chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (is_conv && !k_fits)                                  chk = `HQ_ACCEL_ERR_BAD_SHAPE;
-        else if (is_conv && ({1'b0, f_out_h} != conv_hp || {1'b0, f_out_w} != conv_wp))
+        else if (is_conv && (!out_h_is_cnv || !out_w_is_cnv))
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
-        else if (!relu && !(f_op == `HQ_ACCEL_OP_DENSE))              chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (!relu && !psum_out && !(f_op == `HQ_ACCEL_OP_DENSE)) chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
         // dense on both arrays, block, escape and coo on the lane-group array
         else if (!dense && (UNIFORM != 0 ||
@@ -296,7 +358,8 @@ module hq_accel_ctrl #(
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
                  (f_lo != 8'd0 && f_lo >= f_hi))                      chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_w_bytes < 32'd16 || f_w_bytes[3:0] != 4'd0)        chk = `HQ_ACCEL_ERR_WEIGHTS;
-        else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes || f_out_str < out_bytes))
+        else if (f_batch > 32'd1 && ({16'd0, f_in_str} < in_bytes ||
+                                     (!psum_out && f_out_str < out_bytes)))
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
         // what this tile computes: on the uniform array every dense width (the decoder makes
         // int8 weights); on the lane-group array dense low codes of 1 or 2 bits (its low lanes
@@ -310,8 +373,23 @@ module hq_accel_ctrl #(
                          : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
-                 out48 > {16'd0, OBUF_MAX} || (is_conv && in_bytes > IMG_MAX))
+                 out48 > {16'd0, OBUF_MAX} || (is_conv && in_bytes > IMG_MAX) ||
+                 (psum_any && psum64 > {32'd0, OBUF_MAX}))   // one image's partial sums
                                                                       chk = `HQ_ACCEL_ERR_BUF_OVERFLOW;
+    end
+
+    // the checks settle: the registered products (3 cycles), then chk_q / hbad_q (1); a conv
+    // waits for its dividers too (started in S_CHECK's first cycle, 17 bits, then chk_q)
+    wire [5:0] CHECK_CYCLES = is_conv ? 6'd20 : 6'd4;
+    localparam [5:0] HCHECK_CYCLES = 6'd4;
+    reg  [5:0] settle;
+    reg  [7:0] chk_q;
+    reg        hbad_q;
+    assign div_start = state == S_CHECK && settle == 6'd0;
+    always @(posedge clk) begin
+        chk_q  <= chk;
+        hbad_q <= hbad;
+        settle <= (state == S_CHECK || state == S_H_CHECK) ? settle + 6'd1 : 6'd0;
     end
 
     // ---- weight image header checks (layer_image.cpp read_image_header, decode_weights) ----
@@ -324,8 +402,12 @@ module hq_accel_ctrl #(
     wire [15:0] h_cols   = h[79:64];
     wire [7:0]  h_ver    = h[87:80];
     wire [31:0] h_total  = h[127:96];
-    wire [47:0] h_bits   = {32'd0, h_rows} * {32'd0, h_cols} * ((h_lo != 8'd0) ? {40'd0, h_lo} : {40'd0, h_hi});
-    wire [47:0] h_min    = 48'd16 + ((h_lo != 8'd0) ? {32'd0, h_rows} : 48'd0) + ((h_bits + 7) >> 3);
+    reg  [47:0] h_fields, h_bits, h_min;
+    always @(posedge clk) begin
+        h_fields <= {32'd0, h_rows} * {32'd0, h_cols};
+        h_bits   <= h_fields * ((h_lo != 8'd0) ? {40'd0, h_lo} : {40'd0, h_hi});
+        h_min    <= 48'd16 + ((h_lo != 8'd0) ? {32'd0, h_rows} : 48'd0) + ((h_bits + 7) >> 3);
+    end
     reg hbad;
     always @* begin
         hbad = 1'b0;
@@ -347,8 +429,11 @@ module hq_accel_ctrl #(
 
     // escape: the high values, coo: the counts and entries follow the plane, 16-byte aligned,
     // up to the image end
-    wire [31:0] v_off    = rowg ? payload : (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
-    wire [31:0] v_len    = rowg ? (({16'd0, f_rows} + 32'd31) >> 5) << 2 : h_total - v_off;
+    reg  [31:0] v_off, v_len;
+    always @(posedge clk) begin
+        v_off <= rowg ? payload : (payload + sec_bytes[31:0] + 32'd15) & ~32'd15;
+        v_len <= rowg ? (({16'd0, f_rows} + 32'd31) >> 5) << 2 : h_total - v_off;
+    end
 
     // ---- rowgroup: the bitmap, the high-row count, the two streams' offsets ----
     reg  [31:0] rg_map [0:MAX_ROWS/32-1];
@@ -394,7 +479,15 @@ module hq_accel_ctrl #(
     wire [31:0] lsw = p_lsh[sr[RW-1:2]];
     wire [7:0]  lsb = lsw[sr[1:0]*8 +: 8];
     assign row_valid    = state == S_W_WAIT && srow < f_rows && !rd_err;
-    assign row_bias     = p_bias[sr];
+    // K-split: the tile adds the bias to its accumulator mod 2^32, so the earlier chunks'
+    // partial sum enters with it (acc + psum + bias, as output_unit.cpp adds them); a chunk
+    // before the last adds no bias
+    localparam QW = $clog2(OBUF_BYTES / 4);
+    reg  [31:0] q_mem [0:OBUF_BYTES/4-1];  // one image's partial sums (FLAG_PSUM_IN)
+    reg  [31:0] q_base;                    // this position's first partial sum: pos x ROWS
+    wire [31:0] q_idx = q_base + {16'd0, srow};
+    wire [31:0] q_sum = psum_in ? q_mem[q_idx[QW-1:0]] : 32'd0;
+    assign row_bias     = (psum_out ? 32'd0 : p_bias[sr]) + q_sum;
     assign row_mult     = {1'b0, p_mult[sr]};
     assign row_shift    = p_shift[sr];
     assign row_lo_shift = (f_lo != 8'd0) ? lsb[4:0] : 5'd0;
@@ -427,14 +520,16 @@ module hq_accel_ctrl #(
     wire   out_take  = collecting && out_valid; // a row's output (or one byte of an int32)
     assign b_en   = (collecting && out_valid && (!is_conv || win_keep)) ||
                     (pooling && ic_fire && win_keep);
+    // int32 (logits, or a K chunk's partial sums: a conv's at their position, pool 1)
+    wire [31:0] i32_idx = (is_conv ? win_base : 32'd0) + {16'd0, orow};
     assign b_idx  = pooling ? win_base + {16'd0, ch} :
-                    is_conv ? win_base + {16'd0, orow} :
-                    relu ? {16'd0, orow} : {14'd0, orow, osub};
-    assign b_data = (is_conv || pooling) ? max_y : relu ? out_y : out_acc[osub*8 +: 8];
+                    !relu ? {i32_idx[29:0], osub} :
+                    is_conv ? win_base + {16'd0, orow} : {16'd0, orow};
+    assign b_data = pooling ? max_y : !relu ? out_acc[osub*8 +: 8] : is_conv ? max_y : out_y;
 
     // ---- control words ----
     assign c_ready = state == S_D_WAIT || state == S_H_WAIT || state == S_S_WAIT ||
-                     state == S_P_WAIT || state == S_V_WAIT;
+                     state == S_P_WAIT || state == S_V_WAIT || state == S_Q_WAIT;
     wire c_fire = c_valid && c_ready;
     assign rd_weight = state == S_H_WAIT || state == S_S_WAIT || state == S_W_WAIT ||
                        state == S_V_WAIT;
@@ -452,14 +547,21 @@ module hq_accel_ctrl #(
     end
 
     reg [32:0] in_cur, out_cur;            // this image's addresses (bit 32: past 4 GiB)
+    // the partial-sum area: after the row parameters, rounded up to 64 bytes; images packed
+    reg [32:0] q_cur;
+    wire [32:0] q_area = {1'b0, f_p_addr} +
+                         ((({17'd0, f_rows} * 33'd12) + 33'd63) & ~33'd63);
+    wire [31:0] q_bytes = psum64[31:0];    // one image's partial sums
+    wire [32:0] q_end   = q_cur + {1'b0, q_bytes};
+    wire [32:0] o_cur   = psum_out ? q_cur : out_cur; // where this image's results go
     // advance to the next output position: a max-pool position's last channel, or a conv
     // position whose rows are all out
     wire pos_step = (pooling && ic_fire && ch == f_in_c - 16'd1) ||
                     (state == S_W_WAIT && is_conv && rd_idle && !rd_cmd && !rd_err &&
                      orow == f_rows && !pos_last);
     reg [31:0] img;
-    assign wr_off = out_cur[SH-1:0];
-    wire [32:0] out_end = out_cur + {1'b0, out_bytes};
+    assign wr_off = o_cur[SH-1:0];
+    wire [32:0] out_end = o_cur + {1'b0, out_bytes};
     wire [32:0] in_end  = in_cur + {1'b0, in_bytes[31:0]};
 
     always @(posedge clk) begin
@@ -511,9 +613,9 @@ module hq_accel_ctrl #(
                         end else state <= S_CHECK;
                     end
                 end
-                S_CHECK: begin
-                    if (chk != 8'd0) begin
-                        err_code  <= chk;
+                S_CHECK: if (settle == CHECK_CYCLES) begin
+                    if (chk_q != 8'd0) begin
+                        err_code  <= chk_q;
                         err_where <= 32'd0;
                         state     <= S_FAIL;
                     end else if (is_pool) begin
@@ -542,8 +644,8 @@ module hq_accel_ctrl #(
                         end else state <= S_H_CHECK;
                     end
                 end
-                S_H_CHECK: begin
-                    if (hbad) begin
+                S_H_CHECK: if (settle == HCHECK_CYCLES) begin
+                    if (hbad_q) begin
                         err_code  <= `HQ_ACCEL_ERR_WEIGHTS;
                         err_where <= f_w_addr;
                         state     <= S_FAIL;
@@ -654,8 +756,36 @@ module hq_accel_ctrl #(
                             img     <= 32'd0;
                             in_cur  <= {1'b0, f_in_addr};
                             out_cur <= {1'b0, f_out_addr};
-                            state   <= S_I_ISSUE;
+                            q_cur   <= q_area;
+                            state   <= psum_in ? S_Q_ISSUE : S_I_ISSUE;
                         end
+                    end
+                end
+                // K-split: this image's partial sums of the earlier K chunks (after the row
+                // parameters, before the inputs, as layer_engine.cpp load_inputs)
+                S_Q_ISSUE: begin
+                    if (q_cur[32] || q_end > 33'h100000000) begin
+                        err_code  <= `HQ_ACCEL_ERR_BAD_ADDR;
+                        err_where <= q_cur[31:0];
+                        state     <= S_FAIL;
+                    end else begin
+                        clr_ctl <= 1'b1;
+                        rd_cmd  <= 1'b1;
+                        rd_dst  <= 2'd0;
+                        rd_addr <= q_cur[31:0];
+                        rd_len  <= q_bytes;
+                        words   <= 32'd0;
+                        state   <= S_Q_WAIT;
+                    end
+                end
+                S_Q_WAIT: begin
+                    if (c_fire) q_mem[words[QW-1:0]] <= c_data;
+                    if (rd_idle && !rd_cmd && (rd_err || words == (q_bytes >> 2))) begin
+                        if (rd_err) begin
+                            err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
+                            err_where <= rd_err_addr;
+                            state <= S_FAIL;
+                        end else state <= S_I_ISSUE;
                     end
                 end
                 S_I_ISSUE: begin
@@ -684,6 +814,7 @@ module hq_accel_ctrl #(
                             state <= S_FAIL;
                         end else begin
                             ic_go <= is_conv || is_pool;
+                            q_base <= 32'd0;
                             pos_y <= 16'd0;
                             pos_x <= 16'd0;
                             py    <= 16'd0;
@@ -774,13 +905,13 @@ module hq_accel_ctrl #(
                     end
                 end
                 S_O_ISSUE: begin
-                    if (out_cur[32] || out_end > 33'h100000000) begin
+                    if (o_cur[32] || out_end > 33'h100000000) begin
                         err_code  <= `HQ_ACCEL_ERR_BAD_ADDR;
-                        err_where <= out_cur[31:0];
+                        err_where <= o_cur[31:0];
                         state     <= S_FAIL;
                     end else begin
                         wr_cmd  <= 1'b1;
-                        wr_addr <= out_cur[31:0];
+                        wr_addr <= o_cur[31:0];
                         wr_len  <= out_bytes;
                         state   <= S_O_WAIT;
                     end
@@ -793,12 +924,13 @@ module hq_accel_ctrl #(
                             state <= S_FAIL;
                         end else begin
                             add_wr   <= out_bytes;
-                            add_macs <= is_pool ? 32'd0 : {16'd0, f_rows} * {16'd0, f_cols} *
-                                        (is_conv ? {16'd0, conv_h} * {16'd0, conv_w} : 32'd1);
+                            add_macs <= is_pool ? 32'd0 : macs;
                             img      <= img + 32'd1;
                             in_cur   <= in_cur + {1'b0, f_in_str};
                             out_cur  <= out_cur + {1'b0, f_out_str};
-                            state    <= (img + 32'd1 < f_batch) ? S_I_ISSUE : S_L_DONE;
+                            q_cur    <= q_cur + {1'b0, q_bytes};
+                            state    <= (img + 32'd1 >= f_batch) ? S_L_DONE :
+                                        psum_in ? S_Q_ISSUE : S_I_ISSUE;
                         end
                     end
                 end
@@ -833,6 +965,7 @@ module hq_accel_ctrl #(
             if (row_valid && row_ready) srow <= srow + 16'd1;
             // next output position, in row order, and its pooling window
             if (pos_step) begin
+                q_base <= q_base + {16'd0, f_rows};
                 if (pos_last_x) begin
                     pos_x <= 16'd0;
                     px    <= 16'd0;
@@ -853,6 +986,7 @@ module hq_accel_ctrl #(
         end
     end
     wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], rg_start[47:35],
-                         rg_bits[47:32], rg_end[47:32]};
+                         rg_bits[47:32], rg_end[47:32], q_idx[31:QW], i32_idx[31:30],
+                         div_busy_h, div_busy_w};
 endmodule
 `default_nettype wire

@@ -1,11 +1,14 @@
 // Input feature map buffer and im2col address generator (model/accel/im2col.cpp). The read
 // engine writes one image (IN_H x IN_W x IN_C bytes, HWC order) into the buffer; then `go`
 // emits, for every output position (oy, ox) in row order, the K = KERNEL^2 * IN_C bytes
-// at (oy*STRIDE + ky - PAD, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c,
+// at (oy*STRIDE + ky - PAD_TOP, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c,
 // zero outside the map: one byte per cycle, o_last on a vector's last byte. With KERNEL 1,
 // STRIDE 1, PAD 0 it emits the image in memory order (the max-pool unit's input).
 // The image stays in the buffer, so one fetch serves every position (and the halo rows that
 // neighbouring positions share are not read again).
+// Storage is block-RAM shaped (docs/fpga.md): BPW byte banks (byte a in bank a % BPW), each
+// with one write port (a bus word writes at most one byte per bank) and one registered read
+// port, so a byte leaves one cycle after its address; the output register holds while stalled.
 `default_nettype none
 module hq_im2col #(
     parameter DW        = 64,
@@ -27,6 +30,7 @@ module hq_im2col #(
     input  wire [7:0]    kernel,
     input  wire [7:0]    stride,
     input  wire [7:0]    pad,
+    input  wire [7:0]    pad_top,          // PAD above the rows, 0 for a band below the top
     input  wire [15:0]   conv_h,
     input  wire [15:0]   conv_w,
     input  wire          go,               // emit every position's vector of the image
@@ -35,24 +39,21 @@ module hq_im2col #(
     output wire [7:0]    o_data,
     output wire          o_last            // the last byte of one position's vector
 );
-    localparam BPW = DW / 8;
-    localparam AW  = $clog2(IMG_BYTES);
-    reg [7:0]  img [0:IMG_BYTES-1];
+    localparam BPW   = DW / 8;
+    localparam AW    = $clog2(IMG_BYTES);
+    localparam SH    = $clog2(BPW);
+    localparam DEPTH = (IMG_BYTES + BPW - 1) / BPW;    // bytes per bank
+    localparam BAW   = (DEPTH > 1) ? $clog2(DEPTH) : 1;
     reg [31:0] wptr;
 
-    // ---- fill: up to BPW bytes per cycle at the write pointer ----
+    // ---- fill: up to BPW bytes per cycle at the write pointer, one per bank ----
     assign in_ready = 1'b1;
     wire [DW-1:0] shifted = in_data >> (in_lo * 8);
-    integer i;
     always @(posedge clk) begin
         if (clear)
             wptr <= 32'd0;
-        else if (in_valid) begin
-            for (i = 0; i < BPW; i = i + 1)
-                if (i < in_n && wptr + i < IMG_BYTES)
-                    img[wptr[AW-1:0] + i[AW-1:0]] <= shifted[i*8 +: 8];
-            wptr <= wptr + {{(31 - $clog2(BPW)){1'b0}}, in_n};
-        end
+        else if (in_valid)
+            wptr <= wptr + {{(31 - SH){1'b0}}, in_n};
     end
 
     // ---- position loop: oy, ox; in_map a vector ky, kx, c (c fastest) ----
@@ -65,12 +66,49 @@ module hq_im2col #(
     wire in_map = y >= 0 && x >= 0 && y < $signed({2'b00, in_h}) && x < $signed({2'b00, in_w});
     wire [31:0] addr = ({14'd0, y[17:0]} * {16'd0, in_w} + {14'd0, x[17:0]}) * {16'd0, in_c}
                        + {16'd0, ch};
-    assign o_valid = run;
-    assign o_data  = in_map ? img[addr[AW-1:0]] : 8'd0;
     wire last_c  = ch == in_c - 16'd1;
     wire last_kx = kx == kernel - 8'd1;
     wire last_ky = ky == kernel - 8'd1;
-    assign o_last = last_c && last_kx && last_ky;
+
+    // ---- read stage: the byte of the current (oy, ox, ky, kx, ch) one cycle later ----
+    reg         q_valid, q_map, q_last;
+    reg [SH-1:0] q_bank;
+    wire        step = run && (!q_valid || o_ready);   // the read register is free
+    wire [BAW-1:0] raddr = addr[BAW+SH-1:SH];
+    wire [DW-1:0] bank_q;                  // every bank's read register
+    genvar b;
+    generate
+        for (b = 0; b < BPW; b = b + 1) begin : g_bank
+            reg [7:0] mem [0:DEPTH-1];
+            reg [7:0] q;
+            // the bus byte that lands in this bank: byte i at wptr + i, (wptr + i) % BPW == b
+            localparam [SH-1:0] BK = b;
+            wire [SH-1:0]  lane = BK - wptr[SH-1:0];
+            wire [31:0]    wa   = wptr + {{(32 - SH){1'b0}}, lane};
+            always @(posedge clk) begin
+                if (!clear && in_valid && {1'b0, lane} < in_n && wa < IMG_BYTES)
+                    mem[wa[BAW+SH-1:SH]] <= shifted[lane[SH-1:0]*8 +: 8];
+                if (step)
+                    q <= mem[raddr];
+            end
+            assign bank_q[b*8 +: 8] = q;
+            wire unused_b = ^wa;
+        end
+    endgenerate
+    always @(posedge clk) begin
+        if (stop || go)
+            q_valid <= 1'b0;
+        else if (step) begin
+            q_valid <= 1'b1;
+            q_map   <= in_map;
+            q_last  <= last_c && last_kx && last_ky;
+            q_bank  <= addr[SH-1:0];
+        end else if (o_ready)
+            q_valid <= 1'b0;
+    end
+    assign o_valid = q_valid;
+    assign o_data  = q_map ? bank_q[q_bank*8 +: 8] : 8'd0;
+    assign o_last  = q_last;
     wire signed [17:0] npad = -$signed({10'd0, pad});
 
     always @(posedge clk) begin
@@ -83,9 +121,9 @@ module hq_im2col #(
             ky    <= 8'd0;
             kx    <= 8'd0;
             ch    <= 16'd0;
-            ybase <= npad;
+            ybase <= -$signed({10'd0, pad_top});
             xbase <= npad;
-        end else if (run && o_ready) begin
+        end else if (step) begin
             ch <= last_c ? 16'd0 : ch + 16'd1;
             if (last_c) begin
                 kx <= last_kx ? 8'd0 : kx + 8'd1;

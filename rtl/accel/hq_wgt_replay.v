@@ -29,23 +29,30 @@ module hq_wgt_replay #(
 );
     localparam AW = $clog2(DEPTH);
     reg [W:0]    mem [0:DEPTH-1];          // {last, data}
+    reg [W:0]    first;                    // beat 0, for the replay that starts with restart
+    reg [W:0]    rd_q;                     // registered read: the beat at idx
     reg [AW:0]   idx;                      // next beat stored or replayed
     wire [AW:0]  cur = restart ? {(AW+1){1'b0}} : idx;
-    wire [W:0]   rd = mem[cur[AW-1:0]];
+    // block-RAM shaped (docs/fpga.md): one write port and one registered read port that
+    // reads the next cycle's beat; beat 0 comes from its own register, as restart arrives in
+    // the cycle the replay starts
+    wire [W:0]   rd = (cur == {(AW+1){1'b0}}) ? first : rd_q;
     assign m_valid = replay ? 1'b1 : s_valid;
     assign m_data  = replay ? rd[W-1:0] : s_data;
     assign m_last  = replay ? rd[W] : s_last;
     assign s_ready = !replay && m_ready;
     wire fire = m_valid && m_ready;
+    wire [AW:0]  nxt = (fire && (capture || replay)) ? cur + 1'b1 : cur;
+    wire store = fire && capture && !replay && cur < DEPTH;
 
     always @(posedge clk) begin
-        if (fire && (capture || replay))
-            idx <= cur + 1'b1;
-        else
-            idx <= cur;
-        if (fire && capture && !replay && cur < DEPTH)
+        idx <= nxt;
+        if (store)
             mem[cur[AW-1:0]] <= {s_last, s_data};
         over <= (restart ? 1'b0 : over) | (fire && capture && !replay && cur >= DEPTH);
+        if (store && cur == {(AW+1){1'b0}})
+            first <= {s_last, s_data};
+        rd_q <= mem[nxt[AW-1:0]];
     end
 endmodule
 `default_nettype wire

@@ -34,6 +34,7 @@ extern "C" {
 #include <cstring>
 #include <ctime>
 #include <cerrno>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -84,6 +85,14 @@ static void usage(FILE *f, const char *prog) {
         "                   padding, channels, map size, fused max-pool) and N random\n"
         "                   max-pool layers, outputs vs the model's im2col and max-pool\n"
         "                   (model/accel) and the integer reference\n"
+        "  --random-ksplit N  instead of a model: N random conv and dense layers cut into\n"
+        "                   K chunks with int32 partial sums (FLAG_PSUM_IN/OUT) and conv\n"
+        "                   bands of output rows (FLAG_NO_PAD_TOP/BOTTOM), one command\n"
+        "                   each, outputs vs the whole layer computed at once\n"
+        "  --timing FILE    tile the model's layers to this timing config's buffers with\n"
+        "                   the host planner (sw/app/layer_tiling, as `hqsim run --timing`)\n"
+        "  --require-flags F  with --timing: fail unless the planned descriptors use every\n"
+        "                   FLAG_* bit of F (e.g. 12: K chunks, 48: row bands)\n"
         "  --report FILE    per-layer cycles by phase, counters, speed (text)\n"
         "  --measure FILE   measurement file (docs/measurements.md): every command's\n"
         "                   counters, source rtl-bench\n"
@@ -91,7 +100,8 @@ static void usage(FILE *f, const char *prog) {
         "                   model's default; the bench itself counts cycles only)\n"
         "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
         "  -h, --help       this text\n"
-        "--model is not needed with --random-layers, --random-dense or --random-conv.\n"
+        "--model is not needed with --random-layers, --random-dense, --random-conv or\n"
+        "--random-ksplit.\n"
         "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
         "failure, 2 usage or input error.\n",
         prog, ACCEL_DW);
@@ -263,6 +273,9 @@ struct Options {
     int layout = -1;  /* --layout for --random-layers: -1 the array's own */
     int max_high = 0; /* --max-high for --random-layers: 0 the array's N */
     int random_conv = -1;
+    int random_ksplit = -1;
+    std::string timing;
+    unsigned require_flags = 0;
 };
 
 struct Loaded {
@@ -390,10 +403,19 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
     long mismatches = 0, correct = 0;
     for (uint32_t i = 0; i < (uint32_t)o.images; i += B) {
         const uint32_t nb = std::min<uint32_t>(B, (uint32_t)o.images - i);
-        s.put32(desc_at(img, 0) + HQ_ACCEL_DESC_OFF_IN_ADDR, net.in_addr + i * net.in_stride);
-        s.put32(desc_at(img, nl - 1) + HQ_ACCEL_DESC_OFF_OUT_ADDR, net.logits_addr + i * C * 4);
-        for (uint32_t l = 0; l < nl; l++)
+        /* as sw/fw/accel/accel_runtime_tiled.c: every descriptor that reads the first batch's
+         * images or writes its logits (a tiled layer has several) moves to this batch */
+        for (uint32_t l = 0; l < nl; l++) {
+            const hq_accel_desc &d = img.layers[l].desc;
+            const uint32_t in_off = d.in_addr - net.in_addr, out_off = d.out_addr - net.logits_addr;
+            if (in_off < net.in_stride)
+                s.put32(desc_at(img, l) + HQ_ACCEL_DESC_OFF_IN_ADDR,
+                        net.in_addr + i * net.in_stride + in_off);
+            if (out_off < C * 4)
+                s.put32(desc_at(img, l) + HQ_ACCEL_DESC_OFF_OUT_ADDR,
+                        net.logits_addr + i * C * 4 + out_off);
             s.put32(desc_at(img, l) + HQ_ACCEL_DESC_OFF_BATCH, nb);
+        }
         for (uint32_t l = 0; l < nl; l++) {
             uint64_t before[7] = {
                 s.counter(HQ_ACCEL_REG_CYCLES_LO),     s.counter(HQ_ACCEL_REG_COMPUTE_LO),
@@ -490,7 +512,7 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
                      (unsigned long long)s.rd_stall, s.chk.max_reads_in_flight);
         std::fprintf(rep, "layer rows cols cycles compute stall_dram dram_rd dram_wr weight_rd "
                           "macs | desc hdr+shift params input weights+compute output end | "
-                          "maxpool act_wait\n");
+                          "maxpool act_wait psum_in\n");
         for (uint32_t l = 0; l < nl; l++) {
             const LayerReport &r = layers[l];
             const hq_accel_desc &d = img.layers[l].desc;
@@ -502,13 +524,13 @@ static int run_inference(Sim &s, const Options &o, const Loaded &L, const DramIm
             };
             std::fprintf(rep,
                          "%u %u %u %llu %llu %llu %llu %llu %llu %llu | %llu %llu %llu %llu "
-                         "%llu %llu %llu | %llu %llu\n",
+                         "%llu %llu %llu | %llu %llu %llu\n",
                          l, d.rows, d.cols, (unsigned long long)r.cycles,
                          (unsigned long long)r.compute, (unsigned long long)r.stall_dram,
                          (unsigned long long)r.rd, (unsigned long long)r.wr,
                          (unsigned long long)r.weight, (unsigned long long)r.macs, sum(1, 3),
                          sum(4, 8) + sum(20, 21), sum(9, 10), sum(11, 12), sum(13, 14), sum(15, 16),
-                         sum(17, 19), sum(22, 22), (unsigned long long)r.act_wait);
+                         sum(17, 19), sum(22, 22), (unsigned long long)r.act_wait, sum(23, 24));
         }
     }
     return mismatches || s.chk.violations || counter_errors ? 1 : 0;
@@ -762,8 +784,13 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
         {"unknown flag", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x81)},
-        {"K-split flag (the model runs it)", HQ_ACCEL_ERR_BAD_DESC,
-         f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_OUT)},
+        {"unknown flag 0x40", HQ_ACCEL_ERR_BAD_DESC,
+         f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x40 | HQ_ACCEL_FLAG_RELU)},
+        /* K-split (docs/regmap.md): a chunk before the last keeps int32 partial sums */
+        {"PSUM_OUT with RELU", HQ_ACCEL_ERR_BAD_DESC,
+         f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_OUT | HQ_ACCEL_FLAG_RELU)},
+        {"PSUM_OUT with LAST", HQ_ACCEL_ERR_BAD_DESC,
+         f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_OUT | HQ_ACCEL_FLAG_LAST)},
         {"batch 0", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_BATCH, 0)},
         {"in_h 0", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_IN_H, 0)},
         {"rows != out_c", HQ_ACCEL_ERR_BAD_SHAPE, f16(HQ_ACCEL_DESC_OFF_ROWS, d0.rows + 1)},
@@ -824,6 +851,32 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 5000);
          }},
     };
+    /* K-split on a dense layer 0: the partial-sum area (after the row parameters, rounded up
+     * to 64 bytes) read, written, and outside memory (the row parameters moved to the end) */
+    if (d0.op == HQ_ACCEL_OP_DENSE) {
+        const uint32_t pbytes = (uint32_t)d0.rows * HQ_ACCEL_ROW_PARAM_BYTES;
+        const uint32_t at = end - (pbytes + 63) / 64 * 64; /* psum area = end */
+        auto params_at_end = [=](uint8_t flags) {
+            return [=](Sim &x, const DramImage &i) {
+                const hq_accel_desc &d = i.layers[0].desc;
+                std::memmove(&x.mem.bytes[at - x.mem.base], &x.mem.bytes[d.param_addr - x.mem.base],
+                             pbytes);
+                x.put32(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_PARAM_ADDR, at);
+                x.put8(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_FLAGS, flags);
+            };
+        };
+        std::vector<ErrCase> ks = {
+            {"NO_PAD_TOP on a dense layer", HQ_ACCEL_ERR_BAD_DESC,
+             f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_NO_PAD_TOP)},
+            {"partial sums read outside memory", HQ_ACCEL_ERR_BAD_ADDR,
+             params_at_end(HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_RELU), 1, 0, end},
+            {"partial sums written outside memory", HQ_ACCEL_ERR_BAD_ADDR,
+             params_at_end(HQ_ACCEL_FLAG_PSUM_OUT), 1, 0, end},
+            {"middle K chunk runs (no error)", HQ_ACCEL_ERR_NONE,
+             f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT)},
+        };
+        cases.insert(cases.end(), ks.begin(), ks.end());
+    }
     /* weight contents the model's decoders refuse (ERR_WEIGHTS, ERR_ADDR = WEIGHT_ADDR) */
     add_content_cases(cases, d0);
     for (ErrCase &c : cases)
@@ -911,7 +964,22 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
             {"maxpool output outside memory", HQ_ACCEL_ERR_BAD_ADDR,
              then(fpool, f32(HQ_ACCEL_DESC_OFF_OUT_ADDR, 0x4000)), 1, 0, 0x4000},
             {"maxpool runs (no error)", HQ_ACCEL_ERR_NONE, fpool},
+            /* K-split and row bands (docs/regmap.md) */
+            {"PSUM_IN on a max-pool", HQ_ACCEL_ERR_BAD_DESC,
+             then(fpool, f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_PSUM_IN))},
+            {"NO_PAD_BOTTOM on a max-pool", HQ_ACCEL_ERR_BAD_DESC,
+             then(fpool,
+                  f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_NO_PAD_BOTTOM))},
+            {"conv partial sums above the RTL buffer", HQ_ACCEL_ERR_BUF_OVERFLOW,
+             f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_PSUM_IN)},
         };
+        if (d0.pool > 1)
+            conv.push_back({"PSUM_OUT with POOL", HQ_ACCEL_ERR_BAD_DESC,
+                            f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_OUT)});
+        if (d0.pad > 0) /* no padding above: one input row less, so OUT_H is wrong */
+            conv.push_back(
+                {"conv NO_PAD_TOP, OUT_H of the padded map", HQ_ACCEL_ERR_BAD_SHAPE,
+                 f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_NO_PAD_TOP)});
         cases.insert(cases.end(), conv.begin(), conv.end());
     }
     /* a weight image whose sections run past the end of memory: the header says it is there */
@@ -1447,6 +1515,359 @@ static int run_random_conv(Sim &s, int n, unsigned long seed) {
     return bad_layers || s.chk.violations || s.hung ? 1 : 0;
 }
 
+/* ---- K-split (FLAG_PSUM_IN/OUT) and row bands (FLAG_NO_PAD_TOP/BOTTOM), docs/regmap.md ---- */
+
+/* Random weights of one K chunk, rows x kc, in the array's own format: int8 (uniform8) or
+ * low codes -1, 0, +1 shifted by the row's lo_shift with at most N high weights in each block
+ * of M columns (the lane-group tile). */
+static void ksplit_weights(pe_rng &rng, int rows, int kc, const std::vector<uint8_t> &shift,
+                           std::vector<int8_t> *w, std::vector<uint8_t> *is_hi) {
+    const pe_cfg c = kPeCfg;
+    w->assign((size_t)rows * kc, 0);
+    is_hi->assign((size_t)rows * kc, 0);
+    for (int r = 0; r < rows; r++) {
+        const int zero_pct = pe_rng_range(&rng, 0, 80);
+        for (int j = 0; j < kc; j++) {
+            int8_t &v = (*w)[(size_t)r * kc + j];
+            if (pe_rng_range(&rng, 0, 99) < zero_pct) continue;
+            v = c.uniform ? (int8_t)pe_rng_range(&rng, -127, 127)
+                          : (int8_t)((pe_rng_range(&rng, 0, 1) ? 1 : -1) * (1 << shift[r]));
+        }
+        if (c.uniform) continue;
+        for (int b0 = 0; b0 < kc; b0 += c.m) {
+            const int n = std::min(c.m, kc - b0);
+            for (int k = 0; k < c.n; k++) {
+                if (pe_rng_range(&rng, 0, 2)) continue;
+                const int j = b0 + pe_rng_range(&rng, 0, n - 1);
+                if ((*is_hi)[(size_t)r * kc + j]) continue;
+                int v = pe_rng_range(&rng, -127, 126);
+                (*w)[(size_t)r * kc + j] = (int8_t)(v >= 0 ? v + 1 : v); /* never 0 */
+                (*is_hi)[(size_t)r * kc + j] = 1;
+            }
+        }
+    }
+}
+
+/* The chunk's layer image, packed by the library (dense on uniform8, N:M blocks otherwise). */
+static int ksplit_pack(int rows, int kc, std::vector<int8_t> &w, std::vector<uint8_t> &is_hi,
+                       std::vector<uint8_t> &shift, std::vector<uint8_t> *out, char *err,
+                       size_t errlen) {
+    const pe_cfg c = kPeCfg;
+    std::vector<float> scale((size_t)rows, 1.0f);
+    std::vector<int32_t> zero((size_t)rows, 0), one((size_t)rows, 1);
+    std::vector<uint8_t> zshift((size_t)rows, 0);
+    hq_qlayer q{};
+    q.lo_bits = c.uniform ? 0 : c.lo;
+    q.hi_bits = c.hi;
+    q.w = w.data();
+    q.is_hi = c.uniform ? nullptr : is_hi.data();
+    q.lo_shift = c.uniform ? nullptr : shift.data();
+    q.w_scale = scale.data();
+    q.bias = zero.data();
+    q.rq_mult = one.data();
+    q.rq_shift = zshift.data();
+    hq_layout_opts o;
+    const hq_layout_kind kind = c.uniform ? HQ_LAYOUT_DENSE : HQ_LAYOUT_BLOCK;
+    hq_layout_opts_default(&o, kind);
+    if (!c.uniform) {
+        o.block_n = c.n;
+        o.block_m = c.m;
+    }
+    hq_layer_image img;
+    if (hq_layout_pack(&q, rows, kc, &o, &img, err, errlen)) return -1;
+    out->assign(img.data, img.data + img.size);
+    hq_layer_image_free(&img);
+    return 0;
+}
+
+/* N random layers (conv and dense alternately), each cut into 2..3 K chunks (conv: groups of
+ * input channels, each chunk's input map in a buffer of its own; dense: column ranges of one
+ * input vector, read in place) and, for a conv, into 1..3 bands of output rows with their
+ * halos, as sw/app/layer_tiling.cpp plans them. All descriptors run as one command; the
+ * outputs are compared with the whole layer computed at once (bias, requantization, ReLU,
+ * max-pool of docs/arith.md). Every descriptor is first checked by the model's
+ * check_descriptor, which must accept it. */
+static int run_random_ksplit(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = kPeCfg;
+    const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x40000, PRM = 0x50000,
+                   WGT = 0x60000;
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    hq::accel::AccelConfig mcfg;
+    mcfg.arch = c.uniform ? hq::accel::Arch::Uniform8 : hq::accel::Arch::LaneGroup;
+    pe_rng rng{seed};
+    long bad_layers = 0, descs_total = 0, bands_total = 0, redraws = 0;
+    for (int li = 0; li < n && !s.hung; li++) {
+        std::vector<uint8_t> &m = s.mem.bytes;
+        std::fill(m.begin(), m.end(), 0);
+        const bool conv = li % 2 == 0;
+        const bool relu = conv || pe_rng_range(&rng, 0, 1);
+        const int rows = pe_rng_range(&rng, 1, conv ? 12 : 40);
+        const uint32_t batch = (uint32_t)pe_rng_range(&rng, 1, 3);
+        int kernel = 1, stride = 1, pad = 0, pool = 1, H = 1, W = 1, C = 0;
+        int conv_h = 1, conv_w = 1;
+        std::vector<int> cut; /* chunk boundaries: channels (conv) or columns (dense) */
+        if (conv) {
+            for (int tries = 0;; tries++) {
+                kernel = pe_rng_range(&rng, 1, 3);
+                pad = pe_rng_range(&rng, 0, kernel - 1);
+                stride = pe_rng_range(&rng, 1, 2);
+                C = pe_rng_range(&rng, 2, 10);
+                const int lo = std::max(1, kernel - 2 * pad);
+                H = pe_rng_range(&rng, lo + 2, lo + 12);
+                W = pe_rng_range(&rng, lo, lo + 8);
+                pool = pe_rng_range(&rng, 1, 2);
+                conv_h = (H + 2 * pad - kernel) / stride + 1;
+                conv_w = (W + 2 * pad - kernel) / stride + 1;
+                if (conv_h / pool >= 2 && conv_w / pool >= 1 && H * W * C <= 4096) break;
+                if (tries > 1000) return 2;
+            }
+            const int nk = pe_rng_range(&rng, 2, std::min(3, C));
+            cut.push_back(0);
+            for (int j = 1; j < nk; j++)
+                cut.push_back(pe_rng_range(&rng, cut.back() + 1, C - (nk - j)));
+            cut.push_back(C);
+        } else {
+            const int nk = pe_rng_range(&rng, 2, 3);
+            C = pe_rng_range(&rng, 64 * (nk - 1) + 1, 64 * nk + 100);
+            cut.push_back(0);
+            for (int j = 1; j < nk; j++)
+                cut.push_back(64 *
+                              pe_rng_range(&rng, cut.back() / 64 + 1, (C - 1) / 64 - (nk - 1 - j)));
+            cut.push_back(C);
+        }
+        const int nk = (int)cut.size() - 1;
+        const int K = kernel * kernel * C;
+        /* each chunk's weights; the whole layer's matrix W[r][(ky*k + kx)*C + c] from them */
+        std::vector<uint8_t> shift((size_t)rows);
+        for (int r = 0; r < rows; r++)
+            shift[r] = (uint8_t)pe_rng_range(&rng, 0, 6);
+        std::vector<int8_t> Wfull((size_t)rows * K);
+        std::vector<uint32_t> wimg_addr(nk), wimg_size(nk);
+        uint32_t wnext = B + WGT;
+        char err[256];
+        for (int j = 0; j < nk; j++) {
+            const int cj = cut[j + 1] - cut[j], kc = kernel * kernel * cj;
+            std::vector<int8_t> w;
+            std::vector<uint8_t> hi, img;
+            ksplit_weights(rng, rows, kc, shift, &w, &hi);
+            for (int r = 0; r < rows; r++)
+                for (int kk = 0; kk < kernel * kernel; kk++)
+                    for (int ch = 0; ch < cj; ch++)
+                        Wfull[(size_t)r * K + kk * C + cut[j] + ch] =
+                            w[(size_t)r * kc + kk * cj + ch];
+            if (ksplit_pack(rows, kc, w, hi, shift, &img, err, sizeof err)) {
+                std::fprintf(stderr, "layer %d chunk %d: pack: %s\n", li, j, err);
+                return 2;
+            }
+            wimg_addr[j] = wnext;
+            wimg_size[j] = (uint32_t)img.size();
+            std::memcpy(&m[wnext - B], img.data(), img.size());
+            wnext += ((uint32_t)img.size() + 63) / 64 * 64;
+        }
+        /* inputs: the whole map per image (strided), and each conv chunk's channels apart */
+        const uint32_t in_bytes = (uint32_t)(H * W * C);
+        const uint32_t in_stride = in_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        std::vector<uint8_t> x((size_t)batch * in_bytes);
+        for (uint8_t &v : x)
+            v = pe_rng_range(&rng, 0, 3) ? (uint8_t)pe_rng_range(&rng, 0, 255) : 0;
+        std::vector<uint32_t> in_addr(nk), in_str(nk);
+        for (int j = 0; j < nk; j++) {
+            const int cj = cut[j + 1] - cut[j];
+            in_addr[j] = B + IN + (conv ? (uint32_t)j * 0x10000 : 0);
+            in_str[j] = conv ? (uint32_t)(H * W * cj) + 3 : in_stride;
+            for (uint32_t b = 0; b < batch; b++)
+                for (int p = 0; p < H * W; p++)
+                    for (int ch = 0; ch < (conv ? cj : C); ch++)
+                        m[in_addr[j] - B + b * in_str[j] + p * (conv ? cj : C) + ch] =
+                            x[(size_t)b * in_bytes + (size_t)p * C + (conv ? cut[j] : 0) + ch];
+            if (!conv) break;
+        }
+        /* the whole layer at once: accumulators, then a requantization that spreads them */
+        const size_t np = (size_t)conv_h * conv_w;
+        std::vector<int32_t> acc((size_t)batch * np * rows);
+        for (uint32_t b = 0; b < batch; b++)
+            for (int oy = 0; oy < conv_h; oy++)
+                for (int ox = 0; ox < conv_w; ox++)
+                    for (int r = 0; r < rows; r++) {
+                        uint32_t a = 0;
+                        for (int ky = 0; ky < kernel; ky++)
+                            for (int kx = 0; kx < kernel; kx++) {
+                                const int y = oy * stride + ky - pad, xx = ox * stride + kx - pad;
+                                if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+                                for (int ch = 0; ch < C; ch++)
+                                    a += (uint32_t)(Wfull[(size_t)r * K + (ky * kernel + kx) * C +
+                                                          ch] *
+                                                    x[(size_t)b * in_bytes +
+                                                      ((size_t)y * W + xx) * C + ch]);
+                            }
+                        acc[((size_t)b * np + (size_t)oy * conv_w + ox) * rows + r] = (int32_t)a;
+                    }
+        std::vector<int32_t> bias((size_t)rows), mult((size_t)rows);
+        std::vector<uint8_t> rshift((size_t)rows);
+        for (int r = 0; r < rows; r++) {
+            int64_t mx = 1;
+            for (size_t v = 0; v < (size_t)batch * np; v++)
+                mx = std::max<int64_t>(mx, std::llabs((int64_t)acc[v * rows + r]));
+            int bits = 0;
+            while ((mx >> bits) > 255)
+                bits++;
+            bias[r] = pe_rng_range(&rng, -(int)std::min<int64_t>(mx, 30000),
+                                   (int)std::min<int64_t>(mx, 30000));
+            mult[r] = pe_rng_range(&rng, 1 << 29, (1 << 30) - 1);
+            rshift[r] = (uint8_t)(30 + bits - pe_rng_range(&rng, 0, 1));
+            put_le(m, PRM + 12 * r, (uint32_t)bias[r], 4);
+            put_le(m, PRM + 12 * r + 4, (uint32_t)mult[r], 4);
+            m[PRM + 12 * r + 8] = rshift[r];
+        }
+        const int p1 = pool;
+        const int out_h = conv_h / p1, out_w = conv_w / p1;
+        const uint32_t out_bytes = relu ? (uint32_t)(out_h * out_w * rows) : (uint32_t)rows * 4;
+        const uint32_t out_stride = out_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        std::vector<uint8_t> expect((size_t)batch * out_bytes);
+        for (uint32_t b = 0; b < batch; b++) {
+            std::vector<uint8_t> y(np * rows);
+            for (size_t v = 0; v < np; v++)
+                for (int r = 0; r < rows; r++) {
+                    const int32_t a = (int32_t)((uint32_t)acc[((size_t)b * np + v) * rows + r] +
+                                                (uint32_t)bias[r]);
+                    if (relu)
+                        y[v * rows + r] = hq_requant_relu(a, mult[r], rshift[r]);
+                    else
+                        for (int k = 0; k < 4; k++)
+                            expect[(size_t)b * out_bytes + 4 * r + k] =
+                                (uint8_t)((uint32_t)a >> (8 * k));
+                }
+            if (!relu) continue;
+            if (p1 > 1)
+                hq::accel::maxpool_u8(y.data(), (unsigned)conv_h, (unsigned)conv_w, (unsigned)rows,
+                                      (unsigned)p1, expect.data() + (size_t)b * out_bytes);
+            else
+                std::copy(y.begin(), y.end(), expect.begin() + (size_t)b * out_bytes);
+        }
+        /* row bands (conv): output rows [oy0, oy1), multiples of the pool, input rows with
+         * their halo; the band below the first starts under the top padding */
+        struct Band {
+            int oy0, oy1, y0, y1;
+            bool top, bottom;
+        };
+        std::vector<Band> bands;
+        if (conv) {
+            int hb = conv_h / p1 * p1;
+            if (pe_rng_range(&rng, 0, 3)) hb = p1 * pe_rng_range(&rng, 1, conv_h / p1);
+            while (hb * stride < pad && hb < conv_h)
+                hb += p1;
+            for (int oy0 = 0; oy0 < conv_h;) {
+                int oy1 = oy0 + hb;
+                /* (rows past the last whole pool window go with the last band) */
+                const bool last = oy1 + p1 > conv_h || (oy1 - 1) * stride - pad + kernel > H;
+                if (last) oy1 = conv_h;
+                bands.push_back({oy0, oy1, std::max(0, oy0 * stride - pad),
+                                 last ? H : (oy1 - 1) * stride - pad + kernel,
+                                 oy0 * stride - pad < 0, last});
+                oy0 = oy1;
+            }
+        } else
+            bands.push_back({0, 1, 0, 1, true, true});
+        /* the descriptors: per band, per K chunk; the band's partial sums follow the row
+         * parameters (every band reuses them: its last chunk has consumed them) */
+        std::vector<hq_accel_desc> descs;
+        bool fits = true;
+        for (const Band &bd : bands)
+            for (int j = 0; j < nk; j++) {
+                const int cj = cut[j + 1] - cut[j];
+                hq_accel_desc d{};
+                d.magic = HQ_ACCEL_DESC_MAGIC;
+                d.op = conv ? HQ_ACCEL_OP_CONV : HQ_ACCEL_OP_DENSE;
+                d.layout = m[wimg_addr[j] - B];
+                d.lo_bits = m[wimg_addr[j] - B + 1];
+                d.hi_bits = m[wimg_addr[j] - B + 2];
+                d.block_n = c.uniform ? 0 : (uint8_t)c.n;
+                d.block_m = c.uniform ? 0 : (uint8_t)c.m;
+                d.rows = d.out_c = (uint16_t)rows;
+                d.cols = (uint16_t)(kernel * kernel * cj);
+                if (j > 0) d.flags |= HQ_ACCEL_FLAG_PSUM_IN;
+                if (j + 1 < nk)
+                    d.flags |= HQ_ACCEL_FLAG_PSUM_OUT;
+                else
+                    d.flags |= relu ? HQ_ACCEL_FLAG_RELU : HQ_ACCEL_FLAG_LAST;
+                if (conv) {
+                    if (!bd.top) d.flags |= HQ_ACCEL_FLAG_NO_PAD_TOP;
+                    if (!bd.bottom) d.flags |= HQ_ACCEL_FLAG_NO_PAD_BOTTOM;
+                    d.kernel = (uint8_t)kernel;
+                    d.stride = (uint8_t)stride;
+                    d.pad = (uint8_t)pad;
+                    d.pool = j + 1 < nk ? 0 : (uint8_t)p1;
+                    d.in_h = (uint16_t)(bd.y1 - bd.y0);
+                    d.in_w = (uint16_t)W;
+                    d.in_c = (uint16_t)cj;
+                    d.in_addr = in_addr[j] + (uint32_t)(bd.y0 * W * cj);
+                    d.in_stride = in_str[j];
+                    const int ph = j + 1 < nk ? 1 : p1;
+                    d.out_h = (uint16_t)((bd.oy1 - bd.oy0) / ph);
+                    d.out_w = (uint16_t)(conv_w / ph);
+                    d.out_addr = B + OUT + (uint32_t)(bd.oy0 / p1 * out_w * rows);
+                } else {
+                    d.in_h = d.in_w = d.out_h = d.out_w = 1;
+                    d.in_c = (uint16_t)cj;
+                    d.in_addr = in_addr[0] + (uint32_t)cut[j];
+                    d.in_stride = in_stride;
+                    d.out_addr = B + OUT;
+                }
+                d.out_stride = out_stride;
+                if (j + 1 < nk) { /* partial sums only: OUT_ADDR and OUT_STRIDE are unused */
+                    d.out_addr = 0xFFFFFFF0u;
+                    d.out_stride = 0;
+                }
+                d.weight_addr = wimg_addr[j];
+                d.weight_bytes = wimg_size[j];
+                d.param_addr = B + PRM;
+                d.batch = batch;
+                hq::accel::LayerDesc ld;
+                const hq::accel::DescCheck ck = hq::accel::check_descriptor(d, mcfg, &ld);
+                if (ck.code) {
+                    std::fprintf(stderr, "layer %d: the model refuses descriptor %zu: %s\n", li,
+                                 descs.size(), ck.message.c_str());
+                    return 2;
+                }
+                /* the RTL's buffers: one band's map, one image's partial sums and outputs */
+                if (ld.in_bytes > kImgBytes ||
+                    (uint64_t)ld.conv_h * ld.conv_w * rows * 4 > kObufBytes)
+                    fits = false;
+                descs.push_back(d);
+            }
+        if (!fits) { /* draw again (the generator's sequence continues) */
+            if (++redraws > 10000) return 2;
+            li--;
+            continue;
+        }
+        for (size_t i = 0; i < descs.size(); i++)
+            hq::accel::desc_to_bytes(descs[i], &m[DESC + i * HQ_ACCEL_DESC_BYTES]);
+        Sim::Result r = s.run(B + DESC, (uint32_t)descs.size(), 50000000);
+        bool bad = s.hung || r.err != 0;
+        uint32_t first_bad = 0;
+        for (uint32_t b = 0; !bad && b < batch; b++)
+            for (uint32_t i = 0; !bad && i < out_bytes; i++)
+                if (m[OUT + b * out_stride + i] != expect[(size_t)b * out_bytes + i]) {
+                    bad = true;
+                    first_bad = b * out_bytes + i;
+                }
+        if (bad && bad_layers++ < 5)
+            std::fprintf(stderr,
+                         "MISMATCH layer %d (%s %dx%dx%d, kernel %d stride %d pad %d pool %d, rows "
+                         "%d, batch %u, %d K chunks, %zu bands, %s): error %u (descriptor %u), "
+                         "first wrong output byte %u\n",
+                         li, conv ? "conv" : "dense", H, W, C, kernel, stride, pad, p1, rows, batch,
+                         nk, bands.size(), relu ? "uint8" : "int32", r.err, r.err_desc, first_bad);
+        descs_total += (long)descs.size();
+        bands_total += (long)bands.size();
+    }
+    std::printf("%s: %d K-split layers (%ld descriptors, %ld conv row bands): %ld mismatching "
+                "layers, AXI violations %ld\n",
+                ACCEL_CONFIG_NAME, n, descs_total, bands_total, bad_layers, s.chk.violations);
+    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+}
+
 /* ---- random `dense` layers of every width the array runs (the library's dense packer) ---- */
 struct DenseFormat {
     int lo, hi;
@@ -1584,6 +2005,12 @@ int main(int argc, char **argv) {
             o.random_dense = std::atoi(need("a count"));
         else if (a == "--max-high")
             o.max_high = std::atoi(need("a count"));
+        else if (a == "--random-ksplit")
+            o.random_ksplit = std::atoi(need("a count"));
+        else if (a == "--timing")
+            o.timing = need("a file");
+        else if (a == "--require-flags")
+            o.require_flags = (unsigned)std::strtoul(need("a flag mask"), nullptr, 0);
         else if (a == "--layout") {
             hq_layout_kind k;
             char e[256];
@@ -1606,7 +2033,7 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (o.random_layers >= 0 || o.random_dense >= 0 || o.random_conv >= 0) {
+    if (o.random_layers >= 0 || o.random_dense >= 0 || o.random_conv >= 0 || o.random_ksplit >= 0) {
         Sim s;
         s.mem.latency = o.latency;
         s.mem.interval = o.interval;
@@ -1614,8 +2041,9 @@ int main(int argc, char **argv) {
         s.mem.rng.seed(o.seed);
         int rc = o.random_layers >= 0
                      ? run_random_layers(s, o.random_layers, o.seed, o.layout, o.max_high)
-                 : o.random_dense >= 0 ? run_random_dense(s, o.random_dense, o.seed)
-                                       : run_random_conv(s, o.random_conv, o.seed);
+                 : o.random_dense >= 0  ? run_random_dense(s, o.random_dense, o.seed)
+                 : o.random_ksplit >= 0 ? run_random_ksplit(s, o.random_ksplit, o.seed)
+                                        : run_random_conv(s, o.random_conv, o.seed);
         for (const std::string &v : s.chk.first)
             std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
         return rc;
@@ -1661,11 +2089,32 @@ int main(int argc, char **argv) {
     ip.batch = o.batch;
     ip.n_images = o.images;
     ip.images = L.ds.images;
+    hq::accel::AccelConfig tcfg;
+    if (!o.timing.empty()) { /* the host planner tiles to these buffers */
+        try {
+            hq::accel::load_timing_config(o.timing, &tcfg);
+        } catch (const std::exception &ex) {
+            std::fprintf(stderr, "%s\n", ex.what());
+            return 2;
+        }
+        ip.cfg = &tcfg;
+    }
     DramImage img;
     const std::string e = hq::accel::build_dram_image(L.m, L.pm, ip, &img);
     if (!e.empty()) {
         std::fprintf(stderr, "%s: %s\n", o.model.c_str(), e.c_str());
         return 2;
+    }
+    unsigned used_flags = 0;
+    for (const hq::accel::NetLayer &nl : img.layers)
+        used_flags |= nl.desc.flags;
+    if (!o.timing.empty())
+        std::printf("%s: %zu descriptors for %d layers (flags used 0x%02x)\n", o.timing.c_str(),
+                    img.layers.size(), L.m.n_layers, used_flags);
+    if ((used_flags & o.require_flags) != o.require_flags) {
+        std::fprintf(stderr, "--require-flags 0x%02x: the planned descriptors use 0x%02x only\n",
+                     o.require_flags, used_flags);
+        return 1;
     }
     Sim s;
     s.mem.latency = o.latency;
