@@ -6,55 +6,13 @@ round trip, QONNX to uniform8/uniform4 layers, and every refusal naming node and
 
 usage: test_onnx_import.py HQSIM WORKDIR"""
 
-import gzip
 import os
-import subprocess
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto as T
-from onnx import helper, numpy_helper
 
-HQSIM, WORK = sys.argv[1], sys.argv[2]
-DATA = os.environ.get("HQSIM_DATASET_DIR", "/usr/share/datasets/fashion-mnist")
-N_IMAGES = 300
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAILED:", what, file=sys.stderr)
-
-
-def hqsim(*args):
-    p = subprocess.run([HQSIM, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout + p.stderr
-
-
-def path(name):
-    return os.path.join(WORK, name)
-
-
-def init(name, a):
-    return numpy_helper.from_array(np.asarray(a, dtype=np.float32), name)
-
-
-def save(name, nodes, inits, in_shape, out_shape, opset=13, extra_opsets=()):
-    g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", T.FLOAT, in_shape)],
-                          [helper.make_tensor_value_info("y", T.FLOAT, out_shape)], inits)
-    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset), *extra_opsets])
-    onnx.save(m, path(name + ".onnx"))
-    return path(name + ".onnx")
-
-
-def test_images():
-    with gzip.open(os.path.join(DATA, "t10k-images-idx3-ubyte.gz")) as f:
-        x = np.frombuffer(f.read(), np.uint8, offset=16)[: N_IMAGES * 784]
-    with gzip.open(os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")) as f:
-        y = np.frombuffer(f.read(), np.uint8, offset=8)[:N_IMAGES]
-    return x.reshape(N_IMAGES, 1, 28, 28).astype(np.float64) / 255.0, y
+from onnx_test_common import (N_IMAGES, check, failures, helper, hqsim, init, path, save,
+                               test_images)
 
 
 def eval_correct(model):
