@@ -62,26 +62,26 @@ std::string plan_dense(const AccelConfig &cfg, int rows, int cols, int batch, bo
     return "";
 }
 
-std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L, int pool,
-                                      int batch) {
+/* Bands of output rows for per-row input and output bytes: the tallest multiple of pool that
+ * fits. One band of all rows when everything fits; empty when nothing does. */
+static std::vector<ConvBand> bands_for(const AccelConfig &cfg, const hq_layer &L, int pool,
+                                       uint64_t in_row, uint64_t out_row) {
     const int H = L.in.h, k = L.k, s = L.stride, pad = L.pad, conv_h = L.out.h;
-    const uint64_t in_row = (uint64_t)batch * L.in.w * L.in.c;   /* one input row, the batch */
-    const uint64_t out_row = (uint64_t)batch * L.out.w * L.rows; /* one output row (uint8) */
-    if (weight_tile_bytes(cfg, L.cols) > cfg.weight_buffer || beats(cfg, L.cols) > cfg.nb_max ||
-        L.cols > 65535)
-        return {};
     auto fits = [&](int in_rows, int out_rows) {
         return in_row * in_rows <= cfg.act_buffer && out_row * out_rows <= cfg.out_buffer;
     };
-    if (fits(H, conv_h)) return {};
+    if (fits(H, conv_h)) return {ConvBand{0, conv_h, 0, H, true, true}};
     /* The tallest band (a multiple of the pool window) whose halo'd input fits; a band below
      * the first must start below the top padding (hb * s >= pad). */
     int hb = conv_h / pool * pool;
     while (hb >= pool && !fits((hb - 1) * s + k, hb))
         hb -= pool;
     if (hb < pool || hb * s < pad) return {};
+    /* Conv rows past the last whole pool window are never pooled: no band computes them
+     * alone (a band of fewer rows than the window would pool to no output row). */
+    const int end = conv_h / pool * pool;
     std::vector<ConvBand> bands;
-    for (int oy0 = 0; oy0 < conv_h;) {
+    for (int oy0 = 0; oy0 < end;) {
         int oy1 = oy0 + hb;
         /* The last band runs to the end and takes the bottom padding; so does a band whose
          * halo would reach past the image. */
@@ -97,6 +97,19 @@ std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L,
         bands.push_back(b);
         oy0 = oy1;
     }
+    return bands;
+}
+
+std::vector<ConvBand> plan_conv_bands(const AccelConfig &cfg, const hq_layer &L, int pool,
+                                      int batch) {
+    const uint64_t in_row = (uint64_t)batch * L.in.w * L.in.c;   /* one input row, the batch */
+    const uint64_t out_row = (uint64_t)batch * L.out.w * L.rows; /* one output row (uint8) */
+    if (weight_tile_bytes(cfg, L.cols) > cfg.weight_buffer || beats(cfg, L.cols) > cfg.nb_max ||
+        L.cols > 65535)
+        return {};
+    std::vector<ConvBand> bands = bands_for(cfg, L, pool, in_row, out_row);
+    /* one band with both paddings is the whole layer: it fits as it is, no bands */
+    if (bands.size() == 1 && bands[0].pad_top && bands[0].pad_bottom) return {};
     return bands;
 }
 
@@ -118,37 +131,6 @@ int balanced_group(int channels, int cap, int align) {
     if (channels <= cap) return channels;
     const int a = align > 0 ? align : 1, n = (channels + cap - 1) / cap;
     return std::min(cap, ((channels + n - 1) / n + a - 1) / a * a);
-}
-
-/* Bands of output rows for per-row input and output bytes: the tallest multiple of pool that
- * fits. One band of all rows when everything fits; empty when nothing does. */
-static std::vector<ConvBand> bands_for(const AccelConfig &cfg, const hq_layer &L, int pool,
-                                       uint64_t in_row, uint64_t out_row) {
-    const int H = L.in.h, k = L.k, s = L.stride, pad = L.pad, conv_h = L.out.h;
-    auto fits = [&](int in_rows, int out_rows) {
-        return in_row * in_rows <= cfg.act_buffer && out_row * out_rows <= cfg.out_buffer;
-    };
-    if (fits(H, conv_h)) return {ConvBand{0, conv_h, 0, H, true, true}};
-    int hb = conv_h / pool * pool;
-    while (hb >= pool && !fits((hb - 1) * s + k, hb))
-        hb -= pool;
-    if (hb < pool || hb * s < pad) return {};
-    std::vector<ConvBand> bands;
-    for (int oy0 = 0; oy0 < conv_h;) {
-        int oy1 = oy0 + hb;
-        const bool last = oy1 >= conv_h || (oy1 - 1) * s - pad + k > H;
-        if (last) oy1 = conv_h;
-        ConvBand b{oy0,
-                   oy1,
-                   std::max(0, oy0 * s - pad),
-                   last ? H : (oy1 - 1) * s - pad + k,
-                   oy0 * s - pad < 0,
-                   last};
-        if (!fits(b.y1 - b.y0, oy1 - oy0) || (last && oy0 == 0)) return {};
-        bands.push_back(b);
-        oy0 = oy1;
-    }
-    return bands;
 }
 
 std::string plan_conv(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int g_in,
