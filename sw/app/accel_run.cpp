@@ -349,7 +349,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
     uint64_t big_size = 0;
     const std::string big = bigger_dram_config(&big_size);
-    e = dram_fit_error(img, n, dram->base, dram->size, plat_path, big, big_size,
+    e = dram_fit_error(img, n, dram->base, dram->size, absolute(plat_path), big, big_size,
                        o.synthetic_inputs > 0 ? "--synthetic-inputs" : "--images");
     if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
     if (img.net.version == HQ_ACCEL_NET_VERSION_TILED) {
