@@ -5,13 +5,16 @@ Fashion-MNIST MLP and CNN, briefly trained) and the workload zoo networks that i
 (configs/workloads/README.md), each quantized with uniform8 and a heterogeneous policy on
 synthetic calibration images.
 
-usage: scaling_bench.py HQSIM SOURCE_DIR WORKDIR OUTDIR [--nets a,b] [--macs W]
+usage: scaling_bench.py HQSIM SOURCE_DIR WORKDIR OUTDIR [--nets a,b] [--macs W] [--batch B]
 
 Per image, run: the marginal cost (wall time of N + 1 images - wall time of 1 image) / N, with
 N about W x 1e8 MACs worth of images (1..2000), so model loading and platform start-up are not
 counted; eval: its own inference time ("seconds" of --json) / (N + 1); both commands on one thread (the SystemC simulation is
 single-threaded; eval --threads 1). Peak memory = the process's maximum resident set (the run
-with N + 1 images). Writes OUTDIR/scaling.csv, scaling.md and scaling.png; copy them to
+with N + 1 images). Each policy runs on its own design: uniform8 on the uniform int8 array
+(--arch uniform8), the heterogeneous policy on the default lane-group array (a uniform int8
+layer on the lane-group array counts every weight as an outlier: docs/accel.md). --batch B
+runs B images per pass over the weights (hqsim run --batch; default 1). Writes OUTDIR/scaling.csv, scaling.md and scaling.png; copy them to
 docs/results/ by hand after checking (this bench never writes into the source tree itself
 unless OUTDIR points there).
 """
@@ -24,7 +27,8 @@ import subprocess
 import sys
 import time
 
-POLICIES = (("uniform8", "uniform8"), ("het", "lo=2,hi=8,frac=0.02"))
+# (tag, quantization policy, the array it runs on: None = the timing config's, lanegroup)
+POLICIES = (("uniform8", "uniform8", "uniform8"), ("het", "lo=2,hi=8,frac=0.02", None))
 
 
 def run_measured(cmd, out_path):
@@ -82,14 +86,16 @@ def prepare(net, hq, src, work):
 BIG_DRAM = {"vgg16": "configs/platform/dram-512m.json"}
 
 
-def measure(hq, q, verb, n, work, platform=None):
+def measure(hq, q, verb, n, work, platform=None, arch=None, batch=1):
     """Marginal host seconds per image, peak RSS, and the JSON of the bigger run."""
     res = []
     for k in (1, n + 1):
         out = os.path.join(work, f"{verb}.json")
         extra = ["--threads", "1"] if verb == "eval" else []
-        if verb == "run" and platform:
-            extra = ["--platform", platform]
+        if verb == "run":
+            extra = (["--platform", platform] if platform else []) + \
+                    (["--arch", arch] if arch else []) + \
+                    (["--batch", str(batch)] if batch > 1 else [])
         rc, wall, rss = run_measured([hq, verb, q, "--synthetic-inputs", str(k), "--json",
                                       *extra], out)
         with open(out) as fh:
@@ -115,6 +121,8 @@ def main():
     ap.add_argument("--nets", default="mlp,cnn,bert_layer,vgg16")
     ap.add_argument("--macs", type=int, default=30, dest="budget",
                     help="MACs per measurement, in units of 1e8 (default 30)")
+    ap.add_argument("--batch", type=int, default=1,
+                    help="hqsim run --batch: images per pass over the weights (default 1)")
     a = ap.parse_args()
     hq = os.path.realpath(a.hqsim)
     os.makedirs(a.work, exist_ok=True)
@@ -125,7 +133,7 @@ def main():
         macs, weights, largest = model_stats(f, a.src)
         # about a.budget x 1e8 MACs per measurement, 1..2000 images (VGG-16: 15.5 GMAC each)
         n = max(1, min(2000, int(a.budget * 1e8 / macs)))
-        for tag, policy in POLICIES:
+        for tag, policy, arch in POLICIES:
             q = os.path.join(a.work, f"{net}-{tag}.hqm")
             if not os.path.exists(q):
                 subprocess.run([hq, "quantize", f, "--policy", policy, "--synthetic-inputs", "8",
@@ -133,10 +141,12 @@ def main():
             ok_e, t_eval, rss_eval, _ = measure(hq, q, "eval", n, a.work)
             big = BIG_DRAM.get(net)
             ok_r, t_run, rss_run, j = measure(hq, q, "run", n, a.work,
-                                              os.path.join(a.src, big) if big else None)
+                                              os.path.join(a.src, big) if big else None, arch,
+                                              a.batch)
             per = max(j.get("images", 0), 1)
             file_bytes = os.path.getsize(q)
-            row = dict(net=net, policy=tag, images=n, macs=macs, weights=weights,
+            row = dict(net=net, policy=tag, arch=j.get("arch", ""), images=n, macs=macs,
+                       weights=weights,
                        weight_bytes=round(j["weight_bytes"] / per) if ok_r else "",
                        cycles=round(j["cycles"] / per) if ok_r else "",
                        mismatches=j.get("mismatches", "") if ok_r else "",
@@ -162,19 +172,20 @@ def write_md(rows, path, a):
     with open(path, "w") as f:
         f.write("# Scaling: host time and memory against network size\n\n"
                 "Made by `benches/scaling/scaling_bench.py` (CTest `bench_scaling`, label bench; "
-                f"`--nets {a.nets} --macs {a.budget}`). Per image: `hqsim run` = marginal wall time "
+                f"`--nets {a.nets} --macs {a.budget} --batch {a.batch}`). Per image: `hqsim run` = marginal wall time "
                 "of N more synthetic images (`--synthetic-inputs`), `hqsim eval` = its own "
                 "inference time (`seconds`) / (N + 1); one thread; peak memory = maximum "
                 "resident set of the process. `run/eval` = the ratio of per-image host times "
                 "(target <= 2); `mem ratio` = run peak memory / (model file + largest "
                 "activation), the model file holding the float and the quantized weights "
                 "(target <= 2). Weight bytes and cycles per image are the accelerator's "
-                "(`hqsim run --json`). The machine is shared (2 cores, other jobs running): "
+                "(`hqsim run --json`), each policy on its own array (`arch`: uniform8 on the "
+                "uniform int8 array, het on the default lane-group array). The machine is shared (2 cores, other jobs running): "
                 "times are indicative.\n\n")
-        cols = ["net", "policy", "images", "macs", "weights", "weight_bytes", "cycles", "mismatches",
+        cols = ["net", "policy", "arch", "images", "macs", "weights", "weight_bytes", "cycles", "mismatches",
                 "eval_s", "run_s", "run_eval_ratio", "eval_rss_mb", "run_rss_mb",
                 "model_file_mb", "run_mem_ratio", "run_error"]
-        names = ["network", "policy", "N", "MACs/image", "weights", "weight bytes/image",
+        names = ["network", "policy", "arch", "N", "MACs/image", "weights", "weight bytes/image",
                  "cycles/image", "mismatches", "eval s/image", "run s/image", "run/eval",
                  "eval peak MB", "run peak MB", "model file MB", "mem ratio", "run error"]
         f.write("| " + " | ".join(names) + " |\n|" + " --- |" * len(names) + "\n")

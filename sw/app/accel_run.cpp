@@ -200,6 +200,24 @@ void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string
     if (trace) p["trace"] = true;
 }
 
+/* The shipped platform config with the most DRAM (configs/platform/dram-512m.json) and the
+ * size of its DRAM at 0x80000000; "" if it is not found or unreadable. */
+std::string bigger_dram_config(uint64_t *size) {
+    const std::string path = find_config("", nullptr, "platform/dram-512m.json");
+    if (path.empty()) return "";
+    try {
+        const hq::PlatformConfig c = hq::parse_platform_config(hq::load_json_file(path), path);
+        for (const hq::DeviceEntry &e : c.devices)
+            if (e.type == "dram" && e.base <= HQ_ACCEL_NET_ADDR &&
+                HQ_ACCEL_NET_ADDR < e.base + e.size) {
+                *size = e.size;
+                return absolute(path);
+            }
+    } catch (const std::exception &) {
+    }
+    return "";
+}
+
 int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::time_point t_start) {
     char err[512];
     ModelGuard g;
@@ -329,9 +347,11 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     DramImage img;
     std::string e = build_dram_image(g.m, g.pm, ip, &img);
     if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
-    if (img.end > dram->base + dram->size)
-        throw Failure{2, "the DRAM image needs up to 0x" + std::to_string(img.end) +
-                             " but the platform's DRAM ends earlier; use fewer --images"};
+    uint64_t big_size = 0;
+    const std::string big = bigger_dram_config(&big_size);
+    e = dram_fit_error(img, n, dram->base, dram->size, absolute(plat_path), big, big_size,
+                       o.synthetic_inputs > 0 ? "--synthetic-inputs" : "--images");
+    if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
     if (img.net.version == HQ_ACCEL_NET_VERSION_TILED) {
         const std::string tfw = find_firmware(o.fw_path, true);
         if (tfw.empty())

@@ -5,6 +5,7 @@
 #include "layer_tiling.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace hq::accel {
@@ -276,9 +277,12 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     const uint32_t scratch_bytes = align(max_hidden, 64) * (uint32_t)p.batch;
     const uint32_t scratch[2] = {lay.take(scratch_bytes), lay.take(scratch_bytes)};
     const uint32_t n_classes = (uint32_t)m.n_classes;
+    const uint32_t before_images = lay.next;
     const uint32_t logits = lay.take((uint64_t)p.n_images * n_classes * 4);
     const uint32_t preds = lay.take((uint64_t)p.n_images);
     const uint32_t images = lay.take((uint64_t)p.n_images * in_bytes);
+    out->images_bytes = lay.next - before_images;
+    out->per_image_bytes = (uint64_t)n_classes * 4 + 1 + in_bytes;
     out->segments.push_back(
         {images, std::vector<uint8_t>(p.images, p.images + (size_t)p.n_images * in_bytes)});
 
@@ -506,7 +510,10 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
      * runs on accel_runtime_tiled (uint32 predictions, after the rest of the image). */
     if (out->layers.size() != steps.size() || n_classes > 256) {
         n.version = HQ_ACCEL_NET_VERSION_TILED;
+        const uint32_t before_preds = lay.next;
         n.preds_addr = lay.take((uint64_t)p.n_images * 4);
+        out->images_bytes += lay.next - before_preds;
+        out->per_image_bytes += 4;
         out->end = lay.next;
     }
     n.n_layers = (uint32_t)out->layers.size();
@@ -524,6 +531,55 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     std::memcpy(table.data(), &n, sizeof n);
     out->segments.push_back({HQ_ACCEL_NET_ADDR, std::move(table)});
     return "";
+}
+
+namespace {
+
+std::string hex32(uint64_t v) {
+    char b[20];
+    std::snprintf(b, sizeof b, "%08llx", (unsigned long long)v);
+    return b;
+}
+
+std::string mib(uint64_t bytes) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f MiB", (double)bytes / (1 << 20));
+    return b;
+}
+
+} // namespace
+
+std::string dram_fit_error(const DramImage &img, int n_images, uint64_t dram_base,
+                           uint64_t dram_size, const std::string &platform,
+                           const std::string &bigger_config, uint64_t bigger_size,
+                           const char *image_option) {
+    const uint64_t dram_end = dram_base + dram_size;
+    if (img.end <= dram_end) return "";
+    /* Each of the (up to four) areas that grow with the image count is aligned to 64. */
+    const uint64_t slack = 4 * 64, model_end = img.end - img.images_bytes;
+    const uint64_t need = img.end - dram_base, model_need = model_end - dram_base + slack;
+    const std::string have = "the platform's DRAM (" + platform + ") has " + mib(dram_size);
+    std::string cure;
+    const uint64_t want = std::max(need, model_need + img.per_image_bytes);
+    if (bigger_config.empty() || want > bigger_size)
+        cure =
+            "a platform config whose dram device has at least " + mib(want) +
+            (bigger_config.empty() ? "" : " (" + bigger_config + " has " + mib(bigger_size) + ")");
+    else
+        cure = "a platform config with more DRAM, e.g. --platform " + bigger_config + " (" +
+               mib(bigger_size) + ")";
+    if (model_end + slack + img.per_image_bytes > dram_end)
+        return "the model needs " + mib(model_need + img.per_image_bytes) + " of DRAM from 0x" +
+               hex32(dram_base) +
+               " (firmware, weights, descriptors and activations, with one image), " + have +
+               ": run it on " + cure;
+    const uint64_t fit = (dram_end - model_end - slack) / img.per_image_bytes;
+    return std::to_string(n_images) + " images need " + mib(need) +
+           " of DRAM (firmware, model and "
+           "activations " +
+           mib(model_need) + ", each image " + std::to_string(img.per_image_bytes) + " bytes), " +
+           have + ": at most " + std::to_string(fit) + " images fit (" + image_option + " " +
+           std::to_string(fit) + "), or run on " + cure;
 }
 
 } // namespace hq::accel

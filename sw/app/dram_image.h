@@ -38,6 +38,10 @@ struct DramImage {
     std::vector<NetLayer> layers;
     hq_accel_net net{};
     uint32_t end = 0; /* first address past the image */
+    /* The share of the image that grows with the image count (test images, logits,
+     * predictions, with their alignment), and what one more image adds: the rest is the
+     * model's (weights, descriptors, activations), which fewer images do not shrink. */
+    uint64_t images_bytes = 0, per_image_bytes = 0;
 };
 
 struct ImageParams {
@@ -53,6 +57,15 @@ struct ImageParams {
 /* Builds the image. Returns "" or a message (model not executable on the accelerator). */
 std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const ImageParams &p,
                              DramImage *out);
+
+/* "" if the image fits the DRAM [dram_base, dram_base + dram_size), else what it needs and
+ * the cure: a platform config with more DRAM (bigger_config, e.g. dram-512m.json, of
+ * bigger_size bytes) when the model alone does not fit, else also how many images fit
+ * (image_option: "--images" or "--synthetic-inputs"). platform names the config in use. */
+std::string dram_fit_error(const DramImage &img, int n_images, uint64_t dram_base,
+                           uint64_t dram_size, const std::string &platform,
+                           const std::string &bigger_config, uint64_t bigger_size,
+                           const char *image_option);
 
 } // namespace hq::accel
 

@@ -1,6 +1,7 @@
 /* Round trips of every layout (packer -> independent decoder == quantized matrix) on random
  * matrices, edge shapes and block occupancies; byte accounting; the pinned `block` format
  * against hand-computed bytes; and decoder errors on corrupted images. */
+#include "layout/bits.h"
 #include "layout/layout.h"
 #include "test_util.h"
 
@@ -386,7 +387,33 @@ static void entropy_bound(void) {
     hq_qlayer_free(q);
 }
 
+/* hq_bits_put / hq_bits_get (byte at a time) against the bit-by-bit definition of
+ * docs/layouts.md: every width 1..32 at every bit offset within a byte, over random
+ * neighbours that must stay as they were. */
+static void bit_fields(void) {
+    uint32_t seed = 12345;
+    for (int width = 1; width <= 32; width++)
+        for (int pos = 0; pos < 24; pos++) {
+            uint8_t buf[12], ref[12];
+            for (int i = 0; i < 12; i++)
+                buf[i] = ref[i] = (uint8_t)((seed = seed * 1103515245u + 12345u) >> 16);
+            const uint32_t v = (seed = seed * 1103515245u + 12345u) ^ (seed << 7);
+            hq_bits_put(buf, (size_t)pos, width, v);
+            uint32_t back = 0;
+            for (int i = 0; i < width; i++) {
+                const size_t b = (size_t)pos + (size_t)i;
+                ref[b >> 3] =
+                    (uint8_t)((ref[b >> 3] & ~(1u << (b & 7))) | (((v >> i) & 1u) << (b & 7)));
+                back |= ((v >> i) & 1u) << i;
+            }
+            CHECK(memcmp(buf, ref, sizeof buf) == 0, "bits_put width %d pos %d", width, pos);
+            CHECK(hq_bits_get(buf, (size_t)pos, width) == back, "bits_get width %d pos %d", width,
+                  pos);
+        }
+}
+
 int main(void) {
+    bit_fields();
     random_roundtrips();
     rowgroup_roundtrips();
     coo_gap_boundaries();

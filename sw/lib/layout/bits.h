@@ -10,19 +10,28 @@
 extern "C" {
 #endif
 
+/* A field of width 1..32 bits spans at most five bytes: it is written and read a byte at a
+ * time (packing a 100M-weight layer bit by bit took seconds). Bits of v above width are
+ * ignored; only the bytes holding the field are touched. */
 static inline void hq_bits_put(uint8_t *buf, size_t pos, int width, uint32_t v) {
-    for (int i = 0; i < width; i++, pos++)
-        if ((v >> i) & 1u)
-            buf[pos >> 3] |= (uint8_t)(1u << (pos & 7));
-        else
-            buf[pos >> 3] &= (uint8_t) ~(1u << (pos & 7));
+    if (width <= 0) return;
+    const uint64_t mask = width >= 32 ? 0xffffffffu : (1u << width) - 1u;
+    const int sh = (int)(pos & 7);
+    const uint64_t m = mask << sh, val = ((uint64_t)v & mask) << sh;
+    uint8_t *p = buf + (pos >> 3);
+    for (int k = 0, n = (sh + width + 7) >> 3; k < n; k++)
+        p[k] = (uint8_t)((p[k] & ~(uint8_t)(m >> (8 * k))) | (uint8_t)(val >> (8 * k)));
 }
 
 static inline uint32_t hq_bits_get(const uint8_t *buf, size_t pos, int width) {
-    uint32_t v = 0;
-    for (int i = 0; i < width; i++, pos++)
-        v |= (uint32_t)((buf[pos >> 3] >> (pos & 7)) & 1u) << i;
-    return v;
+    if (width <= 0) return 0;
+    const uint64_t mask = width >= 32 ? 0xffffffffu : (1u << width) - 1u;
+    const int sh = (int)(pos & 7);
+    const uint8_t *p = buf + (pos >> 3);
+    uint64_t w = 0;
+    for (int k = 0, n = (sh + width + 7) >> 3; k < n; k++)
+        w |= (uint64_t)p[k] << (8 * k);
+    return (uint32_t)((w >> sh) & mask);
 }
 
 /* Sign-extends the low `width` bits of v. */

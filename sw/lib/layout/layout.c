@@ -215,7 +215,7 @@ static int check_qlayer(const hq_qlayer *q, int rows, int cols, char *err, size_
                     return -1;
                 }
             } else {
-                int c = v / (1 << s);
+                int c = hq_low_code_of(v, s);
                 if (c * (1 << s) != v || c < -cmax || c > cmax || (lo == 1 && c == 0)) {
                     hq_errf(err, errlen, "row %d col %d: low weight %d is not a lo=%d code << %d",
                             r, j, v, lo, s);

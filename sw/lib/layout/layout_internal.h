@@ -42,9 +42,10 @@ int hq_image_open(const uint8_t *data, size_t size, hq_decoded_layer *out, size_
 size_t hq_image_section(size_t off, size_t bits, size_t total, const char *what, char *err,
                         size_t errlen);
 
-/* Low code c of the effective low weight w of a row (w == c << s). */
+/* Low code c of the effective low weight w of a row (w == c << s): w / 2^s rounded toward
+ * zero, as C's division, by shifts (a division by a run-time 2^s is an idiv per weight). */
 static inline int hq_low_code_of(int w, int s) {
-    return w / (1 << s);
+    return (w + ((w >> 31) & ((1 << s) - 1))) >> s; /* a negative w rounds up first */
 }
 /* Bit pattern of a low code: two's complement of lo bits; binary: 1 = +1, 0 = -1. */
 static inline uint32_t hq_low_pattern(int c, int lo) {
