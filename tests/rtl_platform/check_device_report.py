@@ -5,7 +5,7 @@
 "In the virtual platform"), with the same values where both are idle. One platform holds both
 devices; the firmware does not touch them.
 
-usage: check_device_report.py HQSIM FIRMWARE.elf PLATFORM.json
+usage: check_device_report.py HQSIM FIRMWARE.elf
 """
 import json
 import os
@@ -13,32 +13,33 @@ import subprocess
 import sys
 import tempfile
 
+# configs/platform/default.json with an hq_accel device, written to a folder of ours
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "accel"))
+from rtl_loop_config import platform  # noqa: E402
+
 RTL_ONLY = {"rtl_config", "rtl_clock_cycles", "rtl_read_stall_cycles"}
 # the router's keys of every device entry, and the device type
 PER_DEVICE = {"type", "bus_transactions", "bus_contention_ns"}
 
 
-def platform_with_both(src, path):
-    """src (a platform config with an hq_accel_rtl device) plus an hq_accel device."""
-    doc = json.load(open(src))
-    for d in doc["devices"]:
-        preset = d.get("params", {}).get("preset")
-        if preset:  # relative to the config's folder
-            d["params"]["preset"] = os.path.abspath(os.path.join(os.path.dirname(src), preset))
-    doc["devices"].append({"name": "accel_model", "type": "hq_accel", "base": "0x40010000",
+def platform_with_both(tmp):
+    """The platform with the model's accelerator, plus the RTL's at another address and irq."""
+    path = platform(tmp, "model")
+    doc = json.load(open(path))
+    doc["devices"].append({"name": "accel_rtl", "type": "hq_accel_rtl", "base": "0x40010000",
                            "size": "0x1000", "irq": 2, "latency_ns": 10})
     json.dump(doc, open(path, "w"))
+    return path
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 3:
         print(__doc__)
         return 2
-    hqsim, fw, src = sys.argv[1:]
+    hqsim, fw = sys.argv[1:]
     fails = []
     with tempfile.TemporaryDirectory() as tmp:
-        plat = os.path.join(tmp, "platform.json")
-        platform_with_both(src, plat)
+        plat = platform_with_both(tmp)
         cmd = [hqsim, "run", "--fw", fw, "--platform", plat, "--json"]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         if p.returncode != 0:
