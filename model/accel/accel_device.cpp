@@ -1,4 +1,5 @@
 #include "accel/accel_device.h"
+#include "accel/accel_report.h"
 #include "accel/array_registry.h"
 
 namespace hq::accel {
@@ -35,19 +36,9 @@ void AccelDevice::wire(hq::Wiring &w) {
 }
 
 void AccelDevice::report(nlohmann::json &j) const {
-    const PerfCounters &p = accel_->csr().perf();
-    j["type"] = kAccelDeviceType;
-    j["arch"] = arch_name(accel_->config().arch);
-    j["commands"] = accel_->commands();
-    j["layers"] = accel_->layers().size();
-    j["errors"] = accel_->errors();
-    j["cycles"] = p.cycles;
-    j["dram_bytes_read"] = p.dram_rd;
-    j["dram_bytes_written"] = p.dram_wr;
-    j["weight_bytes"] = p.weight_rd;
-    j["macs"] = p.macs;
-    j["weight_cache_hits"] = accel_->engine().cache().hits();
-    j["weight_cache_misses"] = accel_->engine().cache().misses();
+    const WeightCache &cache = accel_->engine().cache();
+    write_accel_report(kAccelDeviceType, *accel_, accel_->csr().perf(),
+                       {cache.hits(), cache.misses()}, j);
 }
 
 static hq::DeviceRegistration registration(kAccelDeviceType, [](const hq::DeviceContext &ctx) {

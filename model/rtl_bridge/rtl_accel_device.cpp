@@ -1,5 +1,6 @@
 #include "rtl_accel_device.h"
 
+#include "accel/accel_report.h"
 #include "accel/array_registry.h"
 #include "accel/descriptor.h"
 
@@ -415,19 +416,7 @@ void RtlAccelDevice::wire(hq::Wiring &w) {
 }
 
 void RtlAccelDevice::report(nlohmann::json &j) const {
-    const RtlAccel::Counters &c = accel_->counters();
-    j["type"] = kRtlAccelDeviceType;
-    j["arch"] = arch_name(accel_->config().arch);
-    j["commands"] = accel_->commands();
-    j["layers"] = accel_->layers().size();
-    j["errors"] = accel_->errors();
-    j["cycles"] = c.cycles;
-    j["dram_bytes_read"] = c.dram_rd;
-    j["dram_bytes_written"] = c.dram_wr;
-    j["weight_bytes"] = c.weight_rd;
-    j["macs"] = c.macs;
-    j["weight_cache_hits"] = 0;
-    j["weight_cache_misses"] = 0;
+    write_accel_report(kRtlAccelDeviceType, *accel_, accel_->counters(), WeightCacheCounts(), j);
     j["rtl_config"] = accel_->core_config().name;
     j["rtl_clock_cycles"] = accel_->rtl_cycles();
     j["rtl_read_stall_cycles"] = accel_->rd_stall_cycles();

@@ -1160,24 +1160,49 @@ static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint3
     return !bad;
 }
 
+/* Weights w of the tile's shape as the library's quantized dense layer (what its packer and the
+ * C reference take), with unit weight scales and the tile's bias and requantization; lo 0 is a
+ * uniform layer (no is_hi or lo_shift). Not copyable: L points at q. */
+struct TileLayer {
+    std::vector<float> scale;
+    hq_qlayer q{};
+    hq_layer L{};
+    TileLayer(const pe_tile &t, int lo, int hi, int8_t *w, uint8_t *is_hi, uint8_t *lo_shift)
+        : scale((size_t)t.rows, 1.0f) {
+        q.lo_bits = lo;
+        q.hi_bits = hi;
+        q.w = w;
+        q.is_hi = lo ? is_hi : nullptr;
+        q.lo_shift = lo ? lo_shift : nullptr;
+        q.w_scale = scale.data();
+        q.bias = t.bias;
+        q.rq_mult = t.mult;
+        q.rq_shift = t.shift;
+        L.kind = HQ_LAYER_DENSE;
+        L.in = hq_shape{t.k, 1, 1};
+        L.out = hq_shape{t.rows, 1, 1};
+        L.rows = t.rows;
+        L.cols = t.k;
+        L.relu = 1;
+        L.q = &q;
+    }
+    TileLayer(const TileLayer &) = delete;
+    TileLayer &operator=(const TileLayer &) = delete;
+    /* The C reference on the tile's activations: int32 accumulators and uint8 ReLU outputs. */
+    void reference(const pe_tile &t, int32_t *acc, uint8_t *y) const {
+        hq_ref_layer_acc(&L, t.act, 1, acc);
+        hq_ref_requant(&q, t.rows, acc, 1, y);
+    }
+};
+
 /* The tile's weights packed in `layout` by the library's packer (the layer image bytes). */
 static int pack_tile(const pe_cfg &c, const pe_tile &t, hq_layout_kind layout,
                      std::vector<uint8_t> *out, char *err, size_t errlen) {
-    std::vector<float> scale((size_t)t.rows, 1.0f);
-    hq_qlayer q{};
-    q.lo_bits = c.uniform ? 0 : c.lo;
-    q.hi_bits = c.hi;
-    q.w = t.w;
-    q.is_hi = c.uniform ? nullptr : t.is_hi;
-    q.lo_shift = c.uniform ? nullptr : t.lo_shift;
-    q.w_scale = scale.data();
-    q.bias = t.bias;
-    q.rq_mult = t.mult;
-    q.rq_shift = t.shift;
+    const TileLayer tl(t, c.uniform ? 0 : c.lo, c.hi, t.w, t.is_hi, t.lo_shift);
     hq_layout_opts o;
     hq_layout_opts_default(&o, layout);
     hq_layer_image img;
-    if (hq_layout_pack(&q, t.rows, t.k, &o, &img, err, errlen)) return -1;
+    if (hq_layout_pack(&tl.q, t.rows, t.k, &o, &img, err, errlen)) return -1;
     out->assign(img.data, img.data + img.size);
     hq_layer_image_free(&img);
     return 0;
@@ -1205,27 +1230,7 @@ static void make_rowgroup_tile(const pe_cfg &c, pe_rng &rng, pe_tile &t) {
             t.is_hi[i] = (uint8_t)(high && v != 0);
         }
     }
-    std::vector<float> scale((size_t)t.rows, 1.0f);
-    hq_qlayer q{};
-    q.lo_bits = c.lo;
-    q.hi_bits = c.hi;
-    q.w = t.w;
-    q.is_hi = t.is_hi;
-    q.lo_shift = t.lo_shift;
-    q.w_scale = scale.data();
-    q.bias = t.bias;
-    q.rq_mult = t.mult;
-    q.rq_shift = t.shift;
-    hq_layer L{};
-    L.kind = HQ_LAYER_DENSE;
-    L.in = hq_shape{t.k, 1, 1};
-    L.out = hq_shape{t.rows, 1, 1};
-    L.rows = t.rows;
-    L.cols = t.k;
-    L.relu = 1;
-    L.q = &q;
-    hq_ref_layer_acc(&L, t.act, 1, t.exp_acc);
-    hq_ref_requant(&q, t.rows, t.exp_acc, 1, t.exp_y);
+    TileLayer(t, c.lo, c.hi, t.w, t.is_hi, t.lo_shift).reference(t, t.exp_acc, t.exp_y);
 }
 
 static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int max_high) {
@@ -1899,7 +1904,6 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         const size_t cnt = (size_t)t.rows * t.k;
         std::vector<int8_t> w(cnt);
         std::vector<uint8_t> is_hi(cnt, 0), shift((size_t)t.rows, 0);
-        std::vector<float> scale((size_t)t.rows, 1.0f);
         const int cmax = f.lo == 0 ? (1 << (f.hi - 1)) - 1 : f.lo == 1 ? 1 : (1 << (f.lo - 1)) - 1;
         for (int r = 0; r < t.rows; r++) {
             int smax = 0;
@@ -1915,32 +1919,14 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
                 w[(size_t)r * t.k + j] = (int8_t)(v * (1 << shift[r]));
             }
         }
-        hq_qlayer q{};
-        q.lo_bits = f.lo;
-        q.hi_bits = f.hi;
-        q.w = w.data();
-        q.is_hi = f.lo ? is_hi.data() : nullptr;
-        q.lo_shift = f.lo ? shift.data() : nullptr;
-        q.w_scale = scale.data();
-        q.bias = t.bias;
-        q.rq_mult = t.mult;
-        q.rq_shift = t.shift;
-        hq_layer L{};
-        L.kind = HQ_LAYER_DENSE;
-        L.in = hq_shape{t.k, 1, 1};
-        L.out = hq_shape{t.rows, 1, 1};
-        L.rows = t.rows;
-        L.cols = t.k;
-        L.relu = 1;
-        L.q = &q;
+        const TileLayer tl(t, f.lo, f.hi, w.data(), is_hi.data(), shift.data());
         std::vector<int32_t> acc((size_t)t.rows);
         std::vector<uint8_t> y((size_t)t.rows);
-        hq_ref_layer_acc(&L, t.act, 1, acc.data());
-        hq_ref_requant(&q, t.rows, acc.data(), 1, y.data());
+        tl.reference(t, acc.data(), y.data());
         hq_layout_opts o;
         hq_layout_opts_default(&o, HQ_LAYOUT_DENSE);
         hq_layer_image img;
-        if (hq_layout_pack(&q, t.rows, t.k, &o, &img, err, sizeof err)) {
+        if (hq_layout_pack(&tl.q, t.rows, t.k, &o, &img, err, sizeof err)) {
             std::fprintf(stderr, "layer %d: dense pack: %s\n", li, err);
             pe_tile_free(&t);
             return 2;

@@ -1,6 +1,6 @@
 #!/bin/sh
-# The layouts beside bench_default_mlp.sh's on the whole-accelerator RTL: the default MLP
-# (hqsim train --net mlp --seed 1, shared with bench_default_mlp.sh) quantized uniform2
+# The layouts beside bench_default.sh mlp's on the whole-accelerator RTL: the default MLP
+# (hqsim train --net mlp --seed 1, shared with bench_default.sh mlp) quantized uniform2
 # (`dense` 2-bit low codes) on the lane-group and the uniform8 array, uniform4 (`dense` 4-bit)
 # on the uniform8 array, and lo=2,hi=8,frac=0.02,struct=nm:1:32 as `escape` and `coo` on the
 # lane-group array: N test images each, every logit compared with the C reference, the AXI protocol
