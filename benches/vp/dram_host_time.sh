@@ -18,6 +18,12 @@ fi
 build=$1
 reps=${2:-9}
 filter=${3:-.}
+case $reps in
+'' | *[!0-9]* | 0)
+    echo "$0: REPS must be a positive number, got '$reps'" >&2
+    exit 2
+    ;;
+esac
 src=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$build/tests/vp/dram_host_time
 traces=$build/tests/vp/dram_traces
