@@ -1,10 +1,10 @@
 /* The Verilated whole accelerator (rtl/accel/hq_accel.v, docs/rtl-accel.md) behind a plain C++
  * interface, for `hqsim run --accel-impl rtl` (rtl_accel_device.cpp). The core is the C++ model
  * Verilator makes (not --sc): the device steps it from its own SC_THREAD, so a clock cycle costs
- * two eval() calls and no SystemC event. Its AXI4 master is served through AccelBus (the
- * device turns each burst into one TLM transaction); its AXI4-Lite slave through reg_read /
- * reg_write. Each configuration (rtl_accel_core.inc, compiled once per Verilated build) is one
- * entry of accel_core_configs(); no Verilator type leaks out of this header. */
+ * one or two eval() calls (rtl_accel_core.inc) and no SystemC event. Its AXI4 master is served
+ * through AccelBus (the device turns each burst into one TLM transaction); its AXI4-Lite slave
+ * through reg_read / reg_write. Each configuration (rtl_accel_core.inc, compiled once per Verilated
+ * build) is one entry of accel_core_configs(); no Verilator type leaks out of this header. */
 #ifndef HQ_RTL_ACCEL_CORE_H
 #define HQ_RTL_ACCEL_CORE_H
 

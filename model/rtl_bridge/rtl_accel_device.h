@@ -11,8 +11,8 @@
  *     and up to four reads stay outstanding;
  *   - the interrupt drives the PLIC source of the entry's "irq";
  *   - the clock is the timing config's clock_hz.
- * One SC_THREAD steps the Verilated C++ model (two eval() per cycle) ahead of SystemC time by
- * at most a quantum, and register accesses first bring the RTL to the initiator's local time:
+ * One SC_THREAD steps the Verilated C++ model (one or two eval() per cycle) ahead of SystemC time
+ * by at most a quantum, and register accesses first bring the RTL to the initiator's local time:
  * deterministic, and no SystemC event per clock cycle. */
 #ifndef HQ_RTL_ACCEL_DEVICE_H
 #define HQ_RTL_ACCEL_DEVICE_H

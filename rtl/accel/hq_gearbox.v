@@ -3,6 +3,11 @@
 // segment's remaining bytes and is zero-padded (the activation vector's tail past K, a weight
 // row's tail past its last block). The input is the segments back to back, as they lie in
 // memory (rows of `dense` and `block` are contiguous). out_last marks a segment's last beat.
+//
+// Simulation speed (docs/rtl-accel.md, "Speed"): the wide buffer is only updated inside the
+// clocked block, with word-wide shifts and masks instead of byte loops, so that Verilator
+// evaluates it once per clock edge; the logic combinational from the inputs (in_data) is the
+// one IB-byte word.
 `default_nettype none
 module hq_gearbox #(
     parameter IB = 8,                      // input bytes per word (bus width / 8)
@@ -26,7 +31,7 @@ module hq_gearbox #(
     // in the same cycle (with CAP = IB + OB a non-multiple OB lost every few input cycles)
     localparam CAP = 2 * IB + OB;
     localparam FW  = $clog2(CAP + 1);
-    reg  [CAP*8-1:0] buffer;               // byte 0 is the oldest
+    reg  [CAP*8-1:0] buffer;               // byte 0 is the oldest; zero from byte `fill` on
     reg  [FW-1:0]    fill;
     reg  [31:0]      seg, seg_left;
     wire [31:0]      take32 = (seg_left < OB) ? seg_left : OB;
@@ -37,32 +42,17 @@ module hq_gearbox #(
     assign in_ready  = !clear && fill <= ROOM;
     assign out_last  = (seg_left <= OB);
 
-    // the output beat: the first `take` bytes, zero past them
-    reg [OB*8-1:0] masked;
-    integer i;
-    always @* begin
-        for (i = 0; i < OB; i = i + 1)
-            masked[i*8 +: 8] = (i < take) ? buffer[i*8 +: 8] : 8'd0;
-    end
-    assign out_data = masked;
+    // the output beat: the first `take` bytes, zero past them (a shift past the width gives 0,
+    // so take = OB keeps every byte)
+    localparam [OB*8-1:0]  OB_ONES  = {(OB*8){1'b1}};
+    localparam [IB*8-1:0]  IB_ONES  = {(IB*8){1'b1}};
+    assign out_data = buffer[OB*8-1:0] & ~(OB_ONES << (take * 8));
 
     wire             fire_o = out_valid && out_ready;
     wire             fire_i = in_valid && in_ready;
     wire [FW-1:0]    left   = fire_o ? fill - take : fill;
-    wire [CAP*8-1:0] kept   = fire_o ? buffer >> (take * 8) : buffer;
-    wire [IB*8-1:0]  shifted = in_data >> (in_lo * 8);
-    reg  [CAP*8-1:0] word;               // the word's valid bytes, zero above them
-    reg  [CAP*8-1:0] merged;
-    always @* begin
-        word = {(CAP*8){1'b0}};
-        merged = {(CAP*8){1'b0}};
-        for (i = 0; i < IB; i = i + 1)
-            word[i*8 +: 8] = (i < in_n) ? shifted[i*8 +: 8] : 8'd0;
-        for (i = 0; i < CAP; i = i + 1)
-            merged[i*8 +: 8] = (i < left) ? kept[i*8 +: 8] : 8'd0;
-        if (fire_i)
-            merged = merged | (word << (left * 8));
-    end
+    // the word's valid bytes at byte 0, zero above them
+    wire [IB*8-1:0]  word   = (in_data >> (in_lo * 8)) & ~(IB_ONES << (in_n * 8));
 
     always @(posedge clk) begin
         if (clear) begin
@@ -71,7 +61,12 @@ module hq_gearbox #(
             seg_left <= seg_bytes;
             buffer   <= {(CAP*8){1'b0}};
         end else begin
-            buffer <= merged;
+            // the bytes kept (a beat leaves from byte 0), the word above them; the bytes at and
+            // above `fill` are zero (clear zeroes them, every update keeps them), so no mask
+            if (fire_o || fire_i)
+                buffer <= (fire_o ? buffer >> (take * 8) : buffer)
+                          | (fire_i ? {{((CAP - IB) * 8){1'b0}}, word} << (left * 8)
+                                    : {(CAP*8){1'b0}});
             fill   <= left + (fire_i ? {{(FW-IW){1'b0}}, in_n} : {FW{1'b0}});
             if (fire_o)
                 seg_left <= out_last ? seg : seg_left - take32;
