@@ -11,6 +11,9 @@
 //           accelerator's weight path splits a beat whose blocks hold more than N high
 //           weights into sub-beats of at most N each, hq_beat_split.v); s_wgt_last only
 //           on the final sub-beat. 0 in the stand-alone tile.
+//           s_wgt_shift: this beat's low sum is shifted by lo_shift + s_wgt_shift (the
+//           accelerator feeds 3- and 4-bit low codes as ternary digits, one per sub-beat,
+//           digit d with shift d: hq_beat_split.v). 0 in the stand-alone tile.
 //   m_out : one beat per row: the merged int32 accumulator (bias included) and the
 //           requantized ReLU output; m_out_last marks the tile's last row.
 //
@@ -51,6 +54,7 @@ module pe_tile #(
     input  wire [`PE_WBEAT(UNIFORM, LANES, LO, HI, M, N)-1:0] s_wgt_data,
     input  wire                 s_wgt_last,
     input  wire                 s_wgt_more,
+    input  wire [1:0]           s_wgt_shift,
     output wire                 m_out_valid,
     input  wire                 m_out_ready,
     output wire [31:0]          m_out_acc,
@@ -133,6 +137,8 @@ module pe_tile #(
     wire [PW-1:0] new_par = {s_row_bias, s_row_mult[30:0], s_row_shift, s_row_lo_shift,
                              s_row_last};
     wire [PW-1:0] beat_par = row_first ? new_par : row_par;
+    // the beat's own lo_shift: the row's plus the digit's (row_par keeps the row's)
+    wire [4:0]    beat_lo_shift = beat_par[5:1] + {3'd0, s_wgt_shift};
 
     act_buffer #(.W(LANES*8), .NB_MAX(NB_MAX)) u_act (
         .clk(clk), .wr_en(fire_a && act_idx < NB_LIM), .wr_addr(act_idx[AW-1:0]),
@@ -206,7 +212,7 @@ module pe_tile #(
             a_count     <= in_count;
             a_row_first <= row_first;
             a_row_end   <= s_wgt_last;
-            a_par       <= beat_par;
+            a_par       <= {beat_par[PW-1:6], beat_lo_shift, beat_par[0]};
             row_par     <= beat_par;
         end
         if (a_to_b) begin

@@ -83,9 +83,10 @@ std::string rtl_accel_error_meaning(const rtl::AccelCoreConfig &c, unsigned code
     case HQ_ACCEL_ERR_LAYOUT:
         if (c.uniform) return "the uniform8 array runs the dense layout only (every weight width)";
         return "the lanegroup array runs block with lo " + lo + ", hi " + hi + ", N:M " + n + ":" +
-               m + "; dense and coo with lo 1 or 2 and hi <= " + hi + "; escape with lo " + lo +
-               " and hi <= " + hi + "; and at most " + n + " high weight(s) in a block of " + m +
-               " (the tile's slots)";
+               m +
+               " only; dense with lo 0 to 4, coo and rowgroup with lo 1 to 4, escape with lo 2 "
+               "to 4, each with hi <= " +
+               hi;
     case HQ_ACCEL_ERR_BUF_OVERFLOW:
         return "its buffers take at most " + std::to_string(c.nb_max * c.lanes) + " inputs, " +
                std::to_string(c.max_rows) + " rows, " + std::to_string(c.obuf_bytes) +

@@ -91,9 +91,11 @@ module hq_accel #(
     localparam BB    = (BITS + 7) / 8;
     localparam WBEAT = (UNIFORM != 0) ? LANES * HI : (LANES / M) * BB * 8;
     localparam WB    = WBEAT / 8;
-    // the decoders' beat on the lane-group array: blocks of M slots (hq_beat_split.v)
+    // the decoders' beat on the lane-group array: blocks of M codes of CL bits (low codes
+    // of up to 4 bits) and M slots (hq_beat_split.v)
     localparam NS    = (UNIFORM != 0) ? N : M;
-    localparam BBS   = (((LO == 1) ? M + NS * (P + HI) : M * LO + NS * HI) + 7) / 8;
+    localparam CL    = (UNIFORM != 0) ? LO : 4;
+    localparam BBS   = (((CL == 1) ? M + NS * (P + HI) : M * CL + NS * HI) + 7) / 8;
     localparam WIDE  = (UNIFORM != 0) ? WBEAT : (LANES / M) * BBS * 8;
     localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8 : `HQ_ACCEL_ARCH_LANEGROUP)
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
@@ -216,7 +218,7 @@ module hq_accel #(
     wire [15:0]         dec_row;
     wire                dd_valid, dd_last, dd_ready, dense_bad;
     wire [WIDE-1:0]     dd_data;
-    hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI),
+    hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI),
                        .IB(BPW)) u_dense (
         .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
         .markers(wgt_esc), .hi_row(rg_hi_row), .restart(rg_restart), .skip(rg_skip),
@@ -242,13 +244,13 @@ module hq_accel #(
             hq_side_buf #(.BYTES(VBUF_BYTES)) u_side (
                 .clk(clk), .we(vb_we), .waddr(vb_addr), .wdata(vb_data),
                 .re(wgt_esc ? es_re : co_re), .raddr(wgt_esc ? es_ra : co_ra), .rdata(sb_rd));
-            hq_escape_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI)) u_escape (
+            hq_escape_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI)) u_escape (
                 .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .vbytes(esc_vbytes),
                 .rd_en(es_re), .rd_addr(es_ra), .rd_data(sb_rd),
                 .in_valid(dd_valid && wgt_esc), .in_ready(es_ready), .in_data(dd_data),
                 .in_last(dd_last), .out_valid(es_valid), .out_ready(dp_ready && wgt_esc),
                 .out_data(es_data), .out_last(es_last), .bad(esc_bad));
-            hq_coo_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(LO), .HI(HI)) u_coo (
+            hq_coo_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI)) u_coo (
                 .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .rows(f_rows16), .cols(act_seg[15:0]),
                 .nbytes(esc_vbytes), .rd_en(co_re), .rd_addr(co_ra), .rd_data(sb_rd),
                 .in_valid(dd_valid && wgt_coo), .in_ready(co_ready), .in_data(dd_data),
@@ -266,43 +268,48 @@ module hq_accel #(
 
     // the decoders' beats (dense, escape, coo); on the lane-group array split into the tile's
     // sub-beats of one high weight per block (more high weights: more cycles of the beat)
+    // and of one ternary digit of the low codes (3- and 4-bit codes: 2 or 3 digits)
     wire                dp_valid = wgt_esc ? es_valid : wgt_coo ? co_valid : dd_valid;
     wire                dp_last  = wgt_esc ? es_last : wgt_coo ? co_last : dd_last;
     wire [WIDE-1:0]     dp_data  = wgt_esc ? es_data : wgt_coo ? co_data : dd_data;
     wire                dp_ready, sp_valid, sp_last, sp_more;
+    wire [1:0]          sp_shift;
     wire [WBEAT-1:0]    sp_data;
     generate
         if (UNIFORM == 0) begin : g_split
-            hq_beat_split #(.LANES(LANES), .M(M), .LO(LO), .HI(HI)) u_split (
-                .clk(clk), .clear(clr_wgt), .in_valid(dp_valid && wgt_dense),
+            hq_beat_split #(.LANES(LANES), .M(M), .CL(CL), .LO(LO), .HI(HI)) u_split (
+                .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .in_valid(dp_valid && wgt_dense),
                 .in_ready(dp_ready), .in_data(dp_data), .in_last(dp_last),
                 .out_valid(sp_valid), .out_ready(wgt_ready && wgt_dense), .out_data(sp_data),
-                .out_last(sp_last), .out_more(sp_more));
+                .out_last(sp_last), .out_more(sp_more), .out_shift(sp_shift));
         end else begin : g_no_split
             assign sp_valid = dp_valid;
             assign dp_ready = wgt_ready && wgt_dense;
             assign sp_data  = dp_data;
             assign sp_last  = dp_last;
             assign sp_more  = 1'b0;
+            assign sp_shift = 2'd0;
         end
     endgenerate
 
     wire                wgt_valid = !wgt_dense ? gb_valid : sp_valid;
     wire                wgt_last  = !wgt_dense ? gb_last : sp_last;
     wire                wgt_more  = wgt_dense && sp_more;
+    wire [1:0]          wgt_shift = wgt_dense ? sp_shift : 2'd0;
     wire [WBEAT-1:0]    wgt_data  = !wgt_dense ? gb_data : sp_data;
     wire [WBEAT-1:0]    wgt_clean;
 
     // ---- weight beat store: a layer's beats read once, replayed per position and image ----
     wire                wq_capture, wq_replay, wq_restart, wq_over;
     wire                t_wgt_valid, t_wgt_ready, t_wgt_last, t_wgt_more;
+    wire [1:0]          t_wgt_shift;
     wire [WBEAT-1:0]    t_wgt_data;
-    hq_wgt_replay #(.W(WBEAT + 1), .DEPTH(WBUF_BEATS)) u_wq (
+    hq_wgt_replay #(.W(WBEAT + 3), .DEPTH(WBUF_BEATS)) u_wq (
         .clk(clk), .capture(wq_capture), .replay(wq_replay), .restart(wq_restart),
         .over(wq_over),
-        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data({wgt_more, wgt_clean}),
+        .s_valid(wgt_valid), .s_ready(wgt_ready), .s_data({wgt_shift, wgt_more, wgt_clean}),
         .s_last(wgt_last), .m_valid(t_wgt_valid), .m_ready(t_wgt_ready),
-        .m_data({t_wgt_more, t_wgt_data}), .m_last(t_wgt_last));
+        .m_data({t_wgt_shift, t_wgt_more, t_wgt_data}), .m_last(t_wgt_last));
 
     // ---- the PE tile ----
     wire        tile_rst, row_valid, row_ready, row_last, out_valid, out_ready, out_last;
@@ -321,7 +328,7 @@ module hq_accel #(
         .s_row_mult(row_mult), .s_row_shift(row_shift), .s_row_lo_shift(row_lo_shift),
         .s_row_last(row_last),
         .s_wgt_valid(t_wgt_valid), .s_wgt_ready(t_wgt_ready), .s_wgt_data(t_wgt_data),
-        .s_wgt_last(t_wgt_last), .s_wgt_more(t_wgt_more),
+        .s_wgt_last(t_wgt_last), .s_wgt_more(t_wgt_more), .s_wgt_shift(t_wgt_shift),
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(tile_err));
     assign compute = t_wgt_valid && t_wgt_ready;

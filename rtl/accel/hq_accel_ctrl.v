@@ -362,14 +362,14 @@ module hq_accel_ctrl #(
                                      (!psum_out && f_out_str < out_bytes)))
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
         // what this tile computes: on the uniform array every dense width (the decoder makes
-        // int8 weights); on the lane-group array dense low codes of 1 or 2 bits (its low lanes
-        // take -1, 0, +1) or uniform values of at most HI bits (every weight high, through
-        // hq_beat_split) and blocks of its own LO/HI/N:M
-        // (escape: the tile's low codes, high values of at most its HI bits)
+        // int8 weights); on the lane-group array low codes of 1 to 4 bits (its low lanes take
+        // -1, 0, +1: 3- and 4-bit codes go as ternary digits, hq_beat_split) or uniform values
+        // of at most HI bits (every weight high, through hq_beat_split) and blocks of its own
+        // LO/HI/N:M (escape: lo >= 2, high values of at most its HI bits)
         else if ((UNIFORM != 0) ? 1'b0
-                 : (coo || rowg) ? (f_lo == 8'd0 || f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
-                 : dense ? (f_lo > 8'd2 || LO8 < 8'd2 || f_hi > HI8)
-                 : esc   ? (f_lo != LO8 || LO8 < 8'd2 || f_hi > HI8)
+                 : (coo || rowg) ? (f_lo == 8'd0 || LO8 < 8'd2 || f_hi > HI8)
+                 : dense ? (LO8 < 8'd2 || f_hi > HI8)
+                 : esc   ? (f_lo < 8'd2 || LO8 < 8'd2 || f_hi > HI8)
                          : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||

@@ -5,10 +5,10 @@
 // format, zero past K:
 //   UNIFORM = 1: LANES int8 weights: the hi-bit value sign-extended, or the low code c of the
 //                row worth c << lo_shift (lo_shift of the row `row`, from the command unit);
-//   UNIFORM = 0: LANES / M blocks of the tile's `block` format with the instance's N slots
-//                (hq_accel: N = M, the wide beat of hq_beat_split.v): each low code (lo 1
-//                or 2: -1, 0, +1) as an LO-bit code, no marker; lo_shift is applied by the
-//                tile. A field of hi bits (a uniform layer, lo 0, or a high row of
+//   UNIFORM = 0: LANES / M blocks of the `block` format with the instance's LO and N
+//                (hq_accel: LO = 4, N = M, the wide beat of hq_beat_split.v): each low code
+//                (lo 1: -1, +1; lo 2..4: -(2^(lo-1) - 1) .. 2^(lo-1) - 1) as an LO-bit two's
+//                complement code, no marker; lo_shift is applied by the tile. A field of hi bits (a uniform layer, lo 0, or a high row of
 //                `rowgroup`, hi_row) is a high weight: the marker at its lane and its value
 //                in the block's next slot; in a high row a value 0 is the low code 0
 //                (model/accel/rowgroup_decoder.cpp), in a uniform layer every weight is high
@@ -121,7 +121,10 @@ module hq_dense_decoder #(
                             out_data[(i / M) * BBY * 8 + M * LO + rank * HI +: HI] = v[HI-1:0];
                         rank = rank + 32'd1;
                     end
-                end else
+                end else if (lo >= 3'd2 && f == (8'd1 << (lo - 3'd1)))
+                    // the plane's marker (escape) as the beat's marker
+                    out_data[(i / M) * BBY * 8 + (i % M) * LO +: LO] = {1'b1, {(LO-1){1'b0}}};
+                else
                     out_data[(i / M) * BBY * 8 + (i % M) * LO +: LO] = c[LO-1:0];
             end
         end

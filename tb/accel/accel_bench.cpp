@@ -78,9 +78,11 @@ static void usage(FILE *f, const char *prog) {
         "                   of up to H high weights (more than the tile's N: extra\n"
         "                   cycles of the beat); each layer's COMPUTE is checked against\n"
         "                   the model's lanegroup cycle rule\n"
+        "  --lo-bits L      with --random-layers and --layout on the lane-group array:\n"
+        "                   low codes of L bits (1..4; default the tile's LO)\n"
         "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
-        "                   array runs (lo 0..4, hi 4 or 8 on uniform8; lo 0..2 on the\n"
-        "                   lane-group array), packed by the library, vs the reference\n"
+        "                   array runs (lo 0..4, hi 4 or 8), packed by the library, vs\n"
+        "                   the reference\n"
         "  --random-conv N  instead of a model: N random conv layers (kernel, stride,\n"
         "                   padding, channels, map size, fused max-pool) and N random\n"
         "                   max-pool layers, outputs vs the model's im2col and max-pool\n"
@@ -272,6 +274,7 @@ struct Options {
     int random_layers = -1, random_dense = -1;
     int layout = -1;  /* --layout for --random-layers: -1 the array's own */
     int max_high = 0; /* --max-high for --random-layers: 0 the array's N */
+    int lo_bits = 0;  /* --lo-bits for --random-layers: 0 the tile's LO */
     int random_conv = -1;
     int random_ksplit = -1;
     std::string timing;
@@ -723,8 +726,8 @@ static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &
                 {"dense: marker code", HQ_ACCEL_ERR_WEIGHTS, [=](Sim &x, const DramImage &) {
                      put_bits(x, sec, bit, b, 1u << (d0.lo_bits - 1));
                  }});
-        if (!c.uniform) /* low codes of 3 bits: not -1, 0, +1 (an RTL limit, the model runs it) */
-            cases.push_back({"dense lo 3 on the lane-group array", HQ_ACCEL_ERR_LAYOUT,
+        if (!c.uniform) /* 3-bit codes run (before: ERR_LAYOUT); the header's lo must match */
+            cases.push_back({"dense: descriptor lo 3, image lo 2", HQ_ACCEL_ERR_WEIGHTS,
                              [](Sim &x, const DramImage &i) {
                                  x.put8(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_LO_BITS, 3);
                              }});
@@ -1094,11 +1097,28 @@ static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
 
 /* The tile cycles of a layer by the model's array rule (model/accel/lanegroup_array.cpp,
  * uniform8_array.cpp, through pe_vectors.c): is_hi [rows][k] the weights the model counts as
- * high (every weight of a uniform layer). */
-static long model_compute_cycles(const pe_tile &t, const uint8_t *is_hi) {
+ * high (every weight of a uniform layer). On the lane-group array low codes of lo = 3 or 4
+ * bits go through the ternary lanes as lo - 1 digits, one tile cycle each
+ * (hq_beat_split.v): a beat takes max(lo - 1, the rule's cycles). */
+static long model_compute_cycles(const pe_tile &t, const uint8_t *is_hi, unsigned lo = 0) {
     pe_tile h = t;
     h.is_hi = const_cast<uint8_t *>(is_hi);
-    return pe_tile_busy_cycles(&kPeCfg, &h);
+    const long digits = kPeCfg.uniform || lo < 3 ? 1 : (long)lo - 1;
+    if (digits == 1) return pe_tile_busy_cycles(&kPeCfg, &h);
+    long s = 0; /* per beat, as pe_tile_busy_cycles, with the digits' floor */
+    for (int r = 0; r < t.rows; r++)
+        for (int b = 0; b < t.nbeats; b++) {
+            int worst = 0;
+            for (int g0 = b * kPeCfg.lanes; g0 < (b + 1) * kPeCfg.lanes && g0 < t.k;
+                 g0 += kPeCfg.g) {
+                int n = 0;
+                for (int i = g0; i < g0 + kPeCfg.g && i < t.k; i++)
+                    n += is_hi[(size_t)r * t.k + i];
+                worst = std::max(worst, n);
+            }
+            s += std::max(digits, 1L + (worst > 1 ? worst - 1 : 0));
+        }
+    return s;
 }
 
 static long g_compute_mismatches = 0; /* layers whose COMPUTE differs from the model's rule */
@@ -1233,8 +1253,17 @@ static void make_rowgroup_tile(const pe_cfg &c, pe_rng &rng, pe_tile &t) {
     TileLayer(t, c.lo, c.hi, t.w, t.is_hi, t.lo_shift).reference(t, t.exp_acc, t.exp_y);
 }
 
-static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int max_high) {
-    const pe_cfg c = kPeCfg;
+static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int max_high,
+                             int lo_bits) {
+    pe_cfg c = kPeCfg;
+    if (lo_bits > 0 && !c.uniform) { /* --lo-bits: the layers' low codes, packed by --layout */
+        if (layout < 0) {
+            std::fprintf(stderr, "--lo-bits needs --layout (the tile's own blocks are lo %d)\n",
+                         c.lo);
+            return 2;
+        }
+        c.lo = lo_bits;
+    }
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
     pe_rng rng{seed};
@@ -1275,7 +1304,7 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int 
             }
             uint32_t e = 0;
             const bool ok = run_tile_layer(s, t, m.data(), (uint32_t)m.size(), t.exp_acc, t.exp_y,
-                                           relu, &e, model_compute_cycles(t, t.is_hi));
+                                           relu, &e, model_compute_cycles(t, t.is_hi, c.lo));
             /* escape / coo: the sections after the plane above VBUF_BYTES are the RTL's
              * documented buffer limit (ERR_BUF_OVERFLOW), not a mismatch */
             const uint32_t plane_end =
@@ -1880,12 +1909,14 @@ struct DenseFormat {
 
 static int run_random_dense(Sim &s, int n, unsigned long seed) {
     const pe_cfg c = kPeCfg;
-    /* uniform8: every width (the decoder makes int8 weights); lane-group: low codes that its
-     * low lanes take (-1, 0, +1), and uniform layers (every weight high: one tile cycle per
-     * weight of a beat's busiest group, the model's lanegroup rule) */
+    /* uniform8: every width (the decoder makes int8 weights); lane-group: every low width
+     * (3- and 4-bit codes as ternary digits, one tile cycle each) and uniform layers (every
+     * weight high: one tile cycle per weight of a beat's busiest group, the model's lanegroup
+     * rule) */
     static const DenseFormat kUniform[] = {{0, 8}, {0, 4}, {1, 8}, {2, 8}, {3, 8},
                                            {4, 8}, {1, 4}, {2, 4}, {3, 4}};
-    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {0, 8}, {1, 4}, {2, 4}, {0, 4}};
+    static const DenseFormat kLaneGroup[] = {{1, 8}, {2, 8}, {0, 8}, {3, 8}, {4, 8},
+                                             {1, 4}, {2, 4}, {0, 4}, {3, 4}};
     const DenseFormat *fmts = c.uniform ? kUniform : kLaneGroup;
     const int nf = c.uniform ? (int)(sizeof kUniform / sizeof kUniform[0])
                              : (int)(sizeof kLaneGroup / sizeof kLaneGroup[0]);
@@ -1936,7 +1967,7 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         /* the model counts every weight of a uniform layer as high */
         std::fill(is_hi.begin(), is_hi.end(), (uint8_t)(f.lo == 0));
         const bool ok = run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(),
-                                       relu, &e, model_compute_cycles(t, is_hi.data()));
+                                       relu, &e, model_compute_cycles(t, is_hi.data(), f.lo));
         if (!ok && bad_layers++ < 5)
             std::fprintf(stderr,
                          "MISMATCH dense layer %d (lo %d hi %d, K %d, rows %d, %s): error %u\n", li,
@@ -1991,7 +2022,13 @@ int main(int argc, char **argv) {
             o.random_dense = std::atoi(need("a count"));
         else if (a == "--max-high")
             o.max_high = std::atoi(need("a count"));
-        else if (a == "--random-ksplit")
+        else if (a == "--lo-bits") {
+            o.lo_bits = std::atoi(need("a width"));
+            if (o.lo_bits < 1 || o.lo_bits > 4) {
+                std::fprintf(stderr, "%s: --lo-bits takes 1 to 4\n", argv[0]);
+                return 2;
+            }
+        } else if (a == "--random-ksplit")
             o.random_ksplit = std::atoi(need("a count"));
         else if (a == "--timing")
             o.timing = need("a file");
@@ -2025,8 +2062,8 @@ int main(int argc, char **argv) {
         s.mem.interval = o.interval;
         s.mem.stall = o.stall;
         s.mem.rng.seed(o.seed);
-        int rc = o.random_layers >= 0
-                     ? run_random_layers(s, o.random_layers, o.seed, o.layout, o.max_high)
+        int rc = o.random_layers >= 0   ? run_random_layers(s, o.random_layers, o.seed, o.layout,
+                                                            o.max_high, o.lo_bits)
                  : o.random_dense >= 0  ? run_random_dense(s, o.random_dense, o.seed)
                  : o.random_ksplit >= 0 ? run_random_ksplit(s, o.random_ksplit, o.seed)
                                         : run_random_conv(s, o.random_conv, o.seed);
