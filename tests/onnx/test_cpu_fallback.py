@@ -11,6 +11,7 @@ report must name the CPU layers with their cycles.
 usage: test_cpu_fallback.py HQSIM WORKDIR"""
 
 import json
+import os
 import sys
 
 import numpy as np
@@ -38,7 +39,8 @@ def head(x, c, inits, classes=5):
             n("Gemm", ["fl", "fc_w", "fc_b"], ["y"], name="fc", transB=1)]
 
 
-def run_case(name, nodes, inits, c, h, w, policy="uniform8", images=3, want_cpu=("cpu:",)):
+def run_case(name, nodes, inits, c, h, w, policy="uniform8", images=3, want_cpu=("cpu:",),
+             run_args=()):
     src = save(name, nodes, inits, ("N", c, h, w), ("N", 5), checked=True)
     rc, out = hqsim("import", src, "-o", path(name + ".hqm"))
     check(rc == 0, f"{name} import: {out}")
@@ -46,7 +48,7 @@ def run_case(name, nodes, inits, c, h, w, policy="uniform8", images=3, want_cpu=
                     "8", "--quiet", "-o", path(name + "_q.hqm"))
     check(rc == 0, f"{name} quantize: {out}")
     rc, out = hqsim("run", path(name + "_q.hqm"), "--synthetic-inputs", str(images), "--json",
-                    "--quiet")
+                    "--quiet", *run_args)
     try:
         r = json.loads(out[out.index("{"):])
     except ValueError:
@@ -122,8 +124,25 @@ def heterogeneous():
              images=2, want_cpu=("cpu:add",))
 
 
+def grouped():
+    """Accelerator convs split into K chunks over channel groups (lanes 32, nb_max 1:
+    K <= 32, tests/accel/tiling_conv_k.json) around CPU adds: the CPU reads the grouped
+    activations (regroup to plain HWC) and writes the groups an accelerator conv reads."""
+    i = []
+    c = 8
+    nodes = [conv("c1", "x", "a", 3, c, 3, i, pad=1), n("Relu", ["a"], ["ar"], name="r1"),
+             conv("c2", "ar", "b", c, c, 3, i, pad=1), n("Relu", ["b"], ["br"], name="r2"),
+             n("Add", ["br", "ar"], ["s"], name="add"), n("Relu", ["s"], ["sr"], name="r3"),
+             conv("c3", "sr", "d", c, c, 3, i, pad=1), n("Relu", ["d"], ["dr"], name="r4")]
+    timing = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "accel",
+                          "tiling_conv_k.json")
+    run_case("grouped", nodes + head("dr", c, i), i, 3, 5, 4, images=2,
+             want_cpu=("cpu:add", "cpu:regroup"), run_args=("--timing", timing))
+
+
 residual()
 depthwise()
+grouped()
 spatial_1x1()
 heterogeneous()
 print(f"test_cpu_fallback: {len(failures)} failure(s)")
