@@ -335,7 +335,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (img.net.version == HQ_ACCEL_NET_VERSION_TILED) {
         const std::string tfw = find_firmware(o.fw_path, true);
         if (tfw.empty())
-            throw Failure{2, "the model's layers are tiled to the accelerator's buffers, but the "
+            throw Failure{2, "the model's layers are tiled to the accelerator's buffers or run on "
+                             "the CPU fallback, but the "
                              "firmware share/hqsim/fw/accel/accel_runtime_tiled.elf was not found "
                              "near the executable (build target fw_accel_runtime_tiled)"};
         elf = hq::read_elf(tfw);
