@@ -86,7 +86,7 @@ def residual():
 
 
 def depthwise():
-    """1-channel input -> conv + ReLU6 -> depthwise (multiplier 1) + ReLU6 -> grouped conv
+    """In batches of 2 with chained commands: 1-channel input -> conv + ReLU6 -> depthwise (multiplier 1) + ReLU6 -> grouped conv
     (2 groups) + ReLU -> average pool 3/2 pad 1 (padding not counted) -> average pool 2/1 pad 1
     (counted) -> head."""
     i = [init("lo", 0.0), init("hi", 6.0)]
@@ -100,7 +100,8 @@ def depthwise():
              n("AveragePool", ["p1"], ["p2"], name="ap2", kernel_shape=[2, 2], strides=[1, 1],
                pads=[1] * 4, count_include_pad=1)]
     run_case("depthwise", nodes + head("p2", c, i), i, 1, int(rng.integers(5, 10)),
-             int(rng.integers(5, 10)), want_cpu=("cpu:conv", "cpu:avgpool", "cpu:gap"))
+             int(rng.integers(5, 10)), want_cpu=("cpu:conv", "cpu:avgpool", "cpu:gap"),
+             run_args=("--batch", "2", "--chain"))  # 3 images: a full and a partial batch
 
 
 def spatial_1x1():
