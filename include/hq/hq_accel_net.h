@@ -45,12 +45,15 @@ typedef struct {
     uint32_t accel_cycles_lo, accel_cycles_hi; /* the accelerator's CYCLES counter */
     uint32_t cpu_cycles_lo, cpu_cycles_hi;     /* mcycle spent in the runtime */
     uint32_t err_desc, err_addr;
+    /* The CPU fallback (tiled runtime only, hq_cpu_op.h): n_cpu_ops ops at cpu_ops_addr,
+     * ordered by their `before` descriptor; 0: none. */
+    uint32_t cpu_ops_addr, n_cpu_ops;
 } hq_accel_net;
 
 #ifdef __cplusplus
-static_assert(sizeof(hq_accel_net) == 24 * 4, "network table layout");
+static_assert(sizeof(hq_accel_net) == 26 * 4, "network table layout");
 #else
-_Static_assert(sizeof(hq_accel_net) == 24 * 4, "network table layout");
+_Static_assert(sizeof(hq_accel_net) == 26 * 4, "network table layout");
 #endif
 
 #endif

@@ -32,8 +32,19 @@ void summary(const hq::accel::RunReport &r) {
     std::fprintf(stderr, "  energy/image    %.1f nJ\n",
                  r.images ? r.energy_pj / r.images / 1e3 : 0.0);
     std::fprintf(stderr, "  host            %.2f s\n", r.host_seconds);
+    if (r.cpu_fallback_cycles)
+        std::fprintf(stderr, "  CPU fallback    %llu CPU cycles, %.1f %% of the runtime's %llu\n",
+                     (unsigned long long)r.cpu_fallback_cycles,
+                     r.runtime_cpu_cycles ? 100.0 * r.cpu_fallback_cycles / r.runtime_cpu_cycles
+                                          : 0.0,
+                     (unsigned long long)r.runtime_cpu_cycles);
     for (const auto &l : r.layers) {
         const auto &s = l.sum;
+        if (l.cpu) {
+            std::fprintf(stderr, "  %-22s %10llu CPU cycles (RV32)\n", l.name.c_str(),
+                         (unsigned long long)l.cpu_cycles);
+            continue;
+        }
         std::fprintf(
             stderr,
             "  %-22s %10llu cyc: compute %llu, stall dram %llu / decomp %llu / outlier %llu; "

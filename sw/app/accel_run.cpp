@@ -355,7 +355,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (img.net.version == HQ_ACCEL_NET_VERSION_TILED) {
         const std::string tfw = find_firmware(o.fw_path, true);
         if (tfw.empty())
-            throw Failure{2, "the model's layers are tiled to the accelerator's buffers, but the "
+            throw Failure{2, "the model's layers are tiled to the accelerator's buffers or run on "
+                             "the CPU fallback, but the "
                              "firmware share/hqsim/fw/accel/accel_runtime_tiled.elf was not found "
                              "near the executable (build target fw_accel_runtime_tiled)"};
         elf = hq::read_elf(tfw);
@@ -503,6 +504,28 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         rep->dram_bytes += s.dram_read + s.dram_written;
         rep->weight_bytes += s.weight_bytes;
         rep->energy_pj += s.energy_pj;
+    }
+    /* The CPU fallback's ops, each before the descriptor it precedes, with its mcycle. */
+    rep->runtime_cpu_cycles = (uint64_t)net.cpu_cycles_hi << 32 | net.cpu_cycles_lo;
+    if (!img.cpu_ops.empty()) {
+        std::vector<hq_cpu_op> ops(img.cpu_ops.size());
+        plat.router().debug_access(img.net.cpu_ops_addr, reinterpret_cast<uint8_t *>(ops.data()),
+                                   unsigned(ops.size() * sizeof(hq_cpu_op)), false);
+        std::vector<LayerReport> rows;
+        size_t k = 0;
+        for (size_t l = 0; l <= rep->layers.size(); l++) {
+            for (; k < ops.size() && ops[k].before == l; k++) {
+                LayerReport c;
+                c.name = img.cpu_ops[k].name;
+                c.cpu = true;
+                c.cpu_cycles = (uint64_t)ops[k].cycles_hi << 32 | ops[k].cycles_lo;
+                c.invocations = (uint64_t)(done + o.batch - 1) / o.batch;
+                rep->cpu_fallback_cycles += c.cpu_cycles;
+                rows.push_back(c);
+            }
+            if (l < rep->layers.size()) rows.push_back(rep->layers[l]);
+        }
+        rep->layers = std::move(rows);
     }
     rep->trace = accel.trace();
     rep->platform_used = plat_path;

@@ -40,6 +40,8 @@ struct LayerReport {
     std::string name;
     LayerStats sum; /* counters summed; util_* busy-weighted averages */
     uint64_t invocations = 0;
+    bool cpu = false;        /* a CPU fallback op (docs/accel.md): sum is empty */
+    uint64_t cpu_cycles = 0; /* its mcycle on the RV32, all images */
 };
 
 struct RunReport {
@@ -58,6 +60,8 @@ struct RunReport {
     double energy_pj = 0;
     double host_seconds = 0, sim_seconds = 0, clock_hz = 0;
     uint64_t cpu_instructions = 0, commands = 0;
+    /* mcycle of the firmware runtime, and of its CPU fallback ops (docs/accel.md) */
+    uint64_t runtime_cpu_cycles = 0, cpu_fallback_cycles = 0;
     int exit_code = 0;
     std::string error; /* firmware/accelerator error message */
     std::vector<LayerReport> layers;

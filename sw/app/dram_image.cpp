@@ -234,25 +234,47 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
                              DramImage *out) {
     *out = DramImage{};
     if (p.batch < 1 || p.n_images < 1) return "batch and image count must be at least 1";
+    /* The layers the accelerator has no unit for run on the CPU (docs/accel.md, CPU
+     * fallback); a network with any, or with a layer reading an earlier layer than the
+     * previous one (a graph), keeps every step's output in a buffer of its own. */
+    std::vector<bool> cpu(m.n_layers, false);
+    bool graph = false;
     char why[256];
-    for (int i = 0; i < m.n_layers; i++) /* docs/arith.md section 7a operators */
-        if (hq_layer_accel_check(&m, i, why, sizeof why)) return why;
+    for (int i = 0; i < m.n_layers; i++) {
+        cpu[i] = hq_layer_accel_check(&m, i, why, sizeof why) != 0;
+        graph = graph || cpu[i] || m.layers[i].src || m.layers[i].src2;
+    }
+    /* readers[j]: how many layers read the output of layer j */
+    std::vector<int> readers(m.n_layers, 0);
+    for (int i = 0; i < m.n_layers; i++) {
+        if (hq_layer_src(&m, i) >= 0) readers[hq_layer_src(&m, i)]++;
+        if (m.layers[i].kind == HQ_LAYER_ADD && m.layers[i].src2 > 0)
+            readers[m.layers[i].src2 - 1]++;
+    }
     Layout lay{HQ_ACCEL_NET_ADDR + 256};
     const int n_desc_max = HQ_MAX_LAYERS;
     const uint32_t desc_front = lay.take((uint64_t)n_desc_max * HQ_ACCEL_DESC_BYTES, 64);
 
-    /* Pass 1: the accelerator's layers (conv + following max-pool fused). */
+    /* Pass 1: the accelerator's layers (conv + following max-pool fused) and the CPU's. */
     struct Step {
         int li;          /* weighted or maxpool layer */
         int pool = 1;    /* fused pool after a conv */
         int packed = -1; /* index into pm.img */
+        bool cpu = false;
     };
     std::vector<Step> steps;
     for (int i = 0, wi = 0; i < m.n_layers; i++) {
         const hq_layer &L = m.layers[i];
+        const bool weighted = L.kind == HQ_LAYER_DENSE || L.kind == HQ_LAYER_CONV;
+        if (cpu[i]) {
+            if (weighted && wi < pm.n && pm.layer_index[wi] == i) wi++;
+            steps.push_back({i, 1, -1, true});
+            continue;
+        }
         if (L.kind == HQ_LAYER_MAXPOOL) {
-            if (!steps.empty() && m.layers[steps.back().li].kind == HQ_LAYER_CONV &&
-                steps.back().pool == 1 && L.k == L.stride)
+            if (!steps.empty() && !steps.back().cpu &&
+                m.layers[steps.back().li].kind == HQ_LAYER_CONV && steps.back().pool == 1 &&
+                L.k == L.stride && readers[steps.back().li] == 1)
                 steps.back().pool = L.k;
             else
                 steps.push_back({i, 1, -1});
@@ -262,7 +284,10 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             return "packed model does not match layer " + std::to_string(i);
         steps.push_back({i, 1, wi++});
     }
-    if (steps.empty() || steps.back().packed < 0)
+    if (steps.empty() || (steps.back().packed < 0 &&
+                          !(steps.back().cpu && m.layers[steps.back().li].kind == HQ_LAYER_DENSE)))
+        return "the network must end with a weighted (dense) layer";
+    if (steps.back().li != m.n_layers - 1)
         return "the network must end with a weighted (dense) layer";
 
     /* Activation sizes per step, ping-pong scratch for hidden outputs. */
@@ -274,7 +299,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             (uint32_t)(L.out.c * (L.out.h / steps[s].pool) * (L.out.w / steps[s].pool));
         max_hidden = std::max(max_hidden, bytes);
     }
-    const uint32_t scratch_bytes = align(max_hidden, 64) * (uint32_t)p.batch;
+    const uint32_t scratch_bytes = graph ? 0 : align(max_hidden, 64) * (uint32_t)p.batch;
     const uint32_t scratch[2] = {lay.take(scratch_bytes), lay.take(scratch_bytes)};
     const uint32_t n_classes = (uint32_t)m.n_classes;
     const uint32_t before_images = lay.next;
@@ -291,12 +316,42 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     std::vector<int> want_in(steps.size(), 0), want_align(steps.size(), 1);
     for (size_t s = 0; s < steps.size() && p.cfg; s++) {
         const hq_layer &L = m.layers[steps[s].li];
-        if (L.kind != HQ_LAYER_CONV) continue;
+        if (L.kind != HQ_LAYER_CONV || steps[s].cpu) continue;
         const hq_layer_image &img = pm.img[steps[s].packed];
         want_align[s] = img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1;
         const int cap = conv_chunk_channels(*p.cfg, L.k, want_align[s]);
         want_in[s] = cap > 0 ? balanced_group(L.in.c, cap, want_align[s]) : L.in.c;
     }
+    /* A graph: the step that holds each layer's output, and the groups the accelerator's
+     * convs reading a step's output would take (the smallest wish of its readers). */
+    std::vector<int> layer_step(m.n_layers, -1), g_want(steps.size(), 0), a_want(steps.size(), 1);
+    for (size_t s = 0; s < steps.size(); s++) {
+        layer_step[steps[s].li] = (int)s;
+        if (steps[s].pool > 1) layer_step[steps[s].li + 1] = (int)s;
+    }
+    for (size_t t = 0; t < steps.size() && graph; t++) {
+        const int j = hq_layer_src(&m, steps[t].li);
+        if (!want_in[t] || j < 0) continue;
+        const int s = layer_step[j];
+        g_want[s] = g_want[s] ? std::min(g_want[s], want_in[t]) : want_in[t];
+        a_want[s] = std::max(a_want[s], want_align[t]);
+    }
+    std::vector<Tensor> step_out(steps.size());
+    const Tensor input_tensor{images, in_bytes, m.input.c, m.input};
+    const auto tensor_of = [&](int j) { return j < 0 ? input_tensor : step_out[layer_step[j]]; };
+    /* each step's output: its own buffer in a graph, else ping-pong scratch */
+    const auto out_buf = [&](size_t s, const hq_shape &sh) {
+        return graph ? lay.take((uint64_t)align((uint32_t)hq_shape_elems(sh), 64) * p.batch)
+                     : scratch[s % 2];
+    };
+    CpuEmit emit;
+    emit.take = [&](uint64_t bytes) { return lay.take(bytes, 64); };
+    emit.put = [&](uint32_t a, std::vector<uint8_t> b) {
+        out->segments.push_back({a, std::move(b)});
+    };
+    emit.batch = (uint32_t)p.batch;
+    emit.ops = &out->cpu_ops;
+
     hq_shape cur_shape = m.input;
     int cur_g = m.input.c;
     uint32_t cur_in = images, cur_stride = in_bytes;
@@ -304,14 +359,45 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         const Step &st = steps[s];
         const hq_layer &L = m.layers[st.li];
         const bool last = s + 1 == steps.size();
+        if (graph) { /* the previous step's output, then this step's input */
+            if (s > 0) step_out[s - 1] = Tensor{cur_in, cur_stride, cur_g, cur_shape};
+            const Tensor t = tensor_of(hq_layer_src(&m, st.li));
+            cur_in = t.addr;
+            cur_stride = t.stride;
+            cur_g = t.g;
+            cur_shape = t.shape;
+        }
         const hq_shape in_shape = cur_shape;
         const int in_g = cur_g;
         cur_shape = L.out;
         if (L.kind == HQ_LAYER_CONV) cur_shape.h /= st.pool, cur_shape.w /= st.pool;
         cur_g = cur_shape.c;
+        if (st.cpu) {
+            emit.before = (uint32_t)out->layers.size();
+            Tensor o{0, 0, L.out.c, L.out};
+            if (last) {
+                if (L.kind != HQ_LAYER_DENSE || L.rows != (int)n_classes)
+                    return "the last layer must be dense with n_classes outputs";
+                o.addr = logits;
+                o.stride = n_classes * 4;
+            } else {
+                o.stride = align((uint32_t)hq_shape_elems(L.out), 64);
+                o.addr = out_buf(s, L.out);
+            }
+            const Tensor in2 = L.kind == HQ_LAYER_ADD ? tensor_of(L.src2 - 1) : Tensor{};
+            const std::string e = emit_cpu_layer(
+                m, st.li, Tensor{cur_in, cur_stride, in_g, in_shape}, in2, o, last, emit);
+            if (!e.empty()) return e;
+            if (!last && g_want[s] && g_want[s] < L.out.c) /* an accelerator conv reads it */
+                o = cpu_regroup(o, g_want[s], st.li, emit);
+            cur_in = o.addr;
+            cur_stride = o.stride;
+            cur_g = o.g;
+            continue;
+        }
         if (L.kind == HQ_LAYER_MAXPOOL && in_g < L.in.c) {
             /* a grouped activation: one max-pool per channel group, the groups kept */
-            const uint32_t o = scratch[s % 2],
+            const uint32_t o = out_buf(s, L.out),
                            os = align((uint32_t)(L.out.c * L.out.h * L.out.w), 64);
             for (const ChannelGroup &g : channel_groups(L.in.c, in_g)) {
                 hq_accel_desc d{};
@@ -346,8 +432,12 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             size_t next = s + 1;
             while (next < steps.size() && m.layers[steps[next].li].kind == HQ_LAYER_MAXPOOL)
                 next++;
-            const int g_out_max = next < steps.size() && want_in[next] ? want_in[next] : L.rows;
-            const int out_align = next < steps.size() ? want_align[next] : 1;
+            int g_out_max = next < steps.size() && want_in[next] ? want_in[next] : L.rows;
+            int out_align = next < steps.size() ? want_align[next] : 1;
+            if (graph) { /* its readers' wishes */
+                g_out_max = g_want[s] ? g_want[s] : L.rows;
+                out_align = a_want[s];
+            }
             const hq_layer_image &img = pm.img[st.packed];
             ConvTiles ct;
             const std::string why =
@@ -355,7 +445,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             /* plain: one descriptor, or the bands of plan_conv_bands below, as before K chunks */
             const bool plain = in_g == L.in.c && (!why.empty() || ct.g_out == L.rows);
             if (!plain) {
-                const uint32_t o = scratch[s % 2],
+                const uint32_t o = out_buf(s, cur_shape),
                                os = align((uint32_t)(cur_shape.c * cur_shape.h * cur_shape.w), 64);
                 std::string e = emit_conv_tiles(L, st.li, st.pool, img, ct, cur_in, cur_stride, o,
                                                 os, (uint32_t)p.batch, lay, out);
@@ -411,7 +501,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
                 tiles.row_chunk = L.rows;
             }
             if (tiles.tiled() || grouped) {
-                const uint32_t out_addr = last ? logits : scratch[s % 2];
+                const uint32_t out_addr = last ? logits : out_buf(s, cur_shape);
                 const uint32_t out_stride = last ? n_classes * 4 : align(L.rows, 64);
                 std::string e =
                     emit_dense_tiles(L, st.li, img, tiles, last, cur_in, cur_stride, out_addr,
@@ -459,7 +549,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             d.out_addr = logits;
             d.out_stride = per_out;
         } else {
-            d.out_addr = scratch[s % 2];
+            d.out_addr = out_buf(s, cur_shape);
             d.out_stride = align(per_out, 64);
         }
         cur_in = d.out_addr;
@@ -486,6 +576,9 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             out->layers.push_back(t);
         }
     }
+    if (out->layers.empty())
+        return "no layer of the network runs on the accelerator (the CPU fallback runs between "
+               "its descriptors)";
     if (out->layers.size() > HQ_ACCEL_MAX_DESC)
         return "the tiled network needs " + std::to_string(out->layers.size()) +
                " descriptors, the accelerator runs at most " + std::to_string(HQ_ACCEL_MAX_DESC);
@@ -508,12 +601,21 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     n.mode = p.mode;
     /* A tiled network, or one whose class index does not fit the untiled runtime's byte,
      * runs on accel_runtime_tiled (uint32 predictions, after the rest of the image). */
-    if (out->layers.size() != steps.size() || n_classes > 256) {
+    if (out->layers.size() != steps.size() || n_classes > 256 || !out->cpu_ops.empty()) {
         n.version = HQ_ACCEL_NET_VERSION_TILED;
         const uint32_t before_preds = lay.next;
         n.preds_addr = lay.take((uint64_t)p.n_images * 4);
         out->images_bytes += lay.next - before_preds;
         out->per_image_bytes += 4;
+        out->end = lay.next;
+    }
+    if (!out->cpu_ops.empty()) { /* the CPU fallback's table, for the tiled runtime */
+        std::vector<uint8_t> ops(out->cpu_ops.size() * sizeof(hq_cpu_op));
+        for (size_t i = 0; i < out->cpu_ops.size(); i++)
+            std::memcpy(ops.data() + i * sizeof(hq_cpu_op), &out->cpu_ops[i].op, sizeof(hq_cpu_op));
+        n.cpu_ops_addr = lay.take(ops.size(), 64);
+        n.n_cpu_ops = (uint32_t)out->cpu_ops.size();
+        out->segments.push_back({n.cpu_ops_addr, std::move(ops)});
         out->end = lay.next;
     }
     n.n_layers = (uint32_t)out->layers.size();

@@ -10,6 +10,7 @@ extern "C" {
 #include "layout/layout.h"
 }
 #include "accel/accel_config.h"
+#include "cpu_fallback.h"
 #include "hq_accel_net.h"
 #include "hq_accel_regmap.h"
 
@@ -36,6 +37,7 @@ struct NetLayer {
 struct DramImage {
     std::vector<DramSegment> segments;
     std::vector<NetLayer> layers;
+    std::vector<CpuOp> cpu_ops; /* the CPU fallback's ops, in the order they run */
     hq_accel_net net{};
     uint32_t end = 0; /* first address past the image */
     /* The share of the image that grows with the image count (test images, logits,

@@ -12,6 +12,7 @@ namespace hq::accel {
 static nlohmann::json layer_json(const LayerReport &l) {
     nlohmann::json j = {{"name", l.name}, {"invocations", l.invocations}};
     layer_stats_to_json(l.sum, j); /* accel_stats.h: the fields' table */
+    if (l.cpu) j["cpu_cycles"] = l.cpu_cycles;
     return j;
 }
 
@@ -42,6 +43,8 @@ nlohmann::json RunReport::to_json() const {
                         {"sim_seconds", sim_seconds},
                         {"cpu_instructions", cpu_instructions},
                         {"commands", commands},
+                        {"runtime_cpu_cycles", runtime_cpu_cycles},
+                        {"cpu_fallback_cycles", cpu_fallback_cycles},
                         {"exit_code", exit_code}};
     if (!error.empty()) j["error"] = error;
     if (synthetic) /* synthetic inputs have no labels: no accuracy, only the comparison */

@@ -45,8 +45,6 @@ int hq_layer_accel_check(const hq_model *m, int i, char *why, size_t whylen) {
     const char *what = NULL;
     if (l->kind > HQ_LAYER_MAXPOOL)
         what = "no accelerator unit";
-    else if (l->src)
-        what = "reads an earlier layer than the previous one";
     else if (hq_layer_groups(l) > 1)
         what = "grouped/depthwise conv";
     else if (l->kind == HQ_LAYER_MAXPOOL && (l->stride != l->k || l->pad))
@@ -58,8 +56,8 @@ int hq_layer_accel_check(const hq_model *m, int i, char *why, size_t whylen) {
         what = "int8 input";
     if (!what) return 0;
     return hq_errf(why, whylen,
-                   "layer %d (%s): %s: the accelerator has no unit for it and the firmware's "
-                   "CPU fallback does not run it yet (docs/arith.md section 7a)",
+                   "layer %d (%s): %s: the accelerator has no unit for it, the firmware's CPU "
+                   "fallback runs it (docs/accel.md)",
                    i, name, what);
 }
 

@@ -26,6 +26,8 @@ SKIP = {
     "~/.local/bin/hqsim": "the installed hqsim; e2e_install_prefix installs and runs it",
     "ctest": "runs the test suites",
 }
+# Scripts of the source tree that run (in the work folder) like the hqsim lines.
+RUN_SCRIPTS = {"scripts/onnx-zoo.py"}
 # hqsim lines left out, with the reason.
 SKIP_HQSIM = {
     "--gdb": "waits for a debugger; the gdb session is the test vp_run_gdb_session",
@@ -69,10 +71,11 @@ def rewrite(words, src, build):
         if "--qat-epochs" in w:
             set_option(w, "--qat-epochs", "1")
             set_option(w, "--train-images", "2000")
-        set_option(w, "--calib", "200")
+        if "--synthetic-inputs" not in w:  # a model without a dataset calibrates on those
+            set_option(w, "--calib", "200")
     elif sub == "eval":
         set_option(w, "--images", "200")
-    elif sub == "run" and "--fw" not in w[2:3]:
+    elif sub == "run" and "--fw" not in w[2:3] and "--synthetic-inputs" not in w:
         set_option(w, "--images", "20")
     out = [os.path.join(build, "sw", "cli", "hqsim")]
     for a in w[1:]:
@@ -115,6 +118,14 @@ def main():
     os.makedirs(work)
     failures, ran = [], 0
     for words in command_lines(readme):
+        if words[0] in RUN_SCRIPTS:
+            cmd = ["/usr/bin/python3", os.path.join(src, words[0])] + words[1:]
+            p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=600)
+            ran += 1
+            print(f"{'ok' if p.returncode == 0 else 'FAIL'} ({p.returncode}): {shlex.join(words)}")
+            if p.returncode != 0:
+                failures.append(f"{shlex.join(cmd)} exited {p.returncode}:\n{p.stderr[-2000:]}")
+            continue
         if words[0] != "hqsim":
             if words[0] not in SKIP:
                 failures.append(f"not an hqsim command and not in SKIP: {shlex.join(words)}")

@@ -5,6 +5,7 @@
  * runtime of the untiled networks, and with it their CPU cycles, stays exactly as it was. Exit
  * status: 0, or HQ_ACCEL_EXIT_* (accelerator errors: 16 + ERR_* code). */
 #include "accel_runtime_common.h"
+#include "cpu_ops.h"
 #include "hq_accel_net.h"
 #include "hq_arith.h"
 #include "hq_csr.h"
@@ -24,6 +25,35 @@ static void point_batch(const volatile hq_accel_net *n, volatile hq_accel_desc *
     }
 }
 
+/* An address of batch 0 moved to batch img: within the first image or its logits it moves
+ * with them; activation scratch holds the whole batch, so it stays. */
+static uint32_t batch_addr(const volatile hq_accel_net *n, uint32_t a, uint32_t img) {
+    if (a - n->in_addr < n->in_stride) return a + img * n->in_stride;
+    if (a - n->logits_addr < n->n_classes * 4) return a + img * n->n_classes * 4;
+    return a;
+}
+
+/* The CPU fallback ops that run before descriptor l, from op k on, on images img..img+nb-1;
+ * returns the next op. Each op's mcycle is summed into its table entry. */
+static uint32_t run_cpu_ops(const volatile hq_accel_net *n, uint32_t k, uint32_t l, uint32_t img,
+                            uint32_t nb) {
+    volatile hq_cpu_op *ops = (volatile hq_cpu_op *)(uintptr_t)n->cpu_ops_addr;
+    for (; k < n->n_cpu_ops && ops[k].before == l; k++) {
+        volatile hq_cpu_op *op = &ops[k];
+        const uint64_t t = rdcycle64();
+        const uint32_t in = batch_addr(n, op->in_addr, img), in2 = op->in2_addr;
+        const uint32_t out = batch_addr(n, op->out_addr, img);
+        for (uint32_t i = 0; i < nb; i++)
+            hq_cpu_op_run(op, (const uint8_t *)(uintptr_t)(in + i * op->in_stride),
+                          (const uint8_t *)(uintptr_t)(in2 + i * op->in2_stride),
+                          (uint8_t *)(uintptr_t)(out + i * op->out_stride));
+        const uint64_t c = ((uint64_t)op->cycles_hi << 32 | op->cycles_lo) + rdcycle64() - t;
+        op->cycles_lo = (uint32_t)c;
+        op->cycles_hi = (uint32_t)(c >> 32);
+    }
+    return k;
+}
+
 HQ_RUNTIME_CHECK_TABLE(HQ_ACCEL_NET_VERSION_TILED, "accel runtime (tiled): no tiled network table")
 
 int main(void) {
@@ -41,10 +71,14 @@ int main(void) {
         for (uint32_t l = 0; l < L; l++)
             desc[l].batch = nb;
         const int chain = net->mode & HQ_ACCEL_NET_CHAIN;
-        for (uint32_t l = 0; l < L; l += chain ? L : 1) {
+        const volatile hq_cpu_op *ops = (const volatile hq_cpu_op *)(uintptr_t)net->cpu_ops_addr;
+        uint32_t k = 0, run;
+        for (uint32_t l = 0; l < L; l += run) {
+            k = run_cpu_ops(net, k, l, img, nb);
+            /* a chain runs up to the next CPU op */
+            run = !chain ? 1 : k < net->n_cpu_ops ? ops[k].before - l : L - l;
             hq_accel_result r;
-            if (hq_accel_run(&dev, net->desc_addr + l * HQ_ACCEL_DESC_BYTES, chain ? L : 1, &r,
-                             100000000u)) {
+            if (hq_accel_run(&dev, net->desc_addr + l * HQ_ACCEL_DESC_BYTES, run, &r, 100000000u)) {
                 printf("accel runtime: timeout in descriptor %lu of image %lu\n", (unsigned long)l,
                        (unsigned long)img);
                 net->status = HQ_ACCEL_EXIT_TIMEOUT;
@@ -52,7 +86,7 @@ int main(void) {
             }
             commands++;
             if (r.err) {
-                uint32_t bad = chain ? r.err_desc : l;
+                uint32_t bad = chain ? l + r.err_desc : l;
                 printf(
                     "accel runtime: accelerator error %u (%s) in descriptor %lu, images %lu..%lu, "
                     "address 0x%08lx\n",
@@ -65,6 +99,7 @@ int main(void) {
                 return HQ_ACCEL_EXIT_ACCEL_ERROR + (int)r.err;
             }
         }
+        run_cpu_ops(net, k, L, img, nb);
         for (uint32_t i = 0; i < nb; i++)
             preds[img + i] = (uint32_t)hq_argmax_i32(logits + (size_t)(img + i) * C, (int)C);
     }
