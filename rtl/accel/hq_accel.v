@@ -346,7 +346,8 @@ module hq_accel #(
     wire [$clog2(BPW)-1:0] wr_off;
     wire        b_en, wr_cmd, wr_err;
     wire [31:0] b_idx, wr_addr, wr_len, wr_err_addr;
-    wire [7:0]  b_data, b_old;
+    wire [7:0]  b_data;
+    wire        b_max;
     hq_accel_ctrl #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
                     .NB_MAX(NB_MAX), .BB(BB), .DW(DW), .MAX_ROWS(MAX_ROWS),
                     .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES),
@@ -376,7 +377,7 @@ module hq_accel #(
         .row_bias(row_bias), .row_mult(row_mult), .row_shift(row_shift),
         .row_lo_shift(row_lo_shift), .row_last(row_last),
         .out_valid(out_valid), .out_ready(out_ready), .out_acc(out_acc), .out_y(out_y),
-        .wr_off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data), .b_old(b_old),
+        .wr_off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data), .b_max(b_max),
         .wr_cmd(wr_cmd), .wr_addr(wr_addr), .wr_len(wr_len), .wr_idle(wr_idle),
         .wr_err(wr_err), .wr_err_addr(wr_err_addr),
         .busy(busy), .add_wr(add_wr), .add_macs(add_macs), .inc_layers(inc_layers),
@@ -385,7 +386,7 @@ module hq_accel #(
     // ---- write engine (with the output buffer) ----
     hq_axi_wr #(.DW(DW), .BUF_BYTES(OBUF_BYTES + BPW)) u_wr (
         .clk(clk), .rst(rst), .off(wr_off), .b_en(b_en), .b_idx(b_idx), .b_data(b_data),
-        .b_old(b_old),
+        .b_max(b_max),
         .cmd_valid(wr_cmd), .cmd_addr(wr_addr), .cmd_len(wr_len), .idle(wr_idle),
         .err(wr_err), .err_addr(wr_err_addr),
         .m_awaddr(m_axi_awaddr), .m_awlen(m_axi_awlen), .m_awsize(m_axi_awsize),

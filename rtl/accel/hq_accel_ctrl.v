@@ -116,7 +116,7 @@ module hq_accel_ctrl #(
     output wire        b_en,
     output wire [31:0] b_idx,
     output wire [7:0]  b_data,
-    input  wire [7:0]  b_old,              // the output buffer's byte at b_idx (pooling)
+    output wire        b_max,              // write max(buffer byte, b_data) (pooling)
     output reg         wr_cmd,
     output reg  [31:0] wr_addr,
     output reg  [31:0] wr_len,
@@ -235,11 +235,12 @@ module hq_accel_ctrl #(
     wire [15:0] conv_h = is_pool ? f_in_h : conv_h17[15:0];
     wire [15:0] conv_w = is_pool ? f_in_w : conv_w17[15:0];
     reg  [16:0] kk, k2c;
-    reg  [31:0] conv_hw, macs;
+    reg  [31:0] conv_hw, macs, row_step;
     always @(posedge clk) begin
         kk      <= {9'd0, f_kernel} * {9'd0, f_kernel};
         k2c     <= kk * {1'b0, f_in_c};
         conv_hw <= {16'd0, conv_h} * {16'd0, conv_w};
+        row_step <= {16'd0, f_out_w} * {16'd0, f_out_c};   // a row of pooled positions
     end
     assign ic_in_h   = f_in_h;
     assign ic_in_w   = f_in_w;
@@ -250,9 +251,10 @@ module hq_accel_ctrl #(
     assign ic_pad_top = is_pool ? 8'd0 : pad_top;
     // one image's int32 partial sums: every position before pooling x ROWS (the partial-sum
     // area, descriptor.h psum_bytes); PSUM_OUT writes them instead of the outputs
-    wire [15:0] pos_h     = is_conv ? conv_h : 16'd1;
-    wire [15:0] pos_w     = is_conv ? conv_w : 16'd1;
-    wire [63:0] psum64    = {48'd0, pos_h} * {48'd0, pos_w} * {48'd0, f_rows} * 64'd4;
+    // (registered after conv_hw: one multiplier per cycle, CHECK_CYCLES waits for it)
+    reg  [63:0] psum64;
+    always @(posedge clk)
+        psum64 <= {32'd0, is_conv ? conv_hw : 32'd1} * {48'd0, f_rows} * 64'd4;
     wire [31:0] out_bytes = psum_out ? psum64[31:0] : out48[31:0];
     assign ic_conv_h = conv_h;
     assign ic_conv_w = conv_w;
@@ -379,8 +381,9 @@ module hq_accel_ctrl #(
     end
 
     // the checks settle: the registered products (3 cycles), then chk_q / hbad_q (1); a conv
-    // waits for its dividers too (started in S_CHECK's first cycle, 17 bits, then chk_q)
-    wire [5:0] CHECK_CYCLES = is_conv ? 6'd20 : 6'd4;
+    // waits for its dividers too (started in S_CHECK's first cycle, 17 bits, then conv_hw,
+    // psum64 and chk_q)
+    wire [5:0] CHECK_CYCLES = is_conv ? 6'd21 : 6'd4;
     localparam [5:0] HCHECK_CYCLES = 6'd4;
     reg  [5:0] settle;
     reg  [7:0] chk_q;
@@ -468,35 +471,53 @@ module hq_accel_ctrl #(
     assign vb_data = c_data;
 
     // ---- per-row buffers: requantization parameters and lo_shift ----
-    reg [31:0] p_bias  [0:MAX_ROWS-1];
-    reg [30:0] p_mult  [0:MAX_ROWS-1];
-    reg [5:0]  p_shift [0:MAX_ROWS-1];
-    reg [31:0] p_lsh   [0:MAX_ROWS/4-1];   // lo_shift bytes, four per word
+    // The parameters and the partial sums are block RAM (docs/fpga.md): one write port and
+    // one registered read port that reads ahead at srow's next value, so the register holds
+    // row srow's entry when the tile takes it. lo_shift (3 bits a row, four rows a word) is
+    // small distributed RAM read at any address: the dense decoder runs ahead of the tile.
+    reg [68:0] p_mem   [0:MAX_ROWS-1];     // {rq_shift, rq_mult, bias}
+    reg [68:0] p_q;                        // row srow's parameters
+    reg [11:0] p_lsh   [0:MAX_ROWS/4-1];   // lo_shift, four rows per word
     reg [15:0] srow;                       // next row to hand to the tile
     reg [15:0] orow;                       // next row output
     reg [1:0]  osub;                       // byte of an int32 output being written
     wire [RW-1:0] sr = srow[RW-1:0];
-    wire [31:0] lsw = p_lsh[sr[RW-1:2]];
-    wire [7:0]  lsb = lsw[sr[1:0]*8 +: 8];
+    wire [11:0] lsw = p_lsh[sr[RW-1:2]];
+    wire [2:0]  lsb = lsw[sr[1:0]*3 +: 3];
     assign row_valid    = state == S_W_WAIT && srow < f_rows && !rd_err;
+    wire   row_fire     = row_valid && row_ready;
+    wire   p_we         = state == S_P_WAIT && c_fire && osub[1];
+    wire [15:0] srow_nx = rst ? srow :
+                          (state == S_P_ISSUE || state == S_W_ISSUE) ? 16'd0 :
+                          (p_we || row_fire) ? srow + 16'd1 : srow;
+    always @(posedge clk) begin
+        if (p_we) p_mem[sr] <= {c_data[5:0], mult_q[30:0], bias_q};
+        p_q <= p_mem[srow_nx[RW-1:0]];
+    end
     // K-split: the tile adds the bias to its accumulator mod 2^32, so the earlier chunks'
     // partial sum enters with it (acc + psum + bias, as output_unit.cpp adds them); a chunk
     // before the last adds no bias
     localparam QW = $clog2(OBUF_BYTES / 4);
+    // (q_base changes only when a position's rows are all out, before S_W_ISSUE)
     reg  [31:0] q_mem [0:OBUF_BYTES/4-1];  // one image's partial sums (FLAG_PSUM_IN)
+    reg  [31:0] q_q;                       // the partial sum of row srow
     reg  [31:0] q_base;                    // this position's first partial sum: pos x ROWS
-    wire [31:0] q_idx = q_base + {16'd0, srow};
-    wire [31:0] q_sum = psum_in ? q_mem[q_idx[QW-1:0]] : 32'd0;
-    assign row_bias     = (psum_out ? 32'd0 : p_bias[sr]) + q_sum;
-    assign row_mult     = {1'b0, p_mult[sr]};
-    assign row_shift    = p_shift[sr];
-    assign row_lo_shift = (f_lo != 8'd0) ? lsb[4:0] : 5'd0;
+    wire [31:0] q_idx = q_base + {16'd0, srow_nx};
+    always @(posedge clk) begin
+        if (state == S_Q_WAIT && c_fire) q_mem[words[QW-1:0]] <= c_data;
+        q_q <= q_mem[q_idx[QW-1:0]];
+    end
+    wire [31:0] q_sum = psum_in ? q_q : 32'd0;
+    assign row_bias     = (psum_out ? 32'd0 : p_q[31:0]) + q_sum;
+    assign row_mult     = {1'b0, p_q[62:32]};
+    assign row_shift    = p_q[68:63];
+    assign row_lo_shift = (f_lo != 8'd0) ? {2'd0, lsb} : 5'd0;
     assign row_last     = srow + 16'd1 == f_rows;
     // second read port of the lo_shift table: the dense decoder's row (it runs ahead)
     wire [RW-1:0] dr  = dec_row[RW-1:0];
-    wire [31:0]   dlw = p_lsh[dr[RW-1:2]];
-    wire [7:0]    dlb = dlw[dr[1:0]*8 +: 8];
-    assign dec_lo_shift = (f_lo != 8'd0) ? dlb[2:0] : 3'd0;
+    wire [11:0]   dlw = p_lsh[dr[RW-1:2]];
+    wire [2:0]    dlb = dlw[dr[1:0]*3 +: 3];
+    assign dec_lo_shift = (f_lo != 8'd0) ? dlb : 3'd0;
 
     // ---- output positions (conv: one per K-vector; max-pool: one per IN_C bytes) and the
     // pooling window they fall in: (py, px) the pooled position, (dy, dx) inside the window ----
@@ -506,7 +527,9 @@ module hq_accel_ctrl #(
     wire        pos_last   = pos_last_x && pos_y == conv_h - 16'd1;
     wire        win_keep   = py < f_out_h && px < f_out_w; // rows/columns past the last window drop
     wire        win_first  = dy == 8'd0 && dx == 8'd0;
-    wire [31:0] win_base   = ({16'd0, py} * {16'd0, f_out_w} + {16'd0, px}) * {16'd0, f_out_c};
+    // the window's first output, (py * OUT_W + px) * OUT_C, stepped with the position (no
+    // multiplier in the output buffer's address path)
+    reg  [31:0] win_base, win_row;         // win_row: py * OUT_W * OUT_C
     wire        ic_fire    = ic_valid && ic_ready;
     assign ic_ready = state == S_M_RUN;
     assign ic_stop  = tile_rst;
@@ -514,8 +537,6 @@ module hq_accel_ctrl #(
     // ---- outputs into the write engine's buffer (uint8 with ReLU, else int32 LE) ----
     wire collecting = state == S_W_WAIT || state == S_I_WAIT;
     wire pooling    = state == S_M_RUN;
-    wire [7:0] new_y = pooling ? ic_data : out_y;
-    wire [7:0] max_y = (win_first || new_y > b_old) ? new_y : b_old;
     assign out_ready = collecting && (relu || osub == 2'd3);
     wire   out_take  = collecting && out_valid; // a row's output (or one byte of an int32)
     assign b_en   = (collecting && out_valid && (!is_conv || win_keep)) ||
@@ -525,7 +546,10 @@ module hq_accel_ctrl #(
     assign b_idx  = pooling ? win_base + {16'd0, ch} :
                     !relu ? {i32_idx[29:0], osub} :
                     is_conv ? win_base + {16'd0, orow} : {16'd0, orow};
-    assign b_data = pooling ? max_y : !relu ? out_acc[osub*8 +: 8] : is_conv ? max_y : out_y;
+    assign b_data = pooling ? ic_data : !relu ? out_acc[osub*8 +: 8] : out_y;
+    // max-pooling in place: the first output of a window is written, the others keep the
+    // maximum (the write engine compares with the buffer's byte)
+    assign b_max  = (pooling || (relu && is_conv)) && !win_first;
 
     // ---- control words ----
     assign c_ready = state == S_D_WAIT || state == S_H_WAIT || state == S_S_WAIT ||
@@ -662,7 +686,8 @@ module hq_accel_ctrl #(
                 end
                 S_S_WAIT: begin
                     if (c_fire) begin
-                        p_lsh[words[RW-3:0]] <= c_data;
+                        p_lsh[words[RW-3:0]] <= {c_data[26:24], c_data[18:16], c_data[10:8],
+                                                 c_data[2:0]};
                         if (sbad) bad <= 1'b1;
                     end
                     if (rd_idle && !rd_cmd &&
@@ -735,10 +760,7 @@ module hq_accel_ctrl #(
                                 // rq_mult >= 2^31, rq_shift > 62 or non-zero pad bytes
                                 if (mult_q[31] || c_data[7:0] > 8'd62 || c_data[31:8] != 24'd0)
                                     bad <= 1'b1;
-                                p_bias[sr]  <= bias_q;
-                                p_mult[sr]  <= mult_q[30:0];
-                                p_shift[sr] <= c_data[5:0];
-                                srow <= srow + 16'd1;
+                                srow <= srow + 16'd1;   // p_mem written by p_we
                                 osub <= 2'd0;
                             end
                         endcase
@@ -779,7 +801,6 @@ module hq_accel_ctrl #(
                     end
                 end
                 S_Q_WAIT: begin
-                    if (c_fire) q_mem[words[QW-1:0]] <= c_data;
                     if (rd_idle && !rd_cmd && (rd_err || words == (q_bytes >> 2))) begin
                         if (rd_err) begin
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
@@ -819,6 +840,8 @@ module hq_accel_ctrl #(
                             pos_x <= 16'd0;
                             py    <= 16'd0;
                             px    <= 16'd0;
+                            win_base <= 32'd0;
+                            win_row  <= 32'd0;
                             dy    <= 8'd0;
                             dx    <= 8'd0;
                             ch    <= 16'd0;
@@ -974,18 +997,24 @@ module hq_accel_ctrl #(
                     if (dy == pool1 - 8'd1) begin
                         dy <= 8'd0;
                         py <= py + 16'd1;
-                    end else dy <= dy + 8'd1;
+                        win_row  <= win_row + row_step;
+                        win_base <= win_row + row_step;
+                    end else begin
+                        dy <= dy + 8'd1;
+                        win_base <= win_row;
+                    end
                 end else begin
                     pos_x <= pos_x + 16'd1;
                     if (dx == pool1 - 8'd1) begin
                         dx <= 8'd0;
                         px <= px + 16'd1;
+                        win_base <= win_base + {16'd0, f_out_c};
                     end else dx <= dx + 8'd1;
                 end
             end
         end
     end
-    wire unused_bits = ^{d[255:224], h[95:88], lsb[7:5], dlb[7:3], rg_start[47:35],
+    wire unused_bits = ^{d[255:224], h[95:88], rg_start[47:35],
                          rg_bits[47:32], rg_end[47:32], q_idx[31:QW], i32_idx[31:30],
                          div_busy_h, div_busy_w};
 endmodule

@@ -4,6 +4,12 @@
 // most 256 beats that never cross 4 KiB, WSTRB masking the bytes before the start and after
 // the end. The address of a burst is sent before its data; several bursts may await their
 // responses. An error response sets err/err_addr (the command's address) until the next one.
+// The buffer is block RAM: one write port and one registered read port (docs/fpga.md). A
+// byte write with b_max (max-pooling in place) reads the old word in its cycle and writes
+// the larger byte one cycle later; a write to the same byte in between is forwarded. The
+// read port serves the bursts while a command runs: it reads the next word ahead (widx's
+// next value), so m_wdata holds word widx. A command must come at least two cycles after
+// the last byte write (the command unit's states take longer).
 `default_nettype none
 module hq_axi_wr #(
     parameter DW        = 64,
@@ -16,7 +22,7 @@ module hq_axi_wr #(
     input  wire          b_en,
     input  wire [31:0]   b_idx,
     input  wire [7:0]    b_data,
-    output wire [7:0]    b_old,             // the byte at b_idx now (max-pooling in place)
+    input  wire          b_max,             // write max(the byte at b_idx, b_data) (pooling)
     // command
     input  wire          cmd_valid,         // taken when idle
     input  wire [31:0]   cmd_addr,          // cmd_addr % BPW == off
@@ -45,12 +51,33 @@ module hq_axi_wr #(
     localparam WORDS = (BUF_BYTES + BPW - 1) / BPW;
     localparam AW    = $clog2(WORDS);
     reg [DW-1:0] mem [0:WORDS-1];
+    reg [DW-1:0] rdata;                     // the read port's register
 
-    wire [31:0] pos = {{(32-SH){1'b0}}, off} + b_idx;
+    // write pipeline: a max write waits one cycle for the old word
+    wire [31:0]   pos = {{(32-SH){1'b0}}, off} + b_idx;
+    reg           p_en, p_max;              // the byte write of the previous cycle
+    reg [AW+SH-1:0] p_pos;
+    reg [7:0]     p_data;
+    reg           f_en;                     // the byte written at the last edge (forwarding)
+    reg [AW+SH-1:0] f_pos;
+    reg [7:0]     f_data;
+    wire [7:0]    ram_old = rdata[p_pos[SH-1:0]*8 +: 8];
+    wire [7:0]    old_b   = (f_en && f_pos == p_pos) ? f_data : ram_old;
+    wire [7:0]    w_byte  = (p_max && old_b > p_data) ? old_b : p_data;
+    always @(posedge clk) begin
+        p_en   <= b_en && !rst;
+        p_max  <= b_max;
+        p_pos  <= pos[AW+SH-1:0];
+        p_data <= b_data;
+        f_en   <= p_en && !rst;
+        f_pos  <= p_pos;
+        f_data <= w_byte;
+    end
+    wire [BPW-1:0] lane_we = p_en ? ({{(BPW-1){1'b0}}, 1'b1} << p_pos[SH-1:0]) : {BPW{1'b0}};
+    integer li;
     always @(posedge clk)
-        if (b_en) mem[pos[AW+SH-1:SH]][pos[SH-1:0]*8 +: 8] <= b_data;
-    wire [DW-1:0] old_word = mem[pos[AW+SH-1:SH]];
-    assign b_old = old_word[pos[SH-1:0]*8 +: 8];
+        for (li = 0; li < BPW; li = li + 1)
+            if (lane_we[li]) mem[p_pos[AW+SH-1:SH]][li*8 +: 8] <= w_byte;
 
     assign m_awsize  = SH[2:0];
     assign m_awburst = 2'b01;
@@ -71,7 +98,6 @@ module hq_axi_wr #(
     wire [31:0] lim = (page_words < 32'd256) ? page_words : 32'd256;
     wire [31:0] burst = (words_left < lim) ? words_left : lim;
 
-    assign m_wdata = mem[widx[AW-1:0]];
     assign m_wlast = (wcnt == 8'd0);
     // word 0 starts at lane lo0, the last word ends at lane hi_last
     wire [BPW-1:0] ones = {BPW{1'b1}};
@@ -86,6 +112,13 @@ module hq_axi_wr #(
     wire fire_aw = m_awvalid && m_awready;
     wire fire_w  = m_wvalid && m_wready;
     wire fire_b  = m_bvalid && m_bready;
+    // the read port: the next word of the burst while a command runs, else the word of the
+    // byte written now (its old value for a max write)
+    wire [31:0] widx_nx = (!active && cmd_valid) ? 32'd0 : (active && fire_w) ? widx + 32'd1 : widx;
+    wire [AW-1:0] raddr = (active || cmd_valid) ? widx_nx[AW-1:0] : pos[AW+SH-1:SH];
+    always @(posedge clk) rdata <= mem[raddr];
+    assign m_wdata = rdata;
+
     wire [31:0] last_byte = {{(32-SH){1'b0}}, cmd_addr[SH-1:0]} + cmd_len - 32'd1;
 
     always @(posedge clk) begin
@@ -142,6 +175,6 @@ module hq_axi_wr #(
                 active <= 1'b0;
         end
     end
-    wire unused_pos = ^pos[31:AW+SH];
+    wire unused_pos = ^{pos[31:AW+SH], widx_nx[31:AW]};
 endmodule
 `default_nettype wire
