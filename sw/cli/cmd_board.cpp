@@ -149,6 +149,13 @@ static int cmd_image(int argc, char **argv) {
             std::fprintf(stderr, "hqsim %s: %s: %s\n", CMD, model_path, e.c_str());
             break;
         }
+        if (!img.cpu_ops.empty()) { /* the board has no CPU to run them: refuse, never skip */
+            std::fprintf(stderr,
+                         "hqsim %s: %s: %zu layer(s) need the CPU fallback (first: %s), which "
+                         "the board does not run; use hqsim run\n",
+                         CMD, model_path, img.cpu_ops.size(), img.cpu_ops[0].name.c_str());
+            break;
+        }
         const int C = m.n_classes;
         std::vector<int32_t> logits((size_t)images * C);
         std::vector<int> preds((size_t)images);

@@ -2128,6 +2128,13 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: %s\n", o.model.c_str(), e.c_str());
         return 2;
     }
+    if (!img.cpu_ops.empty()) { /* the bench has no CPU: refuse rather than skip the layers */
+        std::fprintf(stderr,
+                     "%s: %zu layer(s) need the CPU fallback (first: %s); the bench "
+                     "runs accelerator descriptors only\n",
+                     o.model.c_str(), img.cpu_ops.size(), img.cpu_ops[0].name.c_str());
+        return 2;
+    }
     unsigned used_flags = 0;
     for (const hq::accel::NetLayer &nl : img.layers)
         used_flags |= nl.desc.flags;

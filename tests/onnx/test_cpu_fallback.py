@@ -141,10 +141,37 @@ def grouped():
              want_cpu=("cpu:add", "cpu:regroup"), run_args=("--timing", timing))
 
 
+def board_refuses():
+    """`hqsim board image` writes only the accelerator's descriptors (the board has no CPU):
+    a model that needs the CPU fallback is refused by name, never written without its CPU
+    layers (which would give the board wrong logits)."""
+    i = []
+    c = 2
+    nodes = [conv("c1", "x", "a", 1, c, 3, i, pad=1), n("Relu", ["a"], ["ar"], name="r1"),
+             conv("c2", "ar", "b", c, c, 3, i, pad=1),
+             n("Add", ["b", "ar"], ["s"], name="add1"), n("Relu", ["s"], ["sr"], name="r2")]
+    src = save("board", nodes + head("sr", c, i, classes=10), i, ("N", 1, 28, 28), ("N", 10),
+               checked=True)
+    rc, out = hqsim("import", src, "-o", path("board.hqm"))
+    check(rc == 0, f"board import: {out}")
+    rc, out = hqsim("quantize", path("board.hqm"), "--policy", "uniform8", "--synthetic-inputs",
+                    "8", "--quiet", "-o", path("board_q.hqm"))
+    check(rc == 0, f"board quantize: {out}")
+    dst = path("board.json")
+    if os.path.exists(dst):
+        os.remove(dst)
+    rc, out = hqsim("board", "image", path("board_q.hqm"), "--images", "1", "-o", dst)
+    check(rc == 2 and "CPU fallback" in out and "cpu:add" in out and not os.path.exists(dst),
+          f"board image of a model with CPU layers: exit {rc}, wrote {os.path.exists(dst)}: "
+          f"{out[-600:]}")
+    print(f"board_refuses: exit {rc}: {out.strip()[-200:]}")
+
+
 residual()
 depthwise()
 grouped()
 spatial_1x1()
 heterogeneous()
+board_refuses()
 print(f"test_cpu_fallback: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
