@@ -111,13 +111,16 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     rp.num("cycles_per_row", &cfg->param_cycles_per_row, 0, 10000);
     const Keys sm = top.sub("stream");
     sm.o.allow_only({"comment", "enabled", "row_cycles", "int32_row_cycles", "image_cycles",
-                     "position_cycles", "im2col_bytes_per_cycle"});
+                     "position_cycles", "im2col_bytes_per_cycle", "vector_cycles",
+                     "transfer_cycles"});
     sm.flag("enabled", &cfg->stream);
     sm.num("row_cycles", &cfg->stream_row_cycles, 0, 10000);
     sm.num("int32_row_cycles", &cfg->stream_int32_row_cycles, 0, 10000);
     sm.num("image_cycles", &cfg->stream_image_cycles, 0, 1e6);
     sm.num("position_cycles", &cfg->stream_position_cycles, 0, 10000);
     sm.num("im2col_bytes_per_cycle", &cfg->im2col_bytes_per_cycle, 0.01, 4096);
+    sm.num("vector_cycles", &cfg->stream_vector_cycles, 0, 10000);
+    sm.u("transfer_cycles", &cfg->stream_transfer_cycles, 0, 10000);
 }
 
 /* Each entry is {"pj": value, "source": "..."}; the source is required so that every number in

@@ -62,6 +62,10 @@ struct AccelConfig {
     bool stream{};
     double stream_row_cycles{}, stream_int32_row_cycles{}, stream_image_cycles{};
     double stream_position_cycles{}, im2col_bytes_per_cycle{};
+    /* stream: cycles the im2col unit adds per K-vector; cycles every transfer waits before
+     * it starts (the RTL's issue state and bus turnaround) */
+    double stream_vector_cycles{};
+    unsigned stream_transfer_cycles{};
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
     uint32_t weight_buffer{}, act_buffer{}, out_buffer{};
     bool double_buffer{};

@@ -75,6 +75,7 @@ struct LayerEngine::Run {
     }
     /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. */
     bool dma(bool write, uint64_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end) {
+        if (e.cfg_.stream) at += e.cfg_.stream_transfer_cycles; /* the RTL's issue cost */
         sc_core::sc_time t(at * period_ps, sc_core::SC_PS);
         uint64_t bad = 0;
         bool ok =
@@ -651,13 +652,14 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
     const bool conv = D.op == HQ_ACCEL_OP_CONV;
     /* one vector's rows: each row's beats and stalls plus row_cycles, at least the int32
      * collection; ideal = the beats alone (compute), cost = with stalls (+ outlier) */
-    uint64_t rows_t = 0, ideal = 0, cost = 0;
+    double rows_t = 0;
+    uint64_t ideal = 0, cost = 0;
     const bool int32_out = !d.relu() || d.psum_out();
     if (w) {
         for (unsigned r = 0; r < D.rows; r++) {
             double per = w->row_cost[r] + c.stream_row_cycles;
             if (int32_out) per = std::max(per, c.stream_int32_row_cycles);
-            rows_t += (uint64_t)std::ceil(per - 1e-9);
+            rows_t += per;
             ideal += w->nbeats;
             cost += w->row_cost[r];
         }
@@ -672,11 +674,10 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
         w ? (uint64_t)std::ceil((double)D.rows * D.cols /
                                 c.dec_weights_per_cycle[layout_rate_slot(D.layout)])
           : 0;
-    /* the im2col unit's K-vector (conv), or the max-pool's bytes, one im2col rate */
-    const uint64_t vec = conv ? (uint64_t)std::ceil(D.cols / c.im2col_bytes_per_cycle - 1e-9) : 0;
+    /* the im2col unit's K-vector (conv) at its rate, plus its per-vector cycles */
+    const double vec = conv ? D.cols / c.im2col_bytes_per_cycle + c.stream_vector_cycles : 0;
     const uint32_t out_img = d.psum_out() ? d.psum_bytes() : d.out_bytes;
     const uint64_t image_cycles = (uint64_t)std::ceil(c.stream_image_cycles - 1e-9);
-    const uint64_t pos_cycles = (uint64_t)std::ceil(c.stream_position_cycles - 1e-9);
     for (unsigned i = 0; i < D.batch; i++) {
         uint64_t t1 = t;
         if (d.psum_in() &&
@@ -695,11 +696,14 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
             event(Unit::Output, t, t + run);
             t += run;
         }
+        double carry = 0; /* fractions of a cycle, carried from position to position */
         for (uint64_t p = 0; w && p < positions; p++) {
             const uint64_t t0 = t;
             /* the rows of a position; a conv's next vector is made while they stream */
-            uint64_t busy = conv ? std::max(rows_t + pos_cycles, vec) : rows_t;
-            if (p == 0) busy += vec;
+            double busy_d = conv ? std::max(rows_t + c.stream_position_cycles, vec) : rows_t;
+            if (p == 0) busy_d += vec;
+            const uint64_t busy = (uint64_t)std::floor(busy_d + carry + 1e-9);
+            carry = std::max(0.0, busy_d + carry - (double)busy);
             uint64_t end = t0 + busy;
             bool dram_bound = false;
             if (!keep || (i == 0 && p == 0)) {

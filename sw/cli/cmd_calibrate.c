@@ -37,17 +37,19 @@ static const param_def kParams[] = {
     /* configs written before issue 15's row-parameter term lack it: 0 is the old timing */
     {"row_params.cycles_per_row", "row_params", "cycles_per_row", 0, 10000, 1, 0, 0},
     /* issue 15's RTL-sequence terms (docs/accel.md, Streaming); absent: 0, off */
-    {"stream.row_cycles", "stream", "row_cycles", 0, 10000, 1, 0, 1},
-    {"stream.int32_row_cycles", "stream", "int32_row_cycles", 0, 10000, 1, 0, 1},
+    {"stream.row_cycles", "stream", "row_cycles", 0, 10000, 0, 0, 1},
+    {"stream.int32_row_cycles", "stream", "int32_row_cycles", 0, 10000, 0, 0, 1},
     {"stream.image_cycles", "stream", "image_cycles", 0, 1e6, 1, 0, 1},
-    {"stream.position_cycles", "stream", "position_cycles", 0, 10000, 1, 0, 1},
+    {"stream.position_cycles", "stream", "position_cycles", 0, 10000, 0, 0, 1},
+    {"stream.vector_cycles", "stream", "vector_cycles", 0, 10000, 0, 0, 1},
+    {"stream.transfer_cycles", "stream", "transfer_cycles", 0, 10000, 1, 0, 1},
     {"decompressor.dense", "decompressor", "dense", 0.01, 4096, 0, NAN, 0},
     {"decompressor.coo", "decompressor", "coo", 0.01, 4096, 0, NAN, 0},
     {"decompressor.block", "decompressor", "block", 0.01, 4096, 0, NAN, 0},
     {"decompressor.rowgroup", "decompressor", "rowgroup", 0.01, 4096, 0, NAN, 0},
     {"decompressor.escape", "decompressor", "escape", 0.01, 4096, 0, NAN, 0},
 };
-#define FIRST_RATE 7 /* kParams from here on: the decompressor rates, fitted per layout */
+#define FIRST_RATE 9 /* kParams from here on: the decompressor rates, fitted per layout */
 #define N_DEFS (sizeof kParams / sizeof kParams[0])
 
 static void help(void) {
@@ -446,7 +448,8 @@ int cmd_calibrate(int argc, char **argv) {
     for (size_t i = 0; i < c.np; i++) {
         double v[MAX_PARAMS];
         memcpy(v, best, sizeof v);
-        v[i] = clampv(c.p[i], best[i] * 1.5 + (c.p[i]->integer ? 1 : 0));
+        /* + 1 where 1.5 x would not move it: an integer, or a fractional value at 0 */
+        v[i] = clampv(c.p[i], best[i] * 1.5 + (c.p[i]->integer || best[i] == 0 ? 1 : 0));
         mfile *tmp = calloc(nfit, sizeof *tmp);
         if (!tmp) break;
         memcpy(tmp, fit, nfit * sizeof *tmp);

@@ -102,6 +102,8 @@ int sc_main(int, char **) {
     Bench i32("i32", cfg([](AccelConfig &c) { c.stream_int32_row_cycles = 5; }));
     Bench posc("posc", cfg([](AccelConfig &c) { c.stream_position_cycles = 30; }));
     Bench fast("fast", cfg([](AccelConfig &c) { c.im2col_bytes_per_cycle = 27; }));
+    Bench xfer("xfer", cfg([](AccelConfig &c) { c.stream_transfer_cycles = 5; }));
+    Bench vecc("vecc", cfg([](AccelConfig &c) { c.stream_vector_cycles = 2.5; }));
     Bench over("over", cfg([](AccelConfig &c) { c.weight_store_beats = 40 * 2 - 1; }));
     AccelConfig tiles;
     tiles.arch = Arch::Uniform8;
@@ -130,6 +132,13 @@ int sc_main(int, char **) {
         const Result f22 = run_case(fetch, dense);
         CHECK(f22.st.cycles == a.st.cycles + 22, "fetch_cycles + 22: %llu cycles, want %llu + 22",
               ull(f22.st.cycles), ull(a.st.cycles));
+        /* transfers in the way: descriptor, header, row parameters, per image input and
+         * output (lo 0: no lo_shift table; the weight stream's start hides behind its rows) */
+        const Result x5 = run_case(xfer, dense);
+        CHECK(x5.st.cycles == a.st.cycles + 5 * (3 + 2 * B) &&
+                  x5.st.stall_dram == a.st.stall_dram + 5 * (3 + 2 * B),
+              "transfer_cycles 5: %llu cycles, want %llu + 5 x 9 transfers", ull(x5.st.cycles),
+              ull(a.st.cycles));
         CHECK(a.st.weight_bytes == a.img_bytes, "weights once: %llu bytes, image %zu",
               ull(a.st.weight_bytes), a.img_bytes);
         const Result o = run_case(over, dense);
@@ -160,6 +169,11 @@ int sc_main(int, char **) {
         CHECK(c30.st.cycles == f + B * (P * (RC + 30) + K + lat),
               "position_cycles 30: %llu cycles, want %llu + 3 x (36 x 38 + 27 + %llu)",
               ull(c30.st.cycles), ull(f), ull(lat));
+        /* 29.5 cycles per vector, the fractions carried: floor(37 x 29.5) = 1091 per image */
+        const Result cv = run_case(vecc, conv);
+        CHECK(cv.st.cycles == f + B * (1091 + lat),
+              "vector_cycles 2.5: %llu cycles, want %llu + 3 x (1091 + %llu)", ull(cv.st.cycles),
+              ull(f), ull(lat));
         const Result cf = run_case(fast, conv);
         CHECK(cf.st.cycles == f + B * (P * RC + 1 + lat),
               "im2col 27 bytes per cycle: %llu cycles, want %llu + 3 x (36 x 8 + 1 + %llu)",
