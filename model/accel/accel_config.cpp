@@ -53,7 +53,7 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
                   AccelConfig *cfg) {
     const Keys top{ConfigObject(j, file, ""), complete};
     top.o.allow_only({"comment", "source", "arch", "clock_hz", "array", "buffers", "decompressor",
-                      "output", "descriptor", "row_params"});
+                      "output", "descriptor", "row_params", "stream"});
     top.need("arch");
     if (top.o.has("arch")) {
         std::string a = top.o.string("arch");
@@ -109,6 +109,18 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     const Keys rp = top.sub("row_params");
     rp.o.allow_only({"comment", "cycles_per_row"});
     rp.num("cycles_per_row", &cfg->param_cycles_per_row, 0, 10000);
+    const Keys sm = top.sub("stream");
+    sm.o.allow_only({"comment", "enabled", "row_cycles", "int32_row_cycles", "image_cycles",
+                     "position_cycles", "im2col_bytes_per_cycle", "vector_cycles",
+                     "transfer_cycles"});
+    sm.flag("enabled", &cfg->stream);
+    sm.num("row_cycles", &cfg->stream_row_cycles, 0, 10000);
+    sm.num("int32_row_cycles", &cfg->stream_int32_row_cycles, 0, 10000);
+    sm.num("image_cycles", &cfg->stream_image_cycles, 0, 1e6);
+    sm.num("position_cycles", &cfg->stream_position_cycles, 0, 10000);
+    sm.num("im2col_bytes_per_cycle", &cfg->im2col_bytes_per_cycle, 0.01, 4096);
+    sm.num("vector_cycles", &cfg->stream_vector_cycles, 0, 10000);
+    sm.u("transfer_cycles", &cfg->stream_transfer_cycles, 0, 10000);
 }
 
 /* Each entry is {"pj": value, "source": "..."}; the source is required so that every number in

@@ -52,6 +52,20 @@ struct AccelConfig {
     /* Row parameters: the unit takes a row's 12 bytes in param_cycles_per_row cycles (RTL: 3,
      * a 4-byte word path); the phase ends when both the DMA and this path are done. */
     double param_cycles_per_row{};
+    /* The RTL's sequence (stream.*, docs/accel.md "Streaming"): when stream is set, a layer
+     * reads its weight header and lo_shift table before the row parameters, then runs image
+     * after image (input DMA, rows, output DMA), the rows streamed back to back through the
+     * array with the vector held instead of row tiles. Per row: its beats plus
+     * stream_row_cycles, at least stream_int32_row_cycles for int32 results; per image
+     * stream_image_cycles; per conv position stream_position_cycles, the im2col unit emitting
+     * im2col_bytes_per_cycle bytes of the K-vector per cycle. */
+    bool stream{};
+    double stream_row_cycles{}, stream_int32_row_cycles{}, stream_image_cycles{};
+    double stream_position_cycles{}, im2col_bytes_per_cycle{};
+    /* stream: cycles the im2col unit adds per K-vector; cycles every transfer waits before
+     * it starts (the RTL's issue state and bus turnaround) */
+    double stream_vector_cycles{};
+    unsigned stream_transfer_cycles{};
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
     uint32_t weight_buffer{}, act_buffer{}, out_buffer{};
     bool double_buffer{};

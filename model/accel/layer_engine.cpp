@@ -51,7 +51,13 @@ struct LayerEngine::Run {
 
     bool fetch_descriptor();
     bool check_buffers();
-    bool load_inputs();
+    bool load_inputs(bool images = true);
+    bool stream_layer();
+    bool stream_headers();
+    bool peek_inputs();
+    bool verify_weights(const WeightFormat &f, const PreparedWeights **wp, bool *hit);
+    bool stream_schedule(const PreparedWeights *w);
+    void output_drain();
     void pool_only();
     bool weighted_layer();
     const PreparedWeights *decode_weights(const WeightFormat &f, bool *hit, bool *verified);
@@ -69,6 +75,7 @@ struct LayerEngine::Run {
     }
     /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. */
     bool dma(bool write, uint64_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end) {
+        if (e.cfg_.stream) at += e.cfg_.stream_transfer_cycles; /* the RTL's issue cost */
         sc_core::sc_time t(at * period_ps, sc_core::SC_PS);
         uint64_t bad = 0;
         bool ok =
@@ -142,7 +149,12 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
     Run run(*this, r, start_ps, layer_id, trace, index, desc_addr);
     run.dram_nj_before = dma_.dram_command_nj();
     run.unpriced_before = dma_.unpriced_bytes();
-    if (!run.fetch_descriptor() || !run.check_buffers() || !run.load_inputs()) return r;
+    if (!run.fetch_descriptor() || !run.check_buffers()) return r;
+    if (run.cfg().stream) {
+        if (run.stream_layer()) run.account_energy();
+        return r;
+    }
+    if (!run.load_inputs()) return r;
     if (run.d.raw.op == HQ_ACCEL_OP_MAXPOOL)
         run.pool_only();
     else if (!run.weighted_layer())
@@ -216,8 +228,9 @@ bool LayerEngine::Run::check_buffers() {
     return true;
 }
 
-/* DMA in: the row parameters (weighted layers) and the batch's input activations. */
-bool LayerEngine::Run::load_inputs() {
+/* DMA in: the row parameters (weighted layers) and the batch's input activations (images:
+ * false leaves the partial sums and inputs to stream_schedule). */
+bool LayerEngine::Run::load_inputs(bool images) {
     const hq_accel_desc &D = d.raw;
     uint64_t t_in = t, param_path = 0;
     e.in_.resize(in_total);
@@ -241,6 +254,13 @@ bool LayerEngine::Run::load_inputs() {
                                             "rq_shift > 62 or reserved bytes set)");
             return false;
         }
+    }
+    if (!images) {
+        event(Unit::DmaIn, t, t_in);
+        st().stall_dram += t_in - t - param_path;
+        st().control += param_path;
+        t = t_done = t_in;
+        return true;
     }
     if (d.psum_in()) { /* the previous K chunks' partial sums, images packed */
         const uint64_t n = (uint64_t)D.batch * d.psum_bytes();
@@ -299,6 +319,7 @@ bool LayerEngine::Run::weighted_layer() {
     if (!verified && !recheck_weights(f, &wp, &hit, before, trace_before)) return false;
     st().cache_hit = hit;
     compute(*wp);
+    output_drain();
     count_work(*wp);
     return true;
 }
@@ -411,7 +432,6 @@ bool LayerEngine::Run::recheck_weights(const WeightFormat &f, const PreparedWeig
  * only the last tile's drain is exposed. */
 void LayerEngine::Run::compute(const PreparedWeights &w) {
     const hq_accel_desc &D = d.raw;
-    const uint64_t compute_end_prev = t_sched_end;
     im2col_operands(d, e.in_.data(), w.kp, &e.operands_);
     const bool relu = d.relu();
     if (relu)
@@ -430,11 +450,6 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
             finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
                                 e.out_u8_.data(), e.out_i32_.data());
     }
-    const unsigned last_nr = D.rows - (row_tiles - 1) * tile_rows;
-    const uint64_t drain = ceil_div(pass_vec * last_nr, cfg().out_per_cycle);
-    st().output += drain;
-    event(Unit::Output, compute_end_prev, compute_end_prev + drain);
-    t_done = compute_end_prev + drain;
     if (relu && d.pool() > 1) {
         e.pooled_.resize((size_t)D.batch * d.out_bytes);
         for (unsigned b = 0; b < D.batch; b++)
@@ -451,6 +466,15 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
             p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
             p[3] = (uint8_t)(v >> 24);
         }
+}
+
+/* The last row tile's drain through the output path (the row-tile schedule). */
+void LayerEngine::Run::output_drain() {
+    const unsigned last_nr = d.raw.rows - (row_tiles - 1) * tile_rows;
+    const uint64_t drain = ceil_div(pass_vec * last_nr, cfg().out_per_cycle);
+    st().output += drain;
+    event(Unit::Output, t_sched_end, t_sched_end + drain);
+    t_done = t_sched_end + drain;
 }
 
 /* MACs, utilization and MAC energy (the array's hooks), decoder symbols, SRAM traffic. */
@@ -503,6 +527,227 @@ void LayerEngine::Run::account_energy() {
             e.dma_.dram_background_mw() * (double)s.cycles * cfg().cycle_ps() * 1e-3;
     s.energy_decoder_pj = s.decoder_symbols * en.decoder_symbol_pj;
     s.energy_pj = s.energy_mac_pj + s.energy_sram_pj + s.energy_dram_pj + s.energy_decoder_pj;
+}
+
+/* ---- The RTL's sequence (stream.enabled; docs/accel.md, Streaming) ---- */
+
+/* A weighted layer's or a max-pool's data, functionally first (untimed: the row-tile schedule
+ * too reads every input before it writes an output), then timed image after image. */
+bool LayerEngine::Run::stream_layer() {
+    const hq_accel_desc &D = d.raw;
+    if (d.weighted() && !stream_headers()) return false;
+    if (!load_inputs(false) || !peek_inputs()) return false;
+    const PreparedWeights *wp = nullptr;
+    if (D.op == HQ_ACCEL_OP_MAXPOOL) {
+        const uint64_t t0 = t;
+        pool_only();
+        st().output -= t_done - t0; /* timed per image below */
+        t_done = t0;
+    } else {
+        WeightFormat f;
+        f.layout = D.layout;
+        f.rows = D.rows;
+        f.cols = D.cols;
+        f.lo_bits = D.lo_bits;
+        f.hi_bits = D.hi_bits;
+        f.block_n = D.block_n;
+        f.block_m = D.block_m;
+        bool hit = false, verified = false;
+        wp = decode_weights(f, &hit, &verified);
+        if (!wp || (!verified && !verify_weights(f, &wp, &hit))) return false;
+        st().cache_hit = hit;
+        row_tiles = 1; /* the functional compute: every row at once */
+        tile_rows = D.rows;
+        passes = 1;
+        pass_vec = n_vec;
+        compute(*wp);
+    }
+    if (!stream_schedule(wp)) return false;
+    if (wp) count_work(*wp);
+    return true;
+}
+
+/* The RTL reads the weight image's 16-byte header, then (lo > 0) its lo_shift table, each
+ * as a transfer of its own before the row parameters. */
+bool LayerEngine::Run::stream_headers() {
+    const hq_accel_desc &D = d.raw;
+    uint8_t buf[16];
+    uint64_t t1 = t;
+    if (!dma(false, D.weight_addr, buf, std::min<uint32_t>(16, D.weight_bytes), t1, &t1))
+        return false;
+    st().weight_bytes += std::min<uint32_t>(16, D.weight_bytes);
+    if (D.lo_bits && D.weight_bytes > 16) {
+        const uint32_t n = std::min<uint32_t>((D.rows + 3u) & ~3u, D.weight_bytes - 16);
+        std::vector<uint8_t> table(n);
+        if (n && !dma(false, (uint64_t)D.weight_addr + 16, table.data(), n, t1, &t1)) return false;
+        st().weight_bytes += n;
+    }
+    event(Unit::Weights, t, t1);
+    st().stall_dram += t1 - t;
+    t = t_done = t1;
+    return true;
+}
+
+/* The inputs (and partial sums) as the timed transfers will find them. */
+bool LayerEngine::Run::peek_inputs() {
+    const hq_accel_desc &D = d.raw;
+    e.in_.resize(in_total);
+    uint64_t bad = 0;
+    for (unsigned i = 0; i < D.batch; i++)
+        if (!e.dma_.peek((uint64_t)D.in_addr + (uint64_t)i * D.in_stride,
+                         e.in_.data() + (size_t)i * d.in_bytes, d.in_bytes, &bad)) {
+            fail(HQ_ACCEL_ERR_BAD_ADDR,
+                 "DMA read of " + std::to_string(d.in_bytes) + " bytes at 0x" +
+                     hex((uint64_t)D.in_addr + (uint64_t)i * D.in_stride) +
+                     " failed: address outside memory",
+                 bad);
+            return false;
+        }
+    if (d.psum_in()) {
+        const uint64_t n = (uint64_t)D.batch * d.psum_bytes();
+        e.psum_raw_.resize(n);
+        if (!e.dma_.peek(d.psum_addr(), e.psum_raw_.data(), (uint32_t)n, &bad)) {
+            fail(HQ_ACCEL_ERR_BAD_ADDR,
+                 "DMA read of " + std::to_string(n) + " bytes at 0x" + hex(d.psum_addr()) +
+                     " failed: address outside memory",
+                 bad);
+            return false;
+        }
+        st().sram_bytes += 2 * n;
+    }
+    return true;
+}
+
+/* The cache's weights against the image in memory now (the timed stream reads it later). */
+bool LayerEngine::Run::verify_weights(const WeightFormat &f, const PreparedWeights **wp,
+                                      bool *hit) {
+    const hq_accel_desc &D = d.raw;
+    uint64_t bad = 0;
+    if (!e.peek_image(D.weight_addr, D.weight_bytes, &bad)) {
+        fail(HQ_ACCEL_ERR_BAD_ADDR,
+             desc_text() + ": weight image at 0x" + hex(D.weight_addr) + " (" +
+                 std::to_string(D.weight_bytes) + " bytes) is outside memory",
+             bad);
+        return false;
+    }
+    if (e.cache_.unchanged(D.weight_addr, e.image_.data(), e.image_.size())) {
+        *hit = true;
+        return true;
+    }
+    std::string derr;
+    *wp = e.cache_.get(D.weight_addr, f, e.image_.data(), e.image_.size(), hit, &derr);
+    if (!*wp) {
+        fail(HQ_ACCEL_ERR_WEIGHTS, desc_text() + ": " + derr, D.weight_addr);
+        return false;
+    }
+    return true;
+}
+
+/* Image after image: partial sums and input in, the rows of every position streamed back to
+ * back (the weights from DRAM on the first pass, or on every pass past the weight store),
+ * the outputs out. w is null for a max-pool. */
+bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
+    const hq_accel_desc &D = d.raw;
+    const AccelConfig &c = cfg();
+    const bool conv = D.op == HQ_ACCEL_OP_CONV;
+    /* one vector's rows: each row's beats and stalls plus row_cycles, at least the int32
+     * collection; ideal = the beats alone (compute), cost = with stalls (+ outlier) */
+    double rows_t = 0;
+    uint64_t ideal = 0, cost = 0;
+    const bool int32_out = !d.relu() || d.psum_out();
+    if (w) {
+        for (unsigned r = 0; r < D.rows; r++) {
+            double per = w->row_cost[r] + c.stream_row_cycles;
+            if (int32_out) per = std::max(per, c.stream_int32_row_cycles);
+            rows_t += per;
+            ideal += w->nbeats;
+            cost += w->row_cost[r];
+        }
+        st().row_tiles = 1;
+        st().beats = w->nbeats;
+    }
+    const uint32_t store = c.weight_store_beats;
+    const bool keep = w && (!store || (uint64_t)D.rows * w->nbeats <= store);
+    const uint32_t head = D.lo_bits ? ((D.rows + 16u + 15u) & ~15u) : 16u;
+    const uint32_t sec_off = std::min(head, D.weight_bytes), sec_len = D.weight_bytes - sec_off;
+    const uint64_t decode =
+        w ? (uint64_t)std::ceil((double)D.rows * D.cols /
+                                c.dec_weights_per_cycle[layout_rate_slot(D.layout)])
+          : 0;
+    /* the im2col unit's K-vector (conv) at its rate, plus its per-vector cycles */
+    const double vec = conv ? D.cols / c.im2col_bytes_per_cycle + c.stream_vector_cycles : 0;
+    const uint32_t out_img = d.psum_out() ? d.psum_bytes() : d.out_bytes;
+    const uint64_t image_cycles = (uint64_t)std::ceil(c.stream_image_cycles - 1e-9);
+    for (unsigned i = 0; i < D.batch; i++) {
+        uint64_t t1 = t;
+        if (d.psum_in() &&
+            !dma(false, d.psum_addr() + (uint64_t)i * d.psum_bytes(),
+                 e.psum_raw_.data() + (size_t)i * d.psum_bytes(), d.psum_bytes(), t1, &t1))
+            return false;
+        if (!dma(false, (uint64_t)D.in_addr + (uint64_t)i * D.in_stride,
+                 e.in_.data() + (size_t)i * d.in_bytes, d.in_bytes, t1, &t1))
+            return false;
+        event(Unit::DmaIn, t, t1);
+        st().stall_dram += t1 - t;
+        t = t1;
+        if (!w) { /* max-pool: every input byte through the unit to its window */
+            const uint64_t run = (uint64_t)std::ceil(d.in_bytes / c.im2col_bytes_per_cycle - 1e-9);
+            st().output += run;
+            event(Unit::Output, t, t + run);
+            t += run;
+        }
+        double carry = 0; /* fractions of a cycle, carried from position to position */
+        for (uint64_t p = 0; w && p < positions; p++) {
+            const uint64_t t0 = t;
+            /* the rows of a position; a conv's next vector is made while they stream */
+            double busy_d = conv ? std::max(rows_t + c.stream_position_cycles, vec) : rows_t;
+            if (p == 0) busy_d += vec;
+            const uint64_t busy = (uint64_t)std::floor(busy_d + carry + 1e-9);
+            carry = std::max(0.0, busy_d + carry - (double)busy);
+            uint64_t end = t0 + busy;
+            bool dram_bound = false;
+            if (!keep || (i == 0 && p == 0)) {
+                uint64_t fetch_end = t0;
+                if (sec_len && !dma(false, (uint64_t)D.weight_addr + sec_off,
+                                    e.image_.data() + sec_off, sec_len, t0, &fetch_end))
+                    return false;
+                st().weight_bytes += sec_len;
+                event(Unit::Weights, t0, fetch_end);
+                const uint64_t load_end = std::max(fetch_end, t0 + decode);
+                if (load_end > end) {
+                    dram_bound = fetch_end >= t0 + decode;
+                    (dram_bound ? st().stall_dram : st().stall_decoder) += load_end - end;
+                    end = load_end;
+                }
+            }
+            st().compute += ideal;
+            st().stall_outlier += cost - ideal;
+            st().control += busy - cost;
+            event(Unit::Array, t0, end);
+            t = end;
+        }
+        if (w) { /* the last row's pipeline */
+            st().control += c.pipeline_latency;
+            t += c.pipeline_latency;
+        }
+        st().control += image_cycles;
+        t += image_cycles;
+        uint64_t t2 = t;
+        if (d.psum_out()) {
+            if (!dma(true, d.psum_addr() + (uint64_t)i * out_img, out_bytes + (size_t)i * out_img,
+                     out_img, t, &t2))
+                return false;
+        } else if (!dma(true, (uint64_t)D.out_addr + (uint64_t)i * D.out_stride,
+                        out_bytes + (size_t)i * out_img, out_img, t, &t2))
+            return false;
+        event(Unit::DmaOut, t, t2);
+        st().stall_dram += t2 - t;
+        st().stall_dram_write += t2 - t;
+        t = t2;
+    }
+    t_done = t;
+    st().cycles = t;
+    return true;
 }
 
 } // namespace hq::accel

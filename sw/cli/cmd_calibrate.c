@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #define CMD "calibrate"
-#define MAX_PARAMS 8
+#define MAX_PARAMS 16
 
 /* The timing config's free parameters (docs/accel.md): object, key, range, integer, and the
  * value a base config without the key starts from (NAN: the key is required). */
@@ -28,20 +28,28 @@ typedef struct {
     double min, max;
     int integer;
     double absent;
+    int stream; /* a stream.* term: fitted by default when the base has stream.enabled */
 } param_def;
 
 static const param_def kParams[] = {
-    {"descriptor.fetch_cycles", "descriptor", "fetch_cycles", 0, 10000, 1, NAN},
-    {"output.results_per_cycle", "output", "results_per_cycle", 1, 4096, 1, NAN},
+    {"descriptor.fetch_cycles", "descriptor", "fetch_cycles", 0, 10000, 1, NAN, 0},
+    {"output.results_per_cycle", "output", "results_per_cycle", 1, 4096, 1, NAN, 0},
     /* configs written before issue 15's row-parameter term lack it: 0 is the old timing */
-    {"row_params.cycles_per_row", "row_params", "cycles_per_row", 0, 10000, 1, 0},
-    {"decompressor.dense", "decompressor", "dense", 0.01, 4096, 0, NAN},
-    {"decompressor.coo", "decompressor", "coo", 0.01, 4096, 0, NAN},
-    {"decompressor.block", "decompressor", "block", 0.01, 4096, 0, NAN},
-    {"decompressor.rowgroup", "decompressor", "rowgroup", 0.01, 4096, 0, NAN},
-    {"decompressor.escape", "decompressor", "escape", 0.01, 4096, 0, NAN},
+    {"row_params.cycles_per_row", "row_params", "cycles_per_row", 0, 10000, 1, 0, 0},
+    /* issue 15's RTL-sequence terms (docs/accel.md, Streaming); absent: 0, off */
+    {"stream.row_cycles", "stream", "row_cycles", 0, 10000, 0, 0, 1},
+    {"stream.int32_row_cycles", "stream", "int32_row_cycles", 0, 10000, 0, 0, 1},
+    {"stream.image_cycles", "stream", "image_cycles", 0, 1e6, 1, 0, 1},
+    {"stream.position_cycles", "stream", "position_cycles", 0, 10000, 0, 0, 1},
+    {"stream.vector_cycles", "stream", "vector_cycles", 0, 10000, 0, 0, 1},
+    {"stream.transfer_cycles", "stream", "transfer_cycles", 0, 10000, 1, 0, 1},
+    {"decompressor.dense", "decompressor", "dense", 0.01, 4096, 0, NAN, 0},
+    {"decompressor.coo", "decompressor", "coo", 0.01, 4096, 0, NAN, 0},
+    {"decompressor.block", "decompressor", "block", 0.01, 4096, 0, NAN, 0},
+    {"decompressor.rowgroup", "decompressor", "rowgroup", 0.01, 4096, 0, NAN, 0},
+    {"decompressor.escape", "decompressor", "escape", 0.01, 4096, 0, NAN, 0},
 };
-#define FIRST_RATE 3 /* kParams from here on: the decompressor rates, fitted per layout */
+#define FIRST_RATE 9 /* kParams from here on: the decompressor rates, fitted per layout */
 #define N_DEFS (sizeof kParams / sizeof kParams[0])
 
 static void help(void) {
@@ -57,8 +65,10 @@ static void help(void) {
            "and the held-out set.\n"
            "\n"
            "parameters (--params; default: descriptor.fetch_cycles, output.results_per_cycle,\n"
-           "row_params.cycles_per_row and the decompressor rate of each layout in the fit\n"
-           "files; buffers.weight_store_beats is the hardware's, set in the base config):\n");
+           "row_params.cycles_per_row, with stream.enabled in the base config the stream.*\n"
+           "cycles, and the decompressor rate of each layout in the fit files;\n"
+           "buffers.weight_store_beats and stream.im2col_bytes_per_cycle are the hardware's,\n"
+           "set in the base config):\n");
     for (size_t i = 0; i < N_DEFS; i++)
         printf("  %s\n", kParams[i].name);
     printf("\noptions:\n"
@@ -349,8 +359,10 @@ int cmd_calibrate(int argc, char **argv) {
     if (params) {
         if (parse_params(&c, params)) goto done;
     } else {
+        json_t *sm = json_object_get(c.base, "stream");
+        const int streaming = json_is_true(json_object_get(sm, "enabled"));
         for (size_t i = 0; i < FIRST_RATE; i++)
-            c.p[c.np++] = &kParams[i];
+            if (!kParams[i].stream || streaming) c.p[c.np++] = &kParams[i];
         for (size_t i = FIRST_RATE; i < N_DEFS; i++) {
             int used = 0;
             for (size_t f = 0; f < nfit; f++)
@@ -436,7 +448,8 @@ int cmd_calibrate(int argc, char **argv) {
     for (size_t i = 0; i < c.np; i++) {
         double v[MAX_PARAMS];
         memcpy(v, best, sizeof v);
-        v[i] = clampv(c.p[i], best[i] * 1.5 + (c.p[i]->integer ? 1 : 0));
+        /* + 1 where 1.5 x would not move it: an integer, or a fractional value at 0 */
+        v[i] = clampv(c.p[i], best[i] * 1.5 + (c.p[i]->integer || best[i] == 0 ? 1 : 0));
         mfile *tmp = calloc(nfit, sizeof *tmp);
         if (!tmp) break;
         memcpy(tmp, fit, nfit * sizeof *tmp);

@@ -46,6 +46,16 @@ Fields<AccelConfig> timing_fields() {
         {"descriptor.fetch_cycles",
          [](const AccelConfig &c) { return (double)c.desc_fetch_cycles; }},
         {"row_params.cycles_per_row", [](const AccelConfig &c) { return c.param_cycles_per_row; }},
+        {"stream.enabled", [](const AccelConfig &c) { return (double)c.stream; }},
+        {"stream.row_cycles", [](const AccelConfig &c) { return c.stream_row_cycles; }},
+        {"stream.int32_row_cycles", [](const AccelConfig &c) { return c.stream_int32_row_cycles; }},
+        {"stream.image_cycles", [](const AccelConfig &c) { return c.stream_image_cycles; }},
+        {"stream.position_cycles", [](const AccelConfig &c) { return c.stream_position_cycles; }},
+        {"stream.vector_cycles", [](const AccelConfig &c) { return c.stream_vector_cycles; }},
+        {"stream.im2col_bytes_per_cycle",
+         [](const AccelConfig &c) { return c.im2col_bytes_per_cycle; }},
+        {"stream.transfer_cycles",
+         [](const AccelConfig &c) { return (double)c.stream_transfer_cycles; }},
     };
     for (unsigned l = 0; l < kLayoutCount; l++)
         f[std::string("decompressor.") + layout_name(l)] = [l](const AccelConfig &c) {
