@@ -397,7 +397,8 @@ static void bit_fields(void) {
             uint8_t buf[12], ref[12];
             for (int i = 0; i < 12; i++)
                 buf[i] = ref[i] = (uint8_t)((seed = seed * 1103515245u + 12345u) >> 16);
-            const uint32_t v = (seed = seed * 1103515245u + 12345u) ^ (seed << 7);
+            seed = seed * 1103515245u + 12345u;
+            const uint32_t v = seed ^ (seed << 7);
             hq_bits_put(buf, (size_t)pos, width, v);
             uint32_t back = 0;
             for (int i = 0; i < width; i++) {
