@@ -34,7 +34,7 @@ TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsig
         uint64_t s = 0, ideal = 0;
         for (unsigned i = t; i < nr; i += cfg_.pe_tiles) {
             s += w.row_cost[r0 + i];
-            ideal += w.nbeats;
+            ideal += (uint64_t)w.nbeats * beat_cycles(w.lo_bits);
         }
         worst = std::max(worst, s);
         worst_ideal = std::max(worst_ideal, ideal);

@@ -32,8 +32,12 @@ class PeArray {
     explicit PeArray(const AccelConfig &cfg) : cfg_(cfg) {}
     virtual ~PeArray() = default;
     virtual Arch arch() const = 0;
-    /* Busy cycles of one row (is_hi[0..k)) per activation vector. */
-    virtual uint32_t row_cost(const uint8_t *is_hi, unsigned k) const = 0;
+    /* Busy cycles of one row (is_hi[0..k)) of a layer of lo_bits low codes (0: uniform) per
+     * activation vector. */
+    virtual uint32_t row_cost(const uint8_t *is_hi, unsigned k, unsigned lo_bits) const = 0;
+    /* Cycles of a beat without high weights on a layer of lo_bits codes: row_cost's floor, the
+     * `compute` part of a row (the rest is outlier stall). */
+    virtual unsigned beat_cycles(unsigned /*lo_bits*/) const { return 1; }
     /* acc[v][i] (v < n_vec, i < nr) = weights of rows [r0, r0+nr) . acts[v], without bias:
      * acts is [n_vec][w.kp] int16 (zero-padded). */
     virtual void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,

@@ -21,7 +21,7 @@ void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeig
             p->hi[t + c] = d.hi[s + c];
             if (!p->uniform()) p->lo[t + c] = d.lo[s + c];
         }
-        p->row_cost[r] = array.row_cost(d.is_hi.data() + s, d.cols);
+        p->row_cost[r] = array.row_cost(d.is_hi.data() + s, d.cols, d.lo_bits);
     }
     p->n_hi = d.n_hi;
     p->symbols = d.symbols;

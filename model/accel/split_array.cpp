@@ -16,7 +16,7 @@ class SplitArray : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::Split; }
-    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override {
+    uint32_t row_cost(const uint8_t *is_hi, unsigned k, unsigned) const override {
         uint32_t cost = 0;
         for (unsigned b0 = 0; b0 < k; b0 += cfg_.lanes) {
             unsigned h = 0;

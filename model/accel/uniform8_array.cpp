@@ -11,7 +11,7 @@ class Uniform8Array : public PeArray {
   public:
     using PeArray::PeArray;
     Arch arch() const override { return Arch::Uniform8; }
-    uint32_t row_cost(const uint8_t *, unsigned k) const override { return beats(k); }
+    uint32_t row_cost(const uint8_t *, unsigned k, unsigned) const override { return beats(k); }
     /* every MAC is an int8 MAC of the array */
     uint64_t array_macs(const LayerStats &st) const override { return st.macs; }
     double mac_energy_pj(const LayerStats &st, unsigned, unsigned,

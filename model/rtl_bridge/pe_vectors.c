@@ -423,7 +423,12 @@ int pe_tile_directed(const pe_cfg *c, int which, pe_rng *rng, pe_tile *t, char *
 /* ---- timing ---- */
 
 long pe_tile_busy_cycles(const pe_cfg *c, const pe_tile *t) {
+    return pe_accel_busy_cycles(c, t, 0);
+}
+
+long pe_accel_busy_cycles(const pe_cfg *c, const pe_tile *t, int lo) {
     if (c->uniform) return (long)t->rows * t->nbeats;
+    const int digits = lo >= 3 ? lo - 1 : 1;
     long s = 0;
     for (int r = 0; r < t->rows; r++)
         for (int b = 0; b < t->nbeats; b++) {
@@ -434,7 +439,8 @@ long pe_tile_busy_cycles(const pe_cfg *c, const pe_tile *t) {
                     h += t->is_hi[(size_t)r * t->k + i];
                 if (h > worst) worst = h;
             }
-            s += 1 + (worst > 1 ? worst - 1 : 0);
+            const int cost = 1 + (worst > 1 ? worst - 1 : 0);
+            s += cost > digits ? cost : digits;
         }
     return s;
 }

@@ -84,6 +84,11 @@ int pe_tile_directed(const pe_cfg *c, int which, pe_rng *rng, pe_tile *t, char *
  *   busy cycles S = sum over rows, beats of (1 + max over groups of max(0, h_g - 1)),
  *   h_g = high-precision weights of group g in that beat. */
 long pe_tile_busy_cycles(const pe_cfg *c, const pe_tile *t);
+/* The same tile behind the accelerator's lane-group weight path (hq_beat_split.v), on a layer
+ * of lo-bit low codes: a 3- or 4-bit code enters the ternary lanes as lo - 1 digits, one tile
+ * cycle each, so a beat takes max(D, 1 + max over groups of max(0, h_g - 1)) cycles, D = 1 for
+ * lo <= 2, lo - 1 for lo 3, 4 (docs/rtl-accel.md). lo <= 2 is pe_tile_busy_cycles. */
+long pe_accel_busy_cycles(const pe_cfg *c, const pe_tile *t, int lo);
 long pe_tile_high_weights(const pe_tile *t);
 /* Cycles from one tile's first activation beat to the next tile's: nbeats + S + 2. */
 long pe_tile_period_cycles(const pe_cfg *c, const pe_tile *t);

@@ -151,9 +151,10 @@ class RtlLaneGroupArray : public PeArray {
     explicit RtlLaneGroupArray(const AccelConfig &cfg)
         : PeArray(cfg), model_(make_lanegroup_array(cfg)) {}
     Arch arch() const override { return Arch::LaneGroup; }
-    uint32_t row_cost(const uint8_t *is_hi, unsigned k) const override {
-        return model_->row_cost(is_hi, k);
+    uint32_t row_cost(const uint8_t *is_hi, unsigned k, unsigned lo_bits) const override {
+        return model_->row_cost(is_hi, k, lo_bits);
     }
+    unsigned beat_cycles(unsigned lo_bits) const override { return model_->beat_cycles(lo_bits); }
     uint64_t array_macs(const LayerStats &st) const override { return model_->array_macs(st); }
     double high_units() const override { return model_->high_units(); }
     double mac_energy_pj(const LayerStats &st, unsigned lo, unsigned hi,

@@ -10,6 +10,8 @@
 
 #include "pe_vectors.h"
 
+#include <algorithm>
+
 using namespace hq::accel;
 using hqt::LayerSpec;
 
@@ -116,6 +118,49 @@ static void timing_formulas() {
     }
 }
 
+/* lanegroup on a layer of lo-bit codes: a beat takes max(D, 1 + max(0, h - 1)) tile cycles, h
+ * the high weights of its busiest group, D = 1 for lo 1, 2 and lo - 1 for lo 3, 4 (the digits of
+ * hq_beat_split.v, docs/accel.md). One row of two beats: beat 0 holds h high weights in one
+ * group, beat 1 none. */
+static void lanegroup_digits() {
+    AccelConfig cfg;
+    cfg.arch = Arch::LaneGroup;
+    cfg.pe_tiles = 1;
+    cfg.lanes = 16;
+    cfg.lane_group = 8;
+    auto pe = make_pe_array(cfg);
+    for (unsigned lo = 1; lo <= 4; lo++) {
+        const unsigned D = lo >= 3 ? lo - 1 : 1;
+        for (unsigned h : {0u, 1u, 2u, D, D + 1}) {
+            DecodedWeights d;
+            d.rows = 1;
+            d.cols = 32;
+            d.lo_bits = lo;
+            d.lo.assign(32, 1);
+            d.hi.assign(32, 0);
+            d.is_hi.assign(32, 0);
+            d.lo_shift.assign(1, 0);
+            for (unsigned i = 0; i < h; i++) {
+                d.is_hi[i] = 1;
+                d.hi[i] = 50;
+                d.lo[i] = 0;
+            }
+            d.n_hi = h;
+            PreparedWeights w;
+            prepare_weights(d, *pe, &w);
+            const uint32_t want = std::max(D, 1 + (h > 1 ? h - 1 : 0)) + D;
+            CHECK(w.row_cost[0] == want,
+                  "lanegroup lo %u, %u high weights in a group: row cost %u, want %u", lo, h,
+                  w.row_cost[0], want);
+            /* the digit cycles are compute (low weights), only the high weights' are stall */
+            TileCycles tc = pe->row_tile_cycles(w, 0, 1, 1);
+            CHECK(tc.outlier_stall == want - 2 * D,
+                  "lanegroup lo %u, h %u: outlier stall %llu, want %u", lo, h,
+                  (unsigned long long)tc.outlier_stall, want - 2 * D);
+        }
+    }
+}
+
 /* The lanegroup and uniform8 row costs against the RTL bench's implementation of the
  * docs/pe-array.md formula (model/rtl_bridge/pe_vectors.c) on its own random tiles. */
 static void rtl_formula() {
@@ -139,18 +184,26 @@ static void rtl_formula() {
                     CHECK(false, "pe_tile_random: %s", err);
                     return;
                 }
-                long model = 0;
-                for (int r = 0; r < t.rows; r++) {
-                    std::vector<uint8_t> hi(t.k, 0);
-                    if (!uniform)
-                        std::copy(t.is_hi + (size_t)r * t.k, t.is_hi + (size_t)(r + 1) * t.k,
-                                  hi.begin());
-                    model += pe->row_cost(hi.data(), (unsigned)t.k);
+                /* lo 0 (the tile's own codes) and, on lanegroup, every code width behind the
+                 * accelerator's weight path (pe_accel_busy_cycles) */
+                for (int lo = 0; lo <= (uniform ? 0 : 4); lo++) {
+                    long model = 0;
+                    for (int r = 0; r < t.rows; r++) {
+                        std::vector<uint8_t> hi(t.k, 0);
+                        if (!uniform)
+                            std::copy(t.is_hi + (size_t)r * t.k, t.is_hi + (size_t)(r + 1) * t.k,
+                                      hi.begin());
+                        model += pe->row_cost(hi.data(), (unsigned)t.k,
+                                              lo        ? (unsigned)lo
+                                              : uniform ? 0
+                                                        : (unsigned)pc.lo);
+                    }
+                    long rtl =
+                        lo ? pe_accel_busy_cycles(&pc, &t, lo) : pe_tile_busy_cycles(&pc, &t);
+                    CHECK(model == rtl && pe->beats((unsigned)t.k) == (unsigned)t.nbeats,
+                          "%s tile %d (k %d, rows %d, lo %d): model S %ld, RTL formula %ld",
+                          uniform ? "uniform8" : "lanegroup", i, t.k, t.rows, lo, model, rtl);
                 }
-                long rtl = pe_tile_busy_cycles(&pc, &t);
-                CHECK(model == rtl && pe->beats((unsigned)t.k) == (unsigned)t.nbeats,
-                      "%s tile %d (k %d, rows %d): model S %ld, RTL formula %ld",
-                      uniform ? "uniform8" : "lanegroup", i, t.k, t.rows, model, rtl);
                 /* Whole-tile timing with every row on one PE tile: one vector takes the RTL's
                  * latency, each further vector its period. */
                 DecodedWeights dw;
@@ -233,6 +286,7 @@ int sc_main(int, char **) {
             }
         }
     timing_formulas();
+    lanegroup_digits();
     rtl_formula();
     std::printf("%d random layers checked against hq_ref_layer_acc and hq_ref_layer_acc_split\n",
                 cases);

@@ -15,6 +15,10 @@ usage: check_accel_impl.py compare HQSIM MODEL IMAGES [RUN OPTIONS...]
            --accel-impl rtl with one eval() per clock where the inputs did not change (the
            default) and with two always (HQSIM_RTL_FULL_EVAL=1): the same report, every
            counter and cycle equal, but the host time
+       check_accel_impl.py digits HQSIM MODEL IMAGES D TIMING [RUN OPTIONS...]
+           compare on a lane-group `dense` model (no high weights), and each layer's tile
+           cycles per weight beat are D on the RTL (its COMPUTE counter) and in the model (its
+           compute cycles under the array of the TIMING config: docs/accel.md's formula)
        check_accel_impl.py bench HQSIM REPORT IMAGES MODEL:ARCH... -- PLATFORM...
            compare on every model x platform; writes the host times and slowdowns to REPORT
 Exit status 0 when every check passes, 1 otherwise."""
@@ -101,6 +105,34 @@ def compare(hqsim, model, images, extra, fails):
     return results
 
 
+def digits(m, r, d, a, fails):
+    """Layers without high weights: the RTL's COMPUTE is D cycles per weight beat; the model's
+    compute cycles are, per invocation and row tile of nr rows on pe_tiles tiles, vectors x
+    (nbeats + ceil(nr / pe_tiles) x nbeats x D + tile_overhead) + pipeline_latency -
+    tile_overhead (docs/accel.md)."""
+    if m["layout"] != "dense" or r.get("arch") != "lanegroup":
+        fails.append(f"digits needs a lanegroup dense model: {m['layout']} on {r.get('arch')}")
+        return
+    tile_rows = a["pe_tiles"] * a["rows_per_tile"]
+    for lm, lr in zip(m["layers"], r["layers"]):
+        nbeats = math.ceil(lr["cols"] / LANES)
+        rtl = lr["vectors"] * lr["rows"] * nbeats * d
+        inv = lm["invocations"]
+        per_inv = 0
+        for r0 in range(0, lm["rows"], tile_rows):
+            nr = min(tile_rows, lm["rows"] - r0)
+            per_inv += lm["vectors"] // inv * (nbeats + math.ceil(nr / a["pe_tiles"]) * nbeats *
+                                               d + a["tile_overhead"]) + \
+                a["pipeline_latency"] - a["tile_overhead"]
+        model = inv * per_inv
+        if lr["compute_cycles"] != rtl or lm["compute_cycles"] != model or \
+                lm["stall_cycles"]["outlier"] != 0:
+            fails.append(f"layer {lm['name']}: {d} cycles per beat: RTL compute "
+                         f"{lr['compute_cycles']} (want {rtl}), model compute "
+                         f"{lm['compute_cycles']} (want {model}), outlier stall "
+                         f"{lm['stall_cycles']['outlier']}")
+
+
 def main():
     if len(sys.argv) < 5:
         sys.exit(__doc__)
@@ -145,6 +177,11 @@ def main():
             fails.append(f"{cmd}: exit {p.returncode}, accel_impl {j.get('accel_impl')!r} "
                          f"(expected {expected!r}), mismatches {j.get('mismatches')}: "
                          f"{p.stderr.strip()[-300:]}")
+    elif mode == "digits":
+        d, timing = int(sys.argv[5]), json.load(open(sys.argv[6]))["array"]
+        res = compare(hqsim, sys.argv[3], int(sys.argv[4]), sys.argv[7:], fails)
+        if res:
+            digits(res["model"][0], res["rtl"][0], d, timing, fails)
     elif mode == "bench":
         report, images = sys.argv[3], int(sys.argv[4])
         rest = sys.argv[5:]
