@@ -121,6 +121,19 @@ struct LayerEngine::Run {
     }
 };
 
+/* The weight format a descriptor announces (the image header must agree). */
+static WeightFormat format_of(const hq_accel_desc &D) {
+    WeightFormat f;
+    f.layout = D.layout;
+    f.rows = D.rows;
+    f.cols = D.cols;
+    f.lo_bits = D.lo_bits;
+    f.hi_bits = D.hi_bits;
+    f.block_n = D.block_n;
+    f.block_m = D.block_m;
+    return f;
+}
+
 static uint64_t ceil_div(uint64_t a, uint64_t b) {
     return (a + b - 1) / b;
 }
@@ -296,14 +309,7 @@ void LayerEngine::Run::pool_only() {
 /* A weighted layer: weights, schedule, functional compute, counts. */
 bool LayerEngine::Run::weighted_layer() {
     const hq_accel_desc &D = d.raw;
-    WeightFormat f;
-    f.layout = D.layout;
-    f.rows = D.rows;
-    f.cols = D.cols;
-    f.lo_bits = D.lo_bits;
-    f.hi_bits = D.hi_bits;
-    f.block_n = D.block_n;
-    f.block_m = D.block_m;
+    const WeightFormat f = format_of(D);
     bool hit = false, verified = false;
     const PreparedWeights *wp = decode_weights(f, &hit, &verified);
     if (!wp) return false;
@@ -544,14 +550,7 @@ bool LayerEngine::Run::stream_layer() {
         st().output -= t_done - t0; /* timed per image below */
         t_done = t0;
     } else {
-        WeightFormat f;
-        f.layout = D.layout;
-        f.rows = D.rows;
-        f.cols = D.cols;
-        f.lo_bits = D.lo_bits;
-        f.hi_bits = D.hi_bits;
-        f.block_n = D.block_n;
-        f.block_m = D.block_m;
+        const WeightFormat f = format_of(D);
         bool hit = false, verified = false;
         wp = decode_weights(f, &hit, &verified);
         if (!wp || (!verified && !verify_weights(f, &wp, &hit))) return false;
