@@ -102,8 +102,10 @@
 #define HQ_ACCEL_FLAG_PSUM_OUT 8u /* K-split, not the last K chunk: write the int32 partial sums (no bias, no requantization) to the partial-sum area instead of outputs to OUT_ADDR; needs FLAG_RELU, FLAG_LAST and POOL clear */
 #define HQ_ACCEL_FLAG_NO_PAD_TOP 16u /* spatial tile of a convolution: the input rows continue the image above (halo rows), no zero padding above them */
 #define HQ_ACCEL_FLAG_NO_PAD_BOTTOM 32u /* spatial tile of a convolution: the input rows continue the image below, no zero padding below them */
-#define HQ_ACCEL_FLAG_COUNT 6u
-#define HQ_ACCEL_FLAG_LIST(X) X(RELU, 1) X(LAST, 2) X(PSUM_IN, 4) X(PSUM_OUT, 8) X(NO_PAD_TOP, 16) X(NO_PAD_BOTTOM, 32)
+#define HQ_ACCEL_FLAG_SIGNED_IN 64u /* input activations are int8: every GEMM input, zero padding included, enters the array as x + 128 (bit 7 inverted) and the host has folded -128 x (sum of the row's effective weights) into the row's bias (docs/arith.md); not on OP_MAXPOOL */
+#define HQ_ACCEL_FLAG_SIGNED_OUT 128u /* requantize without ReLU to int8 ([-128, 127], two's complement bytes); needs FLAG_RELU, FLAG_PSUM_OUT and POOL clear */
+#define HQ_ACCEL_FLAG_COUNT 8u
+#define HQ_ACCEL_FLAG_LIST(X) X(RELU, 1) X(LAST, 2) X(PSUM_IN, 4) X(PSUM_OUT, 8) X(NO_PAD_TOP, 16) X(NO_PAD_BOTTOM, 32) X(SIGNED_IN, 64) X(SIGNED_OUT, 128)
 
 /* layer descriptor: little-endian, DESC_BYTES each, consecutive in memory */
 #define HQ_ACCEL_DESC_BYTES 64u
@@ -129,7 +131,7 @@
 #define HQ_ACCEL_DESC_OFF_KERNEL 28u /* u8 */
 #define HQ_ACCEL_DESC_OFF_STRIDE 29u /* u8 */
 #define HQ_ACCEL_DESC_OFF_PAD 30u /* u8 */
-#define HQ_ACCEL_DESC_OFF_RESERVED0 31u /* u8 */
+#define HQ_ACCEL_DESC_OFF_CLAMP_HI 31u /* u8 */
 #define HQ_ACCEL_DESC_OFF_IN_ADDR 32u /* u32 */
 #define HQ_ACCEL_DESC_OFF_OUT_ADDR 36u /* u32 */
 #define HQ_ACCEL_DESC_OFF_WEIGHT_ADDR 40u /* u32 */
@@ -163,7 +165,7 @@ typedef struct {
     uint8_t kernel;
     uint8_t stride;
     uint8_t pad;
-    uint8_t reserved0;
+    uint8_t clamp_hi;
     uint32_t in_addr;
     uint32_t out_addr;
     uint32_t weight_addr;

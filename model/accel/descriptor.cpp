@@ -23,7 +23,7 @@ static void put(uint8_t *b, unsigned off, unsigned n, uint32_t v) {
     X(hi_bits, HI_BITS, 1) X(block_n, BLOCK_N, 1) X(block_m, BLOCK_M, 1) X(pool, POOL, 1)           \
     X(rows, ROWS, 2) X(cols, COLS, 2) X(in_h, IN_H, 2) X(in_w, IN_W, 2) X(in_c, IN_C, 2)            \
     X(out_h, OUT_H, 2) X(out_w, OUT_W, 2) X(out_c, OUT_C, 2) X(kernel, KERNEL, 1)                  \
-    X(stride, STRIDE, 1) X(pad, PAD, 1) X(reserved0, RESERVED0, 1) X(in_addr, IN_ADDR, 4)           \
+    X(stride, STRIDE, 1) X(pad, PAD, 1) X(clamp_hi, CLAMP_HI, 1) X(in_addr, IN_ADDR, 4)           \
     X(out_addr, OUT_ADDR, 4) X(weight_addr, WEIGHT_ADDR, 4) X(weight_bytes, WEIGHT_BYTES, 4)        \
     X(param_addr, PARAM_ADDR, 4) X(batch, BATCH, 4) X(in_stride, IN_STRIDE, 4)                      \
     X(out_stride, OUT_STRIDE, 4)
