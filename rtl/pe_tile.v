@@ -16,6 +16,9 @@
 //           digit d with shift d: hq_beat_split.v). 0 in the stand-alone tile.
 //   m_out : one beat per row: the merged int32 accumulator (bias included) and the
 //           requantized ReLU output; m_out_last marks the tile's last row.
+//   cfg_signed_out: the requantized output is int8 without ReLU (clamp [-128, 127],
+//           FLAG_SIGNED_OUT of the accelerator); held while rows are in flight. 0 in the
+//           stand-alone tile.
 //
 // Pipeline (docs/pe-array.md): accept (A: stall count, low lanes + first adder level) ->
 // B compute (1 + stall cycles per beat) -> C sums -> S (low sum << lo_shift) -> accumulate ->
@@ -55,6 +58,7 @@ module pe_tile #(
     input  wire                 s_wgt_last,
     input  wire                 s_wgt_more,
     input  wire [1:0]           s_wgt_shift,
+    input  wire                 cfg_signed_out,
     output wire                 m_out_valid,
     input  wire                 m_out_ready,
     output wire [31:0]          m_out_acc,
@@ -349,7 +353,8 @@ module pe_tile #(
     wire [31:0] f_acc;
     requant_relu #(.SW(33)) u_rq (
         .clk(clk), .in_valid(e_valid && !rst), .acc(e_acc), .mult(e_mult), .shift(e_shift),
-        .in_side({e_last, e_acc}), .out_valid(f_valid), .y(f_y), .out_side({f_last, f_acc}));
+        .sgn(cfg_signed_out), .in_side({e_last, e_acc}), .out_valid(f_valid), .y(f_y),
+        .out_side({f_last, f_acc}));
 
     wire fifo_empty;
     sync_fifo #(.W(41), .DEPTH(OUT_DEPTH)) u_out (

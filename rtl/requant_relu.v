@@ -4,6 +4,8 @@
 // long operation: (1) the 64-bit product; (2) t = p >>> (shift - 1), a mux-only barrel shift;
 // (3) y = clamp((t + 1) >> 1): since (p + 2^(s-1)) >> s == ((p >> (s-1)) + 1) >> 1, the
 // rounding add shrinks from 64 to 10 bits. `side` (caller data) travels along with the value.
+// `sgn` (FLAG_SIGNED_OUT, docs/arith.md 7a; static while values are in flight): no ReLU,
+// clamp to [-128, 127] instead, y the two's complement byte.
 `default_nettype none
 module requant_relu #(
     parameter SW = 1                 // width of the sideband carried with each value
@@ -13,6 +15,7 @@ module requant_relu #(
     input  wire signed [31:0] acc,
     input  wire [30:0]        mult,       // [0, 2^31)
     input  wire [5:0]         shift,      // [0, 62]
+    input  wire               sgn,        // int8 output (clamp [-128, 127]) instead of ReLU
     input  wire [SW-1:0]      in_side,
     output reg                out_valid,
     output wire [7:0]         y,
@@ -52,6 +55,15 @@ module requant_relu #(
     wire [9:0] low = t_q[9:0];
     wire [7:0] r   = low[8:1] + {7'd0, low[0]};   // (t + 1) >> 1 for 0 <= t <= 510
     wire       big = round_q ? ((|t_q[62:10]) || low >= 10'd511) : (|t_q[62:8]);
-    assign y = t_q[63] ? 8'd0 : big ? 8'd255 : (round_q ? r : t_q[7:0]);
+    wire [7:0] yu  = t_q[63] ? 8'd0 : big ? 8'd255 : (round_q ? r : t_q[7:0]);
+    // signed: t fits 10 bits signed (t[63:9] all equal) or the value saturates by its sign;
+    // then v = t or (t + 1) >>> 1 in 11 bits, in [-128, 127] iff v[10:7] are all equal
+    wire        fit10 = t_q[63] ? (&t_q[62:9]) : ~(|t_q[62:9]);
+    wire [10:0] t11   = {t_q[63], t_q[9:0]};
+    wire [10:0] t11h  = {t11[10], t11[10:1]} + {10'd0, t11[0]};   // (t + 1) >>> 1
+    wire [10:0] v11   = round_q ? t11h : t11;
+    wire        fit8  = fit10 && (v11[10:7] == 4'h0 || v11[10:7] == 4'hF);
+    wire [7:0]  ys    = fit8 ? v11[7:0] : (t_q[63] ? 8'h80 : 8'h7F);
+    assign y = sgn ? ys : yu;
 endmodule
 `default_nettype wire

@@ -71,6 +71,7 @@ std::string describe(const hq_accel_desc &d) {
             std::snprintf(b, sizeof b, "%x", f);
             return std::string(b);
         }(d.flags);
+    if (d.clamp_hi) s += ", CLAMP_HI " + std::to_string(d.clamp_hi);
     return s;
 }
 

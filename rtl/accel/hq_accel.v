@@ -167,6 +167,7 @@ module hq_accel #(
 
     // ---- im2col unit: conv and max-pool input maps; conv K-vectors to the activations ----
     wire        conv_mode, ic_clear, ic_go, ic_stop, ic_valid, ic_ready, ic_last_unused;
+    wire        act_flip, signed_out;
     wire [7:0]  ic_kernel, ic_stride, ic_pad, ic_pad_top, ic_data;
     wire [15:0] ic_conv_h, ic_conv_w;
     wire [15:0] ic_in_h, ic_in_w, ic_in_c;
@@ -178,9 +179,11 @@ module hq_accel #(
         .pad(ic_pad), .pad_top(ic_pad_top), .conv_h(ic_conv_h), .conv_w(ic_conv_w), .go(ic_go),
         .o_valid(ic_valid), .o_ready(conv_mode ? a_in_ready : ic_ready), .o_data(ic_data),
         .o_last(ic_last_unused));
-    // the activation gearbox takes the read engine's words (dense) or im2col bytes (conv)
+    // the activation gearbox takes the read engine's words (dense) or im2col bytes (conv);
+    // FLAG_SIGNED_IN inverts bit 7 of every byte, after im2col's padding (x + 128)
     wire          act_in_valid = conv_mode ? ic_valid : (o_valid && rd_dst == 2'd1);
-    wire [DW-1:0] act_in_data  = conv_mode ? {{(DW-8){1'b0}}, ic_data} : o_data;
+    wire [DW-1:0] act_flip_w   = {BPW{act_flip, 7'd0}};
+    wire [DW-1:0] act_in_data  = (conv_mode ? {{(DW-8){1'b0}}, ic_data} : o_data) ^ act_flip_w;
     wire [IW-1:0] act_in_lo    = conv_mode ? {IW{1'b0}} : o_lo;
     wire [IW-1:0] act_in_n     = conv_mode ? {{(IW-1){1'b0}}, 1'b1} : rd_n;
 
@@ -329,6 +332,7 @@ module hq_accel #(
         .s_row_last(row_last),
         .s_wgt_valid(t_wgt_valid), .s_wgt_ready(t_wgt_ready), .s_wgt_data(t_wgt_data),
         .s_wgt_last(t_wgt_last), .s_wgt_more(t_wgt_more), .s_wgt_shift(t_wgt_shift),
+        .cfg_signed_out(signed_out),
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(tile_err));
     assign compute = t_wgt_valid && t_wgt_ready;
@@ -361,6 +365,7 @@ module hq_accel #(
         .clr_ctl(clr_ctl), .clr_act(clr_act), .clr_wgt(clr_wgt),
         .act_seg(act_seg), .wgt_seg(wgt_seg),
         .conv_mode(conv_mode), .ic_clear(ic_clear), .ic_go(ic_go), .ic_stop(ic_stop),
+        .act_flip(act_flip), .signed_out(signed_out),
         .ic_in_h(ic_in_h), .ic_in_w(ic_in_w), .ic_in_c(ic_in_c),
         .ic_kernel(ic_kernel), .ic_stride(ic_stride), .ic_pad(ic_pad), .ic_pad_top(ic_pad_top),
         .ic_conv_h(ic_conv_h), .ic_conv_w(ic_conv_w),

@@ -14,6 +14,10 @@
 // the partial-sum area after the row parameters and enter the tile with each row's bias; a
 // chunk before the last writes the tile's int32 accumulators there instead of outputs. Row
 // bands (FLAG_NO_PAD_TOP/BOTTOM) drop the padding above / below the band's input rows.
+// Signed modes (docs/arith.md 7a): FLAG_SIGNED_IN flips bit 7 of every activation byte after
+// im2col and padding (act_flip: x + 128 for the array, the host folded -128 x sum(W) into the
+// bias); FLAG_SIGNED_OUT makes the tile's requantization clamp to int8 (signed_out);
+// CLAMP_HI caps the uint8 outputs of a layer with FLAG_RELU (ReLU6).
 // Slice limits (docs/rtl-accel.md): dense = uniform int8 (lo 0, hi 8) on the
 // uniform array, block = the tile's LO/HI/N:M on the lane-group array.
 `default_nettype none
@@ -64,6 +68,8 @@ module hq_accel_ctrl #(
     output reg         ic_clear,
     output reg         ic_go,
     output wire        ic_stop,
+    output wire        act_flip,           // FLAG_SIGNED_IN: activation bytes XOR 0x80
+    output wire        signed_out,         // FLAG_SIGNED_OUT: the tile's int8 requantization
     output wire [15:0] ic_in_h,
     output wire [15:0] ic_in_w,
     output wire [15:0] ic_in_c,
@@ -200,6 +206,13 @@ module hq_accel_ctrl #(
     wire        psum_any  = psum_in || psum_out;
     wire [7:0]  pad_top   = (f_flags & `HQ_ACCEL_FLAG_NO_PAD_TOP) != 8'd0 ? 8'd0 : f_pad;
     wire [7:0]  pad_bot   = (f_flags & `HQ_ACCEL_FLAG_NO_PAD_BOTTOM) != 8'd0 ? 8'd0 : f_pad;
+    // signed modes: int8 inputs, int8 outputs, the ReLU's upper clamp (0 = 255)
+    wire        sgn_in    = (f_flags & `HQ_ACCEL_FLAG_SIGNED_IN) != 8'd0;
+    wire        sgn_out   = (f_flags & `HQ_ACCEL_FLAG_SIGNED_OUT) != 8'd0;
+    wire        byte_out  = relu || sgn_out;   // one byte per output (else int32)
+    wire [7:0]  f_clamp   = d[`HQ_ACCEL_DESC_OFF_CLAMP_HI*8 +: 8];
+    assign act_flip   = sgn_in;
+    assign signed_out = sgn_out;
     // The descriptor's products and quotients are registered, a multiplier per cycle, and the
     // conv geometry divides one bit per cycle (hq_udiv_seq): S_CHECK and S_H_CHECK wait until
     // they have settled (CHECK_CYCLES), which keeps the multiplier chains off the critical
@@ -212,7 +225,7 @@ module hq_accel_ctrl #(
         in_bytes  <= {16'd0, in_hw} * {32'd0, f_in_c};
         map_bytes <= {16'd0, map_hw} * {32'd0, f_out_c};
     end
-    wire [47:0] out48     = relu ? map_bytes : {map_bytes[45:0], 2'b00};
+    wire [47:0] out48     = byte_out ? map_bytes : {map_bytes[45:0], 2'b00};
     wire        is_conv   = f_op == `HQ_ACCEL_OP_CONV;
     wire        is_pool   = f_op == `HQ_ACCEL_OP_MAXPOOL;
     assign conv_mode = is_conv;
@@ -323,7 +336,12 @@ module hq_accel_ctrl #(
         if (f_magic != 32'h444C5148)                                  chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_op < `HQ_ACCEL_OP_DENSE || f_op > `HQ_ACCEL_OP_MAXPOOL)
                                                                       chk = `HQ_ACCEL_ERR_BAD_DESC;
-        else if ((f_flags & ~8'h3F) != 8'd0)                          chk = `HQ_ACCEL_ERR_BAD_DESC;
+        // (every FLAGS bit is defined: no unknown-flag check)
+        // signed modes: int8 inputs not on max-pool; int8 outputs without ReLU, partial sums
+        // or pooling; CLAMP_HI only with ReLU (a max-pool, always ReLU, ignores it)
+        else if (sgn_in && is_pool)                                   chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (sgn_out && (relu || psum_out || pool1 > 8'd1))       chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (f_clamp != 8'd0 && !relu)                            chk = `HQ_ACCEL_ERR_BAD_DESC;
         // partial sums: not on max-pool; a chunk before the last keeps int32 (no ReLU, no
         // pool, not the last descriptor); row bands: convolutions only
         else if (psum_any && is_pool)                                 chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -350,7 +368,8 @@ module hq_accel_ctrl #(
         else if (is_conv && !k_fits)                                  chk = `HQ_ACCEL_ERR_BAD_SHAPE;
         else if (is_conv && (!out_h_is_cnv || !out_w_is_cnv))
                                                                       chk = `HQ_ACCEL_ERR_BAD_SHAPE;
-        else if (!relu && !psum_out && !(f_op == `HQ_ACCEL_OP_DENSE)) chk = `HQ_ACCEL_ERR_BAD_DESC;
+        else if (!byte_out && !psum_out && !(f_op == `HQ_ACCEL_OP_DENSE))
+                                                                      chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_layout > `HQ_ACCEL_LAYOUT_ESCAPE)                  chk = `HQ_ACCEL_ERR_BAD_DESC;
         // dense on both arrays, block, escape and coo on the lane-group array
         else if (!dense && (UNIFORM != 0 ||
@@ -537,16 +556,19 @@ module hq_accel_ctrl #(
     // ---- outputs into the write engine's buffer (uint8 with ReLU, else int32 LE) ----
     wire collecting = state == S_W_WAIT || state == S_I_WAIT;
     wire pooling    = state == S_M_RUN;
-    assign out_ready = collecting && (relu || osub == 2'd3);
+    assign out_ready = collecting && (byte_out || osub == 2'd3);
     wire   out_take  = collecting && out_valid; // a row's output (or one byte of an int32)
     assign b_en   = (collecting && out_valid && (!is_conv || win_keep)) ||
                     (pooling && ic_fire && win_keep);
     // int32 (logits, or a K chunk's partial sums: a conv's at their position, pool 1)
     wire [31:0] i32_idx = (is_conv ? win_base : 32'd0) + {16'd0, orow};
     assign b_idx  = pooling ? win_base + {16'd0, ch} :
-                    !relu ? {i32_idx[29:0], osub} :
+                    !byte_out ? {i32_idx[29:0], osub} :
                     is_conv ? win_base + {16'd0, orow} : {16'd0, orow};
-    assign b_data = pooling ? ic_data : !relu ? out_acc[osub*8 +: 8] : out_y;
+    // CLAMP_HI (ReLU6): min(y, CLAMP_HI) = clamp(p, 0, CLAMP_HI) for the ReLU's y
+    wire   clamp_y = relu && f_clamp != 8'd0 && out_y > f_clamp;
+    assign b_data = pooling ? ic_data : !byte_out ? out_acc[osub*8 +: 8] :
+                    clamp_y ? f_clamp : out_y;
     // max-pooling in place: the first output of a window is written, the others keep the
     // maximum (the write engine compares with the buffer's byte)
     assign b_max  = (pooling || (relu && is_conv)) && !win_first;
@@ -982,8 +1004,8 @@ module hq_accel_ctrl #(
             endcase
             // outputs of the tile, one row (uint8) or one byte of it (int32) per cycle
             if (out_take) begin
-                if (relu || osub == 2'd3) orow <= orow + 16'd1;
-                if (!relu) osub <= osub + 2'd1;
+                if (byte_out || osub == 2'd3) orow <= orow + 16'd1;
+                if (!byte_out) osub <= osub + 2'd1;
             end
             if (row_valid && row_ready) srow <= srow + 16'd1;
             // next output position, in row order, and its pooling window

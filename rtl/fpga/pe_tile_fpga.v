@@ -54,6 +54,7 @@ module pe_tile_fpga #(
         .s_row_shift(shift), .s_row_lo_shift(lo_shift), .s_row_last(row_last),
         .s_wgt_valid(ctl_q[2]), .s_wgt_ready(wgt_ready), .s_wgt_data(wgt_data),
         .s_wgt_last(wgt_last), .s_wgt_more(1'b0), .s_wgt_shift(2'd0),
+        .cfg_signed_out(1'b0),
         .m_out_valid(out_valid), .m_out_ready(ctl_q[3]), .m_out_acc(out_acc), .m_out_y(out_y),
         .m_out_last(out_last), .err(err));
 

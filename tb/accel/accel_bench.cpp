@@ -91,6 +91,9 @@ static void usage(FILE *f, const char *prog) {
         "                   K chunks with int32 partial sums (FLAG_PSUM_IN/OUT) and conv\n"
         "                   bands of output rows (FLAG_NO_PAD_TOP/BOTTOM), one command\n"
         "                   each, outputs vs the whole layer computed at once\n"
+        "  --random-signed N  instead of a model: N random dense, conv and K-split layers\n"
+        "                   with FLAG_SIGNED_IN / FLAG_SIGNED_OUT / CLAMP_HI in every\n"
+        "                   format the array takes, outputs vs the bench's own reference\n"
         "  --timing FILE    tile the model's layers to this timing config's buffers with\n"
         "                   the host planner (sw/app/layer_tiling, as `hqsim run --timing`)\n"
         "  --require-flags F  with --timing: fail unless the planned descriptors use every\n"
@@ -102,8 +105,8 @@ static void usage(FILE *f, const char *prog) {
         "                   model's default; the bench itself counts cycles only)\n"
         "  --dataset DIR    Fashion-MNIST directory (default: HQSIM_DATASET_DIR)\n"
         "  -h, --help       this text\n"
-        "--model is not needed with --random-layers, --random-dense, --random-conv or\n"
-        "--random-ksplit.\n"
+        "--model is not needed with --random-layers, --random-dense, --random-conv,\n"
+        "--random-ksplit or --random-signed.\n"
         "Exit status: 0 all checks pass, 1 a mismatch, protocol or error-program "
         "failure, 2 usage or input error.\n",
         prog, ACCEL_DW);
@@ -277,6 +280,7 @@ struct Options {
     int lo_bits = 0;  /* --lo-bits for --random-layers: 0 the tile's LO */
     int random_conv = -1;
     int random_ksplit = -1;
+    int random_signed = -1;
     std::string timing;
     unsigned require_flags = 0;
 };
@@ -786,9 +790,9 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
     std::vector<ErrCase> cases = {
         {"bad magic", HQ_ACCEL_ERR_BAD_DESC, f32(HQ_ACCEL_DESC_OFF_MAGIC, 0x12345678)},
         {"unknown op", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_OP, 9)},
-        {"unknown flag", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x81)},
-        {"unknown flag 0x40", HQ_ACCEL_ERR_BAD_DESC,
-         f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x40 | HQ_ACCEL_FLAG_RELU)},
+        /* (every FLAGS bit is defined since the signed modes: 0x81 is SIGNED_OUT | RELU) */
+        {"flags 0x81 (SIGNED_OUT with RELU)", HQ_ACCEL_ERR_BAD_DESC,
+         f8(HQ_ACCEL_DESC_OFF_FLAGS, 0x81)},
         /* K-split (docs/regmap.md): a chunk before the last keeps int32 partial sums */
         {"PSUM_OUT with RELU", HQ_ACCEL_ERR_BAD_DESC,
          f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_OUT | HQ_ACCEL_FLAG_RELU)},
@@ -879,6 +883,76 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
              f8(HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT)},
         };
         cases.insert(cases.end(), ks.begin(), ks.end());
+    }
+    /* signed modes (docs/regmap.md): each refused combination is descriptor 1 of a command
+     * whose descriptor 0 uses a signed mode and runs (ERR_DESC 1; the RTL before the modes
+     * refused descriptor 0), and a descriptor 0 of each mode that runs */
+    {
+        using Setup = std::function<void(Sim &, const DramImage &)>;
+        auto at8 = [](size_t l, uint32_t off, uint8_t v) -> Setup {
+            return [=](Sim &x, const DramImage &i) { x.put8(desc_at(i, l) + off, v); };
+        };
+        auto seq = [](std::vector<Setup> v) -> Setup {
+            return [=](Sim &x, const DramImage &i) {
+                for (const Setup &f : v)
+                    f(x, i);
+            };
+        };
+        const uint8_t F = HQ_ACCEL_DESC_OFF_FLAGS, CH = HQ_ACCEL_DESC_OFF_CLAMP_HI;
+        const Setup sin0 = at8(0, F, (uint8_t)(d0.flags | HQ_ACCEL_FLAG_SIGNED_IN));
+        /* descriptor l as a 2x2 max-pool of its input map */
+        auto pool_at = [](size_t l, uint8_t flags) -> Setup {
+            return [=](Sim &x, const DramImage &i) {
+                const hq_accel_desc &d = i.layers[l].desc;
+                const uint32_t a = desc_at(i, l);
+                x.put8(a + HQ_ACCEL_DESC_OFF_OP, HQ_ACCEL_OP_MAXPOOL);
+                x.put8(a + HQ_ACCEL_DESC_OFF_POOL, 2);
+                x.put8(a + HQ_ACCEL_DESC_OFF_FLAGS, flags);
+                x.put16(a + HQ_ACCEL_DESC_OFF_OUT_C, d.in_c);
+                x.put16(a + HQ_ACCEL_DESC_OFF_OUT_H, (uint16_t)(d.in_h / 2));
+                x.put16(a + HQ_ACCEL_DESC_OFF_OUT_W, (uint16_t)(d.in_w / 2));
+            };
+        };
+        std::vector<ErrCase> sg = {
+            {"SIGNED_IN runs (no error)", HQ_ACCEL_ERR_NONE, sin0},
+            {"CLAMP_HI with RELU runs (no error)", HQ_ACCEL_ERR_NONE, at8(0, CH, 6)},
+            {"desc 1: SIGNED_OUT with RELU", HQ_ACCEL_ERR_BAD_DESC,
+             seq({sin0, at8(1, F, HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_SIGNED_OUT)}), 2, 0, 0, 1},
+            {"desc 1: SIGNED_OUT with PSUM_OUT", HQ_ACCEL_ERR_BAD_DESC,
+             seq({sin0, at8(1, F, HQ_ACCEL_FLAG_PSUM_OUT | HQ_ACCEL_FLAG_SIGNED_OUT)}), 2, 0, 0, 1},
+            {"desc 1: CLAMP_HI without RELU", HQ_ACCEL_ERR_BAD_DESC,
+             seq({sin0, at8(0, CH, 6), at8(1, F, 0), at8(1, CH, 6)}), 2, 0, 0, 1},
+        };
+        if (d0.op == HQ_ACCEL_OP_DENSE)
+            sg.push_back({"SIGNED_OUT without RELU runs (no error)", HQ_ACCEL_ERR_NONE,
+                          at8(0, F, HQ_ACCEL_FLAG_SIGNED_OUT)});
+        if (d0.op == HQ_ACCEL_OP_CONV && img.layers.size() > 1) {
+            const hq_accel_desc &d1 = img.layers[1].desc;
+            sg.push_back({"desc 1: SIGNED_IN on a max-pool", HQ_ACCEL_ERR_BAD_DESC,
+                          seq({sin0, pool_at(1, HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_SIGNED_IN)}), 2,
+                          0, 0, 1});
+            sg.push_back({"desc 1: SIGNED_OUT on a max-pool", HQ_ACCEL_ERR_BAD_DESC,
+                          seq({sin0, pool_at(1, HQ_ACCEL_FLAG_SIGNED_OUT)}), 2, 0, 0, 1});
+            if (d1.op == HQ_ACCEL_OP_CONV && d1.pool > 1)
+                sg.push_back({"desc 1: SIGNED_OUT with POOL > 1", HQ_ACCEL_ERR_BAD_DESC,
+                              seq({sin0, at8(1, F, HQ_ACCEL_FLAG_SIGNED_OUT)}), 2, 0, 0, 1});
+            /* a max-pool does not requantize: CLAMP_HI is accepted and ignored (the model) */
+            sg.push_back({"CLAMP_HI on a max-pool runs (no error)", HQ_ACCEL_ERR_NONE,
+                          seq({pool_at(0, HQ_ACCEL_FLAG_RELU), at8(0, CH, 6)})});
+            /* the conv without its pool: int8 outputs of every position */
+            const unsigned ch = (d0.in_h + 2u * d0.pad - d0.kernel) / d0.stride + 1,
+                           cw = (d0.in_w + 2u * d0.pad - d0.kernel) / d0.stride + 1;
+            if (ch * cw * d0.out_c <= 4096u) /* OBUF_BYTES */
+                sg.push_back({"SIGNED_OUT conv, POOL 1, runs (no error)", HQ_ACCEL_ERR_NONE,
+                              [=](Sim &x, const DramImage &i) {
+                                  const uint32_t a = desc_at(i, 0);
+                                  x.put8(a + HQ_ACCEL_DESC_OFF_FLAGS, HQ_ACCEL_FLAG_SIGNED_OUT);
+                                  x.put8(a + HQ_ACCEL_DESC_OFF_POOL, 1);
+                                  x.put16(a + HQ_ACCEL_DESC_OFF_OUT_H, (uint16_t)ch);
+                                  x.put16(a + HQ_ACCEL_DESC_OFF_OUT_W, (uint16_t)cw);
+                              }});
+        }
+        cases.insert(cases.end(), sg.begin(), sg.end());
     }
     /* weight contents the model's decoders refuse (ERR_WEIGHTS, ERR_ADDR = WEIGHT_ADDR) */
     add_content_cases(cases, d0);
@@ -1902,6 +1976,402 @@ static int run_random_ksplit(Sim &s, int n, unsigned long seed) {
     return bad_layers || s.chk.violations || s.hung ? 1 : 0;
 }
 
+/* ---- signed modes (FLAG_SIGNED_IN, FLAG_SIGNED_OUT, CLAMP_HI; docs/regmap.md) ----
+ * The reference below is written from the regmap text alone (not the model's code): int8
+ * inputs x (zero padding is the code 0), the effective weights W, the layer's bias b;
+ * acc = b + W.x (int32, mod 2^32); p = (acc x mult + 2^(shift-1)) >> shift (no rounding
+ * term for shift 0); FLAG_RELU: clamp(p, 0, CLAMP_HI or 255); FLAG_SIGNED_OUT:
+ * clamp(p, -128, 127) as a two's complement byte; neither: the int32 acc. The accelerator
+ * is given b - 128 x sum(W[r]) as the row's bias when the inputs are int8 (the host's fold). */
+struct SignedFormat {
+    hq_layout_kind layout;
+    int lo, hi;
+};
+
+static int64_t signed_rq(int32_t acc, int32_t mult, int shift) {
+    int64_t p = (int64_t)acc * (int64_t)mult;
+    if (shift > 0) p = (p + ((int64_t)1 << (shift - 1))) >> shift;
+    return p;
+}
+
+/* Effective weights of one K chunk (rows x kc) in format f, as its layout holds them. */
+static void signed_weights(pe_rng &rng, const SignedFormat &f, int rows, int kc,
+                           std::vector<int8_t> *w, std::vector<uint8_t> *is_hi,
+                           std::vector<uint8_t> *shift) {
+    const pe_cfg c = kPeCfg;
+    const int qmax = (1 << (f.hi - 1)) - 1;
+    const int cmax = f.lo == 0 ? qmax : f.lo == 1 ? 1 : (1 << (f.lo - 1)) - 1;
+    int smax = 0;
+    while (f.lo && smax < 7 && (cmax << (smax + 1)) <= 127)
+        smax++;
+    w->assign((size_t)rows * kc, 0);
+    is_hi->assign((size_t)rows * kc, 0);
+    shift->assign((size_t)rows, 0);
+    const int hi_pct = f.layout == HQ_LAYOUT_ESCAPE || f.layout == HQ_LAYOUT_COO
+                           ? pe_rng_range(&rng, 0, 3) * 3
+                           : 0;
+    for (int r = 0; r < rows; r++) {
+        (*shift)[r] = (uint8_t)(f.lo ? pe_rng_range(&rng, 0, smax) : 0);
+        const int zero_pct = pe_rng_range(&rng, 0, 80);
+        const bool high_row = f.layout == HQ_LAYOUT_ROWGROUP && pe_rng_range(&rng, 0, 3) == 0;
+        for (int j = 0; j < kc; j++) {
+            const size_t i = (size_t)r * kc + j;
+            int v;
+            if (high_row || f.lo == 0) { /* (lo 1 has no code 0: a high row's 0 is not low) */
+                v = pe_rng_range(&rng, 0, 99) < zero_pct && f.lo != 1
+                        ? 0
+                        : pe_rng_range(&rng, 1, qmax) * (pe_rng_range(&rng, 0, 1) ? 1 : -1);
+                (*is_hi)[i] = (uint8_t)(high_row && v != 0);
+            } else if (f.lo == 1)
+                v = (pe_rng_range(&rng, 0, 1) ? 1 : -1) * (1 << (*shift)[r]);
+            else
+                v = (pe_rng_range(&rng, 0, 99) < zero_pct ? 0 : pe_rng_range(&rng, -cmax, cmax)) *
+                    (1 << (*shift)[r]);
+            if (!high_row && f.lo && pe_rng_range(&rng, 0, 99) < hi_pct) {
+                const int h = pe_rng_range(&rng, 1, qmax);
+                v = pe_rng_range(&rng, 0, 1) ? h : -h;
+                (*is_hi)[i] = 1;
+            }
+            (*w)[i] = (int8_t)v;
+        }
+        if (f.layout != HQ_LAYOUT_BLOCK) continue;
+        for (int b0 = 0; b0 < kc; b0 += c.m) /* at most N high weights per block of M */
+            for (int k = 0; k < c.n; k++) {
+                if (pe_rng_range(&rng, 0, 2)) continue;
+                const size_t i =
+                    (size_t)r * kc + b0 + pe_rng_range(&rng, 0, std::min(c.m, kc - b0) - 1);
+                if ((*is_hi)[i]) continue;
+                const int h = pe_rng_range(&rng, 1, qmax);
+                (*w)[i] = (int8_t)(pe_rng_range(&rng, 0, 1) ? h : -h);
+                (*is_hi)[i] = 1;
+            }
+    }
+}
+
+/* The chunk's layer image packed by the library in format f. */
+static int signed_pack(const SignedFormat &f, int rows, int kc, std::vector<int8_t> &w,
+                       std::vector<uint8_t> &is_hi, std::vector<uint8_t> &shift,
+                       std::vector<uint8_t> *out, char *err, size_t errlen) {
+    std::vector<float> scale((size_t)rows, 1.0f);
+    std::vector<int32_t> zero((size_t)rows, 0), one((size_t)rows, 1);
+    std::vector<uint8_t> zshift((size_t)rows, 0);
+    hq_qlayer q{};
+    q.lo_bits = f.lo;
+    q.hi_bits = f.hi;
+    q.w = w.data();
+    q.is_hi = f.lo ? is_hi.data() : nullptr;
+    q.lo_shift = f.lo ? shift.data() : nullptr;
+    q.w_scale = scale.data();
+    q.bias = zero.data();
+    q.rq_mult = one.data();
+    q.rq_shift = zshift.data();
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, f.layout);
+    if (f.layout == HQ_LAYOUT_BLOCK) {
+        o.block_n = kPeCfg.n;
+        o.block_m = kPeCfg.m;
+    }
+    hq_layer_image img;
+    if (hq_layout_pack(&q, rows, kc, &o, &img, err, errlen)) return -1;
+    out->assign(img.data, img.data + img.size);
+    hq_layer_image_free(&img);
+    return 0;
+}
+
+/* N random layers with the signed modes: dense, conv with padding and K-split (int32 partial
+ * sums; FLAG_SIGNED_IN on every chunk, the output flags on the last) in turn, each in the next
+ * format the array takes (lane-group: its own blocks, dense lo 0 to 4, escape, coo, rowgroup;
+ * uniform8: dense of every width); int8 or uint8 inputs, uint8 outputs with or without
+ * CLAMP_HI, int8 outputs or (dense) int32; one command per layer, outputs vs the reference. */
+static int run_random_signed(Sim &s, int n, unsigned long seed) {
+    const pe_cfg c = kPeCfg;
+    static const SignedFormat kLaneGroup[] = {
+        {HQ_LAYOUT_BLOCK, 0, 0},    {HQ_LAYOUT_DENSE, 1, 8},    {HQ_LAYOUT_DENSE, 2, 8},
+        {HQ_LAYOUT_DENSE, 3, 8},    {HQ_LAYOUT_DENSE, 4, 8},    {HQ_LAYOUT_DENSE, 0, 8},
+        {HQ_LAYOUT_DENSE, 2, 4},    {HQ_LAYOUT_DENSE, 0, 4},    {HQ_LAYOUT_ESCAPE, 2, 8},
+        {HQ_LAYOUT_ESCAPE, 3, 8},   {HQ_LAYOUT_ESCAPE, 4, 8},   {HQ_LAYOUT_ESCAPE, 2, 4},
+        {HQ_LAYOUT_COO, 1, 8},      {HQ_LAYOUT_COO, 2, 8},      {HQ_LAYOUT_COO, 3, 8},
+        {HQ_LAYOUT_COO, 4, 8},      {HQ_LAYOUT_COO, 2, 4},      {HQ_LAYOUT_ROWGROUP, 1, 8},
+        {HQ_LAYOUT_ROWGROUP, 2, 8}, {HQ_LAYOUT_ROWGROUP, 3, 8}, {HQ_LAYOUT_ROWGROUP, 4, 8}};
+    static const SignedFormat kUniform[] = {
+        {HQ_LAYOUT_DENSE, 0, 8}, {HQ_LAYOUT_DENSE, 0, 4}, {HQ_LAYOUT_DENSE, 1, 8},
+        {HQ_LAYOUT_DENSE, 2, 8}, {HQ_LAYOUT_DENSE, 3, 8}, {HQ_LAYOUT_DENSE, 4, 8},
+        {HQ_LAYOUT_DENSE, 1, 4}, {HQ_LAYOUT_DENSE, 2, 4}, {HQ_LAYOUT_DENSE, 3, 4}};
+    const SignedFormat *fmts = c.uniform ? kUniform : kLaneGroup;
+    const int nf = c.uniform ? (int)(sizeof kUniform / sizeof kUniform[0])
+                             : (int)(sizeof kLaneGroup / sizeof kLaneGroup[0]);
+    const uint32_t B = s.mem.base, DESC = 0, IN = 0x1000, OUT = 0x40000, PRM = 0x50000,
+                   WGT = 0x60000;
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    pe_rng rng{seed};
+    long bad_layers = 0, redraws = 0, outputs = 0;
+    long by_mode[4] = {}, signed_in_layers = 0, pads = 0;
+    static const char *kModes[4] = {"uint8", "uint8 CLAMP_HI", "int8", "int32"};
+    static const char *kKinds[3] = {"dense", "conv", "K-split"};
+    for (int li = 0; li < n && !s.hung; li++) {
+        std::vector<uint8_t> &m = s.mem.bytes;
+        std::fill(m.begin(), m.end(), 0);
+        SignedFormat f = fmts[li % nf];
+        if (f.layout == HQ_LAYOUT_BLOCK) f = {HQ_LAYOUT_BLOCK, c.lo, c.hi};
+        const int kind = (li / nf + li) % 3; /* every format meets every kind */
+        const bool split = kind == 2;
+        const bool conv = kind == 1 || (split && pe_rng_range(&rng, 0, 1));
+        const bool sgn_in = pe_rng_range(&rng, 0, 3) != 0;
+        /* output: 0 uint8, 1 uint8 with CLAMP_HI, 2 int8, 3 int32 (dense only) */
+        const int mode = pe_rng_range(&rng, 0, conv ? 2 : 3);
+        const bool relu = mode < 2;
+        const uint8_t clamp_hi = mode == 1 ? (uint8_t)pe_rng_range(&rng, 1, 254) : 0;
+        const bool uniform_lg = !c.uniform && f.lo == 0; /* every weight high: slow, small K */
+        const int rows = pe_rng_range(&rng, 1, conv ? 16 : 40);
+        const uint32_t batch = (uint32_t)pe_rng_range(&rng, 1, 2);
+        int kernel = 1, stride = 1, pad = 0, pool = 1, H = 1, W = 1, C = 0;
+        if (conv) {
+            kernel = pe_rng_range(&rng, 1, 4);
+            pad = kernel > 1 ? pe_rng_range(&rng, 1, kernel - 1) : 0; /* pads where possible */
+            stride = pe_rng_range(&rng, 1, 2);
+            C = pe_rng_range(&rng, split ? 2 : 1, uniform_lg ? 4 : 12);
+            const int lo = std::max(1, kernel - 2 * pad);
+            H = pe_rng_range(&rng, lo, lo + 7);
+            W = pe_rng_range(&rng, lo, lo + 7);
+            pool = relu ? pe_rng_range(&rng, 1, 2) : 1;
+        } else
+            C = pe_rng_range(&rng, split ? 2 : 1, uniform_lg ? 100 : 700);
+        const int conv_h = (H + 2 * pad - kernel) / stride + 1,
+                  conv_w = (W + 2 * pad - kernel) / stride + 1;
+        const int out_h = conv_h / pool, out_w = conv_w / pool;
+        const size_t np = (size_t)conv_h * conv_w;
+        const uint32_t in_bytes = (uint32_t)(H * W * C);
+        const uint32_t out_bytes =
+            mode == 3 ? (uint32_t)rows * 4 : (uint32_t)(out_h * out_w * rows);
+        if (out_h < 1 || out_w < 1 || in_bytes > kImgBytes || out_bytes > kObufBytes ||
+            (split && np * rows * 4 > kObufBytes) || np > 120) {
+            if (++redraws > 100000) return 2;
+            li--;
+            continue;
+        }
+        /* K chunks: channel groups (conv) or column ranges (dense) */
+        std::vector<int> cut{0};
+        const int nk = split ? pe_rng_range(&rng, 2, std::min(3, C)) : 1;
+        for (int j = 1; j < nk; j++)
+            cut.push_back(pe_rng_range(&rng, cut.back() + 1, C - (nk - j)));
+        cut.push_back(C);
+        const int K = kernel * kernel * C;
+        std::vector<int8_t> Wf((size_t)rows * K);
+        std::vector<uint32_t> wimg_addr(nk), wimg_size(nk);
+        uint32_t wnext = B + WGT;
+        char err[256];
+        bool too_big = false;
+        for (int j = 0; j < nk; j++) {
+            const int cj = cut[j + 1] - cut[j], kc = kernel * kernel * cj;
+            std::vector<int8_t> w;
+            std::vector<uint8_t> hi, sh, img;
+            signed_weights(rng, f, rows, kc, &w, &hi, &sh);
+            for (int r = 0; r < rows; r++)
+                for (int kk = 0; kk < kernel * kernel; kk++)
+                    for (int ch = 0; ch < cj; ch++)
+                        Wf[(size_t)r * K + kk * C + cut[j] + ch] = w[(size_t)r * kc + kk * cj + ch];
+            if (signed_pack(f, rows, kc, w, hi, sh, &img, err, sizeof err)) {
+                std::fprintf(stderr, "layer %d chunk %d: pack: %s\n", li, j, err);
+                return 2;
+            }
+            /* escape / coo: the sections after the plane must fit VBUF_BYTES (the whole
+             * image within it is enough) */
+            if ((f.layout == HQ_LAYOUT_ESCAPE || f.layout == HQ_LAYOUT_COO) &&
+                img.size() > kVbufBytes)
+                too_big = true;
+            wimg_addr[j] = wnext;
+            wimg_size[j] = (uint32_t)img.size();
+            std::memcpy(&m[wnext - B], img.data(), img.size());
+            wnext += ((uint32_t)img.size() + 63) / 64 * 64;
+        }
+        if (too_big) {
+            if (++redraws > 100000) return 2;
+            li--;
+            continue;
+        }
+        /* inputs: int8 or uint8 codes, some zeros; conv chunks each in a map of their own */
+        const uint32_t in_stride = in_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        std::vector<uint8_t> x((size_t)batch * in_bytes);
+        for (uint8_t &v : x)
+            v = pe_rng_range(&rng, 0, 3) ? (uint8_t)pe_rng_range(&rng, 0, 255) : 0;
+        std::vector<uint32_t> in_addr(nk), in_str(nk);
+        for (int j = 0; j < nk; j++) {
+            const int cj = conv ? cut[j + 1] - cut[j] : C;
+            in_addr[j] = B + IN + (conv ? (uint32_t)j * 0x10000 : 0);
+            in_str[j] = conv ? (uint32_t)(H * W * cj) + 5 : in_stride;
+            for (uint32_t b = 0; b < batch; b++)
+                for (int p = 0; p < H * W; p++)
+                    for (int ch = 0; ch < cj; ch++)
+                        m[in_addr[j] - B + b * in_str[j] + (uint32_t)(p * cj + ch)] =
+                            x[(size_t)b * in_bytes + (size_t)p * C + (conv ? cut[j] : 0) + ch];
+            if (!conv) break;
+        }
+        auto xval = [&](uint32_t b, size_t i) -> int32_t {
+            const uint8_t v = x[(size_t)b * in_bytes + i];
+            return sgn_in ? (int32_t)(int8_t)v : (int32_t)v;
+        };
+        /* acc = W.x (mod 2^32), padding the code 0 */
+        std::vector<uint32_t> acc((size_t)batch * np * rows, 0);
+        for (uint32_t b = 0; b < batch; b++)
+            for (int oy = 0; oy < conv_h; oy++)
+                for (int ox = 0; ox < conv_w; ox++)
+                    for (int r = 0; r < rows; r++) {
+                        uint32_t a = 0;
+                        for (int ky = 0; ky < kernel; ky++)
+                            for (int kx = 0; kx < kernel; kx++) {
+                                const int y = oy * stride + ky - pad, xx = ox * stride + kx - pad;
+                                if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+                                for (int ch = 0; ch < C; ch++)
+                                    a +=
+                                        (uint32_t)(Wf[(size_t)r * K + (ky * kernel + kx) * C + ch] *
+                                                   xval(b, ((size_t)y * W + xx) * C + ch));
+                            }
+                        acc[((size_t)b * np + (size_t)oy * conv_w + ox) * rows + r] = a;
+                    }
+        /* bias and requantization spread over the outputs' range (a fifth fully random) */
+        std::vector<int32_t> bias((size_t)rows), mult((size_t)rows);
+        std::vector<uint8_t> rsh((size_t)rows);
+        for (int r = 0; r < rows; r++) {
+            int64_t mx = 1;
+            for (size_t v = 0; v < batch * np; v++)
+                mx = std::max<int64_t>(mx, std::llabs((int64_t)(int32_t)acc[v * rows + r]));
+            int bits = 0;
+            while ((mx >> bits) > 255)
+                bits++;
+            bias[r] = pe_rng_range(&rng, -(int)std::min<int64_t>(mx, 30000),
+                                   (int)std::min<int64_t>(mx, 30000));
+            if (pe_rng_range(&rng, 0, 4) == 0) {
+                mult[r] = (int32_t)(pe_rng_next(&rng) >> (33 + pe_rng_range(&rng, 0, 30)));
+                rsh[r] = (uint8_t)pe_rng_range(&rng, 0, HQ_RQ_MAX_SHIFT);
+            } else {
+                mult[r] = pe_rng_range(&rng, 1 << 29, (1 << 30) - 1);
+                rsh[r] = (uint8_t)(30 + bits - pe_rng_range(&rng, 0, 2));
+            }
+            /* the accelerator's bias: with int8 inputs the host's fold -128 x sum(W[r]) */
+            uint32_t fold = 0;
+            for (int k = 0; k < K; k++)
+                fold += (uint32_t)(128 * (int32_t)Wf[(size_t)r * K + k]);
+            put_le(m, PRM + 12 * r, (uint32_t)bias[r] - (sgn_in ? fold : 0u), 4);
+            put_le(m, PRM + 12 * r + 4, (uint32_t)mult[r], 4);
+            m[PRM + 12 * r + 8] = rsh[r];
+        }
+        /* the expected outputs */
+        const uint32_t out_stride = out_bytes + (uint32_t)pe_rng_range(&rng, 0, 9);
+        std::vector<uint8_t> expect((size_t)batch * out_bytes);
+        for (uint32_t b = 0; b < batch; b++) {
+            std::vector<uint8_t> y(np * rows);
+            for (size_t v = 0; v < np; v++)
+                for (int r = 0; r < rows; r++) {
+                    const int32_t a =
+                        (int32_t)(acc[((size_t)b * np + v) * rows + r] + (uint32_t)bias[r]);
+                    const int64_t p = signed_rq(a, mult[r], rsh[r]);
+                    const int64_t top = clamp_hi ? clamp_hi : 255;
+                    if (mode == 3)
+                        for (int k = 0; k < 4; k++)
+                            expect[(size_t)b * out_bytes + 4 * r + k] =
+                                (uint8_t)((uint32_t)a >> (8 * k));
+                    else
+                        y[v * rows + r] = relu ? (uint8_t)std::min(std::max(p, (int64_t)0), top)
+                                               : (uint8_t)(int8_t)std::min<int64_t>(
+                                                     std::max<int64_t>(p, -128), 127);
+                }
+            if (mode == 3) continue;
+            uint8_t *ex = expect.data() + (size_t)b * out_bytes;
+            for (int py = 0; py < out_h; py++) /* max over each pool x pool window */
+                for (int px = 0; px < out_w; px++)
+                    for (int r = 0; r < rows; r++) {
+                        uint8_t best = 0;
+                        for (int dy = 0; dy < pool; dy++)
+                            for (int dx = 0; dx < pool; dx++)
+                                best = std::max(
+                                    best,
+                                    y[((size_t)(py * pool + dy) * conv_w + px * pool + dx) * rows +
+                                      r]);
+                        ex[((size_t)py * out_w + px) * rows + r] = best;
+                    }
+        }
+        /* the descriptors, one per K chunk */
+        std::vector<hq_accel_desc> descs;
+        for (int j = 0; j < nk; j++) {
+            const int cj = cut[j + 1] - cut[j];
+            hq_accel_desc d{};
+            d.magic = HQ_ACCEL_DESC_MAGIC;
+            d.op = conv ? HQ_ACCEL_OP_CONV : HQ_ACCEL_OP_DENSE;
+            d.layout = m[wimg_addr[j] - B];
+            d.lo_bits = m[wimg_addr[j] - B + 1];
+            d.hi_bits = m[wimg_addr[j] - B + 2];
+            d.block_n = m[wimg_addr[j] - B + 3];
+            d.block_m = m[wimg_addr[j] - B + 4];
+            d.rows = d.out_c = (uint16_t)rows;
+            d.cols = (uint16_t)(kernel * kernel * cj);
+            if (sgn_in) d.flags |= HQ_ACCEL_FLAG_SIGNED_IN;
+            if (j > 0) d.flags |= HQ_ACCEL_FLAG_PSUM_IN;
+            if (j + 1 < nk)
+                d.flags |= HQ_ACCEL_FLAG_PSUM_OUT;
+            else {
+                d.flags |= relu        ? HQ_ACCEL_FLAG_RELU
+                           : mode == 2 ? HQ_ACCEL_FLAG_SIGNED_OUT
+                                       : HQ_ACCEL_FLAG_LAST;
+                d.clamp_hi = clamp_hi;
+            }
+            if (conv) {
+                d.kernel = (uint8_t)kernel;
+                d.stride = (uint8_t)stride;
+                d.pad = (uint8_t)pad;
+                d.pool = j + 1 < nk ? 0 : (uint8_t)pool;
+                d.in_h = (uint16_t)H;
+                d.in_w = (uint16_t)W;
+                d.in_c = (uint16_t)cj;
+                d.out_h = (uint16_t)(j + 1 < nk ? conv_h : out_h);
+                d.out_w = (uint16_t)(j + 1 < nk ? conv_w : out_w);
+            } else {
+                d.in_h = d.in_w = d.out_h = d.out_w = 1;
+                d.in_c = (uint16_t)cj;
+            }
+            d.in_addr = in_addr[conv ? j : 0] + (conv ? 0u : (uint32_t)cut[j]);
+            d.in_stride = in_str[conv ? j : 0];
+            d.out_addr = j + 1 < nk ? 0xFFFFFFF0u : B + OUT;
+            d.out_stride = j + 1 < nk ? 0 : out_stride;
+            d.weight_addr = wimg_addr[j];
+            d.weight_bytes = wimg_size[j];
+            d.param_addr = B + PRM;
+            d.batch = batch;
+            descs.push_back(d);
+        }
+        for (size_t i = 0; i < descs.size(); i++)
+            hq::accel::desc_to_bytes(descs[i], &m[DESC + i * HQ_ACCEL_DESC_BYTES]);
+        Sim::Result r = s.run(B + DESC, (uint32_t)descs.size(), 50000000);
+        bool bad = s.hung || r.err != 0;
+        uint32_t first_bad = 0;
+        for (uint32_t b = 0; !bad && b < batch; b++)
+            for (uint32_t i = 0; !bad && i < out_bytes; i++)
+                if (m[OUT + b * out_stride + i] != expect[(size_t)b * out_bytes + i]) {
+                    bad = true;
+                    first_bad = b * out_bytes + i;
+                }
+        if (bad && bad_layers++ < 5)
+            std::fprintf(stderr,
+                         "MISMATCH layer %d (%s, %s lo %d hi %d, %s in, %s out%s, %dx%dx%d kernel "
+                         "%d stride %d pad %d pool %d, rows %d, batch %u, %d K chunks): error %u "
+                         "(descriptor %u), first wrong output byte %u\n",
+                         li, kKinds[kind], hq_layout_name(f.layout), f.lo, f.hi,
+                         sgn_in ? "int8" : "uint8", kModes[mode], conv ? "" : " (dense)", H, W, C,
+                         kernel, stride, pad, pool, rows, batch, nk, r.err, r.err_desc, first_bad);
+        by_mode[mode]++;
+        signed_in_layers += sgn_in;
+        pads += conv && pad > 0;
+        outputs += (long)batch * (mode == 3 ? rows : (long)out_bytes);
+    }
+    std::printf("%s: %d signed-mode layers (%d formats x dense/conv/K-split; %ld with int8 "
+                "inputs, %ld padded convs; outputs %s %ld, %s %ld, %s %ld, %s %ld; %ld output "
+                "values, %llu cycles): %ld mismatching layers, AXI violations %ld\n",
+                ACCEL_CONFIG_NAME, n, nf, signed_in_layers, pads, kModes[0], by_mode[0], kModes[1],
+                by_mode[1], kModes[2], by_mode[2], kModes[3], by_mode[3], outputs,
+                (unsigned long long)s.cycle, bad_layers, s.chk.violations);
+    return bad_layers || s.chk.violations || s.hung ? 1 : 0;
+}
+
 /* ---- random `dense` layers of every width the array runs (the library's dense packer) ---- */
 struct DenseFormat {
     int lo, hi;
@@ -2030,6 +2500,8 @@ int main(int argc, char **argv) {
             }
         } else if (a == "--random-ksplit")
             o.random_ksplit = std::atoi(need("a count"));
+        else if (a == "--random-signed")
+            o.random_signed = std::atoi(need("a count"));
         else if (a == "--timing")
             o.timing = need("a file");
         else if (a == "--require-flags")
@@ -2056,7 +2528,8 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (o.random_layers >= 0 || o.random_dense >= 0 || o.random_conv >= 0 || o.random_ksplit >= 0) {
+    if (o.random_layers >= 0 || o.random_dense >= 0 || o.random_conv >= 0 || o.random_ksplit >= 0 ||
+        o.random_signed >= 0) {
         Sim s;
         s.mem.latency = o.latency;
         s.mem.interval = o.interval;
@@ -2066,6 +2539,7 @@ int main(int argc, char **argv) {
                                                             o.max_high, o.lo_bits)
                  : o.random_dense >= 0  ? run_random_dense(s, o.random_dense, o.seed)
                  : o.random_ksplit >= 0 ? run_random_ksplit(s, o.random_ksplit, o.seed)
+                 : o.random_signed >= 0 ? run_random_signed(s, o.random_signed, o.seed)
                                         : run_random_conv(s, o.random_conv, o.seed);
         for (const std::string &v : s.chk.first)
             std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
