@@ -356,10 +356,13 @@ module hq_block_decoder #(
             if (t_ok) begin
                 if (err || (used && dup)) bad <= 1'b1;
                 if (!in_slots) begin
-                    // codes: into their lanes, markers counted per group and block
-                    wcode[wid[EW-1:0]] <= (wcode[wid[EW-1:0]] & ~cmask) | (rot & cmask);
-                    for (g = 0; g < NG; g = g + 1)
-                        wcnt[wid[EW-1:0]*NG + g] <= wcnt[wid[EW-1:0]*NG + g] + gadd[g];
+                    // codes: into their lanes, markers counted per group and block (codes
+                    // past K write nothing: their beat id may be an entry being emitted)
+                    if (in_k) begin
+                        wcode[wid[EW-1:0]] <= (wcode[wid[EW-1:0]] & ~cmask) | (rot & cmask);
+                        for (g = 0; g < NG; g = g + 1)
+                            wcnt[wid[EW-1:0]*NG + g] <= wcnt[wid[EW-1:0]*NG + g] + gadd[g];
+                    end
                     marks <= marks + tmarks;
                     if (lo >= 3'd2 && marks + tmarks > {1'b0, bn}) bad <= 1'b1;
                     j   <= j + n;

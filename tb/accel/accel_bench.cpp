@@ -682,7 +682,6 @@ static void add_coo_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) 
  * dense_decoder.cpp), and one it accepts (a marker in a block's padding past K). */
 static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
     const pe_cfg c = kPeCfg;
-    const uint32_t hmin = 1u << (c.hi - 1);
     if (d0.layout == HQ_ACCEL_LAYOUT_ESCAPE) {
         add_escape_cases(cases, d0);
         return;
@@ -741,35 +740,72 @@ static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &
                              }});
         return;
     }
-    if (c.lo < 2) return; /* the accel benches build lo >= 2 tiles only */
-    const uint32_t bb = (uint32_t)pe_block_bytes(&c), nblk = (d0.cols + c.m - 1) / c.m;
+    /* the layer's own block format (the tile's, or any other: hq_block_decoder.v) */
+    const unsigned lo = d0.lo_bits, hi = d0.hi_bits, N = d0.block_n, M = d0.block_m;
+    if (lo == 0 || M < 2) return;
+    unsigned P = 0;
+    while ((1u << P) < M)
+        P++;
+    const uint32_t hmin = 1u << (hi - 1);
+    const uint32_t bits = lo == 1 ? M + N * (P + hi) : M * lo + N * hi;
+    const uint32_t bb = (bits + 7) / 8, nblk = (d0.cols + M - 1) / M;
     const uint32_t sec = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
-    const uint32_t marker = 1u << (c.lo - 1);
+    const uint32_t last_valid = d0.cols - (nblk - 1) * M; /* columns of the last block */
+    if (lo == 1) {
+        /* block b of row r: slots (position, value) given, the others unused (0) */
+        using Slots = std::vector<std::pair<uint32_t, uint32_t>>;
+        auto block1 = [=](uint32_t r, uint32_t b, Slots slots) {
+            return [=](Sim &x, const DramImage &) {
+                const uint32_t a = sec + (r * nblk + b) * bb;
+                for (unsigned k = 0; k < N; k++) {
+                    const uint32_t at = M + k * (P + hi);
+                    put_bits(x, a, at, P, k < slots.size() ? slots[k].first : 0);
+                    put_bits(x, a, at + P, hi, k < slots.size() ? slots[k].second : 0);
+                }
+            };
+        };
+        if (N == 0) return;
+        cases.push_back(
+            {"block lo 1: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block1(0, 0, {{0, hmin}})});
+        if (last_valid < (1u << P))
+            cases.push_back({"block lo 1: position past the block's columns", HQ_ACCEL_ERR_WEIGHTS,
+                             block1(d0.rows - 1u, nblk - 1, {{last_valid, 1}})});
+        if (N >= 2 && M >= 8) {
+            cases.push_back({"block lo 1: a position twice", HQ_ACCEL_ERR_WEIGHTS,
+                             block1(1, 0, {{5, 1}, {5, 2}})});
+            cases.push_back({"block lo 1: slots out of position order (accepted)", 0,
+                             block1(1, 0, {{7, 3}, {2, 5}})});
+            cases.push_back({"block lo 1: an unused slot before a used one (accepted)", 0,
+                             block1(0, 0, {{4, 0}, {6, 9}})});
+        }
+        return;
+    }
+    const uint32_t marker = 1u << (lo - 1);
     /* block b of row r: codes all 0 but `marks` markers from lane j0, slots given */
     auto block = [=](uint32_t r, uint32_t b, unsigned j0, unsigned marks,
                      std::vector<uint32_t> slots) {
         return [=](Sim &x, const DramImage &) {
             const uint32_t a = sec + (r * nblk + b) * bb;
-            for (int j = 0; j < c.m; j++)
-                put_bits(x, a, (uint32_t)j * c.lo, c.lo,
-                         (unsigned)j >= j0 && (unsigned)j < j0 + marks ? marker : 0);
-            for (int k = 0; k < c.n; k++)
-                put_bits(x, a, (uint32_t)(c.m * c.lo + k * c.hi), c.hi,
-                         k < (int)slots.size() ? slots[k] : 0);
+            for (unsigned j = 0; j < M; j++)
+                put_bits(x, a, j * lo, lo, j >= j0 && j < j0 + marks ? marker : 0);
+            for (unsigned k = 0; k < N; k++)
+                put_bits(x, a, M * lo + k * hi, hi, k < slots.size() ? slots[k] : 0);
         };
     };
-    std::vector<uint32_t> ones((size_t)c.n, 1);
-    const uint32_t last_valid = d0.cols - (nblk - 1) * c.m; /* columns of the last block */
-    cases.push_back({"block: more markers than N", HQ_ACCEL_ERR_WEIGHTS,
-                     block(0, 0, 0, (unsigned)c.n + 1, ones)});
+    std::vector<uint32_t> ones((size_t)N, 1);
     cases.push_back(
-        {"block: more markers than N, last row", HQ_ACCEL_ERR_WEIGHTS,
-         block(d0.rows - 1u, nblk - 1, 0, std::min<unsigned>(c.n + 1, last_valid), ones)});
-    cases.push_back({"block: high value 0", HQ_ACCEL_ERR_WEIGHTS, block(1, 1, 3, 1, {0})});
-    cases.push_back(
-        {"block: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block(2, 0, 0, 1, {hmin})});
-    cases.push_back({"block: unused slot not 0", HQ_ACCEL_ERR_WEIGHTS, block(0, 2, 0, 0, {5})});
-    if (last_valid < (uint32_t)c.m) /* K is not a multiple of M: the last block has padding */
+        {"block: more markers than N", HQ_ACCEL_ERR_WEIGHTS, block(0, 0, 0, N + 1, ones)});
+    if (N + 1 <= last_valid)
+        cases.push_back({"block: more markers than N, last row", HQ_ACCEL_ERR_WEIGHTS,
+                         block(d0.rows - 1u, nblk - 1, 0, N + 1, ones)});
+    if (N >= 1 && nblk >= 2 && M >= 4)
+        cases.push_back({"block: high value 0", HQ_ACCEL_ERR_WEIGHTS, block(1, 1, 3, 1, {0})});
+    if (N >= 1)
+        cases.push_back(
+            {"block: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block(2, 0, 0, 1, {hmin})});
+    if (N >= 1 && nblk >= 3)
+        cases.push_back({"block: unused slot not 0", HQ_ACCEL_ERR_WEIGHTS, block(0, 2, 0, 0, {5})});
+    if (last_valid < M) /* K is not a multiple of M: the last block has padding */
         cases.push_back(
             {"block: marker past K (accepted)", 0, block(0, nblk - 1, last_valid, 1, {})});
 }
@@ -1448,6 +1484,30 @@ static bool make_block_mix_tile(pe_rng &rng, int li, BlockFmt *f, pe_tile *t) {
     return true;
 }
 
+/* lo = 1 blocks: slots 0 and 1 swapped in every block of the image. The model takes slots in
+ * any order (a used slot names its position; block_decoder.cpp), the packer writes them in
+ * position order: this puts them out of order, and unused slots before used ones. */
+static void swap_first_slots(uint8_t *img, int rows, int k, const BlockFmt &f) {
+    unsigned P = 0;
+    while ((1u << P) < (unsigned)f.m)
+        P++;
+    const unsigned sw = P + (unsigned)f.hi, bits = (unsigned)f.m + (unsigned)f.n * sw;
+    const uint32_t bb = (bits + 7) / 8, nblk = (uint32_t)((k + f.m - 1) / f.m);
+    const uint32_t sec = (16 + (uint32_t)rows + 15) / 16 * 16;
+    auto get = [&](uint32_t a, uint32_t bit) { return (img[a + bit / 8] >> (bit % 8)) & 1u; };
+    auto put = [&](uint32_t a, uint32_t bit, unsigned v) {
+        img[a + bit / 8] = (uint8_t)((img[a + bit / 8] & ~(1u << (bit % 8))) | (v << (bit % 8)));
+    };
+    for (uint32_t b = 0; b < (uint32_t)rows * nblk; b++) {
+        const uint32_t a = sec + b * bb, s0 = (uint32_t)f.m, s1 = s0 + sw;
+        for (unsigned i = 0; i < sw; i++) {
+            const unsigned x = get(a, s0 + i), y = get(a, s1 + i);
+            put(a, s0 + i, y);
+            put(a, s1 + i, x);
+        }
+    }
+}
+
 static int run_block_mix(Sim &s, int n, unsigned long seed) {
     if (kPeCfg.uniform) {
         std::fprintf(stderr, "--block-mix: the uniform8 array has no `block` layout\n");
@@ -1479,6 +1539,7 @@ static int run_block_mix(Sim &s, int n, unsigned long seed) {
             pe_tile_free(&t);
             return 2;
         }
+        if (f.lo == 1 && f.n >= 2 && li % 4 == 1) swap_first_slots(img.data, t.rows, t.k, f);
         const bool relu = li % 2 == 0;
         uint32_t e = 0;
         const bool ok = run_tile_layer(s, t, img.data, (uint32_t)img.size, t.exp_acc, t.exp_y, relu,
