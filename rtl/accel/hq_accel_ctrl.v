@@ -15,7 +15,7 @@
 // chunk before the last writes the tile's int32 accumulators there instead of outputs. Row
 // bands (FLAG_NO_PAD_TOP/BOTTOM) drop the padding above / below the band's input rows.
 // Slice limits (docs/rtl-accel.md): dense = uniform int8 (lo 0, hi 8) on the
-// uniform array, block = the tile's LO/HI/N:M on the lane-group array.
+// uniform array, block = any N:M, lo and hi on the lane-group array (hq_block_decoder).
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel_ctrl #(
