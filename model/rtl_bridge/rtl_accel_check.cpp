@@ -78,15 +78,12 @@ std::string describe(const hq_accel_desc &d) {
 } // namespace
 
 std::string rtl_accel_error_meaning(const rtl::AccelCoreConfig &c, unsigned code) {
-    const std::string n = std::to_string(c.n), m = std::to_string(c.m), lo = std::to_string(c.lo),
-                      hi = std::to_string(c.hi);
+    const std::string hi = std::to_string(c.hi);
     switch (code) {
     case HQ_ACCEL_ERR_LAYOUT:
         if (c.uniform) return "the uniform8 array runs the dense layout only (every weight width)";
-        return "the lanegroup array runs block with lo " + lo + ", hi " + hi + ", N:M " + n + ":" +
-               m +
-               " only; dense with lo 0 to 4, coo and rowgroup with lo 1 to 4, escape with lo 2 "
-               "to 4, each with hi <= " +
+        return "the lanegroup array runs dense with lo 0 to 4, block (any N:M), coo and rowgroup "
+               "with lo 1 to 4, escape with lo 2 to 4, each with hi <= " +
                hi;
     case HQ_ACCEL_ERR_BUF_OVERFLOW:
         return "its buffers take at most " + std::to_string(c.nb_max * c.lanes) + " inputs, " +

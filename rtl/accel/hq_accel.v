@@ -161,9 +161,12 @@ module hq_accel #(
     wire [31:0] act_seg, wgt_seg;
     wire c_in_ready, a_in_ready, w_in_ready, i_in_ready;
     wire wgt_dense, wgt_esc, wgt_coo, d_in_ready, vb_we;
+    wire wgt_blk, b_in_ready;
+    wire [7:0] wgt_bn, wgt_bm;
     wire [31:0] esc_vbytes, vb_addr, vb_data;
     assign o_ready = (rd_dst == 2'd0) ? c_in_ready : (rd_dst == 2'd1) ? a_in_ready :
-                     (rd_dst == 2'd2) ? (wgt_dense ? d_in_ready : w_in_ready) : i_in_ready;
+                     (rd_dst == 2'd2) ? (wgt_dense ? (wgt_blk ? b_in_ready : d_in_ready)
+                                                   : w_in_ready) : i_in_ready;
 
     // ---- im2col unit: conv and max-pool input maps; conv K-vectors to the activations ----
     wire        conv_mode, ic_clear, ic_go, ic_stop, ic_valid, ic_ready, ic_last_unused;
@@ -226,7 +229,7 @@ module hq_accel #(
         .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
         .markers(wgt_esc), .hi_row(rg_hi_row), .restart(rg_restart), .skip(rg_skip),
         .row_lim(rg_row_lim), .row(dec_row), .lo_shift(dec_lo_shift),
-        .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense), .in_ready(d_in_ready),
+        .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense && !wgt_blk), .in_ready(d_in_ready),
         .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(dd_valid),
         .out_ready(dd_ready), .out_data(dd_data), .out_last(dd_last),
         .bad(dense_bad));
@@ -238,8 +241,18 @@ module hq_accel #(
     wire                co_valid, co_last, co_ready, coo_bad;
     wire [WIDE-1:0]     co_data;
     wire [15:0]         f_rows16;
+    // block of another format than the tile's: cut into the same beat
+    wire                bd_valid, bd_last, blk_bad;
+    wire [WIDE-1:0]     bd_data;
     generate
         if (UNIFORM == 0) begin : g_escape
+            hq_block_decoder #(.LANES(LANES), .MT(M), .CL(CL), .HI(HI), .IB(BPW)) u_block (
+                .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .bn(wgt_bn), .bm(wgt_bm),
+                .cols(act_seg[15:0]),
+                .in_valid(o_valid && rd_dst == 2'd2 && wgt_blk), .in_ready(b_in_ready),
+                .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(bd_valid),
+                .out_ready(dp_ready && wgt_blk), .out_data(bd_data), .out_last(bd_last),
+                .bad(blk_bad));
             // one buffer for the sections after the plane, one registered read port: the
             // layer's decoder (escape or coo) reads it
             wire        es_re, co_re;
@@ -264,6 +277,9 @@ module hq_accel #(
             assign {co_valid, co_last, co_ready, coo_bad} = 4'd0;
             assign es_data = {WIDE{1'b0}};
             assign co_data = {WIDE{1'b0}};
+            assign {bd_valid, bd_last, blk_bad, b_in_ready} = 4'd0;
+            assign bd_data = {WIDE{1'b0}};
+            wire unused_blk = ^{wgt_bn, wgt_bm};
             wire unused_esc = ^{esc_vbytes, vb_we, vb_addr, vb_data, f_rows16};
         end
     endgenerate
@@ -272,9 +288,12 @@ module hq_accel #(
     // the decoders' beats (dense, escape, coo); on the lane-group array split into the tile's
     // sub-beats of one high weight per block (more high weights: more cycles of the beat)
     // and of one ternary digit of the low codes (3- and 4-bit codes: 2 or 3 digits)
-    wire                dp_valid = wgt_esc ? es_valid : wgt_coo ? co_valid : dd_valid;
-    wire                dp_last  = wgt_esc ? es_last : wgt_coo ? co_last : dd_last;
-    wire [WIDE-1:0]     dp_data  = wgt_esc ? es_data : wgt_coo ? co_data : dd_data;
+    wire                dp_valid = wgt_blk ? bd_valid : wgt_esc ? es_valid
+                                 : wgt_coo ? co_valid : dd_valid;
+    wire                dp_last  = wgt_blk ? bd_last : wgt_esc ? es_last
+                                 : wgt_coo ? co_last : dd_last;
+    wire [WIDE-1:0]     dp_data  = wgt_blk ? bd_data : wgt_esc ? es_data
+                                 : wgt_coo ? co_data : dd_data;
     wire                dp_ready, sp_valid, sp_last, sp_more;
     wire [1:0]          sp_shift;
     wire [WBEAT-1:0]    sp_data;
@@ -340,7 +359,7 @@ module hq_accel #(
 
     // ---- the block contents the model's decoders refuse (ERR_WEIGHTS) ----
     wire chk_bad;
-    wire wgt_bad = chk_bad || dense_bad || esc_bad || coo_bad;
+    wire wgt_bad = chk_bad || dense_bad || esc_bad || coo_bad || blk_bad;
     hq_block_check #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI)) u_chk (
         .clk(clk), .clear(clr_wgt), .cols(act_seg[15:0]), .fire(wgt_valid && wgt_ready),
         .blk_rules(!wgt_dense), .data(wgt_data), .last(wgt_last), .more(wgt_more),
@@ -373,7 +392,8 @@ module hq_accel #(
         .wq_capture(wq_capture), .wq_replay(wq_replay), .wq_restart(wq_restart),
         .wq_over(wq_over), .rg_hi_row(rg_hi_row), .rg_restart(rg_restart), .rg_skip(rg_skip),
         .rg_row_lim(rg_row_lim),
-        .wgt_bad(wgt_bad), .wgt_dense(wgt_dense),
+        .wgt_bad(wgt_bad), .wgt_dense(wgt_dense), .wgt_blk(wgt_blk), .wgt_bn(wgt_bn),
+        .wgt_bm(wgt_bm),
         .wgt_lo(wgt_lo), .wgt_hi(wgt_hi), .dec_row(dec_row), .dec_lo_shift(dec_lo_shift),
         .wgt_esc(wgt_esc), .wgt_coo(wgt_coo),
         .f_rows16(f_rows16), .esc_vbytes(esc_vbytes), .vb_we(vb_we),

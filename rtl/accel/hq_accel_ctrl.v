@@ -19,7 +19,7 @@
 // bias); FLAG_SIGNED_OUT makes the tile's requantization clamp to int8 (signed_out);
 // CLAMP_HI caps the uint8 outputs of a layer with FLAG_RELU (ReLU6).
 // Slice limits (docs/rtl-accel.md): dense = uniform int8 (lo 0, hi 8) on the
-// uniform array, block = the tile's LO/HI/N:M on the lane-group array.
+// uniform array, block = any N:M, lo and hi on the lane-group array (hq_block_decoder).
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel_ctrl #(
@@ -89,6 +89,9 @@ module hq_accel_ctrl #(
     input  wire        wq_over,            // the capture did not fit the store
     input  wire        wgt_bad,            // the weight stream broke a content check
     output wire        wgt_dense,          // `dense`, `escape`, `coo`, `rowgroup`: the dense decoder
+    output wire        wgt_blk,            // `block` of another format than the tile's:
+    output wire [7:0]  wgt_bn,             //   hq_block_decoder, with its N and M
+    output wire [7:0]  wgt_bm,
     output wire        rg_hi_row,          // rowgroup: the run now streamed is of high rows
     output reg         rg_restart,         // rowgroup: a new run: the decoder drops its buffer
     output reg  [2:0]  rg_skip,            //   and skips these bits of the run's first byte
@@ -283,19 +286,43 @@ module hq_accel_ctrl #(
     wire        rowg      = f_layout == `HQ_ACCEL_LAYOUT_ROWGROUP;
     wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
+    // `block` of another N:M, lo or hi than the tile's (hq_block_decoder): ceil(K / M) blocks
+    // of ceil(bits / 8) bytes; the block count divided one bit per cycle (CHECK_CYCLES)
+    wire        blkg      = UNIFORM == 0 && f_layout == `HQ_ACCEL_LAYOUT_BLOCK &&
+                            (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8);
+    wire [16:0] nblk_g;
+    wire        div_busy_b;
+    hq_udiv_seq #(.W(17), .D(8)) u_div_b (
+        .clk(clk), .start(div_start), .a({1'b0, f_cols} + {9'd0, f_bm} - 17'd1),
+        .b((f_bm < 8'd2) ? 8'd2 : f_bm), .q(nblk_g), .busy(div_busy_b));
+    reg  [3:0]  bpos;                      // position bits of a lo = 1 slot: ceil(log2 M)
+    integer pq;
+    always @* begin
+        bpos = 4'd0;
+        for (pq = 1; pq <= 8; pq = pq + 1)
+            if ((9'd1 << (pq - 1)) < {1'b0, f_bm}) bpos = pq[3:0];
+    end
+    reg  [15:0] bb_g;                      // bytes of one block
+    always @(posedge clk)
+        bb_g <= (((f_lo == 8'd1) ? {8'd0, f_bm} + {8'd0, f_bn} * ({12'd0, bpos} + {8'd0, f_hi})
+                                 : {8'd0, f_bm} * {8'd0, f_lo} + {8'd0, f_bn} * {8'd0, f_hi})
+                 + 16'd7) >> 3;
+    assign wgt_blk = blkg;
+    assign wgt_bn  = f_bn;
+    assign wgt_bm  = f_bm;
     wire [31:0] payload   = (f_lo != 8'd0) ? (({16'd0, f_rows} + 32'd16 + 32'd15) & ~32'd15)
                                            : 32'd16;
     reg  [31:0] row_bytes;
     reg  [47:0] fields, plane_bits, block_bytes, sec_bytes;
     always @(posedge clk) begin
-        row_bytes   <= nblk * BB;
+        row_bytes   <= blkg ? {15'd0, nblk_g} * {16'd0, bb_g} : nblk * BB;
         fields      <= {32'd0, f_rows} * {32'd0, f_cols};
         plane_bits  <= fields * ((f_lo != 8'd0) ? {40'd0, f_lo} : {40'd0, f_hi});
         block_bytes <= {32'd0, f_rows} * {16'd0, row_bytes};
         sec_bytes   <= rowg ? 48'd0 : plane ? (plane_bits + 48'd7) >> 3 : block_bytes;
         macs        <= fields[31:0] * (is_conv ? conv_hw : 32'd1);
     end
-    assign wgt_dense = plane || rowg;
+    assign wgt_dense = plane || rowg || blkg;
     assign wgt_esc   = esc;
     assign wgt_coo   = coo;
     assign f_rows16  = f_rows;
@@ -386,12 +413,14 @@ module hq_accel_ctrl #(
         // int8 weights); on the lane-group array low codes of 1 to 4 bits (its low lanes take
         // -1, 0, +1: 3- and 4-bit codes go as ternary digits, hq_beat_split) or uniform values
         // of at most HI bits (every weight high, through hq_beat_split) and blocks of its own
-        // LO/HI/N:M (escape: lo >= 2, high values of at most its HI bits)
+        // LO/HI/N:M (escape: lo >= 2, high values of at most its HI bits); blocks of any
+        // other N:M, lo and hi through hq_block_decoder
         else if ((UNIFORM != 0) ? 1'b0
                  : (coo || rowg) ? (f_lo == 8'd0 || LO8 < 8'd2 || f_hi > HI8)
                  : dense ? (LO8 < 8'd2 || f_hi > HI8)
                  : esc   ? (f_lo < 8'd2 || LO8 < 8'd2 || f_hi > HI8)
-                         : (f_lo != LO8 || f_hi != HI8 || f_bm != M8 || f_bn != N8))
+                 : blkg  ? (LO8 < 8'd2 || f_hi > HI8)
+                         : 1'b0)
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
                  out48 > {16'd0, OBUF_MAX} || (is_conv && in_bytes > IMG_MAX) ||
@@ -401,8 +430,8 @@ module hq_accel_ctrl #(
 
     // the checks settle: the registered products (3 cycles), then chk_q / hbad_q (1); a conv
     // waits for its dividers too (started in S_CHECK's first cycle, 17 bits, then conv_hw,
-    // psum64 and chk_q)
-    wire [5:0] CHECK_CYCLES = is_conv ? 6'd21 : 6'd4;
+    // psum64 and chk_q); so does a `block` layer of another format (its block count)
+    wire [5:0] CHECK_CYCLES = (is_conv || blkg) ? 6'd21 : 6'd4;
     localparam [5:0] HCHECK_CYCLES = 6'd4;
     reg  [5:0] settle;
     reg  [7:0] chk_q;
@@ -444,6 +473,9 @@ module hq_accel_ctrl #(
             h_hi != f_hi)
             hbad = 1'b1;
         if (f_layout == `HQ_ACCEL_LAYOUT_BLOCK && (h_n != f_bn || h_m != {8'd0, f_bm}))
+            hbad = 1'b1;
+        // block_decoder.cpp: 2 <= M, N <= M
+        if (f_layout == `HQ_ACCEL_LAYOUT_BLOCK && (h_m < 16'd2 || {8'd0, h_n} > h_m))
             hbad = 1'b1;
         if (h_total != f_w_bytes) hbad = 1'b1;
         if ({16'd0, payload} + sec_bytes > {16'd0, h_total}) hbad = 1'b1;
@@ -1038,6 +1070,6 @@ module hq_accel_ctrl #(
     end
     wire unused_bits = ^{d[255:224], h[95:88], rg_start[47:35],
                          rg_bits[47:32], rg_end[47:32], q_idx[31:QW], i32_idx[31:30],
-                         div_busy_h, div_busy_w};
+                         div_busy_h, div_busy_w, div_busy_b};
 endmodule
 `default_nettype wire

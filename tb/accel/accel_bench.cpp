@@ -37,6 +37,7 @@ extern "C" {
 #include <exception>
 #include <functional>
 #include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,12 @@ static void usage(FILE *f, const char *prog) {
         "                   the model's lanegroup cycle rule\n"
         "  --lo-bits L      with --random-layers and --layout on the lane-group array:\n"
         "                   low codes of L bits (1..4; default the tile's LO)\n"
+        "  --block-mix N    instead of a model (lane-group array): N random layers, each\n"
+        "                   packed `block` in a format of its own (M of 2 to 255, also\n"
+        "                   widths not dividing the beat; N 0 to min(M, 64); lo 1..4;\n"
+        "                   hi 4 or 8), K often at a block boundary (1, M - 1, M, M + 1,\n"
+        "                   multiples of M), blocks with no and with N high weights;\n"
+        "                   outputs vs the reference, COMPUTE vs the model's rule\n"
         "  --random-dense N instead of a model: N random `dense` layers of every width the\n"
         "                   array runs (lo 0..4, hi 4 or 8), packed by the library, vs\n"
         "                   the reference\n"
@@ -281,6 +288,7 @@ struct Options {
     int random_conv = -1;
     int random_ksplit = -1;
     int random_signed = -1;
+    int block_mix = -1;
     std::string timing;
     unsigned require_flags = 0;
 };
@@ -678,7 +686,6 @@ static void add_coo_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) 
  * dense_decoder.cpp), and one it accepts (a marker in a block's padding past K). */
 static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &d0) {
     const pe_cfg c = kPeCfg;
-    const uint32_t hmin = 1u << (c.hi - 1);
     if (d0.layout == HQ_ACCEL_LAYOUT_ESCAPE) {
         add_escape_cases(cases, d0);
         return;
@@ -737,35 +744,72 @@ static void add_content_cases(std::vector<ErrCase> &cases, const hq_accel_desc &
                              }});
         return;
     }
-    if (c.lo < 2) return; /* the accel benches build lo >= 2 tiles only */
-    const uint32_t bb = (uint32_t)pe_block_bytes(&c), nblk = (d0.cols + c.m - 1) / c.m;
+    /* the layer's own block format (the tile's, or any other: hq_block_decoder.v) */
+    const unsigned lo = d0.lo_bits, hi = d0.hi_bits, N = d0.block_n, M = d0.block_m;
+    if (lo == 0 || M < 2) return;
+    unsigned P = 0;
+    while ((1u << P) < M)
+        P++;
+    const uint32_t hmin = 1u << (hi - 1);
+    const uint32_t bits = lo == 1 ? M + N * (P + hi) : M * lo + N * hi;
+    const uint32_t bb = (bits + 7) / 8, nblk = (d0.cols + M - 1) / M;
     const uint32_t sec = d0.weight_addr + (16 + d0.rows + 15) / 16 * 16;
-    const uint32_t marker = 1u << (c.lo - 1);
+    const uint32_t last_valid = d0.cols - (nblk - 1) * M; /* columns of the last block */
+    if (lo == 1) {
+        /* block b of row r: slots (position, value) given, the others unused (0) */
+        using Slots = std::vector<std::pair<uint32_t, uint32_t>>;
+        auto block1 = [=](uint32_t r, uint32_t b, Slots slots) {
+            return [=](Sim &x, const DramImage &) {
+                const uint32_t a = sec + (r * nblk + b) * bb;
+                for (unsigned k = 0; k < N; k++) {
+                    const uint32_t at = M + k * (P + hi);
+                    put_bits(x, a, at, P, k < slots.size() ? slots[k].first : 0);
+                    put_bits(x, a, at + P, hi, k < slots.size() ? slots[k].second : 0);
+                }
+            };
+        };
+        if (N == 0) return;
+        cases.push_back(
+            {"block lo 1: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block1(0, 0, {{0, hmin}})});
+        if (last_valid < (1u << P))
+            cases.push_back({"block lo 1: position past the block's columns", HQ_ACCEL_ERR_WEIGHTS,
+                             block1(d0.rows - 1u, nblk - 1, {{last_valid, 1}})});
+        if (N >= 2 && M >= 8) {
+            cases.push_back({"block lo 1: a position twice", HQ_ACCEL_ERR_WEIGHTS,
+                             block1(1, 0, {{5, 1}, {5, 2}})});
+            cases.push_back({"block lo 1: slots out of position order (accepted)", 0,
+                             block1(1, 0, {{7, 3}, {2, 5}})});
+            cases.push_back({"block lo 1: an unused slot before a used one (accepted)", 0,
+                             block1(0, 0, {{4, 0}, {6, 9}})});
+        }
+        return;
+    }
+    const uint32_t marker = 1u << (lo - 1);
     /* block b of row r: codes all 0 but `marks` markers from lane j0, slots given */
     auto block = [=](uint32_t r, uint32_t b, unsigned j0, unsigned marks,
                      std::vector<uint32_t> slots) {
         return [=](Sim &x, const DramImage &) {
             const uint32_t a = sec + (r * nblk + b) * bb;
-            for (int j = 0; j < c.m; j++)
-                put_bits(x, a, (uint32_t)j * c.lo, c.lo,
-                         (unsigned)j >= j0 && (unsigned)j < j0 + marks ? marker : 0);
-            for (int k = 0; k < c.n; k++)
-                put_bits(x, a, (uint32_t)(c.m * c.lo + k * c.hi), c.hi,
-                         k < (int)slots.size() ? slots[k] : 0);
+            for (unsigned j = 0; j < M; j++)
+                put_bits(x, a, j * lo, lo, j >= j0 && j < j0 + marks ? marker : 0);
+            for (unsigned k = 0; k < N; k++)
+                put_bits(x, a, M * lo + k * hi, hi, k < slots.size() ? slots[k] : 0);
         };
     };
-    std::vector<uint32_t> ones((size_t)c.n, 1);
-    const uint32_t last_valid = d0.cols - (nblk - 1) * c.m; /* columns of the last block */
-    cases.push_back({"block: more markers than N", HQ_ACCEL_ERR_WEIGHTS,
-                     block(0, 0, 0, (unsigned)c.n + 1, ones)});
+    std::vector<uint32_t> ones((size_t)N, 1);
     cases.push_back(
-        {"block: more markers than N, last row", HQ_ACCEL_ERR_WEIGHTS,
-         block(d0.rows - 1u, nblk - 1, 0, std::min<unsigned>(c.n + 1, last_valid), ones)});
-    cases.push_back({"block: high value 0", HQ_ACCEL_ERR_WEIGHTS, block(1, 1, 3, 1, {0})});
-    cases.push_back(
-        {"block: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block(2, 0, 0, 1, {hmin})});
-    cases.push_back({"block: unused slot not 0", HQ_ACCEL_ERR_WEIGHTS, block(0, 2, 0, 0, {5})});
-    if (last_valid < (uint32_t)c.m) /* K is not a multiple of M: the last block has padding */
+        {"block: more markers than N", HQ_ACCEL_ERR_WEIGHTS, block(0, 0, 0, N + 1, ones)});
+    if (N + 1 <= last_valid)
+        cases.push_back({"block: more markers than N, last row", HQ_ACCEL_ERR_WEIGHTS,
+                         block(d0.rows - 1u, nblk - 1, 0, N + 1, ones)});
+    if (N >= 1 && nblk >= 2 && M >= 4)
+        cases.push_back({"block: high value 0", HQ_ACCEL_ERR_WEIGHTS, block(1, 1, 3, 1, {0})});
+    if (N >= 1)
+        cases.push_back(
+            {"block: high value -2^(hi-1)", HQ_ACCEL_ERR_WEIGHTS, block(2, 0, 0, 1, {hmin})});
+    if (N >= 1 && nblk >= 3)
+        cases.push_back({"block: unused slot not 0", HQ_ACCEL_ERR_WEIGHTS, block(0, 2, 0, 0, {5})});
+    if (last_valid < M) /* K is not a multiple of M: the last block has padding */
         cases.push_back(
             {"block: marker past K (accepted)", 0, block(0, nblk - 1, last_valid, 1, {})});
 }
@@ -1432,6 +1476,169 @@ static int run_random_layers(Sim &s, int n, unsigned long seed, int layout, int 
                 "%ld\n",
                 ACCEL_CONFIG_NAME, total, (int)PE_DIRECTED_COUNT, n, rows_total, bad_layers,
                 g_compute_mismatches, over_buffer, s.chk.violations);
+    return bad_layers || g_compute_mismatches || s.chk.violations || s.hung ? 1 : 0;
+}
+
+/* ---- --block-mix: `block` layers of every format (hq_block_decoder.v) ---- */
+struct BlockFmt {
+    int m, n, lo, hi;
+};
+
+/* A random layer (K, rows, codes, high weights) for `fmt`, drawn with its format; K at a block
+ * boundary on even layers. Each block holds 0 to N high weights (a quarter of them none, a
+ * quarter exactly min(N, its columns)); the expected outputs come from the C reference. */
+static bool make_block_mix_tile(pe_rng &rng, int li, BlockFmt *f, pe_tile *t) {
+    static const int ms[] = {2, 3, 8, 16, 24, 32, 48, 64, 100, 128, 200, 255};
+    f->m = ms[pe_rng_range(&rng, 0, (int)(sizeof ms / sizeof ms[0]) - 1)];
+    f->lo = pe_rng_range(&rng, 1, 4);
+    f->hi = f->lo == 4 || pe_rng_range(&rng, 0, 1) ? 8 : 4;
+    const int nmax = std::min(f->m, 64);
+    const int pick = pe_rng_range(&rng, 0, 7);
+    f->n = pick == 0 ? 0 : pick == 1 ? nmax : pe_rng_range(&rng, 1, std::min(nmax, 8));
+    int k;
+    if (li % 2 == 0) {
+        const int m = f->m, ks[] = {1, m - 1, m, m + 1, 2 * m, 3 * m, 2 * m - 1, 64, 65, 5 * m};
+        k = ks[pe_rng_range(&rng, 0, 9)];
+    } else
+        k = pe_rng_range(&rng, 1, 1024);
+    k = std::max(1, std::min(k, 1024));
+    const int rows = pe_rng_range(&rng, 1, 16);
+    std::memset(t, 0, sizeof *t);
+    t->k = k;
+    t->rows = rows;
+    t->nbeats = (k + kPeCfg.lanes - 1) / kPeCfg.lanes;
+    const size_t nw = (size_t)rows * (size_t)k;
+    t->act = (uint8_t *)std::calloc((size_t)t->nbeats * (size_t)kPeCfg.lanes, 1);
+    t->w = (int8_t *)std::calloc(nw, 1);
+    t->is_hi = (uint8_t *)std::calloc(nw, 1);
+    t->lo_shift = (uint8_t *)std::calloc((size_t)rows, 1);
+    t->bias = (int32_t *)std::calloc((size_t)rows, sizeof *t->bias);
+    t->mult = (int32_t *)std::calloc((size_t)rows, sizeof *t->mult);
+    t->shift = (uint8_t *)std::calloc((size_t)rows, 1);
+    t->exp_acc = (int32_t *)std::calloc((size_t)rows, sizeof *t->exp_acc);
+    t->exp_y = (uint8_t *)std::calloc((size_t)rows, 1);
+    if (!t->act || !t->w || !t->is_hi || !t->lo_shift || !t->bias || !t->mult || !t->shift ||
+        !t->exp_acc || !t->exp_y)
+        return false;
+    const int zero_pct = pe_rng_range(&rng, 0, 2) * 40;
+    for (int i = 0; i < k; i++)
+        t->act[i] =
+            (uint8_t)(pe_rng_range(&rng, 0, 99) < zero_pct ? 0 : pe_rng_range(&rng, 1, 255));
+    const int qmax = (1 << (f->hi - 1)) - 1, cmax = f->lo == 1 ? 1 : (1 << (f->lo - 1)) - 1;
+    int smax = 0;
+    while ((cmax << (smax + 1)) <= qmax)
+        smax++;
+    for (int r = 0; r < rows; r++) {
+        t->lo_shift[r] = (uint8_t)pe_rng_range(&rng, 0, smax);
+        t->bias[r] = pe_rng_range(&rng, -(1 << 16), 1 << 16);
+        t->mult[r] = pe_rng_range(&rng, 1 << 20, 0x7fffffff);
+        t->shift[r] = (uint8_t)pe_rng_range(&rng, 20, 40);
+        int8_t *w = t->w + (size_t)r * k;
+        uint8_t *h = t->is_hi + (size_t)r * k;
+        for (int j = 0; j < k; j++) {
+            const int c =
+                f->lo == 1 ? (pe_rng_range(&rng, 0, 1) ? 1 : -1) : pe_rng_range(&rng, -cmax, cmax);
+            w[j] = (int8_t)(c * (1 << t->lo_shift[r]));
+        }
+        for (int b0 = 0; b0 < k; b0 += f->m) {
+            const int valid = std::min(f->m, k - b0), most = std::min(f->n, valid);
+            const int sel = pe_rng_range(&rng, 0, 3);
+            const int want = sel == 0 ? 0 : sel == 1 ? most : pe_rng_range(&rng, 0, most);
+            for (int placed = 0; placed < want;) {
+                const int j = b0 + pe_rng_range(&rng, 0, valid - 1);
+                if (h[j]) continue;
+                int v = pe_rng_range(&rng, 1, qmax);
+                w[j] = (int8_t)(pe_rng_range(&rng, 0, 1) ? v : -v);
+                h[j] = 1;
+                placed++;
+            }
+        }
+    }
+    TileLayer(*t, f->lo, f->hi, t->w, t->is_hi, t->lo_shift).reference(*t, t->exp_acc, t->exp_y);
+    return true;
+}
+
+/* lo = 1 blocks: slots 0 and 1 swapped in every block of the image. The model takes slots in
+ * any order (a used slot names its position; block_decoder.cpp), the packer writes them in
+ * position order: this puts them out of order, and unused slots before used ones. */
+static void swap_first_slots(uint8_t *img, int rows, int k, const BlockFmt &f) {
+    unsigned P = 0;
+    while ((1u << P) < (unsigned)f.m)
+        P++;
+    const unsigned sw = P + (unsigned)f.hi, bits = (unsigned)f.m + (unsigned)f.n * sw;
+    const uint32_t bb = (bits + 7) / 8, nblk = (uint32_t)((k + f.m - 1) / f.m);
+    const uint32_t sec = (16 + (uint32_t)rows + 15) / 16 * 16;
+    auto get = [&](uint32_t a, uint32_t bit) { return (img[a + bit / 8] >> (bit % 8)) & 1u; };
+    auto put = [&](uint32_t a, uint32_t bit, unsigned v) {
+        img[a + bit / 8] = (uint8_t)((img[a + bit / 8] & ~(1u << (bit % 8))) | (v << (bit % 8)));
+    };
+    for (uint32_t b = 0; b < (uint32_t)rows * nblk; b++) {
+        const uint32_t a = sec + b * bb, s0 = (uint32_t)f.m, s1 = s0 + sw;
+        for (unsigned i = 0; i < sw; i++) {
+            const unsigned x = get(a, s0 + i), y = get(a, s1 + i);
+            put(a, s0 + i, y);
+            put(a, s1 + i, x);
+        }
+    }
+}
+
+static int run_block_mix(Sim &s, int n, unsigned long seed) {
+    if (kPeCfg.uniform) {
+        std::fprintf(stderr, "--block-mix: the uniform8 array has no `block` layout\n");
+        return 2;
+    }
+    s.mem.bytes.assign(4u << 20, 0);
+    s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
+    pe_rng rng{seed};
+    long bad_layers = 0, refused = 0, rows_total = 0, off_beat = 0;
+    std::map<int, int> by_m;
+    for (int li = 0; li < n; li++) {
+        pe_tile t{};
+        BlockFmt f{};
+        char err[256];
+        if (!make_block_mix_tile(rng, li, &f, &t)) {
+            std::fprintf(stderr, "layer %d: out of memory\n", li);
+            pe_tile_free(&t);
+            return 2;
+        }
+        const TileLayer tl(t, f.lo, f.hi, t.w, t.is_hi, t.lo_shift);
+        hq_layout_opts o;
+        hq_layout_opts_default(&o, HQ_LAYOUT_BLOCK);
+        o.block_n = f.n;
+        o.block_m = f.m;
+        hq_layer_image img;
+        if (hq_layout_pack(&tl.q, t.rows, t.k, &o, &img, err, sizeof err)) {
+            std::fprintf(stderr, "layer %d: pack %d:%d lo %d hi %d: %s\n", li, f.n, f.m, f.lo, f.hi,
+                         err);
+            pe_tile_free(&t);
+            return 2;
+        }
+        if (f.lo == 1 && f.n >= 2 && li % 4 == 1) swap_first_slots(img.data, t.rows, t.k, f);
+        const bool relu = li % 2 == 0;
+        uint32_t e = 0;
+        const bool ok = run_tile_layer(s, t, img.data, (uint32_t)img.size, t.exp_acc, t.exp_y, relu,
+                                       &e, model_compute_cycles(t, t.is_hi, (unsigned)f.lo));
+        hq_layer_image_free(&img);
+        by_m[f.m]++;
+        off_beat += kPeCfg.lanes % f.m != 0;
+        if (!ok && e != 0) refused++;
+        if (getenv("HQ_BLOCK_MIX_ALL") ? (bad_layers += !ok, true) : (!ok && bad_layers++ < 5))
+            std::fprintf(stderr,
+                         "%s block layer %d (%d:%d, lo %d, hi %d, K %d, rows %d, %s): "
+                         "error %u\n",
+                         ok ? "ok" : "MISMATCH", li, f.n, f.m, f.lo, f.hi, t.k, t.rows,
+                         relu ? "uint8" : "int32", e);
+        rows_total += t.rows;
+        pe_tile_free(&t);
+        if (s.hung) break;
+    }
+    std::printf("%s: %d block layers (%ld of an M not dividing the beat), %ld rows, M:",
+                ACCEL_CONFIG_NAME, n, off_beat, rows_total);
+    for (const auto &kv : by_m)
+        std::printf(" %d x%d", kv.first, kv.second);
+    std::printf("; %ld mismatching layers, %ld refused, %ld off the model's cycle rule, AXI "
+                "violations %ld\n",
+                bad_layers, refused, g_compute_mismatches, s.chk.violations);
     return bad_layers || g_compute_mismatches || s.chk.violations || s.hung ? 1 : 0;
 }
 
@@ -2498,7 +2705,9 @@ int main(int argc, char **argv) {
                 std::fprintf(stderr, "%s: --lo-bits takes 1 to 4\n", argv[0]);
                 return 2;
             }
-        } else if (a == "--random-ksplit")
+        } else if (a == "--block-mix")
+            o.block_mix = std::atoi(need("a count"));
+        else if (a == "--random-ksplit")
             o.random_ksplit = std::atoi(need("a count"));
         else if (a == "--random-signed")
             o.random_signed = std::atoi(need("a count"));
@@ -2529,7 +2738,7 @@ int main(int argc, char **argv) {
         }
     }
     if (o.random_layers >= 0 || o.random_dense >= 0 || o.random_conv >= 0 || o.random_ksplit >= 0 ||
-        o.random_signed >= 0) {
+        o.random_signed >= 0 || o.block_mix >= 0) {
         Sim s;
         s.mem.latency = o.latency;
         s.mem.interval = o.interval;
@@ -2540,6 +2749,7 @@ int main(int argc, char **argv) {
                  : o.random_dense >= 0  ? run_random_dense(s, o.random_dense, o.seed)
                  : o.random_ksplit >= 0 ? run_random_ksplit(s, o.random_ksplit, o.seed)
                  : o.random_signed >= 0 ? run_random_signed(s, o.random_signed, o.seed)
+                 : o.block_mix >= 0     ? run_block_mix(s, o.block_mix, o.seed)
                                         : run_random_conv(s, o.random_conv, o.seed);
         for (const std::string &v : s.chk.first)
             std::fprintf(stderr, "AXI VIOLATION %s\n", v.c_str());
