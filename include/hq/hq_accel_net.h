@@ -27,6 +27,11 @@
 #define HQ_ACCEL_EXIT_TIMEOUT 5      /* polling gave up */
 #define HQ_ACCEL_EXIT_ACCEL_ERROR 16 /* + the accelerator's ERR_* code */
 
+/* The CPU fallback's op table (hq_cpu_op.h) is corrupt (tiled runtime): err_desc = the op's
+ * index, err_addr = its kind (unknown) or its `before` (out of descriptor order). */
+#define HQ_ACCEL_EXIT_CPU_OP_KIND 6
+#define HQ_ACCEL_EXIT_CPU_OP_ORDER 7
+
 typedef struct {
     uint32_t magic, version;
     uint32_t accel_base; /* register window of the accelerator */
