@@ -576,9 +576,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             out->layers.push_back(t);
         }
     }
-    if (out->layers.empty())
-        return "no layer of the network runs on the accelerator (the CPU fallback runs between "
-               "its descriptors)";
+    /* Every layer on the CPU: no descriptor, the tiled runtime runs the ops alone. */
+    if (out->layers.empty() && out->cpu_ops.empty()) return "the network has no layer to run";
     if (out->layers.size() > HQ_ACCEL_MAX_DESC)
         return "the tiled network needs " + std::to_string(out->layers.size()) +
                " descriptors, the accelerator runs at most " + std::to_string(HQ_ACCEL_MAX_DESC);

@@ -115,20 +115,21 @@ def all_cpu():
 def rtl():
     """Fashion-MNIST's shape, so the run takes dataset images as the RTL tests do."""
     model = residual("rtl", 1, 28, 28, 10)
-    rows = {}
-    for impl in ("model", "rtl"):
-        rc, r, err = run(model, "--images", "3", "--batch", "2", "--arch", "uniform8", "--quiet",
-                         "--accel-impl", impl)
-        names = [lay["name"] for lay in r.get("layers", [])]
-        rows[impl] = names
-        check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 3 and
-              any(x.startswith("cpu:add") for x in names) and r.get("cycles", 0) > 0 and
-              r.get("accel_impl", "").startswith(impl),
-              f"rtl: --accel-impl {impl}: exit {rc}, mismatches {r.get('mismatches')}, "
-              f"accel_impl {r.get('accel_impl')}, layers {names}: {r.get('error') or err[-400:]}")
-        print(f"--accel-impl {impl}: exit {rc}, {r.get('accel_impl')}, mismatches "
-              f"{r.get('mismatches')}, layers {names}")
-    check(rows["model"] == rows["rtl"], f"rtl: rows differ: {rows}")
+    for extra in (("--arch", "uniform8", "--batch", "2"), ("--arch", "lanegroup", "--chain")):
+        rows = {}
+        for impl in ("model", "rtl"):
+            rc, r, err = run(model, "--images", "3", "--quiet", "--accel-impl", impl, *extra)
+            names = [lay["name"] for lay in r.get("layers", [])]
+            rows[impl] = names
+            check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 3 and
+                  any(x.startswith("cpu:add") for x in names) and r.get("cycles", 0) > 0 and
+                  r.get("accel_impl", "").startswith(impl),
+                  f"rtl {extra}: --accel-impl {impl}: exit {rc}, mismatches "
+                  f"{r.get('mismatches')}, accel_impl {r.get('accel_impl')}, layers {names}: "
+                  f"{r.get('error') or err[-400:]}")
+            print(f"{' '.join(extra)} --accel-impl {impl}: exit {rc}, {r.get('accel_impl')}, "
+                  f"mismatches {r.get('mismatches')}, layers {names}")
+        check(rows["model"] == rows["rtl"], f"rtl {extra}: rows differ: {rows}")
 
 
 mode = sys.argv[3]
