@@ -311,16 +311,16 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     out->segments.push_back(
         {images, std::vector<uint8_t>(p.images, p.images + (size_t)p.n_images * in_bytes)});
 
-    /* Channel groups: the input channels of one K chunk each conv would take (its wish for
-     * the groups its producer writes), and the groups of the activation in hand. */
+    /* Channel groups: the input channels of one K chunk each conv would take, fewer when its
+     * shortest band of them exceeds the activation buffer (its wish for the groups its
+     * producer writes), and the groups of the activation in hand. */
     std::vector<int> want_in(steps.size(), 0), want_align(steps.size(), 1);
     for (size_t s = 0; s < steps.size() && p.cfg; s++) {
         const hq_layer &L = m.layers[steps[s].li];
         if (L.kind != HQ_LAYER_CONV || steps[s].cpu) continue;
         const hq_layer_image &img = pm.img[steps[s].packed];
         want_align[s] = img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1;
-        const int cap = conv_chunk_channels(*p.cfg, L.k, want_align[s]);
-        want_in[s] = cap > 0 ? balanced_group(L.in.c, cap, want_align[s]) : L.in.c;
+        want_in[s] = conv_input_group(*p.cfg, L, steps[s].pool, p.batch, want_align[s]);
     }
     /* A graph: the step that holds each layer's output, and the groups the accelerator's
      * convs reading a step's output would take (the smallest wish of its readers). */
@@ -578,9 +578,10 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     }
     /* Every layer on the CPU: no descriptor, the tiled runtime runs the ops alone. */
     if (out->layers.empty() && out->cpu_ops.empty()) return "the network has no layer to run";
-    if (out->layers.size() > HQ_ACCEL_MAX_DESC)
+    if (out->layers.size() > HQ_ACCEL_NET_MAX_DESC_TILED)
         return "the tiled network needs " + std::to_string(out->layers.size()) +
-               " descriptors, the accelerator runs at most " + std::to_string(HQ_ACCEL_MAX_DESC);
+               " descriptors, the runtime runs at most " +
+               std::to_string(HQ_ACCEL_NET_MAX_DESC_TILED);
     uint32_t desc_base = desc_front;
     if (out->layers.size() > (size_t)n_desc_max) /* tiles: the descriptors go after the rest */
         desc_base = lay.take((uint64_t)out->layers.size() * HQ_ACCEL_DESC_BYTES, 64);
@@ -598,9 +599,11 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     n.plic_base = p.plic_base;
     n.irq_source = p.irq_source;
     n.mode = p.mode;
-    /* A tiled network, or one whose class index does not fit the untiled runtime's byte,
-     * runs on accel_runtime_tiled (uint32 predictions, after the rest of the image). */
-    if (out->layers.size() != steps.size() || n_classes > 256 || !out->cpu_ops.empty()) {
+    /* A tiled network, one of more descriptors than a command takes, or one whose class
+     * index does not fit the untiled runtime's byte, runs on accel_runtime_tiled (uint32
+     * predictions, after the rest of the image). */
+    if (out->layers.size() != steps.size() || n_classes > 256 || !out->cpu_ops.empty() ||
+        out->layers.size() > HQ_ACCEL_MAX_DESC) {
         n.version = HQ_ACCEL_NET_VERSION_TILED;
         const uint32_t before_preds = lay.next;
         n.preds_addr = lay.take((uint64_t)p.n_images * 4);

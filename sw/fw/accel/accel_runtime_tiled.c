@@ -86,7 +86,7 @@ static uint32_t run_cpu_ops(volatile hq_accel_net *n, uint32_t k, uint32_t l, ui
 
 /* A network of CPU ops only has no descriptor (docs/accel.md, CPU fallback). */
 HQ_RUNTIME_CHECK_TABLE(HQ_ACCEL_NET_VERSION_TILED, "accel runtime (tiled): no tiled network table",
-                       n->n_cpu_ops)
+                       n->n_cpu_ops, HQ_ACCEL_NET_MAX_DESC_TILED)
 
 int main(void) {
     volatile hq_accel_net *net = (volatile hq_accel_net *)HQ_ACCEL_NET_ADDR;
@@ -109,8 +109,9 @@ int main(void) {
         uint32_t k = 0, run;
         for (uint32_t l = 0; l < L; l += run) {
             k = run_cpu_ops(net, k, l, img, nb);
-            /* a chain runs up to the next CPU op */
+            /* a chain runs up to the next CPU op, in commands of at most MAX_DESC */
             run = !chain ? 1 : k < net->n_cpu_ops ? ops[k].before - l : L - l;
+            if (run > HQ_ACCEL_MAX_DESC) run = HQ_ACCEL_MAX_DESC;
             hq_accel_result r;
             if (hq_accel_run(&dev, net->desc_addr + l * HQ_ACCEL_DESC_BYTES, run, &r, 100000000u)) {
                 printf("accel runtime: timeout in descriptor %lu of image %lu\n", (unsigned long)l,
