@@ -14,6 +14,9 @@
  * the first image) or write the logits (OUT_ADDR within the first image's logits); run by
  * sw/fw/accel/accel_runtime_tiled.c, which moves each to its batch. accel_runtime.c refuses it. */
 #define HQ_ACCEL_NET_VERSION_TILED 2u
+/* The most descriptors of a tiled network: its runtime issues them in commands of at most
+ * HQ_ACCEL_MAX_DESC (the accelerator's DESC_COUNT limit); the untiled runtime's limit is that. */
+#define HQ_ACCEL_NET_MAX_DESC_TILED (1u << 20)
 
 #define HQ_ACCEL_NET_POLL 1u  /* poll STATUS instead of sleeping in wfi */
 #define HQ_ACCEL_NET_CHAIN 2u /* one command per batch (all layers) instead of one per layer */
@@ -26,6 +29,11 @@
 #define HQ_ACCEL_EXIT_NO_DEVICE 4    /* no accelerator at accel_base (ID mismatch) */
 #define HQ_ACCEL_EXIT_TIMEOUT 5      /* polling gave up */
 #define HQ_ACCEL_EXIT_ACCEL_ERROR 16 /* + the accelerator's ERR_* code */
+
+/* The CPU fallback's op table (hq_cpu_op.h) is corrupt (tiled runtime): err_desc = the op's
+ * index, err_addr = its kind (unknown) or its `before` (out of descriptor order). */
+#define HQ_ACCEL_EXIT_CPU_OP_KIND 6
+#define HQ_ACCEL_EXIT_CPU_OP_ORDER 7
 
 typedef struct {
     uint32_t magic, version;

@@ -551,6 +551,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
                                     " in layer " + std::to_string(net.err_desc) +
                                     (rep->error.empty() ? "" : ": " + rep->error)
                               : "the firmware exited with status " + std::to_string(rep->exit_code);
+        const std::string ops_why =
+            cpu_op_table_error(rep->exit_code, net.err_desc, net.err_addr, img.cpu_ops);
+        if (!ops_why.empty()) why = ops_why;
         if (rep->exit_code < 0) why = "the firmware did not finish";
         rep->error = why + "; " + std::to_string(done) + " of " + std::to_string(n) +
                      " images completed (" + std::to_string(n - done) + " not computed)";

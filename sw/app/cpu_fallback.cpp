@@ -1,5 +1,6 @@
 #include "cpu_fallback.h"
 
+#include "hq_accel_net.h"
 #include "layer_ops.h"
 
 #include <cstring>
@@ -146,6 +147,23 @@ std::string emit_cpu_layer(const hq_model &m, int li, Tensor in, Tensor in2, con
     }
     e.ops->push_back(c);
     return "";
+}
+
+std::string cpu_op_table_error(int exit_code, uint32_t op, uint32_t value,
+                               const std::vector<CpuOp> &ops) {
+    if (exit_code != HQ_ACCEL_EXIT_CPU_OP_KIND && exit_code != HQ_ACCEL_EXIT_CPU_OP_ORDER)
+        return "";
+    const std::string name = op < ops.size() ? " (" + ops[op].name + ")" : "";
+    const std::string what = exit_code == HQ_ACCEL_EXIT_CPU_OP_KIND
+                                 ? "has the unknown kind " + std::to_string(value) +
+                                       " (known: " + std::to_string(HQ_CPU_OP_CONV) + " conv, " +
+                                       std::to_string(HQ_CPU_OP_POOL) + " pool, " +
+                                       std::to_string(HQ_CPU_OP_ADD) + " add, " +
+                                       std::to_string(HQ_CPU_OP_REGROUP) + " regroup)"
+                                 : "runs before descriptor " + std::to_string(value) +
+                                       ", out of the table's descriptor order";
+    return "the firmware refused the CPU fallback's op table (status " + std::to_string(exit_code) +
+           "): op " + std::to_string(op) + " of " + std::to_string(ops.size()) + name + " " + what;
 }
 
 } // namespace hq::accel

@@ -48,6 +48,12 @@ Tensor cpu_regroup(const Tensor &t, int g, int li, CpuEmit &e);
 std::string emit_cpu_layer(const hq_model &m, int li, Tensor in, Tensor in2, const Tensor &out,
                            bool last, CpuEmit &e);
 
+/* The firmware's refusal of a corrupt op table (exit status HQ_ACCEL_EXIT_CPU_OP_*, with
+ * the op's index and the field's value from the network table) in words, naming the op;
+ * "" for any other status. */
+std::string cpu_op_table_error(int exit_code, uint32_t op, uint32_t value,
+                               const std::vector<CpuOp> &ops);
+
 } // namespace hq::accel
 
 #endif

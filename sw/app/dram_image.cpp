@@ -16,15 +16,32 @@ uint32_t align(uint32_t v, uint32_t a) {
     return (v + a - 1) / a * a;
 }
 
-/* A bump allocator over the DRAM window after the network table. */
+/* A bump allocator over the DRAM window after the network table. next is 64-bit, so an image
+ * past the 32-bit bus's address space is seen (and refused: beyond_address_space) instead of
+ * wrapping to a small end that any DRAM would seem to hold. */
 struct Layout {
-    uint32_t next;
+    uint64_t next;
     uint32_t take(uint64_t bytes, uint32_t alignment = 64) {
-        uint32_t at = align(next, alignment);
-        next = at + (uint32_t)bytes;
-        return at;
+        const uint64_t at = (next + alignment - 1) / alignment * alignment;
+        next = at + bytes;
+        return (uint32_t)at;
     }
 };
+
+/* "" while the image ends within the 32-bit address space, else what it needs. */
+std::string beyond_address_space(const Layout &lay, const DramImage &img) {
+    const uint64_t limit = (uint64_t)1 << 32;
+    if (lay.next <= limit) return "";
+    char b[320];
+    std::snprintf(b, sizeof b,
+                  "the DRAM image needs %.1f MiB from 0x%08x (%.1f MiB grow with the image count, "
+                  "%llu bytes per image), past the end of the 32-bit address space at 0x%llx: "
+                  "run fewer images or a smaller batch",
+                  (double)(lay.next - HQ_ACCEL_NET_ADDR) / (1 << 20), HQ_ACCEL_NET_ADDR,
+                  (double)img.images_bytes / (1 << 20), (unsigned long long)img.per_image_bytes,
+                  (unsigned long long)limit);
+    return b;
+}
 
 /* Row parameters of rows [r0, r1) (all rows: r1 < 0). */
 std::vector<uint8_t> row_params(const hq_layer &L, bool last, int r0 = 0, int r1 = -1) {
@@ -299,10 +316,10 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             (uint32_t)(L.out.c * (L.out.h / steps[s].pool) * (L.out.w / steps[s].pool));
         max_hidden = std::max(max_hidden, bytes);
     }
-    const uint32_t scratch_bytes = graph ? 0 : align(max_hidden, 64) * (uint32_t)p.batch;
+    const uint64_t scratch_bytes = graph ? 0 : (uint64_t)align(max_hidden, 64) * p.batch;
     const uint32_t scratch[2] = {lay.take(scratch_bytes), lay.take(scratch_bytes)};
     const uint32_t n_classes = (uint32_t)m.n_classes;
-    const uint32_t before_images = lay.next;
+    const uint64_t before_images = lay.next;
     const uint32_t logits = lay.take((uint64_t)p.n_images * n_classes * 4);
     const uint32_t preds = lay.take((uint64_t)p.n_images);
     const uint32_t images = lay.take((uint64_t)p.n_images * in_bytes);
@@ -311,16 +328,16 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     out->segments.push_back(
         {images, std::vector<uint8_t>(p.images, p.images + (size_t)p.n_images * in_bytes)});
 
-    /* Channel groups: the input channels of one K chunk each conv would take (its wish for
-     * the groups its producer writes), and the groups of the activation in hand. */
+    /* Channel groups: the input channels of one K chunk each conv would take, fewer when its
+     * shortest band of them exceeds the activation buffer (its wish for the groups its
+     * producer writes), and the groups of the activation in hand. */
     std::vector<int> want_in(steps.size(), 0), want_align(steps.size(), 1);
     for (size_t s = 0; s < steps.size() && p.cfg; s++) {
         const hq_layer &L = m.layers[steps[s].li];
         if (L.kind != HQ_LAYER_CONV || steps[s].cpu) continue;
         const hq_layer_image &img = pm.img[steps[s].packed];
         want_align[s] = img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1;
-        const int cap = conv_chunk_channels(*p.cfg, L.k, want_align[s]);
-        want_in[s] = cap > 0 ? balanced_group(L.in.c, cap, want_align[s]) : L.in.c;
+        want_in[s] = conv_input_group(*p.cfg, L, steps[s].pool, p.batch, want_align[s]);
     }
     /* A graph: the step that holds each layer's output, and the groups the accelerator's
      * convs reading a step's output would take (the smallest wish of its readers). */
@@ -576,12 +593,12 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             out->layers.push_back(t);
         }
     }
-    if (out->layers.empty())
-        return "no layer of the network runs on the accelerator (the CPU fallback runs between "
-               "its descriptors)";
-    if (out->layers.size() > HQ_ACCEL_MAX_DESC)
+    /* Every layer on the CPU: no descriptor, the tiled runtime runs the ops alone. */
+    if (out->layers.empty() && out->cpu_ops.empty()) return "the network has no layer to run";
+    if (out->layers.size() > HQ_ACCEL_NET_MAX_DESC_TILED)
         return "the tiled network needs " + std::to_string(out->layers.size()) +
-               " descriptors, the accelerator runs at most " + std::to_string(HQ_ACCEL_MAX_DESC);
+               " descriptors, the runtime runs at most " +
+               std::to_string(HQ_ACCEL_NET_MAX_DESC_TILED);
     uint32_t desc_base = desc_front;
     if (out->layers.size() > (size_t)n_desc_max) /* tiles: the descriptors go after the rest */
         desc_base = lay.take((uint64_t)out->layers.size() * HQ_ACCEL_DESC_BYTES, 64);
@@ -599,11 +616,13 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     n.plic_base = p.plic_base;
     n.irq_source = p.irq_source;
     n.mode = p.mode;
-    /* A tiled network, or one whose class index does not fit the untiled runtime's byte,
-     * runs on accel_runtime_tiled (uint32 predictions, after the rest of the image). */
-    if (out->layers.size() != steps.size() || n_classes > 256 || !out->cpu_ops.empty()) {
+    /* A tiled network, one of more descriptors than a command takes, or one whose class
+     * index does not fit the untiled runtime's byte, runs on accel_runtime_tiled (uint32
+     * predictions, after the rest of the image). */
+    if (out->layers.size() != steps.size() || n_classes > 256 || !out->cpu_ops.empty() ||
+        out->layers.size() > HQ_ACCEL_MAX_DESC) {
         n.version = HQ_ACCEL_NET_VERSION_TILED;
-        const uint32_t before_preds = lay.next;
+        const uint64_t before_preds = lay.next;
         n.preds_addr = lay.take((uint64_t)p.n_images * 4);
         out->images_bytes += lay.next - before_preds;
         out->per_image_bytes += 4;
@@ -618,6 +637,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         out->segments.push_back({n.cpu_ops_addr, std::move(ops)});
         out->end = lay.next;
     }
+    const std::string beyond = beyond_address_space(lay, *out);
+    if (!beyond.empty()) return beyond;
     n.n_layers = (uint32_t)out->layers.size();
     n.desc_addr = desc_base;
     n.n_images = (uint32_t)p.n_images;

@@ -133,6 +133,22 @@ int balanced_group(int channels, int cap, int align) {
     return std::min(cap, ((channels + n - 1) / n + a - 1) / a * a);
 }
 
+int conv_band_channels(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int align) {
+    const uint64_t rows = (uint64_t)(pool - 1) * L.stride + L.k;
+    const uint64_t per_channel = (uint64_t)batch * L.in.w * rows;
+    const uint64_t a = align > 0 ? (uint64_t)align : 1;
+    if (!per_channel) return 0;
+    return (int)std::min<uint64_t>(cfg.act_buffer / per_channel / a * a, 65535);
+}
+
+int conv_input_group(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int align) {
+    const int cap = conv_chunk_channels(cfg, L.k, align);
+    if (cap <= 0) return L.in.c;
+    const int g = balanced_group(L.in.c, cap, align);
+    const int band = conv_band_channels(cfg, L, pool, batch, align);
+    return band > 0 && band < g ? balanced_group(L.in.c, band, align) : g;
+}
+
 std::string plan_conv(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int g_in,
                       int g_out_max, int out_align, ConvTiles *t) {
     *t = ConvTiles{};

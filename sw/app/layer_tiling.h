@@ -63,6 +63,18 @@ int conv_chunk_channels(const AccelConfig &cfg, int k, int align);
 /* `channels` cut into the fewest groups of at most cap, balanced, sizes a multiple of align. */
 int balanced_group(int channels, int cap, int align);
 
+/* The most input channels (a multiple of align) for which the shortest band of conv L (pool
+ * output rows, (pool - 1) stride + k input rows) of `batch` images fits the activation
+ * buffer; 0: not even align channels. */
+int conv_band_channels(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int align);
+
+/* The channel groups conv L asks its producer for (its input groups): the most channels one K
+ * chunk takes (conv_chunk_channels), balanced; and, when the shortest band of those does not
+ * fit the activation buffer for `batch` images (VGG-16's 224 x 64 rows at batch 16), the
+ * most channels for which it does (conv_band_channels), balanced. A conv that fits with the
+ * first keeps it, so the tiles of every network that ran before do not change. */
+int conv_input_group(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int align);
+
 /* A convolution's tiles: K chunks over input groups of g_in channels (the producer's groups),
  * output-channel chunks of g_out rows, each over the bands of output rows (one band: all). */
 struct ConvTiles {

@@ -11,7 +11,8 @@
 
 #include <stdio.h>
 
-HQ_RUNTIME_CHECK_TABLE(HQ_ACCEL_NET_VERSION, "accel runtime: no network table")
+HQ_RUNTIME_CHECK_TABLE(HQ_ACCEL_NET_VERSION, "accel runtime: no network table", 0,
+                       HQ_ACCEL_MAX_DESC)
 
 int main(void) {
     volatile hq_accel_net *net = (volatile hq_accel_net *)HQ_ACCEL_NET_ADDR;

@@ -11,16 +11,18 @@
 #include <stdio.h>
 
 /* Defines static int check_table(n): 0, or -1 after printing why the table at
- * HQ_ACCEL_NET_ADDR is not one of VERSION (MISSING: the message's start). */
-#define HQ_RUNTIME_CHECK_TABLE(VERSION, MISSING)                                                   \
+ * HQ_ACCEL_NET_ADDR is not one of VERSION (MISSING: the message's start). EMPTY_OK: an
+ * expression of n, true when a table without descriptors is legal; MAX_DESC: the most
+ * descriptors the runtime takes. */
+#define HQ_RUNTIME_CHECK_TABLE(VERSION, MISSING, EMPTY_OK, MAX_DESC)                               \
     static int check_table(const volatile hq_accel_net *n) {                                       \
         if (n->magic != HQ_ACCEL_NET_MAGIC || n->version != (VERSION)) {                           \
             printf(MISSING " at 0x%08lx (magic 0x%08lx)\n", (unsigned long)HQ_ACCEL_NET_ADDR,      \
                    (unsigned long)n->magic);                                                       \
             return -1;                                                                             \
         }                                                                                          \
-        if (!n->n_layers || n->n_layers > HQ_ACCEL_MAX_DESC || !n->batch || !n->n_classes ||       \
-            n->desc_addr % HQ_ACCEL_DESC_BYTES) {                                                  \
+        if ((!n->n_layers && !(EMPTY_OK)) || n->n_layers > (MAX_DESC) || !n->batch ||              \
+            !n->n_classes || n->desc_addr % HQ_ACCEL_DESC_BYTES) {                                 \
             printf("accel runtime: inconsistent network table (layers %lu, batch %lu, classes "    \
                    "%lu)\n",                                                                       \
                    (unsigned long)n->n_layers, (unsigned long)n->batch,                            \

@@ -3,6 +3,8 @@
  * section 6 with the layer's clamp, and the pooling and add rules of section 7a. */
 #include "cpu_ops.h"
 
+#include <stddef.h>
+
 static int code(const uint8_t *p, int sgn) {
     return sgn ? (int)(int8_t)*p : (int)*p;
 }
@@ -115,13 +117,23 @@ static void regroup(const volatile hq_cpu_op *op, const uint8_t *in, uint8_t *ou
     }
 }
 
-void hq_cpu_op_run(const volatile hq_cpu_op *op, const uint8_t *in, const uint8_t *in2,
-                   uint8_t *out) {
+const char *hq_cpu_op_kind_name(uint32_t kind) {
+    switch (kind) {
+    case HQ_CPU_OP_CONV: return "conv";
+    case HQ_CPU_OP_POOL: return "pool";
+    case HQ_CPU_OP_ADD: return "add";
+    case HQ_CPU_OP_REGROUP: return "regroup";
+    default: return NULL;
+    }
+}
+
+int hq_cpu_op_run(const volatile hq_cpu_op *op, const uint8_t *in, const uint8_t *in2,
+                  uint8_t *out) {
     switch (op->kind) {
-    case HQ_CPU_OP_CONV: conv(op, in, out); break;
-    case HQ_CPU_OP_POOL: pool(op, in, out); break;
-    case HQ_CPU_OP_ADD: add(op, in, in2, out); break;
-    case HQ_CPU_OP_REGROUP: regroup(op, in, out); break;
-    default: break;
+    case HQ_CPU_OP_CONV: conv(op, in, out); return 0;
+    case HQ_CPU_OP_POOL: pool(op, in, out); return 0;
+    case HQ_CPU_OP_ADD: add(op, in, in2, out); return 0;
+    case HQ_CPU_OP_REGROUP: regroup(op, in, out); return 0;
+    default: return -1; /* never skipped silently: the runtime ends the run */
     }
 }

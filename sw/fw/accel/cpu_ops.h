@@ -7,8 +7,13 @@
 
 #include <stdint.h>
 
-/* Runs op on one image: in/in2 its inputs, out its output (addresses of that image). */
-void hq_cpu_op_run(const volatile hq_cpu_op *op, const uint8_t *in, const uint8_t *in2,
-                   uint8_t *out);
+/* The name of an op kind ("conv", "pool", "add", "regroup"), NULL for a kind this firmware
+ * does not know (a corrupt op table, or a host newer than the firmware). */
+const char *hq_cpu_op_kind_name(uint32_t kind);
+
+/* Runs op on one image: in/in2 its inputs, out its output (addresses of that image).
+ * Returns 0, or -1 (nothing written) when the op's kind is unknown. */
+int hq_cpu_op_run(const volatile hq_cpu_op *op, const uint8_t *in, const uint8_t *in2,
+                  uint8_t *out);
 
 #endif

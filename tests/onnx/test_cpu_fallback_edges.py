@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""The edges of the CPU fallback (docs/accel.md, CPU fallback), on small graphs built here with
+the onnx package and run through `hqsim run`:
+
+  corrupt FW_KIND FW_ORDER   the tiled runtime refuses a corrupt op table: FW_KIND / FW_ORDER
+                             are test firmware (sw/fw/programs/bad_cpu_op.c) that give the
+                             last op an unknown kind / a place out of descriptor order before
+                             the runtime starts; the run exits 3 naming the op, its index and
+                             the bad value, and no image counts as computed
+  all_cpu                    a network whose every layer runs on the CPU (no descriptor at
+                             all) runs, 0 mismatches, no accelerator cycles
+  rtl                        a network with CPU ops (a residual add, a conv without ReLU)
+                             through --accel-impl rtl (the Verilated accelerator) and
+                             --accel-impl model: both 0 mismatches against the reference, the
+                             same rows in the same order
+
+usage: test_cpu_fallback_edges.py HQSIM WORKDIR MODE [ARGS...]"""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from onnx_test_common import HQSIM, check, failures, helper, hqsim, init, path, save
+
+n = helper.make_node
+rng = np.random.default_rng(1617)
+
+
+def conv(name, x, y, cin, cout, k, inits, pad=0):
+    w, b = name + "_w", name + "_b"
+    inits += [init(w, rng.normal(0, 1.0 / np.sqrt(k * k * cin), (cout, cin, k, k))),
+              init(b, rng.normal(0, 0.1, cout))]
+    return n("Conv", [x, w, b], [y], name=name, kernel_shape=[k, k], pads=[pad] * 4)
+
+
+def head(x, c, inits, classes):
+    inits += [init("fc_w", rng.normal(0, 1.0 / np.sqrt(c), (classes, c))),
+              init("fc_b", rng.normal(0, 0.1, classes))]
+    return [n("GlobalAveragePool", [x], ["gp"], name="gap"),
+            n("Flatten", ["gp"], ["fl"], name="flatten", axis=1),
+            n("Gemm", ["fl", "fc_w", "fc_b"], ["y"], name="fc", transB=1)]
+
+
+def residual(name, c_in, h, w, classes):
+    """conv + ReLU (accelerator) -> conv without ReLU (CPU: int8 output) -> add of the two
+    (CPU) -> ReLU -> global average pool (CPU) -> classifier (accelerator)."""
+    i = []
+    c = 4
+    nodes = [conv("c1", "x", "a", c_in, c, 3, i, pad=1), n("Relu", ["a"], ["ar"], name="r1"),
+             conv("c2", "ar", "b", c, c, 3, i, pad=1),
+             n("Add", ["b", "ar"], ["s"], name="add"), n("Relu", ["s"], ["sr"], name="r2")]
+    return quantized(name, nodes + head("sr", c, i, classes), i, c_in, h, w, classes)
+
+
+def quantized(name, nodes, inits, c, h, w, classes):
+    src = save(name, nodes, inits, ("N", c, h, w), ("N", classes), checked=True)
+    rc, out = hqsim("import", src, "-o", path(name + ".hqm"))
+    check(rc == 0, f"{name} import: {out}")
+    rc, out = hqsim("quantize", path(name + ".hqm"), "--policy", "uniform8", "--synthetic-inputs",
+                    "8", "--quiet", "-o", path(name + "_q.hqm"))
+    check(rc == 0, f"{name} quantize: {out}")
+    return path(name + "_q.hqm")
+
+
+def run(model, *args):
+    """hqsim run --json: (exit status, report or {}, stderr)."""
+    p = subprocess.run([HQSIM, "run", model, "--json", *args], capture_output=True, text=True)
+    try:
+        return p.returncode, json.loads(p.stdout), p.stderr
+    except ValueError:
+        return p.returncode, {}, p.stderr + p.stdout
+
+
+def corrupt(fw_kind, fw_order):
+    model = residual("corrupt", 3, 5, 5, 5)
+    rc, r, _ = run(model, "--synthetic-inputs", "2", "--quiet")
+    check(rc == 0 and r.get("mismatches") == 0, f"corrupt: the intact table: exit {rc}")
+    ops = [lay["name"] for lay in r.get("layers", []) if lay["name"].startswith("cpu:")]
+    check(len(ops) >= 2, f"corrupt: expected CPU ops, got {ops}")
+    if not ops:
+        return
+    last = f"op {len(ops) - 1} of {len(ops)} ({ops[-1]})"
+    for fw, want, uart in ((fw_kind, f"{last} has the unknown kind 2989", "unknown kind 2989"),
+                           (fw_order, f"{last} runs before descriptor", "out of descriptor order")):
+        rc, r, err = run(model, "--synthetic-inputs", "2", "--fw", fw)
+        msg = r.get("error", "")
+        check(rc == 3 and want in msg and r.get("images_completed") == 0 and
+              r.get("mismatches") in (0, None) and f"CPU op {len(ops) - 1} of {len(ops)}: " in err and
+              uart in err,
+              f"corrupt table ({fw}): exit {rc} (want 3), error {msg!r} (want {want!r}), "
+              f"completed {r.get('images_completed')}; firmware output: {err[-400:]!r}")
+        print(f"corrupt ({fw.split('/')[-1]}): exit {rc}: {msg}")
+
+
+def all_cpu():
+    """conv without ReLU (int8 output) -> global average pool -> classifier reading int8:
+    every layer is the CPU's."""
+    i = []
+    nodes = [conv("c1", "x", "a", 2, 3, 3, i, pad=1)] + head("a", 3, i, 4)
+    model = quantized("allcpu", nodes, i, 2, 4, 5, 4)
+    for extra in ((), ("--batch", "2", "--chain")):
+        rc, r, err = run(model, "--synthetic-inputs", "3", "--quiet", *extra)
+        names = [lay["name"] for lay in r.get("layers", [])]
+        check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 3 and
+              names and all(x.startswith("cpu:") for x in names) and r.get("cycles") == 0 and
+              r.get("cpu_fallback_cycles", 0) > 0,
+              f"all_cpu {extra}: exit {rc}, mismatches {r.get('mismatches')}, layers {names}, "
+              f"cycles {r.get('cycles')}: {r.get('error') or err[-400:]}")
+        print(f"all_cpu {' '.join(extra)}: exit {rc}, layers {names}, mismatches "
+              f"{r.get('mismatches')}, CPU fallback {r.get('cpu_fallback_cycles')} cycles")
+
+
+def rtl():
+    """Fashion-MNIST's shape, so the run takes dataset images as the RTL tests do."""
+    model = residual("rtl", 1, 28, 28, 10)
+    for extra in (("--arch", "uniform8", "--batch", "2"), ("--arch", "lanegroup", "--chain")):
+        rows = {}
+        for impl in ("model", "rtl"):
+            rc, r, err = run(model, "--images", "3", "--quiet", "--accel-impl", impl, *extra)
+            names = [lay["name"] for lay in r.get("layers", [])]
+            rows[impl] = names
+            check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 3 and
+                  any(x.startswith("cpu:add") for x in names) and r.get("cycles", 0) > 0 and
+                  r.get("accel_impl", "").startswith(impl),
+                  f"rtl {extra}: --accel-impl {impl}: exit {rc}, mismatches "
+                  f"{r.get('mismatches')}, accel_impl {r.get('accel_impl')}, layers {names}: "
+                  f"{r.get('error') or err[-400:]}")
+            print(f"{' '.join(extra)} --accel-impl {impl}: exit {rc}, {r.get('accel_impl')}, "
+                  f"mismatches {r.get('mismatches')}, layers {names}")
+        check(rows["model"] == rows["rtl"], f"rtl {extra}: rows differ: {rows}")
+
+
+mode = sys.argv[3]
+if mode == "corrupt":
+    corrupt(sys.argv[4], sys.argv[5])
+elif mode == "all_cpu":
+    all_cpu()
+elif mode == "rtl":
+    rtl()
+else:
+    sys.exit(__doc__)
+print(f"test_cpu_fallback_edges {mode}: {len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
