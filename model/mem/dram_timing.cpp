@@ -140,6 +140,12 @@ HQ_INLINE bool DramTiming::queue_full(const Burst &b, unsigned entries) const {
     return ch_[ch].banks[bank].bursts + entries > p_.queue_depth;
 }
 
+/* The bank (ch << bank_bits_ | bank) whose buffer queue_full() checks for burst b. */
+HQ_INLINE unsigned DramTiming::admission_bank(const Burst &b) const {
+    if (p_.admission == DramAdmission::PREVIOUS_BANK) return last_ch_ << bank_bits_ | last_bank_;
+    return unsigned(b.ch) << bank_bits_ | b.bank;
+}
+
 HQ_INLINE void DramTiming::enqueue(uint64_t arrival, const Burst &r, unsigned count) {
     Bank &b = ch_[r.ch].banks[r.bank];
     bool changed = b.queue.empty(); /* the bank's candidate: the new burst, or unchanged */
@@ -284,13 +290,16 @@ HQ_INLINE bool DramTiming::pick(Plan *best) {
     size_t win = 0;
     cols[0] = max3(c[0].key, cg[c[0].ch_gate], bg[c[0].bg_gate]);
     u128 win_key = u128(cols[0]) << 64 | c[0].seq;
+    uint64_t oldest = c[0].seq; /* for next_is_rest() */
     for (size_t i = 1; i < n; i++) {
         cols[i] = max3(c[i].key, cg[c[i].ch_gate], bg[c[i].bg_gate]);
+        oldest = std::min(oldest, c[i].seq);
         const u128 key = u128(cols[i]) << 64 | c[i].seq;
         const bool take = key < win_key;
         win = take ? i : win;
         win_key = take ? key : win_key;
     }
+    pick_oldest_ = oldest;
     const unsigned ch = c[win].id >> bank_bits_, bank = c[win].id & bank_mask_;
     if (p_.scheduler == DramScheduler::FCFS)
         *best = plan(ch, bank, ch_[ch].banks[bank].cand);
@@ -388,6 +397,7 @@ void DramTiming::refresh(Channel &c, uint64_t before) {
  * A refresh due before R is left to the normal path (issue() checks). */
 HQ_INLINE bool DramTiming::next_is_rest(const Plan &pl, const Pending &r) const {
     if (!pair_ok_ || r.count < 2 || !(pl.hit || faw_ordered_)) return false;
+    if (r.seq == pick_oldest_) return true; /* no older candidate */
     const uint64_t rest = pl.col + p_.tCCD_L;
     const Candidate *c = cands_.data();
     const uint64_t *cols = pick_col_.data();
@@ -397,37 +407,47 @@ HQ_INLINE bool DramTiming::next_is_rest(const Plan &pl, const Pending &r) const 
     return !older_first;
 }
 
-/* The burst next_is_rest() proved next, unless a refresh is due first (then the normal path,
- * with that bank's candidate and the gates brought up to date). */
-HQ_INLINE bool DramTiming::take_rest(Plan *pl) {
-    if (!rest_known_) return false;
+/* The second burst of the pair issue() committed last (next_is_rest()): it leaves the queue,
+ * and its bank's candidate and the channel's gates are brought up to date. Its commands are
+ * already committed: between the two bursts only requests were admitted, which read neither
+ * the channel's state nor (a pair's bank offers the rest as its row hit) that bank's. */
+HQ_INLINE void DramTiming::finish_rest(uint64_t *col_out, uint64_t *done_out, uint32_t *tag,
+                                       unsigned *id) {
     rest_known_ = false;
     Bank &b = ch_[0].banks[rest_bank_];
-    if (!p_.tREFI || rest_col_ < ch_[0].refresh_due) {
-        *pl = Plan{0, rest_bank_, b.cand, true, false, 0, 0, rest_col_};
-        return true;
+    b.bursts--;
+    Pending &e = b.queue.at(rest_index_);
+    if (e.count > 1) {
+        e.seq++;
+        e.count--;
+    } else {
+        b.queue.erase(rest_index_);
+        b.hits_queued--;
     }
     update_candidate(rest_bank_);
     update_gates(0, rest_bank_ >> bpg_bits_);
-    return false;
+    *col_out = rest_col_;
+    *done_out = rest_done_;
+    *tag = rest_tag_;
+    *id = rest_bank_;
 }
 
-HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag) {
+HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t *tag,
+                                 unsigned *id) {
     Plan pl;
-    bool pair = false;
-    if (!take_rest(&pl)) {
-        for (;;) {
-            if (!pick(&pl)) return false;
-            Channel &c = ch_[pl.ch];
-            if (!p_.tREFI || pl.col < c.refresh_due) break;
-            refresh(c, pl.col); /* due first: plan again with every bank closed */
-            for (size_t i = 0; i < cands_.size(); i++)
-                if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
-        }
-        pair = next_is_rest(pl, ch_[pl.ch].banks[pl.bank].queue[pl.index]);
+    for (;;) {
+        if (!pick(&pl)) return false;
+        Channel &c = ch_[pl.ch];
+        if (!p_.tREFI || pl.col < c.refresh_due) break;
+        refresh(c, pl.col); /* due first: plan again with every bank closed */
+        for (size_t i = 0; i < cands_.size(); i++)
+            if (cands_[i].id >> bank_bits_ == pl.ch) update_candidate(cands_[i].id);
     }
     Bank &b = ch_[pl.ch].banks[pl.bank];
     const Pending r = b.queue[pl.index];
+    /* the pair's second burst goes next, unless a refresh is due before it */
+    const uint64_t rest_col = pl.col + p_.tCCD_L;
+    const bool pair = next_is_rest(pl, r) && (!p_.tREFI || rest_col < ch_[pl.ch].refresh_due);
     b.bursts--;
     if (r.count > 1) { /* the entry's next burst: the same bank and row, one younger */
         Pending &rest = b.queue.at(pl.index);
@@ -438,15 +458,20 @@ HQ_INLINE bool DramTiming::issue(uint64_t *col_out, uint64_t *done_out, uint32_t
         if (pl.hit && p_.scheduler == DramScheduler::FR_FCFS) b.hits_queued--;
     }
     commit(pl, r, col_out, done_out);
-    if (pair) { /* the candidate and the gates are updated after the rest */
+    *tag = r.tag;
+    *id = pl.ch << bank_bits_ | pl.bank;
+    if (pair) { /* the rest, a row hit, committed now; it leaves the queue in finish_rest() */
+        hit_run(0, pl.bank, r.write, 1, rest_col);
         rest_known_ = true;
         rest_bank_ = pl.bank;
-        rest_col_ = pl.col + p_.tCCD_L;
+        rest_index_ = pl.index;
+        rest_tag_ = r.tag;
+        rest_col_ = rest_col;
+        rest_done_ = rest_col + (r.write ? p_.tCWL : p_.tCL) + p_.burst_length / 2;
     } else {
         update_candidate(pl.ch << bank_bits_ | pl.bank);
         update_gates(pl.ch, pl.bank >> bpg_bits_);
     }
-    *tag = r.tag;
     return true;
 }
 
@@ -523,12 +548,16 @@ void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t 
         for (unsigned g = 0; g < p_.bank_groups; g++)
             update_gates(ch, g);
     Burst b = {};
-    bool have = false; /* b: the first burst of request `next` */
+    bool have = false;          /* b: the first burst of request `next` */
+    unsigned wait = UINT32_MAX; /* the bank whose full buffer holds request `next` back */
     for (;;) {
         while (next < n) { /* a request's bursts enter together */
             if (!have) b = make_burst(first(next), uint32_t(next), write(next));
             have = true;
-            if (queue_full(b, per)) break;
+            if (queue_full(b, per)) {
+                wait = admission_bank(b);
+                break;
+            }
             const uint64_t n0 = first(next) >> burst_bits_;
             if (per == 1 || (n0 >> entry_bits_) == ((n0 + per - 1) >> entry_bits_)) {
                 enqueue(t, b, per); /* one entry: the bursts share bank and row */
@@ -543,12 +572,20 @@ void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t 
             next++;
             have = false;
         }
-        uint64_t col, d;
-        uint32_t tag;
-        if (!issue(&col, &d, &tag)) break;
-        (*done)[tag] = std::max((*done)[tag], d);
-        if (next < n) /* blocked on a full queue: room frees at this command */
-            t = std::max(t, col);
+        /* until a burst of bank `wait` issues, no request can be admitted */
+        for (;;) {
+            uint64_t col, d;
+            uint32_t tag;
+            unsigned id;
+            if (rest_known_)
+                finish_rest(&col, &d, &tag, &id);
+            else if (!issue(&col, &d, &tag, &id))
+                return;
+            (*done)[tag] = std::max((*done)[tag], d);
+            if (next == n) continue;
+            t = std::max(t, col); /* blocked on a full queue: room frees at this command */
+            if (id == wait) break;
+        }
     }
 }
 
@@ -670,7 +707,8 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
 }
 
 /* k row hits of one bank after its last burst, the last one's column command at `col`. */
-void DramTiming::hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col) {
+HQ_INLINE void DramTiming::hit_run(unsigned ch, unsigned bank, bool write, uint64_t k,
+                                   uint64_t col) {
     Channel &c = ch_[ch];
     Bank &b = c.banks[bank];
     const unsigned g = bank >> bpg_bits_;

@@ -141,6 +141,7 @@ class DramTiming {
     Burst make_burst(uint64_t addr, uint32_t tag, bool write) const;
     void enqueue(uint64_t arrival, const Burst &b, unsigned count);
     bool queue_full(const Burst &b, unsigned entries) const;
+    unsigned admission_bank(const Burst &b) const;
     /* The scheduler's view of a non-empty bank queue, updated only when the bank's queue or
      * state changes (not at every pick): the burst it offers (oldest row hit, else oldest;
      * FCFS: oldest), the bound the bank puts on its column command (arrival, tRCD/tRP/tRC/tRAS
@@ -166,9 +167,10 @@ class DramTiming {
     /* Whether FR-FCFS must pick the second burst of the entry whose first burst, plan pl, the
      * last pick chose (the proof is at the definition). */
     bool next_is_rest(const Plan &pl, const Pending &r) const;
-    bool take_rest(Plan *pl);
-    /* Schedules the next burst; returns false when the queue is empty. */
-    bool issue(uint64_t *col, uint64_t *done, uint32_t *tag);
+    void finish_rest(uint64_t *col, uint64_t *done, uint32_t *tag, unsigned *id);
+    /* Schedules the next burst (and commits the pair's rest when next_is_rest()); returns
+     * false when the queue is empty. id: the burst's bank (ch << bank_bits_ | bank). */
+    bool issue(uint64_t *col, uint64_t *done, uint32_t *tag, unsigned *id);
     void refresh(Channel &c, uint64_t before);
     void close_bank(Channel &c, Bank &b, uint64_t pre);
     /* Enqueues the bursts of requests [0, n) as room frees up, from cycle `start`: request i
@@ -210,12 +212,15 @@ class DramTiming {
     std::vector<uint64_t> ch_gates_;  /* per channel, read/write, miss/hit */
     std::vector<uint64_t> bg_gates_;  /* per channel, bank group, read/write, miss/hit */
     std::vector<uint64_t> pick_col_;  /* per cands_ entry: its column time at the last pick */
+    uint64_t pick_oldest_ = 0;        /* the least candidate seq at the last pick */
     /* The second burst of a queue entry issued right after its first (next_is_rest()):
-     * allowed by the configuration (pair_ok_), and pending for bank rest_bank_ at rest_col_
-     * (rest_known_; that bank's candidate and the channel's gates are then not yet updated). */
+     * allowed by the configuration (pair_ok_), and committed but still queued (rest_known_:
+     * entry rest_index_ of bank rest_bank_, column command at rest_col_, data done at
+     * rest_done_; that bank's candidate and the channel's gates are then not yet updated). */
     bool pair_ok_ = false, faw_ordered_ = false, rest_known_ = false;
-    unsigned rest_bank_ = 0;
-    uint64_t rest_col_ = 0;
+    unsigned rest_bank_ = 0, rest_index_ = 0;
+    uint32_t rest_tag_ = 0;
+    uint64_t rest_col_ = 0, rest_done_ = 0;
     DramStats stats_;
 };
 
