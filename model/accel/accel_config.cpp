@@ -107,8 +107,9 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     d.o.allow_only({"comment", "fetch_cycles"});
     d.u("fetch_cycles", &cfg->desc_fetch_cycles, 0, 10000);
     const Keys rp = top.sub("row_params");
-    rp.o.allow_only({"comment", "cycles_per_row"});
+    rp.o.allow_only({"comment", "cycles_per_row", "tail_cycles_per_row"});
     rp.num("cycles_per_row", &cfg->param_cycles_per_row, 0, 10000);
+    rp.num("tail_cycles_per_row", &cfg->param_tail_cycles_per_row, 0, 10000);
     const Keys sm = top.sub("stream");
     sm.o.allow_only({"comment", "enabled", "row_cycles", "int32_row_cycles", "image_cycles",
                      "position_cycles", "im2col_bytes_per_cycle", "vector_cycles",
