@@ -68,6 +68,9 @@ struct AccelConfig {
      * it starts (the RTL's issue state and bus turnaround) */
     double stream_vector_cycles{};
     unsigned stream_transfer_cycles{};
+    /* stream: cycles per output byte an image's output write takes besides its DMA (the RTL in
+     * the platform: about one per 8-byte write beat) */
+    double stream_write_byte_cycles{};
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
     uint32_t weight_buffer{}, act_buffer{}, out_buffer{};
     bool double_buffer{};

@@ -742,6 +742,7 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
         } else if (!dma(true, (uint64_t)D.out_addr + (uint64_t)i * D.out_stride,
                         out_bytes + (size_t)i * out_img, out_img, t, &t2))
             return false;
+        t2 += (uint64_t)std::ceil(out_img * c.stream_write_byte_cycles - 1e-9); /* after it */
         event(Unit::DmaOut, t, t2);
         st().stall_dram += t2 - t;
         st().stall_dram_write += t2 - t;
