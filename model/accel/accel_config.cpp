@@ -107,12 +107,13 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     d.o.allow_only({"comment", "fetch_cycles"});
     d.u("fetch_cycles", &cfg->desc_fetch_cycles, 0, 10000);
     const Keys rp = top.sub("row_params");
-    rp.o.allow_only({"comment", "cycles_per_row"});
+    rp.o.allow_only({"comment", "cycles_per_row", "tail_cycles_per_row"});
     rp.num("cycles_per_row", &cfg->param_cycles_per_row, 0, 10000);
+    rp.num("tail_cycles_per_row", &cfg->param_tail_cycles_per_row, 0, 10000);
     const Keys sm = top.sub("stream");
     sm.o.allow_only({"comment", "enabled", "row_cycles", "int32_row_cycles", "image_cycles",
                      "position_cycles", "im2col_bytes_per_cycle", "vector_cycles",
-                     "transfer_cycles"});
+                     "transfer_cycles", "write_byte_cycles"});
     sm.flag("enabled", &cfg->stream);
     sm.num("row_cycles", &cfg->stream_row_cycles, 0, 10000);
     sm.num("int32_row_cycles", &cfg->stream_int32_row_cycles, 0, 10000);
@@ -121,6 +122,7 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     sm.num("im2col_bytes_per_cycle", &cfg->im2col_bytes_per_cycle, 0.01, 4096);
     sm.num("vector_cycles", &cfg->stream_vector_cycles, 0, 10000);
     sm.u("transfer_cycles", &cfg->stream_transfer_cycles, 0, 10000);
+    sm.num("write_byte_cycles", &cfg->stream_write_byte_cycles, 0, 10000);
 }
 
 /* Each entry is {"pj": value, "source": "..."}; the source is required so that every number in

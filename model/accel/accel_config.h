@@ -50,8 +50,10 @@ struct AccelConfig {
     unsigned out_per_cycle{};     /* output-path (requantize/pool/write) results per cycle */
     unsigned desc_fetch_cycles{}; /* decode one descriptor after its bytes arrive */
     /* Row parameters: the unit takes a row's 12 bytes in param_cycles_per_row cycles (RTL: 3,
-     * a 4-byte word path); the phase ends when both the DMA and this path are done. */
-    double param_cycles_per_row{};
+     * a 4-byte word path); the phase ends when both the DMA and this path are done. The path
+     * still needs param_tail_cycles_per_row per row after the DMA's last byte (RTL: 1.5, the
+     * words taken one a cycle as they arrive, slower than 8-byte beats bring them). */
+    double param_cycles_per_row{}, param_tail_cycles_per_row{};
     /* The RTL's sequence (stream.*, docs/accel.md "Streaming"): when stream is set, a layer
      * reads its weight header and lo_shift table before the row parameters, then runs image
      * after image (input DMA, rows, output DMA), the rows streamed back to back through the
@@ -66,6 +68,9 @@ struct AccelConfig {
      * it starts (the RTL's issue state and bus turnaround) */
     double stream_vector_cycles{};
     unsigned stream_transfer_cycles{};
+    /* stream: cycles per output byte an image's output write takes besides its DMA (the RTL in
+     * the platform: about one per 8-byte write beat) */
+    double stream_write_byte_cycles{};
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
     uint32_t weight_buffer{}, act_buffer{}, out_buffer{};
     bool double_buffer{};

@@ -253,8 +253,11 @@ bool LayerEngine::Run::load_inputs(bool images) {
                  &t_in))
             return false;
         /* The parameter path takes the bytes at its own pace: the phase ends when both the
-         * DMA and the path are done; the path's excess counts as control. */
-        const uint64_t path_end = t + (uint64_t)std::ceil(D.rows * cfg().param_cycles_per_row);
+         * DMA and the path are done, and no earlier than the path's tail after the DMA's last
+         * byte (it takes the words as they arrive); the path's excess counts as control. */
+        const uint64_t path_end =
+            std::max(t + (uint64_t)std::ceil(D.rows * cfg().param_cycles_per_row),
+                     t_in + (uint64_t)std::ceil(D.rows * cfg().param_tail_cycles_per_row));
         if (path_end > t_in) {
             param_path = path_end - t_in;
             t_in = path_end;
@@ -739,6 +742,7 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
         } else if (!dma(true, (uint64_t)D.out_addr + (uint64_t)i * D.out_stride,
                         out_bytes + (size_t)i * out_img, out_img, t, &t2))
             return false;
+        t2 += (uint64_t)std::ceil(out_img * c.stream_write_byte_cycles - 1e-9); /* after it */
         event(Unit::DmaOut, t, t2);
         st().stall_dram += t2 - t;
         st().stall_dram_write += t2 - t;

@@ -36,6 +36,7 @@ static const param_def kParams[] = {
     {"output.results_per_cycle", "output", "results_per_cycle", 1, 4096, 1, NAN, 0},
     /* configs written before issue 15's row-parameter term lack it: 0 is the old timing */
     {"row_params.cycles_per_row", "row_params", "cycles_per_row", 0, 10000, 1, 0, 0},
+    {"row_params.tail_cycles_per_row", "row_params", "tail_cycles_per_row", 0, 10000, 0, 0, 0},
     /* issue 15's RTL-sequence terms (docs/accel.md, Streaming); absent: 0, off */
     {"stream.row_cycles", "stream", "row_cycles", 0, 10000, 0, 0, 1},
     {"stream.int32_row_cycles", "stream", "int32_row_cycles", 0, 10000, 0, 0, 1},
@@ -43,13 +44,14 @@ static const param_def kParams[] = {
     {"stream.position_cycles", "stream", "position_cycles", 0, 10000, 0, 0, 1},
     {"stream.vector_cycles", "stream", "vector_cycles", 0, 10000, 0, 0, 1},
     {"stream.transfer_cycles", "stream", "transfer_cycles", 0, 10000, 1, 0, 1},
+    {"stream.write_byte_cycles", "stream", "write_byte_cycles", 0, 10000, 0, 0, 1},
     {"decompressor.dense", "decompressor", "dense", 0.01, 4096, 0, NAN, 0},
     {"decompressor.coo", "decompressor", "coo", 0.01, 4096, 0, NAN, 0},
     {"decompressor.block", "decompressor", "block", 0.01, 4096, 0, NAN, 0},
     {"decompressor.rowgroup", "decompressor", "rowgroup", 0.01, 4096, 0, NAN, 0},
     {"decompressor.escape", "decompressor", "escape", 0.01, 4096, 0, NAN, 0},
 };
-#define FIRST_RATE 9 /* kParams from here on: the decompressor rates, fitted per layout */
+#define FIRST_RATE 11 /* kParams from here on: the decompressor rates, fitted per layout */
 #define N_DEFS (sizeof kParams / sizeof kParams[0])
 
 static void help(void) {
@@ -65,8 +67,9 @@ static void help(void) {
            "and the held-out set.\n"
            "\n"
            "parameters (--params; default: descriptor.fetch_cycles, output.results_per_cycle,\n"
-           "row_params.cycles_per_row, with stream.enabled in the base config the stream.*\n"
-           "cycles, and the decompressor rate of each layout in the fit files;\n"
+           "row_params.cycles_per_row and tail_cycles_per_row, with stream.enabled in the\n"
+           "base config the stream.* cycles, and the decompressor rate of each layout in the\n"
+           "fit files; the simplex starts from the best of a ladder of values per parameter;\n"
            "buffers.weight_store_beats and stream.im2col_bytes_per_cycle are the hardware's,\n"
            "set in the base config):\n");
     for (size_t i = 0; i < N_DEFS; i++)
@@ -168,10 +171,8 @@ static double evaluate(ctx *c, const double *v, mfile *files, size_t n, int afte
     return cost;
 }
 
-static double cost_fn(const gsl_vector *x, void *arg) {
-    ctx *c = arg;
-    double v[MAX_PARAMS];
-    values_of(c, x, v);
+/* The fit cost at values v (rounded and clamped), each point evaluated once. */
+static double cost_at(ctx *c, const double *v) {
     for (size_t i = 0; i < c->nseen; i++)
         if (!memcmp(c->seen[i], v, c->np * sizeof *v)) return c->seen[i][c->np];
     if (c->failed || c->evals >= c->max_evals) return GSL_POSINF;
@@ -188,6 +189,50 @@ static double cost_fn(const gsl_vector *x, void *arg) {
         c->seen[c->nseen++][c->np] = cost;
     }
     return cost;
+}
+
+static double cost_fn(const gsl_vector *x, void *arg) {
+    ctx *c = arg;
+    double v[MAX_PARAMS];
+    values_of(c, x, v);
+    return cost_at(c, v);
+}
+
+/* One pass of ladder_scan (below). */
+static void ladder_pass(ctx *c, const double *ladder, size_t nl, double *best, double *fbest) {
+    for (size_t i = 0; i < c->np && !c->failed && c->evals < c->max_evals; i++) {
+        double cand[8];
+        size_t n = 0;
+        if (c->p[i]->min == 0)
+            for (size_t k = 0; k < nl && n < 6; k++)
+                cand[n++] = ladder[k];
+        cand[n++] = best[i] / 2;
+        cand[n++] = best[i] * 2;
+        const double at = best[i];
+        for (size_t k = 0; k < n; k++) {
+            double v[MAX_PARAMS];
+            memcpy(v, best, sizeof v);
+            v[i] = clampv(c->p[i], cand[k]);
+            if (v[i] == at) continue;
+            const double f = cost_at(c, v);
+            if (f < *fbest) *fbest = f, memcpy(best, v, sizeof v);
+        }
+    }
+}
+
+/* The simplex's start: each parameter in turn set to the best of a fixed ladder of values
+ * (cycle terms: 0, 2, 5, 10, 20, 40; all: half and double the current value), the others
+ * held, in passes until one changes nothing (at most 3). A cycle term that only shows once
+ * one path outlasts another (a conv position's rows against its im2col vector) sits on a
+ * plateau where a simplex cannot see it, while another term takes its cost; the ladder
+ * reaches past the threshold. Deterministic: same files, same start. */
+static void ladder_scan(ctx *c, double *best, double *fbest) {
+    static const double ladder[] = {0, 2, 5, 10, 20, 40};
+    double before = *fbest;
+    for (int pass = 0; pass < 3; pass++, before = *fbest) {
+        ladder_pass(c, ladder, sizeof ladder / sizeof *ladder, best, fbest);
+        if (!(*fbest < before)) break;
+    }
 }
 
 static double base_value(const ctx *c, const param_def *d) {
@@ -409,6 +454,7 @@ int cmd_calibrate(int argc, char **argv) {
         gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, c.np);
     double fbest = cost0;
     memcpy(best, v0, sizeof best);
+    ladder_scan(&c, best, &fbest);
     /* Restarted from the best point with smaller simplices: the integer parameters make the
      * cost piecewise constant, where one simplex can shrink onto a plateau. */
     const double steps[] = {0.7, 0.25, 0.08};

@@ -5,7 +5,8 @@
 - a deliberately wrong timing parameter (descriptor.fetch_cycles) is detected by
   `hqsim compare --threshold` and recovered by `hqsim calibrate` from files the model wrote
   with the true config (fit set and a held-out set with another batch size); the same for
-  row_params.cycles_per_row, also from a base config without the key;
+  row_params.cycles_per_row, also from a base config without the key, and from a start on a
+  plateau (the ladder of start values); the same for row_params.tail_cycles_per_row;
 - bad or corrupt measurement files give exit 2 and a message naming file, line and problem.
 
 usage: check_calibrate.py HQSIM MODEL TIMING_DEFAULT_JSON
@@ -152,6 +153,54 @@ def main():
                 fail("calibrate from %s gave cycles_per_row %s, the true value is 7\n%s" %
                      (base, got["row_params"]["cycles_per_row"], p.stdout))
         run([hqsim, "compare", fit7, "--timing", cal, "--threshold", "0.01"], 0)
+        checks += 1
+        # A start on a plateau: from cycles_per_row 1 (hidden under the DMA's pace, as is
+        # every value up to about 3) and fetch_cycles 30, the simplex alone leaves
+        # cycles_per_row where it is and puts its cost into fetch_cycles (223); the ladder of
+        # start values reaches the true 20 and 8.
+        t20_cfg = json.loads(json.dumps(true_cfg))
+        t20_cfg["row_params"] = {"cycles_per_row": 20}
+        t20 = os.path.join(tmp, "t20.json")
+        with open(t20, "w") as f:
+            json.dump(t20_cfg, f)
+        t1_cfg = json.loads(json.dumps(true_cfg))
+        t1_cfg["row_params"] = {"cycles_per_row": 1}
+        t1_cfg["descriptor"]["fetch_cycles"] = 30
+        t1 = os.path.join(tmp, "t1.json")
+        with open(t1, "w") as f:
+            json.dump(t1_cfg, f)
+        fit20 = os.path.join(tmp, "fit20.csv")
+        run([hqsim, "run", model, "--images", "4", "--batch", "2", "--quiet", "--timing", t20,
+             "--measure", fit20], 0)
+        p = run([hqsim, "calibrate", fit20, "--timing", t1, "--params",
+                 "descriptor.fetch_cycles,row_params.cycles_per_row", "-o", cal], 0)
+        with open(cal) as f:
+            got = json.load(f)
+        if got["row_params"]["cycles_per_row"] != 20 or got["descriptor"]["fetch_cycles"] != 8:
+            fail("calibrate from cycles_per_row 1, fetch_cycles 30 gave %s, %s; the true values "
+                 "are 20, 8\n%s" % (got["row_params"]["cycles_per_row"],
+                                    got["descriptor"]["fetch_cycles"], p.stdout))
+        checks += 1
+        # The row-parameter path's tail after the DMA (issue 15): files measured with
+        # tail_cycles_per_row 4 (default.json: 0) fail compare, and calibrate recovers it.
+        tt_cfg = json.loads(json.dumps(true_cfg))
+        tt_cfg["row_params"]["tail_cycles_per_row"] = 4
+        tt = os.path.join(tmp, "tail4.json")
+        with open(tt, "w") as f:
+            json.dump(tt_cfg, f)
+        fitt = os.path.join(tmp, "fit-tail.csv")
+        run([hqsim, "run", model, "--images", "4", "--batch", "2", "--quiet", "--timing", tt,
+             "--measure", fitt], 0)
+        p = run([hqsim, "compare", fitt, "--threshold", "5"], 1)
+        if "above --threshold" not in p.stderr:
+            fail("compare did not see tail_cycles_per_row 0 against 4: " + p.stderr)
+        p = run([hqsim, "calibrate", fitt, "--params", "row_params.tail_cycles_per_row", "-o",
+                 cal], 0)
+        with open(cal) as f:
+            got = json.load(f)["row_params"]["tail_cycles_per_row"]
+        if abs(got - 4) > 0.25:
+            fail("calibrate gave tail_cycles_per_row %s, the true value is 4\n%s" % (got, p.stdout))
+        run([hqsim, "compare", fitt, "--timing", cal, "--threshold", "0.5"], 0)
         checks += 1
 
         # All default parameters: the fit must not be worse than the wrong start.

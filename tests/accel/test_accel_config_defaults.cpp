@@ -46,6 +46,8 @@ Fields<AccelConfig> timing_fields() {
         {"descriptor.fetch_cycles",
          [](const AccelConfig &c) { return (double)c.desc_fetch_cycles; }},
         {"row_params.cycles_per_row", [](const AccelConfig &c) { return c.param_cycles_per_row; }},
+        {"row_params.tail_cycles_per_row",
+         [](const AccelConfig &c) { return c.param_tail_cycles_per_row; }},
         {"stream.enabled", [](const AccelConfig &c) { return (double)c.stream; }},
         {"stream.row_cycles", [](const AccelConfig &c) { return c.stream_row_cycles; }},
         {"stream.int32_row_cycles", [](const AccelConfig &c) { return c.stream_int32_row_cycles; }},
@@ -56,6 +58,8 @@ Fields<AccelConfig> timing_fields() {
          [](const AccelConfig &c) { return c.im2col_bytes_per_cycle; }},
         {"stream.transfer_cycles",
          [](const AccelConfig &c) { return (double)c.stream_transfer_cycles; }},
+        {"stream.write_byte_cycles",
+         [](const AccelConfig &c) { return c.stream_write_byte_cycles; }},
     };
     for (unsigned l = 0; l < kLayoutCount; l++)
         f[std::string("decompressor.") + layout_name(l)] = [l](const AccelConfig &c) {

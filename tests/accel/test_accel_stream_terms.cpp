@@ -104,6 +104,7 @@ int sc_main(int, char **) {
     Bench fast("fast", cfg([](AccelConfig &c) { c.im2col_bytes_per_cycle = 27; }));
     Bench xfer("xfer", cfg([](AccelConfig &c) { c.stream_transfer_cycles = 5; }));
     Bench vecc("vecc", cfg([](AccelConfig &c) { c.stream_vector_cycles = 2.5; }));
+    Bench wbyte("wbyte", cfg([](AccelConfig &c) { c.stream_write_byte_cycles = 0.5; }));
     Bench over("over", cfg([](AccelConfig &c) { c.weight_store_beats = 40 * 2 - 1; }));
     AccelConfig tiles;
     tiles.arch = Arch::Uniform8;
@@ -139,6 +140,12 @@ int sc_main(int, char **) {
                   x5.st.stall_dram == a.st.stall_dram + 5 * (3 + 2 * B),
               "transfer_cycles 5: %llu cycles, want %llu + 5 x 9 transfers", ull(x5.st.cycles),
               ull(a.st.cycles));
+        /* each image's 40 output bytes written at 0.5 cycles a byte: 20 cycles of DRAM stall */
+        const Result w5 = run_case(wbyte, dense);
+        CHECK(w5.st.cycles == a.st.cycles + B * 20 && w5.st.stall_dram == a.st.stall_dram + B * 20,
+              "write_byte_cycles 0.5: %llu cycles (dram stall %llu), want %llu + 3 x 20",
+              ull(w5.st.cycles), ull(w5.st.stall_dram), ull(a.st.cycles));
+        CHECK(w5.out == a.out, "write_byte_cycles changes the outputs");
         CHECK(a.st.weight_bytes == a.img_bytes, "weights once: %llu bytes, image %zu",
               ull(a.st.weight_bytes), a.img_bytes);
         const Result o = run_case(over, dense);

@@ -1,8 +1,9 @@
-/* The two timing terms the RTL accelerator has (issue 15, docs/accel.md "Timing model"):
+/* The timing terms the RTL accelerator has (issue 15, docs/accel.md "Timing model"):
  * row_params.cycles_per_row (the row-parameter phase lasts max(DMA, rows x cycles_per_row),
- * the excess counted as control) and buffers.weight_store_beats (a layer whose rows x beats
- * exceed it streams its weights once per image, each image costing a batch-1 layer's weight
- * stream and compute). The 0 defaults keep the old timing. */
+ * the excess counted as control), row_params.tail_cycles_per_row (and at least DMA + rows x
+ * tail_cycles_per_row: the path takes the words as they arrive) and buffers.weight_store_beats (a
+ * layer whose rows x beats exceed it streams its weights once per image, each image costing a
+ * batch-1 layer's weight stream and compute). The 0 defaults keep the old timing. */
 #include "accel_test.h"
 
 #include <cmath>
@@ -63,17 +64,22 @@ AccelConfig config(double cycles_per_row, uint32_t store_beats) {
 
 int sc_main(int, char **) {
     const AccelConfig defaults;
-    CHECK(defaults.param_cycles_per_row == 0 && defaults.weight_store_beats == 0,
-          "default.json keeps the old timing: cycles_per_row %g, weight_store_beats %u",
-          defaults.param_cycles_per_row, defaults.weight_store_beats);
+    CHECK(defaults.param_cycles_per_row == 0 && defaults.weight_store_beats == 0 &&
+              defaults.param_tail_cycles_per_row == 0,
+          "default.json keeps the old timing: cycles_per_row %g, tail %g, weight_store_beats %u",
+          defaults.param_cycles_per_row, defaults.param_tail_cycles_per_row,
+          defaults.weight_store_beats);
     /* 40 rows of K = 128 (2 beats of 64 lanes): 80 weight beats */
     const unsigned rows = 40, cols = 128, beats = rows * 2;
     Bench p0("p0", config(0, 0)), p3("p3", config(3, 0)), p25("p25", config(2.5, 0));
     Bench slow0("slow0", config(0, 0)), slow1("slow1", config(1, 0));
+    AccelConfig tail = config(1, 0);
+    tail.param_tail_cycles_per_row = 1.5;
+    Bench slow_tail("slow_tail", tail);
     Bench s0("s0", config(0, 0)), fit("fit", config(0, beats)), over("over", config(0, beats - 1));
     Bench over1("over1", config(0, beats - 1));
     Bench slow_fit("slow_fit", config(0, beats)), slow_over("slow_over", config(0, beats - 1));
-    for (Bench *b : {&slow0, &slow1, &slow_fit, &slow_over}) {
+    for (Bench *b : {&slow0, &slow1, &slow_tail, &slow_fit, &slow_over}) {
         b->mem.bytes_per_ns = 1.0; /* 5 bytes per 5 ns cycle: 2.4 cycles per 12-byte row */
         b->mem.fixed_ns = 20;
     }
@@ -99,6 +105,16 @@ int sc_main(int, char **) {
               "slow DMA: cycles %llu vs %llu, control %llu vs %llu", (unsigned long long)s_1.cycles,
               (unsigned long long)s_0.cycles, (unsigned long long)s_1.control,
               (unsigned long long)s_0.control);
+        /* ... but not its tail: 40 rows x 1.5 cycles after the DMA's last byte, as control */
+        const LayerStats s_t = run_layer(slow_tail, rows, cols, 1, &img, &bad);
+        CHECK(bad == 0, "outputs with tail_cycles_per_row 1.5: %zu bytes differ", bad);
+        CHECK(s_t.cycles == s_0.cycles + 60 && s_t.control == s_0.control + 60 &&
+                  s_t.stall_dram == s_0.stall_dram,
+              "tail 1.5: cycles %llu (want %llu + 60), control %llu (want %llu + 60), dram stall "
+              "%llu vs %llu",
+              (unsigned long long)s_t.cycles, (unsigned long long)s_0.cycles,
+              (unsigned long long)s_t.control, (unsigned long long)s_0.control,
+              (unsigned long long)s_t.stall_dram, (unsigned long long)s_0.stall_dram);
 
         /* weight store: 80 beats fit a store of 80, not one of 79 */
         const unsigned batch = 3;
