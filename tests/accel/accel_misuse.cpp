@@ -106,7 +106,7 @@ const Field kFields[] = {{HQ_ACCEL_DESC_OFF_MAGIC, 4},        {HQ_ACCEL_DESC_OFF
                          {HQ_ACCEL_DESC_OFF_OUT_H, 2},        {HQ_ACCEL_DESC_OFF_OUT_W, 2},
                          {HQ_ACCEL_DESC_OFF_OUT_C, 2},        {HQ_ACCEL_DESC_OFF_KERNEL, 1},
                          {HQ_ACCEL_DESC_OFF_STRIDE, 1},       {HQ_ACCEL_DESC_OFF_PAD, 1},
-                         {HQ_ACCEL_DESC_OFF_CLAMP_HI, 1},    {HQ_ACCEL_DESC_OFF_IN_ADDR, 4},
+                         {HQ_ACCEL_DESC_OFF_CLAMP_HI, 1},     {HQ_ACCEL_DESC_OFF_IN_ADDR, 4},
                          {HQ_ACCEL_DESC_OFF_OUT_ADDR, 4},     {HQ_ACCEL_DESC_OFF_WEIGHT_ADDR, 4},
                          {HQ_ACCEL_DESC_OFF_WEIGHT_BYTES, 4}, {HQ_ACCEL_DESC_OFF_PARAM_ADDR, 4},
                          {HQ_ACCEL_DESC_OFF_BATCH, 4},        {HQ_ACCEL_DESC_OFF_IN_STRIDE, 4},
