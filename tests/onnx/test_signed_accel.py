@@ -134,8 +134,34 @@ def rtl_refuses_or_runs():
     print(f"rtl: exit {rc}: {out.strip()[-300:]}")
 
 
+def board_refuses():
+    """`hqsim board image` (descriptors for the board's RTL, which lacks the signed modes)
+    refuses a model with a linear conv by name instead of writing an image whose logits the
+    board would get wrong."""
+    i = []
+    nodes = [conv("c1", "x", "a", 1, 2, 3, i, pad=1),
+             n("Flatten", ["a"], ["fl"], name="flatten", axis=1)]
+    i += [init("fc_w", rng.normal(0, 0.05, (10, 1568))), init("fc_b", rng.normal(0, 0.1, 10))]
+    nodes.append(n("Gemm", ["fl", "fc_w", "fc_b"], ["y"], name="fc", transB=1))
+    src = save("board", nodes, i, ("N", 1, 28, 28), ("N", 10), checked=True)
+    rc, out = hqsim("import", src, "-o", path("board.hqm"))
+    check(rc == 0, f"board import: {out}")
+    rc, out = hqsim("quantize", path("board.hqm"), "--policy", "uniform8", "--synthetic-inputs",
+                    "8", "--quiet", "-o", path("board_q.hqm"))
+    check(rc == 0, f"board quantize: {out}")
+    dst = path("board.json")
+    if os.path.exists(dst):
+        os.remove(dst)
+    rc, out = hqsim("board", "image", path("board_q.hqm"), "--images", "1", "-o", dst)
+    check(rc == 2 and "conv0/dense" in out and "FLAG_SIGNED_IN/OUT" in out and
+          not os.path.exists(dst),
+          f"board image of a signed model: exit {rc}, wrote {os.path.exists(dst)}: {out[-600:]}")
+    print(f"board: exit {rc}: {out.strip()[-200:]}")
+
+
 linear_graph()
 rtl_refuses_or_runs()
+board_refuses()
 relu6_clamp()
 if failures:
     print(f"test_signed_accel: {len(failures)} failures", file=sys.stderr)
