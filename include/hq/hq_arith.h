@@ -36,6 +36,14 @@ static inline uint8_t hq_requant_relu(int32_t acc, int32_t mult, int shift) {
     return (uint8_t)p;
 }
 
+/* The same rounding with the clamp [lo, hi] (docs/arith.md 7a/7b): ReLU [0, 255], ReLU6
+ * [0, q6], no ReLU [-128, 127] (int8). */
+static inline int hq_requant_clamp(int32_t acc, int32_t mult, int shift, int lo, int hi) {
+    int64_t p = (int64_t)acc * (int64_t)mult;
+    if (shift > 0) p = (p + ((int64_t)1 << (shift - 1))) >> shift;
+    return p < lo ? lo : p > hi ? hi : (int)p;
+}
+
 /* Merge a low-precision and a high-precision partial sum of one output channel. */
 static inline int32_t hq_merge_partials(int32_t acc_lo, int32_t acc_hi, int lo_shift) {
     return (int32_t)((uint32_t)acc_lo << lo_shift) + acc_hi;

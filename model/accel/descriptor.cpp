@@ -60,8 +60,21 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
         return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown operation " + s(d.op));
     if (d.flags &
         ~(HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_LAST | HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT |
-          HQ_ACCEL_FLAG_NO_PAD_TOP | HQ_ACCEL_FLAG_NO_PAD_BOTTOM))
+          HQ_ACCEL_FLAG_NO_PAD_TOP | HQ_ACCEL_FLAG_NO_PAD_BOTTOM | HQ_ACCEL_FLAG_SIGNED_IN |
+          HQ_ACCEL_FLAG_SIGNED_OUT))
         return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown flag bits " + s(d.flags));
+    if ((d.flags & HQ_ACCEL_FLAG_SIGNED_IN) && d.op == HQ_ACCEL_OP_MAXPOOL)
+        return bad(HQ_ACCEL_ERR_BAD_DESC, "maxpool works on uint8 activations (FLAG_SIGNED_IN)");
+    if ((d.flags & HQ_ACCEL_FLAG_SIGNED_OUT) &&
+        (d.flags & (HQ_ACCEL_FLAG_RELU | HQ_ACCEL_FLAG_PSUM_OUT) || d.pool > 1))
+        return bad(HQ_ACCEL_ERR_BAD_DESC,
+                   "FLAG_SIGNED_OUT (int8 outputs without ReLU): FLAG_RELU, FLAG_PSUM_OUT and "
+                   "POOL must be clear");
+    /* a max-pool (FLAG_RELU always) does not requantize: CLAMP_HI is ignored there */
+    if (d.clamp_hi && !(d.flags & HQ_ACCEL_FLAG_RELU))
+        return bad(HQ_ACCEL_ERR_BAD_DESC, "CLAMP_HI " + s(d.clamp_hi) +
+                                              " (the ReLU's upper clamp) must be 0 without "
+                                              "FLAG_RELU");
     if (d.flags & (HQ_ACCEL_FLAG_PSUM_IN | HQ_ACCEL_FLAG_PSUM_OUT)) {
         if (d.op == HQ_ACCEL_OP_MAXPOOL)
             return bad(HQ_ACCEL_ERR_BAD_DESC, "maxpool has no partial sums (FLAG_PSUM_IN/OUT)");
@@ -119,9 +132,9 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
                                                        s(out->conv_w / pool) +
                                                        " (conv output / POOL)");
         }
-        if (!out->relu() && !out->psum_out() && (d.op != HQ_ACCEL_OP_DENSE))
-            return bad(HQ_ACCEL_ERR_BAD_DESC,
-                       "only a dense layer may keep int32 outputs (no FLAG_RELU)");
+        if (!out->byte_out() && !out->psum_out() && (d.op != HQ_ACCEL_OP_DENSE))
+            return bad(HQ_ACCEL_ERR_BAD_DESC, "only a dense layer may keep int32 outputs (no "
+                                              "FLAG_RELU or FLAG_SIGNED_OUT)");
         if (d.layout >= kLayoutCount)
             return bad(HQ_ACCEL_ERR_BAD_DESC, "unknown weight layout " + s(d.layout));
         if (!(cfg.supported_layouts() >> d.layout & 1))
@@ -138,7 +151,7 @@ DescCheck check_descriptor(const hq_accel_desc &d, const AccelConfig &cfg, Layer
         if (d.weight_bytes < 16 || d.weight_bytes % 16)
             return bad(HQ_ACCEL_ERR_WEIGHTS, "WEIGHT_BYTES " + s(d.weight_bytes) +
                                                  " is not a layer image size (multiple of 16)");
-        out->out_bytes = (uint32_t)d.out_h * d.out_w * d.out_c * (out->relu() ? 1 : 4);
+        out->out_bytes = (uint32_t)d.out_h * d.out_w * d.out_c * (out->byte_out() ? 1 : 4);
         if (out->psum_out()) out->out_bytes = out->psum_bytes(); /* pool is 1: the same */
     }
     if (d.batch > 1 &&

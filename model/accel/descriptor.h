@@ -19,6 +19,12 @@ struct LayerDesc {
     uint32_t in_bytes = 0, out_bytes = 0; /* per image */
     bool weighted() const { return raw.op == HQ_ACCEL_OP_DENSE || raw.op == HQ_ACCEL_OP_CONV; }
     bool relu() const { return raw.flags & HQ_ACCEL_FLAG_RELU; }
+    /* signed modes (docs/arith.md, section 7b): int8 inputs enter the array as x + 128;
+     * int8 outputs without ReLU; the ReLU's upper clamp (0 = 255) */
+    bool signed_in() const { return raw.flags & HQ_ACCEL_FLAG_SIGNED_IN; }
+    bool signed_out() const { return raw.flags & HQ_ACCEL_FLAG_SIGNED_OUT; }
+    bool byte_out() const { return relu() || signed_out(); } /* else int32 per output */
+    unsigned clamp_hi() const { return raw.clamp_hi ? raw.clamp_hi : 255; }
     unsigned pool() const { return raw.pool > 1 ? raw.pool : 1; }
     /* K-split (docs/arith.md, K-splitting): partial sums in, partial sums out */
     bool psum_in() const { return raw.flags & HQ_ACCEL_FLAG_PSUM_IN; }

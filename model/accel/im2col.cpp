@@ -8,11 +8,14 @@ void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp,
                      std::vector<int16_t> *out) {
     const hq_accel_desc &r = d.raw;
     const size_t positions = (size_t)d.conv_h * d.conv_w;
+    /* FLAG_SIGNED_IN: every input after padding enters as x XOR 0x80 = int8 x + 128, so the
+     * padding (code 0) becomes 128; columns past K (kp is K rounded up) stay 0 */
+    const uint8_t flip = d.signed_in() ? 0x80 : 0;
     out->assign(r.batch * positions * kp, 0);
     if (r.op == HQ_ACCEL_OP_DENSE) {
         for (unsigned b = 0; b < r.batch; b++)
-            std::copy(in + (size_t)b * d.in_bytes, in + (size_t)(b + 1) * d.in_bytes,
-                      out->begin() + (size_t)b * kp);
+            for (uint32_t k = 0; k < d.in_bytes; k++)
+                (*out)[(size_t)b * kp + k] = (uint8_t)(in[(size_t)b * d.in_bytes + k] ^ flip);
         return;
     }
     const int k = r.kernel, c = r.in_c;
@@ -21,6 +24,7 @@ void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp,
         for (unsigned oy = 0; oy < d.conv_h; oy++)
             for (unsigned ox = 0; ox < d.conv_w; ox++) {
                 int16_t *row = out->data() + ((b * positions) + (size_t)oy * d.conv_w + ox) * kp;
+                if (flip) std::fill(row, row + r.cols, (int16_t)flip);
                 for (int ky = 0; ky < k; ky++) {
                     int y = (int)(oy * r.stride) + ky - (int)d.pad_top();
                     if (y < 0 || y >= r.in_h) continue;
@@ -30,7 +34,7 @@ void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp,
                         const uint8_t *src = img + ((size_t)y * r.in_w + x) * c;
                         int16_t *dst = row + (ky * k + kx) * c;
                         for (int ch = 0; ch < c; ch++)
-                            dst[ch] = src[ch];
+                            dst[ch] = (uint8_t)(src[ch] ^ flip);
                     }
                 }
             }

@@ -1,7 +1,8 @@
 /* The DMA's address generation that lowers a convolution to GEMM: for every output position
  * (oy, ox) of every image it gathers the K = KERNEL^2 * IN_C input bytes at
  * (oy*STRIDE + ky - PAD, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c
- * (sw/lib/hq_model.h), zero outside the map. Operands are widened to int16 rows of kp
+ * (sw/lib/hq_model.h), zero outside the map. With FLAG_SIGNED_IN every byte, padding included,
+ * enters as x XOR 0x80 (docs/arith.md section 7b). Operands are widened to int16 rows of kp
  * entries, the format of the GEMM kernel. A dense layer is the 1 x 1 case. */
 #ifndef HQ_ACCEL_IM2COL_H
 #define HQ_ACCEL_IM2COL_H

@@ -207,7 +207,8 @@ bool LayerEngine::Run::fetch_descriptor() {
 bool LayerEngine::Run::check_buffers() {
     const hq_accel_desc &D = d.raw;
     in_total = (uint64_t)D.batch * d.in_bytes;
-    const uint64_t pre_pool = D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec * D.rows * (d.relu() ? 1 : 4);
+    const uint64_t pre_pool =
+        D.op == HQ_ACCEL_OP_MAXPOOL ? 0 : n_vec * D.rows * (d.byte_out() ? 1 : 4);
     out_total = std::max<uint64_t>((uint64_t)D.batch * d.out_bytes, pre_pool);
     /* K-split: the int32 accumulators of every output live in the output buffer */
     if (d.psum_in() || d.psum_out()) out_total = std::max<uint64_t>(out_total, n_vec * D.rows * 4);
@@ -442,8 +443,11 @@ bool LayerEngine::Run::recheck_weights(const WeightFormat &f, const PreparedWeig
 void LayerEngine::Run::compute(const PreparedWeights &w) {
     const hq_accel_desc &D = d.raw;
     im2col_operands(d, e.in_.data(), w.kp, &e.operands_);
-    const bool relu = d.relu();
-    if (relu)
+    const bool bytes = d.byte_out(); /* uint8 (ReLU) or int8 (FLAG_SIGNED_OUT) codes */
+    OutputMode mode;
+    if (d.relu()) mode = OutputMode{OutputMode::Relu, (int)d.clamp_hi()};
+    if (d.signed_out()) mode.kind = OutputMode::Signed;
+    if (bytes)
         e.out_u8_.resize(n_vec * D.rows);
     else
         e.out_i32_.resize(n_vec * D.rows);
@@ -456,19 +460,19 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
         if (d.psum_out())
             store_partial_sums(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, e.out_i32_.data());
         else
-            finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), relu,
+            finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), mode,
                                 e.out_u8_.data(), e.out_i32_.data());
     }
-    if (relu && d.pool() > 1) {
+    if (bytes && d.pool() > 1) {
         e.pooled_.resize((size_t)D.batch * d.out_bytes);
         for (unsigned b = 0; b < D.batch; b++)
             maxpool_u8(e.out_u8_.data() + (size_t)b * positions * D.rows, d.conv_h, d.conv_w,
                        D.rows, d.pool(), e.pooled_.data() + (size_t)b * d.out_bytes);
         out_bytes = e.pooled_.data();
     } else {
-        out_bytes = relu ? e.out_u8_.data() : reinterpret_cast<uint8_t *>(e.out_i32_.data());
+        out_bytes = bytes ? e.out_u8_.data() : reinterpret_cast<uint8_t *>(e.out_i32_.data());
     }
-    if (!relu) /* logits go out little-endian */
+    if (!bytes) /* logits go out little-endian */
         for (size_t i = 0; i < e.out_i32_.size(); i++) {
             uint32_t v = (uint32_t)e.out_i32_[i];
             uint8_t *p = reinterpret_cast<uint8_t *>(&e.out_i32_[i]);
@@ -656,7 +660,7 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
      * collection; ideal = the beats alone (compute), cost = with stalls (+ outlier) */
     double rows_t = 0;
     uint64_t ideal = 0, cost = 0;
-    const bool int32_out = !d.relu() || d.psum_out();
+    const bool int32_out = !d.byte_out() || d.psum_out();
     if (w) {
         for (unsigned r = 0; r < D.rows; r++) {
             double per = w->row_cost[r] + c.stream_row_cycles;

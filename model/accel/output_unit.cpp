@@ -24,16 +24,19 @@ int decode_row_params(const uint8_t *b, unsigned rows, RowParams *out, unsigned 
 }
 
 void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
-                         unsigned rows, const RowParams *p, bool relu, uint8_t *u8, int32_t *i32) {
+                         unsigned rows, const RowParams *p, OutputMode mode, uint8_t *u8,
+                         int32_t *i32) {
+    const int lo = mode.kind == OutputMode::Signed ? -128 : 0,
+              hi = mode.kind == OutputMode::Signed ? 127 : mode.clamp_hi;
     for (unsigned v = 0; v < n_vec; v++)
         for (unsigned i = 0; i < nr; i++) {
             const RowParams &rp = p[r0 + i];
             int32_t a = (int32_t)((uint32_t)acc[(size_t)v * nr + i] + (uint32_t)rp.bias);
             size_t o = (size_t)v * rows + r0 + i;
-            if (relu)
-                u8[o] = hq_requant_relu(a, rp.rq_mult, rp.rq_shift);
-            else
+            if (mode.kind == OutputMode::Int32)
                 i32[o] = a;
+            else
+                u8[o] = (uint8_t)hq_requant_clamp(a, rp.rq_mult, rp.rq_shift, lo, hi);
         }
 }
 

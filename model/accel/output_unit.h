@@ -16,10 +16,18 @@ struct RowParams {
  * contract (rq_mult < 0, rq_shift > 62) or a reserved byte is not 0. */
 int decode_row_params(const uint8_t *bytes, unsigned rows, RowParams *out, unsigned *bad_row);
 
-/* acc[v][i] for rows [r0, r0+nr): add the bias, then either requantize with ReLU into
- * u8[v * rows + r0 + i] or (logits) store int32 into i32[v * rows + r0 + i]. */
+/* What the output unit makes of an accumulator (docs/arith.md, sections 6 and 7b). */
+struct OutputMode {
+    enum Kind { Int32, Relu, Signed } kind = Int32;
+    int clamp_hi = 255; /* Relu: the upper clamp (CLAMP_HI, ReLU6's q6) */
+};
+
+/* acc[v][i] for rows [r0, r0+nr): add the bias, then requantize into u8[v * rows + r0 + i]
+ * (Relu: clamp [0, clamp_hi]; Signed: clamp [-128, 127], the two's complement byte) or
+ * (Int32, the logits) store int32 into i32[v * rows + r0 + i]. */
 void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
-                         unsigned rows, const RowParams *p, bool relu, uint8_t *u8, int32_t *i32);
+                         unsigned rows, const RowParams *p, OutputMode mode, uint8_t *u8,
+                         int32_t *i32);
 
 /* K-split (docs/arith.md): acc[v][i] += the little-endian int32 partial sum
  * psum[v * rows + r0 + i] of the earlier K chunks (wrapping). */

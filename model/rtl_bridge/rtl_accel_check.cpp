@@ -71,7 +71,10 @@ std::string describe(const hq_accel_desc &d) {
             std::snprintf(b, sizeof b, "%x", f);
             return std::string(b);
         }(d.flags);
-    if (d.clamp_hi) s += ", CLAMP_HI " + std::to_string(d.clamp_hi);
+    /* the signed modes by name (docs/arith.md section 7b) */
+    if (d.flags & HQ_ACCEL_FLAG_SIGNED_IN) s += " (FLAG_SIGNED_IN: int8 inputs)";
+    if (d.flags & HQ_ACCEL_FLAG_SIGNED_OUT) s += " (FLAG_SIGNED_OUT: int8 outputs)";
+    if (d.clamp_hi) s += ", CLAMP_HI " + std::to_string(d.clamp_hi) + " (ReLU6)";
     return s;
 }
 

@@ -43,13 +43,51 @@ std::string beyond_address_space(const Layout &lay, const DramImage &img) {
     return b;
 }
 
-/* Row parameters of rows [r0, r1) (all rows: r1 < 0). */
-std::vector<uint8_t> row_params(const hq_layer &L, bool last, int r0 = 0, int r1 = -1) {
+/* The signed modes of a weighted layer (docs/arith.md section 7b): int8 input, int8 output
+ * (a hidden layer without ReLU), the ReLU6 clamp as CLAMP_HI (0: 255, old images unchanged). */
+struct SignedMode {
+    bool in = false, out = false;
+    uint8_t clamp_hi = 0;
+};
+
+SignedMode signed_mode(const hq_model &m, int li, bool last) {
+    const hq_layer &L = m.layers[li];
+    SignedMode sm;
+    sm.in = hq_act_signed(&m, hq_layer_src(&m, li)) != 0;
+    sm.out = !last && L.relu == 0;
+    if (!last && L.relu == 2) {
+        const int q6 = hq_relu6_code(L.out_act_scale);
+        sm.clamp_hi = (uint8_t)(q6 < 255 ? q6 : 0);
+    }
+    return sm;
+}
+
+/* The flags of a descriptor built with FLAG_RELU on the chunk that requantizes: SIGNED_IN on
+ * every chunk, FLAG_SIGNED_OUT instead of FLAG_RELU, CLAMP_HI. */
+void apply_signed(const SignedMode &sm, hq_accel_desc *d) {
+    if (sm.in) d->flags |= HQ_ACCEL_FLAG_SIGNED_IN;
+    if (!(d->flags & HQ_ACCEL_FLAG_RELU)) return;
+    if (sm.out)
+        d->flags = (uint8_t)((d->flags & ~HQ_ACCEL_FLAG_RELU) | HQ_ACCEL_FLAG_SIGNED_OUT);
+    else
+        d->clamp_hi = sm.clamp_hi;
+}
+
+/* Row parameters of rows [r0, r1) (all rows: r1 < 0). An int8 input (fold) enters the array
+ * as x + 128: the bias takes -128 x the sum of the row's effective weights over the whole K
+ * (wrapping int32; docs/arith.md section 7b). */
+std::vector<uint8_t> row_params(const hq_layer &L, bool last, bool fold, int r0 = 0, int r1 = -1) {
     if (r1 < 0) r1 = L.rows;
     std::vector<uint8_t> b((size_t)(r1 - r0) * HQ_ACCEL_ROW_PARAM_BYTES, 0);
     for (int r = r0; r < r1; r++) {
         uint8_t *p = b.data() + (size_t)(r - r0) * HQ_ACCEL_ROW_PARAM_BYTES;
         uint32_t bias = (uint32_t)L.q->bias[r];
+        if (fold) {
+            uint32_t sum = 0;
+            for (int k = 0; k < L.cols; k++)
+                sum += (uint32_t)(int32_t)L.q->w[(size_t)r * L.cols + k];
+            bias -= 128u * sum;
+        }
         uint32_t mult = last ? 0 : (uint32_t)L.q->rq_mult[r];
         for (int i = 0; i < 4; i++) {
             p[i] = (uint8_t)(bias >> (8 * i));
@@ -68,10 +106,11 @@ std::vector<uint8_t> row_params(const hq_layer &L, bool last, int r0 = 0, int r1
 std::string emit_dense_tiles(const hq_layer &L, int li, const hq_layer_image &img,
                              const DenseTiles &t, bool last, uint32_t in_addr, uint32_t in_stride,
                              uint32_t out_addr, uint32_t out_stride, uint32_t batch, Layout &lay,
-                             DramImage *out, const std::vector<int> &order = {}) {
+                             DramImage *out, const SignedMode &sm,
+                             const std::vector<int> &order = {}) {
     for (int r0 = 0; r0 < L.rows; r0 += t.row_chunk) {
         const int r1 = std::min(L.rows, r0 + t.row_chunk), rc = r1 - r0;
-        std::vector<uint8_t> params = row_params(L, last, r0, r1);
+        std::vector<uint8_t> params = row_params(L, last, sm.in, r0, r1);
         const uint64_t psum = t.n_k > 1 ? (uint64_t)batch * rc * 4 : 0;
         const uint32_t param_addr = lay.take(align((uint32_t)params.size(), 64) + psum, 64);
         out->segments.push_back({param_addr, std::move(params)});
@@ -95,6 +134,7 @@ std::string emit_dense_tiles(const hq_layer &L, int li, const hq_layer_image &im
             if (k1 < L.cols) d.flags |= HQ_ACCEL_FLAG_PSUM_OUT;
             if (k0 > 0) d.flags |= HQ_ACCEL_FLAG_PSUM_IN;
             if (k1 == L.cols) d.flags |= last ? HQ_ACCEL_FLAG_LAST : HQ_ACCEL_FLAG_RELU;
+            apply_signed(sm, &d);
             d.lo_bits = (uint8_t)L.q->lo_bits;
             d.hi_bits = (uint8_t)L.q->hi_bits;
             if (slice.st.kind == HQ_LAYOUT_BLOCK) {
@@ -160,7 +200,7 @@ std::vector<int> grouped_order(const hq_shape &in, int g) {
 std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_image &img,
                             const ConvTiles &t, uint32_t in_addr, uint32_t in_stride,
                             uint32_t out_addr, uint32_t out_stride, uint32_t batch, Layout &lay,
-                            DramImage *out) {
+                            DramImage *out, const SignedMode &sm) {
     const std::vector<ChannelGroup> gin = channel_groups(L.in.c, t.g_in),
                                     gout = channel_groups(L.rows, t.g_out);
     const bool psum = gin.size() > 1;
@@ -173,7 +213,7 @@ std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_
     const std::string base = std::string("conv") + std::to_string(li) + (pool > 1 ? "+pool" : "");
     for (size_t r = 0; r < gout.size(); r++) {
         const int r0 = gout[r].c0, r1 = gout[r].c1;
-        std::vector<uint8_t> pr = row_params(L, false, r0, r1);
+        std::vector<uint8_t> pr = row_params(L, false, sm.in, r0, r1);
         const uint64_t area = psum ? (uint64_t)batch * tallest * conv_w * (r1 - r0) * 4 : 0;
         params[r] = lay.take(align((uint32_t)pr.size(), 64) + area, 64);
         out->segments.push_back({params[r], std::move(pr)});
@@ -206,6 +246,7 @@ std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_
                 if (!first) d.flags |= HQ_ACCEL_FLAG_PSUM_IN;
                 if (!b.pad_top) d.flags |= HQ_ACCEL_FLAG_NO_PAD_TOP;
                 if (!b.pad_bottom) d.flags |= HQ_ACCEL_FLAG_NO_PAD_BOTTOM;
+                apply_signed(sm, &d);
                 d.lo_bits = (uint8_t)L.q->lo_bits;
                 d.hi_bits = (uint8_t)L.q->hi_bits;
                 if (img.st.kind == HQ_LAYOUT_BLOCK) {
@@ -291,7 +332,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         if (L.kind == HQ_LAYER_MAXPOOL) {
             if (!steps.empty() && !steps.back().cpu &&
                 m.layers[steps.back().li].kind == HQ_LAYER_CONV && steps.back().pool == 1 &&
-                L.k == L.stride && readers[steps.back().li] == 1)
+                L.k == L.stride && readers[steps.back().li] == 1 &&
+                !hq_act_signed(&m, steps.back().li)) /* the output unit pools uint8 only */
                 steps.back().pool = L.k;
             else
                 steps.push_back({i, 1, -1});
@@ -464,8 +506,9 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             if (!plain) {
                 const uint32_t o = out_buf(s, cur_shape),
                                os = align((uint32_t)(cur_shape.c * cur_shape.h * cur_shape.w), 64);
-                std::string e = emit_conv_tiles(L, st.li, st.pool, img, ct, cur_in, cur_stride, o,
-                                                os, (uint32_t)p.batch, lay, out);
+                std::string e =
+                    emit_conv_tiles(L, st.li, st.pool, img, ct, cur_in, cur_stride, o, os,
+                                    (uint32_t)p.batch, lay, out, signed_mode(m, st.li, false));
                 if (!e.empty()) return e;
                 cur_g = ct.g_out;
                 cur_in = o;
@@ -496,8 +539,6 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
                 return "layer " + std::to_string(st.li) + ": max-pool with stride != window";
             nl.name = "pool" + std::to_string(st.li);
         } else {
-            if (!last && !L.relu)
-                return "layer " + std::to_string(st.li) + ": hidden layers must have a ReLU";
             if (L.in.h > 65535 || L.rows > 65535 || L.cols > 65535)
                 return "layer " + std::to_string(st.li) + " is too large for a descriptor";
             const hq_layer_image &img = pm.img[st.packed];
@@ -520,10 +561,10 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             if (tiles.tiled() || grouped) {
                 const uint32_t out_addr = last ? logits : out_buf(s, cur_shape);
                 const uint32_t out_stride = last ? n_classes * 4 : align(L.rows, 64);
-                std::string e =
-                    emit_dense_tiles(L, st.li, img, tiles, last, cur_in, cur_stride, out_addr,
-                                     out_stride, (uint32_t)p.batch, lay, out,
-                                     grouped ? grouped_order(in_shape, in_g) : std::vector<int>{});
+                std::string e = emit_dense_tiles(
+                    L, st.li, img, tiles, last, cur_in, cur_stride, out_addr, out_stride,
+                    (uint32_t)p.batch, lay, out, signed_mode(m, st.li, last),
+                    grouped ? grouped_order(in_shape, in_g) : std::vector<int>{});
                 if (!e.empty()) return e;
                 cur_in = out_addr;
                 cur_stride = out_stride;
@@ -532,6 +573,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             d.op = L.kind == HQ_LAYER_CONV ? HQ_ACCEL_OP_CONV : HQ_ACCEL_OP_DENSE;
             d.layout = (uint8_t)img.st.kind;
             d.flags = last ? HQ_ACCEL_FLAG_LAST : HQ_ACCEL_FLAG_RELU;
+            const SignedMode sm = signed_mode(m, st.li, last);
+            apply_signed(sm, &d);
             d.lo_bits = (uint8_t)L.q->lo_bits;
             d.hi_bits = (uint8_t)L.q->hi_bits;
             if (img.st.kind == HQ_LAYOUT_BLOCK) {
@@ -551,7 +594,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             d.weight_bytes = (uint32_t)img.size;
             out->segments.push_back(
                 {d.weight_addr, std::vector<uint8_t>(img.data, img.data + img.size)});
-            std::vector<uint8_t> params = row_params(L, last);
+            std::vector<uint8_t> params = row_params(L, last, sm.in);
             d.param_addr = lay.take(params.size(), 64);
             out->segments.push_back({d.param_addr, std::move(params)});
             nl.weight_image_bytes = (uint32_t)img.size;

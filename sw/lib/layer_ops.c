@@ -49,11 +49,13 @@ int hq_layer_accel_check(const hq_model *m, int i, char *why, size_t whylen) {
         what = "grouped/depthwise conv";
     else if (l->kind == HQ_LAYER_MAXPOOL && (l->stride != l->k || l->pad))
         what = "maxpool with stride other than window or padding";
-    else if (l->kind != HQ_LAYER_MAXPOOL && i < m->n_layers - 1 && l->relu != 1 &&
-             !(l->relu == 2 && hq_relu6_code(l->out_act_scale) == 255)) /* = ReLU */
-        what = l->relu == 2 ? "ReLU6" : "int8 output (no ReLU)";
-    else if (hq_act_signed(m, hq_layer_src(m, i)))
-        what = "int8 input";
+    else if (l->kind == HQ_LAYER_MAXPOOL && hq_act_signed(m, hq_layer_src(m, i)))
+        what = "maxpool of int8 input";
+    /* weighted layers: int8 inputs (FLAG_SIGNED_IN), int8 outputs (FLAG_SIGNED_OUT) and the
+     * ReLU6 clamp (CLAMP_HI) run on the accelerator; a clamp of 0 has no CLAMP_HI code */
+    else if (l->kind != HQ_LAYER_MAXPOOL && i < m->n_layers - 1 && l->relu == 2 &&
+             hq_relu6_code(l->out_act_scale) == 0)
+        what = "ReLU6 whose clamp is 0";
     if (!what) return 0;
     return hq_errf(why, whylen,
                    "layer %d (%s): %s: the accelerator has no unit for it, the firmware's CPU "

@@ -27,9 +27,10 @@ void hq_act_clamp(const hq_layer *l, int *lo, int *hi);
  * cannot be represented (max(sa, sb) / sy >= 2^31). */
 int hq_add_params(float sa, float sb, float sy, int32_t *mult_a, int32_t *mult_b, int *shift);
 
-/* 0 if layer i of m runs on the accelerator's units (dense, conv without groups, maxpool with
- * stride = window and no padding, ReLU on every hidden weighted layer, uint8 input); else -1
- * with the reason: the firmware's CPU fallback runs it (docs/accel.md, CPU fallback). */
+/* 0 if layer i of m runs on the accelerator's units (dense, conv without groups, with uint8 or
+ * int8 input and ReLU, ReLU6 (clamp > 0) or int8 output; maxpool of uint8 input with stride =
+ * window and no padding); else -1 with the reason: the firmware's CPU fallback runs it
+ * (docs/accel.md, CPU fallback). */
 int hq_layer_accel_check(const hq_model *m, int i, char *why, size_t whylen);
 
 /* One element of the residual add: clamp((a*ma + b*mb + 2^(shift-1)) >> shift, lo, hi). */

@@ -159,9 +159,9 @@ void split_run(Bench &b, std::mt19937 &rng, const LayerSpec &s, std::vector<int>
         e.out_w = (uint16_t)(L.out.w / 2);
         expect(e, HQ_ACCEL_ERR_BAD_DESC, "PSUM_OUT with POOL");
     }
-    e = descs.back();
-    e.flags |= 64;
-    expect(e, HQ_ACCEL_ERR_BAD_DESC, "unknown flag bit 6");
+    e = descs.front();
+    e.flags |= HQ_ACCEL_FLAG_SIGNED_OUT;
+    expect(e, HQ_ACCEL_ERR_BAD_DESC, "PSUM_OUT with SIGNED_OUT");
     if (L.kind == HQ_LAYER_DENSE) { /* spatial-tile flags belong to convolutions */
         e = descs.back();
         e.flags |= HQ_ACCEL_FLAG_NO_PAD_TOP;
