@@ -64,23 +64,32 @@ bool DmaEngine::peek(uint64_t addr, uint8_t *dst, uint32_t len, uint64_t *bad_ad
     return true;
 }
 
+/* One byte read by debug transport with the extension: a memory fills it in, other targets
+ * only copy the byte. */
+static bool probe(tlm::tlm_initiator_socket<32> &socket, uint64_t addr,
+                  hq::MemorySpanExtension *out) {
+    uint8_t byte = 0;
+    tlm::tlm_generic_payload gp;
+    gp.set_command(tlm::TLM_READ_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(&byte);
+    gp.set_data_length(1);
+    gp.set_streaming_width(1);
+    gp.set_extension(out);
+    const unsigned n = socket->transport_dbg(gp);
+    gp.clear_extension(out); /* on the stack: the payload must not free it */
+    return n == 1 && out->data && out->log;
+}
+
 bool DmaEngine::span(uint64_t addr, uint32_t len, hq::MemorySpanExtension *out) {
     *out = hq::MemorySpanExtension{};
-    if (len == 0 || addr + len > (1ull << 32)) return false;
-    tlm::tlm_generic_payload gp;
-    gp.set_command(tlm::TLM_IGNORE_COMMAND);
-    gp.set_address(addr);
-    gp.set_data_ptr(nullptr);
-    gp.set_data_length(len);
-    gp.set_streaming_width(len);
-    gp.set_extension(out);
-    const unsigned n = socket_->transport_dbg(gp);
-    gp.clear_extension(out);
-    if (n != len || !out->data || !out->log) {
-        *out = hq::MemorySpanExtension{};
-        return false;
-    }
-    return true;
+    hq::MemorySpanExtension last;
+    /* both ends in one memory, at consistent local addresses: the range is all there */
+    const bool ok = len && addr + len <= (1ull << 32) && probe(socket_, addr, out) &&
+                    probe(socket_, addr + len - 1, &last) && last.log == out->log &&
+                    last.local_addr == out->local_addr + len - 1;
+    if (!ok) *out = hq::MemorySpanExtension{};
+    return ok;
 }
 
 bool DmaEngine::read_timing_only(uint64_t addr, uint32_t len, sc_core::sc_time *t,

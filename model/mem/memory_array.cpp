@@ -112,13 +112,14 @@ unsigned MemoryArray::debug(tlm::tlm_generic_payload &trans) {
     trans.get_extension(span);
     if (trans.is_read()) {
         std::memcpy(trans.get_data_ptr(), data_ + addr, n);
+        if (span) { /* a span request: the bytes in place */
+            span->data = data_ + addr;
+            span->log = this;
+            span->local_addr = addr;
+        }
     } else if (trans.is_write()) {
         note_write(addr, n);
         std::memcpy(data_ + addr, trans.get_data_ptr(), n);
-    } else if (span) { /* a span request: the bytes in place */
-        span->data = data_ + addr;
-        span->log = this;
-        span->local_addr = addr;
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return n;

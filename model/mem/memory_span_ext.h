@@ -1,15 +1,16 @@
 /* TLM extension for reading memory in place (docs/accel.md, Weight cache), and the write log a
  * memory keeps so a reader can ask whether bytes it read earlier were written since.
  *
- * Span request: transport_dbg with TLM_IGNORE_COMMAND and this extension attached. A memory
+ * Span request: a debug read (transport_dbg) with this extension attached. A memory
  * (MemoryArray) answers with a pointer to the bytes at the request's address and its write
- * log; other targets ignore the extension (data stays null) and the initiator copies as
- * before. Timing-only transfer: b_transport with timing_only set moves no bytes (the data
- * pointer may be null); the target times and counts it as the read or write it announces.
- * DMI request: a memory that grants write access fills write_map, the page map an initiator
- * writing through the DMI pointer must mark (write_map[offset >> page_shift] = 1, offset from
- * the DMI region's start); a DMI writer without this extension makes every range count as
- * written from then on. */
+ * log; other targets only do the read (data stays null) and the initiator copies as before.
+ * (An initiator probes the first and the last byte of a range: same log, consistent local
+ * addresses = one memory holds it all.) Timing-only transfer: b_transport with timing_only set
+ * moves no bytes (the data pointer may be null); the target times and counts it as the read or
+ * write it announces. DMI request: a memory that grants write access fills write_map, the page map
+ * an initiator writing through the DMI pointer must mark (write_map[offset >> page_shift] = 1,
+ * offset from the DMI region's start); a DMI writer without this extension makes every range count
+ * as written from then on. */
 #ifndef HQ_MEMORY_SPAN_EXT_H
 #define HQ_MEMORY_SPAN_EXT_H
 

@@ -40,8 +40,10 @@ int sc_main(int, char **) {
         tlm::tlm_generic_payload gp;
         hq::MemorySpanExtension ext;
         gp.set_extension(&ext);
-        payload(gp, tlm::TLM_IGNORE_COMMAND, 0x1234, nullptr, 100);
-        CHECK(m.debug(gp) == 100);
+        uint8_t byte = 0;
+        m.data()[0x1234] = 42;
+        payload(gp, tlm::TLM_READ_COMMAND, 0x1234, &byte, 1);
+        CHECK(m.debug(gp) == 1 && byte == 42);
         gp.clear_extension(&ext);
         CHECK(ext.data == m.data() + 0x1234 && ext.log == &m && ext.local_addr == 0x1234);
     }
