@@ -4,6 +4,8 @@
 #ifndef HQ_ACCEL_DMA_ENGINE_H
 #define HQ_ACCEL_DMA_ENGINE_H
 
+#include "mem/memory_span_ext.h"
+
 #include <systemc>
 #include <tlm>
 
@@ -26,6 +28,14 @@ class DmaEngine {
      * weights from; the timed transfers are issued separately by the schedule. */
     bool peek(uint64_t addr, uint8_t *dst, uint32_t len, uint64_t *bad_addr);
 
+    /* The bytes of [addr, addr + len) in place, when one memory holds them all (a
+     * MemoryArray: mem/memory_span_ext.h), with its write log; false if the target cannot
+     * lend them (the caller copies with peek). Untimed, uncounted. */
+    bool span(uint64_t addr, uint32_t len, hq::MemorySpanExtension *out);
+    /* A timed read that moves no bytes (the reader has them in place via span): timed and
+     * counted exactly as read(). */
+    bool read_timing_only(uint64_t addr, uint32_t len, sc_core::sc_time *t, uint64_t *bad_addr);
+
     uint64_t bytes_read() const { return bytes_read_; }
     uint64_t bytes_written() const { return bytes_written_; }
     uint64_t transactions() const { return transactions_; }
@@ -38,7 +48,7 @@ class DmaEngine {
 
   private:
     bool transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uint32_t len,
-                  sc_core::sc_time *t, uint64_t *bad_addr);
+                  sc_core::sc_time *t, uint64_t *bad_addr, bool timing_only = false);
     tlm::tlm_initiator_socket<32> &socket_;
     uint64_t bytes_read_ = 0, bytes_written_ = 0, transactions_ = 0, unpriced_bytes_ = 0;
     double dram_command_nj_ = 0, dram_background_mw_ = 0;

@@ -6,12 +6,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace hq::accel {
 
 LayerEngine::LayerEngine(const AccelConfig &cfg, const EnergyTable &energy, DmaEngine &dma)
-    : cfg_(cfg), energy_(energy), dma_(dma), array_(make_pe_array(cfg)), cache_(*array_) {}
+    : cfg_(cfg), energy_(energy), dma_(dma), array_(make_pe_array(cfg)), cache_(*array_) {
+    /* HQSIM_ACCEL_COPY_WEIGHTS=1: copy and compare the weight images as before the in-place
+     * reads (the same figures, slower; tests compare the two) */
+    const char *copy = std::getenv("HQSIM_ACCEL_COPY_WEIGHTS");
+    in_place_ = !(copy && *copy && std::strcmp(copy, "0") != 0);
+}
 
 LayerEngine::~LayerEngine() = default;
 
@@ -29,6 +35,9 @@ struct LayerEngine::Run {
     uint64_t unpriced_before = 0; /* bytes to targets without a DRAM model, before */
 
     LayerDesc d;
+    /* the weight image read in place (in_place), else copied into e.image_ */
+    hq::MemorySpanExtension wspan;
+    bool in_place = false;
     uint64_t t = 0; /* schedule clock (cycles from the layer's start) */
     uint64_t positions = 0, n_vec = 0, in_total = 0, out_total = 0;
     unsigned nbuf = 1, tile_rows = 0, row_tiles = 0;
@@ -73,13 +82,15 @@ struct LayerEngine::Run {
         if (trace && c1 > c0 && trace->size() < 2000000)
             trace->push_back({u, layer_id, start_ps + c0 * period_ps, (c1 - c0) * period_ps});
     }
-    /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. */
+    /* One DMA transaction starting at cycle `at`; returns its completion cycle or fails. A
+     * read into buf == nullptr moves no bytes (the weights, read in place). */
     bool dma(bool write, uint64_t addr, uint8_t *buf, uint32_t len, uint64_t at, uint64_t *end) {
         if (e.cfg_.stream) at += e.cfg_.stream_transfer_cycles; /* the RTL's issue cost */
         sc_core::sc_time t(at * period_ps, sc_core::SC_PS);
         uint64_t bad = 0;
-        bool ok =
-            write ? e.dma_.write(addr, buf, len, &t, &bad) : e.dma_.read(addr, buf, len, &t, &bad);
+        bool ok = write ? e.dma_.write(addr, buf, len, &t, &bad)
+                  : buf ? e.dma_.read(addr, buf, len, &t, &bad)
+                        : e.dma_.read_timing_only(addr, len, &t, &bad);
         if (!ok) {
             fail(HQ_ACCEL_ERR_BAD_ADDR,
                  "DMA " + std::string(write ? "write" : "read") + " of " + std::to_string(len) +
@@ -113,6 +124,20 @@ struct LayerEngine::Run {
         r.err = code;
         r.message = std::move(msg);
         r.err_addr = addr;
+    }
+    /* Where the timed weight fetch puts the bytes from offset off: nowhere when in place. */
+    uint8_t *image_at(uint64_t off) { return in_place ? nullptr : e.image_.data() + off; }
+    /* The cache's check of the image against memory now (the bytes in place, or copied). */
+    bool weights_unchanged() {
+        const hq_accel_desc &D = d.raw;
+        return in_place ? e.cache_.unchanged(D.weight_addr, wspan, D.weight_bytes)
+                        : e.cache_.unchanged(D.weight_addr, e.image_.data(), e.image_.size());
+    }
+    const PreparedWeights *decode_again(const WeightFormat &f, bool *hit, std::string *err) {
+        const hq_accel_desc &D = d.raw;
+        return in_place
+                   ? e.cache_.get(D.weight_addr, f, wspan, D.weight_bytes, hit, err)
+                   : e.cache_.get(D.weight_addr, f, e.image_.data(), e.image_.size(), hit, err);
     }
     static std::string hex(uint64_t v) {
         char b[20];
@@ -340,13 +365,14 @@ bool LayerEngine::Run::weighted_layer() {
 const PreparedWeights *LayerEngine::Run::decode_weights(const WeightFormat &f, bool *hit,
                                                         bool *verified) {
     const hq_accel_desc &D = d.raw;
+    in_place = e.in_place_ && e.dma_.span(D.weight_addr, D.weight_bytes, &wspan);
     const PreparedWeights *wp = e.cache_.find(D.weight_addr, f, D.weight_bytes);
     if (wp) {
-        e.image_.resize(D.weight_bytes); /* a size the cache has decoded before */
+        if (!in_place) e.image_.resize(D.weight_bytes); /* a size the cache has decoded before */
         return wp;
     }
     uint64_t bad = 0;
-    if (!e.peek_image(D.weight_addr, D.weight_bytes, &bad)) {
+    if (!in_place && !e.peek_image(D.weight_addr, D.weight_bytes, &bad)) {
         fail(HQ_ACCEL_ERR_BAD_ADDR,
              desc_text() + ": weight image at 0x" + hex(D.weight_addr) + " (" +
                  std::to_string(D.weight_bytes) + " bytes) is outside memory",
@@ -354,7 +380,7 @@ const PreparedWeights *LayerEngine::Run::decode_weights(const WeightFormat &f, b
         return nullptr;
     }
     std::string derr;
-    wp = e.cache_.get(D.weight_addr, f, e.image_.data(), e.image_.size(), hit, &derr);
+    wp = decode_again(f, hit, &derr);
     if (!wp) {
         fail(HQ_ACCEL_ERR_WEIGHTS, desc_text() + ": " + derr, D.weight_addr);
         return nullptr;
@@ -386,8 +412,8 @@ bool LayerEngine::Run::schedule_row_tiles(const PreparedWeights &w, bool issue) 
         const uint64_t end = (uint64_t)D.weight_bytes * (r0 + nr) / D.rows;
         uint64_t fetch_end = load_start + fetch_cycles[i];
         if (issue) {
-            if (!dma(false, D.weight_addr + (uint32_t)off, e.image_.data() + off,
-                     (uint32_t)(end - off), load_start, &fetch_end))
+            if (!dma(false, D.weight_addr + (uint32_t)off, image_at(off), (uint32_t)(end - off),
+                     load_start, &fetch_end))
                 return false;
             fetch_cycles[i] = fetch_end - load_start;
             st().weight_bytes += end - off;
@@ -416,12 +442,12 @@ bool LayerEngine::Run::schedule_row_tiles(const PreparedWeights &w, bool issue) 
 bool LayerEngine::Run::recheck_weights(const WeightFormat &f, const PreparedWeights **wp, bool *hit,
                                        const LayerStats &before, size_t trace_before) {
     const hq_accel_desc &D = d.raw;
-    if (e.cache_.unchanged(D.weight_addr, e.image_.data(), e.image_.size())) {
+    if (weights_unchanged()) {
         *hit = true;
         return true;
     }
     std::string derr;
-    *wp = e.cache_.get(D.weight_addr, f, e.image_.data(), e.image_.size(), hit, &derr);
+    *wp = decode_again(f, hit, &derr);
     if (!*wp) {
         fail(HQ_ACCEL_ERR_WEIGHTS, desc_text() + ": " + derr, D.weight_addr);
         return false;
@@ -629,19 +655,19 @@ bool LayerEngine::Run::verify_weights(const WeightFormat &f, const PreparedWeigh
                                       bool *hit) {
     const hq_accel_desc &D = d.raw;
     uint64_t bad = 0;
-    if (!e.peek_image(D.weight_addr, D.weight_bytes, &bad)) {
+    if (!in_place && !e.peek_image(D.weight_addr, D.weight_bytes, &bad)) {
         fail(HQ_ACCEL_ERR_BAD_ADDR,
              desc_text() + ": weight image at 0x" + hex(D.weight_addr) + " (" +
                  std::to_string(D.weight_bytes) + " bytes) is outside memory",
              bad);
         return false;
     }
-    if (e.cache_.unchanged(D.weight_addr, e.image_.data(), e.image_.size())) {
+    if (weights_unchanged()) {
         *hit = true;
         return true;
     }
     std::string derr;
-    *wp = e.cache_.get(D.weight_addr, f, e.image_.data(), e.image_.size(), hit, &derr);
+    *wp = decode_again(f, hit, &derr);
     if (!*wp) {
         fail(HQ_ACCEL_ERR_WEIGHTS, desc_text() + ": " + derr, D.weight_addr);
         return false;
@@ -714,8 +740,8 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
             bool dram_bound = false;
             if (!keep || (i == 0 && p == 0)) {
                 uint64_t fetch_end = t0;
-                if (sec_len && !dma(false, (uint64_t)D.weight_addr + sec_off,
-                                    e.image_.data() + sec_off, sec_len, t0, &fetch_end))
+                if (sec_len && !dma(false, (uint64_t)D.weight_addr + sec_off, image_at(sec_off),
+                                    sec_len, t0, &fetch_end))
                     return false;
                 st().weight_bytes += sec_len;
                 event(Unit::Weights, t0, fetch_end);

@@ -50,6 +50,7 @@ class LayerEngine {
     DmaEngine &dma_;
     std::unique_ptr<PeArray> array_;
     WeightCache cache_;
+    bool in_place_ = true; /* weight images read in place where memory lends them */
     /* scratch kept between layers to avoid reallocating */
     std::vector<uint8_t> in_, out_u8_, pooled_, image_, params_raw_, psum_raw_;
     std::vector<int32_t> out_i32_, acc_;

@@ -27,15 +27,61 @@ bool WeightCache::unchanged(uint32_t addr, const uint8_t *bytes, size_t n) {
     return false;
 }
 
+bool WeightCache::unchanged(uint32_t addr, const hq::MemorySpanExtension &span, size_t n) {
+    for (Entry &e : entries_) {
+        if (e.addr != addr || e.raw.size() != n) continue;
+        if (e.log != span.log || e.local_addr != span.local_addr) {
+            /* decoded from a copy or another memory: compare it all, then follow this log */
+            if (std::memcmp(e.raw.data(), span.data, n) != 0) continue;
+        } else {
+            e.log->written_since(e.local_addr, n, e.gen, &written_);
+            bool same = true;
+            for (const auto &w : written_) {
+                const size_t off = (size_t)(w.first - e.local_addr);
+                same = same && std::memcmp(e.raw.data() + off, span.data + off, w.second) == 0;
+            }
+            if (!same) continue;
+            if (written_.empty()) {
+                hits_++;
+                return true;
+            }
+        }
+        e.log = span.log;
+        e.local_addr = span.local_addr;
+        e.gen = span.log->mark(span.local_addr, n); /* raw == the memory's bytes now */
+        hits_++;
+        return true;
+    }
+    return false;
+}
+
 const PreparedWeights *WeightCache::get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
                                         size_t n, bool *hit, std::string *err) {
+    return insert(addr, f, bytes, n, hit, err, nullptr);
+}
+
+const PreparedWeights *WeightCache::get(uint32_t addr, const WeightFormat &f,
+                                        const hq::MemorySpanExtension &span, size_t n, bool *hit,
+                                        std::string *err) {
+    return insert(addr, f, span.data, n, hit, err, &span);
+}
+
+const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
+                                           const uint8_t *bytes, size_t n, bool *hit,
+                                           std::string *err, const hq::MemorySpanExtension *span) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
         if (it->addr == addr && same_format(it->fmt, f) && it->raw.size() == n &&
             std::memcmp(it->raw.data(), bytes, n) == 0) {
             entries_.splice(entries_.begin(), entries_, it);
+            Entry &e = entries_.front();
+            if (span) {
+                e.log = span->log;
+                e.local_addr = span->local_addr;
+                e.gen = span->log->mark(span->local_addr, n);
+            }
             hits_++;
             *hit = true;
-            return &entries_.front().w;
+            return &e.w;
         }
     misses_++;
     *hit = false;
@@ -50,6 +96,11 @@ const PreparedWeights *WeightCache::get(uint32_t addr, const WeightFormat &f, co
     e.addr = addr;
     e.fmt = f;
     e.raw.assign(bytes, bytes + n);
+    if (span) {
+        e.log = span->log;
+        e.local_addr = span->local_addr;
+        e.gen = span->log->mark(span->local_addr, n);
+    }
     prepare_weights(d, array_, &e.w);
     return &e.w;
 }

@@ -1,13 +1,16 @@
 /* Decoded-weight cache. Decoding is host work the hardware redoes on every pass; the model
  * keeps each layer's decoded (prepared) weights together with the image bytes they were
- * decoded from, and on every use compares the bytes now in DRAM with them: equal bytes reuse
- * the decoded weights, any change re-decodes. Timing is unaffected (the hardware decompressor
- * runs either way); only host time is saved. */
+ * decoded from, and on every use checks the bytes now in DRAM against them: equal bytes reuse
+ * the decoded weights, any change re-decodes. An image read in place (a span of the memory,
+ * mem/memory_span_ext.h) is checked through the memory's write log: only the pages written
+ * since the last check are compared. Timing is unaffected (the hardware decompressor runs
+ * either way); only host time is saved. */
 #ifndef HQ_ACCEL_WEIGHT_CACHE_H
 #define HQ_ACCEL_WEIGHT_CACHE_H
 
 #include "accel/prepared_weights.h"
 #include "accel/weight_decoder.h"
+#include "mem/memory_span_ext.h"
 
 #include <cstdint>
 #include <list>
@@ -25,11 +28,18 @@ class WeightCache {
      * bytes were decoded before. Returns nullptr with the decoder's message in *err. */
     const PreparedWeights *get(uint32_t addr, const WeightFormat &f, const uint8_t *bytes, size_t n,
                                bool *hit, std::string *err);
+    /* The same for bytes read in place (span.data): the entry follows the span's write log. */
+    const PreparedWeights *get(uint32_t addr, const WeightFormat &f,
+                               const hq::MemorySpanExtension &span, size_t n, bool *hit,
+                               std::string *err);
 
     /* The entry for this address and format, if any (not checked against the bytes). */
     const PreparedWeights *find(uint32_t addr, const WeightFormat &f, size_t n);
     /* 1 if the entry at addr was decoded from exactly these bytes. */
     bool unchanged(uint32_t addr, const uint8_t *bytes, size_t n);
+    /* The same for the n bytes of span: as unchanged(addr, span.data, n), comparing only what
+     * the write log says was written since the entry was last checked. */
+    bool unchanged(uint32_t addr, const hq::MemorySpanExtension &span, size_t n);
 
     uint64_t hits() const { return hits_; }
     uint64_t misses() const { return misses_; }
@@ -40,7 +50,14 @@ class WeightCache {
         WeightFormat fmt;
         std::vector<uint8_t> raw;
         PreparedWeights w;
+        /* raw is what the memory behind log held at its local_addr at generation gen */
+        hq::WriteLog *log = nullptr;
+        uint64_t local_addr = 0, gen = 0;
     };
+    const PreparedWeights *insert(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
+                                  size_t n, bool *hit, std::string *err,
+                                  const hq::MemorySpanExtension *span);
+    std::vector<std::pair<uint64_t, uint64_t>> written_; /* scratch */
     const PeArray &array_; /* row costs depend on the array's timing rule */
     size_t max_;
     std::list<Entry> entries_; /* most recently used first */

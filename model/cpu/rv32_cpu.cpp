@@ -4,6 +4,7 @@
 #include "rv32_cpu.h"
 
 #include "gdb_stub.h"
+#include "mem/memory_span_ext.h"
 #include "rv32_iss.h"
 
 #include "out_file.h"
@@ -141,15 +142,22 @@ struct Rv32Cpu::Impl final : GdbTarget {
     void request_dmi(uint32_t addr) {
         tlm::tlm_generic_payload t;
         tlm::tlm_dmi dmi;
+        hq::MemorySpanExtension span; /* the memory's page map for our stores */
         t.set_command(tlm::TLM_READ_COMMAND);
         t.set_address(addr);
-        if (!cpu.socket->get_direct_mem_ptr(t, dmi) || !dmi.is_read_allowed()) return;
+        t.set_extension(&span);
+        const bool granted = cpu.socket->get_direct_mem_ptr(t, dmi);
+        t.clear_extension(&span); /* on the stack: the payload must not free it */
+        if (!granted || !dmi.is_read_allowed()) return;
         uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
         if (start > 0xffffffffu) return;
         if (end > 0xffffffffu) end = 0xffffffffu;
         unsigned acc = RV32_DMI_READ | (dmi.is_write_allowed() ? RV32_DMI_WRITE : 0u);
-        rv32_iss_add_dmi(iss, static_cast<uint32_t>(start), end - start + 1, dmi.get_dmi_ptr(),
-                         acc);
+        if (rv32_iss_add_dmi(iss, static_cast<uint32_t>(start), end - start + 1, dmi.get_dmi_ptr(),
+                             acc) == 0 &&
+            span.write_map)
+            rv32_iss_set_dmi_write_map(iss, static_cast<uint32_t>(start), span.write_map,
+                                       span.page_shift);
     }
 
     /* ---- trace ---- */

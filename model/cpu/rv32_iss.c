@@ -77,16 +77,28 @@ int rv32_iss_add_dmi(rv32_iss *s, uint32_t base, uint64_t size, uint8_t *host, u
         if (s->dmi[i].base == base && s->dmi[i].last == last) {
             s->dmi[i].host = host;
             s->dmi[i].access = access;
+            s->dmi[i].write_map = NULL;
             clear_dmi_caches(s);
             return 0;
         }
     if (s->n_dmi == RV32_MAX_DMI) return -1;
-    s->dmi[s->n_dmi++] = (rv32_dmi_region){base, last, host, access};
+    s->dmi[s->n_dmi++] = (rv32_dmi_region){base, last, host, access, NULL, 0};
     return 0;
 }
 
+int rv32_iss_set_dmi_write_map(rv32_iss *s, uint32_t base, uint8_t *map, unsigned shift) {
+    for (unsigned i = 0; i < s->n_dmi; i++)
+        if (s->dmi[i].base == base) {
+            s->dmi[i].write_map = map;
+            s->dmi[i].map_shift = shift;
+            clear_dmi_caches(s);
+            return 0;
+        }
+    return -1;
+}
+
 static void clear_dmi_caches(rv32_iss *s) {
-    static const struct rv32_dmi_cache empty = {1, 0, NULL};
+    static const struct rv32_dmi_cache empty = {1, 0, NULL, NULL, 0};
     s->fetch_cache = s->load_cache = s->store_cache = empty;
 }
 
@@ -166,7 +178,8 @@ static uint8_t *dmi_find(rv32_iss *s, uint32_t addr, unsigned len, unsigned acc,
         const rv32_dmi_region *r = &s->dmi[i];
         uint32_t off = addr - r->base;
         if (off <= r->last - r->base && r->last - r->base - off >= len - 1 && (r->access & acc)) {
-            *cache = (struct rv32_dmi_cache){r->base, r->last - r->base, r->host};
+            *cache = (struct rv32_dmi_cache){r->base, r->last - r->base, r->host, r->write_map,
+                                             r->map_shift};
             return r->host + off;
         }
     }
@@ -177,6 +190,11 @@ static uint8_t *dmi_find(rv32_iss *s, uint32_t addr, unsigned len, unsigned acc,
 static inline uint8_t *dmi_hit(const struct rv32_dmi_cache *c, uint32_t addr, uint32_t len) {
     uint32_t off = addr - c->base;
     return (off <= c->span && c->span - off >= len - 1) ? c->host + off : NULL;
+}
+
+/* A store through the cached region: its page is marked in the memory's map. */
+static inline void dmi_wrote(const struct rv32_dmi_cache *c, uint32_t addr) {
+    if (c->write_map) c->write_map[(addr - c->base) >> c->map_shift] = 1;
 }
 
 static inline uint32_t get_le(const uint8_t *p, unsigned len) {
@@ -220,6 +238,7 @@ static int write_mem(rv32_iss *s, uint32_t addr, unsigned len, uint32_t v) {
     uint8_t *p = dmi_find(s, addr, len, RV32_DMI_WRITE, &s->store_cache);
     if (LIKELY(p != NULL)) {
         put_le(p, len, v);
+        dmi_wrote(&s->store_cache, addr);
         return 0;
     }
     uint8_t buf[4];
@@ -469,9 +488,10 @@ run_loop(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit, const int debug)
         }                                                                                          \
         uint8_t *p = dmi_hit(&s->store_cache, addr, len);                                          \
         int slow = !(LIKELY(p != NULL && (addr & (len - 1)) == 0));                                \
-        if (!slow)                                                                                 \
+        if (!slow) {                                                                               \
             put_le(p, len, b);                                                                     \
-        else {                                                                                     \
+            dmi_wrote(&s->store_cache, addr);                                                      \
+        } else {                                                                                   \
             SYNC_OUT();                                                                            \
             int e = store(s, addr, len, b);                                                        \
             SYNC_IN();                                                                             \

@@ -108,6 +108,10 @@ void rv32_iss_set_tohost(rv32_iss *s, uint32_t addr);
 
 /* Direct memory: [base, base + size) is at host. Returns 0, or -1 if the table is full. */
 int rv32_iss_add_dmi(rv32_iss *s, uint32_t base, uint64_t size, uint8_t *host, unsigned access);
+/* Stores through the DMI region starting at base set map[(addr - base) >> shift] = 1, so
+ * the memory behind it sees which pages were written (mem/memory_span_ext.h). Returns 0, or
+ * -1 if no region starts at base. */
+int rv32_iss_set_dmi_write_map(rv32_iss *s, uint32_t base, uint8_t *map, unsigned shift);
 /* Drop every DMI region that overlaps [lo, hi] (inclusive, as TLM invalidations are). */
 void rv32_iss_invalidate_dmi(rv32_iss *s, uint64_t lo, uint64_t hi);
 

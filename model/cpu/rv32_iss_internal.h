@@ -45,6 +45,8 @@ typedef struct {
     uint32_t last; /* inclusive, so a region may end at 0xffffffff */
     uint8_t *host;
     unsigned access;
+    uint8_t *write_map; /* NULL, or the memory's page map that stores mark */
+    unsigned map_shift;
 } rv32_dmi_region;
 
 struct rv32_iss {
@@ -78,6 +80,8 @@ struct rv32_iss {
     struct rv32_dmi_cache {
         uint32_t base, span; /* span = last - base */
         uint8_t *host;
+        uint8_t *write_map; /* the region's */
+        unsigned map_shift;
     } fetch_cache, load_cache, store_cache;
 
     /* PMP: M-only hart, so only locked entries restrict accesses. pmp_locked is set while

@@ -40,9 +40,9 @@ void Dram::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay)
     trans.set_dmi_allowed(true);
 }
 
-bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi) {
+bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload &trans, tlm::tlm_dmi &dmi) {
     const DramParams &p = timing_.params();
-    mem_.fill_dmi(dmi);
+    mem_.fill_dmi(trans, dmi);
     dmi.set_read_latency(tck_ * double(p.tCL + p.burst_length / 2));
     dmi.set_write_latency(tck_ * double(p.tCWL + p.burst_length / 2));
     return true;

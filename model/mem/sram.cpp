@@ -19,8 +19,8 @@ void Sram::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay)
     trans.set_dmi_allowed(true);
 }
 
-bool Sram::get_direct_mem_ptr(tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi) {
-    mem_.fill_dmi(dmi);
+bool Sram::get_direct_mem_ptr(tlm::tlm_generic_payload &trans, tlm::tlm_dmi &dmi) {
+    mem_.fill_dmi(trans, dmi);
     dmi.set_read_latency(cycle_ * double(cfg_.latency_cycles));
     dmi.set_write_latency(cycle_ * double(cfg_.latency_cycles));
     return true;

@@ -257,6 +257,27 @@ static void test_dmi_and_bus(void) {
     rv32_iss_destroy(s);
 }
 
+/* Stores through a DMI region with a write map mark their pages (the memory's write log,
+ * mem/memory_span_ext.h): the aligned fast path and the byte-wise misaligned one. */
+static void test_dmi_write_map(void) {
+    uint8_t map[RAM_SIZE >> 12];
+    uint32_t prog[] = {lui(1, 0x80003), addi(2, 0, 7), sw(2, 1, 0x10), /* page 3 */
+                       lui(1, 0x80006), sw(2, 1, -2),                  /* 0x5ffe: pages 5 and 6 */
+                       jal(0, 0)};
+    load_program(prog, sizeof prog / sizeof prog[0]);
+    memset(map, 0, sizeof map);
+    rv32_iss *s = fresh(1);
+    rv32_iss_set_misaligned_traps(s, 0);
+    CHECK(rv32_iss_set_dmi_write_map(s, BASE, map, 12) == 0);
+    CHECK(rv32_iss_set_dmi_write_map(s, BASE + 0x1000, map, 12) == -1); /* no region there */
+    rv32_iss_run(s, 5, UINT64_MAX);
+    CHECK(ram[0x3010] == 7 && ram[0x5ffe] == 7 && ram[0x6000] == 0);
+    CHECK(map[3] == 1 && map[5] == 1 && map[6] == 1);
+    CHECK(map[0] == 0 && map[1] == 0 && map[2] == 0 && map[4] == 0 && map[7] == 0);
+    CHECK(bus_calls == 0); /* all through DMI */
+    rv32_iss_destroy(s);
+}
+
 static void test_tohost_and_stop(void) {
     uint32_t prog[] = {lui(1, 0x80001), addi(2, 0, 2), sw(2, 1, 0),
                        addi(2, 0, 85),  sw(2, 1, 0),   jal(0, 0)};
@@ -594,6 +615,7 @@ int main(void) {
     test_interrupts();
     test_wfi();
     test_dmi_and_bus();
+    test_dmi_write_map();
     test_tohost_and_stop();
     test_breakpoints_and_budgets();
     test_trap_loop();
