@@ -1,0 +1,125 @@
+// The reference of tests/rtl_escape: rtl/accel/hq_escape_decoder.v as it was before the
+// synthesis fix (every slot's value read from the window at a variable offset, one wide
+// shifter per slot, and a range check with a multiplier per slot), which the new one must
+// equal cycle for cycle and bit for bit. Not part of the design.
+// Decoder of the `escape` layout (docs/layouts.md, model/accel/escape_decoder.cpp) for the
+// lane-group tile: the low plane comes decoded by hq_dense_decoder (markers passed through as
+// the tile's marker code); this module fills each block's slots with the next high values, in
+// row-major order of the markers. The values (`hi` bits each) come from the layer's
+// high-value section in hq_side_buf (read once per layer by the command unit) through its one
+// registered read port: a word per cycle into a window of 2 x LANES values, ahead of the
+// beats, so a beat passes in the cycle it is offered while the window holds its values.
+//   bad: a value 0 or -2^(hi-1), or more markers than the section holds (ERR_WEIGHTS).
+`include "pe_widths.vh"
+`default_nettype none
+module hq_escape_decoder_ref #(
+    parameter LANES      = 64,
+    parameter M          = 32,
+    parameter N          = 32,             // slots per block of the beat (hq_accel: M)
+    parameter LO         = 2,
+    parameter HI         = 8
+) (
+    input  wire        clk,
+    input  wire        clear,              // a new weight stream: first value again
+    input  wire [3:0]  hi,                 // the layer's hi bits (4 or 8)
+    input  wire [31:0] vbytes,             // bytes of the value section in the buffer
+    output wire        rd_en,              // value buffer read (hq_side_buf), word index
+    output wire [31:0] rd_addr,
+    input  wire [31:0] rd_data,            // the word asked for in the cycle before
+    input  wire        in_valid,
+    output wire        in_ready,
+    input  wire [`PE_WBEAT(0, LANES, LO, HI, M, N)-1:0] in_data,
+    input  wire        in_last,
+    output wire        out_valid,
+    input  wire        out_ready,
+    output reg  [`PE_WBEAT(0, LANES, LO, HI, M, N)-1:0] out_data,
+    output wire        out_last,
+    output reg         bad
+);
+    localparam NBLK = LANES / M;
+    localparam BBY  = `PE_BBYTES(LO, HI, M, N);
+    localparam CAP  = 2 * LANES * 8 + 64;  // the value window, bits
+    localparam FW   = $clog2(CAP + 1);
+    localparam [31:0] CAP32 = CAP;
+    localparam [FW-1:0] PW32 = 32;          // bits of one word
+    localparam [LO-1:0] MARKER = {1'b1, {(LO-1){1'b0}}};
+
+    reg [CAP-1:0] win;                     // the next values, bit 0 the oldest
+    reg [FW-1:0]  fill;
+    reg [31:0]    nxt;                     // next word of the section to read
+    reg           pend;                    // a read is in flight
+    reg [31:0]    vidx;                    // index of the window's first value
+
+    // ---- the beat: its markers take the next values ----
+    reg [31:0] pre, mk, total, vi;
+    reg [7:0]  v;
+    reg        err;
+    integer b, j, s;
+    always @* begin
+        out_data = in_data;
+        err = 1'b0;
+        pre = 32'd0;
+        mk = 32'd0;
+        vi = 32'd0;
+        v = 8'd0;
+        for (b = 0; b < NBLK; b = b + 1) begin
+            mk = 32'd0;
+            for (j = 0; j < M; j = j + 1)
+                if (in_data[b*BBY*8 + j*LO +: LO] == MARKER) mk = mk + 32'd1;
+            for (s = 0; s < N; s = s + 1) begin
+                vi = pre + s;
+                v  = (hi == 4'd4) ? {{4{win[vi*4 + 3]}}, win[vi*4 +: 4]} : win[vi*8 +: 8];
+                if (s < mk) begin
+                    out_data[b*BBY*8 + M*LO + s*HI +: HI] = v[HI-1:0];
+                    if (v == 8'd0 || v == ((hi == 4'd4) ? 8'hF8 : 8'h80) ||
+                        (vidx + vi + 32'd1) * {28'd0, hi} > {vbytes[28:0], 3'b000})
+                        err = 1'b1;
+                end else begin
+                    out_data[b*BBY*8 + M*LO + s*HI +: HI] = {HI{1'b0}};
+                end
+            end
+            pre = pre + mk;
+        end
+        total = pre;
+    end
+
+    wire [31:0] need  = total * {28'd0, hi};
+    wire [31:0] words = vbytes >> 2;
+    // the section is read to its end: a beat with more markers than values left passes
+    // (its values past the section are flagged above)
+    wire        exhausted = nxt >= words && !pend;
+    wire        avail = {{(32-FW){1'b0}}, fill} >= need || exhausted;
+    assign out_valid = in_valid && avail;
+    assign in_ready  = out_ready && avail;
+    assign out_last  = in_last;
+    wire fire = in_valid && out_ready && avail;
+
+    // prefetch: a word per cycle while the window has room for it and the one in flight
+    assign rd_en   = !clear && nxt < words && {{(32-FW){1'b0}}, fill} + 32'd64 <= CAP32;
+    assign rd_addr = nxt;
+    wire [FW-1:0]  used = fire ? (need < {{(32-FW){1'b0}}, fill} ? need[FW-1:0] : fill)
+                               : {FW{1'b0}};
+    wire [FW-1:0]  left = fill - used;
+    wire [CAP-1:0] kept = win >> used;
+
+    always @(posedge clk) begin
+        if (clear) begin
+            win  <= {CAP{1'b0}};
+            fill <= {FW{1'b0}};
+            nxt  <= 32'd0;
+            pend <= 1'b0;
+            vidx <= 32'd0;
+            bad  <= 1'b0;
+        end else begin
+            pend <= rd_en;
+            if (rd_en) nxt <= nxt + 32'd1;
+            win  <= kept | (pend ? {{(CAP-32){1'b0}}, rd_data} << left : {CAP{1'b0}});
+            fill <= left + (pend ? PW32 : {FW{1'b0}});
+            if (fire) begin
+                vidx <= vidx + total;
+                if (err) bad <= 1'b1;
+            end
+        end
+    end
+endmodule
+`default_nettype wire
