@@ -156,21 +156,6 @@ static int cmd_image(int argc, char **argv) {
                          CMD, model_path, img.cpu_ops.size(), img.cpu_ops[0].name.c_str());
             break;
         }
-        /* the signed modes (docs/arith.md section 7b) are not in the board's RTL yet: it would
-         * refuse FLAG_SIGNED_IN/OUT and ignore CLAMP_HI (wrong logits), so refuse here */
-        const hq::accel::NetLayer *sgn = nullptr;
-        for (const hq::accel::NetLayer &l : img.layers)
-            if (!sgn && (l.desc.flags & (HQ_ACCEL_FLAG_SIGNED_IN | HQ_ACCEL_FLAG_SIGNED_OUT) ||
-                         l.desc.clamp_hi))
-                sgn = &l;
-        if (sgn) {
-            std::fprintf(stderr,
-                         "hqsim %s: %s: layer %s uses the accelerator's int8 activations or "
-                         "ReLU6 clamp (FLAG_SIGNED_IN/OUT, CLAMP_HI: docs/arith.md section 7b), "
-                         "which the board's RTL does not implement yet; use hqsim run\n",
-                         CMD, model_path, sgn->name.c_str());
-            break;
-        }
         const int C = m.n_classes;
         std::vector<int32_t> logits((size_t)images * C);
         std::vector<int> preds((size_t)images);

@@ -131,10 +131,11 @@ def rtl_runs(model):
     print(f"rtl {model}: exit {rc}")
 
 
-def board_refuses():
-    """`hqsim board image` (descriptors for the board's RTL, which lacks the signed modes)
-    refuses a model with a linear conv by name instead of writing an image whose logits the
-    board would get wrong."""
+def board_image():
+    """`hqsim board image` writes the image of a model with a linear conv (FLAG_SIGNED_OUT) and
+    a classifier reading int8 (FLAG_SIGNED_IN): the board's RTL has the signed modes (it was
+    refused before they were there); tests/board's rtl_board_signed runs such an image on the
+    simulated board."""
     i = []
     nodes = [conv("c1", "x", "a", 1, 2, 3, i, pad=1),
              n("Flatten", ["a"], ["fl"], name="flatten", axis=1)]
@@ -150,15 +151,14 @@ def board_refuses():
     if os.path.exists(dst):
         os.remove(dst)
     rc, out = hqsim("board", "image", path("board_q.hqm"), "--images", "1", "-o", dst)
-    check(rc == 2 and "conv0/dense" in out and "FLAG_SIGNED_IN/OUT" in out and
-          not os.path.exists(dst),
+    check(rc == 0 and os.path.exists(dst),
           f"board image of a signed model: exit {rc}, wrote {os.path.exists(dst)}: {out[-600:]}")
     print(f"board: exit {rc}: {out.strip()[-200:]}")
 
 
 linear_graph()
 rtl_runs("linear_uniform8_q.hqm")
-board_refuses()
+board_image()
 relu6_clamp()
 rtl_runs("relu6_100.hqm")
 if failures:
