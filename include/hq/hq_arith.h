@@ -1,8 +1,9 @@
 /* The HQSim arithmetic contract, in code. docs/arith.md is the normative text; the
  * C reference, the SystemC model and the RTL all compute exactly this.
  *
- *  - activations: uint8 codes a, real value = act_scale * a (zero point 0; every hidden
- *    activation follows a ReLU, the input is the raw pixel with scale 1/255);
+ *  - activations: uint8 codes a, real value = act_scale * a (zero point 0; the input is the
+ *    raw pixel with scale 1/255); a hidden layer without ReLU gives int8 codes instead
+ *    (docs/arith.md sections 7a and 7b: the signed modes, the ReLU6 clamp);
  *  - weights: per output channel (row) r, real value = w_scale[r] * w, w an integer on the
  *    "high grid" of that row (int8: [-127, 127]; int4: [-7, 7]);
  *  - a low-precision weight holds a signed code c of lo bits and sits on a power-of-two
@@ -12,7 +13,8 @@
  *    which is identical to summing the effective weights directly;
  *  - requantization: y = clamp((acc * mult + 2^(shift-1)) >> shift, 0, 255) with a 64-bit
  *    product, arithmetic shift (floor) and therefore round-half-up; mult in [0, 2^31),
- *    shift in [0, 62]; shift 0 means no rounding term. ReLU is the lower clamp at 0.
+ *    shift in [0, 62]; shift 0 means no rounding term. ReLU is the lower clamp at 0; the
+ *    clamp is [0, q6] with ReLU6 and [-128, 127] without ReLU (hq_requant_clamp).
  *  - the last layer keeps its int32 accumulators (logits); the prediction is the index of the
  *    largest, the lowest index on ties.
  */
