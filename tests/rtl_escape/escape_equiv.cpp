@@ -8,6 +8,8 @@
 #include ES_VHEADER
 #include <verilated.h>
 
+#include "equiv_random.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,17 +17,6 @@
 #include <vector>
 
 namespace {
-
-uint64_t rng = 1;
-uint32_t rnd(uint32_t n) { /* uniform in [0, n) */
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)((rng >> 11) % n);
-}
-bool chance(unsigned percent) {
-    return rnd(100) < percent;
-}
 
 /* bytes per block of the beat: M codes of LO bits and N = M values of 8 bits */
 constexpr unsigned kBlockBytes = (ES_M * ES_LO + ES_M * 8 + 7) / 8;
@@ -41,12 +32,8 @@ void set_bits(uint8_t *bytes, unsigned pos, unsigned width, unsigned value) {
 } // namespace
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: %s CYCLES SEED\n", argv[0]);
-        return 2;
-    }
-    const long cycles = std::atol(argv[1]);
-    rng = std::strtoull(argv[2], nullptr, 0) | 1;
+    long cycles = 0;
+    if (!equiv_args(argc, argv, &cycles)) return 2;
     VerilatedContext ctx;
     ES_VTOP t{&ctx};
     std::vector<uint32_t> mem(4096);

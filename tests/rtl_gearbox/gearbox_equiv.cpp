@@ -6,33 +6,16 @@
 #include GB_VHEADER
 #include <verilated.h>
 
+#include "equiv_random.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
-namespace {
-
-uint64_t rng = 1;
-uint32_t rnd(uint32_t n) { /* uniform in [0, n) */
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)((rng >> 11) % n);
-}
-bool chance(unsigned percent) {
-    return rnd(100) < percent;
-}
-
-} // namespace
-
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: %s CYCLES SEED\n", argv[0]);
-        return 2;
-    }
-    const long cycles = std::atol(argv[1]);
-    rng = std::strtoull(argv[2], nullptr, 0) | 1;
+    long cycles = 0;
+    if (!equiv_args(argc, argv, &cycles)) return 2;
     VerilatedContext ctx;
     GB_VTOP t{&ctx};
     long beats = 0, lasts = 0, partial = 0, words = 0, clears = 0;
