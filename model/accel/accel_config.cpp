@@ -113,7 +113,7 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     const Keys sm = top.sub("stream");
     sm.o.allow_only({"comment", "enabled", "row_cycles", "int32_row_cycles", "image_cycles",
                      "position_cycles", "im2col_bytes_per_cycle", "vector_cycles",
-                     "transfer_cycles", "write_byte_cycles"});
+                     "transfer_cycles", "write_byte_cycles", "read_beat_bytes"});
     sm.flag("enabled", &cfg->stream);
     sm.num("row_cycles", &cfg->stream_row_cycles, 0, 10000);
     sm.num("int32_row_cycles", &cfg->stream_int32_row_cycles, 0, 10000);
@@ -123,6 +123,7 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     sm.num("vector_cycles", &cfg->stream_vector_cycles, 0, 10000);
     sm.u("transfer_cycles", &cfg->stream_transfer_cycles, 0, 10000);
     sm.num("write_byte_cycles", &cfg->stream_write_byte_cycles, 0, 10000);
+    sm.u("read_beat_bytes", &cfg->stream_read_beat_bytes, 0, 4096);
 }
 
 /* Each entry is {"pj": value, "source": "..."}; the source is required so that every number in

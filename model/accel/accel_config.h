@@ -71,6 +71,10 @@ struct AccelConfig {
     /* stream: cycles per output byte an image's output write takes besides its DMA (the RTL in
      * the platform: about one per 8-byte write beat) */
     double stream_write_byte_cycles{};
+    /* stream: bytes per beat of the read port (RTL: 8, its 64-bit AXI). A weight pass's rows
+     * start no earlier than the section's first beat, taken as arriving one cycle per beat
+     * before its last (the read engine's rate); 0: the rows start when the fetch is issued. */
+    unsigned stream_read_beat_bytes{};
     /* Buffers (bytes). Double buffering lets a weight row tile load while the last computes. */
     uint32_t weight_buffer{}, act_buffer{}, out_buffer{};
     bool double_buffer{};

@@ -745,6 +745,17 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
                     return false;
                 st().weight_bytes += sec_len;
                 event(Unit::Weights, t0, fetch_end);
+                /* the rows wait for the section's first beat (the first vector is made
+                 * meanwhile): a per-pass cost the rows cannot hide behind the fetch */
+                if (sec_len && c.stream_read_beat_bytes) {
+                    const uint64_t beats = ceil_div(sec_len, c.stream_read_beat_bytes);
+                    const uint64_t first = fetch_end - std::min(fetch_end - t0, beats - 1);
+                    const uint64_t lead = p == 0 ? (uint64_t)std::ceil(vec - 1e-9) : 0;
+                    if (first > t0 + lead) {
+                        st().stall_dram += first - (t0 + lead);
+                        end += first - (t0 + lead);
+                    }
+                }
                 const uint64_t load_end = std::max(fetch_end, t0 + decode);
                 if (load_end > end) {
                     dram_bound = fetch_end >= t0 + decode;

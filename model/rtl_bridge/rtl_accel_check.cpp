@@ -30,7 +30,7 @@ class ScratchBus : public rtl::AccelBus {
         }
         return rtl::kAxiOkay;
     }
-    unsigned write(uint32_t addr, const uint8_t *data, const uint8_t *strb, unsigned len,
+    unsigned write(uint32_t addr, const uint8_t *data, const uint8_t *strb, unsigned len, uint64_t,
                    uint64_t *) override {
         for (unsigned i = 0; i < len; i++)
             if (strb[i]) page(addr + i)[(addr + i) % kPage] = data[i];

@@ -17,16 +17,19 @@ namespace hq::rtl {
 /* AXI responses. */
 enum : unsigned { kAxiOkay = 0, kAxiSlvErr = 2, kAxiDecErr = 3 };
 
-/* What the core asks of the platform. Both calls happen at the core's current cycle and return
- * the AXI response and, in *done_cycle, the cycle at which the data has arrived / the write
- * has completed (>= the current cycle). */
+/* What the core asks of the platform. Both calls return the AXI response and, in *done_cycle,
+ * the cycle at which the data has arrived / the write has completed (>= the current cycle). A
+ * read starts at the core's current cycle (its address handshake); a write, whose data the core
+ * has handed over beat by beat before the call, starts at start_cycle (its address handshake,
+ * <= the current cycle), so its beats cross the bus once, as they would through an
+ * interconnect, not once in the core's W channel and again in the transaction. */
 class AccelBus {
   public:
     virtual ~AccelBus() = default;
     virtual unsigned read(uint32_t addr, uint8_t *data, unsigned len, uint64_t *done_cycle) = 0;
     /* strb[i] != 0: byte i is written. */
     virtual unsigned write(uint32_t addr, const uint8_t *data, const uint8_t *strb, unsigned len,
-                           uint64_t *done_cycle) = 0;
+                           uint64_t start_cycle, uint64_t *done_cycle) = 0;
     /* A read burst was accepted at this address (the device watches descriptor fetches). */
     virtual void read_issued(uint32_t addr) { (void)addr; }
 };

@@ -52,7 +52,11 @@ void RtlAccel::trace_signals(sc_core::sc_trace_file *tf) const {
 }
 
 sc_core::sc_time RtlAccel::model_time() const {
-    return base_time_ + period_ * (double)(core_->cycle() - base_cycle_);
+    return time_of(core_->cycle());
+}
+
+sc_core::sc_time RtlAccel::time_of(uint64_t cycle) const {
+    return base_time_ + period_ * (double)(cycle > base_cycle_ ? cycle - base_cycle_ : 0);
 }
 
 uint64_t RtlAccel::cycle_at(const sc_core::sc_time &t) const {
@@ -71,9 +75,9 @@ void RtlAccel::irq_method() {
 /* ---- the RTL's AXI4 master through the router ---- */
 
 unsigned RtlAccel::transact(tlm::tlm_command cmd, uint32_t addr, uint8_t *data, unsigned len,
-                            uint64_t *done_cycle) {
+                            uint64_t start_cycle, uint64_t *done_cycle) {
     const sc_core::sc_time now = sc_core::sc_time_stamp();
-    const sc_core::sc_time at = model_time();
+    const sc_core::sc_time at = time_of(start_cycle);
     sc_core::sc_time delay = at > now ? at - now : sc_core::SC_ZERO_TIME;
     tlm::tlm_generic_payload gp;
     gp.set_command(cmd);
@@ -92,13 +96,15 @@ unsigned RtlAccel::transact(tlm::tlm_command cmd, uint32_t addr, uint8_t *data, 
 }
 
 unsigned RtlAccel::read(uint32_t addr, uint8_t *data, unsigned len, uint64_t *done_cycle) {
-    return transact(tlm::TLM_READ_COMMAND, addr, data, len, done_cycle);
+    return transact(tlm::TLM_READ_COMMAND, addr, data, len, core_->cycle(), done_cycle);
 }
 
 unsigned RtlAccel::write(uint32_t addr, const uint8_t *data, const uint8_t *strb, unsigned len,
-                         uint64_t *done_cycle) {
+                         uint64_t start_cycle, uint64_t *done_cycle) {
     /* one transaction per run of enabled bytes (WSTRB is off only at an unaligned start or
-     * end), all issued at this cycle */
+     * end), all issued at the burst's address handshake: the transaction carries the beats
+     * over the bus, so starting it after the core's last W beat would count them twice (the
+     * RTL's output writes were about a cycle per 8-byte beat slower than the model's) */
     unsigned resp = rtl::kAxiOkay;
     *done_cycle = core_->cycle();
     std::vector<uint8_t> buf(data, data + len);
@@ -111,7 +117,8 @@ unsigned RtlAccel::write(uint32_t addr, const uint8_t *data, const uint8_t *strb
         while (j < len && strb[j])
             j++;
         uint64_t done = 0;
-        const unsigned r = transact(tlm::TLM_WRITE_COMMAND, addr + i, buf.data() + i, j - i, &done);
+        const unsigned r =
+            transact(tlm::TLM_WRITE_COMMAND, addr + i, buf.data() + i, j - i, start_cycle, &done);
         if (r != rtl::kAxiOkay) resp = r;
         *done_cycle = std::max(*done_cycle, done);
         i = j;

@@ -64,10 +64,10 @@ class RtlAccel : public sc_core::sc_module, public AccelView, private rtl::Accel
     /* AccelBus: the RTL's master through the router. */
     unsigned read(uint32_t addr, uint8_t *data, unsigned len, uint64_t *done_cycle) override;
     unsigned write(uint32_t addr, const uint8_t *data, const uint8_t *strb, unsigned len,
-                   uint64_t *done_cycle) override;
+                   uint64_t start_cycle, uint64_t *done_cycle) override;
     void read_issued(uint32_t addr) override;
     unsigned transact(tlm::tlm_command cmd, uint32_t addr, uint8_t *data, unsigned len,
-                      uint64_t *done_cycle);
+                      uint64_t start_cycle, uint64_t *done_cycle);
 
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     unsigned transport_dbg(tlm::tlm_generic_payload &gp);
@@ -78,6 +78,7 @@ class RtlAccel : public sc_core::sc_module, public AccelView, private rtl::Accel
     static constexpr uint64_t kQuietCycles = 10000000;
 
     sc_core::sc_time model_time() const;
+    sc_core::sc_time time_of(uint64_t cycle) const;
     uint64_t cycle_at(const sc_core::sc_time &t) const;
     /* Runs the RTL up to time t (a running command), or moves the idle RTL's time base to t. */
     void advance_to(const sc_core::sc_time &t);

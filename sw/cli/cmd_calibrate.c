@@ -70,8 +70,8 @@ static void help(void) {
            "row_params.cycles_per_row and tail_cycles_per_row, with stream.enabled in the\n"
            "base config the stream.* cycles, and the decompressor rate of each layout in the\n"
            "fit files; the simplex starts from the best of a ladder of values per parameter;\n"
-           "buffers.weight_store_beats and stream.im2col_bytes_per_cycle are the hardware's,\n"
-           "set in the base config):\n");
+           "buffers.weight_store_beats, stream.im2col_bytes_per_cycle and\n"
+           "stream.read_beat_bytes are the hardware's, set in the base config):\n");
     for (size_t i = 0; i < N_DEFS; i++)
         printf("  %s\n", kParams[i].name);
     printf("\noptions:\n"

@@ -60,6 +60,8 @@ Fields<AccelConfig> timing_fields() {
          [](const AccelConfig &c) { return (double)c.stream_transfer_cycles; }},
         {"stream.write_byte_cycles",
          [](const AccelConfig &c) { return c.stream_write_byte_cycles; }},
+        {"stream.read_beat_bytes",
+         [](const AccelConfig &c) { return (double)c.stream_read_beat_bytes; }},
     };
     for (unsigned l = 0; l < kLayoutCount; l++)
         f[std::string("decompressor.") + layout_name(l)] = [l](const AccelConfig &c) {
