@@ -23,17 +23,24 @@
 #define HQ_ACCEL_NET_MEASURE                                                                       \
     4u /* print each command's counters on the UART (docs/measurements.md) */
 
-/* Exit codes of the runtime (the firmware's exit status). */
+/* Exit codes of the runtime (the firmware's exit status): 0, the runtime's own failures below,
+ * or HQ_ACCEL_EXIT_ACCEL_ERROR + the accelerator's ERR_* code. */
 #define HQ_ACCEL_EXIT_OK 0
-#define HQ_ACCEL_EXIT_BAD_TABLE 3    /* network table missing or inconsistent */
-#define HQ_ACCEL_EXIT_NO_DEVICE 4    /* no accelerator at accel_base (ID mismatch) */
-#define HQ_ACCEL_EXIT_TIMEOUT 5      /* polling gave up */
 #define HQ_ACCEL_EXIT_ACCEL_ERROR 16 /* + the accelerator's ERR_* code */
 
-/* The CPU fallback's op table (hq_cpu_op.h) is corrupt (tiled runtime): err_desc = the op's
- * index, err_addr = its kind (unknown) or its `before` (out of descriptor order). */
-#define HQ_ACCEL_EXIT_CPU_OP_KIND 6
-#define HQ_ACCEL_EXIT_CPU_OP_ORDER 7
+/* X(NAME, code, what) of each HQ_ACCEL_EXIT_NAME; `hqsim run --fw --help` lists them from here.
+ * CPU_OP_*: the CPU fallback's op table (hq_cpu_op.h) is corrupt (tiled runtime); err_desc = the
+ * op's index, err_addr = its kind (unknown) or its `before` (out of descriptor order). */
+#define HQ_ACCEL_RUNTIME_EXITS(X)                                                                  \
+    X(BAD_TABLE, 3, "network table missing or inconsistent")                                       \
+    X(NO_DEVICE, 4, "no accelerator at accel_base (ID mismatch)")                                  \
+    X(TIMEOUT, 5, "polling gave up")                                                               \
+    X(CPU_OP_KIND, 6, "a CPU fallback op of unknown kind (tiled runtime)")                         \
+    X(CPU_OP_ORDER, 7, "a CPU fallback op out of descriptor order (tiled runtime)")
+
+#define HQ_ACCEL_EXIT_ENUM_(name, code, what) HQ_ACCEL_EXIT_##name = code,
+enum { HQ_ACCEL_RUNTIME_EXITS(HQ_ACCEL_EXIT_ENUM_) };
+#undef HQ_ACCEL_EXIT_ENUM_
 
 typedef struct {
     uint32_t magic, version;

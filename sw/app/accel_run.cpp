@@ -102,6 +102,7 @@ class ModelView : public AccelView {
     const std::vector<TraceEvent> &trace() const override { return a_.trace(); }
     uint64_t commands() const override { return a_.commands(); }
     void trace_signals(sc_core::sc_trace_file *tf) const override { a_.trace_signals(tf); }
+    const HqAccel &accel() const { return a_; }
 
   private:
     const HqAccel &a_;
@@ -463,6 +464,11 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
                                                   : -1;
     rep->cpu_instructions = cpu.instructions();
     rep->commands = accel.commands();
+    if (model_view) {
+        const WeightCache &wc = model_view->accel().engine().cache();
+        rep->weight_cache_hits = wc.hits();
+        rep->weight_cache_misses = wc.misses();
+    }
     rep->sim_seconds = sc_core::sc_time_stamp().to_seconds();
     rep->e2e_cycles = (uint64_t)(rep->sim_seconds * ac.clock_hz + 0.5);
     if (!accel.errors().empty()) rep->error = accel.errors().back();

@@ -60,6 +60,8 @@ struct RunReport {
     double energy_pj = 0;
     double host_seconds = 0, sim_seconds = 0, clock_hz = 0;
     uint64_t cpu_instructions = 0, commands = 0;
+    /* the model's decoded-weight cache (host speed only; the RTL has none: 0 and 0) */
+    uint64_t weight_cache_hits = 0, weight_cache_misses = 0;
     /* mcycle of the firmware runtime, and of its CPU fallback ops (docs/accel.md) */
     uint64_t runtime_cpu_cycles = 0, cpu_fallback_cycles = 0;
     int exit_code = 0;

@@ -43,6 +43,8 @@ nlohmann::json RunReport::to_json() const {
                         {"sim_seconds", sim_seconds},
                         {"cpu_instructions", cpu_instructions},
                         {"commands", commands},
+                        {"weight_cache_hits", weight_cache_hits},
+                        {"weight_cache_misses", weight_cache_misses},
                         {"runtime_cpu_cycles", runtime_cpu_cycles},
                         {"cpu_fallback_cycles", cpu_fallback_cycles},
                         {"exit_code", exit_code}};

@@ -74,7 +74,8 @@ static json_t *layer_json(const hq::accel::NetLayer &l, uint32_t desc_addr) {
              {"in_w", d.in_w},       {"in_c", d.in_c},       {"out_h", d.out_h},
              {"out_w", d.out_w},     {"out_c", d.out_c},     {"kernel", d.kernel},
              {"stride", d.stride},   {"pad", d.pad},         {"pool", d.pool},
-             {"lo_bits", d.lo_bits}, {"hi_bits", d.hi_bits}, {"weight_bytes", d.weight_bytes}};
+             {"lo_bits", d.lo_bits}, {"hi_bits", d.hi_bits}, {"weight_bytes", d.weight_bytes},
+             {"flags", d.flags}};
     for (const auto &x : f)
         json_object_set_new(o, x.name, json_integer(x.v));
     return o;

@@ -2,9 +2,11 @@
  * `hqsim run --fw PROG.elf ...` runs firmware on the virtual platform (sw/app/platform_run.h);
  * `hqsim run Q.hqm ...` runs a model on the accelerator (sw/app/hq_accel_cli.h). One option
  * table says which form takes each option; an option of the other form is unknown. */
+#include "cli_util.h"
 #include "commands.h"
 
 #include "hq_accel_cli.h"
+#include "hq_accel_net.h"
 #include "platform_run.h"
 
 #include <errno.h>
@@ -48,6 +50,15 @@ typedef struct run_args {
 /* The two forms of `run`: an option belongs to one of them or to both. */
 enum { FORM_FW = 1, FORM_MODEL = 2, FORM_BOTH = 3 };
 
+/* The accelerator runtime's exit statuses, from their one list (include/hq/hq_accel_net.h). */
+static void print_runtime_exits(FILE *f) {
+#define HQ_RUNTIME_EXIT_LINE_(name, code, what) fprintf(f, "             %-6d %s\n", code, what);
+    HQ_ACCEL_RUNTIME_EXITS(HQ_RUNTIME_EXIT_LINE_)
+#undef HQ_RUNTIME_EXIT_LINE_
+    fprintf(f, "             %d+E   the accelerator's error E (ERR_*, docs/regmap.md)\n",
+            HQ_ACCEL_EXIT_ACCEL_ERROR);
+}
+
 static void usage_fw(FILE *f) {
     fprintf(f, "usage: hqsim run --fw PROG.elf [options]\n"
                "       hqsim run Q.hqm [options]   (a model on the accelerator: see its --help)\n"
@@ -57,8 +68,10 @@ static void usage_fw(FILE *f) {
                "\n"
                "exit status:\n"
                "  0        the firmware exited with code 0\n"
-               "  1..255   the firmware's exit code N (as under QEMU and Spike)\n"
-               "  2        usage error, or a bad input file (platform config, ELF): nothing ran\n"
+               "  1..255   the firmware's exit code N (as under QEMU and Spike); those of the\n"
+               "           accelerator runtime (sw/fw/accel, what `hqsim run Q.hqm` boots):\n");
+    print_runtime_exits(f);
+    fprintf(f, "  2        usage error, or a bad input file (platform config, ELF): nothing ran\n"
                "  122      the firmware's exit code is above 255 (the full code is on stderr\n"
                "           and in the JSON exit_code)\n"
                "  123      a trap loop: the trap handler itself traps before any instruction\n"
@@ -397,7 +410,8 @@ static int parse_args(int argc, char **argv, int form, run_args *a) {
             if (a->n_models++ == 0) a->model.model_path = optarg;
             continue;
         }
-        if (c == 'h') {
+        /* `--fw --help`: the help, not a firmware file named --help */
+        if (c == 'h' || (optarg && c != '?' && c != ':' && cli_is_help(optarg))) {
             (model ? usage_model : usage_fw)(stdout);
             return 1;
         }

@@ -1333,17 +1333,27 @@ struct TileLayer {
     }
 };
 
+/* q (rows x k) packed in `layout` by the library's packer into *out (the layer image bytes);
+ * block_n/block_m: the N:M of a block layout (-1/0: the packer's default; only block reads
+ * them). The one pack tail of the random, block-mix, K-split, signed and dense tests. */
+static int pack_layer(const hq_qlayer &q, int rows, int k, hq_layout_kind layout, int block_n,
+                      int block_m, std::vector<uint8_t> *out, char *err, size_t errlen) {
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, layout);
+    o.block_n = block_n;
+    o.block_m = block_m;
+    hq_layer_image img;
+    if (hq_layout_pack(&q, rows, k, &o, &img, err, errlen)) return -1;
+    out->assign(img.data, img.data + img.size);
+    hq_layer_image_free(&img);
+    return 0;
+}
+
 /* The tile's weights packed in `layout` by the library's packer (the layer image bytes). */
 static int pack_tile(const pe_cfg &c, const pe_tile &t, hq_layout_kind layout,
                      std::vector<uint8_t> *out, char *err, size_t errlen) {
     const TileLayer tl(t, c.uniform ? 0 : c.lo, c.hi, t.w, t.is_hi, t.lo_shift);
-    hq_layout_opts o;
-    hq_layout_opts_default(&o, layout);
-    hq_layer_image img;
-    if (hq_layout_pack(&tl.q, t.rows, t.k, &o, &img, err, errlen)) return -1;
-    out->assign(img.data, img.data + img.size);
-    hq_layer_image_free(&img);
-    return 0;
+    return pack_layer(tl.q, t.rows, t.k, layout, -1, 0, out, err, errlen);
 }
 
 static constexpr uint32_t kVbufBytes = 16384; /* hq_accel's default VBUF_BYTES */
@@ -1602,23 +1612,18 @@ static int run_block_mix(Sim &s, int n, unsigned long seed) {
             return 2;
         }
         const TileLayer tl(t, f.lo, f.hi, t.w, t.is_hi, t.lo_shift);
-        hq_layout_opts o;
-        hq_layout_opts_default(&o, HQ_LAYOUT_BLOCK);
-        o.block_n = f.n;
-        o.block_m = f.m;
-        hq_layer_image img;
-        if (hq_layout_pack(&tl.q, t.rows, t.k, &o, &img, err, sizeof err)) {
+        std::vector<uint8_t> img;
+        if (pack_layer(tl.q, t.rows, t.k, HQ_LAYOUT_BLOCK, f.n, f.m, &img, err, sizeof err)) {
             std::fprintf(stderr, "layer %d: pack %d:%d lo %d hi %d: %s\n", li, f.n, f.m, f.lo, f.hi,
                          err);
             pe_tile_free(&t);
             return 2;
         }
-        if (f.lo == 1 && f.n >= 2 && li % 4 == 1) swap_first_slots(img.data, t.rows, t.k, f);
+        if (f.lo == 1 && f.n >= 2 && li % 4 == 1) swap_first_slots(img.data(), t.rows, t.k, f);
         const bool relu = li % 2 == 0;
         uint32_t e = 0;
-        const bool ok = run_tile_layer(s, t, img.data, (uint32_t)img.size, t.exp_acc, t.exp_y, relu,
-                                       &e, model_compute_cycles(t, t.is_hi, (unsigned)f.lo));
-        hq_layer_image_free(&img);
+        const bool ok = run_tile_layer(s, t, img.data(), (uint32_t)img.size(), t.exp_acc, t.exp_y,
+                                       relu, &e, model_compute_cycles(t, t.is_hi, (unsigned)f.lo));
         by_m[f.m]++;
         off_beat += kPeCfg.lanes % f.m != 0;
         if (!ok && e != 0) refused++;
@@ -1863,36 +1868,27 @@ static void ksplit_weights(pe_rng &rng, int rows, int kc, const std::vector<uint
     }
 }
 
-/* The chunk's layer image, packed by the library (dense on uniform8, N:M blocks otherwise). */
-static int ksplit_pack(int rows, int kc, std::vector<int8_t> &w, std::vector<uint8_t> &is_hi,
-                       std::vector<uint8_t> &shift, std::vector<uint8_t> *out, char *err,
-                       size_t errlen) {
-    const pe_cfg c = kPeCfg;
+/* A chunk's effective weights (rows x kc; lo 0: uniform) packed by the library in `layout`
+ * (block: the array's own N:M), with unit weight scales, zero biases and unit requantization:
+ * the K-split and signed tests' layer image. */
+static int chunk_pack(hq_layout_kind layout, int lo, int hi, int rows, int kc,
+                      std::vector<int8_t> &w, std::vector<uint8_t> &is_hi,
+                      std::vector<uint8_t> &shift, std::vector<uint8_t> *out, char *err,
+                      size_t errlen) {
     std::vector<float> scale((size_t)rows, 1.0f);
     std::vector<int32_t> zero((size_t)rows, 0), one((size_t)rows, 1);
     std::vector<uint8_t> zshift((size_t)rows, 0);
     hq_qlayer q{};
-    q.lo_bits = c.uniform ? 0 : c.lo;
-    q.hi_bits = c.hi;
+    q.lo_bits = lo;
+    q.hi_bits = hi;
     q.w = w.data();
-    q.is_hi = c.uniform ? nullptr : is_hi.data();
-    q.lo_shift = c.uniform ? nullptr : shift.data();
+    q.is_hi = lo ? is_hi.data() : nullptr;
+    q.lo_shift = lo ? shift.data() : nullptr;
     q.w_scale = scale.data();
     q.bias = zero.data();
     q.rq_mult = one.data();
     q.rq_shift = zshift.data();
-    hq_layout_opts o;
-    const hq_layout_kind kind = c.uniform ? HQ_LAYOUT_DENSE : HQ_LAYOUT_BLOCK;
-    hq_layout_opts_default(&o, kind);
-    if (!c.uniform) {
-        o.block_n = c.n;
-        o.block_m = c.m;
-    }
-    hq_layer_image img;
-    if (hq_layout_pack(&q, rows, kc, &o, &img, err, errlen)) return -1;
-    out->assign(img.data, img.data + img.size);
-    hq_layer_image_free(&img);
-    return 0;
+    return pack_layer(q, rows, kc, layout, kPeCfg.n, kPeCfg.m, out, err, errlen);
 }
 
 /* N random layers (conv and dense alternately), each cut into 2..3 K chunks (conv: groups of
@@ -1971,7 +1967,8 @@ static int run_random_ksplit(Sim &s, int n, unsigned long seed) {
                     for (int ch = 0; ch < cj; ch++)
                         Wfull[(size_t)r * K + kk * C + cut[j] + ch] =
                             w[(size_t)r * kc + kk * cj + ch];
-            if (ksplit_pack(rows, kc, w, hi, shift, &img, err, sizeof err)) {
+            if (chunk_pack(c.uniform ? HQ_LAYOUT_DENSE : HQ_LAYOUT_BLOCK, c.uniform ? 0 : c.lo,
+                           c.hi, rows, kc, w, hi, shift, &img, err, sizeof err)) {
                 std::fprintf(stderr, "layer %d chunk %d: pack: %s\n", li, j, err);
                 return 2;
             }
@@ -2255,36 +2252,6 @@ static void signed_weights(pe_rng &rng, const SignedFormat &f, int rows, int kc,
     }
 }
 
-/* The chunk's layer image packed by the library in format f. */
-static int signed_pack(const SignedFormat &f, int rows, int kc, std::vector<int8_t> &w,
-                       std::vector<uint8_t> &is_hi, std::vector<uint8_t> &shift,
-                       std::vector<uint8_t> *out, char *err, size_t errlen) {
-    std::vector<float> scale((size_t)rows, 1.0f);
-    std::vector<int32_t> zero((size_t)rows, 0), one((size_t)rows, 1);
-    std::vector<uint8_t> zshift((size_t)rows, 0);
-    hq_qlayer q{};
-    q.lo_bits = f.lo;
-    q.hi_bits = f.hi;
-    q.w = w.data();
-    q.is_hi = f.lo ? is_hi.data() : nullptr;
-    q.lo_shift = f.lo ? shift.data() : nullptr;
-    q.w_scale = scale.data();
-    q.bias = zero.data();
-    q.rq_mult = one.data();
-    q.rq_shift = zshift.data();
-    hq_layout_opts o;
-    hq_layout_opts_default(&o, f.layout);
-    if (f.layout == HQ_LAYOUT_BLOCK) {
-        o.block_n = kPeCfg.n;
-        o.block_m = kPeCfg.m;
-    }
-    hq_layer_image img;
-    if (hq_layout_pack(&q, rows, kc, &o, &img, err, errlen)) return -1;
-    out->assign(img.data, img.data + img.size);
-    hq_layer_image_free(&img);
-    return 0;
-}
-
 /* N random layers with the signed modes: dense, conv with padding and K-split (int32 partial
  * sums; FLAG_SIGNED_IN on every chunk, the output flags on the last) in turn, each in the next
  * format the array takes (lane-group: its own blocks, dense lo 0 to 4, escape, coo, rowgroup;
@@ -2378,7 +2345,7 @@ static int run_random_signed(Sim &s, int n, unsigned long seed) {
                 for (int kk = 0; kk < kernel * kernel; kk++)
                     for (int ch = 0; ch < cj; ch++)
                         Wf[(size_t)r * K + kk * C + cut[j] + ch] = w[(size_t)r * kc + kk * cj + ch];
-            if (signed_pack(f, rows, kc, w, hi, sh, &img, err, sizeof err)) {
+            if (chunk_pack(f.layout, f.lo, f.hi, rows, kc, w, hi, sh, &img, err, sizeof err)) {
                 std::fprintf(stderr, "layer %d chunk %d: pack: %s\n", li, j, err);
                 return 2;
             }
@@ -2631,10 +2598,8 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         std::vector<int32_t> acc((size_t)t.rows);
         std::vector<uint8_t> y((size_t)t.rows);
         tl.reference(t, acc.data(), y.data());
-        hq_layout_opts o;
-        hq_layout_opts_default(&o, HQ_LAYOUT_DENSE);
-        hq_layer_image img;
-        if (hq_layout_pack(&tl.q, t.rows, t.k, &o, &img, err, sizeof err)) {
+        std::vector<uint8_t> img;
+        if (pack_layer(tl.q, t.rows, t.k, HQ_LAYOUT_DENSE, -1, 0, &img, err, sizeof err)) {
             std::fprintf(stderr, "layer %d: dense pack: %s\n", li, err);
             pe_tile_free(&t);
             return 2;
@@ -2643,13 +2608,12 @@ static int run_random_dense(Sim &s, int n, unsigned long seed) {
         uint32_t e = 0;
         /* the model counts every weight of a uniform layer as high */
         std::fill(is_hi.begin(), is_hi.end(), (uint8_t)(f.lo == 0));
-        const bool ok = run_tile_layer(s, t, img.data, (uint32_t)img.size, acc.data(), y.data(),
+        const bool ok = run_tile_layer(s, t, img.data(), (uint32_t)img.size(), acc.data(), y.data(),
                                        relu, &e, model_compute_cycles(t, is_hi.data(), f.lo));
         if (!ok && bad_layers++ < 5)
             std::fprintf(stderr,
                          "MISMATCH dense layer %d (lo %d hi %d, K %d, rows %d, %s): error %u\n", li,
                          f.lo, f.hi, t.k, t.rows, relu ? "uint8" : "int32", e);
-        hq_layer_image_free(&img);
         rows_total += t.rows;
         pe_tile_free(&t);
         if (s.hung) break;

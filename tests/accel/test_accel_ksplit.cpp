@@ -3,45 +3,16 @@
  * with the layer's own flags), must give the reference's outputs of the whole layer bit for
  * bit; the partial sums' DRAM traffic is counted; bad flag combinations end in ERR_BAD_DESC
  * and a partial-sum area larger than the output buffer in ERR_BUF_OVERFLOW. */
-#include "accel_test.h"
+#include "layer_test.h"
 
 #include <cstring>
 
 using namespace hq::accel;
 using hqt::Bench;
 using hqt::LayerSpec;
+using namespace hqt::layer_map;
 
 namespace {
-
-constexpr uint32_t DESC = 0x80000000, PARAMS = 0x80010000, WEIGHTS = 0x80100000, IN = 0x80400000,
-                   OUT = 0x80800000, CHUNK = 0x40000; /* weights / inputs of chunk j at + j*CHUNK */
-
-/* The layer restricted to input channels [c0, c1) (dense: inputs = columns). */
-void sub_layer(const hq_layer &L, int c0, int c1, hq_layer *S) {
-    *S = L;
-    S->in.c = c1 - c0;
-    S->cols = L.kind == HQ_LAYER_CONV ? L.k * L.k * S->in.c : S->in.c * S->in.h * S->in.w;
-    S->q = hq_qlayer_alloc(S, L.q->lo_bits, L.q->hi_bits);
-    const int taps = L.kind == HQ_LAYER_CONV ? L.k * L.k : 1;
-    for (int r = 0; r < L.rows; r++) {
-        for (int t = 0; t < taps; t++)
-            for (int c = c0; c < c1; c++) {
-                const size_t from = (size_t)r * L.cols + (size_t)t * L.in.c + c;
-                const size_t to = (size_t)r * S->cols + (size_t)t * S->in.c + (c - c0);
-                S->q->w[to] = L.q->w[from];
-                if (L.q->is_hi) S->q->is_hi[to] = L.q->is_hi[from];
-            }
-        if (L.q->lo_shift) S->q->lo_shift[r] = L.q->lo_shift[r];
-        S->q->w_scale[r] = L.q->w_scale[r];
-        S->q->bias[r] = L.q->bias[r];
-        S->q->rq_mult[r] = L.q->rq_mult[r];
-        S->q->rq_shift[r] = L.q->rq_shift[r];
-    }
-}
-
-uint32_t code(uint32_t st) {
-    return (st >> HQ_ACCEL_STATUS_ERR_SHIFT) & HQ_ACCEL_STATUS_ERR_MASK;
-}
 
 /* Runs L cut at the channel boundaries `cuts` (c0 = 0 < ... < in_c) on batch images and
  * compares with the reference of the whole layer. */
@@ -58,7 +29,7 @@ void split_run(Bench &b, std::mt19937 &rng, const LayerSpec &s, std::vector<int>
     std::vector<hq_accel_desc> descs;
     for (unsigned j = 0; j < n; j++) {
         hq_layer S;
-        sub_layer(L, cuts[j], cuts[j + 1], &S);
+        hqt::sub_layer(L, cuts[j], cuts[j + 1], &S);
         std::vector<uint8_t> img = hqt::pack_layer(S, s);
         const uint32_t w = WEIGHTS + j * CHUNK;
         std::memcpy(b.at(w), img.data(), img.size());
@@ -140,11 +111,8 @@ void split_run(Bench &b, std::mt19937 &rng, const LayerSpec &s, std::vector<int>
               "%s chunk %u: cycle breakdown does not add up", what, j);
     }
     /* Bad combinations on the first and last chunks. */
-    auto expect = [&](hq_accel_desc d, unsigned want_code, const char *why) {
-        hqt::put_desc(b, DESC, d);
-        const uint32_t got = b.run(DESC, 1);
-        CHECK((got & HQ_ACCEL_STATUS_ERROR) && code(got) == want_code,
-              "%s: %s: STATUS 0x%x, want error %u", what, why, got, want_code);
+    auto expect = [&](const hq_accel_desc &d, unsigned want_code, const char *why) {
+        hqt::expect(b, d, want_code, std::string(what) + ": " + why);
     };
     hq_accel_desc e = descs.front();
     e.flags |= HQ_ACCEL_FLAG_RELU;
@@ -190,20 +158,14 @@ void maxpool_refuses_psum(Bench &b) {
     d.batch = 1;
     d.in_addr = IN;
     d.out_addr = OUT;
-    hqt::put_desc(b, DESC, d);
-    const uint32_t st = b.run(DESC, 1);
-    CHECK((st & HQ_ACCEL_STATUS_ERROR) && code(st) == HQ_ACCEL_ERR_BAD_DESC,
-          "maxpool with PSUM_IN: STATUS 0x%x", st);
+    hqt::expect(b, d, HQ_ACCEL_ERR_BAD_DESC, "maxpool with PSUM_IN");
 }
 
 } // namespace
 
 int sc_main(int argc, char **argv) {
-    Arch arch = Arch::LaneGroup;
-    if (argc > 1 && !parse_arch(argv[1], &arch)) {
-        std::fprintf(stderr, "usage: %s [uniform8|split|lanegroup]\n", argv[0]);
-        return 2;
-    }
+    Arch arch;
+    if (!hqt::arch_arg(argc, argv, &arch)) return 2;
     AccelConfig cfg;
     cfg.arch = arch;
     Bench b("bench", cfg);

@@ -2,7 +2,7 @@
  * PE array -> output unit -> DMA) against the integer reference, for every array and the
  * layouts it takes; the uniform8 compute cycles against the analytical count with DRAM
  * unconstrained; the cycle breakdown; the decoded-weight cache; and the error paths. */
-#include "accel_test.h"
+#include "layer_test.h"
 
 #include <cstring>
 #include <sys/resource.h>
@@ -10,11 +10,9 @@
 using namespace hq::accel;
 using hqt::Bench;
 using hqt::LayerSpec;
+using namespace hqt::layer_map;
 
 namespace {
-
-constexpr uint32_t DESC = 0x80000000, PARAMS = 0x80010000, WEIGHTS = 0x80100000, IN = 0x80400000,
-                   OUT = 0x80800000;
 
 struct Prepared {
     hq_layer L;
@@ -259,9 +257,6 @@ void cache(Bench &b, std::mt19937 &rng) {
 
 void errors(Bench &b, std::mt19937 &rng) {
     const Arch arch = b.accel.config().arch;
-    auto code = [&](uint32_t st) {
-        return (st >> HQ_ACCEL_STATUS_ERR_SHIFT) & HQ_ACCEL_STATUS_ERR_MASK;
-    };
     LayerSpec s;
     s.in_c = 64;
     s.out_c = 16;
@@ -272,7 +267,7 @@ void errors(Bench &b, std::mt19937 &rng) {
     auto expect = [&](const hq_accel_desc &bad, unsigned want, const char *what) {
         hqt::put_desc(b, DESC, bad);
         uint32_t st = b.run(DESC, 1);
-        CHECK((st & HQ_ACCEL_STATUS_ERROR) && code(st) == want && b.irq.read(),
+        CHECK((st & HQ_ACCEL_STATUS_ERROR) && hqt::err_code(st) == want && b.irq.read(),
               "%s: STATUS 0x%x, want error %u", what, st, want);
     };
     hq_accel_desc e = d;
@@ -326,7 +321,7 @@ void errors(Bench &b, std::mt19937 &rng) {
     e.op = 9;
     hqt::put_desc(b, DESC + 64, e);
     uint32_t st = b.run(DESC, 2);
-    CHECK(code(st) == HQ_ACCEL_ERR_BAD_DESC && b.rd(HQ_ACCEL_REG_ERR_DESC) == 1,
+    CHECK(hqt::err_code(st) == HQ_ACCEL_ERR_BAD_DESC && b.rd(HQ_ACCEL_REG_ERR_DESC) == 1,
           "second descriptor: STATUS 0x%x ERR_DESC %u", st, b.rd(HQ_ACCEL_REG_ERR_DESC));
     hqt::put_desc(b, DESC, d);
     CHECK(b.run(DESC, 1) == HQ_ACCEL_STATUS_DONE, "recovers after errors");
@@ -336,11 +331,8 @@ void errors(Bench &b, std::mt19937 &rng) {
 } // namespace
 
 int sc_main(int argc, char **argv) {
-    Arch arch = Arch::LaneGroup;
-    if (argc > 1 && !parse_arch(argv[1], &arch)) {
-        std::fprintf(stderr, "usage: %s [uniform8|split|lanegroup]\n", argv[0]);
-        return 2;
-    }
+    Arch arch;
+    if (!hqt::arch_arg(argc, argv, &arch)) return 2;
     AccelConfig cfg;
     cfg.arch = arch;
     cfg.dec_weights_per_cycle.fill(1e3);

@@ -5,7 +5,7 @@
  * C reference (hq_ref_run_layer of a model in which the layer under test reads an int8 or
  * uint8 tensor), whole and cut into K chunks, on every layout the array takes; the timing is
  * the unsigned layer's; each flag combination of the regmap is checked at its boundary. */
-#include "accel_test.h"
+#include "layer_test.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -13,16 +13,11 @@
 
 using namespace hq::accel;
 using hqt::Bench;
+using hqt::expect;
 using hqt::LayerSpec;
+using namespace hqt::layer_map;
 
 namespace {
-
-constexpr uint32_t DESC = 0x80000000, PARAMS = 0x80010000, WEIGHTS = 0x80100000, IN = 0x80400000,
-                   OUT = 0x80800000, CHUNK = 0x40000; /* weights / inputs of chunk j at + j*CHUNK */
-
-uint32_t code(uint32_t st) {
-    return (st >> HQ_ACCEL_STATUS_ERR_SHIFT) & HQ_ACCEL_STATUS_ERR_MASK;
-}
 
 /* What the layer under test reads and writes. */
 struct Mode {
@@ -146,22 +141,8 @@ LayerStats signed_run(Bench &b, std::mt19937 &rng, LayerSpec s, const Mode &md,
     const unsigned n = (unsigned)cuts.size() - 1;
     std::vector<hq_accel_desc> descs;
     for (unsigned j = 0; j < n; j++) {
-        hq_layer S = L; /* the chunk: input channels [cuts[j], cuts[j+1]) */
-        S.in.c = cuts[j + 1] - cuts[j];
-        S.cols = L.kind == HQ_LAYER_CONV ? L.k * L.k * S.in.c : S.in.c * S.in.h * S.in.w;
-        S.q = hq_qlayer_alloc(&S, L.q->lo_bits, L.q->hi_bits);
-        const int taps = L.kind == HQ_LAYER_CONV ? L.k * L.k : 1;
-        for (int r = 0; r < L.rows; r++) {
-            for (int t = 0; t < taps; t++)
-                for (int c = cuts[j]; c < cuts[j + 1]; c++) {
-                    const size_t from = (size_t)r * L.cols + (size_t)t * L.in.c + c;
-                    const size_t to = (size_t)r * S.cols + (size_t)t * S.in.c + (c - cuts[j]);
-                    S.q->w[to] = L.q->w[from];
-                    if (L.q->is_hi) S.q->is_hi[to] = L.q->is_hi[from];
-                }
-            if (L.q->lo_shift) S.q->lo_shift[r] = L.q->lo_shift[r];
-            S.q->w_scale[r] = L.q->w_scale[r];
-        }
+        hq_layer S; /* the chunk: input channels [cuts[j], cuts[j+1]) */
+        hqt::sub_layer(L, cuts[j], cuts[j + 1], &S);
         /* a chunk's block of M may join two half blocks of the layer: twice the slots */
         LayerSpec ps = s;
         if (n > 1) ps.n = std::min(2 * s.n, s.m);
@@ -182,7 +163,7 @@ LayerStats signed_run(Bench &b, std::mt19937 &rng, LayerSpec s, const Mode &md,
         set_flags(&d, md, q6);
         descs.push_back(d);
         hqt::put_desc(b, DESC + 64 * j, d);
-        hq_qlayer_free(S.q);
+        hqt::free_layer(&S);
     }
     const size_t layers_before = b.accel.layers().size();
     const uint32_t st = b.run(DESC, n);
@@ -216,18 +197,6 @@ LayerStats signed_run(Bench &b, std::mt19937 &rng, LayerSpec s, const Mode &md,
     }
     hqt::free_layer(&L);
     return total;
-}
-
-/* Runs one descriptor and checks its error code (0: done). */
-void expect(Bench &b, const hq_accel_desc &d, unsigned want, const char *why) {
-    hqt::put_desc(b, DESC, d);
-    const uint32_t st = b.run(DESC, 1);
-    if (want == HQ_ACCEL_ERR_NONE)
-        CHECK(st == HQ_ACCEL_STATUS_DONE, "%s: STATUS 0x%x (%s), want done", why, st,
-              b.accel.errors().empty() ? "" : b.accel.errors().back().c_str());
-    else
-        CHECK((st & HQ_ACCEL_STATUS_ERROR) && code(st) == want, "%s: STATUS 0x%x, want error %u",
-              why, st, want);
 }
 
 /* The flag combinations of the regmap at their boundaries. */
@@ -323,11 +292,8 @@ void descriptor_checks(Bench &b, std::mt19937 &rng, const LayerSpec &s0) {
 } // namespace
 
 int sc_main(int argc, char **argv) {
-    Arch arch = Arch::LaneGroup;
-    if (argc > 1 && !parse_arch(argv[1], &arch)) {
-        std::fprintf(stderr, "usage: %s [uniform8|split|lanegroup]\n", argv[0]);
-        return 2;
-    }
+    Arch arch;
+    if (!hqt::arch_arg(argc, argv, &arch)) return 2;
     AccelConfig cfg;
     cfg.arch = arch;
     Bench b("bench", cfg);
