@@ -540,33 +540,36 @@ HQ_INLINE void DramTiming::commit(const Plan &pl, const Pending &r, uint64_t *co
 }
 
 template <class First, class Write>
-void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t start,
-                     std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
-    size_t next = 0;    /* request */
-    uint64_t t = start; /* when the requester can hand over the next request */
+uint64_t DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t start,
+                         std::vector<uint64_t> *sent, std::vector<uint64_t> *done) {
+    size_t next = 0;       /* request */
+    uint64_t t = start;    /* when the requester can hand over the next request */
+    uint64_t last = start; /* the latest completion */
     for (unsigned ch = 0; ch < p_.channels; ch++)
         for (unsigned g = 0; g < p_.bank_groups; g++)
             update_gates(ch, g);
     Burst b = {};
-    bool have = false;          /* b: the first burst of request `next` */
+    uint64_t addr = 0;          /* first(next) */
+    bool have = false;          /* b, addr: the first burst of request `next` */
     unsigned wait = UINT32_MAX; /* the bank whose full buffer holds request `next` back */
     for (;;) {
         while (next < n) { /* a request's bursts enter together */
-            if (!have) b = make_burst(first(next), uint32_t(next), write(next));
+            if (!have) {
+                addr = first(next);
+                b = make_burst(addr, uint32_t(next), write(next));
+            }
             have = true;
             if (queue_full(b, per)) {
                 wait = admission_bank(b);
                 break;
             }
-            const uint64_t n0 = first(next) >> burst_bits_;
+            const uint64_t n0 = addr >> burst_bits_;
             if (per == 1 || (n0 >> entry_bits_) == ((n0 + per - 1) >> entry_bits_)) {
                 enqueue(t, b, per); /* one entry: the bursts share bank and row */
             } else {
                 enqueue(t, b, 1);
                 for (unsigned k = 1; k < per; k++)
-                    enqueue(t,
-                            make_burst(first(next) + k * p_.burst_bytes(), uint32_t(next), b.write),
-                            1);
+                    enqueue(t, make_burst(addr + k * p_.burst_bytes(), uint32_t(next), b.write), 1);
             }
             if (sent && next + 1 < n) (*sent)[next + 1] = t;
             next++;
@@ -580,8 +583,9 @@ void DramTiming::run(size_t n, unsigned per, First first, Write write, uint64_t 
             if (rest_known_)
                 finish_rest(&col, &d, &tag, &id);
             else if (!issue(&col, &d, &tag, &id))
-                return;
+                return last;
             (*done)[tag] = std::max((*done)[tag], d);
+            last = std::max(last, d);
             if (next == n) continue;
             t = std::max(t, col); /* blocked on a full queue: room frees at this command */
             if (id == wait) break;
@@ -753,10 +757,9 @@ uint64_t DramTiming::access_queued(uint64_t now, uint64_t addr, uint64_t len, bo
     const size_t n = (addr + len - base + bb - 1) / bb; /* each burst its own request */
     std::vector<uint64_t> &done = scratch_done_;
     done.assign(n, now);
-    run(
+    const uint64_t last = run(
         n, 1, [&](size_t i) { return base + i * bb; }, [write](size_t) { return write; }, now,
         nullptr, &done);
-    const uint64_t last = *std::max_element(done.begin(), done.end());
     count(now, last, len, write);
     return last;
 }
@@ -770,23 +773,21 @@ void DramTiming::run_back_to_back(const std::vector<Request> &reqs, uint64_t len
                                     std::to_string(p_.queue_depth));
     done->assign(reqs.size(), start);
     sent->assign(reqs.size(), start);
-    if (!reqs.empty()) count(start, start, 0, false);
+    if (reqs.empty()) return;
+    count(start, start, 0, false);
+    const uint64_t read_bursts = stats_.read_bursts;
     const bool pow2 = (bb & (bb - 1)) == 0;
-    run(
+    const Request *r = reqs.data();
+    const uint64_t last = run(
         reqs.size(), unsigned(per),
-        [&](size_t i) { return pow2 ? reqs[i].addr & ~(bb - 1) : reqs[i].addr / bb * bb; },
-        [&](size_t i) { return reqs[i].write; }, start, sent, done);
-    /* count() of every request (the first one has set the span's start) */
-    uint64_t read = 0, first = stats_.first_cycle, last = stats_.last_cycle;
-    for (size_t i = 0; i < reqs.size(); i++) {
-        read += !reqs[i].write;
-        first = std::min(first, (*sent)[i]);
-        last = std::max(last, (*done)[i]);
-    }
+        [r, pow2, bb](size_t i) { return pow2 ? r[i].addr & ~(bb - 1) : r[i].addr / bb * bb; },
+        [r](size_t i) { return r[i].write; }, start, sent, done);
+    /* count() of every request: each read is `per` read bursts; every request is sent at or
+     * after `start`, where the first one has set the span's start */
+    const uint64_t read = (stats_.read_bursts - read_bursts) / per;
     stats_.bytes_read += read * len;
     stats_.bytes_written += (reqs.size() - read) * len;
-    stats_.first_cycle = first;
-    stats_.last_cycle = last;
+    stats_.last_cycle = std::max(stats_.last_cycle, last);
 }
 
 double DramTiming::achieved_bytes_per_s() const {

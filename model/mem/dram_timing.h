@@ -175,10 +175,11 @@ class DramTiming {
     void close_bank(Channel &c, Bank &b, uint64_t pre);
     /* Enqueues the bursts of requests [0, n) as room frees up, from cycle `start`: request i
      * is `per` bursts from burst address first(i) (tag i), write(i). done[i] = completion;
-     * sent[i] (if given) = when request i - 1 was admitted (start for the first). */
+     * sent[i] (if given) = when request i - 1 was admitted (start for the first). Returns the
+     * latest completion (start if none). */
     template <class First, class Write>
-    void run(size_t n, unsigned per, First first, Write write, uint64_t start,
-             std::vector<uint64_t> *sent, std::vector<uint64_t> *done);
+    uint64_t run(size_t n, unsigned per, First first, Write write, uint64_t start,
+                 std::vector<uint64_t> *sent, std::vector<uint64_t> *done);
     uint64_t run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write);
     void hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col);
     void count(uint64_t now, uint64_t done, uint64_t len, bool write);
