@@ -108,10 +108,15 @@ module hq_block_decoder #(
     reg  [31:0] hb;                        // beat id of the window's head
 
     // ---- the window: WB beats of codes, per group its slots, values and markers ----
-    reg  [LANES*CL-1:0] wcode [0:WB-1];
-    reg  [MT*HI-1:0]    wslot [0:WB*NG-1];
-    reg  [KW-1:0]       wcnt  [0:WB*NG-1]; // markers of the group
-    reg  [KW-1:0]       wfil  [0:WB*NG-1]; // values placed
+    // (flat vectors written at constant indices and read through muxes: Yosys maps arrays
+    // written at variable indices to multi-port memories it did not finish in 15 minutes)
+    localparam CW = LANES * CL;            // codes of a window beat
+    localparam SW = MT * HI;               // slots of a group
+    localparam NE = WB * NG;               // groups of the window
+    reg  [WB*CW-1:0]    wcode;
+    reg  [NE*SW-1:0]    wslot;
+    reg  [NE*KW-1:0]    wcnt;              // markers of the group
+    reg  [NE*KW-1:0]    wfil;              // values placed
     reg  [WB-1:0]       wlast;             // the row's last beat
 
     // ---- one take ----
@@ -225,8 +230,10 @@ module hq_block_decoder #(
     reg           dfound, dup;
     reg  [LANES*CL-1:0] ecode;
     reg  [MT-1:0] gmk;
+    reg  [NE-1:0] open;                    // groups with fewer values than markers
+    reg  [2*NE-1:0] open2;
     integer e, g, l;
-    integer hbi;
+    integer hbi, oq;
     always @* begin
         hbi = {{(32-EW){1'b0}}, hb[EW-1:0]};
         di = 0;
@@ -237,19 +244,23 @@ module hq_block_decoder #(
         dup = 1'b0;
         ecode = {(LANES*CL){1'b0}};
         gmk = {MT{1'b0}};
+        oq = 0;
+        for (e = 0; e < NE; e = e + 1) open[e] = wfil[e*KW +: KW] < wcnt[e*KW +: KW];
+        // from the head on: the groups rotated so that the head's first is bit 0
+        open2 = {open, open} >> (hbi * NG);
         if (lo >= 3'd2) begin
-            for (e = WB - 1; e >= 0; e = e - 1)
-                for (g = NG - 1; g >= 0; g = g - 1)
-                    if (wfil[((hbi + e) % WB) * NG + g] < wcnt[((hbi + e) % WB) * NG + g]) begin
-                        de = (hbi + e) % WB;
-                        dg = g;
-                        dfound = 1'b1;
-                    end
-            drank = wfil[de * NG + dg];
+            for (e = NE - 1; e >= 0; e = e - 1)
+                if (open2[e]) begin
+                    oq = e;
+                    dfound = 1'b1;
+                end
+            de = (hbi + oq / NG) % WB;
+            dg = oq % NG;
+            drank = wfil[(de * NG + dg) * KW +: KW];
         end else begin
             de = {{(32-EW){1'b0}}, pid[EW-1:0]};
             dg = {{(32-LW+GW){1'b0}}, pcol[LW-1:GW]};
-            ecode = wcode[de];
+            ecode = wcode[de * CW +: CW];
             for (l = 0; l < MT; l = l + 1)
                 gmk[l] = ecode[(dg * MT + l) * CL +: CL] == MARK;
             dup = gmk[pcol[GW-1:0]];
@@ -267,8 +278,8 @@ module hq_block_decoder #(
     always @* begin
         out_data = {`PE_WBEAT(0, LANES, CL, HI, MT, MT){1'b0}};
         for (g = 0; g < NG; g = g + 1) begin
-            out_data[g*BBW*8 +: MT*CL] = wcode[hd][g*MT*CL +: MT*CL];
-            out_data[g*BBW*8 + MT*CL +: MT*HI] = wslot[hd*NG + g];
+            out_data[g*BBW*8 +: MT*CL] = wcode[hd*CW + g*MT*CL +: MT*CL];
+            out_data[g*BBW*8 + MT*CL +: MT*HI] = wslot[(hd*NG + g)*SW +: SW];
         end
     end
     wire fire_o = out_valid && out_ready;
@@ -309,14 +320,17 @@ module hq_block_decoder #(
     reg  [MT*HI-1:0] ins;                  // the group's slots with the value inserted
     reg  [HI-1:0]    hvv;
     integer k;
+    reg  [MT*HI-1:0] dslot;                // the group's slots
     always @* begin
-        ins = wslot[di];
+        dslot = wslot[di*SW +: SW];
+        ins = dslot;
         hvv = hv[HI-1:0];
         for (k = MT - 1; k >= 0; k = k - 1)
-            if (k > {{(32-KW){1'b0}}, drank}) ins[k*HI +: HI] = wslot[di][(k-1)*HI +: HI];
+            if (k > {{(32-KW){1'b0}}, drank}) ins[k*HI +: HI] = dslot[(k-1)*HI +: HI];
             else if (k == {{(32-KW){1'b0}}, drank}) ins[k*HI +: HI] = hvv;
     end
     wire place = t_ok && used && dfound && !err && !dup;
+    wire [EW-1:0] lastb = rb[EW-1:0] + nbeats[EW-1:0] - 1'b1;   // the row's last beat's entry
 
     always @(posedge clk) begin
         if (clear) begin
@@ -333,24 +347,24 @@ module hq_block_decoder #(
             hb       <= 32'd0;
             bad      <= 1'b0;
             wlast    <= {WB{1'b0}};
-            for (e = 0; e < WB; e = e + 1) wcode[e] <= {(LANES*CL){1'b0}};
-            for (e = 0; e < WB * NG; e = e + 1) begin
-                wslot[e] <= {(MT*HI){1'b0}};
-                wcnt[e]  <= {KW{1'b0}};
-                wfil[e]  <= {KW{1'b0}};
-            end
+            wcode    <= {(WB*CW){1'b0}};
+            wslot    <= {(NE*SW){1'b0}};
+            wcnt     <= {(NE*KW){1'b0}};
+            wfil     <= {(NE*KW){1'b0}};
         end else begin
             buffer <= (t_ok ? buffer >> tb : buffer) |
                       (fire_i ? {{(CAP-IBITS){1'b0}}, word} << left : {CAP{1'b0}});
             fill   <= left + (fire_i ? {{(FW-$clog2(IB)-4){1'b0}}, in_n, 3'b000} : {FW{1'b0}});
+            // (writes in this order: a later one to the same entry wins, as before)
             if (fire_o) begin
-                wcode[hd] <= {(LANES*CL){1'b0}};
-                wlast[hd] <= 1'b0;
-                for (g = 0; g < NG; g = g + 1) begin
-                    wslot[hd*NG + g] <= {(MT*HI){1'b0}};
-                    wcnt[hd*NG + g]  <= {KW{1'b0}};
-                    wfil[hd*NG + g]  <= {KW{1'b0}};
-                end
+                for (e = 0; e < WB; e = e + 1)
+                    if ({{(32-EW){1'b0}}, hd} == e) begin
+                        wcode[e*CW +: CW] <= {CW{1'b0}};
+                        wlast[e] <= 1'b0;
+                        wslot[e*NG*SW +: NG*SW] <= {(NG*SW){1'b0}};
+                        wcnt[e*NG*KW +: NG*KW]  <= {(NG*KW){1'b0}};
+                        wfil[e*NG*KW +: NG*KW]  <= {(NG*KW){1'b0}};
+                    end
                 hb <= hb + 32'd1;
             end
             if (t_ok) begin
@@ -358,25 +372,31 @@ module hq_block_decoder #(
                 if (!in_slots) begin
                     // codes: into their lanes, markers counted per group and block (codes
                     // past K write nothing: their beat id may be an entry being emitted)
-                    if (in_k) begin
-                        wcode[wid[EW-1:0]] <= (wcode[wid[EW-1:0]] & ~cmask) | (rot & cmask);
-                        for (g = 0; g < NG; g = g + 1)
-                            wcnt[wid[EW-1:0]*NG + g] <= wcnt[wid[EW-1:0]*NG + g] + gadd[g];
-                    end
+                    if (in_k)
+                        for (e = 0; e < WB; e = e + 1)
+                            if ({{(32-EW){1'b0}}, wid[EW-1:0]} == e) begin
+                                wcode[e*CW +: CW] <= (wcode[e*CW +: CW] & ~cmask) | (rot & cmask);
+                                for (g = 0; g < NG; g = g + 1)
+                                    wcnt[(e*NG + g)*KW +: KW] <= wcnt[(e*NG + g)*KW +: KW] + gadd[g];
+                            end
                     marks <= marks + tmarks;
                     if (lo >= 3'd2 && marks + tmarks > {1'b0, bn}) bad <= 1'b1;
                     j   <= j + n;
                     col <= col + {8'd0, n};
                     if (n == codes_left && bn != 8'd0) in_slots <= 1'b1;
                 end else s <= s + n;
-                if (place) begin
-                    wslot[di] <= ins;
-                    wfil[di]  <= wfil[di] + 1'b1;
-                    if (lo == 3'd1) begin
-                        wcode[de][pcol[LW-1:0]*CL +: CL] <= MARK;
-                        wcnt[di] <= wcnt[di] + 1'b1;
-                    end
-                end
+                if (place)
+                    for (e = 0; e < NE; e = e + 1)
+                        if (di == e) begin
+                            wslot[e*SW +: SW] <= ins;
+                            wfil[e*KW +: KW]  <= wfil[e*KW +: KW] + 1'b1;
+                            if (lo == 3'd1) begin
+                                for (l = 0; l < LANES; l = l + 1)
+                                    if ({{(32-LW){1'b0}}, pcol[LW-1:0]} == l)
+                                        wcode[(e / NG * LANES + l)*CL +: CL] <= MARK;
+                                wcnt[e*KW +: KW] <= wcnt[e*KW +: KW] + 1'b1;
+                            end
+                        end
                 if (blk_end) begin
                     in_slots <= 1'b0;
                     j        <= 8'd0;
@@ -385,7 +405,8 @@ module hq_block_decoder #(
                     if (row_end) begin
                         rb   <= rb + {16'd0, nbeats};
                         fin  <= rb + {16'd0, nbeats};
-                        wlast[rb[EW-1:0] + nbeats[EW-1:0] - 1'b1] <= 1'b1;
+                        for (e = 0; e < WB; e = e + 1)
+                            if ({{(32-EW){1'b0}}, lastb} == e) wlast[e] <= 1'b1;
                         bcol <= 16'd0;
                         col  <= 16'd0;
                     end else begin
