@@ -132,6 +132,13 @@ module hq_block_decoder #(
     reg         blk_end;                   // the take ends the block
     reg         t_ok;                      // the take can go
     reg         used;                      // a used slot is taken (the last field)
+    reg         fold;                      // lo >= 2: a block without markers ends with the
+                                           // take of its last codes and its (zero) slots,
+    reg         fold1;                     // ... or with one marker, in this take, and its
+                                           // value in slot 0 (the others zero)
+    reg  [TW-1:0] fsl;                     // the block's slots, fold or fold1
+    reg  [15:0] nh;                        // bits of the block's slots (lo >= 2)
+    reg  [CAP-1:0] after;                  // the buffer past the take's codes
     reg  [15:0] m16;
     reg  [7:0]  hv;                        // the used slot's value, sign-extended to 8 bits
     reg  [7:0]  pos;                       // lo = 1: its position
@@ -145,6 +152,11 @@ module hq_block_decoder #(
         n = 8'd0;
         tb = 8'd0;
         blk_end = 1'b0;
+        fold = 1'b0;
+        fold1 = 1'b0;
+        fsl = {TW{1'b0}};
+        nh = {8'd0, bn} * {12'd0, hi};
+        after = {CAP{1'b0}};
         used = 1'b0;
         err = 1'b0;
         hv = 8'd0;
@@ -182,6 +194,20 @@ module hq_block_decoder #(
                     batch[i*CL +: CL] = c4;
                     bmk[i] = c4 == MARK;
                 end
+            end
+            after = buffer >> tb;
+            fsl = after[TW-1:0] & ~({TW{1'b1}} << nh);
+            hv = (hi == 4'd4) ? {{4{after[3]}}, after[3:0]} : after[7:0];
+            fold = lo >= 3'd2 && bn != 8'd0 && n == codes_left && marks == 9'd0 &&
+                   {8'd0, tb} + nh <= TW &&
+                   ((bmk == {LANES{1'b0}} && fsl == {TW{1'b0}}) ||
+                    (bmk != {LANES{1'b0}} && (bmk & (bmk - 1'b1)) == {LANES{1'b0}} &&
+                     (fsl >> hi) == {TW{1'b0}} && hv != 8'd0 &&
+                     hv != ((hi == 4'd4) ? 8'hF8 : 8'h80)));
+            fold1 = fold && bmk != {LANES{1'b0}};
+            if (fold) begin
+                tb = tb + nh[7:0];
+                blk_end = 1'b1;
             end
         end else if (lo >= 3'd2) begin
             if ({1'b0, s} < marks) begin
@@ -330,6 +356,16 @@ module hq_block_decoder #(
             else if (k == {{(32-KW){1'b0}}, drank}) ins[k*HI +: HI] = hvv;
     end
     wire place = t_ok && used && dfound && !err && !dup;
+    // fold1: the value goes to the marker's group, after the group's values (every earlier
+    // marker of the group has its value: the blocks are decoded in order)
+    integer       f1e;                     // the group's index in the window
+    reg  [KW-1:0] f1rank;
+    always @* begin
+        f1e = 0;
+        for (l = 0; l < LANES; l = l + 1)
+            if (mrot[l]) f1e = {{(32-EW){1'b0}}, wid[EW-1:0]} * NG + l / MT;
+        f1rank = wcnt[f1e*KW +: KW];
+    end
     wire [EW-1:0] lastb = rb[EW-1:0] + nbeats[EW-1:0] - 1'b1;   // the row's last beat's entry
 
     always @(posedge clk) begin
@@ -379,6 +415,14 @@ module hq_block_decoder #(
                                 for (g = 0; g < NG; g = g + 1)
                                     wcnt[(e*NG + g)*KW +: KW] <= wcnt[(e*NG + g)*KW +: KW] + gadd[g];
                             end
+                    if (fold1)
+                        for (e = 0; e < NE; e = e + 1)
+                            if (f1e == e) begin
+                                for (k = 0; k < MT; k = k + 1)
+                                    if ({{(32-KW){1'b0}}, f1rank} == k)
+                                        wslot[e*SW + k*HI +: HI] <= hv[HI-1:0];
+                                wfil[e*KW +: KW] <= wfil[e*KW +: KW] + 1'b1;
+                            end
                     marks <= marks + tmarks;
                     if (lo >= 3'd2 && marks + tmarks > {1'b0, bn}) bad <= 1'b1;
                     j   <= j + n;
@@ -419,6 +463,6 @@ module hq_block_decoder #(
         end
     end
     wire unused = ^{rot2[2*LANES*CL-1:LANES*CL], mk2[2*LANES-1:LANES], en2[2*LANES-1:LANES],
-                    pid[31:EW], m16[15:8], tb32[31:FW], blk_endcol[31:16], bbits[15:3], di};
+                    pid[31:EW], m16[15:8], tb32[31:FW], after[CAP-1:TW], blk_endcol[31:16], bbits[15:3], di};
 endmodule
 `default_nettype wire
