@@ -147,7 +147,9 @@ module hq_block_decoder #(
     reg         err;
     reg  [7:0]  f;
     reg  [CL-1:0] c4;
-    integer i, si;
+    integer i, si, soff;
+    reg  [7:0]  n0;                        // lo = 1: slots the take may hold
+    reg         hit;                       // ... a used one among them
     always @* begin
         n = 8'd0;
         tb = 8'd0;
@@ -167,6 +169,9 @@ module hq_block_decoder #(
         c4 = {CL{1'b0}};
         m16 = 16'd0;
         si = 0;
+        soff = 0;
+        n0 = 8'd0;
+        hit = 1'b0;
         if (!in_slots) begin
             m16 = {8'd0, (codes_left < cpc) ? codes_left : cpc};
             if (in_k) begin
@@ -226,14 +231,24 @@ module hq_block_decoder #(
             tb = n * {3'd0, sw};
             blk_end = n == slots_left;
         end else begin
-            // lo = 1: the slots up to the first used one
-            n = (slots_left < spc) ? slots_left : spc;
-            for (i = TW / 5; i >= 0; i = i - 1)
-                if (i < n && (buffer[i*sw + {28'd0, pb} +: 8] & ((hi == 4'd4) ? 8'h0F : 8'hFF)) != 8'd0)
-                    n = i[7:0] + 8'd1;
-            tb = n * {3'd0, sw};
+            // lo = 1: the slots up to the first used one (slot offsets summed, not multiplied:
+            // synth_ecp5's `share` ran out of 10 GiB on a multiplier per slot)
+            n0 = (slots_left < spc) ? slots_left : spc;
+            n = n0;
+            hit = 1'b0;
+            soff = 0;
+            for (i = 0; i <= TW / 5; i = i + 1) begin
+                if (i < n0 && !hit) begin
+                    si = soff;
+                    if ((buffer[soff + {28'd0, pb} +: 8] & ((hi == 4'd4) ? 8'h0F : 8'hFF)) != 8'd0) begin
+                        n = i[7:0] + 8'd1;
+                        hit = 1'b1;
+                    end
+                end
+                soff = soff + {27'd0, sw};
+            end
+            tb = si[7:0] + {3'd0, sw};
             blk_end = n == slots_left;
-            si = {24'd0, n - 8'd1} * {27'd0, sw};
             f = buffer[si + {28'd0, pb} +: 8];
             hv = (hi == 4'd4) ? {{4{f[3]}}, f[3:0]} : f;
             pos = buffer[si +: 8] & ~(8'hFF << pb);
