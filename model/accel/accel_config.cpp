@@ -91,8 +91,9 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     std::string keys = "comment";
     for (unsigned l = 0; l < kLayoutCount; l++)
         if (layout_rate_slot(l) == l) keys += std::string(", ") + find_layout_decoder(l)->rate_key;
+    keys += ", block_rule";
     for (auto it = dec.o.json().begin(); it != dec.o.json().end(); ++it) {
-        bool ok = it.key() == "comment";
+        bool ok = it.key() == "comment" || it.key() == "block_rule";
         for (unsigned l = 0; l < kLayoutCount; l++)
             ok = ok || it.key() == find_layout_decoder(l)->rate_key;
         if (!ok) dec.o.fail(it.key().c_str(), "unknown key (allowed: " + keys + ")");
@@ -100,6 +101,13 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     for (unsigned l = 0; l < kLayoutCount; l++)
         if (layout_rate_slot(l) == l)
             dec.num(find_layout_decoder(l)->rate_key, &cfg->dec_weights_per_cycle[l], 0.01, 4096);
+    const Keys br = dec.sub("block_rule");
+    br.o.allow_only({"comment", "take_bits", "gearbox_n", "gearbox_m", "gearbox_lo", "gearbox_hi"});
+    br.u("take_bits", &cfg->block_rule.take_bits, 0, 4096);
+    br.u("gearbox_n", &cfg->block_rule.gearbox_n, 0, 255);
+    br.u("gearbox_m", &cfg->block_rule.gearbox_m, 0, 255);
+    br.u("gearbox_lo", &cfg->block_rule.gearbox_lo, 0, 8);
+    br.u("gearbox_hi", &cfg->block_rule.gearbox_hi, 0, 8);
     const Keys out = top.sub("output");
     out.o.allow_only({"comment", "results_per_cycle"});
     out.u("results_per_cycle", &cfg->out_per_cycle, 1, 4096);

@@ -5,6 +5,7 @@
 #define HQ_ACCEL_CONFIG_H
 
 #include "hq_accel_regmap.h"
+#include "accel/block_rate.h"
 #include "accel/layout_registry.h"
 
 #include <array>
@@ -85,6 +86,8 @@ struct AccelConfig {
     /* Decompressor throughput in weights per cycle, per layout (LAYOUT_*). Layouts with one
      * rate key share the entry at layout_rate_slot(). */
     std::array<double, kLayoutCount> dec_weights_per_cycle{};
+    /* decompressor.block_rule: the RTL block decoder's rate per format (block_rate.h) */
+    BlockRule block_rule{};
     unsigned tile_rows() const { return pe_tiles * rows_per_tile; }
     /* Layouts the array accepts (bit n = LAYOUT n; array_registry.h). */
     uint32_t supported_layouts() const;

@@ -1,5 +1,6 @@
 #include "accel/layer_engine.h"
 
+#include "accel/block_rate.h"
 #include "accel/im2col.h"
 #include "accel/layout_registry.h"
 #include "accel/output_unit.h"
@@ -161,6 +162,16 @@ static WeightFormat format_of(const hq_accel_desc &D) {
 
 static uint64_t ceil_div(uint64_t a, uint64_t b) {
     return (a + b - 1) / b;
+}
+
+/* Decoder cycles of rows [r0, r0 + nr): the layout's rate, or the RTL block decoder's rule
+ * for the block formats it takes (block_rate.h). */
+static uint64_t decode_cycles(const AccelConfig &c, const hq_accel_desc &D,
+                              const PreparedWeights &w, unsigned r0, unsigned nr) {
+    const WeightFormat f = format_of(D);
+    if (c.block_rule.applies(f)) return block_decoder_cycles(c.block_rule, c.lanes, f, w, r0, nr);
+    return (uint64_t)std::ceil((double)nr * D.cols /
+                               c.dec_weights_per_cycle[layout_rate_slot(D.layout)]);
 }
 
 /* The functional copy of a weight image, read in 1 MiB pieces: the buffer grows only as far
@@ -396,7 +407,6 @@ bool LayerEngine::Run::schedule_row_tiles(const PreparedWeights &w, bool issue) 
     const hq_accel_desc &D = d.raw;
     st().row_tiles = row_tiles;
     st().beats = w.nbeats;
-    const double dec_rate = cfg().dec_weights_per_cycle[layout_rate_slot(D.layout)];
     const size_t n_loads = (size_t)row_tiles * passes;
     std::vector<uint64_t> compute_end(n_loads, 0);
     uint64_t load_end_prev = t, compute_end_prev = t;
@@ -418,7 +428,7 @@ bool LayerEngine::Run::schedule_row_tiles(const PreparedWeights &w, bool issue) 
             fetch_cycles[i] = fetch_end - load_start;
             st().weight_bytes += end - off;
         }
-        const uint64_t decode = (uint64_t)std::ceil((double)nr * D.cols / dec_rate);
+        const uint64_t decode = decode_cycles(cfg(), D, w, r0, nr);
         const uint64_t load_end = std::max(fetch_end, load_start + decode);
         const bool dram_bound = fetch_end - load_start >= decode;
         event(Unit::Weights, load_start, fetch_end);
@@ -702,10 +712,7 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
     const bool keep = w && (!store || (uint64_t)D.rows * w->nbeats <= store);
     const uint32_t head = D.lo_bits ? ((D.rows + 16u + 15u) & ~15u) : 16u;
     const uint32_t sec_off = std::min(head, D.weight_bytes), sec_len = D.weight_bytes - sec_off;
-    const uint64_t decode =
-        w ? (uint64_t)std::ceil((double)D.rows * D.cols /
-                                c.dec_weights_per_cycle[layout_rate_slot(D.layout)])
-          : 0;
+    const uint64_t decode = w ? decode_cycles(c, D, *w, 0, D.rows) : 0;
     /* the im2col unit's K-vector (conv) at its rate, plus its per-vector cycles */
     const double vec = conv ? D.cols / c.im2col_bytes_per_cycle + c.stream_vector_cycles : 0;
     const uint32_t out_img = d.psum_out() ? d.psum_bytes() : d.out_bytes;

@@ -108,10 +108,15 @@ module hq_block_decoder #(
     reg  [31:0] hb;                        // beat id of the window's head
 
     // ---- the window: WB beats of codes, per group its slots, values and markers ----
-    reg  [LANES*CL-1:0] wcode [0:WB-1];
-    reg  [MT*HI-1:0]    wslot [0:WB*NG-1];
-    reg  [KW-1:0]       wcnt  [0:WB*NG-1]; // markers of the group
-    reg  [KW-1:0]       wfil  [0:WB*NG-1]; // values placed
+    // (flat vectors written at constant indices and read through muxes: Yosys maps arrays
+    // written at variable indices to multi-port memories it did not finish in 15 minutes)
+    localparam CW = LANES * CL;            // codes of a window beat
+    localparam SW = MT * HI;               // slots of a group
+    localparam NE = WB * NG;               // groups of the window
+    reg  [WB*CW-1:0]    wcode;
+    reg  [NE*SW-1:0]    wslot;
+    reg  [NE*KW-1:0]    wcnt;              // markers of the group
+    reg  [NE*KW-1:0]    wfil;              // values placed
     reg  [WB-1:0]       wlast;             // the row's last beat
 
     // ---- one take ----
@@ -127,6 +132,13 @@ module hq_block_decoder #(
     reg         blk_end;                   // the take ends the block
     reg         t_ok;                      // the take can go
     reg         used;                      // a used slot is taken (the last field)
+    reg         fold;                      // lo >= 2: a block without markers ends with the
+                                           // take of its last codes and its (zero) slots,
+    reg         fold1;                     // ... or with one marker, in this take, and its
+                                           // value in slot 0 (the others zero)
+    reg  [TW-1:0] fsl;                     // the block's slots, fold or fold1
+    reg  [15:0] nh;                        // bits of the block's slots (lo >= 2)
+    reg  [CAP-1:0] after;                  // the buffer past the take's codes
     reg  [15:0] m16;
     reg  [7:0]  hv;                        // the used slot's value, sign-extended to 8 bits
     reg  [7:0]  pos;                       // lo = 1: its position
@@ -135,11 +147,18 @@ module hq_block_decoder #(
     reg         err;
     reg  [7:0]  f;
     reg  [CL-1:0] c4;
-    integer i, si;
+    integer i, si, soff;
+    reg  [7:0]  n0;                        // lo = 1: slots the take may hold
+    reg         hit;                       // ... a used one among them
     always @* begin
         n = 8'd0;
         tb = 8'd0;
         blk_end = 1'b0;
+        fold = 1'b0;
+        fold1 = 1'b0;
+        fsl = {TW{1'b0}};
+        nh = {8'd0, bn} * {12'd0, hi};
+        after = {CAP{1'b0}};
         used = 1'b0;
         err = 1'b0;
         hv = 8'd0;
@@ -150,6 +169,9 @@ module hq_block_decoder #(
         c4 = {CL{1'b0}};
         m16 = 16'd0;
         si = 0;
+        soff = 0;
+        n0 = 8'd0;
+        hit = 1'b0;
         if (!in_slots) begin
             m16 = {8'd0, (codes_left < cpc) ? codes_left : cpc};
             if (in_k) begin
@@ -178,6 +200,20 @@ module hq_block_decoder #(
                     bmk[i] = c4 == MARK;
                 end
             end
+            after = buffer >> tb;
+            fsl = after[TW-1:0] & ~({TW{1'b1}} << nh);
+            hv = (hi == 4'd4) ? {{4{after[3]}}, after[3:0]} : after[7:0];
+            fold = lo >= 3'd2 && bn != 8'd0 && n == codes_left && marks == 9'd0 &&
+                   {8'd0, tb} + nh <= TW &&
+                   ((bmk == {LANES{1'b0}} && fsl == {TW{1'b0}}) ||
+                    (bmk != {LANES{1'b0}} && (bmk & (bmk - 1'b1)) == {LANES{1'b0}} &&
+                     (fsl >> hi) == {TW{1'b0}} && hv != 8'd0 &&
+                     hv != ((hi == 4'd4) ? 8'hF8 : 8'h80)));
+            fold1 = fold && bmk != {LANES{1'b0}};
+            if (fold) begin
+                tb = tb + nh[7:0];
+                blk_end = 1'b1;
+            end
         end else if (lo >= 3'd2) begin
             if ({1'b0, s} < marks) begin
                 // a used slot: alone (its value has a destination to find)
@@ -195,14 +231,24 @@ module hq_block_decoder #(
             tb = n * {3'd0, sw};
             blk_end = n == slots_left;
         end else begin
-            // lo = 1: the slots up to the first used one
-            n = (slots_left < spc) ? slots_left : spc;
-            for (i = TW / 5; i >= 0; i = i - 1)
-                if (i < n && (buffer[i*sw + {28'd0, pb} +: 8] & ((hi == 4'd4) ? 8'h0F : 8'hFF)) != 8'd0)
-                    n = i[7:0] + 8'd1;
-            tb = n * {3'd0, sw};
+            // lo = 1: the slots up to the first used one (slot offsets summed, not multiplied:
+            // synth_ecp5's `share` ran out of 10 GiB on a multiplier per slot)
+            n0 = (slots_left < spc) ? slots_left : spc;
+            n = n0;
+            hit = 1'b0;
+            soff = 0;
+            for (i = 0; i <= TW / 5; i = i + 1) begin
+                if (i < n0 && !hit) begin
+                    si = soff;
+                    if ((buffer[soff + {28'd0, pb} +: 8] & ((hi == 4'd4) ? 8'h0F : 8'hFF)) != 8'd0) begin
+                        n = i[7:0] + 8'd1;
+                        hit = 1'b1;
+                    end
+                end
+                soff = soff + {27'd0, sw};
+            end
+            tb = si[7:0] + {3'd0, sw};
             blk_end = n == slots_left;
-            si = {24'd0, n - 8'd1} * {27'd0, sw};
             f = buffer[si + {28'd0, pb} +: 8];
             hv = (hi == 4'd4) ? {{4{f[3]}}, f[3:0]} : f;
             pos = buffer[si +: 8] & ~(8'hFF << pb);
@@ -225,8 +271,10 @@ module hq_block_decoder #(
     reg           dfound, dup;
     reg  [LANES*CL-1:0] ecode;
     reg  [MT-1:0] gmk;
+    reg  [NE-1:0] open;                    // groups with fewer values than markers
+    reg  [2*NE-1:0] open2;
     integer e, g, l;
-    integer hbi;
+    integer hbi, oq;
     always @* begin
         hbi = {{(32-EW){1'b0}}, hb[EW-1:0]};
         di = 0;
@@ -237,19 +285,23 @@ module hq_block_decoder #(
         dup = 1'b0;
         ecode = {(LANES*CL){1'b0}};
         gmk = {MT{1'b0}};
+        oq = 0;
+        for (e = 0; e < NE; e = e + 1) open[e] = wfil[e*KW +: KW] < wcnt[e*KW +: KW];
+        // from the head on: the groups rotated so that the head's first is bit 0
+        open2 = {open, open} >> (hbi * NG);
         if (lo >= 3'd2) begin
-            for (e = WB - 1; e >= 0; e = e - 1)
-                for (g = NG - 1; g >= 0; g = g - 1)
-                    if (wfil[((hbi + e) % WB) * NG + g] < wcnt[((hbi + e) % WB) * NG + g]) begin
-                        de = (hbi + e) % WB;
-                        dg = g;
-                        dfound = 1'b1;
-                    end
-            drank = wfil[de * NG + dg];
+            for (e = NE - 1; e >= 0; e = e - 1)
+                if (open2[e]) begin
+                    oq = e;
+                    dfound = 1'b1;
+                end
+            de = (hbi + oq / NG) % WB;
+            dg = oq % NG;
+            drank = wfil[(de * NG + dg) * KW +: KW];
         end else begin
             de = {{(32-EW){1'b0}}, pid[EW-1:0]};
             dg = {{(32-LW+GW){1'b0}}, pcol[LW-1:GW]};
-            ecode = wcode[de];
+            ecode = wcode[de * CW +: CW];
             for (l = 0; l < MT; l = l + 1)
                 gmk[l] = ecode[(dg * MT + l) * CL +: CL] == MARK;
             dup = gmk[pcol[GW-1:0]];
@@ -267,8 +319,8 @@ module hq_block_decoder #(
     always @* begin
         out_data = {`PE_WBEAT(0, LANES, CL, HI, MT, MT){1'b0}};
         for (g = 0; g < NG; g = g + 1) begin
-            out_data[g*BBW*8 +: MT*CL] = wcode[hd][g*MT*CL +: MT*CL];
-            out_data[g*BBW*8 + MT*CL +: MT*HI] = wslot[hd*NG + g];
+            out_data[g*BBW*8 +: MT*CL] = wcode[hd*CW + g*MT*CL +: MT*CL];
+            out_data[g*BBW*8 + MT*CL +: MT*HI] = wslot[(hd*NG + g)*SW +: SW];
         end
     end
     wire fire_o = out_valid && out_ready;
@@ -309,14 +361,27 @@ module hq_block_decoder #(
     reg  [MT*HI-1:0] ins;                  // the group's slots with the value inserted
     reg  [HI-1:0]    hvv;
     integer k;
+    reg  [MT*HI-1:0] dslot;                // the group's slots
     always @* begin
-        ins = wslot[di];
+        dslot = wslot[di*SW +: SW];
+        ins = dslot;
         hvv = hv[HI-1:0];
         for (k = MT - 1; k >= 0; k = k - 1)
-            if (k > {{(32-KW){1'b0}}, drank}) ins[k*HI +: HI] = wslot[di][(k-1)*HI +: HI];
+            if (k > {{(32-KW){1'b0}}, drank}) ins[k*HI +: HI] = dslot[(k-1)*HI +: HI];
             else if (k == {{(32-KW){1'b0}}, drank}) ins[k*HI +: HI] = hvv;
     end
     wire place = t_ok && used && dfound && !err && !dup;
+    // fold1: the value goes to the marker's group, after the group's values (every earlier
+    // marker of the group has its value: the blocks are decoded in order)
+    integer       f1e;                     // the group's index in the window
+    reg  [KW-1:0] f1rank;
+    always @* begin
+        f1e = 0;
+        for (l = 0; l < LANES; l = l + 1)
+            if (mrot[l]) f1e = {{(32-EW){1'b0}}, wid[EW-1:0]} * NG + l / MT;
+        f1rank = wcnt[f1e*KW +: KW];
+    end
+    wire [EW-1:0] lastb = rb[EW-1:0] + nbeats[EW-1:0] - 1'b1;   // the row's last beat's entry
 
     always @(posedge clk) begin
         if (clear) begin
@@ -333,24 +398,24 @@ module hq_block_decoder #(
             hb       <= 32'd0;
             bad      <= 1'b0;
             wlast    <= {WB{1'b0}};
-            for (e = 0; e < WB; e = e + 1) wcode[e] <= {(LANES*CL){1'b0}};
-            for (e = 0; e < WB * NG; e = e + 1) begin
-                wslot[e] <= {(MT*HI){1'b0}};
-                wcnt[e]  <= {KW{1'b0}};
-                wfil[e]  <= {KW{1'b0}};
-            end
+            wcode    <= {(WB*CW){1'b0}};
+            wslot    <= {(NE*SW){1'b0}};
+            wcnt     <= {(NE*KW){1'b0}};
+            wfil     <= {(NE*KW){1'b0}};
         end else begin
             buffer <= (t_ok ? buffer >> tb : buffer) |
                       (fire_i ? {{(CAP-IBITS){1'b0}}, word} << left : {CAP{1'b0}});
             fill   <= left + (fire_i ? {{(FW-$clog2(IB)-4){1'b0}}, in_n, 3'b000} : {FW{1'b0}});
+            // (writes in this order: a later one to the same entry wins, as before)
             if (fire_o) begin
-                wcode[hd] <= {(LANES*CL){1'b0}};
-                wlast[hd] <= 1'b0;
-                for (g = 0; g < NG; g = g + 1) begin
-                    wslot[hd*NG + g] <= {(MT*HI){1'b0}};
-                    wcnt[hd*NG + g]  <= {KW{1'b0}};
-                    wfil[hd*NG + g]  <= {KW{1'b0}};
-                end
+                for (e = 0; e < WB; e = e + 1)
+                    if ({{(32-EW){1'b0}}, hd} == e) begin
+                        wcode[e*CW +: CW] <= {CW{1'b0}};
+                        wlast[e] <= 1'b0;
+                        wslot[e*NG*SW +: NG*SW] <= {(NG*SW){1'b0}};
+                        wcnt[e*NG*KW +: NG*KW]  <= {(NG*KW){1'b0}};
+                        wfil[e*NG*KW +: NG*KW]  <= {(NG*KW){1'b0}};
+                    end
                 hb <= hb + 32'd1;
             end
             if (t_ok) begin
@@ -358,25 +423,39 @@ module hq_block_decoder #(
                 if (!in_slots) begin
                     // codes: into their lanes, markers counted per group and block (codes
                     // past K write nothing: their beat id may be an entry being emitted)
-                    if (in_k) begin
-                        wcode[wid[EW-1:0]] <= (wcode[wid[EW-1:0]] & ~cmask) | (rot & cmask);
-                        for (g = 0; g < NG; g = g + 1)
-                            wcnt[wid[EW-1:0]*NG + g] <= wcnt[wid[EW-1:0]*NG + g] + gadd[g];
-                    end
+                    if (in_k)
+                        for (e = 0; e < WB; e = e + 1)
+                            if ({{(32-EW){1'b0}}, wid[EW-1:0]} == e) begin
+                                wcode[e*CW +: CW] <= (wcode[e*CW +: CW] & ~cmask) | (rot & cmask);
+                                for (g = 0; g < NG; g = g + 1)
+                                    wcnt[(e*NG + g)*KW +: KW] <= wcnt[(e*NG + g)*KW +: KW] + gadd[g];
+                            end
+                    if (fold1)
+                        for (e = 0; e < NE; e = e + 1)
+                            if (f1e == e) begin
+                                for (k = 0; k < MT; k = k + 1)
+                                    if ({{(32-KW){1'b0}}, f1rank} == k)
+                                        wslot[e*SW + k*HI +: HI] <= hv[HI-1:0];
+                                wfil[e*KW +: KW] <= wfil[e*KW +: KW] + 1'b1;
+                            end
                     marks <= marks + tmarks;
                     if (lo >= 3'd2 && marks + tmarks > {1'b0, bn}) bad <= 1'b1;
                     j   <= j + n;
                     col <= col + {8'd0, n};
                     if (n == codes_left && bn != 8'd0) in_slots <= 1'b1;
                 end else s <= s + n;
-                if (place) begin
-                    wslot[di] <= ins;
-                    wfil[di]  <= wfil[di] + 1'b1;
-                    if (lo == 3'd1) begin
-                        wcode[de][pcol[LW-1:0]*CL +: CL] <= MARK;
-                        wcnt[di] <= wcnt[di] + 1'b1;
-                    end
-                end
+                if (place)
+                    for (e = 0; e < NE; e = e + 1)
+                        if (di == e) begin
+                            wslot[e*SW +: SW] <= ins;
+                            wfil[e*KW +: KW]  <= wfil[e*KW +: KW] + 1'b1;
+                            if (lo == 3'd1) begin
+                                for (l = 0; l < LANES; l = l + 1)
+                                    if ({{(32-LW){1'b0}}, pcol[LW-1:0]} == l)
+                                        wcode[(e / NG * LANES + l)*CL +: CL] <= MARK;
+                                wcnt[e*KW +: KW] <= wcnt[e*KW +: KW] + 1'b1;
+                            end
+                        end
                 if (blk_end) begin
                     in_slots <= 1'b0;
                     j        <= 8'd0;
@@ -385,7 +464,8 @@ module hq_block_decoder #(
                     if (row_end) begin
                         rb   <= rb + {16'd0, nbeats};
                         fin  <= rb + {16'd0, nbeats};
-                        wlast[rb[EW-1:0] + nbeats[EW-1:0] - 1'b1] <= 1'b1;
+                        for (e = 0; e < WB; e = e + 1)
+                            if ({{(32-EW){1'b0}}, lastb} == e) wlast[e] <= 1'b1;
                         bcol <= 16'd0;
                         col  <= 16'd0;
                     end else begin
@@ -398,6 +478,6 @@ module hq_block_decoder #(
         end
     end
     wire unused = ^{rot2[2*LANES*CL-1:LANES*CL], mk2[2*LANES-1:LANES], en2[2*LANES-1:LANES],
-                    pid[31:EW], m16[15:8], tb32[31:FW], blk_endcol[31:16], bbits[15:3], di};
+                    pid[31:EW], m16[15:8], tb32[31:FW], after[CAP-1:TW], blk_endcol[31:16], bbits[15:3], di};
 endmodule
 `default_nettype wire

@@ -62,6 +62,16 @@ Fields<AccelConfig> timing_fields() {
          [](const AccelConfig &c) { return c.stream_write_byte_cycles; }},
         {"stream.read_beat_bytes",
          [](const AccelConfig &c) { return (double)c.stream_read_beat_bytes; }},
+        {"decompressor.block_rule.take_bits",
+         [](const AccelConfig &c) { return (double)c.block_rule.take_bits; }},
+        {"decompressor.block_rule.gearbox_n",
+         [](const AccelConfig &c) { return (double)c.block_rule.gearbox_n; }},
+        {"decompressor.block_rule.gearbox_m",
+         [](const AccelConfig &c) { return (double)c.block_rule.gearbox_m; }},
+        {"decompressor.block_rule.gearbox_lo",
+         [](const AccelConfig &c) { return (double)c.block_rule.gearbox_lo; }},
+        {"decompressor.block_rule.gearbox_hi",
+         [](const AccelConfig &c) { return (double)c.block_rule.gearbox_hi; }},
     };
     for (unsigned l = 0; l < kLayoutCount; l++)
         f[std::string("decompressor.") + layout_name(l)] = [l](const AccelConfig &c) {
