@@ -61,8 +61,27 @@ module hq_dense_decoder #(
     localparam [FW-1:0] ROOM = ROOM32[FW-1:0];
     localparam [31:0] LANES32 = LANES;
     localparam [15:0] LANES16 = LANES32[15:0];
+    // The stream sits in a ring of whole bus words (bytes written where the last word ended,
+    // never shifted) and the beat is read at a bit pointer through one rotator: a buffer
+    // shifted by the bits of each beat and filled at any bit offset took two shifters as wide
+    // as the buffer (docs/fpga.md). Room for CAP bits from any bit of the first byte.
+    localparam SW  = (CAP / 8 + 1 + IB - 1) / IB;  // words of the ring
+    localparam S   = SW * IB;                  // its bytes
+    localparam SB  = S * 8;                    // its bits
+    localparam PW  = $clog2(SB);               // bit pointer
+    localparam BW  = $clog2(S);                // byte pointer
+    localparam OW  = $clog2(IB);               // byte of a word
+    localparam WIN = LANES * 8;                // the most bits a beat reads
+    localparam [31:0] SB32 = SB;
+    localparam [31:0] S32  = S;
+    localparam [31:0] SW32 = SW - 1;
+    localparam [PW:0] SB_P = SB32[PW:0];
+    localparam [BW:0] S_B  = S32[BW:0];
+    localparam [BW-1:0] LASTW = SW32[BW-1:0];   // the ring's last word
 
-    reg  [CAP-1:0] buffer;                 // bit 0 is the oldest; zero above `fill`
+    reg  [SB-1:0]  ring;                   // bits rp .. rp + fill - 1 (mod SB) are the stream's
+    reg  [PW-1:0]  rp;                     // bit of the next field
+    reg  [BW-1:0]  wp;                     // byte where the next word goes
     reg  [FW-1:0]  fill;
     reg  [15:0]    col;                    // first column of the next beat
     wire           hmode = lo == 3'd0 || hi_row;           // fields of hi bits
@@ -74,23 +93,29 @@ module hq_dense_decoder #(
     assign in_ready  = !clear && fill <= ROOM;
     assign out_last  = rest <= LANES16;
 
-    // ---- the beat: field i of the buffer, decoded ----
+    // the beat's bits: the ring from rp on (bits past `fill` are stale; no field reads them in
+    // a beat that is offered)
+    wire [2*SB-1:0] twice  = {ring, ring};
+    wire [2*SB-1:0] at_rp  = twice >> rp;
+    wire [WIN-1:0]  window = at_rp[WIN-1:0];
+
+    // ---- the beat: field i of the window, decoded ----
     // A high weight's value goes to the slot of its rank in its block (the high weights
-    // before it in the block). The slots are filled by a select per slot over the lanes that
-    // can hold that rank, every index a constant: a rank used as a variable part-select
-    // index makes Yosys expand each lane's write into a case over every bit offset of the
-    // beat (synth_ecp5 of the board top ran out of 10 GiB on it; docs/fpga.md).
+    // before it). The values are compacted by log2(M) stages: at stage t a value moves 2^t
+    // lanes down when bit t of its distance (the low weights before it in the block) is set;
+    // taken lowest bit first no two values meet. (A rank used as a variable part-select index
+    // made a shifter as wide as the beat per lane, a select per slot over the lanes that can
+    // hold its rank M^2 / 2 comparators per block; docs/fpga.md.)
     localparam NBLK = LANES / M;
     localparam RW   = $clog2(M + 1);
     reg [7:0]        f, v;
     reg [3:0]        c;                    // low code, 4-bit two's complement
     reg              err;
-    reg [LANES*8-1:0] vals;                // each lane's value
-    reg [LANES-1:0]  high;                 // the lane holds a high weight (marker + slot)
-    reg [LANES*RW-1:0] rank;               // high weights before the lane in its block
+    reg [LANES*8-1:0] vals, nvals;         // each lane's value; at a compaction stage
+    reg [LANES-1:0]  high, nhigh;          // the lane holds a high weight (marker + slot)
+    reg [LANES*RW-1:0] gap, ngap;        // low weights before the lane in its block
     reg [RW-1:0]     cnt;
-    reg [7:0]        sv;
-    integer i, k, s, j;
+    integer i, k, s, j, t;
     always @* begin
         out_data = {`PE_WBEAT(UNIFORM, LANES, LO, HI, M, N){1'b0}};
         err = 1'b0;
@@ -101,11 +126,11 @@ module hq_dense_decoder #(
         high = {LANES{1'b0}};
         for (i = 0; i < LANES; i = i + 1) begin
             case (b)
-                4'd1:    f = {7'd0, buffer[i]};
-                4'd2:    f = {6'd0, buffer[2*i +: 2]};
-                4'd3:    f = {5'd0, buffer[3*i +: 3]};
-                4'd4:    f = {4'd0, buffer[4*i +: 4]};
-                default: f = buffer[8*i +: 8];
+                4'd1:    f = {7'd0, window[i]};
+                4'd2:    f = {6'd0, window[2*i +: 2]};
+                4'd3:    f = {5'd0, window[3*i +: 3]};
+                4'd4:    f = {4'd0, window[4*i +: 4]};
+                default: f = window[8*i +: 8];
             endcase
             case (lo)
                 3'd1:    c = f[0] ? 4'd1 : 4'hF;
@@ -139,59 +164,113 @@ module hq_dense_decoder #(
             end
         end
         // the high values into their blocks' slots (the first N of each block)
-        rank = {(LANES*RW){1'b0}};
+        gap = {(LANES*RW){1'b0}};
         cnt = {RW{1'b0}};
-        sv = 8'd0;
-        if (UNIFORM == 0)
+        nvals = {(LANES*8){1'b0}};
+        nhigh = {LANES{1'b0}};
+        ngap = {(LANES*RW){1'b0}};
+        if (UNIFORM == 0) begin
             for (k = 0; k < NBLK; k = k + 1) begin
                 cnt = {RW{1'b0}};
                 for (j = 0; j < M; j = j + 1) begin
-                    rank[(k*M + j)*RW +: RW] = cnt;
-                    cnt = cnt + {{(RW-1){1'b0}}, high[k*M + j]};
-                end
-                for (s = 0; s < N && s < M; s = s + 1) begin
-                    sv = 8'd0;
-                    for (j = s; j < M; j = j + 1)
-                        if (high[k*M + j] && {{(32-RW){1'b0}}, rank[(k*M + j)*RW +: RW]} == s)
-                            sv = sv | vals[(k*M + j)*8 +: 8];
-                    out_data[k * BBY * 8 + M * LO + s * HI +: HI] = sv[HI-1:0];
+                    gap[(k*M + j)*RW +: RW] = cnt;
+                    cnt = cnt + {{(RW-1){1'b0}}, !high[k*M + j]};
                 end
             end
+            for (t = 0; (1 << t) < M; t = t + 1) begin
+                nvals = {(LANES*8){1'b0}};
+                nhigh = {LANES{1'b0}};
+                ngap = {(LANES*RW){1'b0}};
+                for (k = 0; k < NBLK; k = k + 1)
+                    for (j = 0; j < M; j = j + 1) begin
+                        // stays when its bit t is clear; the lane 2^t above moves in when set
+                        if (high[k*M + j] && !gap[(k*M + j)*RW + t]) begin
+                            nvals[(k*M + j)*8 +: 8] = vals[(k*M + j)*8 +: 8];
+                            ngap[(k*M + j)*RW +: RW] = gap[(k*M + j)*RW +: RW];
+                            nhigh[k*M + j] = 1'b1;
+                        end
+                        if (j + (1 << t) < M) begin
+                            if (high[k*M + j + (1 << t)] &&
+                                gap[(k*M + j + (1 << t))*RW + t]) begin
+                                nvals[(k*M + j)*8 +: 8] = vals[(k*M + j + (1 << t))*8 +: 8];
+                                ngap[(k*M + j)*RW +: RW] =
+                                    gap[(k*M + j + (1 << t))*RW +: RW];
+                                nhigh[k*M + j] = 1'b1;
+                            end
+                        end
+                    end
+                vals = nvals;
+                high = nhigh;
+                gap = ngap;
+            end
+            for (k = 0; k < NBLK; k = k + 1)
+                for (s = 0; s < N && s < M; s = s + 1)
+                    out_data[k * BBY * 8 + M * LO + s * HI +: HI] =
+                        high[k*M + s] ? vals[(k*M + s)*8 +: HI] : {HI{1'b0}};
+        end
     end
 
+    // the word's valid bytes go to ring bytes wp .. wp + in_n - 1: the word rotated so that
+    // its byte in_lo lands on byte wp of a ring word, written into the ring word of wp and the
+    // next one
     wire           fire_o = out_valid && out_ready;
     wire           fire_i = in_valid && in_ready;
-    wire [FW-1:0]  left   = fire_o ? fill - take_bits[FW-1:0] : fill;
-    wire [CAP-1:0] kept   = fire_o ? buffer >> take_bits : buffer;
     reg  [2:0]       skip_q;               // bits to drop from the next word (restart)
-    wire [IBITS-1:0] shifted = (in_data >> (in_lo * 8)) >> skip_q;
     wire [FW-1:0]    in_bits = {{(FW-$clog2(IB)-4){1'b0}}, in_n, 3'b000} - {{(FW-3){1'b0}}, skip_q};
-    reg  [CAP-1:0] word;                   // the word's valid bytes, zero above them
+    wire [OW-1:0]    wo  = wp[OW-1:0];
+    wire [OW-1:0]    rot = wo - in_lo[OW-1:0];
+    wire [2*IBITS-1:0] rot2 = {in_data, in_data} << {rot, 3'b000};
+    wire [IBITS-1:0] wdata = rot2[2*IBITS-1:IBITS];
+    wire [BW-1:0]    ww  = wp >> OW;        // ring word of wp
+    wire [BW-1:0]    ww1 = (ww == LASTW) ? {BW{1'b0}} : ww + 1'b1;
+    wire [OW+1:0]    wend = {2'b00, wo} + {1'b0, in_n};   // one past the last byte, from ww
+    wire [31:0]      ww32   = {{(32-BW){1'b0}}, ww};
+    wire [31:0]      ww132  = {{(32-BW){1'b0}}, ww1};
+    wire [31:0]      wo32   = {{(32-OW){1'b0}}, wo};
+    wire [31:0]      wend32 = {{(30-OW){1'b0}}, wend};
+    reg  [S-1:0]     wen;
     always @* begin
-        word = {CAP{1'b0}};
-        for (i = 0; i < IB; i = i + 1)
-            word[i*8 +: 8] = (i < in_n) ? shifted[i*8 +: 8] : 8'd0;
-        word = word & ~({CAP{1'b1}} << in_bits);
+        wen = {S{1'b0}};
+        for (i = 0; i < S; i = i + 1)
+            if ((i / IB == ww32 && i % IB >= wo32 && i % IB < wend32) ||
+                (i / IB == ww132 && i % IB + IB < wend32))
+                wen[i] = 1'b1;
     end
+    wire [PW:0]    rp_add = {1'b0, rp} + take_bits[PW:0];
+    wire [PW:0]    rp_wrap = rp_add - SB_P;
+    wire [PW-1:0]  rp_next = (rp_add >= SB_P) ? rp_wrap[PW-1:0] : rp_add[PW-1:0];
+    wire [BW:0]    wp_add = {1'b0, wp} + {{(BW-OW){1'b0}}, in_n};
+    wire [BW:0]    wp_wrap = wp_add - S_B;
+    wire [BW-1:0]  wp_next = (wp_add >= S_B) ? wp_wrap[BW-1:0] : wp_add[BW-1:0];
+
+    wire unused_bits = ^{in_lo[OW], at_rp[2*SB-1:WIN], rot2[IBITS-1:0], rp_wrap[PW], wp_wrap[BW]};
 
     always @(posedge clk) begin
         if (clear) begin
-            buffer <= {CAP{1'b0}};
+            rp     <= {PW{1'b0}};
+            wp     <= {BW{1'b0}};
             fill   <= {FW{1'b0}};
             col    <= 16'd0;
             row    <= 16'd0;
             bad    <= 1'b0;
             skip_q <= 3'd0;
         end else if (restart) begin
-            buffer <= {CAP{1'b0}};
+            // the run's first bits are skipped by starting the read there
+            rp     <= {{(PW-3){1'b0}}, skip};
+            wp     <= {BW{1'b0}};
             fill   <= {FW{1'b0}};
             col    <= 16'd0;
             skip_q <= skip;
         end else begin
-            if (fire_i) skip_q <= 3'd0;
-            buffer <= fire_i ? kept | (word << left) : kept;
-            fill   <= left + (fire_i ? in_bits : {FW{1'b0}});
+            if (fire_i) begin
+                skip_q <= 3'd0;
+                wp     <= wp_next;
+                for (i = 0; i < S; i = i + 1)
+                    if (wen[i]) ring[i*8 +: 8] <= wdata[(i % IB)*8 +: 8];
+            end
+            fill <= (fire_o ? fill - take_bits[FW-1:0] : fill) + (fire_i ? in_bits : {FW{1'b0}});
             if (fire_o) begin
+                rp <= rp_next;
                 if (err) bad <= 1'b1;
                 col <= out_last ? 16'd0 : col + take_w;
                 if (out_last) row <= row + 16'd1;

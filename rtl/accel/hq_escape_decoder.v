@@ -40,12 +40,39 @@ module hq_escape_decoder #(
     localparam [FW-1:0] PW32 = 32;          // bits of one word
     localparam [LO-1:0] MARKER = {1'b1, {(LO-1){1'b0}}};
     localparam [31:0] N32 = N;
+    // The window is a ring of section words (each written where the last one ended, never
+    // shifted), read at a nibble pointer through one rotator: a window shifted by the values
+    // of each beat and filled at any bit offset took two shifters as wide as the window
+    // (docs/fpga.md). Room for CAP bits from any nibble of the first word.
+    localparam SW  = (CAP + 28 + 31) / 32; // words of the ring
+    localparam SN  = SW * 8;               // its nibbles
+    localparam NW  = $clog2(SN);           // nibble pointer
+    localparam AW  = $clog2(SW);           // word pointer
+    localparam WIN = LANES * 8;            // the most bits a beat reads
+    localparam [31:0] SN32 = SN;
+    localparam [31:0] SW32 = SW - 1;
+    localparam [NW:0]   SN_P  = SN32[NW:0];
+    localparam [AW-1:0] LASTW = SW32[AW-1:0];
 
-    reg [CAP-1:0] win;                     // the next values, bit 0 the oldest
+    reg [SW*32-1:0] ring;                  // nibbles rp .. rp + fill / 4 - 1 (mod SN): the window
+    reg [NW-1:0]  rp;                      // nibble of the window's first value
+    reg [AW-1:0]  wp;                      // word where the next word of the section goes
     reg [FW-1:0]  fill;
     reg [31:0]    nxt;                     // next word of the section to read
     reg           pend;                    // a read is in flight
     reg [31:0]    vidx;                    // index of the window's first value
+
+    // the window from rp on, zero from `fill` on (a beat past the section's end reads zeros
+    // there, which it flags)
+    wire [2*SW*32-1:0] twice = {ring, ring};
+    wire [2*SW*32-1:0] at_rp = twice >> {rp, 2'b00};
+    reg  [WIN-1:0]     win;
+    integer n;
+    always @* begin
+        win = at_rp[WIN-1:0];
+        for (n = 0; n < WIN / 4; n = n + 1)
+            if ({{(31-FW){1'b0}}, fill, 1'b0} <= 32'd8 * n) win[n*4 +: 4] = 4'd0;
+    end
 
     // ---- the beat: its markers take the next values ----
     // Each block's values start `pre` values into the window (the markers of the blocks
@@ -56,7 +83,7 @@ module hq_escape_decoder #(
     localparam PW = $clog2(LANES + 1);
     reg [31:0]    pre, mk, total, used_b;
     reg [PW-1:0]  pre_n;
-    reg [CAP-1:0] wb;                      // the window from the block's first value on
+    reg [WIN-1:0] wb;                      // the window from the block's first value on
     reg [7:0]     v;
     reg           err;
     integer b, j, s;
@@ -111,11 +138,15 @@ module hq_escape_decoder #(
     wire [FW-1:0]  used = fire ? (need < {{(32-FW){1'b0}}, fill} ? need[FW-1:0] : fill)
                                : {FW{1'b0}};
     wire [FW-1:0]  left = fill - used;
-    wire [CAP-1:0] kept = win >> used;
+    wire [NW:0]    rp_add  = {1'b0, rp} + {{(NW+3-FW){1'b0}}, used[FW-1:2]};
+    wire [NW:0]    rp_wrap = rp_add - SN_P;
+    wire [NW-1:0]  rp_next = (rp_add >= SN_P) ? rp_wrap[NW-1:0] : rp_add[NW-1:0];
+    wire unused_bits = ^{at_rp[2*SW*32-1:WIN], rp_wrap[NW], used[1:0]};
 
     always @(posedge clk) begin
         if (clear) begin
-            win  <= {CAP{1'b0}};
+            rp   <= {NW{1'b0}};
+            wp   <= {AW{1'b0}};
             fill <= {FW{1'b0}};
             nxt  <= 32'd0;
             pend <= 1'b0;
@@ -124,7 +155,12 @@ module hq_escape_decoder #(
         end else begin
             pend <= rd_en;
             if (rd_en) nxt <= nxt + 32'd1;
-            win  <= kept | (pend ? {{(CAP-32){1'b0}}, rd_data} << left : {CAP{1'b0}});
+            if (pend) begin
+                for (n = 0; n < SW; n = n + 1)
+                    if ({{(32-AW){1'b0}}, wp} == n) ring[n*32 +: 32] <= rd_data;
+                wp <= (wp == LASTW) ? {AW{1'b0}} : wp + 1'b1;
+            end
+            rp   <= rp_next;
             fill <= left + (pend ? PW32 : {FW{1'b0}});
             if (fire) begin
                 vidx <= vidx + total;

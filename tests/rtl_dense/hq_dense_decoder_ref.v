@@ -1,7 +1,6 @@
-// The reference of tests/rtl_dense: rtl/accel/hq_dense_decoder.v as it was before the
-// synthesis fix (high values placed in their slots by a running rank used as a variable
-// part-select index, which Yosys expands into a case over every bit offset of the beat),
-// which the new one must equal cycle for cycle and bit for bit. Not part of the design.
+// The reference of tests/rtl_dense: rtl/accel/hq_dense_decoder.v as it was before its buffer and
+// slots were rebuilt for area (main at f2aa53c: bit-granular shifts of the whole buffer), which
+// the new one must equal cycle for cycle and bit for bit. Not part of the design.
 // Decoder of the `dense` layout (docs/layouts.md, model/accel/dense_decoder.cpp): one bit
 // stream of fixed-width fields, b = lo bits (low-only layer) or hi bits (uniform layer) per
 // weight, row-major, rows not byte-aligned. Takes the read engine's bus words (a valid byte
@@ -79,18 +78,30 @@ module hq_dense_decoder_ref #(
     assign out_last  = rest <= LANES16;
 
     // ---- the beat: field i of the buffer, decoded ----
-    reg [7:0] f, v;
-    reg [3:0] c;                           // low code, 4-bit two's complement
-    reg       err;
-    reg [31:0] rank;                       // high weights before lane i in its block
-    integer i;
+    // A high weight's value goes to the slot of its rank in its block (the high weights
+    // before it in the block). The slots are filled by a select per slot over the lanes that
+    // can hold that rank, every index a constant: a rank used as a variable part-select
+    // index makes Yosys expand each lane's write into a case over every bit offset of the
+    // beat (synth_ecp5 of the board top ran out of 10 GiB on it; docs/fpga.md).
+    localparam NBLK = LANES / M;
+    localparam RW   = $clog2(M + 1);
+    reg [7:0]        f, v;
+    reg [3:0]        c;                    // low code, 4-bit two's complement
+    reg              err;
+    reg [LANES*8-1:0] vals;                // each lane's value
+    reg [LANES-1:0]  high;                 // the lane holds a high weight (marker + slot)
+    reg [LANES*RW-1:0] rank;               // high weights before the lane in its block
+    reg [RW-1:0]     cnt;
+    reg [7:0]        sv;
+    integer i, k, s, j;
     always @* begin
         out_data = {`PE_WBEAT(UNIFORM, LANES, LO, HI, M, N){1'b0}};
         err = 1'b0;
         f = 8'd0;
         v = 8'd0;
         c = 4'd0;
-        rank = 32'd0;
+        vals = {(LANES*8){1'b0}};
+        high = {LANES{1'b0}};
         for (i = 0; i < LANES; i = i + 1) begin
             case (b)
                 4'd1:    f = {7'd0, buffer[i]};
@@ -105,7 +116,6 @@ module hq_dense_decoder_ref #(
                 3'd3:    c = {f[2], f[2:0]};
                 default: c = f[3:0];
             endcase
-            if (i % M == 0) rank = 32'd0;
             if (i < take_w) begin
                 if (hmode) begin
                     v = (hi == 4'd4) ? {{4{f[3]}}, f[3:0]} : f;
@@ -115,15 +125,14 @@ module hq_dense_decoder_ref #(
                     v = {{4{c[3]}}, c} << lo_shift;
                     if (lo >= 3'd2 && f == (8'd1 << (lo - 3'd1)) && !markers) err = 1'b1;
                 end
+                vals[i*8 +: 8] = v;
                 if (UNIFORM != 0)
                     out_data[i*8 +: 8] = v;
                 else if (hmode) begin
                     if (lo == 3'd0 || v != 8'd0) begin
                         out_data[(i / M) * BBY * 8 + (i % M) * LO +: LO] =
                             {1'b1, {(LO-1){1'b0}}};
-                        if (rank < N)
-                            out_data[(i / M) * BBY * 8 + M * LO + rank * HI +: HI] = v[HI-1:0];
-                        rank = rank + 32'd1;
+                        high[i] = 1'b1;
                     end
                 end else if (lo >= 3'd2 && f == (8'd1 << (lo - 3'd1)))
                     // the plane's marker (escape) as the beat's marker
@@ -132,6 +141,25 @@ module hq_dense_decoder_ref #(
                     out_data[(i / M) * BBY * 8 + (i % M) * LO +: LO] = c[LO-1:0];
             end
         end
+        // the high values into their blocks' slots (the first N of each block)
+        rank = {(LANES*RW){1'b0}};
+        cnt = {RW{1'b0}};
+        sv = 8'd0;
+        if (UNIFORM == 0)
+            for (k = 0; k < NBLK; k = k + 1) begin
+                cnt = {RW{1'b0}};
+                for (j = 0; j < M; j = j + 1) begin
+                    rank[(k*M + j)*RW +: RW] = cnt;
+                    cnt = cnt + {{(RW-1){1'b0}}, high[k*M + j]};
+                end
+                for (s = 0; s < N && s < M; s = s + 1) begin
+                    sv = 8'd0;
+                    for (j = s; j < M; j = j + 1)
+                        if (high[k*M + j] && {{(32-RW){1'b0}}, rank[(k*M + j)*RW +: RW]} == s)
+                            sv = sv | vals[(k*M + j)*8 +: 8];
+                    out_data[k * BBY * 8 + M * LO + s * HI +: HI] = sv[HI-1:0];
+                end
+            end
     end
 
     wire           fire_o = out_valid && out_ready;

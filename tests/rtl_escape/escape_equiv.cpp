@@ -1,6 +1,6 @@
 /* tests/rtl_escape: rtl/accel/hq_escape_decoder.v against its reference
- * (hq_escape_decoder_ref.v, the decoder before each block's values were read from one shifted
- * window) on random beats and value sections: 4- and 8-bit values (zeros and -2^(hi-1)
+ * (hq_escape_decoder_ref.v, the decoder before its window became a ring of section words) on
+ * random beats and value sections: 4- and 8-bit values (zeros and -2^(hi-1)
  * among them), few to all-marker blocks, sections that run out, back-pressure on both sides.
  * Every output equal at every cycle, and enough beats, filled slots and errors seen.
  * Built per shape by CMakeLists.txt (ES_VHEADER, ES_VTOP, ES_LANES, ES_M, ES_LO).

@@ -1,7 +1,6 @@
-// The reference of tests/rtl_escape: rtl/accel/hq_escape_decoder.v as it was before the
-// synthesis fix (every slot's value read from the window at a variable offset, one wide
-// shifter per slot, and a range check with a multiplier per slot), which the new one must
-// equal cycle for cycle and bit for bit. Not part of the design.
+// The reference of tests/rtl_escape: rtl/accel/hq_escape_decoder.v as it was before its buffer and
+// slots were rebuilt for area (main at f2aa53c: bit-granular shifts of the whole buffer), which
+// the new one must equal cycle for cycle and bit for bit. Not part of the design.
 // Decoder of the `escape` layout (docs/layouts.md, model/accel/escape_decoder.cpp) for the
 // lane-group tile: the low plane comes decoded by hq_dense_decoder (markers passed through as
 // the tile's marker code); this module fills each block's slots with the next high values, in
@@ -43,6 +42,7 @@ module hq_escape_decoder_ref #(
     localparam [31:0] CAP32 = CAP;
     localparam [FW-1:0] PW32 = 32;          // bits of one word
     localparam [LO-1:0] MARKER = {1'b1, {(LO-1){1'b0}}};
+    localparam [31:0] N32 = N;
 
     reg [CAP-1:0] win;                     // the next values, bit 0 the oldest
     reg [FW-1:0]  fill;
@@ -51,34 +51,48 @@ module hq_escape_decoder_ref #(
     reg [31:0]    vidx;                    // index of the window's first value
 
     // ---- the beat: its markers take the next values ----
-    reg [31:0] pre, mk, total, vi;
-    reg [7:0]  v;
-    reg        err;
+    // Each block's values start `pre` values into the window (the markers of the blocks
+    // before it): one shift of the window per block, then every slot reads its value at a
+    // constant offset, and the values are in the section up to the block's last one. (A
+    // variable offset per slot made a wide shifter per slot: synth_ecp5 of this module alone
+    // ran past 4 GB; docs/fpga.md.)
+    localparam PW = $clog2(LANES + 1);
+    reg [31:0]    pre, mk, total, used_b;
+    reg [PW-1:0]  pre_n;
+    reg [CAP-1:0] wb;                      // the window from the block's first value on
+    reg [7:0]     v;
+    reg           err;
     integer b, j, s;
     always @* begin
         out_data = in_data;
         err = 1'b0;
         pre = 32'd0;
+        pre_n = {PW{1'b0}};
         mk = 32'd0;
-        vi = 32'd0;
+        used_b = 32'd0;
+        wb = win;
         v = 8'd0;
         for (b = 0; b < NBLK; b = b + 1) begin
             mk = 32'd0;
             for (j = 0; j < M; j = j + 1)
                 if (in_data[b*BBY*8 + j*LO +: LO] == MARKER) mk = mk + 32'd1;
+            wb = (hi == 4'd4) ? win >> {pre_n, 2'b00} : win >> {pre_n, 3'b000};
             for (s = 0; s < N; s = s + 1) begin
-                vi = pre + s;
-                v  = (hi == 4'd4) ? {{4{win[vi*4 + 3]}}, win[vi*4 +: 4]} : win[vi*8 +: 8];
+                v  = (hi == 4'd4) ? {{4{wb[s*4 + 3]}}, wb[s*4 +: 4]} : wb[s*8 +: 8];
                 if (s < mk) begin
                     out_data[b*BBY*8 + M*LO + s*HI +: HI] = v[HI-1:0];
-                    if (v == 8'd0 || v == ((hi == 4'd4) ? 8'hF8 : 8'h80) ||
-                        (vidx + vi + 32'd1) * {28'd0, hi} > {vbytes[28:0], 3'b000})
-                        err = 1'b1;
+                    if (v == 8'd0 || v == ((hi == 4'd4) ? 8'hF8 : 8'h80)) err = 1'b1;
                 end else begin
                     out_data[b*BBY*8 + M*LO + s*HI +: HI] = {HI{1'b0}};
                 end
             end
+            // the block's values are those of indices pre .. pre + min(mk, N) - 1
+            used_b = (mk < N32) ? mk : N32;
+            if (used_b != 32'd0 &&
+                (vidx + pre + used_b) * {28'd0, hi} > {vbytes[28:0], 3'b000})
+                err = 1'b1;
             pre = pre + mk;
+            pre_n = pre[PW-1:0];
         end
         total = pre;
     end
