@@ -36,7 +36,8 @@ module hq_accel_ctrl #(
     parameter OBUF_BYTES = 4096,           // output buffer: one image's outputs
     parameter IMG_BYTES  = 4096,           // im2col buffer: one input feature map (conv, pool)
     parameter WBUF_BEATS = 256,            // weight beats kept on chip (hq_wgt_replay)
-    parameter VBUF_BYTES = 16384           // escape: the high-value section; coo: counts, entries
+    parameter VBUF_BYTES = 16384,          // escape: the high-value section; coo: counts, entries
+    parameter LAYOUTS    = 31              // decoders built, bit n: layout code n (hq_accel.v)
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -152,6 +153,8 @@ module hq_accel_ctrl #(
     localparam [7:0]  LO8 = LO32[7:0], HI8 = HI32[7:0], M8 = M32[7:0], N8 = N32[7:0];
     localparam [31:0] K_MAX = NB_MAX * LANES, ROWS_MAX = MAX_ROWS, OBUF_MAX = OBUF_BYTES;
     localparam [47:0] IMG_MAX = IMG_BYTES;
+    localparam [31:0] LAY32 = LAYOUTS;
+    localparam [7:0]  LAY8 = {3'd0, LAY32[4:0]};
     localparam [31:0] VBUF_MAX = VBUF_BYTES;
     reg [4:0]  state;
     assign state_out = state;
@@ -402,6 +405,10 @@ module hq_accel_ctrl #(
         else if (!dense && (UNIFORM != 0 ||
                             (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !sidebuf && !rowg)))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
+        // a layout whose decoder this build leaves out (LAYOUTS; blocks of another format
+        // below, once their lo and hi are known valid)
+        else if (UNIFORM == 0 && f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !LAY8[f_layout[2:0]])
+                                                                      chk = `HQ_ACCEL_ERR_LAYOUT;
         else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
                  (f_lo != 8'd0 && f_lo >= f_hi))                      chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -419,7 +426,7 @@ module hq_accel_ctrl #(
                  : (coo || rowg) ? (f_lo == 8'd0 || LO8 < 8'd2 || f_hi > HI8)
                  : dense ? (LO8 < 8'd2 || f_hi > HI8)
                  : esc   ? (f_lo < 8'd2 || LO8 < 8'd2 || f_hi > HI8)
-                 : blkg  ? (LO8 < 8'd2 || f_hi > HI8)
+                 : blkg  ? (LO8 < 8'd2 || f_hi > HI8 || !LAY8[`HQ_ACCEL_LAYOUT_BLOCK])
                          : 1'b0)
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
