@@ -516,12 +516,15 @@ module hq_accel_ctrl #(
     wire [47:0] rg_bits  = {32'd0, rg_r - rg_r0} * {32'd0, f_cols} *
                            (rg_hi ? {40'd0, f_hi} : {40'd0, f_lo});
     wire [47:0] rg_start = rg_hi ? {16'd0, rg_offh} * 48'd8 + rg_hbit : rg_offl * 48'd8 + rg_lbit;
-    reg  [5:0]  rg_pop;
+    // the high rows of a bitmap word, counted by an adder tree (pop64, hq_popcount.vh)
+    `include "hq_popcount.vh"
+    reg  [31:0] rg_in;                     // the word's bits of rows < ROWS
+    reg  [6:0]  rg_pop;                    // at most 32
     integer pi;
     always @* begin
-        rg_pop = 6'd0;
         for (pi = 0; pi < 32; pi = pi + 1)
-            if (words * 32 + pi < {16'd0, f_rows}) rg_pop = rg_pop + {5'd0, c_data[pi]};
+            rg_in[pi] = words * 32 + pi < {16'd0, f_rows} && c_data[pi];
+        rg_pop = pop64({32'd0, rg_in});
     end
     assign esc_vbytes = v_len;
     assign vb_we   = state == S_V_WAIT && c_fire;
@@ -786,7 +789,7 @@ module hq_accel_ctrl #(
                 S_V_WAIT: begin
                     if (c_fire && rowg) begin
                         rg_map[words[RW-6:0]] <= c_data;
-                        rg_nh <= rg_nh + {10'd0, rg_pop};
+                        rg_nh <= rg_nh + {9'd0, rg_pop};
                     end
                     if (rd_idle && !rd_cmd && (rd_err || words == (v_len >> 2))) begin
                         if (rd_err) begin

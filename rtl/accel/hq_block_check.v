@@ -39,30 +39,9 @@ module hq_block_check #(
     localparam [HI-1:0] HMIN = {1'b1, {(HI-1){1'b0}}};   // -2^(HI-1): never a weight
     reg [15:0] beat;                       // beat index within the row
 
-    // markers counted by an adder tree, not one increment per lane: the serial count was the
-    // board top's critical path (125.8 ns on the LFE5U-85F, docs/fpga.md)
-    function [6:0] pop64;
-        input [63:0] x;
-        reg [63:0] l1;                     // 32 sums of 2 bits
-        reg [47:0] l2;                     // 16 of 3
-        reg [31:0] l3;                     // 8 of 4
-        reg [19:0] l4;                     // 4 of 5
-        reg [11:0] l5;                     // 2 of 6
-        integer i;
-        begin
-            for (i = 0; i < 32; i = i + 1)
-                l1[i*2 +: 2] = {1'b0, x[2*i]} + {1'b0, x[2*i+1]};
-            for (i = 0; i < 16; i = i + 1)
-                l2[i*3 +: 3] = {1'b0, l1[i*4 +: 2]} + {1'b0, l1[i*4+2 +: 2]};
-            for (i = 0; i < 8; i = i + 1)
-                l3[i*4 +: 4] = {1'b0, l2[i*6 +: 3]} + {1'b0, l2[i*6+3 +: 3]};
-            for (i = 0; i < 4; i = i + 1)
-                l4[i*5 +: 5] = {1'b0, l3[i*8 +: 4]} + {1'b0, l3[i*8+4 +: 4]};
-            for (i = 0; i < 2; i = i + 1)
-                l5[i*6 +: 6] = {1'b0, l4[i*10 +: 5]} + {1'b0, l4[i*10+5 +: 5]};
-            pop64 = {1'b0, l5[5:0]} + {1'b0, l5[11:6]};
-        end
-    endfunction
+    // markers counted by an adder tree (pop64), not one increment per lane: the serial count
+    // was the board top's critical path (125.8 ns on the LFE5U-85F, docs/fpga.md)
+    `include "hq_popcount.vh"
 
     reg        err;
     reg [31:0] col;                        // column of the weight looked at
