@@ -13,6 +13,10 @@
 //   WBUF_BEATS weight beats kept on chip: a layer that fits is read once per descriptor
 //   VBUF_BYTES the high-value section of an `escape` layer, the counts and entries of `coo`
 //              (one buffer, hq_side_buf, shared by the two decoders)
+//   LAYOUTS    the weight decoders built, bit n for layout code n (regmap.json): dense, coo,
+//              block of any other N:M / lo / hi, rowgroup, escape. The lane-group tile's own
+//              block format (through the gearbox) is always there; a layout left out is
+//              refused with ERR_LAYOUT as the model refuses one its array lacks. Default: all.
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -30,7 +34,8 @@ module hq_accel #(
     parameter OBUF_BYTES = 4096,
     parameter IMG_BYTES  = 4096,
     parameter WBUF_BEATS = 256,
-    parameter VBUF_BYTES = 16384
+    parameter VBUF_BYTES = 16384,
+    parameter LAYOUTS    = 31
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -99,12 +104,19 @@ module hq_accel #(
     localparam WIDE  = (UNIFORM != 0) ? WBEAT : (LANES / M) * BBS * 8;
     localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8 : `HQ_ACCEL_ARCH_LANEGROUP)
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
+    // the decoders this build has (LAYOUTS); the uniform array's dense decoder is its only path
+    localparam [31:0] LAY = LAYOUTS;
+    localparam HAS_DENSE = (UNIFORM != 0) || LAY[`HQ_ACCEL_LAYOUT_DENSE] ||
+                           LAY[`HQ_ACCEL_LAYOUT_COO] || LAY[`HQ_ACCEL_LAYOUT_ROWGROUP] ||
+                           LAY[`HQ_ACCEL_LAYOUT_ESCAPE];
+    localparam HAS_BLOCK = (UNIFORM == 0) && LAY[`HQ_ACCEL_LAYOUT_BLOCK];
+    localparam HAS_ESC   = (UNIFORM == 0) && LAY[`HQ_ACCEL_LAYOUT_ESCAPE];
+    localparam HAS_COO   = (UNIFORM == 0) && LAY[`HQ_ACCEL_LAYOUT_COO];
+    localparam HAS_SPLIT = (UNIFORM == 0) && (HAS_DENSE || HAS_BLOCK);
     localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
                                                    : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK) |
-                                                     (32'd1 << `HQ_ACCEL_LAYOUT_ROWGROUP) |
-                                                     (32'd1 << `HQ_ACCEL_LAYOUT_DENSE) |
-                                                     (32'd1 << `HQ_ACCEL_LAYOUT_ESCAPE) |
-                                                     (32'd1 << `HQ_ACCEL_LAYOUT_COO);
+                                                     (LAY & 32'h1F &
+                                                      ~(32'd1 << `HQ_ACCEL_LAYOUT_BLOCK));
 
     // ---- registers ----
     wire        start, finish, busy, inc_layers, rd_weight;
@@ -224,15 +236,26 @@ module hq_accel #(
     wire [15:0]         dec_row;
     wire                dd_valid, dd_last, dd_ready, dense_bad;
     wire [WIDE-1:0]     dd_data;
-    hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI),
-                       .IB(BPW)) u_dense (
-        .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
-        .markers(wgt_esc), .hi_row(rg_hi_row), .restart(rg_restart), .skip(rg_skip),
-        .row_lim(rg_row_lim), .row(dec_row), .lo_shift(dec_lo_shift),
-        .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense && !wgt_blk), .in_ready(d_in_ready),
-        .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(dd_valid),
-        .out_ready(dd_ready), .out_data(dd_data), .out_last(dd_last),
-        .bad(dense_bad));
+    generate
+        if (HAS_DENSE) begin : g_dense
+            hq_dense_decoder #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(NS), .LO(CL),
+                               .HI(HI), .IB(BPW)) u_dense (
+                .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .cols(act_seg[15:0]),
+                .markers(wgt_esc), .hi_row(rg_hi_row), .restart(rg_restart), .skip(rg_skip),
+                .row_lim(rg_row_lim), .row(dec_row), .lo_shift(dec_lo_shift),
+                .in_valid(o_valid && rd_dst == 2'd2 && wgt_dense && !wgt_blk),
+                .in_ready(d_in_ready), .in_data(o_data), .in_lo(o_lo), .in_n(rd_n),
+                .out_valid(dd_valid), .out_ready(dd_ready), .out_data(dd_data),
+                .out_last(dd_last), .bad(dense_bad));
+        end else begin : g_no_dense
+            // the command unit refuses every layout of this decoder (ERR_LAYOUT)
+            assign {dd_valid, dd_last, dense_bad, d_in_ready} = 4'd0;
+            assign dd_data = {WIDE{1'b0}};
+            assign dec_row = 16'd0;
+            wire unused_dense = ^{dd_ready, rg_hi_row, rg_restart, rg_skip, rg_row_lim,
+                                  dec_lo_shift};
+        end
+    endgenerate
 
     // escape: the plane's markers get their high values from the side buffer
     wire                es_valid, es_last, es_ready, esc_bad;
@@ -245,7 +268,7 @@ module hq_accel #(
     wire                bd_valid, bd_last, blk_bad;
     wire [WIDE-1:0]     bd_data;
     generate
-        if (UNIFORM == 0) begin : g_escape
+        if (HAS_BLOCK) begin : g_block
             hq_block_decoder #(.LANES(LANES), .MT(M), .CL(CL), .HI(HI), .IB(BPW)) u_block (
                 .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .hi(wgt_hi), .bn(wgt_bn), .bm(wgt_bm),
                 .cols(act_seg[15:0]),
@@ -253,6 +276,12 @@ module hq_accel #(
                 .in_data(o_data), .in_lo(o_lo), .in_n(rd_n), .out_valid(bd_valid),
                 .out_ready(dp_ready && wgt_blk), .out_data(bd_data), .out_last(bd_last),
                 .bad(blk_bad));
+        end else begin : g_no_block
+            assign {bd_valid, bd_last, blk_bad, b_in_ready} = 4'd0;
+            assign bd_data = {WIDE{1'b0}};
+            wire unused_blk = ^{wgt_bn, wgt_bm};
+        end
+        if (HAS_ESC || HAS_COO) begin : g_side
             // one buffer for the sections after the plane, one registered read port: the
             // layer's decoder (escape or coo) reads it
             wire        es_re, co_re;
@@ -260,26 +289,37 @@ module hq_accel #(
             hq_side_buf #(.BYTES(VBUF_BYTES)) u_side (
                 .clk(clk), .we(vb_we), .waddr(vb_addr), .wdata(vb_data),
                 .re(wgt_esc ? es_re : co_re), .raddr(wgt_esc ? es_ra : co_ra), .rdata(sb_rd));
-            hq_escape_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI)) u_escape (
-                .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .vbytes(esc_vbytes),
-                .rd_en(es_re), .rd_addr(es_ra), .rd_data(sb_rd),
-                .in_valid(dd_valid && wgt_esc), .in_ready(es_ready), .in_data(dd_data),
-                .in_last(dd_last), .out_valid(es_valid), .out_ready(dp_ready && wgt_esc),
-                .out_data(es_data), .out_last(es_last), .bad(esc_bad));
-            hq_coo_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI)) u_coo (
-                .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .rows(f_rows16), .cols(act_seg[15:0]),
-                .nbytes(esc_vbytes), .rd_en(co_re), .rd_addr(co_ra), .rd_data(sb_rd),
-                .in_valid(dd_valid && wgt_coo), .in_ready(co_ready), .in_data(dd_data),
-                .in_last(dd_last), .out_valid(co_valid), .out_ready(dp_ready && wgt_coo),
-                .out_data(co_data), .out_last(co_last), .bad(coo_bad));
-        end else begin : g_no_escape
+            if (HAS_ESC) begin : g_escape
+                hq_escape_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI)) u_escape (
+                    .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .vbytes(esc_vbytes),
+                    .rd_en(es_re), .rd_addr(es_ra), .rd_data(sb_rd),
+                    .in_valid(dd_valid && wgt_esc), .in_ready(es_ready), .in_data(dd_data),
+                    .in_last(dd_last), .out_valid(es_valid), .out_ready(dp_ready && wgt_esc),
+                    .out_data(es_data), .out_last(es_last), .bad(esc_bad));
+            end else begin : g_no_escape
+                assign {es_valid, es_last, es_ready, esc_bad, es_re} = 5'd0;
+                assign es_data = {WIDE{1'b0}};
+                assign es_ra   = 32'd0;
+            end
+            if (HAS_COO) begin : g_coo
+                hq_coo_decoder #(.LANES(LANES), .M(M), .N(NS), .LO(CL), .HI(HI)) u_coo (
+                    .clk(clk), .clear(clr_wgt), .hi(wgt_hi), .rows(f_rows16),
+                    .cols(act_seg[15:0]), .nbytes(esc_vbytes), .rd_en(co_re), .rd_addr(co_ra),
+                    .rd_data(sb_rd), .in_valid(dd_valid && wgt_coo), .in_ready(co_ready),
+                    .in_data(dd_data), .in_last(dd_last), .out_valid(co_valid),
+                    .out_ready(dp_ready && wgt_coo), .out_data(co_data), .out_last(co_last),
+                    .bad(coo_bad));
+            end else begin : g_no_coo
+                assign {co_valid, co_last, co_ready, coo_bad, co_re} = 5'd0;
+                assign co_data = {WIDE{1'b0}};
+                assign co_ra   = 32'd0;
+                wire unused_coo = ^f_rows16;
+            end
+        end else begin : g_no_side
             assign {es_valid, es_last, es_ready, esc_bad} = 4'd0;
             assign {co_valid, co_last, co_ready, coo_bad} = 4'd0;
             assign es_data = {WIDE{1'b0}};
             assign co_data = {WIDE{1'b0}};
-            assign {bd_valid, bd_last, blk_bad, b_in_ready} = 4'd0;
-            assign bd_data = {WIDE{1'b0}};
-            wire unused_blk = ^{wgt_bn, wgt_bm};
             wire unused_esc = ^{esc_vbytes, vb_we, vb_addr, vb_data, f_rows16};
         end
     endgenerate
@@ -298,12 +338,21 @@ module hq_accel #(
     wire [1:0]          sp_shift;
     wire [WBEAT-1:0]    sp_data;
     generate
-        if (UNIFORM == 0) begin : g_split
+        if (HAS_SPLIT) begin : g_split
             hq_beat_split #(.LANES(LANES), .M(M), .CL(CL), .LO(LO), .HI(HI)) u_split (
                 .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .in_valid(dp_valid && wgt_dense),
                 .in_ready(dp_ready), .in_data(dp_data), .in_last(dp_last),
                 .out_valid(sp_valid), .out_ready(wgt_ready && wgt_dense), .out_data(sp_data),
                 .out_last(sp_last), .out_more(sp_more), .out_shift(sp_shift));
+        end else if (UNIFORM == 0) begin : g_no_split_lg
+            // no decoder: only the tile's own blocks, through the gearbox (wgt_dense never set)
+            assign sp_valid = 1'b0;
+            assign dp_ready = 1'b0;
+            assign sp_data  = {WBEAT{1'b0}};
+            assign sp_last  = 1'b0;
+            assign sp_more  = 1'b0;
+            assign sp_shift = 2'd0;
+            wire unused_dp = ^{dp_valid, dp_last, dp_data, wgt_lo, wgt_hi};
         end else begin : g_no_split
             assign sp_valid = dp_valid;
             assign dp_ready = wgt_ready && wgt_dense;
@@ -374,7 +423,8 @@ module hq_accel #(
     hq_accel_ctrl #(.UNIFORM(UNIFORM), .LANES(LANES), .M(M), .N(N), .LO(LO), .HI(HI),
                     .NB_MAX(NB_MAX), .BB(BB), .DW(DW), .MAX_ROWS(MAX_ROWS),
                     .OBUF_BYTES(OBUF_BYTES), .IMG_BYTES(IMG_BYTES),
-                    .WBUF_BEATS(WBUF_BEATS), .VBUF_BYTES(VBUF_BYTES)) u_ctrl (
+                    .WBUF_BEATS(WBUF_BEATS), .VBUF_BYTES(VBUF_BYTES),
+                    .LAYOUTS(LAYOUTS)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .start_addr(start_addr), .start_count(start_count),
         .finish(finish), .finish_err(finish_err), .finish_desc(finish_desc),
         .finish_addr(finish_addr),

@@ -36,7 +36,8 @@ module hq_accel_ctrl #(
     parameter OBUF_BYTES = 4096,           // output buffer: one image's outputs
     parameter IMG_BYTES  = 4096,           // im2col buffer: one input feature map (conv, pool)
     parameter WBUF_BEATS = 256,            // weight beats kept on chip (hq_wgt_replay)
-    parameter VBUF_BYTES = 16384           // escape: the high-value section; coo: counts, entries
+    parameter VBUF_BYTES = 16384,          // escape: the high-value section; coo: counts, entries
+    parameter LAYOUTS    = 31              // decoders built, bit n: layout code n (hq_accel.v)
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -152,6 +153,8 @@ module hq_accel_ctrl #(
     localparam [7:0]  LO8 = LO32[7:0], HI8 = HI32[7:0], M8 = M32[7:0], N8 = N32[7:0];
     localparam [31:0] K_MAX = NB_MAX * LANES, ROWS_MAX = MAX_ROWS, OBUF_MAX = OBUF_BYTES;
     localparam [47:0] IMG_MAX = IMG_BYTES;
+    localparam [31:0] LAY32 = LAYOUTS;
+    localparam [7:0]  LAY8 = {3'd0, LAY32[4:0]};
     localparam [31:0] VBUF_MAX = VBUF_BYTES;
     reg [4:0]  state;
     assign state_out = state;
@@ -402,6 +405,10 @@ module hq_accel_ctrl #(
         else if (!dense && (UNIFORM != 0 ||
                             (f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !sidebuf && !rowg)))
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
+        // a layout whose decoder this build leaves out (LAYOUTS; blocks of another format
+        // below, once their lo and hi are known valid)
+        else if (UNIFORM == 0 && f_layout != `HQ_ACCEL_LAYOUT_BLOCK && !LAY8[f_layout[2:0]])
+                                                                      chk = `HQ_ACCEL_ERR_LAYOUT;
         else if (f_hi != 8'd4 && f_hi != 8'd8)                        chk = `HQ_ACCEL_ERR_BAD_DESC;
         else if (f_lo > 8'd4 || (f_layout != `HQ_ACCEL_LAYOUT_DENSE && f_lo == 8'd0) ||
                  (f_lo != 8'd0 && f_lo >= f_hi))                      chk = `HQ_ACCEL_ERR_BAD_DESC;
@@ -419,7 +426,7 @@ module hq_accel_ctrl #(
                  : (coo || rowg) ? (f_lo == 8'd0 || LO8 < 8'd2 || f_hi > HI8)
                  : dense ? (LO8 < 8'd2 || f_hi > HI8)
                  : esc   ? (f_lo < 8'd2 || LO8 < 8'd2 || f_hi > HI8)
-                 : blkg  ? (LO8 < 8'd2 || f_hi > HI8)
+                 : blkg  ? (LO8 < 8'd2 || f_hi > HI8 || !LAY8[`HQ_ACCEL_LAYOUT_BLOCK])
                          : 1'b0)
                                                                       chk = `HQ_ACCEL_ERR_LAYOUT;
         else if ({16'd0, f_cols} > K_MAX || {16'd0, f_rows} > ROWS_MAX ||
@@ -509,12 +516,15 @@ module hq_accel_ctrl #(
     wire [47:0] rg_bits  = {32'd0, rg_r - rg_r0} * {32'd0, f_cols} *
                            (rg_hi ? {40'd0, f_hi} : {40'd0, f_lo});
     wire [47:0] rg_start = rg_hi ? {16'd0, rg_offh} * 48'd8 + rg_hbit : rg_offl * 48'd8 + rg_lbit;
-    reg  [5:0]  rg_pop;
+    // the high rows of a bitmap word, counted by an adder tree (pop64, hq_popcount.vh)
+    `include "hq_popcount.vh"
+    reg  [31:0] rg_in;                     // the word's bits of rows < ROWS
+    reg  [6:0]  rg_pop;                    // at most 32
     integer pi;
     always @* begin
-        rg_pop = 6'd0;
         for (pi = 0; pi < 32; pi = pi + 1)
-            if (words * 32 + pi < {16'd0, f_rows}) rg_pop = rg_pop + {5'd0, c_data[pi]};
+            rg_in[pi] = words * 32 + pi < {16'd0, f_rows} && c_data[pi];
+        rg_pop = pop64({32'd0, rg_in});
     end
     assign esc_vbytes = v_len;
     assign vb_we   = state == S_V_WAIT && c_fire;
@@ -779,7 +789,7 @@ module hq_accel_ctrl #(
                 S_V_WAIT: begin
                     if (c_fire && rowg) begin
                         rg_map[words[RW-6:0]] <= c_data;
-                        rg_nh <= rg_nh + {10'd0, rg_pop};
+                        rg_nh <= rg_nh + {9'd0, rg_pop};
                     end
                     if (rd_idle && !rd_cmd && (rd_err || words == (v_len >> 2))) begin
                         if (rd_err) begin

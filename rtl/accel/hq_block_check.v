@@ -39,9 +39,14 @@ module hq_block_check #(
     localparam [HI-1:0] HMIN = {1'b1, {(HI-1){1'b0}}};   // -2^(HI-1): never a weight
     reg [15:0] beat;                       // beat index within the row
 
+    // markers counted by an adder tree (pop64), not one increment per lane: the serial count
+    // was the board top's critical path (125.8 ns on the LFE5U-85F, docs/fpga.md)
+    `include "hq_popcount.vh"
+
     reg        err;
     reg [31:0] col;                        // column of the weight looked at
     reg [31:0] marks;
+    reg [63:0] mk;                         // the block's markers within K (M <= 64)
     reg [HI-1:0] v;
     reg [P:0]    pos;
     integer b, j, s, t;
@@ -51,6 +56,7 @@ module hq_block_check #(
         marks = 32'd0;
         v = {HI{1'b0}};
         pos = {(P+1){1'b0}};
+        mk = 64'd0;
         clean = data;
         if (UNIFORM != 0) begin
             for (j = 0; j < LANES; j = j + 1) begin
@@ -60,14 +66,14 @@ module hq_block_check #(
         end else begin
             for (b = 0; b < NBLK; b = b + 1) begin
                 if (LO >= 2) begin
-                    marks = 32'd0;
+                    mk = 64'd0;
                     for (j = 0; j < M; j = j + 1) begin
                         col = {16'd0, beat} * LANES + b * M + j;
-                        if (col < {16'd0, cols} &&
-                            data[b*BBY*8 + j*LO +: LO] == {1'b1, {(LO-1){1'b0}}})
-                            marks = marks + 32'd1;
+                        mk[j] = col < {16'd0, cols} &&
+                                data[b*BBY*8 + j*LO +: LO] == {1'b1, {(LO-1){1'b0}}};
                         if (col >= {16'd0, cols}) clean[b*BBY*8 + j*LO +: LO] = {LO{1'b0}};
                     end
+                    marks = {25'd0, pop64(mk)};
                     if (marks > N) err = 1'b1;
                     for (s = 0; s < N; s = s + 1) begin
                         v = data[b*BBY*8 + M*LO + s*HI +: HI];

@@ -1,5 +1,6 @@
 // hq_board_ulx3s: the accelerator on a ULX3S board (LFE5U-85F, CABGA381; docs/board.md).
-// hq_accel (the `default` lane-group configuration of rtl/configs.json, 64-bit AXI) with
+// hq_accel (the board configuration `ulx3s` of rtl/configs.json: the `default` lane-group
+// tile, no weight decoder besides its own blocks; 64-bit AXI) with
 // MEM_BYTES of on-chip block RAM as its memory (hq_axi_ram) at MEM_BASE, the network's DRAM
 // image address (HQ_ACCEL_NET_ADDR), and a UART-to-register bridge (hq_uart_bridge) on the
 // FTDI serial port at CLK_HZ / CLKS_PER_BIT baud (1 Mbaud). The accelerator's interrupt is
@@ -17,6 +18,9 @@ module hq_board_ulx3s #(
     parameter NB_MAX       = 16,
     parameter OPORT        = 1,
     parameter MAX_ROWS     = 1024,
+    // the weight decoders built (hq_accel LAYOUTS): rtl/configs.json boards.ulx3s, none (the
+    // tile's own blocks only: the decoders do not fit the LFE5U-85F)
+    parameter LAYOUTS      = 0,
     parameter CLK_HZ       = 25000000,
     parameter CLKS_PER_BIT = 25,          // 1 Mbaud at 25 MHz (the FT231X does 3 Mbaud)
     parameter [31:0] MEM_BASE  = 32'h8010_0000,
@@ -74,7 +78,7 @@ module hq_board_ulx3s #(
 
     hq_accel #(
         .UNIFORM(UNIFORM), .LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI),
-        .NB_MAX(NB_MAX), .OPORT(OPORT), .DW(64), .MAX_ROWS(MAX_ROWS)
+        .NB_MAX(NB_MAX), .OPORT(OPORT), .DW(64), .MAX_ROWS(MAX_ROWS), .LAYOUTS(LAYOUTS)
     ) u_accel (
         .clk(clk), .rst(rst),
         .s_axil_awaddr(awaddr), .s_axil_awvalid(awvalid), .s_axil_awready(awready),

@@ -50,6 +50,15 @@ static pe_cfg accel_pe_cfg() {
 }
 static const pe_cfg kPeCfg = accel_pe_cfg();
 
+// The weight decoders of this build (hq_accel LAYOUTS, bit n: layout code n; block: blocks
+// of another format than the tile's). A layout left out is refused with ERR_LAYOUT.
+#ifndef ACCEL_LAYOUTS
+#define ACCEL_LAYOUTS 31
+#endif
+static bool layout_built(unsigned layout) {
+    return kPeCfg.uniform || ((unsigned)ACCEL_LAYOUTS >> layout & 1u);
+}
+
 using hq::accel::DramImage;
 
 static void usage(FILE *f, const char *prog) {
@@ -849,7 +858,7 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         {"unknown layout", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_LAYOUT, 7)},
         /* (the lane-group array runs every layout: rowgroup instead, refused by the header) */
         {kPeCfg.uniform ? "layout not on this array" : "layout other than the header's",
-         kPeCfg.uniform ? HQ_ACCEL_ERR_LAYOUT : HQ_ACCEL_ERR_WEIGHTS,
+         kPeCfg.uniform || !layout_built(other_layout) ? HQ_ACCEL_ERR_LAYOUT : HQ_ACCEL_ERR_WEIGHTS,
          f8(HQ_ACCEL_DESC_OFF_LAYOUT, other_layout)},
         {"hi bits 5", HQ_ACCEL_ERR_BAD_DESC, f8(HQ_ACCEL_DESC_OFF_HI_BITS, 5)},
         {"weight bytes not a multiple of 16", HQ_ACCEL_ERR_WEIGHTS,
@@ -998,6 +1007,19 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
         }
         cases.insert(cases.end(), sg.begin(), sg.end());
     }
+    /* the layouts whose decoders this build leaves out (LAYOUTS): refused before the header */
+    static const char *const kLeftOut[] = {
+        "dense left out of this build", "coo left out of this build", "",
+        "rowgroup left out of this build", "escape left out of this build"};
+    for (unsigned l = 0; l < 5 && !kPeCfg.uniform; l++)
+        if (l != HQ_ACCEL_LAYOUT_BLOCK && l != d0.layout && !layout_built(l))
+            cases.push_back(
+                {kLeftOut[l], HQ_ACCEL_ERR_LAYOUT, f8(HQ_ACCEL_DESC_OFF_LAYOUT, (uint8_t)l)});
+    if (!kPeCfg.uniform && d0.layout == HQ_ACCEL_LAYOUT_BLOCK &&
+        !layout_built(HQ_ACCEL_LAYOUT_BLOCK) && d0.block_m == kPeCfg.m && d0.block_n == kPeCfg.n &&
+        kPeCfg.n < kPeCfg.m)
+        cases.push_back({"block of another N left out of this build", HQ_ACCEL_ERR_LAYOUT,
+                         f8(HQ_ACCEL_DESC_OFF_BLOCK_N, (uint8_t)(kPeCfg.n + 1))});
     /* weight contents the model's decoders refuse (ERR_WEIGHTS, ERR_ADDR = WEIGHT_ADDR) */
     add_content_cases(cases, d0);
     for (ErrCase &c : cases)
