@@ -1914,7 +1914,9 @@ static int run_random_ksplit(Sim &s, int n, unsigned long seed) {
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
     hq::accel::AccelConfig mcfg;
-    mcfg.arch = c.uniform ? hq::accel::Arch::Uniform8 : hq::accel::Arch::LaneGroup;
+    mcfg.arch = c.uniform ? hq::accel::Arch::Uniform8
+                : c.split ? hq::accel::Arch::Split
+                          : hq::accel::Arch::LaneGroup;
     pe_rng rng{seed};
     long bad_layers = 0, descs_total = 0, bands_total = 0, redraws = 0;
     for (int li = 0; li < n && !s.hung; li++) {
@@ -1961,7 +1963,8 @@ static int run_random_ksplit(Sim &s, int n, unsigned long seed) {
         /* each chunk's weights; the whole layer's matrix W[r][(ky*k + kx)*C + c] from them */
         std::vector<uint8_t> shift((size_t)rows);
         for (int r = 0; r < rows; r++)
-            shift[r] = (uint8_t)pe_rng_range(&rng, 0, 6);
+            /* (the split tile's 4-bit codes, |c| <= 7, take lo_shift <= 4 in int8) */
+            shift[r] = (uint8_t)pe_rng_range(&rng, 0, c.lo >= 4 ? 4 : 6);
         std::vector<int8_t> Wfull((size_t)rows * K);
         std::vector<uint32_t> wimg_addr(nk), wimg_size(nk);
         uint32_t wnext = B + WGT;
