@@ -36,8 +36,10 @@ module pe_tile #(
     parameter HI        = 8,
     parameter NB_MAX    = 16,    // max beats per row: K <= NB_MAX * LANES
     parameter OUT_DEPTH = 16,    // output FIFO entries (> rows in flight, 8, for full rate)
-    parameter OPORT     = 0      // 1: outlier activations from per-group outlier ports
+    parameter OPORT     = 0,     // 1: outlier activations from per-group outlier ports
                                  //    (outlier_port.v; needs G = M, N = 1: never stalls)
+    parameter SPLIT     = 0,     // 1: the split array (pe_array_split.v; needs LO = 4, N = M)
+    parameter HMACS     = 2      // split: MACs of the high-precision unit
 ) (
     input  wire                 clk,
     input  wire                 rst,
@@ -64,21 +66,24 @@ module pe_tile #(
     output wire [31:0]          m_out_acc,
     output wire [7:0]           m_out_y,
     output wire                 m_out_last,
-    output reg  [2:0]           err      // sticky: [0] too many act beats, [1] row length
+    output reg  [2:0]           err,     // sticky: [0] too many act beats, [1] row length
                                          // != act beats, [2] mult >= 2^31 or shift > 62
+    output wire                 arr_first, // the array holds a beat in its first cycle
+    output wire                 arr_stall  // the array holds a beat in a stall cycle
 );
     localparam BITS  = `PE_BITS(LO, HI, M, N);
     localparam WBEAT = `PE_WBEAT(UNIFORM, LANES, LO, HI, M, N);
     localparam AW  = `PE_AW(NB_MAX);
     localparam CNW = $clog2(NB_MAX + 1);
     localparam LSW = (UNIFORM != 0) ? 1 : `PE_LSW(LO, LANES);
-    localparam HSW = (UNIFORM != 0) ? `PE_HSW_UNIFORM(HI, LANES) : `PE_HSW_LANEGROUP(HI, LANES, G);
+    localparam HSW = (UNIFORM != 0) ? `PE_HSW_UNIFORM(HI, LANES)
+                   : (SPLIT != 0) ? `PE_SUMW(`PE_HPW(HI), HMACS) : `PE_HSW_LANEGROUP(HI, LANES, G);
     localparam QW  = $clog2(OUT_DEPTH + 1);
     localparam PW  = 32 + 31 + 6 + 5 + 1;   // row parameters: bias, mult, shift, lo_shift, last
     localparam [AW-1:0]  LAST_ADDR = NB_MAX[AW-1:0] - 1'b1;
     localparam [CNW-1:0] NB_LIM    = NB_MAX[CNW-1:0];
 
-    localparam XW  = $clog2(G + 1);         // stall cycles of one beat
+    localparam XW  = $clog2(((SPLIT != 0) ? LANES : G) + 1);   // stall cycles of one beat
 
     // ---- control state ----
     reg            loading;      // filling the activation buffer
@@ -96,7 +101,7 @@ module pe_tile #(
     reg [WBEAT-1:0]  a_wgt;
     reg [PW-1:0]     a_par;
     wire [LANES*8-1:0] a_act;
-    localparam NG = (UNIFORM != 0) ? 1 : LANES / G;
+    localparam NG = (UNIFORM != 0 || SPLIT != 0) ? 1 : LANES / G;
     wire [NG*8-1:0]  a_oact;     // OPORT = 1: each group's outlier activation (port output)
     wire [NG*XW-1:0] in_count;   // high weights per group of the incoming beat
     reg  [NG*XW-1:0] a_count;
@@ -246,6 +251,19 @@ module pe_tile #(
             assign in_count = {NG*XW{1'b0}};
             assign a_oact   = {NG*8{1'b0}};
             wire unused_oact = ^oact_q;
+        end else if (SPLIT != 0) begin : g_split
+            // the beat's passes of the high unit, counted as it is accepted (its stall
+            // count is passes - 1); b_cnt is the pass of the beat in the array
+            if (LO != 4 || N != M) begin : g_bad
+                // Elaboration error: the split tile takes the decoders' beat (LO = 4, N = M).
+                pe_tile_SPLIT_needs_LO_4_and_N_equal_M u_invalid_parameters ();
+            end
+            split_passes #(.LANES(LANES), .M(M), .HI(HI), .HMACS(HMACS)) u_passes (
+                .wgt(s_wgt_data), .passes(in_count));
+            pe_array_split #(.LANES(LANES), .M(M), .HI(HI), .HMACS(HMACS)) u_array (
+                .wgt(wgt_q), .act(act_q), .pass(b_cnt), .lo_sum(lo_sum), .hi_sum(hi_sum));
+            assign a_oact = {NG*8{1'b0}};
+            wire unused_oact = ^oact_q;
         end else begin : g_lanegroup
             if (OPORT != 0) begin : g_port
                 localparam BBYTES = `PE_BBYTES(LO, HI, M, N);
@@ -362,5 +380,8 @@ module pe_tile #(
         .rd_en(fire_o), .rd_data({m_out_last, m_out_y, m_out_acc}), .empty(fifo_empty));
     assign m_out_valid = !fifo_empty;
     assign fire_o      = m_out_valid && m_out_ready;
+    // the array's busy cycles for the accelerator's counters (COMPUTE, STALL_OUT on split)
+    assign arr_first   = b_valid && b_fresh;
+    assign arr_stall   = b_valid && !b_fresh;
 endmodule
 `default_nettype wire

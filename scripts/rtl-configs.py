@@ -22,8 +22,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "rtl", "configs.json")
 # Keys of a configuration, in the order of the C struct pe_cfg (model/rtl_bridge/pe_vectors.h); oport
 # changes only the outlier path's structure and is not part of pe_cfg.
-CFG_KEYS = ["uniform", "lanes", "g", "m", "n", "lo", "hi", "nb_max"]
-ALL_KEYS = CFG_KEYS + ["oport"]
+CFG_KEYS = ["uniform", "lanes", "g", "m", "n", "lo", "hi", "nb_max", "split", "hmacs"]
+ALL_KEYS = [k for k in CFG_KEYS if k not in ("split", "hmacs")] + ["oport"]
+# Keys only the split array's configurations have (pe_array_split.v), with the value the
+# others get: split 0 (not the split array), hmacs 0 (no high-precision unit).
+OPTIONAL_KEYS = {"split": 0, "hmacs": 0}
 TIMING_KEYS = {"pipe_latency": "PE_PIPE_LATENCY", "tile_overhead": "PE_TILE_OVERHEAD"}
 
 
@@ -43,10 +46,16 @@ def load(path):
     for name, c in doc["configs"].items():
         if not name.isidentifier():
             fail(f"configs: name '{name}' is not an identifier (it names C macros and targets)")
-        if sorted(c) != sorted(ALL_KEYS):
-            fail(f"configs.{name}: keys {sorted(c)}, expected {sorted(ALL_KEYS)}")
-        if not all(isinstance(c[k], int) and c[k] >= 0 for k in ALL_KEYS):
+        if not set(ALL_KEYS) <= set(c) <= set(ALL_KEYS) | set(OPTIONAL_KEYS):
+            fail(f"configs.{name}: keys {sorted(c)}, expected {sorted(ALL_KEYS)} "
+                 f"and optionally {sorted(OPTIONAL_KEYS)}")
+        for k, v in OPTIONAL_KEYS.items():
+            c.setdefault(k, v)
+        if not all(isinstance(c[k], int) and c[k] >= 0 for k in c):
             fail(f"configs.{name}: every value must be a non-negative integer")
+        if c["split"] and (c["uniform"] or c["hmacs"] < 1 or c["lo"] != 4 or c["n"] != c["m"]):
+            fail(f"configs.{name}: a split configuration needs uniform 0, hmacs >= 1, lo 4 "
+                 "and n = m (the decoders' beat)")
     return doc
 
 

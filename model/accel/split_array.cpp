@@ -2,8 +2,8 @@
  * hi_macs MACs fed by the outlier stream; partial sums merge in the accumulator. A beat whose
  * h high weights need more than one pass of the high unit holds the low lanes:
  *     row_cost = sum over beats of max(1, ceil(h_beat / hi_macs)).
- * (No RTL for this array yet: the rule is the model's.) A uniform int8 layer runs entirely on
- * the high unit. */
+ * The RTL does the same (rtl/pe_array_split.v, docs/pe-array.md). A uniform int8 layer runs
+ * entirely on the high unit. */
 #include "accel/pe_array.h"
 
 #include <algorithm>

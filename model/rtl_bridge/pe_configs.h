@@ -7,17 +7,19 @@
 #define PE_PIPE_LATENCY 9
 #define PE_TILE_OVERHEAD 2
 
-/* {uniform, lanes, g, m, n, lo, hi, nb_max}; PE_CFG_INIT(name) picks one by name. */
-#define PE_CFG_default {0, 64, 32, 32, 1, 2, 8, 16}
-#define PE_CFG_default_uniform8 {1, 64, 32, 32, 1, 2, 8, 16}
-#define PE_CFG_default_mux {0, 64, 32, 32, 1, 2, 8, 16}
-#define PE_CFG_g16_2of32 {0, 64, 16, 32, 2, 2, 8, 16}
-#define PE_CFG_g16_1of32 {0, 64, 16, 32, 1, 2, 8, 16}
-#define PE_CFG_binary {0, 32, 16, 32, 2, 1, 8, 8}
-#define PE_CFG_binary_port {0, 32, 32, 32, 1, 1, 8, 8}
-#define PE_CFG_binary_1of32 {0, 32, 16, 32, 1, 1, 8, 8}
-#define PE_CFG_up5k {0, 16, 16, 16, 1, 2, 8, 64}
-#define PE_CFG_up5k_uniform8 {1, 16, 16, 16, 1, 2, 8, 64}
+/* {uniform, lanes, g, m, n, lo, hi, nb_max, split, hmacs}; PE_CFG_INIT(name) picks one by name. */
+#define PE_CFG_default {0, 64, 32, 32, 1, 2, 8, 16, 0, 0}
+#define PE_CFG_default_uniform8 {1, 64, 32, 32, 1, 2, 8, 16, 0, 0}
+#define PE_CFG_default_mux {0, 64, 32, 32, 1, 2, 8, 16, 0, 0}
+#define PE_CFG_g16_2of32 {0, 64, 16, 32, 2, 2, 8, 16, 0, 0}
+#define PE_CFG_g16_1of32 {0, 64, 16, 32, 1, 2, 8, 16, 0, 0}
+#define PE_CFG_binary {0, 32, 16, 32, 2, 1, 8, 8, 0, 0}
+#define PE_CFG_binary_port {0, 32, 32, 32, 1, 1, 8, 8, 0, 0}
+#define PE_CFG_binary_1of32 {0, 32, 16, 32, 1, 1, 8, 8, 0, 0}
+#define PE_CFG_up5k {0, 16, 16, 16, 1, 2, 8, 64, 0, 0}
+#define PE_CFG_up5k_uniform8 {1, 16, 16, 16, 1, 2, 8, 64, 0, 0}
+#define PE_CFG_split {0, 64, 32, 32, 32, 4, 8, 16, 1, 2}
+#define PE_CFG_split_small {0, 16, 16, 16, 16, 4, 8, 64, 1, 1}
 #define PE_CFG_CAT_(name) PE_CFG_##name
 #define PE_CFG_INIT(name) PE_CFG_CAT_(name)
 

@@ -52,6 +52,10 @@ int pe_cfg_check(const pe_cfg *c, char *err, size_t errlen) {
         snprintf(err, errlen, "n=%d: must be in [1, m=%d]", c->n, c->m);
         return -1;
     }
+    if (c->split && c->hmacs < 1) {
+        snprintf(err, errlen, "hmacs=%d: the split array needs at least 1", c->hmacs);
+        return -1;
+    }
     return 0;
 }
 
@@ -426,8 +430,22 @@ long pe_tile_busy_cycles(const pe_cfg *c, const pe_tile *t) {
     return pe_accel_busy_cycles(c, t, 0);
 }
 
+long pe_split_busy_cycles(int lanes, int hmacs, const pe_tile *t) {
+    long s = 0;
+    for (int r = 0; r < t->rows; r++)
+        for (int b = 0; b < t->nbeats; b++) {
+            int h = 0;
+            for (int i = b * lanes; i < (b + 1) * lanes && i < t->k; i++)
+                h += t->is_hi[(size_t)r * t->k + i];
+            const int passes = (h + hmacs - 1) / hmacs;
+            s += passes > 1 ? passes : 1;
+        }
+    return s;
+}
+
 long pe_accel_busy_cycles(const pe_cfg *c, const pe_tile *t, int lo) {
     if (c->uniform) return (long)t->rows * t->nbeats;
+    if (c->split) return pe_split_busy_cycles(c->lanes, c->hmacs, t);
     const int digits = lo >= 3 ? lo - 1 : 1;
     long s = 0;
     for (int r = 0; r < t->rows; r++)

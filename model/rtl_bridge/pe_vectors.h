@@ -22,6 +22,8 @@ typedef struct {
     int m, n;    /* block layout: at most n high weights per block of m */
     int lo, hi;  /* low-code bits (1..4), high bits (4 or 8) */
     int nb_max;  /* beats per row the activation buffer holds: K <= nb_max * lanes */
+    int split;   /* 1: the split array (low lanes + a high-precision unit; lo 4, n = m) */
+    int hmacs;   /* split: MACs of the high-precision unit */
 } pe_cfg;
 
 /* Checks a configuration; returns 0, or -1 with a message. */
@@ -89,6 +91,10 @@ long pe_tile_busy_cycles(const pe_cfg *c, const pe_tile *t);
  * cycle each, so a beat takes max(D, 1 + max over groups of max(0, h_g - 1)) cycles, D = 1 for
  * lo <= 2, lo - 1 for lo 3, 4 (docs/rtl-accel.md). lo <= 2 is pe_tile_busy_cycles. */
 long pe_accel_busy_cycles(const pe_cfg *c, const pe_tile *t, int lo);
+/* The split array (c->split, rtl/pe_array_split.v): a beat holding h high weights takes
+ * max(1, ceil(h / hmacs)) cycles, whatever its low codes (the model's split rule,
+ * model/accel/split_array.cpp). pe_tile_busy_cycles gives this for a split configuration. */
+long pe_split_busy_cycles(int lanes, int hmacs, const pe_tile *t);
 long pe_tile_high_weights(const pe_tile *t);
 /* Cycles from one tile's first activation beat to the next tile's: nbeats + S + 2. */
 long pe_tile_period_cycles(const pe_cfg *c, const pe_tile *t);

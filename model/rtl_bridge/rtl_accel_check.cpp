@@ -85,7 +85,8 @@ std::string rtl_accel_error_meaning(const rtl::AccelCoreConfig &c, unsigned code
     switch (code) {
     case HQ_ACCEL_ERR_LAYOUT:
         if (c.uniform) return "the uniform8 array runs the dense layout only (every weight width)";
-        return "the lanegroup array runs dense with lo 0 to 4, block (any N:M), coo and rowgroup "
+        return std::string(c.split ? "the split" : "the lanegroup") +
+               " array runs dense with lo 0 to 4, block (any N:M), coo and rowgroup "
                "with lo 1 to 4, escape with lo 2 to 4, each with hi <= " +
                hi;
     case HQ_ACCEL_ERR_BUF_OVERFLOW:

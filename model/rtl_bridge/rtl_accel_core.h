@@ -59,8 +59,10 @@ class AccelCore {
 /* A Verilated configuration: the pe_tile parameters (rtl/configs.json) and the top's own. */
 struct AccelCoreConfig {
     const char *name; /* rtl/configs.json name */
-    bool uniform;     /* uniform8 array; else the lane-group array */
+    bool uniform;     /* uniform8 array; else the lane-group or (split) the split array */
     int lanes, g, m, n, lo, hi, nb_max;
+    bool split;                   /* the split array (pe_array_split.v) */
+    int hmacs;                    /* split: MACs of its high-precision unit */
     int dw, max_rows, obuf_bytes; /* AXI data width (bits), row and output buffer limits */
     int img_bytes, vbuf_bytes;    /* im2col (feature map) and escape/coo value buffers */
     std::unique_ptr<AccelCore> (*make)(AccelBus &bus);

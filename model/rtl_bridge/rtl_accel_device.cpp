@@ -396,20 +396,29 @@ RtlAccelDevice::RtlAccelDevice(const hq::DeviceContext &ctx) : irq_(ctx.irq) {
     const rtl::AccelCoreConfig *core = nullptr;
     std::string have;
     for (const rtl::AccelCoreConfig &c : rtl::accel_core_configs()) {
-        const bool fits = c.uniform
-                              ? cfg.arch == Arch::Uniform8 && (unsigned)c.lanes == cfg.lanes
+        const bool fits = c.uniform ? cfg.arch == Arch::Uniform8 && (unsigned)c.lanes == cfg.lanes
+                          : c.split
+                              ? cfg.arch == Arch::Split && (unsigned)c.lanes == cfg.lanes &&
+                                    (unsigned)c.hmacs == cfg.hi_macs
                               : cfg.arch == Arch::LaneGroup && (unsigned)c.lanes == cfg.lanes &&
                                     (unsigned)c.g == cfg.lane_group;
         if (fits && !core) core = &c;
         have += std::string(have.empty() ? "" : "; ") + c.name + " (" +
-                (c.uniform ? "uniform8" : "lanegroup") + ", " + std::to_string(c.lanes) + " lanes" +
-                (c.uniform ? "" : ", groups of " + std::to_string(c.g)) + ")";
+                (c.uniform ? "uniform8"
+                 : c.split ? "split"
+                           : "lanegroup") +
+                ", " + std::to_string(c.lanes) + " lanes" +
+                (c.uniform ? ""
+                 : c.split ? ", " + std::to_string(c.hmacs) + " high MACs"
+                           : ", groups of " + std::to_string(c.g)) +
+                ")";
     }
     if (!core)
         p.fail("arch",
                std::string("no Verilated accelerator for the array ") + arch_name(cfg.arch) +
                    " with " + std::to_string(cfg.lanes) + " lanes" +
                    (cfg.arch == Arch::LaneGroup ? ", groups of " + std::to_string(cfg.lane_group)
+                    : cfg.arch == Arch::Split   ? ", " + std::to_string(cfg.hi_macs) + " high MACs"
                                                 : std::string()) +
                    " (built in: " + have + ")");
     accel_ = std::make_unique<RtlAccel>(ctx.name.c_str(), cfg, energy, *core);

@@ -5,7 +5,8 @@
 // line, and the existing PE tile (rtl/pe_tile.v) as the compute core.
 //
 // Parameters: the pe_tile parameters of rtl/configs.json (UNIFORM = 1: uniform8 array with
-// the `dense` layout; UNIFORM = 0: lane-group array with the `block` layout), plus
+// the `dense` layout; UNIFORM = 0: lane-group array with the `block` layout; SPLIT = 1: the
+// split array, fed the decoders' beat unchanged, every layout as the lane-group array), plus
 //   DW         AXI4 data width in bits (32, 64, 128)
 //   MAX_ROWS   rows per layer the row-parameter and lo_shift buffers hold
 //   OBUF_BYTES one image's outputs (ROWS bytes, or 4 * ROWS for int32 logits)
@@ -29,6 +30,8 @@ module hq_accel #(
     parameter HI         = 8,
     parameter NB_MAX     = 16,
     parameter OPORT      = 1,
+    parameter SPLIT      = 0,    // 1: the split array (pe_array_split.v; LO = 4, N = M)
+    parameter HMACS      = 2,    // split: MACs of the high-precision unit
     parameter DW         = 64,
     parameter MAX_ROWS   = 1024,
     parameter OBUF_BYTES = 4096,
@@ -102,7 +105,8 @@ module hq_accel #(
     localparam CL    = (UNIFORM != 0) ? LO : 4;
     localparam BBS   = (((CL == 1) ? M + NS * (P + HI) : M * CL + NS * HI) + 7) / 8;
     localparam WIDE  = (UNIFORM != 0) ? WBEAT : (LANES / M) * BBS * 8;
-    localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8 : `HQ_ACCEL_ARCH_LANEGROUP)
+    localparam [31:0] HWC = ((UNIFORM != 0) ? `HQ_ACCEL_ARCH_UNIFORM8
+                             : (SPLIT != 0) ? `HQ_ACCEL_ARCH_SPLIT : `HQ_ACCEL_ARCH_LANEGROUP)
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
     // the decoders this build has (LAYOUTS); the uniform array's dense decoder is its only path
     localparam [31:0] LAY = LAYOUTS;
@@ -112,7 +116,7 @@ module hq_accel #(
     localparam HAS_BLOCK = (UNIFORM == 0) && LAY[`HQ_ACCEL_LAYOUT_BLOCK];
     localparam HAS_ESC   = (UNIFORM == 0) && LAY[`HQ_ACCEL_LAYOUT_ESCAPE];
     localparam HAS_COO   = (UNIFORM == 0) && LAY[`HQ_ACCEL_LAYOUT_COO];
-    localparam HAS_SPLIT = (UNIFORM == 0) && (HAS_DENSE || HAS_BLOCK);
+    localparam HAS_BEAT_SPLIT = (UNIFORM == 0) && (HAS_DENSE || HAS_BLOCK);
     localparam [31:0] LAYOUT_MASK = (UNIFORM != 0) ? (32'd1 << `HQ_ACCEL_LAYOUT_DENSE)
                                                    : (32'd1 << `HQ_ACCEL_LAYOUT_BLOCK) |
                                                      (LAY & 32'h1F &
@@ -127,7 +131,10 @@ module hq_accel #(
     wire        rd_fire;
     // counter classes (docs/rtl-accel.md): a transfer in flight is a DRAM stall; the output
     // phase's other cycles are output; the rest of the busy cycles are control
-    wire        stall_dram = busy && !compute && (!rd_idle || !wr_idle);
+    // (split: COMPUTE counts a beat's first cycle in the array, STALL_OUT its further passes
+    // of the high-precision unit, the model's compute and outlier stall)
+    wire        stall_out;
+    wire        stall_dram = busy && !compute && !stall_out && (!rd_idle || !wr_idle);
     wire        out_phase;
     wire [IW-1:0] rd_n;
     hq_accel_csr #(.HW_CONFIG(HWC), .LAYOUTS(LAYOUT_MASK)) u_csr (
@@ -143,9 +150,9 @@ module hq_accel #(
         .finish_addr(finish_addr),
         .busy_cycle(busy), .inc_compute(compute),
         .inc_stall_dram(stall_dram),
-        .inc_stall_dec(1'b0), .inc_stall_out(1'b0),
-        .inc_output(busy && !compute && !stall_dram && out_phase),
-        .inc_control(busy && !compute && !stall_dram && !out_phase),
+        .inc_stall_dec(1'b0), .inc_stall_out(stall_out),
+        .inc_output(busy && !compute && !stall_out && !stall_dram && out_phase),
+        .inc_control(busy && !compute && !stall_out && !stall_dram && !out_phase),
         .inc_rd_stall(dbg_rd_stall),
         .add_rd(rd_fire ? {{(16-IW){1'b0}}, rd_n} : 16'd0), .add_wr(add_wr),
         .add_weight((rd_fire && rd_weight) ? {{(16-IW){1'b0}}, rd_n} : 16'd0),
@@ -338,13 +345,13 @@ module hq_accel #(
     wire [1:0]          sp_shift;
     wire [WBEAT-1:0]    sp_data;
     generate
-        if (HAS_SPLIT) begin : g_split
+        if (HAS_BEAT_SPLIT && SPLIT == 0) begin : g_split
             hq_beat_split #(.LANES(LANES), .M(M), .CL(CL), .LO(LO), .HI(HI)) u_split (
                 .clk(clk), .clear(clr_wgt), .lo(wgt_lo), .in_valid(dp_valid && wgt_dense),
                 .in_ready(dp_ready), .in_data(dp_data), .in_last(dp_last),
                 .out_valid(sp_valid), .out_ready(wgt_ready && wgt_dense), .out_data(sp_data),
                 .out_last(sp_last), .out_more(sp_more), .out_shift(sp_shift));
-        end else if (UNIFORM == 0) begin : g_no_split_lg
+        end else if (UNIFORM == 0 && !HAS_BEAT_SPLIT) begin : g_no_split_lg
             // no decoder: only the tile's own blocks, through the gearbox (wgt_dense never set)
             assign sp_valid = 1'b0;
             assign dp_ready = 1'b0;
@@ -390,8 +397,9 @@ module hq_accel #(
     wire [4:0]  row_lo_shift;
     wire [7:0]  out_y;
     wire [2:0]  tile_err;
+    wire        arr_first, arr_stall;
     pe_tile #(.UNIFORM(UNIFORM), .LANES(LANES), .G(G), .M(M), .N(N), .LO(LO), .HI(HI),
-              .NB_MAX(NB_MAX), .OPORT(OPORT)) u_tile (
+              .NB_MAX(NB_MAX), .OPORT(OPORT), .SPLIT(SPLIT), .HMACS(HMACS)) u_tile (
         .clk(clk), .rst(rst || tile_rst),
         .s_act_valid(act_valid), .s_act_ready(act_ready), .s_act_data(act_data),
         .s_act_last(act_last),
@@ -402,8 +410,10 @@ module hq_accel #(
         .s_wgt_last(t_wgt_last), .s_wgt_more(t_wgt_more), .s_wgt_shift(t_wgt_shift),
         .cfg_signed_out(signed_out),
         .m_out_valid(out_valid), .m_out_ready(out_ready), .m_out_acc(out_acc), .m_out_y(out_y),
-        .m_out_last(out_last), .err(tile_err));
-    assign compute = t_wgt_valid && t_wgt_ready;
+        .m_out_last(out_last), .err(tile_err), .arr_first(arr_first),
+        .arr_stall(arr_stall));
+    assign compute   = (SPLIT != 0) ? arr_first : t_wgt_valid && t_wgt_ready;
+    assign stall_out = (SPLIT != 0) && arr_stall;
     assign dbg_act_wait = act_ready && !act_valid && busy;
 
     // ---- the block contents the model's decoders refuse (ERR_WEIGHTS) ----

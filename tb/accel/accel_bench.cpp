@@ -371,7 +371,7 @@ static int write_measure(const Options &o, const std::vector<hq_measure_row> &ro
     std::snprintf(buf, sizeof buf, "%.0f", o.clock_hz);
     add("source", "rtl-bench");
     add("clock_hz", buf);
-    add("arch", kPeCfg.uniform ? "uniform8" : "lanegroup");
+    add("arch", kPeCfg.uniform ? "uniform8" : kPeCfg.split ? "split" : "lanegroup");
     add("model", o.model);
     add("model_sha256", sha);
     std::snprintf(buf, sizeof buf, "rtl-bench dw=%d latency=%u interval=%u stall=%.2f seed=%lu",
@@ -1243,8 +1243,8 @@ static void put_le(std::vector<uint8_t> &m, uint32_t off, uint32_t v, int n) {
 static long model_compute_cycles(const pe_tile &t, const uint8_t *is_hi, unsigned lo = 0) {
     pe_tile h = t;
     h.is_hi = const_cast<uint8_t *>(is_hi);
-    const long digits = kPeCfg.uniform || lo < 3 ? 1 : (long)lo - 1;
-    if (digits == 1) return pe_tile_busy_cycles(&kPeCfg, &h);
+    const long digits = kPeCfg.uniform || kPeCfg.split || lo < 3 ? 1 : (long)lo - 1;
+    if (digits == 1) return pe_tile_busy_cycles(&kPeCfg, &h); /* split: its own rule */
     long s = 0; /* per beat, as pe_tile_busy_cycles, with the digits' floor */
     for (int r = 0; r < t.rows; r++)
         for (int b = 0; b < t.nbeats; b++) {
@@ -1302,11 +1302,16 @@ static bool run_tile_layer(Sim &s, const pe_tile &t, const uint8_t *image, uint3
     d.in_stride = (uint32_t)t.k;
     d.out_stride = (uint32_t)t.rows * (relu ? 1 : 4);
     hq::accel::desc_to_bytes(d, &m[DESC]);
-    const uint64_t compute0 = s.counter(HQ_ACCEL_REG_COMPUTE_LO);
+    /* the tile's cycles: COMPUTE (split: plus STALL_OUT, its further high-unit passes) */
+    auto tile_cycles = [&s] {
+        return s.counter(HQ_ACCEL_REG_COMPUTE_LO) +
+               (kPeCfg.split ? s.counter(HQ_ACCEL_REG_STALL_OUT_LO) : 0);
+    };
+    const uint64_t compute0 = tile_cycles();
     Sim::Result r = s.run(B + DESC, 1, 20000000);
     *err = r.err;
     if (!s.hung && r.err == 0 && exp_compute >= 0) {
-        const uint64_t got = s.counter(HQ_ACCEL_REG_COMPUTE_LO) - compute0;
+        const uint64_t got = tile_cycles() - compute0;
         if (got != (uint64_t)exp_compute && g_compute_mismatches++ < 5)
             std::fprintf(stderr,
                          "COMPUTE MISMATCH layout %u (K %d, rows %d): %llu tile cycles, "
@@ -1927,7 +1932,9 @@ static int run_random_ksplit(Sim &s, int n, unsigned long seed) {
     s.mem.bytes.assign(4u << 20, 0);
     s.reg_write(HQ_ACCEL_REG_IRQ_ENABLE, HQ_ACCEL_IRQ_DONE | HQ_ACCEL_IRQ_ERROR);
     hq::accel::AccelConfig mcfg;
-    mcfg.arch = c.uniform ? hq::accel::Arch::Uniform8 : hq::accel::Arch::LaneGroup;
+    mcfg.arch = c.uniform ? hq::accel::Arch::Uniform8
+                : c.split ? hq::accel::Arch::Split
+                          : hq::accel::Arch::LaneGroup;
     pe_rng rng{seed};
     long bad_layers = 0, descs_total = 0, bands_total = 0, redraws = 0;
     for (int li = 0; li < n && !s.hung; li++) {
@@ -1974,7 +1981,8 @@ static int run_random_ksplit(Sim &s, int n, unsigned long seed) {
         /* each chunk's weights; the whole layer's matrix W[r][(ky*k + kx)*C + c] from them */
         std::vector<uint8_t> shift((size_t)rows);
         for (int r = 0; r < rows; r++)
-            shift[r] = (uint8_t)pe_rng_range(&rng, 0, 6);
+            /* (the split tile's 4-bit codes, |c| <= 7, take lo_shift <= 4 in int8) */
+            shift[r] = (uint8_t)pe_rng_range(&rng, 0, c.lo >= 4 ? 4 : 6);
         std::vector<int8_t> Wfull((size_t)rows * K);
         std::vector<uint32_t> wimg_addr(nk), wimg_size(nk);
         uint32_t wnext = B + WGT;

@@ -168,8 +168,9 @@ static void rtl_formula() {
     int tiles = 0;
     for (int uniform : {0, 1})
         for (int cfgi = 0; cfgi < 3; cfgi++) {
-            pe_cfg pc{uniform, 64, cfgi == 0 ? 16 : 32, 32, cfgi == 2 ? 4 : 2, cfgi == 1 ? 1 : 2,
-                      8,       16};
+            pe_cfg pc{
+                uniform, 64, cfgi == 0 ? 16 : 32, 32, cfgi == 2 ? 4 : 2, cfgi == 1 ? 1 : 2, 8, 16,
+                0,       0};
             if (cfgi == 1) pc.lanes = 32, pc.g = 16, pc.nb_max = 8;
             AccelConfig cfg;
             cfg.arch = uniform ? Arch::Uniform8 : Arch::LaneGroup;

@@ -23,6 +23,11 @@ usage: check_accel_impl.py compare HQSIM MODEL IMAGES [RUN OPTIONS...]
            compare on a lane-group `dense` model (no high weights), and each layer's tile
            cycles per weight beat are D on the RTL (its COMPUTE counter) and in the model (its
            compute cycles under the array of the TIMING config: docs/accel.md's formula)
+       check_accel_impl.py split-outlier HQSIM MODEL IMAGES [RUN OPTIONS...]
+           compare with --arch split, and each layer's outlier stall (the high-precision
+           unit's passes past a beat's first cycle) equal on the RTL (STALL_OUT) and the model:
+           pass a timing config with array.pe_tiles 1 (one tile, as the RTL); at least one
+           layer must have some
        check_accel_impl.py bench HQSIM REPORT IMAGES MODEL:ARCH... -- PLATFORM...
            compare on every model x platform; writes the host times and slowdowns to REPORT
 Exit status 0 when every check passes, 1 otherwise."""
@@ -92,7 +97,10 @@ def compare(hqsim, model, images, extra, fails, block_exact=True):
         # for each high weight of a block past the tile's slots (hq_beat_split.v; the exact
         # per-block rule, pe_tile_busy_cycles(), is checked by the rtl_accel benches). A `block`
         # layout holds at most the tile's slots per block, and uniform8 has no high weights.
-        exact = r.get("arch") == "uniform8" or (block_exact and r.get("layout") == "block")
+        # The split array's COMPUTE counts a beat's first cycle (its further passes of the
+        # high-precision unit are STALL_OUT, the outlier stall).
+        exact = r.get("arch") in ("uniform8", "split") or \
+            (block_exact and r.get("layout") == "block")
         if lr["compute_cycles"] < beats or (exact and lr["compute_cycles"] != beats):
             fails.append(f"{where}: layer {lr['name']}: RTL compute cycles "
                          f"{lr['compute_cycles']}, expected {'' if exact else 'at least '}"
@@ -187,6 +195,18 @@ def main():
         res = compare(hqsim, sys.argv[3], int(sys.argv[4]), sys.argv[7:], fails)
         if res:
             digits(res["model"][0], res["rtl"][0], d, timing, fails)
+    elif mode == "split-outlier":
+        res = compare(hqsim, sys.argv[3], int(sys.argv[4]), ["--arch", "split"] + sys.argv[5:],
+                      fails)
+        if res:
+            m, r = res["model"][0], res["rtl"][0]
+            for lm, lr in zip(m["layers"], r["layers"]):
+                om, orr = lm["stall_cycles"]["outlier"], lr["stall_cycles"]["outlier"]
+                print(f"layer {lm['name']}: outlier stall model {om}, rtl {orr}")
+                if om != orr:
+                    fails.append(f"layer {lm['name']}: outlier stall model {om}, rtl {orr}")
+            if not any(lr["stall_cycles"]["outlier"] for lr in r["layers"]):
+                fails.append("no layer has an outlier stall: the check compares nothing")
     elif mode == "bench":
         report, images = sys.argv[3], int(sys.argv[4])
         rest = sys.argv[5:]
