@@ -2,8 +2,8 @@
  * (oy, ox) of every image it gathers the K = KERNEL^2 * IN_C input bytes at
  * (oy*STRIDE + ky - PAD, ox*STRIDE + kx - PAD, c), K index (ky*KERNEL + kx)*IN_C + c
  * (sw/lib/hq_model.h), zero outside the map. With FLAG_SIGNED_IN every byte, padding included,
- * enters as x XOR 0x80 (docs/arith.md section 7b). Operands are widened to int16 rows of kp
- * entries, the format of the GEMM kernel. A dense layer is the 1 x 1 case. */
+ * enters as x XOR 0x80 (docs/arith.md section 7b). Operands are uint8 rows of kp entries
+ * (zero past K), the format of the GEMM kernel (pe_gemm.h). A dense layer is the 1 x 1 case. */
 #ifndef HQ_ACCEL_IM2COL_H
 #define HQ_ACCEL_IM2COL_H
 
@@ -15,7 +15,7 @@
 namespace hq::accel {
 
 /* in: batch images of d.in_bytes each, packed; out: [batch * conv_h * conv_w][kp]. */
-void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp, std::vector<int16_t> *out);
+void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp, std::vector<uint8_t> *out);
 
 } // namespace hq::accel
 

@@ -54,7 +54,7 @@ class LayerEngine {
     /* scratch kept between layers to avoid reallocating */
     std::vector<uint8_t> in_, out_u8_, pooled_, image_, params_raw_, psum_raw_;
     std::vector<int32_t> out_i32_, acc_;
-    std::vector<int16_t> operands_;
+    std::vector<uint8_t> operands_;
 };
 
 } // namespace hq::accel

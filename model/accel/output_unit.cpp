@@ -3,6 +3,8 @@
 #include "hq_arith.h"
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 namespace hq::accel {
 
@@ -23,21 +25,56 @@ int decode_row_params(const uint8_t *b, unsigned rows, RowParams *out, unsigned 
     return 0;
 }
 
+namespace {
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* compiled for several x86-64 levels, picked at load time (as sw/lib/reference.c) */
+#define HQ_OUTPUT_CLONES                                                                           \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define HQ_OUTPUT_CLONES
+#endif
+
+/* hq_requant_clamp without its branch on shift (the rounding term is 0 for shift 0, as in
+ * the reference's requant_rows), so the row loop vectorises; bit-identical. */
+HQ_OUTPUT_CLONES
+void requant_row_tile(const int32_t *acc, unsigned nr, const int32_t *bias, const int32_t *mult,
+                      const int64_t *round, const uint8_t *shift, int lo, int hi, uint8_t *out) {
+    for (unsigned i = 0; i < nr; i++) {
+        const int32_t a = (int32_t)((uint32_t)acc[i] + (uint32_t)bias[i]);
+        const int64_t p = ((int64_t)a * mult[i] + round[i]) >> shift[i];
+        out[i] = (uint8_t)(p < lo ? lo : p > hi ? hi : p);
+    }
+}
+
+} // namespace
+
 void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
                          unsigned rows, const RowParams *p, OutputMode mode, uint8_t *u8,
                          int32_t *i32) {
+    if (mode.kind == OutputMode::Int32) {
+        for (unsigned v = 0; v < n_vec; v++)
+            for (unsigned i = 0; i < nr; i++)
+                i32[(size_t)v * rows + r0 + i] =
+                    (int32_t)((uint32_t)acc[(size_t)v * nr + i] + (uint32_t)p[r0 + i].bias);
+        return;
+    }
     const int lo = mode.kind == OutputMode::Signed ? -128 : 0,
               hi = mode.kind == OutputMode::Signed ? 127 : mode.clamp_hi;
+    /* the row tile's parameters as arrays, once for all its vectors */
+    std::vector<int32_t> bias(nr), mult(nr);
+    std::vector<int64_t> round(nr);
+    std::vector<uint8_t> shift(nr);
+    for (unsigned i = 0; i < nr; i++) {
+        const RowParams &rp = p[r0 + i];
+        bias[i] = rp.bias;
+        mult[i] = rp.rq_mult;
+        shift[i] = rp.rq_shift;
+        round[i] = rp.rq_shift ? (int64_t)1 << (rp.rq_shift - 1) : 0;
+    }
     for (unsigned v = 0; v < n_vec; v++)
-        for (unsigned i = 0; i < nr; i++) {
-            const RowParams &rp = p[r0 + i];
-            int32_t a = (int32_t)((uint32_t)acc[(size_t)v * nr + i] + (uint32_t)rp.bias);
-            size_t o = (size_t)v * rows + r0 + i;
-            if (mode.kind == OutputMode::Int32)
-                i32[o] = a;
-            else
-                u8[o] = (uint8_t)hq_requant_clamp(a, rp.rq_mult, rp.rq_shift, lo, hi);
-        }
+        requant_row_tile(acc + (size_t)v * nr, nr, bias.data(), mult.data(), round.data(),
+                         shift.data(), lo, hi, u8 + (size_t)v * rows + r0);
 }
 
 void add_partial_sums(const uint8_t *psum, unsigned n_vec, unsigned r0, unsigned nr, unsigned rows,
@@ -63,14 +100,16 @@ void maxpool_u8(const uint8_t *in, unsigned h, unsigned w, unsigned c, unsigned 
                 uint8_t *out) {
     const unsigned oh = h / pool, ow = w / pool;
     for (unsigned y = 0; y < oh; y++)
-        for (unsigned x = 0; x < ow; x++)
-            for (unsigned ch = 0; ch < c; ch++) {
-                uint8_t m = 0;
-                for (unsigned dy = 0; dy < pool; dy++)
-                    for (unsigned dx = 0; dx < pool; dx++)
-                        m = std::max(m, in[((size_t)(y * pool + dy) * w + x * pool + dx) * c + ch]);
-                out[((size_t)y * ow + x) * c + ch] = m;
-            }
+        for (unsigned x = 0; x < ow; x++) {
+            uint8_t *o = out + ((size_t)y * ow + x) * c;
+            std::memset(o, 0, c); /* codes are >= 0 */
+            for (unsigned dy = 0; dy < pool; dy++)
+                for (unsigned dx = 0; dx < pool; dx++) {
+                    const uint8_t *s = in + ((size_t)(y * pool + dy) * w + x * pool + dx) * c;
+                    for (unsigned ch = 0; ch < c; ch++) /* channel-contiguous: vectorises */
+                        o[ch] = std::max(o[ch], s[ch]);
+                }
+        }
 }
 
 } // namespace hq::accel

@@ -1,30 +1,16 @@
 #include "accel/pe_array.h"
 
-#include "hq_arith.h"
-
-extern "C" {
-#include "reference.h"
-}
+#include "accel/pe_gemm.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace hq::accel {
 
-void PeArray::compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+void PeArray::compute(const PreparedWeights &w, const uint8_t *acts, unsigned n_vec, unsigned r0,
                       unsigned nr, int32_t *acc) const {
-    /* Low partial sums over the low codes, high partial sums over the high values, merged
-     * with hq_merge_partials (docs/arith.md); a uniform layer has only the high plane. */
-    hq_ref_gemm_i16(acts, (int)n_vec, w.hi.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp, acc);
-    if (w.uniform()) return;
-    std::vector<int32_t> lo((size_t)n_vec * nr);
-    hq_ref_gemm_i16(acts, (int)n_vec, w.lo.data() + (size_t)r0 * w.kp, (int)nr, (int)w.kp,
-                    lo.data());
-    for (unsigned v = 0; v < n_vec; v++)
-        for (unsigned i = 0; i < nr; i++) {
-            size_t k = (size_t)v * nr + i;
-            acc[k] = hq_merge_partials(lo[k], acc[k], w.lo_shift[r0 + i]);
-        }
+    /* The low and high partial sums merged with hq_merge_partials equal one product over the
+     * effective weights (pe_gemm.h); tests/accel checks both against the reference. */
+    pe_gemm_u8s8(acts, n_vec, w.w.data() + (size_t)r0 * w.kp, nr, w.kp, acc);
 }
 
 TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsigned nr,

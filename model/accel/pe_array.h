@@ -6,8 +6,8 @@
  *     after the last vector: pipeline_latency - tile_overhead more cycles until its last
  *     output (so one vector takes nbeats + S + pipeline_latency, the RTL's latency).
  * row_cost is where the microarchitectures differ (uniform8_array.cpp, split_array.cpp,
- * lanegroup_array.cpp). Compute is functional per row tile, through the reference GEMM
- * kernel: no SystemC event per MAC. */
+ * lanegroup_array.cpp). Compute is functional per row tile, through the int8 kernel of
+ * pe_gemm.h: no SystemC event per MAC. */
 #ifndef HQ_ACCEL_PE_ARRAY_H
 #define HQ_ACCEL_PE_ARRAY_H
 
@@ -39,8 +39,8 @@ class PeArray {
      * `compute` part of a row (the rest is outlier stall). */
     virtual unsigned beat_cycles(unsigned /*lo_bits*/) const { return 1; }
     /* acc[v][i] (v < n_vec, i < nr) = weights of rows [r0, r0+nr) . acts[v], without bias:
-     * acts is [n_vec][w.kp] int16 (zero-padded). */
-    virtual void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+     * acts is [n_vec][w.kp] uint8 (zero-padded). */
+    virtual void compute(const PreparedWeights &w, const uint8_t *acts, unsigned n_vec, unsigned r0,
                          unsigned nr, int32_t *acc) const;
 
     /* Utilization and energy hooks (the layer engine asks; no per-kind case there). MACs

@@ -9,6 +9,7 @@
 #include "rtl_tile.h"
 #endif
 
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -161,7 +162,7 @@ class RtlLaneGroupArray : public PeArray {
                          const EnergyTable &e) const override {
         return model_->mac_energy_pj(st, lo, hi, e);
     }
-    void compute(const PreparedWeights &w, const int16_t *acts, unsigned n_vec, unsigned r0,
+    void compute(const PreparedWeights &w, const uint8_t *acts, unsigned n_vec, unsigned r0,
                  unsigned nr, int32_t *acc) const override {
         if (w.uniform()) { /* the model's uniform path (rtl_pe_check_model) */
             model_->compute(w, acts, n_vec, r0, nr, acc);
@@ -177,30 +178,18 @@ class RtlLaneGroupArray : public PeArray {
         wbuf_.resize(nr * k);
         hibuf_.resize(nr * k);
         for (unsigned i = 0; i < nr; i++) {
-            const size_t base = (size_t)(r0 + i) * w.kp;
-            for (size_t j = 0; j < k; j++) {
-                const int h = w.hi[base + j], l = w.lo[base + j] * (1 << w.lo_shift[r0 + i]);
-                wbuf_[i * k + j] = (int8_t)(h ? h : l);
-                hibuf_[i * k + j] = h != 0;
-            }
+            std::memcpy(&wbuf_[i * k], &w.w[(size_t)(r0 + i) * w.kp], k);
+            std::memcpy(&hibuf_[i * k], &w.is_hi[(size_t)(r0 + i) * k], k);
         }
         /* The model's own timing of one vector on one tile holding all nr rows: nbeats + S +
          * pipeline_latency (pe_array.h), S from the decoded high flags. */
         uint64_t formula = (uint64_t)w.nbeats + cfg_.pipeline_latency;
         for (unsigned i = 0; i < nr; i++)
             formula += w.row_cost[r0 + i];
-        abuf_.resize(k);
         for (unsigned v = 0; v < n_vec; v++) {
-            for (size_t j = 0; j < k; j++) {
-                const int a = acts[(size_t)v * w.kp + j];
-                if (a < 0 || a > 255)
-                    throw std::runtime_error("--pe-impl rtl: activation " + std::to_string(a) +
-                                             " outside the RTL tile's uint8 range");
-                abuf_[j] = (uint8_t)a;
-            }
             rtl::TileCycleCount c;
             const std::string e =
-                tile_->run((int)k, (int)nr, abuf_.data(), wbuf_.data(), hibuf_.data(),
+                tile_->run((int)k, (int)nr, acts + (size_t)v * w.kp, wbuf_.data(), hibuf_.data(),
                            w.lo_shift.data() + r0, acc + (size_t)v * nr, &c);
             if (!e.empty()) throw std::runtime_error("--pe-impl rtl: " + e);
             g_counters.tiles++;
@@ -219,7 +208,7 @@ class RtlLaneGroupArray : public PeArray {
     std::unique_ptr<PeArray> model_;
     mutable std::unique_ptr<rtl::RtlTile> tile_;
     mutable std::vector<int8_t> wbuf_;
-    mutable std::vector<uint8_t> hibuf_, abuf_;
+    mutable std::vector<uint8_t> hibuf_;
 };
 
 } // namespace

@@ -222,14 +222,10 @@ std::string bigger_dram_config(uint64_t *size) {
 int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::time_point t_start) {
     char err[512];
     ModelGuard g;
-    if (hq_model_load(&g.m, o.model_path.c_str(), err, sizeof err)) throw Failure{2, err};
+    /* the run needs the quantized weights only: the float ones (4 bytes per weight) are
+     * checked and dropped while the file is read, chunk by chunk */
+    if (hq_model_load_quantized(&g.m, o.model_path.c_str(), err, sizeof err)) throw Failure{2, err};
     g.have_model = true;
-    /* the run needs the quantized weights only: the float ones (4 bytes per weight) go */
-    for (int i = 0; i < g.m.n_layers; i++)
-        if (g.m.layers[i].q) {
-            std::free(g.m.layers[i].w);
-            g.m.layers[i].w = nullptr;
-        }
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
     if (o.synthetic_inputs > 0) {

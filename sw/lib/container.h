@@ -34,6 +34,12 @@ int hq_container_read_mem(hq_model *m, const uint8_t *buf, size_t len, char *err
  * written in place. Messages start with the path. */
 int hq_model_save(const hq_model *m, const char *path, char *err, size_t errlen);
 int hq_model_load(hq_model *m, const char *path, char *err, size_t errlen);
+/* hq_model_load for consumers of the integer path only (hqsim run): the float parameters of
+ * every layer that also has quantized ones are checked as hq_model_load checks them but not
+ * kept (w and b NULL), and a regular file is read one chunk at a time instead of whole, so
+ * the load's peak memory is about the quantized arrays. Refuses exactly the files
+ * hq_model_load refuses. */
+int hq_model_load_quantized(hq_model *m, const char *path, char *err, size_t errlen);
 
 /* Checks the invariants a loaded model satisfies (also used before saving). Returns 0 or -1
  * with a message naming the layer and the field. */

@@ -1818,7 +1818,7 @@ static int run_random_conv(Sim &s, int n, unsigned long seed) {
             }
             ld.conv_h = (d.in_h + 2u * d.pad - d.kernel) / d.stride + 1;
             ld.conv_w = (d.in_w + 2u * d.pad - d.kernel) / d.stride + 1;
-            std::vector<int16_t> cols;
+            std::vector<uint8_t> cols;
             hq::accel::im2col_operands(ld, in, (unsigned)t.k, &cols);
             const size_t np = (size_t)ld.conv_h * ld.conv_w;
             std::vector<uint8_t> y(np * t.rows);

@@ -41,7 +41,7 @@ static void run_case(Arch arch, const LayerSpec &s, std::mt19937 &rng, int batch
     std::vector<uint8_t> in((size_t)batch * d.in_bytes);
     for (auto &v : in)
         v = (uint8_t)(rng() % 4 ? rng() % 256 : 0);
-    std::vector<int16_t> ops;
+    std::vector<uint8_t> ops;
     im2col_operands(d, in.data(), w.kp, &ops);
     const size_t n_vec = (size_t)batch * d.conv_h * d.conv_w;
     std::vector<int32_t> ref(n_vec * L.rows), split(n_vec * L.rows);

@@ -4,6 +4,7 @@
 #include "accel_test.h"
 
 #include "accel/pe_array.h"
+#include "accel/pe_gemm.h"
 #include "accel/prepared_weights.h"
 #include "rtl_bridge/rtl_pe_array.h"
 
@@ -16,12 +17,13 @@ using namespace hq::accel;
 static PreparedWeights weights(unsigned lo_bits) {
     PreparedWeights w;
     w.rows = 2;
-    w.cols = w.kp = 16;
+    w.cols = 16;
+    w.kp = kPeGemmPad;
     w.lo_bits = lo_bits;
-    w.hi.resize(2 * 16);
-    for (size_t i = 0; i < w.hi.size(); i++)
-        w.hi[i] = int16_t((int)(i * 7 % 23) - 11);
-    if (lo_bits) w.lo.assign(2 * 16, 0);
+    w.w.assign(2 * w.kp, 0);
+    for (size_t i = 0; i < 2 * 16; i++)
+        w.w[i / 16 * w.kp + i % 16] = int8_t((int)(i * 7 % 23) - 11);
+    if (lo_bits) w.is_hi.assign(2 * 16, 1);
     w.lo_shift.assign(2, 0);
     w.nbeats = 1;
     w.row_cost.assign(2, 1);
@@ -30,9 +32,9 @@ static PreparedWeights weights(unsigned lo_bits) {
 
 /* "" or the message compute() threw. */
 static std::string compute_error(const PeArray &a, const PreparedWeights &w, int32_t *acc) {
-    int16_t acts[16];
+    uint8_t acts[kPeGemmPad] = {};
     for (int j = 0; j < 16; j++)
-        acts[j] = int16_t(j * 5 % 17);
+        acts[j] = uint8_t(j * 5 % 17);
     try {
         a.compute(w, acts, 1, 0, 2, acc);
     } catch (const std::exception &e) {

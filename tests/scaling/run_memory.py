@@ -1,9 +1,12 @@
 #!/usr/bin/python3
-"""hqsim run's peak memory (issue 16 item 4): on the BERT-base layer of the workload zoo
-(7.1M weights, uniform8), `hqsim run` of one synthetic image must not hold more than 1.1x
-what `hqsim eval` of the same image holds (both peak while loading the model): the run keeps the quantized weights and the DRAM image, not
-the float weights, the reference's widened weights or a second copy of the DRAM image (before
-issue 16 item 4: run 116 MB against eval's 79 MB). Also 0 mismatches.
+"""hqsim run's peak memory (issue 16): on the BERT-base layer of the workload zoo (7.1M
+weights, uniform8), `hqsim run` of one synthetic image must not hold more than 0.85x what
+`hqsim eval` of the same image holds. eval peaks while loading the model (the whole file and
+its parsed float and quantized weights at once); run loads the quantized weights only, a chunk
+at a time (hq_model_load_quantized), and keeps the DRAM image, not the float weights, the
+reference's widened weights or a second copy of the DRAM image (before issue 16 item 4: run
+116 MB against eval's 79 MB; before the quantized load: 80 MB against 80 MB; with it: 61 MB).
+Also 0 mismatches.
 
 usage: run_memory.py HQSIM SOURCE_DIR WORKDIR
 """
@@ -52,10 +55,11 @@ def main():
     if j["mismatches"] != 0:
         print(f"FAIL: {j['mismatches']} mismatches")
         return 1
-    if run_kb > 1.1 * eval_kb:
-        print(f"FAIL: hqsim run peak {run_kb} KiB > 1.1 x hqsim eval peak {eval_kb} KiB")
+    if run_kb > 0.85 * eval_kb:
+        print(f"FAIL: hqsim run peak {run_kb} KiB > 0.85 x hqsim eval peak {eval_kb} KiB")
         return 1
-    print(f"ok: hqsim run peak {run_kb} KiB <= 1.1 x hqsim eval peak {eval_kb} KiB, 0 mismatches")
+    print(f"ok: hqsim run peak {run_kb} KiB <= 0.85 x hqsim eval peak {eval_kb} KiB, "
+          "0 mismatches")
     return 0
 
 

@@ -1,0 +1,55 @@
+/* Issue 16: the PE array model's int8 kernel (model/accel/pe_gemm.h) against a plain
+ * modulo-2^32 dot product, on the dispatched path (AVX512-VNNI where the CPU has it) and the
+ * portable one: extreme operands (255 x -128), every vector count 1..9 (the four-vector blocks
+ * and the rest), K of one to many 64-byte vectors, and sums past int32 that must wrap as the
+ * hardware's accumulators do. The PE array's compute (one plane of effective weights for the
+ * merged low and high partial sums) is checked against the reference by test_accel_arrays. */
+#include "accel_test.h"
+
+#include "accel/pe_gemm.h"
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+using namespace hq::accel;
+
+static int32_t plain(const uint8_t *a, const int8_t *w, unsigned kp) {
+    uint32_t s = 0;
+    for (unsigned k = 0; k < kp; k++)
+        s += (uint32_t)((int32_t)a[k] * (int32_t)w[k]);
+    return (int32_t)s;
+}
+
+/* n vectors x rows rows over kp; extreme: operands at the ends of their ranges */
+static void check_case(std::mt19937 &rng, unsigned n, unsigned rows, unsigned kp, bool extreme) {
+    std::vector<uint8_t> a((size_t)n * kp);
+    std::vector<int8_t> w((size_t)rows * kp);
+    for (auto &x : a)
+        x = extreme ? (rng() % 2 ? 255 : 0) : (uint8_t)rng();
+    for (auto &x : w)
+        x = extreme ? (rng() % 8 ? -128 : 127) : (int8_t)rng();
+    std::vector<int32_t> got((size_t)n * rows, 7), port((size_t)n * rows, 7);
+    pe_gemm_u8s8(a.data(), n, w.data(), rows, kp, got.data());
+    pe_gemm_u8s8_portable(a.data(), n, w.data(), rows, kp, port.data());
+    size_t bad = 0;
+    for (unsigned v = 0; v < n; v++)
+        for (unsigned r = 0; r < rows; r++) {
+            const int32_t want = plain(&a[(size_t)v * kp], &w[(size_t)r * kp], kp);
+            bad += got[(size_t)v * rows + r] != want || port[(size_t)v * rows + r] != want;
+        }
+    CHECK(bad == 0, "n %u rows %u kp %u extreme %d: %zu of %zu sums differ", n, rows, kp,
+          (int)extreme, bad, got.size());
+}
+
+int sc_main(int, char *[]) {
+    std::mt19937 rng(16);
+    for (unsigned n = 1; n <= 9; n++)
+        for (unsigned kp : {64u, 128u, 192u, 3072u}) {
+            check_case(rng, n, 5, kp, false);
+            check_case(rng, n, 3, kp, true);
+        }
+    /* 255 * -128 * 2^16 / 64... : K = 2^17 drives the sums past -2^31, where they wrap */
+    check_case(rng, 2, 2, 1u << 17, true);
+    return hqt::finish("test_pe_gemm");
+}
