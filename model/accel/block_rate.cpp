@@ -53,9 +53,9 @@ uint64_t block_decoder_cycles(const BlockRule &rule, unsigned lanes, const Weigh
         folds[b] = lo >= 2 && n * lo + N * f.hi_bits <= rule.take_bits;
     }
     uint64_t cycles = code_takes * nr;
-    if (!N) return cycles;
+    if (!N || w.is_hi.empty()) return cycles;
     for (unsigned r = r0; r < r0 + nr; r++) {
-        const int16_t *hi = w.hi.data() + (size_t)r * w.kp;
+        const uint8_t *hi = w.is_hi.data() + (size_t)r * w.cols;
         for (unsigned b = 0; b < nblk; b++) {
             const unsigned b0 = b * M, end = std::min(K, b0 + M);
             unsigned used = 0, early = 0;

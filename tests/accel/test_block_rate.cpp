@@ -30,9 +30,10 @@ int sc_main(int, char **) {
     w.rows = 3;
     w.cols = 20;
     w.kp = 32;
-    w.hi.assign(3 * 32, 0);
-    w.hi[1 * 32 + 3] = 5;   /* row 1: one high weight in block 0's only code take: folded */
-    w.hi[2 * 32 + 17] = -7; /* row 2: in block 2's first take (16-19), not its last: a slot take */
+    w.is_hi.assign(3 * 20, 0);
+    w.is_hi[1 * 20 + 3] = 1; /* row 1: one high weight in block 0's only code take: folded */
+    w.is_hi[2 * 20 + 17] =
+        1; /* row 2: in block 2's first take (16-19), not its last: a slot take */
     CHECK(block_decoder_cycles(rule, 64, f, w, 0, 1) == 4, "row 0: %llu cycles, want 4",
           (unsigned long long)block_decoder_cycles(rule, 64, f, w, 0, 1));
     CHECK(block_decoder_cycles(rule, 64, f, w, 1, 1) == 4, "row 1: %llu cycles, want 4",
@@ -49,8 +50,8 @@ int sc_main(int, char **) {
     f.cols = 80;
     w.cols = 80;
     w.kp = 80;
-    w.hi.assign(80, 0);
-    w.hi[41] = 3;
+    w.is_hi.assign(80, 0);
+    w.is_hi[41] = 1;
     CHECK(block_decoder_cycles(rule, 64, f, w, 0, 1) == 7, "1:40 lo 4: %llu cycles, want 7",
           (unsigned long long)block_decoder_cycles(rule, 64, f, w, 0, 1));
     /* lo 1, 2:8 hi 4: slots of 3 + 4 bits, 9 per take; codes 8 bits: 1 take; two blocks of
@@ -62,9 +63,9 @@ int sc_main(int, char **) {
     f.cols = 16;
     w.cols = 16;
     w.kp = 16;
-    w.hi.assign(16, 0);
-    w.hi[2] = 1;
-    w.hi[6] = -1;
+    w.is_hi.assign(16, 0);
+    w.is_hi[2] = 1;
+    w.is_hi[6] = 1;
     CHECK(block_decoder_cycles(rule, 64, f, w, 0, 1) == 5, "2:8 lo 1: %llu cycles, want 5",
           (unsigned long long)block_decoder_cycles(rule, 64, f, w, 0, 1));
     /* the gearbox's own format and take_bits 0: the single `block` rate instead */
