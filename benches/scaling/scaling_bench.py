@@ -6,10 +6,12 @@ Fashion-MNIST MLP and CNN, briefly trained) and the workload zoo networks that i
 synthetic calibration images.
 
 usage: scaling_bench.py HQSIM SOURCE_DIR WORKDIR OUTDIR [--nets a,b] [--macs W] [--batch B]
+                       [--min-images K]
 
 Per image, run: the marginal cost (wall time of N + 1 images - wall time of 1 image) / N, with
-N about W x 1e8 MACs worth of images (1..2000), so model loading and platform start-up are not
-counted; eval: its own inference time ("seconds" of --json) / (N + 1); both commands on one thread (the SystemC simulation is
+N about W x 1e8 MACs worth of images (K..2000, K = 4 by default: one image of VGG-16 or
+ResNet-18 is within the noise of the per-run cost), so model loading and platform start-up are
+not counted; eval: its own inference time ("seconds" of --json) / (N + 1); both commands on one thread (the SystemC simulation is
 single-threaded; eval --threads 1). Peak memory = the process's maximum resident set (the run
 with N + 1 images). Each policy runs on its own design: uniform8 on the uniform int8 array
 (--arch uniform8), the heterogeneous policy on the default lane-group array (a uniform int8
@@ -32,7 +34,8 @@ POLICIES = (("uniform8", "uniform8", "uniform8"), ("het", "lo=2,hi=8,frac=0.02",
 
 
 def run_measured(cmd, out_path):
-    """Runs cmd with stdout to out_path; (exit status, wall seconds, peak RSS bytes)."""
+    """Runs cmd with stdout to out_path; (exit status, wall seconds, peak RSS bytes, CPU seconds
+    of user and system time)."""
     t0 = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -46,7 +49,8 @@ def run_measured(cmd, out_path):
             os._exit(127)
     _, status, ru = os.wait4(pid, 0)
     wall = time.monotonic() - t0
-    return os.waitstatus_to_exitcode(status), wall, ru.ru_maxrss * 1024
+    return (os.waitstatus_to_exitcode(status), wall, ru.ru_maxrss * 1024,
+            ru.ru_utime + ru.ru_stime)
 
 
 def model_stats(path, src):
@@ -82,12 +86,16 @@ def prepare(net, hq, src, work):
     return f
 
 
-# Networks whose DRAM image exceeds the default platform's 128 MiB of DRAM (VGG-16's weights).
-BIG_DRAM = {"vgg16": "configs/platform/dram-512m.json"}
+# Networks run on the 512 MiB platform: VGG-16's weights exceed the default 128 MiB; ResNet-18
+# and MobileNetV2 as their CTests run them (tests/onnx/test_zoo_run.sh).
+BIG = "configs/platform/dram-512m.json"
+BIG_DRAM = {"vgg16": BIG, "resnet18": BIG, "mobilenetv2": BIG}
 
 
 def measure(hq, q, verb, n, work, platform=None, arch=None, batch=1):
-    """Marginal host seconds per image, peak RSS, and the JSON of the bigger run."""
+    """Marginal host seconds per image, peak RSS, the JSON of the bigger run, and the marginal
+    CPU seconds per image (all threads: the load of other jobs on a shared machine stretches
+    wall time, much less CPU time)."""
     res = []
     for k in (1, n + 1):
         out = os.path.join(work, f"{verb}.json")
@@ -96,7 +104,7 @@ def measure(hq, q, verb, n, work, platform=None, arch=None, batch=1):
             extra = (["--platform", platform] if platform else []) + \
                     (["--arch", arch] if arch else []) + \
                     (["--batch", str(batch)] if batch > 1 else [])
-        rc, wall, rss = run_measured([hq, verb, q, "--synthetic-inputs", str(k), "--json",
+        rc, wall, rss, cpu = run_measured([hq, verb, q, "--synthetic-inputs", str(k), "--json",
                                       *extra], out)
         with open(out) as fh:
             text = fh.read()
@@ -104,12 +112,13 @@ def measure(hq, q, verb, n, work, platform=None, arch=None, batch=1):
             j = json.loads(text)
         except ValueError:
             j = {}
-        res.append((rc, wall, rss, j))
-    (rc1, w1, _, _), (rc2, w2, rss, j) = res
+        res.append((rc, wall, rss, j, cpu))
+    (rc1, w1, _, _, c1), (rc2, w2, rss, j, c2) = res
     ok = rc1 == 0 and rc2 == 0
+    cpu = (c2 - c1) / n
     if verb == "eval" and ok:  # its own inference clock: steadier than a ms-scale difference
-        return ok, j["seconds"] / (n + 1), rss, j
-    return ok, (w2 - w1) / n, rss, j
+        return ok, j["seconds"] / (n + 1), rss, j, cpu
+    return ok, (w2 - w1) / n, rss, j, cpu
 
 
 def main():
@@ -118,11 +127,13 @@ def main():
     ap.add_argument("src")
     ap.add_argument("work")
     ap.add_argument("out")
-    ap.add_argument("--nets", default="mlp,cnn,bert_layer,vgg16")
+    ap.add_argument("--nets", default="mlp,cnn,bert_layer,resnet18,mobilenetv2,vgg16")
     ap.add_argument("--macs", type=int, default=30, dest="budget",
                     help="MACs per measurement, in units of 1e8 (default 30)")
     ap.add_argument("--batch", type=int, default=1,
                     help="hqsim run --batch: images per pass over the weights (default 1)")
+    ap.add_argument("--min-images", type=int, default=4,
+                    help="fewest images per measurement (default 4)")
     a = ap.parse_args()
     hq = os.path.realpath(a.hqsim)
     os.makedirs(a.work, exist_ok=True)
@@ -131,16 +142,17 @@ def main():
     for net in a.nets.split(","):
         f = prepare(net, hq, a.src, a.work)
         macs, weights, largest = model_stats(f, a.src)
-        # about a.budget x 1e8 MACs per measurement, 1..2000 images (VGG-16: 15.5 GMAC each)
-        n = max(1, min(2000, int(a.budget * 1e8 / macs)))
+        # about a.budget x 1e8 MACs per measurement, min_images..2000 images (VGG-16: 15.5 GMAC
+        # each)
+        n = max(a.min_images, min(2000, int(a.budget * 1e8 / macs)))
         for tag, policy, arch in POLICIES:
             q = os.path.join(a.work, f"{net}-{tag}.hqm")
             if not os.path.exists(q):
                 subprocess.run([hq, "quantize", f, "--policy", policy, "--synthetic-inputs", "8",
                                 "--quiet", "-o", q], check=True, stdout=subprocess.DEVNULL)
-            ok_e, t_eval, rss_eval, _ = measure(hq, q, "eval", n, a.work)
+            ok_e, t_eval, rss_eval, _, c_eval = measure(hq, q, "eval", n, a.work)
             big = BIG_DRAM.get(net)
-            ok_r, t_run, rss_run, j = measure(hq, q, "run", n, a.work,
+            ok_r, t_run, rss_run, j, c_run = measure(hq, q, "run", n, a.work,
                                               os.path.join(a.src, big) if big else None, arch,
                                               a.batch)
             per = max(j.get("images", 0), 1)
@@ -153,6 +165,9 @@ def main():
                        eval_s=float(f"{t_eval:.3g}") if ok_e else "",
                        run_s=float(f"{t_run:.3g}") if ok_r else "",
                        run_eval_ratio=round(t_run / t_eval, 2) if ok_e and ok_r and t_eval > 0 else "",
+                       eval_cpu_s=float(f"{c_eval:.3g}") if ok_e else "",
+                       run_cpu_s=float(f"{c_run:.3g}") if ok_r else "",
+                       cpu_ratio=round(c_run / c_eval, 2) if ok_e and ok_r and c_eval > 0 else "",
                        eval_rss_mb=round(rss_eval / 2**20, 1), run_rss_mb=round(rss_run / 2**20, 1),
                        model_file_mb=round(file_bytes / 2**20, 1),
                        run_mem_ratio=round(rss_run / (file_bytes + largest), 2),
@@ -172,21 +187,25 @@ def write_md(rows, path, a):
     with open(path, "w") as f:
         f.write("# Scaling: host time and memory against network size\n\n"
                 "Made by `benches/scaling/scaling_bench.py` (CTest `bench_scaling`, label bench; "
-                f"`--nets {a.nets} --macs {a.budget} --batch {a.batch}`). Per image: `hqsim run` = marginal wall time "
+                f"`--nets {a.nets} --macs {a.budget} --batch {a.batch} --min-images {a.min_images}`). Per image: `hqsim run` = marginal wall time "
                 "of N more synthetic images (`--synthetic-inputs`), `hqsim eval` = its own "
                 "inference time (`seconds`) / (N + 1); one thread; peak memory = maximum "
                 "resident set of the process. `run/eval` = the ratio of per-image host times "
-                "(target <= 2); `mem ratio` = run peak memory / (model file + largest "
+                "(target <= 2); `cpu` columns = marginal CPU seconds (user + system, all threads) "
+                "per image from the processes' resource usage, and their ratio: less stretched "
+                "than wall time by other jobs on a shared machine; `mem ratio` = run peak memory / (model file + largest "
                 "activation), the model file holding the float and the quantized weights "
                 "(target <= 2). Weight bytes and cycles per image are the accelerator's "
                 "(`hqsim run --json`), each policy on its own array (`arch`: uniform8 on the "
                 "uniform int8 array, het on the default lane-group array). The machine is shared (2 cores, other jobs running): "
                 "times are indicative.\n\n")
         cols = ["net", "policy", "arch", "images", "macs", "weights", "weight_bytes", "cycles", "mismatches",
-                "eval_s", "run_s", "run_eval_ratio", "eval_rss_mb", "run_rss_mb",
+                "eval_s", "run_s", "run_eval_ratio", "eval_cpu_s", "run_cpu_s", "cpu_ratio",
+                "eval_rss_mb", "run_rss_mb",
                 "model_file_mb", "run_mem_ratio", "run_error"]
         names = ["network", "policy", "arch", "N", "MACs/image", "weights", "weight bytes/image",
                  "cycles/image", "mismatches", "eval s/image", "run s/image", "run/eval",
+                 "eval cpu s/image", "run cpu s/image", "cpu run/eval",
                  "eval peak MB", "run peak MB", "model file MB", "mem ratio", "run error"]
         f.write("| " + " | ".join(names) + " |\n|" + " --- |" * len(names) + "\n")
         for r in rows:
