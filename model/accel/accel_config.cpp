@@ -121,7 +121,8 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     const Keys sm = top.sub("stream");
     sm.o.allow_only({"comment", "enabled", "row_cycles", "int32_row_cycles", "image_cycles",
                      "position_cycles", "im2col_bytes_per_cycle", "vector_cycles",
-                     "transfer_cycles", "write_byte_cycles", "read_beat_bytes"});
+                     "transfer_cycles", "transfer_tail_cycles", "word_tail_cycles_per_byte",
+                     "write_byte_cycles", "read_beat_bytes"});
     sm.flag("enabled", &cfg->stream);
     sm.num("row_cycles", &cfg->stream_row_cycles, 0, 10000);
     sm.num("int32_row_cycles", &cfg->stream_int32_row_cycles, 0, 10000);
@@ -130,6 +131,8 @@ void apply_timing(const nlohmann::json &j, const std::string &file, bool complet
     sm.num("im2col_bytes_per_cycle", &cfg->im2col_bytes_per_cycle, 0.01, 4096);
     sm.num("vector_cycles", &cfg->stream_vector_cycles, 0, 10000);
     sm.u("transfer_cycles", &cfg->stream_transfer_cycles, 0, 10000);
+    sm.u("transfer_tail_cycles", &cfg->stream_transfer_tail_cycles, 0, 10000);
+    sm.num("word_tail_cycles_per_byte", &cfg->stream_word_tail_cycles_per_byte, 0, 10000);
     sm.num("write_byte_cycles", &cfg->stream_write_byte_cycles, 0, 10000);
     sm.u("read_beat_bytes", &cfg->stream_read_beat_bytes, 0, 4096);
 }

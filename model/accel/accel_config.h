@@ -69,6 +69,13 @@ struct AccelConfig {
      * it starts (the RTL's issue state and bus turnaround) */
     double stream_vector_cycles{};
     unsigned stream_transfer_cycles{};
+    /* stream: cycles after every transfer's last read beat (a write's response) before the
+     * next step starts (RTL: 3, the engine's outstanding count, its idle flag, the state) */
+    unsigned stream_transfer_tail_cycles{};
+    /* stream: cycles per byte the 4-byte control words (descriptor, weight header, lo_shift
+     * table, partial sums) still take after their DMA's last beat (RTL: 0.125, one word a
+     * cycle against two per 8-byte beat; the row parameters have row_params.*) */
+    double stream_word_tail_cycles_per_byte{};
     /* stream: cycles per output byte an image's output write takes besides its DMA (the RTL in
      * the platform: about one per 8-byte write beat) */
     double stream_write_byte_cycles{};

@@ -101,12 +101,19 @@ struct LayerEngine::Run {
         }
         *end =
             std::max<uint64_t>(at, (uint64_t)std::ceil(t.to_seconds() * 1e12 / period_ps - 1e-6));
+        if (e.cfg_.stream) *end += e.cfg_.stream_transfer_tail_cycles; /* the RTL's idle flag */
         if (write)
             r.stats.dram_written += len;
         else
             r.stats.dram_read += len;
         r.stats.dram_transactions++;
         return true;
+    }
+    /* stream: the control words' path after a control read of `bytes` ends (the RTL takes
+     * a 4-byte word a cycle, two per beat) */
+    uint64_t word_tail(uint32_t bytes) const {
+        if (!e.cfg_.stream) return 0;
+        return (uint64_t)std::ceil(bytes * e.cfg_.stream_word_tail_cycles_per_byte - 1e-9);
     }
     /* Images are either packed (one transaction) or strided (one each). An image past 4 GiB
      * is outside memory, as for any transfer (the address does not wrap to 0). */
@@ -217,6 +224,7 @@ LayerResult LayerEngine::run(uint32_t desc_addr, unsigned index, double start_ps
 bool LayerEngine::Run::fetch_descriptor() {
     uint8_t raw[HQ_ACCEL_DESC_BYTES];
     if (!dma(false, desc_addr, raw, sizeof raw, 0, &t)) return false;
+    t += word_tail(sizeof raw);
     st().stall_dram += t;
     st().control += cfg().desc_fetch_cycles;
     event(Unit::Control, 0, t + cfg().desc_fetch_cycles);
@@ -617,11 +625,13 @@ bool LayerEngine::Run::stream_headers() {
     uint64_t t1 = t;
     if (!dma(false, D.weight_addr, buf, std::min<uint32_t>(16, D.weight_bytes), t1, &t1))
         return false;
+    t1 += word_tail(std::min<uint32_t>(16, D.weight_bytes));
     st().weight_bytes += std::min<uint32_t>(16, D.weight_bytes);
     if (D.lo_bits && D.weight_bytes > 16) {
         const uint32_t n = std::min<uint32_t>((D.rows + 3u) & ~3u, D.weight_bytes - 16);
         std::vector<uint8_t> table(n);
         if (n && !dma(false, (uint64_t)D.weight_addr + 16, table.data(), n, t1, &t1)) return false;
+        t1 += word_tail(n);
         st().weight_bytes += n;
     }
     event(Unit::Weights, t, t1);
@@ -723,6 +733,7 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
             !dma(false, d.psum_addr() + (uint64_t)i * d.psum_bytes(),
                  e.psum_raw_.data() + (size_t)i * d.psum_bytes(), d.psum_bytes(), t1, &t1))
             return false;
+        t1 += word_tail(d.psum_in() ? d.psum_bytes() : 0);
         if (!dma(false, (uint64_t)D.in_addr + (uint64_t)i * D.in_stride,
                  e.in_.data() + (size_t)i * d.in_bytes, d.in_bytes, t1, &t1))
             return false;
@@ -756,7 +767,8 @@ bool LayerEngine::Run::stream_schedule(const PreparedWeights *w) {
                  * meanwhile): a per-pass cost the rows cannot hide behind the fetch */
                 if (sec_len && c.stream_read_beat_bytes) {
                     const uint64_t beats = ceil_div(sec_len, c.stream_read_beat_bytes);
-                    const uint64_t first = fetch_end - std::min(fetch_end - t0, beats - 1);
+                    const uint64_t last = fetch_end - c.stream_transfer_tail_cycles;
+                    const uint64_t first = last - std::min(last - t0, beats - 1);
                     const uint64_t lead = p == 0 ? (uint64_t)std::ceil(vec - 1e-9) : 0;
                     if (first > t0 + lead) {
                         st().stall_dram += first - (t0 + lead);

@@ -320,7 +320,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     for (const hq::DeviceEntry &e : cfg.devices) {
         if (is_accel_type(e.type)) acc = &e;
         if (e.type == "plic") plic = &e;
-        if (e.type == "dram" && e.base <= HQ_ACCEL_NET_ADDR && HQ_ACCEL_NET_ADDR < e.base + e.size)
+        /* sram: a block-RAM memory (configs/platform/board-bram.json, the board's) */
+        if ((e.type == "dram" || e.type == "sram") && e.base <= HQ_ACCEL_NET_ADDR &&
+            HQ_ACCEL_NET_ADDR < e.base + e.size)
             dram = &e;
     }
     if (!dram)

@@ -44,6 +44,8 @@ static const param_def kParams[] = {
     {"stream.position_cycles", "stream", "position_cycles", 0, 10000, 0, 0, 1},
     {"stream.vector_cycles", "stream", "vector_cycles", 0, 10000, 0, 0, 1},
     {"stream.transfer_cycles", "stream", "transfer_cycles", 0, 10000, 1, 0, 1},
+    {"stream.transfer_tail_cycles", "stream", "transfer_tail_cycles", 0, 10000, 1, 0, 1},
+    {"stream.word_tail_cycles_per_byte", "stream", "word_tail_cycles_per_byte", 0, 10000, 0, 0, 1},
     {"stream.write_byte_cycles", "stream", "write_byte_cycles", 0, 10000, 0, 0, 1},
     {"decompressor.dense", "decompressor", "dense", 0.01, 4096, 0, NAN, 0},
     {"decompressor.coo", "decompressor", "coo", 0.01, 4096, 0, NAN, 0},
@@ -51,7 +53,7 @@ static const param_def kParams[] = {
     {"decompressor.rowgroup", "decompressor", "rowgroup", 0.01, 4096, 0, NAN, 0},
     {"decompressor.escape", "decompressor", "escape", 0.01, 4096, 0, NAN, 0},
 };
-#define FIRST_RATE 11 /* kParams from here on: the decompressor rates, fitted per layout */
+#define FIRST_RATE 13 /* kParams from here on: the decompressor rates, fitted per layout */
 #define N_DEFS (sizeof kParams / sizeof kParams[0])
 
 static void help(void) {

@@ -103,6 +103,8 @@ int sc_main(int, char **) {
     Bench posc("posc", cfg([](AccelConfig &c) { c.stream_position_cycles = 30; }));
     Bench fast("fast", cfg([](AccelConfig &c) { c.im2col_bytes_per_cycle = 27; }));
     Bench xfer("xfer", cfg([](AccelConfig &c) { c.stream_transfer_cycles = 5; }));
+    Bench tail("tail", cfg([](AccelConfig &c) { c.stream_transfer_tail_cycles = 4; }));
+    Bench words("words", cfg([](AccelConfig &c) { c.stream_word_tail_cycles_per_byte = 0.5; }));
     Bench vecc("vecc", cfg([](AccelConfig &c) { c.stream_vector_cycles = 2.5; }));
     Bench wbyte("wbyte", cfg([](AccelConfig &c) { c.stream_write_byte_cycles = 0.5; }));
     Bench over("over", cfg([](AccelConfig &c) { c.weight_store_beats = 40 * 2 - 1; }));
@@ -139,6 +141,20 @@ int sc_main(int, char **) {
         CHECK(x5.st.cycles == a.st.cycles + 5 * (3 + 2 * B) &&
                   x5.st.stall_dram == a.st.stall_dram + 5 * (3 + 2 * B),
               "transfer_cycles 5: %llu cycles, want %llu + 5 x 9 transfers", ull(x5.st.cycles),
+              ull(a.st.cycles));
+        /* and after each of them (the weight stream's end hides behind its rows) */
+        const Result x4 = run_case(tail, dense);
+        CHECK(x4.st.cycles == a.st.cycles + 4 * (3 + 2 * B) &&
+                  x4.st.stall_dram == a.st.stall_dram + 4 * (3 + 2 * B),
+              "transfer_tail_cycles 4: %llu cycles, want %llu + 4 x 9 transfers", ull(x4.st.cycles),
+              ull(a.st.cycles));
+        CHECK(x4.out == a.out, "transfer_tail_cycles changes the outputs");
+        /* the control words after their reads: the 64-byte descriptor and the 16-byte weight
+         * header (lo 0: no lo_shift table; no partial sums) at 0.5 cycles a byte */
+        const Result wt = run_case(words, dense);
+        CHECK(wt.st.cycles == a.st.cycles + (64 + 16) / 2 &&
+                  wt.st.stall_dram == a.st.stall_dram + (64 + 16) / 2,
+              "word_tail_cycles_per_byte 0.5: %llu cycles, want %llu + 40", ull(wt.st.cycles),
               ull(a.st.cycles));
         /* each image's 40 output bytes written at 0.5 cycles a byte: 20 cycles of DRAM stall */
         const Result w5 = run_case(wbyte, dense);
