@@ -8,11 +8,13 @@ descriptors and weight slices go after the image's end, the row parameters move 
 the partial-sum area after them (BATCH x ROWS int32 words). The outputs are the same, so the
 image's reference logits still hold.
 
-usage: ksplit_image.py IN.json OUT.json [CHUNKS]
+usage: ksplit_image.py IN.json OUT.json [CHUNKS [LAYER]]
 
-The layer cut is the dense layer in `block` layout, neither the first nor the last (hq-board
-moves their input and output addresses per batch), with the most blocks per row; CHUNKS
-(default 2) is lowered to its block count. Exit status 0, or 2 with a message (no such layer)."""
+The layer cut is LAYER (an index into the image's layers), else the dense layer in `block`
+layout, neither the first nor the last, with the most blocks per row; CHUNKS (default 2) is
+lowered to its block count. The first layer's chunks each read their own part of the images
+(hq-board moves every descriptor that reads the images per batch). Exit status 0, or 2 with
+a message (no such layer)."""
 import sys
 
 from board_image import DESC_BYTES, FLAG, get, load, locate, put, save
@@ -51,7 +53,7 @@ def slice_image(image, b0, b1):
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
+    if len(sys.argv) not in (3, 4, 5):
         print(__doc__, file=sys.stderr)
         return 2
     img, segs = load(sys.argv[1])
@@ -60,11 +62,13 @@ def main():
         return locate(segs, addr, n, "ksplit_image")
 
     layers = img["layers"]
-    cands = [li for li in range(1, len(layers) - 1)
-             if layers[li]["op"] == "dense" and layers[li]["layout"] == "block"]
+    pick = range(1, len(layers) - 1) if len(sys.argv) < 5 else [int(sys.argv[4])]
+    cands = [li for li in pick if 0 <= li < len(layers) and layers[li]["op"] == "dense" and
+             layers[li]["layout"] == "block"]
     if not cands:
-        print("ksplit_image: %s has no dense block layer to cut (not first or last)" %
-              sys.argv[1], file=sys.stderr)
+        print("ksplit_image: %s has no dense block layer to cut (%s)" % (
+            sys.argv[1], "not first or last" if len(sys.argv) < 5 else "layer " + sys.argv[4]),
+              file=sys.stderr)
         return 2
 
     def blocks(li):
@@ -78,7 +82,7 @@ def main():
     desc = bytearray(d[off:off + DESC_BYTES])
     m, rows, cols = get(desc, "BLOCK_M"), get(desc, "ROWS"), get(desc, "COLS")
     nb = blocks(li)
-    chunks = min(int(sys.argv[3]) if len(sys.argv) == 4 else 2, nb)
+    chunks = min(int(sys.argv[3]) if len(sys.argv) >= 4 else 2, nb)
     if chunks < 2:
         print("ksplit_image: layer %s has %d block(s) per row: nothing to cut" % (
             l["name"], nb), file=sys.stderr)
