@@ -6,6 +6,14 @@ label (a long policy text), so the numbers stay in their columns.
 usage: accel_demo_table.py UNIFORM8.json HETERO.json POLICY
 """
 import json, sys
+if len(sys.argv) == 2 and sys.argv[1] in ("-h", "--help"):
+    print(__doc__.strip())
+    sys.exit(0)
+if len(sys.argv) != 4 or any(a.startswith("-") for a in sys.argv[1:]):
+    bad = [a for a in sys.argv[1:] if a.startswith("-")]
+    print("accel_demo_table.py: %s (see --help)" % (
+        "unknown option '%s'" % bad[0] if bad else "three arguments expected"), file=sys.stderr)
+    sys.exit(2)
 b, h = (json.load(open(p)) for p in sys.argv[1:3])
 n = b["images"]
 labels = ["uniform int8, uniform8 array", "%s, lanegroup" % sys.argv[3]]

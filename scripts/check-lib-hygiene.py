@@ -23,7 +23,19 @@ def code_only(text):
 
 
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] in ('-h', '--help'):
+        print(__doc__)
+        return 0
+    if len(sys.argv) != 2 or sys.argv[1].startswith('-'):
+        print('check-lib-hygiene.py: %s (see --help)' % (
+            "unknown option '%s'" % sys.argv[1] if len(sys.argv) == 2 else
+            'one SOURCE_DIR expected'), file=sys.stderr)
+        return 2
     root = pathlib.Path(sys.argv[1])
+    if not (root / 'sw' / 'lib').is_dir():
+        print('check-lib-hygiene.py: %s has no sw/lib: not the source tree' % root,
+              file=sys.stderr)
+        return 2
     bad = []
     for area, exts in (('sw/lib', ('.c', '.h')), ('model', ('.c', '.cpp', '.h'))):
         for path in sorted((root / area).rglob('*')):

@@ -163,6 +163,9 @@ def main(argv):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print(__doc__)
         return 0 if len(argv) >= 2 else 2
+    if argv[1].startswith("-"):
+        print(f"onnx-zoo.py: unknown option '{argv[1]}' (see --help)", file=sys.stderr)
+        return 2
     os.makedirs(argv[1], exist_ok=True)
     for name in argv[2:] or NETS:
         if name not in NETS:

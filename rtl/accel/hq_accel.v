@@ -18,6 +18,9 @@
 //              block of any other N:M / lo / hi, rowgroup, escape. The lane-group tile's own
 //              block format (through the gearbox) is always there; a layout left out is
 //              refused with ERR_LAYOUT as the model refuses one its array lacks. Default: all.
+//              The decoders feed a lane-group tile through hq_beat_split, which writes the
+//              ternary one-slot block (LO = 2, N = 1); a lane-group tile of another format
+//              (binary, N > 1) gets no decoder: its own blocks only, LAYOUTS ignored.
 `default_nettype none
 `include "hq_accel_regmap.vh"
 module hq_accel #(
@@ -109,7 +112,8 @@ module hq_accel #(
                              : (SPLIT != 0) ? `HQ_ACCEL_ARCH_SPLIT : `HQ_ACCEL_ARCH_LANEGROUP)
                             | (32'd1 << 4) | ((LANES / 8) << 12) | (G << 20) | (1 << 28);
     // the decoders this build has (LAYOUTS); the uniform array's dense decoder is its only path
-    localparam [31:0] LAY = LAYOUTS;
+    localparam DEC_OK = (UNIFORM != 0) || (SPLIT != 0) || (LO == 2 && N == 1);
+    localparam [31:0] LAY = DEC_OK ? LAYOUTS : 32'd0;
     localparam HAS_DENSE = (UNIFORM != 0) || LAY[`HQ_ACCEL_LAYOUT_DENSE] ||
                            LAY[`HQ_ACCEL_LAYOUT_COO] || LAY[`HQ_ACCEL_LAYOUT_ROWGROUP] ||
                            LAY[`HQ_ACCEL_LAYOUT_ESCAPE];

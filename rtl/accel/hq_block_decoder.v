@@ -300,7 +300,8 @@ module hq_block_decoder #(
             drank = wfil[(de * NG + dg) * KW +: KW];
         end else begin
             de = {{(32-EW){1'b0}}, pid[EW-1:0]};
-            dg = {{(32-LW+GW){1'b0}}, pcol[LW-1:GW]};
+            // (shifted, not sliced: with LANES = MT the group field is empty, dg 0)
+            dg = {{(32-LW){1'b0}}, pcol[LW-1:0]} >> GW;
             ecode = wcode[de * CW +: CW];
             for (l = 0; l < MT; l = l + 1)
                 gmk[l] = ecode[(dg * MT + l) * CL +: CL] == MARK;

@@ -10,32 +10,16 @@ usage: band_conv_image.py IN.json OUT.json
 The conv cut is the first one that is neither the first layer nor the last (hq-board moves
 their input and output addresses per batch) and has at least two output rows (pooled rows
 whole). Exit status 0, or 2 with a message (no such conv)."""
-import base64
-import json
-import os
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-REGMAP = json.load(open(os.path.join(ROOT, "configs", "accel", "regmap.json")))
-FIELDS = {f["name"]: (f["offset"], 4 if f["type"] == "u32" else 2 if f["type"] == "u16" else 1)
-          for f in REGMAP["descriptor"]["fields"]}
-FLAG = {e["name"]: e["value"] for e in REGMAP["enums"]["FLAG"]}
-DESC_BYTES = REGMAP["descriptor"]["bytes"]
+from board_image import DESC_BYTES, FLAG, get, load, locate, put, save
 
 
 def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    img = json.load(open(sys.argv[1]))
-    segs = [[s["addr"], bytearray(base64.b64decode(s["data"]))] for s in img["segments"]]
-
-    def seg_of(addr):
-        for s in segs:
-            if s[0] <= addr and addr + DESC_BYTES <= s[0] + len(s[1]):
-                return s
-        sys.exit("band_conv_image: no segment holds the descriptor at 0x%08x" % addr)
-
+    img, segs = load(sys.argv[1])
     layers = img["layers"]
     for li in range(1, len(layers) - 1):
         l = layers[li]
@@ -46,18 +30,8 @@ def main():
         print("band_conv_image: %s has no conv to cut (not first or last, 2 output rows)" %
               sys.argv[1], file=sys.stderr)
         return 2
-    seg = seg_of(l["desc_addr"])
-    off = l["desc_addr"] - seg[0]
-    top = bytearray(seg[1][off:off + DESC_BYTES])
-
-    def get(d, name):
-        o, n = FIELDS[name]
-        return int.from_bytes(d[o:o + n], "little")
-
-    def put(d, name, v):
-        o, n = FIELDS[name]
-        d[o:o + n] = v.to_bytes(n, "little")
-
+    seg, off = locate(segs, l["desc_addr"], DESC_BYTES, "band_conv_image")
+    top = bytearray(seg[off:off + DESC_BYTES])
     k, s, p = l["kernel"], l["stride"], l["pad"]
     out_c = l["out_c"]
     bytes_out = 1 if get(top, "FLAGS") & (FLAG["RELU"] | FLAG["SIGNED_OUT"]) else 4
@@ -79,7 +53,7 @@ def main():
     put(bottom, "IN_ADDR", get(bottom, "IN_ADDR") + first * l["in_w"] * l["in_c"])
     put(bottom, "OUT_ADDR",
         get(bottom, "OUT_ADDR") + h1 // pool * l["out_w"] * out_c * bytes_out)
-    seg[1][off:off + DESC_BYTES] = top
+    seg[off:off + DESC_BYTES] = top
     new = (img["net"]["end"] + DESC_BYTES - 1) // DESC_BYTES * DESC_BYTES
     img["net"]["end"] = new + DESC_BYTES
     segs.append([new, bottom])
@@ -89,9 +63,7 @@ def main():
              flags=get(top, "FLAGS"))
     layers.insert(li + 1, band)
     img["net"]["n_layers"] = len(layers)
-    img["segments"] = [{"addr": a, "data": base64.b64encode(bytes(d)).decode()} for a, d in segs]
-    with open(sys.argv[2], "w") as f:
-        json.dump(img, f)
+    save(img, segs, sys.argv[2])
     print("%s: layer %d (%s) cut into output rows 0..%d and %d..%d (FLAG_NO_PAD_BOTTOM, "
           "FLAG_NO_PAD_TOP)" % (sys.argv[2], li, band["name"].split("/")[0], h1 - 1, h1,
                                 rows - 1))

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """scripts/hq-board's checks without a board: check_counters on conv row bands (the positions
-of a band without padding on its cut edge, FLAG_NO_PAD_TOP/BOTTOM) and layout_notes against the
+of a band without padding on its cut edge, FLAG_NO_PAD_TOP/BOTTOM) and on K-split chunks (int32
+partial sums of FLAG_PSUM_OUT, docs/arith.md), and layout_notes against the
 accelerator's LAYOUTS register (every layout of docs/rtl-accel.md on the lane-group array).
 
 usage: hq_board_checks.py SOURCE_DIR"""
@@ -44,10 +45,11 @@ def main():
                 "cycles": 100, "compute": 60, "stall_dram": 10, "stall_decoder": 0,
                 "stall_outlier": 0, "output": 20, "control": 10}
 
-    bands = [("whole map", row(10, 10, 0)),
-             ("top band", row(5, 4, flag["NO_PAD_BOTTOM"])),
-             ("bottom band", row(7, 6, flag["NO_PAD_TOP"])),
-             ("middle band", row(6, 4, flag["NO_PAD_TOP"] | flag["NO_PAD_BOTTOM"]))]
+    relu = flag["RELU"]
+    bands = [("whole map", row(10, 10, relu)),
+             ("top band", row(5, 4, relu | flag["NO_PAD_BOTTOM"])),
+             ("bottom band", row(7, 6, relu | flag["NO_PAD_TOP"])),
+             ("middle band", row(6, 4, relu | flag["NO_PAD_TOP"] | flag["NO_PAD_BOTTOM"]))]
     for what, r in bands:
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
@@ -56,6 +58,41 @@ def main():
         wrong = dict(r, macs=r["macs"] + r["rows"] * r["cols"])
         with contextlib.redirect_stderr(io.StringIO()):
             check(hb.check_counters(wrong, False) == 1, "%s: MACS off by a position passed" % what)
+
+    # K-split chunks (docs/arith.md): FLAG_PSUM_OUT writes one int32 partial sum per output,
+    # whatever the layer's place; the chunk with FLAG_RELU (FLAG_SIGNED_OUT) writes a byte, the
+    # network's last (no FLAG_RELU) int32 logits. An image without flags: `last` decides.
+    def dense(flags, rows, cols, nbytes):
+        n = 3
+        return {"batch": 0, "layer": 2, "images": n, "op": "dense", "rows": rows, "cols": cols,
+                "in_h": 1, "in_w": 1, "in_c": cols, "out_h": 1, "out_w": 1, "out_c": rows,
+                "kernel": 0, "stride": 0, "pad": 0, "pool": 0, "flags": flags,
+                "macs": rows * cols * n, "dram_written": rows * n * nbytes, "cycles": 50,
+                "compute": 30, "stall_dram": 5, "stall_decoder": 5, "stall_outlier": 0,
+                "output": 5, "control": 5}
+
+    conv_chunk = dict(row(10, 10, flag["PSUM_OUT"]), dram_written=10 * 6 * 8 * 2 * 4)
+    chunks = [("hidden dense, first chunk", dense(flag["PSUM_OUT"], 24, 32, 4), False),
+              ("hidden dense, middle chunk", dense(flag["PSUM_IN"] | flag["PSUM_OUT"], 24, 32, 4),
+               False),
+              ("hidden dense, last chunk", dense(flag["PSUM_IN"] | flag["RELU"], 24, 16, 1), False),
+              ("int8 dense, last chunk", dense(flag["PSUM_IN"] | flag["SIGNED_OUT"], 24, 16, 1),
+               False),
+              ("classifier, first chunk", dense(flag["PSUM_OUT"], 10, 32, 4), False),
+              ("classifier, last chunk", dense(flag["PSUM_IN"] | flag["LAST"], 10, 16, 4), True),
+              ("conv, first chunk", conv_chunk, False),
+              ("hidden dense, no flags in the image", dense(None, 24, 48, 1), False),
+              ("classifier, no flags in the image", dense(None, 10, 24, 4), True)]
+    for what, r, last in chunks:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            bad = hb.check_counters(r, last)
+        check(bad == 0, "%s: right counters flagged: %s" % (what, err.getvalue().strip()))
+        per = r["dram_written"] // (r["images"] * r["out_h"] * r["out_w"] * r["out_c"])
+        wrong = dict(r, dram_written=r["dram_written"] // per * (5 - per))  # 1 <-> 4 bytes
+        with contextlib.redirect_stderr(io.StringIO()):
+            check(hb.check_counters(wrong, last) == 1,
+                  "%s: DRAM_WR of %d-byte outputs passed" % (what, 5 - per))
 
     # The notes: none for the five layouts on a LAYOUTS register that lists them all; on one
     # that lists dense and block only, a note for escape naming those two; never for a max-pool.

@@ -25,10 +25,19 @@ expect() {
 expect 2 "usage: hqsim"                    -- "$hqsim"
 expect 0 "commands:"                       -- "$hqsim" --help
 expect 2 "unknown command 'frobnicate'"    -- "$hqsim" frobnicate
-for c in train eval quantize info import export; do
+for c in train eval quantize info import export pack run compare calibrate; do
   expect 0 "usage: hqsim $c"               -- "$hqsim" $c --help
   expect 2 "unknown option '--bogus'"      -- "$hqsim" $c --bogus
 done
+# (sweep and pareto: the Python sweep tool's own parser; board: an action first)
+for c in sweep pareto; do
+  expect 0 "usage: hqsim $c"               -- "$hqsim" $c --help
+  expect 2 "usage: hqsim $c"               -- "$hqsim" $c --bogus
+done
+expect 0 "usage: hqsim board image"        -- "$hqsim" board --help
+expect 0 "usage: hqsim board image"        -- "$hqsim" board image --help
+expect 2 "unknown action '--bogus'"        -- "$hqsim" board --bogus
+expect 2 "unknown option '--bogus'"        -- "$hqsim" board image m.hqm --bogus
 
 expect 2 "net must be mlp or cnn"          -- "$hqsim" train --net rnn -o x.hqm
 expect 2 "-o MODEL.hqm is required"        -- "$hqsim" train --net mlp
@@ -78,7 +87,7 @@ expect 1 "cannot create"                   -- "$hqsim" quantize small.hqm --poli
 # images" in eval and run (--limit stays as eval's old name), --train-images "first N training
 # images" in train and quantize; pack --block takes the policy's nm:N:M too; range errors read
 # the same in every subcommand; a bad input file is status 2 everywhere.
-for c in train quantize eval info pack run import export; do
+for c in train quantize eval info pack run import export sweep pareto compare calibrate board; do
   expect 0 "exit status"                   -- "$hqsim" $c --help
 done
 expect 0 "exit status"                     -- "$hqsim" run small.hqm --help

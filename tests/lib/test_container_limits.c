@@ -3,6 +3,7 @@
  * K = 25,088), while a corrupt file claiming huge layers is still rejected before anything
  * of that size is allocated. */
 #include "check.h"
+#include "container_edit.h"
 #include "container.h"
 #include "test_models.h"
 
@@ -10,16 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
-
-static void put32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void reseal(uint8_t *buf, size_t len) {
-    put32(buf + len - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, (uInt)(len - 4)));
-}
 
 /* An MLP input -> hidden... -> 10 with float parameters (quant: also uniform int8). */
 static void build_mlp(hq_model *m, hq_shape input, const int *hidden, int n_hidden, int quant) {

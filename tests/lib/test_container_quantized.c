@@ -4,6 +4,7 @@
  * them), a non-finite float weight, a FPAR chunk of the wrong size or twice. A float-only layer
  * keeps its floats. */
 #include "check.h"
+#include "container_edit.h"
 #include "container.h"
 #include "test_models.h"
 
@@ -11,21 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 static char g_path[256];
-
-static void put32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Length and CRC after a deliberate edit, so the parser itself is exercised. */
-static void reseal(uint8_t *buf, size_t len) {
-    put32(buf + 16, (uint32_t)len);
-    put32(buf + 20, 0);
-    put32(buf + len - 4, (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf, (uInt)(len - 4)));
-}
 
 static void write_file(const uint8_t *buf, size_t len) {
     FILE *f = fopen(g_path, "wb");
