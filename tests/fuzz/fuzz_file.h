@@ -27,6 +27,8 @@ static const char *hq_fuzz_write_file(int slot, const uint8_t *data, size_t size
                  (long)getpid(), slot, suffix);
         if (slot == 0) atexit(hq_fuzz_remove_files);
     }
+    /* a new file each time: ext4 flushes a file truncated and rewritten in place on close */
+    unlink(path);
     FILE *f = fopen(path, "wb");
     if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f)) {
         perror(path);
