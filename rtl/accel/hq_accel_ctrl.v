@@ -312,11 +312,17 @@ module hq_accel_ctrl #(
         for (pq = 1; pq <= 8; pq = pq + 1)
             if ((9'd1 << (pq - 1)) < {1'b0, f_bm}) bpos = pq[3:0];
     end
-    reg  [15:0] bb_g;                      // bytes of one block
-    always @(posedge clk)
-        bb_g <= (((f_lo == 8'd1) ? {8'd0, f_bm} + {8'd0, f_bn} * ({12'd0, bpos} + {8'd0, f_hi})
-                                 : {8'd0, f_bm} * {8'd0, f_lo} + {8'd0, f_bn} * {8'd0, f_hi})
-                 + 16'd7) >> 3;
+    // bytes of one block, in three registered steps (a product each): used only through
+    // row_bytes, after the block count's division (CHECK_CYCLES)
+    reg  [15:0] bb_g, bb_bmlo, bb_bnhi, bb_bnph;
+    reg  [8:0]  bb_ph;                     // bpos + hi
+    always @(posedge clk) begin
+        bb_ph   <= {5'd0, bpos} + {1'b0, f_hi};
+        bb_bmlo <= {8'd0, f_bm} * {8'd0, f_lo};
+        bb_bnhi <= {8'd0, f_bn} * {8'd0, f_hi};
+        bb_bnph <= {8'd0, f_bn} * {7'd0, bb_ph};
+        bb_g    <= (((f_lo == 8'd1) ? {8'd0, f_bm} + bb_bnph : bb_bmlo + bb_bnhi) + 16'd7) >> 3;
+    end
     assign wgt_blk = blkg;
     assign wgt_bn  = f_bn;
     assign wgt_bm  = f_bm;
