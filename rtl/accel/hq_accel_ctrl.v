@@ -280,14 +280,21 @@ module hq_accel_ctrl #(
 
     // derived sizes: block rows are ceil(K / M) blocks of BB bytes; dense is one bit stream
     // of ROWS x K fields of lo (or, uniform, hi) bits
-    wire        esc       = f_layout == `HQ_ACCEL_LAYOUT_ESCAPE;
-    wire        coo       = f_layout == `HQ_ACCEL_LAYOUT_COO;
+    // A layout whose decoder this build leaves out (LAYOUTS) is refused with ERR_LAYOUT by the
+    // checks below whatever these flags say (the check that sees the flag off gives the same
+    // code as the LAY8 check after it), so they are constant 0 then: Yosys drops the logic
+    // of layouts that cannot run (the rowgroup check held the ECP5 board's critical path)
+    wire        esc       = LAY8[`HQ_ACCEL_LAYOUT_ESCAPE] && f_layout == `HQ_ACCEL_LAYOUT_ESCAPE;
+    wire        coo       = LAY8[`HQ_ACCEL_LAYOUT_COO] && f_layout == `HQ_ACCEL_LAYOUT_COO;
     wire        sidebuf   = esc || coo;    // sections after the plane read into a buffer
-    wire        plane     = f_layout == `HQ_ACCEL_LAYOUT_DENSE || sidebuf;   // one bit stream
     // rowgroup: the row bitmap read once per layer (S_V_*), then runs of rows of one class,
     // each read from its stream (high rows: hi bits per weight, low rows: lo bits)
-    wire        rowg      = f_layout == `HQ_ACCEL_LAYOUT_ROWGROUP;
-    wire        dense     = f_layout == `HQ_ACCEL_LAYOUT_DENSE;
+    wire        rowg      = LAY8[`HQ_ACCEL_LAYOUT_ROWGROUP] &&
+                            f_layout == `HQ_ACCEL_LAYOUT_ROWGROUP;
+    // (the uniform array's dense decoder is its only path, built whatever LAYOUTS says)
+    wire        dense     = (UNIFORM != 0 || LAY8[`HQ_ACCEL_LAYOUT_DENSE]) &&
+                            f_layout == `HQ_ACCEL_LAYOUT_DENSE;
+    wire        plane     = dense || sidebuf;   // one bit stream
     wire [31:0] nblk      = ({16'd0, f_cols} + M - 1) / M;
     // `block` of another N:M, lo or hi than the tile's (hq_block_decoder): ceil(K / M) blocks
     // of ceil(bits / 8) bytes; the block count divided one bit per cycle (CHECK_CYCLES)
@@ -305,11 +312,17 @@ module hq_accel_ctrl #(
         for (pq = 1; pq <= 8; pq = pq + 1)
             if ((9'd1 << (pq - 1)) < {1'b0, f_bm}) bpos = pq[3:0];
     end
-    reg  [15:0] bb_g;                      // bytes of one block
-    always @(posedge clk)
-        bb_g <= (((f_lo == 8'd1) ? {8'd0, f_bm} + {8'd0, f_bn} * ({12'd0, bpos} + {8'd0, f_hi})
-                                 : {8'd0, f_bm} * {8'd0, f_lo} + {8'd0, f_bn} * {8'd0, f_hi})
-                 + 16'd7) >> 3;
+    // bytes of one block, in three registered steps (a product each): used only through
+    // row_bytes, after the block count's division (CHECK_CYCLES)
+    reg  [15:0] bb_g, bb_bmlo, bb_bnhi, bb_bnph;
+    reg  [8:0]  bb_ph;                     // bpos + hi
+    always @(posedge clk) begin
+        bb_ph   <= {5'd0, bpos} + {1'b0, f_hi};
+        bb_bmlo <= {8'd0, f_bm} * {8'd0, f_lo};
+        bb_bnhi <= {8'd0, f_bn} * {8'd0, f_hi};
+        bb_bnph <= {8'd0, f_bn} * {7'd0, bb_ph};
+        bb_g    <= (((f_lo == 8'd1) ? {8'd0, f_bm} + bb_bnph : bb_bmlo + bb_bnhi) + 16'd7) >> 3;
+    end
     assign wgt_blk = blkg;
     assign wgt_bn  = f_bn;
     assign wgt_bm  = f_bm;
@@ -941,7 +954,9 @@ module hq_accel_ctrl #(
                 S_W_WAIT: begin
                     // rowgroup: find the next run of rows of one class (a row per cycle),
                     // read it from its stream, wait until the decoder has its last row
-                    case (rg_st)
+                    // (rg_st is 0 here unless rowg: S_W_ISSUE; a build without rowgroup
+                    // drops the run logic)
+                    case (rowg ? rg_st : 3'd0)
                         3'd1: begin
                             rg_hi <= rg_bit;
                             rg_r  <= rg_r + 16'd1;
@@ -974,7 +989,8 @@ module hq_accel_ctrl #(
                         end
                         default: ;
                     endcase
-                    if (rd_idle && !rd_cmd && rg_st == 3'd0 && (rd_err || orow == f_rows)) begin
+                    if (rd_idle && !rd_cmd && (!rowg || rg_st == 3'd0) &&
+                        (rd_err || orow == f_rows)) begin
                         if (rd_err) begin
                             err_code <= `HQ_ACCEL_ERR_BAD_ADDR;
                             err_where <= rd_err_addr;
