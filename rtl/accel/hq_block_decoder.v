@@ -172,6 +172,7 @@ module hq_block_decoder #(
         soff = 0;
         n0 = 8'd0;
         hit = 1'b0;
+        i = 0;                             // loop indices set on every path: no latch
         if (!in_slots) begin
             m16 = {8'd0, (codes_left < cpc) ? codes_left : cpc};
             if (in_k) begin
@@ -277,6 +278,7 @@ module hq_block_decoder #(
     integer hbi, oq;
     always @* begin
         hbi = {{(32-EW){1'b0}}, hb[EW-1:0]};
+        l = 0;                             // set on every path: no latch
         di = 0;
         de = 0;
         dg = 0;

@@ -94,10 +94,21 @@ module hq_dense_decoder #(
     assign out_last  = rest <= LANES16;
 
     // the beat's bits: the ring from rp on (bits past `fill` are stale; no field reads them in
-    // a beat that is offered)
-    wire [2*SB-1:0] twice  = {ring, ring};
-    wire [2*SB-1:0] at_rp  = twice >> rp;
-    wire [WIN-1:0]  window = at_rp[WIN-1:0];
+    // a beat that is offered), the ring rotated down by rp one bit of rp at a time, largest
+    // step first: after the step of bit k only the WIN + 2^k - 1 low bits can still reach the
+    // window, and synthesis drops the rest (a `>>` of the doubled ring is built lowest bit
+    // first, every stage as wide as the ring; docs/fpga.md). rp < SB, so the sum is exact.
+    wire [(PW+1)*SB-1:0] rs /*verilator split_var*/;  // stage k: rotated by rp bits k .. PW-1
+    assign rs[PW*SB +: SB] = ring;
+    genvar gr;
+    generate
+        for (gr = 0; gr < PW; gr = gr + 1) begin : g_rot
+            localparam K = PW - 1 - gr;        // rp's bit of this step, from the top
+            wire [SB-1:0] x = rs[(K+1)*SB +: SB];
+            assign rs[K*SB +: SB] = rp[K] ? {x[(1<<K)-1:0], x[SB-1:(1<<K)]} : x;
+        end
+    endgenerate
+    wire [WIN-1:0]  window = rs[WIN-1:0];
 
     // ---- the beat: field i of the window, decoded ----
     // A high weight's value goes to the slot of its rank in its block (the high weights
@@ -243,7 +254,7 @@ module hq_dense_decoder #(
     wire [BW:0]    wp_wrap = wp_add - S_B;
     wire [BW-1:0]  wp_next = (wp_add >= S_B) ? wp_wrap[BW-1:0] : wp_add[BW-1:0];
 
-    wire unused_bits = ^{in_lo[OW], at_rp[2*SB-1:WIN], rot2[IBITS-1:0], rp_wrap[PW], wp_wrap[BW]};
+    wire unused_bits = ^{in_lo[OW], rs[SB-1:WIN], rot2[IBITS-1:0], rp_wrap[PW], wp_wrap[BW]};
 
     always @(posedge clk) begin
         if (clear) begin

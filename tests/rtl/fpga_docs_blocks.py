@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""scripts/fpga rewrites only its marked blocks of docs/fpga.md and keeps the text written by
+hand around them (the ECP5 board top, the decoders' area work): each block's markers are in
+docs/fpga.md once and in order, a splice replaces exactly the blocks, and a doc without a
+block's markers is refused rather than overwritten.
+
+usage: tests/rtl/fpga_docs_blocks.py     exit 1 and the reason on a failure
+"""
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def load_fpga():
+    path = os.path.join(ROOT, "scripts", "fpga")
+    loader = importlib.machinery.SourceFileLoader("fpga", path)
+    spec = importlib.util.spec_from_loader("fpga", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def main():
+    f = load_fpga()
+    bad = []
+    doc = open(os.path.join(ROOT, "docs", "fpga.md")).read().split("\n")
+    last = -1
+    for name in f.DOC_BLOCKS:
+        b, e = f.marker(name), f.marker(name, True)
+        if doc.count(b) != 1 or doc.count(e) != 1:
+            bad.append("docs/fpga.md: `%s` / `%s` not there exactly once" % (b, e))
+            continue
+        if not last < doc.index(b) < doc.index(e):
+            bad.append("docs/fpga.md: block %s out of order" % name)
+        last = doc.index(e)
+    # a splice keeps the hand text and replaces each block's lines
+    hand = ["# hand title", "hand line 1"]
+    text = []
+    for name in f.DOC_BLOCKS:
+        text += hand + [name] + [f.marker(name), "old " + name, f.marker(name, True)]
+    text += ["hand end", ""]
+    out = f.splice("\n".join(text), {n: ["new " + n, ""] for n in f.DOC_BLOCKS}).split("\n")
+    want = []
+    for name in f.DOC_BLOCKS:
+        want += hand + [name] + [f.marker(name), "new " + name, "", f.marker(name, True)]
+    want += ["hand end", ""]
+    if out != want:
+        bad.append("splice: got %r, expected %r" % (out, want))
+    # a doc missing a block is refused (scripts/fpga exits 1), not overwritten
+    try:
+        f.splice("# hand only\n", {n: [] for n in f.DOC_BLOCKS})
+        bad.append("splice accepted a doc without markers")
+    except SystemExit as ex:
+        if ex.code != 1:
+            bad.append("splice without markers: exit %r, expected 1" % ex.code)
+    for msg in bad:
+        print("fpga_docs_blocks: " + msg)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
