@@ -171,7 +171,7 @@ struct ReferenceJob {
     void start(hq_ref_net *ref, const uint8_t *images, int n, int n_classes) {
         logits.resize((size_t)n * n_classes);
         preds.resize(n);
-        /* one core stays with the simulation (single-threaded); 0 = OpenMP's default */
+        /* one core stays with the simulation (single-threaded), the rest go to the reference */
         const unsigned hw = std::thread::hardware_concurrency();
         const int threads = hw > 2 ? int(hw - 1) : 1;
         t = std::thread([this, ref, images, n, threads] {
