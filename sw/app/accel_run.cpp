@@ -233,19 +233,29 @@ void add_accelerator(nlohmann::json &doc, const RunOptions &o, const std::string
     if (trace) p["trace"] = true;
 }
 
+/* The memory the firmware and the DRAM image live in: the dram or sram device (sram: a
+ * block-RAM memory, configs/platform/board-bram.json, the board's) that holds the network
+ * table at HQ_ACCEL_NET_ADDR; nullptr if none does. */
+const hq::DeviceEntry *memory_holding_net_table(const hq::PlatformConfig &c) {
+    const hq::DeviceEntry *found = nullptr;
+    for (const hq::DeviceEntry &e : c.devices)
+        if ((e.type == "dram" || e.type == "sram") && e.base <= HQ_ACCEL_NET_ADDR &&
+            HQ_ACCEL_NET_ADDR < e.base + e.size)
+            found = &e;
+    return found;
+}
+
 /* The shipped platform config with the most DRAM (configs/platform/dram-512m.json) and the
- * size of its DRAM at 0x80000000; "" if it is not found or unreadable. */
+ * size of its memory at 0x80000000; "" if it is not found or unreadable. */
 std::string bigger_dram_config(uint64_t *size) {
     const std::string path = find_config("", nullptr, "platform/dram-512m.json");
     if (path.empty()) return "";
     try {
         const hq::PlatformConfig c = hq::parse_platform_config(hq::load_json_file(path), path);
-        for (const hq::DeviceEntry &e : c.devices)
-            if (e.type == "dram" && e.base <= HQ_ACCEL_NET_ADDR &&
-                HQ_ACCEL_NET_ADDR < e.base + e.size) {
-                *size = e.size;
-                return absolute(path);
-            }
+        if (const hq::DeviceEntry *mem = memory_holding_net_table(c)) {
+            *size = mem->size;
+            return absolute(path);
+        }
     } catch (const std::exception &) {
     }
     return "";
@@ -316,17 +326,15 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         throw Failure{2, plat_path + ": no \"devices\" array"};
     add_accelerator(doc, o, timing, energy, tracing);
     hq::PlatformConfig cfg = hq::parse_platform_config(doc, plat_path);
-    const hq::DeviceEntry *acc = nullptr, *plic = nullptr, *dram = nullptr;
+    const hq::DeviceEntry *acc = nullptr, *plic = nullptr;
     for (const hq::DeviceEntry &e : cfg.devices) {
         if (is_accel_type(e.type)) acc = &e;
         if (e.type == "plic") plic = &e;
-        /* sram: a block-RAM memory (configs/platform/board-bram.json, the board's) */
-        if ((e.type == "dram" || e.type == "sram") && e.base <= HQ_ACCEL_NET_ADDR &&
-            HQ_ACCEL_NET_ADDR < e.base + e.size)
-            dram = &e;
     }
+    const hq::DeviceEntry *dram = memory_holding_net_table(cfg);
     if (!dram)
-        throw Failure{2, plat_path + ": no dram device holds 0x80100000 (the network table)"};
+        throw Failure{2, plat_path + ": no dram or sram device holds 0x80100000 (the network "
+                                     "table); the firmware and the network's image live there"};
 
     ImageParams ip;
     ip.accel_base = (uint32_t)acc->base;

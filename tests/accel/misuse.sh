@@ -40,6 +40,12 @@ expect 2 "unknown option" -- "$hqsim" run "$m/mlp-block.hqm" --frobnicate
 printf '{"array": {"lanes": 60}}\n' >"$tmp/bad.json"
 expect 2 "lanes" -- "$hqsim" run "$m/mlp-block.hqm" --timing "$tmp/bad.json" --images 2
 expect 2 "timing" -- "$hqsim" run "$m/mlp-block.hqm" --timing "$tmp/nope.json" --images 2
+# A platform whose memory stops below the network table (0x80100000): refused by name,
+# before the firmware is loaded.
+configs=$(cd "$(dirname "$0")/../../configs" && pwd)
+sed -e 's/"size": "0x8000000"/"size": "0x100000"/' -e "s#\.\./dram/#$configs/dram/#" \
+    "$configs/platform/default.json" >"$tmp/small-dram.json"
+expect 2 "no dram or sram device holds 0x80100000" -- "$hqsim" run "$m/mlp-block.hqm" --platform "$tmp/small-dram.json" --images 2
 # --fw with a model is the accelerator firmware (it used to switch to firmware mode).
 expect 0 "2 images" -- "$hqsim" run "$m/mlp-block.hqm" --fw "$fw" --images 2
 expect 0 "2 images" -- "$hqsim" run --fw "$fw" "$m/mlp-block.hqm" --images 2

@@ -8,6 +8,13 @@
 
 using namespace hq::accel;
 
+/* rows [row0, row0 + n) of w take `want` cycles on a 64-lane tile */
+static void expect_cycles(const BlockRule &rule, const WeightFormat &f, const PreparedWeights &w,
+                          unsigned row0, unsigned n, unsigned long long want, const char *what) {
+    const unsigned long long got = block_decoder_cycles(rule, 64, f, w, row0, n);
+    CHECK(got == want, "%s: %llu cycles, want %llu", what, got, want);
+}
+
 int sc_main(int, char **) {
     BlockRule rule;
     rule.take_bits = 64;
@@ -34,14 +41,10 @@ int sc_main(int, char **) {
     w.is_hi[1 * 20 + 3] = 1; /* row 1: one high weight in block 0's only code take: folded */
     w.is_hi[2 * 20 + 17] =
         1; /* row 2: in block 2's first take (16-19), not its last: a slot take */
-    CHECK(block_decoder_cycles(rule, 64, f, w, 0, 1) == 4, "row 0: %llu cycles, want 4",
-          (unsigned long long)block_decoder_cycles(rule, 64, f, w, 0, 1));
-    CHECK(block_decoder_cycles(rule, 64, f, w, 1, 1) == 4, "row 1: %llu cycles, want 4",
-          (unsigned long long)block_decoder_cycles(rule, 64, f, w, 1, 1));
-    CHECK(block_decoder_cycles(rule, 64, f, w, 2, 1) == 5, "row 2: %llu cycles, want 5",
-          (unsigned long long)block_decoder_cycles(rule, 64, f, w, 2, 1));
-    CHECK(block_decoder_cycles(rule, 64, f, w, 0, 3) == 13, "rows 0-2: %llu cycles, want 13",
-          (unsigned long long)block_decoder_cycles(rule, 64, f, w, 0, 3));
+    expect_cycles(rule, f, w, 0, 1, 4, "row 0");
+    expect_cycles(rule, f, w, 1, 1, 4, "row 1");
+    expect_cycles(rule, f, w, 2, 1, 5, "row 2");
+    expect_cycles(rule, f, w, 0, 3, 13, "rows 0-2");
     /* 1:40 lo 4 hi 8, K 80 on 64 lanes: block 0 = codes 0-15, 16-31, 32-39 (3 takes; 32 + 8
      * bits fold), block 1 = 40-55, 56-63 (the beat ends), 64-79 (3 takes; 64 + 8 bits do not
      * fold); a high weight at 41 (block 1): 1 used slot take */
@@ -52,8 +55,7 @@ int sc_main(int, char **) {
     w.kp = 80;
     w.is_hi.assign(80, 0);
     w.is_hi[41] = 1;
-    CHECK(block_decoder_cycles(rule, 64, f, w, 0, 1) == 7, "1:40 lo 4: %llu cycles, want 7",
-          (unsigned long long)block_decoder_cycles(rule, 64, f, w, 0, 1));
+    expect_cycles(rule, f, w, 0, 1, 7, "1:40 lo 4");
     /* lo 1, 2:8 hi 4: slots of 3 + 4 bits, 9 per take; codes 8 bits: 1 take; two blocks of
      * K 16; block 0 with two high weights: 2 used slot takes, block 1 none: 1 take of both */
     f.block_n = 2;
@@ -66,8 +68,7 @@ int sc_main(int, char **) {
     w.is_hi.assign(16, 0);
     w.is_hi[2] = 1;
     w.is_hi[6] = 1;
-    CHECK(block_decoder_cycles(rule, 64, f, w, 0, 1) == 5, "2:8 lo 1: %llu cycles, want 5",
-          (unsigned long long)block_decoder_cycles(rule, 64, f, w, 0, 1));
+    expect_cycles(rule, f, w, 0, 1, 5, "2:8 lo 1");
     /* the gearbox's own format and take_bits 0: the single `block` rate instead */
     f.block_n = 1;
     f.block_m = 32;
