@@ -45,13 +45,17 @@ void summary(const hq::accel::RunReport &r) {
                          (unsigned long long)l.cpu_cycles);
             continue;
         }
+        /* the high units' utilization too where they did work: a layer of 8-bit weights on
+         * the lane-group array leaves the low array idle (util 0.00) */
         std::fprintf(
             stderr,
             "  %-22s %10llu cyc: compute %llu, stall dram %llu / decomp %llu / outlier %llu; "
-            "util %.2f\n",
+            "util %.2f",
             l.name.c_str(), (unsigned long long)s.cycles, (unsigned long long)s.compute,
             (unsigned long long)s.stall_dram, (unsigned long long)s.stall_decoder,
             (unsigned long long)s.stall_outlier, s.util_array);
+        if (s.util_hi > 0) std::fprintf(stderr, ", high %.2f", s.util_hi);
+        std::fputc('\n', stderr);
     }
 }
 
