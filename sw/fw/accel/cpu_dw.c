@@ -51,39 +51,58 @@ HQ_CPU_INLINE int32_t px(const uint8_t *p, int i, int sgn) {
 
 /* One output row of a 3 x 3 kernel: the nine weights, the bias and the requantization in
  * registers, nine loads per pixel at offsets 0..2 of three row pointers. Its own function
- * (per signedness, and for 33 <= shift <= 62: cpu_kernels.h) so that nothing of the caller
- * competes for the registers. */
+ * per signedness, stride (1, 2 or any: S = 0) and shift range (fast: 33 <= shift <= 62,
+ * cpu_kernels.h), so that the loop holds no more values than the RV32 has registers: the
+ * clamp needs lo and hi - lo only, a stride of 1 or 2 is an immediate. Without the pre-RA
+ * scheduler, which hoisted the nine loads into nine registers and spilled the shift. */
 HQ_CPU_INLINE void row3(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o_end, int C,
-                        const int8_t *wt, int32_t bias, int32_t mult, int shift, int32_t lo,
-                        int32_t hi, int sgn, int fast) {
+                        const int8_t *wt, const dw_rq *q, int sgn, int fast, int S) {
     const uint8_t *r1 = r0 + Wp, *r2 = r1 + Wp;
     const int32_t w0 = wt[0], w1 = wt[1], w2 = wt[2], w3 = wt[3], w4 = wt[4], w5 = wt[5];
     const int32_t w6 = wt[6], w7 = wt[7], w8 = wt[8];
+    const int32_t bias = q->bias, mult = q->mult, shift = q->shift, lo = q->lo;
+    const uint32_t range = (uint32_t)(q->hi - q->lo);
     const int32_t rnd = fast ? 1 << (shift - 33) : 0, sh = shift - 32;
+    if (S) s = S;
     for (; o < o_end; r0 += s, r1 += s, r2 += s, o += C) {
         uint32_t acc = (uint32_t)bias;
         acc += (uint32_t)(w0 * px(r0, 0, sgn) + w1 * px(r0, 1, sgn) + w2 * px(r0, 2, sgn));
         acc += (uint32_t)(w3 * px(r1, 0, sgn) + w4 * px(r1, 1, sgn) + w5 * px(r1, 2, sgn));
         acc += (uint32_t)(w6 * px(r2, 0, sgn) + w7 * px(r2, 1, sgn) + w8 * px(r2, 2, sgn));
         int32_t y;
-        if (fast)
-            y = hq_cpu_clamp(((int32_t)(((int64_t)(int32_t)acc * mult) >> 32) + rnd) >> sh, lo, hi);
-        else
-            y = hq_cpu_requant((int32_t)acc, mult, shift, lo, hi);
+        if (fast) {
+            y = ((int32_t)(((int64_t)(int32_t)acc * mult) >> 32) + rnd) >> sh;
+            if (__builtin_expect((uint32_t)(y - lo) > range, 0))
+                y = y < lo ? lo : lo + (int32_t)range;
+        } else {
+            y = hq_cpu_requant((int32_t)acc, mult, shift, lo, lo + (int32_t)range);
+        }
         *o = (uint8_t)(y & 0xff);
     }
 }
 
-#define ROW3(name, sgn, fast)                                                                      \
-    static __attribute__((noinline)) void name(const uint8_t *r0, int Wp, int s, uint8_t *o,       \
-                                               uint8_t *o_end, int C, const int8_t *wt,            \
-                                               const dw_rq *q) {                                   \
-        row3(r0, Wp, s, o, o_end, C, wt, q->bias, q->mult, q->shift, q->lo, q->hi, sgn, fast);     \
+typedef void row3_fn(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o_end, int C,
+                     const int8_t *wt, const dw_rq *q);
+#define ROW3(name, sgn, fast, S)                                                                   \
+    static __attribute__((noinline, optimize("no-schedule-insns"))) void name(                     \
+        const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o_end, int C, const int8_t *wt,     \
+        const dw_rq *q) {                                                                          \
+        row3(r0, Wp, s, o, o_end, C, wt, q, sgn, fast, S);                                         \
     }
-ROW3(row3_u, 0, 0)
-ROW3(row3_u_fast, 0, 1)
-ROW3(row3_s, 1, 0)
-ROW3(row3_s_fast, 1, 1)
+ROW3(row3_u, 0, 0, 0)
+ROW3(row3_u_fast, 0, 1, 0)
+ROW3(row3_u_fast1, 0, 1, 1)
+ROW3(row3_u_fast2, 0, 1, 2)
+ROW3(row3_s, 1, 0, 0)
+ROW3(row3_s_fast, 1, 1, 0)
+ROW3(row3_s_fast1, 1, 1, 1)
+ROW3(row3_s_fast2, 1, 1, 2)
+
+static row3_fn *row3_for(int sgn, int fast, int s) {
+    static row3_fn *const fns[2][4] = {{row3_u, row3_u_fast, row3_u_fast1, row3_u_fast2},
+                                       {row3_s, row3_s_fast, row3_s_fast1, row3_s_fast2}};
+    return fns[sgn != 0][!fast ? 0 : s == 1 ? 2 : s == 2 ? 3 : 1];
+}
 
 /* One output row of any k <= DW_MAX_K. */
 static void rowk(const uint8_t *r0, int Wp, int s, int ow, int k, const int32_t *w, const dw_rq *q,
@@ -101,11 +120,7 @@ static void rowk(const uint8_t *r0, int Wp, int s, int ow, int k, const int32_t 
 /* n output rows of one channel from its plane band. */
 static void rows3(const uint8_t *plane, int Wp, int s, int n, int ow, const int8_t *wt,
                   const dw_rq *q, uint8_t *o, int C, int rowstride, int sgn) {
-    const int fast = q->shift >= 33 && q->shift <= 62;
-    void (*row)(const uint8_t *, int, int, uint8_t *, uint8_t *, int, const int8_t *,
-                const dw_rq *) = sgn    ? (fast ? row3_s_fast : row3_s)
-                                 : fast ? row3_u_fast
-                                        : row3_u;
+    row3_fn *const row = row3_for(sgn, q->shift >= 33 && q->shift <= 62, s);
     for (int i = 0; i < n; i++, plane += s * Wp, o += rowstride)
         row(plane, Wp, s, o, o + ow * C, C, wt, q);
 }
