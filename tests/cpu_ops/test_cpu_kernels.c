@@ -6,8 +6,9 @@
  * stride 1/2/3, pad 0/1/2, H and W of 1, 2, k - 1, k, k + 1, C of 1, 2, 3, 64, planes split
  * into bands and planes too wide for the scratch; grouped and ungrouped convs, logits;
  * max/average/global pooling with and without count_pad, windows past the reciprocal's
- * bound; adds of every signedness with extreme multipliers and every shift 0..62; clamps at
- * both ends, accumulators that wrap. Bytes past each output must stay untouched.
+ * bound; adds of every signedness with extreme multipliers and every shift 0..62 (also of
+ * 64K elements and more: the lookup table); clamps at both ends, accumulators that wrap.
+ * Bytes past each output must stay untouched.
  * usage: test_cpu_kernels [CASES_PER_KIND [SEED]] */
 #include "cpu_ops.h"
 #include "hq_cpu_op.h"
@@ -242,8 +243,10 @@ static void pool_case(void) {
     compare("pool", got, want, n, shape);
 }
 
-static void add_case(int shift) {
-    const size_t n = rnd() % 4 ? (size_t)between(1, 300) : (size_t)between(1000, 5000);
+static void add_case(int shift, int big) {
+    const size_t n = big         ? (size_t)between(65536, 70000)
+                     : rnd() % 4 ? (size_t)between(1, 300)
+                                 : (size_t)between(1000, 5000);
     const int sa = rnd() & 1, sb = rnd() & 1;
     hq_cpu_op op = {0};
     op.kind = HQ_CPU_OP_ADD;
@@ -303,7 +306,7 @@ int main(int argc, char **argv) {
         conv_case(1);
         conv_case(0);
         pool_case();
-        add_case(i % 63); /* every shift of docs/arith.md's range */
+        add_case(i % 63, 0); /* every shift of docs/arith.md's range */
         regroup_case();
     }
     /* depthwise planes in bands (64 KiB of scratch: 21 rows of 3002) and too wide for it
@@ -313,6 +316,11 @@ int main(int argc, char **argv) {
         conv_run(2, 45, 3000, 2, 3, 1 + i % 2, 1, 2, 0);
         conv_run(1, 3, 33000, 1, 3, 1 + i % 2, 1, 1, 0);
         conv_run(3, 30, 2000, 3, 5, 1 + i % 2, 2, 3, 0);
+    }
+    /* adds of 64K elements and more: the 256 x 256 table, every shift */
+    for (int shift = 0; shift <= 62; shift++) {
+        used = 0;
+        add_case(shift, 1);
     }
     printf("test_cpu_kernels: %d cases per kind, %d failure(s)\n", cases, failures);
     return failures != 0;
