@@ -51,18 +51,19 @@ HQ_CPU_INLINE int32_t px(const uint8_t *p, int i, int sgn) {
 
 /* One output row of a 3 x 3 kernel: the nine weights, the bias and the requantization in
  * registers, nine loads per pixel at offsets 0..2 of three row pointers. Its own function
- * per signedness, stride (1, 2 or any: S = 0) and shift range (fast: 33 <= shift <= 62,
- * cpu_kernels.h), so that the loop holds no more values than the RV32 has registers: the
- * clamp needs lo and hi - lo only, a stride of 1 or 2 is an immediate. Without the pre-RA
- * scheduler, which hoisted the nine loads into nine registers and spilled the shift. */
+ * per signedness, stride (1, 2 or any: S = 0) and requantization (rq 1: 33 <= shift <= 62,
+ * rq 2: 1 <= shift <= 32, rq 0: any; cpu_kernels.h), so that the loop holds no more values
+ * than the RV32 has registers: the clamp needs lo and hi - lo only, a stride of 1 or 2 is an
+ * immediate. Without the pre-RA scheduler, which hoisted the nine loads into nine registers
+ * and spilled the shift. */
 HQ_CPU_INLINE void row3(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o_end, int C,
-                        const int8_t *wt, const dw_rq *q, int sgn, int fast, int S) {
+                        const int8_t *wt, const dw_rq *q, int sgn, int rq, int S) {
     const uint8_t *r1 = r0 + Wp, *r2 = r1 + Wp;
     const int32_t w0 = wt[0], w1 = wt[1], w2 = wt[2], w3 = wt[3], w4 = wt[4], w5 = wt[5];
     const int32_t w6 = wt[6], w7 = wt[7], w8 = wt[8];
-    const int32_t bias = q->bias, mult = q->mult, shift = q->shift, lo = q->lo;
-    const uint32_t range = (uint32_t)(q->hi - q->lo);
-    const int32_t rnd = fast ? 1 << (shift - 33) : 0, sh = shift - 32;
+    const int32_t bias = q->bias, mult = q->mult, shift = q->shift, lo = q->lo, hi = q->hi;
+    const uint32_t range = (uint32_t)(hi - lo);
+    const int32_t rnd = rq == 1 ? 1 << (shift - 33) : 0, sh = shift - 32;
     if (S) s = S;
     for (; o < o_end; r0 += s, r1 += s, r2 += s, o += C) {
         uint32_t acc = (uint32_t)bias;
@@ -70,12 +71,14 @@ HQ_CPU_INLINE void row3(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o
         acc += (uint32_t)(w3 * px(r1, 0, sgn) + w4 * px(r1, 1, sgn) + w5 * px(r1, 2, sgn));
         acc += (uint32_t)(w6 * px(r2, 0, sgn) + w7 * px(r2, 1, sgn) + w8 * px(r2, 2, sgn));
         int32_t y;
-        if (fast) {
-            y = ((int32_t)(((int64_t)(int32_t)acc * mult) >> 32) + rnd) >> sh;
+        if (rq == 1) {
+            y = hq_cpu_rq_hi((int32_t)acc, mult, rnd, sh);
             if (__builtin_expect((uint32_t)(y - lo) > range, 0))
                 y = y < lo ? lo : lo + (int32_t)range;
+        } else if (rq == 2) {
+            y = hq_cpu_rq_le32((int32_t)acc, mult, shift, lo, hi);
         } else {
-            y = hq_cpu_requant((int32_t)acc, mult, shift, lo, lo + (int32_t)range);
+            y = hq_cpu_requant((int32_t)acc, mult, shift, lo, hi);
         }
         *o = (uint8_t)(y & 0xff);
     }
@@ -83,25 +86,33 @@ HQ_CPU_INLINE void row3(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o
 
 typedef void row3_fn(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o_end, int C,
                      const int8_t *wt, const dw_rq *q);
-#define ROW3(name, sgn, fast, S)                                                                   \
+#define ROW3(name, sgn, rq, S)                                                                     \
     static __attribute__((noinline, optimize("no-schedule-insns"))) void name(                     \
         const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o_end, int C, const int8_t *wt,     \
         const dw_rq *q) {                                                                          \
-        row3(r0, Wp, s, o, o_end, C, wt, q, sgn, fast, S);                                         \
+        row3(r0, Wp, s, o, o_end, C, wt, q, sgn, rq, S);                                           \
     }
 ROW3(row3_u, 0, 0, 0)
-ROW3(row3_u_fast, 0, 1, 0)
-ROW3(row3_u_fast1, 0, 1, 1)
-ROW3(row3_u_fast2, 0, 1, 2)
+ROW3(row3_u_hi, 0, 1, 0)
+ROW3(row3_u_hi1, 0, 1, 1)
+ROW3(row3_u_hi2, 0, 1, 2)
+ROW3(row3_u_le, 0, 2, 0)
+ROW3(row3_u_le1, 0, 2, 1)
+ROW3(row3_u_le2, 0, 2, 2)
 ROW3(row3_s, 1, 0, 0)
-ROW3(row3_s_fast, 1, 1, 0)
-ROW3(row3_s_fast1, 1, 1, 1)
-ROW3(row3_s_fast2, 1, 1, 2)
+ROW3(row3_s_hi, 1, 1, 0)
+ROW3(row3_s_hi1, 1, 1, 1)
+ROW3(row3_s_hi2, 1, 1, 2)
+ROW3(row3_s_le, 1, 2, 0)
+ROW3(row3_s_le1, 1, 2, 1)
+ROW3(row3_s_le2, 1, 2, 2)
 
-static row3_fn *row3_for(int sgn, int fast, int s) {
-    static row3_fn *const fns[2][4] = {{row3_u, row3_u_fast, row3_u_fast1, row3_u_fast2},
-                                       {row3_s, row3_s_fast, row3_s_fast1, row3_s_fast2}};
-    return fns[sgn != 0][!fast ? 0 : s == 1 ? 2 : s == 2 ? 3 : 1];
+static row3_fn *row3_for(int sgn, int shift, int s) {
+    static row3_fn *const fns[2][7] = {
+        {row3_u, row3_u_hi, row3_u_hi1, row3_u_hi2, row3_u_le, row3_u_le1, row3_u_le2},
+        {row3_s, row3_s_hi, row3_s_hi1, row3_s_hi2, row3_s_le, row3_s_le1, row3_s_le2}};
+    const int rq = shift >= 33 && shift <= 62 ? 1 : shift >= 1 && shift <= 32 ? 4 : 0;
+    return fns[sgn != 0][rq ? rq + (s == 1 ? 1 : s == 2 ? 2 : 0) : 0];
 }
 
 /* One output row of any k <= DW_MAX_K. */
@@ -120,7 +131,7 @@ static void rowk(const uint8_t *r0, int Wp, int s, int ow, int k, const int32_t 
 /* n output rows of one channel from its plane band. */
 static void rows3(const uint8_t *plane, int Wp, int s, int n, int ow, const int8_t *wt,
                   const dw_rq *q, uint8_t *o, int C, int rowstride, int sgn) {
-    row3_fn *const row = row3_for(sgn, q->shift >= 33 && q->shift <= 62, s);
+    row3_fn *const row = row3_for(sgn, q->shift, s);
     for (int i = 0; i < n; i++, plane += s * Wp, o += rowstride)
         row(plane, Wp, s, o, o + ow * C, C, wt, q);
 }
