@@ -14,6 +14,13 @@ the onnx package and run through `hqsim run`:
                              through --accel-impl rtl (the Verilated accelerator) and
                              --accel-impl model: both 0 mismatches against the reference, the
                              same rows in the same order
+  shapes N                   N random small graphs through the CPU kernels' fast paths and
+                             their borders (issue 16): a depthwise conv (kernel 1/3/5, stride
+                             1/2, pad 0/1/2, H and W of 1, 2, k-1, k, k+1, C of 1, 2, 3, 64,
+                             with or without ReLU: unsigned or int8 codes), a max or average
+                             pool (count_pad on or off), a residual add, the global average
+                             pool; 0 mismatches against the reference (with C = 1 the conv
+                             is an ordinary one, the accelerator's)
 
 usage: test_cpu_fallback_edges.py HQSIM WORKDIR MODE [ARGS...]"""
 
@@ -142,6 +149,45 @@ def rtl():
         check(rows["model"] == rows["rtl"], f"rtl {extra}: rows differ: {rows}")
 
 
+def shapes(cases):
+    for case in range(cases):
+        k = int(rng.choice([1, 3, 5]))
+        s = int(rng.integers(1, 3))
+        pad = 0 if k == 1 else int(rng.integers(0, 3))
+        sizes = [1, 2, max(k - 1, 1), k, k + 1]
+        h = int(rng.choice(sizes)) if rng.integers(0, 3) else int(rng.integers(1, 16))
+        w = int(rng.choice(sizes)) if rng.integers(0, 3) else int(rng.integers(1, 16))
+        h, w = max(h, k - 2 * pad), max(w, k - 2 * pad)
+        c = int(rng.choice([1, 2, 3, 64]))
+        relu = bool(rng.integers(0, 2))
+        i = []
+        i += [init("dw_w", rng.normal(0, 1.0 / k, (c, 1, k, k))),
+              init("dw_b", rng.normal(0, 0.1, c))]
+        nodes = [n("Conv", ["x", "dw_w", "dw_b"], ["d"], name="dw", kernel_shape=[k, k],
+                   strides=[s, s], pads=[pad] * 4, group=c)]
+        x = "d"
+        if relu:
+            nodes.append(n("Relu", ["d"], ["dr"], name="relu"))
+            x = "dr"
+        # a 3 x 3 pool with padding 1 keeps the shape, so the add can read both
+        avg = bool(rng.integers(0, 2))
+        extra = {"count_include_pad": int(rng.integers(0, 2))} if avg else {}
+        nodes += [n("AveragePool" if avg else "MaxPool", [x], ["p"], name="pool",
+                    kernel_shape=[3, 3], strides=[1, 1], pads=[1] * 4, **extra),
+                  n("Add", ["p", x], ["s"], name="add")]
+        nodes += head("s", c, i, 3)
+        what = (f"shapes {case}: dw k{k} s{s} p{pad} {h}x{w}x{c} relu {relu}, "
+                f"{'avg' if avg else 'max'} pool {extra}")
+        model = quantized(f"shape{case}", nodes, i, c, h, w, 3)
+        rc, r, err = run(model, "--synthetic-inputs", "2", "--quiet")
+        names = [lay["name"] for lay in r.get("layers", [])]
+        check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 2 and
+              (c == 1 or any(x.startswith("cpu:conv") for x in names)),
+              f"{what}: exit {rc}, mismatches {r.get('mismatches')}, layers {names}: "
+              f"{r.get('error') or err[-400:]}")
+        print(f"{what}: exit {rc}, mismatches {r.get('mismatches')}, layers {names}")
+
+
 mode = sys.argv[3]
 if mode == "corrupt":
     corrupt(sys.argv[4], sys.argv[5])
@@ -149,6 +195,8 @@ elif mode == "all_cpu":
     all_cpu()
 elif mode == "rtl":
     rtl()
+elif mode == "shapes":
+    shapes(int(sys.argv[4]))
 else:
     sys.exit(__doc__)
 print(f"test_cpu_fallback_edges {mode}: {len(failures)} failure(s)")
