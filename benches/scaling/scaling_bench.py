@@ -70,6 +70,14 @@ def model_stats(path, src):
     return macs, weights, largest
 
 
+def issue_bytes(weights, largest, j):
+    """Issue 16's denominator, weights + largest activation + buffers: the quantized weights
+    the run holds (one int8 code per weight), one image's largest activation, and the buffers:
+    the platform's memory image (weights in their layout, descriptors, activations and the test
+    images, hqsim run's dram_image_bytes) and the accelerator's on-chip buffers."""
+    return weights + largest + j["dram_image_bytes"] + j["accel_buffer_bytes"]
+
+
 def prepare(net, hq, src, work):
     """The float model of a network (trained briefly, or imported from the zoo)."""
     f = os.path.join(work, f"{net}.hqm")
@@ -171,6 +179,9 @@ def main():
                        eval_rss_mb=round(rss_eval / 2**20, 1), run_rss_mb=round(rss_run / 2**20, 1),
                        model_file_mb=round(file_bytes / 2**20, 1),
                        run_mem_ratio=round(rss_run / (file_bytes + largest), 2),
+                       image_mb=round(j["dram_image_bytes"] / 2**20, 1) if ok_r else "",
+                       run_mem_ratio_issue=round(rss_run / issue_bytes(weights, largest, j), 2)
+                       if ok_r else "",
                        run_error="" if ok_r else (j.get("error") or "run failed"))
             rows.append(row)
             print(json.dumps(row), flush=True)
@@ -194,19 +205,24 @@ def write_md(rows, path, a):
                 "(target <= 2); `cpu` columns = marginal CPU seconds (user + system, all threads) "
                 "per image from the processes' resource usage, and their ratio: less stretched "
                 "than wall time by other jobs on a shared machine; `mem ratio` = run peak memory / (model file + largest "
-                "activation), the model file holding the float and the quantized weights "
-                "(target <= 2). Weight bytes and cycles per image are the accelerator's "
+                "activation), the model file holding the float and the quantized weights; "
+                "`mem ratio (issue)` = run peak memory / (weights + largest activation + buffers), "
+                "issue 16's words: one byte per quantized weight, one image's largest activation, "
+                "the platform's memory image (`image MB`, hqsim run's `dram_image_bytes`) and "
+                "the accelerator's buffers (target <= 2; the model-file ratio counts the float "
+                "weights the run no longer loads and no buffers). Weight bytes and cycles per image are the accelerator's "
                 "(`hqsim run --json`), each policy on its own array (`arch`: uniform8 on the "
                 "uniform int8 array, het on the default lane-group array). The machine is shared (2 cores, other jobs running): "
                 "times are indicative.\n\n")
         cols = ["net", "policy", "arch", "images", "macs", "weights", "weight_bytes", "cycles", "mismatches",
                 "eval_s", "run_s", "run_eval_ratio", "eval_cpu_s", "run_cpu_s", "cpu_ratio",
                 "eval_rss_mb", "run_rss_mb",
-                "model_file_mb", "run_mem_ratio", "run_error"]
+                "model_file_mb", "run_mem_ratio", "image_mb", "run_mem_ratio_issue", "run_error"]
         names = ["network", "policy", "arch", "N", "MACs/image", "weights", "weight bytes/image",
                  "cycles/image", "mismatches", "eval s/image", "run s/image", "run/eval",
                  "eval cpu s/image", "run cpu s/image", "cpu run/eval",
-                 "eval peak MB", "run peak MB", "model file MB", "mem ratio", "run error"]
+                 "eval peak MB", "run peak MB", "model file MB", "mem ratio", "image MB",
+                 "mem ratio (issue)", "run error"]
         f.write("| " + " | ".join(names) + " |\n|" + " --- |" * len(names) + "\n")
         for r in rows:
             f.write("| " + " | ".join(str(r[c]) for c in cols) + " |\n")

@@ -9,6 +9,11 @@ static bool same_format(const WeightFormat &a, const WeightFormat &b) {
            a.hi_bits == b.hi_bits && a.block_n == b.block_n && a.block_m == b.block_m;
 }
 
+static size_t entry_bytes(const std::vector<uint8_t> &raw, const PreparedWeights &w) {
+    return raw.size() + w.w.size() + w.is_hi.size() + w.lo_shift.size() +
+           w.row_cost.size() * sizeof(uint32_t);
+}
+
 const PreparedWeights *WeightCache::find(uint32_t addr, const WeightFormat &f, size_t n) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
         if (it->addr == addr && same_format(it->fmt, f) && it->raw.size() == n) {
@@ -89,8 +94,13 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
     *err = decode_weights(f, bytes, n, &d);
     if (!err->empty()) return nullptr;
     /* A stale entry for the same address is replaced. */
-    entries_.remove_if([&](const Entry &e) { return e.addr == addr; });
-    if (entries_.size() >= max_) entries_.pop_back();
+    for (auto it = entries_.begin(); it != entries_.end();)
+        if (it->addr == addr) {
+            bytes_ -= it->bytes;
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
     entries_.emplace_front();
     Entry &e = entries_.front();
     e.addr = addr;
@@ -102,7 +112,17 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
         e.gen = span->log->mark(span->local_addr, n);
     }
     prepare_weights(d, array_, &e.w);
+    e.bytes = entry_bytes(e.raw, e.w);
+    bytes_ += e.bytes;
+    /* the least recently used go while over budget; the new entry always stays */
+    while (bytes_ > max_bytes_ && entries_.size() > 1)
+        drop_back();
     return &e.w;
+}
+
+void WeightCache::drop_back() {
+    bytes_ -= entries_.back().bytes;
+    entries_.pop_back();
 }
 
 } // namespace hq::accel

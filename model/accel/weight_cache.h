@@ -21,8 +21,13 @@ namespace hq::accel {
 
 class WeightCache {
   public:
-    explicit WeightCache(const PeArray &array, size_t max_entries = 32)
-        : array_(array), max_(max_entries) {}
+    /* Entries are kept, least recently used dropped first, while their bytes (image copy and
+     * prepared weights) stay within max_bytes. A count limit (32 entries before issue 16)
+     * re-decoded every layer of a network with more descriptors than that on every image,
+     * as an LRU does on a cyclic pass (VGG-16: 79): most of `hqsim run`'s host time. */
+    static constexpr size_t kDefaultBytes = size_t(1) << 30;
+    explicit WeightCache(const PeArray &array, size_t max_bytes = kDefaultBytes)
+        : array_(array), max_bytes_(max_bytes) {}
 
     /* The prepared weights of the image `bytes` found at `addr`, decoding it unless the same
      * bytes were decoded before. Returns nullptr with the decoder's message in *err. */
@@ -43,6 +48,8 @@ class WeightCache {
 
     uint64_t hits() const { return hits_; }
     uint64_t misses() const { return misses_; }
+    size_t entries() const { return entries_.size(); }
+    size_t bytes() const { return bytes_; }
 
   private:
     struct Entry {
@@ -53,13 +60,16 @@ class WeightCache {
         /* raw is what the memory behind log held at its local_addr at generation gen */
         hq::WriteLog *log = nullptr;
         uint64_t local_addr = 0, gen = 0;
+        size_t bytes = 0; /* held by raw and w */
     };
+    void drop_back();
     const PreparedWeights *insert(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
                                   size_t n, bool *hit, std::string *err,
                                   const hq::MemorySpanExtension *span);
     std::vector<std::pair<uint64_t, uint64_t>> written_; /* scratch */
     const PeArray &array_; /* row costs depend on the array's timing rule */
-    size_t max_;
+    size_t max_bytes_;
+    size_t bytes_ = 0;         /* summed over entries_ */
     std::list<Entry> entries_; /* most recently used first */
     uint64_t hits_ = 0, misses_ = 0;
 };

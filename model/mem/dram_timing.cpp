@@ -666,32 +666,49 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         const uint64_t row_end = ((n - 1) >> run_bits << run_bits) + (uint64_t(1) << run_bits);
         uint64_t k = std::min(end, row_end) - n;
         Channel &c = ch_[r.ch];
-        if (p_.tREFI) {
-            const uint64_t room = c.refresh_due > col ? (c.refresh_due - 1 - col) / p_.tCCD_L : 0;
-            k = std::min(k, room);
+        if (p_.tREFI) { /* the room before the refresh; the division only when it binds */
+            const uint64_t gap = c.refresh_due > col ? c.refresh_due - 1 - col : 0;
+            if (gap < k * p_.tCCD_L) k = std::min(k, gap / p_.tCCD_L);
         }
         if (!k) continue;
         /* admission bookkeeping: burst by burst until the bank's buffer holds only this run;
          * from then on each burst waits for the one queue_depth before it */
         const uint64_t loop = rings ? std::min<uint64_t>(k, depth) : 0;
+        /* When the run outlasts the loop, the tail below rewrites all depth entries of the
+         * bank's ring, and an admission in the loop reads the entry written depth bursts
+         * before it (this run's first burst or older): the loop's own entries are never read,
+         * so it only moves the ring's position. */
+        const bool tail = k > loop;
         uint64_t cl = col;
         for (uint64_t m = 0; m < loop; m++, n++) {
             cl += p_.tCCD_L;
             admit(id);
             col_max = cl;
-            remember(n - first, id);
+            if (!tail) {
+                remember(n - first, id);
+            } else {
+                Recent &h = recent_[id]; /* the first burst has sized and counted the ring */
+                h.pos = h.pos + 1 == depth ? 0 : h.pos + 1;
+                if (h.count < depth) h.count++;
+            }
         }
-        if (k > loop) {
+        if (tail) {
             const uint64_t rest = k - loop, last_i = n + rest - 1 - first; /* last burst */
             const uint64_t col_last = cl + rest * p_.tCCD_L;
             if (rings) {
                 const uint64_t wait_i = last_i - depth; /* it waited for this one */
                 t = std::max(t, col_last - depth * p_.tCCD_L);
                 issued = std::max<uint64_t>(issued, wait_i + 1);
-                for (uint64_t x = last_i - depth + 1; x <= last_i; x++) {
-                    col_max = col_last - (last_i - x) * p_.tCCD_L;
-                    remember(x, id);
-                }
+                /* the ring's depth entries: bursts last_i - depth + 1 .. last_i, oldest at pos
+                 * (a whole turn leaves pos where it was) */
+                Recent &h = recent_[id];
+                Recent::Entry *buf = h.buf.data();
+                uint64_t x = last_i - depth + 1, cm = col_last - (depth - 1) * p_.tCCD_L;
+                for (size_t j = h.pos; j < depth; j++, x++, cm += p_.tCCD_L)
+                    buf[j] = {x, cm};
+                for (size_t j = 0; j < h.pos; j++, x++, cm += p_.tCCD_L)
+                    buf[j] = {x, cm};
+                h.count = depth;
             }
             cl = col_last;
             col_max = cl;

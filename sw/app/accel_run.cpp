@@ -383,6 +383,12 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     DramImage img;
     std::string e = build_dram_image(g.m, g.pm, ip, &img);
     if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
+    rep->dram_image_bytes = img.end - dram->base;
+    {
+        const AccelConfig &c = accel.config();
+        rep->accel_buffer_bytes =
+            (uint64_t)c.weight_buffer * (c.double_buffer ? 2 : 1) + c.act_buffer + c.out_buffer;
+    }
     uint64_t big_size = 0;
     const std::string big = bigger_dram_config(&big_size);
     e = dram_fit_error(img, n, dram->base, dram->size, absolute(plat_path), big, big_size,

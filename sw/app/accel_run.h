@@ -62,6 +62,10 @@ struct RunReport {
     uint64_t cpu_instructions = 0, commands = 0;
     /* the model's decoded-weight cache (host speed only; the RTL has none: 0 and 0) */
     uint64_t weight_cache_hits = 0, weight_cache_misses = 0;
+    /* the platform's memory image (weights in their layout, descriptors, activations, test
+     * images) and the accelerator's on-chip buffers: the "buffers" of issue 16's memory
+     * target (benches/scaling) */
+    uint64_t dram_image_bytes = 0, accel_buffer_bytes = 0;
     /* mcycle of the firmware runtime, and of its CPU fallback ops (docs/accel.md) */
     uint64_t runtime_cpu_cycles = 0, cpu_fallback_cycles = 0;
     int exit_code = 0;

@@ -45,6 +45,8 @@ nlohmann::json RunReport::to_json() const {
                         {"commands", commands},
                         {"weight_cache_hits", weight_cache_hits},
                         {"weight_cache_misses", weight_cache_misses},
+                        {"dram_image_bytes", dram_image_bytes},
+                        {"accel_buffer_bytes", accel_buffer_bytes},
                         {"runtime_cpu_cycles", runtime_cpu_cycles},
                         {"cpu_fallback_cycles", cpu_fallback_cycles},
                         {"exit_code", exit_code}};

@@ -20,7 +20,11 @@
 #endif
 
 #define REF_BATCH 64 /* images per work item: dense GEMM inputs stay in L1/L2 */
-#define REF_KPAD 16  /* K padded to a multiple of this many int16 */
+/* A batch's activation buffers (n_bufs x batch x the largest activation) stay within this:
+ * conv layers run image by image, so a large batch only reuses dense weights, and 64 images of
+ * MobileNetV2 (1.2 MB activations) held 141 MB per thread, VGG-16's 410 MB (issue 16). */
+#define REF_ACT_BUDGET ((size_t)16 << 20)
+#define REF_KPAD 16 /* K padded to a multiple of this many int16 */
 
 typedef struct {
     int kp;        /* padded K */
@@ -39,6 +43,7 @@ struct hq_ref_net {
     const hq_model *m;
     ref_layer L[HQ_MAX_LAYERS];
     int n_bufs;         /* activation buffers one batch needs (outputs alive at once) */
+    int batch;          /* images per work item: <= REF_BATCH, within REF_ACT_BUDGET */
     size_t max_elems;   /* largest activation tensor of one image */
     size_t gemm_in_cap; /* int16 GEMM input entries needed for one batch */
     size_t acc_cap;     /* int32 accumulators needed for one batch */
@@ -432,7 +437,14 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         if (acc_need > net->acc_cap) net->acc_cap = acc_need;
     }
     assign_buffers(net);
+    size_t per_image = (size_t)net->n_bufs * net->max_elems;
+    size_t fit = per_image ? REF_ACT_BUDGET / per_image : REF_BATCH;
+    net->batch = fit < 1 ? 1 : fit > REF_BATCH ? REF_BATCH : (int)fit;
     return net;
+}
+
+int hq_ref_batch(const hq_ref_net *net) {
+    return net->batch;
 }
 
 void hq_ref_free(hq_ref_net *net) {
@@ -444,14 +456,14 @@ void hq_ref_free(hq_ref_net *net) {
 
 static int scratch_alloc(const hq_ref_net *net, ref_scratch *s) {
     memset(s, 0, sizeof *s);
-    size_t act = (size_t)REF_BATCH * net->max_elems;
+    size_t act = (size_t)net->batch * net->max_elems;
     int ok = 1;
     for (int b = 0; b < net->n_bufs; b++)
         ok &= (s->act[b] = malloc(act)) != NULL;
     s->a16 = malloc((net->gemm_in_cap ? net->gemm_in_cap : 1) * sizeof *s->a16);
     s->acc = malloc((net->acc_cap ? net->acc_cap : 1) * sizeof *s->acc);
     s->gacc = malloc((net->acc_cap ? net->acc_cap : 1) * sizeof *s->gacc);
-    s->logits = malloc((size_t)REF_BATCH * net->m->n_classes * sizeof *s->logits);
+    s->logits = malloc((size_t)net->batch * net->m->n_classes * sizeof *s->logits);
     return ok && s->a16 && s->acc && s->gacc && s->logits ? 0 : -1;
 }
 
@@ -559,7 +571,8 @@ static void infer_batch(const hq_ref_net *net, const uint8_t *images, int n, int
 int hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *logits, int *preds,
                  int threads) {
     const hq_model *m = net->m;
-    int n_batches = (n + REF_BATCH - 1) / REF_BATCH;
+    const int B = net->batch;
+    int n_batches = (n + B - 1) / B;
     if (threads <= 0) threads = omp_get_max_threads();
     if (threads > n_batches) threads = n_batches > 0 ? n_batches : 1;
     size_t in_step = hq_shape_elems(m->input), nc = (size_t)m->n_classes;
@@ -572,7 +585,7 @@ int hq_ref_infer(const hq_ref_net *net, const uint8_t *images, int n, int32_t *l
         } else {
 #pragma omp for schedule(dynamic, 1)
             for (int bi = 0; bi < n_batches; bi++) {
-                int i = bi * REF_BATCH, b = n - i < REF_BATCH ? n - i : REF_BATCH;
+                int i = bi * B, b = n - i < B ? n - i : B;
                 int32_t *lg = logits ? logits + (size_t)i * nc : s.logits;
                 infer_batch(net, images + (size_t)i * in_step, b, lg, preds ? preds + i : NULL, &s);
             }

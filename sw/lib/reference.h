@@ -34,6 +34,10 @@ void hq_ref_free(hq_ref_net *net);
 /* The functions below that return int give 0, or -1 when out of memory (their only failure;
  * the outputs are then incomplete). */
 
+/* Images per work item of hq_ref_infer: up to 64, fewer when a batch's activation buffers
+ * would exceed 16 MiB (large activations: a conv runs image by image anyway). */
+int hq_ref_batch(const hq_ref_net *net);
+
 /* Runs n images (uint8, m->input shape, HWC) through the network. logits (may be NULL):
  * [n][n_classes] int32 accumulators of the last layer; preds (may be NULL): argmax, lowest
  * index on ties. threads: 0 = OpenMP default. Deterministic whatever the thread count. */

@@ -222,9 +222,56 @@ static void test_networks(void) {
     hq_container_free_model(&f);
 }
 
+/* Large activations (256x256x64 = 4 MiB, two buffers alive) cap the batch at two images so
+ * that a batch's buffers stay within 16 MiB; the logits are the same (three work items). */
+static void test_batch_budget(void) {
+    hq_model m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.net, "cnn");
+    m.width_mult = 1.0f;
+    m.n_classes = 10;
+    m.input = (hq_shape){1, 256, 256};
+    tm_add(&m, HQ_LAYER_CONV, 64, 3, 1, 1);
+    tm_add(&m, HQ_LAYER_MAXPOOL, 0, 8, 8, 0);
+    tm_add(&m, HQ_LAYER_DENSE, 10, 0, 0, 0)->relu = 0;
+    for (int i = 0; i < m.n_layers; i++) {
+        hq_layer *L = &m.layers[i];
+        if (L->kind == HQ_LAYER_MAXPOOL) {
+            L->in_act_scale = L->out_act_scale = 0.02f;
+            continue;
+        }
+        tm_floats(L);
+        tm_quantize(L, i == m.n_layers - 1, 0);
+    }
+    strcpy(m.policy, "uniform8");
+    char err[256];
+    hq_ref_net *net = hq_ref_prepare(&m, err, sizeof err);
+    CHECK(net != NULL);
+    CHECK_EQ_INT(hq_ref_batch(net), 2);
+    enum { N = 5 };
+    size_t img = elems(m.input);
+    uint8_t *images = malloc(N * img);
+    random_bytes(images, N * img);
+    int32_t want[N * 10], got[N * 10];
+    size_t mid = 0, total = 0;
+    naive_infer(&m, images, N, want, &mid, &total);
+    CHECK_EQ_INT(hq_ref_infer(net, images, N, got, NULL, 1), 0);
+    CHECK(!memcmp(want, got, sizeof got));
+    hq_ref_free(net);
+    free(images);
+    hq_container_free_model(&m);
+    /* the small test networks keep batches of 64 */
+    tm_build(&m, 1, 1);
+    net = hq_ref_prepare(&m, err, sizeof err);
+    CHECK_EQ_INT(hq_ref_batch(net), 64);
+    hq_ref_free(net);
+    hq_container_free_model(&m);
+}
+
 int main(void) {
     test_gemm_tiles();
     test_layer_tiles();
     test_networks();
+    test_batch_budget();
     return check_report("test_reference");
 }
