@@ -108,6 +108,7 @@ struct rv32_iss {
     /* Set when PMP, triggers or watchpoints need the checking copy of the run loop; the
      * fast copy leaves at the CSR write that sets it. */
     int checks;
+    int force_checked;   /* rv32_iss_set_force_checked(): the checking copy always */
     uint64_t steps_left; /* handed from the fast copy to the checking one */
 
     uint32_t breakpoints[RV32_MAX_BREAKPOINTS];
