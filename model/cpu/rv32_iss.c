@@ -55,6 +55,9 @@ void rv32_iss_set_cpi(rv32_iss *s, const unsigned cpi[RV32_CLASS_COUNT]) {
         s->op_cycles[op] = cpi[rv32_op_class((rv32_op)op)];
     s->cpi_branch_not_taken = cpi[RV32_CLASS_BRANCH_NOT_TAKEN];
     s->cpi_trap = cpi[RV32_CLASS_SYSTEM];
+    s->cpi_zero = 0;
+    for (int c = 0; c < RV32_CLASS_COUNT; c++)
+        s->cpi_zero |= cpi[c] == 0;
     for (unsigned i = 0; i < RV32_ICACHE_ENTRIES; i++) /* decoded entries carry the CPI */
         s->icache[i].cost = s->op_cycles[s->icache[i].op];
 }
@@ -347,7 +350,7 @@ static void decode_insn(const rv32_iss *s, uint32_t raw, rv32_dinsn *d) {
 
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
     if (s->n_breakpoints != 0 || s->trace != NULL || s->step_over_breakpoint || s->checks ||
-        s->force_checked)
+        s->force_checked || s->cpi_zero)
         return run_checked(s, max_insns, cycle_limit);
     rv32_stop why = run_fast(s, max_insns, cycle_limit);
     if (why == RV32_STOP_SWITCH) /* continue in the copy with the checks */

@@ -72,6 +72,7 @@ struct rv32_iss {
 
     unsigned op_cycles[RV32_OP_COUNT]; /* CPI per op (branches: taken) */
     unsigned cpi_branch_not_taken, cpi_trap;
+    int cpi_zero; /* some class costs 0 cycles: the fast loop's budget check needs >= 1 */
 
     rv32_dmi_region dmi[RV32_MAX_DMI];
     unsigned n_dmi;

@@ -5,11 +5,14 @@
  * Dispatch: with GCC and Clang each handler ends in its own indirect jump through a label
  * table (direct threading: one predictor entry per handler); elsewhere a switch of gotos.
  * pc, instret and cycles live in locals and are written back (SYNC_OUT) before any call
- * that may read or change them. Nothing is checked per instruction but the budget: the
- * slow paths (bus callbacks, CSRs, traps, mret) leave through `resync`, which takes a
- * pending interrupt and reloads the fetch region, as the old loop did at every step. A
- * slow path in the middle of an instruction sets insn_limit to 0 so that the next budget
- * check goes to `limit`, which sees resync_pending and goes to `resync` instead. */
+ * that may read or change them. The fast copy checks one thing per instruction, cycles
+ * against `soon`: the cycle limit, or earlier the point where the step budget could run
+ * out (every step costs at least one cycle: rv32_iss_run() takes the checking copy when a
+ * CPI is 0). Reaching it goes to `top`, which checks both budgets exactly. The slow paths
+ * (bus callbacks, CSRs, traps, mret) leave through `resync`, which takes a pending
+ * interrupt and reloads the fetch region, as the old loop did at every step; a slow path
+ * in the middle of an instruction sets `soon` to 0 and resync_pending, so the next check
+ * goes there. */
 
 /* GCSE and cross-jumping would merge the handlers' identical tails into one indirect jump. */
 static __attribute__((noinline, optimize("no-gcse", "no-crossjumping", "no-tree-slp-vectorize")))
@@ -20,7 +23,7 @@ RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
     /* The step budget (traps count too, so a trap loop cannot hang the caller) as a limit
      * on instret: each trap entry lowers it by one. Saturates: 2^64 steps never end. */
     uint64_t insn_limit = max_insns > UINT64_MAX - instret ? UINT64_MAX : instret + max_insns;
-    uint64_t held_limit = 0;
+    uint64_t soon = 0; /* fast copy: cycles below this need no budget check (set at top) */
     int resync_pending = 0;
     uint32_t *const x = s->x;
     char *const icache = (char *)s->icache;
@@ -55,7 +58,7 @@ RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
 /* a bus callback ran mid-instruction: resync at the next instruction boundary */
 #define SLOW_DONE()                                                                                \
     do {                                                                                           \
-        if (!resync_pending) held_limit = insn_limit, insn_limit = 0, resync_pending = 1;          \
+        soon = 0, resync_pending = 1;                                                              \
     } while (0)
 #define EXC(cause, value)                                                                          \
     do {                                                                                           \
@@ -91,8 +94,8 @@ RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
  * from the fetch region (pc is 4-aligned here: every jump checks it), decode-cache hit */
 #define NEXT()                                                                                     \
     do {                                                                                           \
-        if (debug) goto top;                                                                       \
-        if (UNLIKELY(instret >= insn_limit || cycles >= cycle_limit)) goto limit;                  \
+        if (debug) goto limit;                                                                     \
+        if (UNLIKELY(cycles >= soon)) goto limit;                                                  \
         const uint32_t off_ = pc - f_base;                                                         \
         if (UNLIKELY((int64_t)off_ > f_lim)) goto fetch_slow;                                      \
         memcpy(&raw, f_host + off_, 4);                                                            \
@@ -126,7 +129,12 @@ resync:
     f_host = s->fetch_cache.host;
 
 top: /* an instruction with every check (entry, after a slow path, and the checking copy) */
-    if (UNLIKELY(instret >= insn_limit || cycles >= cycle_limit)) goto limit;
+    if (UNLIKELY(instret >= insn_limit || cycles >= cycle_limit)) RETURN(RV32_STOP_LIMIT);
+    if (!debug) { /* at most insn_limit - instret steps, each of at least one cycle */
+        const uint64_t left = insn_limit - instret;
+        soon = cycles + left < cycles ? UINT64_MAX : cycles + left;
+        if (soon > cycle_limit) soon = cycle_limit;
+    }
     if (debug) {
         /* the instruction a debugger resumes at skips its breakpoint and watchpoints */
         resumed = step_over;
@@ -353,7 +361,7 @@ L_CSRRCI : {
     if (e != 0) EXC(RV32_EXC_ILLEGAL, d->raw);
     if (!debug && UNLIKELY(s->checks)) { /* PMP or a trigger now on */
         RETIRE(pc + 4, d->cost);
-        s->steps_left = (resync_pending ? held_limit : insn_limit) - instret;
+        s->steps_left = insn_limit - instret;
         RETURN(RV32_STOP_SWITCH);
     }
     RETIRE(pc + 4, d->cost);
@@ -362,13 +370,12 @@ L_CSRRCI : {
 L_ILLEGAL:
     EXC(RV32_EXC_ILLEGAL, d->raw);
 
-limit:
+limit: /* a budget may be used up (fast copy), or a slow path wants a resync */
     if (resync_pending) {
         resync_pending = 0;
-        insn_limit = held_limit;
         goto resync;
     }
-    RETURN(RV32_STOP_LIMIT);
+    goto top;
 
 trap:
     SYNC_OUT();
@@ -381,10 +388,7 @@ trap:
     }
     rv32_trap_exception(s, (uint32_t)exc, tval);
     SYNC_IN();
-    if (resync_pending) /* the step the trap took */
-        held_limit -= held_limit != UINT64_MAX;
-    else
-        insn_limit -= insn_limit != UINT64_MAX;
+    insn_limit -= insn_limit != UINT64_MAX; /* the step the trap took */
     goto resync;
 
 #undef DISPATCH

@@ -394,6 +394,15 @@ static void test_cpi(void) {
         rv32_iss_run(s, 10, UINT64_MAX);
         CHECK(rv32_iss_instret(s) == 10 && rv32_iss_cycles(s) == want * (3u + (unsigned)checked));
     }
+    /* The fast loop's budget check assumes every step costs a cycle; with a class at 0 the
+     * step budget still stops exactly. */
+    rv32_iss_set_force_checked(s, 0);
+    cpi[RV32_CLASS_ALU] = 0;
+    rv32_iss_set_cpi(s, cpi);
+    rv32_iss_reset(s, BASE);
+    CHECK(rv32_iss_run(s, 2, UINT64_MAX) == RV32_STOP_LIMIT && rv32_iss_instret(s) == 2 &&
+          rv32_iss_cycles(s) == 0);
+    CHECK(rv32_iss_run(s, 3, UINT64_MAX) == RV32_STOP_LIMIT && rv32_iss_instret(s) == 5);
     rv32_iss_destroy(s);
 }
 
