@@ -26,7 +26,6 @@ RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
     uint64_t soon = 0; /* fast copy: cycles below this need no budget check (set at top) */
     int resync_pending = 0;
     uint32_t *const x = s->x;
-    char *const icache = (char *)s->icache;
     int step_over = s->step_over_breakpoint, resumed = 0;
     s->step_over_breakpoint = 0;
     s->stop_requested = 0;
@@ -51,7 +50,8 @@ RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
 
 /* the decode-cache entry of pc: index (pc >> 2) mod entries, 16-byte entries */
 #define ICACHE_AT(pc_)                                                                             \
-    ((rv32_dinsn *)(icache + (((pc_) << 2) & ((RV32_ICACHE_ENTRIES - 1) * sizeof(rv32_dinsn)))))
+    ((rv32_dinsn *)((char *)s + offsetof(rv32_iss, icache) +                                       \
+                    (((pc_) << 2) & ((RV32_ICACHE_ENTRIES - 1) * sizeof(rv32_dinsn)))))
 #define SYNC_OUT() (s->pc = pc, s->instret = instret, s->cycles = cycles)
 #define SYNC_IN() (pc = s->pc, instret = s->instret, cycles = s->cycles)
 #define RETURN(why) return (SYNC_OUT(), (why))
