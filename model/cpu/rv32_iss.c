@@ -195,12 +195,6 @@ static uint8_t *dmi_find(rv32_iss *s, uint32_t addr, unsigned len, unsigned acc,
     return NULL;
 }
 
-/* The cached region's host pointer for an access of len bytes, or NULL. */
-static inline uint8_t *dmi_hit(const struct rv32_dmi_cache *c, uint32_t addr, uint32_t len) {
-    uint32_t off = addr - c->base;
-    return (off <= c->span && c->span - off >= len - 1) ? c->host + off : NULL;
-}
-
 /* A store through the cached region: its page is marked in the memory's map. */
 static inline void dmi_wrote(const struct rv32_dmi_cache *c, uint32_t addr) {
     if (c->write_map) c->write_map[(addr - c->base) >> c->map_shift] = 1;

@@ -14,10 +14,15 @@
  * in the middle of an instruction sets `soon` to 0 and resync_pending, so the next check
  * goes there. */
 
-/* GCSE and cross-jumping would merge the handlers' identical tails into one indirect jump. */
-static __attribute__((noinline, optimize("no-gcse", "no-crossjumping", "no-tree-slp-vectorize")))
-rv32_stop
-RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
+/* GCC: GCSE and cross-jumping would merge the handlers' identical tails into one indirect
+ * jump, and SLP vectorisation keeps instret and cycles in a vector register. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define RV32_LOOP_ATTRS noinline, optimize("no-gcse", "no-crossjumping", "no-tree-slp-vectorize")
+#else
+#define RV32_LOOP_ATTRS noinline
+#endif
+static __attribute__((RV32_LOOP_ATTRS)) rv32_stop RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns,
+                                                                 uint64_t cycle_limit) {
     enum { debug = RV32_LOOP_DEBUG };
     uint64_t instret = s->instret, cycles = s->cycles;
     /* The step budget (traps count too, so a trap loop cannot hang the caller) as a limit
@@ -39,7 +44,7 @@ RV32_LOOP_NAME(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
     int exc = 0;
     uint32_t tval = 0;
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(RV32_ISS_SWITCH_DISPATCH) /* the latter: to test the switch */
 #define RV32_LABEL_ADDR(op, name, cls) &&L_##op,
     static const void *const table[RV32_OP_COUNT] = {RV32_OPS(RV32_LABEL_ADDR)};
 #undef RV32_LABEL_ADDR
@@ -185,7 +190,7 @@ decode:
     d = ICACHE_AT(pc);
     DISPATCH();
 
-#if !defined(__GNUC__)
+#if !defined(__GNUC__) || defined(RV32_ISS_SWITCH_DISPATCH)
 dispatch_switch:
     switch ((rv32_op)d->op) {
 #define RV32_CASE_GOTO(op, name, cls)                                                              \
@@ -391,6 +396,7 @@ trap:
     insn_limit -= insn_limit != UINT64_MAX; /* the step the trap took */
     goto resync;
 
+#undef RV32_LOOP_ATTRS
 #undef DISPATCH
 #undef ICACHE_AT
 #undef SYNC_OUT
