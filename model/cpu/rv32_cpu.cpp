@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cinttypes>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -60,6 +61,9 @@ struct Rv32Cpu::Impl final : GdbTarget {
         cpi[RV32_CLASS_SYSTEM] = cfg.cpi_system;
         rv32_iss_set_cpi(iss, cpi);
         rv32_iss_set_misaligned_traps(iss, cfg.misaligned_traps);
+        /* testing: the ISS's checking loop for every instruction (README, Speed) */
+        const char *checked = std::getenv("HQSIM_ISS_CHECKED_LOOP");
+        rv32_iss_set_force_checked(iss, checked && *checked && std::strcmp(checked, "0") != 0);
         if (!cfg.trace_insns_path.empty()) {
             char err[512];
             trace = hq_out_open_stream(cfg.trace_insns_path.c_str(), err, sizeof err);

@@ -119,7 +119,7 @@ void rv32_decode(uint32_t raw, rv32_dinsn *d) {
     d->rd = (uint8_t)(rd ? rd : RV32_REG_SINK);
     d->rs1 = (uint8_t)((raw >> 15) & 0x1f);
     d->rs2 = (uint8_t)((raw >> 20) & 0x1f);
-    d->pad = 0;
+    d->cost = 0;
     switch (raw & 0x7f) {
     case 0x37:
     case 0x17: d->imm = (int32_t)(raw & 0xfffff000u); break;

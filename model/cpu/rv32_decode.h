@@ -36,12 +36,12 @@ typedef enum {
 
 /* One pre-decoded instruction. rd is 32 (a write-only sink) when the encoding names x0,
  * so the interpreter never has to re-zero x0. For CSR ops imm is the CSR number and rs1
- * holds the register index or the 5-bit immediate. */
+ * holds the register index or the 5-bit immediate. 16 bytes: the cache index is a shift. */
 typedef struct {
     uint32_t raw;
     uint8_t op, rd, rs1, rs2;
     int32_t imm;
-    uint32_t pad; /* 16 bytes: the cache index is a shift */
+    uint32_t cost; /* cycles (branches: taken); the ISS fills it in, rv32_decode sets 0 */
 } rv32_dinsn;
 
 #define RV32_REG_SINK 32

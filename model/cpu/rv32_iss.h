@@ -122,6 +122,11 @@ void rv32_iss_set_irq(rv32_iss *s, uint32_t mask, int level);
  * done, the cycle counter reaches cycle_limit, or an event (rv32_stop). */
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit);
 
+/* Testing: run every instruction through the checking copy of the run loop (the one used
+ * with breakpoints, trace, PMP or triggers) instead of the fast one. Nothing observable
+ * differs; tests compare the two. */
+void rv32_iss_set_force_checked(rv32_iss *s, int on);
+
 /* Ask a running rv32_iss_run() to return RV32_STOP_REQUESTED after the current access;
  * callable from bus callbacks. */
 void rv32_iss_request_stop(rv32_iss *s);

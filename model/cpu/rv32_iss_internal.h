@@ -72,6 +72,7 @@ struct rv32_iss {
 
     unsigned op_cycles[RV32_OP_COUNT]; /* CPI per op (branches: taken) */
     unsigned cpi_branch_not_taken, cpi_trap;
+    int cpi_zero; /* some class costs 0 cycles: the fast loop's budget check needs >= 1 */
 
     rv32_dmi_region dmi[RV32_MAX_DMI];
     unsigned n_dmi;
@@ -108,6 +109,7 @@ struct rv32_iss {
     /* Set when PMP, triggers or watchpoints need the checking copy of the run loop; the
      * fast copy leaves at the CSR write that sets it. */
     int checks;
+    int force_checked;   /* rv32_iss_set_force_checked(): the checking copy always */
     uint64_t steps_left; /* handed from the fast copy to the checking one */
 
     uint32_t breakpoints[RV32_MAX_BREAKPOINTS];

@@ -119,6 +119,28 @@ static void trace(void *ctx, uint64_t n, uint32_t pc, uint32_t insn, unsigned rd
     fputc('\n', trace_file);
 }
 
+/* The final architectural state, for comparing two runs (fast vs checking loop). */
+static int write_state(machine *m, const char *path, int status) {
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fprintf(f, "status %d\npc %08x\n", status, rv32_iss_get_pc(m->iss));
+    for (unsigned i = 1; i < 32; i++)
+        fprintf(f, "x%u %08x\n", i, rv32_iss_get_reg(m->iss, i));
+    fprintf(f, "instret %" PRIu64 "\ncycles %" PRIu64 "\ntraps %" PRIu64 "\n",
+            rv32_iss_instret(m->iss), rv32_iss_cycles(m->iss), rv32_iss_traps(m->iss));
+    static const unsigned csrs[] = {0x300, 0x304, 0x305, 0x341, 0x342, 0x343, 0x344};
+    for (unsigned i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
+        uint32_t v = 0;
+        rv32_iss_read_csr(m->iss, csrs[i], &v);
+        fprintf(f, "csr%03x %08x\n", csrs[i], v);
+    }
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (uint32_t i = 0; i < m->ram_size; i++)
+        h = (h ^ m->ram[i]) * 1099511628211ull;
+    fprintf(f, "ram %016" PRIx64 "\nbus %" PRIu64 " %" PRIu64 "\n", h, m->bus_reads, m->bus_writes);
+    return fclose(f);
+}
+
 static void usage(FILE *f) {
     fprintf(f, "usage: rv32_run [options] prog.elf\n"
                "Run an RV32IM ELF on the HQSim ISS core with minimal QEMU-virt devices.\n"
@@ -130,6 +152,13 @@ static void usage(FILE *f) {
                "  --pmp-granularity G   PMP regions of 2^(G+2) bytes, G 0..30 (default 0)\n"
                "  --trace FILE          per-instruction trace\n"
                "  --stats               print instructions, cycles and MIPS to stderr\n"
+               "  --cpi LIST            cycles per instruction class, 10 comma-separated values\n"
+               "                        (alu,mul,div,load,store,branch taken,branch not taken,\n"
+               "                        jump,csr,system; default 1 each)\n"
+               "  --slice N             call the ISS for at most N steps at a time\n"
+               "  --checked-loop        run every instruction through the ISS's checking loop\n"
+               "  --state FILE          write the final state: pc, x1..x31, counters, trap CSRs,\n"
+               "                        a hash of RAM\n"
                "  -h, --help            this text\n"
                "Exit status: the firmware's exit code (finisher or tohost); 123 for a trap loop\n"
                "(the trap handler itself traps before anything retires); 125 for wfi with no\n"
@@ -144,13 +173,20 @@ int main(int argc, char **argv) {
                                          {"trace", required_argument, 0, 't'},
                                          {"stats", no_argument, 0, 's'},
                                          {"pmp-granularity", required_argument, 0, 'g'},
+                                         {"cpi", required_argument, 0, 'c'},
+                                         {"slice", required_argument, 0, 'l'},
+                                         {"checked-loop", no_argument, 0, 'k'},
+                                         {"state", required_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     unsigned long ram_mib = 128;
     uint64_t max_insns = 0;
     int misaligned_traps = 1, dmi = 1, stats = 0;
     unsigned long pmp_g = 0;
-    const char *trace_path = NULL;
+    const char *trace_path = NULL, *state_path = NULL;
+    unsigned cpi[RV32_CLASS_COUNT];
+    int have_cpi = 0, checked_loop = 0;
+    uint64_t slice = 0;
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -187,6 +223,29 @@ int main(int argc, char **argv) {
             }
             break;
         case 'd': dmi = 0; break;
+        case 'c': {
+            const char *p = optarg;
+            for (int i = 0; i < RV32_CLASS_COUNT; i++) {
+                cpi[i] = (unsigned)strtoul(p, &end, 10);
+                if (end == p || (i + 1 < RV32_CLASS_COUNT ? *end != ',' : *end != 0)) {
+                    fprintf(stderr, "rv32_run: --cpi needs %d comma-separated numbers\n",
+                            RV32_CLASS_COUNT);
+                    return 2;
+                }
+                p = end + 1;
+            }
+            have_cpi = 1;
+            break;
+        }
+        case 'l':
+            slice = strtoull(optarg, &end, 10);
+            if (*end || !*optarg || slice == 0) {
+                fprintf(stderr, "rv32_run: --slice needs a positive number, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'k': checked_loop = 1; break;
+        case 'S': state_path = optarg; break;
         case 't': trace_path = optarg; break;
         case 's': stats = 1; break;
         case 'h': usage(stdout); return 0;
@@ -219,6 +278,8 @@ int main(int argc, char **argv) {
     rv32_iss_set_tohost(m.iss, info.tohost);
     rv32_iss_set_misaligned_traps(m.iss, misaligned_traps);
     rv32_iss_set_pmp_granularity(m.iss, (unsigned)pmp_g);
+    if (have_cpi) rv32_iss_set_cpi(m.iss, cpi);
+    rv32_iss_set_force_checked(m.iss, checked_loop);
     if (dmi) rv32_iss_add_dmi(m.iss, RAM_BASE, m.ram_size, m.ram, RV32_DMI_READ | RV32_DMI_WRITE);
     if (trace_path) {
         trace_file = fopen(trace_path, "w");
@@ -243,6 +304,7 @@ int main(int argc, char **argv) {
         /* the budget counts trap entries too (rv32_iss_run's steps) */
         uint64_t steps = rv32_iss_instret(m.iss) + rv32_iss_traps(m.iss);
         uint64_t budget = max_insns ? (max_insns > steps ? max_insns - steps : 0) : UINT64_MAX;
+        if (slice && budget > slice) budget = slice;
         rv32_stop why = rv32_iss_run(m.iss, budget, limit);
         rv32_iss_set_irq(m.iss, RV32_IRQ_MTI, mtime(&m) >= m.mtimecmp);
         if (m.finished) {
@@ -303,6 +365,10 @@ int main(int argc, char **argv) {
                 secs > 0 ? n / secs / 1e6 : 0.0, cpu, cpu > 0 ? n / cpu / 1e6 : 0.0, m.bus_reads,
                 m.bus_writes);
     if (trace_file) fclose(trace_file);
+    if (state_path && write_state(&m, state_path, status)) {
+        fprintf(stderr, "rv32_run: cannot write %s\n", state_path);
+        status = 2;
+    }
     rv32_iss_destroy(m.iss);
     free(m.ram);
     return status > 255 ? 255 : status;

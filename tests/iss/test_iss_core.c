@@ -383,6 +383,26 @@ static void test_cpi(void) {
     CHECK(rv32_iss_cycles(s) == want);
     CHECK(rv32_iss_get_reg(s, 3) == 21 && rv32_iss_get_reg(s, 4) == 2 &&
           rv32_iss_get_reg(s, 6) == 21);
+    /* A new table applies to instructions already in the decode cache (its entries carry
+     * the CPI), in the fast and in the checking copy of the run loop. */
+    for (int checked = 0; checked < 2; checked++) {
+        for (int i = 0; i < RV32_CLASS_COUNT; i++)
+            cpi[i] = (1u << i) * (unsigned)(3 + checked);
+        rv32_iss_set_cpi(s, cpi);
+        rv32_iss_set_force_checked(s, checked);
+        rv32_iss_reset(s, BASE);
+        rv32_iss_run(s, 10, UINT64_MAX);
+        CHECK(rv32_iss_instret(s) == 10 && rv32_iss_cycles(s) == want * (3u + (unsigned)checked));
+    }
+    /* The fast loop's budget check assumes every step costs a cycle; with a class at 0 the
+     * step budget still stops exactly. */
+    rv32_iss_set_force_checked(s, 0);
+    cpi[RV32_CLASS_ALU] = 0;
+    rv32_iss_set_cpi(s, cpi);
+    rv32_iss_reset(s, BASE);
+    CHECK(rv32_iss_run(s, 2, UINT64_MAX) == RV32_STOP_LIMIT && rv32_iss_instret(s) == 2 &&
+          rv32_iss_cycles(s) == 0);
+    CHECK(rv32_iss_run(s, 3, UINT64_MAX) == RV32_STOP_LIMIT && rv32_iss_instret(s) == 5);
     rv32_iss_destroy(s);
 }
 
