@@ -635,15 +635,22 @@ module hq_accel_ctrl #(
     assign rd_weight = state == S_H_WAIT || state == S_S_WAIT || state == S_W_WAIT ||
                        state == S_V_WAIT;
 
-    // lo_shift validity (layer_image.cpp): the low code scaled must stay within int8
+    // lo_shift validity (layer_image.cpp): the low code scaled must stay within int8. Which
+    // shifts overflow depends only on LO_BITS, set with the descriptor long before the lo_shift
+    // words arrive: a registered table, not computed from LO_BITS for every word (ECP5 Fmax)
     wire [7:0] cmax = (f_lo == 8'd1) ? 8'd1 : ((8'd1 << (f_lo - 8'd1)) - 8'd1);
+    reg  [7:0] shift_bad;                  // bit s: cmax << s > 127
+    integer si;
+    always @(posedge clk)
+        for (si = 0; si < 8; si = si + 1)
+            shift_bad[si] <= ({8'd0, cmax} << si) > 16'd127;
     reg  sbad;
     integer bi;
     always @* begin
         sbad = 1'b0;
         for (bi = 0; bi < 4; bi = bi + 1)
             if (words * 4 + bi < {16'd0, f_rows} &&
-                (c_data[bi*8 +: 8] > 8'd7 || ({8'd0, cmax} << c_data[bi*8 +: 3]) > 16'd127))
+                (c_data[bi*8 +: 8] > 8'd7 || shift_bad[c_data[bi*8 +: 3]]))
                 sbad = 1'b1;
     end
 

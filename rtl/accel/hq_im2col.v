@@ -40,7 +40,6 @@ module hq_im2col #(
     output wire          o_last            // the last byte of one position's vector
 );
     localparam BPW   = DW / 8;
-    localparam AW    = $clog2(IMG_BYTES);
     localparam SH    = $clog2(BPW);
     localparam DEPTH = (IMG_BYTES + BPW - 1) / BPW;    // bytes per bank
     localparam BAW   = (DEPTH > 1) ? $clog2(DEPTH) : 1;
@@ -57,24 +56,55 @@ module hq_im2col #(
     end
 
     // ---- position loop: oy, ox; in_map a vector ky, kx, c (c fastest) ----
+    // The input row y = ybase + ky, column x = xbase + kx and the byte address
+    // (y*in_w + x)*in_c + ch are registers stepped with the loop (+1, or a row's or position's
+    // start plus a step), not products of the counters: no multiplier or chained adder lies
+    // between a counter and the read address (ECP5 Fmax, docs/fpga.md). Addresses are modulo
+    // the buffer (PW bits), as the buffer's index always was; an address outside the map is
+    // read but its byte is replaced by 0.
+    localparam PW = BAW + SH;
+    localparam [PW-1:0] ONE = 1;
     reg        run;
     reg [15:0] oy, ox, ch;
     reg [7:0]  ky, kx;
     reg signed [17:0] ybase, xbase;        // oy*STRIDE - PAD, ox*STRIDE - PAD
-    wire signed [17:0] y = ybase + $signed({10'd0, ky});
-    wire signed [17:0] x = xbase + $signed({10'd0, kx});
+    reg signed [17:0] y, x;                // ybase + ky, xbase + kx
+    reg [PW-1:0] addr;                     // (y*in_w + x)*in_c + ch
+    reg [PW-1:0] a_row;                    // (y*in_w + xbase)*in_c: this kernel row's start
+    reg [PW-1:0] a_pos;                    // (ybase*in_w + xbase)*in_c: this vector's start
+    reg [PW-1:0] a_orow;                   // (ybase*in_w - PAD)*in_c: this output row's start
     wire in_map = y >= 0 && x >= 0 && y < $signed({2'b00, in_h}) && x < $signed({2'b00, in_w});
-    wire [31:0] addr = ({14'd0, y[17:0]} * {16'd0, in_w} + {14'd0, x[17:0]}) * {16'd0, in_c}
-                       + {16'd0, ch};
-    wire last_c  = ch == in_c - 16'd1;
-    wire last_kx = kx == kernel - 8'd1;
-    wire last_ky = ky == kernel - 8'd1;
+
+    // the geometry's products and bounds, registered: the geometry comes with the descriptor,
+    // long before `go` (which follows the image's read), so they are settled by then
+    wire [31:0]   w_32 = {16'd0, in_w}, c_32 = {16'd0, in_c};
+    wire [31:0]   s_32 = {24'd0, stride}, pd_32 = {24'd0, pad}, pt_32 = {24'd0, pad_top};
+    wire [PW-1:0] w_p = w_32[PW-1:0], c_p = c_32[PW-1:0], s_p = s_32[PW-1:0];
+    wire [PW-1:0] pd_p = pd_32[PW-1:0], pt_p = pt_32[PW-1:0];
+    reg  [PW-1:0] wc, sc, pc, swc, ptwc, a_first;
+    reg  [15:0]   c_m1, ow_m1, oh_m1;
+    reg  [7:0]    k_m1;
+    always @(posedge clk) begin
+        wc      <= w_p * c_p;              // one input row
+        sc      <= s_p * c_p;              // the next position in the row
+        pc      <= pd_p * c_p;
+        swc     <= s_p * wc;               // the next output row
+        ptwc    <= pt_p * wc;
+        a_first <= -(ptwc + pc);           // (-PAD_TOP*in_w - PAD)*in_c
+        c_m1    <= in_c - 16'd1;
+        k_m1    <= kernel - 8'd1;
+        ow_m1   <= conv_w - 16'd1;
+        oh_m1   <= conv_h - 16'd1;
+    end
+    wire last_c  = ch == c_m1;
+    wire last_kx = kx == k_m1;
+    wire last_ky = ky == k_m1;
 
     // ---- read stage: the byte of the current (oy, ox, ky, kx, ch) one cycle later ----
     reg         q_valid, q_map, q_last;
     reg [SH-1:0] q_bank;
     wire        step = run && (!q_valid || o_ready);   // the read register is free
-    wire [BAW-1:0] raddr = addr[BAW+SH-1:SH];
+    wire [BAW-1:0] raddr = addr[PW-1:SH];
     wire [DW-1:0] bank_q;                  // every bank's read register
     genvar b;
     generate
@@ -115,37 +145,61 @@ module hq_im2col #(
         if (stop) begin
             run <= 1'b0;
         end else if (go) begin
-            run   <= 1'b1;
-            oy    <= 16'd0;
-            ox    <= 16'd0;
-            ky    <= 8'd0;
-            kx    <= 8'd0;
-            ch    <= 16'd0;
-            ybase <= -$signed({10'd0, pad_top});
-            xbase <= npad;
+            run    <= 1'b1;
+            oy     <= 16'd0;
+            ox     <= 16'd0;
+            ky     <= 8'd0;
+            kx     <= 8'd0;
+            ch     <= 16'd0;
+            ybase  <= -$signed({10'd0, pad_top});
+            xbase  <= npad;
+            y      <= -$signed({10'd0, pad_top});
+            x      <= npad;
+            addr   <= a_first;
+            a_row  <= a_first;
+            a_pos  <= a_first;
+            a_orow <= a_first;
         end else if (step) begin
-            ch <= last_c ? 16'd0 : ch + 16'd1;
+            ch   <= last_c ? 16'd0 : ch + 16'd1;
+            // the next channel, or after the last the next column's first: one byte on
+            addr <= addr + ONE;
             if (last_c) begin
                 kx <= last_kx ? 8'd0 : kx + 8'd1;
+                x  <= x + 18'sd1;
                 if (last_kx) begin
-                    ky <= last_ky ? 8'd0 : ky + 8'd1;
+                    ky    <= last_ky ? 8'd0 : ky + 8'd1;
+                    x     <= xbase;
+                    y     <= y + 18'sd1;
+                    addr  <= a_row + wc;
+                    a_row <= a_row + wc;
                     if (last_ky) begin
                         // the vector is complete: next position
-                        if (ox == conv_w - 16'd1) begin
-                            ox    <= 16'd0;
-                            xbase <= npad;
-                            oy    <= oy + 16'd1;
-                            ybase <= ybase + $signed({10'd0, stride});
-                            if (oy == conv_h - 16'd1) run <= 1'b0;
+                        if (ox == ow_m1) begin
+                            ox     <= 16'd0;
+                            xbase  <= npad;
+                            x      <= npad;
+                            oy     <= oy + 16'd1;
+                            ybase  <= ybase + $signed({10'd0, stride});
+                            y      <= ybase + $signed({10'd0, stride});
+                            addr   <= a_orow + swc;
+                            a_row  <= a_orow + swc;
+                            a_pos  <= a_orow + swc;
+                            a_orow <= a_orow + swc;
+                            if (oy == oh_m1) run <= 1'b0;
                         end else begin
                             ox    <= ox + 16'd1;
                             xbase <= xbase + $signed({10'd0, stride});
+                            x     <= xbase + $signed({10'd0, stride});
+                            y     <= ybase;
+                            addr  <= a_pos + sc;
+                            a_row <= a_pos + sc;
+                            a_pos <= a_pos + sc;
                         end
                     end
                 end
             end
         end
     end
-    wire unused = ^{addr[31:AW], y[17], x[17]};
+    wire unused = ^{y[17], x[17], w_32, c_32, s_32, pd_32, pt_32};
 endmodule
 `default_nettype wire

@@ -911,6 +911,20 @@ static int run_errors(Sim &s, const DramImage &img, const Options &o) {
              x.put16(desc_at(i, 0) + HQ_ACCEL_DESC_OFF_COLS, 5000);
          }},
     };
+    /* lo_shift validity (layer_image.cpp): a shift above 7, or a low code scaled past int8
+     * (shift 7: 2^7 > 127 for any LO_BITS), refuses the weights; the table's padding past the
+     * last row is not checked */
+    if (d0.lo_bits != 0) {
+        auto lsh = [](uint32_t r, uint8_t v) {
+            return [=](Sim &x, const DramImage &i) {
+                x.put8(i.layers[0].desc.weight_addr + 16 + r, v);
+            };
+        };
+        cases.push_back({"lo_shift 8", HQ_ACCEL_ERR_WEIGHTS, lsh(0, 8)});
+        cases.push_back({"lo_shift 7, last row", HQ_ACCEL_ERR_WEIGHTS, lsh(d0.rows - 1u, 7)});
+        if (d0.rows % 4 != 0)
+            cases.push_back({"lo_shift padding 9 (accepted)", 0, lsh(d0.rows, 9)});
+    }
     /* K-split on a dense layer 0: the partial-sum area (after the row parameters, rounded up
      * to 64 bytes) read, written, and outside memory (the row parameters moved to the end) */
     if (d0.op == HQ_ACCEL_OP_DENSE) {
