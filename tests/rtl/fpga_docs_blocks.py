@@ -2,7 +2,8 @@
 """scripts/fpga rewrites only its marked blocks of docs/fpga.md and keeps the text written by
 hand around them (the ECP5 board top, the decoders' area work): each block's markers are in
 docs/fpga.md once and in order, a splice replaces exactly the blocks, and a doc without a
-block's markers is refused rather than overwritten.
+block's markers is refused rather than overwritten, and a partial run (blocks of some
+sections only) keeps the other blocks.
 
 usage: tests/rtl/fpga_docs_blocks.py     exit 1 and the reason on a failure
 """
@@ -49,6 +50,21 @@ def main():
     want += ["hand end", ""]
     if out != want:
         bad.append("splice: got %r, expected %r" % (out, want))
+    # a partial run (--sections accel without a last run's results) rewrites its blocks only
+    out = f.splice("\n".join(text), {"accel": ["new accel"]}).split("\n")
+    want = []
+    for name in f.DOC_BLOCKS:
+        want += hand + [name] + [f.marker(name), ("new " if name == "accel" else "old ") + name,
+                                 f.marker(name, True)]
+    want += ["hand end", ""]
+    if out != want:
+        bad.append("partial splice: got %r, expected %r" % (out, want))
+    try:
+        f.splice(None, {"accel": []})
+        bad.append("splice made a new doc without every block")
+    except SystemExit as ex:
+        if ex.code != 1:
+            bad.append("new doc from a partial run: exit %r, expected 1" % ex.code)
     # a doc missing a block is refused (scripts/fpga exits 1), not overwritten
     try:
         f.splice("# hand only\n", {n: [] for n in f.DOC_BLOCKS})
