@@ -62,7 +62,7 @@ HQ_CPU_INLINE void row3(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o
     const int32_t w0 = wt[0], w1 = wt[1], w2 = wt[2], w3 = wt[3], w4 = wt[4], w5 = wt[5];
     const int32_t w6 = wt[6], w7 = wt[7], w8 = wt[8];
     const int32_t bias = q->bias, mult = q->mult, shift = q->shift, lo = q->lo, hi = q->hi;
-    const uint32_t range = (uint32_t)(hi - lo);
+    const uint32_t range = (uint32_t)hi - (uint32_t)lo;
     const int32_t rnd = rq == 1 ? 1 << (shift - 33) : 0, sh = shift - 32;
     if (S) s = S;
     for (; o < o_end; r0 += s, r1 += s, r2 += s, o += C) {
@@ -73,7 +73,7 @@ HQ_CPU_INLINE void row3(const uint8_t *r0, int Wp, int s, uint8_t *o, uint8_t *o
         int32_t y;
         if (rq == 1) {
             y = hq_cpu_rq_hi((int32_t)acc, mult, rnd, sh);
-            if (__builtin_expect((uint32_t)(y - lo) > range, 0))
+            if (__builtin_expect((uint32_t)y - (uint32_t)lo > range, 0))
                 y = y < lo ? lo : lo + (int32_t)range;
         } else if (rq == 2) {
             y = hq_cpu_rq_le32((int32_t)acc, mult, shift, lo, hi);

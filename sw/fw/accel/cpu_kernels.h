@@ -15,9 +15,12 @@
 #define HQ_CPU_SCRATCH_BYTES (64u * 1024u)
 extern uint32_t hq_cpu_scratch[HQ_CPU_SCRATCH_BYTES / 4];
 
-/* One compare (not taken) for a value inside [lo, hi], the common case; needs lo <= hi. */
+/* One compare (not taken) for a value inside [lo, hi], the common case; needs lo <= hi. The
+ * differences are taken in uint32 (wrapping, defined): v - lo in int32 overflows for v near
+ * INT32_MAX (UBSan, cpu_fallback_kernels). */
 HQ_CPU_INLINE int32_t hq_cpu_clamp(int32_t v, int32_t lo, int32_t hi) {
-    if (__builtin_expect((uint32_t)(v - lo) > (uint32_t)(hi - lo), 0)) v = v < lo ? lo : hi;
+    if (__builtin_expect((uint32_t)v - (uint32_t)lo > (uint32_t)hi - (uint32_t)lo, 0))
+        v = v < lo ? lo : hi;
     return v;
 }
 
