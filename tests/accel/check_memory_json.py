@@ -5,21 +5,14 @@ accelerator streams for one image and grows with the test images; accel_buffer_b
 accelerator's on-chip buffers) is positive and does not depend on the image count.
 
 usage: check_memory_json.py HQSIM MODEL.hqm"""
-import json
-import subprocess
 import sys
+
+from hqsim_json import run_json
 
 
 def run(hqsim, model, images):
-    cmd = [hqsim, "run", model, "--images", str(images), "--json", "--quiet"]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit("FAIL: %s exited %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
-    r = json.loads(p.stdout)
-    for k in ("dram_image_bytes", "accel_buffer_bytes"):
-        if not isinstance(r.get(k), int):
-            sys.exit("FAIL: %s: no integer %s in the report" % (" ".join(cmd), k))
-    return r
+    return run_json(hqsim, [model, "--images", str(images)],
+                    ("dram_image_bytes", "accel_buffer_bytes"))
 
 
 def main():

@@ -4,20 +4,14 @@ weighted descriptor, decoded on its first invocation, whatever the number of bat
 later invocation is a hit: 1 batch gives hits 0, B batches (B - 1) x the misses.
 
 usage: check_weight_cache_json.py HQSIM MODEL.hqm"""
-import json
-import subprocess
 import sys
+
+from hqsim_json import run_json
 
 
 def run(hqsim, model, images):
-    cmd = [hqsim, "run", model, "--images", str(images), "--batch", "1", "--json", "--quiet"]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit("FAIL: %s exited %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
-    r = json.loads(p.stdout)
-    for k in ("weight_cache_hits", "weight_cache_misses"):
-        if not isinstance(r.get(k), int):
-            sys.exit("FAIL: %s: no integer %s in the report" % (" ".join(cmd), k))
+    r = run_json(hqsim, [model, "--images", str(images), "--batch", "1"],
+                 ("weight_cache_hits", "weight_cache_misses"))
     weighted = sum(1 for l in r["layers"] if l.get("macs", 0) > 0)
     return r["weight_cache_hits"], r["weight_cache_misses"], weighted
 

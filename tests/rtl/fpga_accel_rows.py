@@ -6,22 +6,11 @@ that both finished.
 
 usage: tests/rtl/fpga_accel_rows.py     exit 1 and the reason on a failure
 """
-import importlib.machinery
-import importlib.util
 import os
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def load_fpga():
-    path = os.path.join(ROOT, "scripts", "fpga")
-    loader = importlib.machinery.SourceFileLoader("fpga", path)
-    spec = importlib.util.spec_from_loader("fpga", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
+from fpga_module import ROOT, load_fpga
 
 
 def main():
