@@ -42,6 +42,8 @@ struct Rv32Cpu::Impl final : GdbTarget {
     sc_time idle_until;
     uint64_t epoch = 1, idle_epoch = 0;
     bool skip_idle = true;
+    bool just_skipped = false;  /* the last slice ended at a boundary passed without waiting */
+    uint64_t chain_quantum = 0; /* the quantum in cycles if whole, else 0: no chaining */
     uint64_t syncs = 0, skips = 0;
     sc_time period;
     uint64_t accounted_cycles = 0; /* ISS cycles already added to the quantum keeper */
@@ -97,6 +99,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
 
     /* Move the cycles the ISS counted since the last call into the quantum keeper. */
     void account_cycles() {
+        settle_chain();
         uint64_t now = rv32_iss_cycles(iss);
         if (now > accounted_cycles) offset += cycles_time(now - accounted_cycles);
         accounted_cycles = now;
@@ -117,6 +120,34 @@ struct Rv32Cpu::Impl final : GdbTarget {
     }
 
     /* ---- synchronisation ---- */
+
+    /* Boundaries the ISS passed inside one run (rv32_iss_set_chain): the state boundary()
+     * would have left at the last one. */
+    void settle_chain() {
+        uint64_t last;
+        const uint64_t n = rv32_iss_chain_take(iss, &last);
+        if (!n) return;
+        /* the sum of the slices' period * n, each exact: in integers */
+        offset += sc_time::from_value(period.value() * (last - accounted_cycles));
+        accounted_cycles = last;
+        skipped = offset;
+        set_sync_point();
+        skips += n;
+    }
+    /* After a boundary passed without waiting the next slices are whole quanta, and their
+     * ends are boundaries too (the quantum is a whole number of cycles): let the ISS pass
+     * those before the next activity of another process without returning. */
+    void arm_chain() {
+        if (!just_skipped || !chain_quantum || idle_epoch != epoch) return;
+        const sc_time at = stamp + offset;
+        if (idle_until <= at) return;
+        const uint64_t p = period.value(), d = (idle_until - at).value();
+        uint64_t until = UINT64_MAX; /* boundaries at cycle counts below this are idle */
+        const uint64_t n = d / p + (d % p != 0);
+        if (idle_until != sc_core::sc_max_time() && n < (UINT64_C(1) << 40))
+            until = accounted_cycles + n;
+        rv32_iss_set_chain(iss, chain_quantum, until);
+    }
 
     sc_time quantum_local() const { return offset - skipped; }
     bool need_sync() const { return stamp + offset >= next_sync; }
@@ -160,6 +191,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
             skipped = offset;
             set_sync_point();
             skips++;
+            just_skipped = true;
         } else
             sync();
     }
@@ -175,7 +207,8 @@ struct Rv32Cpu::Impl final : GdbTarget {
 
     int transport(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, unsigned len) {
         account_cycles();
-        epoch++;    /* the target may notify events or wait */
+        rv32_iss_set_chain(iss, 0, 0); /* what it may change was not known when armed */
+        epoch++;                       /* the target may notify events or wait */
         catch_up(); /* the target sees sc_time_stamp() and delay as without skipping */
         sc_time before = offset;
         sc_time delay = before;
@@ -458,6 +491,9 @@ void Rv32Cpu::Impl::run() {
     stamp = sc_core::sc_time_stamp();
     quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
     set_sync_point();
+    /* chaining needs a slice of quantum / period cycles to end exactly a quantum later */
+    if (skip_idle && !cfg.max_insns && period.value() && quantum.value() % period.value() == 0)
+        chain_quantum = quantum.value() / period.value();
     if (cfg.dmi) request_dmi(reset_pc);
 
     GdbStub::Resume mode = GdbStub::Resume::Continue;
@@ -488,8 +524,11 @@ void Rv32Cpu::Impl::run() {
         uint64_t slice = left > sc_core::SC_ZERO_TIME ? whole_cycles(left) : 0;
         if (slice == 0) slice = 1;
 
+        if (!stepping && !gdb) arm_chain();
+        just_skipped = false;
         rv32_stop why =
             budget ? rv32_iss_run(iss, budget, rv32_iss_cycles(iss) + slice) : RV32_STOP_LIMIT;
+        rv32_iss_set_chain(iss, 0, 0);
         account_cycles();
         /* Only the end of a slice may pass a boundary without waiting; every other stop
          * (exit, wfi, budget, debugger) sees SystemC exactly as before. */

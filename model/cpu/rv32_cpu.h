@@ -81,8 +81,9 @@ class Rv32Cpu : public sc_core::sc_module {
     bool trap_loop(TrapLoop *info) const;
 
     /* Added (issue 16). Never pass a quantum boundary at or after t without waiting, so the
-     * CPU stops where it did before at the end of sc_start(duration) (the caller sets
-     * sc_time_stamp() + duration before each sc_start). Default: no limit. */
+     * CPU stops where it did before at the end of sc_start(duration). A caller of
+     * sc_start(duration) must set sc_time_stamp() + duration before each call: without it a
+     * CPU that nothing else interrupts runs on past the end. Default: no limit. */
     void set_sync_horizon(const sc_core::sc_time &t);
     /* Quantum boundaries where the CPU waited / ran on (skip_idle_syncs). */
     uint64_t quantum_syncs() const;
