@@ -1,6 +1,7 @@
 /* SystemC/TLM-2.0 wrapper of the RV32IM ISS (see rv32_cpu.h): a loosely-timed initiator
- * with a quantum keeper, DMI for fetch and RAM data, CPI-table timing, interrupt inputs,
- * wfi as a wait on an interrupt event, per-instruction trace and the GDB stub. */
+ * with a quantum keeper that skips the synchronisations nothing can observe, DMI for fetch
+ * and RAM data, CPI-table timing, interrupt inputs, wfi as a wait on an interrupt event,
+ * per-instruction trace and the GDB stub. */
 #include "rv32_cpu.h"
 
 #include "gdb_stub.h"
@@ -9,6 +10,7 @@
 
 #include "out_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdlib>
@@ -26,7 +28,23 @@ struct Rv32Cpu::Impl final : GdbTarget {
     Rv32Cpu &cpu;
     CpuConfig cfg;
     rv32_iss *iss = nullptr;
-    tlm_utils::tlm_quantumkeeper qk;
+    /* The quantum keeper (tlm_quantumkeeper's arithmetic, kept here so that a boundary can be
+     * passed without waiting). offset = the CPU's local time - sc_time_stamp(), the delay of
+     * its next transaction; skipped = the part of it from boundaries passed without waiting
+     * (offset - skipped is what tlm_quantumkeeper's local time would be); next_sync =
+     * tlm_quantumkeeper's next sync point (absolute). */
+    sc_time offset, skipped, next_sync;
+    sc_time stamp; /* sc_time_stamp(), read again after everything that may wait */
+    sc_time horizon = sc_core::sc_max_time(); /* never skip a boundary at or past this */
+    sc_time quantum;                          /* the global quantum, read when run() starts */
+    /* Boundaries before idle_until may be passed: the next activity of another process, found
+     * when epoch was idle_epoch. epoch counts what can change that: a wait, a transaction. */
+    sc_time idle_until;
+    uint64_t epoch = 1, idle_epoch = 0;
+    bool skip_idle = true;
+    bool just_skipped = false;  /* the last slice ended at a boundary passed without waiting */
+    uint64_t chain_quantum = 0; /* the quantum in cycles if whole, else 0: no chaining */
+    uint64_t syncs = 0, skips = 0;
     sc_time period;
     uint64_t accounted_cycles = 0; /* ISS cycles already added to the quantum keeper */
     uint32_t reset_pc = 0x80000000u;
@@ -81,14 +99,101 @@ struct Rv32Cpu::Impl final : GdbTarget {
 
     /* Move the cycles the ISS counted since the last call into the quantum keeper. */
     void account_cycles() {
+        settle_chain();
         uint64_t now = rv32_iss_cycles(iss);
-        if (now > accounted_cycles) qk.inc(period * static_cast<double>(now - accounted_cycles));
+        if (now > accounted_cycles) offset += cycles_time(now - accounted_cycles);
         accounted_cycles = now;
+    }
+
+    sc_time cycles_time(uint64_t n) const { return period * static_cast<double>(n); }
+    /* t / period, whole cycles, as sc_time's double division gives it; in integers where that
+     * is the same value (operands far below 2^53), for the per-quantum path */
+    uint64_t whole_cycles(const sc_time &t) const {
+        const uint64_t v = t.value(), p = period.value();
+        if (v < (UINT64_C(1) << 32) && p < (UINT64_C(1) << 32) && p) return v / p;
+        return static_cast<uint64_t>(t / period);
     }
 
     sc_time local_now() {
         account_cycles();
-        return sc_core::sc_time_stamp() + qk.get_local_time();
+        return sc_core::sc_time_stamp() + offset;
+    }
+
+    /* ---- synchronisation ---- */
+
+    /* Boundaries the ISS passed inside one run (rv32_iss_set_chain): the state boundary()
+     * would have left at the last one. */
+    void settle_chain() {
+        uint64_t last;
+        const uint64_t n = rv32_iss_chain_take(iss, &last);
+        if (!n) return;
+        /* the sum of the slices' period * n, each exact: in integers */
+        offset += sc_time::from_value(period.value() * (last - accounted_cycles));
+        accounted_cycles = last;
+        skipped = offset;
+        set_sync_point();
+        skips += n;
+    }
+    /* After a boundary passed without waiting the next slices are whole quanta, and their
+     * ends are boundaries too (the quantum is a whole number of cycles): let the ISS pass
+     * those before the next activity of another process without returning. */
+    void arm_chain() {
+        if (!just_skipped || !chain_quantum || idle_epoch != epoch) return;
+        const sc_time at = stamp + offset;
+        if (idle_until <= at) return;
+        const uint64_t p = period.value(), d = (idle_until - at).value();
+        uint64_t until = UINT64_MAX; /* boundaries at cycle counts below this are idle */
+        const uint64_t n = d / p + (d % p != 0);
+        if (idle_until != sc_core::sc_max_time() && n < (UINT64_C(1) << 40))
+            until = accounted_cycles + n;
+        rv32_iss_set_chain(iss, chain_quantum, until);
+    }
+
+    sc_time quantum_local() const { return offset - skipped; }
+    bool need_sync() const { return stamp + offset >= next_sync; }
+    /* tlm_quantumkeeper::reset() at the CPU's local time: the next multiple of the quantum */
+    void set_sync_point() {
+        const sc_time now = stamp + offset;
+        next_sync = now + (quantum - now % quantum);
+    }
+    /* Wait up to the last boundary passed without waiting, where the CPU would be without
+     * skipping: from here every wait, transaction and stop sees the same sc_time_stamp() and
+     * delay as before. Nothing else runs in that wait (nothing was pending up to there). */
+    void catch_up() {
+        if (skipped == sc_core::SC_ZERO_TIME) return;
+        sc_core::wait(skipped);
+        stamp = sc_core::sc_time_stamp();
+        epoch++;
+        offset -= skipped;
+        skipped = sc_core::SC_ZERO_TIME;
+    }
+    /* tlm_quantumkeeper::sync() */
+    void sync() {
+        catch_up();
+        sc_core::wait(offset);
+        stamp = sc_core::sc_time_stamp();
+        epoch++;
+        offset = sc_core::SC_ZERO_TIME;
+        set_sync_point();
+        syncs++;
+    }
+    /* A quantum boundary: other processes could run here only if one has activity pending
+     * at or before it (a timed event, a delta notification, a signal update); with none, the
+     * wait would return at once with nothing changed, so run on and count the boundary as
+     * passed. A later boundary with activity pending waits as before (catch_up first). */
+    void boundary() {
+        if (!skip_idle || gdb) return sync();
+        if (idle_epoch != epoch) { /* time_to_pending is 0 with activity at this time */
+            idle_until = std::min(stamp + sc_core::sc_time_to_pending_activity(), horizon);
+            idle_epoch = epoch;
+        }
+        if (stamp + offset < idle_until) {
+            skipped = offset;
+            set_sync_point();
+            skips++;
+            just_skipped = true;
+        } else
+            sync();
     }
 
     static uint64_t read_time(void *ctx) {
@@ -102,7 +207,10 @@ struct Rv32Cpu::Impl final : GdbTarget {
 
     int transport(tlm::tlm_command cmd, uint32_t addr, uint8_t *buf, unsigned len) {
         account_cycles();
-        sc_time before = qk.get_local_time();
+        rv32_iss_set_chain(iss, 0, 0); /* what it may change was not known when armed */
+        epoch++;                       /* the target may notify events or wait */
+        catch_up(); /* the target sees sc_time_stamp() and delay as without skipping */
+        sc_time before = offset;
         sc_time delay = before;
         trans.set_command(cmd);
         trans.set_address(addr);
@@ -113,7 +221,8 @@ struct Rv32Cpu::Impl final : GdbTarget {
         trans.set_dmi_allowed(false);
         trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         cpu.socket->b_transport(trans, delay);
-        if (delay > before) { /* target latency stalls the core: whole cycles */
+        stamp = sc_core::sc_time_stamp(); /* the target may have waited */
+        if (delay > before) {             /* target latency stalls the core: whole cycles */
             uint64_t stall = static_cast<uint64_t>((delay - before) / period + 0.999999);
             rv32_iss_add_cycles(iss, stall);
             account_cycles();
@@ -151,6 +260,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
         t.set_address(addr);
         t.set_extension(&span);
         const bool granted = cpu.socket->get_direct_mem_ptr(t, dmi);
+        epoch++;
         t.clear_extension(&span); /* on the stack: the payload must not free it */
         if (!granted || !dmi.is_read_allowed()) return;
         uint64_t start = dmi.get_start_address(), end = dmi.get_end_address();
@@ -227,6 +337,7 @@ struct Rv32Cpu::Impl final : GdbTarget {
     }
 
     void finish(int code) {
+        catch_up(); /* sc_time_stamp() at the end as without skipping */
         exited = true;
         exit_code = code;
         if (gdb) gdb->report_exit(code);
@@ -249,6 +360,10 @@ Rv32Cpu::Rv32Cpu(sc_core::sc_module_name name, const CpuConfig &cfg)
         throw std::invalid_argument(std::string(this->name()) + ": quantum must be > 0");
     impl_ = new Impl(*this, cfg);
     tlm_utils::tlm_quantumkeeper::set_global_quantum(cfg.quantum);
+    /* testing: synchronise at every quantum boundary, as before issue 16 (README, Speed) */
+    const char *every = std::getenv("HQSIM_CPU_SYNC_EVERY_QUANTUM");
+    if (!cfg.skip_idle_syncs || (every && *every && std::strcmp(every, "0") != 0))
+        impl_->skip_idle = false;
     socket.register_invalidate_direct_mem_ptr(this, &Rv32Cpu::invalidate_dmi);
     if (cfg.gdb_port > 0) {
         impl_->gdb.reset(new GdbStub(cfg.gdb_port));
@@ -261,6 +376,10 @@ Rv32Cpu::Rv32Cpu(sc_core::sc_module_name name, const CpuConfig &cfg)
 }
 
 Rv32Cpu::~Rv32Cpu() {
+    const char *stats = std::getenv("HQSIM_CPU_SYNC_STATS");
+    if (stats && *stats && std::strcmp(stats, "0") != 0)
+        std::fprintf(stderr, "%s: %" PRIu64 " quantum synchronisations, %" PRIu64 " skipped\n",
+                     name(), impl_->syncs, impl_->skips);
     delete impl_;
 }
 
@@ -306,8 +425,17 @@ uint32_t Rv32Cpu::pc() const {
 }
 sc_core::sc_time Rv32Cpu::local_time() const {
     uint64_t pending = rv32_iss_cycles(impl_->iss) - impl_->accounted_cycles;
-    return sc_core::sc_time_stamp() + impl_->qk.get_local_time() +
-           impl_->period * static_cast<double>(pending);
+    return sc_core::sc_time_stamp() + impl_->offset + impl_->period * static_cast<double>(pending);
+}
+void Rv32Cpu::set_sync_horizon(const sc_core::sc_time &t) {
+    impl_->horizon = t;
+    impl_->epoch++;
+}
+uint64_t Rv32Cpu::quantum_syncs() const {
+    return impl_->syncs;
+}
+uint64_t Rv32Cpu::skipped_syncs() const {
+    return impl_->skips;
 }
 uint32_t Rv32Cpu::reg(unsigned i) const {
     return rv32_iss_get_reg(impl_->iss, i);
@@ -332,7 +460,7 @@ void Rv32Cpu::run_thread() {
  * as core cycles (mcycle keeps tracking simulated time). */
 void Rv32Cpu::Impl::wait_for_interrupt() {
     account_cycles();
-    qk.sync();
+    sync();
     sc_time t0 = sc_core::sc_time_stamp();
     uint32_t mip = 0, mie = 0;
     for (;;) {
@@ -348,6 +476,8 @@ void Rv32Cpu::Impl::wait_for_interrupt() {
         } else
             sc_core::wait(irq_event);
     }
+    stamp = sc_core::sc_time_stamp();
+    epoch++;
     uint64_t slept = static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / period);
     rv32_iss_add_cycles(iss, slept);
     accounted_cycles = rv32_iss_cycles(iss); /* that time has already passed */
@@ -357,7 +487,13 @@ void Rv32Cpu::Impl::run() {
     rv32_iss_reset(iss, reset_pc);
     rv32_iss_set_tohost(iss, tohost);
     accounted_cycles = 0;
-    qk.reset();
+    offset = skipped = sc_core::SC_ZERO_TIME;
+    stamp = sc_core::sc_time_stamp();
+    quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+    set_sync_point();
+    /* chaining needs a slice of quantum / period cycles to end exactly a quantum later */
+    if (skip_idle && !cfg.max_insns && period.value() && quantum.value() % period.value() == 0)
+        chain_quantum = quantum.value() / period.value();
     if (cfg.dmi) request_dmi(reset_pc);
 
     GdbStub::Resume mode = GdbStub::Resume::Continue;
@@ -373,7 +509,10 @@ void Rv32Cpu::Impl::run() {
             sc_core::sc_stop();
             return;
         }
-        if (mode == GdbStub::Resume::Detach) gdb.reset();
+        if (mode == GdbStub::Resume::Detach && gdb) {
+            gdb.reset();
+            epoch++; /* its debug accesses may have changed a device */
+        }
 
         /* the slice: up to the end of the quantum, one instruction when single-stepping; the
          * budget counts trap entries too (the ISS's steps), so a trap storm cannot outlast it */
@@ -381,13 +520,20 @@ void Rv32Cpu::Impl::run() {
         if (cfg.max_insns) budget = cfg.max_insns > steps() ? cfg.max_insns - steps() : 0;
         bool stepping = gdb && mode == GdbStub::Resume::Step;
         if (stepping && budget > 1) budget = 1;
-        sc_time left = tlm_utils::tlm_quantumkeeper::get_global_quantum() - qk.get_local_time();
-        uint64_t slice = left > sc_core::SC_ZERO_TIME ? static_cast<uint64_t>(left / period) : 0;
+        sc_time left = quantum - quantum_local();
+        uint64_t slice = left > sc_core::SC_ZERO_TIME ? whole_cycles(left) : 0;
         if (slice == 0) slice = 1;
 
+        if (!stepping && !gdb) arm_chain();
+        just_skipped = false;
         rv32_stop why =
             budget ? rv32_iss_run(iss, budget, rv32_iss_cycles(iss) + slice) : RV32_STOP_LIMIT;
+        rv32_iss_set_chain(iss, 0, 0);
         account_cycles();
+        /* Only the end of a slice may pass a boundary without waiting; every other stop
+         * (exit, wfi, budget, debugger) sees SystemC exactly as before. */
+        if (why != RV32_STOP_LIMIT || (cfg.max_insns && steps() >= cfg.max_insns) || gdb)
+            catch_up();
 
         if (rv32_iss_exited(iss)) {
             finish(rv32_iss_exit_code(iss));
@@ -406,11 +552,11 @@ void Rv32Cpu::Impl::run() {
         }
         if (io_write_sync) {
             io_write_sync = false;
-            if (qk.get_local_time() == sc_core::SC_ZERO_TIME) { /* let delta cycles settle */
+            if (offset == sc_core::SC_ZERO_TIME) { /* let delta cycles settle */
                 rv32_iss_add_cycles(iss, 1);
                 account_cycles();
             }
-            qk.sync();
+            sync();
         }
         if (cfg.max_insns && steps() >= cfg.max_insns) {
             limit_hit = true;
@@ -418,7 +564,7 @@ void Rv32Cpu::Impl::run() {
             return;
         }
         if (why == RV32_STOP_WFI && !stepping) wait_for_interrupt();
-        if (qk.need_sync()) qk.sync();
+        if (need_sync()) boundary();
         if (gdb) {
             if (why == RV32_STOP_WATCHPOINT)
                 mode = gdb->serve(*this, GdbStub::SigTrap, watch_reply());

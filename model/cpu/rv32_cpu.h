@@ -31,6 +31,11 @@ struct CpuConfig {
     /* Added (issue 4, CPU side): misaligned loads/stores trap (true, default) or are done
      * as byte accesses (false; riscv-tests rv32ui-p-ma_data needs this). */
     bool misaligned_traps = true;
+    /* Added (issue 16): at a quantum boundary where no other process has activity pending
+     * up to the CPU's local time, run on instead of wait()ing (nothing could change; results
+     * are the same). false, or the environment variable HQSIM_CPU_SYNC_EVERY_QUANTUM=1:
+     * wait at every boundary, as before. */
+    bool skip_idle_syncs = true;
 };
 
 class Rv32Cpu : public sc_core::sc_module {
@@ -74,6 +79,15 @@ class Rv32Cpu : public sc_core::sc_module {
         uint32_t handler, cause, tval, mepc, mcause, mtval;
     };
     bool trap_loop(TrapLoop *info) const;
+
+    /* Added (issue 16). Never pass a quantum boundary at or after t without waiting, so the
+     * CPU stops where it did before at the end of sc_start(duration). A caller of
+     * sc_start(duration) must set sc_time_stamp() + duration before each call: without it a
+     * CPU that nothing else interrupts runs on past the end. Default: no limit. */
+    void set_sync_horizon(const sc_core::sc_time &t);
+    /* Quantum boundaries where the CPU waited / ran on (skip_idle_syncs). */
+    uint64_t quantum_syncs() const;
+    uint64_t skipped_syncs() const;
 
   private:
     void run_thread();

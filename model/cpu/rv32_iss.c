@@ -342,7 +342,7 @@ static void decode_insn(const rv32_iss *s, uint32_t raw, rv32_dinsn *d) {
 #undef RV32_LOOP_NAME
 #undef RV32_LOOP_DEBUG
 
-rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
+static rv32_stop run_slice(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
     if (s->n_breakpoints != 0 || s->trace != NULL || s->step_over_breakpoint || s->checks ||
         s->force_checked || s->cpi_zero)
         return run_checked(s, max_insns, cycle_limit);
@@ -350,4 +350,33 @@ rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
     if (why == RV32_STOP_SWITCH) /* continue in the copy with the checks */
         why = run_checked(s, s->steps_left, cycle_limit);
     return why;
+}
+
+rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit) {
+    for (;;) {
+        const uint64_t steps = s->instret + s->traps;
+        const rv32_stop why = run_slice(s, max_insns, cycle_limit);
+        /* a cycle limit the caller passes (rv32_iss_set_chain): the next slice, as the
+         * caller would run it; a step budget used up returns */
+        const uint64_t done = s->instret + s->traps - steps;
+        if (why != RV32_STOP_LIMIT || done >= max_insns || !s->chain_quantum ||
+            s->cycles < cycle_limit || s->cycles >= s->chain_until)
+            return why;
+        s->chain_count++;
+        s->chain_last = s->cycles;
+        cycle_limit = s->cycles + s->chain_quantum;
+        max_insns -= done;
+    }
+}
+
+void rv32_iss_set_chain(rv32_iss *s, uint64_t quantum, uint64_t until) {
+    s->chain_quantum = quantum;
+    s->chain_until = until;
+}
+
+uint64_t rv32_iss_chain_take(rv32_iss *s, uint64_t *last) {
+    const uint64_t n = s->chain_count;
+    *last = s->chain_last;
+    s->chain_count = 0;
+    return n;
 }

@@ -122,6 +122,17 @@ void rv32_iss_set_irq(rv32_iss *s, uint32_t mask, int level);
  * done, the cycle counter reaches cycle_limit, or an event (rv32_stop). */
 rv32_stop rv32_iss_run(rv32_iss *s, uint64_t max_insns, uint64_t cycle_limit);
 
+/* Added (issue 16): quantum boundaries the caller would pass without stopping. With
+ * quantum > 0, reaching the cycle limit at a cycle count below `until` does not return: the
+ * run records the boundary and goes on with a new limit of that count + quantum, as a caller
+ * would that called rv32_iss_run() again with a slice of `quantum` cycles. quantum = 0 (the
+ * default): return at the limit. Callable from bus callbacks (e.g. 0 when a device access may
+ * have changed what the caller decided from). */
+void rv32_iss_set_chain(rv32_iss *s, uint64_t quantum, uint64_t until);
+/* The boundaries recorded since the last call (0: none); *last = the cycle count of the last
+ * one. */
+uint64_t rv32_iss_chain_take(rv32_iss *s, uint64_t *last);
+
 /* Testing: run every instruction through the checking copy of the run loop (the one used
  * with breakpoints, trace, PMP or triggers) instead of the fast one. Nothing observable
  * differs; tests compare the two. */

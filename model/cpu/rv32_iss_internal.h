@@ -111,6 +111,9 @@ struct rv32_iss {
     int checks;
     int force_checked;   /* rv32_iss_set_force_checked(): the checking copy always */
     uint64_t steps_left; /* handed from the fast copy to the checking one */
+    /* rv32_iss_set_chain(): boundaries passed inside one run (count, the last one's cycle
+     * count) */
+    uint64_t chain_quantum, chain_until, chain_count, chain_last;
 
     uint32_t breakpoints[RV32_MAX_BREAKPOINTS];
     unsigned n_breakpoints;

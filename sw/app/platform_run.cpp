@@ -126,6 +126,7 @@ int run_platform() {
         sc_core::sc_time step = slice;
         if (o.max_sim_ms > 0 && sim_budget - sc_core::sc_time_stamp() < step)
             step = sim_budget - sc_core::sc_time_stamp();
+        cpu.set_sync_horizon(sc_core::sc_time_stamp() + step); /* stop as every-quantum syncs */
         sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
         if (sc_core::sc_get_status() == sc_core::SC_STOPPED || !sc_core::sc_pending_activity())
             break;

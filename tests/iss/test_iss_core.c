@@ -627,6 +627,48 @@ static void test_triggers_and_watchpoints(void) {
     rv32_iss_destroy(s);
 }
 
+/* Issue 16: rv32_iss_set_chain passes cycle limits as a caller would that ran slices of
+ * `quantum` cycles one after another: the same boundaries, the same state at the end, in
+ * both copies of the run loop. */
+static void test_chain(void) {
+    const uint32_t prog[] = {addi(1, 0, 7), addi(2, 0, 3), mul(3, 1, 2), div_(4, 3, 2),
+                             addi(1, 1, 1), add(5, 5, 4),  jal(0, -16)};
+    enum { Q = 100, K = 40 };
+    unsigned cpi[RV32_CLASS_COUNT];
+    for (int i = 0; i < RV32_CLASS_COUNT; i++)
+        cpi[i] = 1;
+    cpi[RV32_CLASS_MUL] = 3, cpi[RV32_CLASS_DIV] = 34, cpi[RV32_CLASS_JUMP] = 3;
+    for (int checked = 0; checked < 2; checked++) {
+        uint64_t b[K];
+        load_program(prog, 7);
+        rv32_iss *s = fresh(1);
+        rv32_iss_set_cpi(s, cpi);
+        rv32_iss_set_force_checked(s, checked);
+        for (int k = 0; k < K; k++) { /* the reference: one call per slice */
+            CHECK(rv32_iss_run(s, UINT64_MAX, rv32_iss_cycles(s) + Q) == RV32_STOP_LIMIT);
+            b[k] = rv32_iss_cycles(s);
+        }
+        const uint32_t x5 = rv32_iss_get_reg(s, 5);
+        const uint64_t n = rv32_iss_instret(s);
+        rv32_iss_destroy(s);
+        s = fresh(1);
+        rv32_iss_set_cpi(s, cpi);
+        rv32_iss_set_force_checked(s, checked);
+        rv32_iss_set_chain(s, Q, b[K - 1]); /* boundaries below the last one are passed */
+        CHECK(rv32_iss_run(s, UINT64_MAX, Q) == RV32_STOP_LIMIT);
+        uint64_t last = 0;
+        CHECK(rv32_iss_chain_take(s, &last) == K - 1 && last == b[K - 2]);
+        CHECK(rv32_iss_cycles(s) == b[K - 1] && rv32_iss_instret(s) == n &&
+              rv32_iss_get_reg(s, 5) == x5);
+        CHECK(rv32_iss_chain_take(s, &last) == 0);
+        /* quantum 0: back to returning at the limit */
+        rv32_iss_set_chain(s, 0, UINT64_MAX);
+        CHECK(rv32_iss_run(s, UINT64_MAX, rv32_iss_cycles(s) + Q) == RV32_STOP_LIMIT);
+        CHECK(rv32_iss_chain_take(s, &last) == 0 && rv32_iss_cycles(s) < b[K - 1] + 2 * Q);
+        rv32_iss_destroy(s);
+    }
+}
+
 int main(void) {
     test_pmp_csrs();
     test_pmp_faults();
@@ -644,6 +686,7 @@ int main(void) {
     test_misaligned();
     test_self_modifying();
     test_trace_and_decoder();
+    test_chain();
     if (failures) {
         fprintf(stderr, "test_iss_core: %d check(s) failed\n", failures);
         return 1;

@@ -21,10 +21,16 @@ the onnx package and run through `hqsim run`:
                              pool (count_pad on or off), a residual add, the global average
                              pool; 0 mismatches against the reference (with C = 1 the conv
                              is an ordinary one, the accelerator's)
+  sync_skip [rtl]            a network with CPU ops (residual add, conv without ReLU, global
+                             average pool) run with the CPU passing idle quantum boundaries
+                             and waiting at every one (tests/vp/check_sync_skip.py, issue 16):
+                             the same report, stderr, trace, VCD and CSV; rtl: also through
+                             --accel-impl rtl
 
 usage: test_cpu_fallback_edges.py HQSIM WORKDIR MODE [ARGS...]"""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -188,6 +194,24 @@ def shapes(cases):
         print(f"{what}: exit {rc}, mismatches {r.get('mismatches')}, layers {names}")
 
 
+def sync_skip(with_rtl):
+    model = residual("sync", 3, 12, 12, 10)
+    check_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vp",
+                            "check_sync_skip.py")
+    outs = ["--json", "--trace", "{out}/trace.json", "--vcd", "{out}/run.vcd", "--csv",
+            "{out}/layers.csv"]
+    runs = [("--arch", "uniform8", "--synthetic-inputs", "4", "--batch", "2"),
+            ("--arch", "lanegroup", "--synthetic-inputs", "2", "--poll")]
+    if with_rtl:  # no --trace: the RTL does not report unit activity
+        runs = [("--accel-impl", "rtl", "--arch", "uniform8", "--synthetic-inputs", "2")]
+        outs = outs[:1] + outs[3:]
+    for extra in runs:
+        p = subprocess.run(["/usr/bin/python3", check_py, "--", HQSIM, "run", model, *extra,
+                            *outs], capture_output=True, text=True)
+        check(p.returncode == 0, f"sync_skip {' '.join(extra)}: {p.stdout[-3000:]}{p.stderr}")
+        print(f"sync_skip {' '.join(extra)}: {p.stdout.strip().splitlines()[-1:]}")
+
+
 mode = sys.argv[3]
 if mode == "corrupt":
     corrupt(sys.argv[4], sys.argv[5])
@@ -197,6 +221,8 @@ elif mode == "rtl":
     rtl()
 elif mode == "shapes":
     shapes(int(sys.argv[4]))
+elif mode == "sync_skip":
+    sync_skip(sys.argv[4:] == ["rtl"])
 else:
     sys.exit(__doc__)
 print(f"test_cpu_fallback_edges {mode}: {len(failures)} failure(s)")
