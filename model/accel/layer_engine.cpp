@@ -42,9 +42,9 @@ struct LayerEngine::Run {
     uint64_t t = 0; /* schedule clock (cycles from the layer's start) */
     uint64_t positions = 0, n_vec = 0, in_total = 0, out_total = 0;
     unsigned nbuf = 1, tile_rows = 0, row_tiles = 0;
-    unsigned passes = 1;   /* weight streams: 1, or one per image past the weight store */
-    uint64_t pass_vec = 0; /* activation vectors per pass */
-    std::vector<RowParams> params;
+    unsigned passes = 1;            /* weight streams: 1, or one per image past the weight store */
+    uint64_t pass_vec = 0;          /* activation vectors per pass */
+    std::vector<RowParams> &params; /* the engine's scratch, sized per layer */
     std::vector<uint64_t> fetch_cycles; /* per row tile, from the first schedule pass */
     uint64_t t_sched_end = 0;           /* the last row tile's compute end */
     uint8_t *out_bytes = nullptr;
@@ -53,7 +53,7 @@ struct LayerEngine::Run {
     Run(LayerEngine &eng, LayerResult &res, double start, uint32_t id, std::vector<TraceEvent> *tr,
         unsigned idx, uint32_t addr)
         : e(eng), r(res), start_ps(start), period_ps(eng.cfg_.cycle_ps()), layer_id(id), trace(tr),
-          index(idx), desc_addr(addr) {}
+          index(idx), desc_addr(addr), params(eng.params_) {}
 
     LayerStats &st() { return r.stats; }
     const AccelConfig &cfg() const { return e.cfg_; }

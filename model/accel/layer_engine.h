@@ -13,6 +13,7 @@
 #include "accel/accel_stats.h"
 #include "accel/descriptor.h"
 #include "accel/dma_engine.h"
+#include "accel/output_unit.h"
 #include "accel/pe_array.h"
 #include "accel/weight_cache.h"
 
@@ -55,6 +56,7 @@ class LayerEngine {
     std::vector<uint8_t> in_, out_u8_, pooled_, image_, params_raw_, psum_raw_;
     std::vector<int32_t> out_i32_, acc_;
     std::vector<uint8_t> operands_;
+    std::vector<RowParams> params_;
 };
 
 } // namespace hq::accel

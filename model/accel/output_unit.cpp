@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
 
 namespace hq::accel {
 
@@ -61,20 +60,26 @@ void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsign
     }
     const int lo = mode.kind == OutputMode::Signed ? -128 : 0,
               hi = mode.kind == OutputMode::Signed ? 127 : mode.clamp_hi;
-    /* the row tile's parameters as arrays, once for all its vectors */
-    std::vector<int32_t> bias(nr), mult(nr);
-    std::vector<int64_t> round(nr);
-    std::vector<uint8_t> shift(nr);
-    for (unsigned i = 0; i < nr; i++) {
-        const RowParams &rp = p[r0 + i];
-        bias[i] = rp.bias;
-        mult[i] = rp.rq_mult;
-        shift[i] = rp.rq_shift;
-        round[i] = rp.rq_shift ? (int64_t)1 << (rp.rq_shift - 1) : 0;
+    /* the row tile's parameters as arrays, once for all its vectors; in chunks on the stack
+     * (a row tile is 16 rows by default: four heap vectors per tile cost more than the
+     * arithmetic of a batch-1 tile) */
+    constexpr unsigned kChunk = 256;
+    int32_t bias[kChunk], mult[kChunk];
+    int64_t round[kChunk];
+    uint8_t shift[kChunk];
+    for (unsigned i0 = 0; i0 < nr; i0 += kChunk) {
+        const unsigned n = std::min(kChunk, nr - i0);
+        for (unsigned i = 0; i < n; i++) {
+            const RowParams &rp = p[r0 + i0 + i];
+            bias[i] = rp.bias;
+            mult[i] = rp.rq_mult;
+            shift[i] = rp.rq_shift;
+            round[i] = rp.rq_shift ? (int64_t)1 << (rp.rq_shift - 1) : 0;
+        }
+        for (unsigned v = 0; v < n_vec; v++)
+            requant_row_tile(acc + (size_t)v * nr + i0, n, bias, mult, round, shift, lo, hi,
+                             u8 + (size_t)v * rows + r0 + i0);
     }
-    for (unsigned v = 0; v < n_vec; v++)
-        requant_row_tile(acc + (size_t)v * nr, nr, bias.data(), mult.data(), round.data(),
-                         shift.data(), lo, hi, u8 + (size_t)v * rows + r0);
 }
 
 void add_partial_sums(const uint8_t *psum, unsigned n_vec, unsigned r0, unsigned nr, unsigned rows,

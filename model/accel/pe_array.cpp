@@ -16,11 +16,12 @@ void PeArray::compute(const PreparedWeights &w, const uint8_t *acts, unsigned n_
 TileCycles PeArray::row_tile_cycles(const PreparedWeights &w, unsigned r0, unsigned nr,
                                     uint64_t n_vec) const {
     uint64_t worst = 0, worst_ideal = 0;
+    const uint64_t row_ideal = (uint64_t)w.nbeats * beat_cycles(w.lo_bits); /* once per tile */
     for (unsigned t = 0; t < cfg_.pe_tiles && t < nr; t++) {
         uint64_t s = 0, ideal = 0;
         for (unsigned i = t; i < nr; i += cfg_.pe_tiles) {
             s += w.row_cost[r0 + i];
-            ideal += (uint64_t)w.nbeats * beat_cycles(w.lo_bits);
+            ideal += row_ideal;
         }
         worst = std::max(worst, s);
         worst_ideal = std::max(worst_ideal, ideal);

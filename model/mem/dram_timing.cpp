@@ -680,17 +680,30 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
          * so it only moves the ring's position. */
         const bool tail = k > loop;
         uint64_t cl = col;
-        for (uint64_t m = 0; m < loop; m++, n++) {
-            cl += p_.tCCD_L;
-            admit(id);
-            col_max = cl;
-            if (!tail) {
-                remember(n - first, id);
-            } else {
-                Recent &h = recent_[id]; /* the first burst has sized and counted the ring */
-                h.pos = h.pos + 1 == depth ? 0 : h.pos + 1;
-                if (h.count < depth) h.count++;
+        if (loop) { /* admit() and remember() on locals: the first burst has sized and counted
+                       the ring, and stores through the ring would alias t and issued */
+            Recent &h = recent_[id];
+            Recent::Entry *buf = h.buf.data();
+            size_t pos = h.pos, cnt = h.count;
+            uint64_t tt = t, iss = issued;
+            for (uint64_t m = 0; m < loop; m++, n++) {
+                cl += p_.tCCD_L;
+                if (cnt >= depth) {
+                    const Recent::Entry e = buf[pos];
+                    if (e.index >= iss) {
+                        tt = std::max(tt, e.col_max);
+                        iss = e.index + 1;
+                    }
+                }
+                if (!tail) buf[pos] = {n - first, cl};
+                pos = pos + 1 == depth ? 0 : pos + 1;
+                if (cnt < depth) cnt++;
             }
+            h.pos = pos;
+            h.count = cnt;
+            t = tt;
+            issued = iss;
+            col_max = cl;
         }
         if (tail) {
             const uint64_t rest = k - loop, last_i = n + rest - 1 - first; /* last burst */

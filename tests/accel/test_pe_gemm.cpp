@@ -1,9 +1,10 @@
 /* Issue 16: the PE array model's int8 kernel (model/accel/pe_gemm.h) against a plain
  * modulo-2^32 dot product, on the dispatched path (AVX512-VNNI where the CPU has it) and the
- * portable one: extreme operands (255 x -128), every vector count 1..9 (the four-vector blocks
- * and the rest), K of one to many 64-byte vectors, and sums past int32 that must wrap as the
- * hardware's accumulators do. The PE array's compute (one plane of effective weights for the
- * merged low and high partial sums) is checked against the reference by test_accel_arrays. */
+ * portable one: extreme operands (255 x -128), every vector count 0..9 and row count 0..9, 16,
+ * 17 (the four-vector x four-row blocks and every kind of rest), K of none to many 64-byte
+ * vectors, and sums past int32 that must wrap as the hardware's accumulators do. The PE array's
+ * compute (one plane of effective weights for the merged low and high partial sums) is checked
+ * against the reference by test_accel_arrays. */
 #include "accel_test.h"
 
 #include "accel/pe_gemm.h"
@@ -44,12 +45,14 @@ static void check_case(std::mt19937 &rng, unsigned n, unsigned rows, unsigned kp
 
 int sc_main(int, char *[]) {
     std::mt19937 rng(16);
-    for (unsigned n = 1; n <= 9; n++)
-        for (unsigned kp : {64u, 128u, 192u, 3072u}) {
-            check_case(rng, n, 5, kp, false);
-            check_case(rng, n, 3, kp, true);
-        }
+    for (unsigned n = 0; n <= 9; n++)
+        for (unsigned rows : {0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 16u, 17u})
+            for (unsigned kp : {0u, 64u, 128u, 192u, 3072u}) {
+                check_case(rng, n, rows, kp, false);
+                check_case(rng, n, rows, kp, true);
+            }
     /* 255 * -128 * 2^16 / 64... : K = 2^17 drives the sums past -2^31, where they wrap */
     check_case(rng, 2, 2, 1u << 17, true);
+    check_case(rng, 4, 4, 1u << 17, true); /* the same through the four-by-four block */
     return hqt::finish("test_pe_gemm");
 }
