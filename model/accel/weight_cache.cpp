@@ -10,13 +10,36 @@ static bool same_format(const WeightFormat &a, const WeightFormat &b) {
 }
 
 static size_t entry_bytes(const std::vector<uint8_t> &raw, const PreparedWeights &w) {
-    return raw.size() + w.w.size() + w.is_hi.size() + w.lo_shift.size() +
+    return raw.size() + w.w.size() + w.high_words.size() * sizeof(uint64_t) + w.lo_shift.size() +
            w.row_cost.size() * sizeof(uint32_t);
+}
+
+static bool same_weights(const PreparedWeights &a, const PreparedWeights &b) {
+    return a.rows == b.rows && a.cols == b.cols && a.kp == b.kp && a.lo_bits == b.lo_bits &&
+           a.hi_bits == b.hi_bits && a.nbeats == b.nbeats && a.n_hi == b.n_hi &&
+           a.symbols == b.symbols && a.w == b.w && a.high_words == b.high_words &&
+           a.lo_shift == b.lo_shift && a.row_cost == b.row_cost;
+}
+
+bool WeightCache::same_image(const Entry &e, const uint8_t *bytes, size_t n) const {
+    if (e.n != n) return false;
+    if (!e.raw.empty() || n == 0) return std::memcmp(e.raw.data(), bytes, n) == 0;
+    DecodedWeights d;
+    if (!decode_weights(e.fmt, bytes, n, &d).empty()) return false;
+    PreparedWeights p;
+    prepare_weights(d, array_, &p);
+    return same_weights(p, e.w);
+}
+
+void WeightCache::follow(Entry &e, const hq::MemorySpanExtension &span, size_t n) {
+    e.log = span.log;
+    e.local_addr = span.local_addr;
+    e.gen = span.log->mark(span.local_addr, n); /* the memory's bytes now decode to e.w */
 }
 
 const PreparedWeights *WeightCache::find(uint32_t addr, const WeightFormat &f, size_t n) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
-        if (it->addr == addr && same_format(it->fmt, f) && it->raw.size() == n) {
+        if (it->addr == addr && same_format(it->fmt, f) && it->n == n) {
             entries_.splice(entries_.begin(), entries_, it);
             return &entries_.front().w;
         }
@@ -25,7 +48,7 @@ const PreparedWeights *WeightCache::find(uint32_t addr, const WeightFormat &f, s
 
 bool WeightCache::unchanged(uint32_t addr, const uint8_t *bytes, size_t n) {
     for (const Entry &e : entries_)
-        if (e.addr == addr && e.raw.size() == n && std::memcmp(e.raw.data(), bytes, n) == 0) {
+        if (e.addr == addr && same_image(e, bytes, n)) {
             hits_++;
             return true;
         }
@@ -34,26 +57,27 @@ bool WeightCache::unchanged(uint32_t addr, const uint8_t *bytes, size_t n) {
 
 bool WeightCache::unchanged(uint32_t addr, const hq::MemorySpanExtension &span, size_t n) {
     for (Entry &e : entries_) {
-        if (e.addr != addr || e.raw.size() != n) continue;
-        if (e.log != span.log || e.local_addr != span.local_addr) {
-            /* decoded from a copy or another memory: compare it all, then follow this log */
-            if (std::memcmp(e.raw.data(), span.data, n) != 0) continue;
-        } else {
+        if (e.addr != addr || e.n != n) continue;
+        if (e.log == span.log && e.local_addr == span.local_addr) {
             e.log->written_since(e.local_addr, n, e.gen, &written_);
-            bool same = true;
-            for (const auto &w : written_) {
-                const size_t off = (size_t)(w.first - e.local_addr);
-                same = same && std::memcmp(e.raw.data() + off, span.data + off, w.second) == 0;
-            }
-            if (!same) continue;
             if (written_.empty()) {
                 hits_++;
                 return true;
             }
+            if (!e.raw.empty()) {
+                bool same = true; /* only the written ranges can differ from the copy */
+                for (const auto &w : written_) {
+                    const size_t off = (size_t)(w.first - e.local_addr);
+                    same = same && std::memcmp(e.raw.data() + off, span.data + off, w.second) == 0;
+                }
+                if (!same) continue;
+            } else if (!same_image(e, span.data, n)) {
+                continue;
+            }
+        } else if (!same_image(e, span.data, n)) {
+            continue; /* decoded from a copy or another memory: compare it all */
         }
-        e.log = span.log;
-        e.local_addr = span.local_addr;
-        e.gen = span.log->mark(span.local_addr, n); /* raw == the memory's bytes now */
+        follow(e, span, n);
         hits_++;
         return true;
     }
@@ -75,15 +99,10 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
                                            const uint8_t *bytes, size_t n, bool *hit,
                                            std::string *err, const hq::MemorySpanExtension *span) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
-        if (it->addr == addr && same_format(it->fmt, f) && it->raw.size() == n &&
-            std::memcmp(it->raw.data(), bytes, n) == 0) {
+        if (it->addr == addr && same_format(it->fmt, f) && same_image(*it, bytes, n)) {
             entries_.splice(entries_.begin(), entries_, it);
             Entry &e = entries_.front();
-            if (span) {
-                e.log = span->log;
-                e.local_addr = span->local_addr;
-                e.gen = span->log->mark(span->local_addr, n);
-            }
+            if (span) follow(e, *span, n);
             hits_++;
             *hit = true;
             return &e.w;
@@ -105,12 +124,11 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
     Entry &e = entries_.front();
     e.addr = addr;
     e.fmt = f;
-    e.raw.assign(bytes, bytes + n);
-    if (span) {
-        e.log = span->log;
-        e.local_addr = span->local_addr;
-        e.gen = span->log->mark(span->local_addr, n);
-    }
+    e.n = n;
+    if (span)
+        follow(e, *span, n); /* the memory keeps the bytes */
+    else
+        e.raw.assign(bytes, bytes + n);
     prepare_weights(d, array_, &e.w);
     e.bytes = entry_bytes(e.raw, e.w);
     bytes_ += e.bytes;

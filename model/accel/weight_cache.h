@@ -1,10 +1,13 @@
 /* Decoded-weight cache. Decoding is host work the hardware redoes on every pass; the model
- * keeps each layer's decoded (prepared) weights together with the image bytes they were
- * decoded from, and on every use checks the bytes now in DRAM against them: equal bytes reuse
- * the decoded weights, any change re-decodes. An image read in place (a span of the memory,
- * mem/memory_span_ext.h) is checked through the memory's write log: only the pages written
- * since the last check are compared. Timing is unaffected (the hardware decompressor runs
- * either way); only host time is saved. */
+ * keeps each layer's decoded (prepared) weights and on every use checks that the image now in
+ * DRAM still decodes to them: unchanged bytes reuse the decoded weights, any change re-decodes.
+ * An image read in place (a span of the memory, mem/memory_span_ext.h) is checked through the
+ * memory's write log: unwritten since the last check is unchanged; written, the image is
+ * decoded again and compared with the entry (equal: a hit, as a rewrite of the same bytes).
+ * No copy of such an image is kept (issue 16: the DRAM holds it; a copy was one more byte
+ * per weight). An image copied out of memory (HQSIM_ACCEL_COPY_WEIGHTS) keeps its bytes and
+ * is compared byte for byte. Timing is unaffected (the hardware decompressor runs either
+ * way); only host time is saved. */
 #ifndef HQ_ACCEL_WEIGHT_CACHE_H
 #define HQ_ACCEL_WEIGHT_CACHE_H
 
@@ -40,10 +43,11 @@ class WeightCache {
 
     /* The entry for this address and format, if any (not checked against the bytes). */
     const PreparedWeights *find(uint32_t addr, const WeightFormat &f, size_t n);
-    /* 1 if the entry at addr was decoded from exactly these bytes. */
+    /* 1 if the entry at addr was decoded from these bytes (or, an entry without its bytes,
+     * from bytes that decode to the same weights). */
     bool unchanged(uint32_t addr, const uint8_t *bytes, size_t n);
-    /* The same for the n bytes of span: as unchanged(addr, span.data, n), comparing only what
-     * the write log says was written since the entry was last checked. */
+    /* The same for the n bytes of span: unchanged if the write log says nothing was written
+     * since the entry was last checked, else as unchanged(addr, span.data, n). */
     bool unchanged(uint32_t addr, const hq::MemorySpanExtension &span, size_t n);
 
     uint64_t hits() const { return hits_; }
@@ -55,7 +59,8 @@ class WeightCache {
     struct Entry {
         uint32_t addr = 0;
         WeightFormat fmt;
-        std::vector<uint8_t> raw;
+        size_t n = 0;             /* image bytes */
+        std::vector<uint8_t> raw; /* the image, for a copied one; empty when read in place */
         PreparedWeights w;
         /* raw is what the memory behind log held at its local_addr at generation gen */
         hq::WriteLog *log = nullptr;
@@ -63,6 +68,10 @@ class WeightCache {
         size_t bytes = 0; /* held by raw and w */
     };
     void drop_back();
+    /* e decoded from these bytes: raw compared, or the bytes decoded again and compared */
+    bool same_image(const Entry &e, const uint8_t *bytes, size_t n) const;
+    /* marks e checked against span now (its write log generation) */
+    static void follow(Entry &e, const hq::MemorySpanExtension &span, size_t n);
     const PreparedWeights *insert(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
                                   size_t n, bool *hit, std::string *err,
                                   const hq::MemorySpanExtension *span);
