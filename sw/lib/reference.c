@@ -497,14 +497,18 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         if (acc_need > net->acc_cap) net->acc_cap = acc_need;
     }
     assign_buffers(net);
-    size_t per_image = (size_t)net->n_bufs * net->max_elems;
-    size_t fit = per_image ? REF_ACT_BUDGET / per_image : REF_BATCH;
-    net->batch = fit < 1 ? 1 : fit > REF_BATCH ? REF_BATCH : (int)fit;
+    hq_ref_set_act_budget(net, REF_ACT_BUDGET);
     return net;
 }
 
 int hq_ref_batch(const hq_ref_net *net) {
     return net->batch;
+}
+
+void hq_ref_set_act_budget(hq_ref_net *net, size_t bytes) {
+    size_t per_image = (size_t)net->n_bufs * net->max_elems;
+    size_t fit = per_image ? bytes / per_image : REF_BATCH;
+    net->batch = fit < 1 ? 1 : fit > REF_BATCH ? REF_BATCH : (int)fit;
 }
 
 void hq_ref_free(hq_ref_net *net) {

@@ -40,6 +40,10 @@ void hq_ref_free(hq_ref_net *net);
 /* Images per work item of hq_ref_infer: up to 64, fewer when a batch's activation buffers
  * would exceed 16 MiB (large activations: a conv runs image by image anyway). */
 int hq_ref_batch(const hq_ref_net *net);
+/* The same with another budget than 16 MiB (at least one image per work item). hqsim run's
+ * reference thread, beside the simulation, takes less: its batch would add up to 16 MiB to
+ * the run's peak memory (issue 16), and a conv runs image by image anyway. */
+void hq_ref_set_act_budget(hq_ref_net *net, size_t bytes);
 
 /* Runs n images (uint8, m->input shape, HWC) through the network. logits (may be NULL):
  * [n][n_classes] int32 accumulators of the last layer; preds (may be NULL): argmax, lowest
