@@ -20,6 +20,7 @@ extern "C" {
 #include "train.h"
 }
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -65,6 +66,15 @@ std::string absolute(const std::string &p) {
     return realpath(p.c_str(), buf) ? std::string(buf) : p;
 }
 
+/* Gives the heap's free pages back to the system: the buffers freed on the way (the packed
+ * model, the image's staging copy, the model's weights) are mostly below malloc's mmap
+ * threshold and would otherwise stay resident, as much as the weights themselves. */
+void return_free_memory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* Writes the firmware and the DRAM image through the bus once sockets are bound. */
 struct ImageLoader : sc_core::sc_module {
     ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf, DramImage &img)
@@ -88,6 +98,7 @@ struct ImageLoader : sc_core::sc_module {
             put(s.addr, s.bytes, "DRAM image segment");
             std::vector<uint8_t>().swap(s.bytes);
         }
+        return_free_memory();
     }
     hq::Router &bus_;
     const hq::ElfImage &elf_;
@@ -169,6 +180,7 @@ void free_layer_weights(hq_model *m) {
             q->w = nullptr;
             q->is_hi = nullptr;
         }
+    return_free_memory();
 }
 
 /* The C reference on every image, on a thread of its own while the platform is built and
@@ -298,6 +310,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     g.have_model = true;
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
+    hq_ref_set_act_budget(g.ref, size_t(2) << 20);
     if (o.synthetic_inputs > 0) {
         if (hq_synthetic_inputs(&g.ds, &g.m, o.synthetic_inputs, err, sizeof err))
             throw Failure{2, err};
@@ -408,6 +421,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     AccelView &accel = *view;
     /* The planner tiles the layers to this accelerator's buffers. */
     ip.cfg = &accel.config();
+    /* --pe-impl rtl selects its tile from the packed model after the image is built */
+    if (!rtl_accel && accel.config().pe_impl != PeImpl::Rtl) ip.release = &g.pm;
     DramImage img;
     std::string e = build_dram_image(g.m, g.pm, ip, &img);
     if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
@@ -459,6 +474,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     /* the DRAM image holds the packed weights from here on */
     hq_packed_model_free(&g.pm);
     g.have_pm = false;
+    return_free_memory();
     ref.release_weights();
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
     plat.attach_cpu(cpu);
