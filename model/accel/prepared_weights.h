@@ -9,6 +9,8 @@
 
 #include "accel/weight_decoder.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -16,11 +18,40 @@ namespace hq::accel {
 
 class PeArray;
 
+/* The int8 plane: owned, or a view of bytes that outlive it (the weight cache lends a uniform
+ * `dense` image read in place: its bytes are the plane, weight_cache.h). Reads as a vector. */
+class WeightPlane {
+  public:
+    const int8_t *data() const { return view_ ? view_ : own_.data(); }
+    size_t size() const { return view_ ? n_ : own_.size(); }
+    const int8_t &operator[](size_t i) const { return data()[i]; }
+    int8_t &operator[](size_t i) { return own_[i]; } /* owned only */
+    void assign(size_t n, int8_t v) {
+        view_ = nullptr;
+        own_.assign(n, v);
+    }
+    void view(const int8_t *p, size_t n) {
+        std::vector<int8_t>().swap(own_);
+        view_ = p;
+        n_ = n;
+    }
+    bool is_view() const { return view_ != nullptr; }
+    size_t owned_bytes() const { return own_.size(); }
+    bool operator==(const WeightPlane &o) const {
+        return size() == o.size() && std::equal(data(), data() + size(), o.data());
+    }
+
+  private:
+    std::vector<int8_t> own_;
+    const int8_t *view_ = nullptr;
+    size_t n_ = 0;
+};
+
 struct PreparedWeights {
     unsigned rows = 0, cols = 0, kp = 0; /* kp: cols rounded up to kPeGemmPad */
     unsigned lo_bits = 0, hi_bits = 8;
     bool uniform() const { return lo_bits == 0; }
-    std::vector<int8_t> w; /* [rows][kp] effective weights: c << lo_shift or high */
+    WeightPlane w; /* [rows][kp] effective weights: c << lo_shift or high */
     /* [rows][cols] high flags, bit i of word i / 64; empty for a uniform layer. Bits, not a
      * byte per weight: the cache holds every layer's (issue 16: 1 byte per weight of VGG-16) */
     std::vector<uint64_t> high_words;

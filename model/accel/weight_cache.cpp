@@ -1,5 +1,8 @@
 #include "accel/weight_cache.h"
 
+#include "hq_accel_regmap.h"
+
+#include <algorithm>
 #include <cstring>
 
 namespace hq::accel {
@@ -9,9 +12,53 @@ static bool same_format(const WeightFormat &a, const WeightFormat &b) {
            a.hi_bits == b.hi_bits && a.block_n == b.block_n && a.block_m == b.block_m;
 }
 
-static size_t entry_bytes(const std::vector<uint8_t> &raw, const PreparedWeights &w) {
-    return raw.size() + w.w.size() + w.high_words.size() * sizeof(uint64_t) + w.lo_shift.size() +
-           w.row_cost.size() * sizeof(uint32_t);
+static size_t entry_bytes(const std::vector<uint8_t> &raw, const PreparedWeights &w,
+                          const std::vector<uint64_t> &block_hash) {
+    return raw.size() + w.w.owned_bytes() + w.high_words.size() * sizeof(uint64_t) +
+           w.lo_shift.size() + w.row_cost.size() * sizeof(uint32_t) +
+           block_hash.size() * sizeof(uint64_t);
+}
+
+constexpr size_t kHashBlock = 4096;
+
+/* Each step is a bijection of h for a given word (xor, times an odd constant, rotate): a
+ * change confined to one word always changes the hash; others collide with odds of 2^-64. */
+static uint64_t hash_block(const uint8_t *p, size_t n) {
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    const auto step = [&h](uint64_t w) {
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h = h << 29 | h >> 35;
+    };
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        step(w);
+    }
+    uint64_t t = 0;
+    std::memcpy(&t, p + i, n - i);
+    step(t);
+    return h;
+}
+
+static std::vector<uint64_t> hash_blocks(const uint8_t *p, size_t n) {
+    std::vector<uint64_t> v;
+    for (size_t i = 0; i < n; i += kHashBlock)
+        v.push_back(hash_block(p + i, std::min(kHashBlock, n - i)));
+    return v;
+}
+
+void WeightCache::try_view(Entry &e, const WeightFormat &f, const uint8_t *bytes, size_t n) {
+    const PreparedWeights &w = e.w;
+    const size_t count = (size_t)w.rows * w.cols;
+    if (f.layout != HQ_ACCEL_LAYOUT_DENSE || !w.uniform() || w.hi_bits != 8 || w.kp != w.cols ||
+        count == 0 || n < kImageHeaderBytes + count)
+        return;
+    const uint8_t *plane = bytes + kImageHeaderBytes; /* a uniform layer: no lo_shift table */
+    if (std::memcmp(plane, w.w.data(), count) != 0) return;
+    e.w.w.view(reinterpret_cast<const int8_t *>(plane), count);
+    e.view_src = bytes;
+    e.block_hash = hash_blocks(bytes, n);
 }
 
 static bool same_weights(const PreparedWeights &a, const PreparedWeights &b) {
@@ -23,6 +70,8 @@ static bool same_weights(const PreparedWeights &a, const PreparedWeights &b) {
 
 bool WeightCache::same_image(const Entry &e, const uint8_t *bytes, size_t n) const {
     if (e.n != n) return false;
+    if (e.w.w.is_view()) /* its own bytes, still the same */
+        return bytes == e.view_src && hash_blocks(bytes, n) == e.block_hash;
     if (!e.raw.empty() || n == 0) return std::memcmp(e.raw.data(), bytes, n) == 0;
     DecodedWeights d;
     if (!decode_weights(e.fmt, bytes, n, &d).empty()) return false;
@@ -130,7 +179,8 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
     else
         e.raw.assign(bytes, bytes + n);
     prepare_weights(d, array_, &e.w);
-    e.bytes = entry_bytes(e.raw, e.w);
+    if (span) try_view(e, f, bytes, n);
+    e.bytes = entry_bytes(e.raw, e.w, e.block_hash);
     bytes_ += e.bytes;
     /* the least recently used go while over budget; the new entry always stays */
     while (bytes_ > max_bytes_ && entries_.size() > 1)

@@ -5,9 +5,11 @@
  * memory's write log: unwritten since the last check is unchanged; written, the image is
  * decoded again and compared with the entry (equal: a hit, as a rewrite of the same bytes).
  * No copy of such an image is kept (issue 16: the DRAM holds it; a copy was one more byte
- * per weight). An image copied out of memory (HQSIM_ACCEL_COPY_WEIGHTS) keeps its bytes and
- * is compared byte for byte. Timing is unaffected (the hardware decompressor runs either
- * way); only host time is saved. */
+ * per weight), and a uniform int8 `dense` image whose K is a multiple of kPeGemmPad is its own
+ * int8 plane: the entry reads it in place too (a view, with a hash per 4 KiB block to tell
+ * a rewrite of the same bytes from a change). An image copied out of memory
+ * (HQSIM_ACCEL_COPY_WEIGHTS) keeps its bytes and is compared byte for byte. Timing is unaffected
+ * (the hardware decompressor runs either way); only host time is saved. */
 #ifndef HQ_ACCEL_WEIGHT_CACHE_H
 #define HQ_ACCEL_WEIGHT_CACHE_H
 
@@ -62,6 +64,10 @@ class WeightCache {
         size_t n = 0;             /* image bytes */
         std::vector<uint8_t> raw; /* the image, for a copied one; empty when read in place */
         PreparedWeights w;
+        /* w.w a view of the image's own bytes (view_src: the image in the memory): a hash per
+         * 4 KiB block of the image tells a rewrite of the same bytes from a change */
+        const uint8_t *view_src = nullptr;
+        std::vector<uint64_t> block_hash;
         /* raw is what the memory behind log held at its local_addr at generation gen */
         hq::WriteLog *log = nullptr;
         uint64_t local_addr = 0, gen = 0;
@@ -70,6 +76,8 @@ class WeightCache {
     void drop_back();
     /* e decoded from these bytes: raw compared, or the bytes decoded again and compared */
     bool same_image(const Entry &e, const uint8_t *bytes, size_t n) const;
+    /* a uniform `dense` image whose bytes are the plane: e.w.w becomes a view of them */
+    static void try_view(Entry &e, const WeightFormat &f, const uint8_t *bytes, size_t n);
     /* marks e checked against span now (its write log generation) */
     static void follow(Entry &e, const hq::MemorySpanExtension &span, size_t n);
     const PreparedWeights *insert(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
