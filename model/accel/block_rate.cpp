@@ -53,9 +53,11 @@ uint64_t block_decoder_cycles(const BlockRule &rule, unsigned lanes, const Weigh
         folds[b] = lo >= 2 && n * lo + N * f.hi_bits <= rule.take_bits;
     }
     uint64_t cycles = code_takes * nr;
-    if (!N || w.is_hi.empty()) return cycles;
+    if (!N || !w.has_high_flags()) return cycles;
+    std::vector<uint8_t> row(w.cols);
+    const uint8_t *hi = row.data();
     for (unsigned r = r0; r < r0 + nr; r++) {
-        const uint8_t *hi = w.is_hi.data() + (size_t)r * w.cols;
+        w.high_row(r, row.data());
         for (unsigned b = 0; b < nblk; b++) {
             const unsigned b0 = b * M, end = std::min(K, b0 + M);
             unsigned used = 0, early = 0;

@@ -13,7 +13,7 @@ void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeig
     p->hi_bits = d.hi_bits;
     p->lo_shift = d.lo_shift;
     p->w.assign((size_t)d.rows * p->kp, 0);
-    if (!p->uniform()) p->is_hi = d.is_hi;
+    if (!p->uniform()) p->set_high_flags(d.is_hi);
     p->nbeats = array.beats(d.cols);
     p->row_cost.assign(d.rows, 0);
     for (unsigned r = 0; r < d.rows; r++) {
@@ -31,6 +31,18 @@ void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeig
     }
     p->n_hi = d.n_hi;
     p->symbols = d.symbols;
+}
+
+void PreparedWeights::high_row(unsigned r, uint8_t *out) const {
+    const size_t s = (size_t)r * cols;
+    for (unsigned c = 0; c < cols; c++)
+        out[c] = high(s + c);
+}
+
+void PreparedWeights::set_high_flags(const std::vector<uint8_t> &flags) {
+    high_words.assign((flags.size() + 63) / 64, 0);
+    for (size_t i = 0; i < flags.size(); i++)
+        high_words[i >> 6] |= (uint64_t)(flags[i] != 0) << (i & 63);
 }
 
 } // namespace hq::accel

@@ -1,13 +1,16 @@
 /* Decoded weights as the PE arrays hold them: one plane of int8 effective weights padded to a
  * multiple of kPeGemmPad columns (the operand format of pe_gemm.h; the decoders refuse a
- * lo_shift that would take a low weight outside int8), the high flags for the RTL tile, plus
- * each row's cost in array cycles per activation vector (from its high-precision weights, see
- * pe_array.h). Built once per decode and kept in the weight cache. */
+ * lo_shift that would take a low weight outside int8), the high flags (one bit per weight) for
+ * the RTL tile and the block formats' rate, plus each row's cost in array cycles per
+ * activation vector (from its high-precision weights, see pe_array.h). Built once per decode
+ * and kept in the weight cache. */
 #ifndef HQ_ACCEL_PREPARED_WEIGHTS_H
 #define HQ_ACCEL_PREPARED_WEIGHTS_H
 
 #include "accel/weight_decoder.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -15,16 +18,54 @@ namespace hq::accel {
 
 class PeArray;
 
+/* The int8 plane: owned, or a view of bytes that outlive it (the weight cache lends a uniform
+ * `dense` image read in place: its bytes are the plane, weight_cache.h). Reads as a vector. */
+class WeightPlane {
+  public:
+    const int8_t *data() const { return view_ ? view_ : own_.data(); }
+    size_t size() const { return view_ ? n_ : own_.size(); }
+    const int8_t &operator[](size_t i) const { return data()[i]; }
+    int8_t &operator[](size_t i) { return own_[i]; } /* owned only */
+    void assign(size_t n, int8_t v) {
+        view_ = nullptr;
+        own_.assign(n, v);
+    }
+    void view(const int8_t *p, size_t n) {
+        std::vector<int8_t>().swap(own_);
+        view_ = p;
+        n_ = n;
+    }
+    bool is_view() const { return view_ != nullptr; }
+    size_t owned_bytes() const { return own_.size(); }
+    bool operator==(const WeightPlane &o) const {
+        return size() == o.size() && std::equal(data(), data() + size(), o.data());
+    }
+
+  private:
+    std::vector<int8_t> own_;
+    const int8_t *view_ = nullptr;
+    size_t n_ = 0;
+};
+
 struct PreparedWeights {
     unsigned rows = 0, cols = 0, kp = 0; /* kp: cols rounded up to kPeGemmPad */
     unsigned lo_bits = 0, hi_bits = 8;
     bool uniform() const { return lo_bits == 0; }
-    std::vector<int8_t> w;          /* [rows][kp] effective weights: c << lo_shift or high */
-    std::vector<uint8_t> is_hi;     /* [rows][cols] 1 = high; empty for a uniform layer */
+    WeightPlane w; /* [rows][kp] effective weights: c << lo_shift or high */
+    /* [rows][cols] high flags, bit i of word i / 64; empty for a uniform layer. Bits, not a
+     * byte per weight: the cache holds every layer's (issue 16: 1 byte per weight of VGG-16) */
+    std::vector<uint64_t> high_words;
     std::vector<uint8_t> lo_shift;  /* [rows] */
     unsigned nbeats = 0;            /* weight beats per row: ceil(cols / lanes) */
     std::vector<uint32_t> row_cost; /* [rows] busy cycles of the row per vector */
     uint64_t n_hi = 0, symbols = 0;
+
+    bool has_high_flags() const { return !high_words.empty(); }
+    bool high(size_t i) const { return high_words[i >> 6] >> (i & 63) & 1; }
+    /* Row r's cols flags as bytes 0 / 1 into out. */
+    void high_row(unsigned r, uint8_t *out) const;
+    /* The flags from one byte per weight ([rows][cols], nonzero = high). */
+    void set_high_flags(const std::vector<uint8_t> &flags);
 };
 
 /* Widens d into p and computes the row costs with the array's timing rule. */

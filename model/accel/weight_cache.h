@@ -1,10 +1,15 @@
 /* Decoded-weight cache. Decoding is host work the hardware redoes on every pass; the model
- * keeps each layer's decoded (prepared) weights together with the image bytes they were
- * decoded from, and on every use checks the bytes now in DRAM against them: equal bytes reuse
- * the decoded weights, any change re-decodes. An image read in place (a span of the memory,
- * mem/memory_span_ext.h) is checked through the memory's write log: only the pages written
- * since the last check are compared. Timing is unaffected (the hardware decompressor runs
- * either way); only host time is saved. */
+ * keeps each layer's decoded (prepared) weights and on every use checks that the image now in
+ * DRAM still decodes to them: unchanged bytes reuse the decoded weights, any change re-decodes.
+ * An image read in place (a span of the memory, mem/memory_span_ext.h) is checked through the
+ * memory's write log: unwritten since the last check is unchanged; written, the image is
+ * decoded again and compared with the entry (equal: a hit, as a rewrite of the same bytes).
+ * No copy of such an image is kept (issue 16: the DRAM holds it; a copy was one more byte
+ * per weight), and a uniform int8 `dense` image whose K is a multiple of kPeGemmPad is its own
+ * int8 plane: the entry reads it in place too (a view, with a hash per 4 KiB block to tell
+ * a rewrite of the same bytes from a change). An image copied out of memory
+ * (HQSIM_ACCEL_COPY_WEIGHTS) keeps its bytes and is compared byte for byte. Timing is unaffected
+ * (the hardware decompressor runs either way); only host time is saved. */
 #ifndef HQ_ACCEL_WEIGHT_CACHE_H
 #define HQ_ACCEL_WEIGHT_CACHE_H
 
@@ -40,10 +45,11 @@ class WeightCache {
 
     /* The entry for this address and format, if any (not checked against the bytes). */
     const PreparedWeights *find(uint32_t addr, const WeightFormat &f, size_t n);
-    /* 1 if the entry at addr was decoded from exactly these bytes. */
+    /* 1 if the entry at addr was decoded from these bytes (or, an entry without its bytes,
+     * from bytes that decode to the same weights). */
     bool unchanged(uint32_t addr, const uint8_t *bytes, size_t n);
-    /* The same for the n bytes of span: as unchanged(addr, span.data, n), comparing only what
-     * the write log says was written since the entry was last checked. */
+    /* The same for the n bytes of span: unchanged if the write log says nothing was written
+     * since the entry was last checked, else as unchanged(addr, span.data, n). */
     bool unchanged(uint32_t addr, const hq::MemorySpanExtension &span, size_t n);
 
     uint64_t hits() const { return hits_; }
@@ -55,14 +61,25 @@ class WeightCache {
     struct Entry {
         uint32_t addr = 0;
         WeightFormat fmt;
-        std::vector<uint8_t> raw;
+        size_t n = 0;             /* image bytes */
+        std::vector<uint8_t> raw; /* the image, for a copied one; empty when read in place */
         PreparedWeights w;
+        /* w.w a view of the image's own bytes (view_src: the image in the memory): a hash per
+         * 4 KiB block of the image tells a rewrite of the same bytes from a change */
+        const uint8_t *view_src = nullptr;
+        std::vector<uint64_t> block_hash;
         /* raw is what the memory behind log held at its local_addr at generation gen */
         hq::WriteLog *log = nullptr;
         uint64_t local_addr = 0, gen = 0;
         size_t bytes = 0; /* held by raw and w */
     };
     void drop_back();
+    /* e decoded from these bytes: raw compared, or the bytes decoded again and compared */
+    bool same_image(const Entry &e, const uint8_t *bytes, size_t n) const;
+    /* a uniform `dense` image whose bytes are the plane: e.w.w becomes a view of them */
+    static void try_view(Entry &e, const WeightFormat &f, const uint8_t *bytes, size_t n);
+    /* marks e checked against span now (its write log generation) */
+    static void follow(Entry &e, const hq::MemorySpanExtension &span, size_t n);
     const PreparedWeights *insert(uint32_t addr, const WeightFormat &f, const uint8_t *bytes,
                                   size_t n, bool *hit, std::string *err,
                                   const hq::MemorySpanExtension *span);

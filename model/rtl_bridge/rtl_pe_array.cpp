@@ -179,7 +179,7 @@ class RtlLaneGroupArray : public PeArray {
         hibuf_.resize(nr * k);
         for (unsigned i = 0; i < nr; i++) {
             std::memcpy(&wbuf_[i * k], &w.w[(size_t)(r0 + i) * w.kp], k);
-            std::memcpy(&hibuf_[i * k], &w.is_hi[(size_t)(r0 + i) * k], k);
+            w.high_row(r0 + i, &hibuf_[i * k]);
         }
         /* The model's own timing of one vector on one tile holding all nr rows: nbeats + S +
          * pipeline_latency (pe_array.h), S from the decoded high flags. */

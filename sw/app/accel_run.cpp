@@ -20,6 +20,7 @@ extern "C" {
 #include "train.h"
 }
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -29,6 +30,7 @@ extern "C" {
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace hq::accel {
@@ -64,6 +66,15 @@ std::string absolute(const std::string &p) {
     return realpath(p.c_str(), buf) ? std::string(buf) : p;
 }
 
+/* Gives the heap's free pages back to the system: the buffers freed on the way (the packed
+ * model, the image's staging copy, the model's weights) are mostly below malloc's mmap
+ * threshold and would otherwise stay resident, as much as the weights themselves. */
+void return_free_memory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* Writes the firmware and the DRAM image through the bus once sockets are bound. */
 struct ImageLoader : sc_core::sc_module {
     ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf, DramImage &img)
@@ -87,6 +98,7 @@ struct ImageLoader : sc_core::sc_module {
             put(s.addr, s.bytes, "DRAM image segment");
             std::vector<uint8_t>().swap(s.bytes);
         }
+        return_free_memory();
     }
     hq::Router &bus_;
     const hq::ElfImage &elf_;
@@ -158,26 +170,54 @@ struct ModelGuard {
     }
 };
 
+/* The quantized weights and high flags of every layer: the reference and the DRAM image's
+ * builder read them; the rest of the run does not (the DRAM holds the packed weights). */
+void free_layer_weights(hq_model *m) {
+    for (int i = 0; i < m->n_layers; i++)
+        if (hq_qlayer *q = m->layers[i].q) {
+            std::free(q->w);
+            std::free(q->is_hi);
+            q->w = nullptr;
+            q->is_hi = nullptr;
+        }
+    return_free_memory();
+}
+
 /* The C reference on every image, on a thread of its own while the platform is built and
  * simulated (it reads only the model and the images, which nothing changes meanwhile): its
  * host time overlaps the simulation's instead of adding to it. It owns the prepared network
- * and frees it (the widened weights) as soon as it is done. Declared after the ModelGuard, so
- * it is joined before the model and images go. */
+ * and frees it as soon as it is done. The model's weights (1 byte each, and a byte of high
+ * flags) go when both the reference and the image's builder are done with them
+ * (release_weights), whichever finishes last. Declared after the ModelGuard, so it is joined
+ * before the model and images go. */
 struct ReferenceJob {
     std::vector<int32_t> logits;
     std::vector<int> preds;
     int rc = 0;
     std::thread t;
-    void start(hq_ref_net *ref, const uint8_t *images, int n, int n_classes) {
+    std::mutex mu;
+    bool ref_done = false, image_built = false;
+    hq_model *model = nullptr;
+    void start(hq_ref_net *ref, hq_model *m, const uint8_t *images, int n, int n_classes) {
         logits.resize((size_t)n * n_classes);
         preds.resize(n);
+        model = m;
         /* one core stays with the simulation (single-threaded), the rest go to the reference */
         const unsigned hw = std::thread::hardware_concurrency();
         const int threads = hw > 2 ? int(hw - 1) : 1;
         t = std::thread([this, ref, images, n, threads] {
             rc = hq_ref_infer(ref, images, n, logits.data(), preds.data(), threads);
             hq_ref_free(ref);
+            std::lock_guard<std::mutex> lock(mu);
+            ref_done = true;
+            if (image_built) free_layer_weights(model);
         });
+    }
+    /* The DRAM image is built: the weights go now, or when the reference is done. */
+    void release_weights() {
+        std::lock_guard<std::mutex> lock(mu);
+        image_built = true;
+        if (ref_done) free_layer_weights(model);
     }
     /* false: the reference ran out of memory for its buffers */
     bool finish() {
@@ -270,6 +310,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     g.have_model = true;
     if (!(g.ref = hq_ref_prepare(&g.m, err, sizeof err)))
         throw Failure{2, o.model_path + ": " + err};
+    hq_ref_set_act_budget(g.ref, size_t(2) << 20);
     if (o.synthetic_inputs > 0) {
         if (hq_synthetic_inputs(&g.ds, &g.m, o.synthetic_inputs, err, sizeof err))
             throw Failure{2, err};
@@ -288,7 +329,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
     /* The reference, on the same images, while the rest runs (ReferenceJob). */
     ReferenceJob ref;
-    ref.start(g.ref, g.ds.images, n, g.m.n_classes);
+    ref.start(g.ref, &g.m, g.ds.images, n, g.m.n_classes);
     g.ref = nullptr; /* the job frees it */
 
     hq_layout_opts lo;
@@ -380,6 +421,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     AccelView &accel = *view;
     /* The planner tiles the layers to this accelerator's buffers. */
     ip.cfg = &accel.config();
+    /* --pe-impl rtl selects its tile from the packed model after the image is built */
+    if (!rtl_accel && accel.config().pe_impl != PeImpl::Rtl) ip.release = &g.pm;
     DramImage img;
     std::string e = build_dram_image(g.m, g.pm, ip, &img);
     if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
@@ -431,6 +474,8 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     /* the DRAM image holds the packed weights from here on */
     hq_packed_model_free(&g.pm);
     g.have_pm = false;
+    return_free_memory();
+    ref.release_weights();
     hq::Rv32Cpu cpu("cpu", cfg.cpu);
     plat.attach_cpu(cpu);
     ImageLoader loader("accel_image_loader", plat.router(), elf, img);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace hq::accel {
@@ -416,6 +417,18 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     uint32_t cur_in = images, cur_stride = in_bytes;
     for (size_t s = 0; s < steps.size(); s++) {
         const Step &st = steps[s];
+        /* past its step nothing reads the layer's whole image: freed (ImageParams::release);
+         * a tiled layer's tiles are packed from the model, so its bytes go before them */
+        struct Release {
+            hq_packed_model *pm;
+            int k;
+            void bytes() {
+                if (!pm || k < 0) return;
+                std::free(pm->img[k].data);
+                pm->img[k].data = nullptr; /* its header fields (st, size) stay */
+            }
+            ~Release() { bytes(); }
+        } release{p.release, st.packed};
         const hq_layer &L = m.layers[st.li];
         const bool last = s + 1 == steps.size();
         if (graph) { /* the previous step's output, then this step's input */
@@ -506,6 +519,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             if (!plain) {
                 const uint32_t o = out_buf(s, cur_shape),
                                os = align((uint32_t)(cur_shape.c * cur_shape.h * cur_shape.w), 64);
+                release.bytes();
                 std::string e =
                     emit_conv_tiles(L, st.li, st.pool, img, ct, cur_in, cur_stride, o, os,
                                     (uint32_t)p.batch, lay, out, signed_mode(m, st.li, false));
@@ -561,6 +575,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             if (tiles.tiled() || grouped) {
                 const uint32_t out_addr = last ? logits : out_buf(s, cur_shape);
                 const uint32_t out_stride = last ? n_classes * 4 : align(L.rows, 64);
+                release.bytes();
                 std::string e = emit_dense_tiles(
                     L, st.li, img, tiles, last, cur_in, cur_stride, out_addr, out_stride,
                     (uint32_t)p.batch, lay, out, signed_mode(m, st.li, last),

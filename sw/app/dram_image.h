@@ -54,6 +54,11 @@ struct ImageParams {
     /* The accelerator's buffers: dense layers that do not fit are tiled (layer_tiling.h);
      * NULL: one descriptor per layer, whatever its size. */
     const AccelConfig *cfg = nullptr;
+    /* The packed model passed to build_dram_image, when its layer images may go as soon as
+     * their descriptors and weights are laid out (hqsim run: the image holds a copy of each,
+     * or of its tiles, and the layer's whole image would be a second copy until the end;
+     * issue 16). nullptr: pm stays whole. */
+    hq_packed_model *release = nullptr;
 };
 
 /* Builds the image. Returns "" or a message (model not executable on the accelerator). */

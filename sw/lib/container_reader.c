@@ -263,6 +263,67 @@ static int skip_float_chunk(hq_model *m, chunk_src *s, const uint8_t *idx, size_
     return 0;
 }
 
+/* n bytes of a file source into a new array (no staging in the chunk buffer). */
+static void *src_read_new(chunk_src *s, size_t n, int *oom) {
+    void *v = malloc(n);
+    if (!v) {
+        *oom = 1;
+        return NULL;
+    }
+    if (fread(v, 1, n, s->f) != n) {
+        free(v);
+        return NULL;
+    }
+    s->pos += n;
+    return v;
+}
+
+/* A file source's QPAR chunk read straight into the layer's arrays: the weights and the high
+ * flags (a byte each per weight) are not staged in the chunk buffer, which otherwise grew to
+ * the largest layer's chunk and stayed for the whole load (205 MB of VGG-16's first fully
+ * connected layer, heterogeneous; issue 16). Returns 1 when read, 0 when the chunk is not
+ * the well-formed size its head announces (rewound: read whole, for the usual checks and
+ * messages), -1 with a message. */
+static int read_quant_chunk_direct(hq_model *m, chunk_src *s, uint32_t i, size_t clen,
+                                   const int *seen, char *err, size_t errlen) {
+    enum { HEAD = 12 }; /* layer, lo_bits, hi_bits */
+    int oom = 0, bad = 0;
+    if (clen < HEAD) return 0;
+    const uint8_t *h = src_take(s, HEAD, &oom);
+    if (!h) return hq_errf(err, errlen, oom ? "out of memory" : "chunk %u: read error", i);
+    rbuf hr = {h, HEAD, 0};
+    const int li = get_int(&hr, &bad), lo = get_int(&hr, &bad), hi = get_int(&hr, &bad);
+    size_t nw = 0, rows = 0;
+    if (!bad && li < m->n_layers && seen[li] && !m->layers[li].q && lo <= 4) {
+        nw = hq_layer_weights(&m->layers[li]);
+        rows = (size_t)m->layers[li].rows;
+    }
+    const size_t tail = (lo > 0 ? rows : 0) + 13 * rows; /* lo_shift, scales, bias, rq */
+    if (!nw || !rows || clen != HEAD + nw * (lo > 0 ? 2 : 1) + tail) {
+        s->pos -= HEAD;
+        if (fseek(s->f, -(long)HEAD, SEEK_CUR))
+            return hq_errf(err, errlen, "chunk %u: seek error", i);
+        return 0;
+    }
+    hq_qlayer *q = calloc(1, sizeof *q);
+    if (!q) return hq_errf(err, errlen, "out of memory");
+    m->layers[li].q = q; /* freed with the model on any error below */
+    q->lo_bits = lo;
+    q->hi_bits = hi;
+    if (!(q->w = src_read_new(s, nw, &oom)) || (lo > 0 && !(q->is_hi = src_read_new(s, nw, &oom))))
+        return hq_errf(err, errlen, oom ? "out of memory" : "chunk %u: read error", i);
+    const uint8_t *t = src_take(s, tail, &oom);
+    if (!t) return hq_errf(err, errlen, oom ? "out of memory" : "chunk %u: read error", i);
+    rbuf c = {t, tail, 0};
+    if (lo > 0) q->lo_shift = get_array(&c, rows, 1, &bad);
+    q->w_scale = get_array(&c, rows, 4, &bad);
+    q->bias = get_array(&c, rows, 4, &bad);
+    q->rq_mult = get_array(&c, rows, 4, &bad);
+    q->rq_shift = get_array(&c, rows, 1, &bad);
+    if (bad) return hq_errf(err, errlen, "out of memory");
+    return 1;
+}
+
 /* The chunk loop after the header and CRC checks (docs/format.md). quant_only: see
  * skip_float_chunk. */
 static int parse_chunks(hq_model *m, chunk_src *src, unsigned major, uint32_t n_chunks,
@@ -295,6 +356,11 @@ static int parse_chunks(hq_model *m, chunk_src *src, unsigned major, uint32_t n_
             src->pos -= 4;
             if (src->f && fseek(src->f, -4L, SEEK_CUR))
                 return hq_errf(err, errlen, "chunk %u: seek error", i);
+        }
+        if (src->f && have_model && !strcmp(tag, "QPAR")) {
+            const int rc = read_quant_chunk_direct(m, src, i, clen, seen, err, errlen);
+            if (rc < 0) return -1;
+            if (rc > 0) continue;
         }
         const uint8_t *body = src_take(src, clen, &oom);
         if (!body) return hq_errf(err, errlen, oom ? "out of memory" : "chunk %u: read error", i);

@@ -1,5 +1,6 @@
-/* Integer reference inference (docs/arith.md): int16-widened GEMM kernels, im2col, requant,
- * maxpool, and the batched, OpenMP-parallel network driver. */
+/* Integer reference inference (docs/arith.md): GEMM kernels on int16 activations and int8
+ * (or int16-widened) weights, im2col, requant, maxpool, and the batched, OpenMP-parallel
+ * network driver. */
 #include "hq_error.h"
 #include "layer_ops.h"
 #include "reference.h"
@@ -29,7 +30,12 @@
 typedef struct {
     int kp;        /* padded K */
     int positions; /* output positions per input (dense: 1, conv: out.h * out.w) */
-    int16_t *w16;  /* [rows][kp] widened effective weights */
+    /* The effective weights: in place (the model's q->w, int8, [rows][kp]) when K needs no
+     * padding and fills whole vectors, else a widened copy w16 ([rows][kp] int16, owned): the
+     * int8 kernel's tail loop would cost a K of 27 or 147 (first convs) up to 4x its speed,
+     * and such layers are small. */
+    const int8_t *w8;
+    int16_t *w16;
     /* the graph (docs/arith.md section 7a) */
     int src, src2;          /* layers read (-1: the network input) */
     int sgn, sgn2;          /* 1: that input holds int8 codes */
@@ -101,6 +107,51 @@ void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp
             acc[(size_t)i * rows + r] = s;
         }
     }
+}
+
+/* hq_ref_gemm_i16 on int8 weights, widened in registers: the same sums (exact), half the
+ * weight bytes read, and no int16 copy of the model (issue 16). */
+HQ_VECTOR_CLONES
+void hq_ref_gemm_i8w(const int16_t *a, int n, const int8_t *w, int rows, int kp, int32_t *acc) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int16_t *a0 = a + (size_t)i * kp, *a1 = a0 + kp, *a2 = a1 + kp, *a3 = a2 + kp;
+        int32_t *o = acc + (size_t)i * rows;
+        for (int r = 0; r < rows; r++) {
+            const int8_t *wr = w + (size_t)r * kp;
+            int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int k = 0; k < kp; k++) {
+                int16_t x = wr[k];
+                s0 += a0[k] * x;
+                s1 += a1[k] * x;
+                s2 += a2[k] * x;
+                s3 += a3[k] * x;
+            }
+            o[r] = s0;
+            o[rows + r] = s1;
+            o[2 * rows + r] = s2;
+            o[3 * rows + r] = s3;
+        }
+    }
+    for (; i < n; i++) {
+        const int16_t *ai = a + (size_t)i * kp;
+        for (int r = 0; r < rows; r++) {
+            const int8_t *wr = w + (size_t)r * kp;
+            int32_t s = 0;
+            for (int k = 0; k < kp; k++)
+                s += ai[k] * (int16_t)wr[k];
+            acc[(size_t)i * rows + r] = s;
+        }
+    }
+}
+
+/* The product of n GEMM rows with the weight rows [r0, r0 + nr) of a prepared layer. */
+static void layer_gemm(const ref_layer *R, const int16_t *a16, int n, int r0, int nr,
+                       int32_t *acc) {
+    if (R->w16)
+        hq_ref_gemm_i16(a16, n, R->w16 + (size_t)r0 * R->kp, nr, R->kp, acc);
+    else
+        hq_ref_gemm_i8w(a16, n, R->w8 + (size_t)r0 * R->kp, nr, R->kp, acc);
 }
 
 /* Dense input: one GEMM row per input vector, zero-padded to kp. */
@@ -239,13 +290,23 @@ void hq_ref_maxpool_u8(const hq_layer *L, const uint8_t *in, int n, uint8_t *out
 
 /* ------------------------------------------------------------------ unprepared layer paths */
 
-static int16_t *widen_weights(const hq_layer *L, int kp) {
-    int16_t *w16 = calloc((size_t)L->rows * kp, sizeof *w16);
-    if (!w16) return NULL;
+/* K that the int8 kernel runs at full vector width: whole 32-lane vectors, no padding. */
+#define REF_W8_MULTIPLE 32
+
+/* Points R at the layer's weights: in place when K allows, else a widened copy. -1: out of
+ * memory. */
+static int prepare_weights(const hq_layer *L, ref_layer *R) {
+    if (L->cols % REF_W8_MULTIPLE == 0) {
+        R->w8 = L->q->w;
+        return 0;
+    }
+    int16_t *w16 = calloc((size_t)L->rows * R->kp, sizeof *w16);
+    if (!w16) return -1;
     for (int r = 0; r < L->rows; r++)
         for (int c = 0; c < L->cols; c++)
-            w16[(size_t)r * kp + c] = L->q->w[(size_t)r * L->cols + c];
-    return w16;
+            w16[(size_t)r * R->kp + c] = L->q->w[(size_t)r * L->cols + c];
+    R->w16 = w16;
+    return 0;
 }
 
 static int positions_of(const hq_layer *L) {
@@ -260,7 +321,7 @@ static void grouped_conv_acc(const hq_layer *L, const ref_layer *R, const uint8_
     for (int grp = 0; grp < g; grp++) {
         im2col_group(L, img, R->kp, a16, grp * Cg, Cg);
         if (R->sgn) sign_extend(a16, (size_t)P * R->kp);
-        hq_ref_gemm_i16(a16, P, R->w16 + (size_t)grp * Rg * R->kp, Rg, R->kp, gacc);
+        layer_gemm(R, a16, P, grp * Rg, Rg, gacc);
         for (int p = 0; p < P; p++)
             memcpy(acc + (size_t)p * L->rows + (size_t)grp * Rg, gacc + (size_t)p * Rg,
                    (size_t)Rg * sizeof *acc);
@@ -274,7 +335,7 @@ static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, 
     const int rows = L->rows;
     if (L->kind == HQ_LAYER_DENSE) {
         widen_rows(in, n, L->cols, R->kp, R->sgn, a16);
-        hq_ref_gemm_i16(a16, n, R->w16, rows, R->kp, acc);
+        layer_gemm(R, a16, n, 0, rows, acc);
     } else {
         size_t per_in = hq_shape_elems(L->in), per_out = (size_t)R->positions * rows;
         for (int i = 0; i < n; i++) {
@@ -285,7 +346,7 @@ static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, 
             }
             im2col(L, in + (size_t)i * per_in, R->kp, a16);
             if (R->sgn) sign_extend(a16, (size_t)R->positions * R->kp);
-            hq_ref_gemm_i16(a16, R->positions, R->w16, rows, R->kp, acc + (size_t)i * per_out);
+            layer_gemm(R, a16, R->positions, 0, rows, acc + (size_t)i * per_out);
         }
     }
     size_t np = (size_t)n * R->positions;
@@ -297,11 +358,11 @@ static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, 
 
 int hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
     ref_layer R = {.kp = pad_k(L->cols), .positions = positions_of(L)};
-    R.w16 = widen_weights(L, R.kp);
+    int rc = prepare_weights(L, &R);
     int gemm_rows = L->kind == HQ_LAYER_DENSE ? n : R.positions;
     int16_t *a16 = malloc((size_t)gemm_rows * R.kp * sizeof *a16);
     int32_t *gacc = malloc((size_t)R.positions * L->rows * sizeof *gacc);
-    int rc = R.w16 && a16 && gacc ? 0 : -1;
+    if (!a16 || !gacc) rc = -1;
     if (!rc) layer_acc(L, &R, in, n, a16, gacc, acc);
     free(gacc);
     free(a16);
@@ -424,8 +485,7 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         ref_layer *R = &net->L[i];
         R->kp = pad_k(L->cols);
         R->positions = positions_of(L);
-        R->w16 = widen_weights(L, R->kp);
-        if (!R->w16) {
+        if (prepare_weights(L, R)) {
             hq_errf(err, errlen, "out of memory");
             hq_ref_free(net);
             return NULL;
@@ -437,14 +497,18 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         if (acc_need > net->acc_cap) net->acc_cap = acc_need;
     }
     assign_buffers(net);
-    size_t per_image = (size_t)net->n_bufs * net->max_elems;
-    size_t fit = per_image ? REF_ACT_BUDGET / per_image : REF_BATCH;
-    net->batch = fit < 1 ? 1 : fit > REF_BATCH ? REF_BATCH : (int)fit;
+    hq_ref_set_act_budget(net, REF_ACT_BUDGET);
     return net;
 }
 
 int hq_ref_batch(const hq_ref_net *net) {
     return net->batch;
+}
+
+void hq_ref_set_act_budget(hq_ref_net *net, size_t bytes) {
+    size_t per_image = (size_t)net->n_bufs * net->max_elems;
+    size_t fit = per_image ? bytes / per_image : REF_BATCH;
+    net->batch = fit < 1 ? 1 : fit > REF_BATCH ? REF_BATCH : (int)fit;
 }
 
 void hq_ref_free(hq_ref_net *net) {

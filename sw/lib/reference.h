@@ -3,8 +3,10 @@
  *
  * Data layout: activations are uint8, HWC, one image after another. A weighted layer is an
  * int8 x uint8 -> int32 GEMM (a conv is im2col over HWC, K index (ky*k + kx)*in.c + c).
- * Internally the kernels widen both operands to int16 (weights once, at prepare time) so the
- * inner loop maps onto pmaddwd-style multiply-add instructions; the result is exact.
+ * Internally the kernels widen both operands to int16 (activations per GEMM, weights in
+ * registers as they are loaded) so the inner loop maps onto pmaddwd-style multiply-add
+ * instructions; the result is exact. The prepared net reads the model's int8 weights in
+ * place (a layer whose K is not a multiple of 32 keeps an int16 copy: small first layers).
  *
  * Typical use:
  *     hq_ref_net *net = hq_ref_prepare(model, err, sizeof err);
@@ -26,8 +28,9 @@ extern "C" {
 
 typedef struct hq_ref_net hq_ref_net;
 
-/* Checks that every weighted layer is quantized (m->layers[i].q) and prepares the widened
- * weights. Returns NULL with a message when the model is not integer-executable. */
+/* Checks that every weighted layer is quantized (m->layers[i].q) and prepares the layers
+ * (their weights stay the model's, read in place). Returns NULL with a message when the model
+ * is not integer-executable. */
 hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen);
 void hq_ref_free(hq_ref_net *net);
 
@@ -37,6 +40,10 @@ void hq_ref_free(hq_ref_net *net);
 /* Images per work item of hq_ref_infer: up to 64, fewer when a batch's activation buffers
  * would exceed 16 MiB (large activations: a conv runs image by image anyway). */
 int hq_ref_batch(const hq_ref_net *net);
+/* The same with another budget than 16 MiB (at least one image per work item). hqsim run's
+ * reference thread, beside the simulation, takes less: its batch would add up to 16 MiB to
+ * the run's peak memory (issue 16), and a conv runs image by image anyway. */
+void hq_ref_set_act_budget(hq_ref_net *net, size_t bytes);
 
 /* Runs n images (uint8, m->input shape, HWC) through the network. logits (may be NULL):
  * [n][n_classes] int32 accumulators of the last layer; preds (may be NULL): argmax, lowest
@@ -65,6 +72,8 @@ int hq_ref_eval(const hq_model *m, const hq_dataset *d, int n, int *preds, int t
 /* acc[i][r] = sum_k a[i][k] * w[r][k]; a: [n][kp] int16, w: [rows][kp] int16 (kp columns
  * each; pad with zeros). The hot loop of every layer. */
 void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp, int32_t *acc);
+/* The same with int8 weights w: [rows][kp] (the same sums). */
+void hq_ref_gemm_i8w(const int16_t *a, int n, const int8_t *w, int rows, int kp, int32_t *acc);
 
 /* One weighted layer's accumulators, bias included: acc[p][r] for every output position p of
  * the n inputs (dense: one position per input; conv: out.h * out.w per input, HWC order).

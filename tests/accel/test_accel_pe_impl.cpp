@@ -23,7 +23,7 @@ static PreparedWeights weights(unsigned lo_bits) {
     w.w.assign(2 * w.kp, 0);
     for (size_t i = 0; i < 2 * 16; i++)
         w.w[i / 16 * w.kp + i % 16] = int8_t((int)(i * 7 % 23) - 11);
-    if (lo_bits) w.is_hi.assign(2 * 16, 1);
+    if (lo_bits) w.set_high_flags(std::vector<uint8_t>(2 * 16, 1));
     w.lo_shift.assign(2, 0);
     w.nbeats = 1;
     w.row_cost.assign(2, 1);

@@ -37,10 +37,10 @@ int sc_main(int, char **) {
     w.rows = 3;
     w.cols = 20;
     w.kp = 32;
-    w.is_hi.assign(3 * 20, 0);
-    w.is_hi[1 * 20 + 3] = 1; /* row 1: one high weight in block 0's only code take: folded */
-    w.is_hi[2 * 20 + 17] =
-        1; /* row 2: in block 2's first take (16-19), not its last: a slot take */
+    std::vector<uint8_t> hi(3 * 20, 0);
+    hi[1 * 20 + 3] = 1;  /* row 1: one high weight in block 0's only code take: folded */
+    hi[2 * 20 + 17] = 1; /* row 2: in block 2's first take (16-19), not its last: a slot take */
+    w.set_high_flags(hi);
     expect_cycles(rule, f, w, 0, 1, 4, "row 0");
     expect_cycles(rule, f, w, 1, 1, 4, "row 1");
     expect_cycles(rule, f, w, 2, 1, 5, "row 2");
@@ -53,8 +53,9 @@ int sc_main(int, char **) {
     f.cols = 80;
     w.cols = 80;
     w.kp = 80;
-    w.is_hi.assign(80, 0);
-    w.is_hi[41] = 1;
+    hi.assign(80, 0);
+    hi[41] = 1;
+    w.set_high_flags(hi);
     expect_cycles(rule, f, w, 0, 1, 7, "1:40 lo 4");
     /* lo 1, 2:8 hi 4: slots of 3 + 4 bits, 9 per take; codes 8 bits: 1 take; two blocks of
      * K 16; block 0 with two high weights: 2 used slot takes, block 1 none: 1 take of both */
@@ -65,9 +66,10 @@ int sc_main(int, char **) {
     f.cols = 16;
     w.cols = 16;
     w.kp = 16;
-    w.is_hi.assign(16, 0);
-    w.is_hi[2] = 1;
-    w.is_hi[6] = 1;
+    hi.assign(16, 0);
+    hi[2] = 1;
+    hi[6] = 1;
+    w.set_high_flags(hi);
     expect_cycles(rule, f, w, 0, 1, 5, "2:8 lo 1");
     /* the gearbox's own format and take_bits 0: the single `block` rate instead */
     f.block_n = 1;

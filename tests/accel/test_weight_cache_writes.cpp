@@ -1,5 +1,6 @@
 /* The decoded-weight cache over a real memory (hq::Sram, a MemoryArray): the accelerator reads
- * the weight image in place and asks the memory's write log what changed. Every kind of write
+ * the weight image in place and asks the memory's write log what changed (this uniform dense
+ * image is the layer's int8 plane: the entry reads it in place, no copy). Every kind of write
  * into a cached image must be seen (the layer re-decodes, outputs follow the new weights):
  * a bus write (b_transport), a debug write, a DMI writer that marks the page map (as the ISS
  * does) and a DMI writer that does not (then every range counts as written). Writes that
@@ -171,6 +172,14 @@ void cases(WriteBench &b) {
         b.at(DESC));
     b.bus_write(WEIGHTS, a.img.data(), a.img.size(), true);
     run_and_check(b, a, false, "first use");
+    /* read in place, a uniform dense image is its own int8 plane: the entry holds neither a
+     * copy of the image nor of the plane (issue 16); copied, it keeps both */
+    const size_t held = b.accel.engine().cache().bytes(), plane = (size_t)a.L.rows * a.L.cols;
+    if (std::getenv("HQSIM_ACCEL_COPY_WEIGHTS"))
+        CHECK(held >= 2 * plane, "copied: %zu bytes cached, expected the image and the plane",
+              held);
+    else
+        CHECK(held < plane / 4, "in place: %zu bytes cached for a %zu-byte plane", held, plane);
     run_and_check(b, a, true, "unchanged");
     /* the same bytes written again, and a write next to the image on its first page */
     b.bus_write(WEIGHTS + 5000, a.img.data() + 5000, 3000, false);

@@ -106,22 +106,27 @@ static void test_gemm_tiles(void) {
     for (int trial = 0; trial < 200; trial++) {
         int n = test_range(1, 11), rows = test_range(1, 9), kp = test_range(1, 200);
         int16_t *a = malloc((size_t)n * kp * 2), *w = malloc((size_t)rows * kp * 2);
-        int32_t *acc = malloc((size_t)n * rows * 4);
+        int8_t *w8 = malloc((size_t)rows * kp);
+        int32_t *acc = malloc((size_t)n * rows * 4), *acc8 = malloc((size_t)n * rows * 4);
         for (int j = 0; j < n * kp; j++)
             a[j] = (int16_t)test_range(0, 255);
         for (int j = 0; j < rows * kp; j++)
-            w[j] = (int16_t)test_range(-127, 127);
+            w8[j] = (int8_t)(w[j] = (int16_t)test_range(-128, 127));
         hq_ref_gemm_i16(a, n, w, rows, kp, acc);
+        hq_ref_gemm_i8w(a, n, w8, rows, kp, acc8); /* the in-place kernel: the same sums */
         for (int i = 0; i < n; i++)
             for (int r = 0; r < rows; r++) {
                 int64_t s = 0;
                 for (int k = 0; k < kp; k++)
                     s += (int64_t)a[i * kp + k] * w[r * kp + k];
                 CHECK_EQ_INT(acc[i * rows + r], s);
+                CHECK_EQ_INT(acc8[i * rows + r], s);
             }
         free(a);
         free(w);
+        free(w8);
         free(acc);
+        free(acc8);
     }
 }
 
@@ -142,7 +147,8 @@ static void test_layer_tiles(void) {
                 pad++;
             tm_add(&m, HQ_LAYER_CONV, test_range(1, 9), k, test_range(1, 3), pad);
         } else {
-            m.input = (hq_shape){test_range(1, 300), 1, 1};
+            /* every fourth K a multiple of 32: the weights read in place (int8 kernel) */
+            m.input = (hq_shape){trial % 4 == 1 ? 32 * test_range(1, 9) : test_range(1, 300), 1, 1};
             tm_add(&m, HQ_LAYER_DENSE, test_range(1, 40), 0, 0, 0);
         }
         hq_layer *L = &m.layers[0];
