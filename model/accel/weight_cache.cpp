@@ -58,7 +58,6 @@ void WeightCache::try_view(Entry &e, const WeightFormat &f, const uint8_t *bytes
     if (std::memcmp(plane, w.w.data(), count) != 0) return;
     e.w.w.view(reinterpret_cast<const int8_t *>(plane), count);
     e.view_src = bytes;
-    e.block_hash = hash_blocks(bytes, n);
 }
 
 static bool same_weights(const PreparedWeights &a, const PreparedWeights &b) {
@@ -72,12 +71,25 @@ bool WeightCache::same_image(const Entry &e, const uint8_t *bytes, size_t n) con
     if (e.n != n) return false;
     if (e.w.w.is_view()) /* its own bytes, still the same */
         return bytes == e.view_src && hash_blocks(bytes, n) == e.block_hash;
+    if (!e.block_hash.empty() && hash_blocks(bytes, n) != e.block_hash) return false;
     if (!e.raw.empty() || n == 0) return std::memcmp(e.raw.data(), bytes, n) == 0;
     DecodedWeights d;
     if (!decode_weights(e.fmt, bytes, n, &d).empty()) return false;
     PreparedWeights p;
     prepare_weights(d, array_, &p);
     return same_weights(p, e.w);
+}
+
+bool WeightCache::written_blocks_same(const Entry &e, const uint8_t *bytes) const {
+    for (const auto &w : written_) {
+        const size_t off = (size_t)(w.first - e.local_addr);
+        for (size_t b = off / kHashBlock; b <= (off + w.second - 1) / kHashBlock; b++) {
+            const size_t at = b * kHashBlock;
+            if (hash_block(bytes + at, std::min(kHashBlock, e.n - at)) != e.block_hash[b])
+                return false;
+        }
+    }
+    return true;
 }
 
 void WeightCache::follow(Entry &e, const hq::MemorySpanExtension &span, size_t n) {
@@ -120,6 +132,8 @@ bool WeightCache::unchanged(uint32_t addr, const hq::MemorySpanExtension &span, 
                     same = same && std::memcmp(e.raw.data() + off, span.data + off, w.second) == 0;
                 }
                 if (!same) continue;
+            } else if (!e.block_hash.empty() && (!e.w.w.is_view() || span.data == e.view_src)) {
+                if (!written_blocks_same(e, span.data)) continue;
             } else if (!same_image(e, span.data, n)) {
                 continue;
             }
@@ -179,7 +193,10 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
     else
         e.raw.assign(bytes, bytes + n);
     prepare_weights(d, array_, &e.w);
-    if (span) try_view(e, f, bytes, n);
+    if (span) {
+        e.block_hash = hash_blocks(bytes, n);
+        try_view(e, f, bytes, n);
+    }
     e.bytes = entry_bytes(e.raw, e.w, e.block_hash);
     bytes_ += e.bytes;
     /* the least recently used go while over budget; the new entry always stays */

@@ -64,9 +64,11 @@ class WeightCache {
         size_t n = 0;             /* image bytes */
         std::vector<uint8_t> raw; /* the image, for a copied one; empty when read in place */
         PreparedWeights w;
-        /* w.w a view of the image's own bytes (view_src: the image in the memory): a hash per
-         * 4 KiB block of the image tells a rewrite of the same bytes from a change */
+        /* w.w a view of the image's own bytes (view_src: the image in the memory) */
         const uint8_t *view_src = nullptr;
+        /* an image read in place (raw empty): a hash per 4 KiB block of it tells a rewrite of
+         * the same bytes from a change, block by block where the memory was written (a page
+         * an image shares with an activation is written on every image) */
         std::vector<uint64_t> block_hash;
         /* raw is what the memory behind log held at its local_addr at generation gen */
         hq::WriteLog *log = nullptr;
@@ -76,6 +78,8 @@ class WeightCache {
     void drop_back();
     /* e decoded from these bytes: raw compared, or the bytes decoded again and compared */
     bool same_image(const Entry &e, const uint8_t *bytes, size_t n) const;
+    /* the blocks of e's image that the written_ ranges touch hash as when e was decoded */
+    bool written_blocks_same(const Entry &e, const uint8_t *bytes) const;
     /* a uniform `dense` image whose bytes are the plane: e.w.w becomes a view of them */
     static void try_view(Entry &e, const WeightFormat &f, const uint8_t *bytes, size_t n);
     /* marks e checked against span now (its write log generation) */
