@@ -54,23 +54,31 @@ uint64_t block_decoder_cycles(const BlockRule &rule, unsigned lanes, const Weigh
     }
     uint64_t cycles = code_takes * nr;
     if (!N || !w.has_high_flags()) return cycles;
-    std::vector<uint8_t> row(w.cols);
-    const uint8_t *hi = row.data();
-    for (unsigned r = r0; r < r0 + nr; r++) {
-        w.high_row(r, row.data());
-        for (unsigned b = 0; b < nblk; b++) {
-            const unsigned b0 = b * M, end = std::min(K, b0 + M);
-            unsigned used = 0, early = 0;
-            for (unsigned c = b0; c < end; c++) {
-                used += hi[c] != 0;
-                early += hi[c] != 0 && c < last_take[b];
+    const std::vector<unsigned> key{rule.take_bits, lanes, M, N, K, lo, f.hi_bits};
+    if (w.block_high_key != key) {
+        std::vector<uint64_t> &pre = w.block_high_prefix;
+        pre.assign((size_t)w.rows + 1, 0);
+        std::vector<uint8_t> row(w.cols);
+        const uint8_t *hi = row.data();
+        for (unsigned r = 0; r < w.rows; r++) {
+            w.high_row(r, row.data());
+            uint64_t extra = 0;
+            for (unsigned b = 0; b < nblk; b++) {
+                const unsigned b0 = b * M, end = std::min(K, b0 + M);
+                unsigned used = 0, early = 0;
+                for (unsigned c = b0; c < end; c++) {
+                    used += hi[c] != 0;
+                    early += hi[c] != 0 && c < last_take[b];
+                }
+                used = std::min(used, N);
+                if (folds[b] && used <= 1 && !early) continue;
+                extra += used + ceil_div(N - used, slots_per_take);
             }
-            used = std::min(used, N);
-            if (folds[b] && used <= 1 && !early) continue;
-            cycles += used + ceil_div(N - used, slots_per_take);
+            pre[r + 1] = pre[r] + extra;
         }
+        w.block_high_key = key;
     }
-    return cycles;
+    return cycles + w.block_high_prefix[r0 + nr] - w.block_high_prefix[r0];
 }
 
 } // namespace hq::accel
