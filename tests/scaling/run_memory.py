@@ -23,25 +23,24 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "benches", "scaling"))
+import scaling_bench  # noqa: E402  run_measured, the weights and the denominator, as the bench has them
+
 ISSUE_RATIO_MAX = 3.0
 
 
-def peak_kb(cmd):
-    """Runs cmd alone in a child and returns (its output, its maximum resident set in KiB)."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        os.dup2(w, 1)
-        os.execv(cmd[0], cmd)
-    os.close(w)
-    with os.fdopen(r) as fh:
-        out = fh.read()
-    _, status, ru = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        print(f"FAIL: {' '.join(cmd)} exited {os.waitstatus_to_exitcode(status)}")
+def peak_kb(cmd, work):
+    """Runs cmd and returns (its output, its maximum resident set in KiB), measured by the
+    bench's run_measured (GNU time: a child forked from this script would count this script's
+    resident set into its peak)."""
+    out_path = os.path.join(work, "peak.out")
+    rc, _, peak, _ = scaling_bench.run_measured(cmd, out_path)
+    if rc != 0:
+        print(f"FAIL: {' '.join(cmd)} exited {rc}")
         sys.exit(1)
-    return out, ru.ru_maxrss
+    with open(out_path) as fh:
+        return fh.read(), peak // 1024
 
 
 def main():
@@ -58,8 +57,9 @@ def main():
     subprocess.run([hq, "import", onnx, "-o", f], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([hq, "quantize", f, "--policy", "uniform8", "--synthetic-inputs", "8",
                     "--quiet", "-o", q], check=True, stdout=subprocess.DEVNULL)
-    _, eval_kb = peak_kb([hq, "eval", q, "--synthetic-inputs", "1", "--json", "--threads", "1"])
-    out, run_kb = peak_kb([hq, "run", q, "--synthetic-inputs", "1", "--json", "--quiet"])
+    _, eval_kb = peak_kb([hq, "eval", q, "--synthetic-inputs", "1", "--json", "--threads", "1"],
+                         work)
+    out, run_kb = peak_kb([hq, "run", q, "--synthetic-inputs", "1", "--json", "--quiet"], work)
     j = json.loads(out)
     if j["mismatches"] != 0:
         print(f"FAIL: {j['mismatches']} mismatches")
@@ -69,9 +69,6 @@ def main():
         return 1
     print(f"ok: hqsim run peak {run_kb} KiB <= 0.85 x hqsim eval peak {eval_kb} KiB, "
           "0 mismatches")
-    sys.path.insert(0, os.path.join(src, "benches", "scaling"))
-    import scaling_bench  # the bench's own definitions of the weights and the denominator
-
     _, weights, largest = scaling_bench.model_stats(q, src)
     denom = scaling_bench.issue_bytes(weights, largest, j)
     ratio = run_kb * 1024 / denom
