@@ -6,14 +6,15 @@ Fashion-MNIST MLP and CNN, briefly trained) and the workload zoo networks that i
 synthetic calibration images.
 
 usage: scaling_bench.py HQSIM SOURCE_DIR WORKDIR OUTDIR [--nets a,b] [--macs W] [--batch B]
-                       [--min-images K]
+                       [--min-images K] [--repeat R]
 
 Per image, run: the marginal cost (wall time of N + 1 images - wall time of 1 image) / N, with
 N about W x 1e8 MACs worth of images (K..2000, K = 4 by default: one image of VGG-16 or
 ResNet-18 is within the noise of the per-run cost), so model loading and platform start-up are
 not counted; eval: its own inference time ("seconds" of --json) / (N + 1); both commands on one thread (the SystemC simulation is
-single-threaded; eval --threads 1). Peak memory = the process's maximum resident set (the run
-with N + 1 images). Each policy runs on its own design: uniform8 on the uniform int8 array
+single-threaded; eval --threads 1); each of the runs the fastest of R (default 3). Peak memory =
+the process's maximum resident set (the run with N + 1 images, the largest of its R runs, from
+GNU time: see run_measured). Each policy runs on its own design: uniform8 on the uniform int8 array
 (--arch uniform8), the heterogeneous policy on the default lane-group array (a uniform int8
 layer on the lane-group array counts every weight as an outlier: docs/accel.md). --batch B
 runs B images per pass over the weights (hqsim run --batch; default 1). Writes OUTDIR/scaling.csv, scaling.md and scaling.png; copy them to
@@ -212,10 +213,10 @@ def write_md(rows, path, a):
     with open(path, "w") as f:
         f.write("# Scaling: host time and memory against network size\n\n"
                 "Made by `benches/scaling/scaling_bench.py` (CTest `bench_scaling`, label bench; "
-                f"`--nets {a.nets} --macs {a.budget} --batch {a.batch} --min-images {a.min_images}`). Per image: `hqsim run` = marginal wall time "
+                f"`--nets {a.nets} --macs {a.budget} --batch {a.batch} --min-images {a.min_images} --repeat {a.repeat}`). Per image: `hqsim run` = marginal wall time "
                 "of N more synthetic images (`--synthetic-inputs`), `hqsim eval` = its own "
-                "inference time (`seconds`) / (N + 1); one thread; peak memory = maximum "
-                "resident set of the process. `run/eval` = the ratio of per-image host times "
+                "inference time (`seconds`) / (N + 1); one thread; each run the fastest of "
+                "`--repeat`; peak memory = maximum resident set of the process (GNU time). `run/eval` = the ratio of per-image host times "
                 "(target <= 2); `cpu` columns = marginal CPU seconds (user + system, all threads) "
                 "per image from the processes' resource usage, and their ratio: less stretched "
                 "than wall time by other jobs on a shared machine; `mem ratio` = run peak memory / (model file + largest "
