@@ -74,6 +74,7 @@ bool WeightCache::same_image(const Entry &e, const uint8_t *bytes, size_t n) con
     if (!e.block_hash.empty() && hash_blocks(bytes, n) != e.block_hash) return false;
     if (!e.raw.empty() || n == 0) return std::memcmp(e.raw.data(), bytes, n) == 0;
     DecodedWeights d;
+    decodes_++;
     if (!decode_weights(e.fmt, bytes, n, &d).empty()) return false;
     PreparedWeights p;
     prepare_weights(d, array_, &p);
@@ -173,6 +174,7 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
     misses_++;
     *hit = false;
     DecodedWeights d;
+    decodes_++;
     *err = decode_weights(f, bytes, n, &d);
     if (!err->empty()) return nullptr;
     /* A stale entry for the same address is replaced. */

@@ -54,6 +54,9 @@ class WeightCache {
 
     uint64_t hits() const { return hits_; }
     uint64_t misses() const { return misses_; }
+    /* images decoded: on a miss, and to compare an image without its bytes or block hashes
+     * (a hit that decodes has lost its fast path: tests watch this) */
+    uint64_t decodes() const { return decodes_; }
     size_t entries() const { return entries_.size(); }
     size_t bytes() const { return bytes_; }
 
@@ -93,6 +96,7 @@ class WeightCache {
     size_t bytes_ = 0;         /* summed over entries_ */
     std::list<Entry> entries_; /* most recently used first */
     uint64_t hits_ = 0, misses_ = 0;
+    mutable uint64_t decodes_ = 0;
 };
 
 } // namespace hq::accel
