@@ -190,8 +190,8 @@ void cases(WriteBench &b) {
     else if (view)
         CHECK(held < plane / 4, "in place: %zu bytes cached for a %zu-byte plane", held, plane);
     else
-        CHECK(held < padded + plane / 4, "in place: %zu bytes cached, the %zu-byte plane and a copy",
-              held, padded);
+        CHECK(held < padded + plane / 4,
+              "in place: %zu bytes cached, the %zu-byte plane and a copy", held, padded);
     run_and_check(b, a, true, "unchanged");
     /* the same bytes written again, and a write next to the image on its first page: hits,
      * and the image is not decoded again (its copy or its block hashes tell) */
