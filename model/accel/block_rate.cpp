@@ -55,12 +55,17 @@ uint64_t block_decoder_cycles(const BlockRule &rule, unsigned lanes, const Weigh
     uint64_t cycles = code_takes * nr;
     if (!N || !w.has_high_flags()) return cycles;
     const std::vector<unsigned> key{rule.take_bits, lanes, M, N, K, lo, f.hi_bits};
+    std::vector<uint64_t> &memo = w.block_row_cycles;
     if (w.block_high_key != key) {
-        std::vector<uint64_t> &pre = w.block_high_prefix;
-        pre.assign((size_t)w.rows + 1, 0);
-        std::vector<uint8_t> row(w.cols);
-        const uint8_t *hi = row.data();
-        for (unsigned r = 0; r < w.rows; r++) {
+        memo.clear();
+        w.block_high_key = key;
+    }
+    if (memo.size() < (size_t)r0 + nr) memo.resize((size_t)r0 + nr, w.kRowNotCounted);
+    std::vector<uint8_t> row;
+    for (unsigned r = r0; r < r0 + nr; r++) {
+        if (memo[r] == w.kRowNotCounted) {
+            row.resize(w.cols);
+            const uint8_t *hi = row.data();
             w.high_row(r, row.data());
             uint64_t extra = 0;
             for (unsigned b = 0; b < nblk; b++) {
@@ -74,11 +79,11 @@ uint64_t block_decoder_cycles(const BlockRule &rule, unsigned lanes, const Weigh
                 if (folds[b] && used <= 1 && !early) continue;
                 extra += used + ceil_div(N - used, slots_per_take);
             }
-            pre[r + 1] = pre[r] + extra;
+            memo[r] = extra;
         }
-        w.block_high_key = key;
+        cycles += memo[r];
     }
-    return cycles + w.block_high_prefix[r0 + nr] - w.block_high_prefix[r0];
+    return cycles;
 }
 
 } // namespace hq::accel

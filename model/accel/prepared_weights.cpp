@@ -40,6 +40,8 @@ void PreparedWeights::high_row(unsigned r, uint8_t *out) const {
 }
 
 void PreparedWeights::set_high_flags(const std::vector<uint8_t> &flags) {
+    block_row_cycles.clear(); /* counted from the old flags */
+    block_high_key.clear();
     high_words.assign((flags.size() + 63) / 64, 0);
     for (size_t i = 0; i < flags.size(); i++)
         high_words[i >> 6] |= (uint64_t)(flags[i] != 0) << (i & 63);

@@ -59,10 +59,12 @@ struct PreparedWeights {
     unsigned nbeats = 0;            /* weight beats per row: ceil(cols / lanes) */
     std::vector<uint32_t> row_cost; /* [rows] busy cycles of the row per vector */
     uint64_t n_hi = 0, symbols = 0;
-    /* block_decoder_cycles' high-weight cycles of rows [0, r), for the rule, lanes and format
-     * in block_high_key, filled on first use (block_rate.cpp): they depend on the flags alone,
-     * and every row tile of every image asks again (O(weights) each time before) */
-    mutable std::vector<uint64_t> block_high_prefix;
+    /* block_decoder_cycles' high-weight cycles of each row (kRowNotCounted until asked), for
+     * the rule, lanes and format in block_high_key (block_rate.cpp): they depend on the flags
+     * alone, and every row tile of every image asks again (O(weights) each time before);
+     * set_high_flags forgets them */
+    static constexpr uint64_t kRowNotCounted = UINT64_MAX;
+    mutable std::vector<uint64_t> block_row_cycles;
     mutable std::vector<unsigned> block_high_key;
 
     bool has_high_flags() const { return !high_words.empty(); }

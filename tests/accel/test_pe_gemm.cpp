@@ -36,7 +36,8 @@ static void check_case(std::mt19937 &rng, unsigned n, unsigned rows, unsigned kp
     size_t bad = 0;
     for (unsigned v = 0; v < n; v++)
         for (unsigned r = 0; r < rows; r++) {
-            const int32_t want = plain(&a[(size_t)v * kp], &w[(size_t)r * kp], kp);
+            /* data() + offset: with kp 0 the vectors are empty, and a[0] would be UB */
+            const int32_t want = plain(a.data() + (size_t)v * kp, w.data() + (size_t)r * kp, kp);
             bad += got[(size_t)v * rows + r] != want || port[(size_t)v * rows + r] != want;
         }
     CHECK(bad == 0, "n %u rows %u kp %u extreme %d: %zu of %zu sums differ", n, rows, kp,
