@@ -77,6 +77,7 @@ hq::accel::RunOptions options(const hq_model_run_args &a) {
     o.batch = a.batch > 0 ? a.batch : 1;
     o.poll = a.poll;
     o.chain = a.chain;
+    o.depthwise_cpu = a.depthwise_cpu;
     o.stats_path = str(a.stats_path);
     o.csv_path = str(a.csv_path);
     o.trace_path = str(a.trace_path);

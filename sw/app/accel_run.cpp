@@ -384,6 +384,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     ip.mode = (o.poll ? HQ_ACCEL_NET_POLL : 0) | (o.chain ? HQ_ACCEL_NET_CHAIN : 0) |
               (o.measure_path.empty() ? 0 : HQ_ACCEL_NET_MEASURE);
     ip.batch = o.batch;
+    ip.depthwise_on_array = !o.depthwise_cpu;
     ip.n_images = n;
     ip.images = g.ds.images;
 

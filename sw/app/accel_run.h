@@ -29,6 +29,7 @@ struct RunOptions {
     int synthetic_inputs = 0; /* > 0: synthetic images (synthetic.h), no accuracy */
     int batch = 1;
     bool poll = false, chain = false;
+    bool depthwise_cpu = false; /* --depthwise cpu (docs/accel.md, Depthwise convs) */
     std::string stats_path, csv_path, trace_path, vcd_path, png_dir;
     bool json = false, quiet = false;
     std::string measure_path; /* --measure: rows from the firmware's UART lines */

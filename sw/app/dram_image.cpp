@@ -197,21 +197,23 @@ std::vector<int> grouped_order(const hq_shape &in, int g) {
  * parameters with the partial-sum area of its tallest band after them, per output chunk and
  * input group a packed slice of the weights (shared by the bands); descriptors band by band,
  * output chunk by output chunk, input group by input group. The input is read in groups of
- * t.g_in channels, the output written in groups of t.g_out. */
+ * t.g_in channels, the output written in groups of t.g_out. A depthwise conv (dw; t.g_in =
+ * t.g_out) reads only its own group for each output group, with block-diagonal weights. */
 std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_image &img,
                             const ConvTiles &t, uint32_t in_addr, uint32_t in_stride,
                             uint32_t out_addr, uint32_t out_stride, uint32_t batch, Layout &lay,
-                            DramImage *out, const SignedMode &sm) {
+                            DramImage *out, const SignedMode &sm, bool dw = false) {
     const std::vector<ChannelGroup> gin = channel_groups(L.in.c, t.g_in),
                                     gout = channel_groups(L.rows, t.g_out);
-    const bool psum = gin.size() > 1;
+    const bool psum = !dw && gin.size() > 1;
     const int conv_w = L.out.w, oh = L.out.h / pool, ow = L.out.w / pool;
     int tallest = 0;
     for (const ConvBand &b : t.bands)
         tallest = std::max(tallest, b.oy1 - b.oy0);
     std::vector<uint32_t> params(gout.size());
     std::vector<std::vector<std::pair<uint32_t, uint32_t>>> weights(gout.size());
-    const std::string base = std::string("conv") + std::to_string(li) + (pool > 1 ? "+pool" : "");
+    const std::string base =
+        std::string("conv") + std::to_string(li) + (pool > 1 ? "+pool" : "") + (dw ? "/dw" : "");
     for (size_t r = 0; r < gout.size(); r++) {
         const int r0 = gout[r].c0, r1 = gout[r].c1;
         std::vector<uint8_t> pr = row_params(L, false, sm.in, r0, r1);
@@ -219,9 +221,11 @@ std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_
         params[r] = lay.take(align((uint32_t)pr.size(), 64) + area, 64);
         out->segments.push_back({params[r], std::move(pr)});
         for (const ChannelGroup &g : gin) {
+            if (dw && g.c0 != r0) continue; /* its own group only */
             hq_layer_image slice{};
             const std::string e =
-                pack_columns(L, r0, r1, group_columns(L, g.c0, g.c1), img.st, &slice);
+                dw ? pack_depthwise(L, r0, r1, img.st, &slice)
+                   : pack_columns(L, r0, r1, group_columns(L, g.c0, g.c1), img.st, &slice);
             if (!e.empty())
                 return "layer " + std::to_string(li) + ": output channels " + std::to_string(r0) +
                        ".." + std::to_string(r1 - 1) + ", input channels " + std::to_string(g.c0) +
@@ -238,7 +242,8 @@ std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_
             for (size_t j = 0; j < gin.size(); j++) {
                 const int r0 = gout[r].c0, rc = gout[r].c1 - r0;
                 const int c0 = gin[j].c0, gc = gin[j].c1 - c0;
-                const bool first = j == 0, end = j + 1 == gin.size();
+                if (dw && c0 != r0) continue;
+                const bool first = dw || j == 0, end = dw || j + 1 == gin.size();
                 hq_accel_desc d{};
                 d.magic = HQ_ACCEL_DESC_MAGIC;
                 d.op = HQ_ACCEL_OP_CONV;
@@ -270,8 +275,8 @@ std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_
                 d.out_h = (uint16_t)((b.oy1 - b.oy0) / p);
                 d.out_addr = out_addr + (uint32_t)oh * ow * r0 + (uint32_t)(b.oy0 / pool) * ow * rc;
                 d.out_stride = out_stride;
-                d.weight_addr = weights[r][j].first;
-                d.weight_bytes = weights[r][j].second;
+                d.weight_addr = weights[r][dw ? 0 : j].first;
+                d.weight_bytes = weights[r][dw ? 0 : j].second;
                 d.param_addr = params[r];
                 d.batch = batch;
                 NetLayer nl;
@@ -279,9 +284,9 @@ std::string emit_conv_tiles(const hq_layer &L, int li, int pool, const hq_layer_
                 nl.desc = d;
                 nl.weight_image_bytes = d.weight_bytes;
                 nl.name = base + "[y " + std::to_string(b.oy0) + ":" + std::to_string(b.oy1) +
-                          " c " + std::to_string(c0) + ":" + std::to_string(c0 + gc) + " r " +
-                          std::to_string(r0) + ":" + std::to_string(r0 + rc) + "]/" +
-                          hq_layout_name(img.st.kind);
+                          " c " + std::to_string(c0) + ":" + std::to_string(c0 + gc) +
+                          (dw ? "" : " r " + std::to_string(r0) + ":" + std::to_string(r0 + rc)) +
+                          "]/" + hq_layout_name(img.st.kind);
                 out->layers.push_back(nl);
             }
     return "";
@@ -300,7 +305,9 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
     bool graph = false;
     char why[256];
     for (int i = 0; i < m.n_layers; i++) {
-        cpu[i] = hq_layer_accel_check(&m, i, why, sizeof why) != 0;
+        cpu[i] = hq_layer_accel_check(&m, i,
+                                      p.cfg && p.depthwise_on_array ? HQ_ACCEL_CHECK_DEPTHWISE : 0,
+                                      why, sizeof why) != 0;
         graph = graph || cpu[i] || m.layers[i].src || m.layers[i].src2;
     }
     /* readers[j]: how many layers read the output of layer j */
@@ -333,6 +340,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         if (L.kind == HQ_LAYER_MAXPOOL) {
             if (!steps.empty() && !steps.back().cpu &&
                 m.layers[steps.back().li].kind == HQ_LAYER_CONV && steps.back().pool == 1 &&
+                !hq_layer_is_depthwise(&m.layers[steps.back().li]) && /* its groups: no pool */
                 L.k == L.stride && readers[steps.back().li] == 1 &&
                 !hq_act_signed(&m, steps.back().li)) /* the output unit pools uint8 only */
                 steps.back().pool = L.k;
@@ -375,27 +383,55 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
      * shortest band of them exceeds the activation buffer (its wish for the groups its
      * producer writes), and the groups of the activation in hand. */
     std::vector<int> want_in(steps.size(), 0), want_align(steps.size(), 1);
+    const auto depthwise = [&](size_t s) {
+        return !steps[s].cpu && hq_layer_is_depthwise(&m.layers[steps[s].li]);
+    };
     for (size_t s = 0; s < steps.size() && p.cfg; s++) {
         const hq_layer &L = m.layers[steps[s].li];
-        if (L.kind != HQ_LAYER_CONV || steps[s].cpu) continue;
+        if (L.kind != HQ_LAYER_CONV || steps[s].cpu || depthwise(s)) continue;
         const hq_layer_image &img = pm.img[steps[s].packed];
         want_align[s] = img.st.kind == HQ_LAYOUT_BLOCK ? img.st.block_m : 1;
         want_in[s] = conv_input_group(*p.cfg, L, steps[s].pool, p.batch, want_align[s]);
     }
-    /* A graph: the step that holds each layer's output, and the groups the accelerator's
-     * convs reading a step's output would take (the smallest wish of its readers). */
-    std::vector<int> layer_step(m.n_layers, -1), g_want(steps.size(), 0), a_want(steps.size(), 1);
+    /* A graph: the step that holds each layer's output. */
+    std::vector<int> layer_step(m.n_layers, -1);
     for (size_t s = 0; s < steps.size(); s++) {
         layer_step[steps[s].li] = (int)s;
         if (steps[s].pool > 1) layer_step[steps[s].li + 1] = (int)s;
     }
-    for (size_t t = 0; t < steps.size() && graph; t++) {
-        const int j = hq_layer_src(&m, steps[t].li);
-        if (!want_in[t] || j < 0) continue;
-        const int s = layer_step[j];
-        g_want[s] = g_want[s] ? std::min(g_want[s], want_in[t]) : want_in[t];
-        a_want[s] = std::max(a_want[s], want_align[t]);
+    /* The groups the accelerator's convs reading step s's output would take (the smallest
+     * wish of its readers; 0: none) and their alignment (the largest block M). */
+    const auto readers_wish = [&](size_t s, int *g, int *a) {
+        *g = 0;
+        *a = 1;
+        for (size_t t = s + 1; t < steps.size(); t++) {
+            if (graph) {
+                const int j = hq_layer_src(&m, steps[t].li);
+                if (j < 0 || layer_step[j] != (int)s) continue;
+            } else if (m.layers[steps[t].li].kind == HQ_LAYER_MAXPOOL) {
+                continue; /* past unfused max-pools, which keep the groups */
+            }
+            if (want_in[t]) {
+                *g = *g ? std::min(*g, want_in[t]) : want_in[t];
+                *a = std::max(*a, want_align[t]);
+            }
+            if (!graph) break;
+        }
+    };
+    /* A depthwise conv's groups are its input's and its output's: what its readers take,
+     * lanes wide (depthwise_group); from the last, so a chain of them agrees. */
+    for (size_t s = steps.size(); s-- > 0 && p.cfg;) {
+        if (!depthwise(s)) continue;
+        const hq_layer &L = m.layers[steps[s].li];
+        int g, a;
+        readers_wish(s, &g, &a);
+        want_align[s] = a;
+        want_in[s] = depthwise_group(*p.cfg, L, 1, p.batch, a, g ? g : L.in.c);
+        if (!want_in[s]) steps[s].cpu = true; /* not even `a` channels fit: the CPU's */
     }
+    std::vector<int> g_want(steps.size(), 0), a_want(steps.size(), 1);
+    for (size_t s = 0; s < steps.size(); s++)
+        readers_wish(s, &g_want[s], &a_want[s]);
     std::vector<Tensor> step_out(steps.size());
     const Tensor input_tensor{images, in_bytes, m.input.c, m.input};
     const auto tensor_of = [&](int j) { return j < 0 ? input_tensor : step_out[layer_step[j]]; };
@@ -444,7 +480,19 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         cur_shape = L.out;
         if (L.kind == HQ_LAYER_CONV) cur_shape.h /= st.pool, cur_shape.w /= st.pool;
         cur_g = cur_shape.c;
-        if (st.cpu) {
+        /* a depthwise conv on the array reads its input's groups as they are (the producer
+         * wrote what it asked for, or fewer channels); when they exceed what it takes (a
+         * plain input it cannot split) the CPU runs it */
+        ConvTiles dw_tiles;
+        bool on_cpu = st.cpu;
+        if (depthwise(s)) {
+            const std::string why = in_g <= want_in[s]
+                                        ? plan_conv(*p.cfg, depthwise_group_layer(L, in_g), 1,
+                                                    p.batch, in_g, in_g, 1, &dw_tiles)
+                                        : "groups of " + std::to_string(in_g) + " channels";
+            on_cpu = !why.empty() || dw_tiles.g_out != in_g;
+        }
+        if (on_cpu) {
             emit.before = (uint32_t)out->layers.size();
             Tensor o{0, 0, L.out.c, L.out};
             if (last) {
@@ -465,6 +513,19 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             cur_in = o.addr;
             cur_stride = o.stride;
             cur_g = o.g;
+            continue;
+        }
+        if (depthwise(s)) { /* block-diagonal convs, group by group, in the input's groups */
+            const uint32_t o = out_buf(s, cur_shape),
+                           os = align((uint32_t)(cur_shape.c * cur_shape.h * cur_shape.w), 64);
+            release.bytes();
+            std::string e =
+                emit_conv_tiles(L, st.li, 1, pm.img[st.packed], dw_tiles, cur_in, cur_stride, o, os,
+                                (uint32_t)p.batch, lay, out, signed_mode(m, st.li, false), true);
+            if (!e.empty()) return e;
+            cur_g = in_g;
+            cur_in = o;
+            cur_stride = os;
             continue;
         }
         if (L.kind == HQ_LAYER_MAXPOOL && in_g < L.in.c) {
@@ -500,16 +561,8 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             continue;
         }
         if (L.kind == HQ_LAYER_CONV && p.cfg && L.k * L.k * L.in.c <= 65535) {
-            /* the output groups the consumer (past unfused max-pools) would read */
-            size_t next = s + 1;
-            while (next < steps.size() && m.layers[steps[next].li].kind == HQ_LAYER_MAXPOOL)
-                next++;
-            int g_out_max = next < steps.size() && want_in[next] ? want_in[next] : L.rows;
-            int out_align = next < steps.size() ? want_align[next] : 1;
-            if (graph) { /* its readers' wishes */
-                g_out_max = g_want[s] ? g_want[s] : L.rows;
-                out_align = a_want[s];
-            }
+            /* the output groups its readers (past unfused max-pools) would read */
+            const int g_out_max = g_want[s] ? g_want[s] : L.rows, out_align = a_want[s];
             const hq_layer_image &img = pm.img[st.packed];
             ConvTiles ct;
             const std::string why =

@@ -54,6 +54,9 @@ struct ImageParams {
     /* The accelerator's buffers: dense layers that do not fit are tiled (layer_tiling.h);
      * NULL: one descriptor per layer, whatever its size. */
     const AccelConfig *cfg = nullptr;
+    /* With cfg: depthwise convs on the array as block-diagonal convs over channel groups
+     * (docs/accel.md, Depthwise convs); false: on the CPU fallback. */
+    bool depthwise_on_array = true;
     /* The packed model passed to build_dram_image, when its layer images may go as soon as
      * their descriptors and weights are laid out (hqsim run: the image holds a copy of each,
      * or of its tiles, and the layer's whole image would be a second copy until the end;

@@ -16,6 +16,7 @@ typedef struct hq_model_run_args {
     int images, batch;    /* images 0: the whole test set; batch >= 1 */
     int synthetic_inputs; /* > 0: that many synthetic images (synthetic.h), no dataset */
     int poll, chain;
+    int depthwise_cpu; /* --depthwise cpu: depthwise convs on the CPU fallback */
     const char *stats_path, *csv_path, *trace_path, *vcd_path, *png_dir;
     int trace_images; /* images in the --trace file (0 = all) */
     int json, quiet;

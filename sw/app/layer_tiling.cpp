@@ -174,6 +174,59 @@ std::string plan_conv(const AccelConfig &cfg, const hq_layer &L, int pool, int b
            std::to_string(batch);
 }
 
+hq_layer depthwise_group_layer(const hq_layer &L, int g) {
+    hq_layer G = L;
+    G.groups = 1;
+    G.in.c = G.out.c = G.rows = g;
+    G.cols = L.k * L.k * g;
+    G.q = nullptr;
+    return G;
+}
+
+int depthwise_group(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int align,
+                    int cap) {
+    const int a = align > 0 ? align : 1;
+    const int want = std::lcm(cfg.lanes ? (int)cfg.lanes : 1, a);
+    const int limit = std::min(
+        {cap, want, conv_chunk_channels(cfg, L.k, 1), conv_band_channels(cfg, L, pool, batch, 1)});
+    if (L.in.c <= limit) return L.in.c; /* one group, whatever the alignment */
+    if (limit < a) return 0;
+    return balanced_group(L.in.c, limit / a * a, a);
+}
+
+std::string pack_depthwise(const hq_layer &L, int c0, int c1, const hq_layout_stats &like,
+                           hq_layer_image *out) {
+    const hq_qlayer &q = *L.q;
+    const int g = c1 - c0, taps = L.k * L.k;
+    hq_layer S = depthwise_group_layer(L, g);
+    hq_qlayer *s = hq_qlayer_alloc(&S, q.lo_bits, q.hi_bits);
+    if (!s) return "out of memory";
+    /* hq_qlayer_alloc zeroes the weights and high flags: only the diagonal is written */
+    for (int c = c0; c < c1; c++) {
+        const int r = c - c0;
+        for (int t = 0; t < taps; t++) {
+            const size_t to = (size_t)r * S.cols + (size_t)t * g + r;
+            s->w[to] = q.w[(size_t)c * L.cols + t];
+            if (q.is_hi) s->is_hi[to] = q.is_hi[(size_t)c * L.cols + t];
+        }
+        if (q.lo_shift) s->lo_shift[r] = q.lo_shift[c];
+        s->w_scale[r] = q.w_scale[c];
+        s->bias[r] = q.bias[c];
+        if (s->rq_mult) s->rq_mult[r] = q.rq_mult[c];
+        if (s->rq_shift) s->rq_shift[r] = q.rq_shift[c];
+    }
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, like.kind);
+    if (like.kind == HQ_LAYOUT_BLOCK) {
+        o.block_n = like.block_n;
+        o.block_m = like.block_m;
+    }
+    char err[256];
+    const int rc = hq_layout_pack(s, S.rows, S.cols, &o, out, err, sizeof err);
+    hq_qlayer_free(s);
+    return rc ? std::string(err) : "";
+}
+
 std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
                        const hq_layout_stats &like, hq_layer_image *out) {
     std::vector<int> cols(k1 - k0);

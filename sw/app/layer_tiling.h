@@ -88,6 +88,29 @@ struct ConvTiles {
 std::string plan_conv(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int g_in,
                       int g_out_max, int out_align, ConvTiles *t);
 
+/* Depthwise convs on the array (docs/accel.md, Depthwise convs): a depthwise conv with
+ * multiplier 1 (hq_layer_is_depthwise) runs per channel group of g as an ordinary conv of g
+ * input and g output channels whose weights are block-diagonal (channel c's k x k taps in its
+ * own column, zeros elsewhere): no unit of its own, g times the depthwise conv's MACs on the
+ * array. */
+/* One group of g channels of depthwise conv L as the ordinary conv the array runs (shapes
+ * only: q is not set). */
+hq_layer depthwise_group_layer(const hq_layer &L, int g);
+
+/* The channels per group: at most lanes (so that the consumer's K chunks over the groups fill
+ * whole beats), the consumer's wish (cap), a K chunk and a band of `batch` images; all of
+ * them when they fit that, else balanced groups of a multiple of align (the consumer's block
+ * M); 0 when not even align channels fit. The block-diagonal conv costs ceil(g / tile rows)
+ * row tiles of k k g / lanes beats per g channels. */
+int depthwise_group(const AccelConfig &cfg, const hq_layer &L, int pool, int batch, int align,
+                    int cap);
+
+/* Packs channels [c0, c1) of depthwise conv L as block-diagonal weights (rows c1 - c0,
+ * columns k k (c1 - c0), column (ky k + kx) (c1 - c0) + c' as an ordinary conv orders them)
+ * with the layout (and block N:M) of `like`. */
+std::string pack_depthwise(const hq_layer &L, int c0, int c1, const hq_layout_stats &like,
+                           hq_layer_image *out);
+
 /* Packs rows [r0, r1) x columns [k0, k1) of L with the layout (and block N:M) of `like`. */
 std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
                        const hq_layout_stats &like, hq_layer_image *out);

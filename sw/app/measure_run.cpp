@@ -105,6 +105,7 @@ std::string write_measure_file(const RunOptions &o, const RunReport &r, const st
     add("images", std::to_string(r.images));
     add("batch", std::to_string(r.batch));
     add("chain", o.chain ? "1" : "0");
+    add("depthwise", o.depthwise_cpu ? "cpu" : "array");
     add("tools", std::string("hqsim ") + HQSIM_GIT_DESCRIBE + "; systemc " + sc_core::sc_release());
     add("date", date);
     add("command", r.command_line);

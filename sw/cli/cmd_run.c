@@ -161,6 +161,9 @@ static void usage_model(FILE *f) {
             "  --batch B         images sharing one pass over the weights (default 1)\n"
             "  --poll            firmware polls STATUS instead of sleeping in wfi\n"
             "  --chain           one accelerator command per batch instead of one per layer\n"
+            "  --depthwise WHERE array: depthwise convs on the PE array as block-diagonal\n"
+            "                    convs over groups of `lanes` channels (default); cpu: on the\n"
+            "                    firmware's CPU fallback (docs/accel.md, Depthwise convs)\n"
             "  --stats FILE      write the JSON report to FILE\n"
             "  --csv FILE        per-layer table (cycles, stalls, utilization, bytes, energy)\n"
             "  --measure FILE    measurement file (docs/measurements.md): each command's\n"
@@ -260,6 +263,7 @@ enum {
     O_BATCH,
     O_POLL,
     O_CHAIN,
+    O_DEPTHWISE,
     O_STATS,
     O_CSV,
     O_TRACE,
@@ -299,6 +303,7 @@ static const struct run_option {
     {"batch", required_argument, O_BATCH, FORM_MODEL},
     {"poll", no_argument, O_POLL, FORM_MODEL},
     {"chain", no_argument, O_CHAIN, FORM_MODEL},
+    {"depthwise", required_argument, O_DEPTHWISE, FORM_MODEL},
     {"stats", required_argument, O_STATS, FORM_MODEL},
     {"csv", required_argument, O_CSV, FORM_MODEL},
     {"trace", required_argument, O_TRACE, FORM_MODEL},
@@ -372,6 +377,13 @@ static int take_option(run_args *a, int id, const char *arg) {
     case O_BATCH: return parse_int("--batch", arg, 1, 65536, &m->batch);
     case O_POLL: m->poll = 1; break;
     case O_CHAIN: m->chain = 1; break;
+    case O_DEPTHWISE:
+        if (strcmp(arg, "array") && strcmp(arg, "cpu")) {
+            fprintf(stderr, "hqsim run: --depthwise: '%s' is not array or cpu\n", arg);
+            return -1;
+        }
+        m->depthwise_cpu = !strcmp(arg, "cpu");
+        break;
     case O_STATS: m->stats_path = arg; break;
     case O_CSV: m->csv_path = arg; break;
     case O_MEASURE: m->measure_path = arg; break;

@@ -38,15 +38,25 @@ void hq_act_clamp(const hq_layer *l, int *lo, int *hi) {
     }
 }
 
-int hq_layer_accel_check(const hq_model *m, int i, char *why, size_t whylen) {
+int hq_layer_is_depthwise(const hq_layer *l) {
+    return l->kind == HQ_LAYER_CONV && hq_layer_groups(l) > 1 && l->groups == l->in.c &&
+           l->rows == l->in.c && l->out.c == l->in.c && l->cols == l->k * l->k;
+}
+
+int hq_layer_accel_check(const hq_model *m, int i, int flags, char *why, size_t whylen) {
     static const char *names[] = {"?", "dense", "conv", "maxpool", "add", "avgpool", "gap"};
     const hq_layer *l = &m->layers[i];
     const char *name = l->kind >= 1 && l->kind <= 6 ? names[l->kind] : "?";
     const char *what = NULL;
     if (l->kind > HQ_LAYER_MAXPOOL)
         what = "no accelerator unit";
-    else if (hq_layer_groups(l) > 1)
-        what = "grouped/depthwise conv";
+    else if (hq_layer_groups(l) > 1 && !hq_layer_is_depthwise(l))
+        what = "grouped conv";
+    else if (hq_layer_is_depthwise(l) && !(flags & HQ_ACCEL_CHECK_DEPTHWISE))
+        what = "depthwise conv";
+    /* block-diagonal weights need a zero: binary low codes (lo_bits 1) have none */
+    else if (hq_layer_is_depthwise(l) && l->q && l->q->lo_bits == 1)
+        what = "depthwise conv with binary low weights";
     else if (l->kind == HQ_LAYER_MAXPOOL && (l->stride != l->k || l->pad))
         what = "maxpool with stride other than window or padding";
     else if (l->kind == HQ_LAYER_MAXPOOL && hq_act_signed(m, hq_layer_src(m, i)))

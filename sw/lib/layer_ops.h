@@ -27,11 +27,19 @@ void hq_act_clamp(const hq_layer *l, int *lo, int *hi);
  * cannot be represented (max(sa, sb) / sy >= 2^31). */
 int hq_add_params(float sa, float sb, float sy, int32_t *mult_a, int32_t *mult_b, int *shift);
 
+/* A depthwise conv with channel multiplier 1 (groups = input channels = output channels). */
+int hq_layer_is_depthwise(const hq_layer *l);
+
+/* hq_layer_accel_check's flags: the planner runs a depthwise conv (hq_layer_is_depthwise) on
+ * the array as block-diagonal convs over channel groups (docs/accel.md, Depthwise convs),
+ * unless its low weights are binary (no code for the zeros off the diagonal). */
+enum { HQ_ACCEL_CHECK_DEPTHWISE = 1 };
+
 /* 0 if layer i of m runs on the accelerator's units (dense, conv without groups, with uint8 or
  * int8 input and ReLU, ReLU6 (clamp > 0) or int8 output; maxpool of uint8 input with stride =
- * window and no padding); else -1 with the reason: the firmware's CPU fallback runs it
- * (docs/accel.md, CPU fallback). */
-int hq_layer_accel_check(const hq_model *m, int i, char *why, size_t whylen);
+ * window and no padding; with HQ_ACCEL_CHECK_DEPTHWISE also a depthwise conv); else -1 with
+ * the reason: the firmware's CPU fallback runs it (docs/accel.md, CPU fallback). */
+int hq_layer_accel_check(const hq_model *m, int i, int flags, char *why, size_t whylen);
 
 /* One element of the residual add: clamp((a*ma + b*mb + 2^(shift-1)) >> shift, lo, hi). */
 static inline int hq_add_requant(int a, int b, int32_t ma, int32_t mb, int shift, int lo, int hi) {

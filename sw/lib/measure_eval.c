@@ -97,6 +97,8 @@ int hq_measure_model_rows(const char *path, const hq_measure_file *m, const hq_m
     if (o->timing) argv[k++] = "--timing", argv[k++] = o->timing;
     if (o->dataset) argv[k++] = "--dataset", argv[k++] = o->dataset;
     if (!strcmp(hq_measure_get(m, "chain"), "1")) argv[k++] = "--chain";
+    const char *dw = hq_measure_get(m, "depthwise"); /* optional: array when absent */
+    if (dw && !strcmp(dw, "cpu")) argv[k++] = "--depthwise", argv[k++] = "cpu";
     argv[k++] = "--quiet";
     argv[k++] = "--measure";
     argv[k++] = out;

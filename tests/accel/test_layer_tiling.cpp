@@ -1,9 +1,15 @@
 /* The host planner's conv row bands (sw/app/layer_tiling.cpp, docs/accel.md Tiling) on a conv
  * whose output height is not a multiple of the pool window: every band pools to at least one
  * output row, the bands cover exactly the pooled rows, and halos and paddings are as the
- * descriptor needs them. */
+ * descriptor needs them. And the depthwise convs' channel groups and block-diagonal weights
+ * (docs/accel.md, Depthwise convs). */
 #include "layer_tiling.h"
 #include "accel_test.h"
+
+extern "C" {
+#include "container.h"
+#include "layer_ops.h"
+}
 
 #include <cstring>
 #include <vector>
@@ -78,6 +84,129 @@ static void check_input_groups() {
           hq::accel::conv_input_group(cfg, L, 2, 1, 1));
 }
 
+/* A 3 x 3 depthwise conv (pad 1) of an h x w x c map. */
+static hq_layer depthwise(int c, int h, int w) {
+    hq_layer L;
+    std::memset(&L, 0, sizeof L);
+    L.kind = HQ_LAYER_CONV;
+    L.in = {c, h, w};
+    L.out = {c, h, w};
+    L.k = 3;
+    L.stride = 1;
+    L.pad = 1;
+    L.rows = c;
+    L.cols = 9;
+    L.groups = c;
+    return L;
+}
+
+/* depthwise_group at the edges of the lanes (64), the block M, a cap, the K chunk and the band:
+ * groups of lanes, fewer balanced ones when the channels are not a multiple, none when not
+ * even `align` channels fit. */
+static void check_depthwise_groups() {
+    hq::accel::AccelConfig cfg; /* 64 lanes, nb_max 64, 256 KiB activations */
+    /* {channels, align, cap, group} */
+    const int want[][4] = {{1, 1, 1 << 20, 1},      {2, 1, 1 << 20, 2},    {63, 1, 1 << 20, 63},
+                           {64, 1, 1 << 20, 64},    {65, 1, 1 << 20, 33},  {127, 1, 1 << 20, 64},
+                           {128, 1, 1 << 20, 64},   {129, 1, 1 << 20, 43}, {130, 1, 1 << 20, 44},
+                           {960, 1, 1 << 20, 64},   {65, 32, 1 << 20, 64}, {96, 32, 1 << 20, 64},
+                           {960, 32, 1 << 20, 64},  {960, 1, 16, 16},      {960, 32, 40, 32},
+                           {960, 48, 1 << 20, 192}, {2, 32, 2, 2},         {33, 32, 1 << 20, 33},
+                           {40, 32, 33, 32}};
+    for (const auto &w : want) {
+        const hq_layer L = depthwise(w[0], 8, 8);
+        CHECK(!hq_layer_is_depthwise(&L) == (w[0] == 1),
+              "C %d: depthwise %d (C 1: an ordinary conv)", w[0], hq_layer_is_depthwise(&L));
+        const int g = hq::accel::depthwise_group(cfg, L, 1, 1, w[1], w[2]);
+        CHECK(g == w[3], "C %d, align %d, cap %d: groups of %d, expected %d", w[0], w[1], w[2], g,
+              w[3]);
+    }
+    /* the K chunk: nb_max 1 takes 64 / 9 = 7 channels; with align 8 none */
+    hq::accel::AccelConfig small = cfg;
+    small.nb_max = 1;
+    const hq_layer L = depthwise(960, 8, 8);
+    CHECK(hq::accel::depthwise_group(small, L, 1, 1, 1, 1 << 20) == 7, "nb_max 1: %d",
+          hq::accel::depthwise_group(small, L, 1, 1, 1, 1 << 20));
+    CHECK(hq::accel::depthwise_group(small, L, 1, 1, 8, 1 << 20) == 0, "nb_max 1, align 8");
+    /* the band: 3 rows of 1000 pixels of 100 images of one channel exceed 256 KiB */
+    const hq_layer wide = depthwise(64, 8, 1000);
+    CHECK(hq::accel::depthwise_group(cfg, wide, 1, 100, 1, 1 << 20) == 0, "no band fits");
+    CHECK(hq::accel::depthwise_group(cfg, wide, 1, 1, 1, 1 << 20) == 64, "batch 1 fits");
+    /* not depthwise: grouped with 2 channels per group, a channel multiplier of 2 */
+    hq_layer grouped = depthwise(8, 4, 4);
+    grouped.groups = 4;
+    grouped.cols = 18;
+    CHECK(!hq_layer_is_depthwise(&grouped), "groups 4 of 8 channels is not depthwise");
+    hq_layer mult = depthwise(8, 4, 4);
+    mult.rows = mult.out.c = 16;
+    CHECK(!hq_layer_is_depthwise(&mult), "a channel multiplier of 2 is not depthwise");
+}
+
+/* pack_depthwise: channels [c0, c1) of a 5-channel depthwise conv decode to the block-diagonal
+ * conv (row r: channel c0 + r's nine taps in column t (c1 - c0) + r, zeros elsewhere), in the
+ * dense layout (uniform) and the block layout (2-bit low codes, one high weight per row). */
+static void check_pack_depthwise() {
+    hq_layer L = depthwise(5, 4, 4);
+    for (int het = 0; het <= 1; het++) {
+        L.q = hq_qlayer_alloc(&L, het ? 2 : 0, 8);
+        for (int c = 0; c < 5; c++) {
+            if (het) L.q->lo_shift[c] = (uint8_t)(c % 4);
+            for (int t = 0; t < 9; t++) {
+                const size_t i = (size_t)c * 9 + t;
+                if (!het) {
+                    L.q->w[i] = (int8_t)(c * 31 - t * 17 + (t == 4 ? -128 : 0));
+                } else if (t == (c * 2) % 9) {
+                    L.q->is_hi[i] = 1;
+                    L.q->w[i] = (int8_t)(c % 2 ? -127 : 127);
+                } else {
+                    L.q->w[i] = (int8_t)(((t + c) % 3 - 1) * (1 << (c % 4))); /* codes -1, 0, 1 */
+                }
+            }
+            L.q->w_scale[c] = 0.01f * (c + 1);
+            L.q->bias[c] = c - 2;
+            L.q->rq_mult[c] = 1 << 30;
+            L.q->rq_shift[c] = (uint8_t)(32 + c);
+        }
+        hq_layout_stats like{};
+        like.kind = het ? HQ_LAYOUT_BLOCK : HQ_LAYOUT_DENSE;
+        like.block_n = 1;
+        like.block_m = 32;
+        const int spans[][2] = {{0, 5}, {0, 1}, {4, 5}, {1, 4}};
+        for (const auto &sp : spans) {
+            const int c0 = sp[0], c1 = sp[1], g = c1 - c0;
+            hq_layer_image img{};
+            const std::string e = hq::accel::pack_depthwise(L, c0, c1, like, &img);
+            CHECK(e.empty(), "het %d [%d, %d): %s", het, c0, c1, e.c_str());
+            if (!e.empty()) continue;
+            hq_layer G = hq::accel::depthwise_group_layer(L, g);
+            CHECK(G.rows == g && G.cols == 9 * g && G.in.c == g && hq_layer_groups(&G) == 1,
+                  "group layer %d x %d", G.rows, G.cols);
+            hq_qlayer *want = hq_qlayer_alloc(&G, het ? 2 : 0, 8);
+            for (int r = 0; r < g; r++) {
+                for (int t = 0; t < 9; t++) {
+                    want->w[(size_t)r * G.cols + t * g + r] = L.q->w[(size_t)(c0 + r) * 9 + t];
+                    if (het)
+                        want->is_hi[(size_t)r * G.cols + t * g + r] =
+                            L.q->is_hi[(size_t)(c0 + r) * 9 + t];
+                }
+                if (het) want->lo_shift[r] = L.q->lo_shift[c0 + r];
+            }
+            hq_decoded_layer d{};
+            char err[256];
+            const int rc = hq_layout_decode(img.data, img.size, &d, err, sizeof err);
+            CHECK(rc == 0, "het %d [%d, %d): decode: %s", het, c0, c1, err);
+            CHECK(rc == 0 && img.st.kind == like.kind && hq_decoded_equals(&d, want, g, 9 * g),
+                  "het %d [%d, %d): the decoded weights are not the block-diagonal conv", het, c0,
+                  c1);
+            if (rc == 0) hq_decoded_layer_free(&d);
+            hq_qlayer_free(want);
+            hq_layer_image_free(&img);
+        }
+        hq_qlayer_free(L.q);
+        L.q = nullptr;
+    }
+}
+
 int sc_main(int, char **) {
     const hq_layer L = conv7();
     hq::accel::AccelConfig cfg;
@@ -107,5 +236,7 @@ int sc_main(int, char **) {
     CHECK(!b.empty() && b.back().pad_bottom && b.back().oy1 == 7, "the last band ends at 7");
 
     check_input_groups();
+    check_depthwise_groups();
+    check_pack_depthwise();
     return hqt::finish("test_layer_tiling");
 }

@@ -9,7 +9,8 @@ the onnx package and run through `hqsim run`:
                              the bad value, and no image counts as computed
   all_cpu                    a network whose every layer but the classifier runs on the CPU
                              (the classifier, a dense layer, always has the accelerator since
-                             the signed modes): 0 mismatches, one descriptor
+                             the signed modes; the depthwise conv with --depthwise cpu): 0
+                             mismatches, one descriptor
   rtl                        a network with CPU ops (a residual add, a conv without ReLU)
                              through --accel-impl rtl (the Verilated accelerator) and
                              --accel-impl model: both 0 mismatches against the reference, the
@@ -20,7 +21,9 @@ the onnx package and run through `hqsim run`:
                              with or without ReLU: unsigned or int8 codes), a max or average
                              pool (count_pad on or off), a residual add, the global average
                              pool; 0 mismatches against the reference (with C = 1 the conv
-                             is an ordinary one, the accelerator's)
+                             is an ordinary one, the accelerator's), the depthwise conv on the
+                             CPU (--depthwise cpu) and on the array (the default: block-
+                             diagonal convs, docs/accel.md Depthwise convs)
   sync_skip [rtl]            a network with CPU ops (residual add, conv without ReLU, global
                              average pool) run with the CPU passing idle quantum boundaries
                              and waiting at every one (tests/vp/check_sync_skip.py, issue 16):
@@ -122,7 +125,7 @@ def all_cpu():
              n("Flatten", ["gp"], ["fl"], name="flatten", axis=1),
              n("Gemm", ["fl", "cls_w", "cls_b"], ["y"], name="cls", transB=1)]
     model = quantized("allcpu", nodes, i, 2, 4, 5, 4)
-    for extra in ((), ("--batch", "2", "--chain")):
+    for extra in (("--depthwise", "cpu"), ("--depthwise", "cpu", "--batch", "2", "--chain")):
         rc, r, err = run(model, "--synthetic-inputs", "3", "--quiet", *extra)
         names = [lay["name"] for lay in r.get("layers", [])]
         check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 3 and
@@ -185,13 +188,15 @@ def shapes(cases):
         what = (f"shapes {case}: dw k{k} s{s} p{pad} {h}x{w}x{c} relu {relu}, "
                 f"{'avg' if avg else 'max'} pool {extra}")
         model = quantized(f"shape{case}", nodes, i, c, h, w, 3)
-        rc, r, err = run(model, "--synthetic-inputs", "2", "--quiet")
-        names = [lay["name"] for lay in r.get("layers", [])]
-        check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 2 and
-              (c == 1 or any(x.startswith("cpu:conv") for x in names)),
-              f"{what}: exit {rc}, mismatches {r.get('mismatches')}, layers {names}: "
-              f"{r.get('error') or err[-400:]}")
-        print(f"{what}: exit {rc}, mismatches {r.get('mismatches')}, layers {names}")
+        for where, prefix in (("cpu", "cpu:conv0/dw"), ("array", "conv0/dw[")):
+            rc, r, err = run(model, "--synthetic-inputs", "2", "--quiet", "--depthwise", where)
+            names = [lay["name"] for lay in r.get("layers", [])]
+            check(rc == 0 and r.get("mismatches") == 0 and r.get("images_completed") == 2 and
+                  (c == 1 or any(x.startswith(prefix) for x in names)),
+                  f"{what} --depthwise {where}: exit {rc}, mismatches {r.get('mismatches')}, "
+                  f"layers {names}: {r.get('error') or err[-400:]}")
+            print(f"{what} --depthwise {where}: exit {rc}, mismatches {r.get('mismatches')}, "
+                  f"layers {names}")
 
 
 def sync_skip(with_rtl):
