@@ -194,11 +194,35 @@ int depthwise_group(const AccelConfig &cfg, const hq_layer &L, int pool, int bat
     return balanced_group(L.in.c, limit / a * a, a);
 }
 
+/* Row r_from of q's per-row parameters into row r_to of s. */
+static void copy_row(const hq_qlayer &q, int r_from, hq_qlayer *s, int r_to) {
+    if (q.lo_shift) s->lo_shift[r_to] = q.lo_shift[r_from];
+    s->w_scale[r_to] = q.w_scale[r_from];
+    s->bias[r_to] = q.bias[r_from];
+    if (s->rq_mult) s->rq_mult[r_to] = q.rq_mult[r_from];
+    if (s->rq_shift) s->rq_shift[r_to] = q.rq_shift[r_from];
+}
+
+/* Packs s (rows x cols) with the layout (and block N:M) of `like`, then frees s. */
+static std::string pack_and_free(hq_qlayer *s, int rows, int cols, const hq_layout_stats &like,
+                                 hq_layer_image *out) {
+    hq_layout_opts o;
+    hq_layout_opts_default(&o, like.kind);
+    if (like.kind == HQ_LAYOUT_BLOCK) {
+        o.block_n = like.block_n;
+        o.block_m = like.block_m;
+    }
+    char err[256];
+    const int rc = hq_layout_pack(s, rows, cols, &o, out, err, sizeof err);
+    hq_qlayer_free(s);
+    return rc ? std::string(err) : "";
+}
+
 std::string pack_depthwise(const hq_layer &L, int c0, int c1, const hq_layout_stats &like,
                            hq_layer_image *out) {
     const hq_qlayer &q = *L.q;
     const int g = c1 - c0, taps = L.k * L.k;
-    hq_layer S = depthwise_group_layer(L, g);
+    const hq_layer S = depthwise_group_layer(L, g);
     hq_qlayer *s = hq_qlayer_alloc(&S, q.lo_bits, q.hi_bits);
     if (!s) return "out of memory";
     /* hq_qlayer_alloc zeroes the weights and high flags: only the diagonal is written */
@@ -209,22 +233,9 @@ std::string pack_depthwise(const hq_layer &L, int c0, int c1, const hq_layout_st
             s->w[to] = q.w[(size_t)c * L.cols + t];
             if (q.is_hi) s->is_hi[to] = q.is_hi[(size_t)c * L.cols + t];
         }
-        if (q.lo_shift) s->lo_shift[r] = q.lo_shift[c];
-        s->w_scale[r] = q.w_scale[c];
-        s->bias[r] = q.bias[c];
-        if (s->rq_mult) s->rq_mult[r] = q.rq_mult[c];
-        if (s->rq_shift) s->rq_shift[r] = q.rq_shift[c];
+        copy_row(q, c, s, r);
     }
-    hq_layout_opts o;
-    hq_layout_opts_default(&o, like.kind);
-    if (like.kind == HQ_LAYOUT_BLOCK) {
-        o.block_n = like.block_n;
-        o.block_m = like.block_m;
-    }
-    char err[256];
-    const int rc = hq_layout_pack(s, S.rows, S.cols, &o, out, err, sizeof err);
-    hq_qlayer_free(s);
-    return rc ? std::string(err) : "";
+    return pack_and_free(s, S.rows, S.cols, like, out);
 }
 
 std::string pack_slice(const hq_layer &L, int r0, int r1, int k0, int k1,
@@ -249,22 +260,9 @@ std::string pack_columns(const hq_layer &L, int r0, int r1, const std::vector<in
         if (q.is_hi)
             for (size_t i = 0; i < cols.size(); i++)
                 s->is_hi[to + i] = q.is_hi[from + cols[i]];
-        if (q.lo_shift) s->lo_shift[r - r0] = q.lo_shift[r];
-        s->w_scale[r - r0] = q.w_scale[r];
-        s->bias[r - r0] = q.bias[r];
-        if (s->rq_mult) s->rq_mult[r - r0] = q.rq_mult[r];
-        if (s->rq_shift) s->rq_shift[r - r0] = q.rq_shift[r];
+        copy_row(q, r, s, r - r0);
     }
-    hq_layout_opts o;
-    hq_layout_opts_default(&o, like.kind);
-    if (like.kind == HQ_LAYOUT_BLOCK) {
-        o.block_n = like.block_n;
-        o.block_m = like.block_m;
-    }
-    char err[256];
-    const int rc = hq_layout_pack(s, S.rows, S.cols, &o, out, err, sizeof err);
-    hq_qlayer_free(s);
-    return rc ? std::string(err) : "";
+    return pack_and_free(s, S.rows, S.cols, like, out);
 }
 
 } // namespace hq::accel

@@ -48,6 +48,16 @@ def save(name, nodes, inits, in_shape, out_shape, opset=13, extra_opsets=(), che
     return path(name + ".onnx")
 
 
+def classifier_head(x, c, inits, classes, rng):
+    """GlobalAveragePool -> Flatten -> Gemm: a network's classifier over c channels, its
+    weights drawn from rng into inits."""
+    inits += [init("fc_w", rng.normal(0, 1.0 / np.sqrt(c), (classes, c))),
+              init("fc_b", rng.normal(0, 0.1, classes))]
+    return [helper.make_node("GlobalAveragePool", [x], ["gp"], name="gap"),
+            helper.make_node("Flatten", ["gp"], ["fl"], name="flatten", axis=1),
+            helper.make_node("Gemm", ["fl", "fc_w", "fc_b"], ["y"], name="fc", transB=1)]
+
+
 def test_images():
     with gzip.open(os.path.join(DATA, "t10k-images-idx3-ubyte.gz")) as f:
         x = np.frombuffer(f.read(), np.uint8, offset=16)[: N_IMAGES * 784]

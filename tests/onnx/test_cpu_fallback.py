@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from onnx_test_common import check, failures, helper, hqsim, init, path, save
+from onnx_test_common import check, classifier_head, failures, helper, hqsim, init, path, save
 
 n = helper.make_node
 rng = np.random.default_rng(1616)
@@ -32,11 +32,7 @@ def conv(name, x, y, cin, cout, k, inits, stride=1, pad=0, group=1):
 
 def head(x, c, inits, classes=5):
     """GlobalAveragePool -> Flatten -> Gemm (the classifier)."""
-    inits += [init("fc_w", rng.normal(0, 1.0 / np.sqrt(c), (classes, c))),
-              init("fc_b", rng.normal(0, 0.1, classes))]
-    return [n("GlobalAveragePool", [x], ["gp"], name="gap"),
-            n("Flatten", ["gp"], ["fl"], name="flatten", axis=1),
-            n("Gemm", ["fl", "fc_w", "fc_b"], ["y"], name="fc", transB=1)]
+    return classifier_head(x, c, inits, classes, rng)
 
 
 def run_case(name, nodes, inits, c, h, w, policy="uniform8", images=3, want_cpu=("cpu:",),

@@ -27,7 +27,8 @@ import sys
 
 import numpy as np
 
-from onnx_test_common import HQSIM, check, failures, helper, hqsim, init, path, save
+from onnx_test_common import (HQSIM, check, classifier_head, failures, helper, hqsim, init,
+                              path, save)
 
 n = helper.make_node
 rng = np.random.default_rng(2027)
@@ -50,11 +51,7 @@ def dw(name, x, y, c, k, s, pad, inits):
 
 
 def head(x, c, inits, classes):
-    inits += [init("fc_w", rng.normal(0, 1.0 / np.sqrt(c), (classes, c))),
-              init("fc_b", rng.normal(0, 0.1, classes))]
-    return [n("GlobalAveragePool", [x], ["gp"], name="gap"),
-            n("Flatten", ["gp"], ["fl"], name="flatten", axis=1),
-            n("Gemm", ["fl", "fc_w", "fc_b"], ["y"], name="fc", transB=1)]
+    return classifier_head(x, c, inits, classes, rng)
 
 
 def quantized(name, nodes, inits, c, h, w, classes, policy):
