@@ -702,6 +702,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
 int run_model(const RunOptions &o, RunReport *rep) {
     const auto t0 = std::chrono::steady_clock::now();
+    hq_shrink_systemc_temp_heap();
     setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     try {
