@@ -225,10 +225,10 @@ void free_high_flags(hq_model *m) {
 /* The C reference on every image, on a thread of its own while the platform is built and
  * simulated (it reads only the model and the images, which nothing changes meanwhile): its
  * host time overlaps the simulation's instead of adding to it. It owns the prepared network
- * and frees it as soon as it is done. The model's weights (1 byte each) go when both the
- * reference and the image's builder are done with them (release_weights), whichever finishes
- * last; the high flags when the image is built. Declared after the ModelGuard, so it is joined
- * before the model and images go. */
+ * and frees it as soon as it is done. The model's weights (1 byte each) and the input images
+ * (the DRAM image holds its own copy) go when both the reference and the image's builder are
+ * done with them (release_weights), whichever finishes last; the high flags when the image is
+ * built. Declared after the ModelGuard, so it is joined before the model and images go. */
 struct ReferenceJob {
     std::vector<int32_t> logits;
     std::vector<int> preds;
@@ -237,10 +237,13 @@ struct ReferenceJob {
     std::mutex mu;
     bool ref_done = false, image_built = false;
     hq_model *model = nullptr;
-    void start(hq_ref_net *ref, hq_model *m, const uint8_t *images, int n, int n_classes) {
+    hq_dataset *inputs = nullptr;
+    void start(hq_ref_net *ref, hq_model *m, hq_dataset *ds, int n, int n_classes) {
         logits.resize((size_t)n * n_classes);
         preds.resize(n);
         model = m;
+        inputs = ds;
+        const uint8_t *images = ds->images;
         /* one core stays with the simulation (single-threaded), the rest go to the reference */
         const unsigned hw = std::thread::hardware_concurrency();
         const int threads = hw > 2 ? int(hw - 1) : 1;
@@ -249,7 +252,7 @@ struct ReferenceJob {
             hq_ref_free(ref);
             std::lock_guard<std::mutex> lock(mu);
             ref_done = true;
-            if (image_built) free_layer_weights(model);
+            if (image_built) free_used();
         });
     }
     /* The DRAM image is built: the high flags go now, the weights now or when the reference is
@@ -258,7 +261,13 @@ struct ReferenceJob {
         free_high_flags(model);
         std::lock_guard<std::mutex> lock(mu);
         image_built = true;
-        if (ref_done) free_layer_weights(model);
+        if (ref_done) free_used();
+    }
+    /* the weights and images; the labels stay for the report */
+    void free_used() {
+        std::free(inputs->images);
+        inputs->images = nullptr;
+        free_layer_weights(model);
     }
     /* false: the reference ran out of memory for its buffers */
     bool finish() {
@@ -370,7 +379,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
     /* The reference, on the same images, while the rest runs (ReferenceJob). */
     ReferenceJob ref;
-    ref.start(g.ref, &g.m, g.ds.images, n, g.m.n_classes);
+    ref.start(g.ref, &g.m, &g.ds, n, g.m.n_classes);
     g.ref = nullptr; /* the job frees it */
 
     hq_layout_opts lo;
