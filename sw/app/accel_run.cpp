@@ -21,8 +21,10 @@ extern "C" {
 }
 
 #include <malloc.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdio>
@@ -79,26 +81,53 @@ void return_free_memory() {
 struct ImageLoader : sc_core::sc_module {
     ImageLoader(sc_core::sc_module_name n, hq::Router &bus, const hq::ElfImage &elf, DramImage &img)
         : sc_module(n), bus_(bus), elf_(elf), img_(img) {}
-    void put(uint32_t addr, std::vector<uint8_t> &bytes, const char *what) {
-        if (bus_.debug_access(addr, bytes.data(), unsigned(bytes.size()), true) != bytes.size()) {
-            char m[200];
-            std::snprintf(m, sizeof m, "%s [0x%08x, +%zu) is not inside the platform's memory",
-                          what, addr, bytes.size());
-            throw hq::ConfigError(m);
+    /* Writes bytes at addr in steps of kStep. release: each step's whole pages go back to the
+     * system once the DRAM holds them, so a segment (ResNet-18's weights: 11 MB) and its copy
+     * in the DRAM never coexist in full; the caller frees the emptied buffer. */
+    void put(uint32_t addr, std::vector<uint8_t> &bytes, const char *what, bool release) {
+        uint8_t *const base = bytes.data();
+        uintptr_t kept = page_up(reinterpret_cast<uintptr_t>(base)); /* first page not released */
+        for (size_t off = 0; off < bytes.size(); off += kStep) {
+            const size_t len = std::min(kStep, bytes.size() - off);
+            if (bus_.debug_access(uint32_t(addr + off), base + off, unsigned(len), true) != len) {
+                char m[200];
+                std::snprintf(m, sizeof m, "%s [0x%08x, +%zu) is not inside the platform's memory",
+                              what, addr, bytes.size());
+                throw hq::ConfigError(m);
+            }
+            const uintptr_t end = page_down(reinterpret_cast<uintptr_t>(base + off + len));
+            if (release && end > kept) {
+                release_pages(kept, end);
+                kept = end;
+            }
         }
     }
     void start_of_simulation() override {
         for (const hq::ElfSegment &s : elf_.segments) {
             std::vector<uint8_t> b(s.data);
             b.resize(s.mem_size, 0);
-            put(s.addr, b, "firmware segment");
+            put(s.addr, b, "firmware segment", false);
         }
         /* written in place, then released: the DRAM holds the image from here on */
         for (DramSegment &s : img_.segments) {
-            put(s.addr, s.bytes, "DRAM image segment");
+            put(s.addr, s.bytes, "DRAM image segment", true);
             std::vector<uint8_t>().swap(s.bytes);
         }
         return_free_memory();
+    }
+    static constexpr size_t kStep = size_t(1) << 20;
+    static uintptr_t page_size() { return uintptr_t(sysconf(_SC_PAGESIZE)); }
+    static uintptr_t page_up(uintptr_t a) { return (a + page_size() - 1) & ~(page_size() - 1); }
+    static uintptr_t page_down(uintptr_t a) { return a & ~(page_size() - 1); }
+    /* The whole pages [lo, hi) of a buffer whose bytes are not read again: what malloc_trim
+     * does to free chunks (the allocator's headers sit outside whole pages of the data). */
+    static void release_pages(uintptr_t lo, uintptr_t hi) {
+#ifdef __linux__
+        madvise(reinterpret_cast<void *>(lo), hi - lo, MADV_DONTNEED);
+#else
+        (void)lo;
+        (void)hi;
+#endif
     }
     hq::Router &bus_;
     const hq::ElfImage &elf_;
@@ -176,8 +205,18 @@ void free_layer_weights(hq_model *m) {
     for (int i = 0; i < m->n_layers; i++)
         if (hq_qlayer *q = m->layers[i].q) {
             std::free(q->w);
-            std::free(q->is_hi);
             q->w = nullptr;
+        }
+    return_free_memory();
+}
+
+/* The high flags (a byte per weight of a heterogeneous layer): only the image's builder reads
+ * them; the prepared reference computes on q->w alone (reference.h), so they go as soon as the
+ * image is built, while the reference may still run. */
+void free_high_flags(hq_model *m) {
+    for (int i = 0; i < m->n_layers; i++)
+        if (hq_qlayer *q = m->layers[i].q) {
+            std::free(q->is_hi);
             q->is_hi = nullptr;
         }
     return_free_memory();
@@ -186,10 +225,10 @@ void free_layer_weights(hq_model *m) {
 /* The C reference on every image, on a thread of its own while the platform is built and
  * simulated (it reads only the model and the images, which nothing changes meanwhile): its
  * host time overlaps the simulation's instead of adding to it. It owns the prepared network
- * and frees it as soon as it is done. The model's weights (1 byte each, and a byte of high
- * flags) go when both the reference and the image's builder are done with them
- * (release_weights), whichever finishes last. Declared after the ModelGuard, so it is joined
- * before the model and images go. */
+ * and frees it as soon as it is done. The model's weights (1 byte each) and the input images
+ * (the DRAM image holds its own copy) go when both the reference and the image's builder are
+ * done with them (release_weights), whichever finishes last; the high flags when the image is
+ * built. Declared after the ModelGuard, so it is joined before the model and images go. */
 struct ReferenceJob {
     std::vector<int32_t> logits;
     std::vector<int> preds;
@@ -198,10 +237,13 @@ struct ReferenceJob {
     std::mutex mu;
     bool ref_done = false, image_built = false;
     hq_model *model = nullptr;
-    void start(hq_ref_net *ref, hq_model *m, const uint8_t *images, int n, int n_classes) {
+    hq_dataset *inputs = nullptr;
+    void start(hq_ref_net *ref, hq_model *m, hq_dataset *ds, int n, int n_classes) {
         logits.resize((size_t)n * n_classes);
         preds.resize(n);
         model = m;
+        inputs = ds;
+        const uint8_t *images = ds->images;
         /* one core stays with the simulation (single-threaded), the rest go to the reference */
         const unsigned hw = std::thread::hardware_concurrency();
         const int threads = hw > 2 ? int(hw - 1) : 1;
@@ -210,14 +252,22 @@ struct ReferenceJob {
             hq_ref_free(ref);
             std::lock_guard<std::mutex> lock(mu);
             ref_done = true;
-            if (image_built) free_layer_weights(model);
+            if (image_built) free_used();
         });
     }
-    /* The DRAM image is built: the weights go now, or when the reference is done. */
+    /* The DRAM image is built: the high flags go now, the weights now or when the reference is
+     * done. */
     void release_weights() {
+        free_high_flags(model);
         std::lock_guard<std::mutex> lock(mu);
         image_built = true;
-        if (ref_done) free_layer_weights(model);
+        if (ref_done) free_used();
+    }
+    /* the weights and images; the labels stay for the report */
+    void free_used() {
+        std::free(inputs->images);
+        inputs->images = nullptr;
+        free_layer_weights(model);
     }
     /* false: the reference ran out of memory for its buffers */
     bool finish() {
@@ -329,7 +379,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
     /* The reference, on the same images, while the rest runs (ReferenceJob). */
     ReferenceJob ref;
-    ref.start(g.ref, &g.m, g.ds.images, n, g.m.n_classes);
+    ref.start(g.ref, &g.m, &g.ds, n, g.m.n_classes);
     g.ref = nullptr; /* the job frees it */
 
     hq_layout_opts lo;
@@ -662,6 +712,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
 int run_model(const RunOptions &o, RunReport *rep) {
     const auto t0 = std::chrono::steady_clock::now();
+    hq_shrink_systemc_temp_heap();
     setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     try {

@@ -197,6 +197,12 @@ int sc_main(int, char *[]) {
     return 1;
 }
 
+extern "C" size_t hq_shrink_systemc_temp_heap(void) {
+    const size_t keep = size_t(64) << 10;
+    if (sc_core::sc_temp_heap.length() > keep) sc_core::sc_temp_heap.initialize(keep);
+    return sc_core::sc_temp_heap.length();
+}
+
 extern "C" int hq_platform_run(const hq_run_options *opt, hq_run_result *res, char *err,
                                size_t errlen) {
     static bool ran = false;
@@ -210,6 +216,7 @@ extern "C" int hq_platform_run(const hq_run_options *opt, hq_run_result *res, ch
     if (!opt || !opt->fw_path || !opt->platform_path)
         return set_err("firmware and platform paths are required");
     ran = true;
+    hq_shrink_systemc_temp_heap();
     setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     g_opt = opt;

@@ -64,6 +64,12 @@ typedef struct hq_run_result {
 int hq_platform_run(const hq_run_options *opt, hq_run_result *res, char *err, size_t errlen);
 void hq_run_result_free(hq_run_result *res);
 
+/* Gives back SystemC's temporary heap (3 MiB, zeroed when the library loads: resident in every
+ * process that links it) but for 64 KiB; hq_platform_run and hqsim run call it first. It serves
+ * only concatenations of SystemC's big integer types (sc_concatref.h), which HQSim's models do
+ * not use. Returns the heap's size in bytes afterwards. */
+size_t hq_shrink_systemc_temp_heap(void);
+
 /* Where a default config lives: $env (when env is non-NULL and set), else configs/<rel> of the
  * current directory, else share/hqsim/configs/<rel> next to the executable (see
  * hq_find_share_file). Returns the path (in buf when built there), or NULL if none is

@@ -26,10 +26,15 @@
  * MobileNetV2 (1.2 MB activations) held 141 MB per thread, VGG-16's 410 MB (issue 16). */
 #define REF_ACT_BUDGET ((size_t)16 << 20)
 #define REF_KPAD 16 /* K padded to a multiple of this many int16 */
+/* A conv's GEMM input (im2col) per band of output positions of about this many bytes, its
+ * accumulators likewise: a whole layer's (ResNet-18's conv1: 4 MB, 3.2 MB) held per thread
+ * beside the simulation in hqsim run (issue 16); the sums are the same. */
+#define REF_BAND_BYTES ((size_t)128 << 10)
 
 typedef struct {
     int kp;        /* padded K */
     int positions; /* output positions per input (dense: 1, conv: out.h * out.w) */
+    int band;      /* conv: output positions per im2col band (a multiple of 4, or positions) */
     /* The effective weights: in place (the model's q->w, int8, [rows][kp]) when K needs no
      * padding and fills whole vectors, else a widened copy w16 ([rows][kp] int16, owned): the
      * int8 kernel's tail loop would cost a K of 27 or 147 (first convs) up to 4x its speed,
@@ -51,8 +56,8 @@ struct hq_ref_net {
     int n_bufs;         /* activation buffers one batch needs (outputs alive at once) */
     int batch;          /* images per work item: <= REF_BATCH, within REF_ACT_BUDGET */
     size_t max_elems;   /* largest activation tensor of one image */
-    size_t gemm_in_cap; /* int16 GEMM input entries needed for one batch */
-    size_t acc_cap;     /* int32 accumulators needed for one batch */
+    size_t gemm_in_cap; /* int16 GEMM input entries needed for one batch or band */
+    size_t acc_cap;     /* int32 accumulators needed for one batch or band */
 };
 
 typedef struct {
@@ -176,68 +181,69 @@ static void sign_extend(int16_t *a16, size_t count) {
         a16[j] = (int8_t)(uint8_t)a16[j];
 }
 
-/* im2col of the channels [c0, c0 + Cg) of one HWC image (Cg = C unless the conv is grouped):
- * row p = oy * out.w + ox, column (ky*k + kx)*Cg + c; padding reads 0. For one (oy, ox, ky)
- * of an ungrouped conv the k*C inputs are contiguous in HWC memory: copied in one run. */
+/* im2col of the channels [c0, c0 + Cg) of one HWC image (Cg = C unless the conv is grouped)
+ * for the output positions [p0, p0 + np): row p - p0 for p = oy * out.w + ox, column
+ * (ky*k + kx)*Cg + c; padding reads 0. For one (oy, ox, ky) of an ungrouped conv the k*C
+ * inputs are contiguous in HWC memory: copied in one run. */
 static void im2col_group(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16, int c0,
-                         int Cg) {
+                         int Cg, int p0, int np) {
     const int CI = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
-    for (int oy = 0; oy < L->out.h; oy++)
-        for (int ox = 0; ox < L->out.w; ox++) {
-            int16_t *dst = a16 + ((size_t)oy * L->out.w + ox) * kp;
-            for (int ky = 0; ky < k; ky++) {
-                int y = oy * L->stride - L->pad + ky;
-                for (int kx = 0; kx < k; kx++) {
-                    int x = ox * L->stride - L->pad + kx;
-                    int16_t *d = dst + (ky * k + kx) * Cg;
-                    if (y < 0 || y >= H || x < 0 || x >= W) {
-                        for (int c = 0; c < Cg; c++)
-                            d[c] = 0;
-                        continue;
-                    }
-                    const uint8_t *src = img + ((size_t)y * W + x) * CI + c0;
+    for (int p = p0; p < p0 + np; p++) {
+        const int oy = p / L->out.w, ox = p % L->out.w;
+        int16_t *dst = a16 + (size_t)(p - p0) * kp;
+        for (int ky = 0; ky < k; ky++) {
+            int y = oy * L->stride - L->pad + ky;
+            for (int kx = 0; kx < k; kx++) {
+                int x = ox * L->stride - L->pad + kx;
+                int16_t *d = dst + (ky * k + kx) * Cg;
+                if (y < 0 || y >= H || x < 0 || x >= W) {
                     for (int c = 0; c < Cg; c++)
-                        d[c] = src[c];
+                        d[c] = 0;
+                    continue;
                 }
+                const uint8_t *src = img + ((size_t)y * W + x) * CI + c0;
+                for (int c = 0; c < Cg; c++)
+                    d[c] = src[c];
             }
-            for (int c = k * k * Cg; c < kp; c++)
-                dst[c] = 0;
         }
+        for (int c = k * k * Cg; c < kp; c++)
+            dst[c] = 0;
+    }
 }
 
-static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16) {
+static void im2col(const hq_layer *L, const uint8_t *img, int kp, int16_t *a16, int p0, int np) {
     const int C = L->in.c, H = L->in.h, W = L->in.w, k = L->k;
-    for (int oy = 0; oy < L->out.h; oy++)
-        for (int ox = 0; ox < L->out.w; ox++) {
-            int16_t *dst = a16 + ((size_t)oy * L->out.w + ox) * kp;
-            int x0 = ox * L->stride - L->pad;
-            for (int ky = 0; ky < k; ky++) {
-                int y = oy * L->stride - L->pad + ky;
-                int16_t *d = dst + ky * k * C;
-                if (y < 0 || y >= H) {
-                    for (int j = 0; j < k * C; j++)
-                        d[j] = 0;
-                } else if (x0 >= 0 && x0 + k <= W) {
-                    const uint8_t *s = img + ((size_t)y * W + x0) * C;
-                    for (int j = 0; j < k * C; j++)
-                        d[j] = s[j];
-                } else {
-                    for (int kx = 0; kx < k; kx++) {
-                        int x = x0 + kx;
-                        if (x < 0 || x >= W) { /* padding: no pointer is formed outside img */
-                            for (int c = 0; c < C; c++)
-                                d[kx * C + c] = 0;
-                            continue;
-                        }
-                        const uint8_t *s = img + ((size_t)y * W + x) * C;
+    for (int p = p0; p < p0 + np; p++) {
+        const int oy = p / L->out.w, ox = p % L->out.w;
+        int16_t *dst = a16 + (size_t)(p - p0) * kp;
+        int x0 = ox * L->stride - L->pad;
+        for (int ky = 0; ky < k; ky++) {
+            int y = oy * L->stride - L->pad + ky;
+            int16_t *d = dst + ky * k * C;
+            if (y < 0 || y >= H) {
+                for (int j = 0; j < k * C; j++)
+                    d[j] = 0;
+            } else if (x0 >= 0 && x0 + k <= W) {
+                const uint8_t *s = img + ((size_t)y * W + x0) * C;
+                for (int j = 0; j < k * C; j++)
+                    d[j] = s[j];
+            } else {
+                for (int kx = 0; kx < k; kx++) {
+                    int x = x0 + kx;
+                    if (x < 0 || x >= W) { /* padding: no pointer is formed outside img */
                         for (int c = 0; c < C; c++)
-                            d[kx * C + c] = s[c];
+                            d[kx * C + c] = 0;
+                        continue;
                     }
+                    const uint8_t *s = img + ((size_t)y * W + x) * C;
+                    for (int c = 0; c < C; c++)
+                        d[kx * C + c] = s[c];
                 }
             }
-            for (int c = L->cols; c < kp; c++)
-                dst[c] = 0;
         }
+        for (int c = L->cols; c < kp; c++)
+            dst[c] = 0;
+    }
 }
 
 static int32_t add_wrap(int32_t a, int32_t b) {
@@ -313,55 +319,74 @@ static int positions_of(const hq_layer *L) {
     return L->kind == HQ_LAYER_CONV ? L->out.h * L->out.w : 1;
 }
 
-/* A grouped conv on one image: per group, the im2col of its channels times its rows, the
- * accumulators scattered into the [positions][rows] order. gacc: positions * rows/g. */
-static void grouped_conv_acc(const hq_layer *L, const ref_layer *R, const uint8_t *img,
-                             int16_t *a16, int32_t *gacc, int32_t *acc) {
-    const int g = hq_layer_groups(L), Cg = L->in.c / g, Rg = L->rows / g, P = R->positions;
-    for (int grp = 0; grp < g; grp++) {
-        im2col_group(L, img, R->kp, a16, grp * Cg, Cg);
-        if (R->sgn) sign_extend(a16, (size_t)P * R->kp);
-        layer_gemm(R, a16, P, grp * Rg, Rg, gacc);
-        for (int p = 0; p < P; p++)
-            memcpy(acc + (size_t)p * L->rows + (size_t)grp * Rg, gacc + (size_t)p * Rg,
-                   (size_t)Rg * sizeof *acc);
-    }
+/* Output positions per im2col band of a conv whose GEMM rows hold kp entries. */
+static int band_of(const hq_layer *L, int kp) {
+    const int P = positions_of(L);
+    if (L->kind != HQ_LAYER_CONV) return P;
+    size_t b = REF_BAND_BYTES / ((size_t)kp * sizeof(int16_t)) / 4 * 4;
+    if (b < 4) b = 4;
+    return b >= (size_t)P ? P : (int)b;
 }
 
-/* acc for n inputs with prepared weights; a16 holds max(n, positions) * kp entries, gacc
- * (grouped convs only) positions * rows entries. */
+/* The accumulators, bias included, of the output positions [p0, p0 + np) of a conv on one
+ * image: acc[np][rows]. A grouped conv takes per group the im2col of its channels times its
+ * rows, scattered into the [positions][rows] order. a16: np * kp entries, gacc (grouped
+ * convs only): np * rows/g. */
+static void conv_band_acc(const hq_layer *L, const ref_layer *R, const uint8_t *img, int p0, int np,
+                          int16_t *a16, int32_t *gacc, int32_t *acc) {
+    const int rows = L->rows, g = hq_layer_groups(L);
+    if (g > 1) {
+        const int Cg = L->in.c / g, Rg = rows / g;
+        for (int grp = 0; grp < g; grp++) {
+            im2col_group(L, img, R->kp, a16, grp * Cg, Cg, p0, np);
+            if (R->sgn) sign_extend(a16, (size_t)np * R->kp);
+            layer_gemm(R, a16, np, grp * Rg, Rg, gacc);
+            for (int p = 0; p < np; p++)
+                memcpy(acc + (size_t)p * rows + (size_t)grp * Rg, gacc + (size_t)p * Rg,
+                       (size_t)Rg * sizeof *acc);
+        }
+    } else {
+        im2col(L, img, R->kp, a16, p0, np);
+        if (R->sgn) sign_extend(a16, (size_t)np * R->kp);
+        layer_gemm(R, a16, np, 0, rows, acc);
+    }
+    const int32_t *bias = L->q->bias;
+    for (size_t p = 0; p < (size_t)np; p++)
+        for (int r = 0; r < rows; r++)
+            acc[p * rows + r] = add_wrap(acc[p * rows + r], bias[r]);
+}
+
+/* acc for n inputs with prepared weights, bias included; a16 holds max(n, band) * kp entries,
+ * gacc (grouped convs only) band * rows entries. */
 static void layer_acc(const hq_layer *L, const ref_layer *R, const uint8_t *in, int n, int16_t *a16,
                       int32_t *gacc, int32_t *acc) {
     const int rows = L->rows;
     if (L->kind == HQ_LAYER_DENSE) {
         widen_rows(in, n, L->cols, R->kp, R->sgn, a16);
         layer_gemm(R, a16, n, 0, rows, acc);
-    } else {
-        size_t per_in = hq_shape_elems(L->in), per_out = (size_t)R->positions * rows;
-        for (int i = 0; i < n; i++) {
-            if (hq_layer_groups(L) > 1) {
-                grouped_conv_acc(L, R, in + (size_t)i * per_in, a16, gacc,
-                                 acc + (size_t)i * per_out);
-                continue;
-            }
-            im2col(L, in + (size_t)i * per_in, R->kp, a16);
-            if (R->sgn) sign_extend(a16, (size_t)R->positions * R->kp);
-            layer_gemm(R, a16, R->positions, 0, rows, acc + (size_t)i * per_out);
-        }
+        const int32_t *bias = L->q->bias;
+        for (size_t p = 0; p < (size_t)n; p++)
+            for (int r = 0; r < rows; r++)
+                acc[p * rows + r] = add_wrap(acc[p * rows + r], bias[r]);
+        return;
     }
-    size_t np = (size_t)n * R->positions;
-    const int32_t *bias = L->q->bias;
-    for (size_t p = 0; p < np; p++)
-        for (int r = 0; r < rows; r++)
-            acc[p * rows + r] = add_wrap(acc[p * rows + r], bias[r]);
+    const int P = R->positions;
+    const size_t per_in = hq_shape_elems(L->in), per_out = (size_t)P * rows;
+    for (int i = 0; i < n; i++)
+        for (int p0 = 0; p0 < P; p0 += R->band) {
+            const int np = P - p0 < R->band ? P - p0 : R->band;
+            conv_band_acc(L, R, in + (size_t)i * per_in, p0, np, a16, gacc,
+                          acc + (size_t)i * per_out + (size_t)p0 * rows);
+        }
 }
 
 int hq_ref_layer_acc(const hq_layer *L, const uint8_t *in, int n, int32_t *acc) {
     ref_layer R = {.kp = pad_k(L->cols), .positions = positions_of(L)};
+    R.band = band_of(L, R.kp);
     int rc = prepare_weights(L, &R);
-    int gemm_rows = L->kind == HQ_LAYER_DENSE ? n : R.positions;
+    int gemm_rows = L->kind == HQ_LAYER_DENSE ? n : R.band;
     int16_t *a16 = malloc((size_t)gemm_rows * R.kp * sizeof *a16);
-    int32_t *gacc = malloc((size_t)R.positions * L->rows * sizeof *gacc);
+    int32_t *gacc = malloc((size_t)R.band * L->rows * sizeof *gacc);
     if (!a16 || !gacc) rc = -1;
     if (!rc) layer_acc(L, &R, in, n, a16, gacc, acc);
     free(gacc);
@@ -381,7 +406,7 @@ int hq_ref_layer_acc_split(const hq_layer *L, const uint8_t *in, int n, int32_t 
             const uint8_t *img = in + (size_t)i * hq_shape_elems(L->in);
             if (L->kind == HQ_LAYER_CONV) {
                 /* Reuse im2col with kp = cols (no padding), the group's channels only. */
-                im2col_group(L, img, cols, col, grp * (L->in.c / g), L->in.c / g);
+                im2col_group(L, img, cols, col, grp * (L->in.c / g), L->in.c / g, 0, P);
             } else {
                 for (int k = 0; k < cols; k++)
                     col[k] = img[k];
@@ -485,14 +510,16 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         ref_layer *R = &net->L[i];
         R->kp = pad_k(L->cols);
         R->positions = positions_of(L);
+        R->band = band_of(L, R->kp);
         if (prepare_weights(L, R)) {
             hq_errf(err, errlen, "out of memory");
             hq_ref_free(net);
             return NULL;
         }
-        int gemm_rows = L->kind == HQ_LAYER_DENSE ? REF_BATCH : R->positions;
+        /* dense: a batch of inputs; conv: one band of one image (run_layer) */
+        int gemm_rows = L->kind == HQ_LAYER_DENSE ? REF_BATCH : R->band;
         size_t in_need = (size_t)gemm_rows * R->kp;
-        size_t acc_need = (size_t)REF_BATCH * R->positions * L->rows;
+        size_t acc_need = (size_t)gemm_rows * L->rows;
         if (in_need > net->gemm_in_cap) net->gemm_in_cap = in_need;
         if (acc_need > net->acc_cap) net->acc_cap = acc_need;
     }
@@ -581,12 +608,17 @@ static void run_layer(const hq_ref_net *net, int li, const uint8_t *in, const ui
     if (last) {
         layer_acc(L, R, in, n, s->a16, s->gacc, out_acc);
     } else if (L->kind == HQ_LAYER_CONV) {
-        /* Image by image, so the accumulators stay in cache until requantized. */
-        size_t per_in = hq_shape_elems(L->in), per_out = hq_shape_elems(L->out);
-        for (int i = 0; i < n; i++) {
-            layer_acc(L, R, in + (size_t)i * per_in, 1, s->a16, s->gacc, s->acc);
-            requant_layer(L, R, s->acc, (size_t)R->positions, out_u8 + i * per_out);
-        }
+        /* Image by image and band by band, so the accumulators stay in cache until
+         * requantized (and a band's buffers are all a conv needs). */
+        const size_t per_in = hq_shape_elems(L->in), per_out = hq_shape_elems(L->out);
+        const int P = R->positions;
+        for (int i = 0; i < n; i++)
+            for (int p0 = 0; p0 < P; p0 += R->band) {
+                const int np = P - p0 < R->band ? P - p0 : R->band;
+                conv_band_acc(L, R, in + (size_t)i * per_in, p0, np, s->a16, s->gacc, s->acc);
+                requant_layer(L, R, s->acc, (size_t)np,
+                              out_u8 + i * per_out + (size_t)p0 * L->rows);
+            }
     } else {
         layer_acc(L, R, in, n, s->a16, s->gacc, s->acc);
         requant_layer(L, R, s->acc, (size_t)n, out_u8);

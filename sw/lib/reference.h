@@ -12,7 +12,9 @@
  *     hq_ref_net *net = hq_ref_prepare(model, err, sizeof err);
  *     hq_ref_infer(net, images, n, NULL, preds, 0); // OpenMP over batches; -1: no memory
  *     hq_ref_free(net);
- * A model stays owned by the caller and must outlive the hq_ref_net built from it. */
+ * A model stays owned by the caller and must outlive the hq_ref_net built from it. The
+ * prepared net reads q->w, bias and the requantization of each layer, never q->is_hi: a caller
+ * may free the high flags while it runs (hqsim run does, once its DRAM image is built). */
 #ifndef HQ_REFERENCE_H
 #define HQ_REFERENCE_H
 

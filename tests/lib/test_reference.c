@@ -274,10 +274,64 @@ static void test_batch_budget(void) {
     hq_container_free_model(&m);
 }
 
+/* Convs larger than one im2col band (REF_BAND_BYTES: 128 KiB of GEMM input), with a partial
+ * last band: plain, grouped and depthwise, uniform and heterogeneous, through
+ * hq_ref_layer_acc (accumulators) and hq_ref_run_layer (requantized, band by band) against
+ * the unbanded split path and the naive loops. */
+static void test_conv_bands(void) {
+    static const int groups[] = {1, 2, 8};
+    for (int gi = 0; gi < 3; gi++)
+        for (int lo = 0; lo <= 2; lo += 2) {
+            hq_model m;
+            memset(&m, 0, sizeof m);
+            strcpy(m.net, "cnn");
+            m.width_mult = 1.0f;
+            m.n_classes = 10;
+            m.input = (hq_shape){8, 70, 70}; /* 4900 positions: 4 bands of K 72 (kp 80) */
+            const int g = groups[gi];
+            tm_set_conv(tm_add_src(&m, HQ_LAYER_CONV, 0, m.input), 8, 3, 1, 1, g);
+            tm_add(&m, HQ_LAYER_DENSE, 10, 0, 0, 0)->relu = 0;
+            tm_quantize(&m.layers[0], 0, lo);
+            tm_quantize(&m.layers[1], 1, 0);
+            hq_layer *L = &m.layers[0];
+            const int n = 2, P = L->out.h * L->out.w;
+            size_t nin = (size_t)n * elems(L->in), nacc = (size_t)n * P * L->rows;
+            uint8_t *in = malloc(nin), *want_u8 = malloc(nacc), *got_u8 = malloc(nacc);
+            random_bytes(in, nin);
+            int32_t *want = malloc(nacc * 4), *got = malloc(nacc * 4);
+            CHECK_EQ_INT(hq_ref_layer_acc_split(L, in, n, want), 0);
+            if (g == 1) {
+                naive_acc(L, in, n, got);
+                CHECK(!memcmp(want, got, nacc * 4));
+            }
+            memset(got, 0, nacc * 4);
+            CHECK_EQ_INT(hq_ref_layer_acc(L, in, n, got), 0);
+            CHECK(!memcmp(want, got, nacc * 4));
+            hq_ref_requant(L->q, L->rows, want, (size_t)n * P, want_u8);
+            char err[256];
+            hq_ref_net *net = hq_ref_prepare(&m, err, sizeof err);
+            CHECK(net != NULL);
+            memset(got_u8, 0, nacc);
+            CHECK_EQ_INT(hq_ref_run_layer(net, 0, in, n, got_u8, NULL), 0);
+            int same = !memcmp(want_u8, got_u8, nacc);
+            CHECK(same);
+            if (!same) fprintf(stderr, "  conv bands: groups %d lo %d differ\n", g, lo);
+            hq_ref_free(net);
+            free(in);
+            free(want_u8);
+            free(got_u8);
+            free(want);
+            free(got);
+            for (int i = 0; i < m.n_layers; i++)
+                hq_qlayer_free(m.layers[i].q);
+        }
+}
+
 int main(void) {
     test_gemm_tiles();
     test_layer_tiles();
     test_networks();
     test_batch_budget();
+    test_conv_bands();
     return check_report("test_reference");
 }
