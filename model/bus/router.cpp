@@ -62,7 +62,8 @@ void Router::b_transport(int, tlm::tlm_generic_payload &trans, sc_time &delay) {
     /* The data streams through the port while the target serves it: the transaction ends
      * when the slower of the two is done. */
     const sc_time bus_done = start + p.latency + occupancy;
-    if (now + delay < bus_done) delay = bus_done - now;
+    const sc_time after = sc_core::sc_time_stamp(); /* the target may have waited */
+    if (after + delay < bus_done) delay = bus_done - after;
     if (!p.allow_dmi) trans.set_dmi_allowed(false);
 }
 

@@ -220,13 +220,20 @@ struct Rv32Cpu::Impl final : GdbTarget {
         trans.set_byte_enable_ptr(nullptr);
         trans.set_dmi_allowed(false);
         trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        const sc_time at = sc_core::sc_time_stamp();
         cpu.socket->b_transport(trans, delay);
-        stamp = sc_core::sc_time_stamp(); /* the target may have waited */
-        if (delay > before) {             /* target latency stalls the core: whole cycles */
-            uint64_t stall = static_cast<uint64_t>((delay - before) / period + 0.999999);
+        /* The target may have waited (part of) the delay to synchronise, e.g. the CLINT and
+         * PLIC before a level change: the transaction ends at waited + delay after `at`, and
+         * what was waited is no longer the CPU's to add (its local time stays the same). */
+        const sc_time waited = sc_core::sc_time_stamp() - at, end = waited + delay;
+        stamp = sc_core::sc_time_stamp();
+        if (end > before) { /* target latency stalls the core: whole cycles */
+            uint64_t stall = static_cast<uint64_t>((end - before) / period + 0.999999);
             rv32_iss_add_cycles(iss, stall);
             account_cycles();
         }
+        /* offset >= waited: before + the stall covers the end */
+        offset = offset > waited ? offset - waited : sc_core::SC_ZERO_TIME;
         if (sc_core::sc_get_simulator_status() == sc_core::SC_SIM_USER_STOP)
             rv32_iss_request_stop(iss); /* e.g. the test finisher called sc_stop() */
         if (trans.get_response_status() != tlm::TLM_OK_RESPONSE)

@@ -2,7 +2,9 @@
 """Runs `hqsim run ...` and checks its exit status, UART output, stderr and JSON fields.
 
 usage: check_run.py --exit N [--uart REGEX] [--uart-file FILE] [--stderr REGEX] [--json KEY.PATH=VALUE]...
-                    -- HQSIM_COMMAND...
+                    [--time-vs-cycles PERIOD_NS:TOLERANCE] -- HQSIM_COMMAND...
+--time-vs-cycles: the JSON's sim_time_ns is within TOLERANCE CPU cycles of cycles x PERIOD_NS
+(simulated time and the CPU's cycle count agree).
 Every check failure is printed; the exit status is 1 if any failed."""
 import argparse
 import json
@@ -19,6 +21,7 @@ def main():
     ap.add_argument("--json", action="append", default=[], help="key.path=value (int/str)")
     ap.add_argument("--json-keys", default="", help="comma-separated keys that must exist")
     ap.add_argument("--uart-file", help="read the UART output from this file (--uart-out)")
+    ap.add_argument("--time-vs-cycles", help="PERIOD_NS:TOLERANCE_CYCLES")
     ap.add_argument("--timeout", type=float, default=50)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -37,7 +40,7 @@ def main():
     for rx in a.stderr:
         if not re.search(rx, p.stderr, re.M):
             failures.append(f"stderr lacks /{rx}/")
-    if a.json or a.json_keys:
+    if a.json or a.json_keys or a.time_vs_cycles:
         try:
             obj = json.loads(p.stdout)
         except ValueError as e:
@@ -54,6 +57,13 @@ def main():
                     v = v.get(part) if isinstance(v, dict) else None
                 if str(v) != want:
                     failures.append(f"JSON {path} = {v}, expected {want}")
+            if a.time_vs_cycles:
+                period, tol = (float(x) for x in a.time_vs_cycles.split(":"))
+                t, c = obj.get("sim_time_ns"), obj.get("cycles")
+                if not isinstance(t, (int, float)) or not isinstance(c, int) or \
+                        abs(t - c * period) > tol * period:
+                    failures.append(f"sim_time_ns {t} is not within {tol:g} cycles of cycles "
+                                    f"{c} x {period:g} ns")
     if failures:
         print("command:", " ".join(cmd))
         print("--- stdout\n" + p.stdout[-3000:] + "--- stderr\n" + p.stderr[-3000:])
