@@ -667,11 +667,13 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         uint64_t col, done;
         commit(pl, pend, &col, &done);
         col_max = std::max(col_max, col);
-        remember(i, id);
         last = std::max(last, done);
         prev_id = id;
         n++;
-        if (!run_bits) continue;
+        if (!run_bits) {
+            remember(i, id);
+            continue;
+        }
         /* the rest of this row: hits tCCD_L apart, up to the next refresh */
         const uint64_t row_end = ((n - 1) >> run_bits << run_bits) + (uint64_t(1) << run_bits);
         uint64_t k = std::min(end, row_end) - n;
@@ -680,7 +682,10 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
             const uint64_t gap = c.refresh_due > col ? c.refresh_due - 1 - col : 0;
             if (gap < k * p_.tCCD_L) k = std::min(k, gap / p_.tCCD_L);
         }
-        if (!k) continue;
+        if (!k) {
+            remember(i, id);
+            continue;
+        }
         /* admission bookkeeping: burst by burst until the bank's buffer holds only this run;
          * from then on each burst waits for the one queue_depth before it */
         const uint64_t loop = rings ? std::min<uint64_t>(k, depth) : 0;
@@ -691,23 +696,25 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         const bool tail = k > loop;
         uint64_t cl = col;
         if (loop && tail) {
-            /* The loop below in one step. It reads the ring's entries from h.pos on, oldest
-             * first, once the ring is full: the last read is the entry just before h.pos (this
-             * run's first burst, remembered above: the ring is full by then). Indices and
-             * col_max only grow along the ring, so that entry alone decides: it is admitted
-             * if it was not yet, and the earlier ones change nothing more. A whole turn leaves
-             * h.pos where it was; the tail sets the count. */
-            const Recent &h = recent_[id];
-            const Recent::Entry &e = h.buf[h.pos == 0 ? depth - 1 : h.pos - 1];
-            if (e.index >= issued) {
-                t = std::max(t, e.col_max);
-                issued = e.index + 1;
+            /* The run's first burst's entry and the loop below in one step: the tail sets the
+             * whole ring. The loop reads the ring's entries from its oldest on once it is
+             * full; the last read is the first burst's own entry (indices and column times
+             * only grow along the ring, so it decides alone): admitted at its column time,
+             * and at the latest with issued = its index + 1. The tail then waits for a later
+             * burst of the run (last_i - depth > i, column time col + rest x tCCD_L > col:
+             * one channel, each column command after the last), which subsumes both. So
+             * the ring only has to be sized and listed for the reset. */
+            Recent &h = recent_[id];
+            if (h.count == 0) {
+                if (h.buf.size() != depth) h.buf.resize(depth);
+                touched_.push_back(id);
             }
             cl += loop * p_.tCCD_L;
             n += loop;
             col_max = cl;
         } else if (loop) { /* admit() and remember() on locals: the first burst has sized and
                        counted the ring, and stores through the ring would alias t and issued */
+            remember(i, id);
             Recent &h = recent_[id]; /* materialized: remember() wrote the first burst */
             Recent::Entry *buf = h.buf.data();
             size_t pos = h.pos, cnt = h.count;
