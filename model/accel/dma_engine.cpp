@@ -12,14 +12,17 @@ bool DmaEngine::transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uin
         *bad_addr = addr;
         return false;
     }
-    tlm::tlm_generic_payload gp;
+    /* one payload for every transfer: a new one allocates its extension array each time */
+    tlm::tlm_generic_payload &gp = gp_;
     gp.set_command(cmd);
     gp.set_address(addr);
     gp.set_data_ptr(data);
     gp.set_data_length(len);
     gp.set_streaming_width(len);
     gp.set_byte_enable_ptr(nullptr);
+    gp.set_byte_enable_length(0);
     gp.set_dmi_allowed(false);
+    gp.set_gp_option(tlm::TLM_MIN_PAYLOAD);
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     DramEnergyExtension energy;
     gp.set_extension(&energy);

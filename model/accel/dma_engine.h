@@ -50,6 +50,7 @@ class DmaEngine {
     bool transfer(tlm::tlm_command cmd, uint64_t addr, uint8_t *data, uint32_t len,
                   sc_core::sc_time *t, uint64_t *bad_addr, bool timing_only = false);
     tlm::tlm_initiator_socket<32> &socket_;
+    tlm::tlm_generic_payload gp_; /* reused by transfer(); no memory manager */
     uint64_t bytes_read_ = 0, bytes_written_ = 0, transactions_ = 0, unpriced_bytes_ = 0;
     double dram_command_nj_ = 0, dram_background_mw_ = 0;
 };

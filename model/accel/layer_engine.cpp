@@ -42,9 +42,9 @@ struct LayerEngine::Run {
     uint64_t t = 0; /* schedule clock (cycles from the layer's start) */
     uint64_t positions = 0, n_vec = 0, in_total = 0, out_total = 0;
     unsigned nbuf = 1, tile_rows = 0, row_tiles = 0;
-    unsigned passes = 1;            /* weight streams: 1, or one per image past the weight store */
-    uint64_t pass_vec = 0;          /* activation vectors per pass */
-    std::vector<RowParams> &params; /* the engine's scratch, sized per layer */
+    unsigned passes = 1;   /* weight streams: 1, or one per image past the weight store */
+    uint64_t pass_vec = 0; /* activation vectors per pass */
+    const RowParamSet *pset = nullptr;  /* the row parameters (weighted layers) */
     std::vector<uint64_t> fetch_cycles; /* per row tile, from the first schedule pass */
     uint64_t t_sched_end = 0;           /* the last row tile's compute end */
     uint8_t *out_bytes = nullptr;
@@ -53,7 +53,7 @@ struct LayerEngine::Run {
     Run(LayerEngine &eng, LayerResult &res, double start, uint32_t id, std::vector<TraceEvent> *tr,
         unsigned idx, uint32_t addr)
         : e(eng), r(res), start_ps(start), period_ps(eng.cfg_.cycle_ps()), layer_id(id), trace(tr),
-          index(idx), desc_addr(addr), params(eng.params_) {}
+          index(idx), desc_addr(addr) {}
 
     LayerStats &st() { return r.stats; }
     const AccelConfig &cfg() const { return e.cfg_; }
@@ -307,9 +307,9 @@ bool LayerEngine::Run::load_inputs(bool images) {
             param_path = path_end - t_in;
             t_in = path_end;
         }
-        params.resize(D.rows);
         unsigned bad_row = 0;
-        if (decode_row_params(e.params_raw_.data(), D.rows, params.data(), &bad_row)) {
+        pset = e.params_cache_.get(D.param_addr, e.params_raw_.data(), D.rows, &bad_row);
+        if (!pset) {
             fail(HQ_ACCEL_ERR_BAD_DESC, desc_text() + ": row " + std::to_string(bad_row) +
                                             " parameters out of range (rq_mult < 0, "
                                             "rq_shift > 62 or reserved bytes set)");
@@ -504,7 +504,7 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
         if (d.psum_out())
             store_partial_sums(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, e.out_i32_.data());
         else
-            finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, params.data(), mode,
+            finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, pset->table, mode,
                                 e.out_u8_.data(), e.out_i32_.data());
     }
     if (bytes && d.pool() > 1) {

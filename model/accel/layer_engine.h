@@ -15,6 +15,7 @@
 #include "accel/dma_engine.h"
 #include "accel/output_unit.h"
 #include "accel/pe_array.h"
+#include "accel/row_param_cache.h"
 #include "accel/weight_cache.h"
 
 #include <memory>
@@ -56,7 +57,7 @@ class LayerEngine {
     std::vector<uint8_t> in_, out_u8_, pooled_, image_, params_raw_, psum_raw_;
     std::vector<int32_t> out_i32_, acc_;
     std::vector<uint8_t> operands_;
-    std::vector<RowParams> params_;
+    RowParamCache params_cache_;
 };
 
 } // namespace hq::accel

@@ -82,6 +82,37 @@ void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsign
     }
 }
 
+void RequantTable::build(const RowParams *p, unsigned rows) {
+    bias.resize(rows);
+    mult.resize(rows);
+    round.resize(rows);
+    shift.resize(rows);
+    for (unsigned r = 0; r < rows; r++) {
+        bias[r] = p[r].bias;
+        mult[r] = p[r].rq_mult;
+        shift[r] = p[r].rq_shift;
+        round[r] = p[r].rq_shift ? (int64_t)1 << (p[r].rq_shift - 1) : 0;
+    }
+}
+
+void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
+                         unsigned rows, const RequantTable &t, OutputMode mode, uint8_t *u8,
+                         int32_t *i32) {
+    if (mode.kind == OutputMode::Int32) {
+        for (unsigned v = 0; v < n_vec; v++)
+            for (unsigned i = 0; i < nr; i++)
+                i32[(size_t)v * rows + r0 + i] =
+                    (int32_t)((uint32_t)acc[(size_t)v * nr + i] + (uint32_t)t.bias[r0 + i]);
+        return;
+    }
+    const int lo = mode.kind == OutputMode::Signed ? -128 : 0,
+              hi = mode.kind == OutputMode::Signed ? 127 : mode.clamp_hi;
+    for (unsigned v = 0; v < n_vec; v++)
+        requant_row_tile(acc + (size_t)v * nr, nr, t.bias.data() + r0, t.mult.data() + r0,
+                         t.round.data() + r0, t.shift.data() + r0, lo, hi,
+                         u8 + (size_t)v * rows + r0);
+}
+
 void add_partial_sums(const uint8_t *psum, unsigned n_vec, unsigned r0, unsigned nr, unsigned rows,
                       int32_t *acc) {
     for (unsigned v = 0; v < n_vec; v++)

@@ -4,6 +4,7 @@
 #define HQ_ACCEL_OUTPUT_UNIT_H
 
 #include <cstdint>
+#include <vector>
 
 namespace hq::accel {
 
@@ -27,6 +28,19 @@ struct OutputMode {
  * (Int32, the logits) store int32 into i32[v * rows + r0 + i]. */
 void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
                          unsigned rows, const RowParams *p, OutputMode mode, uint8_t *u8,
+                         int32_t *i32);
+
+/* A layer's row parameters as the requantizer's operand arrays (bias, multiplier, rounding
+ * term, shift per row), made once per parameter set instead of once per row tile and image. */
+struct RequantTable {
+    std::vector<int32_t> bias, mult;
+    std::vector<int64_t> round;
+    std::vector<uint8_t> shift;
+    void build(const RowParams *p, unsigned rows);
+};
+/* finish_accumulators with the table of all `rows` rows: the same results. */
+void finish_accumulators(const int32_t *acc, unsigned n_vec, unsigned r0, unsigned nr,
+                         unsigned rows, const RequantTable &t, OutputMode mode, uint8_t *u8,
                          int32_t *i32);
 
 /* K-split (docs/arith.md): acc[v][i] += the little-endian int32 partial sum

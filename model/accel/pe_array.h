@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 namespace hq::accel {
 
@@ -65,6 +66,10 @@ class PeArray {
 
   protected:
     const AccelConfig &cfg_;
+
+  private:
+    std::pair<uint64_t, uint64_t> tile_sums(const PreparedWeights &w, unsigned r0,
+                                            unsigned nr) const;
 };
 
 } // namespace hq::accel

@@ -1,6 +1,7 @@
 #include "accel/pe_gemm.h"
 
 #include <cstddef>
+#include <cstdint>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
@@ -128,6 +129,19 @@ HQ_VNNI inline void block4x4(const uint8_t *a0, const int8_t *w0, unsigned rows,
     _mm512_mask_storeu_epi32(o + 3 * (size_t)rows, 0xF, lanes_sum4(s30, s31, s32, s33));
 }
 
+/* A matrix-vector product (batch 1) reads each weight once, a stream the size of the layer
+ * (the BERT layer: 7 MB per token) that the hardware prefetcher follows late when it comes
+ * from DRAM or a contended cache: the lines kPrefetchBytes ahead of each of four rows are asked
+ * for early (a hint: past the end of the plane it is dropped, no fault; the address is formed
+ * as an integer). On the BERT layer's shapes, loaded machine, best of 6: 7 MB (in cache)
+ * 2-10 % faster than without, 56 MB (from DRAM) 7-9 %; in `hqsim run` within the noise. */
+constexpr uintptr_t kPrefetchBytes = 8192;
+HQ_VNNI inline void prefetch_ahead(const int8_t *p, unsigned kp) {
+    const uintptr_t a = reinterpret_cast<uintptr_t>(p) + kPrefetchBytes;
+    for (int i = 0; i < 4; i++)
+        _mm_prefetch(reinterpret_cast<const char *>(a + (uintptr_t)i * kp), _MM_HINT_T0);
+}
+
 /* Four accumulators at a time: four vectors sharing a weight row (GEMM, four rows at a time
  * where there are four), or four weight rows sharing a vector (matrix-vector product, batch
  * 1). */
@@ -166,6 +180,7 @@ HQ_VNNI void gemm_vnni(const uint8_t *a, unsigned n, const int8_t *w, unsigned r
             const int8_t *w0 = w + (size_t)r * kp;
             __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
             for (unsigned k = 0; k < kp; k += 64) {
+                prefetch_ahead(w0 + k, kp);
                 const __m512i x = _mm512_loadu_si512(av + k);
                 s0 = _mm512_dpbusd_epi32(s0, x, _mm512_loadu_si512(w0 + k));
                 s1 = _mm512_dpbusd_epi32(s1, x, _mm512_loadu_si512(w0 + kp + k));

@@ -29,6 +29,8 @@ void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeig
         }
         p->row_cost[r] = array.row_cost(d.is_hi.data() + s, d.cols, d.lo_bits);
     }
+    p->tile_sums.clear(); /* from the old row costs */
+    p->tile_sums_key = {};
     p->n_hi = d.n_hi;
     p->symbols = d.symbols;
 }

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace hq::accel {
@@ -66,6 +67,21 @@ struct PreparedWeights {
     static constexpr uint64_t kRowNotCounted = UINT64_MAX;
     mutable std::vector<uint64_t> block_row_cycles;
     mutable std::vector<unsigned> block_high_key;
+
+    /* PeArray::row_tile_cycles' per-tile sums (slowest tile's row costs, and its ideal), by
+     * row tile, for the array and its tile shape in tile_sums_key (empty until asked): they
+     * depend on the row costs alone, and every image asks again */
+    struct TileSumsKey {
+        const void *array = nullptr, *costs = nullptr;
+        unsigned tile_rows = 0, pe_tiles = 0;
+        uint64_t row_ideal = 0;
+        bool operator==(const TileSumsKey &o) const {
+            return array == o.array && costs == o.costs && tile_rows == o.tile_rows &&
+                   pe_tiles == o.pe_tiles && row_ideal == o.row_ideal;
+        }
+    };
+    mutable std::vector<std::pair<uint64_t, uint64_t>> tile_sums;
+    mutable TileSumsKey tile_sums_key;
 
     bool has_high_flags() const { return !high_words.empty(); }
     bool high(size_t i) const { return high_words[i >> 6] >> (i & 63) & 1; }

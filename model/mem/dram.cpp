@@ -20,7 +20,8 @@ void Dram::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay)
     /* The request reaches the DRAM at the initiator's local time; round up to a DRAM cycle. */
     const sc_core::sc_time now = sc_core::sc_time_stamp() + delay;
     const uint64_t now_ck = static_cast<uint64_t>(std::ceil(now / tck_ - 1e-9));
-    const DramStats before = timing_.stats();
+    const double nj_before = timing_.stats().energy_nj; /* not the whole statistics */
+    const uint64_t refreshes_before = timing_.stats().refreshes;
     const uint64_t done_ck =
         timing_.access(now_ck, trans.get_address(), trans.get_data_length(), trans.is_write());
     DramEnergyExtension *ext = nullptr;
@@ -29,8 +30,8 @@ void Dram::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay)
         const DramParams &p = timing_.params();
         const DramStats &after = timing_.stats();
         ext->valid = true;
-        ext->command_nj = after.energy_nj - before.energy_nj -
-                          double(after.refreshes - before.refreshes) * p.energy_refresh_nj;
+        ext->command_nj = after.energy_nj - nj_before -
+                          double(after.refreshes - refreshes_before) * p.energy_refresh_nj;
         ext->background_mw = p.power_active_mw;
         if (p.tREFI) /* nJ per ns = W */
             ext->background_mw += p.energy_refresh_nj / (p.tREFI * p.tck_s() * 1e9) * 1e3;

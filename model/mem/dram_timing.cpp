@@ -602,6 +602,14 @@ void DramTiming::count(uint64_t now, uint64_t done, uint64_t len, bool write) {
     stats_.last_cycle = std::max(stats_.last_cycle, done);
 }
 
+/* A ring kept as a run (Recent::run) written out entry by entry, oldest at pos. */
+void DramTiming::materialize(Recent &h) const {
+    const size_t depth = h.buf.size();
+    for (size_t j = 0; j < depth; j++)
+        h.buf[(h.pos + j) % depth] = h.run_entry(j, depth, p_.tCCD_L);
+    h.run = false;
+}
+
 /* The bursts of one transaction, nothing else queued, served in address order (the order a
  * DMA hands them over; FCFS gives the same, tested): each burst is planned directly, with the
  * arrival the queue would give it (admitted once the bank buffer it is checked against has
@@ -628,7 +636,8 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         if (!rings || id == UINT32_MAX) return; /* the first burst: nothing queued */
         Recent &h = recent_[id];
         if (h.count < depth) return;
-        const Recent::Entry &e = h.buf[h.pos]; /* the depth-th most recent burst of the bank */
+        /* the depth-th most recent burst of the bank */
+        const Recent::Entry e = h.run ? h.run_entry(0, depth, p_.tCCD_L) : h.buf[h.pos];
         if (e.index >= issued) {
             t = std::max(t, e.col_max);
             issued = e.index + 1;
@@ -639,6 +648,7 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         Recent &h = recent_[id];
         if (h.count == 0 && h.buf.size() != depth) h.buf.resize(depth);
         if (h.count == 0) touched_.push_back(id);
+        if (h.run) materialize(h);
         h.buf[h.pos] = {i, col_max};
         h.pos = h.pos + 1 == depth ? 0 : h.pos + 1;
         if (h.count < depth) h.count++;
@@ -657,11 +667,13 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         uint64_t col, done;
         commit(pl, pend, &col, &done);
         col_max = std::max(col_max, col);
-        remember(i, id);
         last = std::max(last, done);
         prev_id = id;
         n++;
-        if (!run_bits) continue;
+        if (!run_bits) {
+            remember(i, id);
+            continue;
+        }
         /* the rest of this row: hits tCCD_L apart, up to the next refresh */
         const uint64_t row_end = ((n - 1) >> run_bits << run_bits) + (uint64_t(1) << run_bits);
         uint64_t k = std::min(end, row_end) - n;
@@ -670,7 +682,10 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
             const uint64_t gap = c.refresh_due > col ? c.refresh_due - 1 - col : 0;
             if (gap < k * p_.tCCD_L) k = std::min(k, gap / p_.tCCD_L);
         }
-        if (!k) continue;
+        if (!k) {
+            remember(i, id);
+            continue;
+        }
         /* admission bookkeeping: burst by burst until the bank's buffer holds only this run;
          * from then on each burst waits for the one queue_depth before it */
         const uint64_t loop = rings ? std::min<uint64_t>(k, depth) : 0;
@@ -680,9 +695,27 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
          * so it only moves the ring's position. */
         const bool tail = k > loop;
         uint64_t cl = col;
-        if (loop) { /* admit() and remember() on locals: the first burst has sized and counted
-                       the ring, and stores through the ring would alias t and issued */
+        if (loop && tail) {
+            /* The run's first burst's entry and the loop below in one step: the tail sets the
+             * whole ring. The loop reads the ring's entries from its oldest on once it is
+             * full; the last read is the first burst's own entry (indices and column times
+             * only grow along the ring, so it decides alone): admitted at its column time,
+             * and at the latest with issued = its index + 1. The tail then waits for a later
+             * burst of the run (last_i - depth > i, column time col + rest x tCCD_L > col:
+             * one channel, each column command after the last), which subsumes both. So
+             * the ring only has to be sized and listed for the reset. */
             Recent &h = recent_[id];
+            if (h.count == 0) {
+                if (h.buf.size() != depth) h.buf.resize(depth);
+                touched_.push_back(id);
+            }
+            cl += loop * p_.tCCD_L;
+            n += loop;
+            col_max = cl;
+        } else if (loop) { /* admit() and remember() on locals: the first burst has sized and
+                       counted the ring, and stores through the ring would alias t and issued */
+            remember(i, id);
+            Recent &h = recent_[id]; /* materialized: remember() wrote the first burst */
             Recent::Entry *buf = h.buf.data();
             size_t pos = h.pos, cnt = h.count;
             uint64_t tt = t, iss = issued;
@@ -713,14 +746,13 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
                 t = std::max(t, col_last - depth * p_.tCCD_L);
                 issued = std::max<uint64_t>(issued, wait_i + 1);
                 /* the ring's depth entries: bursts last_i - depth + 1 .. last_i, oldest at pos
-                 * (a whole turn leaves pos where it was) */
+                 * (a whole turn leaves pos where it was), tCCD_L apart: kept as the run's
+                 * last burst and column time, written out only if the ring is written
+                 * again (most rings are read once, by the next row's admission, or never) */
                 Recent &h = recent_[id];
-                Recent::Entry *buf = h.buf.data();
-                uint64_t x = last_i - depth + 1, cm = col_last - (depth - 1) * p_.tCCD_L;
-                for (size_t j = h.pos; j < depth; j++, x++, cm += p_.tCCD_L)
-                    buf[j] = {x, cm};
-                for (size_t j = 0; j < h.pos; j++, x++, cm += p_.tCCD_L)
-                    buf[j] = {x, cm};
+                h.run = true;
+                h.run_last = last_i;
+                h.run_col_last = col_last;
                 h.count = depth;
             }
             cl = col_last;
@@ -733,6 +765,7 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
     for (unsigned id : touched_) {
         recent_[id].count = 0;
         recent_[id].pos = 0;
+        recent_[id].run = false;
     }
     have_last_ = true;
     last_ch_ = prev_id >> bank_bits_;

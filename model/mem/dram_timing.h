@@ -203,7 +203,16 @@ class DramTiming {
         };
         std::vector<Entry> buf;
         size_t pos = 0, count = 0;
+        /* run: buf is not written; the ring holds bursts run_last - depth + 1 .. run_last
+         * (oldest at pos), column commands tCCD_L apart up to run_col_last */
+        bool run = false;
+        uint64_t run_last = 0, run_col_last = 0;
+        /* the j-th oldest entry of a run */
+        Entry run_entry(size_t j, size_t depth, uint64_t tccd) const {
+            return {run_last - (depth - 1) + j, run_col_last - (depth - 1 - j) * tccd};
+        }
     };
+    void materialize(Recent &h) const;
     static constexpr size_t kMaxRing = 4096;
     std::vector<Recent> recent_;
     std::vector<unsigned> touched_;
