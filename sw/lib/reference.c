@@ -78,76 +78,50 @@ static int is_weighted(const hq_layer *l) {
 
 /* ------------------------------------------------------------------ kernels */
 
+/* The GEMM body on weights of type WT, each widened to XT: four input rows share each weight
+ * load; the k loop vectorises into widening multiply-adds (4 reductions). One body for both
+ * weight types, so the two kernels cannot drift apart. */
+#define REF_GEMM_BODY(WT, XT)                                                                      \
+    int i = 0;                                                                                     \
+    for (; i + 4 <= n; i += 4) {                                                                   \
+        const int16_t *a0 = a + (size_t)i * kp, *a1 = a0 + kp, *a2 = a1 + kp, *a3 = a2 + kp;       \
+        int32_t *o = acc + (size_t)i * rows;                                                       \
+        for (int r = 0; r < rows; r++) {                                                           \
+            const WT *wr = w + (size_t)r * kp;                                                     \
+            int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;                                                \
+            for (int k = 0; k < kp; k++) {                                                         \
+                XT x = wr[k];                                                                      \
+                s0 += a0[k] * x;                                                                   \
+                s1 += a1[k] * x;                                                                   \
+                s2 += a2[k] * x;                                                                   \
+                s3 += a3[k] * x;                                                                   \
+            }                                                                                      \
+            o[r] = s0;                                                                             \
+            o[rows + r] = s1;                                                                      \
+            o[2 * rows + r] = s2;                                                                  \
+            o[3 * rows + r] = s3;                                                                  \
+        }                                                                                          \
+    }                                                                                              \
+    for (; i < n; i++) {                                                                           \
+        const int16_t *ai = a + (size_t)i * kp;                                                    \
+        for (int r = 0; r < rows; r++) {                                                           \
+            const WT *wr = w + (size_t)r * kp;                                                     \
+            int32_t s = 0;                                                                         \
+            for (int k = 0; k < kp; k++)                                                           \
+                s += ai[k] * (XT)wr[k];                                                            \
+            acc[(size_t)i * rows + r] = s;                                                         \
+        }                                                                                          \
+    }
+
 HQ_VECTOR_CLONES
-void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp, int32_t *acc) {
-    int i = 0;
-    /* Four input rows share each weight load; the k loop vectorises into widening
-     * multiply-adds (4 reductions). */
-    for (; i + 4 <= n; i += 4) {
-        const int16_t *a0 = a + (size_t)i * kp, *a1 = a0 + kp, *a2 = a1 + kp, *a3 = a2 + kp;
-        int32_t *o = acc + (size_t)i * rows;
-        for (int r = 0; r < rows; r++) {
-            const int16_t *wr = w + (size_t)r * kp;
-            int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int k = 0; k < kp; k++) {
-                int32_t x = wr[k];
-                s0 += a0[k] * x;
-                s1 += a1[k] * x;
-                s2 += a2[k] * x;
-                s3 += a3[k] * x;
-            }
-            o[r] = s0;
-            o[rows + r] = s1;
-            o[2 * rows + r] = s2;
-            o[3 * rows + r] = s3;
-        }
-    }
-    for (; i < n; i++) {
-        const int16_t *ai = a + (size_t)i * kp;
-        for (int r = 0; r < rows; r++) {
-            const int16_t *wr = w + (size_t)r * kp;
-            int32_t s = 0;
-            for (int k = 0; k < kp; k++)
-                s += ai[k] * wr[k];
-            acc[(size_t)i * rows + r] = s;
-        }
-    }
-}
+void hq_ref_gemm_i16(const int16_t *a, int n, const int16_t *w, int rows, int kp,
+                     int32_t *acc){REF_GEMM_BODY(int16_t, int32_t)}
 
 /* hq_ref_gemm_i16 on int8 weights, widened in registers: the same sums (exact), half the
  * weight bytes read, and no int16 copy of the model (issue 16). */
 HQ_VECTOR_CLONES
-void hq_ref_gemm_i8w(const int16_t *a, int n, const int8_t *w, int rows, int kp, int32_t *acc) {
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const int16_t *a0 = a + (size_t)i * kp, *a1 = a0 + kp, *a2 = a1 + kp, *a3 = a2 + kp;
-        int32_t *o = acc + (size_t)i * rows;
-        for (int r = 0; r < rows; r++) {
-            const int8_t *wr = w + (size_t)r * kp;
-            int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int k = 0; k < kp; k++) {
-                int16_t x = wr[k];
-                s0 += a0[k] * x;
-                s1 += a1[k] * x;
-                s2 += a2[k] * x;
-                s3 += a3[k] * x;
-            }
-            o[r] = s0;
-            o[rows + r] = s1;
-            o[2 * rows + r] = s2;
-            o[3 * rows + r] = s3;
-        }
-    }
-    for (; i < n; i++) {
-        const int16_t *ai = a + (size_t)i * kp;
-        for (int r = 0; r < rows; r++) {
-            const int8_t *wr = w + (size_t)r * kp;
-            int32_t s = 0;
-            for (int k = 0; k < kp; k++)
-                s += ai[k] * (int16_t)wr[k];
-            acc[(size_t)i * rows + r] = s;
-        }
-    }
+    void hq_ref_gemm_i8w(const int16_t *a, int n, const int8_t *w, int rows, int kp, int32_t *acc) {
+    REF_GEMM_BODY(int8_t, int16_t)
 }
 
 /* The product of n GEMM rows with the weight rows [r0, r0 + nr) of a prepared layer. */
