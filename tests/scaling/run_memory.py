@@ -77,16 +77,23 @@ def main():
         return 1
     print(f"ok: hqsim run peak {run_kb} KiB <= 0.85 x hqsim eval peak {eval_kb} KiB, "
           "0 mismatches")
+    if issue_ratio("", q, src, j, run_kb, ISSUE_RATIO_MAX):
+        return 1
+    return resnet(hq, src, work)
+
+
+def issue_ratio(what, q, src, j, run_kb, bound):
+    """1 (printed) when the run's peak exceeds bound x issue 16's denominator, else 0."""
     _, weights, largest = scaling_bench.model_stats(q, src)
     denom = scaling_bench.issue_bytes(weights, largest, j)
     ratio = run_kb * 1024 / denom
-    if ratio > ISSUE_RATIO_MAX:
-        print(f"FAIL: run peak / (weights + largest activation + image + buffers) = "
-              f"{run_kb * 1024} / {denom} = {ratio:.2f} > {ISSUE_RATIO_MAX}")
+    if ratio > bound:
+        print(f"FAIL: {what}run peak / (weights + largest activation + image + buffers) = "
+              f"{run_kb * 1024} / {denom} = {ratio:.2f} > {bound}")
         return 1
-    print(f"ok: run peak / (weights + largest activation + image + buffers) = {ratio:.2f} <= "
-          f"{ISSUE_RATIO_MAX}")
-    return resnet(hq, src, work)
+    print(f"ok: {what}run peak / (weights + largest activation + image + buffers) = "
+          f"{ratio:.2f} <= {bound}")
+    return 0
 
 
 def resnet(hq, src, work):
@@ -106,16 +113,7 @@ def resnet(hq, src, work):
     if j["mismatches"] != 0:
         print(f"FAIL: resnet18: {j['mismatches']} mismatches")
         return 1
-    _, weights, largest = scaling_bench.model_stats(q, src)
-    denom = scaling_bench.issue_bytes(weights, largest, j)
-    ratio = run_kb * 1024 / denom
-    if ratio > RESNET_RATIO_MAX:
-        print(f"FAIL: resnet18: run peak / (weights + largest activation + image + buffers) = "
-              f"{run_kb * 1024} / {denom} = {ratio:.2f} > {RESNET_RATIO_MAX}")
-        return 1
-    print(f"ok: resnet18: run peak / (weights + largest activation + image + buffers) = "
-          f"{ratio:.2f} <= {RESNET_RATIO_MAX}, 0 mismatches")
-    return 0
+    return issue_ratio("resnet18: ", q, src, j, run_kb, RESNET_RATIO_MAX)
 
 
 if __name__ == "__main__":
