@@ -23,7 +23,7 @@
     X(gsl_multimin_fminimizer_iterate) \
     X(gsl_multimin_fminimizer_x) \
     X(gsl_multimin_fminimizer_size) \
-    X(gsl_multimin_test_size) \
+    X(gsl_multimin_test_size)
 
 // clang-format on
 

@@ -47,7 +47,7 @@ extern "C" {
     X(cairo_surface_flush) \
     X(cairo_surface_mark_dirty) \
     X(cairo_surface_destroy) \
-    X(cairo_surface_write_to_png_stream) \
+    X(cairo_surface_write_to_png_stream)
 
 // clang-format on
 

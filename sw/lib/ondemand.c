@@ -4,27 +4,37 @@
 
 #include <dlfcn.h>
 #include <stdlib.h>
+#include <string.h>
 
-int hq_ondemand_open(const char *soname, const char *env_override, const char *const *names,
-                     void **fns, size_t n, char *err, size_t errlen) {
-    const char *file = env_override ? getenv(env_override) : NULL;
-    if (!file || !*file) file = soname;
+/* dlopen + dlsym of every name into the table; 0, or -1 with the reason in lib->err */
+static int open_lib(struct hq_ondemand_lib *lib) {
+    const char *file = lib->env ? getenv(lib->env) : NULL;
+    if (!file || !*file) file = lib->soname;
     /* RTLD_LOCAL: the symbols are reached through the table only */
     void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        hq_errf(err, errlen, "cannot load %s: %s", file, dlerror());
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
+    if (!h) return hq_errf(lib->err, sizeof lib->err, "cannot load %s: %s", file, dlerror());
+    for (size_t i = 0; i < lib->n; i++) {
         dlerror();
-        fns[i] = dlsym(h, names[i]);
+        void *p = dlsym(h, lib->names[i]);
         const char *e = dlerror();
-        if (e || !fns[i]) {
-            hq_errf(err, errlen, "%s has no symbol %s%s%s", file, names[i], e ? ": " : "",
-                     e ? e : "");
+        if (e || !p) {
+            hq_errf(lib->err, sizeof lib->err, "%s has no symbol %s%s%s", file, lib->names[i],
+                    e ? ": " : "", e ? e : "");
             dlclose(h);
             return -1;
         }
+        /* the i-th pointer-sized member; dlsym's object pointer copied into a function
+         * pointer, as POSIX allows */
+        memcpy((char *)lib->table + i * sizeof p, &p, sizeof p);
     }
     return 0; /* the library stays loaded for the process's life */
+}
+
+int hq_ondemand_load(struct hq_ondemand_lib *lib, char *err, size_t errlen) {
+    pthread_mutex_lock(&lib->mu);
+    if (!lib->state) lib->state = open_lib(lib) ? -1 : 1;
+    const int state = lib->state;
+    pthread_mutex_unlock(&lib->mu);
+    if (state < 0) return hq_errf(err, errlen, "%s: %s", lib->what, lib->err);
+    return 0;
 }

@@ -11,17 +11,36 @@
 #ifndef HQ_ONDEMAND_H
 #define HQ_ONDEMAND_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Opens `soname` (or the file named by the environment variable `env_override`, when set and
- * not empty) and resolves the n symbols `names` into fns. Returns 0, or -1 with a message
- * naming the library and the missing symbol in err. */
-int hq_ondemand_open(const char *soname, const char *env_override, const char *const *names,
-                     void **fns, size_t n, char *err, size_t errlen);
+/* One library loaded on demand: its table is `n` pointer-sized members (function pointers,
+ * or the address of a data object), filled in the order of `names`. Define it static with
+ * HQ_ONDEMAND_LIB; hq_ondemand_load loads it once (thread-safe) and remembers a failure. */
+struct hq_ondemand_lib {
+    const char *soname; /* the one built against (CMake hq_soname) */
+    const char *env;    /* an environment variable naming another file, when set */
+    const char *what;   /* starts the error message: "PNG figures need cairo" */
+    const char *const *names;
+    size_t n;
+    void *table;
+    pthread_mutex_t mu;
+    int state; /* 0: not tried, 1: loaded, -1: failed (err says why) */
+    char err[400];
+};
+#define HQ_ONDEMAND_LIB(soname, env, what, names, table)                                           \
+    {                                                                                              \
+        soname, env, what, names, sizeof names / sizeof names[0], &table,                          \
+            PTHREAD_MUTEX_INITIALIZER, 0, ""                                                       \
+    }
+
+/* Returns 0 once the library is loaded and its table filled, or -1 with "<what>: <reason>" in
+ * err (the reason names the file and, if it lacks one, the symbol). */
+int hq_ondemand_load(struct hq_ondemand_lib *lib, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }
