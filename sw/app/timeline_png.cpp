@@ -55,6 +55,8 @@ std::string draw_timeline(const std::vector<TraceEvent> &ev, const std::vector<s
             t1 = std::max(t1, e.start_ps + e.dur_ps);
         }
     }
+    char err[512];
+    if (hq_cairo_load(err, sizeof err)) return path + ": " + err;
     cairo_t *cr = hq_fig_new(g.width, g.height);
     if (!cr) return path + ": out of memory";
 
@@ -109,7 +111,6 @@ std::string draw_timeline(const std::vector<TraceEvent> &ev, const std::vector<s
         hq_fig_rect(cr, x0, g.top + g.gap + (int)e.unit * (g.band + g.gap),
                     std::max(1, x1 - x0 + 1), g.band, timeline_layer_colour(e.layer % n_layers));
     }
-    char err[512];
     const int rc = hq_fig_write_png(cr, path.c_str(), err, sizeof err);
     hq_fig_free(cr);
     return rc ? err : "";

@@ -8,7 +8,7 @@
 #include "measure_report.h"
 #include "platform_run.h"
 
-#include <gsl/gsl_multimin.h>
+#include "gsl_ondemand.h" /* GSL, loaded by the first fit */
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -446,7 +446,13 @@ int cmd_calibrate(int argc, char **argv) {
     }
 
     /* The fit: Nelder-Mead in log1p space (rates and cycle counts are positive and span
-     * orders of magnitude). */
+     * orders of magnitude), with GSL loaded now (gsl_ondemand.h). */
+    char gerr[512];
+    if (hq_gsl_load(gerr, sizeof gerr)) {
+        fprintf(stderr, "hqsim %s: %s\n", CMD, gerr);
+        rc = CLI_EXIT_FAILED; /* the input is fine: the work cannot be done here */
+        goto cleanup;
+    }
     /* GSL's default handler aborts, for example when the simplex is set up after the
      * evaluation budget is spent (the cost is then +inf): check the return codes instead. */
     gsl_error_handler_t *gsl_handler = gsl_set_error_handler_off();

@@ -14,7 +14,7 @@ static void set_rgb(cairo_t *cr, uint32_t rgb) {
 }
 
 cairo_t *hq_fig_new(int w, int h) {
-    if (w <= 0 || h <= 0) return NULL;
+    if (w <= 0 || h <= 0 || hq_cairo_load(NULL, 0)) return NULL;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     cairo_t *cr = cairo_create(s);
     cairo_surface_destroy(s); /* cr holds the reference */

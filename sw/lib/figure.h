@@ -4,7 +4,7 @@
 #ifndef HQ_FIGURE_H
 #define HQ_FIGURE_H
 
-#include <cairo.h>
+#include "cairo_ondemand.h" /* cairo, loaded by the first figure */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,7 +13,8 @@ extern "C" {
 #endif
 
 /* A white w x h canvas (colours 0xRRGGBB, shapes not antialiased so that rectangles on whole
- * pixels keep their exact colour). NULL when w or h is not positive or memory is short. */
+ * pixels keep their exact colour). NULL when w or h is not positive, memory is short or cairo
+ * cannot be loaded (the entry points call hq_cairo_load first, for its message). */
 cairo_t *hq_fig_new(int w, int h);
 void hq_fig_free(cairo_t *cr);
 void hq_fig_rect(cairo_t *cr, double x, double y, double w, double h, uint32_t rgb);

@@ -66,6 +66,7 @@ void hq_measure_table(FILE *f, const char *title, const hq_measure_row *m, const
 int hq_measure_png(const char *path, const char *title, size_t n, const char *const *labels,
                    const double *before, const double *after, char *err, size_t errlen) {
     if (!n) return hq_errf(err, errlen, "%s: nothing to plot", path);
+    if (hq_cairo_load(err, errlen)) return -1;
     const int per = after ? 2 : 1, bw = 14, gap = 18, left = 70, top = 50, plot_h = 300;
     int w = left + 30 + (int)n * (per * bw + gap);
     const int h = top + plot_h + 140;

@@ -220,6 +220,20 @@ def main():
                 json.load(f)["source"]
         checks += 1
 
+        # GSL is loaded on demand (sw/lib/ondemand.h): one that cannot be loaded fails the fit
+        # with a message naming it, writing nothing; no crash.
+        for lib, msg in (("/nonexistent/libgsl.so.27", "cannot load /nonexistent/libgsl.so.27"),
+                         ("libz.so.1", "libz.so.1 has no symbol gsl_set_error_handler")):
+            nolib = os.path.join(tmp, "nolib.json")
+            p = subprocess.run([hqsim, "calibrate", fit, "--timing", wrong, "--params",
+                                "descriptor.fetch_cycles", "-o", nolib, "--max-evals", "5"],
+                               capture_output=True, text=True, env=dict(os.environ, HQSIM_GSL_LIB=lib))
+            if p.returncode != 1 or "the fit needs GSL: " not in p.stderr or \
+                    msg not in p.stderr or \
+                    os.path.exists(nolib):
+                fail("calibrate without GSL (%s): exit %d, stderr %s" % (lib, p.returncode, p.stderr))
+        checks += 1
+
         # Bad and corrupt files: exit 2, a message naming the problem.
         with open(fit) as f:
             good = f.read().splitlines()

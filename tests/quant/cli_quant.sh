@@ -45,5 +45,31 @@ expect_fail "bad policy key" 2 "unknown key 'bits'" "$hq" quantize f.hqm --polic
 expect_fail "bad lo" 2 "valid values are 1, 2, 3, 4" "$hq" quantize f.hqm --policy lo=7 -o x.hqm
 expect_fail "bad override" 1 "valid: L0..L2" "$hq" quantize f.hqm --policy "lo=2;L5=uniform8" --calib 100 -o x.hqm
 expect_fail "escape binary" 1 "spare" "$hq" quantize f.hqm --policy lo=1,frac=0.02 --calib 100 --layout escape --quiet -o x.hqm
+# cairo and GSL are loaded on demand (sw/lib/ondemand.h): not needed by the executable, not
+# loaded by commands that draw nothing (hqsim run among them), loaded by one that draws; a
+# library that cannot be loaded fails only the drawing, with a message naming it.
+loaded() { # prints the shared libraries the dynamic loader opened for the command
+  LD_DEBUG=files "$@" 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\) .*generating link map.*/\1/p'
+}
+if readelf -d "$hq" | grep NEEDED | grep -e cairo -e gsl; then
+  echo "FAIL: hqsim links cairo or GSL (they are loaded on demand)"; fails=$((fails + 1))
+fi
+loaded "$hq" --help > libs.txt
+grep -q libjansson libs.txt || { echo "FAIL: LD_DEBUG lists no libraries: $(head -3 libs.txt)"; fails=$((fails + 1)); }
+for cmd in "--help" "pack q.hqm --layout block" "eval q.hqm --images 20" \
+    "run q.hqm --synthetic-inputs 2 --arch lanegroup"; do
+  # shellcheck disable=SC2086 # the command's words
+  if loaded "$hq" $cmd | grep -e cairo -e gsl -e X11; then
+    echo "FAIL: hqsim $cmd loaded cairo, X11 or GSL"; fails=$((fails + 1))
+  fi
+done
+loaded "$hq" pack q.hqm --layout block --maps maps-lazy | grep -q libcairo ||
+  { echo "FAIL: pack --maps did not load cairo"; fails=$((fails + 1)); }
+[ -s maps-lazy/layer0.png ] || { echo "FAIL: pack --maps wrote no map"; fails=$((fails + 1)); }
+expect_fail "cairo missing" 1 "PNG figures need cairo: cannot load /nonexistent/libcairo.so.2" \
+  env HQSIM_CAIRO_LIB=/nonexistent/libcairo.so.2 "$hq" pack q.hqm --layout block --maps maps-nolib
+expect_fail "not a cairo" 1 "has no symbol cairo_create" \
+  env HQSIM_CAIRO_LIB=libz.so.1 "$hq" pack q.hqm --layout block --maps maps-nolib
+[ ! -e maps-nolib/layer0.png ] || { echo "FAIL: a map without cairo"; fails=$((fails + 1)); }
 echo "cli_quant: $fails failures"
 [ $fails -eq 0 ]

@@ -332,6 +332,7 @@ int hq_map_write_layer(const hq_model *m, int layer, const char *path, hq_map_ge
         hq_errf(err, errlen, "%s: layer %d has no quantized weights to draw", path, layer);
         return -1;
     }
+    if (hq_cairo_load(err, errlen)) return -1;
     hq_map_scale(L->rows, L->cols, &f.g);
     const int b = f.g.block;
     f.nbr = (L->rows + b - 1) / b, f.nbc = (L->cols + b - 1) / b;
