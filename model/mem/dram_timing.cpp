@@ -347,22 +347,28 @@ void DramTiming::refresh(Channel &c, uint64_t before) {
     const uint64_t idle = before > c.refresh_due ? (before - c.refresh_due) / p_.tREFI : 0;
     if (idle >= 2) {
         const uint64_t skip = idle - 1;
-        for (Bank &b : c.banks)
-            if (b.open) close_bank(c, b, std::max(c.refresh_due, b.pre_ready));
+        if (c.open_banks) /* open_banks counts the open banks: none open, nothing to close */
+            for (Bank &b : c.banks)
+                if (b.open) close_bank(c, b, std::max(c.refresh_due, b.pre_ready));
         c.refresh_due += skip * p_.tREFI;
-        const uint64_t end = c.refresh_due - p_.tREFI + p_.tRP + p_.tRFC;
-        for (Bank &b : c.banks)
-            b.act_ready = std::max(b.act_ready, end);
+        /* The idle refreshes' end bounds the next ACT; the refresh below ends at least
+         * tREFI - tRP later and raises every bank's bound past it, so that pass only matters
+         * when tRP >= tREFI. */
+        if (p_.tRP >= p_.tREFI) {
+            const uint64_t end = c.refresh_due - p_.tREFI + p_.tRP + p_.tRFC;
+            for (Bank &b : c.banks)
+                b.act_ready = std::max(b.act_ready, end);
+        }
         stats_.refreshes += skip;
         stats_.energy_nj += double(skip) * p_.energy_refresh_nj;
     }
+    /* A gap between transfers longer than tREFI ends here twice (the idle ones and the due
+     * one, then, planned again, the next): the second time with every bank closed. */
     uint64_t prea = c.refresh_due;
-    bool any_open = false;
-    for (const Bank &b : c.banks)
-        if (b.open) {
-            prea = std::max(prea, b.pre_ready);
-            any_open = true;
-        }
+    const bool any_open = c.open_banks != 0;
+    if (any_open)
+        for (const Bank &b : c.banks)
+            if (b.open) prea = std::max(prea, b.pre_ready);
     const uint64_t ref = prea + (any_open ? p_.tRP : 0);
     const uint64_t end = ref + p_.tRFC;
     for (Bank &b : c.banks) {
