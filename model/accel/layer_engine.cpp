@@ -495,16 +495,27 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
         e.out_u8_.resize(n_vec * D.rows);
     else
         e.out_i32_.resize(n_vec * D.rows);
+    /* One vector (batch 1, a matrix-vector product): all rows in one call where the array
+     * allows, one stream over the weights; each row tile then reads its rows' slice
+     * ([vector][row] with one vector). */
+    bool whole = false;
+    if (n_vec == 1 && row_tiles > 1) {
+        e.acc_.resize(D.rows);
+        whole = e.array_->compute_vector(w, e.operands_.data(), D.rows, e.acc_.data());
+    }
     for (unsigned rt = 0; rt < row_tiles; rt++) {
         const unsigned r0 = rt * tile_rows, nr = std::min(tile_rows, (unsigned)D.rows - r0);
-        e.acc_.resize(n_vec * nr);
-        e.array_->compute(w, e.operands_.data(), (unsigned)n_vec, r0, nr, e.acc_.data());
-        if (d.psum_in())
-            add_partial_sums(e.psum_raw_.data(), (unsigned)n_vec, r0, nr, D.rows, e.acc_.data());
+        int32_t *acc = e.acc_.data() + (whole ? r0 : 0);
+        if (!whole) {
+            e.acc_.resize(n_vec * nr);
+            acc = e.acc_.data();
+            e.array_->compute(w, e.operands_.data(), (unsigned)n_vec, r0, nr, acc);
+        }
+        if (d.psum_in()) add_partial_sums(e.psum_raw_.data(), (unsigned)n_vec, r0, nr, D.rows, acc);
         if (d.psum_out())
-            store_partial_sums(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, e.out_i32_.data());
+            store_partial_sums(acc, (unsigned)n_vec, r0, nr, D.rows, e.out_i32_.data());
         else
-            finish_accumulators(e.acc_.data(), (unsigned)n_vec, r0, nr, D.rows, pset->table, mode,
+            finish_accumulators(acc, (unsigned)n_vec, r0, nr, D.rows, pset->table, mode,
                                 e.out_u8_.data(), e.out_i32_.data());
     }
     if (bytes && d.pool() > 1) {

@@ -43,6 +43,14 @@ class PeArray {
      * acts is [n_vec][w.kp] uint8 (zero-padded). */
     virtual void compute(const PreparedWeights &w, const uint8_t *acts, unsigned n_vec, unsigned r0,
                          unsigned nr, int32_t *acc) const;
+    /* acc[i] (i < rows) for one vector over all rows in one call: compute(w, acts, 1, 0, rows,
+     * acc), the weights streamed once. False (acc untouched): the array computes by row tiles
+     * only, and the engine calls compute per tile. */
+    virtual bool compute_vector(const PreparedWeights &w, const uint8_t *acts, unsigned rows,
+                                int32_t *acc) const {
+        compute(w, acts, 1, 0, rows, acc);
+        return true;
+    }
 
     /* Utilization and energy hooks (the layer engine asks; no per-kind case there). MACs
      * the array's lanes do (the heterogeneous arrays: the low ones; the high ones go to

@@ -187,12 +187,13 @@ HQ_INLINE DramTiming::Plan DramTiming::plan_for(unsigned ch, unsigned bank,
         col = std::max(col, b.col_ready);
     } else {
         uint64_t act;
+        const uint64_t act_ready = std::max(b.act_ready, c.act_floor);
         if (b.open) { /* PRE does not use the data bus: it may precede the column slot */
             pl.conflict = true;
             pl.pre = std::max(ready, b.pre_ready);
-            act = std::max(pl.pre + p_.tRP, b.act_ready);
+            act = std::max(pl.pre + p_.tRP, act_ready);
         } else {
-            act = std::max(ready, b.act_ready);
+            act = std::max(ready, act_ready);
         }
         pl.act = std::max(max3(act, c.next_act, c.bg_next_act[g]), c.faw[c.faw_pos]);
         col = std::max(col, pl.act + p_.tRCD);
@@ -242,9 +243,11 @@ HQ_INLINE void DramTiming::update_candidate(unsigned id) {
     if (hit) /* the terms of plan_for() that depend on the bank and the burst only */
         c.key = std::max(ready, b.col_ready);
     else if (b.open)
-        c.key = std::max(std::max(ready, b.pre_ready) + p_.tRP, b.act_ready) + p_.tRCD;
+        c.key = std::max(std::max(ready, b.pre_ready) + p_.tRP,
+                         std::max(b.act_ready, ch_[ch].act_floor)) +
+                p_.tRCD;
     else
-        c.key = std::max(ready, b.act_ready) + p_.tRCD;
+        c.key = std::max(ready, std::max(b.act_ready, ch_[ch].act_floor)) + p_.tRCD;
     c.seq = r.seq;
     const unsigned kind = unsigned(r.write) * 2 + hit;
     c.ch_gate = ch * 4 + kind;
@@ -321,12 +324,13 @@ HQ_INLINE DramTiming::Plan DramTiming::plan_at(unsigned ch, unsigned bank, uint6
     }
     const uint64_t ready = r.arrival + p_.frontend_ck;
     uint64_t act;
+    const uint64_t act_ready = std::max(b.act_ready, c.act_floor);
     if (b.open) {
         pl.conflict = true;
         pl.pre = std::max(ready, b.pre_ready);
-        act = std::max(pl.pre + p_.tRP, b.act_ready);
+        act = std::max(pl.pre + p_.tRP, act_ready);
     } else {
-        act = std::max(ready, b.act_ready);
+        act = std::max(ready, act_ready);
     }
     const unsigned g = bank >> bpg_bits_;
     pl.act = std::max(max3(act, c.next_act, c.bg_next_act[g]), c.faw[c.faw_pos]);
@@ -347,28 +351,27 @@ void DramTiming::refresh(Channel &c, uint64_t before) {
     const uint64_t idle = before > c.refresh_due ? (before - c.refresh_due) / p_.tREFI : 0;
     if (idle >= 2) {
         const uint64_t skip = idle - 1;
-        for (Bank &b : c.banks)
-            if (b.open) close_bank(c, b, std::max(c.refresh_due, b.pre_ready));
+        if (c.open_banks) /* open_banks counts the open banks: none open, nothing to close */
+            for (Bank &b : c.banks)
+                if (b.open) close_bank(c, b, std::max(c.refresh_due, b.pre_ready));
         c.refresh_due += skip * p_.tREFI;
-        const uint64_t end = c.refresh_due - p_.tREFI + p_.tRP + p_.tRFC;
-        for (Bank &b : c.banks)
-            b.act_ready = std::max(b.act_ready, end);
+        c.act_floor = std::max(c.act_floor, c.refresh_due - p_.tREFI + p_.tRP + p_.tRFC);
         stats_.refreshes += skip;
         stats_.energy_nj += double(skip) * p_.energy_refresh_nj;
     }
+    /* A gap between transfers longer than tREFI ends here twice (the idle ones and the due
+     * one, then, planned again, the next): the second time with every bank closed. */
     uint64_t prea = c.refresh_due;
-    bool any_open = false;
-    for (const Bank &b : c.banks)
-        if (b.open) {
-            prea = std::max(prea, b.pre_ready);
-            any_open = true;
-        }
+    const bool any_open = c.open_banks != 0;
+    if (any_open)
+        for (const Bank &b : c.banks)
+            if (b.open) prea = std::max(prea, b.pre_ready);
     const uint64_t ref = prea + (any_open ? p_.tRP : 0);
     const uint64_t end = ref + p_.tRFC;
-    for (Bank &b : c.banks) {
-        if (b.open) close_bank(c, b, prea);
-        b.act_ready = std::max(b.act_ready, end);
-    }
+    if (any_open)
+        for (Bank &b : c.banks)
+            if (b.open) close_bank(c, b, prea);
+    c.act_floor = std::max(c.act_floor, end); /* every bank's ACT bound */
     if (c.all_closed_since != UINT64_MAX)
         c.all_closed_since = std::max(c.all_closed_since, end); /* IDD5 covers the refresh */
     c.refresh_due += p_.tREFI;

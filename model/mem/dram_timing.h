@@ -96,7 +96,8 @@ class DramTiming {
     struct Bank {
         bool open = false;
         uint64_t row = 0;
-        uint64_t act_ready = 0; /* earliest ACT (tRP after the last PRE, tRC after ACT) */
+        uint64_t act_ready = 0; /* earliest ACT (tRP after the last PRE, tRC after ACT; and
+                                   the channel's act_floor) */
         uint64_t pre_ready = 0; /* earliest PRE: tRAS after ACT, tRTP after a read command,
                                    tWR after write data */
         uint64_t col_ready = 0; /* earliest column command (tRCD after ACT) */
@@ -116,6 +117,9 @@ class DramTiming {
         uint64_t faw[4] = {0, 0, 0, 0}; /* ACT time + tFAW of the last four ACTs */
         unsigned faw_pos = 0;
         uint64_t refresh_due = 0;
+        /* the last refresh's end: every bank's earliest ACT is also bounded by it (one value
+         * instead of raising each bank's act_ready; read as max(act_ready, act_floor)) */
+        uint64_t act_floor = 0;
         unsigned open_banks = 0;
         uint64_t all_closed_since = 0;
     };

@@ -162,6 +162,11 @@ class RtlLaneGroupArray : public PeArray {
                          const EnergyTable &e) const override {
         return model_->mac_energy_pj(st, lo, hi, e);
     }
+    /* the RTL tile holds one row tile (its counters and cycle checks are per tile) */
+    bool compute_vector(const PreparedWeights &, const uint8_t *, unsigned,
+                        int32_t *) const override {
+        return false;
+    }
     void compute(const PreparedWeights &w, const uint8_t *acts, unsigned n_vec, unsigned r0,
                  unsigned nr, int32_t *acc) const override {
         if (w.uniform()) { /* the model's uniform path (rtl_pe_check_model) */
