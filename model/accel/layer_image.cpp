@@ -2,6 +2,7 @@
  * table, aligned sections; and the dispatch to the per-layout decoders. */
 #include "hq_accel_regmap.h"
 #include "accel/layout_registry.h"
+#include "accel/pe_gemm.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
@@ -85,8 +86,8 @@ std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n
     out->cols = h.cols;
     out->lo_bits = h.lo;
     out->hi_bits = h.hi;
-    out->lo.assign(count, 0);
-    out->hi.assign(count, 0);
+    out->stride = (h.cols + kPeGemmPad - 1) / kPeGemmPad * kPeGemmPad;
+    out->w.assign((size_t)h.rows * out->stride, 0);
     out->is_hi.assign(count, h.lo ? 0 : 1);
     out->lo_shift.assign(h.rows, 0);
     out->n_hi = 0;

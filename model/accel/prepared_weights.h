@@ -31,6 +31,10 @@ class WeightPlane {
         view_ = nullptr;
         own_.assign(n, v);
     }
+    void adopt(std::vector<int8_t> &&v) {
+        view_ = nullptr;
+        own_ = std::move(v);
+    }
     void view(const int8_t *p, size_t n) {
         std::vector<int8_t>().swap(own_);
         view_ = p;
@@ -91,7 +95,10 @@ struct PreparedWeights {
     void set_high_flags(const std::vector<uint8_t> &flags);
 };
 
-/* Widens d into p and computes the row costs with the array's timing rule. */
+/* Moves d's plane into p (d.w is left empty), packs its flags and computes the row costs
+ * with the array's timing rule. */
+void prepare_weights(DecodedWeights &&d, const PeArray &array, PreparedWeights *p);
+/* The same on a copy of d (tests that read d afterwards). */
 void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeights *p);
 
 } // namespace hq::accel

@@ -97,7 +97,7 @@ static void claimed_sizes() {
         f.hi_bits = c.hi;
         DecodedWeights md;
         std::string merr = decode_weights(f, img.data(), img.size(), &md);
-        CHECK(merr.find("need at least") != std::string::npos && md.lo.empty(),
+        CHECK(merr.find("need at least") != std::string::npos && md.w.empty(),
               "model decoder, %ux%u in %zu bytes: '%s'", c.rows, c.cols, c.total, merr.c_str());
     }
 }
