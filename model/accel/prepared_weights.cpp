@@ -26,11 +26,14 @@ void prepare_weights(DecodedWeights &&d, const PeArray &array, PreparedWeights *
                 p->w[(size_t)r * p->kp + c] = d.w[(size_t)r * d.stride + c];
         std::vector<int8_t>().swap(d.w);
     }
-    if (!p->uniform()) p->set_high_flags(d.is_hi);
+    p->set_high_words(p->uniform() ? std::vector<uint64_t>() : std::move(d.high_words));
     p->nbeats = array.beats(d.cols);
     p->row_cost.assign(d.rows, 0);
-    for (unsigned r = 0; r < d.rows; r++)
-        p->row_cost[r] = array.row_cost(d.is_hi.data() + (size_t)r * d.cols, d.cols, d.lo_bits);
+    std::vector<uint8_t> flags(d.cols, 1); /* one row's, as bytes (a uniform row: all high) */
+    for (unsigned r = 0; r < d.rows; r++) {
+        if (!p->uniform()) p->high_row(r, flags.data());
+        p->row_cost[r] = array.row_cost(flags.data(), d.cols, d.lo_bits);
+    }
     p->tile_sums.clear(); /* from the old row costs */
     p->tile_sums_key = {};
     p->n_hi = d.n_hi;
@@ -44,11 +47,16 @@ void PreparedWeights::high_row(unsigned r, uint8_t *out) const {
 }
 
 void PreparedWeights::set_high_flags(const std::vector<uint8_t> &flags) {
+    std::vector<uint64_t> words((flags.size() + 63) / 64, 0);
+    for (size_t i = 0; i < flags.size(); i++)
+        words[i >> 6] |= (uint64_t)(flags[i] != 0) << (i & 63);
+    set_high_words(std::move(words));
+}
+
+void PreparedWeights::set_high_words(std::vector<uint64_t> &&words) {
     block_row_cycles.clear(); /* counted from the old flags */
     block_high_key.clear();
-    high_words.assign((flags.size() + 63) / 64, 0);
-    for (size_t i = 0; i < flags.size(); i++)
-        high_words[i >> 6] |= (uint64_t)(flags[i] != 0) << (i & 63);
+    high_words = std::move(words);
 }
 
 } // namespace hq::accel

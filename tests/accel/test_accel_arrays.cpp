@@ -82,7 +82,7 @@ static void timing_formulas() {
     d.lo_bits = 2;
     d.stride = 40;
     d.w.assign(160, 1 << 2); /* low code 1 << lo_shift 2 */
-    d.is_hi.assign(160, 0);
+    d.high_words.assign((160 + 63) / 64, 0);
     d.lo_shift.assign(4, 2);
     for (unsigned c : {4u, 5u, 7u})
         d.set_high(1, c, 50);
@@ -135,7 +135,7 @@ static void lanegroup_digits() {
             d.lo_bits = lo;
             d.stride = 32;
             d.w.assign(32, 1);
-            d.is_hi.assign(32, 0);
+            d.high_words.assign(1, 0);
             d.lo_shift.assign(1, 0);
             for (unsigned i = 0; i < h; i++)
                 d.set_high(0, i, 50);
@@ -207,8 +207,13 @@ static void rtl_formula() {
                 dw.lo_bits = uniform ? 0 : (unsigned)pc.lo;
                 dw.stride = (unsigned)t.k;
                 dw.w.assign((size_t)t.rows * t.k, 0);
-                dw.is_hi.assign(t.is_hi, t.is_hi + (size_t)t.rows * t.k);
-                if (uniform) std::fill(dw.is_hi.begin(), dw.is_hi.end(), 1);
+                if (!uniform) {
+                    dw.high_words.assign(((size_t)t.rows * t.k + 63) / 64, 0);
+                    for (int r = 0; r < t.rows; r++)
+                        for (int c = 0; c < t.k; c++)
+                            dw.set_high((unsigned)r, (unsigned)c, 0,
+                                        t.is_hi[(size_t)r * t.k + c] != 0);
+                }
                 dw.lo_shift.assign((size_t)t.rows, 0);
                 PreparedWeights pw;
                 prepare_weights(dw, *pe, &pw);

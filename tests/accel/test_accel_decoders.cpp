@@ -48,9 +48,9 @@ static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::
     const size_t n = (size_t)cd.rows * cd.cols;
     for (size_t i = 0; i < n && res == 1; i++) {
         int c_hi = cd.is_hi ? cd.is_hi[i] : 1;
-        if (md.effective(i) != cd.w[i] || md.is_hi[i] != c_hi) {
+        if (md.effective(i) != cd.w[i] || md.high(i) != (c_hi != 0)) {
             *why = "weight " + std::to_string(i) + ": model " + std::to_string(md.effective(i)) +
-                   (md.is_hi[i] ? "(hi)" : "(lo)") + ", C " + std::to_string(cd.w[i]) +
+                   (md.high(i) ? "(hi)" : "(lo)") + ", C " + std::to_string(cd.w[i]) +
                    (c_hi ? "(hi)" : "(lo)");
             res = -1;
         }
