@@ -20,7 +20,7 @@ struct WeightCacheCounts {
 };
 
 /* Writes the shared keys of device `type` into j: `accel` is HqAccel or RtlAccel (config(),
- * commands(), layers(), errors()), `perf` its CYCLES ... MACS counters under the register names
+ * commands(), layers_run(), errors()), `perf` its CYCLES ... MACS counters under the register names
  * (the model's PerfCounters, the RTL's RtlAccel::Counters). */
 template <class Accel, class Perf>
 void write_accel_report(const char *type, const Accel &accel, const Perf &perf,
@@ -28,7 +28,7 @@ void write_accel_report(const char *type, const Accel &accel, const Perf &perf,
     j["type"] = type;
     j["arch"] = arch_name(accel.config().arch);
     j["commands"] = accel.commands();
-    j["layers"] = accel.layers().size();
+    j["layers"] = accel.layers_run();
     j["errors"] = accel.errors();
     j["cycles"] = perf.cycles;
     j["dram_bytes_read"] = perf.dram_rd;

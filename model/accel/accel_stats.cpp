@@ -81,4 +81,21 @@ void layer_stats_csv_row(std::FILE *f, const LayerStats &s) {
 #undef HQ_LAYER_STATS_CSV_VALUE_
 }
 
+void LayerTotals::add(const LayerStats &s) {
+    const size_t li = (s.desc_addr - table_) / desc_bytes_;
+    if (li >= rows_.size()) return; /* not a descriptor of the table */
+    Row &r = rows_[li];
+    if (!r.invocations) {
+        r.sum = s;
+        r.sum.index = (unsigned)li;
+    } else {
+        accumulate(r.sum, s);
+    }
+    r.invocations++;
+    cycles += s.cycles;
+    dram_bytes += s.dram_read + s.dram_written;
+    weight_bytes += s.weight_bytes;
+    energy_pj += s.energy_pj;
+}
+
 } // namespace hq::accel

@@ -19,8 +19,14 @@ class AccelView {
   public:
     virtual ~AccelView() = default;
     virtual const AccelConfig &config() const = 0;
-    /* Every layer run so far, in order, and the messages of failed commands. */
+    /* Every layer run so far, in order (none once sum_layers_into), and the messages of
+     * failed commands. */
     virtual const std::vector<LayerStats> &layers() const = 0;
+    /* From now on each finished layer is added to *t (which outlives the simulation) instead
+     * of kept in layers(). */
+    virtual void sum_layers_into(LayerTotals *t) = 0;
+    /* Layers run so far, whether kept or summed. */
+    virtual uint64_t layers_run() const = 0;
     virtual const std::vector<std::string> &errors() const = 0;
     virtual const std::vector<TraceEvent> &trace() const = 0;
     virtual uint64_t commands() const = 0;

@@ -38,14 +38,14 @@ static std::string decode_block(const ImageHeader &h, const uint8_t *img, Decode
     for (unsigned r = 0; r < h.rows; r++)
         for (unsigned b = 0; b < nblk; b++) {
             const uint8_t *blk = img + h.payload + ((size_t)r * nblk + b) * bb;
-            const size_t base = (size_t)r * h.cols + (size_t)b * M;
+            const unsigned base = b * M; /* first column */
             const unsigned valid = std::min<unsigned>(M, h.cols - b * M);
             if (lo >= 2) {
                 unsigned slot = 0;
                 for (unsigned j = 0; j < valid; j++) {
                     uint32_t pat = read_bits(blk, (size_t)j * lo, lo);
                     if (pat != marker_pattern(lo)) {
-                        out->lo[base + j] = (int8_t)low_code(pat, lo);
+                        out->set_low(r, base + j, low_code(pat, lo));
                         continue;
                     }
                     if (slot == N)
@@ -55,8 +55,7 @@ static std::string decode_block(const ImageHeader &h, const uint8_t *img, Decode
                     if (v == 0 || v < -qmax)
                         return "block: " + at(r, b) + " slot " + std::to_string(slot) + " value " +
                                std::to_string(v) + " invalid";
-                    out->hi[base + j] = (int8_t)v;
-                    out->is_hi[base + j] = 1;
+                    out->set_high(r, base + j, v);
                     slot++;
                 }
                 for (unsigned s = slot; s < N; s++)
@@ -65,7 +64,7 @@ static std::string decode_block(const ImageHeader &h, const uint8_t *img, Decode
                                " is not 0";
             } else {
                 for (unsigned j = 0; j < valid; j++)
-                    out->lo[base + j] = (int8_t)low_code(read_bits(blk, j, 1), 1);
+                    out->set_low(r, base + j, low_code(read_bits(blk, j, 1), 1));
                 std::fill(taken.begin(), taken.end(), 0);
                 for (unsigned s = 0; s < N; s++) {
                     size_t sp = (size_t)M + (size_t)s * (P + hi);
@@ -76,9 +75,7 @@ static std::string decode_block(const ImageHeader &h, const uint8_t *img, Decode
                         return "block: " + at(r, b) + " slot " + std::to_string(s) + ": position " +
                                std::to_string(j) + " / value " + std::to_string(v) + " invalid";
                     taken[j] = 1;
-                    out->hi[base + j] = (int8_t)v;
-                    out->lo[base + j] = 0;
-                    out->is_hi[base + j] = 1;
+                    out->set_high(r, base + j, v);
                 }
             }
         }

@@ -23,12 +23,14 @@ static std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedW
     for (unsigned r = 0; r < h.rows; r++)
         entries += read_bits(cnt, 16ull * r, 16);
     if (!image_section(off_ent, entries * ew, h.total, "coo entries", &err)) return err;
-    for (size_t i = 0; i < count; i++) {
-        uint32_t pat = read_bits(plane, i * lo, lo);
-        if (lo >= 2 && pat == marker_pattern(lo))
-            return "coo: low plane holds the marker code at row " + std::to_string(i / h.cols);
-        out->lo[i] = (int8_t)low_code(pat, lo);
-    }
+    for (unsigned r = 0; r < h.rows; r++)
+        for (unsigned c = 0; c < h.cols; c++) {
+            const size_t i = (size_t)r * h.cols + c;
+            uint32_t pat = read_bits(plane, i * lo, lo);
+            if (lo >= 2 && pat == marker_pattern(lo))
+                return "coo: low plane holds the marker code at row " + std::to_string(r);
+            out->set_low(r, c, low_code(pat, lo));
+        }
     const int qmax = (1 << (hi - 1)) - 1;
     size_t e = 0;
     for (unsigned r = 0; r < h.rows; r++) {
@@ -45,10 +47,7 @@ static std::string decode_coo(const ImageHeader &h, const uint8_t *img, DecodedW
                 return "coo: row " + std::to_string(r) + " entry " + std::to_string(e) +
                        ": position " + std::to_string(pos) + " / value " + std::to_string(v) +
                        " invalid";
-            size_t i = (size_t)r * h.cols + pos;
-            out->hi[i] = (int8_t)v;
-            out->lo[i] = 0;
-            out->is_hi[i] = 1;
+            out->set_high(r, (unsigned)pos, v);
             cursor = pos + 1;
         }
     }

@@ -14,21 +14,23 @@ static std::string decode_dense(const ImageHeader &h, const uint8_t *img, Decode
     if (!image_section(h.payload, count * b, h.total, "dense codes", &err)) return err;
     const uint8_t *sec = img + h.payload;
     const int qmax = (1 << (h.hi - 1)) - 1;
-    for (size_t i = 0; i < count; i++) {
-        uint32_t pat = read_bits(sec, i * b, b);
-        if (h.lo) {
-            if (h.lo >= 2 && pat == marker_pattern(h.lo))
-                return "dense: row " + std::to_string(i / h.cols) + " col " +
-                       std::to_string(i % h.cols) + " holds the marker code";
-            out->lo[i] = (int8_t)low_code(pat, h.lo);
-        } else {
-            int v = read_signed_bits(sec, i * b, b);
-            if (v < -qmax)
-                return "dense: row " + std::to_string(i / h.cols) + " value " + std::to_string(v) +
-                       " outside the int" + std::to_string(h.hi) + " grid";
-            out->hi[i] = (int8_t)v;
+    for (unsigned r = 0; r < h.rows; r++)
+        for (unsigned c = 0; c < h.cols; c++) {
+            const size_t i = (size_t)r * h.cols + c;
+            uint32_t pat = read_bits(sec, i * b, b);
+            if (h.lo) {
+                if (h.lo >= 2 && pat == marker_pattern(h.lo))
+                    return "dense: row " + std::to_string(r) + " col " + std::to_string(c) +
+                           " holds the marker code";
+                out->set_low(r, c, low_code(pat, h.lo));
+            } else {
+                int v = read_signed_bits(sec, i * b, b);
+                if (v < -qmax)
+                    return "dense: row " + std::to_string(r) + " value " + std::to_string(v) +
+                           " outside the int" + std::to_string(h.hi) + " grid";
+                out->set_high(r, c, v);
+            }
         }
-    }
     out->symbols = count;
     return "";
 }

@@ -21,20 +21,21 @@ static std::string decode_escape(const ImageHeader &h, const uint8_t *img, Decod
     if (!image_section(off_v, markers * hi, h.total, "escape high values", &err)) return err;
     const int qmax = (1 << (hi - 1)) - 1;
     size_t k = 0;
-    for (size_t i = 0; i < count; i++) {
-        uint32_t pat = read_bits(plane, i * lo, lo);
-        if (pat != marker_pattern(lo)) {
-            out->lo[i] = (int8_t)low_code(pat, lo);
-            continue;
+    for (unsigned r = 0; r < h.rows; r++)
+        for (unsigned c = 0; c < h.cols; c++) {
+            const size_t i = (size_t)r * h.cols + c;
+            uint32_t pat = read_bits(plane, i * lo, lo);
+            if (pat != marker_pattern(lo)) {
+                out->set_low(r, c, low_code(pat, lo));
+                continue;
+            }
+            int v = read_signed_bits(img + off_v, k * hi, hi);
+            k++;
+            if (v == 0 || v < -qmax)
+                return "escape: high value " + std::to_string(k - 1) + " (row " +
+                       std::to_string(r) + ") is " + std::to_string(v) + ": invalid";
+            out->set_high(r, c, v);
         }
-        int v = read_signed_bits(img + off_v, k * hi, hi);
-        k++;
-        if (v == 0 || v < -qmax)
-            return "escape: high value " + std::to_string(k - 1) + " (row " +
-                   std::to_string(i / h.cols) + ") is " + std::to_string(v) + ": invalid";
-        out->hi[i] = (int8_t)v;
-        out->is_hi[i] = 1;
-    }
     out->symbols = count + markers;
     return "";
 }

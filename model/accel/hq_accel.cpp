@@ -103,7 +103,11 @@ void HqAccel::command_thread() {
                 break;
             }
             p.layers++;
-            layers_.push_back(s);
+            layers_run_++;
+            if (totals_)
+                totals_->add(s);
+            else
+                layers_.push_back(s);
         }
         csr_.finish(err, err_desc, err_addr);
         irq_ev_.notify(sc_core::SC_ZERO_TIME);

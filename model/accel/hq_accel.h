@@ -30,8 +30,12 @@ class HqAccel : public sc_core::sc_module {
 
     const AccelConfig &config() const { return cfg_; }
     const CsrBlock &csr() const { return csr_; }
-    /* Every layer run so far, in order, and the messages of failed commands. */
+    /* Every layer run so far, in order (none once sum_layers_into), and the messages of
+     * failed commands. */
     const std::vector<LayerStats> &layers() const { return layers_; }
+    /* From now on each finished layer is added to *t instead of kept in layers(). */
+    void sum_layers_into(LayerTotals *t) { totals_ = t; }
+    uint64_t layers_run() const { return layers_run_; }
     const std::vector<std::string> &errors() const { return errors_; }
     const std::vector<TraceEvent> &trace() const { return trace_; }
     void enable_trace(bool on) { tracing_ = on; }
@@ -55,6 +59,8 @@ class HqAccel : public sc_core::sc_module {
     sc_core::sc_signal<bool> busy_sig_, irq_sig_;
     sc_core::sc_signal<uint32_t> layer_sig_;
     std::vector<LayerStats> layers_;
+    LayerTotals *totals_ = nullptr;
+    uint64_t layers_run_ = 0;
     std::vector<std::string> errors_;
     std::vector<TraceEvent> trace_;
     bool tracing_ = false;

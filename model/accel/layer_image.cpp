@@ -2,6 +2,7 @@
  * table, aligned sections; and the dispatch to the per-layout decoders. */
 #include "hq_accel_regmap.h"
 #include "accel/layout_registry.h"
+#include "accel/pe_gemm.h"
 #include "accel/weight_decoder.h"
 
 namespace hq::accel {
@@ -85,9 +86,9 @@ std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n
     out->cols = h.cols;
     out->lo_bits = h.lo;
     out->hi_bits = h.hi;
-    out->lo.assign(count, 0);
-    out->hi.assign(count, 0);
-    out->is_hi.assign(count, h.lo ? 0 : 1);
+    out->stride = (h.cols + kPeGemmPad - 1) / kPeGemmPad * kPeGemmPad;
+    out->w.assign((size_t)h.rows * out->stride, 0);
+    out->high_words.assign(h.lo ? (count + 63) / 64 : 0, 0);
     out->lo_shift.assign(h.rows, 0);
     out->n_hi = 0;
     out->symbols = 0;
@@ -104,8 +105,8 @@ std::string decode_weights(const WeightFormat &f, const uint8_t *bytes, size_t n
     err = find_layout_decoder(h.layout)->decode(h, bytes, out); /* known: read_image_header */
     if (!err.empty()) return err;
     if (h.lo)
-        for (uint8_t v : out->is_hi)
-            out->n_hi += v;
+        for (uint64_t v : out->high_words)
+            out->n_hi += (uint64_t)__builtin_popcountll(v);
     else
         out->n_hi = count;
     return "";

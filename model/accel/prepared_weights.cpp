@@ -6,28 +6,33 @@
 namespace hq::accel {
 
 void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeights *p) {
+    DecodedWeights c = d;
+    prepare_weights(std::move(c), array, p);
+}
+
+void prepare_weights(DecodedWeights &&d, const PeArray &array, PreparedWeights *p) {
     p->rows = d.rows;
     p->cols = d.cols;
     p->kp = (d.cols + kPeGemmPad - 1) / kPeGemmPad * kPeGemmPad;
     p->lo_bits = d.lo_bits;
     p->hi_bits = d.hi_bits;
     p->lo_shift = d.lo_shift;
-    p->w.assign((size_t)d.rows * p->kp, 0);
-    if (!p->uniform()) p->set_high_flags(d.is_hi);
+    if (d.stride == p->kp && d.w.size() == (size_t)d.rows * p->kp) {
+        p->w.adopt(std::move(d.w)); /* the decoders' layout (weight_decoder.h) */
+    } else {
+        p->w.assign((size_t)d.rows * p->kp, 0);
+        for (unsigned r = 0; r < d.rows; r++)
+            for (unsigned c = 0; c < d.cols; c++)
+                p->w[(size_t)r * p->kp + c] = d.w[(size_t)r * d.stride + c];
+        std::vector<int8_t>().swap(d.w);
+    }
+    p->set_high_words(p->uniform() ? std::vector<uint64_t>() : std::move(d.high_words));
     p->nbeats = array.beats(d.cols);
     p->row_cost.assign(d.rows, 0);
+    std::vector<uint8_t> flags(d.cols, 1); /* one row's, as bytes (a uniform row: all high) */
     for (unsigned r = 0; r < d.rows; r++) {
-        const size_t s = (size_t)r * d.cols, t = (size_t)r * p->kp;
-        if (p->uniform()) {
-            for (unsigned c = 0; c < d.cols; c++)
-                p->w[t + c] = d.hi[s + c];
-        } else {
-            /* the decoders keep c << lo_shift within int8 (layer_image.cpp) */
-            const int sh = d.lo_shift[r];
-            for (unsigned c = 0; c < d.cols; c++)
-                p->w[t + c] = (int8_t)(d.is_hi[s + c] ? d.hi[s + c] : d.lo[s + c] * (1 << sh));
-        }
-        p->row_cost[r] = array.row_cost(d.is_hi.data() + s, d.cols, d.lo_bits);
+        if (!p->uniform()) p->high_row(r, flags.data());
+        p->row_cost[r] = array.row_cost(flags.data(), d.cols, d.lo_bits);
     }
     p->tile_sums.clear(); /* from the old row costs */
     p->tile_sums_key = {};
@@ -42,11 +47,16 @@ void PreparedWeights::high_row(unsigned r, uint8_t *out) const {
 }
 
 void PreparedWeights::set_high_flags(const std::vector<uint8_t> &flags) {
+    std::vector<uint64_t> words((flags.size() + 63) / 64, 0);
+    for (size_t i = 0; i < flags.size(); i++)
+        words[i >> 6] |= (uint64_t)(flags[i] != 0) << (i & 63);
+    set_high_words(std::move(words));
+}
+
+void PreparedWeights::set_high_words(std::vector<uint64_t> &&words) {
     block_row_cycles.clear(); /* counted from the old flags */
     block_high_key.clear();
-    high_words.assign((flags.size() + 63) / 64, 0);
-    for (size_t i = 0; i < flags.size(); i++)
-        high_words[i >> 6] |= (uint64_t)(flags[i] != 0) << (i & 63);
+    high_words = std::move(words);
 }
 
 } // namespace hq::accel

@@ -31,6 +31,10 @@ class WeightPlane {
         view_ = nullptr;
         own_.assign(n, v);
     }
+    void adopt(std::vector<int8_t> &&v) {
+        view_ = nullptr;
+        own_ = std::move(v);
+    }
     void view(const int8_t *p, size_t n) {
         std::vector<int8_t>().swap(own_);
         view_ = p;
@@ -87,11 +91,16 @@ struct PreparedWeights {
     bool high(size_t i) const { return high_words[i >> 6] >> (i & 63) & 1; }
     /* Row r's cols flags as bytes 0 / 1 into out. */
     void high_row(unsigned r, uint8_t *out) const;
+    /* The flags, in high_words' form. */
+    void set_high_words(std::vector<uint64_t> &&words);
     /* The flags from one byte per weight ([rows][cols], nonzero = high). */
     void set_high_flags(const std::vector<uint8_t> &flags);
 };
 
-/* Widens d into p and computes the row costs with the array's timing rule. */
+/* Moves d's plane and flags into p (d.w and d.high_words are left empty) and computes the row
+ * costs with the array's timing rule. */
+void prepare_weights(DecodedWeights &&d, const PeArray &array, PreparedWeights *p);
+/* The same on a copy of d (tests that read d afterwards). */
 void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeights *p);
 
 } // namespace hq::accel

@@ -27,22 +27,20 @@ static std::string decode_rowgroup(const ImageHeader &h, const uint8_t *img, Dec
     for (unsigned r = 0; r < h.rows; r++) {
         const bool high = read_bits(map, r, 1);
         for (unsigned j = 0; j < h.cols; j++) {
-            size_t i = (size_t)r * h.cols + j;
             if (high) {
                 int v = read_signed_bits(img + off_h, hpos, hi);
                 hpos += hi;
                 if (v < -qmax || (lo == 1 && v == 0))
                     return "rowgroup: row " + std::to_string(r) + " col " + std::to_string(j) +
                            " high value " + std::to_string(v) + " invalid";
-                out->hi[i] = (int8_t)v;
-                out->is_hi[i] = v != 0;
+                out->set_high(r, j, v, v != 0);
             } else {
                 uint32_t pat = read_bits(img + off_l, lpos, lo);
                 lpos += lo;
                 if (lo >= 2 && pat == marker_pattern(lo))
                     return "rowgroup: row " + std::to_string(r) + " col " + std::to_string(j) +
                            " holds the marker code";
-                out->lo[i] = (int8_t)low_code(pat, lo);
+                out->set_low(r, j, low_code(pat, lo));
             }
         }
     }

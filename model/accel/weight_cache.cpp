@@ -77,7 +77,7 @@ bool WeightCache::same_image(const Entry &e, const uint8_t *bytes, size_t n) con
     decodes_++;
     if (!decode_weights(e.fmt, bytes, n, &d).empty()) return false;
     PreparedWeights p;
-    prepare_weights(d, array_, &p);
+    prepare_weights(std::move(d), array_, &p);
     return same_weights(p, e.w);
 }
 
@@ -194,7 +194,7 @@ const PreparedWeights *WeightCache::insert(uint32_t addr, const WeightFormat &f,
         follow(e, *span, n); /* the memory keeps the bytes */
     else
         e.raw.assign(bytes, bytes + n);
-    prepare_weights(d, array_, &e.w);
+    prepare_weights(std::move(d), array_, &e.w);
     if (span) {
         e.block_hash = hash_blocks(bytes, n);
         try_view(e, f, bytes, n);

@@ -23,17 +23,38 @@ struct WeightFormat {
     unsigned block_n = 0, block_m = 0; /* block layout only */
 };
 
-/* Decoded weights, row-major [rows][cols]:
- *  lo: low code c (the weight is worth c << lo_shift[row]); 0 where the weight is high;
- *  hi: high value on the row's high grid; 0 where the weight is low;
- * a uniform layer (lo_bits 0) has every weight in `hi` and is_hi all 1. */
+/* Decoded weights: the plane of effective weights, row-major [rows][stride] (stride: cols
+ * rounded up to kPeGemmPad, the padding 0), as the PE arrays take it, and the high flags
+ * [rows][cols] as bits, bit i of word i / 64 (prepared_weights.h moves both there). A low
+ * weight is its code c shifted by its row's lo_shift (the decoders refuse a shift that leaves
+ * int8); a high weight its value on the row's high grid. A byte and a bit per weight: the
+ * decoder's temporaries of a big layer were three bytes (low code, high value, flag) beside
+ * the plane (issue 16: resident peak). A uniform layer (lo_bits 0) has every weight high and
+ * no flag words. */
 struct DecodedWeights {
     unsigned rows = 0, cols = 0, lo_bits = 0, hi_bits = 8;
-    std::vector<int8_t> lo, hi;
-    std::vector<uint8_t> is_hi, lo_shift;
+    unsigned stride = 0;
+    std::vector<int8_t> w;
+    std::vector<uint64_t> high_words;
+    std::vector<uint8_t> lo_shift;
     uint64_t n_hi = 0;
     uint64_t symbols = 0; /* decoder steps, for the energy model (see each decoder) */
-    int effective(size_t i) const { return is_hi[i] ? hi[i] : lo[i] * (1 << lo_shift[i / cols]); }
+    /* weight i = r * cols + c */
+    int effective(size_t i) const { return w[i / cols * stride + i % cols]; }
+    bool high(size_t i) const { return !lo_bits || (high_words[i >> 6] >> (i & 63) & 1); }
+    /* Row r, column c is low with code c (checked by the decoder). */
+    void set_low(unsigned r, unsigned c, int code) {
+        w[(size_t)r * stride + c] = (int8_t)(code * (1 << lo_shift[r]));
+    }
+    /* Row r, column c holds the high value v, flagged high unless flag is false (a
+     * rowgroup high row's 0). */
+    void set_high(unsigned r, unsigned c, int v, bool flag = true) {
+        w[(size_t)r * stride + c] = (int8_t)v;
+        if (!lo_bits) return; /* every weight high */
+        const size_t i = (size_t)r * cols + c;
+        high_words[i >> 6] =
+            (high_words[i >> 6] & ~(uint64_t(1) << (i & 63))) | (uint64_t(flag) << (i & 63));
+    }
 };
 
 /* Parsed layer-image header. */

@@ -275,7 +275,11 @@ void RtlAccel::close_layer(const Counters &now) {
     s.energy_dram_pj = (double)(s.dram_read + s.dram_written) * energy_.dram_byte_pj;
     s.energy_pj = s.energy_mac_pj + s.energy_dram_pj;
     s.start_ps = layer_start_ps_;
-    layers_.push_back(s);
+    layers_run_++;
+    if (totals_)
+        totals_->add(s);
+    else
+        layers_.push_back(s);
     layer_start_ = now;
     layer_start_ps_ = model_time().to_seconds() * 1e12;
     cmd_layer_++;

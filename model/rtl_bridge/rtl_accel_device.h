@@ -45,6 +45,8 @@ class RtlAccel : public sc_core::sc_module, public AccelView, private rtl::Accel
 
     const AccelConfig &config() const override { return cfg_; }
     const std::vector<LayerStats> &layers() const override { return layers_; }
+    void sum_layers_into(LayerTotals *t) override { totals_ = t; }
+    uint64_t layers_run() const override { return layers_run_; }
     const std::vector<std::string> &errors() const override { return errors_; }
     const std::vector<TraceEvent> &trace() const override { return trace_; }
     uint64_t commands() const override { return commands_; }
@@ -106,6 +108,8 @@ class RtlAccel : public sc_core::sc_module, public AccelView, private rtl::Accel
     Counters layer_start_, last_;
     double layer_start_ps_ = 0;
     std::vector<LayerStats> layers_;
+    LayerTotals *totals_ = nullptr;
+    uint64_t layers_run_ = 0;
     std::vector<std::string> errors_;
     std::vector<TraceEvent> trace_;
     uint64_t commands_ = 0;

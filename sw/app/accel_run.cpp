@@ -3,6 +3,7 @@
 
 #include "accel/accel_device.h"
 #include "dram_image.h"
+#include "high_flags.h"
 #include "rtl_bridge/rtl_accel_device.h"
 #include "rtl_bridge/rtl_pe_array.h"
 #include "cpu/rv32_cpu.h"
@@ -39,6 +40,9 @@ namespace hq::accel {
 
 namespace {
 
+constexpr int kMallocThreshold = 128 << 10;
+constexpr size_t kLogitsChunkBytes = size_t(64) << 10;
+
 bool readable(const std::string &p) {
     return !p.empty() && access(p.c_str(), R_OK) == 0;
 }
@@ -74,6 +78,19 @@ std::string absolute(const std::string &p) {
 void return_free_memory() {
 #ifdef __GLIBC__
     malloc_trim(0);
+#endif
+}
+
+/* A fixed malloc policy for the run: blocks of 128 KiB and more are mapped and unmapped on
+ * their own, and the heap's free top goes back above 128 KiB. glibc's default raises the
+ * mmap threshold to the size of the largest block freed (up to 32 MiB), so the big buffers
+ * freed on the way (a layer's decoder temporaries, packed images) were reused from the heap
+ * and stayed resident for the rest of the run (issue 16: BERT layer +5 MB). The per-image
+ * buffers are kept by their owners, so it adds no page faults per image. */
+void fix_malloc_policy() {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, kMallocThreshold);
+    mallopt(M_TRIM_THRESHOLD, kMallocThreshold);
 #endif
 }
 
@@ -137,9 +154,11 @@ struct ImageLoader : sc_core::sc_module {
 /* The SystemC model seen through AccelView (the RTL device implements it itself). */
 class ModelView : public AccelView {
   public:
-    explicit ModelView(const HqAccel &a) : a_(a) {}
+    explicit ModelView(HqAccel &a) : a_(a) {}
     const AccelConfig &config() const override { return a_.config(); }
     const std::vector<LayerStats> &layers() const override { return a_.layers(); }
+    void sum_layers_into(LayerTotals *t) override { a_.sum_layers_into(t); }
+    uint64_t layers_run() const override { return a_.layers_run(); }
     const std::vector<std::string> &errors() const override { return a_.errors(); }
     const std::vector<TraceEvent> &trace() const override { return a_.trace(); }
     uint64_t commands() const override { return a_.commands(); }
@@ -147,7 +166,7 @@ class ModelView : public AccelView {
     const HqAccel &accel() const { return a_; }
 
   private:
-    const HqAccel &a_;
+    HqAccel &a_;
 };
 
 /* Progress on stderr while the simulation runs (every 10 % of the layer invocations). */
@@ -163,7 +182,7 @@ struct Progress : sc_core::sc_module {
         uint64_t next = total_ / 10;
         for (;;) {
             wait(sc_core::sc_time(100, sc_core::SC_US));
-            uint64_t done = accel_.layers().size();
+            uint64_t done = accel_.layers_run();
             if (done >= next) {
                 double s =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -210,25 +229,14 @@ void free_layer_weights(hq_model *m) {
     return_free_memory();
 }
 
-/* The high flags (a byte per weight of a heterogeneous layer): only the image's builder reads
- * them; the prepared reference computes on q->w alone (reference.h), so they go as soon as the
- * image is built, while the reference may still run. */
-void free_high_flags(hq_model *m) {
-    for (int i = 0; i < m->n_layers; i++)
-        if (hq_qlayer *q = m->layers[i].q) {
-            std::free(q->is_hi);
-            q->is_hi = nullptr;
-        }
-    return_free_memory();
-}
-
 /* The C reference on every image, on a thread of its own while the platform is built and
  * simulated (it reads only the model and the images, which nothing changes meanwhile): its
  * host time overlaps the simulation's instead of adding to it. It owns the prepared network
  * and frees it as soon as it is done. The model's weights (1 byte each) and the input images
  * (the DRAM image holds its own copy) go when both the reference and the image's builder are
- * done with them (release_weights), whichever finishes last; the high flags when the image is
- * built. Declared after the ModelGuard, so it is joined before the model and images go. */
+ * done with them (release_weights, or layer by layer: layer_built), whichever finishes last;
+ * the high flags are bits from the start (flags) and go layer by layer as the image is built.
+ * Declared after the ModelGuard, so it is joined before the model and images go. */
 struct ReferenceJob {
     std::vector<int32_t> logits;
     std::vector<int> preds;
@@ -238,11 +246,17 @@ struct ReferenceJob {
     bool ref_done = false, image_built = false;
     hq_model *model = nullptr;
     hq_dataset *inputs = nullptr;
+    /* The high flags (a byte per weight of a heterogeneous layer): only the packer and the
+     * image's builder read them; the prepared reference computes on q->w alone (reference.h).
+     * Bits from each layer's packing to its step of the build (high_flags.h), then gone. */
+    std::unique_ptr<HighFlagStore> flags;
     void start(hq_ref_net *ref, hq_model *m, hq_dataset *ds, int n, int n_classes) {
         logits.resize((size_t)n * n_classes);
         preds.resize(n);
         model = m;
         inputs = ds;
+        flags = std::make_unique<HighFlagStore>(m);
+        flags->stash_all(); /* before the reference's buffers are taken */
         const uint8_t *images = ds->images;
         /* one core stays with the simulation (single-threaded), the rest go to the reference */
         const unsigned hw = std::thread::hardware_concurrency();
@@ -258,10 +272,23 @@ struct ReferenceJob {
     /* The DRAM image is built: the high flags go now, the weights now or when the reference is
      * done. */
     void release_weights() {
-        free_high_flags(model);
+        flags->drop_all();
+        return_free_memory();
         std::lock_guard<std::mutex> lock(mu);
         image_built = true;
         if (ref_done) free_used();
+    }
+    /* Layer li is laid out in the DRAM image: nothing reads its high flags again, nor its
+     * weights once the reference is done (an image's peak held every layer's until the end). */
+    void layer_built(int li) {
+        flags->drop(li);
+        hq_qlayer *q = model->layers[li].q;
+        if (!q) return;
+        std::lock_guard<std::mutex> lock(mu);
+        if (ref_done) {
+            std::free(q->w);
+            q->w = nullptr;
+        }
     }
     /* the weights and images; the labels stay for the report */
     void free_used() {
@@ -377,14 +404,21 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (g.m.input.c * g.m.input.h * g.m.input.w != g.ds.rows * g.ds.cols)
         throw Failure{2, o.model_path + ": input shape does not match the dataset"};
 
+    /* the layout (a model without one: from its high flags, before they turn to bits) */
+    hq_layout_opts lo;
+    hq_layout_opts_default(&lo, hq_layout_of_model(&g.m));
     /* The reference, on the same images, while the rest runs (ReferenceJob). */
     ReferenceJob ref;
     ref.start(g.ref, &g.m, &g.ds, n, g.m.n_classes);
     g.ref = nullptr; /* the job frees it */
 
-    hq_layout_opts lo;
-    hq_layout_opts_default(&lo, hq_layout_of_model(&g.m));
-    if (hq_layout_pack_model(&g.m, &lo, &g.pm, err, sizeof err))
+    /* the flags in bytes only while their layer is packed */
+    const auto around = [](void *store, int li, int packed) {
+        auto *s = static_cast<HighFlagStore *>(store);
+        if (packed) s->stash(li);
+        return packed || s->restore(li) ? 0 : -1;
+    };
+    if (hq_layout_pack_model_each(&g.m, &lo, &g.pm, around, ref.flags.get(), err, sizeof err))
         throw Failure{2, o.model_path + ": " + err};
     g.have_pm = true;
     rep->layout = hq_layout_name(lo.kind);
@@ -435,6 +469,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
               (o.measure_path.empty() ? 0 : HQ_ACCEL_NET_MEASURE);
     ip.batch = o.batch;
     ip.depthwise_on_array = !o.depthwise_cpu;
+    ip.layer_begin = [&ref](int li) { return ref.flags->restore(li); };
     ip.n_images = n;
     ip.images = g.ds.images;
 
@@ -473,7 +508,10 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     /* The planner tiles the layers to this accelerator's buffers. */
     ip.cfg = &accel.config();
     /* --pe-impl rtl selects its tile from the packed model after the image is built */
-    if (!rtl_accel && accel.config().pe_impl != PeImpl::Rtl) ip.release = &g.pm;
+    if (!rtl_accel && accel.config().pe_impl != PeImpl::Rtl) {
+        ip.release = &g.pm;
+        ip.layer_done = [&ref](int li) { ref.layer_built(li); };
+    }
     DramImage img;
     std::string e = build_dram_image(g.m, g.pm, ip, &img);
     if (!e.empty()) throw Failure{2, o.model_path + ": " + e};
@@ -544,6 +582,9 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
         accel.trace_signals(vcd);
     }
 
+    /* the report's rows: per descriptor of the table, summed as the layers run */
+    LayerTotals totals(img.net.desc_addr, img.layers.size(), HQ_ACCEL_DESC_BYTES);
+    accel.sum_layers_into(&totals);
     sc_core::sc_start();
     if (!uart_file.empty()) {
         /* the UART flushes its stream at the end of the simulation */
@@ -572,13 +613,10 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     hq_accel_net net{};
     plat.router().debug_access(HQ_ACCEL_NET_ADDR, reinterpret_cast<uint8_t *>(&net), sizeof net,
                                false);
-    std::vector<int32_t> logits((size_t)n * g.m.n_classes);
     /* the firmware's predictions: uint8, or uint32 from the tiled runtime (hq_accel_net.h) */
     const bool wide = img.net.version == HQ_ACCEL_NET_VERSION_TILED;
     std::vector<uint32_t> preds(n);
     std::vector<uint8_t> pred_bytes((size_t)n * (wide ? 4 : 1));
-    plat.router().debug_access(img.net.logits_addr, reinterpret_cast<uint8_t *>(logits.data()),
-                               unsigned(logits.size() * 4), false);
     plat.router().debug_access(img.net.preds_addr, pred_bytes.data(), unsigned(pred_bytes.size()),
                                false);
     for (int i = 0; i < n; i++)
@@ -614,10 +652,21 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     if (!accel.errors().empty()) rep->error = accel.errors().back();
     const int done =
         rep->exit_code == 0 ? n : (int)std::min<uint32_t>(net.images_done, (uint32_t)n);
+    /* The firmware's logits, read back a chunk of images at a time: all at once they were one
+     * more copy of n x classes int32 beside the reference's (BERT layer: 3 KB per token). */
+    const size_t classes = (size_t)g.m.n_classes;
+    const int chunk = (int)std::max<size_t>(1, kLogitsChunkBytes / (classes * 4));
+    std::vector<int32_t> logits((size_t)std::min(n, chunk) * classes);
     for (int i = 0; i < n; i++) {
         const bool ran = i < done;
+        if (i % chunk == 0) {
+            const size_t k = (size_t)std::min(chunk, n - i) * classes;
+            plat.router().debug_access(uint32_t(img.net.logits_addr + (size_t)i * classes * 4),
+                                       reinterpret_cast<uint8_t *>(logits.data()), unsigned(k * 4),
+                                       false);
+        }
         /* the firmware's prediction; its logits are compared bit for bit too */
-        const int32_t *lg = &logits[(size_t)i * g.m.n_classes];
+        const int32_t *lg = &logits[(size_t)(i % chunk) * classes];
         const int pred = (int)preds[i];
         rep->correct += ran && pred == g.ds.labels[i];
         rep->reference_accuracy += ref_preds[i] == g.ds.labels[i];
@@ -631,26 +680,17 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
     rep->accuracy = done ? (double)rep->correct / done : 0;
     rep->reference_accuracy /= n;
 
-    /* Per network layer: descriptors are identified by their address. */
+    /* Per network layer: descriptors are identified by their address (LayerTotals). */
     rep->layers.resize(img.layers.size());
-    for (size_t i = 0; i < img.layers.size(); i++)
+    for (size_t i = 0; i < img.layers.size(); i++) {
         rep->layers[i].name = img.layers[i].name;
-    for (const LayerStats &s : accel.layers()) {
-        size_t li = (s.desc_addr - img.net.desc_addr) / HQ_ACCEL_DESC_BYTES;
-        if (li >= rep->layers.size()) continue;
-        LayerReport &lr = rep->layers[li];
-        if (!lr.invocations) {
-            lr.sum = s;
-            lr.sum.index = (unsigned)li;
-        } else {
-            accumulate(lr.sum, s);
-        }
-        lr.invocations++;
-        rep->cycles += s.cycles;
-        rep->dram_bytes += s.dram_read + s.dram_written;
-        rep->weight_bytes += s.weight_bytes;
-        rep->energy_pj += s.energy_pj;
+        rep->layers[i].sum = totals.rows()[i].sum;
+        rep->layers[i].invocations = totals.rows()[i].invocations;
     }
+    rep->cycles = totals.cycles;
+    rep->dram_bytes = totals.dram_bytes;
+    rep->weight_bytes = totals.weight_bytes;
+    rep->energy_pj = totals.energy_pj;
     /* The CPU fallback's ops, each before the descriptor it precedes, with its mcycle. */
     rep->runtime_cpu_cycles = (uint64_t)net.cpu_cycles_hi << 32 | net.cpu_cycles_lo;
     if (!img.cpu_ops.empty()) {
@@ -712,6 +752,7 @@ int run(const RunOptions &o, RunReport *rep, const std::chrono::steady_clock::ti
 
 int run_model(const RunOptions &o, RunReport *rep) {
     const auto t0 = std::chrono::steady_clock::now();
+    fix_malloc_policy();
     hq_shrink_systemc_temp_heap();
     setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);

@@ -458,13 +458,26 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         struct Release {
             hq_packed_model *pm;
             int k;
+            const std::function<void(int)> *done;
+            int li;
             void bytes() {
                 if (!pm || k < 0) return;
                 std::free(pm->img[k].data);
                 pm->img[k].data = nullptr; /* its header fields (st, size) stay */
             }
-            ~Release() { bytes(); }
-        } release{p.release, st.packed};
+            ~Release() {
+                bytes();
+                if (pm && k >= 0 && *done) (*done)(li);
+            }
+        } release{p.release, st.packed, &p.layer_done, st.li};
+        /* a tiled layer's tiles are packed from its weights and high flags (layer_begin) */
+        const auto tiles_begin = [&] {
+            release.bytes();
+            return !p.layer_begin || p.layer_begin(st.li);
+        };
+        const auto no_flags = [&] {
+            return "layer " + std::to_string(st.li) + ": out of memory for its high flags";
+        };
         const hq_layer &L = m.layers[st.li];
         const bool last = s + 1 == steps.size();
         if (graph) { /* the previous step's output, then this step's input */
@@ -518,7 +531,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
         if (depthwise(s)) { /* block-diagonal convs, group by group, in the input's groups */
             const uint32_t o = out_buf(s, cur_shape),
                            os = align((uint32_t)(cur_shape.c * cur_shape.h * cur_shape.w), 64);
-            release.bytes();
+            if (!tiles_begin()) return no_flags();
             std::string e =
                 emit_conv_tiles(L, st.li, 1, pm.img[st.packed], dw_tiles, cur_in, cur_stride, o, os,
                                 (uint32_t)p.batch, lay, out, signed_mode(m, st.li, false), true);
@@ -572,7 +585,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             if (!plain) {
                 const uint32_t o = out_buf(s, cur_shape),
                                os = align((uint32_t)(cur_shape.c * cur_shape.h * cur_shape.w), 64);
-                release.bytes();
+                if (!tiles_begin()) return no_flags();
                 std::string e =
                     emit_conv_tiles(L, st.li, st.pool, img, ct, cur_in, cur_stride, o, os,
                                     (uint32_t)p.batch, lay, out, signed_mode(m, st.li, false));
@@ -628,7 +641,7 @@ std::string build_dram_image(const hq_model &m, const hq_packed_model &pm, const
             if (tiles.tiled() || grouped) {
                 const uint32_t out_addr = last ? logits : out_buf(s, cur_shape);
                 const uint32_t out_stride = last ? n_classes * 4 : align(L.rows, 64);
-                release.bytes();
+                if (!tiles_begin()) return no_flags();
                 std::string e = emit_dense_tiles(
                     L, st.li, img, tiles, last, cur_in, cur_stride, out_addr, out_stride,
                     (uint32_t)p.batch, lay, out, signed_mode(m, st.li, last),

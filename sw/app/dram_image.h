@@ -15,6 +15,7 @@ extern "C" {
 #include "hq_accel_regmap.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,14 @@ struct ImageParams {
      * or of its tiles, and the layer's whole image would be a second copy until the end;
      * issue 16). nullptr: pm stays whole. */
     hq_packed_model *release = nullptr;
+    /* Called with a weighted layer's index before its step reads the layer's quantized
+     * weights (the caller may hold its high flags in another form until then: high_flags.h);
+     * false: out of memory. */
+    std::function<bool(int)> layer_begin;
+    /* With release: called with a weighted layer's index once its step is laid out (nothing
+     * in the build reads its quantized weights or high flags again), so the caller can free
+     * them a layer at a time instead of all at the end (issue 16). */
+    std::function<void(int)> layer_done;
 };
 
 /* Builds the image. Returns "" or a message (model not executable on the accelerator). */

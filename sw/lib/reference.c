@@ -21,7 +21,7 @@
 #endif
 
 #define REF_BATCH 64 /* images per work item: dense GEMM inputs stay in L1/L2 */
-/* A batch's activation buffers (n_bufs x batch x the largest activation) stay within this:
+/* A batch's activation buffers (batch x the largest output each holds) stay within this:
  * conv layers run image by image, so a large batch only reuses dense weights, and 64 images of
  * MobileNetV2 (1.2 MB activations) held 141 MB per thread, VGG-16's 410 MB (issue 16). */
 #define REF_ACT_BUDGET ((size_t)16 << 20)
@@ -53,11 +53,14 @@ typedef struct {
 struct hq_ref_net {
     const hq_model *m;
     ref_layer L[HQ_MAX_LAYERS];
-    int n_bufs;         /* activation buffers one batch needs (outputs alive at once) */
+    int n_bufs; /* activation buffers one batch needs (outputs alive at once) */
+    /* elements of one image in buffer b: the largest output it holds (all of them the largest
+     * activation was up to 4x this on MobileNetV2, beside the simulation: issue 16) */
+    size_t buf_elems[HQ_MAX_LAYERS];
     int batch;          /* images per work item: <= REF_BATCH, within REF_ACT_BUDGET */
-    size_t max_elems;   /* largest activation tensor of one image */
     size_t gemm_in_cap; /* int16 GEMM input entries needed for one batch or band */
     size_t acc_cap;     /* int32 accumulators needed for one batch or band */
+    size_t gacc_cap;    /* int32 accumulators of one group of a grouped conv's band */
 };
 
 typedef struct {
@@ -298,6 +301,10 @@ static int band_of(const hq_layer *L, int kp) {
     const int P = positions_of(L);
     if (L->kind != HQ_LAYER_CONV) return P;
     size_t b = REF_BAND_BYTES / ((size_t)kp * sizeof(int16_t)) / 4 * 4;
+    /* the accumulators too: a depthwise conv's K of 9 alone gave bands of 4096 positions,
+     * 1.8 MB of accumulators for MobileNetV2's 112 x 112 x 96 */
+    const size_t b_acc = REF_BAND_BYTES / ((size_t)L->rows * sizeof(int32_t)) / 4 * 4;
+    if (b_acc < b) b = b_acc;
     if (b < 4) b = 4;
     return b >= (size_t)P ? P : (int)b;
 }
@@ -452,6 +459,8 @@ static void assign_buffers(hq_ref_net *net) {
         owner[b] = i;
         net->L[i].buf = b;
         if (b + 1 > net->n_bufs) net->n_bufs = b + 1;
+        if (hq_shape_elems(m->layers[i].out) > net->buf_elems[b])
+            net->buf_elems[b] = hq_shape_elems(m->layers[i].out);
         for (int j = 0; j < HQ_MAX_LAYERS; j++) /* free what layer i was the last reader of */
             if (owner[j] >= 0 && last_use[owner[j]] <= i) owner[j] = -1;
     }
@@ -464,10 +473,8 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         return NULL;
     }
     net->m = m;
-    net->max_elems = hq_shape_elems(m->input);
     for (int i = 0; i < m->n_layers; i++) {
         const hq_layer *L = &m->layers[i];
-        if (hq_shape_elems(L->out) > net->max_elems) net->max_elems = hq_shape_elems(L->out);
         if (prepare_graph(net, i, err, errlen)) {
             hq_ref_free(net);
             return NULL;
@@ -496,6 +503,10 @@ hq_ref_net *hq_ref_prepare(const hq_model *m, char *err, size_t errlen) {
         size_t acc_need = (size_t)gemm_rows * L->rows;
         if (in_need > net->gemm_in_cap) net->gemm_in_cap = in_need;
         if (acc_need > net->acc_cap) net->acc_cap = acc_need;
+        if (hq_layer_groups(L) > 1) { /* conv_band_acc: np x rows / g */
+            const size_t g_need = (size_t)R->band * (L->rows / hq_layer_groups(L));
+            if (g_need > net->gacc_cap) net->gacc_cap = g_need;
+        }
     }
     assign_buffers(net);
     hq_ref_set_act_budget(net, REF_ACT_BUDGET);
@@ -507,7 +518,9 @@ int hq_ref_batch(const hq_ref_net *net) {
 }
 
 void hq_ref_set_act_budget(hq_ref_net *net, size_t bytes) {
-    size_t per_image = (size_t)net->n_bufs * net->max_elems;
+    size_t per_image = 0;
+    for (int b = 0; b < net->n_bufs; b++)
+        per_image += net->buf_elems[b];
     size_t fit = per_image ? bytes / per_image : REF_BATCH;
     net->batch = fit < 1 ? 1 : fit > REF_BATCH ? REF_BATCH : (int)fit;
 }
@@ -521,13 +534,12 @@ void hq_ref_free(hq_ref_net *net) {
 
 static int scratch_alloc(const hq_ref_net *net, ref_scratch *s) {
     memset(s, 0, sizeof *s);
-    size_t act = (size_t)net->batch * net->max_elems;
     int ok = 1;
     for (int b = 0; b < net->n_bufs; b++)
-        ok &= (s->act[b] = malloc(act)) != NULL;
+        ok &= (s->act[b] = malloc((size_t)net->batch * net->buf_elems[b] + 1)) != NULL;
     s->a16 = malloc((net->gemm_in_cap ? net->gemm_in_cap : 1) * sizeof *s->a16);
     s->acc = malloc((net->acc_cap ? net->acc_cap : 1) * sizeof *s->acc);
-    s->gacc = malloc((net->acc_cap ? net->acc_cap : 1) * sizeof *s->gacc);
+    s->gacc = malloc((net->gacc_cap ? net->gacc_cap : 1) * sizeof *s->gacc);
     s->logits = malloc((size_t)net->batch * net->m->n_classes * sizeof *s->logits);
     return ok && s->a16 && s->acc && s->gacc && s->logits ? 0 : -1;
 }

@@ -80,16 +80,13 @@ static void timing_formulas() {
     d.rows = 4;
     d.cols = 40;
     d.lo_bits = 2;
-    d.lo.assign(160, 1);
-    d.hi.assign(160, 0);
-    d.is_hi.assign(160, 0);
+    d.stride = 40;
+    d.w.assign(160, 1 << 2); /* low code 1 << lo_shift 2 */
+    d.high_words.assign((160 + 63) / 64, 0);
     d.lo_shift.assign(4, 2);
-    for (int c : {4, 5, 7}) {
-        d.is_hi[1 * 40 + c] = 1;
-        d.hi[1 * 40 + c] = 50;
-        d.lo[1 * 40 + c] = 0;
-    }
-    d.is_hi[3 * 40 + 33] = 1;
+    for (unsigned c : {4u, 5u, 7u})
+        d.set_high(1, c, 50);
+    d.set_high(3, 33, 0);
     d.n_hi = 4;
     const uint64_t n = 100;
     struct Want {
@@ -136,15 +133,12 @@ static void lanegroup_digits() {
             d.rows = 1;
             d.cols = 32;
             d.lo_bits = lo;
-            d.lo.assign(32, 1);
-            d.hi.assign(32, 0);
-            d.is_hi.assign(32, 0);
+            d.stride = 32;
+            d.w.assign(32, 1);
+            d.high_words.assign(1, 0);
             d.lo_shift.assign(1, 0);
-            for (unsigned i = 0; i < h; i++) {
-                d.is_hi[i] = 1;
-                d.hi[i] = 50;
-                d.lo[i] = 0;
-            }
+            for (unsigned i = 0; i < h; i++)
+                d.set_high(0, i, 50);
             d.n_hi = h;
             PreparedWeights w;
             prepare_weights(d, *pe, &w);
@@ -211,10 +205,15 @@ static void rtl_formula() {
                 dw.rows = (unsigned)t.rows;
                 dw.cols = (unsigned)t.k;
                 dw.lo_bits = uniform ? 0 : (unsigned)pc.lo;
-                dw.lo.assign((size_t)t.rows * t.k, 0);
-                dw.hi.assign((size_t)t.rows * t.k, 0);
-                dw.is_hi.assign(t.is_hi, t.is_hi + (size_t)t.rows * t.k);
-                if (uniform) std::fill(dw.is_hi.begin(), dw.is_hi.end(), 1);
+                dw.stride = (unsigned)t.k;
+                dw.w.assign((size_t)t.rows * t.k, 0);
+                if (!uniform) {
+                    dw.high_words.assign(((size_t)t.rows * t.k + 63) / 64, 0);
+                    for (int r = 0; r < t.rows; r++)
+                        for (int c = 0; c < t.k; c++)
+                            dw.set_high((unsigned)r, (unsigned)c, 0,
+                                        t.is_hi[(size_t)r * t.k + c] != 0);
+                }
                 dw.lo_shift.assign((size_t)t.rows, 0);
                 PreparedWeights pw;
                 prepare_weights(dw, *pe, &pw);

@@ -48,9 +48,9 @@ static int compare(const std::vector<uint8_t> &img, const WeightFormat &f, std::
     const size_t n = (size_t)cd.rows * cd.cols;
     for (size_t i = 0; i < n && res == 1; i++) {
         int c_hi = cd.is_hi ? cd.is_hi[i] : 1;
-        if (md.effective(i) != cd.w[i] || md.is_hi[i] != c_hi) {
+        if (md.effective(i) != cd.w[i] || md.high(i) != (c_hi != 0)) {
             *why = "weight " + std::to_string(i) + ": model " + std::to_string(md.effective(i)) +
-                   (md.is_hi[i] ? "(hi)" : "(lo)") + ", C " + std::to_string(cd.w[i]) +
+                   (md.high(i) ? "(hi)" : "(lo)") + ", C " + std::to_string(cd.w[i]) +
                    (c_hi ? "(hi)" : "(lo)");
             res = -1;
         }
@@ -97,7 +97,7 @@ static void claimed_sizes() {
         f.hi_bits = c.hi;
         DecodedWeights md;
         std::string merr = decode_weights(f, img.data(), img.size(), &md);
-        CHECK(merr.find("need at least") != std::string::npos && md.lo.empty(),
+        CHECK(merr.find("need at least") != std::string::npos && md.w.empty(),
               "model decoder, %ux%u in %zu bytes: '%s'", c.rows, c.cols, c.total, merr.c_str());
     }
 }

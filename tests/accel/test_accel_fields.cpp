@@ -120,9 +120,9 @@ bool cpp_equals(const DecodedWeights &d, const hq_layer &L, std::string *why) {
         }
     for (size_t i = 0; i < (size_t)L.rows * L.cols; i++) {
         const int want_hi = q->lo_bits ? q->is_hi[i] : 1;
-        if (d.effective(i) != q->w[i] || d.is_hi[i] != want_hi) {
+        if (d.effective(i) != q->w[i] || d.high(i) != (want_hi != 0)) {
             *why = "weight " + std::to_string(i) + ": " + std::to_string(d.effective(i)) +
-                   (d.is_hi[i] ? "(hi)" : "(lo)") + " vs " + std::to_string(q->w[i]) +
+                   (d.high(i) ? "(hi)" : "(lo)") + " vs " + std::to_string(q->w[i]) +
                    (want_hi ? "(hi)" : "(lo)");
             return false;
         }

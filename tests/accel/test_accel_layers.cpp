@@ -296,6 +296,57 @@ void cache(Bench &b, std::mt19937 &rng) {
     hqt::free_layer(&q.L);
 }
 
+/* hqsim run's report rows (issue 16): with sum_layers_into the accelerator keeps no
+ * LayerStats per invocation but sums them per descriptor of the table, as accumulate() over
+ * the invocations would; a descriptor outside the table is counted in layers_run only. */
+void totals(Bench &b, std::mt19937 &rng) {
+    LayerSpec s;
+    s.in_c = 40;
+    s.out_c = 12;
+    s.lo = b.accel.config().arch == Arch::Uniform8 ? 0 : 2;
+    s.layout = s.lo ? HQ_LAYOUT_BLOCK : HQ_LAYOUT_DENSE;
+    Prepared p = setup(b, s, rng, 1, 1);
+    std::vector<LayerStats> kept;
+    for (int i = 0; i < 3; i++) {
+        b.run(DESC, 1);
+        kept.push_back(b.accel.layers().back());
+    }
+    LayerStats want = kept[0];
+    want.index = 0;
+    for (int i = 1; i < 3; i++)
+        accumulate(want, kept[i]);
+    const size_t n_kept = b.accel.layers().size();
+    const uint64_t n_run = b.accel.layers_run();
+    LayerTotals t(DESC, 1, HQ_ACCEL_DESC_BYTES);
+    b.accel.sum_layers_into(&t);
+    for (int i = 0; i < 3; i++)
+        b.run(DESC, 1);
+    LayerTotals other(DESC + HQ_ACCEL_DESC_BYTES, 1, HQ_ACCEL_DESC_BYTES); /* DESC outside */
+    b.accel.sum_layers_into(&other);
+    b.run(DESC, 1);
+    b.accel.sum_layers_into(nullptr);
+    CHECK(b.accel.layers().size() == n_kept, "%zu LayerStats kept while summing",
+          b.accel.layers().size() - n_kept);
+    CHECK(b.accel.layers_run() == n_run + 4, "layers_run %llu, want %llu",
+          (unsigned long long)b.accel.layers_run(), (unsigned long long)(n_run + 4));
+    const LayerTotals::Row &r = t.rows()[0];
+    /* the same layer three times: the same counters (the cache hits; timing is unaffected) */
+    CHECK(r.invocations == 3 && r.sum.index == 0 && r.sum.cycles == want.cycles &&
+              r.sum.macs == want.macs && r.sum.dram_read == want.dram_read &&
+              r.sum.energy_pj == want.energy_pj && r.sum.util_array == want.util_array,
+          "summed row: %llu invocations, %llu cycles (want %llu), %.3f pJ (want %.3f)",
+          (unsigned long long)r.invocations, (unsigned long long)r.sum.cycles,
+          (unsigned long long)want.cycles, r.sum.energy_pj, want.energy_pj);
+    CHECK(t.cycles == want.cycles && t.energy_pj == want.energy_pj &&
+              t.dram_bytes == want.dram_read + want.dram_written &&
+              t.weight_bytes == want.weight_bytes,
+          "table totals: %llu cycles (want %llu)", (unsigned long long)t.cycles,
+          (unsigned long long)want.cycles);
+    CHECK(other.rows()[0].invocations == 0 && other.cycles == 0,
+          "a descriptor outside the table was summed");
+    hqt::free_layer(&p.L);
+}
+
 void errors(Bench &b, std::mt19937 &rng) {
     const Arch arch = b.accel.config().arch;
     LayerSpec s;
@@ -393,6 +444,7 @@ int sc_main(int argc, char **argv) {
         CHECK(cyc_single >= cyc_double, "single buffering %llu faster than double %llu",
               (unsigned long long)cyc_single, (unsigned long long)cyc_double);
         cache(b, rng);
+        totals(b, rng);
         errors(b, rng);
         sc_core::sc_stop();
     });

@@ -23,7 +23,7 @@ static void compare_with_c(const DecodedWeights &w, const uint8_t *data, size_t 
         abort();
     for (size_t i = 0; i < size_t(w.rows) * w.cols; i++) {
         if (d.w[i] != w.effective(i)) abort();
-        if (d.lo_bits && d.is_hi[i] != w.is_hi[i]) abort();
+        if (d.lo_bits && (d.is_hi[i] != 0) != w.high(i)) abort();
     }
     hq_decoded_layer_free(&d);
 }

@@ -131,6 +131,13 @@ typedef struct {
  * layer's nm:N:M structure in m->policy, else M = 32 and N = the largest count found. */
 int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm, char *err,
                          size_t errlen);
+/* The same, calling around(ctx, i, 0) before weighted layer i is packed and around(ctx, i, 1)
+ * after (hqsim run holds the high flags in a smaller form but while a layer is packed: issue
+ * 16, resident peak); a nonzero return fails the packing as out of memory. around may be
+ * NULL. */
+int hq_layout_pack_model_each(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm,
+                              int (*around)(void *ctx, int layer, int packed), void *ctx, char *err,
+                              size_t errlen);
 void hq_packed_model_free(hq_packed_model *pm);
 
 /* The layout a model is costed with: m->layout when set, else `block` if any layer has

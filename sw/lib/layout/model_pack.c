@@ -12,6 +12,12 @@ static int is_weighted(const hq_layer *L) {
 
 int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm, char *err,
                          size_t errlen) {
+    return hq_layout_pack_model_each(m, o, pm, NULL, NULL, err, errlen);
+}
+
+int hq_layout_pack_model_each(const hq_model *m, const hq_layout_opts *o, hq_packed_model *pm,
+                              int (*around)(void *ctx, int layer, int packed), void *ctx, char *err,
+                              size_t errlen) {
     memset(pm, 0, sizeof *pm);
     int n_weighted = 0;
     for (int i = 0; i < m->n_layers; i++)
@@ -35,6 +41,11 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
                 lo.block_m = lp.m;
             }
         }
+        if (around && around(ctx, i, 0)) {
+            hq_errf(err, errlen, "layer %d: out of memory", i);
+            hq_packed_model_free(pm);
+            return -1;
+        }
         char lerr[256];
         if (hq_layout_pack(L->q, L->rows, L->cols, &lo, &pm->img[pm->n], lerr, sizeof lerr)) {
             hq_errf(err, errlen, "layer %d (%d x %d): %s", i, L->rows, L->cols, lerr);
@@ -49,6 +60,11 @@ int hq_layout_pack_model(const hq_model *m, const hq_layout_opts *o, hq_packed_m
         /* bias (int32) for every layer, rq_mult (int32) + rq_shift (u8) for hidden ones */
         pm->rq_bytes += (size_t)L->rows * (wi == n_weighted - 1 ? 4 : 9);
         wi++;
+        if (around && around(ctx, i, 1)) {
+            hq_errf(err, errlen, "layer %d: out of memory", i);
+            hq_packed_model_free(pm);
+            return -1;
+        }
     }
     if (!pm->n) {
         hq_errf(err, errlen, "model has no weighted layer");
