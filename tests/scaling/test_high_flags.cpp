@@ -25,7 +25,8 @@ void check(bool ok, const char *what) {
 
 } // namespace
 
-int main() {
+/* SystemC's main calls it (hqapp links libsystemc) */
+extern "C" int sc_main(int, char **) {
     hq_model m;
     std::memset(&m, 0, sizeof m);
     m.n_layers = 2;
