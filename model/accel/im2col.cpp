@@ -44,10 +44,11 @@ void im2col_band(const LayerDesc &d, const uint8_t *in, unsigned kp, uint64_t v0
     }
     const int k = r.kernel, c = r.in_c;
     const size_t run = (size_t)k * c; /* one kernel row: k pixels of c channels, contiguous */
+    /* the band's first position, then stepped (no division per vector) */
+    uint64_t b = v0 / positions;
+    unsigned oy = (unsigned)(v0 % positions / d.conv_w), ox = (unsigned)(v0 % positions % d.conv_w);
     for (unsigned i = 0; i < n; i++) {
-        const uint64_t v = v0 + i, p = v % positions;
-        const uint8_t *img = in + (size_t)(v / positions) * d.in_bytes;
-        const unsigned oy = (unsigned)(p / d.conv_w), ox = (unsigned)(p % d.conv_w);
+        const uint8_t *img = in + (size_t)b * d.in_bytes;
         uint8_t *row = out + (size_t)i * kp;
         const int x0 = (int)(ox * r.stride) - r.pad;
         /* the kernel columns inside the map: [kx0, kx1) */
@@ -65,6 +66,10 @@ void im2col_band(const LayerDesc &d, const uint8_t *in, unsigned kp, uint64_t v0
             std::memset(dst + (size_t)kx1 * c, flip, (size_t)(k - kx1) * c);
         }
         std::memset(row + r.cols, 0, kp - r.cols);
+        if (++ox == d.conv_w) {
+            ox = 0;
+            if (++oy == d.conv_h) oy = 0, b++;
+        }
     }
 }
 

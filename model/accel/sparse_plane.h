@@ -35,6 +35,9 @@ struct SparsePlane {
     /* acc[v * nr + i] = sum over k < kp of a[v * kp + k] * w[r0 + i][k] (pe_gemm_u8s8's
      * result on the dense plane's rows [r0, r0 + nr)), v < n. */
     void gemm(const uint8_t *a, unsigned n, unsigned r0, unsigned nr, int32_t *acc) const;
+    /* The same without AVX512-VNNI (SSE2, or plain loops): gemm picks VNNI where the CPU has
+     * it, as pe_gemm does; tests compare the two. */
+    void gemm_baseline(const uint8_t *a, unsigned n, unsigned r0, unsigned nr, int32_t *acc) const;
     bool operator==(const SparsePlane &o) const {
         return rows == o.rows && kp == o.kp && start == o.start && block == o.block &&
                bytes == o.bytes;

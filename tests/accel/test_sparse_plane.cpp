@@ -2,8 +2,9 @@
  * (model/accel/sparse_plane.h) gives pe_gemm's product exactly: planes with no, one, some and
  * all blocks of a row zero, rows entirely zero, the last block of K partly padding (cols not a
  * multiple of the block), the block-diagonal plane of a depthwise conv's channel group, every
- * vector count 0..9 (the four-vector blocks and the rest), row ranges of the plane, extreme
- * operands whose sums wrap past int32. Also: the rows expand to the dense ones, a sparse plane
+ * vector count 0..9 (the four-vector blocks and the rest; the dispatched path, AVX512-VNNI where
+ * the CPU has it, and the baseline one), row ranges of the plane, extreme operands whose sums
+ * wrap past int32. Also: the rows expand to the dense ones, a sparse plane
  * compares equal to its dense form, and prepare_weights stores the depthwise plane sparse (and
  * a dense one dense), the PE array's product unchanged. */
 #include "accel_test.h"
@@ -72,6 +73,10 @@ static void check_case(std::mt19937 &rng, unsigned rows, unsigned cols, unsigned
             sp.gemm(a.data(), n, from, count, got.data());
             CHECK(dense == got, "pattern %d rows %u cols %u kp %u n %u rows [%u, +%u)%s", pattern,
                   rows, cols, kp, n, from, count, extreme ? " extreme" : "");
+            std::vector<int32_t> base((size_t)n * count + 1, 7);
+            sp.gemm_baseline(a.data(), n, from, count, base.data());
+            CHECK(dense == base, "baseline: pattern %d rows %u cols %u kp %u n %u%s", pattern, rows,
+                  cols, kp, n, extreme ? " extreme" : "");
         }
     }
 }
