@@ -48,6 +48,9 @@ struct LayerEngine::Run {
     std::vector<uint64_t> fetch_cycles; /* per row tile, from the first schedule pass */
     uint64_t t_sched_end = 0;           /* the last row tile's compute end */
     uint8_t *out_bytes = nullptr;
+    /* compute's output: e.out_ as uint8 codes or as int32 results (the layer's kind) */
+    uint8_t *out_u8 = nullptr;
+    int32_t *out_i32 = nullptr;
     uint64_t t_done = 0; /* the output path's end: DMA out starts here */
 
     Run(LayerEngine &eng, LayerResult &res, double start, uint32_t id, std::vector<TraceEvent> *tr,
@@ -503,10 +506,10 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
     OutputMode mode;
     if (d.relu()) mode = OutputMode{OutputMode::Relu, (int)d.clamp_hi()};
     if (d.signed_out()) mode.kind = OutputMode::Signed;
-    if (bytes)
-        e.out_u8_.resize(n_vec * D.rows);
-    else
-        e.out_i32_.resize(n_vec * D.rows);
+    const size_t n_out = n_vec * D.rows;
+    e.out_.resize(bytes ? (n_out + 3) / 4 : n_out);
+    out_i32 = e.out_.data();
+    out_u8 = reinterpret_cast<uint8_t *>(out_i32);
     const unsigned band = band_vectors(w.kp, tile_rows, n_vec);
     e.operands_.resize((size_t)band * w.kp);
     for (uint64_t v0 = 0; v0 < n_vec; v0 += band) {
@@ -517,16 +520,16 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
     if (bytes && d.pool() > 1) {
         e.pooled_.resize((size_t)D.batch * d.out_bytes);
         for (unsigned b = 0; b < D.batch; b++)
-            maxpool_u8(e.out_u8_.data() + (size_t)b * positions * D.rows, d.conv_h, d.conv_w,
-                       D.rows, d.pool(), e.pooled_.data() + (size_t)b * d.out_bytes);
+            maxpool_u8(out_u8 + (size_t)b * positions * D.rows, d.conv_h, d.conv_w, D.rows,
+                       d.pool(), e.pooled_.data() + (size_t)b * d.out_bytes);
         out_bytes = e.pooled_.data();
     } else {
-        out_bytes = bytes ? e.out_u8_.data() : reinterpret_cast<uint8_t *>(e.out_i32_.data());
+        out_bytes = out_u8;
     }
     if (!bytes) /* logits go out little-endian */
-        for (size_t i = 0; i < e.out_i32_.size(); i++) {
-            uint32_t v = (uint32_t)e.out_i32_[i];
-            uint8_t *p = reinterpret_cast<uint8_t *>(&e.out_i32_[i]);
+        for (size_t i = 0; i < n_out; i++) {
+            uint32_t v = (uint32_t)out_i32[i];
+            uint8_t *p = reinterpret_cast<uint8_t *>(&out_i32[i]);
             p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
             p[3] = (uint8_t)(v >> 24);
         }
@@ -555,10 +558,10 @@ void LayerEngine::Run::compute_band(const PreparedWeights &w, uint64_t v0, unsig
         }
         if (d.psum_in()) add_partial_sums(e.psum_raw_.data() + out_at * 4, nv, r0, nr, D.rows, acc);
         if (d.psum_out())
-            store_partial_sums(acc, nv, r0, nr, D.rows, e.out_i32_.data() + out_at);
+            store_partial_sums(acc, nv, r0, nr, D.rows, out_i32 + out_at);
         else
-            finish_accumulators(acc, nv, r0, nr, D.rows, pset->table, mode,
-                                e.out_u8_.data() + out_at, e.out_i32_.data() + out_at);
+            finish_accumulators(acc, nv, r0, nr, D.rows, pset->table, mode, out_u8 + out_at,
+                                out_i32 + out_at);
     }
 }
 
