@@ -102,6 +102,16 @@ static void check_prepared() {
             CHECK(p.w.owned_bytes() * 4 < w.size(), "block-diagonal plane %zu bytes of %zu",
                   p.w.owned_bytes(), w.size());
         CHECK(p.w.equals(w.data(), w.size(), kp), "pattern %d: equals its dense plane", pattern);
+        /* WeightPlane::row as the RTL tile's bridge uses it (rtl_pe_array.cpp): rows of cols
+         * bytes packed, each row's K padding overwritten by the next */
+        const unsigned k = cols - 5;
+        std::vector<int8_t> packed((size_t)rows * k + kp), rows_k((size_t)rows * k);
+        for (unsigned r = 0; r < rows; r++) {
+            p.w.row(r, kp, &packed[(size_t)r * k]);
+            std::memcpy(&rows_k[(size_t)r * k], &w[(size_t)r * kp], k);
+        }
+        CHECK(std::memcmp(packed.data(), rows_k.data(), rows_k.size()) == 0,
+              "pattern %d: rows packed as the RTL bridge does", pattern);
         WeightPlane dense;
         dense.adopt(std::vector<int8_t>(w));
         CHECK(p.w == dense && dense == p.w, "pattern %d: == the dense plane", pattern);
