@@ -38,9 +38,10 @@ MobileNetV2 heterogeneous (the bench's policy, 5 images as the bench runs it, th
 lane-group array, the 512 MiB platform) against the same denominator: the layer engine's
 compute by bands of output positions (the whole descriptor's im2col and accumulators were
 kept between layers) and the depthwise convs' block-diagonal planes stored without their
-all-zero blocks (mem22) took it from 2.33x to 1.97-1.98x (loaded machine); the reference
-thread, which holds the weights, the images and its buffers (about 7.6 MB), runs beside the
-simulation to the end on this network, so the peak always includes it. Bound 2.15x.
+all-zero blocks, one output buffer for both kinds and the reference's activations in one
+arena (mem22) took it from 2.33x to 1.94-1.95x (loaded machine); the reference thread, which
+holds the weights, the images and its buffers (about 7 MB), runs beside the simulation to the
+end on this network, so the peak always includes it. Bound 2.15x.
 
 usage: run_memory.py HQSIM SOURCE_DIR WORKDIR
 """
