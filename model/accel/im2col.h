@@ -17,6 +17,12 @@ namespace hq::accel {
 /* in: batch images of d.in_bytes each, packed; out: [batch * conv_h * conv_w][kp]. */
 void im2col_operands(const LayerDesc &d, const uint8_t *in, unsigned kp, std::vector<uint8_t> *out);
 
+/* The rows [v0, v0 + n) of the same (vector v = image * conv_h * conv_w + oy * conv_w + ox)
+ * into out[n][kp]: the layer engine computes a band of output positions at a time, so its
+ * operand buffer stays small (issue 16: a whole descriptor's was 2.5 MB on MobileNetV2). */
+void im2col_band(const LayerDesc &d, const uint8_t *in, unsigned kp, uint64_t v0, unsigned n,
+                 uint8_t *out);
+
 } // namespace hq::accel
 
 #endif

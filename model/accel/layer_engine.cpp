@@ -48,6 +48,9 @@ struct LayerEngine::Run {
     std::vector<uint64_t> fetch_cycles; /* per row tile, from the first schedule pass */
     uint64_t t_sched_end = 0;           /* the last row tile's compute end */
     uint8_t *out_bytes = nullptr;
+    /* compute's output: e.out_ as uint8 codes or as int32 results (the layer's kind) */
+    uint8_t *out_u8 = nullptr;
+    int32_t *out_i32 = nullptr;
     uint64_t t_done = 0; /* the output path's end: DMA out starts here */
 
     Run(LayerEngine &eng, LayerResult &res, double start, uint32_t id, std::vector<TraceEvent> *tr,
@@ -75,6 +78,7 @@ struct LayerEngine::Run {
     bool recheck_weights(const WeightFormat &f, const PreparedWeights **wp, bool *hit,
                          const LayerStats &before, size_t trace_before);
     void compute(const PreparedWeights &w);
+    void compute_band(const PreparedWeights &w, uint64_t v0, unsigned nv, OutputMode mode);
     void count_work(const PreparedWeights &w);
     bool store_outputs();
     void account_energy();
@@ -481,20 +485,61 @@ bool LayerEngine::Run::recheck_weights(const WeightFormat &f, const PreparedWeig
     return true;
 }
 
-/* Functional compute, tile by tile through the array, then the output path (bias,
- * requantize, pool); the output path drains each row tile while the next one computes, so
- * only the last tile's drain is exposed. */
+/* Vectors per band of the functional compute: operands and a row tile's accumulators of at
+ * most about kBandBytes each (a multiple of 4 vectors, the GEMM kernel's block), so the
+ * scratch stays small whatever the layer's size (issue 16: a whole descriptor's im2col and
+ * accumulators were 2.5 MB and 1.3 MB on MobileNetV2, kept between layers). */
+constexpr size_t kBandBytes = size_t(128) << 10;
+static unsigned band_vectors(unsigned kp, unsigned tile_rows, uint64_t n_vec) {
+    const size_t per = std::max<size_t>(kp, (size_t)tile_rows * sizeof(int32_t));
+    const size_t v = std::max<size_t>(4, kBandBytes / per / 4 * 4);
+    return (unsigned)std::min<uint64_t>(v, n_vec);
+}
+
+/* Functional compute, band of output positions by band, each tile by tile through the
+ * array, then the output path (bias, requantize, pool); the output path drains each row tile
+ * while the next one computes, so only the last tile's drain is exposed. Integer sums: the
+ * bands give the same accumulators as one pass. */
 void LayerEngine::Run::compute(const PreparedWeights &w) {
     const hq_accel_desc &D = d.raw;
-    im2col_operands(d, e.in_.data(), w.kp, &e.operands_);
     const bool bytes = d.byte_out(); /* uint8 (ReLU) or int8 (FLAG_SIGNED_OUT) codes */
     OutputMode mode;
     if (d.relu()) mode = OutputMode{OutputMode::Relu, (int)d.clamp_hi()};
     if (d.signed_out()) mode.kind = OutputMode::Signed;
-    if (bytes)
-        e.out_u8_.resize(n_vec * D.rows);
-    else
-        e.out_i32_.resize(n_vec * D.rows);
+    const size_t n_out = n_vec * D.rows;
+    e.out_.resize(bytes ? (n_out + 3) / 4 : n_out);
+    out_i32 = e.out_.data();
+    out_u8 = reinterpret_cast<uint8_t *>(out_i32);
+    const unsigned band = band_vectors(w.kp, tile_rows, n_vec);
+    e.operands_.resize((size_t)band * w.kp);
+    for (uint64_t v0 = 0; v0 < n_vec; v0 += band) {
+        const unsigned nv = (unsigned)std::min<uint64_t>(band, n_vec - v0);
+        im2col_band(d, e.in_.data(), w.kp, v0, nv, e.operands_.data());
+        compute_band(w, v0, nv, mode);
+    }
+    if (bytes && d.pool() > 1) {
+        e.pooled_.resize((size_t)D.batch * d.out_bytes);
+        for (unsigned b = 0; b < D.batch; b++)
+            maxpool_u8(out_u8 + (size_t)b * positions * D.rows, d.conv_h, d.conv_w, D.rows,
+                       d.pool(), e.pooled_.data() + (size_t)b * d.out_bytes);
+        out_bytes = e.pooled_.data();
+    } else {
+        out_bytes = out_u8;
+    }
+    if (!bytes) /* logits go out little-endian */
+        for (size_t i = 0; i < n_out; i++) {
+            uint32_t v = (uint32_t)out_i32[i];
+            uint8_t *p = reinterpret_cast<uint8_t *>(&out_i32[i]);
+            p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
+            p[3] = (uint8_t)(v >> 24);
+        }
+}
+
+/* Vectors [v0, v0 + nv), their operands in e.operands_, through every row tile. */
+void LayerEngine::Run::compute_band(const PreparedWeights &w, uint64_t v0, unsigned nv,
+                                    OutputMode mode) {
+    const hq_accel_desc &D = d.raw;
+    const size_t out_at = (size_t)v0 * D.rows; /* [vector][row] */
     /* One vector (batch 1, a matrix-vector product): all rows in one call where the array
      * allows, one stream over the weights; each row tile then reads its rows' slice
      * ([vector][row] with one vector). */
@@ -507,33 +552,17 @@ void LayerEngine::Run::compute(const PreparedWeights &w) {
         const unsigned r0 = rt * tile_rows, nr = std::min(tile_rows, (unsigned)D.rows - r0);
         int32_t *acc = e.acc_.data() + (whole ? r0 : 0);
         if (!whole) {
-            e.acc_.resize(n_vec * nr);
+            e.acc_.resize((size_t)nv * nr);
             acc = e.acc_.data();
-            e.array_->compute(w, e.operands_.data(), (unsigned)n_vec, r0, nr, acc);
+            e.array_->compute(w, e.operands_.data(), nv, r0, nr, acc);
         }
-        if (d.psum_in()) add_partial_sums(e.psum_raw_.data(), (unsigned)n_vec, r0, nr, D.rows, acc);
+        if (d.psum_in()) add_partial_sums(e.psum_raw_.data() + out_at * 4, nv, r0, nr, D.rows, acc);
         if (d.psum_out())
-            store_partial_sums(acc, (unsigned)n_vec, r0, nr, D.rows, e.out_i32_.data());
+            store_partial_sums(acc, nv, r0, nr, D.rows, out_i32 + out_at);
         else
-            finish_accumulators(acc, (unsigned)n_vec, r0, nr, D.rows, pset->table, mode,
-                                e.out_u8_.data(), e.out_i32_.data());
+            finish_accumulators(acc, nv, r0, nr, D.rows, pset->table, mode, out_u8 + out_at,
+                                out_i32 + out_at);
     }
-    if (bytes && d.pool() > 1) {
-        e.pooled_.resize((size_t)D.batch * d.out_bytes);
-        for (unsigned b = 0; b < D.batch; b++)
-            maxpool_u8(e.out_u8_.data() + (size_t)b * positions * D.rows, d.conv_h, d.conv_w,
-                       D.rows, d.pool(), e.pooled_.data() + (size_t)b * d.out_bytes);
-        out_bytes = e.pooled_.data();
-    } else {
-        out_bytes = bytes ? e.out_u8_.data() : reinterpret_cast<uint8_t *>(e.out_i32_.data());
-    }
-    if (!bytes) /* logits go out little-endian */
-        for (size_t i = 0; i < e.out_i32_.size(); i++) {
-            uint32_t v = (uint32_t)e.out_i32_[i];
-            uint8_t *p = reinterpret_cast<uint8_t *>(&e.out_i32_[i]);
-            p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
-            p[3] = (uint8_t)(v >> 24);
-        }
 }
 
 /* The last row tile's drain through the output path (the row-tile schedule). */

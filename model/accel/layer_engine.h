@@ -54,8 +54,11 @@ class LayerEngine {
     WeightCache cache_;
     bool in_place_ = true; /* weight images read in place where memory lends them */
     /* scratch kept between layers to avoid reallocating */
-    std::vector<uint8_t> in_, out_u8_, pooled_, image_, params_raw_, psum_raw_;
-    std::vector<int32_t> out_i32_, acc_;
+    std::vector<uint8_t> in_, pooled_, image_, params_raw_, psum_raw_;
+    /* the output buffer: uint8 codes or int32 results (logits, partial sums), one layer's
+     * at a time (issue 16: two vectors kept both kinds' largest) */
+    std::vector<int32_t> out_;
+    std::vector<int32_t> acc_;
     std::vector<uint8_t> operands_;
     RowParamCache params_cache_;
 };

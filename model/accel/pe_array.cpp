@@ -10,7 +10,10 @@ void PeArray::compute(const PreparedWeights &w, const uint8_t *acts, unsigned n_
                       unsigned nr, int32_t *acc) const {
     /* The low and high partial sums merged with hq_merge_partials equal one product over the
      * effective weights (pe_gemm.h); tests/accel checks both against the reference. */
-    pe_gemm_u8s8(acts, n_vec, w.w.data() + (size_t)r0 * w.kp, nr, w.kp, acc);
+    if (w.w.is_sparse()) /* the same sums without the zero blocks */
+        w.w.sparse().gemm(acts, n_vec, r0, nr, acc);
+    else
+        pe_gemm_u8s8(acts, n_vec, w.w.data() + (size_t)r0 * w.kp, nr, w.kp, acc);
 }
 
 /* The slowest PE tile's row costs over rows [r0, r0 + nr) and the most ideal cycles of a tile. */

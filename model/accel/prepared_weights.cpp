@@ -3,6 +3,8 @@
 #include "accel/pe_array.h"
 #include "accel/pe_gemm.h"
 
+#include <cstring>
+
 namespace hq::accel {
 
 void prepare_weights(const DecodedWeights &d, const PeArray &array, PreparedWeights *p) {
@@ -26,6 +28,7 @@ void prepare_weights(DecodedWeights &&d, const PeArray &array, PreparedWeights *
                 p->w[(size_t)r * p->kp + c] = d.w[(size_t)r * d.stride + c];
         std::vector<int8_t>().swap(d.w);
     }
+    p->w.make_sparse(d.rows, p->kp);
     p->set_high_words(p->uniform() ? std::vector<uint64_t>() : std::move(d.high_words));
     p->nbeats = array.beats(d.cols);
     p->row_cost.assign(d.rows, 0);
@@ -38,6 +41,31 @@ void prepare_weights(DecodedWeights &&d, const PeArray &array, PreparedWeights *
     p->tile_sums_key = {};
     p->n_hi = d.n_hi;
     p->symbols = d.symbols;
+}
+
+void WeightPlane::row(unsigned r, unsigned kp, int8_t *out) const {
+    if (is_sparse_)
+        sparse_.expand_row(r, out);
+    else
+        std::memcpy(out, data() + (size_t)r * kp, kp);
+}
+
+bool WeightPlane::equals(const int8_t *p, size_t n, unsigned kp) const {
+    if (!is_sparse_) return size() == n && std::memcmp(data(), p, n) == 0;
+    if (kp != sparse_.kp || n != (size_t)sparse_.rows * kp) return false;
+    std::vector<int8_t> r(kp);
+    for (unsigned i = 0; i < sparse_.rows; i++) {
+        sparse_.expand_row(i, r.data());
+        if (std::memcmp(r.data(), p + (size_t)i * kp, kp) != 0) return false;
+    }
+    return true;
+}
+
+bool WeightPlane::operator==(const WeightPlane &o) const {
+    if (is_sparse_ && o.is_sparse_) return sparse_ == o.sparse_;
+    if (o.is_sparse_) return o.equals(data(), size(), o.sparse_.kp);
+    if (is_sparse_) return equals(o.data(), o.size(), sparse_.kp);
+    return size() == o.size() && std::equal(data(), data() + size(), o.data());
 }
 
 void PreparedWeights::high_row(unsigned r, uint8_t *out) const {

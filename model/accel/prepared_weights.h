@@ -7,6 +7,7 @@
 #ifndef HQ_ACCEL_PREPARED_WEIGHTS_H
 #define HQ_ACCEL_PREPARED_WEIGHTS_H
 
+#include "accel/sparse_plane.h"
 #include "accel/weight_decoder.h"
 
 #include <algorithm>
@@ -20,36 +21,56 @@ namespace hq::accel {
 class PeArray;
 
 /* The int8 plane: owned, or a view of bytes that outlive it (the weight cache lends a uniform
- * `dense` image read in place: its bytes are the plane, weight_cache.h). Reads as a vector. */
+ * `dense` image read in place: its bytes are the plane, weight_cache.h), or stored without its
+ * all-zero blocks (sparse(), sparse_plane.h: prepare_weights picks it where it takes at most
+ * half the bytes). A dense plane reads as a vector; a sparse one through sparse() or row(). */
 class WeightPlane {
   public:
-    const int8_t *data() const { return view_ ? view_ : own_.data(); }
-    size_t size() const { return view_ ? n_ : own_.size(); }
+    const int8_t *data() const { return view_ ? view_ : own_.data(); } /* dense only */
+    size_t size() const { return view_ ? n_ : own_.size(); }           /* dense only */
     const int8_t &operator[](size_t i) const { return data()[i]; }
     int8_t &operator[](size_t i) { return own_[i]; } /* owned only */
     void assign(size_t n, int8_t v) {
-        view_ = nullptr;
+        drop();
         own_.assign(n, v);
     }
     void adopt(std::vector<int8_t> &&v) {
-        view_ = nullptr;
+        drop();
         own_ = std::move(v);
     }
     void view(const int8_t *p, size_t n) {
-        std::vector<int8_t>().swap(own_);
+        drop();
         view_ = p;
         n_ = n;
     }
-    bool is_view() const { return view_ != nullptr; }
-    size_t owned_bytes() const { return own_.size(); }
-    bool operator==(const WeightPlane &o) const {
-        return size() == o.size() && std::equal(data(), data() + size(), o.data());
+    /* The owned dense plane ([rows][kp]) stored sparse where that halves it at least. */
+    void make_sparse(unsigned rows, unsigned kp) {
+        if (view_ || !SparsePlane::make(own_.data(), rows, kp, &sparse_)) return;
+        std::vector<int8_t>().swap(own_);
+        is_sparse_ = true;
     }
+    bool is_view() const { return view_ != nullptr; }
+    bool is_sparse() const { return is_sparse_; }
+    const SparsePlane &sparse() const { return sparse_; }
+    size_t owned_bytes() const { return own_.size() + (is_sparse_ ? sparse_.stored_bytes() : 0); }
+    /* row r of a plane of rows of kp bytes, zeros included, into out */
+    void row(unsigned r, unsigned kp, int8_t *out) const;
+    /* the plane is the n bytes at p ([rows][kp] with kp the plane's row length) */
+    bool equals(const int8_t *p, size_t n, unsigned kp) const;
+    bool operator==(const WeightPlane &o) const;
 
   private:
+    void drop() {
+        std::vector<int8_t>().swap(own_);
+        view_ = nullptr;
+        is_sparse_ = false;
+        sparse_ = SparsePlane();
+    }
     std::vector<int8_t> own_;
     const int8_t *view_ = nullptr;
     size_t n_ = 0;
+    bool is_sparse_ = false;
+    SparsePlane sparse_;
 };
 
 struct PreparedWeights {

@@ -55,7 +55,7 @@ void WeightCache::try_view(Entry &e, const WeightFormat &f, const uint8_t *bytes
         count == 0 || n < kImageHeaderBytes + count)
         return;
     const uint8_t *plane = bytes + kImageHeaderBytes; /* a uniform layer: no lo_shift table */
-    if (std::memcmp(plane, w.w.data(), count) != 0) return;
+    if (!w.w.equals(reinterpret_cast<const int8_t *>(plane), count, w.kp)) return;
     e.w.w.view(reinterpret_cast<const int8_t *>(plane), count);
     e.view_src = bytes;
 }

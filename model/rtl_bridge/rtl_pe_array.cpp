@@ -180,10 +180,10 @@ class RtlLaneGroupArray : public PeArray {
             tile_ = g_selected->make();
         }
         const size_t k = w.cols;
-        wbuf_.resize(nr * k);
+        wbuf_.resize(nr * k + w.kp); /* a row of kp beyond: the last row's padding */
         hibuf_.resize(nr * k);
         for (unsigned i = 0; i < nr; i++) {
-            std::memcpy(&wbuf_[i * k], &w.w[(size_t)(r0 + i) * w.kp], k);
+            w.w.row(r0 + i, w.kp, &wbuf_[i * k]); /* its K padding overwritten by the next */
             w.high_row(r0 + i, &hibuf_[i * k]);
         }
         /* The model's own timing of one vector on one tile holding all nr rows: nbeats + S +
