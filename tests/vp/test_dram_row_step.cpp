@@ -1,7 +1,8 @@
-/* The in-order path's row step (bert22: DramTiming::row_first() and row_column(), the rings
- * emptied by generation, the bank id decoded as one field) against the general step it
- * replaces (set_general_in_order(true): plan_for(), commit(), hit_run() for each row), bit for
- * bit: every access's completion and, after each access, every statistic and the energy. On
+/* The in-order path's row step (bert22: DramTiming::row_first() and row_column()) against the
+ * general step it replaces (set_general_in_order(true): plan_for(), commit(), hit_run() for
+ * each row), bit for bit: every access's completion and, after each access, every statistic
+ * and the energy. (The admission rings and the bank decode serve both paths: test_dram_timing's
+ * in-order = queued checks and test_dram_golden hold those.) On
  * both presets with their own map and row_bank_column (the row step needs the column as the
  * lowest field), both admission rules, both schedulers, queue depths 1/3/8/200, front ends 0,
  * the preset's and tCCD_L, refresh as in the preset and every tRFC + 400-600 tCK, transfers of
