@@ -54,9 +54,41 @@ DramTiming::DramTiming(const DramParams &p) : p_(p) {
         from += f.bits;
     }
     row_from_ = from;
+    /* the bank id as one field of the burst number (make_burst() without the loop): one
+     * channel, the bank field, or bank then bank group, adjacent */
+    bank_contig_ = !extract_.empty();
+    unsigned next_from = extract_.empty() ? 0 : extract_[0].from, next_to = 0;
+    for (const Extract &e : extract_) {
+        bank_contig_ &= !e.channel && e.from == next_from && e.to == next_to;
+        const unsigned bits = log2u(e.mask + 1);
+        next_from += bits;
+        next_to += bits;
+    }
+    if (bank_contig_) bank_from_ = extract_[0].from;
     /* bursts whose numbers differ only in these low bits share channel, bank and row */
     entry_bits_ = map_[0].kind == DramMapField::COLUMN ? map_[0].bits : 0;
     rows_pow2_ = (p.rows & (p.rows - 1)) == 0;
+    k_ = {p.tCL,
+          p.tCWL,
+          p.tRCD,
+          p.tRP,
+          p.tRAS,
+          p.tWR,
+          p.tRTP,
+          p.tCCD,
+          p.tCCD_L,
+          p.tRRD,
+          p.tRRD_L,
+          p.tFAW,
+          p.tWTR,
+          p.tWTR_L,
+          p.tRTW,
+          p.tREFI,
+          p.burst_length / 2,
+          p.frontend_ck,
+          p.energy_activate_nj,
+          p.energy_read_nj,
+          p.energy_write_nj};
     ch_.resize(p.channels);
     for (Channel &c : ch_) {
         c.banks.resize(p.banks);
@@ -120,10 +152,13 @@ HQ_INLINE void DramTiming::PendingQueue::erase(size_t i) {
 HQ_INLINE DramTiming::Burst DramTiming::make_burst(uint64_t addr, uint32_t tag, bool write) const {
     const uint64_t a = addr >> burst_bits_;
     unsigned bank = 0, ch = 0;
-    for (const Extract &e : extract_) {
-        const unsigned v = unsigned((a >> e.from) & e.mask) << e.to;
-        (e.channel ? ch : bank) |= v;
-    }
+    if (bank_contig_)
+        bank = unsigned(a >> bank_from_) & bank_mask_;
+    else
+        for (const Extract &e : extract_) {
+            const unsigned v = unsigned((a >> e.from) & e.mask) << e.to;
+            (e.channel ? ch : bank) |= v;
+        }
     const uint64_t row = rows_pow2_ ? (a >> row_from_) & (p_.rows - 1) : (a >> row_from_) % p_.rows;
     return {row, tag, uint16_t(ch), uint16_t(bank), write};
 }
@@ -605,6 +640,118 @@ void DramTiming::count(uint64_t now, uint64_t done, uint64_t len, bool write) {
     stats_.last_cycle = std::max(stats_.last_cycle, done);
 }
 
+/* plan_for() and commit() of burst (bank, row, arrival + front end = ready) on channel 0, open
+ * page, with nothing queued (run() drains the queue: no hits to count), term for term, plus
+ * the refreshes due before its column command (run_in_order()'s loop); returns the column
+ * time. The column command's effect on the bank and channel state is left to row_column():
+ * the caller applies it once, for this burst or, when a run of row hits follows, for the
+ * run's last (each term is overwritten or a maximum that the later command raises past this
+ * one's: bus, tCCD_S/L, tWTR_S/L, read-to-write, tRTP/tWR). Statistics and energy are added
+ * here, in commit()'s order. */
+HQ_INLINE uint64_t DramTiming::row_first(const Consts &k, unsigned bank, uint64_t row,
+                                         uint64_t ready, bool write) {
+    Channel &c = ch_[0];
+    Bank &b = c.banks[bank];
+    const unsigned g = bank >> bpg_bits_;
+    uint64_t *bg_act = c.bg_next_act.data();
+    bool hit, conflict;
+    uint64_t pre = 0, act = 0, col;
+    for (;;) {
+        col = max3(ready, c.next_col, c.bg_next_col[g]);
+        col = std::max(col, write ? c.next_wr : std::max(c.next_rd, c.bg_next_rd[g]));
+        hit = b.open && b.row == row;
+        conflict = b.open && !hit;
+        if (hit) {
+            col = std::max(col, b.col_ready);
+        } else {
+            const uint64_t act_ready = std::max(b.act_ready, c.act_floor);
+            if (conflict) {
+                pre = std::max(ready, b.pre_ready);
+                act = std::max(pre + k.tRP, act_ready);
+            } else {
+                act = std::max(ready, act_ready);
+            }
+            act = std::max(max3(act, c.next_act, bg_act[g]), c.faw[c.faw_pos]);
+            col = std::max(col, act + k.tRCD);
+        }
+        const uint64_t data = col + (write ? k.tCWL : k.tCL);
+        if (data < c.bus_free) col += c.bus_free - data;
+        if (!k.tREFI || col < c.refresh_due) break;
+        refresh(c, col);
+    }
+    if (hit) {
+        stats_.row_hits++;
+    } else {
+        if (conflict) {
+            stats_.row_conflicts++;
+            close_bank(c, b, pre);
+        } else {
+            stats_.row_misses++;
+        }
+        if (c.open_banks++ == 0 && c.all_closed_since != UINT64_MAX && act > c.all_closed_since)
+            stats_.precharged_cycles += act - c.all_closed_since;
+        b.open = true;
+        b.row = row;
+        b.hits_queued = 0;
+        b.pre_ready = act + k.tRAS;
+        b.act_ready = std::max(b.act_ready, act + k.tRAS + k.tRP);
+        b.col_ready = act + k.tRCD;
+        if (k.tRRD) c.next_act = std::max(c.next_act, act + k.tRRD);
+        if (k.tRRD_L) bg_act[g] = std::max(bg_act[g], act + k.tRRD_L);
+        if (k.tFAW) {
+            c.faw[c.faw_pos] = act + k.tFAW;
+            c.faw_pos = (c.faw_pos + 1) & 3;
+        }
+        stats_.activates++;
+        stats_.energy_nj += k.e_act;
+    }
+    if (write) {
+        stats_.write_bursts++;
+        stats_.energy_nj += k.e_wr;
+    } else {
+        stats_.read_bursts++;
+        stats_.energy_nj += k.e_rd;
+    }
+    stats_.data_bus_cycles += k.half_bl;
+    return col;
+}
+
+/* The bank and channel state after a column command at `col` on channel 0 (commit()'s and
+ * hit_run()'s column part). */
+HQ_INLINE void DramTiming::row_column(const Consts &k, unsigned bank, bool write, uint64_t col) {
+    Channel &c = ch_[0];
+    Bank &b = c.banks[bank];
+    const unsigned g = bank >> bpg_bits_;
+    const uint64_t done = col + (write ? k.tCWL : k.tCL) + k.half_bl;
+    c.bus_free = done;
+    c.next_col = col + k.tCCD;
+    c.bg_next_col[g] = col + k.tCCD_L;
+    if (write) {
+        if (k.tWTR_L) {
+            c.next_rd = std::max(c.next_rd, done + k.tWTR);
+            c.bg_next_rd[g] = std::max(c.bg_next_rd[g], done + k.tWTR_L);
+        }
+        b.pre_ready = std::max(b.pre_ready, done + k.tWR);
+    } else {
+        const uint64_t wr = col + k.tCL + k.half_bl + k.tRTW;
+        c.next_wr = std::max(c.next_wr, wr > k.tCWL ? wr - k.tCWL : 0);
+        b.pre_ready = std::max(b.pre_ready, col + k.tRTP);
+    }
+}
+
+/* hit_run()'s statistics: n row hits */
+HQ_INLINE void DramTiming::row_hit_stats(const Consts &k, bool write, uint64_t n) {
+    if (write) {
+        stats_.write_bursts += n;
+        stats_.energy_nj += double(n) * k.e_wr;
+    } else {
+        stats_.read_bursts += n;
+        stats_.energy_nj += double(n) * k.e_rd;
+    }
+    stats_.row_hits += n;
+    stats_.data_bus_cycles += n * k.half_bl;
+}
+
 /* A ring kept as a run (Recent::run) written out entry by entry, oldest at pos. */
 void DramTiming::materialize(Recent &h) const {
     const size_t depth = h.buf.size();
@@ -630,17 +777,31 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
                                       p_.frontend_ck <= p_.tCCD_L
                                   ? map_[0].bits
                                   : 0;
+    const Consts &kc = k_;
+    /* the row step: row_first() and row_hits() instead of plan_for(), commit(), hit_run() */
+    const bool rows = run_bits && !general_in_order_;
     uint64_t issued = 0; /* bursts [0, issued) have left the queue when the next is admitted */
     uint64_t t = now, last = now, col_max = 0;
     unsigned prev_id = UINT32_MAX;
-    touched_.clear();
+    gen_++; /* every ring of an older transaction reads as empty */
+    /* bank id's ring, emptied if an older transaction left it */
+    auto ring = [&](unsigned id) -> Recent & {
+        Recent &h = recent_[id];
+        if (h.gen != gen_) {
+            h.gen = gen_;
+            h.count = 0;
+            h.pos = 0;
+            h.run = false;
+        }
+        return h;
+    };
     /* admission of burst i against bank id's buffer */
     auto admit = [&](unsigned id) {
         if (!rings || id == UINT32_MAX) return; /* the first burst: nothing queued */
         Recent &h = recent_[id];
-        if (h.count < depth) return;
+        if (h.gen != gen_ || h.count < depth) return;
         /* the depth-th most recent burst of the bank */
-        const Recent::Entry e = h.run ? h.run_entry(0, depth, p_.tCCD_L) : h.buf[h.pos];
+        const Recent::Entry e = h.run ? h.run_entry(0, depth, kc.tCCD_L) : h.buf[h.pos];
         if (e.index >= issued) {
             t = std::max(t, e.col_max);
             issued = e.index + 1;
@@ -648,9 +809,8 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
     };
     auto remember = [&](uint64_t i, unsigned id) {
         if (!rings) return;
-        Recent &h = recent_[id];
+        Recent &h = ring(id);
         if (h.count == 0 && h.buf.size() != depth) h.buf.resize(depth);
-        if (h.count == 0) touched_.push_back(id);
         if (h.run) materialize(h);
         h.buf[h.pos] = {i, col_max};
         h.pos = h.pos + 1 == depth ? 0 : h.pos + 1;
@@ -661,14 +821,20 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         const Burst r = make_burst(n * bb, 0, write);
         const unsigned id = r.ch << bank_bits_ | r.bank;
         admit(p_.admission == DramAdmission::PREVIOUS_BANK ? prev_id : id);
-        const Pending pend{seq_++, t, r.row, 0, 1, r.write};
-        Plan pl = plan_for(r.ch, r.bank, pend);
-        while (p_.tREFI && pl.col >= ch_[r.ch].refresh_due) {
-            refresh(ch_[r.ch], pl.col);
-            pl = plan_for(r.ch, r.bank, pend);
-        }
         uint64_t col, done;
-        commit(pl, pend, &col, &done);
+        if (rows) {
+            seq_++;
+            col = row_first(kc, r.bank, r.row, t + kc.frontend, write);
+            done = col + (write ? kc.tCWL : kc.tCL) + kc.half_bl;
+        } else {
+            const Pending pend{seq_++, t, r.row, 0, 1, r.write};
+            Plan pl = plan_for(r.ch, r.bank, pend);
+            while (p_.tREFI && pl.col >= ch_[r.ch].refresh_due) {
+                refresh(ch_[r.ch], pl.col);
+                pl = plan_for(r.ch, r.bank, pend);
+            }
+            commit(pl, pend, &col, &done);
+        }
         col_max = std::max(col_max, col);
         last = std::max(last, done);
         prev_id = id;
@@ -681,11 +847,12 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         const uint64_t row_end = ((n - 1) >> run_bits << run_bits) + (uint64_t(1) << run_bits);
         uint64_t k = std::min(end, row_end) - n;
         Channel &c = ch_[r.ch];
-        if (p_.tREFI) { /* the room before the refresh; the division only when it binds */
+        if (kc.tREFI) { /* the room before the refresh; the division only when it binds */
             const uint64_t gap = c.refresh_due > col ? c.refresh_due - 1 - col : 0;
-            if (gap < k * p_.tCCD_L) k = std::min(k, gap / p_.tCCD_L);
+            if (gap < k * kc.tCCD_L) k = std::min(k, gap / kc.tCCD_L);
         }
         if (!k) {
+            if (rows) row_column(kc, r.bank, write, col);
             remember(i, id);
             continue;
         }
@@ -706,13 +873,10 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
              * and at the latest with issued = its index + 1. The tail then waits for a later
              * burst of the run (last_i - depth > i, column time col + rest x tCCD_L > col:
              * one channel, each column command after the last), which subsumes both. So
-             * the ring only has to be sized and listed for the reset. */
-            Recent &h = recent_[id];
-            if (h.count == 0) {
-                if (h.buf.size() != depth) h.buf.resize(depth);
-                touched_.push_back(id);
-            }
-            cl += loop * p_.tCCD_L;
+             * the ring only has to be sized (and emptied if an older transaction left it). */
+            Recent &h = ring(id);
+            if (h.count == 0 && h.buf.size() != depth) h.buf.resize(depth);
+            cl += loop * kc.tCCD_L;
             n += loop;
             col_max = cl;
         } else if (loop) { /* admit() and remember() on locals: the first burst has sized and
@@ -723,7 +887,7 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
             size_t pos = h.pos, cnt = h.count;
             uint64_t tt = t, iss = issued;
             for (uint64_t m = 0; m < loop; m++, n++) {
-                cl += p_.tCCD_L;
+                cl += kc.tCCD_L;
                 if (cnt >= depth) {
                     const Recent::Entry e = buf[pos];
                     if (e.index >= iss) {
@@ -743,10 +907,10 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
         }
         if (tail) {
             const uint64_t rest = k - loop, last_i = n + rest - 1 - first; /* last burst */
-            const uint64_t col_last = cl + rest * p_.tCCD_L;
+            const uint64_t col_last = cl + rest * kc.tCCD_L;
             if (rings) {
                 const uint64_t wait_i = last_i - depth; /* it waited for this one */
-                t = std::max(t, col_last - depth * p_.tCCD_L);
+                t = std::max(t, col_last - depth * kc.tCCD_L);
                 issued = std::max<uint64_t>(issued, wait_i + 1);
                 /* the ring's depth entries: bursts last_i - depth + 1 .. last_i, oldest at pos
                  * (a whole turn leaves pos where it was), tCCD_L apart: kept as the run's
@@ -762,13 +926,12 @@ uint64_t DramTiming::run_in_order(uint64_t now, uint64_t addr, uint64_t len, boo
             col_max = cl;
             n += rest;
         }
-        hit_run(r.ch, r.bank, write, k, cl);
-        last = std::max(last, cl + (write ? p_.tCWL : p_.tCL) + p_.burst_length / 2);
-    }
-    for (unsigned id : touched_) {
-        recent_[id].count = 0;
-        recent_[id].pos = 0;
-        recent_[id].run = false;
+        if (rows) {
+            row_column(kc, r.bank, write, cl);
+            row_hit_stats(kc, write, k);
+        } else
+            hit_run(r.ch, r.bank, write, k, cl);
+        last = std::max(last, cl + (write ? kc.tCWL : kc.tCL) + kc.half_bl);
     }
     have_last_ = true;
     last_ch_ = prev_id >> bank_bits_;

@@ -61,6 +61,9 @@ class DramTiming {
     Location locate(uint64_t addr) const;
 
     const DramParams &params() const { return p_; }
+    /* For tests: plan every burst of an in-order transfer through the general plan_for() and
+     * commit() (the path before bert22), to hold the row step against (bit for bit). */
+    void set_general_in_order(bool on) { general_in_order_ = on; }
     const DramStats &stats() const { return stats_; }
     /* Achieved bandwidth over the span from the first request to the last completion. */
     double achieved_bytes_per_s() const;
@@ -186,14 +189,29 @@ class DramTiming {
                  std::vector<uint64_t> *sent, std::vector<uint64_t> *done);
     uint64_t run_in_order(uint64_t now, uint64_t addr, uint64_t len, bool write);
     void hit_run(unsigned ch, unsigned bank, bool write, uint64_t k, uint64_t col);
+    /* The timing parameters the row step reads, widened once. */
+    struct Consts {
+        uint64_t tCL, tCWL, tRCD, tRP, tRAS, tWR, tRTP, tCCD, tCCD_L, tRRD, tRRD_L, tFAW, tWTR,
+            tWTR_L, tRTW, tREFI, half_bl, frontend;
+        double e_act, e_rd, e_wr;
+    };
+    /* run_in_order()'s first burst of a row (one channel, open page, nothing queued), split
+     * from its column command's effect on the state (row_column(), applied once per run) */
+    uint64_t row_first(const Consts &k, unsigned bank, uint64_t row, uint64_t ready, bool write);
+    void row_column(const Consts &k, unsigned bank, bool write, uint64_t col);
+    void row_hit_stats(const Consts &k, bool write, uint64_t n);
     void count(uint64_t now, uint64_t done, uint64_t len, bool write);
 
     DramParams p_;
+    Consts k_;
+    bool general_in_order_ = false;
     std::vector<DramMapField> map_;
     unsigned burst_bits_, banks_per_group_, bpg_bits_, bank_bits_, bank_mask_;
     bool rows_pow2_;
     std::vector<Extract> extract_;
-    unsigned row_from_;   /* bit of the burst number where the row starts */
+    unsigned row_from_;        /* bit of the burst number where the row starts */
+    bool bank_contig_ = false; /* the bank id is bits bank_from_.. of the burst number */
+    unsigned bank_from_ = 0;
     unsigned entry_bits_; /* column bits below every other field (0: none) */
     std::vector<Channel> ch_;
     uint64_t seq_ = 0;
@@ -207,6 +225,7 @@ class DramTiming {
         };
         std::vector<Entry> buf;
         size_t pos = 0, count = 0;
+        uint64_t gen = 0; /* the transaction that wrote it (older: read as empty) */
         /* run: buf is not written; the ring holds bursts run_last - depth + 1 .. run_last
          * (oldest at pos), column commands tCCD_L apart up to run_col_last */
         bool run = false;
@@ -219,7 +238,7 @@ class DramTiming {
     void materialize(Recent &h) const;
     static constexpr size_t kMaxRing = 4096;
     std::vector<Recent> recent_;
-    std::vector<unsigned> touched_;
+    uint64_t gen_ = 0; /* run_in_order() calls: a ring is empty unless its gen is this */
     static constexpr uint32_t kNoSlot = UINT32_MAX;
     std::vector<Candidate> cands_;    /* one per non-empty bank queue, in no particular order */
     std::vector<uint32_t> cand_slot_; /* per bank id: its index in cands_, or kNoSlot */
