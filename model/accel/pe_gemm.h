@@ -4,7 +4,8 @@
  * merged with hq_merge_partials (docs/arith.md: the merge is (lo << s) + hi modulo 2^32, a
  * linear map), in half the work of two planes. int8 operands are half the bytes of the
  * reference's int16 ones and map onto 4-way byte multiply-adds (AVX512-VNNI vpdpbusd) where
- * the CPU has them, picked at run time; the result is the same on every path. */
+ * the CPU has them, else onto int16 pair multiply-adds (AVX2 vpmaddwd), picked at run time;
+ * the result is the same on every path. */
 #ifndef HQ_ACCEL_PE_GEMM_H
 #define HQ_ACCEL_PE_GEMM_H
 
@@ -23,6 +24,11 @@ void pe_gemm_u8s8(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows, 
 /* The portable loop (no run-time dispatch), for tests that compare the two. */
 void pe_gemm_u8s8_portable(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows,
                            unsigned kp, int32_t *acc);
+
+/* The AVX2 kernel that pe_gemm_u8s8 takes on a CPU with AVX2 but no AVX512-VNNI, for tests
+ * on any CPU with AVX2: false (acc untouched) where the CPU or the compiler has none. */
+bool pe_gemm_u8s8_avx2(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows, unsigned kp,
+                       int32_t *acc);
 
 } // namespace hq::accel
 
