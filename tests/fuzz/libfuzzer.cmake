@@ -18,6 +18,7 @@ hq_kind_sources(kinds)
 list(TRANSFORM kinds PREPEND ${src}/)
 add_library(hqparse STATIC ${kinds} ${src}/accel/layout_registry.cpp
             ${src}/accel/array_registry.cpp ${src}/accel/pe_array.cpp ${src}/accel/pe_gemm.cpp
+            ${src}/accel/sparse_plane.cpp
             ${src}/rtl_bridge/rtl_pe_array.cpp ${src}/accel/layer_image.cpp ${src}/accel/accel_config.cpp
             ${src}/platform/config_reader.cpp ${src}/platform/platform_config.cpp
             ${src}/platform/elf_loader.cpp ${src}/cpu/gdb_stub.cpp ${fuzz_src}/fuzz_support.cpp)
