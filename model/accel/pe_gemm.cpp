@@ -323,6 +323,14 @@ void pe_gemm_u8s8(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows, 
 #endif
 }
 
+bool pe_cpu_has_vnni() {
+#ifdef HQ_PE_GEMM_DISPATCH
+    return have_vnni();
+#else
+    return false;
+#endif
+}
+
 bool pe_gemm_u8s8_avx2(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows, unsigned kp,
                        int32_t *acc) {
 #ifdef HQ_PE_GEMM_DISPATCH

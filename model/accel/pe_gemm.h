@@ -25,6 +25,10 @@ void pe_gemm_u8s8(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows, 
 void pe_gemm_u8s8_portable(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows,
                            unsigned kp, int32_t *acc);
 
+/* Whether the CPU has the AVX512-VNNI byte dot products that pe_gemm_u8s8 (and the sparse
+ * planes' product) take where it can; false where the compiler has no run-time dispatch. */
+bool pe_cpu_has_vnni();
+
 /* The AVX2 kernel that pe_gemm_u8s8 takes on a CPU with AVX2 but no AVX512-VNNI, for tests
  * on any CPU with AVX2: false (acc untouched) where the CPU or the compiler has none. */
 bool pe_gemm_u8s8_avx2(const uint8_t *a, unsigned n, const int8_t *w, unsigned rows, unsigned kp,

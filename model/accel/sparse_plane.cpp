@@ -1,5 +1,7 @@
 #include "accel/sparse_plane.h"
 
+#include "accel/pe_gemm.h"
+
 #include <cstring>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
@@ -69,6 +71,14 @@ static inline __m128i sum4(__m128i s0, __m128i s1, __m128i s2, __m128i s3) {
     const __m128i t1 = _mm_add_epi32(_mm_unpacklo_epi32(s2, s3), _mm_unpackhi_epi32(s2, s3));
     return _mm_add_epi32(_mm_unpacklo_epi64(t0, t1), _mm_unpackhi_epi64(t0, t1));
 }
+/* the lane sums of s0..s3 to o[0], o[stride], o[2 * stride], o[3 * stride] */
+static inline void store_sums4(int32_t *o, size_t stride, __m128i s0, __m128i s1, __m128i s2,
+                               __m128i s3) {
+    alignas(16) int32_t t[4];
+    _mm_store_si128(reinterpret_cast<__m128i *>(t), sum4(s0, s1, s2, s3));
+    for (size_t q = 0; q < 4; q++)
+        o[q * stride] = t[q];
+}
 #endif
 
 /* One block's 8 products, wrapping as the hardware's int32 accumulators do. */
@@ -104,27 +114,16 @@ gemm4_vnni(const SparsePlane &p, const uint8_t *a, unsigned n, unsigned r0, unsi
                 s2 = _mm_dpbusd_epi32(s2, at(a2), w);
                 s3 = _mm_dpbusd_epi32(s3, at(a3), w);
             }
-            alignas(16) int32_t t[4];
-            _mm_store_si128(reinterpret_cast<__m128i *>(t), sum4(s0, s1, s2, s3));
-            o[i] = t[0];
-            o[nr + i] = t[1];
-            o[2 * (size_t)nr + i] = t[2];
-            o[3 * (size_t)nr + i] = t[3];
+            store_sums4(o + i, nr, s0, s1, s2, s3);
         }
     }
 }
 
-static bool have_vnni() {
-    static const bool yes = __builtin_cpu_supports("avx512vnni") &&
-                            __builtin_cpu_supports("avx512bw") &&
-                            __builtin_cpu_supports("avx512vl");
-    return yes;
-}
 #endif
 
 void SparsePlane::gemm(const uint8_t *a, unsigned n, unsigned r0, unsigned nr, int32_t *acc) const {
 #ifdef HQ_SPARSE_VNNI
-    if (have_vnni() && n >= 4) { /* the blocks of 4 vectors; the rest below */
+    if (pe_cpu_has_vnni() && n >= 4) { /* the blocks of 4 vectors; the rest below */
         gemm4_vnni(*this, a, n, r0, nr, acc);
         const unsigned done = n / 4 * 4;
         gemm_baseline(a + (size_t)done * kp, n - done, r0, nr, acc + (size_t)done * nr);
@@ -151,12 +150,7 @@ void SparsePlane::gemm_baseline(const uint8_t *a, unsigned n, unsigned r0, unsig
                 s2 = _mm_add_epi32(s2, dot_block(a2 + c, w16));
                 s3 = _mm_add_epi32(s3, dot_block(a3 + c, w16));
             }
-            alignas(16) int32_t t[4];
-            _mm_store_si128(reinterpret_cast<__m128i *>(t), sum4(s0, s1, s2, s3));
-            o[i] = t[0];
-            o[nr + i] = t[1];
-            o[2 * (size_t)nr + i] = t[2];
-            o[3 * (size_t)nr + i] = t[3];
+            store_sums4(o + i, nr, s0, s1, s2, s3);
         }
     }
 #endif
